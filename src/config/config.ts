@@ -1,0 +1,130 @@
+/**
+ * config: every setting the app reads from the environment, parsed once by Zod into a frozen object.
+ * Nothing else in the codebase reads `process.env`; a bad value stops start-up with a list of problems.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
+  DEFAULT_CAMPAIGN: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'must be a campaign folder name (lower case, digits, dashes)')
+    .default('stop-csam'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL; leave it unset for the embedded SQLite database')
+    .optional(),
+  SQLITE_PATH: z.string().min(1).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Dear Congress <letters@localhost>'),
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)').optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUST_PROXY: z.string().default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  OUTBOX_WORKER: booleanFromEnv.default(true),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  CENSUS_GEOCODER_ENABLED: booleanFromEnv.optional(),
+  CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),
+  STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  campaignsDir: string;
+  defaultCampaign: string;
+  database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  appSecret: string;
+  adminToken: string | undefined;
+  trustProxy: boolean | number | string;
+  logLevel: string;
+  retentionDays: number;
+  outbox: { enabled: boolean; pollMs: number; maxAttempts: number; smtpTimeoutMs: number };
+  geocoder: { enabled: boolean; url: string };
+  statsCacheMs: number;
+  minFormFillMs: number;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+/** Parses the environment into a frozen Config, or throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.APP_SECRET) problems.push('APP_SECRET: required in production (signs one-time links and forms)');
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (links in emails point to it)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    dataDir,
+    campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
+    defaultCampaign: e.DEFAULT_CAMPAIGN,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres' as const, url: e.DATABASE_URL }
+      : { kind: 'sqlite' as const, path: e.SQLITE_PATH ?? path.join(dataDir, 'dear-congress.sqlite') },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    appSecret: e.APP_SECRET ?? DEV_SECRET,
+    adminToken: e.ADMIN_TOKEN,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
+    retentionDays: e.RETENTION_DAYS,
+    outbox: {
+      enabled: e.OUTBOX_WORKER,
+      pollMs: e.OUTBOX_POLL_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      smtpTimeoutMs: e.SMTP_TIMEOUT_MS,
+    },
+    geocoder: { enabled: e.CENSUS_GEOCODER_ENABLED ?? e.NODE_ENV === 'production', url: e.CENSUS_GEOCODER_URL },
+    statsCacheMs: e.STATS_CACHE_MS,
+    minFormFillMs: e.MIN_FORM_FILL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3000),
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * storage/migrations: the one ordered migration list for both databases. Kysely's Migrator takes a lock
+ * (a row lock on PostgreSQL), so several instances starting at once apply each migration exactly once.
+ */
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('letters')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
+        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
+        .addColumn('state', 'varchar(2)', (c) => c.notNull())
+        .addColumn('district', 'integer')
+        .addColumn('recipient_name', 'varchar(200)', (c) => c.notNull())
+        .addColumn('sender_name', 'varchar(200)')
+        .addColumn('sender_email', 'varchar(320)')
+        .addColumn('sender_key', 'varchar(128)', (c) => c.notNull())
+        .addColumn('sender_street', 'varchar(300)')
+        .addColumn('sender_city', 'varchar(200)')
+        .addColumn('sender_state', 'varchar(2)')
+        .addColumn('sender_zip', 'varchar(10)')
+        .addColumn('subject', 'varchar(300)')
+        .addColumn('body', 'text')
+        .addColumn('mailing_office', 'varchar(120)')
+        .addColumn('share_with_campaign', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('ref', 'varchar(64)')
+        .addColumn('status', 'varchar(32)', (c) => c.notNull())
+        .addColumn('status_reason', 'varchar(500)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('confirmed_at', 'varchar(32)')
+        .addColumn('delivered_at', 'varchar(32)')
+        .addColumn('purged_at', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('letters_batch').on('letters').column('batch_id').execute();
+      await db.schema.createIndex('letters_retention').on('letters').columns(['purged_at', 'created_at']).execute();
+      await db.schema.createIndex('letters_campaign_created').on('letters').columns(['campaign', 'created_at']).execute();
+
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('letter_id', 'varchar(64)')
+        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('lease_owner', 'varchar(64)')
+        .addColumn('lease_expires_at', 'varchar(32)')
+        .addColumn('last_error', 'varchar(500)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('sent_at', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_batch').on('outbox').column('batch_id').execute();
+
+      await db.schema
+        .createTable('confirmations')
+        .addColumn('token_hash', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('used_at', 'varchar(32)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('confirmations_batch').on('confirmations').column('batch_id').execute();
+
+      await db.schema
+        .createTable('actions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('letter_id', 'varchar(64)')
+        .addColumn('action', 'varchar(16)', (c) => c.notNull())
+        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
+        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
+        .addColumn('state', 'varchar(2)', (c) => c.notNull())
+        .addColumn('district', 'integer')
+        .addColumn('dedupe_key', 'varchar(200)', (c) => c.notNull().unique())
+        .addColumn('ref', 'varchar(64)')
+        .addColumn('day', 'varchar(10)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('actions_campaign_created').on('actions').columns(['campaign', 'created_at']).execute();
+
+      await db.schema
+        .createTable('counters')
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('dimension', 'varchar(32)', (c) => c.notNull())
+        .addColumn('key', 'varchar(128)', (c) => c.notNull())
+        .addColumn('count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('counters_pk', ['campaign', 'dimension', 'key'])
+        .execute();
+
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'varchar(200)', (c) => c.primaryKey())
+        .addColumn('hits', 'integer', (c) => c.notNull())
+        .addColumn('reset_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${failed} failed: ${String(error)}`, { cause: error });
+  }
+}

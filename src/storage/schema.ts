@@ -1,0 +1,117 @@
+/**
+ * storage/schema: the tables shared by SQLite and PostgreSQL, as Kysely types. Only SQL both databases
+ * share is used: app-generated text ids, ISO-8601 UTC timestamps as text, text enums, integer flags.
+ */
+import type { Generated } from 'kysely';
+
+/** Email status of a letter; a letter can also be printed or sent through a web form (see `actions`). */
+export type LetterStatus = 'draft' | 'awaiting_confirmation' | 'queued' | 'sent' | 'failed';
+
+export interface LettersTable {
+  id: string;
+  campaign: string;
+  /** All letters one person wrote in one sitting share a batch; the batch id is a secret capability. */
+  batch_id: string;
+  bioguide: string;
+  chamber: 'senate' | 'house';
+  state: string;
+  district: number | null;
+  recipient_name: string;
+  /** Personal fields are nulled by the retention purge or a deletion request; counts stay. */
+  sender_name: string | null;
+  sender_email: string | null;
+  /** Salted hash of the normalised email: de-duplicates counts without keeping the address. */
+  sender_key: string;
+  sender_street: string | null;
+  sender_city: string | null;
+  sender_state: string | null;
+  sender_zip: string | null;
+  subject: string | null;
+  body: string | null;
+  mailing_office: string | null;
+  share_with_campaign: number;
+  ref: string | null;
+  status: LetterStatus;
+  status_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  delivered_at: string | null;
+  purged_at: string | null;
+}
+
+export type OutboxKind = 'confirmation' | 'office' | 'sender_copy';
+export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface OutboxTable {
+  /** Also the Message-ID's local part, so a resend after a crash is recognisable downstream. */
+  id: string;
+  kind: OutboxKind;
+  letter_id: string | null;
+  batch_id: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface ConfirmationsTable {
+  token_hash: string;
+  batch_id: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export type ActionKind = 'created' | 'emailed' | 'printed' | 'webform';
+
+export interface ActionsTable {
+  id: string;
+  campaign: string;
+  letter_id: string | null;
+  action: ActionKind;
+  bioguide: string;
+  chamber: 'senate' | 'house';
+  state: string;
+  district: number | null;
+  /** Unique: the same sender, member and action counts once. */
+  dedupe_key: string;
+  ref: string | null;
+  day: string;
+  created_at: string;
+}
+
+export interface CountersTable {
+  campaign: string;
+  /** e.g. 'total', 'action', 'chamber', 'state', 'district', 'member', 'day', 'ref'. */
+  dimension: string;
+  key: string;
+  count: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: string;
+}
+
+export interface KyselyMigrationTable {
+  name: string;
+  timestamp: string;
+}
+
+export interface Database {
+  letters: LettersTable;
+  outbox: OutboxTable;
+  confirmations: ConfirmationsTable;
+  actions: ActionsTable;
+  counters: CountersTable;
+  rate_limits: RateLimitsTable;
+}
+
+// Generated is re-exported for repositories that add auto columns later.
+export type { Generated };

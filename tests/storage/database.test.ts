@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { openStorage, type Storage } from '../../src/storage/database';
+import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
+
+describe('storage', () => {
+  test('when SQLite opens a new file, then migrations create every table in WAL mode', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-db-'));
+    const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
+    const tables = await storage.db.introspection.getTables();
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['letters', 'outbox', 'confirmations', 'actions', 'counters', 'rate_limits']),
+    );
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(storage.db);
+    expect(mode.rows[0]?.journal_mode).toBe('wal');
+    await storage.close();
+  });
+
+  test('when several instances start at once on PostgreSQL, then each migration runs exactly once', async () => {
+    const pg: TestPostgres | null = await createTestPostgres();
+    if (!pg) return;
+    let instances: Storage[] = [];
+    try {
+      instances = await Promise.all(
+        [1, 2, 3, 4].map(() => openStorage({ kind: 'postgres', url: pg.url })),
+      );
+      const applied = await instances[0]!.db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .execute();
+      expect(applied).toHaveLength(1);
+    } finally {
+      await Promise.all(instances.map((s) => s.close()));
+      await pg.drop();
+    }
+  });
+});

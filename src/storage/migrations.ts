@@ -26,6 +26,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('sender_state', 'varchar(2)')
         .addColumn('sender_zip', 'varchar(10)')
         .addColumn('subject', 'varchar(300)')
+        .addColumn('salutation', 'varchar(200)', (c) => c.notNull())
         .addColumn('body', 'text')
         .addColumn('mailing_office', 'varchar(120)')
         .addColumn('share_with_campaign', 'integer', (c) => c.notNull().defaultTo(0))

@@ -27,6 +27,7 @@ export interface LettersTable {
   sender_state: string | null;
   sender_zip: string | null;
   subject: string | null;
+  salutation: string;
   body: string | null;
   mailing_office: string | null;
   share_with_campaign: number;

@@ -1,0 +1,103 @@
+/**
+ * campaign: loads and validates campaign folders under `campaigns/`. A campaign is data (campaign.json
+ * plus one Handlebars letter template per chamber), so a second campaign needs only a new folder.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Chamber } from '../civic-data/types';
+import { DataError, NotFoundError } from '../platform/errors';
+
+const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
+
+const BillSchema = z.object({
+  number: z.string().min(1).max(40),
+  title: z.string().min(1).max(300),
+  url: z.url(),
+});
+
+export const CampaignDefinition = z.object({
+  slug: z.string().regex(/^[a-z0-9-]+$/),
+  title: z.string().min(1).max(200),
+  shortTitle: z.string().min(1).max(80),
+  summary: z.string().min(1).max(2000),
+  explainer: z.array(z.string().min(1)).min(1),
+  bills: z.object({ senate: BillSchema, house: BillSchema }),
+  goal: z.number().int().positive(),
+  subject: z.object({ senate: z.string().min(1).max(200), house: z.string().min(1).max(200) }),
+  talkingPoints: z.array(z.object({ text: z.string().min(1), source: SourceLink })).min(1),
+  criticism: z.array(z.object({ text: z.string().min(1), source: SourceLink })).default([]),
+  sources: z.array(SourceLink).default([]),
+  personalNotePrompt: z.string().min(1).max(500),
+  letterTemplates: z.object({ senate: z.string().min(1), house: z.string().min(1) }),
+  delivery: z
+    .object({
+      /** Where emailed letters go when no member-specific address is listed. */
+      inbox: z.email(),
+      /** Offices or coalition partners that accept email, keyed by bioguide id. */
+      byMember: z.record(z.string().regex(/^[A-Z]\d{6}$/), z.email()).default({}),
+    })
+    .strict(),
+  shareText: z.string().min(1).max(280),
+});
+
+export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
+
+export interface Campaign extends CampaignDefinition {
+  /** Raw Handlebars source of the letter body for each chamber. */
+  templates: Record<Chamber, string>;
+}
+
+function readCampaignFolder(folder: string): Campaign {
+  const file = path.join(folder, 'campaign.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new DataError(`Campaign file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  const parsed = CampaignDefinition.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new DataError(`Campaign file ${file} is invalid:\n  - ${problems.join('\n  - ')}`);
+  }
+  if (parsed.data.slug !== path.basename(folder)) {
+    throw new DataError(`Campaign file ${file}: slug "${parsed.data.slug}" must match its folder name`);
+  }
+  const templates = {} as Record<Chamber, string>;
+  for (const chamber of ['senate', 'house'] as const) {
+    const templateFile = path.join(folder, parsed.data.letterTemplates[chamber]);
+    if (!fs.existsSync(templateFile)) {
+      throw new DataError(`Campaign ${parsed.data.slug}: letter template ${templateFile} is missing`);
+    }
+    templates[chamber] = fs.readFileSync(templateFile, 'utf8');
+  }
+  return { ...parsed.data, templates };
+}
+
+export interface CampaignCatalog {
+  get(slug: string): Campaign;
+  list(): Campaign[];
+  defaultSlug: string;
+}
+
+/** Loads every campaign folder; fails at start-up when any is invalid or the default is missing. */
+export function loadCampaigns(campaignsDir: string, defaultSlug: string): CampaignCatalog {
+  const folders = fs
+    .readdirSync(campaignsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(campaignsDir, d.name));
+  const campaigns = new Map(folders.map((folder) => [path.basename(folder), readCampaignFolder(folder)]));
+  if (!campaigns.has(defaultSlug)) {
+    throw new DataError(`Default campaign "${defaultSlug}" not found in ${campaignsDir}`);
+  }
+  return {
+    defaultSlug,
+    list: () => [...campaigns.values()],
+    get(slug) {
+      const campaign = campaigns.get(slug);
+      if (!campaign) throw new NotFoundError(`There is no campaign called "${slug}".`);
+      return campaign;
+    },
+  };
+}

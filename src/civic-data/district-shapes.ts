@@ -1,0 +1,471 @@
+/**
+ * civic-data/district-shapes: the in-memory congressional district boundary index behind "use my location".
+ *
+ * `data/districts.json` (written by `district-shapes-import.ts`) holds every district's polygons in
+ * EPSG:4326 degrees. `loadDistrictShapes` turns it into flat typed arrays plus two Flatbush R-trees:
+ *  - one over polygon bounding boxes, for the point-in-polygon test (even-odd ray casting over all rings
+ *    of a polygon, so holes work, and over every polygon of a MultiPolygon);
+ *  - one over runs of up to 16 consecutive boundary edges, for "how far is the nearest boundary".
+ * Distances use an equirectangular projection centred on the query point (x scaled by cos(lat)), which is
+ * accurate to well under 1% at the ~1-2 km scale used here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type FlatbushClass from 'flatbush';
+import { DataError } from '../platform/errors';
+import type { DistrictRef } from './types';
+
+/** Name of the boundary file inside the data directory. */
+export const DISTRICT_SHAPES_FILE = 'districts.json';
+
+/** A point this close (km) to its district's boundary is "near the boundary". */
+export const NEAR_BOUNDARY_KM = 1;
+/** A point outside every polygon (coast, generalised outline) snaps to a district this close (km). */
+export const OUTSIDE_SNAP_KM = 2;
+
+/** Kilometres per degree of latitude (mean Earth radius 6371.0088 km). */
+const KM_PER_DEG = (Math.PI / 180) * 6371.0088;
+/** Boundary edges are indexed in runs of this many consecutive segments. */
+const EDGE_RUN = 16;
+
+/** USPS state / territory code for each state FIPS code. */
+export const STATE_FIPS_TO_USPS: Readonly<Record<string, string>> = Object.freeze({
+  '01': 'AL',
+  '02': 'AK',
+  '04': 'AZ',
+  '05': 'AR',
+  '06': 'CA',
+  '08': 'CO',
+  '09': 'CT',
+  '10': 'DE',
+  '11': 'DC',
+  '12': 'FL',
+  '13': 'GA',
+  '15': 'HI',
+  '16': 'ID',
+  '17': 'IL',
+  '18': 'IN',
+  '19': 'IA',
+  '20': 'KS',
+  '21': 'KY',
+  '22': 'LA',
+  '23': 'ME',
+  '24': 'MD',
+  '25': 'MA',
+  '26': 'MI',
+  '27': 'MN',
+  '28': 'MS',
+  '29': 'MO',
+  '30': 'MT',
+  '31': 'NE',
+  '32': 'NV',
+  '33': 'NH',
+  '34': 'NJ',
+  '35': 'NM',
+  '36': 'NY',
+  '37': 'NC',
+  '38': 'ND',
+  '39': 'OH',
+  '40': 'OK',
+  '41': 'OR',
+  '42': 'PA',
+  '44': 'RI',
+  '45': 'SC',
+  '46': 'SD',
+  '47': 'TN',
+  '48': 'TX',
+  '49': 'UT',
+  '50': 'VT',
+  '51': 'VA',
+  '53': 'WA',
+  '54': 'WV',
+  '55': 'WI',
+  '56': 'WY',
+  '60': 'AS',
+  '66': 'GU',
+  '69': 'MP',
+  '72': 'PR',
+  '78': 'VI',
+});
+
+/** "06" -> "CA"; undefined for an unknown code. Accepts "6" too. */
+export function stateFromFips(fips: string): string | undefined {
+  const code = fips.trim().padStart(2, '0');
+  return Object.hasOwn(STATE_FIPS_TO_USPS, code) ? STATE_FIPS_TO_USPS[code] : undefined;
+}
+
+/**
+ * Census district code to the district number used everywhere in the app: "00" (at-large) and "98"
+ * (non-voting delegate: DC, PR, and the island areas) are 0; "01".."53" are themselves. Returns undefined
+ * for anything else, including "ZZ" (area with no district, e.g. water) and "99".
+ */
+export function normaliseDistrictCode(code: string): number | undefined {
+  const trimmed = code.trim();
+  if (!/^\d{1,2}$/.test(trimmed)) return undefined;
+  const n = Number(trimmed);
+  if (n === 0 || n === 98) return 0;
+  return n >= 1 && n <= 60 ? n : undefined;
+}
+
+/** One district in `data/districts.json`: polygons as GeoJSON MultiPolygon coordinates ([lon, lat]). */
+export interface DistrictShape {
+  state: string;
+  district: number;
+  polygons: number[][][][];
+}
+
+export interface DistrictShapesMeta {
+  source: string;
+  importedAt: string;
+  /** The Congress whose districts these are (from the CDnnnFP property), e.g. 119. */
+  congress: number | null;
+  features: number;
+}
+
+/** The JSON file written by the boundaries import: `data/districts.json`. */
+export interface DistrictShapesFile {
+  meta: DistrictShapesMeta;
+  districts: DistrictShape[];
+}
+
+export interface DistrictAtPoint {
+  state: string;
+  district: number;
+  /** The point is within ~1 km of its district's boundary (or was snapped in from outside every polygon). */
+  nearBoundary: boolean;
+  /** Other districts whose boundary lies within ~1 km of the point, nearest first. */
+  neighbours: DistrictRef[];
+}
+
+// flatbush is published as ESM only, plus a self-contained UMD build (flatbush.js, with flatqueue inlined).
+// Jest (without --experimental-vm-modules) cannot require ESM, so load the UMD file by path: this works the
+// same under node, tsx, ts-jest and the compiled build. The type comes from the package's own declarations.
+let flatbushCtor: typeof FlatbushClass | undefined;
+function Flatbush(): typeof FlatbushClass {
+  if (!flatbushCtor) {
+    const entry = require.resolve('flatbush');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    flatbushCtor = require(path.join(path.dirname(entry), 'flatbush.js')) as typeof FlatbushClass;
+  }
+  return flatbushCtor;
+}
+
+/** Squared distance (km^2) from the origin to segment (ax,ay)-(bx,by), coordinates already in km. */
+function segmentDistanceSq(ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const lenSq = dx * dx + dy * dy;
+  let t = lenSq > 0 ? -(ax * dx + ay * dy) / lenSq : 0;
+  if (t < 0) t = 0;
+  else if (t > 1) t = 1;
+  const x = ax + t * dx;
+  const y = ay + t * dy;
+  return x * x + y * y;
+}
+
+/**
+ * Point-to-district lookups over congressional district boundaries. Build it with `loadDistrictShapes`
+ * (from `data/districts.json`) or directly from shapes (tests).
+ */
+export class DistrictShapeIndex {
+  readonly districts: readonly DistrictRef[];
+  readonly meta: DistrictShapesMeta | null;
+  /** Interleaved lon, lat of every ring vertex; every ring is closed (last vertex = first). */
+  private readonly coords: Float64Array;
+  /** Vertex index where ring r starts; ringStart[rings] = number of vertices. */
+  private readonly ringStart: Uint32Array;
+  /** Ring index where polygon p starts; polyRingStart[polygons] = number of rings. */
+  private readonly polyRingStart: Uint32Array;
+  private readonly polyDistrict: Uint32Array;
+  private readonly polyTree: FlatbushClass;
+  /** Edge runs: first vertex, number of segments, owning district. */
+  private readonly runStart: Uint32Array;
+  private readonly runCount: Uint8Array;
+  private readonly runDistrict: Uint32Array;
+  private readonly runTree: FlatbushClass;
+
+  constructor(shapes: readonly DistrictShape[], meta: DistrictShapesMeta | null = null) {
+    this.meta = meta;
+    let vertices = 0;
+    let rings = 0;
+    let polygons = 0;
+    let runs = 0;
+    for (const shape of shapes) {
+      for (const polygon of shape.polygons) {
+        polygons++;
+        for (const ring of polygon) {
+          const closed = ringIsClosed(ring);
+          const n = ring.length + (closed ? 0 : 1);
+          rings++;
+          vertices += n;
+          runs += Math.ceil((n - 1) / EDGE_RUN);
+        }
+      }
+    }
+    if (polygons === 0 || runs === 0) throw new DataError('District shapes: no polygons to index');
+
+    const F = Flatbush();
+    this.districts = shapes.map((s) => ({ state: s.state, district: s.district }));
+    this.coords = new Float64Array(vertices * 2);
+    this.ringStart = new Uint32Array(rings + 1);
+    this.polyRingStart = new Uint32Array(polygons + 1);
+    this.polyDistrict = new Uint32Array(polygons);
+    this.runStart = new Uint32Array(runs);
+    this.runCount = new Uint8Array(runs);
+    this.runDistrict = new Uint32Array(runs);
+    this.polyTree = new F(polygons);
+    this.runTree = new F(runs);
+
+    let v = 0;
+    let r = 0;
+    let p = 0;
+    let run = 0;
+    const c = this.coords;
+    shapes.forEach((shape, d) => {
+      for (const polygon of shape.polygons) {
+        this.polyRingStart[p] = r;
+        this.polyDistrict[p] = d;
+        let minX = Infinity;
+        let minY = Infinity;
+        let maxX = -Infinity;
+        let maxY = -Infinity;
+        for (const ring of polygon) {
+          this.ringStart[r++] = v;
+          const first = v;
+          for (const pos of ring) {
+            const x = pos[0];
+            const y = pos[1];
+            if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
+              throw new DataError(`District shapes: ${shape.state}-${shape.district} has a non-numeric coordinate`);
+            }
+            c[v * 2] = x;
+            c[v * 2 + 1] = y;
+            v++;
+            if (x < minX) minX = x;
+            if (x > maxX) maxX = x;
+            if (y < minY) minY = y;
+            if (y > maxY) maxY = y;
+          }
+          if (!ringIsClosed(ring)) {
+            c[v * 2] = c[first * 2]!;
+            c[v * 2 + 1] = c[first * 2 + 1]!;
+            v++;
+          }
+          // Runs of EDGE_RUN segments; segment i joins vertex i and i + 1.
+          const segments = v - first - 1;
+          for (let s = 0; s < segments; s += EDGE_RUN) {
+            const count = Math.min(EDGE_RUN, segments - s);
+            let rMinX = Infinity;
+            let rMinY = Infinity;
+            let rMaxX = -Infinity;
+            let rMaxY = -Infinity;
+            for (let k = first + s; k <= first + s + count; k++) {
+              const x = c[k * 2]!;
+              const y = c[k * 2 + 1]!;
+              if (x < rMinX) rMinX = x;
+              if (x > rMaxX) rMaxX = x;
+              if (y < rMinY) rMinY = y;
+              if (y > rMaxY) rMaxY = y;
+            }
+            this.runStart[run] = first + s;
+            this.runCount[run] = count;
+            this.runDistrict[run] = d;
+            this.runTree.add(rMinX, rMinY, rMaxX, rMaxY);
+            run++;
+          }
+        }
+        this.polyTree.add(minX, minY, maxX, maxY);
+        p++;
+      }
+    });
+    this.ringStart[r] = v;
+    this.polyRingStart[p] = r;
+    this.polyTree.finish();
+    this.runTree.finish();
+  }
+
+  /** Number of polygons and vertices indexed (for logs and the bench). */
+  get size(): { districts: number; polygons: number; vertices: number } {
+    return {
+      districts: this.districts.length,
+      polygons: this.polyDistrict.length,
+      vertices: this.coords.length / 2,
+    };
+  }
+
+  /** Approximate bytes held by the index (typed arrays and both R-trees). */
+  memoryBytes(): number {
+    return (
+      this.coords.byteLength +
+      this.ringStart.byteLength +
+      this.polyRingStart.byteLength +
+      this.polyDistrict.byteLength +
+      this.runStart.byteLength +
+      this.runCount.byteLength +
+      this.runDistrict.byteLength +
+      this.polyTree.data.byteLength +
+      this.runTree.data.byteLength +
+      this.districts.length * 64
+    );
+  }
+
+  /** Whether the point (lon x, lat y) lies inside polygon p: even-odd rule over all of its rings. */
+  private polygonContains(p: number, x: number, y: number): boolean {
+    const c = this.coords;
+    let inside = false;
+    const ringEnd = this.polyRingStart[p + 1]!;
+    for (let r = this.polyRingStart[p]!; r < ringEnd; r++) {
+      const end = this.ringStart[r + 1]!;
+      // Ring is closed, so consecutive pairs cover every edge.
+      for (let i = this.ringStart[r]!; i < end - 1; i++) {
+        const xi = c[i * 2]!;
+        const yi = c[i * 2 + 1]!;
+        const xj = c[i * 2 + 2]!;
+        const yj = c[i * 2 + 3]!;
+        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  /** Districts (by index) containing the point; normally zero or one. */
+  private containing(x: number, y: number): number[] {
+    const found: number[] = [];
+    for (const p of this.polyTree.search(x, y, x, y)) {
+      const d = this.polyDistrict[p]!;
+      if (!found.includes(d) && this.polygonContains(p, x, y)) found.push(d);
+    }
+    return found;
+  }
+
+  /** Distance (km) from the point to the nearest boundary edge of each district within `radiusKm`. */
+  private boundaryDistances(lat: number, lon: number, radiusKm: number): Map<number, number> {
+    const cosLat = Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
+    const kx = KM_PER_DEG * cosLat;
+    const ky = KM_PER_DEG;
+    const dLon = radiusKm / kx;
+    const dLat = radiusKm / ky;
+    const best = new Map<number, number>();
+    const c = this.coords;
+    for (const run of this.runTree.search(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
+      const d = this.runDistrict[run]!;
+      let min = best.get(d) ?? Infinity;
+      const start = this.runStart[run]!;
+      const end = start + this.runCount[run]!;
+      let ax = (c[start * 2]! - lon) * kx;
+      let ay = (c[start * 2 + 1]! - lat) * ky;
+      for (let k = start + 1; k <= end; k++) {
+        const bx = (c[k * 2]! - lon) * kx;
+        const by = (c[k * 2 + 1]! - lat) * ky;
+        const dist = segmentDistanceSq(ax, ay, bx, by);
+        if (dist < min) min = dist;
+        ax = bx;
+        ay = by;
+      }
+      best.set(d, min);
+    }
+    const result = new Map<number, number>();
+    for (const [d, sq] of best) {
+      const km = Math.sqrt(sq);
+      if (km <= radiusKm) result.set(d, km);
+    }
+    return result;
+  }
+
+  /**
+   * The district containing a point (WGS84 degrees). Near a boundary, `neighbours` lists the other
+   * districts within ~1 km, so the caller can ask the person to confirm. A point just outside every
+   * polygon (coastline, generalised outlines) snaps to the nearest district within ~2 km, flagged
+   * `nearBoundary`. Null when the point is in no district (abroad, open sea) or the input is not a
+   * coordinate.
+   */
+  findDistrictAtPoint(lat: number, lon: number): DistrictAtPoint | null {
+    if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+    const inside = this.containing(lon, lat);
+    const near = this.boundaryDistances(lat, lon, inside.length > 0 ? NEAR_BOUNDARY_KM : OUTSIDE_SNAP_KM);
+    let own: number;
+    let nearBoundary: boolean;
+    if (inside.length > 0) {
+      own = inside[0]!;
+      nearBoundary = inside.length > 1 || near.has(own);
+      // A point in two polygons (rounding slivers) is also near the other district.
+      for (const other of inside.slice(1)) if (!near.has(other)) near.set(other, 0);
+    } else {
+      let bestD = -1;
+      let bestKm = Infinity;
+      for (const [d, km] of near) {
+        if (km < bestKm) {
+          bestKm = km;
+          bestD = d;
+        }
+      }
+      if (bestD < 0) return null;
+      own = bestD;
+      nearBoundary = true;
+    }
+    const neighbours = [...near.entries()]
+      .filter(([d, km]) => d !== own && km <= NEAR_BOUNDARY_KM)
+      .sort((a, b) => a[1] - b[1])
+      .map(([d]) => ({ ...this.districts[d]! }));
+    const ref = this.districts[own]!;
+    return { state: ref.state, district: ref.district, nearBoundary, neighbours };
+  }
+}
+
+function ringIsClosed(ring: number[][]): boolean {
+  const first = ring[0];
+  const last = ring[ring.length - 1];
+  return ring.length > 1 && !!first && !!last && first[0] === last[0] && first[1] === last[1];
+}
+
+function isDistrictShape(value: unknown): value is DistrictShape {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.state === 'string' &&
+    /^[A-Z]{2}$/.test(v.state) &&
+    Number.isInteger(v.district) &&
+    (v.district as number) >= 0 &&
+    Array.isArray(v.polygons) &&
+    v.polygons.every(
+      (polygon: unknown) =>
+        Array.isArray(polygon) &&
+        polygon.every((ring: unknown) => Array.isArray(ring) && ring.length >= 3 && ring.every(Array.isArray)),
+    )
+  );
+}
+
+/**
+ * Load `data/districts.json` into an index. Returns null when the file does not exist (the app starts
+ * without location lookup); throws DataError when it exists but cannot be used.
+ */
+export function loadDistrictShapes(dataDir: string): DistrictShapeIndex | null {
+  const file = path.join(dataDir, DISTRICT_SHAPES_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new DataError(`${file}: cannot read district shapes`, { cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new DataError(`${file}: not valid JSON`, { cause: err });
+  }
+  const body = parsed as Partial<DistrictShapesFile> | null;
+  if (!body || typeof body !== 'object' || !Array.isArray(body.districts)) {
+    throw new DataError(`${file}: expected an object with a "districts" array`);
+  }
+  body.districts.forEach((d, i) => {
+    if (!isDistrictShape(d)) throw new DataError(`${file}: districts[${i}] is not {state, district, polygons}`);
+  });
+  const meta = body.meta && typeof body.meta === 'object' ? body.meta : null;
+  try {
+    return new DistrictShapeIndex(body.districts, meta);
+  } catch (err) {
+    if (err instanceof DataError) throw new DataError(`${file}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}

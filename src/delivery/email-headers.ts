@@ -1,0 +1,64 @@
+/**
+ * delivery/email-headers: the first layer of header safety. No header we send carries raw user input: a
+ * display name or subject passes through `sanitizeHeaderText`, an address through `isSafeEmailAddress`.
+ * Nodemailer encodes non-ASCII headers itself (RFC 2047); that is the second layer.
+ */
+
+// C0 and C1 controls (CR and LF included), DEL, Unicode line/paragraph separators, BOM, bidi controls.
+const HEADER_UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFEFF\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+
+/** Maximum length of a sanitised header value we build from user input. */
+export const MAX_HEADER_TEXT = 200;
+
+/**
+ * Single-line header text: control characters become spaces, whitespace collapses, and an RFC 2047
+ * encoded-word opener typed by a person ("=?utf-8?B?...?=") is broken to "= ?" so no mail client decodes
+ * it into something else. Trimmed and cut to `maxLength` characters.
+ */
+export function sanitizeHeaderText(input: string, maxLength = MAX_HEADER_TEXT): string {
+  let s = String(input ?? '').normalize('NFC');
+  s = s.replace(HEADER_UNSAFE, ' ');
+  s = s.replace(/\s+/g, ' ').trim();
+  // "=?" can only start an encoded word; "?=" alone is harmless once no word can start.
+  s = s.replace(/=\?/g, '= ?');
+  if (s.length > maxLength) s = Array.from(s).slice(0, maxLength).join('').trim();
+  return s;
+}
+
+/**
+ * A display name for a From/Reply-To header ("Zoë Łukasiewicz" <...>): sanitised header text without the
+ * characters that would end the quoted phrase or start an address (quotes, backslash, angle brackets, @,
+ * comma, semicolon, colon). Empty when nothing usable is left.
+ */
+export function safeDisplayName(name: string, maxLength = 100): string {
+  const s = sanitizeHeaderText(name, maxLength * 2)
+    .replace(/["\\<>@,;:()[\]]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return Array.from(s).slice(0, maxLength).join('').trim();
+}
+
+/**
+ * A plain "local@domain" address that can go into a header or an SMTP envelope as is: no whitespace or
+ * control characters, no comma, semicolon, quotes, angle brackets or parentheses, exactly one @, a dotted
+ * domain, at most 254 characters (local part at most 64).
+ */
+export function isSafeEmailAddress(addr: string): boolean {
+  if (typeof addr !== 'string' || addr.length === 0 || addr.length > 254) return false;
+  if (/[\s\u0000-\u001F\u007F-\u009F,;<>"'()[\]\\]/.test(addr)) return false;
+  const parts = addr.split('@');
+  if (parts.length !== 2) return false;
+  const [local, domain] = parts as [string, string];
+  if (local.length === 0 || local.length > 64) return false;
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
+  if (!/^[^.\s]+(\.[^.\s]+)+$/.test(domain) || domain.length > 253) return false;
+  // Domain labels: letters (any script, for IDN), digits and hyphens, not starting or ending with a hyphen.
+  return domain.split('.').every((label) => /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u.test(label));
+}
+
+/** `"Display Name" <addr>` as a Nodemailer address object, or just the address when the name is empty. */
+export function formatAddress(name: string, address: string): { name: string; address: string } | string {
+  if (!isSafeEmailAddress(address)) throw new TypeError('Unsafe email address');
+  const display = safeDisplayName(name);
+  return display ? { name: display, address } : address;
+}

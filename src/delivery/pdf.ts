@@ -1,0 +1,293 @@
+/**
+ * delivery/pdf: printable letters as one PDF, drawn with PDFKit (no browser). Every letter starts on a new
+ * US Letter page; an optional last section carries address labels or #10 envelopes. DejaVu fonts are
+ * embedded so any Latin, Greek or Cyrillic name prints. User text is only ever drawn as plain text, after
+ * control and bidi-override characters are removed.
+ */
+import PDFDocument from 'pdfkit';
+import { ValidationError } from '../platform/errors';
+
+export interface PrintableSender {
+  name: string;
+  street: string;
+  city: string;
+  state: string;
+  zip: string;
+  email?: string;
+}
+
+export interface PrintableLetter {
+  sender: PrintableSender;
+  /** Already formatted, e.g. "November 28, 2026". */
+  date: string;
+  /** Lines of the recipient address block, "The Honorable ..." first. */
+  recipientAddress: string[];
+  salutation: string;
+  /** Plain text; paragraphs separated by blank lines. */
+  body: string;
+  closing: string;
+  subject?: string;
+}
+
+export interface RenderPdfOptions {
+  /** Append address sheets for the letters. */
+  envelopes?: boolean;
+  /**
+   * 'labels' (default): one US Letter page per five letters of 4x2 in labels (Avery 5163/8163 layout),
+   * recipient on the left, return address on the right. 'number10': one 9.5x4.125 in page per letter.
+   */
+  envelopeStyle?: 'labels' | 'number10';
+}
+
+const PT_PER_IN = 72;
+const PAGE_WIDTH = 612;
+const PAGE_HEIGHT = 792;
+const MARGIN = PT_PER_IN;
+const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
+const BODY_SIZE = 11.5;
+const LINE_GAP = 2;
+const FOOTER_SIZE = 9;
+
+const FONT_REGULAR = 'DC-Serif';
+const FONT_BOLD = 'DC-Serif-Bold';
+
+// U+202A-U+202E (embeddings/overrides), U+2066-U+2069 (isolates), plus the invisible marks LRM, RLM, ALM.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+// C0 controls except TAB and LF, DEL, C1 controls, and line/paragraph separators, BOM.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/g;
+
+/**
+ * Text from a person made safe to draw: NFC, CRLF to LF, no control or bidi-override characters, tabs as
+ * spaces. With `multiline: false` every line break becomes a space and runs of whitespace collapse.
+ */
+export function sanitizePrintText(input: string, options: { multiline?: boolean } = {}): string {
+  let s = String(input ?? '').normalize('NFC');
+  s = s.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n');
+  s = s.replace(BIDI_CONTROLS, '').replace(CONTROL_CHARS, '');
+  s = s.replace(/\t/g, '    ');
+  if (!options.multiline) return s.replace(/\s+/g, ' ').trim();
+  return s
+    .split('\n')
+    .map((line) => line.replace(/[ \u00A0]+$/u, ''))
+    .join('\n')
+    .trim();
+}
+
+/** Paragraphs of a body: split at blank lines, single line breaks kept inside a paragraph. */
+export function splitParagraphs(body: string): string[] {
+  return sanitizePrintText(body, { multiline: true })
+    .split(/\n[ \u00A0]*\n/u)
+    .map((p) => p.replace(/^\n+|\n+$/g, ''))
+    .filter((p) => p.trim().length > 0);
+}
+
+function fontPath(file: string): string {
+  return require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
+}
+
+function senderLines(sender: PrintableSender, includeEmail: boolean): string[] {
+  const cityLine = [
+    sanitizePrintText(sender.city),
+    [sanitizePrintText(sender.state), sanitizePrintText(sender.zip)].filter(Boolean).join(' '),
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const lines = [sanitizePrintText(sender.name), sanitizePrintText(sender.street), cityLine];
+  if (includeEmail && sender.email) lines.push(sanitizePrintText(sender.email));
+  return lines.filter((l) => l.length > 0);
+}
+
+function addressLines(lines: string[]): string[] {
+  return lines.map((l) => sanitizePrintText(l)).filter((l) => l.length > 0);
+}
+
+type Doc = PDFKit.PDFDocument;
+
+/** Draws single-line-per-entry blocks; long entries wrap inside the content width. */
+function drawLines(doc: Doc, lines: string[], font = FONT_REGULAR): void {
+  doc.font(font).fontSize(BODY_SIZE);
+  for (const line of lines) {
+    doc.text(line, MARGIN, doc.y, { width: CONTENT_WIDTH, lineGap: LINE_GAP });
+  }
+}
+
+function blankLines(doc: Doc, n: number): void {
+  doc.font(FONT_REGULAR).fontSize(BODY_SIZE);
+  doc.moveDown(n);
+}
+
+function lineHeight(doc: Doc): number {
+  doc.font(FONT_REGULAR).fontSize(BODY_SIZE);
+  return doc.currentLineHeight(true) + LINE_GAP;
+}
+
+function spaceLeft(doc: Doc): number {
+  return doc.page.height - doc.page.margins.bottom - doc.y;
+}
+
+function newLetterPage(doc: Doc): void {
+  doc.addPage({ size: 'LETTER', margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN } });
+}
+
+function drawLetter(doc: Doc, letter: PrintableLetter): void {
+  const name = sanitizePrintText(letter.sender.name);
+  drawLines(doc, senderLines(letter.sender, true));
+  blankLines(doc, 1);
+  drawLines(doc, [sanitizePrintText(letter.date)]);
+  blankLines(doc, 1);
+  drawLines(doc, addressLines(letter.recipientAddress));
+  blankLines(doc, 1);
+  const subject = letter.subject ? sanitizePrintText(letter.subject) : '';
+  if (subject) {
+    drawLines(doc, [`Re: ${subject}`], FONT_BOLD);
+    blankLines(doc, 1);
+  }
+  drawLines(doc, [sanitizePrintText(letter.salutation)]);
+  blankLines(doc, 1);
+
+  // PDFKit wraps at spaces and splits a word wider than the line (a long URL) across lines by itself.
+  for (const paragraph of splitParagraphs(letter.body)) {
+    doc.font(FONT_REGULAR).fontSize(BODY_SIZE);
+    doc.text(paragraph, MARGIN, doc.y, { width: CONTENT_WIDTH, lineGap: LINE_GAP, align: 'left' });
+    blankLines(doc, 1);
+  }
+
+  // Closing, signature space and printed name stay together on one page.
+  const closingBlock = lineHeight(doc) * 5;
+  if (spaceLeft(doc) < closingBlock) newLetterPage(doc);
+  drawLines(doc, [sanitizePrintText(letter.closing) || 'Sincerely,']);
+  blankLines(doc, 3);
+  drawLines(doc, [name]);
+}
+
+function drawPageNumbers(doc: Doc, first: number, last: number): void {
+  const total = last - first + 1;
+  if (total < 2) return;
+  for (let i = first; i <= last; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // drawing inside the margin must not trigger a new page
+    doc
+      .font(FONT_REGULAR)
+      .fontSize(FOOTER_SIZE)
+      .text(`Page ${i - first + 1} of ${total}`, MARGIN, PAGE_HEIGHT - MARGIN / 2 - FOOTER_SIZE, {
+        width: CONTENT_WIDTH,
+        align: 'center',
+        lineBreak: false,
+      });
+    doc.page.margins.bottom = bottom;
+  }
+}
+
+/** Text inside a fixed box; never spills into the next label or off the envelope. */
+function drawBox(doc: Doc, lines: string[], x: number, y: number, width: number, height: number, size: number) {
+  doc.font(FONT_REGULAR).fontSize(size);
+  doc.text(lines.join('\n'), x, y, { width, height, ellipsis: true, lineGap: 1 });
+}
+
+const LABEL = {
+  width: 4 * PT_PER_IN,
+  height: 2 * PT_PER_IN,
+  top: 0.5 * PT_PER_IN,
+  left: 0.15625 * PT_PER_IN,
+  columnGap: 0.1875 * PT_PER_IN,
+  padding: 0.2 * PT_PER_IN,
+  rows: 5,
+};
+
+function drawLabels(doc: Doc, letters: PrintableLetter[]): void {
+  letters.forEach((letter, index) => {
+    const row = index % LABEL.rows;
+    if (row === 0) doc.addPage({ size: 'LETTER', margin: 0 });
+    const y = LABEL.top + row * LABEL.height;
+    const inner = LABEL.width - 2 * LABEL.padding;
+    const innerHeight = LABEL.height - 2 * LABEL.padding;
+    const recipientX = LABEL.left;
+    const returnX = LABEL.left + LABEL.width + LABEL.columnGap;
+    drawBox(
+      doc,
+      addressLines(letter.recipientAddress),
+      recipientX + LABEL.padding,
+      y + LABEL.padding,
+      inner,
+      innerHeight,
+      11,
+    );
+    drawBox(
+      doc,
+      senderLines(letter.sender, false),
+      returnX + LABEL.padding,
+      y + LABEL.padding,
+      inner,
+      innerHeight,
+      10,
+    );
+  });
+}
+
+const ENVELOPE_WIDTH = 9.5 * PT_PER_IN;
+const ENVELOPE_HEIGHT = 4.125 * PT_PER_IN;
+
+function drawEnvelopes(doc: Doc, letters: PrintableLetter[]): void {
+  for (const letter of letters) {
+    doc.addPage({ size: [ENVELOPE_WIDTH, ENVELOPE_HEIGHT], margin: 0 });
+    const edge = 0.375 * PT_PER_IN;
+    drawBox(doc, senderLines(letter.sender, false), edge, edge, 3.25 * PT_PER_IN, 1.1 * PT_PER_IN, 9.5);
+    const x = 4 * PT_PER_IN;
+    drawBox(
+      doc,
+      addressLines(letter.recipientAddress),
+      x,
+      1.75 * PT_PER_IN,
+      ENVELOPE_WIDTH - x - edge,
+      ENVELOPE_HEIGHT - 1.75 * PT_PER_IN - edge,
+      12,
+    );
+  }
+}
+
+/** Renders the letters (one or more pages each) and, on request, their address sheets into one PDF. */
+export async function renderLettersPdf(letters: PrintableLetter[], options: RenderPdfOptions = {}): Promise<Buffer> {
+  if (letters.length === 0) throw new ValidationError('There is no letter to print.');
+
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    bufferPages: true,
+    size: 'LETTER',
+    margin: MARGIN,
+    info: { Title: 'Letters to Congress', Creator: 'Dear Congress', Producer: 'Dear Congress' },
+    lang: 'en-US',
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  doc.registerFont(FONT_REGULAR, fontPath('DejaVuSerif.ttf'));
+  doc.registerFont(FONT_BOLD, fontPath('DejaVuSerif-Bold.ttf'));
+
+  try {
+    const ranges: Array<[number, number]> = [];
+    for (const letter of letters) {
+      newLetterPage(doc);
+      const first = doc.bufferedPageRange().count - 1;
+      drawLetter(doc, letter);
+      ranges.push([first, doc.bufferedPageRange().count - 1]);
+    }
+    for (const [first, last] of ranges) drawPageNumbers(doc, first, last);
+
+    if (options.envelopes) {
+      if (options.envelopeStyle === 'number10') drawEnvelopes(doc, letters);
+      else drawLabels(doc, letters);
+    }
+    doc.flushPages();
+    doc.end();
+  } catch (err) {
+    doc.end();
+    await done.catch(() => undefined);
+    throw err;
+  }
+  return done;
+}

@@ -1,0 +1,171 @@
+/**
+ * letters: what a person types (parsed by Zod) and the letter composed from it and the campaign's
+ * template. Letter text is plain text; a person's edits are data and are never compiled as a template.
+ */
+import { z } from 'zod';
+import type { Campaign } from '../campaign/campaign';
+import type { Member } from '../civic-data/types';
+import type { HandlebarsInstance } from '../platform/handlebars';
+
+export const US_STATE_CODES = [
+  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY',
+  'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH',
+  'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY', 'PR', 'GU', 'VI',
+  'AS', 'MP',
+] as const;
+
+/** Letters longer than this are refused: offices read short letters, and it bounds PDF and email size. */
+export const MAX_BODY_LENGTH = 10_000;
+export const MAX_NOTE_LENGTH = 1_000;
+
+// Control characters other than tab and newline never belong in a letter; they break email and PDF output.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+function cleanLine(value: string): string {
+  return value.replace(CONTROL_CHARS, '').replace(/[\r\n]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function cleanText(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '').trim();
+}
+
+const line = (max: number, label: string) =>
+  z
+    .string({ error: `Enter your ${label}.` })
+    .transform(cleanLine)
+    .pipe(
+      z
+        .string()
+        .min(1, `Enter your ${label}.`)
+        .max(max, `Your ${label} must be ${max} characters or fewer.`),
+    );
+
+export const SenderInput = z.object({
+  name: line(100, 'full name'),
+  email: z
+    .string({ error: 'Enter your email address.' })
+    .transform(cleanLine)
+    .pipe(
+      z
+        .email('Enter an email address like name@example.com.')
+        .max(254, 'Your email address must be 254 characters or fewer.'),
+    ),
+  street: line(200, 'street address'),
+  city: line(100, 'city'),
+  state: z
+    .string({ error: 'Choose your state.' })
+    .transform((s) => cleanLine(s).toUpperCase())
+    .pipe(z.enum(US_STATE_CODES, { error: 'Choose your state or territory.' })),
+  zip: z
+    .string({ error: 'Enter your ZIP code.' })
+    .transform(cleanLine)
+    .pipe(z.string().regex(/^\d{5}(-\d{4})?$/, 'Enter a 5-digit ZIP code, like 62704 or 62704-1234.')),
+});
+export type SenderInput = z.infer<typeof SenderInput>;
+
+export const PersonalNote = z
+  .string()
+  .transform(cleanText)
+  .pipe(z.string().max(MAX_NOTE_LENGTH, `Keep your personal note to ${MAX_NOTE_LENGTH} characters or fewer.`));
+
+export const LetterBody = z
+  .string()
+  .transform(cleanText)
+  .pipe(
+    z
+      .string()
+      .min(20, 'Your letter is empty. Write a few sentences, or reset it to the campaign text.')
+      .max(MAX_BODY_LENGTH, `Your letter must be ${MAX_BODY_LENGTH.toLocaleString('en-US')} characters or fewer.`),
+  );
+
+export interface ComposedLetter {
+  recipient: {
+    bioguide: string;
+    name: string;
+    formalName: string;
+    chamber: Member['chamber'];
+    state: string;
+    district: number | null;
+  };
+  subject: string;
+  salutation: string;
+  /** The letter's paragraphs between salutation and closing, blank-line separated. */
+  body: string;
+  closing: string;
+  /** Printed under the closing: name, street, city/state/ZIP. */
+  signature: string[];
+  /** The Washington office address block: "The Honorable ...". */
+  addressBlock: string[];
+}
+
+/** "Dear Senator Cantwell:" / "Dear Representative Norton:" (delegates are addressed as Representative). */
+export function salutationFor(member: Member): string {
+  const title = member.chamber === 'senate' ? 'Senator' : 'Representative';
+  return `Dear ${title} ${member.lastName}:`;
+}
+
+/** The DC office address block for a member. */
+export function washingtonAddressBlock(member: Member): string[] {
+  const chamberLine = member.chamber === 'senate' ? 'United States Senate' : 'United States House of Representatives';
+  const zip = member.chamber === 'senate' ? 'Washington, DC 20510' : 'Washington, DC 20515';
+  return [`The Honorable ${member.name}`, ...(member.dcOffice ? [member.dcOffice] : []), chamberLine, zip];
+}
+
+/** Renders the campaign's template for the member's chamber: the default body a person starts from. */
+export function renderDefaultBody(
+  hbs: HandlebarsInstance,
+  campaign: Campaign,
+  member: Member,
+  sender: Partial<Pick<SenderInput, 'name' | 'city' | 'state'>>,
+): string {
+  // noEscape: the output is plain text; HTML pages escape it when they display it.
+  const template = hbs.compile(campaign.templates[member.chamber], { noEscape: true });
+  const text = template({
+    member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
+    sender: { name: sender.name ?? '', city: sender.city || 'your state', state: sender.state ?? member.state },
+    bill: campaign.bills[member.chamber],
+  });
+  return cleanText(text).replace(/\n{3,}/g, '\n\n');
+}
+
+/** Puts the personal sentence before the final paragraph (the ask), where offices read it. */
+export function insertPersonalNote(body: string, note: string | undefined): string {
+  const trimmed = (note ?? '').trim();
+  if (!trimmed) return body;
+  const paragraphs = body.split(/\n{2,}/);
+  if (paragraphs.length < 2) return `${body}\n\n${trimmed}`;
+  paragraphs.splice(paragraphs.length - 1, 0, trimmed);
+  return paragraphs.join('\n\n');
+}
+
+/** Composes the complete letter for one member: the person's body (or the default) plus the frame. */
+export function composeLetter(
+  hbs: HandlebarsInstance,
+  campaign: Campaign,
+  member: Member,
+  sender: SenderInput,
+  options: { personalNote?: string; body?: string } = {},
+): ComposedLetter {
+  const base = options.body?.trim() ? cleanText(options.body) : renderDefaultBody(hbs, campaign, member, sender);
+  return {
+    recipient: {
+      bioguide: member.bioguide,
+      name: member.name,
+      formalName: member.formalName,
+      chamber: member.chamber,
+      state: member.state,
+      district: member.district,
+    },
+    subject: campaign.subject[member.chamber],
+    salutation: salutationFor(member),
+    body: insertPersonalNote(base, options.personalNote),
+    closing: 'Sincerely,',
+    signature: [sender.name, sender.street, `${sender.city}, ${sender.state} ${sender.zip}`],
+    addressBlock: washingtonAddressBlock(member),
+  };
+}
+
+/** The whole letter as plain text, exactly as emailed. */
+export function letterAsText(letter: Pick<ComposedLetter, 'salutation' | 'body' | 'closing' | 'signature'>): string {
+  return [letter.salutation, '', letter.body, '', letter.closing, '', ...letter.signature].join('\n');
+}

@@ -1,0 +1,23 @@
+/**
+ * tracking/record-action: the contract every channel uses to count a completed action. The tracking
+ * component implements it; callers pass their open transaction so the count commits with the action.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { ActionKind, Database } from '../storage/schema';
+
+export interface ActionInput {
+  campaign: string;
+  letterId: string | null;
+  action: ActionKind;
+  bioguide: string;
+  chamber: 'senate' | 'house';
+  state: string;
+  district: number | null;
+  /** Salted hash of the sender's normalised email (letters.sender_key): de-duplicates counts. */
+  senderKey: string;
+  ref: string | null;
+  at: Date;
+}
+
+/** Returns true when the action was counted, false when the same sender already did it for this member. */
+export type RecordAction = (db: Kysely<Database> | Transaction<Database>, input: ActionInput) => Promise<boolean>;

@@ -1,0 +1,20 @@
+/** web/deps: everything the Express app is built from. `src/bootstrap.ts` creates the real ones. */
+import type { CampaignCatalog } from '../campaign/campaign';
+import type { CivicIndex } from '../civic-data/load';
+import type { Config } from '../config/config';
+import type { LetterService } from '../letters/letter-service';
+import type { Clock } from '../platform/clock';
+import type { HandlebarsInstance } from '../platform/handlebars';
+import type { Logger } from '../platform/logger';
+import type { Storage } from '../storage/database';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  hbs: HandlebarsInstance;
+  civic: CivicIndex;
+  campaigns: CampaignCatalog;
+  storage: Storage;
+  letters: LetterService;
+}

@@ -235,8 +235,15 @@ export class DistrictShapeIndex {
           for (const pos of ring) {
             const x = pos[0];
             const y = pos[1];
-            if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
-              throw new DataError(`District shapes: ${shape.state}-${shape.district} has a non-numeric coordinate`);
+            if (
+              typeof x !== 'number' ||
+              typeof y !== 'number' ||
+              !Number.isFinite(x) ||
+              !Number.isFinite(y)
+            ) {
+              throw new DataError(
+                `District shapes: ${shape.state}-${shape.district} has a non-numeric coordinate`,
+              );
             }
             c[v * 2] = x;
             c[v * 2 + 1] = y;
@@ -380,7 +387,8 @@ export class DistrictShapeIndex {
    * coordinate.
    */
   findDistrictAtPoint(lat: number, lon: number): DistrictAtPoint | null {
-    if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+    if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+      return null;
     const inside = this.containing(lon, lat);
     const near = this.boundaryDistances(lat, lon, inside.length > 0 ? NEAR_BOUNDARY_KM : OUTSIDE_SNAP_KM);
     let own: number;
@@ -430,7 +438,9 @@ function isDistrictShape(value: unknown): value is DistrictShape {
     v.polygons.every(
       (polygon: unknown) =>
         Array.isArray(polygon) &&
-        polygon.every((ring: unknown) => Array.isArray(ring) && ring.length >= 3 && ring.every(Array.isArray)),
+        polygon.every(
+          (ring: unknown) => Array.isArray(ring) && ring.length >= 3 && ring.every(Array.isArray),
+        ),
     )
   );
 }
@@ -459,7 +469,8 @@ export function loadDistrictShapes(dataDir: string): DistrictShapeIndex | null {
     throw new DataError(`${file}: expected an object with a "districts" array`);
   }
   body.districts.forEach((d, i) => {
-    if (!isDistrictShape(d)) throw new DataError(`${file}: districts[${i}] is not {state, district, polygons}`);
+    if (!isDistrictShape(d))
+      throw new DataError(`${file}: districts[${i}] is not {state, district, polygons}`);
   });
   const meta = body.meta && typeof body.meta === 'object' ? body.meta : null;
   try {

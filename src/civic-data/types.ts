@@ -63,6 +63,8 @@ export interface CivicDataMeta {
   /** ISO date after which the member list is probably stale (start of the next Congress). */
   validUntil: string;
   counts: { senators: number; representatives: number; delegates: number; vacancies: number; zips: number };
+  /** Non-fatal oddities met during the import (dropped URLs, member seats missing from the ZIP table...). */
+  warnings?: string[];
 }
 
 /** The JSON file written by the importer: `data/civic-index.json`. */

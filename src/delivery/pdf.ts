@@ -54,6 +54,7 @@ const FONT_BOLD = 'DC-Serif-Bold';
 // U+202A-U+202E (embeddings/overrides), U+2066-U+2069 (isolates), plus the invisible marks LRM, RLM, ALM.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 // C0 controls except TAB and LF, DEL, C1 controls, and line/paragraph separators, BOM.
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/g;
 
 /**
@@ -180,7 +181,15 @@ function drawPageNumbers(doc: Doc, first: number, last: number): void {
 }
 
 /** Text inside a fixed box; never spills into the next label or off the envelope. */
-function drawBox(doc: Doc, lines: string[], x: number, y: number, width: number, height: number, size: number) {
+function drawBox(
+  doc: Doc,
+  lines: string[],
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  size: number,
+) {
   doc.font(FONT_REGULAR).fontSize(size);
   doc.text(lines.join('\n'), x, y, { width, height, ellipsis: true, lineGap: 1 });
 }
@@ -247,7 +256,10 @@ function drawEnvelopes(doc: Doc, letters: PrintableLetter[]): void {
 }
 
 /** Renders the letters (one or more pages each) and, on request, their address sheets into one PDF. */
-export async function renderLettersPdf(letters: PrintableLetter[], options: RenderPdfOptions = {}): Promise<Buffer> {
+export async function renderLettersPdf(
+  letters: PrintableLetter[],
+  options: RenderPdfOptions = {},
+): Promise<Buffer> {
   if (letters.length === 0) throw new ValidationError('There is no letter to print.');
 
   const doc = new PDFDocument({

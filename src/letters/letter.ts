@@ -116,7 +116,7 @@ export function renderDefaultBody(
   hbs: HandlebarsInstance,
   campaign: Campaign,
   member: Member,
-  sender: Partial<Pick<SenderInput, 'name' | 'city' | 'state'>>,
+  sender: { name?: string; city?: string; state?: string },
 ): string {
   // noEscape: the output is plain text; HTML pages escape it when they display it.
   const template = hbs.compile(campaign.templates[member.chamber], { noEscape: true });

@@ -17,4 +17,15 @@ export interface AppDeps {
   campaigns: CampaignCatalog;
   storage: Storage;
   letters: LetterService;
+  /** Email delivery (double opt-in and outbox); absent only in tests that do not need it. */
+  email?: EmailChannel;
+}
+
+/** What the pages need of the email channel (implemented in src/delivery). */
+export interface EmailChannel {
+  requestEmailConfirmation(input: { batchId: string }): Promise<unknown>;
+  confirmBatch(token: string): Promise<{ batchId: string; alreadyConfirmed: boolean }>;
+  getBatchStatus(batchId: string): Promise<{
+    letters: Array<{ id: string; channels: { emailed: boolean; printed: boolean; webform: boolean } }>;
+  }>;
 }

@@ -1,0 +1,363 @@
+/**
+ * delivery/mailer: one small mail transport for the app. With an SMTP URL it sends through Nodemailer's
+ * SMTP transport; without one it writes each message as an RFC 822 `.eml` file under the outbox directory
+ * (development, or an operator who relays the files). Failures come back as `TemporaryDeliveryError` (try
+ * again later) or `PermanentDeliveryError` (do not retry), carrying a short reason without personal data.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
+import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
+
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+/** An address with a display name; the name is sanitised before it reaches a header. */
+export interface NamedAddress {
+  name: string;
+  address: string;
+}
+
+export interface OutgoingMail {
+  /** Stable Message-ID we choose, e.g. `<letter-id@host>`; a retry sends the same id. */
+  messageId: string;
+  /** `addr`, `Name <addr>` or `{ name, address }`. */
+  from: string | NamedAddress;
+  to: string[];
+  cc?: string[];
+  /** `addr`, `Name <addr>` or `{ name, address }`; the name typically comes from the person. */
+  replyTo?: string | NamedAddress;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: MailAttachment[];
+  /** Extra headers (X-..., List-...): names checked, values sanitised. Address and MIME headers are refused. */
+  headers?: Record<string, string>;
+}
+
+export interface SendResult {
+  messageId: string;
+  accepted: string[];
+  /** Recipients the SMTP server refused while others were accepted (empty for the file outbox). */
+  rejected: string[];
+  /** The `.eml` file written, file outbox only. */
+  file?: string;
+}
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'file';
+  send(message: OutgoingMail): Promise<SendResult>;
+  /** Checks the SMTP connection (and login); a no-op for the file outbox. Throws a delivery error. */
+  verify(): Promise<void>;
+  close(): void;
+}
+
+export interface MailLogger {
+  info: (obj: object, msg: string) => void;
+}
+
+export interface MailTransportConfig {
+  /** smtp://user:pass@host:587 or smtps://...; absent: write .eml files to outboxDir. */
+  smtpUrl?: string;
+  outboxDir: string;
+  logger?: MailLogger;
+  /** Milliseconds; each defaults to 10 000. Tests make them short. */
+  timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
+}
+
+/** Base of the two delivery failures; `reason` is a short code safe to log and store. */
+export abstract class DeliveryError extends Error {
+  abstract readonly retryable: boolean;
+  readonly reason: string;
+  readonly responseCode?: number;
+  /** Nodemailer's error code (ECONNREFUSED, EENVELOPE, ...), when there was one. */
+  readonly code?: string;
+
+  constructor(message: string, reason: string, details: { responseCode?: number; code?: string } = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.reason = reason;
+    if (details.responseCode !== undefined) this.responseCode = details.responseCode;
+    if (details.code !== undefined) this.code = details.code;
+  }
+}
+
+/** Worth retrying later: 4xx replies, network failures, timeouts, DNS, TLS, login problems. */
+export class TemporaryDeliveryError extends DeliveryError {
+  readonly retryable = true;
+  constructor(reason: string, details: { responseCode?: number; code?: string } = {}) {
+    super(`Temporary mail delivery failure: ${reason}`, reason, details);
+  }
+}
+
+/** Retrying will not help: 5xx replies, invalid or refused addresses, a message the server will not take. */
+export class PermanentDeliveryError extends DeliveryError {
+  readonly retryable = false;
+  constructor(reason: string, details: { responseCode?: number; code?: string } = {}) {
+    super(`Permanent mail delivery failure: ${reason}`, reason, details);
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+const TEMPORARY_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection_refused',
+  ECONNRESET: 'connection_reset',
+  ETIMEDOUT: 'timeout',
+  ESOCKET: 'socket_error',
+  EDNS: 'dns_error',
+  ENOTFOUND: 'dns_error',
+  EAI_AGAIN: 'dns_error',
+  EHOSTUNREACH: 'host_unreachable',
+  ENETUNREACH: 'network_unreachable',
+  EPIPE: 'connection_reset',
+  ECONNECTION: 'connection_closed',
+  ETLS: 'tls_error',
+  EREQUIRETLS: 'tls_error',
+  EPROTOCOL: 'protocol_error',
+  EPROXY: 'proxy_error',
+  ECONFIG: 'transport_config',
+  // Login failures are an operator problem: retry once the configuration is fixed, never drop the letter.
+  EAUTH: 'auth_failed',
+  ENOAUTH: 'auth_failed',
+  EOAUTH2: 'auth_failed',
+  EMAXLIMIT: 'rate_limited',
+};
+
+const PERMANENT_CODES: Record<string, string> = {
+  EENVELOPE: 'invalid_envelope',
+  EMESSAGE: 'message_rejected',
+  EMAXRECIPIENTS: 'too_many_recipients',
+  EFILEACCESS: 'content_refused',
+  EURLACCESS: 'content_refused',
+};
+
+interface NodemailerLikeError {
+  code?: unknown;
+  /** Nodemailer keeps the socket's code here when it reports ESOCKET/ECONNECTION. */
+  originalCode?: unknown;
+  responseCode?: unknown;
+  errno?: unknown;
+  timeoutType?: unknown;
+}
+
+/** Maps anything Nodemailer or the socket layer throws to one of the two delivery errors. */
+export function classifyDeliveryError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as NodemailerLikeError;
+  const original = typeof e.originalCode === 'string' ? e.originalCode : undefined;
+  const code =
+    original && original in TEMPORARY_CODES ? original : typeof e.code === 'string' ? e.code : undefined;
+  const responseCode = typeof e.responseCode === 'number' && e.responseCode > 0 ? e.responseCode : undefined;
+  const details = {
+    ...(responseCode !== undefined && { responseCode }),
+    ...(code !== undefined && { code }),
+  };
+
+  // Checked before the reply code: a 535 login refusal must not drop the letter as a permanent failure.
+  if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2') {
+    return new TemporaryDeliveryError('auth_failed', details);
+  }
+  if (responseCode !== undefined) {
+    if (responseCode >= 400 && responseCode < 500)
+      return new TemporaryDeliveryError(`smtp_${responseCode}`, details);
+    if (responseCode >= 500 && responseCode < 600)
+      return new PermanentDeliveryError(`smtp_${responseCode}`, details);
+  }
+  if (code === 'ETIMEDOUT' && typeof e.timeoutType === 'string') {
+    const kind = e.timeoutType.toLowerCase().replace(/[^a-z]+/g, '_');
+    return new TemporaryDeliveryError(`timeout_${kind}`.slice(0, 40), details);
+  }
+  if (code && code in TEMPORARY_CODES) return new TemporaryDeliveryError(TEMPORARY_CODES[code]!, details);
+  if (code && code in PERMANENT_CODES) return new PermanentDeliveryError(PERMANENT_CODES[code]!, details);
+  // Unknown failures are retried: the outbox bounds the attempts, and losing a letter is worse.
+  return new TemporaryDeliveryError('unknown', details);
+}
+
+const MESSAGE_ID = /^<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+>$/;
+const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,75}$/;
+const RESERVED_HEADERS = new Set([
+  'from',
+  'sender',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'message-id',
+  'date',
+  'return-path',
+  'mime-version',
+  'in-reply-to',
+  'references',
+]);
+
+function addressOrThrow(address: string, reason: string): string {
+  const trimmed = address.trim();
+  if (!isSafeEmailAddress(trimmed)) throw new PermanentDeliveryError(reason);
+  return trimmed;
+}
+
+/** `addr`, `Name <addr>` or `{ name, address }` to a safe Nodemailer address. */
+function toAddress(input: string | NamedAddress, reason: string): string | { name: string; address: string } {
+  let name = '';
+  let address: string;
+  if (typeof input === 'string') {
+    const angle = /^([^<>]*)<([^<>]*)>\s*$/s.exec(input);
+    if (angle) {
+      name = angle[1] ?? '';
+      address = angle[2] ?? '';
+    } else {
+      address = input;
+    }
+  } else {
+    name = input.name;
+    address = input.address;
+  }
+  const safe = addressOrThrow(address, reason);
+  const display = safeDisplayName(name);
+  return display ? { name: display, address: safe } : safe;
+}
+
+function customHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(lower) || lower.startsWith('content-')) {
+      throw new TypeError(`Header not allowed: ${name.slice(0, 40)}`);
+    }
+    out[name] = sanitizeHeaderText(value, 900);
+  }
+  return out;
+}
+
+function attachmentName(filename: string): string {
+  const s = sanitizeHeaderText(filename, 100).replace(/[/\\"]/g, '_');
+  return s || 'attachment';
+}
+
+/** The Nodemailer message for an OutgoingMail: every header built from checked or sanitised values. */
+export function buildMailOptions(message: OutgoingMail): SendMailOptions {
+  if (!MESSAGE_ID.test(message.messageId)) throw new TypeError('messageId must look like <id@host>');
+  const to = message.to.map((a) => addressOrThrow(a, 'invalid_recipient'));
+  if (to.length === 0) throw new PermanentDeliveryError('no_recipients');
+  const cc = (message.cc ?? []).map((a) => addressOrThrow(a, 'invalid_recipient'));
+  const options: SendMailOptions = {
+    messageId: message.messageId,
+    from: toAddress(message.from, 'invalid_sender'),
+    to,
+    subject: sanitizeHeaderText(message.subject, 250),
+    text: message.text,
+    html: message.html,
+    headers: customHeaders(message.headers),
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    attachments: (message.attachments ?? []).map((a) => ({
+      filename: attachmentName(a.filename),
+      content: a.content,
+      contentType: /^[a-z]+\/[a-z0-9.+-]+$/i.test(a.contentType) ? a.contentType : 'application/octet-stream',
+    })),
+  };
+  if (cc.length > 0) options.cc = cc;
+  if (message.replyTo !== undefined) options.replyTo = toAddress(message.replyTo, 'invalid_reply_to');
+  return options;
+}
+
+/** `<abc.123@host>` to `abc.123@host`, with anything outside a safe file-name alphabet replaced. */
+export function emlFileName(messageId: string): string {
+  const base = messageId
+    .replace(/^<|>$/g, '')
+    .replace(/[^A-Za-z0-9._@-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 200);
+  return `${base || 'message'}.eml`;
+}
+
+function createSmtpTransport(config: MailTransportConfig & { smtpUrl: string }): MailTransport {
+  if (!/^smtps?:\/\//i.test(config.smtpUrl))
+    throw new TypeError('smtpUrl must start with smtp:// or smtps://');
+  const t = config.timeouts ?? {};
+  const transporter: Transporter = nodemailer.createTransport({
+    url: config.smtpUrl,
+    connectionTimeout: t.connectionMs ?? DEFAULT_TIMEOUT_MS,
+    greetingTimeout: t.greetingMs ?? DEFAULT_TIMEOUT_MS,
+    socketTimeout: t.socketMs ?? DEFAULT_TIMEOUT_MS,
+    dnsTimeout: t.connectionMs ?? DEFAULT_TIMEOUT_MS,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return {
+    kind: 'smtp',
+    async send(message) {
+      const options = buildMailOptions(message);
+      let info: { messageId?: unknown; accepted?: unknown; rejected?: unknown };
+      try {
+        info = (await transporter.sendMail(options)) as typeof info;
+      } catch (err) {
+        throw classifyDeliveryError(err);
+      }
+      const accepted = Array.isArray(info.accepted) ? info.accepted.map(String) : [];
+      const rejected = Array.isArray(info.rejected) ? info.rejected.map(String) : [];
+      if (accepted.length === 0) throw new PermanentDeliveryError('all_recipients_rejected');
+      return { messageId: message.messageId, accepted, rejected };
+    },
+    async verify() {
+      try {
+        await transporter.verify();
+      } catch (err) {
+        throw classifyDeliveryError(err);
+      }
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+function createFileTransport(config: MailTransportConfig): MailTransport {
+  const transporter = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  return {
+    kind: 'file',
+    async send(message) {
+      const options = buildMailOptions(message);
+      let info: { envelope: { to: string[] }; message: unknown };
+      try {
+        info = (await transporter.sendMail(options)) as typeof info;
+      } catch (err) {
+        throw classifyDeliveryError(err);
+      }
+      if (!Buffer.isBuffer(info.message)) throw new TemporaryDeliveryError('outbox_write_failed');
+      const file = path.join(config.outboxDir, emlFileName(message.messageId));
+      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+      try {
+        await fs.mkdir(config.outboxDir, { recursive: true, mode: 0o700 });
+        await fs.writeFile(tmp, info.message, { mode: 0o600 });
+        await fs.rename(tmp, file);
+      } catch (err) {
+        await fs.rm(tmp, { force: true }).catch(() => undefined);
+        const code = (err as { code?: unknown }).code;
+        throw new TemporaryDeliveryError('outbox_write_failed', typeof code === 'string' ? { code } : {});
+      }
+      config.logger?.info({ file, messageId: message.messageId }, 'mail written to the outbox directory');
+      return { messageId: message.messageId, accepted: [...info.envelope.to], rejected: [], file };
+    },
+    async verify() {},
+    close() {},
+  };
+}
+
+/** SMTP when `smtpUrl` is set, else `.eml` files under `outboxDir`. */
+export function createMailTransport(config: MailTransportConfig): MailTransport {
+  const url = config.smtpUrl?.trim();
+  return url ? createSmtpTransport({ ...config, smtpUrl: url }) : createFileTransport(config);
+}

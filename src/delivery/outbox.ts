@@ -1,0 +1,251 @@
+/**
+ * delivery/outbox: the transactional outbox for email. A row is written in the same transaction as the
+ * state change that asks for the email (confirmation requested, batch confirmed), before any send is tried;
+ * the worker (outbox-worker.ts) claims due rows with a lease, sends, and records the outcome. A worker that
+ * dies mid-send leaves its row in 'sending' with a lease that expires; the next claim takes it again.
+ *
+ * States: queued -> sending -> sent | queued (temporary failure, back-off) | failed (permanent, or out of
+ * attempts). Every state change after the claim is guarded by `lease_owner = <this worker>`, so a stale
+ * worker whose lease was taken over cannot overwrite the new owner's outcome.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { newId } from '../platform/ids';
+import type { Storage } from '../storage/database';
+import type { Database, OutboxKind, OutboxTable } from '../storage/schema';
+
+export type OutboxRow = OutboxTable;
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Reasons stored in `last_error` and `letters.status_reason` are short codes without personal data. */
+const MAX_REASON = 200;
+
+export function shortReason(reason: string): string {
+  return reason.replace(/[^\x20-\x7E]/g, ' ').slice(0, MAX_REASON);
+}
+
+/**
+ * Runs `fn` in one write transaction. On SQLite it starts with BEGIN IMMEDIATE: the write lock is taken up
+ * front (waiting up to busy_timeout), so a transaction that reads before it writes cannot fail with
+ * SQLITE_BUSY when another process (a second worker) wrote in between. PostgreSQL uses a normal transaction.
+ */
+export async function inWriteTransaction<T>(storage: Storage, fn: (db: Db) => Promise<T>): Promise<T> {
+  if (storage.kind !== 'sqlite') return storage.db.transaction().execute(fn);
+  return storage.db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+export interface EnqueueInput {
+  kind: OutboxKind;
+  batchId: string;
+  letterId: string | null;
+  /** When the row becomes due; usually now. */
+  at: Date;
+  /** Pre-chosen id (the confirmation email derives its token from it); default a new random id. */
+  id?: string;
+}
+
+/** Writes one queued message; call inside the transaction that makes the email necessary. */
+export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<string> {
+  const id = input.id ?? newId();
+  const at = input.at.toISOString();
+  await db
+    .insertInto('outbox')
+    .values({
+      id,
+      kind: input.kind,
+      letter_id: input.letterId,
+      batch_id: input.batchId,
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: at,
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error: null,
+      created_at: at,
+      sent_at: null,
+    })
+    .execute();
+  return id;
+}
+
+/**
+ * Claims up to `limit` due messages for `workerId`: queued rows whose time has come, and rows left in
+ * 'sending' by a worker whose lease expired (it crashed or hung). Each claim counts as an attempt.
+ * PostgreSQL: one UPDATE over a `FOR UPDATE SKIP LOCKED` sub-select, so concurrent workers never claim the
+ * same row. SQLite: the same UPDATE in an immediate transaction (one writer at a time).
+ */
+export async function claimDueMessages(
+  storage: Storage,
+  workerId: string,
+  limit: number,
+  now: Date,
+  leaseMs: number,
+): Promise<OutboxRow[]> {
+  const nowIso = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+  const claim = (db: Db) =>
+    db
+      .updateTable('outbox')
+      .set({
+        status: 'sending',
+        lease_owner: workerId,
+        lease_expires_at: leaseUntil,
+        attempts: sql<number>`attempts + 1`,
+      })
+      .where('id', 'in', (eb) => {
+        let due = eb
+          .selectFrom('outbox')
+          .select('id')
+          .where((w) =>
+            w.or([
+              w.and([w('status', '=', 'queued'), w('next_attempt_at', '<=', nowIso)]),
+              w.and([w('status', '=', 'sending'), w('lease_expires_at', '<', nowIso)]),
+            ]),
+          )
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(limit);
+        if (storage.supportsSkipLocked) due = due.forUpdate().skipLocked();
+        return due;
+      })
+      .returningAll()
+      .execute();
+  const rows = storage.kind === 'sqlite' ? await inWriteTransaction(storage, claim) : await claim(storage.db);
+  return rows.sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.id.localeCompare(b.id));
+}
+
+/** Marks a claimed message sent; false when this worker no longer owns it (its lease was taken over). */
+export async function markSent(db: Db, id: string, workerId: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: at.toISOString(), lease_owner: null, lease_expires_at: null, last_error: null })
+    .where('id', '=', id)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Puts a claimed message back in the queue for `nextAttemptAt`; false when this worker lost the lease. */
+export async function markRetry(
+  db: Db,
+  id: string,
+  workerId: string,
+  nextAttemptAt: Date,
+  reason: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({
+      status: 'queued',
+      next_attempt_at: nextAttemptAt.toISOString(),
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error: shortReason(reason),
+    })
+    .where('id', '=', id)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives up on a claimed message; false when this worker lost the lease. */
+export async function markFailed(db: Db, id: string, workerId: string, reason: string): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, last_error: shortReason(reason) })
+    .where('id', '=', id)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Hands claimed-but-unsent messages back at shutdown: queued again, due now, and the claim is not counted
+ * as an attempt. Only rows this worker still owns.
+ */
+export async function releaseClaims(db: Db, ids: string[], workerId: string, now: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('outbox')
+    .set({
+      status: 'queued',
+      next_attempt_at: now.toISOString(),
+      lease_owner: null,
+      lease_expires_at: null,
+      attempts: sql<number>`attempts - 1`,
+    })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Operator action: queues failed messages again (after fixing SMTP credentials, say), attempts reset.
+ * Returns how many rows were re-queued. Letters that failed go back to 'queued' with them.
+ */
+export async function requeueFailed(storage: Storage, now: Date, where: { batchId?: string } = {}): Promise<number> {
+  return inWriteTransaction(storage, async (db) => {
+    let query = db
+      .updateTable('outbox')
+      .set({ status: 'queued', attempts: 0, next_attempt_at: now.toISOString(), last_error: null })
+      .where('status', '=', 'failed');
+    if (where.batchId) query = query.where('batch_id', '=', where.batchId);
+    const rows = await query.returning(['letter_id', 'kind']).execute();
+    const letterIds = rows.filter((r) => r.kind === 'office' && r.letter_id).map((r) => r.letter_id as string);
+    if (letterIds.length > 0) {
+      await db
+        .updateTable('letters')
+        .set({ status: 'queued', status_reason: null, updated_at: now.toISOString() })
+        .where('id', 'in', letterIds)
+        .where('status', '=', 'failed')
+        .execute();
+    }
+    return rows.length;
+  });
+}
+
+export interface BackoffPolicy {
+  /** Delay after the first failed attempt; doubles each attempt. Default 30 s. */
+  baseMs: number;
+  /** Upper bound of one delay. Default 1 h. */
+  capMs: number;
+  /** 0..1: the delay is reduced by up to this fraction at random, so retries of many rows spread out. */
+  jitter: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 30_000, capMs: 3_600_000, jitter: 0.2 };
+
+/**
+ * Delay before the next attempt after `attempts` attempts failed (attempts >= 1):
+ * min(base * 2^(attempts-1), cap), minus up to `jitter` of it. 30 s, 1 min, 2 min, ... 32 min, 1 h, 1 h.
+ */
+export function backoffDelay(attempts: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+  const exponent = Math.max(0, Math.min(attempts - 1, 30));
+  const raw = Math.min(policy.baseMs * 2 ** exponent, policy.capMs);
+  const jitter = Math.min(Math.max(policy.jitter, 0), 1);
+  return Math.max(0, Math.round(raw * (1 - jitter * random())));
+}
+
+export async function findOutboxByBatch(db: Db, batchId: string): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('batch_id', '=', batchId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}

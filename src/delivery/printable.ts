@@ -1,0 +1,69 @@
+/**
+ * delivery/printable: turns a saved letter into what the print view and the PDF draw, with the mailing
+ * office the person chose (default: the district office nearest them).
+ */
+import type { Member } from '../civic-data/types';
+import { washingtonAddressBlock } from '../letters/letter';
+import type { LetterRow } from '../letters/letter-store';
+import { ValidationError } from '../platform/errors';
+import { chooseMailingOffices, type MailingOffice } from './mailing-office';
+import type { PrintableLetter } from './pdf';
+
+export interface PrintChoice {
+  letter: PrintableLetter;
+  office: MailingOffice | undefined;
+  options: MailingOffice[];
+}
+
+/** "November 28, 2026" in US English: letters to Congress are written in English. */
+export function formatLetterDate(date: Date): string {
+  return date.toLocaleDateString('en-US', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+/** Builds the printable letter; `officeId` picks a mailing office, else the stored choice, else the nearest. */
+export function printableLetter(
+  row: LetterRow,
+  member: Member | undefined,
+  date: Date,
+  officeId?: string,
+): PrintChoice {
+  if (row.body === null || row.sender_name === null) {
+    throw new ValidationError(
+      'This letter’s text was deleted, as its sender asked or after our retention period.',
+    );
+  }
+  let office: MailingOffice | undefined;
+  let options: MailingOffice[] = [];
+  if (member) {
+    const choice = chooseMailingOffices(member, row.sender_zip ?? '');
+    options = choice.options;
+    const wanted = officeId ?? row.mailing_office ?? undefined;
+    office = options.find((o) => o.id === wanted) ?? choice.recommended;
+  }
+  const recipientAddress =
+    office?.addressLines ?? (member ? washingtonAddressBlock(member) : [row.recipient_name]);
+  return {
+    office,
+    options,
+    letter: {
+      sender: {
+        name: row.sender_name,
+        street: row.sender_street ?? '',
+        city: row.sender_city ?? '',
+        state: row.sender_state ?? '',
+        zip: row.sender_zip ?? '',
+      },
+      date: formatLetterDate(date),
+      recipientAddress,
+      salutation: row.salutation,
+      body: row.body,
+      closing: 'Sincerely,',
+      subject: row.subject ?? undefined,
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * letters/letter-service: the use cases around a person's letters: preview, save a batch (one letter per
+ * chosen member), and record the print and web-form channels. Email delivery lives in src/delivery.
+ */
+import { z } from 'zod';
+import type { CampaignCatalog } from '../campaign/campaign';
+import type { CivicIndex } from '../civic-data/load';
+import type { Member } from '../civic-data/types';
+import type { Clock } from '../platform/clock';
+import { NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import type { HandlebarsInstance } from '../platform/handlebars';
+import { keyedHash, newId } from '../platform/ids';
+import type { Storage } from '../storage/database';
+import type { ActionKind } from '../storage/schema';
+import type { RecordAction } from '../tracking/record-action';
+import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
+import { findBatch, findLetter, insertLetters, purgePersonalData, type LetterRow } from './letter-store';
+
+export interface DraftInput {
+  campaign: string;
+  sender: unknown;
+  personalNote?: unknown;
+  /** One entry per chosen member; `body` is the person's edited text (empty = campaign text). */
+  letters: Array<{ bioguide: string; body?: unknown }>;
+  shareWithCampaign?: boolean;
+  ref?: string | null;
+}
+
+export interface ValidDraft {
+  sender: SenderInput;
+  personalNote: string;
+  letters: Array<{ member: Member; body: string | undefined; composed: ComposedLetter }>;
+}
+
+/** Lower-cased, trimmed, with Gmail-style "+tag" removed: the same person counts once. */
+export function normaliseEmail(email: string): string {
+  const [local = '', domain = ''] = email.trim().toLowerCase().split('@');
+  return `${local.split('+')[0]}@${domain}`;
+}
+
+const BioguideId = z.string().regex(/^[A-Z]\d{6}$/);
+
+function collectIssues(prefix: string, error: z.ZodError, into: FieldErrors): void {
+  for (const issue of error.issues) {
+    const key = [prefix, ...issue.path].filter((p) => p !== '').join('.');
+    if (!into[key]) into[key] = issue.message;
+  }
+}
+
+export interface LetterServiceDeps {
+  storage: Storage;
+  hbs: HandlebarsInstance;
+  campaigns: CampaignCatalog;
+  civic: CivicIndex;
+  clock: Clock;
+  appSecret: string;
+  recordAction: RecordAction;
+}
+
+export type LetterService = ReturnType<typeof createLetterService>;
+
+export function createLetterService(deps: LetterServiceDeps) {
+  const { storage, hbs, campaigns, civic, clock } = deps;
+
+  function memberOrThrow(bioguide: string): Member {
+    const member = BioguideId.safeParse(bioguide).success ? civic.memberByBioguide(bioguide) : undefined;
+    if (!member) throw new ValidationError('That member of Congress is not in our data.', { bioguide: 'Unknown member.' });
+    return member;
+  }
+
+  /** Validates everything a person typed; throws one ValidationError listing every field at fault. */
+  function validateDraft(input: DraftInput): ValidDraft {
+    const campaign = campaigns.get(input.campaign);
+    const errors: FieldErrors = {};
+    const sender = SenderInput.safeParse(input.sender ?? {});
+    if (!sender.success) collectIssues('sender', sender.error, errors);
+    const note = PersonalNote.safeParse(input.personalNote ?? '');
+    if (!note.success) collectIssues('personalNote', note.error, errors);
+    if (input.letters.length === 0) errors.members = 'Choose at least one member of Congress to write to.';
+    if (input.letters.length > 5) errors.members = 'You can write to at most five members at once.';
+    const letters: ValidDraft['letters'] = [];
+    for (const entry of input.letters.slice(0, 5)) {
+      const member = memberOrThrow(entry.bioguide);
+      let body: string | undefined;
+      if (typeof entry.body === 'string' && entry.body.trim() !== '') {
+        const parsed = LetterBody.safeParse(entry.body);
+        if (parsed.success) body = parsed.data;
+        else collectIssues(`body.${member.bioguide}`, parsed.error, errors);
+      }
+      if (sender.success && note.success) {
+        const composed = composeLetter(hbs, campaign, member, sender.data, { personalNote: note.data, body });
+        letters.push({ member, body, composed });
+      }
+    }
+    if (Object.keys(errors).length > 0 || !sender.success || !note.success) {
+      throw new ValidationError('Some of what you entered needs fixing.', errors);
+    }
+    return { sender: sender.data, personalNote: note.data, letters };
+  }
+
+  /** Saves one letter per member as drafts in a new batch, counts them as created, returns the batch id. */
+  async function saveDraftLetters(input: DraftInput): Promise<{ batchId: string; letterIds: string[] }> {
+    const draft = validateDraft(input);
+    const now = clock.now();
+    const at = now.toISOString();
+    const batchId = newId();
+    const senderKey = keyedHash(deps.appSecret, normaliseEmail(draft.sender.email));
+    const rows: LetterRow[] = draft.letters.map(({ member, composed }) => ({
+      id: newId(),
+      campaign: input.campaign,
+      batch_id: batchId,
+      bioguide: member.bioguide,
+      chamber: member.chamber,
+      state: member.state,
+      district: member.district,
+      recipient_name: member.formalName,
+      sender_name: draft.sender.name,
+      sender_email: draft.sender.email,
+      sender_key: senderKey,
+      sender_street: draft.sender.street,
+      sender_city: draft.sender.city,
+      sender_state: draft.sender.state,
+      sender_zip: draft.sender.zip,
+      subject: composed.subject,
+      salutation: composed.salutation,
+      body: composed.body,
+      mailing_office: null,
+      share_with_campaign: input.shareWithCampaign ? 1 : 0,
+      ref: input.ref ?? null,
+      status: 'draft',
+      status_reason: null,
+      created_at: at,
+      updated_at: at,
+      confirmed_at: null,
+      delivered_at: null,
+      purged_at: null,
+    }));
+    await storage.db.transaction().execute(async (trx) => {
+      await insertLetters(trx, rows);
+      for (const row of rows) await deps.recordAction(trx, actionFor(row, 'created', now));
+    });
+    return { batchId, letterIds: rows.map((r) => r.id) };
+  }
+
+  function actionFor(row: LetterRow, action: ActionKind, at: Date) {
+    return {
+      campaign: row.campaign,
+      letterId: row.id,
+      action,
+      bioguide: row.bioguide,
+      chamber: row.chamber,
+      state: row.state,
+      district: row.district,
+      senderKey: row.sender_key,
+      ref: row.ref,
+      at,
+    };
+  }
+
+  async function getLetter(id: string): Promise<LetterRow> {
+    const row = id.length <= 64 ? await findLetter(storage.db, id) : undefined;
+    if (!row) throw new NotFoundError('We could not find that letter. The link may be incomplete, or the letter was deleted.');
+    return row;
+  }
+
+  async function getBatch(batchId: string): Promise<LetterRow[]> {
+    const rows = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
+    if (rows.length === 0) {
+      throw new NotFoundError('We could not find those letters. The link may be incomplete, or the letters were deleted.');
+    }
+    return rows;
+  }
+
+  /** Counts a channel for a letter (printed, webform); repeated calls count once. */
+  async function recordChannel(letterId: string, action: 'printed' | 'webform'): Promise<boolean> {
+    const row = await getLetter(letterId);
+    return storage.db.transaction().execute((trx) => deps.recordAction(trx, actionFor(row, action, clock.now())));
+  }
+
+  /** The sender's "delete my data" link: personal fields and letter text go, the counts stay. */
+  async function deleteBatchPersonalData(batchId: string): Promise<number> {
+    return purgePersonalData(storage.db, { batchId }, clock.now().toISOString());
+  }
+
+  return { validateDraft, saveDraftLetters, getLetter, getBatch, recordChannel, memberOrThrow, deleteBatchPersonalData };
+}

@@ -1,0 +1,283 @@
+/**
+ * lookup/find-members: from an address or a ZIP code to the person's senators and House member.
+ * Pure functions over the in-memory civic index: no Express, no database, no network.
+ *
+ * Policy (see docs/data.md):
+ * - a ZIP area in one district: that member, precision 'zip';
+ * - a ZIP area in several districts of one state: every candidate, most likely first, ambiguous;
+ * - a ZIP area across a state line: senators only once the state is certain (the state written in the
+ *   address, or the district the person picks); until then only the House candidates, ambiguous;
+ * - a ZIP with no ZIP-area row (PO boxes, single-organisation ZIPs): the state from the USPS prefix,
+ *   precision 'state', senators, and the House member only where the state has a single seat;
+ * - vacant seats are listed in `vacancies`, never silently skipped.
+ */
+import { ValidationError } from '../platform/errors';
+import type { CivicIndex } from '../civic-data/load';
+import { hasSenators } from '../civic-data/states';
+import type { Chamber, DistrictRef, Member } from '../civic-data/types';
+import { parseAddress, parseZip, ADDRESS_HELP, type ParsedAddress } from './address';
+import { isMilitaryZip, stateForZip } from './zip-prefixes';
+
+export interface MemberSummary {
+  bioguide: string;
+  chamber: Chamber;
+  name: string;
+  formalName: string;
+  title: string;
+  firstName: string;
+  lastName: string;
+  state: string;
+  district: number | null;
+  party: string;
+  phone: string | null;
+  url: string | null;
+  contactUrl: string;
+}
+
+export interface LookupResult {
+  /** The ZIP code used (5 digits). */
+  zip: string;
+  /** The address as parsed, when an address (not a bare ZIP field) was given. */
+  parsed?: ParsedAddress;
+  state: string;
+  /** Candidate House districts, most likely first; `share` (0..1) when the data gives overlap areas. */
+  districts: Array<DistrictRef & { share?: number }>;
+  precision: 'zip' | 'state';
+  /** More than one House district (or state) is possible: ask the person to choose. */
+  ambiguous: boolean;
+  /** Senators (when the state is certain), then the House member of every candidate district. */
+  members: MemberSummary[];
+  vacancies: DistrictRef[];
+  /** The ZIP does not tell the district (PO box ZIP in a multi-district state): ask for a home address. */
+  needsFullAddress: boolean;
+  message?: string;
+  data: { asOf: string; congress: number; validUntil: string; stale: boolean };
+}
+
+export interface LookupInput {
+  address?: string;
+  zip?: string;
+  /** The district the person chose among the candidates: { state, district } or "CA-14" / "AK-AL". */
+  district?: DistrictRef | string;
+}
+
+export interface LookupOptions {
+  now?: Date;
+}
+
+export function summarizeMember(member: Member): MemberSummary {
+  return {
+    bioguide: member.bioguide,
+    chamber: member.chamber,
+    name: member.name,
+    formalName: member.formalName,
+    title: member.title,
+    firstName: member.firstName,
+    lastName: member.lastName,
+    state: member.state,
+    district: member.district,
+    party: member.party,
+    phone: member.phone,
+    url: member.url,
+    contactUrl: member.contactUrl,
+  };
+}
+
+const label = (d: DistrictRef): string => `${d.state}-${d.district === 0 ? 'AL' : d.district}`;
+
+function fail(field: string, message: string): never {
+  throw new ValidationError(message, { [field]: message });
+}
+
+function senatorsOf(index: CivicIndex, state: string): MemberSummary[] {
+  if (!hasSenators(state)) return [];
+  return index
+    .senatorsForState(state)
+    .sort((a, b) => a.lastName.localeCompare(b.lastName))
+    .map(summarizeMember);
+}
+
+function houseOf(index: CivicIndex, districts: readonly DistrictRef[]): { members: MemberSummary[]; vacancies: DistrictRef[] } {
+  const members: MemberSummary[] = [];
+  const vacancies: DistrictRef[] = [];
+  for (const d of districts) {
+    const member = index.houseMemberFor(d.state, d.district);
+    if (member) members.push(summarizeMember(member));
+    else vacancies.push({ state: d.state, district: d.district });
+  }
+  return { members, vacancies };
+}
+
+function vacancyMessage(vacancies: readonly DistrictRef[]): string | undefined {
+  if (vacancies.length === 0) return undefined;
+  const list = vacancies.map(label).join(', ');
+  return vacancies.length === 1
+    ? `The House seat for ${list} is vacant until a special election.`
+    : `The House seats for ${list} are vacant until special elections.`;
+}
+
+function joinMessages(...parts: Array<string | undefined>): string | undefined {
+  const text = parts.filter(Boolean).join(' ');
+  return text || undefined;
+}
+
+function parseDistrictChoice(choice: DistrictRef | string): DistrictRef {
+  if (typeof choice === 'string') {
+    const match = /^\s*([A-Za-z]{2})\s*-\s*(AL|\d{1,2})\s*$/i.exec(choice);
+    if (!match) fail('district', 'Choose your congressional district from the list.');
+    const district = match[2]!.toUpperCase() === 'AL' ? 0 : Number(match[2]);
+    return { state: match[1]!.toUpperCase(), district };
+  }
+  if (!choice || typeof choice.state !== 'string' || !Number.isInteger(choice.district)) {
+    fail('district', 'Choose your congressional district from the list.');
+  }
+  return { state: choice.state.toUpperCase(), district: choice.district };
+}
+
+/**
+ * Narrows a result to the district the person chose. The choice must be one of the candidate districts,
+ * or, for a state-precision result, any district of that state.
+ */
+export function pickHouseDistrict(
+  index: CivicIndex,
+  result: LookupResult,
+  chosen: DistrictRef | string,
+): LookupResult {
+  const pick = parseDistrictChoice(chosen);
+  const allowed =
+    result.districts.length > 0 && result.precision === 'zip' ? result.districts : index.districtsInState(result.state);
+  const match = allowed.find((d) => d.state === pick.state && d.district === pick.district);
+  if (!match) {
+    fail(
+      'district',
+      `District ${label(pick)} is not one of the districts for ZIP code ${result.zip}: choose ${allowed.map(label).join(', ') || 'another ZIP code'}.`,
+    );
+  }
+  const house = houseOf(index, [match]);
+  const narrowed: LookupResult = {
+    ...result,
+    state: match.state,
+    districts: [match],
+    ambiguous: false,
+    needsFullAddress: false,
+    members: [...senatorsOf(index, match.state), ...house.members],
+    vacancies: house.vacancies,
+  };
+  const message = vacancyMessage(house.vacancies);
+  if (message) narrowed.message = message;
+  else delete narrowed.message;
+  return narrowed;
+}
+
+/** Finds the members of Congress for an address (or a bare ZIP code). Throws ValidationError on bad input. */
+export function findMembersForAddress(
+  index: CivicIndex,
+  input: LookupInput,
+  options: LookupOptions = {},
+): LookupResult {
+  const now = options.now ?? new Date();
+  let field: 'address' | 'zip';
+  let zip: string;
+  let writtenState: string | undefined;
+  let parsed: ParsedAddress | undefined;
+  if (typeof input.address === 'string' && input.address.trim()) {
+    field = 'address';
+    parsed = parseAddress(input.address);
+    zip = parsed.zip;
+    writtenState = parsed.state;
+  } else if (typeof input.zip === 'string' && input.zip.trim()) {
+    field = 'zip';
+    zip = parseZip(input.zip).zip;
+  } else {
+    fail('address', ADDRESS_HELP);
+  }
+
+  const data = {
+    asOf: index.meta.snapshotDate,
+    congress: index.meta.congress,
+    validUntil: index.meta.validUntil,
+    stale: index.isStale(now),
+  };
+  const prefixState = stateForZip(zip);
+  const rows = index.districtsForZip(zip);
+  let result: LookupResult;
+
+  if (rows.length === 0) {
+    if (!prefixState) {
+      if (isMilitaryZip(zip)) {
+        fail(
+          field,
+          `ZIP code ${zip} is a military post office overseas. Enter the address where you are registered to vote in the United States.`,
+        );
+      }
+      fail(field, `We could not find ZIP code ${zip}. Check the ZIP code, or enter your full street address.`);
+    }
+    const seats = index.districtsInState(prefixState);
+    const atLarge = seats.length === 1;
+    const house = atLarge ? houseOf(index, seats) : { members: [], vacancies: [] };
+    result = {
+      zip,
+      state: prefixState,
+      districts: atLarge ? seats : [],
+      precision: 'state',
+      ambiguous: false,
+      members: [...senatorsOf(index, prefixState), ...house.members],
+      vacancies: house.vacancies,
+      needsFullAddress: !atLarge,
+      message: joinMessages(
+        atLarge
+          ? undefined
+          : `ZIP code ${zip} is used for PO boxes or a single organisation, so it does not tell us your congressional district. Enter your home street address and its ZIP code to find your representative.`,
+        vacancyMessage(house.vacancies),
+      ),
+      data,
+    };
+  } else {
+    let candidates = rows.map((d) => ({ ...d }));
+    const hasShares = candidates.some((d) => d.share !== undefined);
+    if (!hasShares && prefixState) {
+      // Without overlap areas, a district in the ZIP's USPS state is the more likely one.
+      candidates = [
+        ...candidates.filter((d) => d.state === prefixState),
+        ...candidates.filter((d) => d.state !== prefixState),
+      ];
+    }
+    const zipStates = [...new Set(candidates.map((d) => d.state))];
+    let stateNote: string | undefined;
+    if (writtenState && zipStates.includes(writtenState)) {
+      candidates = candidates.filter((d) => d.state === writtenState);
+    } else if (writtenState) {
+      stateNote = `Your address says ${writtenState}, but ZIP code ${zip} is in ${zipStates.join(' and ')}; we used the ZIP code.`;
+    }
+    const states = [...new Set(candidates.map((d) => d.state))];
+    const stateCertain = states.length === 1;
+    const state = candidates[0]!.state;
+    const house = houseOf(index, candidates);
+    const ambiguous = candidates.length > 1;
+    let choose: string | undefined;
+    if (!stateCertain) {
+      choose = `ZIP code ${zip} crosses a state line (${states.join(', ')}). Choose your district, or add your state to the address, to see your senators.`;
+    } else if (ambiguous) {
+      choose = `ZIP code ${zip} is split between ${candidates.length} congressional districts (${candidates.map(label).join(', ')}). Choose yours${hasShares ? '; the first is the most likely' : ''}.`;
+    }
+    result = {
+      zip,
+      state,
+      districts: candidates,
+      precision: 'zip',
+      ambiguous,
+      members: [...(stateCertain ? senatorsOf(index, state) : []), ...house.members],
+      vacancies: house.vacancies,
+      needsFullAddress: false,
+      message: joinMessages(stateNote, choose, vacancyMessage(house.vacancies)),
+      data,
+    };
+  }
+
+  if (parsed) result.parsed = parsed;
+  if (input.district !== undefined && input.district !== '') {
+    return pickHouseDistrict(index, result, input.district);
+  }
+  if (result.message === undefined) delete result.message;
+  return result;
+}

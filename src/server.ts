@@ -1,0 +1,46 @@
+/**
+ * server: the process entry point. Loads config (failing fast), builds the runtime and the app, listens,
+ * and on SIGTERM/SIGINT stops accepting, finishes requests in flight, stops the worker, closes the database.
+ */
+import type { Server } from 'node:http';
+import { createRuntime } from './bootstrap';
+import { ConfigError, loadConfig } from './config/config';
+import { AppError } from './platform/errors';
+import { createApp } from './web/app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const runtime = await createRuntime(config);
+  const { logger } = runtime.deps;
+  const app = createApp(runtime.deps);
+  const server: Server = app.listen(config.port, config.host, () => {
+    logger.info({ url: config.publicUrl, port: config.port, database: config.database.kind }, 'Dear Congress is listening');
+  });
+  runtime.startBackground?.();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    server.close(async () => {
+      await runtime.stopBackground?.();
+      await runtime.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof AppError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

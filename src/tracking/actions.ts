@@ -1,0 +1,115 @@
+/**
+ * tracking/actions: implements the RecordAction contract. One row per (campaign, action, member, sender)
+ * goes into `actions` (the unique dedupe_key makes a repeat a no-op), and only a newly inserted row
+ * increments the running counters, in the caller's transaction: the count commits or rolls back with
+ * the action itself, and reading the counts never scans the actions or letters tables.
+ *
+ * What is counted (see docs/tracking.md):
+ *  - `total|all` counts LETTERS: distinct (sender, member) pairs with a `created` action, i.e. a saved
+ *    letter, whatever happens to it afterwards. Emailing, printing or using a web form does not add to it.
+ *  - `action|<kind>` counts each channel once per (sender, member): `action|created` equals the total.
+ *  - `chamber`, `state`, `district`, `member`, `day`, `ref` count letters (the `created` action only).
+ *  - `action_chamber|<kind>:<chamber>`, `action_state|<kind>:<ST>`, `action_day|<kind>:<YYYY-MM-DD>` count
+ *    every action kind, for the per-channel breakdowns of the admin view.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { newId } from '../platform/ids';
+import type { CountersTable, Database } from '../storage/schema';
+import type { ActionInput, RecordAction } from './record-action';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** The dimensions a letter (a `created` action) adds to; channel actions only add to action-level ones. */
+export const LETTER_DIMENSIONS = ['total', 'chamber', 'state', 'district', 'member', 'day', 'ref'] as const;
+
+/** UTC calendar day of an instant, `YYYY-MM-DD`. Every count by day uses UTC. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** `CA-12`; `AK-0` for at-large seats and delegates (district 0). */
+export function districtKey(state: string, district: number): string {
+  return `${state}-${district}`;
+}
+
+export function dedupeKey(input: Pick<ActionInput, 'campaign' | 'action' | 'bioguide' | 'senderKey'>): string {
+  return `${input.campaign}|${input.action}|${input.bioguide}|${input.senderKey}`;
+}
+
+/** The counter rows one newly recorded action increments, in a fixed order (see recordAction). */
+export function counterKeysFor(input: ActionInput): Array<Pick<CountersTable, 'dimension' | 'key'>> {
+  const day = utcDay(input.at);
+  const keys: Array<Pick<CountersTable, 'dimension' | 'key'>> = [
+    { dimension: 'action', key: input.action },
+    { dimension: 'action_chamber', key: `${input.action}:${input.chamber}` },
+    { dimension: 'action_state', key: `${input.action}:${input.state}` },
+    { dimension: 'action_day', key: `${input.action}:${day}` },
+  ];
+  if (input.action === 'created') {
+    keys.push(
+      { dimension: 'total', key: 'all' },
+      { dimension: 'chamber', key: input.chamber },
+      { dimension: 'state', key: input.state },
+      { dimension: 'member', key: input.bioguide },
+      { dimension: 'day', key: day },
+    );
+    if (input.chamber === 'house' && input.district !== null) {
+      keys.push({ dimension: 'district', key: districtKey(input.state, input.district) });
+    }
+    if (input.ref) keys.push({ dimension: 'ref', key: input.ref });
+  }
+  // One global lock order for counter rows: concurrent PostgreSQL transactions cannot deadlock on them.
+  return keys.sort((a, b) =>
+    a.dimension === b.dimension ? (a.key < b.key ? -1 : 1) : a.dimension < b.dimension ? -1 : 1,
+  );
+}
+
+/** Increments the given counters by one (creating them at 1), in one statement. */
+export async function incrementCounters(
+  db: Db,
+  campaign: string,
+  keys: Array<Pick<CountersTable, 'dimension' | 'key'>>,
+): Promise<void> {
+  if (keys.length === 0) return;
+  await db
+    .insertInto('counters')
+    .values(keys.map((k) => ({ campaign, dimension: k.dimension, key: k.key, count: 1 })))
+    .onConflict((oc) =>
+      oc.columns(['campaign', 'dimension', 'key']).doUpdateSet({ count: sql<number>`counters.count + 1` }),
+    )
+    .execute();
+}
+
+/**
+ * Records one action in the caller's transaction; returns false (and counts nothing) when the same
+ * sender already did this action for this member in this campaign.
+ */
+export const recordAction: RecordAction = async (db, input) => {
+  const result = await db
+    .insertInto('actions')
+    .values({
+      id: newId(),
+      campaign: input.campaign,
+      letter_id: input.letterId,
+      action: input.action,
+      bioguide: input.bioguide,
+      chamber: input.chamber,
+      state: input.state,
+      district: input.district,
+      dedupe_key: dedupeKey(input),
+      ref: input.ref,
+      day: utcDay(input.at),
+      created_at: input.at.toISOString(),
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .executeTakeFirst();
+  if (Number(result.numInsertedRows ?? 0n) === 0) return false;
+  await incrementCounters(db, input.campaign, counterKeysFor(input));
+  return true;
+};
+
+/** Runs fn in a transaction, or inside the caller's transaction when db already is one. */
+export async function withTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db as Transaction<Database>);
+  return db.transaction().execute(fn);
+}

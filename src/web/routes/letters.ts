@@ -1,0 +1,144 @@
+/**
+ * web/routes/letters: a saved batch of letters and its channels: email (double opt-in, in src/delivery),
+ * print view and PDF, and the member's official web form. Letter and batch ids are unguessable
+ * capabilities, so these pages need no account.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { printableLetter } from '../../delivery/printable';
+import { renderLettersPdf } from '../../delivery/pdf';
+import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
+import { letterAsText } from '../../letters/letter';
+import type { LetterRow } from '../../letters/letter-store';
+import type { AppDeps } from '../deps';
+
+const OfficeQuery = z.object({ office: z.string().max(80).optional() });
+
+function param(req: Request, name: string): string {
+  const value = req.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function createLetterRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { letters, civic, clock } = deps;
+
+  function textOf(row: LetterRow): string {
+    return letterAsText({
+      salutation: row.salutation,
+      body: row.body ?? '',
+      closing: 'Sincerely,',
+      signature: [row.sender_name ?? '', row.sender_street ?? '', `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`],
+    });
+  }
+
+  router.get('/letters/batch/:batchId', async (req, res) => {
+    const batchId = param(req, 'batchId');
+    const rows = await letters.getBatch(batchId);
+    const status = deps.email ? await deps.email.getBatchStatus(batchId) : undefined;
+    const campaign = deps.campaigns.get(rows[0]!.campaign);
+    res.render('letters/batch', {
+      title: `Send your letters: ${campaign.shortTitle}`,
+      campaign,
+      batchId,
+      notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
+      emailAvailable: Boolean(deps.email),
+      awaitingConfirmation: rows.some((r) => r.status === 'awaiting_confirmation'),
+      canRequestEmail: rows.some((r) => r.status === 'draft' || r.status === 'awaiting_confirmation'),
+      purged: rows.some((r) => r.purged_at !== null),
+      letters: rows.map((row) => {
+        const member = civic.memberByBioguide(row.bioguide);
+        const channels = status?.letters.find((l) => l.id === row.id)?.channels;
+        return {
+          row,
+          member,
+          channels,
+          contactUrl: member?.contactUrl,
+          text: row.body === null ? null : textOf(row),
+        };
+      }),
+    });
+  });
+
+  router.post('/letters/batch/:batchId/email', async (req, res) => {
+    const batchId = param(req, 'batchId');
+    await letters.getBatch(batchId);
+    if (!deps.email) {
+      res.redirect(303, `/letters/batch/${batchId}`);
+      return;
+    }
+    await deps.email.requestEmailConfirmation({ batchId });
+    res.redirect(303, `/letters/batch/${batchId}?notice=confirmation-sent`);
+  });
+
+  router.get('/letters/confirm/:token', async (req, res) => {
+    if (!deps.email) {
+      res.redirect(303, '/');
+      return;
+    }
+    const { batchId, alreadyConfirmed } = await deps.email.confirmBatch(param(req, 'token'));
+    res.redirect(303, `/letters/batch/${batchId}?notice=${alreadyConfirmed ? 'already-confirmed' : 'confirmed'}`);
+  });
+
+  router.get('/letters/batch/:batchId/delete', async (req, res) => {
+    const batchId = param(req, 'batchId');
+    const rows = await letters.getBatch(batchId);
+    res.render('letters/delete', { title: 'Delete your letters and data', batchId, count: rows.length });
+  });
+
+  router.post('/letters/batch/:batchId/delete', async (req, res) => {
+    const batchId = param(req, 'batchId');
+    await letters.getBatch(batchId);
+    await letters.deleteBatchPersonalData(batchId);
+    res.render('letters/deleted', { title: 'Your data has been deleted' });
+  });
+
+  router.get('/letters/batch/:batchId.pdf', async (req, res) => {
+    const rows = await letters.getBatch(param(req, 'batchId'));
+    const printable = rows.map((row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter);
+    const pdf = await renderLettersPdf(printable, { envelopes: true });
+    for (const row of rows) await letters.recordChannel(row.id, 'printed');
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
+      .send(pdf);
+  });
+
+  router.get('/letters/:id/print', async (req, res) => {
+    const row = await letters.getLetter(param(req, 'id'));
+    const { office } = OfficeQuery.parse(req.query);
+    const member = civic.memberByBioguide(row.bioguide);
+    const choice = printableLetter(row, member, clock.now(), office);
+    await letters.recordChannel(row.id, 'printed');
+    res.render('letters/print', {
+      title: `Letter to ${row.recipient_name}`,
+      layout: 'print',
+      row,
+      letter: choice.letter,
+      office: choice.office,
+      options: choice.options.map((o) => ({ ...o, selected: o.id === choice.office?.id })),
+      whyDistrictOffice: WHY_DISTRICT_OFFICE,
+    });
+  });
+
+  router.get('/letters/:id.pdf', async (req, res) => {
+    const row = await letters.getLetter(param(req, 'id'));
+    const { office } = OfficeQuery.parse(req.query);
+    const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now(), office);
+    const pdf = await renderLettersPdf([choice.letter]);
+    await letters.recordChannel(row.id, 'printed');
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', `attachment; filename="letter-${row.bioguide}.pdf"`)
+      .send(pdf);
+  });
+
+  /** The person says they sent the letter through the member's own web form. */
+  router.post('/letters/:id/webform', async (req, res) => {
+    const row = await letters.getLetter(param(req, 'id'));
+    await letters.recordChannel(row.id, 'webform');
+    res.redirect(303, `/letters/batch/${row.batch_id}?notice=webform-recorded`);
+  });
+
+  return router;
+}

@@ -1,0 +1,227 @@
+/**
+ * web/routes/pages: the no-JavaScript journey. Find members (GET, so the result page can be bookmarked),
+ * write (compose), review, save. Every form re-renders itself with the person's text when input is bad.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Campaign } from '../../campaign/campaign';
+import type { Member } from '../../civic-data/types';
+import { renderDefaultBody, letterAsText } from '../../letters/letter';
+import { findMembersForAddress } from '../../lookup/find-members';
+import { ValidationError } from '../../platform/errors';
+import type { AppDeps } from '../deps';
+
+const LookupQuery = z.object({
+  address: z.string().max(10_000).optional(),
+  district: z.string().max(10).optional(),
+});
+
+/** The compose/review form as posted: repeated `member` fields and one `body_<bioguide>` per member. */
+const LetterForm = z
+  .object({
+    name: z.string().max(2000).default(''),
+    email: z.string().max(2000).default(''),
+    street: z.string().max(2000).default(''),
+    city: z.string().max(2000).default(''),
+    state: z.string().max(100).default(''),
+    zip: z.string().max(100).default(''),
+    address: z.string().max(10_000).default(''),
+    district: z.string().max(10).default(''),
+    personalNote: z.string().max(20_000).default(''),
+    shareWithCampaign: z.string().max(10).optional(),
+    ref: z.string().max(64).regex(/^[\w-]*$/).optional().catch(undefined),
+    member: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((m) => (m === undefined ? [] : Array.isArray(m) ? m : [m])),
+  })
+  .catchall(z.string().max(60_000));
+
+type LetterFormValues = z.infer<typeof LetterForm>;
+
+function bodiesFrom(form: LetterFormValues): Record<string, string> {
+  const bodies: Record<string, string> = {};
+  for (const [key, value] of Object.entries(form)) {
+    if (key.startsWith('body_') && typeof value === 'string') bodies[key.slice(5)] = value;
+  }
+  return bodies;
+}
+
+export function createPageRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { campaigns, civic, letters, hbs } = deps;
+
+  function campaignFor(req: Request): Campaign {
+    const slug = typeof req.params.slug === 'string' ? req.params.slug : campaigns.defaultSlug;
+    return campaigns.get(slug);
+  }
+
+  function renderHome(res: Response, campaign: Campaign, extra: object = {}, status = 200) {
+    res.status(status).render('campaign/home', { title: campaign.title, campaign, ...extra });
+  }
+
+  router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: req.query.ref }));
+  router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: req.query.ref }));
+
+  /** Members for an address; the same lookup the JSON API uses. */
+  function lookup(address: string, district: string | undefined) {
+    const result = findMembersForAddress(civic, { address, district: district || undefined });
+    const members = result.members
+      .map((m) => civic.memberByBioguide(m.bioguide))
+      .filter((m): m is Member => m !== undefined);
+    return { result, members };
+  }
+
+  router.get('/campaigns/:slug/members', (req, res) => {
+    const campaign = campaignFor(req);
+    const query = LookupQuery.parse(req.query);
+    try {
+      const { result, members } = lookup(query.address ?? '', query.district);
+      res.render('lookup/members', {
+        title: `Your members of Congress: ${campaign.shortTitle}`,
+        campaign,
+        address: query.address,
+        result,
+        senators: members.filter((m) => m.chamber === 'senate'),
+        house: members.filter((m) => m.chamber === 'house'),
+        canWrite: members.length > 0,
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
+    }
+  });
+
+  function renderCompose(
+    res: Response,
+    campaign: Campaign,
+    form: Partial<LetterFormValues>,
+    bodies: Record<string, string>,
+    errors: Array<{ field: string; message: string }> = [],
+    status = 200,
+  ) {
+    const { result, members } = lookup(form.address ?? '', form.district);
+    // With an ambiguous ZIP only the senators are ticked: the person picks their own House member.
+    const defaults = members.filter((m) => !result.ambiguous || m.chamber === 'senate').map((m) => m.bioguide);
+    const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
+    const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
+    res.status(status).render('letters/compose', {
+      title: `Write your letters: ${campaign.shortTitle}`,
+      campaign,
+      form,
+      result,
+      errors,
+      fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      letters: members.map((member) => ({
+        member,
+        chosen: chosen.has(member.bioguide),
+        bill: campaign.bills[member.chamber],
+        body: bodies[member.bioguide] ?? renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state }),
+        bodyError: errorFor(`body.${member.bioguide}`),
+      })),
+    });
+  }
+
+  router.get('/campaigns/:slug/write', (req, res) => {
+    const campaign = campaignFor(req);
+    const query = LookupQuery.parse(req.query);
+    try {
+      const { result } = lookup(query.address ?? '', query.district);
+      const form = {
+        address: query.address ?? '',
+        district: query.district ?? '',
+        street: result.parsed?.street ?? '',
+        city: result.parsed?.city ?? '',
+        state: result.parsed?.state ?? result.state ?? '',
+        zip: result.parsed?.zip ?? '',
+        ref: typeof req.query.ref === 'string' ? req.query.ref : undefined,
+      };
+      renderCompose(res, campaign, form, {});
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
+    }
+  });
+
+  const fieldLabels: Record<string, string> = {
+    'sender.name': 'name',
+    'sender.email': 'email',
+    'sender.street': 'street',
+    'sender.city': 'city',
+    'sender.state': 'state',
+    'sender.zip': 'zip',
+    personalNote: 'personalNote',
+    members: 'member',
+  };
+
+  function draftInputFrom(campaign: Campaign, form: LetterFormValues) {
+    const bodies = bodiesFrom(form);
+    return {
+      bodies,
+      input: {
+        campaign: campaign.slug,
+        sender: { name: form.name, email: form.email, street: form.street, city: form.city, state: form.state, zip: form.zip },
+        personalNote: form.personalNote,
+        letters: form.member.map((bioguide) => ({ bioguide, body: bodies[bioguide] })),
+        shareWithCampaign: form.shareWithCampaign === 'yes',
+        ref: form.ref ?? null,
+      },
+    };
+  }
+
+  function formErrors(error: ValidationError) {
+    return Object.entries(error.fields).map(([key, message]) => ({
+      field: fieldLabels[key] ?? key.replace(/^body\./, 'body_'),
+      key,
+      message,
+    }));
+  }
+
+  /** Review: shows exactly what will be sent, or the form again with every problem marked. */
+  router.post('/campaigns/:slug/review', (req, res) => {
+    const campaign = campaignFor(req);
+    const form = LetterForm.parse(req.body ?? {});
+    const { bodies, input } = draftInputFrom(campaign, form);
+    if (form.member.length === 0) {
+      renderCompose(res, campaign, form, bodies, [{ field: 'member', message: 'Choose at least one member of Congress to write to.' }], 400);
+      return;
+    }
+    try {
+      const draft = letters.validateDraft(input);
+      res.render('letters/review', {
+        title: `Check your letters: ${campaign.shortTitle}`,
+        campaign,
+        form,
+        hidden: Object.entries(form).flatMap(([name, value]) =>
+          Array.isArray(value) ? value.map((v) => ({ name, value: v })) : value === undefined ? [] : [{ name, value }],
+        ),
+        letters: draft.letters.map(({ member, composed }) => ({ member, composed, text: letterAsText(composed) })),
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+    }
+  });
+
+  /** "Change something": the compose form again, with everything the person typed. */
+  router.post('/campaigns/:slug/compose', (req, res) => {
+    const campaign = campaignFor(req);
+    const form = LetterForm.parse(req.body ?? {});
+    renderCompose(res, campaign, form, bodiesFrom(form));
+  });
+
+  router.post('/campaigns/:slug/letters', async (req, res) => {
+    const campaign = campaignFor(req);
+    const form = LetterForm.parse(req.body ?? {});
+    const { bodies, input } = draftInputFrom(campaign, form);
+    try {
+      const { batchId } = await letters.saveDraftLetters(input);
+      res.redirect(303, `/letters/batch/${batchId}`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+    }
+  });
+
+  return router;
+}

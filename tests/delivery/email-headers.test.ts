@@ -1,0 +1,67 @@
+import {
+  formatAddress,
+  isSafeEmailAddress,
+  safeDisplayName,
+  sanitizeHeaderText,
+} from '../../src/delivery/email-headers';
+
+describe('sanitizeHeaderText', () => {
+  it('removes CR, LF and other controls and collapses whitespace', () => {
+    expect(sanitizeHeaderText('Hello\r\nBcc: victim@example.com')).toBe('Hello Bcc: victim@example.com');
+    expect(sanitizeHeaderText('  a\t\tb\u0000c\u0085d\u2028e  ')).toBe('a b c d e');
+    expect(sanitizeHeaderText('x\u202Eevil\u2066')).toBe('x evil');
+  });
+
+  it('breaks encoded-word openers so a mail client shows them literally', () => {
+    expect(sanitizeHeaderText('=?utf-8?B?QmNjOiB4?=')).toBe('= ?utf-8?B?QmNjOiB4?=');
+    expect(sanitizeHeaderText('=?=?')).not.toContain('=?');
+    expect(sanitizeHeaderText('a = ? b')).toBe('a = ? b');
+  });
+
+  it('keeps Unicode text and cuts to a maximum length', () => {
+    expect(sanitizeHeaderText('Zoë Łukasiewicz-Núñez')).toBe('Zoë Łukasiewicz-Núñez');
+    expect(sanitizeHeaderText('x'.repeat(500))).toHaveLength(200);
+    expect(sanitizeHeaderText('Ж'.repeat(50), 10)).toBe('Ж'.repeat(10));
+  });
+});
+
+describe('safeDisplayName', () => {
+  it('drops characters that could end the phrase or start an address', () => {
+    expect(safeDisplayName('Eve\r\nBcc: victim@example.com')).toBe('Eve Bcc victim example.com');
+    expect(safeDisplayName('"Bob" <bob@example.com>, Carol')).toBe('Bob bob example.com Carol');
+    expect(safeDisplayName('Zoë Łukasiewicz-Núñez')).toBe('Zoë Łukasiewicz-Núñez');
+    expect(safeDisplayName('\r\n')).toBe('');
+  });
+});
+
+describe('isSafeEmailAddress', () => {
+  it.each(['zoe@example.com', "o'brien@example.org", 'first.last+tag@sub.example.co.uk', 'x@bücher.de'])(
+    'accepts %s',
+    (addr) => expect(isSafeEmailAddress(addr)).toBe(true),
+  );
+
+  it.each([
+    'eve@example.com\r\nBcc: victim@example.com',
+    'a@example.com, b@example.com',
+    '<a@example.com>',
+    'a@b@example.com',
+    'no-at-sign',
+    '@example.com',
+    'a@',
+    'a@localhost',
+    'a @example.com',
+    'a..b@example.com',
+    'a@-example.com',
+    `${'a'.repeat(65)}@example.com`,
+    `a@${'b'.repeat(250)}.com`,
+    '"quoted"@example.com',
+  ])('rejects %j', (addr) => expect(isSafeEmailAddress(addr)).toBe(false));
+});
+
+describe('formatAddress', () => {
+  it('builds a Nodemailer address with a safe name, or throws for an unsafe address', () => {
+    expect(formatAddress('Eve\nX', 'eve@example.com')).toEqual({ name: 'Eve X', address: 'eve@example.com' });
+    expect(formatAddress('', 'eve@example.com')).toBe('eve@example.com');
+    expect(() => formatAddress('Eve', 'eve@example.com\nBcc: x@y.z')).toThrow(TypeError);
+  });
+});

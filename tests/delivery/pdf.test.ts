@@ -1,0 +1,193 @@
+import {
+  renderLettersPdf,
+  sanitizePrintText,
+  splitParagraphs,
+  type PrintableLetter,
+} from '../../src/delivery/pdf';
+import { ValidationError } from '../../src/platform/errors';
+import { readPdf } from './helpers/pdf-text';
+
+const SENDER_NAME = 'Zoë Łukasiewicz-Núñez';
+
+function letter(overrides: Partial<PrintableLetter> = {}): PrintableLetter {
+  return {
+    sender: {
+      name: SENDER_NAME,
+      street: '1200 Pike Street Apt 4',
+      city: 'Seattle',
+      state: 'WA',
+      zip: '98101',
+      email: 'zoe@example.com',
+    },
+    date: 'November 28, 2026',
+    recipientAddress: [
+      'The Honorable Maria Cantwell',
+      '511 Hart Senate Office Building',
+      'United States Senate',
+      'Washington, DC 20510',
+    ],
+    salutation: 'Dear Senator Cantwell:',
+    body:
+      'As your constituent in Seattle, I urge you to support S. 1829.\n\n' +
+      'Children deserve protection online, and this bill gives law enforcement the tools it needs.\n\n' +
+      'Thank you for your time.',
+    closing: 'Sincerely,',
+    subject: 'S. 1829',
+    ...overrides,
+  };
+}
+
+describe('renderLettersPdf', () => {
+  it('prints the sender, date, recipient block, subject, body and signature of a short letter on one page', async () => {
+    const pdf = await renderLettersPdf([letter()]);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const { text, pages } = await readPdf(pdf);
+    expect(pages).toBe(1);
+    for (const line of [
+      'The Honorable Maria Cantwell',
+      '511 Hart Senate Office Building',
+      'United States Senate',
+      'Washington, DC 20510',
+      '1200 Pike Street Apt 4',
+      'Seattle, WA 98101',
+      'November 28, 2026',
+      'Re: S. 1829',
+      'Dear Senator Cantwell:',
+      'Sincerely,',
+    ]) {
+      expect(text).toContain(line);
+    }
+    expect(text).toContain('I urge you to support S. 1829.');
+    // The name prints twice: in the sender block and under the signature space.
+    expect(text.split(SENDER_NAME).length - 1).toBe(2);
+    // Order: sender block, date, recipient, salutation, body, closing.
+    const order = [
+      '1200 Pike Street',
+      'November 28, 2026',
+      'The Honorable',
+      'Dear Senator',
+      'S. 1829.',
+      'Sincerely,',
+    ];
+    const positions = order.map((s) => text.indexOf(s));
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('starts every letter on its own page', async () => {
+    const house = letter({
+      recipientAddress: [
+        'The Honorable Pramila Jayapal',
+        '2346 Rayburn House Office Building',
+        'United States House of Representatives',
+        'Washington, DC 20515',
+      ],
+      salutation: 'Dear Representative Jayapal:',
+    });
+    const { pages, pageTexts } = await readPdf(await renderLettersPdf([letter(), house, letter()]));
+    expect(pages).toBe(3);
+    expect(pageTexts[0]).toContain('Maria Cantwell');
+    expect(pageTexts[1]).toContain('Dear Representative Jayapal:');
+    expect(pageTexts[1]).toContain('Washington, DC 20515');
+    expect(pageTexts[2]).toContain('Maria Cantwell');
+  });
+
+  it('paginates a long letter and numbers its pages', async () => {
+    const paragraphs = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `Paragraph ${i + 1}. I ask you to support S. 1829 because online safety matters to my family and to ` +
+        'the families in our community, and I would like to know where you stand on this bill.',
+    );
+    const { pages, pageTexts, text } = await readPdf(
+      await renderLettersPdf([letter({ body: paragraphs.join('\n\n') })]),
+    );
+    expect(pages).toBeGreaterThan(1);
+    expect(pageTexts[0]).toContain(`Page 1 of ${pages}`);
+    expect(pageTexts[pages - 1]).toContain(`Page ${pages} of ${pages}`);
+    expect(text).toContain('Paragraph 40.');
+    // The closing and printed name stay together on the last page.
+    expect(pageTexts[pages - 1]).toContain('Sincerely,');
+    expect(pageTexts[pages - 1]).toContain(SENDER_NAME);
+  });
+
+  it('appends one page of labels for up to five letters, with recipient and return addresses', async () => {
+    const { pages, pageTexts } = await readPdf(
+      await renderLettersPdf([letter(), letter()], { envelopes: true }),
+    );
+    expect(pages).toBe(3);
+    const labels = pageTexts[2]!;
+    expect(labels).toContain('The Honorable Maria Cantwell');
+    expect(labels).toContain('Washington, DC 20510');
+    expect(labels).toContain(SENDER_NAME);
+    expect(labels).toContain('Seattle, WA 98101');
+    expect(labels).not.toContain('zoe@example.com');
+
+    const six = await readPdf(
+      await renderLettersPdf(
+        Array.from({ length: 6 }, () => letter()),
+        { envelopes: true },
+      ),
+    );
+    expect(six.pages).toBe(6 + 2);
+  });
+
+  it('can lay out one #10 envelope per letter instead', async () => {
+    const { pages, pageTexts } = await readPdf(
+      await renderLettersPdf([letter(), letter()], { envelopes: true, envelopeStyle: 'number10' }),
+    );
+    expect(pages).toBe(4);
+    expect(pageTexts[2]).toContain('511 Hart Senate Office Building');
+    expect(pageTexts[3]).toContain(SENDER_NAME);
+  });
+
+  it('prints Greek, Cyrillic and Latin Extended names with the embedded fonts', async () => {
+    const name = 'Ελένη Παπαδοπούλου Жанна Ковальчук Şükrü Öztürk';
+    const { text } = await readPdf(
+      await renderLettersPdf([letter({ sender: { ...letter().sender, name } })], { envelopes: true }),
+    );
+    expect(text).toContain(name);
+  });
+
+  it('draws user text as plain text, without control or bidi-override characters', async () => {
+    const { text } = await readPdf(
+      await renderLettersPdf([
+        letter({
+          sender: { ...letter().sender, name: 'Mallory\u202Egnp.exe\u0007 Test\u2066x\u2069' },
+          body: '<b>bold?</b> **not markdown** {{handlebars}} %PDF-1.4 \\n \u0000\u001b[31m\n\nEnd of letter.',
+        }),
+      ]),
+    );
+    expect(text).toContain('Mallorygnp.exe Testx');
+    expect(text).toContain('<b>bold?</b> **not markdown** {{handlebars}} %PDF-1.4 \\n');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u0000\u0007\u001b]/);
+    expect(text).toContain('End of letter.');
+  });
+
+  it('breaks a very long word so the letter still renders and keeps every character', async () => {
+    const word = 'https://example.com/' + 'a'.repeat(600);
+    const { text } = await readPdf(await renderLettersPdf([letter({ body: `See ${word} please.` })]));
+    expect(text.replace(/\s+/g, '')).toContain(word);
+    const lines = text.split('\n').filter((l) => l.includes('aaaa'));
+    expect(lines.length).toBeGreaterThan(3);
+  });
+
+  it('refuses an empty batch', async () => {
+    await expect(renderLettersPdf([])).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('sanitizePrintText and splitParagraphs', () => {
+  it('strips controls and bidi overrides, keeps line breaks only when multiline', () => {
+    expect(sanitizePrintText('a\u202Eb\u2067c\u0000d\r\ne')).toBe('abcd e');
+    expect(sanitizePrintText('a\r\nb\tc', { multiline: true })).toBe('a\nb    c');
+  });
+
+  it('splits at blank lines, including blank lines with spaces and CRLF', () => {
+    expect(splitParagraphs('One\r\n\r\nTwo\nstill two\n   \nThree\n\n\n')).toEqual([
+      'One',
+      'Two\nstill two',
+      'Three',
+    ]);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The whole journey without JavaScript, through Supertest: plain GET and POST forms, as a browser with
+ * scripts off would send them.
+ */
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../helpers/app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+const sender = {
+  name: 'Ana Núñez',
+  email: 'ana@example.org',
+  street: '100 Main St',
+  city: 'Springfield',
+  state: 'IL',
+  zip: '62704',
+};
+
+function linksFrom(html: string, pattern: RegExp): string[] {
+  return [...html.matchAll(pattern)].map((m) => m[1]!);
+}
+
+describe('pages without JavaScript', () => {
+  test('when the home page loads, then it shows the campaign, both bill numbers and the address field', async () => {
+    const res = await request(t.app).get('/').expect(200);
+    expect(res.text).toContain('STOP CSAM Act');
+    expect(res.text).toContain('S. 1829');
+    expect(res.text).toContain('H.R. 3921');
+    expect(res.text).toContain('Street address, city, state ZIP');
+    expect(res.text).toMatch(/Member data as of \d{4}-\d{2}-\d{2}/);
+    expect(res.text).not.toMatch(/passed the (Senate|House)/i);
+  });
+
+  test('when an address has no ZIP, then the home page comes back with the error at the field and the text kept', async () => {
+    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: '12 Nowhere Road' }).expect(400);
+    expect(res.text).toContain('id="address-error"');
+    expect(res.text).toContain('value="12 Nowhere Road"');
+    expect(res.text).toContain('href="#address"');
+  });
+
+  test('when a one-district ZIP is looked up, then two senators and one House member are shown with contact links', async () => {
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: '100 Main St, Springfield, IL 62704' })
+      .expect(200);
+    expect(res.text).toContain('Your senators');
+    expect((res.text.match(/Official contact form/g) ?? []).length).toBe(3);
+    expect(res.text).toContain('district 13');
+    expect(res.text).not.toContain('more than one congressional district');
+  });
+
+  test('when a ZIP spans three districts, then the page says so and offers each candidate to pick', async () => {
+    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: 'Chicago IL 60614' }).expect(200);
+    expect(res.text).toContain('more than one congressional district');
+    expect(linksFrom(res.text, /name="district" value="([^"]+)"/g).sort()).toEqual(['IL-3', 'IL-5', 'IL-7']);
+    const picked = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: 'Chicago IL 60614', district: 'IL-5' })
+      .expect(200);
+    expect(picked.text).not.toContain('more than one congressional district');
+    expect(picked.text).toContain('district 5');
+  });
+
+  test('when DC is looked up, then there are no senators and the delegate is shown', async () => {
+    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: 'Washington DC 20001' }).expect(200);
+    expect(res.text).toContain('has no senators');
+    expect(res.text).toContain('Delegate');
+  });
+
+  test('when a person writes, reviews and saves letters, then the batch page offers email, print and web form', async () => {
+    const compose = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: '100 Main St, Springfield, IL 62704' })
+      .expect(200);
+    const members = linksFrom(compose.text, /name="member" value="([A-Z]\d{6})"/g);
+    expect(members).toHaveLength(3);
+    expect(compose.text).toContain('S. 1829');
+    expect(compose.text).toContain('H.R. 3921');
+
+    const form: Record<string, string | string[]> = { ...sender, address: '100 Main St, Springfield, IL 62704', member: members };
+    form.personalNote = 'My daughter is twelve and uses these apps every day.';
+    const review = await request(t.app).post('/campaigns/stop-csam/review').type('form').send(form).expect(200);
+    expect(review.text).toContain('This is exactly what will be sent');
+    expect(review.text).toMatch(/Dear Senator [A-Z][\w\u00C0-\u017F'-]+:/);
+    expect(review.text).toMatch(/Dear Representative [A-Z][\w\u00C0-\u017F'-]+:/);
+    expect(review.text).toContain('The Honorable');
+    expect(review.text).toContain('My daughter is twelve');
+    expect(review.text).toContain('Ana Núñez');
+
+    const saved = await request(t.app).post('/campaigns/stop-csam/letters').type('form').send(form).expect(303);
+    const batchUrl = saved.headers.location as string;
+    expect(batchUrl).toMatch(/^\/letters\/batch\/[\w-]{22}$/);
+    const batch = await request(t.app).get(batchUrl).expect(200);
+    expect(batch.text).toContain('By post');
+    expect(batch.text).toContain('I sent it through the website');
+    const letterIds = linksFrom(batch.text, /href="\/letters\/([\w-]{22})\/print"/g);
+    expect(letterIds).toHaveLength(3);
+
+    const print = await request(t.app).get(`/letters/${letterIds[0]}/print`).expect(200);
+    expect(print.text).toContain('Sincerely,');
+    expect(print.text).toContain('irradiated');
+    const pdf = await request(t.app).get(`/letters/${letterIds[0]}.pdf`).buffer(true).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+
+    const webform = await request(t.app).post(`/letters/${letterIds[1]}/webform`).expect(303);
+    expect(webform.headers.location).toContain('notice=webform-recorded');
+  });
+
+  test('when the letter form has errors, then it comes back with every message at its field and the typed text kept', async () => {
+    const compose = await request(t.app).get('/campaigns/stop-csam/write').query({ address: 'Springfield IL 62704' });
+    const members = linksFrom(compose.text, /name="member" value="([A-Z]\d{6})"/g);
+    const res = await request(t.app)
+      .post('/campaigns/stop-csam/review')
+      .type('form')
+      .send({ ...sender, email: 'not-an-email', name: '', member: members, [`body_${members[0]}`]: 'My own words <b>kept</b> here, long enough.' })
+      .expect(400);
+    expect(res.text).toContain('id="email-error"');
+    expect(res.text).toContain('id="name-error"');
+    expect(res.text).toContain('value="not-an-email"');
+    expect(res.text).toContain('My own words &lt;b&gt;kept&lt;/b&gt; here, long enough.');
+  });
+});

@@ -100,9 +100,17 @@ export function createPageRouter(deps: AppDeps): Router {
     errors: Array<{ field: string; message: string }> = [],
     status = 200,
   ) {
-    const { result, members } = lookup(form.address ?? '', form.district);
+    // The posted member list stands when the address no longer resolves (edited or removed by hand).
+    let result: ReturnType<typeof lookup>['result'] | undefined;
+    let members: Member[];
+    try {
+      ({ result, members } = lookup(form.address ?? '', form.district));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      members = (form.member ?? []).map((id) => civic.memberByBioguide(id)).filter((m): m is Member => m !== undefined);
+    }
     // With an ambiguous ZIP only the senators are ticked: the person picks their own House member.
-    const defaults = members.filter((m) => !result.ambiguous || m.chamber === 'senate').map((m) => m.bioguide);
+    const defaults = members.filter((m) => !result?.ambiguous || m.chamber === 'senate').map((m) => m.bioguide);
     const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
     const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
     res.status(status).render('letters/compose', {

@@ -1,0 +1,99 @@
+/**
+ * delivery/confirmations: one-time confirmation tokens for the double opt-in. Only a keyed hash of a token
+ * is stored. The token itself is 32 bytes derived with HMAC-SHA-256 from APP_SECRET and the random id of
+ * the outbox row that carries the email: the worker, maybe another process after a restart, can render the
+ * very same link again without the token ever being written down, and a retry sends the same link.
+ */
+import crypto from 'node:crypto';
+import { keyedHash } from '../platform/ids';
+import type { Db } from './outbox';
+
+export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
+/** At most this many confirmation emails per batch in RESEND_WINDOW_MS... */
+export const MAX_CONFIRMATIONS_PER_WINDOW = 3;
+export const RESEND_WINDOW_MS = 60 * 60 * 1000;
+/** ...and at least this long between two of them. */
+export const MIN_RESEND_INTERVAL_MS = 60 * 1000;
+
+/** base64url of 32 bytes. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** The token carried by the confirmation email of outbox row `outboxId`. */
+export function confirmationToken(appSecret: string, outboxId: string): string {
+  return crypto.createHmac('sha256', appSecret).update(`confirmation-token\0${outboxId}`).digest('base64url');
+}
+
+/** What is stored: a keyed hash, so a database leak alone does not reveal a usable link. */
+export function tokenHash(appSecret: string, token: string): string {
+  return keyedHash(appSecret, `confirmation\0${token}`);
+}
+
+export function looksLikeToken(token: string): boolean {
+  return TOKEN_SHAPE.test(token);
+}
+
+export async function insertConfirmation(
+  db: Db,
+  input: { tokenHash: string; batchId: string; createdAt: Date; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('confirmations')
+    .values({
+      token_hash: input.tokenHash,
+      batch_id: input.batchId,
+      created_at: input.createdAt.toISOString(),
+      expires_at: input.expiresAt.toISOString(),
+      used_at: null,
+    })
+    .execute();
+}
+
+export async function findConfirmation(db: Db, hash: string) {
+  return db.selectFrom('confirmations').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+}
+
+/** Marks the token used; false when another request used it first. */
+export async function useConfirmation(db: Db, hash: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('confirmations')
+    .set({ used_at: at.toISOString() })
+    .where('token_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function recentConfirmations(db: Db, batchId: string, since: Date) {
+  return db
+    .selectFrom('confirmations')
+    .select(['created_at', 'expires_at', 'used_at'])
+    .where('batch_id', '=', batchId)
+    .where('created_at', '>', since.toISOString())
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Why a resend is refused right now, or null when it is allowed. */
+export function resendRefusal(
+  recent: Array<{ created_at: string }>,
+  now: Date,
+): { message: string; retryAfterSeconds: number } | null {
+  const inWindow = recent.filter((r) => Date.parse(r.created_at) > now.getTime() - RESEND_WINDOW_MS);
+  const latest = inWindow.reduce((max, r) => Math.max(max, Date.parse(r.created_at)), 0);
+  if (latest && now.getTime() - latest < MIN_RESEND_INTERVAL_MS) {
+    const wait = Math.ceil((latest + MIN_RESEND_INTERVAL_MS - now.getTime()) / 1000);
+    return {
+      message: `We just sent you a confirmation email. Please check your inbox (and spam folder), or try again in ${wait} seconds.`,
+      retryAfterSeconds: wait,
+    };
+  }
+  if (inWindow.length >= MAX_CONFIRMATIONS_PER_WINDOW) {
+    const oldest = inWindow.reduce((min, r) => Math.min(min, Date.parse(r.created_at)), Infinity);
+    const wait = Math.ceil((oldest + RESEND_WINDOW_MS - now.getTime()) / 1000);
+    return {
+      message: `We have sent ${MAX_CONFIRMATIONS_PER_WINDOW} confirmation emails for these letters in the last hour. Any of those links still works; otherwise please try again in ${Math.ceil(wait / 60)} minutes.`,
+      retryAfterSeconds: wait,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,253 @@
+/**
+ * delivery/outbox-worker: sends what the outbox holds. Each round claims due rows (with a lease), renders
+ * each message from the database, sends it through the mail transport and records the outcome in one
+ * transaction: for the copy to the office that also marks the letter sent and counts the 'emailed' action.
+ *
+ * Crash safety: a row is only ever 'sent' after the SMTP server accepted it. A worker killed between the
+ * server's acceptance and our commit leaves the row 'sending'; when its lease expires another worker sends
+ * it again with the same Message-ID (`<outbox-id@host>`), so the one possible duplicate is recognisable.
+ * Logs carry outbox ids, kinds, attempts and reason codes: never addresses, names or letter text, and not
+ * the batch or letter ids either (those are capabilities that open a person's letters).
+ */
+import type { Clock } from '../platform/clock';
+import { newId } from '../platform/ids';
+import type { Storage } from '../storage/database';
+import type { RecordAction } from '../tracking/record-action';
+import { findLetter, setLetterStatus } from '../letters/letter-store';
+import { DeliveryError, PermanentDeliveryError, type MailTransport, type OutgoingMail } from './mailer';
+import {
+  backoffDelay,
+  claimDueMessages,
+  DEFAULT_BACKOFF,
+  inWriteTransaction,
+  markFailed,
+  markRetry,
+  markSent,
+  releaseClaims,
+  shortReason,
+  type BackoffPolicy,
+  type OutboxRow,
+} from './outbox';
+
+export interface WorkerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Renders the email for an outbox row from the database; throws PermanentDeliveryError when it cannot exist. */
+export type RenderMessage = (row: OutboxRow) => Promise<OutgoingMail>;
+
+export interface OutboxWorkerOptions {
+  storage: Storage;
+  transport: Pick<MailTransport, 'send'>;
+  clock: Clock;
+  logger: WorkerLogger;
+  renderMessage: RenderMessage;
+  /** Counts the 'emailed' action in the transaction that marks the office copy sent. */
+  recordAction: RecordAction;
+  /** Pause between rounds when the queue is empty. Default 1000 ms. */
+  pollMs?: number;
+  /** Attempts (claims) before a message fails for good. Default 8. */
+  maxAttempts?: number;
+  backoff?: Partial<BackoffPolicy>;
+  /** How long a claim lasts; must exceed the longest send (all SMTP timeouts together). Default 5 min. */
+  leaseMs?: number;
+  /** Rows claimed per round, sent one after the other. Default 5. */
+  batchSize?: number;
+  /** Unique per process; default a random id. */
+  workerId?: string;
+  /** For tests: the jitter's random source. */
+  random?: () => number;
+}
+
+export interface OutboxWorker {
+  readonly workerId: string;
+  /** Starts polling; returns at once. */
+  start(): void;
+  /** Finishes the message in flight, hands back the rest of the claim, then resolves. */
+  stop(): Promise<void>;
+  /** One round: claims and processes due messages; resolves with how many were processed. */
+  runOnce(): Promise<number>;
+  /** Asks for a round now (e.g. right after a batch was confirmed) instead of at the next poll. */
+  wake(): void;
+}
+
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { storage, transport, clock, logger, renderMessage, recordAction } = options;
+  const pollMs = options.pollMs ?? 1000;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const batchSize = options.batchSize ?? 5;
+  const workerId = options.workerId ?? `worker-${newId()}`;
+  const random = options.random ?? Math.random;
+
+  let running = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let loop: Promise<void> | undefined;
+  let wakeRequested = false;
+
+  async function recordSent(row: OutboxRow): Promise<void> {
+    const at = clock.now();
+    await inWriteTransaction(storage, async (db) => {
+      if (!(await markSent(db, row.id, workerId, at))) {
+        logger.warn({ outboxId: row.id, kind: row.kind }, 'outbox: lease lost before the send was recorded');
+        return;
+      }
+      if (row.kind === 'office' && row.letter_id) {
+        const letter = await findLetter(db, row.letter_id);
+        if (!letter) return;
+        await setLetterStatus(db, letter.id, 'sent', at.toISOString());
+        await recordAction(db, {
+          campaign: letter.campaign,
+          letterId: letter.id,
+          action: 'emailed',
+          bioguide: letter.bioguide,
+          chamber: letter.chamber,
+          state: letter.state,
+          district: letter.district,
+          senderKey: letter.sender_key,
+          ref: letter.ref,
+          at,
+        });
+      }
+    });
+  }
+
+  async function recordFailure(row: OutboxRow, reason: string): Promise<void> {
+    const at = clock.now();
+    await inWriteTransaction(storage, async (db) => {
+      if (!(await markFailed(db, row.id, workerId, reason))) return;
+      if (row.kind === 'office' && row.letter_id) {
+        await setLetterStatus(db, row.letter_id, 'failed', at.toISOString(), shortReason(reason));
+      }
+    });
+  }
+
+  async function recordRetry(row: OutboxRow, reason: string): Promise<Date> {
+    const now = clock.now();
+    const next = new Date(now.getTime() + backoffDelay(row.attempts, backoff, random));
+    await inWriteTransaction(storage, async (db) => {
+      if (!(await markRetry(db, row.id, workerId, next, reason))) return;
+      if (row.kind === 'office' && row.letter_id) {
+        // The letter stays queued; the reason tells the status page why it is not sent yet.
+        await db
+          .updateTable('letters')
+          .set({ status_reason: shortReason(`retrying: ${reason}`), updated_at: now.toISOString() })
+          .where('id', '=', row.letter_id)
+          .where('status', '=', 'queued')
+          .execute();
+      }
+    });
+    return next;
+  }
+
+  async function processRow(row: OutboxRow): Promise<void> {
+    const log = { outboxId: row.id, kind: row.kind, attempt: row.attempts };
+    if (row.attempts > maxAttempts) {
+      // Only reachable through expired leases: the message kept killing or hanging its worker.
+      await recordFailure(row, 'too_many_attempts');
+      logger.error({ ...log, reason: 'too_many_attempts' }, 'outbox: message failed');
+      return;
+    }
+    let mail: OutgoingMail;
+    try {
+      mail = await renderMessage(row);
+      await transport.send(mail);
+    } catch (error) {
+      const delivery = error instanceof DeliveryError ? error : undefined;
+      const reason = delivery ? delivery.reason : `internal: ${(error as Error)?.name ?? 'Error'}`;
+      if (delivery instanceof PermanentDeliveryError) {
+        await recordFailure(row, reason);
+        logger.error({ ...log, reason }, 'outbox: message failed permanently');
+      } else if (row.attempts >= maxAttempts) {
+        await recordFailure(row, `gave_up_after_${row.attempts}_attempts: ${reason}`);
+        logger.error({ ...log, reason }, 'outbox: message failed, out of attempts');
+      } else {
+        const next = await recordRetry(row, reason);
+        logger.warn({ ...log, reason, nextAttemptAt: next.toISOString() }, 'outbox: temporary failure, will retry');
+      }
+      if (!delivery) logger.error({ ...log, err: { name: (error as Error)?.name } }, 'outbox: unexpected error');
+      return;
+    }
+    await recordSent(row);
+    logger.info(log, 'outbox: message sent');
+  }
+
+  async function runOnce(): Promise<number> {
+    const rows = await claimDueMessages(storage, workerId, batchSize, clock.now(), leaseMs);
+    let processed = 0;
+    for (const [index, row] of rows.entries()) {
+      if (stopping) {
+        const released = await inWriteTransaction(storage, (db) =>
+          releaseClaims(
+            db,
+            rows.slice(index).map((r) => r.id),
+            workerId,
+            clock.now(),
+          ),
+        );
+        logger.info({ released }, 'outbox: stopping, claims handed back');
+        break;
+      }
+      await processRow(row);
+      processed++;
+    }
+    return processed;
+  }
+
+  function schedule(delay: number): void {
+    if (!running || stopping) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      loop = tick();
+    }, delay);
+    timer.unref?.();
+  }
+
+  async function tick(): Promise<void> {
+    let delay = pollMs;
+    try {
+      wakeRequested = false;
+      const processed = await runOnce();
+      // A full round suggests more is due: go again at once.
+      if (processed >= batchSize || wakeRequested) delay = 0;
+    } catch (error) {
+      // The database may be briefly unavailable; the rows are safe where they are. Try again later.
+      logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message } }, 'outbox: round failed');
+      delay = Math.max(pollMs, 1000);
+    }
+    schedule(delay);
+  }
+
+  return {
+    workerId,
+    start() {
+      if (running) return;
+      running = true;
+      stopping = false;
+      logger.info({ workerId, pollMs, maxAttempts, leaseMs }, 'outbox worker started');
+      schedule(0);
+    },
+    async stop() {
+      if (!running) return;
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await loop?.catch(() => undefined);
+      running = false;
+      logger.info({ workerId }, 'outbox worker stopped');
+    },
+    runOnce,
+    wake() {
+      wakeRequested = true;
+      if (running && !stopping && timer) {
+        clearTimeout(timer);
+        timer = undefined;
+        loop = tick();
+      }
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * tracking/stats: campaign statistics read from the `counters` table only. One indexed query per campaign
+ * (its primary key prefix), whose cost depends on the number of distinct states, members, days and refs,
+ * never on the number of letters. Results are cached per campaign for `cacheMs`, and concurrent misses
+ * share one query, so a traffic spike on the progress page does not reach the database per request.
+ */
+import type { Clock } from '../platform/clock';
+import type { Storage } from '../storage/database';
+import type { ActionKind } from '../storage/schema';
+
+export const ACTION_KINDS: readonly ActionKind[] = ['created', 'emailed', 'printed', 'webform'];
+
+export type ChannelCounts = Record<ActionKind, number>;
+
+export interface CampaignStats {
+  campaign: string;
+  /** Letters: distinct (sender, member) pairs with a saved letter. See docs/tracking.md. */
+  total: number;
+  goal?: number;
+  byChamber: { senate: number; house: number };
+  /** Each channel counted once per (sender, member); `created` equals `total`. */
+  byChannel: ChannelCounts;
+  /** Letters per state, most first. */
+  byState: Array<{ state: string; count: number }>;
+  /** Letters per member, most first; every member with at least one letter. */
+  byMember: Array<{ bioguide: string; count: number }>;
+  /** The first `topMembersLimit` of byMember. */
+  topMembers: Array<{ bioguide: string; count: number }>;
+  /** Letters per UTC day, oldest first. */
+  byDay: Array<{ day: string; count: number }>;
+  /** Letters per House district (`CA-12`, `AK-0` at large), most first. */
+  byDistrict: Array<{ district: string; count: number }>;
+  /** Letters per referral code, most first. */
+  byRef: Array<{ ref: string; count: number }>;
+  /** Every channel per chamber, state and day, for the admin view. */
+  channels: {
+    byChamber: { senate: ChannelCounts; house: ChannelCounts };
+    byState: Array<{ state: string } & ChannelCounts>;
+    byDay: Array<{ day: string } & ChannelCounts>;
+  };
+  /** When these counts were read from the database (ISO-8601). */
+  updatedAt: string;
+}
+
+export interface StatsService {
+  getCampaignStats(campaign: string): Promise<CampaignStats>;
+  /** Drops the cached stats of one campaign, or of all. */
+  invalidate(campaign?: string): void;
+}
+
+export interface StatsOptions {
+  storage: Pick<Storage, 'db'>;
+  clock: Clock;
+  cacheMs: number;
+  /** The campaign goal, e.g. `(slug) => campaigns.get(slug).goal`; undefined leaves goal out. */
+  goalFor?: (campaign: string) => number | undefined;
+  topMembersLimit?: number;
+}
+
+const emptyChannels = (): ChannelCounts => ({ created: 0, emailed: 0, printed: 0, webform: 0 });
+
+function isActionKind(value: string): value is ActionKind {
+  return (ACTION_KINDS as readonly string[]).includes(value);
+}
+
+const byCountDesc = <T extends { count: number }>(key: (row: T) => string) => (a: T, b: T) =>
+  b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/** Builds CampaignStats from counter rows; exported for tests and the benchmark. */
+export function statsFromCounters(
+  campaign: string,
+  rows: Array<{ dimension: string; key: string; count: number | string }>,
+  updatedAt: string,
+  goal?: number,
+  topMembersLimit = 10,
+): CampaignStats {
+  let total = 0;
+  const byChamber = { senate: 0, house: 0 };
+  const byChannel = emptyChannels();
+  const byState: CampaignStats['byState'] = [];
+  const byMember: CampaignStats['byMember'] = [];
+  const byDay: CampaignStats['byDay'] = [];
+  const byDistrict: CampaignStats['byDistrict'] = [];
+  const byRef: CampaignStats['byRef'] = [];
+  const channelChamber = { senate: emptyChannels(), house: emptyChannels() };
+  const channelState = new Map<string, ChannelCounts>();
+  const channelDay = new Map<string, ChannelCounts>();
+
+  for (const row of rows) {
+    const count = Number(row.count);
+    switch (row.dimension) {
+      case 'total':
+        total = count;
+        break;
+      case 'action':
+        if (isActionKind(row.key)) byChannel[row.key] = count;
+        break;
+      case 'chamber':
+        if (row.key === 'senate' || row.key === 'house') byChamber[row.key] = count;
+        break;
+      case 'state':
+        byState.push({ state: row.key, count });
+        break;
+      case 'member':
+        byMember.push({ bioguide: row.key, count });
+        break;
+      case 'day':
+        byDay.push({ day: row.key, count });
+        break;
+      case 'district':
+        byDistrict.push({ district: row.key, count });
+        break;
+      case 'ref':
+        byRef.push({ ref: row.key, count });
+        break;
+      case 'action_chamber':
+      case 'action_state':
+      case 'action_day': {
+        const [action, rest] = splitOnce(row.key);
+        if (!isActionKind(action)) break;
+        if (row.dimension === 'action_chamber') {
+          if (rest === 'senate' || rest === 'house') channelChamber[rest][action] = count;
+        } else {
+          const map = row.dimension === 'action_state' ? channelState : channelDay;
+          const entry = map.get(rest) ?? emptyChannels();
+          entry[action] = count;
+          map.set(rest, entry);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  byState.sort(byCountDesc((r) => r.state));
+  byMember.sort(byCountDesc((r) => r.bioguide));
+  byDistrict.sort(byCountDesc((r) => r.district));
+  byRef.sort(byCountDesc((r) => r.ref));
+  byDay.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return {
+    campaign,
+    total,
+    ...(goal !== undefined ? { goal } : {}),
+    byChamber,
+    byChannel,
+    byState,
+    byMember,
+    topMembers: byMember.slice(0, topMembersLimit),
+    byDay,
+    byDistrict,
+    byRef,
+    channels: {
+      byChamber: channelChamber,
+      byState: [...channelState.entries()]
+        .map(([state, c]) => ({ state, ...c }))
+        .sort((a, b) => b.created - a.created || (a.state < b.state ? -1 : 1)),
+      byDay: [...channelDay.entries()].map(([day, c]) => ({ day, ...c })).sort((a, b) => (a.day < b.day ? -1 : 1)),
+    },
+    updatedAt,
+  };
+}
+
+function splitOnce(key: string): [string, string] {
+  const i = key.indexOf(':');
+  return i < 0 ? [key, ''] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** Creates the stats reader; share one per process so its cache is shared. */
+export function createStatsService(options: StatsOptions): StatsService {
+  const { storage, clock, cacheMs, goalFor, topMembersLimit } = options;
+  const cache = new Map<string, { expiresAt: number; stats: CampaignStats }>();
+  const inFlight = new Map<string, Promise<CampaignStats>>();
+
+  async function read(campaign: string): Promise<CampaignStats> {
+    const rows = await storage.db
+      .selectFrom('counters')
+      .select(['dimension', 'key', 'count'])
+      .where('campaign', '=', campaign)
+      .execute();
+    return statsFromCounters(campaign, rows, clock.now().toISOString(), goalFor?.(campaign), topMembersLimit);
+  }
+
+  return {
+    async getCampaignStats(campaign) {
+      const now = clock.now().getTime();
+      const hit = cache.get(campaign);
+      if (hit && hit.expiresAt > now) return hit.stats;
+      const pending = inFlight.get(campaign);
+      if (pending) return pending;
+      const promise = read(campaign)
+        .then((stats) => {
+          if (cacheMs > 0) cache.set(campaign, { expiresAt: clock.now().getTime() + cacheMs, stats });
+          return stats;
+        })
+        .finally(() => inFlight.delete(campaign));
+      inFlight.set(campaign, promise);
+      return promise;
+    },
+    invalidate(campaign) {
+      if (campaign === undefined) cache.clear();
+      else cache.delete(campaign);
+    },
+  };
+}
+
+/** The running total for a campaign page ("N letters written so far"). */
+export async function getRunningTotal(stats: StatsService, campaign: string): Promise<number> {
+  return (await stats.getCampaignStats(campaign)).total;
+}
+
+const services = new WeakMap<object, StatsService>();
+
+/**
+ * The one stats service of an app, keyed by its storage, so the progress page, the admin view and the
+ * home page share one cache without a new field on AppDeps.
+ */
+export function statsServiceFor(deps: {
+  storage: Storage;
+  clock: Clock;
+  config: { statsCacheMs: number };
+  campaigns?: { get(slug: string): { goal: number } };
+}): StatsService {
+  let service = services.get(deps.storage);
+  if (!service) {
+    const campaigns = deps.campaigns;
+    service = createStatsService({
+      storage: deps.storage,
+      clock: deps.clock,
+      cacheMs: deps.config.statsCacheMs,
+      goalFor: campaigns
+        ? (slug) => {
+            try {
+              return campaigns.get(slug).goal;
+            } catch {
+              return undefined;
+            }
+          }
+        : undefined,
+    });
+    services.set(deps.storage, service);
+  }
+  return service;
+}

@@ -1,0 +1,201 @@
+/**
+ * tracking/us-map: a choropleth SVG of letters per state, rendered on the server (no JavaScript, no
+ * map tiles). Geometry comes from us-atlas' pre-projected Albers USA file (50 states and DC, 975x610),
+ * drawn with d3-geo's geoPath and a null projection; the path strings are computed once per process.
+ * Five sequential, colour-blind-safe blues (ColorBrewer "Blues"); the legend labels every colour with
+ * its range in text, each state carries a <title> with its name and count, and the page shows the same
+ * numbers as a table. Territories are not on this map: the table lists them.
+ */
+import fs from 'node:fs';
+import { geoPath } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+
+/** State FIPS code -> USPS code and name, for the states, DC and the territories. */
+export const FIPS_TO_STATE: Readonly<Record<string, { code: string; name: string }>> = {
+  '01': { code: 'AL', name: 'Alabama' },
+  '02': { code: 'AK', name: 'Alaska' },
+  '04': { code: 'AZ', name: 'Arizona' },
+  '05': { code: 'AR', name: 'Arkansas' },
+  '06': { code: 'CA', name: 'California' },
+  '08': { code: 'CO', name: 'Colorado' },
+  '09': { code: 'CT', name: 'Connecticut' },
+  '10': { code: 'DE', name: 'Delaware' },
+  '11': { code: 'DC', name: 'District of Columbia' },
+  '12': { code: 'FL', name: 'Florida' },
+  '13': { code: 'GA', name: 'Georgia' },
+  '15': { code: 'HI', name: 'Hawaii' },
+  '16': { code: 'ID', name: 'Idaho' },
+  '17': { code: 'IL', name: 'Illinois' },
+  '18': { code: 'IN', name: 'Indiana' },
+  '19': { code: 'IA', name: 'Iowa' },
+  '20': { code: 'KS', name: 'Kansas' },
+  '21': { code: 'KY', name: 'Kentucky' },
+  '22': { code: 'LA', name: 'Louisiana' },
+  '23': { code: 'ME', name: 'Maine' },
+  '24': { code: 'MD', name: 'Maryland' },
+  '25': { code: 'MA', name: 'Massachusetts' },
+  '26': { code: 'MI', name: 'Michigan' },
+  '27': { code: 'MN', name: 'Minnesota' },
+  '28': { code: 'MS', name: 'Mississippi' },
+  '29': { code: 'MO', name: 'Missouri' },
+  '30': { code: 'MT', name: 'Montana' },
+  '31': { code: 'NE', name: 'Nebraska' },
+  '32': { code: 'NV', name: 'Nevada' },
+  '33': { code: 'NH', name: 'New Hampshire' },
+  '34': { code: 'NJ', name: 'New Jersey' },
+  '35': { code: 'NM', name: 'New Mexico' },
+  '36': { code: 'NY', name: 'New York' },
+  '37': { code: 'NC', name: 'North Carolina' },
+  '38': { code: 'ND', name: 'North Dakota' },
+  '39': { code: 'OH', name: 'Ohio' },
+  '40': { code: 'OK', name: 'Oklahoma' },
+  '41': { code: 'OR', name: 'Oregon' },
+  '42': { code: 'PA', name: 'Pennsylvania' },
+  '44': { code: 'RI', name: 'Rhode Island' },
+  '45': { code: 'SC', name: 'South Carolina' },
+  '46': { code: 'SD', name: 'South Dakota' },
+  '47': { code: 'TN', name: 'Tennessee' },
+  '48': { code: 'TX', name: 'Texas' },
+  '49': { code: 'UT', name: 'Utah' },
+  '50': { code: 'VT', name: 'Vermont' },
+  '51': { code: 'VA', name: 'Virginia' },
+  '53': { code: 'WA', name: 'Washington' },
+  '54': { code: 'WV', name: 'West Virginia' },
+  '55': { code: 'WI', name: 'Wisconsin' },
+  '56': { code: 'WY', name: 'Wyoming' },
+  '60': { code: 'AS', name: 'American Samoa' },
+  '66': { code: 'GU', name: 'Guam' },
+  '69': { code: 'MP', name: 'Northern Mariana Islands' },
+  '72': { code: 'PR', name: 'Puerto Rico' },
+  '78': { code: 'VI', name: 'U.S. Virgin Islands' },
+};
+
+/** USPS code -> name, e.g. for the table beside the map. */
+export const STATE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(FIPS_TO_STATE).map((s) => [s.code, s.name]),
+);
+
+/** ColorBrewer Blues, 5 classes: sequential and distinguishable with the common colour-vision deficiencies. */
+export const MAP_COLOURS = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'] as const;
+const NO_LETTERS_COLOUR = '#ffffff';
+const WIDTH = 975;
+const MAP_HEIGHT = 610;
+const LEGEND_HEIGHT = 60;
+
+export interface StatePath {
+  code: string;
+  name: string;
+  d: string;
+}
+
+let cachedPaths: StatePath[] | undefined;
+
+/** The projected outline of each state and DC; computed on first use, then kept. */
+export function statePaths(): StatePath[] {
+  if (cachedPaths) return cachedPaths;
+  const file = require.resolve('us-atlas/states-albers-10m.json');
+  const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology<{ states: GeometryCollection }>;
+  const states = feature(topology, topology.objects.states);
+  const path = geoPath().digits(1);
+  cachedPaths = states.features
+    .map((f) => {
+      const info = FIPS_TO_STATE[String(f.id)];
+      if (!info) return undefined;
+      return { code: info.code, name: info.name, d: path(f) ?? '' };
+    })
+    .filter((p): p is StatePath => p !== undefined && p.d !== '')
+    .sort((a, b) => (a.code < b.code ? -1 : 1));
+  return cachedPaths;
+}
+
+export interface MapBucket {
+  /** Inclusive bounds; 0..0 is "no letters". */
+  min: number;
+  max: number;
+  colour: string;
+  label: string;
+}
+
+/** Up to five equal-width ranges from 1 to the largest count, plus a "no letters" class. */
+export function mapBuckets(max: number): MapBucket[] {
+  const buckets: MapBucket[] = [{ min: 0, max: 0, colour: NO_LETTERS_COLOUR, label: 'No letters' }];
+  if (max <= 0) return buckets;
+  const classes = Math.min(MAP_COLOURS.length, max);
+  const step = Math.ceil(max / classes);
+  for (let i = 0; i < classes; i += 1) {
+    const lo = 1 + i * step;
+    if (lo > max) break;
+    const hi = i === classes - 1 ? max : Math.min(max, (i + 1) * step);
+    // Spread the colours over the classes used, so few classes still run from light to dark.
+    const colourIndex = classes === 1 ? MAP_COLOURS.length - 1 : Math.round((i * (MAP_COLOURS.length - 1)) / (classes - 1));
+    const label = lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+    buckets.push({ min: lo, max: hi, colour: MAP_COLOURS[colourIndex]!, label });
+  }
+  return buckets;
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function escapeXml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
+  );
+}
+
+export interface MapOptions {
+  /** Prefix for element ids, unique per page. */
+  idPrefix?: string;
+  title?: string;
+  description?: string;
+  /** Singular and plural nouns for the counts: "letter"/"letters". */
+  unit?: [string, string];
+}
+
+/** The SVG (a string of markup) for counts keyed by USPS code. Unknown codes are ignored. */
+export function renderStateMapSvg(counts: Record<string, number>, options: MapOptions = {}): string {
+  const prefix = (options.idPrefix ?? 'us-map').replace(/[^A-Za-z0-9_-]/g, '');
+  const [one, many] = options.unit ?? ['letter', 'letters'];
+  const title = options.title ?? 'Letters by state';
+  const description =
+    options.description ?? 'Map of the United States; darker states have more letters. The table on this page lists the same numbers.';
+  const paths = statePaths();
+  const max = Math.max(0, ...paths.map((p) => Math.floor(Number(counts[p.code] ?? 0)) || 0));
+  const buckets = mapBuckets(max);
+  const colourFor = (n: number) => buckets.find((b) => n >= b.min && n <= b.max)?.colour ?? NO_LETTERS_COLOUR;
+
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${MAP_HEIGHT + LEGEND_HEIGHT}" role="img" ` +
+      `aria-labelledby="${prefix}-title ${prefix}-desc" class="dc-us-map" focusable="false">`,
+  );
+  out.push(`<title id="${prefix}-title">${escapeXml(title)}</title>`);
+  out.push(`<desc id="${prefix}-desc">${escapeXml(description)}</desc>`);
+  out.push(`<g class="dc-us-map__states" stroke="#5c5c5c" stroke-width="0.75" stroke-linejoin="round">`);
+  for (const p of paths) {
+    const n = Math.floor(Number(counts[p.code] ?? 0)) || 0;
+    const label = `${p.name}: ${fmt(n)} ${n === 1 ? one : many}`;
+    out.push(
+      `<path data-state="${escapeXml(p.code)}" fill="${colourFor(n)}" d="${escapeXml(p.d)}"><title>${escapeXml(label)}</title></path>`,
+    );
+  }
+  out.push('</g>');
+
+  // Legend: a swatch and a text range for each class.
+  const swatch = 18;
+  const itemWidth = 150;
+  const legendY = MAP_HEIGHT + 20;
+  out.push(`<g class="dc-us-map__legend" font-family="sans-serif" font-size="14" fill="#1b1b1b">`);
+  out.push(`<text x="10" y="${legendY + 14}">${escapeXml(many.charAt(0).toUpperCase() + many.slice(1))}:</text>`);
+  buckets.forEach((b, i) => {
+    const x = 80 + i * itemWidth;
+    out.push(
+      `<rect x="${x}" y="${legendY}" width="${swatch}" height="${swatch}" fill="${b.colour}" stroke="#5c5c5c" stroke-width="1"/>` +
+        `<text x="${x + swatch + 6}" y="${legendY + 14}">${escapeXml(b.label)}</text>`,
+    );
+  });
+  out.push('</g></svg>');
+  return out.join('\n');
+}

@@ -1,0 +1,322 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import {
+  CANONICAL_URLS,
+  CENSUS_RELATIONSHIP_FILE,
+  HOUSE_WRITE_YOUR_REP_URL,
+  importCivicData,
+  repairUrl,
+} from '../../src/civic-data/import';
+import type { CivicIndexFile } from '../../src/civic-data/types';
+import { DataError } from '../../src/platform/errors';
+import { main } from '../../scripts/data-update';
+import {
+  FIXTURES_DIR,
+  MIRROR_DIR,
+  TEST_NOW,
+  copyMirrorSources,
+  importMirror,
+  makeTempDir,
+  removeDir,
+} from '../fixtures/civic/mirror';
+
+describe('importCivicData on the shared data mirror', () => {
+  let dir: string;
+  let index: CivicIndexFile;
+
+  beforeAll(async () => {
+    ({ dir, index } = await importMirror());
+  });
+  afterAll(() => removeDir(dir));
+
+  test('when the mirror is imported, then it counts 100 senators, 431 representatives and 6 delegates', () => {
+    expect(index.meta.counts).toMatchObject({ senators: 100, representatives: 431, delegates: 6, vacancies: 4 });
+    expect(index.members).toHaveLength(537);
+    expect(index.meta.counts.zips).toBe(33_774);
+  });
+
+  test('when seats have no member, then CA-14, FL-20, GA-13 and TX-23 are vacancies', () => {
+    expect(index.vacancies).toEqual([
+      { state: 'CA', district: 14 },
+      { state: 'FL', district: 20 },
+      { state: 'GA', district: 13 },
+      { state: 'TX', district: 23 },
+    ]);
+    // 435 voting seats + DC + PR + AS, GU, MP, VI.
+    expect(index.districts).toHaveLength(441);
+  });
+
+  test('when imported, then meta is stamped with the folder, dates, congress and validity', () => {
+    expect(index.meta.source).toBe(MIRROR_DIR);
+    expect(index.meta.snapshotDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(index.meta.importedAt).toBe(TEST_NOW.toISOString());
+    expect(index.meta.congress).toBe(119);
+    expect(index.meta.validUntil).toBe('2027-01-03');
+  });
+
+  test('when the index file is written, then it holds the same data as returned', async () => {
+    const written = JSON.parse(await fs.readFile(path.join(dir, 'civic-index.json'), 'utf8')) as CivicIndexFile;
+    expect(written.meta.counts).toEqual(index.meta.counts);
+    expect((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('when a member is a senator, then title, formalName and contact form come from the last term', () => {
+    const cantwell = index.members.find((m) => m.bioguide === 'C000127')!;
+    expect(cantwell).toMatchObject({
+      chamber: 'senate',
+      name: 'Maria Cantwell',
+      title: 'Senator',
+      formalName: 'Senator Maria Cantwell',
+      state: 'WA',
+      district: null,
+      phone: '202-224-3441',
+      dcOffice: '511 Hart Senate Office Building',
+      contactUrl: 'https://www.cantwell.senate.gov/public/index.cfm/email-maria',
+    });
+  });
+
+  test('when the seat is DC, PR or a territory, then the title is Delegate or Resident Commissioner', () => {
+    const titles = Object.fromEntries(
+      index.members.filter((m) => ['DC', 'PR', 'AS', 'GU', 'MP', 'VI'].includes(m.state)).map((m) => [m.state, m.title]),
+    );
+    expect(titles).toEqual({
+      DC: 'Delegate',
+      PR: 'Resident Commissioner',
+      AS: 'Delegate',
+      GU: 'Delegate',
+      MP: 'Delegate',
+      VI: 'Delegate',
+    });
+    const pr = index.members.find((m) => m.state === 'PR')!;
+    expect(pr.formalName).toBe(`Resident Commissioner ${pr.name}`);
+    expect(pr.district).toBe(0);
+  });
+
+  test('when official_full is missing, then the name is first + last', () => {
+    const mejia = index.members.find((m) => m.bioguide === 'M001246')!;
+    expect(mejia.name).toBe('Analilia Mejia');
+    expect(mejia.formalName).toBe('Representative Analilia Mejia');
+  });
+
+  test('when a House member has no contact form, then contactUrl is the House "Write Your Representative" service', () => {
+    const noWebsite = index.members.find((m) => m.bioguide === 'G000607')!;
+    expect(noWebsite.url).toBeNull();
+    expect(noWebsite.contactUrl).toBe(HOUSE_WRITE_YOUR_REP_URL);
+    for (const m of index.members) expect(() => new URL(m.contactUrl)).not.toThrow();
+  });
+
+  test('when a contact form URL has a mistyped scheme, then it is repaired', () => {
+    const fine = index.members.find((m) => m.bioguide === 'F000484')!;
+    expect(fine.contactUrl).toBe('https://fine.house.gov/address_authentication?form=/contact/email-me');
+  });
+
+  test('when offices and social accounts exist, then they are attached, with suite numbers spelled out', () => {
+    const aderholt = index.members.find((m) => m.bioguide === 'A000055')!;
+    expect(aderholt.districtOffices.length).toBeGreaterThan(0);
+    expect(aderholt.districtOffices[0]).toMatchObject({ city: 'Cullman', state: 'AL', zip: '35055' });
+    expect(aderholt.districtOffices[0]!.address).toBe('205 4th Ave. NE, Suite 104');
+    const numericSuite = index.members.find((m) => m.bioguide === 'D000230')!;
+    expect(numericSuite.districtOffices.some((o) => /Suite \d+/.test(o.address))).toBe(true);
+    expect(index.members.filter((m) => Object.keys(m.social).length > 0).length).toBeGreaterThan(500);
+    for (const m of index.members) for (const v of Object.values(m.social)) expect(typeof v).toBe('string');
+  });
+
+  test('when ZIP rows are read, then districts are numbers and ZIPs are 5 digits', () => {
+    expect(index.zips['62704']).toEqual({ districts: [{ state: 'IL', district: 13 }] });
+    expect(index.zips['00601']).toEqual({ districts: [{ state: 'PR', district: 0 }] });
+    expect(Object.keys(index.zips).every((z) => /^\d{5}$/.test(z))).toBe(true);
+  });
+});
+
+describe('repairUrl', () => {
+  test.each([
+    ['www.example.house.gov', 'https://www.example.house.gov/'],
+    ['http://smith.house.gov/contact', 'https://smith.house.gov/contact'],
+    ['http://example.com/x', 'http://example.com/x'],
+    ['hhttps://fine.house.gov/a', 'https://fine.house.gov/a'],
+    ['https://ok.senate.gov/contact form', null],
+    ['not a url', null],
+    ['mailto:someone@house.gov', null],
+    ['', null],
+    [undefined, null],
+  ])('when the value is %p, then it becomes %p', (input, expected) => {
+    expect(repairUrl(input)).toBe(expected);
+  });
+});
+
+describe('importCivicData with a malformed source', () => {
+  let source: string;
+  let out: string;
+
+  beforeAll(async () => {
+    source = await copyMirrorSources({ zccd: true });
+    out = await makeTempDir('civic-out-');
+  });
+  afterAll(async () => {
+    await removeDir(source);
+    await removeDir(out);
+  });
+
+  test('when a legislator has no bioguide, then the error names file, record and field, and the good index stays', async () => {
+    await importCivicData({ from: source, outDir: out, now: TEST_NOW });
+    const indexFile = path.join(out, 'civic-index.json');
+    const good = await fs.readFile(indexFile, 'utf8');
+
+    const file = path.join(source, 'congress-legislators', 'legislators-current.json');
+    const records = JSON.parse(await fs.readFile(file, 'utf8')) as Array<{ id: Record<string, unknown> }>;
+    delete records[5]!.id.bioguide;
+    await fs.writeFile(file, JSON.stringify(records));
+
+    const attempt = importCivicData({ from: source, outDir: out, now: new Date('2026-12-01T00:00:00Z') });
+    await expect(attempt).rejects.toBeInstanceOf(DataError);
+    await expect(attempt).rejects.toThrow(/legislators-current\.json: record 5 \(no bioguide\): field "id\.bioguide"/);
+    expect(await fs.readFile(indexFile, 'utf8')).toBe(good);
+    expect(await fs.readdir(out)).toEqual(['civic-index.json']);
+  });
+
+  test('when a representative has no district, then the error names the bioguide and the term field', async () => {
+    const file = path.join(source, 'congress-legislators', 'legislators-current.json');
+    const records = JSON.parse(await fs.readFile(path.join(MIRROR_DIR, 'congress-legislators', 'legislators-current.json'), 'utf8')) as Array<{
+      id: { bioguide: string };
+      terms: Array<Record<string, unknown>>;
+    }>;
+    const i = records.findIndex((r) => r.terms.at(-1)!.type === 'rep');
+    delete records[i]!.terms.at(-1)!.district;
+    await fs.writeFile(file, JSON.stringify(records));
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
+      new RegExp(`record ${i} \\(bioguide ${records[i]!.id.bioguide}\\): field "terms\\[\\d+\\]\\.district"`),
+    );
+  });
+
+  test('when a ZIP row is broken, then the error names zccd.csv, the line and the field', async () => {
+    await fs.cp(
+      path.join(MIRROR_DIR, 'congress-legislators', 'legislators-current.json'),
+      path.join(source, 'congress-legislators', 'legislators-current.json'),
+    );
+    await fs.chmod(path.join(source, 'congress-legislators', 'legislators-current.json'), 0o644);
+    const csv = path.join(source, 'us-zipcodes-congress', 'zccd.csv');
+    const lines = (await fs.readFile(csv, 'utf8')).split('\n');
+    lines[3] = '01,AL,3500,3\r';
+    await fs.writeFile(csv, lines.join('\n'));
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
+      /zccd\.csv: line 4 \(zcta 3500\): field "zcta" must be 5 digits/,
+    );
+  });
+
+  test('when a source file is missing, then the error names it', async () => {
+    const empty = await makeTempDir('civic-empty-');
+    try {
+      await expect(importCivicData({ from: empty, outDir: out })).rejects.toThrow(/\.(json|csv): cannot read .*\(ENOENT\)/);
+    } finally {
+      await removeDir(empty);
+    }
+  });
+});
+
+describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
+  let source: string;
+  let out: string;
+
+  beforeAll(async () => {
+    source = await copyMirrorSources({ zccd: false });
+    out = await makeTempDir('civic-out-');
+  });
+  afterAll(async () => {
+    await removeDir(source);
+    await removeDir(out);
+  });
+
+  test.each([`census/${CENSUS_RELATIONSHIP_FILE}`, CENSUS_RELATIONSHIP_FILE])(
+    'when the file is at %s, then ZIP districts are ordered by overlap land area with shares',
+    async (placement) => {
+      await fs.rm(path.join(source, 'census'), { recursive: true, force: true });
+      await fs.rm(path.join(source, CENSUS_RELATIONSHIP_FILE), { force: true });
+      await fs.mkdir(path.dirname(path.join(source, placement)), { recursive: true });
+      await fs.copyFile(path.join(FIXTURES_DIR, 'census', CENSUS_RELATIONSHIP_FILE), path.join(source, placement));
+
+      const index = await importCivicData({ from: source, outDir: out, now: TEST_NOW, checkCounts: false });
+      expect(index.meta.counts.zips).toBe(6);
+      expect(index.zips['10001']!.districts).toEqual([
+        { state: 'NY', district: 12, share: 0.75 },
+        { state: 'NY', district: 10, share: 0.25 },
+      ]);
+      expect(index.zips['30165']!.districts).toEqual([
+        { state: 'GA', district: 14, share: 0.9 },
+        { state: 'AL', district: 3, share: 0.1 },
+      ]);
+      expect(index.zips['20001']!.districts).toEqual([{ state: 'DC', district: 0, share: 1 }]);
+      expect(index.zips['00601']!.districts).toEqual([{ state: 'PR', district: 0, share: 1 }]);
+      expect(index.zips['99501']!.districts).toEqual([{ state: 'AK', district: 0, share: 1 }]);
+      expect(index.zips['96000']).toBeUndefined();
+      expect(index.members).toHaveLength(537);
+    },
+  );
+
+  test('when the sample is imported with the default count checks, then it is refused as truncated', async () => {
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(/only 6 zips/);
+  });
+});
+
+describe('importCivicData from the canonical URLs', () => {
+  const files: Record<string, string> = {
+    [CANONICAL_URLS.legislators]: 'congress-legislators/legislators-current.json',
+    [CANONICAL_URLS.offices]: 'congress-legislators/legislators-district-offices.json',
+    [CANONICAL_URLS.social]: 'congress-legislators/legislators-social-media.json',
+    [CANONICAL_URLS.zccd]: 'us-zipcodes-congress/zccd.csv',
+  };
+  let out: string;
+  beforeAll(async () => {
+    out = await makeTempDir('civic-out-');
+  });
+  afterAll(() => removeDir(out));
+
+  test('when downloads succeed, then the source lists the URLs and the snapshot is today', async () => {
+    const requested: string[] = [];
+    const fetchImpl = (async (url: string) => {
+      requested.push(url);
+      return new Response(await fs.readFile(path.join(MIRROR_DIR, files[url]!), 'utf8'));
+    }) as unknown as typeof fetch;
+    const index = await importCivicData({ outDir: out, fetchImpl, now: TEST_NOW });
+    expect(requested.sort()).toEqual(Object.keys(files).sort());
+    expect(index.meta.source).toContain(CANONICAL_URLS.legislators);
+    expect(index.meta.snapshotDate).toBe('2026-11-28');
+    expect(index.meta.counts.senators).toBe(100);
+  });
+
+  test('when a download fails, then the error names the URL', async () => {
+    const fetchImpl = (async () => new Response('nope', { status: 404 })) as unknown as typeof fetch;
+    await expect(importCivicData({ outDir: out, fetchImpl })).rejects.toThrow(/https:\/\/.*: download failed with HTTP 404/);
+  });
+});
+
+describe('scripts/data-update main', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await makeTempDir('civic-cli-');
+  });
+  afterAll(() => removeDir(out));
+
+  test('when run with --from and --out, then it prints a one-line summary and exits 0', async () => {
+    const logs: string[] = [];
+    const code = await main(['--from', MIRROR_DIR, '--out', out], {}, { log: (l) => logs.push(l), error: (l) => logs.push(l) });
+    expect(code).toBe(0);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/100 senators, 431 representatives, 6 delegates; 4 vacancies \(CA-14, FL-20, GA-13, TX-23\)/);
+  });
+
+  test('when CIVIC_DATA_FROM points to a missing folder, then it prints the error and exits 1', async () => {
+    const errors: string[] = [];
+    const code = await main([], { CIVIC_DATA_FROM: path.join(out, 'nowhere'), DATA_DIR: out }, {
+      log: () => undefined,
+      error: (l) => errors.push(l),
+    });
+    expect(code).toBe(1);
+    expect(errors[0]).toMatch(/^Civic data update failed: .*: cannot read .*ENOENT/);
+  });
+
+  test('when given an unknown flag, then it exits 1 with the usage', async () => {
+    const errors: string[] = [];
+    expect(await main(['--bogus'], {}, { log: () => undefined, error: (l) => errors.push(l) })).toBe(1);
+    expect(errors[0]).toMatch(/Unknown argument --bogus/);
+  });
+});

@@ -4,6 +4,7 @@
  * laid out like the shared data mirror is read. See docs/data.md.
  */
 import path from 'node:path';
+import { importDistrictShapes } from '../src/civic-data/district-shapes-import';
 import { importCivicData } from '../src/civic-data/import';
 import type { CivicIndexFile } from '../src/civic-data/types';
 
@@ -16,6 +17,8 @@ export interface DataUpdateContext {
   now?: Date;
   /** Print a line of progress. */
   log: (line: string) => void;
+  /** DISTRICT_SHAPES_URL: another boundary file (GeoJSON or zipped shapefile) to download. */
+  shapesUrl?: string;
 }
 
 export interface DataUpdateStep {
@@ -29,7 +32,21 @@ export interface DataUpdateStep {
  * here, run in order after the member and ZIP import. Example:
  *   extraImportSteps.push({ name: 'district shapes', run: async (ctx) => { ...; return '437 districts'; } });
  */
-export const extraImportSteps: DataUpdateStep[] = [];
+export const extraImportSteps: DataUpdateStep[] = [
+  {
+    // 119th district boundaries for "use my location" (docs/geo.md).
+    name: 'district boundaries',
+    run: async (context) => {
+      const result = await importDistrictShapes({
+        from: context.from,
+        url: context.shapesUrl,
+        outDir: context.outDir,
+        fetchImpl: context.fetchImpl,
+      });
+      return `${result.features} districts`;
+    },
+  },
+];
 
 function usage(): string {
   return 'Usage: tsx scripts/data-update.ts [--from DIR] [--out DIR]  (env: CIVIC_DATA_FROM, DATA_DIR)';
@@ -44,7 +61,9 @@ export function parseArgs(
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (!v) throw new Error(`${flag} needs a folder. ${usage()}`);
@@ -79,6 +98,7 @@ export async function main(
       fetchImpl: io.fetchImpl,
       now: io.now,
       log: io.log,
+      shapesUrl: env.DISTRICT_SHAPES_URL || undefined,
     };
     const civic = await importCivicData({
       from: context.from,

@@ -2,20 +2,28 @@
  * bootstrap: creates the real dependencies from a Config (data index, campaigns, database, mail transport,
  * outbox worker). `src/server.ts` and the tests both build the app through here, so they cannot drift.
  */
-import path from 'node:path';
 import { loadCampaigns } from './campaign/campaign';
 import { loadCivicIndex } from './civic-data/load';
 import type { Config } from './config/config';
+import { loadDistrictShapes } from './civic-data/district-shapes';
 import { createLetterService } from './letters/letter-service';
+import { createCensusGeocoder } from './lookup/census-geocoder';
+import { createMemberLocator } from './lookup/locate';
 import { systemClock, type Clock } from './platform/clock';
 import { createHandlebars } from './platform/handlebars';
 import { createLogger, type Logger } from './platform/logger';
 import { openStorage } from './storage/database';
+import { createEmailChannel } from './delivery/email-channel';
 import { recordAction } from './tracking/actions';
+import { startRetentionSchedule } from './tracking/retention';
+import { TEMPLATES_DIR } from './web/app';
 import type { AppDeps } from './web/deps';
+import type { OutboxWorker } from './delivery/outbox-worker';
 
 export interface Runtime {
   deps: AppDeps;
+  /** The email outbox worker; tests drive it with `runOnce()`. */
+  worker: OutboxWorker;
   /** Starts background work (the outbox worker, the retention purge). */
   startBackground?(): void;
   /** Stops background work, letting a message in flight finish. */
@@ -46,11 +54,37 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     appSecret: config.appSecret,
     recordAction,
   });
-  const deps: AppDeps = { config, logger, clock, hbs, civic, campaigns, storage, letters };
+  const locator = createMemberLocator({
+    civic,
+    clock,
+    shapes: loadDistrictShapes(config.dataDir),
+    geocoder: config.geocoder.enabled ? createCensusGeocoder({ baseUrl: config.geocoder.url }) : null,
+  });
+  const email = createEmailChannel({
+    config,
+    storage,
+    clock,
+    logger,
+    hbs,
+    campaigns,
+    civic,
+    recordAction,
+    templatesDir: TEMPLATES_DIR,
+  });
+  const deps: AppDeps = { config, logger, clock, hbs, civic, campaigns, storage, letters, locator, email: email.service };
+  let retention: { stop(): void } | undefined;
   return {
     deps,
+    worker: email.worker,
+    startBackground: () => {
+      if (config.outbox.enabled) email.start();
+      retention = startRetentionSchedule({ storage, clock, retentionDays: config.retentionDays, logger });
+    },
+    stopBackground: async () => {
+      retention?.stop();
+      await email.stop();
+    },
     close: () => storage.close(),
   };
 }
 
-export const OUTBOX_DIR = (config: Config) => path.join(config.dataDir, 'outbox');

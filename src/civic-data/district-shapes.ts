@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type FlatbushClass from 'flatbush';
+import Flatbush from 'flatbush';
 import { DataError } from '../platform/errors';
 import type { DistrictRef } from './types';
 
@@ -137,18 +137,6 @@ export interface DistrictAtPoint {
   neighbours: DistrictRef[];
 }
 
-// flatbush is published as ESM only, plus a self-contained UMD build (flatbush.js, with flatqueue inlined).
-// Jest (without --experimental-vm-modules) cannot require ESM, so load the UMD file by path: this works the
-// same under node, tsx, ts-jest and the compiled build. The type comes from the package's own declarations.
-let flatbushCtor: typeof FlatbushClass | undefined;
-function Flatbush(): typeof FlatbushClass {
-  if (!flatbushCtor) {
-    const entry = require.resolve('flatbush');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    flatbushCtor = require(path.join(path.dirname(entry), 'flatbush.js')) as typeof FlatbushClass;
-  }
-  return flatbushCtor;
-}
 
 /** Squared distance (km^2) from the origin to segment (ax,ay)-(bx,by), coordinates already in km. */
 function segmentDistanceSq(ax: number, ay: number, bx: number, by: number): number {
@@ -177,12 +165,12 @@ export class DistrictShapeIndex {
   /** Ring index where polygon p starts; polyRingStart[polygons] = number of rings. */
   private readonly polyRingStart: Uint32Array;
   private readonly polyDistrict: Uint32Array;
-  private readonly polyTree: FlatbushClass;
+  private readonly polyTree: Flatbush;
   /** Edge runs: first vertex, number of segments, owning district. */
   private readonly runStart: Uint32Array;
   private readonly runCount: Uint8Array;
   private readonly runDistrict: Uint32Array;
-  private readonly runTree: FlatbushClass;
+  private readonly runTree: Flatbush;
 
   constructor(shapes: readonly DistrictShape[], meta: DistrictShapesMeta | null = null) {
     this.meta = meta;
@@ -204,7 +192,7 @@ export class DistrictShapeIndex {
     }
     if (polygons === 0 || runs === 0) throw new DataError('District shapes: no polygons to index');
 
-    const F = Flatbush();
+    const F = Flatbush;
     this.districts = shapes.map((s) => ({ state: s.state, district: s.district }));
     this.coords = new Float64Array(vertices * 2);
     this.ringStart = new Uint32Array(rings + 1);

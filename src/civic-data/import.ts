@@ -117,7 +117,10 @@ const OfficeSchema = z.object({
   latitude: z.number().nullable().optional(),
   longitude: z.number().nullable().optional(),
 });
-const OfficesRecordSchema = z.object({ id: z.object({ bioguide: Bioguide }), offices: z.array(OfficeSchema) });
+const OfficesRecordSchema = z.object({
+  id: z.object({ bioguide: Bioguide }),
+  offices: z.array(OfficeSchema),
+});
 
 const SocialRecordSchema = z.object({
   id: z.object({ bioguide: Bioguide }),
@@ -148,7 +151,12 @@ function formatPath(segments: readonly PropertyKey[]): string {
   return out || '(record)';
 }
 
-function recordError(file: string, where: string, issue: z.core.$ZodIssue, prefix: PropertyKey[] = []): DataError {
+function recordError(
+  file: string,
+  where: string,
+  issue: z.core.$ZodIssue,
+  prefix: PropertyKey[] = [],
+): DataError {
   const field = formatPath([...prefix, ...issue.path]);
   return new DataError(`${file}: ${where}: field "${field}" ${issue.message}`);
 }
@@ -265,13 +273,16 @@ export function parseLegislators(
     const lastIndex = terms.length - 1;
     const term = TermSchema.safeParse(terms[lastIndex]);
     if (!term.success) throw recordError(source.name, where, term.error.issues[0]!, ['terms', lastIndex]);
-    if (seen.has(id.bioguide)) throw new DataError(`${source.name}: ${where}: duplicate bioguide ${id.bioguide}`);
+    if (seen.has(id.bioguide))
+      throw new DataError(`${source.name}: ${where}: duplicate bioguide ${id.bioguide}`);
     seen.add(id.bioguide);
 
     const t = term.data;
     const chamber = t.type === 'sen' ? 'senate' : 'house';
     if (chamber === 'senate' && !hasSenators(t.state)) {
-      throw new DataError(`${source.name}: ${where}: field "terms[${lastIndex}].state" ${t.state} has no senators`);
+      throw new DataError(
+        `${source.name}: ${where}: field "terms[${lastIndex}].state" ${t.state} has no senators`,
+      );
     }
     const title = chamber === 'senate' ? 'Senator' : houseTitle(t.state);
     const fullName = name.official_full?.trim() || `${name.first.trim()} ${name.last.trim()}`;
@@ -294,7 +305,8 @@ export function parseLegislators(
       party: t.party,
       phone: t.phone?.trim() || null,
       url,
-      contactUrl: contactForm ?? (chamber === 'house' ? HOUSE_WRITE_YOUR_REP_URL : (url ?? HOUSE_WRITE_YOUR_REP_URL)),
+      contactUrl:
+        contactForm ?? (chamber === 'house' ? HOUSE_WRITE_YOUR_REP_URL : (url ?? HOUSE_WRITE_YOUR_REP_URL)),
       dcOffice: t.office?.trim() || null,
       districtOffices: offices.get(id.bioguide) ?? [],
       social: social.get(id.bioguide) ?? {},
@@ -325,7 +337,8 @@ export function parseZccd(source: SourceText): ZipTable {
   const header = (lines[0] ?? '').split(',').map((h) => h.trim());
   const col = (name: string): number => {
     const i = header.indexOf(name);
-    if (i < 0) throw new DataError(`${source.name}: header has no "${name}" column (found: ${header.join(',')})`);
+    if (i < 0)
+      throw new DataError(`${source.name}: header has no "${name}" column (found: ${header.join(',')})`);
     return i;
   };
   const iState = col('state_abbr');
@@ -338,7 +351,8 @@ export function parseZccd(source: SourceText): ZipTable {
     const cells = line.split(',');
     const row = { state_abbr: cells[iState]?.trim(), zcta: cells[iZcta]?.trim(), cd: cells[iCd]?.trim() };
     const parsed = ZccdRowSchema.safeParse(row);
-    if (!parsed.success) throw recordError(source.name, `line ${n + 1} (zcta ${row.zcta ?? '?'})`, parsed.error.issues[0]!);
+    if (!parsed.success)
+      throw recordError(source.name, `line ${n + 1} (zcta ${row.zcta ?? '?'})`, parsed.error.issues[0]!);
     addZip(table, parsed.data.zcta, { state: parsed.data.state_abbr, district: Number(parsed.data.cd) });
   }
   return table;
@@ -383,7 +397,8 @@ export function parseCensusRelationship(source: SourceText): ZipTable {
     // Rows without a ZCTA (water, unpopulated parts) and undefined districts ('ZZ') carry no ZIP.
     if (!zcta || geoid.endsWith('ZZ')) continue;
     const state = stateByFips(geoid.slice(0, 2));
-    if (!state) throw new DataError(`${source.name}: ${where}: field "GEOID_CD119_20" has unknown state FIPS`);
+    if (!state)
+      throw new DataError(`${source.name}: ${where}: field "GEOID_CD119_20" has unknown state FIPS`);
     const code = Number(geoid.slice(2));
     const ref: DistrictRef = { state: state.abbr, district: code === 98 ? 0 : code };
     const key = `${ref.state}-${ref.district}`;
@@ -397,12 +412,17 @@ export function parseCensusRelationship(source: SourceText): ZipTable {
   for (const [zcta, byDistrict] of areas) {
     const parts = [...byDistrict.values()];
     const total = parts.reduce((sum, p) => sum + p.land, 0);
-    parts.sort((a, b) => b.land - a.land || a.ref.state.localeCompare(b.ref.state) || a.ref.district - b.ref.district);
+    parts.sort(
+      (a, b) => b.land - a.land || a.ref.state.localeCompare(b.ref.state) || a.ref.district - b.ref.district,
+    );
     table.set(
       zcta,
       parts.map((p) => ({
         ...p.ref,
-        share: total > 0 ? Math.round((p.land / total) * 10_000) / 10_000 : Math.round(10_000 / parts.length) / 10_000,
+        share:
+          total > 0
+            ? Math.round((p.land / total) * 10_000) / 10_000
+            : Math.round(10_000 / parts.length) / 10_000,
       })),
     );
   }
@@ -426,13 +446,15 @@ export function buildCivicIndex(
   const offices = parseOffices(sources.offices);
   const social = parseSocial(sources.social);
   const { members, warnings } = parseLegislators(sources.legislators, offices, social);
-  const zipTable = sources.zips.format === 'census' ? parseCensusRelationship(sources.zips) : parseZccd(sources.zips);
+  const zipTable =
+    sources.zips.format === 'census' ? parseCensusRelationship(sources.zips) : parseZccd(sources.zips);
 
   const seats = new Map<string, DistrictRef>();
   for (const list of zipTable.values()) {
     for (const d of list) seats.set(seatKey(d), { state: d.state, district: d.district });
   }
-  for (const territory of DELEGATE_TERRITORIES) seats.set(`${territory}-0`, { state: territory, district: 0 });
+  for (const territory of DELEGATE_TERRITORIES)
+    seats.set(`${territory}-0`, { state: territory, district: 0 });
 
   const occupied = new Map<string, Member>();
   let seatsMissing = 0;
@@ -448,7 +470,8 @@ export function buildCivicIndex(
       seats.set(key, ref);
     }
   }
-  if (seatsMissing > 0) warnings.push(`${seatsMissing} member seat(s) have no ZIP area in ${sources.zips.name}`);
+  if (seatsMissing > 0)
+    warnings.push(`${seatsMissing} member seat(s) have no ZIP area in ${sources.zips.name}`);
 
   const districts = [...seats.values()].sort(compareSeats);
   const vacancies = districts.filter((d) => !occupied.has(seatKey(d)));
@@ -472,7 +495,8 @@ export function buildCivicIndex(
         );
       }
     }
-    if (counts.senators > 100) throw new DataError(`${sources.legislators.name}: ${counts.senators} senators (max 100)`);
+    if (counts.senators > 100)
+      throw new DataError(`${sources.legislators.name}: ${counts.senators} senators (max 100)`);
   }
 
   return {
@@ -485,7 +509,13 @@ export function buildCivicIndex(
       counts,
       warnings,
     },
-    members: members.sort((a, b) => a.state.localeCompare(b.state) || a.chamber.localeCompare(b.chamber) || (a.district ?? 0) - (b.district ?? 0) || a.lastName.localeCompare(b.lastName)),
+    members: members.sort(
+      (a, b) =>
+        a.state.localeCompare(b.state) ||
+        a.chamber.localeCompare(b.chamber) ||
+        (a.district ?? 0) - (b.district ?? 0) ||
+        a.lastName.localeCompare(b.lastName),
+    ),
     districts,
     vacancies,
     zips,
@@ -503,7 +533,9 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function readLocal(from: string): Promise<{ sources: SourceTexts; snapshotDate: string; source: string }> {
+async function readLocal(
+  from: string,
+): Promise<{ sources: SourceTexts; snapshotDate: string; source: string }> {
   const dir = path.resolve(from);
   let newest = 0;
   const read = async (rel: string): Promise<SourceText> => {
@@ -513,9 +545,12 @@ async function readLocal(from: string): Promise<{ sources: SourceTexts; snapshot
       newest = Math.max(newest, stat.mtimeMs);
       return { name: rel, text };
     } catch (error) {
-      throw new DataError(`${rel}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
-        cause: error,
-      });
+      throw new DataError(
+        `${rel}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        {
+          cause: error,
+        },
+      );
     }
   };
   let censusPath: string | undefined;

@@ -37,7 +37,10 @@ const MinimalIndexSchema = z.object({
   ),
   districts: z.array(z.object({ state: z.string(), district: z.number().int() })),
   vacancies: z.array(z.object({ state: z.string(), district: z.number().int() })),
-  zips: z.record(z.string(), z.object({ districts: z.array(z.object({ state: z.string(), district: z.number() })) })),
+  zips: z.record(
+    z.string(),
+    z.object({ districts: z.array(z.object({ state: z.string(), district: z.number() })) }),
+  ),
 });
 
 export type ZipDistrict = ZipEntry['districts'][number];

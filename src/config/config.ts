@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('data'),
+  OUTBOX_DIR: z.string().min(1).optional(),
   CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
   DEFAULT_CAMPAIGN: z
     .string()
@@ -51,6 +52,8 @@ export type Config = Readonly<{
   port: number;
   publicUrl: string;
   dataDir: string;
+  /** Where emails are written as .eml files when no SMTP_URL is set. */
+  outboxDir: string;
   campaignsDir: string;
   defaultCampaign: string;
   database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -105,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl,
     dataDir,
+    outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
     defaultCampaign: e.DEFAULT_CAMPAIGN,
     database: e.DATABASE_URL

@@ -167,9 +167,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         logger.error({ ...log, reason }, 'outbox: message failed, out of attempts');
       } else {
         const next = await recordRetry(row, reason);
-        logger.warn({ ...log, reason, nextAttemptAt: next.toISOString() }, 'outbox: temporary failure, will retry');
+        logger.warn(
+          { ...log, reason, nextAttemptAt: next.toISOString() },
+          'outbox: temporary failure, will retry',
+        );
       }
-      if (!delivery) logger.error({ ...log, err: { name: (error as Error)?.name } }, 'outbox: unexpected error');
+      if (!delivery)
+        logger.error({ ...log, err: { name: (error as Error)?.name } }, 'outbox: unexpected error');
       return;
     }
     await recordSent(row);
@@ -178,21 +182,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function runOnce(): Promise<number> {
     const rows = await claimDueMessages(storage, workerId, batchSize, clock.now(), leaseMs);
+    const release = (from: number) =>
+      inWriteTransaction(storage, (db) =>
+        releaseClaims(
+          db,
+          rows.slice(from).map((r) => r.id),
+          workerId,
+          clock.now(),
+        ),
+      );
     let processed = 0;
     for (const [index, row] of rows.entries()) {
       if (stopping) {
-        const released = await inWriteTransaction(storage, (db) =>
-          releaseClaims(
-            db,
-            rows.slice(index).map((r) => r.id),
-            workerId,
-            clock.now(),
-          ),
-        );
+        const released = await release(index);
         logger.info({ released }, 'outbox: stopping, claims handed back');
         break;
       }
-      await processRow(row);
+      try {
+        await processRow(row);
+      } catch (error) {
+        // Recording the outcome failed (database trouble): this row stays 'sending' until its lease
+        // expires, then is sent again with the same Message-ID. Hand back the rows not yet tried.
+        await release(index + 1).catch(() => undefined);
+        throw error;
+      }
       processed++;
     }
     return processed;
@@ -204,7 +217,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       timer = undefined;
       loop = tick();
     }, delay);
-    timer.unref?.();
+    // Not unref'd: a process that runs only the worker must stay alive; stop() clears the timer.
   }
 
   async function tick(): Promise<void> {
@@ -216,7 +229,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (processed >= batchSize || wakeRequested) delay = 0;
     } catch (error) {
       // The database may be briefly unavailable; the rows are safe where they are. Try again later.
-      logger.error({ err: { name: (error as Error)?.name, message: (error as Error)?.message } }, 'outbox: round failed');
+      logger.error(
+        { err: { name: (error as Error)?.name, message: (error as Error)?.message } },
+        'outbox: round failed',
+      );
       delay = Math.max(pollMs, 1000);
     }
     schedule(delay);

@@ -24,22 +24,18 @@ export function shortReason(reason: string): string {
 }
 
 /**
- * Runs `fn` in one write transaction. On SQLite it starts with BEGIN IMMEDIATE: the write lock is taken up
- * front (waiting up to busy_timeout), so a transaction that reads before it writes cannot fail with
- * SQLITE_BUSY when another process (a second worker) wrote in between. PostgreSQL uses a normal transaction.
+ * Runs `fn` in one write transaction. On SQLite the transaction first takes the write lock with a no-op
+ * write (waiting up to busy_timeout): a transaction that reads before it writes could otherwise fail with
+ * SQLITE_BUSY when another process (a second worker) committed in between. `fn` gets a real Kysely
+ * transaction, so callees that check `isTransaction` (tracking's withTransaction) nest correctly.
  */
-export async function inWriteTransaction<T>(storage: Storage, fn: (db: Db) => Promise<T>): Promise<T> {
-  if (storage.kind !== 'sqlite') return storage.db.transaction().execute(fn);
-  return storage.db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    try {
-      const result = await fn(conn);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (error) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
-      throw error;
-    }
+export async function inWriteTransaction<T>(
+  storage: Storage,
+  fn: (db: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return storage.db.transaction().execute(async (trx) => {
+    if (storage.kind === 'sqlite') await sql`update outbox set id = id where 0 = 1`.execute(trx);
+    return fn(trx);
   });
 }
 
@@ -127,7 +123,13 @@ export async function claimDueMessages(
 export async function markSent(db: Db, id: string, workerId: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
-    .set({ status: 'sent', sent_at: at.toISOString(), lease_owner: null, lease_expires_at: null, last_error: null })
+    .set({
+      status: 'sent',
+      sent_at: at.toISOString(),
+      lease_owner: null,
+      lease_expires_at: null,
+      last_error: null,
+    })
     .where('id', '=', id)
     .where('lease_owner', '=', workerId)
     .where('status', '=', 'sending')
@@ -197,7 +199,11 @@ export async function releaseClaims(db: Db, ids: string[], workerId: string, now
  * Operator action: queues failed messages again (after fixing SMTP credentials, say), attempts reset.
  * Returns how many rows were re-queued. Letters that failed go back to 'queued' with them.
  */
-export async function requeueFailed(storage: Storage, now: Date, where: { batchId?: string } = {}): Promise<number> {
+export async function requeueFailed(
+  storage: Storage,
+  now: Date,
+  where: { batchId?: string } = {},
+): Promise<number> {
   return inWriteTransaction(storage, async (db) => {
     let query = db
       .updateTable('outbox')
@@ -205,7 +211,9 @@ export async function requeueFailed(storage: Storage, now: Date, where: { batchI
       .where('status', '=', 'failed');
     if (where.batchId) query = query.where('batch_id', '=', where.batchId);
     const rows = await query.returning(['letter_id', 'kind']).execute();
-    const letterIds = rows.filter((r) => r.kind === 'office' && r.letter_id).map((r) => r.letter_id as string);
+    const letterIds = rows
+      .filter((r) => r.kind === 'office' && r.letter_id)
+      .map((r) => r.letter_id as string);
     if (letterIds.length > 0) {
       await db
         .updateTable('letters')
@@ -233,7 +241,11 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 30_000, capMs: 3_600_000
  * Delay before the next attempt after `attempts` attempts failed (attempts >= 1):
  * min(base * 2^(attempts-1), cap), minus up to `jitter` of it. 30 s, 1 min, 2 min, ... 32 min, 1 h, 1 h.
  */
-export function backoffDelay(attempts: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempts: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, Math.min(attempts - 1, 30));
   const raw = Math.min(policy.baseMs * 2 ** exponent, policy.capMs);
   const jitter = Math.min(Math.max(policy.jitter, 0), 1);

@@ -83,7 +83,10 @@ export async function purgePersonalData(db: Db, where: { batchId?: string; deliv
     .where('purged_at', 'is', null);
   if (where.batchId) query = query.where('batch_id', '=', where.batchId);
   if (where.deliveredBefore) {
-    query = query.where('created_at', '<', where.deliveredBefore).where('status', 'in', ['sent', 'failed', 'draft']);
+    // Letters never confirmed are purged too: their links expired long before the retention period ends.
+    query = query
+      .where('created_at', '<', where.deliveredBefore)
+      .where('status', 'in', ['sent', 'failed', 'draft', 'awaiting_confirmation']);
   }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);

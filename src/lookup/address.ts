@@ -28,13 +28,13 @@ function invalid(message: string, field = 'address'): never {
 /** Full names (and common variants) to codes, longest first so "West Virginia" wins over "Virginia". */
 const STATE_NAMES: Array<[RegExp, string]> = (
   [
-  ...STATES.map((s): [string, string] => [s.name, s.abbr]),
-  ['US Virgin Islands', 'VI'],
-  ['U.S. Virgin Islands', 'VI'],
-  ['Virgin Islands of the United States', 'VI'],
-  ['Northern Marianas', 'MP'],
-  ['Commonwealth of Puerto Rico', 'PR'],
-] as Array<[string, string]>
+    ...STATES.map((s): [string, string] => [s.name, s.abbr]),
+    ['US Virgin Islands', 'VI'],
+    ['U.S. Virgin Islands', 'VI'],
+    ['Virgin Islands of the United States', 'VI'],
+    ['Northern Marianas', 'MP'],
+    ['Commonwealth of Puerto Rico', 'PR'],
+  ] as Array<[string, string]>
 )
   .sort((a, b) => b[0].length - a[0].length)
   .map(([name, abbr]: [string, string]): [RegExp, string] => [
@@ -51,10 +51,19 @@ const STREET_THEN_CITY = new RegExp(
   `^(.*\\b(?:${STREET_SUFFIX})\\.?(?:\\s+(?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?(?:\\s+${UNIT})*)\\s+(?!(?:Apt|Apartment|Unit|Suite|Ste|Rm|Room|Fl|Floor|Bldg|Lot|Spc)\\b)([A-Za-z\\u00C0-\\u024F][A-Za-z\\u00C0-\\u024F .'-]*)$`,
   'i',
 );
-const PO_BOX_THEN_CITY = /^((?:P\s*\.?\s*O\s*\.?\s*B(?:ox)?|Post\s+Office\s+Box|POB)\.?\s*#?\s*\d+[A-Z]?)\s+(.+)$/i;
+const PO_BOX_THEN_CITY =
+  /^((?:P\s*\.?\s*O\s*\.?\s*B(?:ox)?|Post\s+Office\s+Box|POB)\.?\s*#?\s*\d+[A-Z]?)\s+(.+)$/i;
 
 /** Characters that never appear in a postal address: the input is not an address. */
-const NOT_AN_ADDRESS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F<>{}[\]\\|^~$*=;@`]/;
+const NOT_AN_ADDRESS = /[<>{}[\]\\|^~$*=;@`]/;
+
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 127) return true;
+  }
+  return false;
+}
 
 function tidy(text: string): string {
   return text
@@ -69,7 +78,8 @@ export function parseAddress(text: string): ParsedAddress {
   if (text.length > MAX_ADDRESS_LENGTH) {
     invalid(`That address is too long (more than ${MAX_ADDRESS_LENGTH} characters). ${ADDRESS_HELP}`);
   }
-  if (NOT_AN_ADDRESS.test(text)) invalid(`That does not look like a postal address. ${ADDRESS_HELP}`);
+  if (NOT_AN_ADDRESS.test(text) || hasControlCharacters(text))
+    invalid(`That does not look like a postal address. ${ADDRESS_HELP}`);
 
   let rest = tidy(text.normalize('NFC'))
     .replace(/,?\s*(?:U\.?S\.?A?\.?|United States(?: of America)?)$/i, '')
@@ -122,7 +132,8 @@ export function parseAddress(text: string): ParsedAddress {
 
   const poBox = street !== undefined && PO_BOX.test(street);
   if (street) street = street.replace(PO_BOX, (_m, n: string) => `PO Box ${n.toUpperCase()}`);
-  if (city && !/[A-Za-z\u00C0-\u024F]/.test(city)) invalid(`That does not look like a city name. ${ADDRESS_HELP}`);
+  if (city && !/[A-Za-z\u00C0-\u024F]/.test(city))
+    invalid(`That does not look like a city name. ${ADDRESS_HELP}`);
 
   const last = [state, zip4 ? `${zip}-${zip4}` : zip].filter(Boolean).join(' ');
   const oneLine = [street, city, last].filter(Boolean).join(', ');

@@ -42,7 +42,10 @@ export interface LookupResult {
   state: string;
   /** Candidate House districts, most likely first; `share` (0..1) when the data gives overlap areas. */
   districts: Array<DistrictRef & { share?: number }>;
-  precision: 'zip' | 'state';
+  /** zip: ZIP-area table; state: ZIP prefix only; address: Census geocoder; point: district boundaries. */
+  precision: 'zip' | 'state' | 'address' | 'point';
+  /** Point lookups only: the point lies within about 1 km of a district line. */
+  nearBoundary?: boolean;
   /** More than one House district (or state) is possible: ask the person to choose. */
   ambiguous: boolean;
   /** Senators (when the state is certain), then the House member of every candidate district. */
@@ -89,7 +92,8 @@ function fail(field: string, message: string): never {
   throw new ValidationError(message, { [field]: message });
 }
 
-function senatorsOf(index: CivicIndex, state: string): MemberSummary[] {
+/** The state's senators, by last name (none for DC and the territories). */
+export function senatorsOf(index: CivicIndex, state: string): MemberSummary[] {
   if (!hasSenators(state)) return [];
   return index
     .senatorsForState(state)
@@ -97,7 +101,11 @@ function senatorsOf(index: CivicIndex, state: string): MemberSummary[] {
     .map(summarizeMember);
 }
 
-function houseOf(index: CivicIndex, districts: readonly DistrictRef[]): { members: MemberSummary[]; vacancies: DistrictRef[] } {
+/** The House members of the given districts, and the vacant ones among them. */
+export function houseOf(
+  index: CivicIndex,
+  districts: readonly DistrictRef[],
+): { members: MemberSummary[]; vacancies: DistrictRef[] } {
   const members: MemberSummary[] = [];
   const vacancies: DistrictRef[] = [];
   for (const d of districts) {
@@ -108,7 +116,7 @@ function houseOf(index: CivicIndex, districts: readonly DistrictRef[]): { member
   return { members, vacancies };
 }
 
-function vacancyMessage(vacancies: readonly DistrictRef[]): string | undefined {
+export function vacancyMessage(vacancies: readonly DistrictRef[]): string | undefined {
   if (vacancies.length === 0) return undefined;
   const list = vacancies.map(label).join(', ');
   return vacancies.length === 1
@@ -145,7 +153,9 @@ export function pickHouseDistrict(
 ): LookupResult {
   const pick = parseDistrictChoice(chosen);
   const allowed =
-    result.districts.length > 0 && result.precision === 'zip' ? result.districts : index.districtsInState(result.state);
+    result.districts.length > 0 && result.precision === 'zip'
+      ? result.districts
+      : index.districtsInState(result.state);
   const match = allowed.find((d) => d.state === pick.state && d.district === pick.district);
   if (!match) {
     fail(
@@ -210,7 +220,10 @@ export function findMembersForAddress(
           `ZIP code ${zip} is a military post office overseas. Enter the address where you are registered to vote in the United States.`,
         );
       }
-      fail(field, `We could not find ZIP code ${zip}. Check the ZIP code, or enter your full street address.`);
+      fail(
+        field,
+        `We could not find ZIP code ${zip}. Check the ZIP code, or enter your full street address.`,
+      );
     }
     const seats = index.districtsInState(prefixState);
     const atLarge = seats.length === 1;

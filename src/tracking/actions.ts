@@ -32,7 +32,9 @@ export function districtKey(state: string, district: number): string {
   return `${state}-${district}`;
 }
 
-export function dedupeKey(input: Pick<ActionInput, 'campaign' | 'action' | 'bioguide' | 'senderKey'>): string {
+export function dedupeKey(
+  input: Pick<ActionInput, 'campaign' | 'action' | 'bioguide' | 'senderKey'>,
+): string {
   return `${input.campaign}|${input.action}|${input.bioguide}|${input.senderKey}`;
 }
 
@@ -102,8 +104,10 @@ export const recordAction: RecordAction = async (db, input) => {
       created_at: input.at.toISOString(),
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    // RETURNING (PostgreSQL, SQLite >= 3.35) yields a row only when one was inserted.
+    .returning('id')
     .executeTakeFirst();
-  if (Number(result.numInsertedRows ?? 0n) === 0) return false;
+  if (!result) return false;
   await incrementCounters(db, input.campaign, counterKeysFor(input));
   return true;
 };

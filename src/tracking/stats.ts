@@ -63,8 +63,10 @@ function isActionKind(value: string): value is ActionKind {
   return (ACTION_KINDS as readonly string[]).includes(value);
 }
 
-const byCountDesc = <T extends { count: number }>(key: (row: T) => string) => (a: T, b: T) =>
-  b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byCountDesc =
+  <T extends { count: number }>(key: (row: T) => string) =>
+  (a: T, b: T) =>
+    b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 /** Builds CampaignStats from counter rows; exported for tests and the benchmark. */
 export function statsFromCounters(
@@ -154,7 +156,9 @@ export function statsFromCounters(
       byState: [...channelState.entries()]
         .map(([state, c]) => ({ state, ...c }))
         .sort((a, b) => b.created - a.created || (a.state < b.state ? -1 : 1)),
-      byDay: [...channelDay.entries()].map(([day, c]) => ({ day, ...c })).sort((a, b) => (a.day < b.day ? -1 : 1)),
+      byDay: [...channelDay.entries()]
+        .map(([day, c]) => ({ day, ...c }))
+        .sort((a, b) => (a.day < b.day ? -1 : 1)),
     },
     updatedAt,
   };

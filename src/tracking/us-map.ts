@@ -97,7 +97,8 @@ export function statePaths(): StatePath[] {
   const file = require.resolve('us-atlas/states-albers-10m.json');
   const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology<{ states: GeometryCollection }>;
   const states = feature(topology, topology.objects.states);
-  const path = geoPath().digits(1);
+  // Whole units (a pixel at the full 975-unit width) look the same as decimals and keep the inline SVG about 25 kB gzipped.
+  const path = geoPath().digits(0);
   cachedPaths = states.features
     .map((f) => {
       const info = FIPS_TO_STATE[String(f.id)];
@@ -128,7 +129,8 @@ export function mapBuckets(max: number): MapBucket[] {
     if (lo > max) break;
     const hi = i === classes - 1 ? max : Math.min(max, (i + 1) * step);
     // Spread the colours over the classes used, so few classes still run from light to dark.
-    const colourIndex = classes === 1 ? MAP_COLOURS.length - 1 : Math.round((i * (MAP_COLOURS.length - 1)) / (classes - 1));
+    const colourIndex =
+      classes === 1 ? MAP_COLOURS.length - 1 : Math.round((i * (MAP_COLOURS.length - 1)) / (classes - 1));
     const label = lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
     buckets.push({ min: lo, max: hi, colour: MAP_COLOURS[colourIndex]!, label });
   }
@@ -160,7 +162,8 @@ export function renderStateMapSvg(counts: Record<string, number>, options: MapOp
   const [one, many] = options.unit ?? ['letter', 'letters'];
   const title = options.title ?? 'Letters by state';
   const description =
-    options.description ?? 'Map of the United States; darker states have more letters. The table on this page lists the same numbers.';
+    options.description ??
+    'Map of the United States; darker states have more letters. The table on this page lists the same numbers.';
   const paths = statePaths();
   const max = Math.max(0, ...paths.map((p) => Math.floor(Number(counts[p.code] ?? 0)) || 0));
   const buckets = mapBuckets(max);
@@ -188,7 +191,9 @@ export function renderStateMapSvg(counts: Record<string, number>, options: MapOp
   const itemWidth = 150;
   const legendY = MAP_HEIGHT + 20;
   out.push(`<g class="dc-us-map__legend" font-family="sans-serif" font-size="14" fill="#1b1b1b">`);
-  out.push(`<text x="10" y="${legendY + 14}">${escapeXml(many.charAt(0).toUpperCase() + many.slice(1))}:</text>`);
+  out.push(
+    `<text x="10" y="${legendY + 14}">${escapeXml(many.charAt(0).toUpperCase() + many.slice(1))}:</text>`,
+  );
   buckets.forEach((b, i) => {
     const x = 80 + i * itemWidth;
     out.push(

@@ -12,6 +12,8 @@ import { createApiRouter } from './routes/api';
 import { createHealthRouter } from './routes/health';
 import { createPageRouter } from './routes/pages';
 import { createLetterRouter } from './routes/letters';
+import { createProgressRouter } from './routes/progress';
+import { createAdminRouter } from './routes/admin';
 import { newId } from '../platform/ids';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -78,6 +80,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', createApiRouter(deps));
   app.use(createPageRouter(deps));
   app.use(createLetterRouter(deps));
+  app.use(createProgressRouter(deps));
+  app.use(createAdminRouter(deps));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));

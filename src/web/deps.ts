@@ -3,6 +3,7 @@ import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { Config } from '../config/config';
 import type { LetterService } from '../letters/letter-service';
+import type { MemberLocator } from '../lookup/locate';
 import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import type { Logger } from '../platform/logger';
@@ -17,6 +18,7 @@ export interface AppDeps {
   campaigns: CampaignCatalog;
   storage: Storage;
   letters: LetterService;
+  locator: MemberLocator;
   /** Email delivery (double opt-in and outbox); absent only in tests that do not need it. */
   email?: EmailChannel;
 }

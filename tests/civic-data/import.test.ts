@@ -30,7 +30,12 @@ describe('importCivicData on the shared data mirror', () => {
   afterAll(() => removeDir(dir));
 
   test('when the mirror is imported, then it counts 100 senators, 431 representatives and 6 delegates', () => {
-    expect(index.meta.counts).toMatchObject({ senators: 100, representatives: 431, delegates: 6, vacancies: 4 });
+    expect(index.meta.counts).toMatchObject({
+      senators: 100,
+      representatives: 431,
+      delegates: 6,
+      vacancies: 4,
+    });
     expect(index.members).toHaveLength(537);
     expect(index.meta.counts.zips).toBe(33_774);
   });
@@ -55,7 +60,9 @@ describe('importCivicData on the shared data mirror', () => {
   });
 
   test('when the index file is written, then it holds the same data as returned', async () => {
-    const written = JSON.parse(await fs.readFile(path.join(dir, 'civic-index.json'), 'utf8')) as CivicIndexFile;
+    const written = JSON.parse(
+      await fs.readFile(path.join(dir, 'civic-index.json'), 'utf8'),
+    ) as CivicIndexFile;
     expect(written.meta.counts).toEqual(index.meta.counts);
     expect((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -77,7 +84,9 @@ describe('importCivicData on the shared data mirror', () => {
 
   test('when the seat is DC, PR or a territory, then the title is Delegate or Resident Commissioner', () => {
     const titles = Object.fromEntries(
-      index.members.filter((m) => ['DC', 'PR', 'AS', 'GU', 'MP', 'VI'].includes(m.state)).map((m) => [m.state, m.title]),
+      index.members
+        .filter((m) => ['DC', 'PR', 'AS', 'GU', 'MP', 'VI'].includes(m.state))
+        .map((m) => [m.state, m.title]),
     );
     expect(titles).toEqual({
       DC: 'Delegate',
@@ -169,14 +178,18 @@ describe('importCivicData with a malformed source', () => {
 
     const attempt = importCivicData({ from: source, outDir: out, now: new Date('2026-12-01T00:00:00Z') });
     await expect(attempt).rejects.toBeInstanceOf(DataError);
-    await expect(attempt).rejects.toThrow(/legislators-current\.json: record 5 \(no bioguide\): field "id\.bioguide"/);
+    await expect(attempt).rejects.toThrow(
+      /legislators-current\.json: record 5 \(no bioguide\): field "id\.bioguide"/,
+    );
     expect(await fs.readFile(indexFile, 'utf8')).toBe(good);
     expect(await fs.readdir(out)).toEqual(['civic-index.json']);
   });
 
   test('when a representative has no district, then the error names the bioguide and the term field', async () => {
     const file = path.join(source, 'congress-legislators', 'legislators-current.json');
-    const records = JSON.parse(await fs.readFile(path.join(MIRROR_DIR, 'congress-legislators', 'legislators-current.json'), 'utf8')) as Array<{
+    const records = JSON.parse(
+      await fs.readFile(path.join(MIRROR_DIR, 'congress-legislators', 'legislators-current.json'), 'utf8'),
+    ) as Array<{
       id: { bioguide: string };
       terms: Array<Record<string, unknown>>;
     }>;
@@ -206,7 +219,9 @@ describe('importCivicData with a malformed source', () => {
   test('when a source file is missing, then the error names it', async () => {
     const empty = await makeTempDir('civic-empty-');
     try {
-      await expect(importCivicData({ from: empty, outDir: out })).rejects.toThrow(/\.(json|csv): cannot read .*\(ENOENT\)/);
+      await expect(importCivicData({ from: empty, outDir: out })).rejects.toThrow(
+        /\.(json|csv): cannot read .*\(ENOENT\)/,
+      );
     } finally {
       await removeDir(empty);
     }
@@ -232,7 +247,10 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
       await fs.rm(path.join(source, 'census'), { recursive: true, force: true });
       await fs.rm(path.join(source, CENSUS_RELATIONSHIP_FILE), { force: true });
       await fs.mkdir(path.dirname(path.join(source, placement)), { recursive: true });
-      await fs.copyFile(path.join(FIXTURES_DIR, 'census', CENSUS_RELATIONSHIP_FILE), path.join(source, placement));
+      await fs.copyFile(
+        path.join(FIXTURES_DIR, 'census', CENSUS_RELATIONSHIP_FILE),
+        path.join(source, placement),
+      );
 
       const index = await importCivicData({ from: source, outDir: out, now: TEST_NOW, checkCounts: false });
       expect(index.meta.counts.zips).toBe(6);
@@ -285,7 +303,9 @@ describe('importCivicData from the canonical URLs', () => {
 
   test('when a download fails, then the error names the URL', async () => {
     const fetchImpl = (async () => new Response('nope', { status: 404 })) as unknown as typeof fetch;
-    await expect(importCivicData({ outDir: out, fetchImpl })).rejects.toThrow(/https:\/\/.*: download failed with HTTP 404/);
+    await expect(importCivicData({ outDir: out, fetchImpl })).rejects.toThrow(
+      /https:\/\/.*: download failed with HTTP 404/,
+    );
   });
 });
 
@@ -298,18 +318,28 @@ describe('scripts/data-update main', () => {
 
   test('when run with --from and --out, then it prints a one-line summary and exits 0', async () => {
     const logs: string[] = [];
-    const code = await main(['--from', MIRROR_DIR, '--out', out], {}, { log: (l) => logs.push(l), error: (l) => logs.push(l) });
+    const code = await main(
+      ['--from', MIRROR_DIR, '--out', out],
+      {},
+      { log: (l) => logs.push(l), error: (l) => logs.push(l) },
+    );
     expect(code).toBe(0);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/100 senators, 431 representatives, 6 delegates; 4 vacancies \(CA-14, FL-20, GA-13, TX-23\)/);
+    expect(logs[0]).toMatch(
+      /100 senators, 431 representatives, 6 delegates; 4 vacancies \(CA-14, FL-20, GA-13, TX-23\)/,
+    );
   });
 
   test('when CIVIC_DATA_FROM points to a missing folder, then it prints the error and exits 1', async () => {
     const errors: string[] = [];
-    const code = await main([], { CIVIC_DATA_FROM: path.join(out, 'nowhere'), DATA_DIR: out }, {
-      log: () => undefined,
-      error: (l) => errors.push(l),
-    });
+    const code = await main(
+      [],
+      { CIVIC_DATA_FROM: path.join(out, 'nowhere'), DATA_DIR: out },
+      {
+        log: () => undefined,
+        error: (l) => errors.push(l),
+      },
+    );
     expect(code).toBe(1);
     expect(errors[0]).toMatch(/^Civic data update failed: .*: cannot read .*ENOENT/);
   });

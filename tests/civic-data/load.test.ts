@@ -43,7 +43,12 @@ describe('loadCivicIndex', () => {
     expect(index.members).toHaveLength(537);
     expect(index.memberByBioguide('C000127')?.name).toBe('Maria Cantwell');
     expect(index.memberByBioguide('X999999')).toBeUndefined();
-    expect(index.senatorsForState('wa').map((m) => m.lastName).sort()).toEqual(['Cantwell', 'Murray']);
+    expect(
+      index
+        .senatorsForState('wa')
+        .map((m) => m.lastName)
+        .sort(),
+    ).toEqual(['Cantwell', 'Murray']);
     expect(index.senatorsForState('DC')).toEqual([]);
     expect(index.houseMemberFor('IL', 13)?.title).toBe('Representative');
     expect(index.houseMemberFor('PR', 0)?.title).toBe('Resident Commissioner');

@@ -5,17 +5,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { importDistrictShapes } from '../../src/civic-data/district-shapes-import';
 import { importCivicData } from '../../src/civic-data/import';
 
 export const MIRROR_DIR = process.env.CIVIC_DATA_FROM ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
 
 let imported: Promise<string> | undefined;
 
-/** A data folder holding an index imported from the mirror. */
+/** A data folder holding the member index and district boundaries imported from the mirror. */
 export function importedDataDir(): Promise<string> {
   imported ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-data-'));
     await importCivicData({ from: MIRROR_DIR, outDir: dir });
+    await importDistrictShapes({ from: MIRROR_DIR, outDir: dir });
     return dir;
   })();
   return imported;

@@ -72,7 +72,10 @@ describe('parseAddress', () => {
   });
 
   test('when a country is appended, then it is ignored', () => {
-    expect(parseAddress('123 Main St, Springfield, IL 62704, USA')).toMatchObject({ state: 'IL', zip: '62704' });
+    expect(parseAddress('123 Main St, Springfield, IL 62704, USA')).toMatchObject({
+      state: 'IL',
+      zip: '62704',
+    });
   });
 
   test('when the street ends in Ct and no city is given, then Ct is not read as Connecticut', () => {
@@ -92,6 +95,8 @@ describe('parseAddress', () => {
   });
 
   test('when the input is empty, then the message shows an example', () => {
-    expect(() => parseAddress('')).toThrow(/Enter your street address, city, state and ZIP code, for example/);
+    expect(() => parseAddress('')).toThrow(
+      /Enter your street address, city, state and ZIP code, for example/,
+    );
   });
 });

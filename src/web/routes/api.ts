@@ -5,7 +5,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
-import { findMembersForAddress } from '../../lookup/find-members';
 import { ValidationError, type FieldErrors } from '../../platform/errors';
 import type { AppDeps } from '../deps';
 
@@ -13,6 +12,8 @@ const RepresentativesQuery = z.object({
   address: z.string().max(10_000, 'That address is far too long.').optional(),
   zip: z.string().max(100).optional(),
   district: z.string().max(10).optional(),
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  lon: z.coerce.number().min(-180).max(180).optional(),
 });
 
 const PreviewRequest = z.object({
@@ -35,12 +36,22 @@ function zodFields(prefix: string, error: z.ZodError): FieldErrors {
 export function createApiRouter(deps: AppDeps): Router {
   const router = Router();
 
-  router.get('/representatives', (req, res) => {
+  router.get('/representatives', async (req, res) => {
     const query = RepresentativesQuery.safeParse(req.query);
-    if (!query.success) throw new ValidationError('That address is far too long.', { address: 'Too long.' });
-    const { address, zip, district } = query.data;
-    const result = findMembersForAddress(deps.civic, { address, zip, district });
-    res.json(result);
+    if (!query.success) {
+      const field = String(query.error.issues[0]?.path[0] ?? 'address');
+      const message = field === 'lat' || field === 'lon' ? 'Give a latitude and longitude in degrees.' : 'That address is far too long.';
+      throw new ValidationError(message, { [field]: message });
+    }
+    const { address, zip, district, lat, lon } = query.data;
+    if (lat !== undefined || lon !== undefined) {
+      if (lat === undefined || lon === undefined) {
+        throw new ValidationError('Give both lat and lon.', { [lat === undefined ? 'lat' : 'lon']: 'Missing.' });
+      }
+      res.json(deps.locator.findForPoint(lat, lon));
+      return;
+    }
+    res.json(await deps.locator.findForAddress({ address, zip, district }));
   });
 
   router.post('/letters/preview', (req, res) => {

@@ -5,6 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { ConfirmationExpiredError } from '../../delivery/email-service';
 import { printableLetter } from '../../delivery/printable';
 import { renderLettersPdf } from '../../delivery/pdf';
 import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
@@ -76,8 +77,14 @@ export function createLetterRouter(deps: AppDeps): Router {
       res.redirect(303, '/');
       return;
     }
-    const { batchId, alreadyConfirmed } = await deps.email.confirmBatch(param(req, 'token'));
-    res.redirect(303, `/letters/batch/${batchId}?notice=${alreadyConfirmed ? 'already-confirmed' : 'confirmed'}`);
+    try {
+      const { batchId, alreadyConfirmed } = await deps.email.confirmBatch(param(req, 'token'));
+      res.redirect(303, `/letters/batch/${batchId}?notice=${alreadyConfirmed ? 'already-confirmed' : 'confirmed'}`);
+    } catch (error) {
+      // An expired link leads back to the letters, where a new one can be requested.
+      if (!(error instanceof ConfirmationExpiredError)) throw error;
+      res.redirect(303, `/letters/batch/${error.batchId}?notice=link-expired`);
+    }
   });
 
   router.get('/letters/batch/:batchId/delete', async (req, res) => {

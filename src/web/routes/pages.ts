@@ -9,11 +9,14 @@ import type { Member } from '../../civic-data/types';
 import { renderDefaultBody, letterAsText } from '../../letters/letter';
 import { findMembersForAddress } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
+import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
 import type { AppDeps } from '../deps';
 
 const LookupQuery = z.object({
   address: z.string().max(10_000).optional(),
   district: z.string().max(10).optional(),
+  lat: z.coerce.number().min(-90).max(90).optional().catch(undefined),
+  lon: z.coerce.number().min(-180).max(180).optional().catch(undefined),
 });
 
 /** The compose/review form as posted: repeated `member` fields and one `body_<bioguide>` per member. */
@@ -56,12 +59,17 @@ export function createPageRouter(deps: AppDeps): Router {
     return campaigns.get(slug);
   }
 
-  function renderHome(res: Response, campaign: Campaign, extra: object = {}, status = 200) {
-    res.status(status).render('campaign/home', { title: campaign.title, campaign, ...extra });
+  const stats = statsServiceFor(deps);
+
+  async function renderHome(res: Response, campaign: Campaign, extra: object = {}, status = 200) {
+    // The running total is a nicety: a database outage must not take the address form down with it.
+    const total = await getRunningTotal(stats, campaign.slug).catch(() => undefined);
+    res.status(status).render('campaign/home', { title: campaign.title, campaign, total, ...extra });
   }
 
-  router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: req.query.ref }));
-  router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: req.query.ref }));
+  const refOf = (req: Request) => (typeof req.query.ref === 'string' && /^[\w-]{1,64}$/.test(req.query.ref) ? req.query.ref : undefined);
+  router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
+  router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
 
   /** Members for an address; the same lookup the JSON API uses. */
   function lookup(address: string, district: string | undefined) {
@@ -72,23 +80,34 @@ export function createPageRouter(deps: AppDeps): Router {
     return { result, members };
   }
 
-  router.get('/campaigns/:slug/members', (req, res) => {
+  router.get('/campaigns/:slug/members', async (req, res) => {
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
-      const { result, members } = lookup(query.address ?? '', query.district);
+      const result =
+        query.lat !== undefined && query.lon !== undefined
+          ? deps.locator.findForPoint(query.lat, query.lon)
+          : await deps.locator.findForAddress({ address: query.address ?? '', district: query.district || undefined });
+      const members = result.members
+        .map((m) => civic.memberByBioguide(m.bioguide))
+        .filter((m): m is Member => m !== undefined);
+      const main = result.districts[0];
+      // A district settled by the person, the geocoder or the map travels on to the letter page.
+      const settled = !result.ambiguous && main && result.precision !== 'state' && result.districts.length >= 1;
       res.render('lookup/members', {
         title: `Your members of Congress: ${campaign.shortTitle}`,
         campaign,
         address: query.address,
         result,
+        chosenDistrict: settled && (query.district || result.precision === 'address' || result.precision === 'point') ? `${main.state}-${main.district}` : undefined,
+        locationAvailable: deps.locator.locationAvailable,
         senators: members.filter((m) => m.chamber === 'senate'),
         house: members.filter((m) => m.chamber === 'house'),
         canWrite: members.length > 0,
       });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
+      await renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
     }
   });
 
@@ -130,7 +149,7 @@ export function createPageRouter(deps: AppDeps): Router {
     });
   }
 
-  router.get('/campaigns/:slug/write', (req, res) => {
+  router.get('/campaigns/:slug/write', async (req, res) => {
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
@@ -147,7 +166,7 @@ export function createPageRouter(deps: AppDeps): Router {
       renderCompose(res, campaign, form, {});
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
+      await renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
     }
   });
 

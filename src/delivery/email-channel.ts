@@ -1,0 +1,95 @@
+/**
+ * delivery/email-channel: wires the email channel from the Config: mail transport (SMTP_URL, else .eml files
+ * under <DATA_DIR>/outbox), message renderer, outbox worker and the service the routes call. bootstrap.ts
+ * creates one, puts `service` into AppDeps.email, and starts/stops it with the background work.
+ */
+import path from 'node:path';
+import type { Campaign } from '../campaign/campaign';
+import type { Member } from '../civic-data/types';
+import type { Config } from '../config/config';
+import type { Clock } from '../platform/clock';
+import type { HandlebarsInstance } from '../platform/handlebars';
+import type { Storage } from '../storage/database';
+import type { RecordAction } from '../tracking/record-action';
+import { createMessageRenderer } from './email-content';
+import { createEmailService, type EmailService } from './email-service';
+import { createMailTransport, type MailTransport } from './mailer';
+import { createOutboxWorker, type OutboxWorker, type WorkerLogger } from './outbox-worker';
+
+export interface EmailChannelDeps {
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'dataDir' | 'outboxDir' | 'outbox'>;
+  storage: Storage;
+  clock: Clock;
+  logger: WorkerLogger;
+  hbs: HandlebarsInstance;
+  campaigns: { get(slug: string): Campaign };
+  civic?: { memberByBioguide(id: string): Member | undefined };
+  recordAction: RecordAction;
+  /** Default `templates`. */
+  templatesDir?: string;
+  /** For tests: a transport instead of the one built from the config. */
+  transport?: MailTransport;
+}
+
+export interface EmailDelivery {
+  service: EmailService;
+  worker: OutboxWorker;
+  transport: MailTransport;
+  /** Starts the worker when OUTBOX_WORKER is on (the default). */
+  start(): void;
+  /** Lets the message in flight finish, then closes the transport. */
+  stop(): Promise<void>;
+}
+
+export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
+  const { config, storage, clock, logger } = deps;
+  const timeout = config.outbox.smtpTimeoutMs;
+  const transport =
+    deps.transport ??
+    createMailTransport({
+      ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
+      outboxDir: config.outboxDir,
+      logger,
+      timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
+    });
+  const worker = createOutboxWorker({
+    storage,
+    transport,
+    clock,
+    logger,
+    recordAction: deps.recordAction,
+    renderMessage: createMessageRenderer({
+      storage,
+      campaigns: deps.campaigns,
+      ...(deps.civic ? { civic: deps.civic } : {}),
+      hbs: deps.hbs,
+      templatesDir: deps.templatesDir ?? 'templates',
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      appSecret: config.appSecret,
+      clock,
+    }),
+    pollMs: config.outbox.pollMs,
+    maxAttempts: config.outbox.maxAttempts,
+    // Longer than any one send can take (connect + greeting + inactivity timeouts, with room to spare).
+    leaseMs: Math.max(5 * 60_000, timeout * 10),
+  });
+  const service = createEmailService({
+    storage,
+    clock,
+    appSecret: config.appSecret,
+    onEnqueued: () => worker.wake(),
+  });
+  return {
+    service,
+    worker,
+    transport,
+    start() {
+      if (config.outbox.enabled) worker.start();
+    },
+    async stop() {
+      await worker.stop();
+      transport.close();
+    },
+  };
+}

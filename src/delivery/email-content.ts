@@ -1,0 +1,258 @@
+/**
+ * delivery/email-content: the three emails, rendered from the database for an outbox row, so a retry (or a
+ * different worker after a crash) sends the same message again with the same Message-ID:
+ *
+ *  - confirmation (to the sender): the one-time link, the recipients, the 24 h expiry, status and delete links;
+ *  - office (to the campaign's delivery address for the member): the letter, From the campaign's verified
+ *    address, Reply-To the sender when the address is safe;
+ *  - sender_copy (to the sender): the member's official contact form and the printable letter as a PDF.
+ *
+ * Templates live in `templates/email/<name>.{text,html}.hbs`. HTML templates only use `{{ }}` (escaped).
+ * No header carries raw user input: names and subjects pass sanitizeHeaderText / safeDisplayName, addresses
+ * isSafeEmailAddress (and the mailer checks them again).
+ */
+import type { Campaign } from '../campaign/campaign';
+import type { Member } from '../civic-data/types';
+import { letterAsText } from '../letters/letter';
+import { findBatch, type LetterRow } from '../letters/letter-store';
+import { systemClock, type Clock } from '../platform/clock';
+import type { HandlebarsInstance } from '../platform/handlebars';
+import { createTemplateRenderer, type RenderTemplate } from '../platform/templates';
+import type { Storage } from '../storage/database';
+import { confirmationToken, findConfirmation, tokenHash } from './confirmations';
+import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
+import { PermanentDeliveryError, type NamedAddress, type OutgoingMail } from './mailer';
+import type { OutboxRow } from './outbox';
+import { renderLettersPdf, type PrintableLetter } from './pdf';
+import { printableLetter } from './printable';
+
+export const CONFIRMATION_SUBJECT = 'Confirm your letters to Congress';
+
+export interface EmailContentDeps {
+  storage: Storage;
+  campaigns: { get(slug: string): Campaign };
+  /** The member index, for the contact form link and the mailing office; optional (fallbacks apply). */
+  civic?: { memberByBioguide(id: string): Member | undefined };
+  hbs: HandlebarsInstance;
+  /** Folder holding `email/*.hbs`; default `templates`. */
+  templatesDir?: string;
+  publicUrl: string;
+  /** The campaign's verified sender, e.g. "Dear Congress <letters@example.org>" (config.mailFrom). */
+  mailFrom: string;
+  appSecret: string;
+  clock?: Clock;
+}
+
+/** Host part of the Message-ID: the public URL's host name, or "localhost" when it cannot be used. */
+export function messageIdHost(publicUrl: string): string {
+  try {
+    const host = new URL(publicUrl).hostname;
+    return /^[A-Za-z0-9.-]+$/.test(host) ? host : 'localhost';
+  } catch {
+    return 'localhost';
+  }
+}
+
+/** `<outbox-id@host>`: the same for every attempt of one outbox row. */
+export function messageIdFor(outboxId: string, publicUrl: string): string {
+  return `<${outboxId}@${messageIdHost(publicUrl)}>`;
+}
+
+/** Where the office copy of a letter goes: the campaign's address for that member, else its inbox. */
+export function officeAddressFor(campaign: Campaign, bioguide: string): string {
+  return campaign.delivery.byMember[bioguide] ?? campaign.delivery.inbox;
+}
+
+const SENATE_CONTACT = 'https://www.senate.gov/senators/senators-contact.htm';
+const HOUSE_CONTACT = 'https://www.house.gov/representatives/find-your-representative';
+
+function contactUrlFor(row: LetterRow, member: Member | undefined): string {
+  const url = member?.contactUrl;
+  if (url && /^https?:\/\/[^\s"'<>]+$/i.test(url)) return url;
+  return row.chamber === 'senate' ? SENATE_CONTACT : HOUSE_CONTACT;
+}
+
+function signatureOf(row: LetterRow): string[] {
+  return [
+    row.sender_name ?? '',
+    row.sender_street ?? '',
+    `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`.trim(),
+  ].filter((l) => l.replace(/[\s,]/g, '') !== '');
+}
+
+function textOf(row: LetterRow & { body: string }): string {
+  return letterAsText({
+    salutation: row.salutation,
+    body: row.body,
+    closing: 'Sincerely,',
+    signature: signatureOf(row),
+  });
+}
+
+type LiveLetter = LetterRow & { body: string; sender_name: string; sender_email: string };
+
+/** The letter with its personal fields, or a permanent failure when they were deleted. */
+function liveLetter(row: LetterRow | undefined): LiveLetter {
+  if (!row) throw new PermanentDeliveryError('letter_not_found');
+  if (row.purged_at !== null || row.body === null || row.sender_name === null || row.sender_email === null) {
+    throw new PermanentDeliveryError('personal_data_deleted');
+  }
+  return row as LiveLetter;
+}
+
+function senderAddress(row: LiveLetter): string {
+  const address = row.sender_email.trim();
+  if (!isSafeEmailAddress(address)) throw new PermanentDeliveryError('invalid_sender_address');
+  return address;
+}
+
+/** Renders text + html variants of `email/<name>`. */
+function renderPair(render: RenderTemplate, name: string, context: object): { text: string; html: string } {
+  return {
+    text:
+      render(`email/${name}.text`, context)
+        .replace(/\n{3,}/g, '\n\n')
+        .trim() + '\n',
+    html: render(`email/${name}.html`, context),
+  };
+}
+
+export interface RenderedEmail extends OutgoingMail {
+  kind: OutboxRow['kind'];
+}
+
+/** Builds the renderer the outbox worker calls for each row. */
+export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
+  const clock = deps.clock ?? systemClock;
+  const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const statusUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}`;
+  const deleteUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}/delete`;
+
+  async function lettersOf(row: OutboxRow): Promise<LetterRow[]> {
+    return findBatch(deps.storage.db, row.batch_id);
+  }
+
+  async function confirmation(row: OutboxRow): Promise<RenderedEmail> {
+    const letters = await lettersOf(row);
+    const first = liveLetter(letters[0]);
+    const token = confirmationToken(deps.appSecret, row.id);
+    const stored = await findConfirmation(deps.storage.db, tokenHash(deps.appSecret, token));
+    if (!stored) throw new PermanentDeliveryError('confirmation_not_found');
+    // A link that expired while the queue was stuck would only frustrate; the person can ask again.
+    if (stored.expires_at <= clock.now().toISOString())
+      throw new PermanentDeliveryError('expired_before_sending');
+    const campaign = deps.campaigns.get(first.campaign);
+    const context = {
+      senderName: safeDisplayName(first.sender_name) || 'there',
+      letterWord: letters.length === 1 ? 'letter' : 'letters',
+      recipients: letters.map((l) => l.recipient_name),
+      confirmUrl: `${publicUrl}/letters/confirm/${token}`,
+      expiresAt: new Date(stored.expires_at).toUTCString(),
+      statusUrl: statusUrl(row.batch_id),
+      deleteUrl: deleteUrl(row.batch_id),
+      campaignTitle: campaign.title,
+    };
+    return {
+      kind: row.kind,
+      messageId: messageIdFor(row.id, publicUrl),
+      from: deps.mailFrom,
+      to: [senderAddress(first)],
+      subject: CONFIRMATION_SUBJECT,
+      ...renderPair(render, 'confirmation', context),
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    };
+  }
+
+  async function office(row: OutboxRow): Promise<RenderedEmail> {
+    const letter = liveLetter((await lettersOf(row)).find((l) => l.id === row.letter_id));
+    const campaign = deps.campaigns.get(letter.campaign);
+    const to = officeAddressFor(campaign, letter.bioguide);
+    const email = letter.sender_email.trim();
+    const safeReply = isSafeEmailAddress(email);
+    const replyTo: NamedAddress | undefined = safeReply
+      ? { name: safeDisplayName(letter.sender_name), address: email }
+      : undefined;
+    const contactLines = [...signatureOf(letter), ...(safeReply ? [`Email: ${email}`] : [])];
+    const context = {
+      subject: sanitizeHeaderText(letter.subject ?? campaign.subject[letter.chamber]),
+      salutation: letter.salutation,
+      body: letter.body,
+      closing: 'Sincerely,',
+      signature: signatureOf(letter),
+      letterText: textOf(letter),
+      contactLines,
+      campaignTitle: campaign.title,
+      publicUrl,
+    };
+    return {
+      kind: row.kind,
+      messageId: messageIdFor(row.id, publicUrl),
+      from: deps.mailFrom,
+      to: [to],
+      ...(replyTo ? { replyTo } : {}),
+      subject: context.subject,
+      ...renderPair(render, 'office-letter', context),
+    };
+  }
+
+  async function senderCopy(row: OutboxRow): Promise<RenderedEmail> {
+    const letter = liveLetter((await lettersOf(row)).find((l) => l.id === row.letter_id));
+    const campaign = deps.campaigns.get(letter.campaign);
+    const member = deps.civic?.memberByBioguide(letter.bioguide);
+    const date = new Date(letter.confirmed_at ?? letter.created_at);
+    let printable: PrintableLetter;
+    try {
+      printable = printableLetter(letter, member, date).letter;
+    } catch {
+      throw new PermanentDeliveryError('personal_data_deleted');
+    }
+    // The letter's chosen mailing office, else the nearest district office, else the DC office.
+    const mailingAddress = printable.recipientAddress;
+    const pdf = await renderLettersPdf([printable]);
+    const subject = sanitizeHeaderText(letter.subject ?? campaign.subject[letter.chamber]);
+    const context = {
+      senderName: safeDisplayName(letter.sender_name) || 'there',
+      recipientName: letter.recipient_name,
+      contactUrl: contactUrlFor(letter, member),
+      mailingAddress,
+      statusUrl: statusUrl(letter.batch_id),
+      deleteUrl: deleteUrl(letter.batch_id),
+      subject,
+      salutation: letter.salutation,
+      body: letter.body,
+      closing: 'Sincerely,',
+      signature: signatureOf(letter),
+      letterText: textOf(letter),
+    };
+    return {
+      kind: row.kind,
+      messageId: messageIdFor(row.id, publicUrl),
+      from: deps.mailFrom,
+      to: [senderAddress(letter)],
+      subject: sanitizeHeaderText(`Your letter to ${letter.recipient_name}`),
+      ...renderPair(render, 'sender-copy', context),
+      attachments: [
+        {
+          filename: `letter-to-${letter.bioguide}.pdf`,
+          content: pdf,
+          contentType: 'application/pdf',
+        },
+      ],
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    };
+  }
+
+  return async (row) => {
+    switch (row.kind) {
+      case 'confirmation':
+        return confirmation(row);
+      case 'office':
+        return office(row);
+      case 'sender_copy':
+        return senderCopy(row);
+      default:
+        throw new PermanentDeliveryError('unknown_kind');
+    }
+  };
+}

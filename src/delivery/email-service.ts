@@ -1,0 +1,266 @@
+/**
+ * delivery/email-service: the email channel's use cases for the web routes: ask for the double opt-in
+ * email, confirm a batch with the one-time link, and show the batch's delivery status. Every state change
+ * writes its outbox rows in the same transaction, so an email is never promised without being queued, and
+ * never queued for a change that did not commit. Sending is the outbox worker's job (outbox-worker.ts).
+ */
+import type { Clock } from '../platform/clock';
+import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../platform/errors';
+import { newId } from '../platform/ids';
+import { findBatch, setBatchStatus, type LetterRow } from '../letters/letter-store';
+import type { Storage } from '../storage/database';
+import type { LetterStatus, OutboxStatus } from '../storage/schema';
+import {
+  CONFIRMATION_TTL_MS,
+  confirmationToken,
+  findConfirmation,
+  insertConfirmation,
+  looksLikeToken,
+  recentConfirmations,
+  RESEND_WINDOW_MS,
+  resendRefusal,
+  tokenHash,
+  useConfirmation,
+} from './confirmations';
+import { enqueueMessage, findOutboxByBatch, inWriteTransaction } from './outbox';
+
+/** The link was right but is older than 24 hours; the batch page offers a new one. */
+export class ConfirmationExpiredError extends ValidationError {
+  constructor(readonly batchId: string) {
+    super(
+      'This confirmation link has expired: links work for 24 hours. Request a new one from your letters page, and we will email it to you.',
+    );
+  }
+}
+
+/** The resend limit was hit; `retryAfterSeconds` says when a new email can be requested. */
+export class ConfirmationRateLimitedError extends RateLimitedError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface EmailServiceDeps {
+  storage: Storage;
+  clock: Clock;
+  appSecret: string;
+  /** Called after a commit that queued email, e.g. `() => worker.wake()`. */
+  onEnqueued?: () => void;
+}
+
+export interface ConfirmationRequested {
+  batchId: string;
+  /** ISO time the new link expires. */
+  expiresAt: string;
+  /** How many letters now await confirmation. */
+  letters: number;
+}
+
+export interface ConfirmResult {
+  batchId: string;
+  /** True when the link (or another link of the batch) was already used: nothing new was queued. */
+  alreadyConfirmed: boolean;
+  /** Letters queued for sending by this click. */
+  queued: number;
+}
+
+export interface LetterDeliveryStatus {
+  id: string;
+  bioguide: string;
+  recipientName: string;
+  chamber: 'senate' | 'house';
+  state: string;
+  district: number | null;
+  /** The email status: draft, awaiting_confirmation, queued, sent, failed. */
+  status: LetterStatus;
+  /** Why a letter failed, or why it is still queued ("retrying: smtp_451"). */
+  statusReason: string | null;
+  confirmedAt: string | null;
+  deliveredAt: string | null;
+  /** Counted actions for this letter. */
+  channels: { emailed: boolean; printed: boolean; webform: boolean };
+  /** Outbox state of the two emails of this letter, null before confirmation. */
+  email: { office: OutboxStatus | null; senderCopy: OutboxStatus | null };
+}
+
+export interface BatchStatus {
+  batchId: string;
+  letters: LetterDeliveryStatus[];
+  confirmation: {
+    /** Whether a confirmation email was ever requested. */
+    requested: boolean;
+    /** Outbox state of the newest confirmation email. */
+    emailStatus: OutboxStatus | null;
+    lastRequestedAt: string | null;
+    /** When the newest link expires. */
+    expiresAt: string | null;
+    /** Confirmation emails requested in the last hour (at most 3). */
+    sentLastHour: number;
+  };
+  awaitingConfirmation: boolean;
+}
+
+export type EmailService = ReturnType<typeof createEmailService>;
+
+const NOT_FOUND_BATCH =
+  'We could not find those letters. The link may be incomplete, or the letters were deleted.';
+const INVALID_LINK =
+  'This confirmation link is not valid. Check that you copied the whole link from the email, or request a new one from your letters page.';
+
+export function createEmailService(deps: EmailServiceDeps) {
+  const { storage, clock, appSecret } = deps;
+
+  function notify(): void {
+    try {
+      deps.onEnqueued?.();
+    } catch {
+      // A wake-up is only an optimisation; the worker polls anyway.
+    }
+  }
+
+  /**
+   * Sends (queues) the double opt-in email for a batch: letters go from draft to awaiting_confirmation, a
+   * new one-time token is stored (hash only) and the email is queued, all in one transaction. Earlier
+   * unused links of the batch stay valid until they expire. At most 3 per hour and 60 s apart.
+   */
+  async function requestEmailConfirmation(input: { batchId: string }): Promise<ConfirmationRequested> {
+    const { batchId } = input;
+    const now = clock.now();
+    const result = await inWriteTransaction(storage, async (db) => {
+      const letters = batchId.length <= 64 ? await findBatch(db, batchId) : [];
+      if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+      const open = letters.filter((l) => l.status === 'draft' || l.status === 'awaiting_confirmation');
+      if (open.length === 0) {
+        throw new ConflictError(
+          'These letters were already confirmed. Their status is shown on your letters page.',
+        );
+      }
+      if (open.some((l) => l.purged_at !== null || l.sender_email === null || l.body === null)) {
+        throw new ValidationError('These letters were deleted, so they can no longer be sent.');
+      }
+      const refusal = resendRefusal(
+        await recentConfirmations(db, batchId, new Date(now.getTime() - RESEND_WINDOW_MS)),
+        now,
+      );
+      if (refusal) throw new ConfirmationRateLimitedError(refusal.message, refusal.retryAfterSeconds);
+
+      const outboxId = newId();
+      const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS);
+      await insertConfirmation(db, {
+        tokenHash: tokenHash(appSecret, confirmationToken(appSecret, outboxId)),
+        batchId,
+        createdAt: now,
+        expiresAt,
+      });
+      await setBatchStatus(db, batchId, ['draft'], 'awaiting_confirmation', now.toISOString());
+      await enqueueMessage(db, { id: outboxId, kind: 'confirmation', batchId, letterId: null, at: now });
+      return { batchId, expiresAt: expiresAt.toISOString(), letters: open.length };
+    });
+    notify();
+    return result;
+  }
+
+  /**
+   * The one-time link: confirms every letter of the batch awaiting confirmation and queues, per letter, the
+   * copy to the office and the copy to the sender, in one transaction. A used link, or a link of a batch
+   * already confirmed through another link, returns `alreadyConfirmed: true` (nothing is queued twice).
+   */
+  async function confirmBatch(token: string): Promise<ConfirmResult> {
+    if (typeof token !== 'string' || !looksLikeToken(token)) throw new NotFoundError(INVALID_LINK);
+    const hash = tokenHash(appSecret, token);
+    const now = clock.now();
+    const at = now.toISOString();
+    const result = await inWriteTransaction(storage, async (db) => {
+      const confirmation = await findConfirmation(db, hash);
+      if (!confirmation) throw new NotFoundError(INVALID_LINK);
+      const batchId = confirmation.batch_id;
+      if (confirmation.used_at !== null) return { batchId, alreadyConfirmed: true, queued: 0 };
+      const letters = await findBatch(db, batchId);
+      if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+      const awaiting = letters.filter((l) => l.status === 'awaiting_confirmation' && l.purged_at === null);
+      if (awaiting.length === 0) {
+        // Confirmed through another link already (or deleted): nothing to do, the page shows the status.
+        if (confirmation.expires_at > at) await useConfirmation(db, hash, now);
+        return { batchId, alreadyConfirmed: true, queued: 0 };
+      }
+      if (confirmation.expires_at <= at) throw new ConfirmationExpiredError(batchId);
+      if (!(await useConfirmation(db, hash, now))) return { batchId, alreadyConfirmed: true, queued: 0 };
+
+      const confirmed = await db
+        .updateTable('letters')
+        .set({ status: 'queued', status_reason: null, confirmed_at: at, updated_at: at })
+        .where('batch_id', '=', batchId)
+        .where('status', '=', 'awaiting_confirmation')
+        .where('purged_at', 'is', null)
+        .returning(['id', 'chamber'])
+        .execute();
+      // Senators first, then the representative, as the batch page lists them.
+      confirmed.sort((a, b) =>
+        a.chamber === b.chamber ? a.id.localeCompare(b.id) : a.chamber === 'senate' ? -1 : 1,
+      );
+      for (const letter of confirmed) {
+        await enqueueMessage(db, { kind: 'office', batchId, letterId: letter.id, at: now });
+        await enqueueMessage(db, { kind: 'sender_copy', batchId, letterId: letter.id, at: now });
+      }
+      return { batchId, alreadyConfirmed: false, queued: confirmed.length };
+    });
+    if (result.queued > 0) notify();
+    return result;
+  }
+
+  /** Each letter's email status and counted channels, for the batch page (/letters/batch/:id). */
+  async function getBatchStatus(batchId: string): Promise<BatchStatus> {
+    const letters: LetterRow[] = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
+    if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+    const ids = letters.map((l) => l.id);
+    const actions = await storage.db
+      .selectFrom('actions')
+      .select(['letter_id', 'action'])
+      .where('letter_id', 'in', ids)
+      .execute();
+    const outbox = await findOutboxByBatch(storage.db, batchId);
+    const now = clock.now();
+    const recent = await recentConfirmations(storage.db, batchId, new Date(0));
+    const newest = recent[0];
+    const newestEmail = outbox.filter((o) => o.kind === 'confirmation').at(-1);
+    const has = (letterId: string, action: string) =>
+      actions.some((a) => a.letter_id === letterId && a.action === action);
+    const emailOf = (letterId: string, kind: 'office' | 'sender_copy') =>
+      outbox.find((o) => o.letter_id === letterId && o.kind === kind)?.status ?? null;
+    return {
+      batchId,
+      letters: letters.map((l) => ({
+        id: l.id,
+        bioguide: l.bioguide,
+        recipientName: l.recipient_name,
+        chamber: l.chamber,
+        state: l.state,
+        district: l.district,
+        status: l.status,
+        statusReason: l.status_reason,
+        confirmedAt: l.confirmed_at,
+        deliveredAt: l.delivered_at,
+        channels: {
+          emailed: has(l.id, 'emailed'),
+          printed: has(l.id, 'printed'),
+          webform: has(l.id, 'webform'),
+        },
+        email: { office: emailOf(l.id, 'office'), senderCopy: emailOf(l.id, 'sender_copy') },
+      })),
+      confirmation: {
+        requested: recent.length > 0,
+        emailStatus: newestEmail?.status ?? null,
+        lastRequestedAt: newest?.created_at ?? null,
+        expiresAt: newest?.expires_at ?? null,
+        sentLastHour: recent.filter((r) => Date.parse(r.created_at) > now.getTime() - RESEND_WINDOW_MS)
+          .length,
+      },
+      awaitingConfirmation: letters.some((l) => l.status === 'awaiting_confirmation'),
+    };
+  }
+
+  return { requestEmailConfirmation, confirmBatch, getBatchStatus };
+}

@@ -1,0 +1,95 @@
+/**
+ * lookup/locate: the precise lookups layered over the ZIP table. A street address goes to the Census
+ * geocoder when the ZIP alone cannot settle the district; a location goes through the district
+ * boundaries. Any failure falls back to the ZIP answer with its honest precision, never an error page.
+ */
+import type { CivicIndex } from '../civic-data/load';
+import type { DistrictShapeIndex } from '../civic-data/district-shapes';
+import type { DistrictRef } from '../civic-data/types';
+import type { Clock } from '../platform/clock';
+import { UnavailableError, ValidationError } from '../platform/errors';
+import type { CensusGeocoder } from './census-geocoder';
+import { findMembersForAddress, houseOf, senatorsOf, vacancyMessage, type LookupInput, type LookupResult } from './find-members';
+
+export interface MemberLocatorDeps {
+  civic: CivicIndex;
+  clock: Clock;
+  /** Null when the boundaries were not imported: location lookup is then unavailable. */
+  shapes: DistrictShapeIndex | null;
+  /** Null when the Census geocoder is switched off (tests, offline deployments). */
+  geocoder: CensusGeocoder | null;
+}
+
+export type MemberLocator = ReturnType<typeof createMemberLocator>;
+
+export function createMemberLocator(deps: MemberLocatorDeps) {
+  const { civic, clock } = deps;
+
+  /** A result for known districts: senators of the main district's state, then each district's member. */
+  function resultForDistricts(
+    main: DistrictRef,
+    candidates: DistrictRef[],
+    precision: 'address' | 'point',
+    base: Partial<LookupResult> = {},
+  ): LookupResult {
+    const house = houseOf(civic, [main, ...candidates]);
+    const meta = civic.meta;
+    const result: LookupResult = {
+      zip: base.zip ?? '',
+      ...(base.parsed ? { parsed: base.parsed } : {}),
+      state: main.state,
+      districts: [main, ...candidates],
+      precision,
+      ambiguous: false,
+      members: [...senatorsOf(civic, main.state), ...house.members],
+      vacancies: house.vacancies,
+      needsFullAddress: false,
+      data: { asOf: meta.snapshotDate, congress: meta.congress, validUntil: meta.validUntil, stale: civic.isStale(clock.now()) },
+    };
+    const message = vacancyMessage(house.vacancies);
+    if (message) result.message = message;
+    return result;
+  }
+
+  /** ZIP lookup, refined by the geocoder when the ZIP leaves the district open and a street is known. */
+  async function findForAddress(input: LookupInput): Promise<LookupResult> {
+    const zipResult = findMembersForAddress(civic, input, { now: clock.now() });
+    const street = zipResult.parsed?.street;
+    if (!deps.geocoder || input.district || !street || !(zipResult.ambiguous || zipResult.needsFullAddress)) {
+      return zipResult;
+    }
+    const answer = await deps.geocoder.geocodeDistrict(zipResult.parsed?.oneLine ?? input.address ?? '');
+    if (answer.status !== 'matched') return zipResult;
+    // The geocoder moves to a new Congress on its own schedule; districts from another map would be wrong.
+    if (answer.congress !== null && answer.congress !== civic.meta.congress) return zipResult;
+    if (!civic.hasSeat(answer.state, answer.district)) return zipResult;
+    return resultForDistricts({ state: answer.state, district: answer.district }, [], 'address', zipResult);
+  }
+
+  /** The district containing a point; near a line, the neighbouring districts' members are candidates. */
+  function findForPoint(lat: number, lon: number): LookupResult {
+    if (!deps.shapes) {
+      throw new UnavailableError('Finding your district from your location is not available right now. Enter your street address instead.');
+    }
+    const hit = deps.shapes.findDistrictAtPoint(lat, lon);
+    if (!hit) {
+      throw new ValidationError('That location is not inside a U.S. congressional district we know. Enter your street address instead.', {
+        location: 'Location outside every district.',
+      });
+    }
+    const neighbours = hit.nearBoundary ? hit.neighbours : [];
+    const result = resultForDistricts({ state: hit.state, district: hit.district }, neighbours, 'point');
+    result.nearBoundary = hit.nearBoundary;
+    if (hit.nearBoundary) {
+      result.message = [
+        'You are close to a district line, so we also list the neighbouring district’s member. Enter your street address to be sure.',
+        result.message,
+      ]
+        .filter(Boolean)
+        .join(' ');
+    }
+    return result;
+  }
+
+  return { findForAddress, findForPoint, locationAvailable: deps.shapes !== null };
+}

@@ -1,0 +1,64 @@
+/**
+ * tracking/retention: personal data is kept only as long as needed. After `retentionDays`, letters in a
+ * final state (sent, failed, or a draft never sent) lose the sender's name, email, street, city, ZIP
+ * and the letter text; `purged_at` records when. Actions and counters never hold personal data, so
+ * every count stays exactly as it was. The same purge serves the sender's "delete my data" link.
+ * The purge is one idempotent UPDATE: several instances may run it at the same time.
+ */
+import { purgePersonalData } from '../letters/letter-store';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { Storage } from '../storage/database';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RetentionOptions {
+  storage: Pick<Storage, 'db'>;
+  clock: Clock;
+  retentionDays: number;
+}
+
+/** Purges letters created more than retentionDays ago whose status is final; returns how many. */
+export async function purgeExpiredPersonalData({
+  storage,
+  clock,
+  retentionDays,
+}: RetentionOptions): Promise<number> {
+  const now = clock.now();
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
+  return purgePersonalData(storage.db, { deliveredBefore: cutoff }, now.toISOString());
+}
+
+/** The sender's "delete my data" link: the batch's personal fields and texts go now, counts stay. */
+export async function deleteBatchPersonalData(
+  storage: Pick<Storage, 'db'>,
+  batchId: string,
+  clock: Clock,
+): Promise<number> {
+  if (batchId.length === 0 || batchId.length > 64) return 0;
+  return purgePersonalData(storage.db, { batchId }, clock.now().toISOString());
+}
+
+/**
+ * Runs the purge now and then every intervalMs (default hourly) until the returned stop() is called.
+ * The timer does not keep the process alive; a failed run is logged and retried at the next tick.
+ */
+export function startRetentionSchedule(options: RetentionOptions & { logger: Logger; intervalMs?: number }): {
+  stop(): void;
+  runNow(): Promise<number>;
+} {
+  const run = async (): Promise<number> => {
+    try {
+      const purged = await purgeExpiredPersonalData(options);
+      if (purged > 0) options.logger.info({ purged }, 'retention: personal data purged');
+      return purged;
+    } catch (error) {
+      options.logger.error({ err: error }, 'retention: purge failed');
+      return 0;
+    }
+  };
+  const timer = setInterval(() => void run(), options.intervalMs ?? 60 * 60 * 1000);
+  timer.unref();
+  void run();
+  return { stop: () => clearInterval(timer), runNow: run };
+}

@@ -1,0 +1,362 @@
+/**
+ * web/routes/admin: the campaign organisers' view, behind ADMIN_TOKEN. Without the variable the whole
+ * view answers 404. The token is typed once into a form (never in a URL), compared in constant time,
+ * and exchanged for a signed, HttpOnly, SameSite=Strict cookie that holds an HMAC of the token with an
+ * expiry, not the token: rotating ADMIN_TOKEN or APP_SECRET ends every session. Scripts can instead
+ * send `Authorization: Bearer <token>` to /api/admin/stats. Login attempts are rate-limited per IP.
+ *
+ * The view shows counts and recent letters without personal data. The only personal data that leaves
+ * is the letters CSV, limited to senders who ticked "share with the campaign", and without their email
+ * or street address.
+ */
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Campaign } from '../../campaign/campaign';
+import { keyedHash, safeEqual } from '../../platform/ids';
+import { ACTION_KINDS, statsServiceFor, type CampaignStats } from '../../tracking/stats';
+import { STATE_NAMES } from '../../tracking/us-map';
+import type { AppDeps } from '../deps';
+import { campaignOrNotFound, districtLabel, memberLabel } from './progress';
+
+export const ADMIN_COOKIE = 'dc_admin';
+const SESSION_MS = 8 * 60 * 60 * 1000;
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const LOGIN_LIMIT = 10;
+const RECENT_LETTERS = 50;
+const EXPORT_PAGE = 1000;
+
+/** Quotes one CSV cell (RFC 4180) and defuses spreadsheet formulas in text from the public. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(values: unknown[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}
+
+function readCookie(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function createAdminRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { config, clock, storage } = deps;
+  const adminToken = config.adminToken;
+
+  router.use(['/admin', '/api/admin'], (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+    next();
+  });
+
+  if (!adminToken) {
+    const disabled: RequestHandler = (req, res) => {
+      const message = 'The admin view is disabled on this server: set ADMIN_TOKEN to enable it.';
+      if (req.originalUrl.startsWith('/api/')) {
+        res.status(404).json({ error: { code: 'not_found', message } });
+        return;
+      }
+      res.status(404).render('admin/disabled', { title: 'Admin view disabled', message });
+    };
+    router.use(['/admin', '/api/admin'], disabled);
+    return router;
+  }
+
+  const stats = statsServiceFor(deps);
+  const sessionMac = (expires: number) =>
+    keyedHash(config.appSecret, `admin-session:${expires}:${adminToken}`);
+
+  function hasSession(req: Request): boolean {
+    const value = readCookie(req, ADMIN_COOKIE);
+    if (!value || value.length > 200) return false;
+    const [expiresText = '', mac = ''] = value.split('.');
+    const expires = Number(expiresText);
+    if (!/^\d{1,15}$/.test(expiresText) || expires <= clock.now().getTime()) return false;
+    return safeEqual(mac, sessionMac(expires));
+  }
+
+  function hasBearer(req: Request): boolean {
+    const header = req.headers.authorization;
+    if (!header || !/^Bearer /i.test(header)) return false;
+    return safeEqual(header.slice(7).trim(), adminToken!);
+  }
+
+  function renderLogin(res: Response, status: number, error?: string) {
+    res.status(status).render('admin/login', { title: 'Admin sign-in', error });
+  }
+
+  const loginLimiter = rateLimit({
+    windowMs: LOGIN_WINDOW_MS,
+    limit: LOGIN_LIMIT,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
+      renderLogin(
+        res,
+        429,
+        'Too many sign-in attempts from your network. Please wait 15 minutes and try again.',
+      );
+    },
+  });
+  // Failed bearer attempts count against the same budget; successful ones do not.
+  const bearerLimiter = rateLimit({
+    windowMs: LOGIN_WINDOW_MS,
+    limit: LOGIN_LIMIT,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    handler: (_req, res) => {
+      res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
+      res
+        .status(429)
+        .json({ error: { code: 'rate_limited', message: 'Too many attempts. Try again later.' } });
+    },
+  });
+
+  const requireSession: RequestHandler = (req, res, next) => {
+    if (hasSession(req)) {
+      next();
+      return;
+    }
+    renderLogin(res, 401, 'Please sign in with the admin token.');
+  };
+
+  function campaignFromQuery(req: Request): Campaign {
+    const slug = typeof req.query.campaign === 'string' ? req.query.campaign : deps.campaigns.defaultSlug;
+    return campaignOrNotFound(deps, slug);
+  }
+
+  router.get('/admin', async (req, res) => {
+    if (!hasSession(req)) {
+      renderLogin(res, 200);
+      return;
+    }
+    const campaign = campaignFromQuery(req);
+    const s = await stats.getCampaignStats(campaign.slug);
+    const recent = await recentLetters(campaign.slug);
+    res.render('admin/dashboard', {
+      title: `Admin: ${campaign.shortTitle}`,
+      campaign,
+      campaigns: deps.campaigns
+        .list()
+        .map((c) => ({ slug: c.slug, title: c.shortTitle, selected: c.slug === campaign.slug })),
+      stats: s,
+      ...dashboardTables(s),
+      recent,
+    });
+  });
+
+  router.post(
+    '/admin/login',
+    loginLimiter,
+    express.urlencoded({ extended: false, limit: '4kb' }),
+    (req, res) => {
+      const token = typeof req.body?.token === 'string' ? req.body.token : '';
+      if (token === '' || token.length > 1000 || !safeEqual(token, adminToken)) {
+        renderLogin(res, 401, 'That token is not right.');
+        return;
+      }
+      const expires = clock.now().getTime() + SESSION_MS;
+      res.cookie(ADMIN_COOKIE, `${expires}.${sessionMac(expires)}`, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.secure,
+        path: '/',
+        maxAge: SESSION_MS,
+      });
+      res.redirect(303, '/admin');
+    },
+  );
+
+  router.post('/admin/logout', (req, res) => {
+    res.clearCookie(ADMIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+    res.redirect(303, '/admin');
+  });
+
+  router.get('/admin/export/counts.csv', requireSession, async (_req, res) => {
+    const rows = await storage.db
+      .selectFrom('counters')
+      .select(['campaign', 'dimension', 'key', 'count'])
+      .orderBy('campaign')
+      .orderBy('dimension')
+      .orderBy('key')
+      .execute();
+    sendCsvHeaders(res, 'counts.csv');
+    res.write(csvRow(['campaign', 'dimension', 'key', 'count']));
+    for (const r of rows) res.write(csvRow([r.campaign, r.dimension, r.key, Number(r.count)]));
+    res.end();
+  });
+
+  router.get('/admin/export/letters.csv', requireSession, async (req, res) => {
+    const campaign =
+      typeof req.query.campaign === 'string' ? campaignOrNotFound(deps, req.query.campaign).slug : undefined;
+    sendCsvHeaders(res, 'letters.csv');
+    res.write(
+      csvRow([
+        'created_at',
+        'campaign',
+        'chamber',
+        'state',
+        'district',
+        'member',
+        'recipient',
+        'status',
+        'sender_name',
+        'sender_city',
+        'sender_state',
+        'body',
+      ]),
+    );
+    // Keyset pages: the export never holds every letter in memory.
+    let after: { created_at: string; id: string } | undefined;
+    for (;;) {
+      let query = storage.db
+        .selectFrom('letters')
+        .select([
+          'id',
+          'created_at',
+          'campaign',
+          'chamber',
+          'state',
+          'district',
+          'bioguide',
+          'recipient_name',
+          'status',
+          'sender_name',
+          'sender_city',
+          'sender_state',
+          'body',
+        ])
+        .where('share_with_campaign', '=', 1)
+        .where('purged_at', 'is', null);
+      if (campaign) query = query.where('campaign', '=', campaign);
+      if (after) {
+        const a = after;
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '>', a.created_at),
+            eb.and([eb('created_at', '=', a.created_at), eb('id', '>', a.id)]),
+          ]),
+        );
+      }
+      const page = await query.orderBy('created_at').orderBy('id').limit(EXPORT_PAGE).execute();
+      for (const l of page) {
+        res.write(
+          csvRow([
+            l.created_at,
+            l.campaign,
+            l.chamber,
+            l.state,
+            l.district,
+            l.bioguide,
+            l.recipient_name,
+            l.status,
+            l.sender_name,
+            l.sender_city,
+            l.sender_state,
+            l.body,
+          ]),
+        );
+      }
+      if (page.length < EXPORT_PAGE) break;
+      const last = page[page.length - 1]!;
+      after = { created_at: last.created_at, id: last.id };
+    }
+    res.end();
+  });
+
+  router.get('/api/admin/stats', bearerLimiter, async (req, res) => {
+    if (!hasBearer(req) && !hasSession(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
+      res
+        .status(401)
+        .json({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <admin token>.' } });
+      return;
+    }
+    const campaign = campaignFromQuery(req);
+    const s = await stats.getCampaignStats(campaign.slug);
+    res.json({
+      ...s,
+      byMember: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+      topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+    });
+  });
+
+  /** The latest letters, without any personal field, with the channels each went through. */
+  async function recentLetters(campaign: string) {
+    const letters = await storage.db
+      .selectFrom('letters')
+      .select(['id', 'created_at', 'bioguide', 'chamber', 'state', 'district', 'status'])
+      .where('campaign', '=', campaign)
+      .orderBy('created_at', 'desc')
+      .limit(RECENT_LETTERS)
+      .execute();
+    const ids = letters.map((l) => l.id);
+    // A channel action happens after its letter was written: bounding by the oldest recent letter lets
+    // the existing (campaign, created_at) index do the work, with no index on letter_id needed.
+    const since = letters[letters.length - 1]?.created_at;
+    const actions = since
+      ? await storage.db
+          .selectFrom('actions')
+          .select(['letter_id', 'action'])
+          .where('campaign', '=', campaign)
+          .where('created_at', '>=', since)
+          .where('letter_id', 'in', ids)
+          .where('action', '!=', 'created')
+          .execute()
+      : [];
+    const channels = new Map<string, string[]>();
+    for (const a of actions) {
+      if (!a.letter_id) continue;
+      channels.set(a.letter_id, [...(channels.get(a.letter_id) ?? []), a.action].sort());
+    }
+    return letters.map((l) => ({
+      createdAt: l.created_at,
+      member: memberLabel(deps, l.bioguide),
+      state: l.state,
+      district: l.chamber === 'house' && l.district !== null ? districtLabel(`${l.state}-${l.district}`) : '',
+      status: l.status.replace(/_/g, ' '),
+      channels: (channels.get(l.id) ?? []).join(', ') || 'none yet',
+    }));
+  }
+
+  function dashboardTables(s: CampaignStats) {
+    return {
+      channelTotals: ACTION_KINDS.map((kind) => ({
+        kind,
+        total: s.byChannel[kind],
+        senate: s.channels.byChamber.senate[kind],
+        house: s.channels.byChamber.house[kind],
+      })),
+      days: [...s.channels.byDay].reverse(),
+      states: s.channels.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
+      districts: s.byDistrict.map((d) => ({ ...d, name: districtLabel(d.district) })),
+      members: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+    };
+  }
+
+  return router;
+}
+
+function sendCsvHeaders(res: Response, filename: string) {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+}

@@ -1,0 +1,90 @@
+/**
+ * web/routes/progress: the public campaign progress page and its JSON twin. Both read the cached
+ * counters (src/tracking/stats.ts), never the letters, so they stay cheap under a traffic spike.
+ */
+import { Router } from 'express';
+import type { Campaign } from '../../campaign/campaign';
+import { NotFoundError } from '../../platform/errors';
+import { statsServiceFor, type CampaignStats } from '../../tracking/stats';
+import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
+import type { AppDeps } from '../deps';
+
+const SLUG = /^[a-z0-9-]{1,64}$/;
+
+export function campaignOrNotFound(deps: Pick<AppDeps, 'campaigns'>, slug: unknown): Campaign {
+  if (typeof slug !== 'string' || !SLUG.test(slug)) throw new NotFoundError('There is no such campaign.');
+  return deps.campaigns.get(slug);
+}
+
+/** `CA-12` -> "California, district 12"; `AK-0` -> "Alaska, at large". */
+export function districtLabel(key: string): string {
+  const [state = '', n = ''] = key.split('-');
+  const name = STATE_NAMES[state] ?? state;
+  return n === '0' ? `${name}, at large` : `${name}, district ${n}`;
+}
+
+export function memberLabel(deps: Pick<AppDeps, 'civic'>, bioguide: string): string {
+  const member = deps.civic.memberByBioguide(bioguide);
+  return member ? member.formalName || member.name : `Former or unknown member (${bioguide})`;
+}
+
+/** The public JSON shape: the stats plus names resolved from the member data. */
+export function publicStats(deps: Pick<AppDeps, 'civic'>, stats: CampaignStats) {
+  return {
+    campaign: stats.campaign,
+    total: stats.total,
+    goal: stats.goal ?? null,
+    byChamber: stats.byChamber,
+    byChannel: stats.byChannel,
+    byState: stats.byState.map((s) => ({ ...s, name: STATE_NAMES[s.state] ?? s.state })),
+    topMembers: stats.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+    byDay: stats.byDay,
+    byDistrict: stats.byDistrict,
+    updatedAt: stats.updatedAt,
+  };
+}
+
+/** "0%", "less than 1%", "37%", at most "100%". */
+export function percentLabel(part: number, whole: number): string {
+  if (whole <= 0 || part <= 0) return '0%';
+  const p = (part / whole) * 100;
+  return p < 1 ? 'less than 1%' : `${Math.min(100, Math.floor(p))}%`;
+}
+
+export function createProgressRouter(deps: AppDeps): Router {
+  const router = Router();
+  const stats = statsServiceFor(deps);
+
+  router.get('/campaigns/:slug/progress', async (req, res) => {
+    const campaign = campaignOrNotFound(deps, req.params.slug);
+    const s = await stats.getCampaignStats(campaign.slug);
+    const counts = Object.fromEntries(s.byState.map((r) => [r.state, r.count]));
+    const goal = campaign.goal;
+    res.render('tracking/progress', {
+      title: `Progress: ${campaign.shortTitle}`,
+      campaign,
+      stats: s,
+      goal,
+      percentOfGoal: percentLabel(s.total, goal),
+      progressValue: Math.min(s.total, goal),
+      states: s.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
+      topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+      mapSvg: renderStateMapSvg(counts, {
+        idPrefix: 'progress-map',
+        title: `Letters by state: ${campaign.shortTitle}`,
+      }),
+    });
+  });
+
+  router.get('/api/campaigns/:slug/stats', async (req, res) => {
+    const campaign = campaignOrNotFound(deps, req.params.slug);
+    const s = await stats.getCampaignStats(campaign.slug);
+    res.setHeader(
+      'Cache-Control',
+      `public, max-age=${Math.max(0, Math.floor(deps.config.statsCacheMs / 1000))}`,
+    );
+    res.json(publicStats(deps, s));
+  });
+
+  return router;
+}

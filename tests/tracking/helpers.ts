@@ -1,0 +1,205 @@
+/**
+ * Shared set-up for the tracking tests: a storage per database kind (SQLite temp file, or a throw-away
+ * PostgreSQL database, null when no server answers), letter rows, and a minimal app with fake deps.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import express, { type Express } from 'express';
+import { ExpressHandlebars } from 'express-handlebars';
+import pinoHttp from 'pino-http';
+import { loadCampaigns } from '../../src/campaign/campaign';
+import type { CivicIndex } from '../../src/civic-data/load';
+import type { Member } from '../../src/civic-data/types';
+import { loadConfig } from '../../src/config/config';
+import type { LetterRow } from '../../src/letters/letter-store';
+import { ManualClock } from '../../src/platform/clock';
+import { createHandlebars } from '../../src/platform/handlebars';
+import { newId } from '../../src/platform/ids';
+import { createLogger } from '../../src/platform/logger';
+import { openStorage, type Storage } from '../../src/storage/database';
+import type { ActionInput } from '../../src/tracking/record-action';
+import type { AppDeps } from '../../src/web/deps';
+import { createErrorHandler, notFoundHandler } from '../../src/web/error-handler';
+import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
+
+export const KINDS = ['sqlite', 'postgres'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface Target {
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+/** Opens a fresh, migrated database of the given kind; null when PostgreSQL is not reachable. */
+export async function openTarget(kind: Kind): Promise<Target | null> {
+  if (kind === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-tracking-'));
+    const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
+    return {
+      storage,
+      async close() {
+        await storage.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const pg: TestPostgres | null = await createTestPostgres();
+  if (!pg) return null;
+  const storage = await openStorage({ kind: 'postgres', url: pg.url });
+  return {
+    storage,
+    async close() {
+      await storage.close();
+      await pg.drop();
+    },
+  };
+}
+
+export const AT = new Date('2026-11-28T12:00:00Z');
+
+export function action(overrides: Partial<ActionInput> = {}): ActionInput {
+  return {
+    campaign: 'stop-csam',
+    letterId: null,
+    action: 'created',
+    bioguide: 'C000127',
+    chamber: 'senate',
+    state: 'WA',
+    district: null,
+    senderKey: 'sender-1',
+    ref: null,
+    at: AT,
+    ...overrides,
+  };
+}
+
+export function letterRow(overrides: Partial<LetterRow> = {}): LetterRow {
+  const at = AT.toISOString();
+  return {
+    id: newId(),
+    campaign: 'stop-csam',
+    batch_id: newId(),
+    bioguide: 'C000127',
+    chamber: 'senate',
+    state: 'WA',
+    district: null,
+    recipient_name: 'Senator Maria Cantwell',
+    sender_name: 'Pat Example',
+    sender_email: 'pat@example.org',
+    sender_key: 'sender-1',
+    sender_street: '1 Main St',
+    sender_city: 'Seattle',
+    sender_state: 'WA',
+    sender_zip: '98101',
+    subject: 'Please support S. 1829',
+    salutation: 'Dear Senator Cantwell,',
+    body: 'Letter text',
+    mailing_office: null,
+    share_with_campaign: 0,
+    ref: null,
+    status: 'draft',
+    status_reason: null,
+    created_at: at,
+    updated_at: at,
+    confirmed_at: null,
+    delivered_at: null,
+    purged_at: null,
+    ...overrides,
+  };
+}
+
+const MEMBERS: Record<string, Partial<Member>> = {
+  C000127: {
+    bioguide: 'C000127',
+    name: 'Maria Cantwell',
+    formalName: 'Senator Maria Cantwell',
+    chamber: 'senate',
+    state: 'WA',
+  },
+  M001111: {
+    bioguide: 'M001111',
+    name: 'Patty Murray',
+    formalName: 'Senator Patty Murray',
+    chamber: 'senate',
+    state: 'WA',
+  },
+  J000298: {
+    bioguide: 'J000298',
+    name: 'Pramila Jayapal',
+    formalName: 'Representative Pramila Jayapal',
+    chamber: 'house',
+    state: 'WA',
+    district: 7,
+  },
+};
+
+export function fakeCivic(): CivicIndex {
+  return {
+    memberByBioguide: (id: string) => MEMBERS[id] as Member | undefined,
+    meta: { snapshotDate: '2026-11-01', validUntil: '2027-01-03', congress: 119 },
+    isStale: () => false,
+    members: Object.values(MEMBERS),
+  } as unknown as CivicIndex;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TEMPLATES_DIR = path.join(ROOT, 'templates');
+
+export interface TrackingApp {
+  app: Express;
+  deps: AppDeps;
+  clock: ManualClock;
+  /** Every log line the app wrote. */
+  logs: string[];
+}
+
+/** A minimal app mounting the given routers, configured like src/web/app.ts. */
+export function buildApp(
+  storage: Storage,
+  routers: Array<(deps: AppDeps) => express.Router>,
+  env: Record<string, string> = {},
+): TrackingApp {
+  const config = loadConfig({ NODE_ENV: 'test', STATS_CACHE_MS: '0', LOG_LEVEL: 'info', ...env });
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger('info', stream);
+  const clock = new ManualClock(AT);
+  const hbs = createHandlebars();
+  const deps = {
+    config,
+    logger,
+    clock,
+    hbs,
+    civic: fakeCivic(),
+    campaigns: loadCampaigns(path.join(ROOT, 'campaigns'), 'stop-csam'),
+    storage,
+    letters: {} as AppDeps['letters'],
+  } as unknown as AppDeps;
+
+  const app = express();
+  const hasLayout = fs.existsSync(path.join(TEMPLATES_DIR, 'layouts', 'main.hbs'));
+  const views = new ExpressHandlebars({
+    handlebars: hbs,
+    extname: '.hbs',
+    defaultLayout: hasLayout ? 'main' : false,
+    layoutsDir: path.join(TEMPLATES_DIR, 'layouts'),
+    partialsDir: path.join(TEMPLATES_DIR, 'partials'),
+  });
+  app.engine('hbs', views.engine);
+  app.set('view engine', 'hbs');
+  app.set('views', TEMPLATES_DIR);
+  app.use(pinoHttp({ logger }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use(express.json({ limit: '64kb' }));
+  for (const router of routers) app.use(router(deps));
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return { app, deps, clock, logs };
+}

@@ -1,0 +1,216 @@
+import request from 'supertest';
+import { insertLetters } from '../../src/letters/letter-store';
+import { recordAction } from '../../src/tracking/actions';
+import { createAdminRouter } from '../../src/web/routes/admin';
+import { createProgressRouter, percentLabel } from '../../src/web/routes/progress';
+import { action, buildApp, KINDS, letterRow, openTarget, type Target } from './helpers';
+
+const TOKEN = 'correct-horse-battery-staple-42';
+
+function cookieFrom(res: request.Response): string {
+  const set = res.headers['set-cookie'] as unknown as string[] | undefined;
+  const cookie = set?.find((c) => c.startsWith('dc_admin='));
+  if (!cookie) throw new Error('no admin cookie');
+  return cookie.split(';')[0]!;
+}
+
+describe.each(KINDS)('progress and admin routes on %s', (kind) => {
+  let target: Target | null = null;
+
+  beforeAll(async () => {
+    target = await openTarget(kind);
+    if (!target) return;
+    const db = target.storage.db;
+    const sharing = letterRow({
+      sender_key: 'sharer',
+      share_with_campaign: 1,
+      sender_name: 'Sharing Sam',
+      sender_email: 'sam@example.org',
+      sender_street: '9 Share St',
+      sender_city: 'Spokane',
+      body: 'I care, "deeply", about this.\nSecond line',
+    });
+    const private1 = letterRow({
+      sender_key: 'private',
+      sender_name: 'Private Pat',
+      sender_email: 'pat@example.org',
+      body: 'Private text',
+    });
+    const house = letterRow({
+      sender_key: 'sharer',
+      share_with_campaign: 1,
+      chamber: 'house',
+      bioguide: 'J000298',
+      district: 7,
+      body: '=HYPERLINK("x")',
+    });
+    await insertLetters(db, [sharing, private1, house]);
+    for (const l of [sharing, private1, house]) {
+      await recordAction(
+        db,
+        action({
+          letterId: l.id,
+          senderKey: l.sender_key,
+          bioguide: l.bioguide,
+          chamber: l.chamber,
+          district: l.district,
+        }),
+      );
+    }
+    await recordAction(db, action({ letterId: sharing.id, senderKey: 'sharer', action: 'emailed' }));
+  });
+  afterAll(async () => {
+    await target?.close();
+  });
+
+  test('when the progress page is requested, then it shows the total towards the goal, the map, the table and member names', async () => {
+    if (!target) return;
+    const { app } = buildApp(target.storage, [createProgressRouter]);
+    const res = await request(app).get('/campaigns/stop-csam/progress').expect(200);
+    expect(res.text).toContain('3 of 10,000 letters');
+    expect(res.text).toContain('(less than 1% of the goal)');
+    expect(res.text).toContain('value="3"');
+    expect(res.text).toContain('<progress');
+    expect(res.text).toContain('counted once');
+    expect(res.text).toContain('role="img"');
+    expect(res.text).toContain('<title>Washington: 3 letters</title>');
+    expect(res.text).toMatch(/<th scope="row">Washington<\/th><td class="text-right">3<\/td>/);
+    expect(res.text).toContain('Senator Maria Cantwell');
+    expect(res.text).toContain('Representative Pramila Jayapal');
+    expect(res.text).not.toContain('Sharing Sam');
+  });
+
+  test('when the stats API is requested, then it answers JSON with names; an unknown campaign is 404', async () => {
+    if (!target) return;
+    const { app } = buildApp(target.storage, [createProgressRouter]);
+    const res = await request(app).get('/api/campaigns/stop-csam/stats').expect(200);
+    expect(res.body).toMatchObject({
+      campaign: 'stop-csam',
+      total: 3,
+      goal: 10000,
+      byChamber: { senate: 2, house: 1 },
+      byChannel: { created: 3, emailed: 1, printed: 0, webform: 0 },
+      byState: [{ state: 'WA', count: 3, name: 'Washington' }],
+    });
+    expect(res.body.topMembers[0]).toEqual({ bioguide: 'C000127', count: 2, name: 'Senator Maria Cantwell' });
+    await request(app).get('/api/campaigns/nope/stats').expect(404);
+    await request(app).get('/campaigns/nope/progress').expect(404);
+    await request(app).get('/campaigns/..%2Fetc/progress').expect(404);
+  });
+
+  test('when ADMIN_TOKEN is not set, then /admin answers 404 saying it is disabled', async () => {
+    if (!target) return;
+    const { app } = buildApp(target.storage, [createAdminRouter]);
+    const res = await request(app).get('/admin').expect(404);
+    expect(res.text).toContain('disabled');
+    await request(app).get('/admin/export/counts.csv').expect(404);
+    await request(app).get('/api/admin/stats').set('Authorization', `Bearer ${TOKEN}`).expect(404);
+  });
+
+  test('when no or a wrong token is given, then the admin answers 401; the right one opens it', async () => {
+    if (!target) return;
+    const { app, logs } = buildApp(target.storage, [createAdminRouter], { ADMIN_TOKEN: TOKEN });
+    const login = await request(app).get('/admin').expect(200);
+    expect(login.text).toContain('name="token"');
+    await request(app).post('/admin/login').type('form').send({}).expect(401);
+    await request(app)
+      .post('/admin/login')
+      .type('form')
+      .send({ token: 'wrong-token-wrong-token' })
+      .expect(401);
+    await request(app).get('/admin/export/counts.csv').expect(401);
+    await request(app)
+      .get('/admin/export/counts.csv')
+      .set('Cookie', 'dc_admin=99999999999999.forged')
+      .expect(401);
+    await request(app).get('/api/admin/stats').expect(401);
+    await request(app).get('/api/admin/stats').set('Authorization', 'Bearer wrong-token-wrong').expect(401);
+
+    const ok = await request(app).post('/admin/login').type('form').send({ token: TOKEN }).expect(303);
+    expect(ok.headers.location).toBe('/admin');
+    const setCookie = (ok.headers['set-cookie'] as unknown as string[]).join('\n');
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).not.toContain(TOKEN);
+    const cookie = cookieFrom(ok);
+
+    const dashboard = await request(app).get('/admin').set('Cookie', cookie).expect(200);
+    expect(dashboard.headers['cache-control']).toBe('no-store');
+    expect(dashboard.text).toContain('Recent letters');
+    expect(dashboard.text).toContain('Senator Maria Cantwell');
+    expect(dashboard.text).toContain('Washington, district 7');
+    expect(dashboard.text).toContain('emailed');
+    // Recent letters carry no personal data.
+    for (const personal of [
+      'Sharing Sam',
+      'sam@example.org',
+      '9 Share St',
+      'Private Pat',
+      'Private text',
+      'Spokane',
+    ]) {
+      expect(dashboard.text).not.toContain(personal);
+    }
+
+    const api = await request(app)
+      .get('/api/admin/stats')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .expect(200);
+    expect(api.body.total).toBe(3);
+    expect(api.body.byMember[0].name).toBe('Senator Maria Cantwell');
+
+    const all = logs.join('');
+    expect(all.length).toBeGreaterThan(0);
+    expect(all).not.toContain(TOKEN);
+    expect(all).not.toContain(cookie.split('=')[1]);
+  });
+
+  test('when an admin exports, then counts.csv holds every counter and letters.csv only sharing senders, without email or street', async () => {
+    if (!target) return;
+    const { app } = buildApp(target.storage, [createAdminRouter], { ADMIN_TOKEN: TOKEN });
+    const cookie = cookieFrom(await request(app).post('/admin/login').type('form').send({ token: TOKEN }));
+    const counts = await request(app).get('/admin/export/counts.csv').set('Cookie', cookie).expect(200);
+    expect(counts.headers['content-type']).toMatch(/^text\/csv/);
+    expect(counts.text.split('\r\n')[0]).toBe('campaign,dimension,key,count');
+    expect(counts.text).toContain('stop-csam,total,all,3\r\n');
+    expect(counts.text).toContain('stop-csam,district,WA-7,1\r\n');
+
+    const letters = await request(app)
+      .get('/admin/export/letters.csv?campaign=stop-csam')
+      .set('Cookie', cookie)
+      .expect(200);
+    expect(letters.headers['content-disposition']).toContain('attachment');
+    expect(letters.text).toContain('Sharing Sam');
+    expect(letters.text).toContain('Spokane');
+    expect(letters.text).toContain('"I care, ""deeply"", about this.\nSecond line"');
+    expect(letters.text).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(letters.text).not.toContain('Private Pat');
+    expect(letters.text).not.toContain('Private text');
+    expect(letters.text).not.toContain('sam@example.org');
+    expect(letters.text).not.toContain('9 Share St');
+    expect(letters.text.trim().split('\r\n')).toHaveLength(3);
+  });
+
+  test('when login is attempted more than 10 times from one address, then it is rate-limited', async () => {
+    if (!target) return;
+    const { app } = buildApp(target.storage, [createAdminRouter], { ADMIN_TOKEN: TOKEN });
+    for (let i = 0; i < 10; i += 1) {
+      await request(app)
+        .post('/admin/login')
+        .type('form')
+        .send({ token: `wrong-${i}-xxxxxxxxxxxx` })
+        .expect(401);
+    }
+    const limited = await request(app).post('/admin/login').type('form').send({ token: TOKEN }).expect(429);
+    expect(limited.text).toContain('Too many sign-in attempts');
+  });
+});
+
+describe('percentLabel', () => {
+  test('when the total is compared with the goal, then the text is honest at both ends', () => {
+    expect(percentLabel(0, 10000)).toBe('0%');
+    expect(percentLabel(3, 10000)).toBe('less than 1%');
+    expect(percentLabel(3700, 10000)).toBe('37%');
+    expect(percentLabel(25000, 10000)).toBe('100%');
+  });
+});

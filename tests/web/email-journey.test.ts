@@ -1,0 +1,92 @@
+/**
+ * The email channel through the pages, against a real SMTP server on 127.0.0.1: save letters, ask for
+ * email, open the one-time link from the confirmation email, and see the letters delivered and counted.
+ */
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { SmtpSink } from '../helpers/smtp-sink';
+
+let sink: SmtpSink;
+let t: TestApp;
+beforeAll(async () => {
+  sink = await SmtpSink.start();
+  t = await createTestApp({
+    SMTP_URL: sink.url,
+    MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
+    PUBLIC_URL: 'https://letters.example.org',
+  });
+});
+afterAll(async () => {
+  await t.close();
+  await sink.stop();
+});
+
+async function saveLetters(email: string): Promise<{ batchUrl: string; members: string[] }> {
+  const address = '100 Main St, Springfield, IL 62704';
+  const compose = await request(t.app).get('/campaigns/stop-csam/write').query({ address });
+  const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
+  const saved = await request(t.app)
+    .post('/campaigns/stop-csam/letters')
+    .type('form')
+    .send({ name: 'Ana Núñez', email, street: '100 Main St', city: 'Springfield', state: 'IL', zip: '62704', address, member: members })
+    .expect(303);
+  return { batchUrl: saved.headers.location as string, members };
+}
+
+describe('email through the pages', () => {
+  test('when a person confirms by the emailed link, then each letter is delivered once, counted and shown as sent', async () => {
+    const { batchUrl, members } = await saveLetters('ana@example.org');
+    const before = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body;
+
+    const asked = await request(t.app).post(`${batchUrl}/email`).expect(303);
+    expect(asked.headers.location).toContain('notice=confirmation-sent');
+    await t.runtime.worker.runOnce();
+    const [confirmation] = await sink.waitForMessages(1);
+    expect(confirmation!.envelopeTo).toEqual(['ana@example.org']);
+    const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(confirmation!.parsed.text ?? '')?.[1];
+    expect(link).toBeDefined();
+
+    // Nothing is delivered or counted as emailed before the person proves the address.
+    const pending = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body;
+    expect(pending.byChannel.emailed).toBe(before.byChannel.emailed);
+
+    const confirmed = await request(t.app).get(link!).expect(303);
+    expect(confirmed.headers.location).toBe(`${batchUrl}?notice=confirmed`);
+    while ((await t.runtime.worker.runOnce()) > 0);
+    const all = await sink.waitForMessages(1 + members.length * 2);
+    const toOffices = all.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org'));
+    expect(toOffices).toHaveLength(members.length);
+    for (const mail of toOffices) {
+      expect(mail.parsed.replyTo?.value[0]?.address).toBe('ana@example.org');
+      expect(mail.parsed.from?.value[0]?.address).toBe('letters@campaign.example.org');
+      expect(mail.parsed.text).toContain('STOP CSAM Act of 2025');
+    }
+    const copies = all.filter((m) => m.envelopeTo.includes('ana@example.org') && m !== confirmation);
+    expect(copies).toHaveLength(members.length);
+    expect(copies.every((m) => m.parsed.attachments.some((a) => a.contentType === 'application/pdf'))).toBe(true);
+
+    const page = await request(t.app).get(batchUrl).expect(200);
+    expect((page.text.match(/dc-status--sent/g) ?? []).length).toBe(members.length);
+    const after = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body;
+    expect(after.byChannel.emailed - before.byChannel.emailed).toBe(members.length);
+
+    // The link is single use: a second click shows the status, and sends nothing more.
+    const again = await request(t.app).get(link!).expect(303);
+    expect(again.headers.location).toContain('already-confirmed');
+    expect(await t.runtime.worker.runOnce()).toBe(0);
+  });
+
+  test('when the link is forged, then a clear not-found page answers', async () => {
+    const res = await request(t.app).get('/letters/confirm/not-a-real-token').expect(404);
+    expect(res.text).toContain('not valid');
+  });
+
+  test('when the person deletes their data, then their letters lose personal fields and the counts stay', async () => {
+    const { batchUrl } = await saveLetters('del@example.org');
+    const before = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body.total;
+    await request(t.app).post(`${batchUrl}/delete`).expect(200);
+    const page = await request(t.app).get(batchUrl).expect(200);
+    expect(page.text).not.toContain('Ana Núñez');
+    expect((await request(t.app).get('/api/campaigns/stop-csam/stats')).body.total).toBe(before);
+  });
+});

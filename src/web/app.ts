@@ -15,8 +15,9 @@ import { createLetterRouter } from './routes/letters';
 import { createProgressRouter } from './routes/progress';
 import { createAdminRouter } from './routes/admin';
 import { newId } from '../platform/ids';
+import { PROJECT_ROOT } from '../platform/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 export const TEMPLATES_DIR = path.join(ROOT, 'templates');
 
 /** Builds the Express app; it does not listen. */

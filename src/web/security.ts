@@ -1,0 +1,124 @@
+/**
+ * web/security: response headers (helmet: a CSP without inline script or style, HSTS only over HTTPS) and
+ * the static-asset manifest. Every file under `public/` gets a content hash at start-up; the `asset`
+ * Handlebars helper turns `/static/css/app.css` into `/static/css/app.css?v=<hash>`, and a request whose
+ * `v` matches the current hash is served with a one-year immutable cache. Anything else gets one hour.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type RequestHandler, type Response } from 'express';
+import helmet from 'helmet';
+import type { Config } from '../config/config';
+import type { HandlebarsInstance } from '../platform/handlebars';
+
+/** Security headers for every response. */
+export function securityHeaders(config: Pick<Config, 'publicUrl'>): RequestHandler {
+  const https = config.publicUrl.startsWith('https:');
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+export interface AssetManifest {
+  /** '/static/css/app.css' -> '/static/css/app.css?v=<hash>'; unknown paths come back unchanged. */
+  url(publicPath: string): string;
+  /** The current hash for a URL path, if the file is known. */
+  hashOf(publicPath: string): string | undefined;
+}
+
+function hashFile(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('base64url').slice(0, 12);
+}
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? walk(full) : entry.isFile() ? [full] : [];
+  });
+}
+
+/**
+ * Hashes every file under each mount (URL prefix -> folder). Folders given as `eager` are hashed now;
+ * the others (large vendor folders) on first use of a file.
+ */
+export function createAssetManifest(mounts: Array<{ prefix: string; dir: string; eager?: boolean }>): AssetManifest {
+  const hashes = new Map<string, string | null>();
+  for (const mount of mounts.filter((m) => m.eager !== false)) {
+    for (const file of walk(mount.dir)) {
+      const rel = path.relative(mount.dir, file).split(path.sep).join('/');
+      hashes.set(`${mount.prefix}/${rel}`, hashFile(file));
+    }
+  }
+  function hashOf(publicPath: string): string | undefined {
+    const known = hashes.get(publicPath);
+    if (known !== undefined) return known ?? undefined;
+    // Longest prefix first, so /static/uswds is not read as a file in public/uswds.
+    const mount = [...mounts]
+      .sort((a, b) => b.prefix.length - a.prefix.length)
+      .find((m) => publicPath.startsWith(`${m.prefix}/`));
+    let hash: string | null = null;
+    if (mount && mount.eager === false) {
+      const file = path.resolve(mount.dir, `.${publicPath.slice(mount.prefix.length)}`);
+      if (file.startsWith(path.resolve(mount.dir) + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+        hash = hashFile(file);
+      }
+    }
+    if (hashes.size < 10_000) hashes.set(publicPath, hash);
+    return hash ?? undefined;
+  }
+  return {
+    hashOf,
+    url(publicPath) {
+      const hash = hashOf(publicPath);
+      return hash ? `${publicPath}?v=${hash}` : publicPath;
+    },
+  };
+}
+
+/** Registers `{{asset "/static/css/app.css"}}`. */
+export function registerAssetHelper(hbs: HandlebarsInstance, manifest: AssetManifest): void {
+  hbs.registerHelper('asset', (publicPath: unknown) => manifest.url(String(publicPath)));
+}
+
+const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/**
+ * express.static for one mount: a request carrying the current `?v=` hash is cached for a year and
+ * marked immutable; a bare or stale request is cached for `fallbackMaxAge` seconds only.
+ */
+export function hashedStatic(prefix: string, dir: string, manifest: AssetManifest, fallbackMaxAge = 3600): RequestHandler {
+  return express.static(dir, {
+    cacheControl: false,
+    setHeaders: (res: Response, file: string) => {
+      const req = res.req;
+      const rel = path.relative(dir, file).split(path.sep).join('/');
+      const v = req?.query?.v;
+      const current = manifest.hashOf(`${prefix}/${rel}`);
+      if (typeof v === 'string' && current !== undefined && v === current) {
+        res.setHeader('Cache-Control', `public, max-age=${YEAR_SECONDS}, immutable`);
+      } else {
+        res.setHeader('Cache-Control', `public, max-age=${fallbackMaxAge}`);
+      }
+    },
+  });
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createRuntime } from '../src/bootstrap';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/platform/logger';
+import { createTestApp } from './helpers/app';
+
+describe('start-up', () => {
+  test('when the data has not been imported, then start-up refuses with the command to run', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-empty-'));
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: empty, SQLITE_PATH: path.join(empty, 'db.sqlite') });
+    await expect(createRuntime(config, { logger: createLogger('silent') })).rejects.toThrow(/npm run data:update/);
+  });
+
+  test('when the configuration is bad, then every problem is listed at once', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://mail' })).toThrow(
+      /PORT[\s\S]*DATABASE_URL[\s\S]*SMTP_URL/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET[\s\S]*PUBLIC_URL/);
+  });
+
+  test('when the member data is past its validUntil date, then every page warns that members may have changed', async () => {
+    const t = await createTestApp();
+    try {
+      const fresh = await request(t.app).get('/').expect(200);
+      expect(fresh.text).not.toContain('Members may have changed');
+      t.clock.set(new Date('2027-01-04T12:00:00Z'));
+      const stale = await request(t.app).get('/').expect(200);
+      expect(stale.text).toContain('Members may have changed');
+      const api = await request(t.app).get('/api/representatives').query({ zip: '80202' }).expect(200);
+      expect(api.body.data.stale).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});

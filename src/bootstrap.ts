@@ -71,7 +71,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     recordAction,
     templatesDir: TEMPLATES_DIR,
   });
-  const deps: AppDeps = { config, logger, clock, hbs, civic, campaigns, storage, letters, locator, email: email.service };
+  const deps: AppDeps = {
+    config,
+    logger,
+    clock,
+    hbs,
+    civic,
+    campaigns,
+    storage,
+    letters,
+    locator,
+    email: email.service,
+  };
   let retention: { stop(): void } | undefined;
   return {
     deps,
@@ -87,4 +98,3 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     close: () => storage.close(),
   };
 }
-

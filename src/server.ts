@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const { logger } = runtime.deps;
   const app = createApp(runtime.deps);
   const server: Server = app.listen(config.port, config.host, () => {
-    logger.info({ url: config.publicUrl, port: config.port, database: config.database.kind }, 'Dear Congress is listening');
+    logger.info(
+      { url: config.publicUrl, port: config.port, database: config.database.kind },
+      'Dear Congress is listening',
+    );
   });
   runtime.startBackground?.();
 

@@ -10,8 +10,14 @@ import { createTestApp } from './helpers/app';
 describe('start-up', () => {
   test('when the data has not been imported, then start-up refuses with the command to run', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-empty-'));
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: empty, SQLITE_PATH: path.join(empty, 'db.sqlite') });
-    await expect(createRuntime(config, { logger: createLogger('silent') })).rejects.toThrow(/npm run data:update/);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: empty,
+      SQLITE_PATH: path.join(empty, 'db.sqlite'),
+    });
+    await expect(createRuntime(config, { logger: createLogger('silent') })).rejects.toThrow(
+      /npm run data:update/,
+    );
   });
 
   test('when the configuration is bad, then every problem is listed at once', () => {

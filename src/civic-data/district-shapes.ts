@@ -137,7 +137,6 @@ export interface DistrictAtPoint {
   neighbours: DistrictRef[];
 }
 
-
 /** Squared distance (km^2) from the origin to segment (ax,ay)-(bx,by), coordinates already in km. */
 function segmentDistanceSq(ax: number, ay: number, bx: number, by: number): number {
   const dx = bx - ax;

@@ -23,7 +23,10 @@ const EnvSchema = z.object({
     .default('stop-csam'),
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL; leave it unset for the embedded SQLite database')
+    .regex(
+      /^postgres(ql)?:\/\//,
+      'must be a postgres:// URL; leave it unset for the embedded SQLite database',
+    )
     .optional(),
   SQLITE_PATH: z.string().min(1).optional(),
   SMTP_URL: z
@@ -44,6 +47,7 @@ const EnvSchema = z.object({
   CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
 });
 
 export type Config = Readonly<{
@@ -68,6 +72,8 @@ export type Config = Readonly<{
   geocoder: { enabled: boolean; url: string };
   statsCacheMs: number;
   minFormFillMs: number;
+  /** Per-client rate limits (lookup, submission, email, admin sign-in); off only for benchmarks. */
+  rateLimitsEnabled: boolean;
 }>;
 
 export class ConfigError extends Error {
@@ -127,8 +133,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       smtpTimeoutMs: e.SMTP_TIMEOUT_MS,
     },
-    geocoder: { enabled: e.CENSUS_GEOCODER_ENABLED ?? e.NODE_ENV === 'production', url: e.CENSUS_GEOCODER_URL },
+    geocoder: {
+      enabled: e.CENSUS_GEOCODER_ENABLED ?? e.NODE_ENV === 'production',
+      url: e.CENSUS_GEOCODER_URL,
+    },
     statsCacheMs: e.STATS_CACHE_MS,
     minFormFillMs: e.MIN_FORM_FILL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3000),
+    rateLimitsEnabled: e.RATE_LIMITS_ENABLED,
   });
 }

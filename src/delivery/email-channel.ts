@@ -3,7 +3,6 @@
  * under <DATA_DIR>/outbox), message renderer, outbox worker and the service the routes call. bootstrap.ts
  * creates one, puts `service` into AppDeps.email, and starts/stops it with the background work.
  */
-import path from 'node:path';
 import type { Campaign } from '../campaign/campaign';
 import type { Member } from '../civic-data/types';
 import type { Config } from '../config/config';
@@ -17,7 +16,10 @@ import { createMailTransport, type MailTransport } from './mailer';
 import { createOutboxWorker, type OutboxWorker, type WorkerLogger } from './outbox-worker';
 
 export interface EmailChannelDeps {
-  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'dataDir' | 'outboxDir' | 'outbox'>;
+  config: Pick<
+    Config,
+    'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'dataDir' | 'outboxDir' | 'outbox'
+  >;
   storage: Storage;
   clock: Clock;
   logger: WorkerLogger;

@@ -64,7 +64,10 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   function memberOrThrow(bioguide: string): Member {
     const member = BioguideId.safeParse(bioguide).success ? civic.memberByBioguide(bioguide) : undefined;
-    if (!member) throw new ValidationError('That member of Congress is not in our data.', { bioguide: 'Unknown member.' });
+    if (!member)
+      throw new ValidationError('That member of Congress is not in our data.', {
+        bioguide: 'Unknown member.',
+      });
     return member;
   }
 
@@ -159,14 +162,19 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   async function getLetter(id: string): Promise<LetterRow> {
     const row = id.length <= 64 ? await findLetter(storage.db, id) : undefined;
-    if (!row) throw new NotFoundError('We could not find that letter. The link may be incomplete, or the letter was deleted.');
+    if (!row)
+      throw new NotFoundError(
+        'We could not find that letter. The link may be incomplete, or the letter was deleted.',
+      );
     return row;
   }
 
   async function getBatch(batchId: string): Promise<LetterRow[]> {
     const rows = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
     if (rows.length === 0) {
-      throw new NotFoundError('We could not find those letters. The link may be incomplete, or the letters were deleted.');
+      throw new NotFoundError(
+        'We could not find those letters. The link may be incomplete, or the letters were deleted.',
+      );
     }
     return rows;
   }
@@ -174,7 +182,9 @@ export function createLetterService(deps: LetterServiceDeps) {
   /** Counts a channel for a letter (printed, webform); repeated calls count once. */
   async function recordChannel(letterId: string, action: 'printed' | 'webform'): Promise<boolean> {
     const row = await getLetter(letterId);
-    return storage.db.transaction().execute((trx) => deps.recordAction(trx, actionFor(row, action, clock.now())));
+    return storage.db
+      .transaction()
+      .execute((trx) => deps.recordAction(trx, actionFor(row, action, clock.now())));
   }
 
   /** The sender's "delete my data" link: personal fields and letter text go, the counts stay. */
@@ -182,5 +192,13 @@ export function createLetterService(deps: LetterServiceDeps) {
     return purgePersonalData(storage.db, { batchId }, clock.now().toISOString());
   }
 
-  return { validateDraft, saveDraftLetters, getLetter, getBatch, recordChannel, memberOrThrow, deleteBatchPersonalData };
+  return {
+    validateDraft,
+    saveDraftLetters,
+    getLetter,
+    getBatch,
+    recordChannel,
+    memberOrThrow,
+    deleteBatchPersonalData,
+  };
 }

@@ -63,11 +63,19 @@ export async function setLetterStatus(
 }
 
 export async function setMailingOffice(db: Db, id: string, office: string, at: string): Promise<void> {
-  await db.updateTable('letters').set({ mailing_office: office, updated_at: at }).where('id', '=', id).execute();
+  await db
+    .updateTable('letters')
+    .set({ mailing_office: office, updated_at: at })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Nulls every personal field of the given letters; the counted actions are untouched. */
-export async function purgePersonalData(db: Db, where: { batchId?: string; deliveredBefore?: string }, at: string) {
+export async function purgePersonalData(
+  db: Db,
+  where: { batchId?: string; deliveredBefore?: string },
+  at: string,
+) {
   let query = db
     .updateTable('letters')
     .set({

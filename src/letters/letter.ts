@@ -8,10 +8,62 @@ import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
 
 export const US_STATE_CODES = [
-  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY',
-  'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH',
-  'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY', 'PR', 'GU', 'VI',
-  'AS', 'MP',
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+  'PR',
+  'GU',
+  'VI',
+  'AS',
+  'MP',
 ] as const;
 
 /** Letters longer than this are refused: offices read short letters, and it bounds PDF and email size. */
@@ -19,10 +71,15 @@ export const MAX_BODY_LENGTH = 10_000;
 export const MAX_NOTE_LENGTH = 1_000;
 
 // Control characters other than tab and newline never belong in a letter; they break email and PDF output.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 function cleanLine(value: string): string {
-  return value.replace(CONTROL_CHARS, '').replace(/[\r\n]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return value
+    .replace(CONTROL_CHARS, '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function cleanText(value: string): string {
@@ -34,10 +91,7 @@ const line = (max: number, label: string) =>
     .string({ error: `Enter your ${label}.` })
     .transform(cleanLine)
     .pipe(
-      z
-        .string()
-        .min(1, `Enter your ${label}.`)
-        .max(max, `Your ${label} must be ${max} characters or fewer.`),
+      z.string().min(1, `Enter your ${label}.`).max(max, `Your ${label} must be ${max} characters or fewer.`),
     );
 
 export const SenderInput = z.object({
@@ -66,7 +120,9 @@ export type SenderInput = z.infer<typeof SenderInput>;
 export const PersonalNote = z
   .string()
   .transform(cleanText)
-  .pipe(z.string().max(MAX_NOTE_LENGTH, `Keep your personal note to ${MAX_NOTE_LENGTH} characters or fewer.`));
+  .pipe(
+    z.string().max(MAX_NOTE_LENGTH, `Keep your personal note to ${MAX_NOTE_LENGTH} characters or fewer.`),
+  );
 
 export const LetterBody = z
   .string()
@@ -75,7 +131,10 @@ export const LetterBody = z
     z
       .string()
       .min(20, 'Your letter is empty. Write a few sentences, or reset it to the campaign text.')
-      .max(MAX_BODY_LENGTH, `Your letter must be ${MAX_BODY_LENGTH.toLocaleString('en-US')} characters or fewer.`),
+      .max(
+        MAX_BODY_LENGTH,
+        `Your letter must be ${MAX_BODY_LENGTH.toLocaleString('en-US')} characters or fewer.`,
+      ),
   );
 
 export interface ComposedLetter {
@@ -106,7 +165,8 @@ export function salutationFor(member: Member): string {
 
 /** The DC office address block for a member. */
 export function washingtonAddressBlock(member: Member): string[] {
-  const chamberLine = member.chamber === 'senate' ? 'United States Senate' : 'United States House of Representatives';
+  const chamberLine =
+    member.chamber === 'senate' ? 'United States Senate' : 'United States House of Representatives';
   const zip = member.chamber === 'senate' ? 'Washington, DC 20510' : 'Washington, DC 20515';
   return [`The Honorable ${member.name}`, ...(member.dcOffice ? [member.dcOffice] : []), chamberLine, zip];
 }
@@ -122,7 +182,11 @@ export function renderDefaultBody(
   const template = hbs.compile(campaign.templates[member.chamber], { noEscape: true });
   const text = template({
     member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
-    sender: { name: sender.name ?? '', city: sender.city || 'your state', state: sender.state ?? member.state },
+    sender: {
+      name: sender.name ?? '',
+      city: sender.city || 'your state',
+      state: sender.state ?? member.state,
+    },
     bill: campaign.bills[member.chamber],
   });
   return cleanText(text).replace(/\n{3,}/g, '\n\n');
@@ -146,7 +210,9 @@ export function composeLetter(
   sender: SenderInput,
   options: { personalNote?: string; body?: string } = {},
 ): ComposedLetter {
-  const base = options.body?.trim() ? cleanText(options.body) : renderDefaultBody(hbs, campaign, member, sender);
+  const base = options.body?.trim()
+    ? cleanText(options.body)
+    : renderDefaultBody(hbs, campaign, member, sender);
   return {
     recipient: {
       bioguide: member.bioguide,
@@ -166,6 +232,8 @@ export function composeLetter(
 }
 
 /** The whole letter as plain text, exactly as emailed. */
-export function letterAsText(letter: Pick<ComposedLetter, 'salutation' | 'body' | 'closing' | 'signature'>): string {
+export function letterAsText(
+  letter: Pick<ComposedLetter, 'salutation' | 'body' | 'closing' | 'signature'>,
+): string {
   return [letter.salutation, '', letter.body, '', letter.closing, '', ...letter.signature].join('\n');
 }

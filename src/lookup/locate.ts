@@ -9,7 +9,14 @@ import type { DistrictRef } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
 import { UnavailableError, ValidationError } from '../platform/errors';
 import type { CensusGeocoder } from './census-geocoder';
-import { findMembersForAddress, houseOf, senatorsOf, vacancyMessage, type LookupInput, type LookupResult } from './find-members';
+import {
+  findMembersForAddress,
+  houseOf,
+  senatorsOf,
+  vacancyMessage,
+  type LookupInput,
+  type LookupResult,
+} from './find-members';
 
 export interface MemberLocatorDeps {
   civic: CivicIndex;
@@ -44,7 +51,12 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
       members: [...senatorsOf(civic, main.state), ...house.members],
       vacancies: house.vacancies,
       needsFullAddress: false,
-      data: { asOf: meta.snapshotDate, congress: meta.congress, validUntil: meta.validUntil, stale: civic.isStale(clock.now()) },
+      data: {
+        asOf: meta.snapshotDate,
+        congress: meta.congress,
+        validUntil: meta.validUntil,
+        stale: civic.isStale(clock.now()),
+      },
     };
     const message = vacancyMessage(house.vacancies);
     if (message) result.message = message;
@@ -69,13 +81,18 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
   /** The district containing a point; near a line, the neighbouring districts' members are candidates. */
   function findForPoint(lat: number, lon: number): LookupResult {
     if (!deps.shapes) {
-      throw new UnavailableError('Finding your district from your location is not available right now. Enter your street address instead.');
+      throw new UnavailableError(
+        'Finding your district from your location is not available right now. Enter your street address instead.',
+      );
     }
     const hit = deps.shapes.findDistrictAtPoint(lat, lon);
     if (!hit) {
-      throw new ValidationError('That location is not inside a U.S. congressional district we know. Enter your street address instead.', {
-        location: 'Location outside every district.',
-      });
+      throw new ValidationError(
+        'That location is not inside a U.S. congressional district we know. Enter your street address instead.',
+        {
+          location: 'Location outside every district.',
+        },
+      );
     }
     const neighbours = hit.nearBoundary ? hit.neighbours : [];
     const result = resultForDistricts({ state: hit.state, district: hit.district }, neighbours, 'point');

@@ -40,8 +40,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('purged_at', 'varchar(32)')
         .execute();
       await db.schema.createIndex('letters_batch').on('letters').column('batch_id').execute();
-      await db.schema.createIndex('letters_retention').on('letters').columns(['purged_at', 'created_at']).execute();
-      await db.schema.createIndex('letters_campaign_created').on('letters').columns(['campaign', 'created_at']).execute();
+      await db.schema
+        .createIndex('letters_retention')
+        .on('letters')
+        .columns(['purged_at', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('letters_campaign_created')
+        .on('letters')
+        .columns(['campaign', 'created_at'])
+        .execute();
 
       await db.schema
         .createTable('outbox')
@@ -86,7 +94,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('day', 'varchar(10)', (c) => c.notNull())
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('actions_campaign_created').on('actions').columns(['campaign', 'created_at']).execute();
+      await db.schema
+        .createIndex('actions_campaign_created')
+        .on('actions')
+        .columns(['campaign', 'created_at'])
+        .execute();
 
       await db.schema
         .createTable('counters')

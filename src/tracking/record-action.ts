@@ -20,4 +20,7 @@ export interface ActionInput {
 }
 
 /** Returns true when the action was counted, false when the same sender already did it for this member. */
-export type RecordAction = (db: Kysely<Database> | Transaction<Database>, input: ActionInput) => Promise<boolean>;
+export type RecordAction = (
+  db: Kysely<Database> | Transaction<Database>,
+  input: ActionInput,
+) => Promise<boolean>;

@@ -61,7 +61,10 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(
     '/static/uswds',
-    express.static(path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist'), { maxAge: '7d', immutable: false }),
+    express.static(path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist'), {
+      maxAge: '7d',
+      immutable: false,
+    }),
   );
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));

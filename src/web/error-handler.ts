@@ -33,7 +33,14 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
             (error as { status: number }).status < 500
           ? (error as { status: number }).status
           : 500;
-    const code = error instanceof AppError ? error.code : status === 413 ? 'too_large' : status < 500 ? 'bad_request' : 'internal';
+    const code =
+      error instanceof AppError
+        ? error.code
+        : status === 413
+          ? 'too_large'
+          : status < 500
+            ? 'bad_request'
+            : 'internal';
     const message =
       error instanceof AppError
         ? error.message
@@ -54,6 +61,8 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: { code, message, ...(field ? { field, fields } : {}) } });
       return;
     }
-    res.status(status).render('errors/error', { title: status >= 500 ? 'Sorry' : 'There is a problem', message, status });
+    res
+      .status(status)
+      .render('errors/error', { title: status >= 500 ? 'Sorry' : 'There is a problem', message, status });
   };
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { importDistrictShapes } from '../../src/civic-data/district-shapes-import';
 import { importCivicData } from '../../src/civic-data/import';
 
-export const MIRROR_DIR = process.env.CIVIC_DATA_FROM ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+export const MIRROR_DIR =
+  process.env.CIVIC_DATA_FROM ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
 
 let imported: Promise<string> | undefined;
 

@@ -23,9 +23,7 @@ describe('storage', () => {
     if (!pg) return;
     let instances: Storage[] = [];
     try {
-      instances = await Promise.all(
-        [1, 2, 3, 4].map(() => openStorage({ kind: 'postgres', url: pg.url })),
-      );
+      instances = await Promise.all([1, 2, 3, 4].map(() => openStorage({ kind: 'postgres', url: pg.url })));
       const applied = await instances[0]!.db
         .selectFrom('kysely_migration' as never)
         .select('name' as never)

@@ -13,12 +13,23 @@ describe('GET /api/representatives', () => {
       .get('/api/representatives')
       .query({ address: '100 main st   springfield il 62704-1234' })
       .expect(200);
-    expect(res.body).toMatchObject({ state: 'IL', precision: 'zip', ambiguous: false, districts: [{ state: 'IL', district: 13 }] });
+    expect(res.body).toMatchObject({
+      state: 'IL',
+      precision: 'zip',
+      ambiguous: false,
+      districts: [{ state: 'IL', district: 13 }],
+    });
     expect(res.body.members.filter((m: { chamber: string }) => m.chamber === 'senate')).toHaveLength(2);
     expect(res.body.members.filter((m: { chamber: string }) => m.chamber === 'house')).toHaveLength(1);
     for (const member of res.body.members) {
       expect(member).toEqual(
-        expect.objectContaining({ bioguide: expect.stringMatching(/^[A-Z]\d{6}$/), name: expect.any(String), formalName: expect.any(String), party: expect.any(String), contactUrl: expect.stringMatching(/^https:\/\//) }),
+        expect.objectContaining({
+          bioguide: expect.stringMatching(/^[A-Z]\d{6}$/),
+          name: expect.any(String),
+          formalName: expect.any(String),
+          party: expect.any(String),
+          contactUrl: expect.stringMatching(/^https:\/\//),
+        }),
       );
     }
     expect(res.body.data).toMatchObject({ congress: 119, validUntil: '2027-01-03' });
@@ -40,7 +51,10 @@ describe('GET /api/representatives', () => {
   test('when the input is empty or 10 kB, then 400 names the address field', async () => {
     const empty = await request(t.app).get('/api/representatives').query({ address: '' }).expect(400);
     expect(empty.body.error).toMatchObject({ code: 'invalid_input', field: 'address' });
-    const huge = await request(t.app).get('/api/representatives').query({ address: 'x'.repeat(10_000) }).expect(400);
+    const huge = await request(t.app)
+      .get('/api/representatives')
+      .query({ address: 'x'.repeat(10_000) })
+      .expect(400);
     expect(huge.body.error.field).toBe('address');
   });
 
@@ -58,7 +72,18 @@ describe('POST /api/letters/preview', () => {
     const senator = lookup.body.members.find((m: { chamber: string }) => m.chamber === 'senate');
     const res = await request(t.app)
       .post('/api/letters/preview')
-      .send({ bioguide: senator.bioguide, sender: { name: 'Ana Núñez', email: 'ana@example.org', street: '1 Main St', city: 'Springfield', state: 'IL', zip: '62704' }, personalNote: 'I am a teacher.' })
+      .send({
+        bioguide: senator.bioguide,
+        sender: {
+          name: 'Ana Núñez',
+          email: 'ana@example.org',
+          street: '1 Main St',
+          city: 'Springfield',
+          state: 'IL',
+          zip: '62704',
+        },
+        personalNote: 'I am a teacher.',
+      })
       .expect(200);
     expect(res.body.salutation).toBe(`Dear Senator ${senator.lastName}:`);
     expect(res.body.addressBlock[0]).toBe(`The Honorable ${senator.name}`);
@@ -75,7 +100,18 @@ describe('POST /api/letters/preview', () => {
     const body = 'Please support H.R. 3921. {{sender.name}} <script>alert(1)</script> stays as typed.';
     const res = await request(t.app)
       .post('/api/letters/preview')
-      .send({ bioguide: rep.bioguide, sender: { name: 'Bo', email: 'bo@example.org', street: '1 Main St', city: 'Springfield', state: 'IL', zip: '62704' }, body })
+      .send({
+        bioguide: rep.bioguide,
+        sender: {
+          name: 'Bo',
+          email: 'bo@example.org',
+          street: '1 Main St',
+          city: 'Springfield',
+          state: 'IL',
+          zip: '62704',
+        },
+        body,
+      })
       .expect(200);
     expect(res.body.salutation).toBe(`Dear Representative ${rep.lastName}:`);
     expect(res.body.body).toBe(body);
@@ -86,7 +122,10 @@ describe('POST /api/letters/preview', () => {
     const lookup = await request(t.app).get('/api/representatives').query({ zip: '62704' });
     const res = await request(t.app)
       .post('/api/letters/preview')
-      .send({ bioguide: lookup.body.members[0].bioguide, sender: { name: 'Bo', email: 'nope', street: '1 Main St', city: 'X', state: 'IL', zip: '62704' } })
+      .send({
+        bioguide: lookup.body.members[0].bioguide,
+        sender: { name: 'Bo', email: 'nope', street: '1 Main St', city: 'X', state: 'IL', zip: '62704' },
+      })
       .expect(400);
     expect(res.body.error.field).toBe('sender.email');
   });

@@ -28,7 +28,16 @@ async function saveLetters(email: string): Promise<{ batchUrl: string; members: 
   const saved = await request(t.app)
     .post('/campaigns/stop-csam/letters')
     .type('form')
-    .send({ name: 'Ana Núñez', email, street: '100 Main St', city: 'Springfield', state: 'IL', zip: '62704', address, member: members })
+    .send({
+      name: 'Ana Núñez',
+      email,
+      street: '100 Main St',
+      city: 'Springfield',
+      state: 'IL',
+      zip: '62704',
+      address,
+      member: members,
+    })
     .expect(303);
   return { batchUrl: saved.headers.location as string, members };
 }
@@ -43,7 +52,9 @@ describe('email through the pages', () => {
     await t.runtime.worker.runOnce();
     const [confirmation] = await sink.waitForMessages(1);
     expect(confirmation!.envelopeTo).toEqual(['ana@example.org']);
-    const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(confirmation!.parsed.text ?? '')?.[1];
+    const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
+      confirmation!.parsed.text ?? '',
+    )?.[1];
     expect(link).toBeDefined();
 
     // Nothing is delivered or counted as emailed before the person proves the address.
@@ -63,7 +74,9 @@ describe('email through the pages', () => {
     }
     const copies = all.filter((m) => m.envelopeTo.includes('ana@example.org') && m !== confirmation);
     expect(copies).toHaveLength(members.length);
-    expect(copies.every((m) => m.parsed.attachments.some((a) => a.contentType === 'application/pdf'))).toBe(true);
+    expect(copies.every((m) => m.parsed.attachments.some((a) => a.contentType === 'application/pdf'))).toBe(
+      true,
+    );
 
     const page = await request(t.app).get(batchUrl).expect(200);
     expect((page.text.match(/dc-status--sent/g) ?? []).length).toBe(members.length);

@@ -56,7 +56,11 @@ afterAll(async () => {
 describe('street addresses through the Census geocoder', () => {
   test('when the ZIP spans districts and the geocoder matches, then one district comes back with precision "address"', async () => {
     const res = await request(t.app).get('/api/representatives').query({ address: LINCOLN_PARK }).expect(200);
-    expect(res.body).toMatchObject({ precision: 'address', ambiguous: false, districts: [{ state: 'IL', district: 5 }] });
+    expect(res.body).toMatchObject({
+      precision: 'address',
+      ambiguous: false,
+      districts: [{ state: 'IL', district: 5 }],
+    });
     expect(res.body.members.filter((m: { chamber: string }) => m.chamber === 'house')).toHaveLength(1);
     expect(res.body.members.filter((m: { chamber: string }) => m.chamber === 'senate')).toHaveLength(2);
     expect(geocoder.queries.at(-1)?.get('benchmark')).toBe('Public_AR_Current');
@@ -65,12 +69,19 @@ describe('street addresses through the Census geocoder', () => {
 
   test('when the ZIP settles the district alone, then the geocoder is not asked', async () => {
     const before = geocoder.requests.length;
-    await request(t.app).get('/api/representatives').query({ address: '100 Main St, Springfield, IL 62704' }).expect(200);
+    await request(t.app)
+      .get('/api/representatives')
+      .query({ address: '100 Main St, Springfield, IL 62704' })
+      .expect(200);
     expect(geocoder.requests.length).toBe(before);
   });
 
   test('when the geocoder finds no match, fails or answers for another Congress, then the ZIP answer comes back honestly', async () => {
-    for (const address of ['999 Nowhere St, Chicago, IL 60614', 'FAIL500 Main St, Chicago, IL 60614', '1 Old Congress Rd, Chicago, IL 60614']) {
+    for (const address of [
+      '999 Nowhere St, Chicago, IL 60614',
+      'FAIL500 Main St, Chicago, IL 60614',
+      '1 Old Congress Rd, Chicago, IL 60614',
+    ]) {
       const res = await request(t.app).get('/api/representatives').query({ address }).expect(200);
       expect(res.body).toMatchObject({ precision: 'zip', ambiguous: true });
       expect(res.body.districts.length).toBe(3);
@@ -78,7 +89,10 @@ describe('street addresses through the Census geocoder', () => {
   });
 
   test('when the page looks up a geocoded address, then it says how and carries the district to the letter page', async () => {
-    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: LINCOLN_PARK }).expect(200);
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: LINCOLN_PARK })
+      .expect(200);
     expect(res.text).toContain('U.S. Census Bureau');
     expect(res.text).not.toContain('more than one congressional district');
     expect(res.text).toContain('name="district" value="IL-5"');
@@ -87,7 +101,10 @@ describe('street addresses through the Census geocoder', () => {
 
 describe('"use my location" through the district boundaries', () => {
   test('when a point in downtown Denver is given, then CO-1 comes back with precision "point"', async () => {
-    const res = await request(t.app).get('/api/representatives').query({ lat: 39.7392, lon: -104.9903 }).expect(200);
+    const res = await request(t.app)
+      .get('/api/representatives')
+      .query({ lat: 39.7392, lon: -104.9903 })
+      .expect(200);
     expect(res.body).toMatchObject({ precision: 'point', state: 'CO' });
     expect(res.body.districts[0]).toEqual({ state: 'CO', district: 1 });
     expect(typeof res.body.nearBoundary).toBe('boolean');
@@ -95,7 +112,10 @@ describe('"use my location" through the district boundaries', () => {
 
   test('when a point lies on a district line, then the neighbouring member is listed as a candidate', async () => {
     // Downtown Chicago: several districts meet within a kilometre.
-    const res = await request(t.app).get('/api/representatives').query({ lat: 41.8781, lon: -87.6298 }).expect(200);
+    const res = await request(t.app)
+      .get('/api/representatives')
+      .query({ lat: 41.8781, lon: -87.6298 })
+      .expect(200);
     if (res.body.nearBoundary) {
       expect(res.body.districts.length).toBeGreaterThan(1);
       expect(res.body.members.filter((m: { chamber: string }) => m.chamber === 'house').length).toBe(
@@ -116,7 +136,10 @@ describe('"use my location" through the district boundaries', () => {
   });
 
   test('when the ZIP is ambiguous, then the page offers "Use my location", explained, for JavaScript only', async () => {
-    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: 'Chicago IL 60614' }).expect(200);
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: 'Chicago IL 60614' })
+      .expect(200);
     expect(res.text).toMatch(/<div id="use-location"[^>]*hidden/);
     expect(res.text).toContain('do not store it');
     const located = await request(t.app)

@@ -36,7 +36,10 @@ describe('pages without JavaScript', () => {
   });
 
   test('when an address has no ZIP, then the home page comes back with the error at the field and the text kept', async () => {
-    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: '12 Nowhere Road' }).expect(400);
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: '12 Nowhere Road' })
+      .expect(400);
     expect(res.text).toContain('id="address-error"');
     expect(res.text).toContain('value="12 Nowhere Road"');
     expect(res.text).toContain('href="#address"');
@@ -54,7 +57,10 @@ describe('pages without JavaScript', () => {
   });
 
   test('when a ZIP spans three districts, then the page says so and offers each candidate to pick', async () => {
-    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: 'Chicago IL 60614' }).expect(200);
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: 'Chicago IL 60614' })
+      .expect(200);
     expect(res.text).toContain('more than one congressional district');
     expect(linksFrom(res.text, /name="district" value="([^"]+)"/g).sort()).toEqual(['IL-3', 'IL-5', 'IL-7']);
     const picked = await request(t.app)
@@ -66,7 +72,10 @@ describe('pages without JavaScript', () => {
   });
 
   test('when DC is looked up, then there are no senators and the delegate is shown', async () => {
-    const res = await request(t.app).get('/campaigns/stop-csam/members').query({ address: 'Washington DC 20001' }).expect(200);
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: 'Washington DC 20001' })
+      .expect(200);
     expect(res.text).toContain('has no senators');
     expect(res.text).toContain('Delegate');
   });
@@ -81,9 +90,17 @@ describe('pages without JavaScript', () => {
     expect(compose.text).toContain('S. 1829');
     expect(compose.text).toContain('H.R. 3921');
 
-    const form: Record<string, string | string[]> = { ...sender, address: '100 Main St, Springfield, IL 62704', member: members };
+    const form: Record<string, string | string[]> = {
+      ...sender,
+      address: '100 Main St, Springfield, IL 62704',
+      member: members,
+    };
     form.personalNote = 'My daughter is twelve and uses these apps every day.';
-    const review = await request(t.app).post('/campaigns/stop-csam/review').type('form').send(form).expect(200);
+    const review = await request(t.app)
+      .post('/campaigns/stop-csam/review')
+      .type('form')
+      .send(form)
+      .expect(200);
     expect(review.text).toContain('This is exactly what will be sent');
     expect(review.text).toMatch(/Dear Senator [A-Z][\w\u00C0-\u017F'-]+:/);
     expect(review.text).toMatch(/Dear Representative [A-Z][\w\u00C0-\u017F'-]+:/);
@@ -91,7 +108,11 @@ describe('pages without JavaScript', () => {
     expect(review.text).toContain('My daughter is twelve');
     expect(review.text).toContain('Ana Núñez');
 
-    const saved = await request(t.app).post('/campaigns/stop-csam/letters').type('form').send(form).expect(303);
+    const saved = await request(t.app)
+      .post('/campaigns/stop-csam/letters')
+      .type('form')
+      .send(form)
+      .expect(303);
     const batchUrl = saved.headers.location as string;
     expect(batchUrl).toMatch(/^\/letters\/batch\/[\w-]{22}$/);
     const batch = await request(t.app).get(batchUrl).expect(200);
@@ -111,12 +132,20 @@ describe('pages without JavaScript', () => {
   });
 
   test('when the letter form has errors, then it comes back with every message at its field and the typed text kept', async () => {
-    const compose = await request(t.app).get('/campaigns/stop-csam/write').query({ address: 'Springfield IL 62704' });
+    const compose = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: 'Springfield IL 62704' });
     const members = linksFrom(compose.text, /name="member" value="([A-Z]\d{6})"/g);
     const res = await request(t.app)
       .post('/campaigns/stop-csam/review')
       .type('form')
-      .send({ ...sender, email: 'not-an-email', name: '', member: members, [`body_${members[0]}`]: 'My own words <b>kept</b> here, long enough.' })
+      .send({
+        ...sender,
+        email: 'not-an-email',
+        name: '',
+        member: members,
+        [`body_${members[0]}`]: 'My own words <b>kept</b> here, long enough.',
+      })
       .expect(400);
     expect(res.text).toContain('id="email-error"');
     expect(res.text).toContain('id="name-error"');

@@ -40,13 +40,18 @@ export function createApiRouter(deps: AppDeps): Router {
     const query = RepresentativesQuery.safeParse(req.query);
     if (!query.success) {
       const field = String(query.error.issues[0]?.path[0] ?? 'address');
-      const message = field === 'lat' || field === 'lon' ? 'Give a latitude and longitude in degrees.' : 'That address is far too long.';
+      const message =
+        field === 'lat' || field === 'lon'
+          ? 'Give a latitude and longitude in degrees.'
+          : 'That address is far too long.';
       throw new ValidationError(message, { [field]: message });
     }
     const { address, zip, district, lat, lon } = query.data;
     if (lat !== undefined || lon !== undefined) {
       if (lat === undefined || lon === undefined) {
-        throw new ValidationError('Give both lat and lon.', { [lat === undefined ? 'lat' : 'lon']: 'Missing.' });
+        throw new ValidationError('Give both lat and lon.', {
+          [lat === undefined ? 'lat' : 'lon']: 'Missing.',
+        });
       }
       res.json(deps.locator.findForPoint(lat, lon));
       return;
@@ -56,7 +61,8 @@ export function createApiRouter(deps: AppDeps): Router {
 
   router.post('/letters/preview', (req, res) => {
     const parsed = PreviewRequest.safeParse(req.body ?? {});
-    if (!parsed.success) throw new ValidationError('The preview request is incomplete.', zodFields('', parsed.error));
+    if (!parsed.success)
+      throw new ValidationError('The preview request is incomplete.', zodFields('', parsed.error));
     const campaign = deps.campaigns.get(parsed.data.campaign ?? deps.campaigns.defaultSlug);
     const member = deps.letters.memberOrThrow(parsed.data.bioguide);
     const sender = SenderInput.safeParse(parsed.data.sender ?? {});

@@ -29,7 +29,11 @@ export function createLetterRouter(deps: AppDeps): Router {
       salutation: row.salutation,
       body: row.body ?? '',
       closing: 'Sincerely,',
-      signature: [row.sender_name ?? '', row.sender_street ?? '', `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`],
+      signature: [
+        row.sender_name ?? '',
+        row.sender_street ?? '',
+        `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`,
+      ],
     });
   }
 
@@ -79,7 +83,10 @@ export function createLetterRouter(deps: AppDeps): Router {
     }
     try {
       const { batchId, alreadyConfirmed } = await deps.email.confirmBatch(param(req, 'token'));
-      res.redirect(303, `/letters/batch/${batchId}?notice=${alreadyConfirmed ? 'already-confirmed' : 'confirmed'}`);
+      res.redirect(
+        303,
+        `/letters/batch/${batchId}?notice=${alreadyConfirmed ? 'already-confirmed' : 'confirmed'}`,
+      );
     } catch (error) {
       // An expired link leads back to the letters, where a new one can be requested.
       if (!(error instanceof ConfirmationExpiredError)) throw error;
@@ -102,7 +109,9 @@ export function createLetterRouter(deps: AppDeps): Router {
 
   router.get('/letters/batch/:batchId.pdf', async (req, res) => {
     const rows = await letters.getBatch(param(req, 'batchId'));
-    const printable = rows.map((row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter);
+    const printable = rows.map(
+      (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
+    );
     const pdf = await renderLettersPdf(printable, { envelopes: true });
     for (const row of rows) await letters.recordChannel(row.id, 'printed');
     res

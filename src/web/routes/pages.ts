@@ -32,7 +32,12 @@ const LetterForm = z
     district: z.string().max(10).default(''),
     personalNote: z.string().max(20_000).default(''),
     shareWithCampaign: z.string().max(10).optional(),
-    ref: z.string().max(64).regex(/^[\w-]*$/).optional().catch(undefined),
+    ref: z
+      .string()
+      .max(64)
+      .regex(/^[\w-]*$/)
+      .optional()
+      .catch(undefined),
     member: z
       .union([z.string(), z.array(z.string())])
       .optional()
@@ -67,7 +72,8 @@ export function createPageRouter(deps: AppDeps): Router {
     res.status(status).render('campaign/home', { title: campaign.title, campaign, total, ...extra });
   }
 
-  const refOf = (req: Request) => (typeof req.query.ref === 'string' && /^[\w-]{1,64}$/.test(req.query.ref) ? req.query.ref : undefined);
+  const refOf = (req: Request) =>
+    typeof req.query.ref === 'string' && /^[\w-]{1,64}$/.test(req.query.ref) ? req.query.ref : undefined;
   router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
   router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
 
@@ -87,19 +93,26 @@ export function createPageRouter(deps: AppDeps): Router {
       const result =
         query.lat !== undefined && query.lon !== undefined
           ? deps.locator.findForPoint(query.lat, query.lon)
-          : await deps.locator.findForAddress({ address: query.address ?? '', district: query.district || undefined });
+          : await deps.locator.findForAddress({
+              address: query.address ?? '',
+              district: query.district || undefined,
+            });
       const members = result.members
         .map((m) => civic.memberByBioguide(m.bioguide))
         .filter((m): m is Member => m !== undefined);
       const main = result.districts[0];
       // A district settled by the person, the geocoder or the map travels on to the letter page.
-      const settled = !result.ambiguous && main && result.precision !== 'state' && result.districts.length >= 1;
+      const settled =
+        !result.ambiguous && main && result.precision !== 'state' && result.districts.length >= 1;
       res.render('lookup/members', {
         title: `Your members of Congress: ${campaign.shortTitle}`,
         campaign,
         address: query.address,
         result,
-        chosenDistrict: settled && (query.district || result.precision === 'address' || result.precision === 'point') ? `${main.state}-${main.district}` : undefined,
+        chosenDistrict:
+          settled && (query.district || result.precision === 'address' || result.precision === 'point')
+            ? `${main.state}-${main.district}`
+            : undefined,
         locationAvailable: deps.locator.locationAvailable,
         senators: members.filter((m) => m.chamber === 'senate'),
         house: members.filter((m) => m.chamber === 'house'),
@@ -107,7 +120,12 @@ export function createPageRouter(deps: AppDeps): Router {
       });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
+      await renderHome(
+        res,
+        campaign,
+        { address: query.address, errors: [{ field: 'address', message: error.message }] },
+        400,
+      );
     }
   });
 
@@ -126,10 +144,14 @@ export function createPageRouter(deps: AppDeps): Router {
       ({ result, members } = lookup(form.address ?? '', form.district));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      members = (form.member ?? []).map((id) => civic.memberByBioguide(id)).filter((m): m is Member => m !== undefined);
+      members = (form.member ?? [])
+        .map((id) => civic.memberByBioguide(id))
+        .filter((m): m is Member => m !== undefined);
     }
     // With an ambiguous ZIP only the senators are ticked: the person picks their own House member.
-    const defaults = members.filter((m) => !result?.ambiguous || m.chamber === 'senate').map((m) => m.bioguide);
+    const defaults = members
+      .filter((m) => !result?.ambiguous || m.chamber === 'senate')
+      .map((m) => m.bioguide);
     const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
     const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
     res.status(status).render('letters/compose', {
@@ -143,7 +165,9 @@ export function createPageRouter(deps: AppDeps): Router {
         member,
         chosen: chosen.has(member.bioguide),
         bill: campaign.bills[member.chamber],
-        body: bodies[member.bioguide] ?? renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state }),
+        body:
+          bodies[member.bioguide] ??
+          renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state }),
         bodyError: errorFor(`body.${member.bioguide}`),
       })),
     });
@@ -166,7 +190,12 @@ export function createPageRouter(deps: AppDeps): Router {
       renderCompose(res, campaign, form, {});
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderHome(res, campaign, { address: query.address, errors: [{ field: 'address', message: error.message }] }, 400);
+      await renderHome(
+        res,
+        campaign,
+        { address: query.address, errors: [{ field: 'address', message: error.message }] },
+        400,
+      );
     }
   });
 
@@ -187,7 +216,14 @@ export function createPageRouter(deps: AppDeps): Router {
       bodies,
       input: {
         campaign: campaign.slug,
-        sender: { name: form.name, email: form.email, street: form.street, city: form.city, state: form.state, zip: form.zip },
+        sender: {
+          name: form.name,
+          email: form.email,
+          street: form.street,
+          city: form.city,
+          state: form.state,
+          zip: form.zip,
+        },
         personalNote: form.personalNote,
         letters: form.member.map((bioguide) => ({ bioguide, body: bodies[bioguide] })),
         shareWithCampaign: form.shareWithCampaign === 'yes',
@@ -210,7 +246,14 @@ export function createPageRouter(deps: AppDeps): Router {
     const form = LetterForm.parse(req.body ?? {});
     const { bodies, input } = draftInputFrom(campaign, form);
     if (form.member.length === 0) {
-      renderCompose(res, campaign, form, bodies, [{ field: 'member', message: 'Choose at least one member of Congress to write to.' }], 400);
+      renderCompose(
+        res,
+        campaign,
+        form,
+        bodies,
+        [{ field: 'member', message: 'Choose at least one member of Congress to write to.' }],
+        400,
+      );
       return;
     }
     try {
@@ -220,9 +263,17 @@ export function createPageRouter(deps: AppDeps): Router {
         campaign,
         form,
         hidden: Object.entries(form).flatMap(([name, value]) =>
-          Array.isArray(value) ? value.map((v) => ({ name, value: v })) : value === undefined ? [] : [{ name, value }],
+          Array.isArray(value)
+            ? value.map((v) => ({ name, value: v }))
+            : value === undefined
+              ? []
+              : [{ name, value }],
         ),
-        letters: draft.letters.map(({ member, composed }) => ({ member, composed, text: letterAsText(composed) })),
+        letters: draft.letters.map(({ member, composed }) => ({
+          member,
+          composed,
+          text: letterAsText(composed),
+        })),
       });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

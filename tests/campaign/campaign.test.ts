@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCampaigns } from '../../src/campaign/campaign';
+
+const CAMPAIGNS = path.resolve(__dirname, '..', '..', 'campaigns');
+
+function copyCampaigns(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-campaigns-'));
+  fs.cpSync(CAMPAIGNS, dir, { recursive: true });
+  return dir;
+}
+
+describe('campaign folders', () => {
+  test('when the STOP CSAM campaign loads, then both bills, a goal and both letter templates are there', () => {
+    const campaign = loadCampaigns(CAMPAIGNS, 'stop-csam').get('stop-csam');
+    expect(campaign.bills.senate.number).toBe('S. 1829');
+    expect(campaign.bills.house.number).toBe('H.R. 3921');
+    expect(campaign.goal).toBeGreaterThan(0);
+    expect(campaign.templates.senate).toContain('S. 1829');
+    expect(campaign.templates.house).toContain('H.R. 3921');
+    const everything = JSON.stringify(campaign);
+    expect(everything).not.toMatch(/passed the (Senate|House)|(Senate|House) passed/i);
+  });
+
+  test('when a second campaign is added as a folder, then it loads beside the first without code changes', () => {
+    const dir = copyCampaigns();
+    fs.cpSync(path.join(dir, 'stop-csam'), path.join(dir, 'kids-online'), { recursive: true });
+    const file = path.join(dir, 'kids-online', 'campaign.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...definition, slug: 'kids-online', title: 'Another campaign' }));
+    const catalog = loadCampaigns(dir, 'stop-csam');
+    expect(
+      catalog
+        .list()
+        .map((c) => c.slug)
+        .sort(),
+    ).toEqual(['kids-online', 'stop-csam']);
+    expect(catalog.get('kids-online').title).toBe('Another campaign');
+  });
+
+  test('when a campaign file is invalid, then loading fails naming the file and the field', () => {
+    const dir = copyCampaigns();
+    const file = path.join(dir, 'stop-csam', 'campaign.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    delete definition.goal;
+    definition.delivery.inbox = 'not an email';
+    fs.writeFileSync(file, JSON.stringify(definition));
+    expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(/campaign\.json[\s\S]*goal[\s\S]*delivery\.inbox/);
+  });
+
+  test('when a letter template is missing, then loading fails naming it', () => {
+    const dir = copyCampaigns();
+    fs.rmSync(path.join(dir, 'stop-csam', 'letter-house.hbs'));
+    expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(/letter-house\.hbs is missing/);
+  });
+});

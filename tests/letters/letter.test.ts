@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { loadCampaigns } from '../../src/campaign/campaign';
+import type { Member } from '../../src/civic-data/types';
+import {
+  composeLetter,
+  insertPersonalNote,
+  letterAsText,
+  SenderInput,
+  washingtonAddressBlock,
+} from '../../src/letters/letter';
+import { createHandlebars } from '../../src/platform/handlebars';
+
+const campaign = loadCampaigns(path.resolve(__dirname, '..', '..', 'campaigns'), 'stop-csam').get(
+  'stop-csam',
+);
+const hbs = createHandlebars();
+
+function member(overrides: Partial<Member>): Member {
+  return {
+    bioguide: 'X000001',
+    chamber: 'senate',
+    name: 'Jane Q. Public',
+    firstName: 'Jane',
+    lastName: 'Public',
+    formalName: 'Senator Jane Q. Public',
+    title: 'Senator',
+    state: 'IL',
+    district: null,
+    party: 'Independent',
+    phone: '202-224-0000',
+    url: 'https://public.senate.gov/',
+    contactUrl: 'https://public.senate.gov/contact/',
+    dcOffice: '123 Hart Senate Office Building',
+    districtOffices: [],
+    social: {},
+    ...overrides,
+  };
+}
+
+const sender = SenderInput.parse({
+  name: '  Zoë   Łukasiewicz ',
+  email: 'zoe@example.org',
+  street: '1 Main St',
+  city: 'Springfield',
+  state: 'il',
+  zip: '62704',
+});
+
+describe('composing letters', () => {
+  test('when a senator gets the letter, then it names S. 1829, says "Dear Senator" and the Senate address block', () => {
+    const letter = composeLetter(hbs, campaign, member({}), sender);
+    expect(letter.salutation).toBe('Dear Senator Public:');
+    expect(letter.subject).toContain('S. 1829');
+    expect(letter.body.split('\n\n')[0]).toContain('S. 1829');
+    expect(letter.body).toContain('Springfield, IL');
+    expect(letter.addressBlock).toEqual([
+      'The Honorable Jane Q. Public',
+      '123 Hart Senate Office Building',
+      'United States Senate',
+      'Washington, DC 20510',
+    ]);
+    const words = letterAsText(letter).split(/\s+/).length;
+    expect(words).toBeGreaterThanOrEqual(250);
+    expect(words).toBeLessThanOrEqual(350);
+  });
+
+  test('when a House member or delegate gets the letter, then it names H.R. 3921 and says "Dear Representative"', () => {
+    const delegate = member({
+      chamber: 'house',
+      title: 'Delegate',
+      state: 'DC',
+      district: 0,
+      dcOffice: '2136 Rayburn House Office Building',
+    });
+    const letter = composeLetter(hbs, campaign, delegate, sender);
+    expect(letter.salutation).toBe('Dear Representative Public:');
+    expect(letter.body.split('\n\n')[0]).toContain('H.R. 3921');
+    expect(letter.body).not.toContain('S. 1829, the STOP');
+    expect(washingtonAddressBlock(delegate)).toContain('United States House of Representatives');
+    expect(washingtonAddressBlock(delegate)).toContain('Washington, DC 20515');
+  });
+
+  test('when a personal note is given, then it stands before the closing request', () => {
+    const letter = composeLetter(hbs, campaign, member({}), sender, { personalNote: 'I am a school nurse.' });
+    const paragraphs = letter.body.split('\n\n');
+    expect(paragraphs.at(-2)).toBe('I am a school nurse.');
+    expect(insertPersonalNote('Only one.', 'Note')).toBe('Only one.\n\nNote');
+  });
+
+  test('when the person edits the body, then their text is used verbatim and never evaluated as a template', () => {
+    const body = 'My own words. {{sender.email}} {{#each x}}loop{{/each}} <b>bold</b>';
+    const letter = composeLetter(hbs, campaign, member({}), sender, { body });
+    expect(letter.body).toBe(body);
+    expect(letter.signature).toEqual(['Zoë Łukasiewicz', '1 Main St', 'Springfield, IL 62704']);
+  });
+
+  test('when sender fields are bad, then each error names its field', () => {
+    const result = SenderInput.safeParse({
+      name: '',
+      email: 'x',
+      street: 'a',
+      city: 'b',
+      state: 'ZZ',
+      zip: '123',
+    });
+    expect(result.success).toBe(false);
+    const fields = result.error!.issues.map((i) => i.path.join('.')).sort();
+    expect(fields).toEqual(['email', 'name', 'state', 'zip']);
+  });
+});

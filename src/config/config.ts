@@ -33,7 +33,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
-  MAIL_FROM: z.string().min(3).default('Dear Congress <letters@localhost>'),
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/,
+      'must be an address with a dotted domain, like "Campaign <letters@example.org>"',
+    )
+    .optional(),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -hex 32`)').optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: z.string().default('false'),
@@ -103,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.NODE_ENV === 'production') {
     if (!e.APP_SECRET) problems.push('APP_SECRET: required in production (signs one-time links and forms)');
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (links in emails point to it)');
+    if (!e.MAIL_FROM) problems.push("MAIL_FROM: required in production (the campaign's verified sender address)");
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -121,7 +128,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { kind: 'postgres' as const, url: e.DATABASE_URL }
       : { kind: 'sqlite' as const, path: e.SQLITE_PATH ?? path.join(dataDir, 'dear-congress.sqlite') },
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM,
+    // The .invalid domain can never receive mail: fine for .eml files on a laptop, refused by real servers.
+    mailFrom: e.MAIL_FROM ?? 'Dear Congress <letters@dear-congress.invalid>',
     appSecret: e.APP_SECRET ?? DEV_SECRET,
     adminToken: e.ADMIN_TOKEN,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

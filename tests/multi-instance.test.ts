@@ -1,0 +1,162 @@
+/**
+ * Several instances on PostgreSQL, for real: two server processes share one database and one SMTP server.
+ * 500 letters are submitted across both, each confirmed through its one-time link on either instance, and
+ * each is delivered exactly once and counted once. Skipped with a visible message where no PostgreSQL
+ * server answers (never in CI).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import { importedDataDir } from './helpers/civic-data';
+import { createTestPostgres, type TestPostgres } from './helpers/postgres';
+import { SmtpSink } from './helpers/smtp-sink';
+
+const LETTERS = Number(process.env.MULTI_LETTERS ?? 500);
+const ROOT = path.resolve(__dirname, '..');
+jest.setTimeout(240_000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function startInstance(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
+    stdio: ['ignore', process.env.MULTI_DEBUG ? 'inherit' : 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`instance exited: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`instance did not become ready: ${stderr}`);
+}
+
+function stopInstance(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+let pg: TestPostgres | null;
+let sink: SmtpSink;
+const instances: Array<{ url: string; child: ChildProcess }> = [];
+
+beforeAll(async () => {
+  pg = await createTestPostgres();
+  if (!pg) return;
+  sink = await SmtpSink.start();
+  const env = {
+    NODE_ENV: 'test',
+    DATA_DIR: await importedDataDir(),
+    DATABASE_URL: pg.url,
+    SMTP_URL: sink.url,
+    APP_SECRET: 'multi-instance-test-secret-0123456789abcdef',
+    OUTBOX_POLL_MS: '50',
+    LOG_LEVEL: process.env.MULTI_DEBUG ? 'info' : 'silent',
+    RATE_LIMITS_ENABLED: 'false',
+    STATS_CACHE_MS: '0',
+  };
+  // Start one at a time, then together: both run migrations against the same fresh database.
+  instances.push(...(await Promise.all([startInstance(env), startInstance(env)])));
+});
+
+afterAll(async () => {
+  await Promise.all(instances.map((i) => stopInstance(i.child)));
+  await sink?.stop();
+  await pg?.drop();
+});
+
+async function submitLetter(base: string, n: number): Promise<string> {
+  const agent = request.agent(base);
+  const address = '100 Main St, Springfield, IL 62704';
+  const compose = await agent.get('/campaigns/stop-csam/write').query({ address }).expect(200);
+  const csrf = /name="_csrf" value="([^"]*)"/.exec(compose.text)?.[1] ?? '';
+  const member = /name="member" value="([A-Z]\d{6})"/.exec(compose.text)![1]!;
+  const saved = await agent
+    .post('/campaigns/stop-csam/letters')
+    .type('form')
+    .send({
+      _csrf: csrf,
+      name: `Writer ${n}`,
+      email: `writer${n}@example.org`,
+      street: '100 Main St',
+      city: 'Springfield',
+      state: 'IL',
+      zip: '62704',
+      address,
+      member,
+    })
+    .expect(303);
+  const batchUrl = saved.headers.location as string;
+  await agent.post(`${batchUrl}/email`).type('form').send({ _csrf: csrf }).expect(303);
+  return batchUrl;
+}
+
+async function inBatches<T>(
+  items: T[],
+  size: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)));
+  }
+}
+
+test('when 500 letters are sent through two instances, then each is delivered exactly once and counted once', async () => {
+  if (!pg) return;
+  const numbers = Array.from({ length: LETTERS }, (_, i) => i);
+  await inBatches(numbers, 25, async (n) => {
+    await submitLetter(instances[n % 2]!.url, n);
+  });
+
+  const confirmations = await sink.waitForMessages(LETTERS, 120_000);
+  const links = confirmations.map((m) => /\/letters\/confirm\/[\w-]+/.exec(m.parsed.text ?? '')![0]);
+  expect(new Set(links).size).toBe(LETTERS);
+  // Each link is opened on the other instance than the one that sent it, half the time.
+  await inBatches(links, 25, async (link, i) => {
+    await request(instances[(i + 1) % 2]!.url)
+      .get(link)
+      .expect(303);
+  });
+
+  await sink.waitUntil(
+    () =>
+      sink.messages.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org')).length >= LETTERS,
+    120_000,
+    'office letters',
+  );
+  // Give a double delivery, if any were possible, time to show up.
+  await new Promise((r) => setTimeout(r, 500));
+  const office = sink.messages.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org'));
+  expect(office).toHaveLength(LETTERS);
+  expect(new Set(office.map((m) => m.messageId)).size).toBe(LETTERS);
+  const writers = new Set(office.map((m) => m.parsed.replyTo?.value[0]?.address));
+  expect(writers.size).toBe(LETTERS);
+
+  for (const instance of instances) {
+    const stats = (await request(instance.url).get('/api/campaigns/stop-csam/stats').expect(200)).body;
+    expect(stats.total).toBe(LETTERS);
+    expect(stats.byChannel.emailed).toBe(LETTERS);
+  }
+});

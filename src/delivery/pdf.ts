@@ -44,8 +44,11 @@ const PAGE_WIDTH = 612;
 const PAGE_HEIGHT = 792;
 const MARGIN = PT_PER_IN;
 const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
-const BODY_SIZE = 11.5;
-const LINE_GAP = 2;
+// 11 pt with a small gap fits a typical 300-word campaign letter on one US Letter page.
+const BODY_SIZE = 11;
+const LINE_GAP = 1;
+/** Space between body paragraphs, in lines. */
+const PARAGRAPH_SPACE = 0.7;
 const FOOTER_SIZE = 9;
 
 const FONT_REGULAR = 'DC-Serif';
@@ -147,14 +150,22 @@ function drawLetter(doc: Doc, letter: PrintableLetter): void {
   blankLines(doc, 1);
 
   // PDFKit wraps at spaces and splits a word wider than the line (a long URL) across lines by itself.
-  for (const paragraph of splitParagraphs(letter.body)) {
+  const closingBlock = lineHeight(doc) * 5;
+  const paragraphs = splitParagraphs(letter.body);
+  paragraphs.forEach((paragraph, index) => {
     doc.font(FONT_REGULAR).fontSize(BODY_SIZE);
-    doc.text(paragraph, MARGIN, doc.y, { width: CONTENT_WIDTH, lineGap: LINE_GAP, align: 'left' });
-    blankLines(doc, 1);
-  }
+    const options = { width: CONTENT_WIDTH, lineGap: LINE_GAP, align: 'left' as const };
+    // The last paragraph (the ask) travels with the closing, so a signature never stands alone on a page.
+    if (index === paragraphs.length - 1) {
+      const needed = doc.heightOfString(paragraph, options) + lineHeight(doc) * PARAGRAPH_SPACE + closingBlock;
+      const fullPage = doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
+      if (needed < fullPage && spaceLeft(doc) < needed) newLetterPage(doc);
+    }
+    doc.text(paragraph, MARGIN, doc.y, options);
+    blankLines(doc, PARAGRAPH_SPACE);
+  });
 
   // Closing, signature space and printed name stay together on one page.
-  const closingBlock = lineHeight(doc) * 5;
   if (spaceLeft(doc) < closingBlock) newLetterPage(doc);
   drawLines(doc, [sanitizePrintText(letter.closing) || 'Sincerely,']);
   blankLines(doc, 3);

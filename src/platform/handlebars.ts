@@ -9,6 +9,8 @@ export type HandlebarsInstance = typeof Handlebars;
 /** Creates an isolated Handlebars environment with the app's helpers registered. */
 export function createHandlebars(): HandlebarsInstance {
   const hbs = Handlebars.create();
+  // Static asset URL; src/web/app.ts replaces it with the content-hashed version (src/web/security.ts).
+  hbs.registerHelper('asset', (publicPath: unknown) => String(publicPath));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));

@@ -16,6 +16,10 @@ import { createProgressRouter } from './routes/progress';
 import { createAdminRouter } from './routes/admin';
 import { newId } from '../platform/ids';
 import { PROJECT_ROOT } from '../platform/paths';
+import cookieParser from 'cookie-parser';
+import { createAssetManifest, hashedStatic, registerAssetHelper, securityHeaders } from './security';
+import { createCsrfProtection, createFormGuard } from './csrf';
+import { createAppRateLimits } from './rate-limits';
 
 const ROOT = PROJECT_ROOT;
 export const TEMPLATES_DIR = path.join(ROOT, 'templates');
@@ -59,16 +63,25 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(
-    '/static/uswds',
-    express.static(path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist'), {
-      maxAge: '7d',
-      immutable: false,
-    }),
-  );
-  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
+  // Security headers, then hashed static assets (`{{asset "/static/..."}}`; see src/web/security.ts).
+  app.use(securityHeaders(deps.config));
+  const uswdsDir = path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist');
+  const assets = createAssetManifest([
+    { prefix: '/static', dir: path.join(ROOT, 'public') },
+    { prefix: '/static/uswds', dir: uswdsDir, eager: false },
+  ]);
+  registerAssetHelper(deps.hbs, assets);
+  app.use('/static/uswds', hashedStatic('/static/uswds', uswdsDir, assets, 7 * 24 * 3600));
+  app.use('/static', hashedStatic('/static', path.join(ROOT, 'public'), assets));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
+  app.use(cookieParser());
+  app.use(createCsrfProtection(deps.config).middleware);
+  app.use(createFormGuard(deps.config, deps.clock));
+  const limits = createAppRateLimits(deps);
+  app.use(['/api/representatives', '/campaigns/:slug/members'], limits.lookup);
+  app.post('/campaigns/:slug/letters', limits.submit);
+  app.post('/letters/batch/:batchId/email', limits.email);
 
   // Every page shows how fresh the member data is, and warns once it is past its validUntil date.
   app.use((_req, res, next) => {

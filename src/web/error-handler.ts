@@ -3,8 +3,9 @@
  * a message safe to show; anything else is logged with the request id and shown as a plain apology.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, ValidationError } from '../platform/errors';
+import { AppError, UnavailableError, ValidationError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
+import { ZodError } from 'zod';
 
 function wantsJson(path: string, accept: string | undefined): boolean {
   return path.startsWith('/api/') || (accept ?? '').startsWith('application/json');
@@ -19,8 +20,61 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).render('errors/error', { title: 'Page not found', message, status: 404 });
 };
 
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_PROTOCOL',
+]);
+const UNAVAILABLE_MESSAGES =
+  /driver has already been destroyed|database connection is not open|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection due to administrator command/i;
+
+/** Whether an error means the database (or another dependency) is down, not that the request is bad. */
+export function isUnavailableError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_IOERR')))
+    return true;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+  if (error instanceof AggregateError && error.errors.some((e) => isUnavailableError(e, depth + 1)))
+    return true;
+  return isUnavailableError(cause, depth + 1);
+}
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
+  return (caught: unknown, req, res, next) => {
+    // A database that is down is a 503 with a friendly message (lookups keep working without it).
+    const error =
+      !(caught instanceof AppError) && isUnavailableError(caught)
+        ? new UnavailableError(
+            'Part of our service is briefly unavailable, so this page cannot be shown right now. Nothing you typed has been lost: please try again in a minute.',
+            { cause: caught },
+          )
+        : caught instanceof ZodError
+          ? // Request input that a route parsed with `.parse` (query or form): the client's mistake.
+            new ValidationError(
+              'Some of what was sent could not be used.',
+              Object.fromEntries(
+                caught.issues.map((issue) => [issue.path.join('.') || 'input', issue.message]),
+              ),
+            )
+          : caught;
     if (res.headersSent) {
       next(error);
       return;

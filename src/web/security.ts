@@ -61,7 +61,9 @@ function walk(dir: string): string[] {
  * Hashes every file under each mount (URL prefix -> folder). Folders given as `eager` are hashed now;
  * the others (large vendor folders) on first use of a file.
  */
-export function createAssetManifest(mounts: Array<{ prefix: string; dir: string; eager?: boolean }>): AssetManifest {
+export function createAssetManifest(
+  mounts: Array<{ prefix: string; dir: string; eager?: boolean }>,
+): AssetManifest {
   const hashes = new Map<string, string | null>();
   for (const mount of mounts.filter((m) => m.eager !== false)) {
     for (const file of walk(mount.dir)) {
@@ -79,7 +81,11 @@ export function createAssetManifest(mounts: Array<{ prefix: string; dir: string;
     let hash: string | null = null;
     if (mount && mount.eager === false) {
       const file = path.resolve(mount.dir, `.${publicPath.slice(mount.prefix.length)}`);
-      if (file.startsWith(path.resolve(mount.dir) + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+      if (
+        file.startsWith(path.resolve(mount.dir) + path.sep) &&
+        fs.existsSync(file) &&
+        fs.statSync(file).isFile()
+      ) {
         hash = hashFile(file);
       }
     }
@@ -97,7 +103,12 @@ export function createAssetManifest(mounts: Array<{ prefix: string; dir: string;
 
 /** Registers `{{asset "/static/css/app.css"}}`. */
 export function registerAssetHelper(hbs: HandlebarsInstance, manifest: AssetManifest): void {
-  hbs.registerHelper('asset', (publicPath: unknown) => manifest.url(String(publicPath)));
+  // Handlebars would escape the `=` of `?v=`: escape the path ourselves and mark the result safe.
+  hbs.registerHelper('asset', (publicPath: unknown) => {
+    const clean = String(publicPath);
+    const hash = manifest.hashOf(clean);
+    return new hbs.SafeString(`${hbs.escapeExpression(clean)}${hash ? `?v=${hash}` : ''}`);
+  });
 }
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
@@ -106,7 +117,12 @@ const YEAR_SECONDS = 365 * 24 * 60 * 60;
  * express.static for one mount: a request carrying the current `?v=` hash is cached for a year and
  * marked immutable; a bare or stale request is cached for `fallbackMaxAge` seconds only.
  */
-export function hashedStatic(prefix: string, dir: string, manifest: AssetManifest, fallbackMaxAge = 3600): RequestHandler {
+export function hashedStatic(
+  prefix: string,
+  dir: string,
+  manifest: AssetManifest,
+  fallbackMaxAge = 3600,
+): RequestHandler {
   return express.static(dir, {
     cacheControl: false,
     setHeaders: (res: Response, file: string) => {

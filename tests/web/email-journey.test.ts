@@ -5,9 +5,11 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { SmtpSink } from '../helpers/smtp-sink';
+import { csrfSession } from './security-helpers';
 
 let sink: SmtpSink;
 let t: TestApp;
+let csrf: { cookie: string; token: string };
 beforeAll(async () => {
   sink = await SmtpSink.start();
   t = await createTestApp({
@@ -15,6 +17,7 @@ beforeAll(async () => {
     MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
     PUBLIC_URL: 'https://letters.example.org',
   });
+  csrf = await csrfSession(t.app);
 });
 afterAll(async () => {
   await t.close();
@@ -27,8 +30,10 @@ async function saveLetters(email: string): Promise<{ batchUrl: string; members: 
   const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
   const saved = await request(t.app)
     .post('/campaigns/stop-csam/letters')
+    .set('Cookie', csrf.cookie)
     .type('form')
     .send({
+      _csrf: csrf.token,
       name: 'Ana Núñez',
       email,
       street: '100 Main St',
@@ -47,7 +52,12 @@ describe('email through the pages', () => {
     const { batchUrl, members } = await saveLetters('ana@example.org');
     const before = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body;
 
-    const asked = await request(t.app).post(`${batchUrl}/email`).expect(303);
+    const asked = await request(t.app)
+      .post(`${batchUrl}/email`)
+      .set('Cookie', csrf.cookie)
+      .type('form')
+      .send({ _csrf: csrf.token })
+      .expect(303);
     expect(asked.headers.location).toContain('notice=confirmation-sent');
     await t.runtime.worker.runOnce();
     const [confirmation] = await sink.waitForMessages(1);
@@ -97,7 +107,12 @@ describe('email through the pages', () => {
   test('when the person deletes their data, then their letters lose personal fields and the counts stay', async () => {
     const { batchUrl } = await saveLetters('del@example.org');
     const before = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body.total;
-    await request(t.app).post(`${batchUrl}/delete`).expect(200);
+    await request(t.app)
+      .post(`${batchUrl}/delete`)
+      .set('Cookie', csrf.cookie)
+      .type('form')
+      .send({ _csrf: csrf.token })
+      .expect(200);
     const page = await request(t.app).get(batchUrl).expect(200);
     expect(page.text).not.toContain('Ana Núñez');
     expect((await request(t.app).get('/api/campaigns/stop-csam/stats')).body.total).toBe(before);

@@ -4,10 +4,14 @@
  */
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { csrfSession } from './security-helpers';
 
 let t: TestApp;
+let agent: Awaited<ReturnType<typeof csrfSession>>['agent'];
+let _csrf: string;
 beforeAll(async () => {
   t = await createTestApp();
+  ({ agent, token: _csrf } = await csrfSession(t.app));
 });
 afterAll(() => t.close());
 
@@ -96,10 +100,10 @@ describe('pages without JavaScript', () => {
       member: members,
     };
     form.personalNote = 'My daughter is twelve and uses these apps every day.';
-    const review = await request(t.app)
+    const review = await agent
       .post('/campaigns/stop-csam/review')
       .type('form')
-      .send(form)
+      .send({ ...form, _csrf })
       .expect(200);
     expect(review.text).toContain('This is exactly what will be sent');
     expect(review.text).toMatch(/Dear Senator [A-Z][\w\u00C0-\u017F'-]+:/);
@@ -108,10 +112,10 @@ describe('pages without JavaScript', () => {
     expect(review.text).toContain('My daughter is twelve');
     expect(review.text).toContain('Ana Núñez');
 
-    const saved = await request(t.app)
+    const saved = await agent
       .post('/campaigns/stop-csam/letters')
       .type('form')
-      .send(form)
+      .send({ ...form, _csrf })
       .expect(303);
     const batchUrl = saved.headers.location as string;
     expect(batchUrl).toMatch(/^\/letters\/batch\/[\w-]{22}$/);
@@ -127,7 +131,7 @@ describe('pages without JavaScript', () => {
     const pdf = await request(t.app).get(`/letters/${letterIds[0]}.pdf`).buffer(true).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
 
-    const webform = await request(t.app).post(`/letters/${letterIds[1]}/webform`).expect(303);
+    const webform = await agent.post(`/letters/${letterIds[1]}/webform`).type('form').send({ _csrf }).expect(303);
     expect(webform.headers.location).toContain('notice=webform-recorded');
   });
 
@@ -136,10 +140,11 @@ describe('pages without JavaScript', () => {
       .get('/campaigns/stop-csam/write')
       .query({ address: 'Springfield IL 62704' });
     const members = linksFrom(compose.text, /name="member" value="([A-Z]\d{6})"/g);
-    const res = await request(t.app)
+    const res = await agent
       .post('/campaigns/stop-csam/review')
       .type('form')
       .send({
+        _csrf,
         ...sender,
         email: 'not-an-email',
         name: '',

@@ -16,6 +16,7 @@ import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
+import { clientKey, createRateLimitStore } from '../rate-limits';
 import { campaignOrNotFound, districtLabel, memberLabel } from './progress';
 
 export const ADMIN_COOKIE = 'dc_admin';
@@ -106,6 +107,10 @@ export function createAdminRouter(deps: AppDeps): Router {
     limit: LOGIN_LIMIT,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    store: createRateLimitStore(deps, 'admin-login'),
+    passOnStoreError: true,
+    keyGenerator: (req) => clientKey(config.appSecret, req.ip),
+    validate: { keyGeneratorIpFallback: false },
     handler: (_req, res) => {
       res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
       renderLogin(
@@ -121,6 +126,10 @@ export function createAdminRouter(deps: AppDeps): Router {
     limit: LOGIN_LIMIT,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    store: createRateLimitStore(deps, 'admin-bearer'),
+    passOnStoreError: true,
+    keyGenerator: (req) => clientKey(config.appSecret, req.ip),
+    validate: { keyGeneratorIpFallback: false },
     skipSuccessfulRequests: true,
     handler: (_req, res) => {
       res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));

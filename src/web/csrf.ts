@@ -1,0 +1,211 @@
+/**
+ * web/csrf: cross-site request forgery protection and the letter form's bot guard.
+ *
+ * CSRF: signed double-submit cookie (csrf-csrf). Every page GET gets a token in `res.locals.csrfToken`
+ * (the `{{> csrf}}` partial writes it into each POST form) and the same token in an HttpOnly cookie,
+ * `__Host-`-prefixed and Secure when PUBLIC_URL is https. A state-changing request must send the token
+ * as the `_csrf` form field or the `x-csrf-token` header, equal to the cookie, with a valid HMAC under
+ * a key derived from APP_SECRET. Exempt: `POST /api/letters/preview` without an `x-csrf-token` header
+ * (side-effect free, for API clients without cookies), and requests with `Authorization: Bearer`
+ * (browsers never add that header on their own). A rejected form answers 403 with a page that keeps
+ * everything the person typed and a button to send it again with a fresh token.
+ *
+ * Bot guard: the compose form carries a honeypot field `website` (hidden from people and assistive
+ * technology) and `startedAt`, an HMAC-signed start time. Review and save reject (400, same page that
+ * keeps the letter) a filled honeypot, or a form sent sooner than MIN_FORM_FILL_MS after it was opened.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { doubleCsrf } from 'csrf-csrf';
+import type { Config } from '../config/config';
+import type { Clock } from '../platform/clock';
+import { ForbiddenError, ValidationError } from '../platform/errors';
+import { keyedHash, safeEqual } from '../platform/ids';
+
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+export const HONEYPOT_FIELD = 'website';
+export const STARTED_AT_FIELD = 'startedAt';
+
+/** The cookie that carries the CSRF token (`__Host-` needs Secure, so only over https). */
+export function csrfCookieName(config: Pick<Config, 'publicUrl'>): string {
+  return config.publicUrl.startsWith('https:') ? '__Host-dc.csrf' : 'dc.csrf';
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LONG_FIELDS = /^(personalNote|body_[A-Za-z0-9]+)$/;
+const NEVER_ECHO = new Set([CSRF_FIELD, HONEYPOT_FIELD, STARTED_AT_FIELD]);
+
+function wantsJson(req: Request): boolean {
+  return (
+    req.path.startsWith('/api/') ||
+    (req.headers.accept ?? '').startsWith('application/json') ||
+    req.is('application/json') === 'application/json'
+  );
+}
+
+function firstString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.find((v): v is string => typeof v === 'string');
+  return undefined;
+}
+
+/** Renders the "we kept your letter" page: the posted text fields in textareas, the rest hidden. */
+function renderKeptForm(req: Request, res: Response, status: number, title: string, message: string): void {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  // The `{{> csrf}}` partial writes the start time back (checked again when the form returns).
+  const started = firstString(body[STARTED_AT_FIELD]);
+  if (res.locals.formStartedAt === undefined && started !== undefined && started.length <= 100)
+    res.locals.formStartedAt = started;
+  const texts: Array<{ name: string; value: string }> = [];
+  const hidden: Array<{ name: string; value: string }> = [];
+  for (const [name, raw] of Object.entries(body)) {
+    if (NEVER_ECHO.has(name) || name.length > 100) continue;
+    const values = Array.isArray(raw) ? raw : [raw];
+    for (const value of values) {
+      if (typeof value !== 'string') continue;
+      (LONG_FIELDS.test(name) ? texts : hidden).push({ name, value });
+    }
+  }
+  // Same-origin path only: collapse leading slashes so `//host/x` cannot become a protocol-relative URL.
+  const action = req.originalUrl.replace(/^[/\\]+/, '/');
+  res.status(status).render('errors/resubmit', { title, message, action, texts, hidden, status });
+}
+
+export interface CsrfProtection {
+  /** Issues tokens on GET, checks them on POST/PUT/PATCH/DELETE. */
+  middleware: RequestHandler;
+  cookieName: string;
+}
+
+export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecret'>): CsrfProtection {
+  const https = config.publicUrl.startsWith('https:');
+  const cookieName = csrfCookieName(config);
+  // A key of its own, derived from APP_SECRET, so a CSRF token can never be replayed as another HMAC.
+  const secret = keyedHash(config.appSecret, 'csrf-token-key');
+  const { generateCsrfToken, validateRequest } = doubleCsrf({
+    getSecret: () => secret,
+    // Anonymous visitors have no session: the token is bound to the signed cookie only.
+    getSessionIdentifier: () => '',
+    cookieName,
+    cookieOptions: { sameSite: 'strict', secure: https, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req) => {
+      const header = req.headers[CSRF_HEADER];
+      if (typeof header === 'string' && header !== '') return header;
+      return firstString((req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD]);
+    },
+  });
+
+  function exempt(req: Request): boolean {
+    if (/^Bearer /i.test(req.headers.authorization ?? '')) return true;
+    return req.path === '/api/letters/preview' && req.headers[CSRF_HEADER] === undefined;
+  }
+
+  const middleware: RequestHandler = (req, res, next) => {
+    if (SAFE_METHODS.has(req.method)) {
+      // Pages only: the JSON API and the probes do not need (or set) the cookie.
+      if (!req.path.startsWith('/api/') && req.path !== '/healthz' && req.path !== '/readyz') {
+        res.locals.csrfToken = generateCsrfToken(req, res);
+      }
+      next();
+      return;
+    }
+    if (exempt(req)) {
+      next();
+      return;
+    }
+    let valid = false;
+    try {
+      valid = validateRequest(req);
+    } catch {
+      valid = false;
+    }
+    if (valid) {
+      res.locals.csrfToken =
+        firstString((req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD]) ??
+        req.headers[CSRF_HEADER];
+      if (req.body && typeof req.body === 'object') delete (req.body as Record<string, unknown>)[CSRF_FIELD];
+      next();
+      return;
+    }
+    const message =
+      'This form had expired or was not sent from this site, so nothing was saved. Your text is below: check it and send it again.';
+    if (wantsJson(req)) {
+      next(
+        new ForbiddenError(
+          'Missing or invalid CSRF token: send the token from the page in the x-csrf-token header.',
+        ),
+      );
+      return;
+    }
+    res.locals.csrfToken = generateCsrfToken(req, res);
+    renderKeptForm(req, res, 403, 'Please send your form again', message);
+  };
+  return { middleware, cookieName };
+}
+
+/** Signs a form start time: `<ms>.<hmac>`. */
+export function signStartedAt(appSecret: string, ms: number): string {
+  return `${ms}.${keyedHash(appSecret, `form-started:${ms}`).slice(0, 32)}`;
+}
+
+/** The start time in a signed `startedAt`, or undefined if it is missing or forged. */
+export function verifyStartedAt(appSecret: string, value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.length > 100) return undefined;
+  const match = /^(\d{1,15})\.([0-9a-f]{32})$/.exec(value);
+  if (!match) return undefined;
+  const ms = Number(match[1]);
+  return safeEqual(match[2]!, keyedHash(appSecret, `form-started:${ms}`).slice(0, 32)) ? ms : undefined;
+}
+
+const WRITE_PAGE = /^\/campaigns\/[^/]+\/write$/;
+const GUARDED_POST = /^\/campaigns\/[^/]+\/(review|letters)$/;
+const CARRY_POST = /^\/campaigns\/[^/]+\/(review|letters|compose)$/;
+
+/**
+ * The honeypot and minimum fill time for the letter form. Sets `res.locals.formStartedAt` for the
+ * compose, review and "change something" forms (the original start time travels through them).
+ */
+export function createFormGuard(
+  config: Pick<Config, 'appSecret' | 'minFormFillMs'>,
+  clock: Clock,
+): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'GET' && WRITE_PAGE.test(req.path)) {
+      res.locals.formStartedAt = signStartedAt(config.appSecret, clock.now().getTime());
+      next();
+      return;
+    }
+    if (req.method !== 'POST' || !CARRY_POST.test(req.path)) {
+      next();
+      return;
+    }
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    const now = clock.now().getTime();
+    const started = verifyStartedAt(config.appSecret, firstString(body[STARTED_AT_FIELD]));
+    const honeypot = firstString(body[HONEYPOT_FIELD]) ?? '';
+    res.locals.formStartedAt =
+      started !== undefined ? signStartedAt(config.appSecret, started) : signStartedAt(config.appSecret, now);
+    if (GUARDED_POST.test(req.path)) {
+      const tooFast =
+        config.minFormFillMs > 0 && (started === undefined || now - started < config.minFormFillMs);
+      if (honeypot.trim() !== '' || tooFast) {
+        if (req.is('application/json')) {
+          next(new ValidationError('The form was sent too quickly or looked automated. Please try again.'));
+          return;
+        }
+        renderKeptForm(
+          req,
+          res,
+          400,
+          'Please check and send again',
+          'That was quicker than we expected, so we did not save anything yet. Your text is below: read it over and send it again.',
+        );
+        return;
+      }
+    }
+    // The review page echoes every posted field into hidden inputs: keep the guard fields out of it.
+    delete body[HONEYPOT_FIELD];
+    delete body[STARTED_AT_FIELD];
+    next();
+  };
+}

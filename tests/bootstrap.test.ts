@@ -24,7 +24,9 @@ describe('start-up', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SMTP_URL: 'http://mail' })).toThrow(
       /PORT[\s\S]*DATABASE_URL[\s\S]*SMTP_URL/,
     );
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/APP_SECRET[\s\S]*PUBLIC_URL[\s\S]*MAIL_FROM/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /APP_SECRET[\s\S]*PUBLIC_URL[\s\S]*MAIL_FROM/,
+    );
     expect(() => loadConfig({ MAIL_FROM: 'letters@localhost' })).toThrow(/MAIL_FROM/);
     expect(() => loadConfig({ MAIL_FROM: 'x <a@b.org>\r\nBcc: c@d.org' })).toThrow(/MAIL_FROM/);
   });

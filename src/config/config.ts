@@ -109,7 +109,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.NODE_ENV === 'production') {
     if (!e.APP_SECRET) problems.push('APP_SECRET: required in production (signs one-time links and forms)');
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (links in emails point to it)');
-    if (!e.MAIL_FROM) problems.push("MAIL_FROM: required in production (the campaign's verified sender address)");
+    if (!e.MAIL_FROM)
+      problems.push("MAIL_FROM: required in production (the campaign's verified sender address)");
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

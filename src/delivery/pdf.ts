@@ -157,7 +157,8 @@ function drawLetter(doc: Doc, letter: PrintableLetter): void {
     const options = { width: CONTENT_WIDTH, lineGap: LINE_GAP, align: 'left' as const };
     // The last paragraph (the ask) travels with the closing, so a signature never stands alone on a page.
     if (index === paragraphs.length - 1) {
-      const needed = doc.heightOfString(paragraph, options) + lineHeight(doc) * PARAGRAPH_SPACE + closingBlock;
+      const needed =
+        doc.heightOfString(paragraph, options) + lineHeight(doc) * PARAGRAPH_SPACE + closingBlock;
       const fullPage = doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
       if (needed < fullPage && spaceLeft(doc) < needed) newLetterPage(doc);
     }

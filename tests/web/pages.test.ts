@@ -131,7 +131,11 @@ describe('pages without JavaScript', () => {
     const pdf = await request(t.app).get(`/letters/${letterIds[0]}.pdf`).buffer(true).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
 
-    const webform = await agent.post(`/letters/${letterIds[1]}/webform`).type('form').send({ _csrf }).expect(303);
+    const webform = await agent
+      .post(`/letters/${letterIds[1]}/webform`)
+      .type('form')
+      .send({ _csrf })
+      .expect(303);
     expect(webform.headers.location).toContain('notice=webform-recorded');
   });
 

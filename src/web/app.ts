@@ -24,6 +24,14 @@ import { createAppRateLimits } from './rate-limits';
 const ROOT = PROJECT_ROOT;
 export const TEMPLATES_DIR = path.join(ROOT, 'templates');
 
+/**
+ * The path of a request, fit for a log: query strings carry addresses, and letter, batch and confirmation
+ * ids in the path are capabilities that open a person's letters.
+ */
+export function redactPath(url: string): string {
+  return (url.split('?')[0] ?? '').replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
+}
+
 /** Builds the Express app; it does not listen. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -55,7 +63,7 @@ export function createApp(deps: AppDeps): Express {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: redactPath(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

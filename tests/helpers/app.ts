@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import { createRuntime, type Runtime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
 import { ManualClock } from '../../src/platform/clock';
-import { createLogger } from '../../src/platform/logger';
+import { createLogger, type Logger } from '../../src/platform/logger';
 import { createApp } from '../../src/web/app';
 import { importedDataDir } from './civic-data';
 
@@ -19,7 +19,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  overrides: { logger?: Logger } = {},
+): Promise<TestApp> {
   const dataDir = await importedDataDir();
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-app-'));
   const config = loadConfig({
@@ -33,6 +36,6 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...env,
   });
   const clock = new ManualClock(new Date('2026-11-28T12:00:00Z'));
-  const runtime = await createRuntime(config, { clock, logger: createLogger('silent') });
+  const runtime = await createRuntime(config, { clock, logger: overrides.logger ?? createLogger('silent') });
   return { app: createApp(runtime.deps), runtime, clock, close: () => runtime.close() };
 }

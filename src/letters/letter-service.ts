@@ -14,7 +14,8 @@ import type { Storage } from '../storage/database';
 import type { ActionKind } from '../storage/schema';
 import type { RecordAction } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
-import { findBatch, findLetter, insertLetters, purgePersonalData, type LetterRow } from './letter-store';
+import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
+import { findBatch, findLetter, insertLetters, type LetterRow } from './letter-store';
 
 export interface DraftInput {
   campaign: string;
@@ -189,7 +190,7 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   /** The sender's "delete my data" link: personal fields and letter text go, the counts stay. */
   async function deleteBatchPersonalData(batchId: string): Promise<number> {
-    return purgePersonalData(storage.db, { batchId }, clock.now().toISOString());
+    return purgeBatch(storage, batchId, clock);
   }
 
   return {

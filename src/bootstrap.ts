@@ -14,7 +14,7 @@ import { createHandlebars } from './platform/handlebars';
 import { createLogger, type Logger } from './platform/logger';
 import { openStorage } from './storage/database';
 import { createEmailChannel } from './delivery/email-channel';
-import { recordAction } from './tracking/actions';
+import { recordAction, recordActions } from './tracking/actions';
 import { startRetentionSchedule } from './tracking/retention';
 import { TEMPLATES_DIR } from './web/app';
 import type { AppDeps } from './web/deps';
@@ -53,6 +53,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
     appSecret: config.appSecret,
     recordAction,
+    recordActions,
   });
   const locator = createMemberLocator({
     civic,

@@ -123,8 +123,16 @@ export class CivicIndex {
 
   /** Past the start of the next Congress the member list and maps are probably out of date. */
   isStale(now: Date): boolean {
-    return now.getTime() >= Date.parse(`${this.meta.validUntil.slice(0, 10)}T00:00:00Z`);
+    return now.getTime() >= this.staleFrom;
   }
+
+  /** Start of validUntil (UTC), computed once: every page and lookup asks. */
+  private get staleFrom(): number {
+    this.staleFromMs ??= Date.parse(`${this.meta.validUntil.slice(0, 10)}T00:00:00Z`);
+    return this.staleFromMs;
+  }
+
+  private staleFromMs: number | undefined;
 }
 
 /** Reads and checks `<dataDir>/civic-index.json`. Throws DataError when missing or malformed. */

@@ -11,8 +11,9 @@ import { NotFoundError, ValidationError, type FieldErrors } from '../platform/er
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { keyedHash, newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
-import type { ActionKind } from '../storage/schema';
-import type { RecordAction } from '../tracking/record-action';
+import type { Transaction } from 'kysely';
+import type { ActionKind, Database } from '../storage/schema';
+import type { ActionInput, RecordAction } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { findBatch, findLetter, insertLetters, type LetterRow } from './letter-store';
@@ -56,6 +57,8 @@ export interface LetterServiceDeps {
   clock: Clock;
   appSecret: string;
   recordAction: RecordAction;
+  /** Several actions in one go (src/tracking/actions.ts recordActions); else recordAction one by one. */
+  recordActions?: (db: Transaction<Database>, inputs: ActionInput[]) => Promise<boolean[]>;
 }
 
 export type LetterService = ReturnType<typeof createLetterService>;
@@ -141,7 +144,9 @@ export function createLetterService(deps: LetterServiceDeps) {
     }));
     await storage.db.transaction().execute(async (trx) => {
       await insertLetters(trx, rows);
-      for (const row of rows) await deps.recordAction(trx, actionFor(row, 'created', now));
+      const actions = rows.map((row) => actionFor(row, 'created', now));
+      if (deps.recordActions) await deps.recordActions(trx, actions);
+      else for (const action of actions) await deps.recordAction(trx, action);
     });
     return { batchId, letterIds: rows.map((r) => r.id) };
   }

@@ -171,6 +171,31 @@ export function washingtonAddressBlock(member: Member): string[] {
   return [`The Honorable ${member.name}`, ...(member.dcOffice ? [member.dcOffice] : []), chamberLine, zip];
 }
 
+type LetterTemplate = ReturnType<HandlebarsInstance['compile']>;
+
+/**
+ * Compiled campaign templates, per Handlebars instance and template source. Compiling costs far more
+ * than rendering (it was most of the letter page and the submission), and campaigns change only on restart;
+ * keyed by source text, an edited template can never be served from a stale entry.
+ */
+const compiledLetterTemplates = new WeakMap<HandlebarsInstance, Map<string, LetterTemplate>>();
+
+function letterTemplate(hbs: HandlebarsInstance, source: string): LetterTemplate {
+  let cache = compiledLetterTemplates.get(hbs);
+  if (!cache) {
+    cache = new Map();
+    compiledLetterTemplates.set(hbs, cache);
+  }
+  let template = cache.get(source);
+  if (!template) {
+    // noEscape: the output is plain text; HTML pages escape it when they display it.
+    template = hbs.compile(source, { noEscape: true });
+    if (cache.size >= 100) cache.clear();
+    cache.set(source, template);
+  }
+  return template;
+}
+
 /** Renders the campaign's template for the member's chamber: the default body a person starts from. */
 export function renderDefaultBody(
   hbs: HandlebarsInstance,
@@ -178,8 +203,7 @@ export function renderDefaultBody(
   member: Member,
   sender: { name?: string; city?: string; state?: string },
 ): string {
-  // noEscape: the output is plain text; HTML pages escape it when they display it.
-  const template = hbs.compile(campaign.templates[member.chamber], { noEscape: true });
+  const template = letterTemplate(hbs, campaign.templates[member.chamber]);
   const text = template({
     member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
     sender: {

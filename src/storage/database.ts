@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { Pool } from 'pg';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -21,6 +21,28 @@ export interface Storage {
   close(): Promise<void>;
 }
 
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs as much as running a small
+ * insert. Statements are reused by SQL text (parameters are bound per run). One connection, used by one
+ * query at a time (Kysely serialises them), so a cached statement is never busy when reused. Bounded:
+ * dynamic SQL (multi-row inserts of any size) cannot grow it without limit.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= max) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens the database and applies migrations. */
 export async function openStorage(settings: DatabaseSettings): Promise<Storage> {
   if (settings.kind === 'sqlite') {
@@ -30,7 +52,7 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     await migrateToLatest(db as Kysely<unknown>);
     return {
       db,

@@ -5,21 +5,21 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { ExpressHandlebars } from 'express-handlebars';
-import pinoHttp from 'pino-http';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
-import { createApiRouter } from './routes/api';
+import { createApiRouter, createLookupApiRouter } from './routes/api';
 import { createHealthRouter } from './routes/health';
 import { createPageRouter } from './routes/pages';
 import { createLetterRouter } from './routes/letters';
-import { createProgressRouter } from './routes/progress';
+import { createProgressRouter, createStatsApiRouter } from './routes/progress';
 import { createAdminRouter } from './routes/admin';
-import { newId } from '../platform/ids';
 import { PROJECT_ROOT } from '../platform/paths';
 import cookieParser from 'cookie-parser';
 import { createAssetManifest, hashedStatic, registerAssetHelper, securityHeaders } from './security';
 import { createCsrfProtection, createFormGuard } from './csrf';
 import { createAppRateLimits } from './rate-limits';
+import { requestLogger } from './request-log';
+import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
 
 const ROOT = PROJECT_ROOT;
 export const TEMPLATES_DIR = path.join(ROOT, 'templates');
@@ -50,44 +50,44 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', TEMPLATES_DIR);
   if (deps.config.env === 'production') app.enable('view cache');
 
+  // Request ids and one log line per request. Query strings carry addresses: log the path only.
   app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const id = newId();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Query strings carry addresses: log the path only.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: redactPath(req.url),
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/static/') === true },
+    requestLogger(deps.logger, {
+      redactPath,
+      ignore: (req) => req.url === '/healthz' || req.url.startsWith('/static/'),
     }),
   );
 
-  // Security headers, then hashed static assets (`{{asset "/static/..."}}`; see src/web/security.ts).
+  // Security headers on every response.
   app.use(securityHeaders(deps.config));
+
+  // The read-only JSON API and the probes first: static files, body parsers, cookies, CSRF tokens, the
+  // form guard and the page locals below do nothing for a GET that answers JSON, and cost time per request.
+  const limits = createAppRateLimits(deps);
+  app.use('/api/representatives', limits.lookup);
+  app.use(createHealthRouter(deps));
+  app.use('/api', createLookupApiRouter(deps));
+  app.use(createStatsApiRouter(deps));
+
+  // Hashed static assets (`{{asset "/static/..."}}`; see src/web/security.ts).
   const uswdsDir = path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist');
   const assets = createAssetManifest([
     { prefix: '/static', dir: path.join(ROOT, 'public') },
     { prefix: '/static/uswds', dir: uswdsDir, eager: false },
   ]);
   registerAssetHelper(deps.hbs, assets);
+  const i18n = createI18n();
+  registerI18nHelpers(deps.hbs, i18n);
   app.use('/static/uswds', hashedStatic('/static/uswds', uswdsDir, assets, 7 * 24 * 3600));
   app.use('/static', hashedStatic('/static', path.join(ROOT, 'public'), assets));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());
+  // The interface language (query, cookie, Accept-Language) and `lang`/`dir` for the layout.
+  app.use(createI18nMiddleware(i18n, { secureCookie: deps.config.publicUrl.startsWith('https:') }));
   app.use(createCsrfProtection(deps.config).middleware);
   app.use(createFormGuard(deps.config, deps.clock));
-  const limits = createAppRateLimits(deps);
-  app.use(['/api/representatives', '/campaigns/:slug/members'], limits.lookup);
+  app.use('/campaigns/:slug/members', limits.lookup);
   app.post('/campaigns/:slug/letters', limits.submit);
   app.post('/letters/batch/:batchId/email', limits.email);
 
@@ -101,11 +101,10 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  app.use(createHealthRouter(deps));
   app.use('/api', createApiRouter(deps));
   app.use(createPageRouter(deps));
   app.use(createLetterRouter(deps));
-  app.use(createProgressRouter(deps));
+  app.use(createProgressRouter(deps, { statsApi: false }));
   app.use(createAdminRouter(deps));
 
   app.use(notFoundHandler);

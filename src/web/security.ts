@@ -12,8 +12,32 @@ import helmet from 'helmet';
 import type { Config } from '../config/config';
 import type { HandlebarsInstance } from '../platform/handlebars';
 
-/** Security headers for every response. */
+/**
+ * Security headers for every response. Helmet's headers depend on the config alone (no nonces), so they
+ * are computed once at start-up and set from a list, instead of helmet's dozen middleware per request.
+ */
 export function securityHeaders(config: Pick<Config, 'publicUrl'>): RequestHandler {
+  const helmetMiddleware = helmetFor(config);
+  const headers: Array<[string, string | number | readonly string[]]> = [];
+  const removed: string[] = [];
+  let called = false;
+  const probe = {
+    setHeader: (name: string, value: string | number | readonly string[]) => headers.push([name, value]),
+    removeHeader: (name: string) => removed.push(name),
+    getHeader: () => undefined,
+  };
+  void helmetMiddleware({ headers: {} } as never, probe as never, () => {
+    called = true;
+  });
+  if (!called) return helmetMiddleware;
+  return (_req, res, next) => {
+    for (const name of removed) res.removeHeader(name);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
+}
+
+function helmetFor(config: Pick<Config, 'publicUrl'>): RequestHandler {
   const https = config.publicUrl.startsWith('https:');
   return helmet({
     contentSecurityPolicy: {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { counterKeysFor, recordAction, withTransaction } from '../../src/tracking/actions';
+import { counterKeysFor, recordAction, recordActions, withTransaction } from '../../src/tracking/actions';
 import type { Storage } from '../../src/storage/database';
 import { action, AT, KINDS, openTarget, type Target } from './helpers';
 
@@ -181,5 +181,63 @@ describe('counterKeysFor', () => {
   test('when a channel action is recorded, then no letter dimension is touched', () => {
     const flat = counterKeysFor(action({ action: 'webform' })).map((k) => k.dimension);
     expect(flat).toEqual(['action', 'action_chamber', 'action_day', 'action_state']);
+  });
+});
+
+describe.each(KINDS)('recordActions (a batch) on %s', (kind) => {
+  let target: Target | null = null;
+
+  beforeAll(async () => {
+    target = await openTarget(kind);
+  });
+  afterAll(async () => {
+    await target?.close();
+  });
+
+  async function allCounters(storage: Storage, campaign: string): Promise<Record<string, number>> {
+    const rows = await storage.db
+      .selectFrom('counters')
+      .select(['dimension', 'key', 'count'])
+      .where('campaign', '=', campaign)
+      .execute();
+    return Object.fromEntries(rows.map((r) => [`${r.dimension}|${r.key}`, Number(r.count)]));
+  }
+
+  test('when a batch is recorded in one go, then the counters and results equal recording each action in order', async () => {
+    if (!target) return;
+    const { storage } = target;
+    const batch = (campaign: string) => [
+      action({ campaign, senderKey: 's1', bioguide: 'C000127', chamber: 'senate', district: null }),
+      action({ campaign, senderKey: 's1', bioguide: 'M001111', chamber: 'senate', district: null }),
+      action({ campaign, senderKey: 's1', bioguide: 'J000298', chamber: 'house', district: 7, ref: 'mail' }),
+      // The same member twice in one batch counts once.
+      action({ campaign, senderKey: 's1', bioguide: 'J000298', chamber: 'house', district: 7, ref: 'mail' }),
+      action({
+        campaign,
+        senderKey: 's2',
+        bioguide: 'C000127',
+        chamber: 'senate',
+        district: null,
+        action: 'printed',
+      }),
+    ];
+    const oneByOne: boolean[] = [];
+    await storage.db.transaction().execute(async (trx) => {
+      for (const input of batch('batch-a')) oneByOne.push(await recordAction(trx, input));
+    });
+    const batched = await storage.db.transaction().execute((trx) => recordActions(trx, batch('batch-b')));
+    expect(batched).toEqual(oneByOne);
+    expect(batched).toEqual([true, true, true, false, true]);
+    expect(await allCounters(storage, 'batch-b')).toEqual(await allCounters(storage, 'batch-a'));
+    expect((await allCounters(storage, 'batch-b'))['total|all']).toBe(3);
+
+    // A repeat of an earlier batch counts nothing; a new sender in it counts once.
+    const again = await storage.db
+      .transaction()
+      .execute((trx) =>
+        recordActions(trx, [...batch('batch-b'), action({ campaign: 'batch-b', senderKey: 's3' })]),
+      );
+    expect(again).toEqual([false, false, false, false, false, true]);
+    expect((await allCounters(storage, 'batch-b'))['total|all']).toBe(4);
   });
 });

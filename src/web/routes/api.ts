@@ -2,11 +2,15 @@
  * web/routes/api: the JSON API (documented in docs/api.md). The representatives lookup reads only the
  * in-memory civic index: it never touches the database, so it keeps answering when the database is down.
  */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
+import { findMembersForAddress } from '../../lookup/find-members';
 import { ValidationError, type FieldErrors } from '../../platform/errors';
 import type { AppDeps } from '../deps';
+
+/** A ZIP or ZIP+4, as `parseZip` reads it; the answer depends on the first five digits only. */
+const ZIP_ONLY = /^\s*(\d{5})(?:\s*-?\s*\d{4})?\s*$/;
 
 const RepresentativesQuery = z.object({
   address: z.string().max(10_000, 'That address is far too long.').optional(),
@@ -33,11 +37,91 @@ function zodFields(prefix: string, error: z.ZodError): FieldErrors {
   return fields;
 }
 
-export function createApiRouter(deps: AppDeps): Router {
-  const router = Router();
+/** A ready-to-send JSON answer: the bytes and their ETag (as Express would compute it). */
+export interface SerialisedJson {
+  body: Buffer;
+  etag: string | undefined;
+}
 
-  router.get('/representatives', async (req, res) => {
-    const query = RepresentativesQuery.safeParse(req.query);
+export function serialiseJson(req: Request, value: unknown): SerialisedJson {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  const etagFn = req.app.get('etag fn') as ((body: Buffer, encoding: string) => string) | undefined;
+  return { body, etag: etagFn?.(body, 'utf8') };
+}
+
+/** Sends a serialised answer exactly as `res.json` would (same headers, 304 on a matching ETag). */
+export function sendSerialisedJson(res: Response, answer: SerialisedJson): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  if (answer.etag) res.setHeader('ETag', answer.etag);
+  res.send(answer.body);
+}
+
+/** A small least-recently-used map. */
+export class LruCache<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly max: number) {}
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/**
+ * The read-only lookup API (GET /representatives). `src/web/app.ts` mounts it before the page-only
+ * middleware. A ZIP-only lookup is a pure function of the ZIP, the chosen district and whether the data
+ * is past its validUntil date (member data changes only on restart), so its JSON is cached, bounded.
+ * Address lookups are not cached: they may go to the geocoder, and addresses are not kept in memory.
+ */
+export function createLookupApiRouter(deps: AppDeps): Router {
+  const router = Router();
+  const zipAnswers = new LruCache<string, SerialisedJson>(2000);
+
+  /** The cached answer for a ZIP-only lookup, or undefined when the query is anything else. */
+  function cachedZipAnswer(req: Request, query: Record<string, unknown>): SerialisedJson | undefined {
+    const { zip, district } = query;
+    if (typeof zip !== 'string' || zip.length > 100) return undefined;
+    if (query.address !== undefined || query.lat !== undefined || query.lon !== undefined) return undefined;
+    if (district !== undefined && (typeof district !== 'string' || district.length > 10)) return undefined;
+    const zip5 = ZIP_ONLY.exec(zip)?.[1];
+    if (zip5 === undefined) return undefined;
+    const key = `${zip5}|${district ?? ''}|${deps.civic.isStale(deps.clock.now()) ? 1 : 0}`;
+    let answer = zipAnswers.get(key);
+    if (!answer) {
+      // A ZIP-only lookup never reaches the geocoder (no street), so this is synchronous underneath.
+      answer = serialiseJson(
+        req,
+        findMembersForAddress(deps.civic, { zip: zip5, district }, { now: deps.clock.now() }),
+      );
+      zipAnswers.set(key, answer);
+    }
+    return answer;
+  }
+
+  // Not async: the cached ZIP answer is sent without a promise per request.
+  router.get('/representatives', (req, res) => {
+    const raw = req.query as Record<string, unknown>;
+    const cached = cachedZipAnswer(req, raw);
+    if (cached) {
+      sendSerialisedJson(res, cached);
+      return;
+    }
+    return lookup(raw, res);
+  });
+
+  async function lookup(raw: Record<string, unknown>, res: Response): Promise<void> {
+    const query = RepresentativesQuery.safeParse(raw);
     if (!query.success) {
       const field = String(query.error.issues[0]?.path[0] ?? 'address');
       const message =
@@ -57,7 +141,14 @@ export function createApiRouter(deps: AppDeps): Router {
       return;
     }
     res.json(await deps.locator.findForAddress({ address, zip, district }));
-  });
+  }
+
+  return router;
+}
+
+/** The rest of the JSON API (POST /letters/preview), mounted after the body parsers and CSRF check. */
+export function createApiRouter(deps: AppDeps): Router {
+  const router = Router();
 
   router.post('/letters/preview', (req, res) => {
     const parsed = PreviewRequest.safeParse(req.body ?? {});

@@ -37,6 +37,20 @@ export function createLetterRouter(deps: AppDeps): Router {
     });
   }
 
+  // Before '/letters/batch/:batchId': in Express 5 that parameter would swallow the ".pdf" too.
+  router.get('/letters/batch/:batchId.pdf', async (req, res) => {
+    const rows = await letters.getBatch(param(req, 'batchId'));
+    const printable = rows.map(
+      (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
+    );
+    const pdf = await renderLettersPdf(printable, { envelopes: true });
+    for (const row of rows) await letters.recordChannel(row.id, 'printed');
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
+      .send(pdf);
+  });
+
   router.get('/letters/batch/:batchId', async (req, res) => {
     const batchId = param(req, 'batchId');
     const rows = await letters.getBatch(batchId);
@@ -105,19 +119,6 @@ export function createLetterRouter(deps: AppDeps): Router {
     await letters.getBatch(batchId);
     await letters.deleteBatchPersonalData(batchId);
     res.render('letters/deleted', { title: 'Your data has been deleted' });
-  });
-
-  router.get('/letters/batch/:batchId.pdf', async (req, res) => {
-    const rows = await letters.getBatch(param(req, 'batchId'));
-    const printable = rows.map(
-      (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
-    );
-    const pdf = await renderLettersPdf(printable, { envelopes: true });
-    for (const row of rows) await letters.recordChannel(row.id, 'printed');
-    res
-      .type('application/pdf')
-      .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
-      .send(pdf);
   });
 
   router.get('/letters/:id/print', async (req, res) => {

@@ -161,15 +161,18 @@ export function createPageRouter(deps: AppDeps): Router {
       result,
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
-      letters: members.map((member) => ({
-        member,
-        chosen: chosen.has(member.bioguide),
-        bill: campaign.bills[member.chamber],
-        body:
-          bodies[member.bioguide] ??
-          renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state }),
-        bodyError: errorFor(`body.${member.bioguide}`),
-      })),
+      letters: members.map((member) => {
+        const defaultBody = renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state });
+        return {
+          member,
+          chosen: chosen.has(member.bioguide),
+          bill: campaign.bills[member.chamber],
+          body: bodies[member.bioguide] ?? defaultBody,
+          // The campaign text, for "Reset to the campaign text" (public/js/app.js).
+          defaultBody,
+          bodyError: errorFor(`body.${member.bioguide}`),
+        };
+      }),
     });
   }
 

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../platform/errors';
 import { statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
+import { sendSerialisedJson, serialiseJson, type SerialisedJson } from './api';
 
 const SLUG = /^[a-z0-9-]{1,64}$/;
 
@@ -51,8 +52,13 @@ export function percentLabel(part: number, whole: number): string {
   return p < 1 ? 'less than 1%' : `${Math.min(100, Math.floor(p))}%`;
 }
 
-export function createProgressRouter(deps: AppDeps): Router {
+/**
+ * The progress page, and its JSON twin unless `statsApi` is false (`src/web/app.ts` mounts the JSON
+ * route on its own, before the page-only middleware).
+ */
+export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolean } = {}): Router {
   const router = Router();
+  if (options.statsApi !== false) router.use(createStatsApiRouter(deps));
   const stats = statsServiceFor(deps);
 
   router.get('/campaigns/:slug/progress', async (req, res) => {
@@ -76,14 +82,31 @@ export function createProgressRouter(deps: AppDeps): Router {
     });
   });
 
+  return router;
+}
+
+/**
+ * GET /api/campaigns/:slug/stats, mounted with the read-only JSON API before the page-only middleware.
+ * The stats service hands out the same object until its cache expires, so its JSON is serialised once.
+ */
+export function createStatsApiRouter(deps: AppDeps): Router {
+  const router = Router();
+  const stats = statsServiceFor(deps);
+  const serialised = new WeakMap<CampaignStats, SerialisedJson>();
+
   router.get('/api/campaigns/:slug/stats', async (req, res) => {
     const campaign = campaignOrNotFound(deps, req.params.slug);
     const s = await stats.getCampaignStats(campaign.slug);
+    let answer = serialised.get(s);
+    if (!answer) {
+      answer = serialiseJson(req, publicStats(deps, s));
+      serialised.set(s, answer);
+    }
     res.setHeader(
       'Cache-Control',
       `public, max-age=${Math.max(0, Math.floor(deps.config.statsCacheMs / 1000))}`,
     );
-    res.json(publicStats(deps, s));
+    sendSerialisedJson(res, answer);
   });
 
   return router;

@@ -1,0 +1,156 @@
+/**
+ * web/i18n: the interface language (English, Spanish, Arabic) with i18next and i18next-http-middleware.
+ * The language comes from `?lang=xx` (then remembered in a `lang` cookie), the cookie, or Accept-Language,
+ * in that order. Templates translate with the `t` helper, which reads the language from the render
+ * context (`res.locals.lang`), so the one shared Handlebars instance serves every language at once.
+ *
+ * Campaign content and the letters themselves stay in English: they go to offices of Congress.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RequestHandler } from 'express';
+import type { HelperOptions } from 'handlebars';
+import i18next, { type i18n as I18n, type TFunction } from 'i18next';
+import { LanguageDetector } from 'i18next-http-middleware';
+import type { HandlebarsInstance } from '../platform/handlebars';
+import { PROJECT_ROOT } from '../platform/paths';
+
+export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
+
+/** The interface languages, each with its name written in itself (for the switcher). */
+export const LANGUAGES = [
+  { code: 'en', name: 'English', dir: 'ltr' },
+  { code: 'es', name: 'Español', dir: 'ltr' },
+  { code: 'ar', name: 'العربية', dir: 'rtl' },
+] as const;
+export type LanguageCode = (typeof LANGUAGES)[number]['code'];
+export const DEFAULT_LANGUAGE: LanguageCode = 'en';
+const CODES: readonly string[] = LANGUAGES.map((l) => l.code);
+
+/** The catalogue of one language, as stored in `locales/<lng>/translation.json`. */
+export function readCatalogue(lng: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, lng, 'translation.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** Where the language comes from, first match wins. */
+const DETECTION_ORDER = ['querystring', 'cookie', 'header'] as const;
+
+/** An initialised i18next instance with every catalogue loaded (synchronously: they are small files). */
+export function createI18n(): I18n {
+  const instance = i18next.createInstance();
+  void instance.use(LanguageDetector).init({
+    initAsync: false,
+    resources: Object.fromEntries(LANGUAGES.map((l) => [l.code, { translation: readCatalogue(l.code) }])),
+    supportedLngs: [...CODES],
+    nonExplicitSupportedLngs: true,
+    load: 'languageOnly',
+    fallbackLng: DEFAULT_LANGUAGE,
+    returnNull: false,
+    // Handlebars escapes what the `t` helper returns; `*Html` keys escape their values here instead.
+    interpolation: { escapeValue: false },
+    detection: {
+      order: [...DETECTION_ORDER],
+      lookupQuerystring: 'lang',
+      lookupCookie: 'lang',
+      // The cookie is written only when the person picks a language (see below), not on every page.
+      caches: false,
+      cookieSameSite: 'lax',
+    },
+  });
+  return instance;
+}
+
+/** `en` for `en-US`, and only languages the interface has; anything else is the default. */
+export function supportedLanguage(lng: string | undefined): LanguageCode {
+  const base = (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
+  return (CODES.includes(base) ? base : DEFAULT_LANGUAGE) as LanguageCode;
+}
+
+/** The current URL with `lang` set: the switcher keeps the page and its query string. */
+export function urlWithLanguage(originalUrl: string, lng: string): string {
+  try {
+    // Parsed under a fixed origin, never as a URL of its own: `//host` must not become a link elsewhere.
+    const url = new URL(`http://localhost/${originalUrl.replace(/^\/+/, '')}`);
+    url.searchParams.set('lang', lng);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return `/?lang=${encodeURIComponent(lng)}`;
+  }
+}
+
+/**
+ * Detects the language (i18next-http-middleware), remembers an explicit `?lang=` choice in a cookie and
+ * sets the render locals: `lang`, `dir` and the switcher's `languages`.
+ */
+export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolean }): RequestHandler[] {
+  // The library's detector, called directly: its `handle` middleware clones the i18next instance on
+  // every request, which cost more than the page itself under load. Translation needs no per-request
+  // instance here, because the `t` helper reads the language from the render context.
+  const detector = i18n.services.languageDetector as LanguageDetector;
+  const remember: RequestHandler = (req, res, next) => {
+    // Typed as void upstream; it returns the detected language (or languages).
+    const detected = detector.detect(req, res, [...DETECTION_ORDER]) as unknown as
+      string | string[] | undefined;
+    const lang = supportedLanguage(Array.isArray(detected) ? detected[0] : detected);
+    req.language = lang;
+    res.setHeader('Content-Language', lang);
+    if (req.i18nextLookupName === 'querystring' && req.cookies?.lang !== lang) {
+      res.cookie('lang', lang, {
+        maxAge: 365 * 24 * 3600 * 1000,
+        sameSite: 'lax',
+        secure: options.secureCookie,
+        httpOnly: true,
+        path: '/',
+      });
+    }
+    const dir = i18n.dir(lang);
+    res.locals.lang = lang;
+    res.locals.dir = dir;
+    // Links on a page that answers a POST would drop what the person posted: offer them on GETs only.
+    res.locals.languages =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? LANGUAGES.map((l) => ({
+            ...l,
+            current: l.code === lang,
+            url: urlWithLanguage(req.originalUrl, l.code),
+          }))
+        : [];
+    next();
+  };
+  return [remember];
+}
+
+/**
+ * Registers `{{t "component.key" name=value}}` on the shared Handlebars instance. The language is the
+ * render context's `lang` (pages), or English (emails and letters, which have none). Keys ending in
+ * `Html` hold trusted markup from the catalogue: their interpolated values are escaped by i18next and
+ * the result is not escaped again; every other string is escaped by Handlebars as usual.
+ */
+export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
+  const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
+  hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
+    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+    const lang = supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+    const t = fixed.get(lang) ?? i18n.t;
+    const name = String(key);
+    const html = name.endsWith('Html');
+    const text = t(name, { ...(options?.hash ?? {}), interpolation: { escapeValue: html } });
+    return html ? new hbs.SafeString(String(text)) : String(text);
+  });
+  // ` lang="en" dir="ltr"` on campaign text and letters shown inside a page in another language.
+  hbs.registerHelper('inEnglish', (options: HelperOptions) => {
+    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+    const lang = supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+    return new hbs.SafeString(lang === 'en' ? '' : ' lang="en" dir="ltr"');
+  });
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Which detector found the language (i18next-http-middleware sets it). */
+    i18nextLookupName?: string;
+  }
+}

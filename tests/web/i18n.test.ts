@@ -1,0 +1,154 @@
+/**
+ * Interface languages: every catalogue has the keys English has (and no others), and pages come back in
+ * the language the browser asks for, or the one picked with `?lang=`, with `<html lang dir>` to match.
+ */
+import request from 'supertest';
+import { LANGUAGES, readCatalogue, urlWithLanguage } from '../../src/web/i18n';
+import { createTestApp, type TestApp } from '../helpers/app';
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+
+/** Flattened keys, `a.b.c`, of a nested catalogue. */
+function keysOf(catalogue: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(catalogue).flatMap(([key, value]) =>
+    value !== null && typeof value === 'object'
+      ? keysOf(value as Record<string, unknown>, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
+  );
+}
+
+/** Keys with plural suffixes folded: languages differ in how many plural forms they need. */
+function baseKeys(lng: string): Set<string> {
+  return new Set(keysOf(readCatalogue(lng)).map((k) => k.replace(PLURAL, '')));
+}
+
+describe('catalogues', () => {
+  const english = baseKeys('en');
+  test.each(LANGUAGES.filter((l) => l.code !== 'en').map((l) => l.code))(
+    'when %s is compared with English, then no key is missing and none is extra',
+    (lng) => {
+      const other = baseKeys(lng);
+      expect([...english].filter((k) => !other.has(k))).toEqual([]);
+      expect([...other].filter((k) => !english.has(k))).toEqual([]);
+    },
+  );
+
+  test.each(LANGUAGES.map((l) => l.code))(
+    'when %s has a plural key, then it has every plural form the language uses',
+    (lng) => {
+      const keys = keysOf(readCatalogue(lng));
+      const categories = new Intl.PluralRules(lng).resolvedOptions().pluralCategories;
+      const plurals = new Set(keys.filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, '')));
+      for (const base of plurals) {
+        expect(categories.filter((c) => !keys.includes(`${base}_${c}`))).toEqual([]);
+      }
+    },
+  );
+
+  test.each(LANGUAGES.map((l) => l.code))('when %s has a string, then it is not empty', (lng) => {
+    const walk = (node: unknown): string[] =>
+      typeof node === 'string' ? [node] : Object.values(node as object).flatMap(walk);
+    expect(walk(readCatalogue(lng)).filter((s) => s.trim() === '')).toEqual([]);
+  });
+});
+
+describe('pages in the person’s language', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  test('when the browser asks for nothing in particular, then the home page is English, left to right', async () => {
+    const res = await request(t.app).get('/').expect(200);
+    expect(res.text).toContain('<html lang="en" dir="ltr">');
+    expect(res.text).toContain('Find your members of Congress');
+    expect(res.headers['set-cookie'] ?? []).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^lang=/)]),
+    );
+  });
+
+  test('when the browser asks for Spanish, then the home page is in Spanish', async () => {
+    const res = await request(t.app).get('/').set('Accept-Language', 'es-MX,es;q=0.9,en;q=0.5').expect(200);
+    expect(res.text).toContain('<html lang="es" dir="ltr">');
+    expect(res.text).toContain('Encuentre a sus miembros del Congreso');
+    expect(res.text).toContain('Buscar a mis miembros');
+    expect(res.text).not.toContain('Find my members');
+    // The campaign itself stays in English, marked as such.
+    expect(res.text).toMatch(/<h1 lang="en" dir="ltr">[^<]*STOP CSAM/);
+  });
+
+  test('when the browser asks for Arabic, then the home page is in Arabic, right to left', async () => {
+    const res = await request(t.app).get('/').set('Accept-Language', 'ar-EG,ar;q=0.9').expect(200);
+    expect(res.text).toContain('<html lang="ar" dir="rtl">');
+    expect(res.text).toContain('اعثر على أعضائك في الكونغرس');
+    expect(res.text).toContain('انتقل إلى المحتوى الرئيسي');
+  });
+
+  test('when a language the interface lacks is asked for, then the page is English', async () => {
+    const res = await request(t.app).get('/').set('Accept-Language', 'fr-FR,fr;q=0.9').expect(200);
+    expect(res.text).toContain('<html lang="en" dir="ltr">');
+  });
+
+  test('when ?lang=ar is given, then it wins over Accept-Language and is remembered in a cookie', async () => {
+    const agent = request.agent(t.app);
+    const res = await agent.get('/?lang=ar').set('Accept-Language', 'es').expect(200);
+    expect(res.text).toContain('<html lang="ar" dir="rtl">');
+    const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('lang='));
+    expect(cookie).toMatch(/^lang=ar;.*HttpOnly/i);
+    const next = await agent.get('/campaigns/stop-csam').set('Accept-Language', 'es').expect(200);
+    expect(next.text).toContain('<html lang="ar" dir="rtl">');
+  });
+
+  test('when ?lang= names an unknown language, then it is ignored', async () => {
+    const res = await request(t.app).get('/?lang=xx').set('Accept-Language', 'es').expect(200);
+    expect(res.text).toContain('<html lang="es" dir="ltr">');
+  });
+
+  test('when a page is shown, then the switcher links every language, keeping the path and query', async () => {
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: '100 Main St, Springfield, IL 62704' })
+      .expect(200);
+    expect(res.text).toMatch(/<nav class="dc-languages" aria-label="Language">/);
+    const html = res.text.replace(/&#x3D;/g, '=');
+    for (const { code } of LANGUAGES) {
+      expect(html).toContain(
+        `href="/campaigns/stop-csam/members?address=100+Main+St%2C+Springfield%2C+IL+62704&amp;lang=${code}" hreflang="${code}" lang="${code}"`,
+      );
+    }
+    expect(res.text).toMatch(/hreflang="en" lang="en" dir="ltr" aria-current="true"/);
+  });
+
+  test('when the compose page is in Spanish, then it says, in Spanish, that letters are written in English', async () => {
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: '100 Main St, Springfield, IL 62704', lang: 'es' })
+      .expect(200);
+    expect(res.text).toContain('Las cartas al Congreso se escriben en inglés');
+    expect(res.text).toContain('Escriba sus cartas');
+    expect(res.text).toMatch(/<textarea[^>]+name="body_[A-Z]\d{6}"[^>]+lang="en" dir="ltr"/);
+  });
+
+  test('when an unknown page is asked for in Arabic, then the not-found page is in Arabic', async () => {
+    const res = await request(t.app).get('/nope').set('Accept-Language', 'ar').expect(404);
+    expect(res.text).toContain('الصفحة غير موجودة');
+  });
+
+  test('when an email is rendered, then the shared Handlebars instance still renders English', async () => {
+    const hbs = t.runtime.deps.hbs;
+    expect(hbs.compile('{{t "errorSummary.title"}}')({})).toBe('There is a problem');
+    expect(hbs.compile('{{t "errorSummary.title"}}')({ lang: 'es' })).toBe('Hay un problema');
+  });
+});
+
+describe('urlWithLanguage', () => {
+  test.each([
+    ['/', '/?lang=es'],
+    ['/campaigns/x?a=1&lang=ar', '/campaigns/x?a=1&lang=es'],
+    ['//evil.example/path', '/evil.example/path?lang=es'],
+    ['///', '/?lang=es'],
+  ])('when the page is %s, then the Spanish link is %s and stays on this site', (from, to) => {
+    expect(urlWithLanguage(from, 'es')).toBe(to);
+  });
+});

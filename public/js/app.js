@@ -169,10 +169,13 @@
 
     form.querySelectorAll('.dc-reset').forEach(function (button) {
       var textarea = document.getElementById(button.getAttribute('data-target'));
-      if (!textarea || !textarea.hasAttribute('data-original')) return;
+      if (!textarea) return;
+      // The campaign text: the textarea's own initial text, unless the server sent the person's edited
+      // text back (after an error), in which case it sends the campaign text in data-original.
+      var original = textarea.getAttribute('data-original') || textarea.defaultValue;
       button.hidden = false;
       button.addEventListener('click', function () {
-        textarea.value = textarea.getAttribute('data-original');
+        textarea.value = original;
         updateExtras(textarea);
         saveDraft();
         textarea.focus();

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import express, { type Express } from 'express';
-import { ExpressHandlebars } from 'express-handlebars';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { createApiRouter, createLookupApiRouter } from './routes/api';
@@ -19,6 +18,7 @@ import { createAssetManifest, hashedStatic, registerAssetHelper, securityHeaders
 import { createCsrfProtection, createFormGuard } from './csrf';
 import { createAppRateLimits } from './rate-limits';
 import { requestLogger } from './request-log';
+import { createViewEngine } from './views';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
 
 const ROOT = PROJECT_ROOT;
@@ -38,17 +38,15 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
 
-  const views = new ExpressHandlebars({
-    handlebars: deps.hbs,
-    extname: '.hbs',
-    defaultLayout: 'main',
-    layoutsDir: path.join(TEMPLATES_DIR, 'layouts'),
-    partialsDir: path.join(TEMPLATES_DIR, 'partials'),
-  });
-  app.engine('hbs', views.engine);
+  // Templates are compiled once, except in development, where an edited template shows on reload.
+  const cache = deps.config.env !== 'development';
+  app.engine(
+    'hbs',
+    createViewEngine(deps.hbs, { templatesDir: TEMPLATES_DIR, defaultLayout: 'main', cache }),
+  );
   app.set('view engine', 'hbs');
   app.set('views', TEMPLATES_DIR);
-  if (deps.config.env === 'production') app.enable('view cache');
+  if (cache) app.enable('view cache');
 
   // Request ids and one log line per request. Query strings carry addresses: log the path only.
   app.use(

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { HelperOptions } from 'handlebars';
+import { LRUCache } from 'lru-cache';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -106,7 +107,7 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
         path: '/',
       });
     }
-    const dir = i18n.dir(lang);
+    const dir = LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
     res.locals.lang = lang;
     res.locals.dir = dir;
     // Links on a page that answers a POST would drop what the person posted: offer them on GETs only.
@@ -131,14 +132,25 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
  */
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
+  const translated = new LRUCache<string, string>({ max: 10_000 });
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
     const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
     const lang = supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
-    const t = fixed.get(lang) ?? i18n.t;
     const name = String(key);
     const html = name.endsWith('Html');
-    const text = t(name, { ...(options?.hash ?? {}), interpolation: { escapeValue: html } });
-    return html ? new hbs.SafeString(String(text)) : String(text);
+    const hash = (options?.hash ?? {}) as Record<string, unknown>;
+    // i18next's translate rebuilds its interpolation expressions on every call, which made it the costliest
+    // part of a page; catalogues are fixed at start-up, so a translation is looked up once.
+    // Values are names, numbers and dates from a small set, so the same call repeats across pages.
+    const values = Object.keys(hash).length === 0 ? '' : JSON.stringify(hash);
+    const memoKey = `${lang}\u0000${name}\u0000${values}`;
+    let text = translated.get(memoKey);
+    if (text === undefined) {
+      const t = fixed.get(lang) ?? i18n.t;
+      text = String(t(name, { ...hash, interpolation: { escapeValue: html } }));
+      translated.set(memoKey, text);
+    }
+    return html ? new hbs.SafeString(text) : text;
   });
   // ` lang="en" dir="ltr"` on campaign text and letters shown inside a page in another language.
   hbs.registerHelper('inEnglish', (options: HelperOptions) => {

@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import express, { type Express } from 'express';
-import { ExpressHandlebars } from 'express-handlebars';
 import cookieParser from 'cookie-parser';
 import { loadCampaigns } from '../../src/campaign/campaign';
 import type { CivicIndex } from '../../src/civic-data/load';
@@ -24,6 +23,7 @@ import type { AppDeps } from '../../src/web/deps';
 import { createErrorHandler, notFoundHandler } from '../../src/web/error-handler';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from '../../src/web/i18n';
 import { redactPath } from '../../src/web/app';
+import { createViewEngine } from '../../src/web/views';
 import { requestLogger } from '../../src/web/request-log';
 import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
 
@@ -187,15 +187,10 @@ export function buildApp(
   } as unknown as AppDeps;
 
   const app = express();
-  const hasLayout = fs.existsSync(path.join(TEMPLATES_DIR, 'layouts', 'main.hbs'));
-  const views = new ExpressHandlebars({
-    handlebars: hbs,
-    extname: '.hbs',
-    defaultLayout: hasLayout ? 'main' : false,
-    layoutsDir: path.join(TEMPLATES_DIR, 'layouts'),
-    partialsDir: path.join(TEMPLATES_DIR, 'partials'),
-  });
-  app.engine('hbs', views.engine);
+  app.engine(
+    'hbs',
+    createViewEngine(hbs, { templatesDir: TEMPLATES_DIR, defaultLayout: 'main', cache: false }),
+  );
   app.set('view engine', 'hbs');
   app.set('views', TEMPLATES_DIR);
   const i18n = createI18n();

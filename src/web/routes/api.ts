@@ -3,6 +3,7 @@
  * in-memory civic index: it never touches the database, so it keeps answering when the database is down.
  */
 import { Router, type Request, type Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
 import { findMembersForAddress } from '../../lookup/find-members';
@@ -56,28 +57,6 @@ export function sendSerialisedJson(res: Response, answer: SerialisedJson): void 
   res.send(answer.body);
 }
 
-/** A small least-recently-used map. */
-export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-  get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
-  }
-  get size(): number {
-    return this.map.size;
-  }
-}
-
 /**
  * The read-only lookup API (GET /representatives). `src/web/app.ts` mounts it before the page-only
  * middleware. A ZIP-only lookup is a pure function of the ZIP, the chosen district and whether the data
@@ -86,7 +65,7 @@ export class LruCache<K, V> {
  */
 export function createLookupApiRouter(deps: AppDeps): Router {
   const router = Router();
-  const zipAnswers = new LruCache<string, SerialisedJson>(2000);
+  const zipAnswers = new LRUCache<string, SerialisedJson>({ max: 2000 });
 
   /** The cached answer for a ZIP-only lookup, or undefined when the query is anything else. */
   function cachedZipAnswer(req: Request, query: Record<string, unknown>): SerialisedJson | undefined {

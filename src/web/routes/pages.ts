@@ -163,13 +163,15 @@ export function createPageRouter(deps: AppDeps): Router {
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
       letters: members.map((member) => {
         const defaultBody = renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state });
+        const body = bodies[member.bioguide] ?? defaultBody;
         return {
           member,
           chosen: chosen.has(member.bioguide),
           bill: campaign.bills[member.chamber],
-          body: bodies[member.bioguide] ?? defaultBody,
-          // The campaign text, for "Reset to the campaign text" (public/js/app.js).
-          defaultBody,
+          body,
+          // "Reset to the campaign text" (public/js/app.js) starts from the textarea's initial text; only
+          // when that is the person's edited text does the page carry the campaign text as well.
+          defaultBody: body === defaultBody ? undefined : defaultBody,
           bodyError: errorFor(`body.${member.bioguide}`),
         };
       }),

@@ -3,7 +3,7 @@
  * Dockerfile does (`node dist/src/server.js`, NODE_ENV=production, SQLite in a temp folder, data imported
  * from CIVIC_DATA_FROM or ../shared/data, LOG_LEVEL=silent, rate limits off) in a child process on
  * 127.0.0.1, and a baseline plain Express route in a second child process, and measures with autocannon
- * (100 connections, 5 s each after a 1 s warm-up): the representatives API, the letter page, letter submission (one CSRF
+ * (100 connections, 5 s each after a 5 s warm-up): the representatives API, the letter page, letter submission (one CSRF
  * cookie + token for all requests), and the stats API, each also as a ratio to the baseline. Then PDFs
  * per second, start-up time, RSS with all data loaded, and bench/geo.ts + bench/stats.ts. Prints a table
  * and writes bench/results.json.
@@ -31,6 +31,9 @@ const QUICK = process.argv.includes('--quick');
 const TSX = process.argv.includes('--tsx');
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const DURATION_S = QUICK ? 2 : 5;
+// V8 needs a few seconds of traffic to optimise the page and submission paths: 1 s left their first
+// compiled seconds inside the measurement (p99 several times the steady state).
+const WARMUP_S = QUICK ? 1 : 5;
 const CONNECTIONS = 100;
 const ADDRESS = '100 Main St, Springfield, IL 62704';
 
@@ -157,7 +160,7 @@ function cpuMsOf(pid: number | undefined): number {
 
 async function cannon(name: string, options: autocannon.Options, serverPid?: number): Promise<HttpResult> {
   // Warm-up, not measured: JIT, first-use compilation and the 100 connections' set-up are not steady state.
-  await autocannon({ connections: CONNECTIONS, duration: 1, timeout: 10, ...options });
+  await autocannon({ connections: CONNECTIONS, duration: WARMUP_S, timeout: 10, ...options });
   const cpuBefore = cpuMsOf(serverPid);
   const result = await autocannon({
     connections: CONNECTIONS,

@@ -37,6 +37,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
+  // No automatic ETags: pages carry a fresh CSRF token, so hashing every page could never save a byte.
+  // The cacheable JSON answers (representatives by ZIP, stats) carry their own (src/web/routes/api.ts).
+  app.set('etag', false);
 
   // Templates are compiled once, except in development, where an edited template shows on reload.
   const cache = deps.config.env !== 'development';

@@ -3,6 +3,7 @@
  * in-memory civic index: it never touches the database, so it keeps answering when the database is down.
  */
 import { Router, type Request, type Response } from 'express';
+import etag from 'etag';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
@@ -38,22 +39,21 @@ function zodFields(prefix: string, error: z.ZodError): FieldErrors {
   return fields;
 }
 
-/** A ready-to-send JSON answer: the bytes and their ETag (as Express would compute it). */
+/** A ready-to-send JSON answer: the bytes and their weak ETag (a request that sends it back gets 304). */
 export interface SerialisedJson {
   body: Buffer;
-  etag: string | undefined;
+  etag: string;
 }
 
-export function serialiseJson(req: Request, value: unknown): SerialisedJson {
+export function serialiseJson(value: unknown): SerialisedJson {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
-  const etagFn = req.app.get('etag fn') as ((body: Buffer, encoding: string) => string) | undefined;
-  return { body, etag: etagFn?.(body, 'utf8') };
+  return { body, etag: etag(body, { weak: true }) };
 }
 
-/** Sends a serialised answer exactly as `res.json` would (same headers, 304 on a matching ETag). */
+/** Sends a serialised answer as `res.json` would, with its ETag: `res.send` answers 304 when it matches. */
 export function sendSerialisedJson(res: Response, answer: SerialisedJson): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  if (answer.etag) res.setHeader('ETag', answer.etag);
+  res.setHeader('ETag', answer.etag);
   res.send(answer.body);
 }
 
@@ -80,7 +80,6 @@ export function createLookupApiRouter(deps: AppDeps): Router {
     if (!answer) {
       // A ZIP-only lookup never reaches the geocoder (no street), so this is synchronous underneath.
       answer = serialiseJson(
-        req,
         findMembersForAddress(deps.civic, { zip: zip5, district }, { now: deps.clock.now() }),
       );
       zipAnswers.set(key, answer);

@@ -99,7 +99,7 @@ export function createStatsApiRouter(deps: AppDeps): Router {
     const s = await stats.getCampaignStats(campaign.slug);
     let answer = serialised.get(s);
     if (!answer) {
-      answer = serialiseJson(req, publicStats(deps, s));
+      answer = serialiseJson(publicStats(deps, s));
       serialised.set(s, answer);
     }
     res.setHeader(

@@ -39,6 +39,18 @@
     });
   });
 
+  // The device's own share sheet (Web Share API), where the browser has one; no third-party script.
+  document.querySelectorAll('.dc-share-device').forEach(function (button) {
+    var source = document.getElementById(button.getAttribute('data-share-text'));
+    if (!source || !navigator.share) return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.share({ text: source.value }).catch(function () {
+        // Dismissed by the person, or refused by the browser: the links beside it still work.
+      });
+    });
+  });
+
   // Once letters are saved, the draft kept on this device is no longer needed.
   document.querySelectorAll('[data-clear-drafts]').forEach(function (el) {
     if (store) store.removeItem(el.getAttribute('data-clear-drafts'));

@@ -9,6 +9,7 @@ import { ConfirmationExpiredError } from '../../delivery/email-service';
 import { printableLetter } from '../../delivery/printable';
 import { renderLettersPdf } from '../../delivery/pdf';
 import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
+import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
 import type { LetterRow } from '../../letters/letter-store';
 import type { AppDeps } from '../deps';
@@ -56,6 +57,15 @@ export function createLetterRouter(deps: AppDeps): Router {
     const rows = await letters.getBatch(batchId);
     const status = deps.email ? await deps.email.getBatchStatus(batchId) : undefined;
     const campaign = deps.campaigns.get(rows[0]!.campaign);
+    const channelsOf = (id: string) => status?.letters.find((l) => l.id === id)?.channels;
+    const sentSomething = rows.some((row) => {
+      const channels = channelsOf(row.id);
+      return (
+        row.status === 'queued' ||
+        row.status === 'sent' ||
+        Boolean(channels && (channels.emailed || channels.printed || channels.webform))
+      );
+    });
     res.render('letters/batch', {
       title: `Send your letters: ${campaign.shortTitle}`,
       campaign,
@@ -65,9 +75,11 @@ export function createLetterRouter(deps: AppDeps): Router {
       awaitingConfirmation: rows.some((r) => r.status === 'awaiting_confirmation'),
       canRequestEmail: rows.some((r) => r.status === 'draft' || r.status === 'awaiting_confirmation'),
       purged: rows.some((r) => r.purged_at !== null),
+      // Once something has been sent (or printed), invite the person to pass the campaign on.
+      share: sentSomething ? shareInvitation(campaign, { ...deps.config, batchId }) : undefined,
       letters: rows.map((row) => {
         const member = civic.memberByBioguide(row.bioguide);
-        const channels = status?.letters.find((l) => l.id === row.id)?.channels;
+        const channels = channelsOf(row.id);
         return {
           row,
           member,

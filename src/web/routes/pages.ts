@@ -12,7 +12,15 @@ import { ValidationError } from '../../platform/errors';
 import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
 import type { AppDeps } from '../deps';
 
+/** A referral code (`?ref=`, src/campaign/share.ts): anything else is dropped, never an error. */
+const ReferralCode = z
+  .string()
+  .regex(/^[\w-]{1,64}$/)
+  .optional()
+  .catch(undefined);
+
 const LookupQuery = z.object({
+  ref: ReferralCode,
   address: z.string().max(10_000).optional(),
   district: z.string().max(10).optional(),
   lat: z.coerce.number().min(-90).max(90).optional().catch(undefined),
@@ -32,12 +40,7 @@ const LetterForm = z
     district: z.string().max(10).default(''),
     personalNote: z.string().max(20_000).default(''),
     shareWithCampaign: z.string().max(10).optional(),
-    ref: z
-      .string()
-      .max(64)
-      .regex(/^[\w-]*$/)
-      .optional()
-      .catch(undefined),
+    ref: ReferralCode,
     member: z
       .union([z.string(), z.array(z.string())])
       .optional()
@@ -72,8 +75,7 @@ export function createPageRouter(deps: AppDeps): Router {
     res.status(status).render('campaign/home', { title: campaign.title, campaign, total, ...extra });
   }
 
-  const refOf = (req: Request) =>
-    typeof req.query.ref === 'string' && /^[\w-]{1,64}$/.test(req.query.ref) ? req.query.ref : undefined;
+  const refOf = (req: Request) => ReferralCode.parse(req.query.ref);
   router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
   router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
 
@@ -108,6 +110,7 @@ export function createPageRouter(deps: AppDeps): Router {
         title: `Your members of Congress: ${campaign.shortTitle}`,
         campaign,
         address: query.address,
+        ref: query.ref,
         result,
         chosenDistrict:
           settled && (query.district || result.precision === 'address' || result.precision === 'point')
@@ -190,7 +193,7 @@ export function createPageRouter(deps: AppDeps): Router {
         city: result.parsed?.city ?? '',
         state: result.parsed?.state ?? result.state ?? '',
         zip: result.parsed?.zip ?? '',
-        ref: typeof req.query.ref === 'string' ? req.query.ref : undefined,
+        ref: query.ref,
       };
       renderCompose(res, campaign, form, {});
     } catch (error) {

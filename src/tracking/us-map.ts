@@ -60,8 +60,8 @@ export interface MapBucket {
 }
 
 /** Up to five equal-width ranges from 1 to the largest count, plus a "no letters" class. */
-export function mapBuckets(max: number): MapBucket[] {
-  const buckets: MapBucket[] = [{ min: 0, max: 0, colour: NO_LETTERS_COLOUR, label: 'No letters' }];
+export function mapBuckets(max: number, noneLabel = 'No letters'): MapBucket[] {
+  const buckets: MapBucket[] = [{ min: 0, max: 0, colour: NO_LETTERS_COLOUR, label: noneLabel }];
   if (max <= 0) return buckets;
   const classes = Math.min(MAP_COLOURS.length, max);
   const step = Math.ceil(max / classes);
@@ -95,6 +95,8 @@ export interface MapOptions {
   description?: string;
   /** Singular and plural nouns for the counts: "letter"/"letters". */
   unit?: [string, string];
+  /** The legend's label for states without letters. */
+  noneLabel?: string;
 }
 
 /** The SVG (a string of markup) for counts keyed by USPS code. Unknown codes are ignored. */
@@ -107,7 +109,7 @@ export function renderStateMapSvg(counts: Record<string, number>, options: MapOp
     'Map of the United States; darker states have more letters. The table on this page lists the same numbers.';
   const paths = statePaths();
   const max = Math.max(0, ...paths.map((p) => Math.floor(Number(counts[p.code] ?? 0)) || 0));
-  const buckets = mapBuckets(max);
+  const buckets = mapBuckets(max, options.noneLabel);
   const colourFor = (n: number) => buckets.find((b) => n >= b.min && n <= b.max)?.colour ?? NO_LETTERS_COLOUR;
 
   const out: string[] = [];

@@ -91,12 +91,15 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
   // every request, which cost more than the page itself under load. Translation needs no per-request
   // instance here, because the `t` helper reads the language from the render context.
   const detector = i18n.services.languageDetector as LanguageDetector;
+  const translators = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
   const remember: RequestHandler = (req, res, next) => {
     // Typed as void upstream; it returns the detected language (or languages).
     const detected = detector.detect(req, res, [...DETECTION_ORDER]) as unknown as
       string | string[] | undefined;
     const lang = supportedLanguage(Array.isArray(detected) ? detected[0] : detected);
     req.language = lang;
+    // For text that routes build outside templates (page titles, the progress map).
+    req.t = translators.get(lang)!;
     res.setHeader('Content-Language', lang);
     if (req.i18nextLookupName === 'querystring' && req.cookies?.lang !== lang) {
       res.cookie('lang', lang, {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { insertLetters } from '../../src/letters/letter-store';
 import { recordAction } from '../../src/tracking/actions';
 import { createAdminRouter } from '../../src/web/routes/admin';
-import { createProgressRouter, percentLabel } from '../../src/web/routes/progress';
+import { createProgressRouter, percentOfGoal } from '../../src/web/routes/progress';
 import { action, buildApp, KINDS, letterRow, openTarget, type Target } from './helpers';
 
 const TOKEN = 'correct-horse-battery-staple-42';
@@ -206,11 +206,11 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
   });
 });
 
-describe('percentLabel', () => {
-  test('when the total is compared with the goal, then the text is honest at both ends', () => {
-    expect(percentLabel(0, 10000)).toBe('0%');
-    expect(percentLabel(3, 10000)).toBe('less than 1%');
-    expect(percentLabel(3700, 10000)).toBe('37%');
-    expect(percentLabel(25000, 10000)).toBe('100%');
+describe('percentOfGoal', () => {
+  test('when the total is compared with the goal, then the share is honest at both ends', () => {
+    expect(percentOfGoal(0, 10000)).toBe(0);
+    expect(percentOfGoal(3, 10000)).toBe('lessThanOne');
+    expect(percentOfGoal(3700, 10000)).toBe(37);
+    expect(percentOfGoal(25000, 10000)).toBe(100);
   });
 });

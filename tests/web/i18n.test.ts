@@ -130,6 +130,22 @@ describe('pages in the person’s language', () => {
     expect(res.text).toMatch(/<textarea[^>]+name="body_[A-Z]\d{6}"[^>]+lang="en" dir="ltr"/);
   });
 
+  test('when the progress page is asked for in Spanish or Arabic, then its text, title and map are translated', async () => {
+    const es = await request(t.app).get('/campaigns/stop-csam/progress').query({ lang: 'es' }).expect(200);
+    expect(es.text).toContain('<title>Avance: ');
+    expect(es.text).toContain('Cómo se entregaron las cartas');
+    expect(es.text).toMatch(/<title id="progress-map-title">Cartas por estado: /);
+    expect(es.text).toContain('Sin cartas');
+    expect(es.text).not.toContain('How letters were delivered');
+    const ar = await request(t.app)
+      .get('/campaigns/stop-csam/progress')
+      .set('Accept-Language', 'ar')
+      .expect(200);
+    expect(ar.text).toContain('<html lang="ar" dir="rtl">');
+    expect(ar.text).toContain('كيف سُلّمت الرسائل');
+    expect(ar.text).toContain('class="dc-progress__total"');
+  });
+
   test('when an unknown page is asked for in Arabic, then the not-found page is in Arabic', async () => {
     const res = await request(t.app).get('/nope').set('Accept-Language', 'ar').expect(404);
     expect(res.text).toContain('الصفحة غير موجودة');

@@ -67,7 +67,7 @@ export function createLetterRouter(deps: AppDeps): Router {
       );
     });
     res.render('letters/batch', {
-      title: `Send your letters: ${campaign.shortTitle}`,
+      title: `${req.t('letters.batch.title')}: ${campaign.shortTitle}`,
       campaign,
       batchId,
       notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
@@ -123,14 +123,14 @@ export function createLetterRouter(deps: AppDeps): Router {
   router.get('/letters/batch/:batchId/delete', async (req, res) => {
     const batchId = param(req, 'batchId');
     const rows = await letters.getBatch(batchId);
-    res.render('letters/delete', { title: 'Delete your letters and data', batchId, count: rows.length });
+    res.render('letters/delete', { title: req.t('letters.delete.title'), batchId, count: rows.length });
   });
 
   router.post('/letters/batch/:batchId/delete', async (req, res) => {
     const batchId = param(req, 'batchId');
     await letters.getBatch(batchId);
     await letters.deleteBatchPersonalData(batchId);
-    res.render('letters/deleted', { title: 'Your data has been deleted' });
+    res.render('letters/deleted', { title: req.t('letters.deleted.title') });
   });
 
   router.get('/letters/:id/print', async (req, res) => {

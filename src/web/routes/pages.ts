@@ -107,7 +107,7 @@ export function createPageRouter(deps: AppDeps): Router {
       const settled =
         !result.ambiguous && main && result.precision !== 'state' && result.districts.length >= 1;
       res.render('lookup/members', {
-        title: `Your members of Congress: ${campaign.shortTitle}`,
+        title: `${req.t('lookup.members.title')}: ${campaign.shortTitle}`,
         campaign,
         address: query.address,
         ref: query.ref,
@@ -158,7 +158,7 @@ export function createPageRouter(deps: AppDeps): Router {
     const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
     const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
     res.status(status).render('letters/compose', {
-      title: `Write your letters: ${campaign.shortTitle}`,
+      title: `${res.req.t('letters.compose.title')}: ${campaign.shortTitle}`,
       campaign,
       form,
       result,
@@ -267,7 +267,7 @@ export function createPageRouter(deps: AppDeps): Router {
     try {
       const draft = letters.validateDraft(input);
       res.render('letters/review', {
-        title: `Check your letters: ${campaign.shortTitle}`,
+        title: `${req.t('letters.review.title')}: ${campaign.shortTitle}`,
         campaign,
         form,
         hidden: Object.entries(form).flatMap(([name, value]) =>

@@ -45,11 +45,11 @@ export function publicStats(deps: Pick<AppDeps, 'civic'>, stats: CampaignStats) 
   };
 }
 
-/** "0%", "less than 1%", "37%", at most "100%". */
-export function percentLabel(part: number, whole: number): string {
-  if (whole <= 0 || part <= 0) return '0%';
+/** Whole percent of the goal reached, at most 100, or "lessThanOne" for a start below 1%. */
+export function percentOfGoal(part: number, whole: number): number | 'lessThanOne' {
+  if (whole <= 0 || part <= 0) return 0;
   const p = (part / whole) * 100;
-  return p < 1 ? 'less than 1%' : `${Math.min(100, Math.floor(p))}%`;
+  return p < 1 ? 'lessThanOne' : Math.min(100, Math.floor(p));
 }
 
 /**
@@ -66,18 +66,26 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
     const s = await stats.getCampaignStats(campaign.slug);
     const counts = Object.fromEntries(s.byState.map((r) => [r.state, r.count]));
     const goal = campaign.goal;
+    const t = req.t;
+    const percent = percentOfGoal(s.total, goal);
     res.render('tracking/progress', {
-      title: `Progress: ${campaign.shortTitle}`,
+      title: t('tracking.progress.pageTitle', { campaign: campaign.shortTitle }),
       campaign,
       stats: s,
       goal,
-      percentOfGoal: percentLabel(s.total, goal),
+      percentOfGoal:
+        percent === 'lessThanOne'
+          ? t('tracking.progress.lessThanOnePercent')
+          : t('tracking.progress.percent', { percent }),
       progressValue: Math.min(s.total, goal),
       states: s.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
       topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
       mapSvg: renderStateMapSvg(counts, {
         idPrefix: 'progress-map',
-        title: `Letters by state: ${campaign.shortTitle}`,
+        title: t('tracking.progress.mapTitle', { campaign: campaign.shortTitle }),
+        description: t('tracking.progress.mapDescription'),
+        unit: [t('tracking.progress.letterOne'), t('tracking.progress.letterMany')],
+        noneLabel: t('tracking.progress.mapNone'),
       }),
     });
   });

@@ -76,7 +76,13 @@ export function createLetterRouter(deps: AppDeps): Router {
       canRequestEmail: rows.some((r) => r.status === 'draft' || r.status === 'awaiting_confirmation'),
       purged: rows.some((r) => r.purged_at !== null),
       // Once something has been sent (or printed), invite the person to pass the campaign on.
-      share: sentSomething ? shareInvitation(campaign, { ...deps.config, batchId }) : undefined,
+      share: sentSomething
+        ? shareInvitation(campaign, {
+            publicUrl: deps.config.publicUrl,
+            appSecret: deps.config.appSecret,
+            batchId,
+          })
+        : undefined,
       letters: rows.map((row) => {
         const member = civic.memberByBioguide(row.bioguide);
         const channels = channelsOf(row.id);

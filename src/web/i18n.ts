@@ -14,6 +14,7 @@ import { LRUCache } from 'lru-cache';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import type { HandlebarsInstance } from '../platform/handlebars';
+import { translateMessage } from './messages';
 import { PROJECT_ROOT } from '../platform/paths';
 
 export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
@@ -154,6 +155,13 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
       translated.set(memoKey, text);
     }
     return html ? new hbs.SafeString(text) : text;
+  });
+  // Messages written in English by components (validation errors, lookup notes): see src/web/messages.ts.
+  hbs.registerHelper('tm', function (this: unknown, message: unknown, options: HelperOptions) {
+    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+    const lang = supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+    const text = String(message ?? '');
+    return lang === DEFAULT_LANGUAGE ? text : translateMessage(fixed.get(lang) ?? i18n.t, text);
   });
   // ` lang="en" dir="ltr"` on campaign text and letters shown inside a page in another language.
   hbs.registerHelper('inEnglish', (options: HelperOptions) => {

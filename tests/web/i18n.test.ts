@@ -3,8 +3,11 @@
  * the language the browser asks for, or the one picked with `?lang=`, with `<html lang dir>` to match.
  */
 import request from 'supertest';
-import { LANGUAGES, readCatalogue, urlWithLanguage } from '../../src/web/i18n';
+import { ADDRESS_HELP } from '../../src/lookup/address';
+import { createI18n, LANGUAGES, readCatalogue, urlWithLanguage } from '../../src/web/i18n';
+import { MESSAGE_KEYS, translateMessage } from '../../src/web/messages';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { csrfSession } from './security-helpers';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -146,6 +149,33 @@ describe('pages in the person’s language', () => {
     expect(ar.text).toContain('class="dc-progress__total"');
   });
 
+  test('when a Spanish speaker leaves fields empty, then the errors are in Spanish at the summary and the fields', async () => {
+    const csrf = await csrfSession(t.app);
+    const res = await request(t.app)
+      .post('/campaigns/stop-csam/review')
+      .query({ lang: 'es' })
+      .set('Cookie', csrf.cookie)
+      .set('Accept-Language', 'es')
+      .type('form')
+      .send({ _csrf: csrf.token, address: '100 Main St, Springfield, IL 62704', member: 'D000622' })
+      .expect(400);
+    expect(res.text).toContain('<a href="#name">Escriba su nombre completo.</a>');
+    expect(res.text).toContain('id="name-error">Escriba su nombre completo.</span>');
+    expect(res.text).toContain(
+      'id="email-error">Escriba un correo electrónico como nombre@ejemplo.com.</span>',
+    );
+    expect(res.text).not.toContain('Enter your full name.');
+  });
+
+  test('when an Arabic speaker types garbage as an address, then the error at the field is in Arabic', async () => {
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: 'hello', lang: 'ar' })
+      .expect(400);
+    expect(res.text).toContain('id="address-error">');
+    expect(res.text).toMatch(/id="address-error">[^<]*أدخل/);
+  });
+
   test('when an unknown page is asked for in Arabic, then the not-found page is in Arabic', async () => {
     const res = await request(t.app).get('/nope').set('Accept-Language', 'ar').expect(404);
     expect(res.text).toContain('الصفحة غير موجودة');
@@ -166,5 +196,51 @@ describe('urlWithLanguage', () => {
     ['///', '/?lang=es'],
   ])('when the page is %s, then the Spanish link is %s and stays on this site', (from, to) => {
     expect(urlWithLanguage(from, 'es')).toBe(to);
+  });
+});
+
+describe('translateMessage', () => {
+  const i18n = createI18n();
+  const es = i18n.getFixedT('es');
+  const ar = i18n.getFixedT('ar');
+
+  test('when a component message is known, then each sentence is translated with its values', () => {
+    expect(translateMessage(es, 'Enter your full name.')).toBe('Escriba su nombre completo.');
+    expect(translateMessage(es, 'Your city must be 100 characters or fewer.')).toBe(
+      'Su ciudad debe tener 100 caracteres o menos.',
+    );
+    expect(
+      translateMessage(
+        es,
+        'ZIP code 20001 is split between 2 congressional districts (DC-AL, MD-4). Choose yours; the first is the most likely. The House seat for TX-23 is vacant until a special election.',
+      ),
+    ).toBe(
+      'El código postal 20001 está repartido entre 2 distritos del Congreso (DC-AL, MD-4). Elija el suyo; el primero es el más probable. El escaño de la Cámara de TX-23 está vacante hasta una elección especial.',
+    );
+    expect(
+      translateMessage(
+        ar,
+        'We could not find ZIP code 00000. Check the ZIP code, or enter your full street address.',
+      ),
+    ).toBe('لم نعثر على الرمز البريدي 00000. تحقّق منه، أو أدخل عنوانك الكامل.');
+  });
+
+  test('when a pattern names a catalogue key, then every language has it', () => {
+    for (const { code } of LANGUAGES) {
+      for (const key of MESSAGE_KEYS) expect(i18n.exists(key, { lng: code })).toBe(true);
+    }
+  });
+
+  test('when a message is unknown, then it is left as it was', () => {
+    expect(translateMessage(es, 'Something new happened.')).toBe('Something new happened.');
+  });
+
+  test('when every message pattern is used in English, then the catalogue gives back the same text', () => {
+    const en = i18n.getFixedT('en');
+    const address = ADDRESS_HELP;
+    expect(translateMessage(en, address)).toBe(address);
+    expect(translateMessage(en, 'Your letter must be 10,000 characters or fewer.')).toBe(
+      'Your letter must be 10,000 characters or fewer.',
+    );
   });
 });

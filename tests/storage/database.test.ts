@@ -18,6 +18,32 @@ describe('storage', () => {
     await storage.close();
   });
 
+  test('when SQLite is written to, then checkpoints happen off the request connection and close leaves no WAL behind', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-db-'));
+    const file = path.join(dir, 'test.sqlite');
+    const storage = await openStorage({ kind: 'sqlite', path: file });
+    const before = fs.statSync(file).size;
+    // About 2 MB: below the 4 MB at which SQLite's own automatic checkpoint would have run.
+    await sql`create table filler (text text)`.execute(storage.db);
+    for (let i = 0; i < 200; i += 1) {
+      await sql`insert into filler values (${'x'.repeat(10_000)})`.execute(storage.db);
+    }
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(2_000_000);
+    // Past 1 MB of WAL the checkpoint thread starts, and copies the pages into the database file within a
+    // few of its 1 s ticks; SQLite's own checkpoint (at 4 MB) would not have run.
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(file).size < before + 2_000_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(fs.statSync(file).size).toBeGreaterThan(before + 2_000_000);
+    const auto = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(storage.db);
+    expect(auto.rows[0]?.wal_autocheckpoint).toBe(0);
+    await storage.close();
+    // Gone (SQLite removes it when the last connection closes) or truncated: nothing left unmerged.
+    expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('when several instances start at once on PostgreSQL, then each migration runs exactly once', async () => {
     const pg: TestPostgres | null = await createTestPostgres();
     if (!pg) return;

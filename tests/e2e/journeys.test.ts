@@ -109,6 +109,11 @@ async function check(page: Page, name: string, options: { axe?: boolean } = {}):
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    // Nothing may push the page sideways: on a phone that is a page you have to scroll across to read.
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect({ page: name, width, overflow }).toEqual({ page: name, width, overflow: 0 });
   }
   await page.setViewportSize(size);
 }

@@ -176,6 +176,18 @@ describe('pages in the person’s language', () => {
     expect(res.text).toMatch(/id="address-error">[^<]*أدخل/);
   });
 
+  test('when the compose page is in Arabic, then the US address fields stay left to right and the name follows its script', async () => {
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: '100 Main St, Springfield, IL 62704', lang: 'ar' })
+      .expect(200);
+    expect(res.text).toContain('<html lang="ar" dir="rtl">');
+    for (const field of ['street', 'city', 'state', 'zip', 'email']) {
+      expect(res.text).toMatch(new RegExp(`<input[^>]+id="${field}"[^>]+dir="ltr"`));
+    }
+    expect(res.text).toMatch(/<input[^>]+id="name"[^>]+dir="auto"/);
+  });
+
   test('when an unknown page is asked for in Arabic, then the not-found page is in Arabic', async () => {
     const res = await request(t.app).get('/nope').set('Accept-Language', 'ar').expect(404);
     expect(res.text).toContain('الصفحة غير موجودة');

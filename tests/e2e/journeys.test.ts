@@ -257,6 +257,14 @@ describeIfBrowser('journeys in Chromium', () => {
     await page.getByRole('button', { name: 'اعثر على أعضائي' }).click();
     await page.waitForURL(/\/members\?/);
     expect(await page.locator('h1').textContent()).toBe('أعضاؤك في الكونغرس');
+    // Mirrored, not shifted: the first card starts at the right edge of its list, as the first card of an
+    // English list starts at its left edge.
+    const cardOffset = await page.evaluate(() => {
+      const list = document.querySelector('.usa-card-group')!.getBoundingClientRect();
+      const card = document.querySelector('.usa-card')!.getBoundingClientRect();
+      return Math.round(list.right - card.right);
+    });
+    expect(cardOffset).toBeLessThanOrEqual(0);
     await check(page, 'c-ar-2-members');
     await page.getByRole('button', { name: 'اكتب إلى أعضائك' }).click();
     await page.waitForURL(/\/write\?/);

@@ -271,10 +271,23 @@ describeIfBrowser('journeys in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('اكتب رسائلك');
     expect(await page.locator('#english-note').textContent()).toContain('باللغة الإنجليزية');
     await check(page, 'c-ar-4-compose');
+    // Review, save and the letters page, still in Arabic; the letters themselves stay English.
+    await fillSender(page);
+    await page.getByRole('button', { name: 'راجع رسائلي' }).click();
+    await page.waitForSelector('h1:text("راجع رسائلك")');
+    await check(page, 'c-ar-5-review');
+    await page.getByRole('button', { name: 'احفظ واختر طريقة الإرسال' }).click();
+    await page.waitForURL(/\/letters\/batch\/[\w-]+$/);
+    expect(await page.locator('h1').textContent()).toBe('أرسل رسائلك');
+    await check(page, 'c-ar-6-batch');
+    await page.goto(`${base}/campaigns/stop-csam/progress`);
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    await check(page, 'c-ar-8-progress');
+    // The switcher leads back to English on the same page.
     await page.locator('nav.dc-languages a[hreflang="en"]').click();
-    await page.waitForURL(/\/write\?.*lang=en/);
+    await page.waitForURL(/\/progress\?.*lang=en/);
     expect(await page.locator('html').getAttribute('dir')).toBe('ltr');
-    expect(await page.locator('h1').textContent()).toBe('Write your letters');
+    expect(await page.locator('h2#by-state').textContent()).toBe('Letters by state');
     await context.close();
   });
 });

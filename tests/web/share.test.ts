@@ -61,6 +61,8 @@ describe('sharing after sending', () => {
     const batchUrl = await writeThrough('/campaigns/stop-csam', 'first@example.org');
     const page = await request(t.app).get(batchUrl).expect(200);
     expect(page.text).not.toContain('Ask others to write too');
+    // Nothing done yet, so no empty "Done:" after each letter's status.
+    expect(page.text).not.toContain('Done:');
   });
 
   test('when the letters were printed, then a share link with a referral code is offered, and letters written through it count under that code', async () => {
@@ -68,6 +70,7 @@ describe('sharing after sending', () => {
     await request(t.app).get(`${batchUrl}.pdf`).expect(200);
     const page = await request(t.app).get(batchUrl).expect(200);
     expect(page.text).toContain('Ask others to write too');
+    expect(page.text).toContain('Done: printed');
     const url = /id="share-url" type="text" readonly value="([^"]+)"/
       .exec(page.text)![1]!
       .replace(/&#x3D;/g, '=');

@@ -58,14 +58,13 @@ export function createLetterRouter(deps: AppDeps): Router {
     const status = deps.email ? await deps.email.getBatchStatus(batchId) : undefined;
     const campaign = deps.campaigns.get(rows[0]!.campaign);
     const channelsOf = (id: string) => status?.letters.find((l) => l.id === id)?.channels;
-    const sentSomething = rows.some((row) => {
-      const channels = channelsOf(row.id);
-      return (
-        row.status === 'queued' ||
-        row.status === 'sent' ||
-        Boolean(channels && (channels.emailed || channels.printed || channels.webform))
-      );
-    });
+    const anyChannelDone = (id: string) => {
+      const channels = channelsOf(id);
+      return Boolean(channels && (channels.emailed || channels.printed || channels.webform));
+    };
+    const sentSomething = rows.some(
+      (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),
+    );
     res.render('letters/batch', {
       title: `${req.t('letters.batch.title')}: ${campaign.shortTitle}`,
       campaign,
@@ -89,7 +88,8 @@ export function createLetterRouter(deps: AppDeps): Router {
         return {
           row,
           member,
-          channels,
+          // What was done, listed only once something was.
+          channels: anyChannelDone(row.id) ? channels : undefined,
           contactUrl: member?.contactUrl,
           text: row.body === null ? null : textOf(row),
         };

@@ -71,6 +71,18 @@ describe('sharing after sending', () => {
     const page = await request(t.app).get(batchUrl).expect(200);
     expect(page.text).toContain('Ask others to write too');
     expect(page.text).toContain('Done: printed');
+    // Two channels read as a list in the page's language.
+    const letterId = /href="\/letters\/([\w-]{22})\/print"/.exec(page.text)![1]!;
+    await request(t.app)
+      .post(`/letters/${letterId}/webform`)
+      .set('Cookie', csrf.cookie)
+      .type('form')
+      .send({ _csrf: csrf.token })
+      .expect(303);
+    const after = await request(t.app).get(batchUrl).expect(200);
+    expect(after.text).toContain('Done: printed and sent on website');
+    const inSpanish = await request(t.app).get(batchUrl).query({ lang: 'es' }).expect(200);
+    expect(inSpanish.text).toMatch(/impresa y [^<]+sitio web/);
     const url = /id="share-url" type="text" readonly value="([^"]+)"/
       .exec(page.text)![1]!
       .replace(/&#x3D;/g, '=');

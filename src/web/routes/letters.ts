@@ -16,6 +16,21 @@ import type { AppDeps } from '../deps';
 
 const OfficeQuery = z.object({ office: z.string().max(80).optional() });
 
+/** The channels used for one letter, as a list in the page's language, or undefined if none yet. */
+function doneLabel(
+  channels: { emailed: boolean; printed: boolean; webform: boolean } | undefined,
+  req: Request,
+): string | undefined {
+  if (!channels) return undefined;
+  const labels = [
+    channels.emailed ? req.t('letters.batch.emailed') : undefined,
+    channels.printed ? req.t('letters.batch.printed') : undefined,
+    channels.webform ? req.t('letters.batch.sentOnWebsite') : undefined,
+  ].filter((label): label is string => label !== undefined);
+  if (labels.length === 0) return undefined;
+  return new Intl.ListFormat(req.language, { type: 'conjunction' }).format(labels);
+}
+
 function param(req: Request, name: string): string {
   const value = req.params[name];
   return typeof value === 'string' ? value : '';
@@ -88,8 +103,8 @@ export function createLetterRouter(deps: AppDeps): Router {
         return {
           row,
           member,
-          // What was done, listed only once something was.
-          channels: anyChannelDone(row.id) ? channels : undefined,
+          // What was done ("printed and sent on website"), listed only once something was.
+          done: doneLabel(channels, req),
           contactUrl: member?.contactUrl,
           text: row.body === null ? null : textOf(row),
         };

@@ -68,6 +68,7 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
     const { app } = buildApp(target.storage, [createProgressRouter]);
     const res = await request(app).get('/campaigns/stop-csam/progress').expect(200);
     expect(res.text).toContain('3 of 10,000 letters');
+    expect(res.text).toMatch(/Counts as of Nov 28, 2026, 12:00\sPM \(UTC\)/);
     expect(res.text).toContain('(less than 1% of the goal)');
     expect(res.text).toContain('value="3"');
     expect(res.text).toContain('<progress');

@@ -78,6 +78,11 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
           ? t('tracking.progress.lessThanOnePercent')
           : t('tracking.progress.percent', { percent }),
       progressValue: Math.min(s.total, goal),
+      updatedAt: new Intl.DateTimeFormat(req.language, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: 'UTC',
+      }).format(new Date(s.updatedAt)),
       states: s.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
       topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
       mapSvg: renderStateMapSvg(counts, {

@@ -5,8 +5,8 @@
  *
  * Why not express-handlebars: it resolves layouts and partials and merges options through promises on
  * every render, which cost more than rendering the letter page itself under load. Here templates and
- * partials are compiled once when `cache` is on (production); with it off every render reads the files
- * again, so an edited template shows on the next reload.
+ * partials are compiled once when `cache` is on (everywhere but development); with it off every render
+ * reads the files again, so an edited template shows on the next reload.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,7 @@ export type ViewEngine = (filePath: string, options: object, callback: ViewCallb
 export interface ViewEngineOptions {
   templatesDir: string;
   defaultLayout: string;
-  /** Compile each file once (production); otherwise read it on every render. */
+  /** Compile each file once; otherwise (development) read it on every render. */
   cache: boolean;
 }
 

@@ -4,6 +4,7 @@
  */
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { ADDRESS, SENDER } from '../helpers/sender';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { csrfSession } from './security-helpers';
 
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 async function saveLetters(email: string): Promise<{ batchUrl: string; members: string[] }> {
-  const address = '100 Main St, Springfield, IL 62704';
+  const address = ADDRESS;
   const compose = await request(t.app).get('/campaigns/stop-csam/write').query({ address });
   const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
   const saved = await request(t.app)
@@ -34,12 +35,8 @@ async function saveLetters(email: string): Promise<{ batchUrl: string; members: 
     .type('form')
     .send({
       _csrf: csrf.token,
-      name: 'Ana Núñez',
+      ...SENDER,
       email,
-      street: '100 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zip: '62704',
       address,
       member: members,
     })

@@ -4,6 +4,7 @@
  */
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { SENDER } from '../helpers/sender';
 import { csrfSession } from './security-helpers';
 
 let t: TestApp;
@@ -15,14 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const sender = {
-  name: 'Ana Núñez',
-  email: 'ana@example.org',
-  street: '100 Main St',
-  city: 'Springfield',
-  state: 'IL',
-  zip: '62704',
-};
+const sender = SENDER;
 
 function linksFrom(html: string, pattern: RegExp): string[] {
   return [...html.matchAll(pattern)].map((m) => m[1]!);

@@ -10,19 +10,12 @@ import { openStorage } from '../../src/storage/database';
 import { KyselyRateLimitStore, clientKey } from '../../src/web/rate-limits';
 import { signStartedAt } from '../../src/web/csrf';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { ADDRESS, SENDER } from '../helpers/sender';
 import { readPdf } from '../delivery/helpers/pdf-text';
 import { csrfSession } from './security-helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ADDRESS = '100 Main St, Springfield, IL 62704';
-const sender = {
-  name: 'Ana Núñez',
-  email: 'ana@example.org',
-  street: '100 Main St',
-  city: 'Springfield',
-  state: 'IL',
-  zip: '62704',
-};
+const sender = SENDER;
 
 let t: TestApp;
 let csrf: Awaited<ReturnType<typeof csrfSession>>;

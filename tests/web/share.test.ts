@@ -5,9 +5,9 @@
  */
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { ADDRESS, SENDER } from '../helpers/sender';
 import { csrfSession } from './security-helpers';
 
-const ADDRESS = '100 Main St, Springfield, IL 62704';
 let t: TestApp;
 let csrf: { cookie: string; token: string };
 beforeAll(async () => {
@@ -44,12 +44,8 @@ async function writeThrough(entry: string, email: string): Promise<string> {
     .send({
       _csrf: csrf.token,
       ...hidden,
-      name: 'Ana Núñez',
+      ...SENDER,
       email,
-      street: '100 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zip: '62704',
       member,
     })
     .expect(303);

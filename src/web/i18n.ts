@@ -134,12 +134,17 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
  * `Html` hold trusted markup from the catalogue: their interpolated values are escaped by i18next and
  * the result is not escaped again; every other string is escaped by Handlebars as usual.
  */
+/** The language of the page being rendered (`lang` in its context), English for emails and letters. */
+function renderLanguage(options: HelperOptions | undefined): LanguageCode {
+  const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+  return supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+}
+
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
   const translated = new LRUCache<string, string>({ max: 10_000 });
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
-    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-    const lang = supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+    const lang = renderLanguage(options);
     const name = String(key);
     const html = name.endsWith('Html');
     const hash = (options?.hash ?? {}) as Record<string, unknown>;
@@ -158,15 +163,13 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   });
   // Messages written in English by components (validation errors, lookup notes): see src/web/messages.ts.
   hbs.registerHelper('tm', function (this: unknown, message: unknown, options: HelperOptions) {
-    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-    const lang = supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+    const lang = renderLanguage(options);
     const text = String(message ?? '');
     return lang === DEFAULT_LANGUAGE ? text : translateMessage(fixed.get(lang) ?? i18n.t, text);
   });
   // ` lang="en" dir="ltr"` on campaign text and letters shown inside a page in another language.
   hbs.registerHelper('inEnglish', (options: HelperOptions) => {
-    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-    const lang = supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+    const lang = renderLanguage(options);
     return new hbs.SafeString(lang === 'en' ? '' : ' lang="en" dir="ltr"');
   });
 }

@@ -71,6 +71,28 @@ export function supportedLanguage(lng: string | undefined): LanguageCode {
   return (CODES.includes(base) ? base : DEFAULT_LANGUAGE) as LanguageCode;
 }
 
+const listFormats = new Map<string, Intl.ListFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "a, b and c" in the language (the formatters are made once per language: they are costly to build). */
+export function formatList(lng: string, items: string[]): string {
+  const lang = supportedLanguage(lng);
+  let format = listFormats.get(lang);
+  if (!format) listFormats.set(lang, (format = new Intl.ListFormat(lang, { type: 'conjunction' })));
+  return format.format(items);
+}
+
+/** A date and time in UTC, written the language's way ("Nov 28, 2026, 4:32 PM"). */
+export function formatUtcDateTime(lng: string, date: Date): string {
+  const lang = supportedLanguage(lng);
+  let format = dateTimeFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    dateTimeFormats.set(lang, format);
+  }
+  return format.format(date);
+}
+
 /** The current URL with `lang` set: the switcher keeps the page and its query string. */
 export function urlWithLanguage(originalUrl: string, lng: string): string {
   try {

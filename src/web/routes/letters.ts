@@ -13,6 +13,7 @@ import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
 import type { LetterRow } from '../../letters/letter-store';
 import type { AppDeps } from '../deps';
+import { formatList } from '../i18n';
 
 const OfficeQuery = z.object({ office: z.string().max(80).optional() });
 
@@ -28,7 +29,7 @@ function doneLabel(
     channels.webform ? req.t('letters.batch.sentOnWebsite') : undefined,
   ].filter((label): label is string => label !== undefined);
   if (labels.length === 0) return undefined;
-  return new Intl.ListFormat(req.language, { type: 'conjunction' }).format(labels);
+  return formatList(req.language, labels);
 }
 
 function param(req: Request, name: string): string {

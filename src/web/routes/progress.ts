@@ -8,6 +8,7 @@ import { NotFoundError } from '../../platform/errors';
 import { statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
+import { formatUtcDateTime } from '../i18n';
 import { sendSerialisedJson, serialiseJson, type SerialisedJson } from './api';
 
 const SLUG = /^[a-z0-9-]{1,64}$/;
@@ -78,11 +79,7 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
           ? t('tracking.progress.lessThanOnePercent')
           : t('tracking.progress.percent', { percent }),
       progressValue: Math.min(s.total, goal),
-      updatedAt: new Intl.DateTimeFormat(req.language, {
-        dateStyle: 'medium',
-        timeStyle: 'short',
-        timeZone: 'UTC',
-      }).format(new Date(s.updatedAt)),
+      updatedAt: formatUtcDateTime(req.language, new Date(s.updatedAt)),
       states: s.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
       topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
       mapSvg: renderStateMapSvg(counts, {

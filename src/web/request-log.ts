@@ -6,7 +6,6 @@
  * line is never written: here the line is built only when its level is enabled.
  */
 import type { RequestHandler, Request, Response } from 'express';
-import type { ReqId } from 'pino-http';
 import type { Logger } from '../platform/logger';
 import { newId } from '../platform/ids';
 
@@ -23,7 +22,7 @@ export function requestLogger(logger: Logger, options: RequestLogOptions): Reque
     const level = failed ? 'error' : 'info';
     if (!logger.isLevelEnabled(level)) return;
     const line = {
-      req: { id: req.id as ReqId, method: req.method, path: options.redactPath(req.originalUrl ?? req.url) },
+      req: { id: req.id, method: req.method, path: options.redactPath(req.originalUrl ?? req.url) },
       res: { statusCode: res.statusCode },
       ...(failed ? { err: new Error(`failed with status code ${res.statusCode}`) } : {}),
       responseTime: Date.now() - started,
@@ -43,4 +42,11 @@ export function requestLogger(logger: Logger, options: RequestLogOptions): Reque
     }
     next();
   };
+}
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** Set by requestLogger for every request; sent back as X-Request-Id and written in its log lines. */
+    id: string;
+  }
 }

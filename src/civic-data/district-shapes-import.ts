@@ -7,13 +7,14 @@
  *    or a path to one `.geojson`/`.json`/`.zip` file;
  *  - `url`: any http(s) URL of a GeoJSON FeatureCollection or of the zipped shapefile;
  *  - otherwise the canonical Census zip for the chosen resolution.
- * A zipped shapefile is read with shpjs (zip, .shp polygons with their holes, .dbf attributes, .prj
- * reprojection). Every feature goes through one Zod schema
+ * A zipped shapefile is read with a small built-in reader (zip central directory + node:zlib inflate, .shp
+ * polygons, .dbf attributes), so no extra packages are needed. Every feature goes through one Zod schema
  * whichever the source; errors name the file, the feature index and the field. The output is written to a
  * temporary file and renamed over the old one, so a failed import never replaces good data.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import {
@@ -187,32 +188,193 @@ export function featuresToDistricts(
   return { districts, congress, skipped };
 }
 
-/**
- * Features of the first shapefile in a zip (the Census cartographic boundary file), read with shpjs: it
- * unzips, reads the .shp polygons (outer rings and holes) and the .dbf attributes, and reprojects from
- * the .prj when there is one (NAD83 to WGS84: under a metre).
- */
-export async function shapefileZipToFeatures(buffer: Buffer, source: string): Promise<RawFeature[]> {
-  // shpjs's CommonJS build is a browser bundle; its ES module build is the one that runs in Node.
-  const { parseZip } = await import('shpjs');
-  let parsed: Awaited<ReturnType<typeof parseZip>>;
-  try {
-    parsed = await parseZip(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
-  } catch (err) {
-    throw new DataError(`${source}: corrupt zip or shapefile: ${(err as Error).message}`, { cause: err });
+// ---------------------------------------------------------------------------------------------------------
+// Zip and shapefile reading (just enough for the Census cartographic boundary files).
+
+/** Entries of a zip archive by name (stored or deflated; no zip64, no encryption). */
+export function readZip(buffer: Buffer, source: string): Map<string, Buffer> {
+  const EOCD = 0x06054b50;
+  let eocd = -1;
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 65535); i--) {
+    if (buffer.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
   }
-  const collection = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (!collection || collection.features.length === 0) {
-    throw new DataError(`${source}: no shapefile features in the zip`);
+  if (eocd < 0) throw new DataError(`${source}: not a zip file (no end of central directory)`);
+  const count = buffer.readUInt16LE(eocd + 10);
+  let offset = buffer.readUInt32LE(eocd + 16);
+  const entries = new Map<string, Buffer>();
+  for (let n = 0; n < count; n++) {
+    if (offset + 46 > buffer.length || buffer.readUInt32LE(offset) !== 0x02014b50) {
+      throw new DataError(`${source}: corrupt zip central directory at entry ${n}`);
+    }
+    const method = buffer.readUInt16LE(offset + 10);
+    const crc = buffer.readUInt32LE(offset + 16);
+    const compressedSize = buffer.readUInt32LE(offset + 20);
+    const nameLength = buffer.readUInt16LE(offset + 28);
+    const extraLength = buffer.readUInt16LE(offset + 30);
+    const commentLength = buffer.readUInt16LE(offset + 32);
+    const localOffset = buffer.readUInt32LE(offset + 42);
+    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
+    offset += 46 + nameLength + extraLength + commentLength;
+    if (name.endsWith('/')) continue;
+    if (buffer.readUInt32LE(localOffset) !== 0x04034b50) {
+      throw new DataError(`${source}: corrupt zip local header for ${name}`);
+    }
+    const dataStart =
+      localOffset + 30 + buffer.readUInt16LE(localOffset + 26) + buffer.readUInt16LE(localOffset + 28);
+    const compressed = buffer.subarray(dataStart, dataStart + compressedSize);
+    let data: Buffer;
+    if (method === 0) data = compressed;
+    else if (method === 8) data = zlib.inflateRawSync(compressed);
+    else throw new DataError(`${source}: ${name}: unsupported zip compression method ${method}`);
+    if (zlib.crc32(data) !== crc)
+      throw new DataError(`${source}: ${name}: CRC mismatch (truncated download?)`);
+    entries.set(name, data);
   }
-  return collection.features
-    .filter((f) => f.geometry !== null)
-    .map((f) => ({ properties: f.properties, geometry: f.geometry }));
+  return entries;
 }
 
-async function parseSource(buffer: Buffer, source: string): Promise<RawFeature[] | unknown[]> {
-  if (buffer.length >= 4 && buffer.readUInt32LE(0) === 0x04034b50)
-    return shapefileZipToFeatures(buffer, source);
+/** Rows of a dBASE III table (the shapefile's .dbf), values trimmed strings. */
+export function readDbf(buffer: Buffer, source: string): Array<Record<string, string>> {
+  if (buffer.length < 32) throw new DataError(`${source}: .dbf file too short`);
+  const records = buffer.readUInt32LE(4);
+  const headerLength = buffer.readUInt16LE(8);
+  const recordLength = buffer.readUInt16LE(10);
+  const fields: Array<{ name: string; length: number }> = [];
+  for (let o = 32; o + 32 <= headerLength && buffer[o] !== 0x0d; o += 32) {
+    const name = buffer
+      .toString('latin1', o, o + 11)
+      .replace(/\0.*$/s, '')
+      .trim();
+    fields.push({ name, length: buffer[o + 16]! });
+  }
+  const rows: Array<Record<string, string>> = [];
+  for (let i = 0; i < records; i++) {
+    let o = headerLength + i * recordLength;
+    if (o + recordLength > buffer.length) throw new DataError(`${source}: .dbf record ${i} is truncated`);
+    const deleted = buffer[o] === 0x2a;
+    o += 1;
+    const row: Record<string, string> = {};
+    for (const field of fields) {
+      row[field.name] = buffer.toString('utf8', o, o + field.length).trim();
+      o += field.length;
+    }
+    if (!deleted) rows.push(row);
+  }
+  return rows;
+}
+
+/** Signed area (shoelace); negative for a clockwise ring (shapefile outer ring) in lon/lat axes. */
+function signedArea(ringCoords: number[][]): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < ringCoords.length; i++) {
+    const a = ringCoords[i]!;
+    const b = ringCoords[i + 1]!;
+    sum += a[0]! * b[1]! - b[0]! * a[1]!;
+  }
+  return sum / 2;
+}
+
+function ringContains(ringCoords: number[][], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ringCoords.length - 1; i < ringCoords.length; j = i++) {
+    const [xi, yi] = ringCoords[i] as [number, number];
+    const [xj, yj] = ringCoords[j] as [number, number];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Polygon shapes of a .shp file as GeoJSON geometries (null for null shapes), in record order. */
+export function readShpPolygons(buffer: Buffer, source: string): Array<RawFeature['geometry'] | null> {
+  if (buffer.length < 100 || buffer.readInt32BE(0) !== 9994)
+    throw new DataError(`${source}: not a .shp file`);
+  const fileLength = Math.min(buffer.readInt32BE(24) * 2, buffer.length);
+  const geometries: Array<RawFeature['geometry'] | null> = [];
+  let o = 100;
+  while (o + 8 <= fileLength) {
+    const contentLength = buffer.readInt32BE(o + 4) * 2;
+    const c = o + 8;
+    if (c + contentLength > buffer.length) {
+      throw new DataError(`${source}: record ${geometries.length} is truncated`);
+    }
+    const shapeType = buffer.readInt32LE(c);
+    if (shapeType === 0) {
+      geometries.push(null);
+    } else if (shapeType === 5 || shapeType === 15 || shapeType === 25) {
+      const numParts = buffer.readInt32LE(c + 36);
+      const numPoints = buffer.readInt32LE(c + 40);
+      const pointsAt = c + 44 + numParts * 4;
+      const rings: number[][][] = [];
+      for (let part = 0; part < numParts; part++) {
+        const start = buffer.readInt32LE(c + 44 + part * 4);
+        const end = part + 1 < numParts ? buffer.readInt32LE(c + 44 + (part + 1) * 4) : numPoints;
+        const r: number[][] = [];
+        for (let k = start; k < end; k++) {
+          r.push([buffer.readDoubleLE(pointsAt + k * 16), buffer.readDoubleLE(pointsAt + k * 16 + 8)]);
+        }
+        rings.push(r);
+      }
+      // Shapefile: outer rings clockwise, holes counter-clockwise. Each hole joins the outer ring containing it.
+      const outers: number[][][][] = [];
+      const holes: number[][][] = [];
+      for (const r of rings) {
+        if (signedArea(r) <= 0) outers.push([r]);
+        else holes.push(r);
+      }
+      for (const hole of holes) {
+        const [hx, hy] = hole[0] as [number, number];
+        const owner = outers.find((poly) => ringContains(poly[0]!, hx, hy));
+        if (owner) owner.push(hole);
+        else outers.push([hole]); // Mis-oriented ring: keep it as an outer ring rather than lose area.
+      }
+      geometries.push(
+        outers.length === 1
+          ? { type: 'Polygon', coordinates: outers[0] }
+          : { type: 'MultiPolygon', coordinates: outers },
+      );
+    } else {
+      throw new DataError(`${source}: record ${geometries.length}: shape type ${shapeType} is not a polygon`);
+    }
+    o = c + contentLength;
+  }
+  return geometries;
+}
+
+/** Features (properties from .dbf, geometry from .shp) of the first shapefile in a zip. */
+export function shapefileZipToFeatures(buffer: Buffer, source: string): RawFeature[] {
+  const entries = readZip(buffer, source);
+  const shpName = [...entries.keys()].find((n) => n.toLowerCase().endsWith('.shp'));
+  if (!shpName) throw new DataError(`${source}: no .shp file in the zip`);
+  const base = shpName.slice(0, -4);
+  const dbfName = [...entries.keys()].find((n) => n.toLowerCase() === `${base.toLowerCase()}.dbf`);
+  if (!dbfName) throw new DataError(`${source}: no ${base}.dbf beside ${shpName}`);
+  const geometries = readShpPolygons(entries.get(shpName)!, `${source}!${shpName}`);
+  const rows = readDbf(entries.get(dbfName)!, `${source}!${dbfName}`);
+  if (rows.length !== geometries.length) {
+    throw new DataError(
+      `${source}: ${shpName} has ${geometries.length} shapes but ${dbfName} has ${rows.length} rows`,
+    );
+  }
+  const features: RawFeature[] = [];
+  geometries.forEach((geometry, i) => {
+    if (geometry) features.push({ properties: rows[i], geometry });
+  });
+  return features;
+}
+
+function parseSource(buffer: Buffer, source: string): RawFeature[] | unknown[] {
+  if (buffer.length >= 4 && buffer.readUInt32LE(0) === 0x04034b50) {
+    try {
+      return shapefileZipToFeatures(buffer, source);
+    } catch (err) {
+      if (err instanceof DataError) throw err;
+      // Offsets pointing past the end of a truncated or corrupt file surface as RangeError.
+      throw new DataError(`${source}: corrupt zip or shapefile: ${(err as Error).message}`, { cause: err });
+    }
+  }
   let json: unknown;
   try {
     json = JSON.parse(buffer.toString('utf8'));
@@ -276,7 +438,7 @@ export async function importDistrictShapes(
   options: ImportDistrictShapesOptions,
 ): Promise<ImportDistrictShapesResult> {
   const { buffer, source } = await readSource(options);
-  const features = await parseSource(buffer, source);
+  const features = parseSource(buffer, source);
   const { districts, congress, skipped } = featuresToDistricts(features, source);
   const minFeatures = options.minFeatures ?? 435;
   if (districts.length < minFeatures) {

@@ -439,13 +439,7 @@ function buildShapefileZip(
   for (const [fileName, data] of [
     [`${name}.shp`, shp],
     [`${name}.dbf`, dbf],
-    // The projection file as the Census Bureau writes it (NAD83, geographic).
-    [
-      `${name}.prj`,
-      Buffer.from(
-        'GEOGCS["GCS_North_American_1983",DATUM["D_North_American_1983",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]',
-      ),
-    ],
+    [`${name}.prj`, Buffer.from('GEOGCS["GCS_North_American_1983"]')],
   ] as const) {
     const compressed = zlib.deflateRawSync(data);
     const crc = zlib.crc32(data);

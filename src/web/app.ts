@@ -20,9 +20,12 @@ import { createAppRateLimits } from './rate-limits';
 import { requestLogger } from './request-log';
 import { createViewEngine } from './views';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
+import { createRequestTurns } from './turns';
 
 const ROOT = PROJECT_ROOT;
 export const TEMPLATES_DIR = path.join(ROOT, 'templates');
+/** Pages started per event-loop turn: one keeps a turn to about a millisecond (docs/performance.md). */
+const PAGE_REQUESTS_PER_TURN = 1;
 
 /**
  * The path of a request, fit for a log: query strings carry addresses, and letter, batch and confirmation
@@ -81,6 +84,8 @@ export function createApp(deps: AppDeps): Express {
   registerI18nHelpers(deps.hbs, i18n);
   app.use('/static/uswds', hashedStatic('/static/uswds', uswdsDir, assets, 7 * 24 * 3600));
   app.use('/static', hashedStatic('/static', path.join(ROOT, 'public'), assets));
+  // Pages take turns, so a loaded server keeps accepting new connections (see src/web/turns.ts).
+  app.use(createRequestTurns({ perTurn: PAGE_REQUESTS_PER_TURN }).middleware);
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());

@@ -141,6 +141,10 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
     expect(dashboard.text).toContain('Senator Maria Cantwell');
     expect(dashboard.text).toContain('Washington, district 7');
     expect(dashboard.text).toContain('emailed');
+    // Times written for people, not as ISO strings.
+    expect(dashboard.text).toMatch(/Counts as of Nov 28, 2026, 12:00\sPM \(UTC\)/);
+    expect(dashboard.text).toMatch(/<td>Nov 28, 2026, 12:00\sPM<\/td>/);
+    expect(dashboard.text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     // Recent letters carry no personal data.
     for (const personal of [
       'Sharing Sam',

@@ -16,6 +16,7 @@ import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
+import { formatUtcDateTime } from '../i18n';
 import { clientKey, createRateLimitStore } from '../rate-limits';
 import { campaignOrNotFound, districtLabel, memberLabel } from './progress';
 
@@ -167,6 +168,8 @@ export function createAdminRouter(deps: AppDeps): Router {
         .list()
         .map((c) => ({ slug: c.slug, title: c.shortTitle, selected: c.slug === campaign.slug })),
       stats: s,
+      // The admin pages are English; times readable, in UTC as labelled.
+      updatedAt: formatUtcDateTime('en', new Date(s.updatedAt)),
       ...dashboardTables(s),
       recent,
     });
@@ -337,7 +340,7 @@ export function createAdminRouter(deps: AppDeps): Router {
       channels.set(a.letter_id, [...(channels.get(a.letter_id) ?? []), a.action].sort());
     }
     return letters.map((l) => ({
-      createdAt: l.created_at,
+      createdAt: formatUtcDateTime('en', new Date(l.created_at)),
       member: memberLabel(deps, l.bioguide),
       state: l.state,
       district: l.chamber === 'house' && l.district !== null ? districtLabel(`${l.state}-${l.district}`) : '',

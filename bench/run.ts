@@ -111,6 +111,8 @@ async function startApp(dataDir: string): Promise<{ child: ChildProcess; port: n
     },
     stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'ignore' : 'inherit', 'inherit'],
   });
+  // A full run writes hundreds of MB of letters: the folder goes when the server has stopped.
+  child.once('exit', () => fs.rmSync(dbDir, { recursive: true, force: true }));
   await waitUntilReady(`http://127.0.0.1:${port}/readyz`, child);
   return { child, port };
 }
@@ -231,6 +233,7 @@ async function main(): Promise<void> {
     );
   }
   const dataDir = await importedData();
+  process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   const baselineServer = await startBaseline();
   const spawnedAt = performance.now();
   const server = await startApp(dataDir);

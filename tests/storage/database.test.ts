@@ -5,6 +5,18 @@ import { sql } from 'kysely';
 import { openStorage, type Storage } from '../../src/storage/database';
 import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
 
+/** The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over. */
+function walCheckpointSequence(walFile: string): number {
+  const header = Buffer.alloc(16);
+  const fd = fs.openSync(walFile, 'r');
+  try {
+    fs.readSync(fd, header, 0, 16, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return header.readUInt32BE(12);
+}
+
 describe('storage', () => {
   test('when SQLite opens a new file, then migrations create every table in WAL mode', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-db-'));
@@ -42,6 +54,36 @@ describe('storage', () => {
     // Gone (SQLite removes it when the last connection closes) or truncated: nothing left unmerged.
     expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('when SQLite is written to without pause, then the WAL starts over instead of growing without bound', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-db-'));
+    const file = path.join(dir, 'test.sqlite');
+    const storage = await openStorage({ kind: 'sqlite', path: file });
+    await sql`create table filler (text text)`.execute(storage.db);
+    // Past 1 MB of WAL the checkpoint thread starts (checked every second).
+    for (let i = 0; i < 200; i += 1)
+      await sql`insert into filler values (${'x'.repeat(10_000)})`.execute(storage.db);
+    const deadline = Date.now() + 10_000;
+    while (fs.statSync(file).size < 2_000_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // 60 MB of rows, one small transaction at a time with the event loop turning in between, as a server
+    // under a stream of submissions does. The checkpoint thread alone never catches up with such a stream,
+    // and a WAL that never starts over grows by everything written.
+    const restarts = new Set<number>();
+    try {
+      for (let i = 0; i < 6_000; i += 1) {
+        await sql`insert into filler values (${'x'.repeat(10_000)})`.execute(storage.db);
+        await new Promise((resolve) => setImmediate(resolve));
+        if (i % 50 === 0) restarts.add(walCheckpointSequence(`${file}-wal`));
+      }
+      // How far the WAL grows in between depends on how fast the disk takes the checkpoints' writes.
+      expect(restarts.size).toBeGreaterThanOrEqual(2);
+    } finally {
+      await storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('when several instances start at once on PostgreSQL, then each migration runs exactly once', async () => {

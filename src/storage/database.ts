@@ -11,7 +11,14 @@ import { Pool } from 'pg';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
-export type DatabaseSettings = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type DatabaseSettings =
+  | {
+      kind: 'sqlite';
+      path: string;
+      /** WAL frames past which the request connection finishes a checkpoint (default 16,384: 64 MB). */
+      walCatchUpFrames?: number;
+    }
+  | { kind: 'postgres'; url: string };
 
 export interface Storage {
   db: Kysely<Database>;
@@ -103,7 +110,11 @@ function startCheckpointWorker(
  * with its own V8 heap costs about 20 MB of memory, which an instance that only serves pages and lookups
  * does not need. Until then SQLite checkpoints as usual, inside commits.
  */
-function checkpointWhenWritten(sqlite: BetterSqlite3.Database, file: string): { stop(): Promise<void> } {
+function checkpointWhenWritten(
+  sqlite: BetterSqlite3.Database,
+  file: string,
+  catchUpFrames: number | undefined,
+): { stop(): Promise<void> } {
   let worker: { stop(): Promise<void> } | undefined;
   const watch = setInterval(() => {
     let walBytes = 0;
@@ -115,14 +126,15 @@ function checkpointWhenWritten(sqlite: BetterSqlite3.Database, file: string): { 
     if (walBytes < 1_000_000 || !sqlite.open) return;
     clearInterval(watch);
     sqlite.pragma('wal_autocheckpoint = 0');
-    worker = startCheckpointWorker(file, () => {
+    const catchUp = () => {
       if (!sqlite.open || sqlite.inTransaction) return;
       try {
         sqlite.pragma('wal_checkpoint(PASSIVE)');
       } catch {
         // The worker is mid-checkpoint (busy): it asks again after its next pass.
       }
-    });
+    };
+    worker = startCheckpointWorker(file, catchUp, catchUpFrames ? { catchUpFrames } : {});
   }, 1000);
   watch.unref();
   return {
@@ -145,7 +157,9 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
     // After the WAL starts over, its file is cut back to 64 MB (see startCheckpointWorker).
     sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     const checkpoints =
-      settings.path !== ':memory:' ? checkpointWhenWritten(sqlite, settings.path) : undefined;
+      settings.path !== ':memory:'
+        ? checkpointWhenWritten(sqlite, settings.path, settings.walCatchUpFrames)
+        : undefined;
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     await migrateToLatest(db as Kysely<unknown>);
     return {

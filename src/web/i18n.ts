@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { HelperOptions } from 'handlebars';
-import { LRUCache } from 'lru-cache';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -95,14 +94,23 @@ export function formatUtcDateTime(lng: string, date: Date): string {
 
 /** The current URL with `lang` set: the switcher keeps the page and its query string. */
 export function urlWithLanguage(originalUrl: string, lng: string): string {
+  return urlsWithLanguages(originalUrl, [lng])[0]!;
+}
+
+/** urlWithLanguage for several languages, parsing the URL once (the switcher on every page). */
+export function urlsWithLanguages(originalUrl: string, languages: readonly string[]): string[] {
+  let url: URL;
   try {
     // Parsed under a fixed origin, never as a URL of its own: `//host` must not become a link elsewhere.
-    const url = new URL(`http://localhost/${originalUrl.replace(/^\/+/, '')}`);
-    url.searchParams.set('lang', lng);
-    return `${url.pathname}${url.search}`;
+    url = new URL(`http://localhost/${originalUrl.replace(/^\/+/, '')}`);
   } catch {
-    return `/?lang=${encodeURIComponent(lng)}`;
+    return languages.map((lng) => `/?lang=${encodeURIComponent(lng)}`);
   }
+  return languages.map((lng) => {
+    const params = new URLSearchParams(url.search);
+    params.set('lang', lng);
+    return `${url.pathname}?${params.toString()}`;
+  });
 }
 
 /**
@@ -137,14 +145,12 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
     res.locals.lang = lang;
     res.locals.dir = dir;
     // Links on a page that answers a POST would drop what the person posted: offer them on GETs only.
-    res.locals.languages =
-      req.method === 'GET' || req.method === 'HEAD'
-        ? LANGUAGES.map((l) => ({
-            ...l,
-            current: l.code === lang,
-            url: urlWithLanguage(req.originalUrl, l.code),
-          }))
-        : [];
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const urls = urlsWithLanguages(req.originalUrl, CODES);
+      res.locals.languages = LANGUAGES.map((l, i) => ({ ...l, current: l.code === lang, url: urls[i] }));
+    } else {
+      res.locals.languages = [];
+    }
     next();
   };
   return [remember];
@@ -164,7 +170,8 @@ function renderLanguage(options: HelperOptions | undefined): LanguageCode {
 
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
-  const translated = new LRUCache<string, string>({ max: 10_000 });
+  // A plain Map, emptied when full: an LRU's bookkeeping cost more than the lookups it saves here.
+  const translated = new Map<string, string>();
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
     const lang = renderLanguage(options);
     const name = String(key);
@@ -179,6 +186,7 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
     if (text === undefined) {
       const t = fixed.get(lang) ?? i18n.t;
       text = String(t(name, { ...hash, interpolation: { escapeValue: html } }));
+      if (translated.size >= 10_000) translated.clear();
       translated.set(memoKey, text);
     }
     return html ? new hbs.SafeString(text) : text;

@@ -32,7 +32,9 @@ export function createViewEngine(hbs: HandlebarsInstance, options: ViewEngineOpt
   function template(file: string): Template {
     let found = options.cache ? compiled.get(file) : undefined;
     if (!found) {
-      found = hbs.compile(fs.readFileSync(file, 'utf8'));
+      // preventIndent: an indented `{{> partial}}` otherwise has every line of its output split and
+      // re-indented on each render; whitespace in HTML outside <pre>/<textarea> changes nothing.
+      found = hbs.compile(fs.readFileSync(file, 'utf8'), { preventIndent: true });
       if (options.cache) compiled.set(file, found);
     }
     return found;

@@ -15,10 +15,34 @@ import type { HandlebarsInstance } from '../platform/handlebars';
 /**
  * Security headers for every response. Helmet's headers depend on the config alone (no nonces), so they
  * are computed once at start-up and set from a list, instead of helmet's dozen middleware per request.
+ *
+ * Two lists: pages get helmet's full set with the page CSP; the JSON API and the health probes get the
+ * set that applies to a response no browser renders (OWASP's REST guidance): `default-src 'none'` and
+ * `frame-ancestors 'none'`, nosniff, the referrer policy, X-Frame-Options, CORP and HSTS over HTTPS.
+ * The document-only headers (COOP, Origin-Agent-Cluster, DNS prefetch, the IE and Flash ones) mean
+ * nothing there, and setting and writing them cost 2-3 µs of the API's ~50 µs per request.
  */
 export function securityHeaders(config: Pick<Config, 'publicUrl'>): RequestHandler {
-  const helmetMiddleware = helmetFor(config);
-  const headers: Array<[string, string | number | readonly string[]]> = [];
+  const pageHeaders = headersOf(helmetFor(config, 'page'));
+  const apiHeaders = headersOf(helmetFor(config, 'api'));
+  if (!pageHeaders || !apiHeaders) return helmetFor(config, 'page');
+  return (req, res, next) => {
+    const { removed, headers } = isApiPath(req.path) ? apiHeaders : pageHeaders;
+    for (const name of removed) res.removeHeader(name);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
+}
+
+function isApiPath(path: string): boolean {
+  return path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
+}
+
+type HeaderList = Array<[string, string | number | readonly string[]]>;
+
+/** The headers a helmet middleware sets, read once; undefined if it did not finish synchronously. */
+function headersOf(middleware: RequestHandler): { headers: HeaderList; removed: string[] } | undefined {
+  const headers: HeaderList = [];
   const removed: string[] = [];
   let called = false;
   const probe = {
@@ -26,20 +50,37 @@ export function securityHeaders(config: Pick<Config, 'publicUrl'>): RequestHandl
     removeHeader: (name: string) => removed.push(name),
     getHeader: () => undefined,
   };
-  void helmetMiddleware({ headers: {} } as never, probe as never, () => {
+  void middleware({ headers: {} } as never, probe as never, () => {
     called = true;
   });
-  if (!called) return helmetMiddleware;
-  return (_req, res, next) => {
-    for (const name of removed) res.removeHeader(name);
-    for (const [name, value] of headers) res.setHeader(name, value);
-    next();
-  };
+  return called ? { headers, removed } : undefined;
 }
 
-function helmetFor(config: Pick<Config, 'publicUrl'>): RequestHandler {
+function helmetFor(config: Pick<Config, 'publicUrl'>, kind: 'page' | 'api'): RequestHandler {
   const https = config.publicUrl.startsWith('https:');
+  const common = {
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : (false as const),
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
+    crossOriginEmbedderPolicy: false,
+  };
+  if (kind === 'api') {
+    return helmet({
+      ...common,
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      xFrameOptions: { action: 'deny' },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+    });
+  }
   return helmet({
+    ...common,
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -56,9 +97,6 @@ function helmetFor(config: Pick<Config, 'publicUrl'>): RequestHandler {
         ...(https ? { upgradeInsecureRequests: [] } : {}),
       },
     },
-    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    crossOriginEmbedderPolicy: false,
   });
 }
 

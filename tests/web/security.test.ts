@@ -48,11 +48,33 @@ describe('security headers', () => {
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 
+  test('when the JSON API or a probe answers, then it gets the headers for a response no browser renders', async () => {
+    for (const path of ['/api/representatives?zip=62704', '/api/campaigns/stop-csam/stats', '/healthz']) {
+      const res = await request(t.app).get(path).expect(200);
+      expect({ path, csp: res.headers['content-security-policy'] }).toEqual({
+        path,
+        csp: "default-src 'none';frame-ancestors 'none'",
+      });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      // Document-only headers are left to pages.
+      expect(res.headers['cross-origin-opener-policy']).toBeUndefined();
+      expect(res.headers['x-dns-prefetch-control']).toBeUndefined();
+    }
+    const page = await request(t.app).get('/').expect(200);
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
   test('when PUBLIC_URL is https, then HSTS is sent and the CSRF cookie is __Host- and Secure', async () => {
     const https = await createTestApp({ PUBLIC_URL: 'https://letters.example.org' });
     try {
       const res = await request(https.app).get('/').expect(200);
       expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+      const api = await request(https.app).get('/api/representatives').query({ zip: '62704' }).expect(200);
+      expect(api.headers['strict-transport-security']).toMatch(/max-age=31536000/);
       const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).join('\n');
       expect(cookie).toMatch(/__Host-dc\.csrf=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Strict/);
     } finally {

@@ -1,5 +1,6 @@
 /**
- * web/turns: page requests take turns, `perTurn` per turn of the event loop (one in the app), first come first served.
+ * web/turns: page requests take turns, `perTurn` per turn of the event loop (one in the app), first
+ * come first served.
  *
  * Why: since libuv 1.45 (libuv pull request #3696, in every Node.js since 20) a listening socket accepts
  * ONE new connection per turn of the event loop. A turn runs every request whose bytes have arrived, so

@@ -27,6 +27,7 @@ export const LANGUAGES = [
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const DEFAULT_LANGUAGE: LanguageCode = 'en';
 const CODES: readonly string[] = LANGUAGES.map((l) => l.code);
+const CODE_SET: ReadonlySet<string> = new Set(CODES);
 
 /** The catalogue of one language, as stored in `locales/<lng>/translation.json`. */
 export function readCatalogue(lng: string): Record<string, unknown> {
@@ -165,29 +166,42 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
 /** The language of the page being rendered (`lang` in its context), English for emails and letters. */
 function renderLanguage(options: HelperOptions | undefined): LanguageCode {
   const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-  return supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
+  const lang = root?.lang;
+  // Pages carry an already supported code (the middleware set it): skip the parsing, run per helper call.
+  if (typeof lang === 'string' && CODE_SET.has(lang)) return lang as LanguageCode;
+  return supportedLanguage(typeof lang === 'string' ? lang : undefined);
 }
 
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
-  // A plain Map, emptied when full: an LRU's bookkeeping cost more than the lookups it saves here.
-  const translated = new Map<string, string>();
+  // i18next's translate rebuilds its interpolation expressions on every call, which made it the costliest
+  // part of a page; catalogues are fixed at start-up, so a translation is looked up once. Plain Maps,
+  // emptied when full (an LRU's bookkeeping cost more than the lookups it saves): keys without values
+  // per language by key (most calls: no string to build), and calls with values by language, key and
+  // values (names, numbers and dates from a small set, so the same call repeats across pages).
+  const plain = new Map<string, Map<string, string>>(LANGUAGES.map((l) => [l.code, new Map()]));
+  const withValues = new Map<string, string>();
+  const remember = (memo: Map<string, string>, key: string, text: string) => {
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(key, text);
+  };
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
     const lang = renderLanguage(options);
     const name = String(key);
     const html = name.endsWith('Html');
     const hash = (options?.hash ?? {}) as Record<string, unknown>;
-    // i18next's translate rebuilds its interpolation expressions on every call, which made it the costliest
-    // part of a page; catalogues are fixed at start-up, so a translation is looked up once.
-    // Values are names, numbers and dates from a small set, so the same call repeats across pages.
-    const values = Object.keys(hash).length === 0 ? '' : JSON.stringify(hash);
-    const memoKey = `${lang}\u0000${name}\u0000${values}`;
-    let text = translated.get(memoKey);
+    let hasValues = false;
+    for (const _ in hash) {
+      hasValues = true;
+      break;
+    }
+    const memo = hasValues ? withValues : plain.get(lang)!;
+    const memoKey = hasValues ? `${lang}\u0000${name}\u0000${JSON.stringify(hash)}` : name;
+    let text = memo.get(memoKey);
     if (text === undefined) {
       const t = fixed.get(lang) ?? i18n.t;
       text = String(t(name, { ...hash, interpolation: { escapeValue: html } }));
-      if (translated.size >= 10_000) translated.clear();
-      translated.set(memoKey, text);
+      remember(memo, memoKey, text);
     }
     return html ? new hbs.SafeString(text) : text;
   });

@@ -134,7 +134,7 @@ function checkpointWhenWritten(
         // The worker is mid-checkpoint (busy): it asks again after its next pass.
       }
     };
-    worker = startCheckpointWorker(file, catchUp, catchUpFrames ? { catchUpFrames } : {});
+    worker = startCheckpointWorker(file, catchUp, { catchUpFrames });
   }, 1000);
   watch.unref();
   return {

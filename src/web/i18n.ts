@@ -67,6 +67,8 @@ export function createI18n(): I18n {
 
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
 export function supportedLanguage(lng: string | undefined): LanguageCode {
+  // Pages pass an already supported code on every helper call: no parsing for those.
+  if (lng !== undefined && CODE_SET.has(lng)) return lng as LanguageCode;
   const base = (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   return (CODES.includes(base) ? base : DEFAULT_LANGUAGE) as LanguageCode;
 }
@@ -93,12 +95,10 @@ export function formatUtcDateTime(lng: string, date: Date): string {
   return format.format(date);
 }
 
-/** The current URL with `lang` set: the switcher keeps the page and its query string. */
-export function urlWithLanguage(originalUrl: string, lng: string): string {
-  return urlsWithLanguages(originalUrl, [lng])[0]!;
-}
-
-/** urlWithLanguage for several languages, parsing the URL once (the switcher on every page). */
+/**
+ * The current URL with `lang` set, for each language (the switcher keeps the page and its query string);
+ * the URL is parsed once.
+ */
 export function urlsWithLanguages(originalUrl: string, languages: readonly string[]): string[] {
   let url: URL;
   try {
@@ -166,10 +166,7 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
 /** The language of the page being rendered (`lang` in its context), English for emails and letters. */
 function renderLanguage(options: HelperOptions | undefined): LanguageCode {
   const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-  const lang = root?.lang;
-  // Pages carry an already supported code (the middleware set it): skip the parsing, run per helper call.
-  if (typeof lang === 'string' && CODE_SET.has(lang)) return lang as LanguageCode;
-  return supportedLanguage(typeof lang === 'string' ? lang : undefined);
+  return supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
 }
 
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { ADDRESS_HELP } from '../../src/lookup/address';
-import { createI18n, LANGUAGES, readCatalogue, urlWithLanguage } from '../../src/web/i18n';
+import { createI18n, LANGUAGES, readCatalogue, urlsWithLanguages } from '../../src/web/i18n';
 import { MESSAGE_KEYS, translateMessage } from '../../src/web/messages';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { csrfSession } from './security-helpers';
@@ -200,14 +200,14 @@ describe('pages in the person’s language', () => {
   });
 });
 
-describe('urlWithLanguage', () => {
+describe('urlsWithLanguages', () => {
   test.each([
     ['/', '/?lang=es'],
     ['/campaigns/x?a=1&lang=ar', '/campaigns/x?a=1&lang=es'],
     ['//evil.example/path', '/evil.example/path?lang=es'],
     ['///', '/?lang=es'],
   ])('when the page is %s, then the Spanish link is %s and stays on this site', (from, to) => {
-    expect(urlWithLanguage(from, 'es')).toBe(to);
+    expect(urlsWithLanguages(from, ['en', 'es'])[1]).toBe(to);
   });
 });
 

@@ -204,7 +204,7 @@ export function renderDefaultBody(
   sender: { name?: string; city?: string; state?: string },
 ): string {
   const template = letterTemplate(hbs, campaign.templates[member.chamber]);
-  const text = template({
+  const context = {
     member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
     sender: {
       name: sender.name ?? '',
@@ -212,9 +212,27 @@ export function renderDefaultBody(
       state: sender.state ?? member.state,
     },
     bill: campaign.bills[member.chamber],
-  });
-  return cleanText(text).replace(/\n{3,}/g, '\n\n');
+  };
+  // The text is a pure function of the template and this small context, and the letter page asks for
+  // the same few (member, town) pairs over and over: rendering and cleaning it was ~10% of that page.
+  let rendered = renderedBodies.get(template);
+  if (!rendered) {
+    rendered = new Map();
+    renderedBodies.set(template, rendered);
+  }
+  const key = JSON.stringify(context);
+  let body = rendered.get(key);
+  if (body === undefined) {
+    body = cleanText(template(context)).replace(/\n{3,}/g, '\n\n');
+    if (rendered.size >= MAX_RENDERED_BODIES) rendered.clear();
+    rendered.set(key, body);
+  }
+  return body;
 }
+
+/** Default bodies already rendered, per compiled template, keyed by the template's context. */
+const renderedBodies = new WeakMap<LetterTemplate, Map<string, string>>();
+const MAX_RENDERED_BODIES = 2_000;
 
 /** Puts the personal sentence before the final paragraph (the ask), where offices read it. */
 export function insertPersonalNote(body: string, note: string | undefined): string {

@@ -14,6 +14,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
+import { executeRowInsert } from '../storage/row-inserts';
 import type { CountersTable, Database } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
 
@@ -89,15 +90,17 @@ export async function incrementCounters(
   keys: Array<CounterKey & { by?: number }>,
 ): Promise<void> {
   if (keys.length === 0) return;
-  await db
-    .insertInto('counters')
-    .values(keys.map((k) => ({ campaign, dimension: k.dimension, key: k.key, count: k.by ?? 1 })))
-    .onConflict((oc) =>
-      oc
-        .columns(['campaign', 'dimension', 'key'])
-        .doUpdateSet((eb) => ({ count: sql<number>`counters.count + ${eb.ref('excluded.count')}` })),
-    )
-    .execute();
+  const rows = keys.map((k) => ({ campaign, dimension: k.dimension, key: k.key, count: k.by ?? 1 }));
+  await executeRowInsert(db, 'add to counters', rows, () =>
+    db
+      .insertInto('counters')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['campaign', 'dimension', 'key'])
+          .doUpdateSet((eb) => ({ count: sql<number>`counters.count + ${eb.ref('excluded.count')}` })),
+      ),
+  );
 }
 
 function actionRow(input: ActionInput) {
@@ -149,13 +152,14 @@ export async function recordActions(db: Db, inputs: readonly ActionInput[]): Pro
     if (!firstByKey.has(key)) firstByKey.set(key, i);
   });
   const rows = [...firstByKey.values()].map((i) => actionRow(inputs[i]!));
-  const inserted = await db
-    .insertInto('actions')
-    .values(rows)
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('dedupe_key')
-    .execute();
-  const insertedKeys = new Set(inserted.map((r) => r.dedupe_key));
+  const inserted = await executeRowInsert(db, 'insert actions once', rows, () =>
+    db
+      .insertInto('actions')
+      .values(rows)
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning('dedupe_key'),
+  );
+  const insertedKeys = new Set(inserted.rows.map((r) => r.dedupe_key));
   const counted = inputs.map((input, i) => {
     const key = dedupeKey(input);
     return insertedKeys.has(key) && firstByKey.get(key) === i;

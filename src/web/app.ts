@@ -3,7 +3,7 @@
  * fresh app per file with `createApp(deps)`; `src/server.ts` listens and drains it.
  */
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { createApiRouter, createLookupApiRouter } from './routes/api';
@@ -34,6 +34,20 @@ const PAGE_REQUESTS_PER_TURN = 1;
 export function redactPath(url: string): string {
   return (url.split('?')[0] ?? '').replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
 }
+
+/**
+ * Express 5's `req.query` is a getter that parses the query string again on every read, and a page reads it
+ * several times (language detection, the route, the referral code): parse it once per request.
+ */
+export const parseQueryOnce: RequestHandler = (req, _res, next) => {
+  Object.defineProperty(req, 'query', {
+    value: req.query,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  next();
+};
 
 /** Builds the Express app; it does not listen. */
 export function createApp(deps: AppDeps): Express {
@@ -86,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', hashedStatic('/static', path.join(ROOT, 'public'), assets));
   // Pages take turns, so a loaded server keeps accepting new connections (see src/web/turns.ts).
   app.use(createRequestTurns({ perTurn: PAGE_REQUESTS_PER_TURN }).middleware);
+  app.use(parseQueryOnce);
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());

@@ -115,6 +115,26 @@ export function urlsWithLanguages(originalUrl: string, languages: readonly strin
 }
 
 /**
+ * A translator that looks each key asked without options up once: i18next's translate rebuilds its
+ * interpolation expressions on every call. Keys come from the code, never from requests; calls with
+ * options (values, counts) go straight through.
+ */
+function rememberingPlainKeys(t: TFunction): TFunction {
+  const texts = new Map<string, string>();
+  const translate = t as unknown as (...args: unknown[]) => unknown;
+  return ((key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return translate(key, ...rest);
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = String(translate(key));
+      if (texts.size >= 10_000) texts.clear();
+      texts.set(key, text);
+    }
+    return text;
+  }) as unknown as TFunction;
+}
+
+/**
  * Detects the language (i18next-http-middleware), remembers an explicit `?lang=` choice in a cookie and
  * sets the render locals: `lang`, `dir` and the switcher's `languages`.
  */
@@ -123,7 +143,9 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
   // every request, which cost more than the page itself under load. Translation needs no per-request
   // instance here, because the `t` helper reads the language from the render context.
   const detector = i18n.services.languageDetector as LanguageDetector;
-  const translators = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
+  const translators = new Map<string, TFunction>(
+    LANGUAGES.map((l) => [l.code, rememberingPlainKeys(i18n.getFixedT(l.code))]),
+  );
   const remember: RequestHandler = (req, res, next) => {
     // Typed as void upstream; it returns the detected language (or languages).
     const detected = detector.detect(req, res, [...DETECTION_ORDER]) as unknown as

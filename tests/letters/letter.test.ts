@@ -5,6 +5,7 @@ import {
   composeLetter,
   insertPersonalNote,
   letterAsText,
+  renderDefaultBody,
   SenderInput,
   washingtonAddressBlock,
 } from '../../src/letters/letter';
@@ -92,6 +93,25 @@ describe('composing letters', () => {
     const letter = composeLetter(hbs, campaign, member({}), sender, { body });
     expect(letter.body).toBe(body);
     expect(letter.signature).toEqual(['Zoë Łukasiewicz', '1 Main St', 'Springfield, IL 62704']);
+  });
+
+  test('when default bodies are asked for again, then each member and town keeps its own text', () => {
+    const senator = member({});
+    const other = member({ bioguide: 'Y000002', name: 'Ann Other', lastName: 'Other' });
+    const springfield = renderDefaultBody(hbs, campaign, senator, { city: 'Springfield', state: 'IL' });
+    const peoria = renderDefaultBody(hbs, campaign, senator, { city: 'Peoria', state: 'IL' });
+    expect(springfield).toContain('Springfield');
+    expect(peoria).toContain('Peoria');
+    expect(peoria).not.toContain('Springfield');
+    // Fill the remembered texts past their bound: answers stay those of a fresh render.
+    for (let i = 0; i < 2_100; i++)
+      renderDefaultBody(hbs, campaign, other, { city: `Town ${i}`, state: 'IL' });
+    expect(renderDefaultBody(hbs, campaign, senator, { city: 'Springfield', state: 'IL' })).toBe(springfield);
+    expect(renderDefaultBody(hbs, campaign, other, { city: 'Town 7', state: 'IL' })).toContain('Town 7');
+    const house = member({ bioguide: 'Z000003', chamber: 'house', district: 13 });
+    const houseBody = renderDefaultBody(hbs, campaign, house, { city: 'Peoria', state: 'IL' });
+    expect(houseBody).toContain('H.R. 3921');
+    expect(houseBody).not.toBe(peoria);
   });
 
   test('when sender fields are bad, then each error names its field', () => {

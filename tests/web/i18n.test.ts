@@ -133,6 +133,18 @@ describe('pages in the person’s language', () => {
     expect(res.text).toMatch(/<textarea[^>]+name="body_[A-Z]\d{6}"[^>]+lang="en" dir="ltr"/);
   });
 
+  test('when page titles built by routes are asked for in turn in each language, then each keeps its own', async () => {
+    const address = '100 Main St, Springfield, IL 62704';
+    for (const [lang, title] of [
+      ['es', 'Escriba sus cartas'],
+      ['en', 'Write your letters'],
+      ['es', 'Escriba sus cartas'],
+    ]) {
+      const res = await request(t.app).get('/campaigns/stop-csam/write').query({ address, lang }).expect(200);
+      expect(res.text).toContain(`<title>${title}: `);
+    }
+  });
+
   test('when the progress page is asked for in Spanish or Arabic, then its text, title and map are translated', async () => {
     const es = await request(t.app).get('/campaigns/stop-csam/progress').query({ lang: 'es' }).expect(200);
     expect(es.text).toContain('<title>Avance: ');

@@ -139,12 +139,13 @@ export function createPageRouter(deps: AppDeps): Router {
     bodies: Record<string, string>,
     errors: Array<{ field: string; message: string }> = [],
     status = 200,
+    found?: ReturnType<typeof lookup>,
   ) {
     // The posted member list stands when the address no longer resolves (edited or removed by hand).
     let result: ReturnType<typeof lookup>['result'] | undefined;
     let members: Member[];
     try {
-      ({ result, members } = lookup(form.address ?? '', form.district));
+      ({ result, members } = found ?? lookup(form.address ?? '', form.district));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       members = (form.member ?? [])
@@ -185,7 +186,8 @@ export function createPageRouter(deps: AppDeps): Router {
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
-      const { result } = lookup(query.address ?? '', query.district);
+      const found = lookup(query.address ?? '', query.district);
+      const { result } = found;
       const form = {
         address: query.address ?? '',
         district: query.district ?? '',
@@ -195,7 +197,7 @@ export function createPageRouter(deps: AppDeps): Router {
         zip: result.parsed?.zip ?? '',
         ref: query.ref,
       };
-      renderCompose(res, campaign, form, {});
+      renderCompose(res, campaign, form, {}, [], 200, found);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       await renderHome(

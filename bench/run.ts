@@ -34,6 +34,7 @@ const DURATION_S = QUICK ? 2 : 5;
 // V8 needs a few seconds of traffic to optimise the page and submission paths: 1 s left their first
 // compiled seconds inside the measurement (p99 several times the steady state).
 const WARMUP_S = QUICK ? 1 : 5;
+const SETTLE_MS = 1000;
 const CONNECTIONS = 100;
 const ADDRESS = '100 Main St, Springfield, IL 62704';
 
@@ -163,6 +164,9 @@ function cpuMsOf(pid: number | undefined): number {
 async function cannon(name: string, options: autocannon.Options, serverPid?: number): Promise<HttpResult> {
   // Warm-up, not measured: JIT, first-use compilation and the 100 connections' set-up are not steady state.
   await autocannon({ connections: CONNECTIONS, duration: WARMUP_S, timeout: 10, ...options });
+  // The warm-up's clients stop at once and leave up to 100 requests queued in the server; measuring right
+  // away would put that backlog (~0.1 s) in front of the first measured requests.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const cpuBefore = cpuMsOf(serverPid);
   const result = await autocannon({
     connections: CONNECTIONS,

@@ -12,9 +12,16 @@
  * arriving, and waiting requests are still served in arrival order. The JSON API and health probes are
  * mounted before this and answer at once: they cost tens of microseconds.
  *
+ * A burst of new connections (a campaign email goes out; a load generator starts) still meets the one-per-turn
+ * accept: at one page per turn, the hundredth visitor is accepted a hundred pages later, then waits behind
+ * the hundred requests already queued. So a turn in which a connection was accepted is followed by a turn
+ * without page work, which only accepts and reads, until no more arrive; at most `maxEmptyTurns` in a row,
+ * so pages keep being served during a flood of new connections.
+ *
  * A request whose client has already gone (closed tab, load generator stopped) is dropped from the
  * queue without running: under overload that is work nobody would see.
  */
+import type { EventEmitter } from 'node:events';
 import type { NextFunction, Request, RequestHandler } from 'express';
 
 interface Waiting {
@@ -54,12 +61,43 @@ export interface RequestTurns {
   readonly waiting: number;
 }
 
-export function createRequestTurns(options: { perTurn: number }): RequestTurns {
+export interface RequestTurnOptions {
+  /** Requests started per turn. */
+  perTurn: number;
+  /** Turns in a row without page work while new connections keep being accepted (default 16). */
+  maxEmptyTurns?: number;
+}
+
+export function createRequestTurns(options: RequestTurnOptions): RequestTurns {
   const queue = new Fifo<Waiting>();
+  const maxEmptyTurns = options.maxEmptyTurns ?? 16;
+  const watchedServers = new WeakSet<EventEmitter>();
   let scheduled = false;
+  let acceptedSinceTurn = false;
+  let emptyTurns = 0;
+
+  function noteConnection(): void {
+    acceptedSinceTurn = true;
+  }
+
+  /** The server a request came through (net.Server sets `socket.server`), watched for new connections. */
+  function watchServerOf(req: Request): void {
+    const server = (req.socket as { server?: unknown }).server as EventEmitter | undefined;
+    if (!server || typeof server.on !== 'function' || watchedServers.has(server)) return;
+    watchedServers.add(server);
+    server.on('connection', noteConnection);
+  }
 
   function runTurn(): void {
     scheduled = false;
+    if (acceptedSinceTurn && emptyTurns < maxEmptyTurns) {
+      acceptedSinceTurn = false;
+      emptyTurns += 1;
+      schedule();
+      return;
+    }
+    acceptedSinceTurn = false;
+    emptyTurns = 0;
     let started = 0;
     while (started < options.perTurn) {
       const item = queue.take();
@@ -81,6 +119,7 @@ export function createRequestTurns(options: { perTurn: number }): RequestTurns {
 
   return {
     middleware: (req, _res, next) => {
+      watchServerOf(req);
       queue.push({ req, next });
       schedule();
     },

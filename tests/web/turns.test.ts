@@ -1,7 +1,8 @@
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import express, { type Request } from 'express';
-import { createRequestTurns } from '../../src/web/turns';
+import { createRequestTurns, type RequestTurnOptions } from '../../src/web/turns';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -49,9 +50,9 @@ describe('createRequestTurns', () => {
  * take 3 ms of CPU are waiting when five new visitors connect at once; this counts how many of the twenty
  * were served before the server had accepted all five.
  */
-async function servedBeforeNewConnectionAccepted(withTurns: boolean): Promise<number> {
+async function servedBeforeNewConnectionAccepted(turns?: RequestTurnOptions): Promise<number> {
   const app = express();
-  if (withTurns) app.use(createRequestTurns({ perTurn: 1 }).middleware);
+  if (turns) app.use(createRequestTurns(turns).middleware);
   let served = 0;
   app.get('/work', (_req, res) => {
     const until = performance.now() + 3;
@@ -97,11 +98,33 @@ async function servedBeforeNewConnectionAccepted(withTurns: boolean): Promise<nu
 }
 
 describe('page requests taking turns', () => {
-  it('lets the server accept new connections while earlier requests still wait', async () => {
-    expect(await servedBeforeNewConnectionAccepted(true)).toBeLessThanOrEqual(6);
+  it('accepts a burst of new connections before serving the requests already waiting', async () => {
+    expect(await servedBeforeNewConnectionAccepted({ perTurn: 1 })).toBeLessThanOrEqual(1);
+  });
+
+  it('without the empty turns after an accept, takes one page per connection of the burst', async () => {
+    const served = await servedBeforeNewConnectionAccepted({ perTurn: 1, maxEmptyTurns: 0 });
+    expect(served).toBeGreaterThanOrEqual(2);
+    expect(served).toBeLessThanOrEqual(6);
   });
 
   it('(the problem it solves) without turns, new connections wait for every ready request', async () => {
-    expect(await servedBeforeNewConnectionAccepted(false)).toBe(20);
+    expect(await servedBeforeNewConnectionAccepted()).toBe(20);
+  });
+});
+
+describe('empty turns after an accept', () => {
+  it('are bounded, so waiting pages are served during a flood of new connections', async () => {
+    const turns = createRequestTurns({ perTurn: 1, maxEmptyTurns: 3 });
+    const server = new EventEmitter();
+    const started: number[] = [];
+    const request = { socket: { destroyed: false, server } } as unknown as Request;
+    for (let i = 0; i < 3; i++) turns.middleware(request, {} as never, () => started.push(i));
+    // A connection accepted before every turn: three empty turns, then one page, then three empty again.
+    for (let turn = 0; turn < 8; turn++) {
+      server.emit('connection');
+      await nextTurn();
+    }
+    expect(started).toEqual([0, 1]);
   });
 });

@@ -96,8 +96,8 @@ export function formatUtcDateTime(lng: string, date: Date): string {
 }
 
 /**
- * The current URL with `lang` set, for each language (the switcher keeps the page and its query string);
- * the URL is parsed once.
+ * The current URL with `lang` set, for each language (the switcher keeps the page and its query string,
+ * `lang` last); the URL is parsed once and its other parameters serialised once.
  */
 export function urlsWithLanguages(originalUrl: string, languages: readonly string[]): string[] {
   let url: URL;
@@ -107,11 +107,10 @@ export function urlsWithLanguages(originalUrl: string, languages: readonly strin
   } catch {
     return languages.map((lng) => `/?lang=${encodeURIComponent(lng)}`);
   }
-  return languages.map((lng) => {
-    const params = new URLSearchParams(url.search);
-    params.set('lang', lng);
-    return `${url.pathname}?${params.toString()}`;
-  });
+  url.searchParams.delete('lang');
+  const others = url.searchParams.toString();
+  const prefix = others ? `${url.pathname}?${others}&lang=` : `${url.pathname}?lang=`;
+  return languages.map((lng) => `${prefix}${encodeURIComponent(lng)}`);
 }
 
 /**

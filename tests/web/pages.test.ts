@@ -43,6 +43,21 @@ describe('pages without JavaScript', () => {
     expect(res.text).toContain('href="#address"');
   });
 
+  test('when the letter page loads, then its step indicator and fields come from their partials', async () => {
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: '100 Main St, Springfield, IL 62704' })
+      .expect(200);
+    expect(res.text).toContain('Step 2 of 3: <span class="usa-step-indicator__heading-text">Write</span>');
+    expect(res.text).toMatch(
+      /segment--complete"><span class="usa-step-indicator__segment-label">Find your members/,
+    );
+    expect(res.text).toMatch(/segment--current" aria-current="step"><span[^>]*>Write/);
+    expect(res.text).toMatch(
+      /<label class="usa-label" for="city">City<\/label>\s*<input class="usa-input " id="city" name="city" type="text" autocomplete="address-level2" value="Springfield" maxlength="100" dir="ltr"/,
+    );
+  });
+
   test('when the letter page reads its query string, then Express parses it once, not on every read', async () => {
     const parse = t.app.get('query parser fn') as (text: string) => unknown;
     const counted = jest.fn(parse);

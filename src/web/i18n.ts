@@ -178,18 +178,24 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
   return [remember];
 }
 
+/** The `lang` of the page being rendered; undefined for emails and letters, which have none. */
+function pageLanguage(options: HelperOptions | undefined): string | undefined {
+  const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+  return typeof root?.lang === 'string' ? root.lang : undefined;
+}
+
+/** The language of the page being rendered, English for emails and letters. */
+function renderLanguage(options: HelperOptions | undefined): LanguageCode {
+  return supportedLanguage(pageLanguage(options));
+}
+
 /**
  * Registers `{{t "component.key" name=value}}` on the shared Handlebars instance. The language is the
  * render context's `lang` (pages), or English (emails and letters, which have none). Keys ending in
  * `Html` hold trusted markup from the catalogue: their interpolated values are escaped by i18next and
- * the result is not escaped again; every other string is escaped by Handlebars as usual.
+ * the result is not escaped again; every other string is escaped as HTML on pages, and left to the
+ * template's own escaping elsewhere.
  */
-/** The language of the page being rendered (`lang` in its context), English for emails and letters. */
-function renderLanguage(options: HelperOptions | undefined): LanguageCode {
-  const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-  return supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
-}
-
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
   // i18next's translate rebuilds its interpolation expressions on every call, which made it the costliest
@@ -197,13 +203,17 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   // emptied when full (an LRU's bookkeeping cost more than the lookups it saves): keys without values
   // per language by key (most calls: no string to build), and calls with values by language, key and
   // values (names, numbers and dates from a small set, so the same call repeats across pages).
-  const plain = new Map<string, Map<string, string>>(LANGUAGES.map((l) => [l.code, new Map()]));
-  const withValues = new Map<string, string>();
-  const remember = (memo: Map<string, string>, key: string, text: string) => {
+  // Each translation is also kept escaped for HTML, once: a page's eighty `{{t}}` calls otherwise had
+  // Handlebars escape the same catalogue text on every render.
+  type Translation = { text: string; html: InstanceType<HandlebarsInstance['SafeString']> };
+  const plain = new Map<string, Map<string, Translation>>(LANGUAGES.map((l) => [l.code, new Map()]));
+  const withValues = new Map<string, Translation>();
+  const remember = (memo: Map<string, Translation>, key: string, translation: Translation) => {
     if (memo.size >= 10_000) memo.clear();
-    memo.set(key, text);
+    memo.set(key, translation);
   };
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
+    const onPage = pageLanguage(options) !== undefined;
     const lang = renderLanguage(options);
     const name = String(key);
     const html = name.endsWith('Html');
@@ -215,13 +225,14 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
     }
     const memo = hasValues ? withValues : plain.get(lang)!;
     const memoKey = hasValues ? `${lang}\u0000${name}\u0000${JSON.stringify(hash)}` : name;
-    let text = memo.get(memoKey);
-    if (text === undefined) {
+    let translation = memo.get(memoKey);
+    if (translation === undefined) {
       const t = fixed.get(lang) ?? i18n.t;
-      text = String(t(name, { ...hash, interpolation: { escapeValue: html } }));
-      remember(memo, memoKey, text);
+      const text = String(t(name, { ...hash, interpolation: { escapeValue: html } }));
+      translation = { text, html: new hbs.SafeString(html ? text : hbs.escapeExpression(text)) };
+      remember(memo, memoKey, translation);
     }
-    return html ? new hbs.SafeString(text) : text;
+    return html || onPage ? translation.html : translation.text;
   });
   // Messages written in English by components (validation errors, lookup notes): see src/web/messages.ts.
   hbs.registerHelper('tm', function (this: unknown, message: unknown, options: HelperOptions) {

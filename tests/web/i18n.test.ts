@@ -210,6 +210,20 @@ describe('pages in the person’s language', () => {
     expect(hbs.compile('{{t "errorSummary.title"}}')({})).toBe('There is a problem');
     expect(hbs.compile('{{t "errorSummary.title"}}')({ lang: 'es' })).toBe('Hay un problema');
   });
+
+  test('when a translation needs escaping, then pages get it escaped exactly once and plain text gets it as written', async () => {
+    const hbs = t.runtime.deps.hbs;
+    const stale = '{{t "layout.staleData" date="May 1"}}';
+    const escaped = 'please check your members&#x27; names';
+    for (let render = 0; render < 2; render++) {
+      expect(hbs.compile(stale)({ lang: 'en' })).toContain(escaped);
+      expect(hbs.compile(`<p title="{{t "layout.skipLink"}}">${stale}</p>`)({ lang: 'en' })).toContain(
+        escaped,
+      );
+      expect(hbs.compile(stale)({})).toContain(escaped);
+      expect(hbs.compile(stale, { noEscape: true })({})).toContain("please check your members' names");
+    }
+  });
 });
 
 describe('urlsWithLanguages', () => {

@@ -3,8 +3,8 @@
  * Dockerfile does (`node dist/src/server.js`, NODE_ENV=production, SQLite in a temp folder, data imported
  * from CIVIC_DATA_FROM or ../shared/data, LOG_LEVEL=silent, rate limits off) in a child process on
  * 127.0.0.1, and a baseline plain Express route in a second child process, and measures with autocannon
- * (100 connections, 5 s each after a 5 s warm-up): the representatives API, the letter page, letter submission (one CSRF
- * cookie + token for all requests), and the stats API, each also as a ratio to the baseline. Then PDFs
+ * (100 connections, 5 s each after a 5 s warm-up and a 1 s pause): the representatives API, the letter page,
+ * letter submission (one CSRF cookie + token for all requests), and the stats API, each also as a ratio to the baseline. Then PDFs
  * per second, start-up time, RSS with all data loaded, and bench/geo.ts + bench/stats.ts. Prints a table
  * and writes bench/results.json.
  *

@@ -12,11 +12,11 @@
  * arriving, and waiting requests are still served in arrival order. The JSON API and health probes are
  * mounted before this and answer at once: they cost tens of microseconds.
  *
- * A burst of new connections (a campaign email goes out; a load generator starts) still meets the one-per-turn
- * accept: at one page per turn, the hundredth visitor is accepted a hundred pages later, then waits behind
- * the hundred requests already queued. So a turn in which a connection was accepted is followed by a turn
- * without page work, which only accepts and reads, until no more arrive; at most `maxEmptyTurns` in a row,
- * so pages keep being served during a flood of new connections.
+ * A burst of new connections (a campaign email goes out; a load generator starts) still meets the
+ * one-per-turn accept: at one page per turn, the hundredth visitor is accepted a hundred pages later, then
+ * waits behind the hundred requests already queued. So a turn in which a connection was accepted is
+ * followed by a turn without page work, which only accepts and reads, until no more arrive; at most
+ * `maxEmptyTurns` in a row, so pages keep being served during a flood of new connections.
  *
  * A request whose client has already gone (closed tab, load generator stopped) is dropped from the
  * queue without running: under overload that is work nobody would see.

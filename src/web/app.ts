@@ -82,10 +82,11 @@ export function createApp(deps: AppDeps): Express {
   // The read-only JSON API and the probes first: static files, body parsers, cookies, CSRF tokens, the
   // form guard and the page locals below do nothing for a GET that answers JSON, and cost time per request.
   const limits = createAppRateLimits(deps);
+  // The representatives lookup first: it is the busiest route, and every router it passes costs time.
   app.use('/api/representatives', limits.lookup);
-  app.use(createHealthRouter(deps));
   app.use('/api', createLookupApiRouter(deps));
   app.use(createStatsApiRouter(deps));
+  app.use(createHealthRouter(deps));
 
   // Hashed static assets (`{{asset "/static/..."}}`; see src/web/security.ts).
   const uswdsDir = path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist');

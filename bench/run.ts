@@ -193,6 +193,18 @@ async function cannon(name: string, options: autocannon.Options, serverPid?: num
   };
 }
 
+/** The text of an HTML text node as Handlebars escapes it (`&amp;`, `&lt;`, `&#x27;`, ...). */
+function decodeHtmlText(html: string): string {
+  return html.replace(
+    /&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot));/gi,
+    (_m, hex?: string, dec?: string, named?: string) => {
+      if (hex) return String.fromCodePoint(parseInt(hex, 16));
+      if (dec) return String.fromCodePoint(Number(dec));
+      return ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[named!.toLowerCase()]!;
+    },
+  );
+}
+
 async function importedData(): Promise<string> {
   const mirror = process.env.CIVIC_DATA_FROM ?? path.resolve(ROOT, '..', 'shared', 'data');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-data-'));
@@ -267,6 +279,12 @@ async function main(): Promise<void> {
       personalNote: 'I am a parent.',
     });
     for (const m of members) form.append('member', m);
+    // As a browser posts the form: each letter's textarea, with the campaign text the page put in it.
+    for (const [, name, text] of html.matchAll(
+      /<textarea[^>]*name="(body_[A-Z]\d{6})"[^>]*>([^<]*)<\/textarea>/g,
+    )) {
+      form.append(name!, decodeHtmlText(text!));
+    }
 
     const scenarios: Array<[string, autocannon.Options]> = [
       ['GET /api/representatives?zip=62704', { url: `${app}/api/representatives?zip=62704` }],

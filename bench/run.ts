@@ -20,6 +20,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { decodeHTML } from 'entities';
 import { importDistrictShapes } from '../src/civic-data/district-shapes-import';
 import { importCivicData } from '../src/civic-data/import';
 import { renderLettersPdf } from '../src/delivery/pdf';
@@ -193,18 +194,6 @@ async function cannon(name: string, options: autocannon.Options, serverPid?: num
   };
 }
 
-/** The text of an HTML text node as Handlebars escapes it (`&amp;`, `&lt;`, `&#x27;`, ...). */
-function decodeHtmlText(html: string): string {
-  return html.replace(
-    /&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot));/gi,
-    (_m, hex?: string, dec?: string, named?: string) => {
-      if (hex) return String.fromCodePoint(parseInt(hex, 16));
-      if (dec) return String.fromCodePoint(Number(dec));
-      return ({ amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[named!.toLowerCase()]!;
-    },
-  );
-}
-
 async function importedData(): Promise<string> {
   const mirror = process.env.CIVIC_DATA_FROM ?? path.resolve(ROOT, '..', 'shared', 'data');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-data-'));
@@ -283,7 +272,7 @@ async function main(): Promise<void> {
     for (const [, name, text] of html.matchAll(
       /<textarea[^>]*name="(body_[A-Z]\d{6})"[^>]*>([^<]*)<\/textarea>/g,
     )) {
-      form.append(name!, decodeHtmlText(text!));
+      form.append(name!, decodeHTML(text!));
     }
 
     const scenarios: Array<[string, autocannon.Options]> = [

@@ -43,7 +43,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const clock = overrides.clock ?? systemClock;
   const civic = loadCivicIndex(config.dataDir);
   const campaigns = loadCampaigns(config.campaignsDir, config.defaultCampaign);
-  const storage = await openStorage(config.database);
+  const storage = await openStorage(
+    config.database.kind === 'sqlite'
+      ? {
+          ...config.database,
+          // Database queries wait while the last frames are copied: worth seeing when tuning.
+          onWalCatchUp: (catchUp) => logger.debug({ event: 'sqlite.wal_checkpoint_finished', ...catchUp }),
+        }
+      : config.database,
+  );
   const hbs = createHandlebars();
   const letters = createLetterService({
     storage,

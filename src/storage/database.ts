@@ -15,10 +15,28 @@ export type DatabaseSettings =
   | {
       kind: 'sqlite';
       path: string;
-      /** WAL frames past which the request connection finishes a checkpoint (default 16,384: 64 MB). */
+      /** WAL frames past which a checkpoint is finished with writes held (default 16,384: 64 MB). */
       walCatchUpFrames?: number;
+      /** At most this many frames are left to copy while the request connection is held (default 256). */
+      walHandOverFrames?: number;
+      /** Told each time a checkpoint was finished while the request connection was held (tests; logs). */
+      onWalCatchUp?: (catchUp: WalCatchUp) => void;
     }
   | { kind: 'postgres'; url: string };
+
+/** One checkpoint finished while the request connection was held: the last frames copied, the hold. */
+export interface WalCatchUp {
+  framesCopied: number;
+  workerPasses: number;
+  heldMs: number;
+}
+
+interface CheckpointOptions {
+  catchUpFrames?: number;
+  handOverFrames?: number;
+  finishTimeoutMs?: number;
+  onCatchUp?: (catchUp: WalCatchUp) => void;
+}
 
 export interface Storage {
   db: Kysely<Database>;
@@ -61,39 +79,131 @@ function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): SqliteDa
  *
  * A PASSIVE checkpoint on another connection never quite catches up while writes keep coming, and SQLite
  * starts the WAL over only once every frame has been copied: under the bench's sustained submissions the
- * WAL grew to 760 MB in 10 s. So when the worker sees more than `catchUpFrames` frames in the WAL it asks
- * the request connection to finish the job between two requests: that connection is the only writer, so
- * its checkpoint copies the few frames written since the worker's pass and completes, the next commit
- * starts the WAL from the beginning, and `journal_size_limit` trims the file.
+ * WAL grew to 760 MB in 10 s. So past `catchUpFrames` frames the worker finishes the job while the
+ * request connection is held idle: first more passes right away, each copying what was written during
+ * the one before, until a pass finds at most `handOverFrames` new frames (or `maxPasses` ran); then it
+ * asks for the hold, and the app holds its connection (Kysely's `connection()`: queries wait their turn,
+ * the event loop keeps running) while the worker copies the last frames. With no writer in between, that
+ * checkpoint completes, the next commit starts the WAL from the beginning, and `journal_size_limit` trims
+ * the file.
+ *
+ * Why not let the request connection finish the checkpoint itself, between two requests: a checkpoint that
+ * completes syncs the WAL and the database file to disk, and on a disk busy with the worker's copying
+ * those syncs took 8-20 ms, about once a second under the bench's submissions, with every request
+ * waiting on the event loop (with the syncs switched off, the same checkpoints took 0.2-0.5 ms). Held
+ * instead, only database queries wait, and pages, lookups and the rest of each submission go on.
  */
 const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
+let awaitingHold = false;
 const timer = setInterval(() => {
+  if (awaitingHold) return;
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result && result.log >= workerData.catchUpFrames) parentPort.postMessage('catch-up');
+    let [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (!result || result.log < workerData.catchUpFrames) return;
+    // A pass copies the WAL as it was when the pass began: the next one copies what came in meanwhile.
+    let passes = 1;
+    let previousLog = 0;
+    while (passes < workerData.maxPasses && result.log - previousLog > workerData.handOverFrames) {
+      previousLog = result.log;
+      [result] = db.pragma('wal_checkpoint(PASSIVE)');
+      passes += 1;
+      if (result.log < previousLog) return; // the WAL started over by itself
+    }
+    awaitingHold = true;
+    parentPort.postMessage({ type: 'hold', passes, checkpointed: result.checkpointed });
   } catch { /* busy or closing: the next tick tries again */ }
 }, workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+parentPort.on('message', (message) => {
+  if (message === 'finish') {
+    // The app holds its connection: nothing writes, so this pass copies every frame left.
+    let result;
+    try { [result] = db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next tick tries again */ }
+    awaitingHold = false;
+    parentPort.postMessage({ type: 'finished', checkpointed: result ? result.checkpointed : -1 });
+    return;
+  }
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
 `;
+
+type WorkerMessage =
+  { type: 'hold'; passes: number; checkpointed: number } | { type: 'finished'; checkpointed: number };
+
+/** Holds the request connection (no query runs) until `whileHeld` settles. */
+type HoldConnection = (whileHeld: () => Promise<void>) => Promise<void>;
 
 function startCheckpointWorker(
   file: string,
-  catchUp: () => void,
-  { intervalMs = 250, catchUpFrames = 16_384 } = {},
+  holdConnection: HoldConnection,
+  onCatchUp: ((catchUp: WalCatchUp) => void) | undefined,
+  {
+    intervalMs = 250,
+    catchUpFrames = 16_384,
+    handOverFrames = 256,
+    maxPasses = 8,
+    finishTimeoutMs = 2000,
+  }: Omit<CheckpointOptions, 'onCatchUp'> & { intervalMs?: number; maxPasses?: number } = {},
 ): { stop(): Promise<void> } {
   const worker = new Worker(CHECKPOINT_WORKER, {
     eval: true,
-    workerData: { driver: require.resolve('better-sqlite3'), file, intervalMs, catchUpFrames },
+    workerData: {
+      driver: require.resolve('better-sqlite3'),
+      file,
+      intervalMs,
+      catchUpFrames,
+      handOverFrames,
+      maxPasses,
+    },
     // Small heaps: the worker only holds a connection.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
   });
   worker.unref();
-  worker.on('message', catchUp);
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let finished: ((checkpointed: number | undefined) => void) | undefined;
+  const finishWhileHeld = (): Promise<number | undefined> =>
+    new Promise((resolve) => {
+      // A worker that never answers must not hold the database for good.
+      const timeout = setTimeout(() => resolve(undefined), finishTimeoutMs);
+      finished = (checkpointed) => {
+        clearTimeout(timeout);
+        finished = undefined;
+        resolve(checkpointed);
+      };
+      worker.postMessage('finish');
+    });
+  worker.on('message', (message: WorkerMessage) => {
+    if (message.type === 'finished') {
+      finished?.(message.checkpointed);
+      return;
+    }
+    const startedAt = performance.now();
+    let checkpointed: number | undefined;
+    holdConnection(async () => {
+      checkpointed = await finishWhileHeld();
+    })
+      .then(() => {
+        if (checkpointed === undefined || checkpointed < 0) return;
+        onCatchUp?.({
+          // Less than zero when the WAL started over in between: nothing was left to copy.
+          framesCopied: Math.max(0, checkpointed - message.checkpointed),
+          workerPasses: message.passes + 1,
+          heldMs: Math.round((performance.now() - startedAt) * 100) / 100,
+        });
+      })
+      // Closing: the connection is gone, and close() runs the last checkpoint.
+      .catch(() => undefined);
+  });
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      finished?.(undefined);
+      resolve();
+    }),
+  );
   // Without the worker the WAL only grows until close: say so rather than fail requests.
   worker.on('error', (err) => process.emitWarning(`SQLite checkpoint worker stopped: ${err.message}`));
   let stopping: Promise<void> | undefined;
@@ -113,7 +223,8 @@ function startCheckpointWorker(
 function checkpointWhenWritten(
   sqlite: BetterSqlite3.Database,
   file: string,
-  catchUpFrames: number | undefined,
+  holdConnection: HoldConnection,
+  { onCatchUp, ...options }: CheckpointOptions,
 ): { stop(): Promise<void> } {
   let worker: { stop(): Promise<void> } | undefined;
   const watch = setInterval(() => {
@@ -126,15 +237,7 @@ function checkpointWhenWritten(
     if (walBytes < 1_000_000 || !sqlite.open) return;
     clearInterval(watch);
     sqlite.pragma('wal_autocheckpoint = 0');
-    const catchUp = () => {
-      if (!sqlite.open || sqlite.inTransaction) return;
-      try {
-        sqlite.pragma('wal_checkpoint(PASSIVE)');
-      } catch {
-        // The worker is mid-checkpoint (busy): it asks again after its next pass.
-      }
-    };
-    worker = startCheckpointWorker(file, catchUp, { catchUpFrames });
+    worker = startCheckpointWorker(file, holdConnection, onCatchUp, options);
   }, 1000);
   watch.unref();
   return {
@@ -156,11 +259,20 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
     sqlite.pragma('synchronous = NORMAL');
     // After the WAL starts over, its file is cut back to 64 MB (see startCheckpointWorker).
     sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     const checkpoints =
       settings.path !== ':memory:'
-        ? checkpointWhenWritten(sqlite, settings.path, settings.walCatchUpFrames)
+        ? checkpointWhenWritten(
+            sqlite,
+            settings.path,
+            (whileHeld) => db.connection().execute(() => whileHeld()),
+            {
+              catchUpFrames: settings.walCatchUpFrames,
+              handOverFrames: settings.walHandOverFrames,
+              onCatchUp: settings.onWalCatchUp,
+            },
+          )
         : undefined;
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     await migrateToLatest(db as Kysely<unknown>);
     return {
       db,

@@ -95,24 +95,40 @@ function withStatementCache(sqlite: BetterSqlite3.Database, max = 500): SqliteDa
  */
 const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 let awaitingHold = false;
+let passes = 0;
+const pass = () => { passes += 1; return db.pragma('wal_checkpoint(PASSIVE)')[0]; };
+// A pass copies the WAL as it was when the pass began; passes right after it copy what came in meanwhile,
+// until one finds at most handOverFrames new frames. Undefined if the WAL started over by itself.
+function passUntilFewAreNew(result) {
+  let previousLog = 0;
+  for (let more = 1; more < workerData.maxPasses && result.log - previousLog > workerData.handOverFrames; more += 1) {
+    previousLog = result.log;
+    result = pass();
+    if (result.log < previousLog) return undefined;
+  }
+  return result;
+}
 const timer = setInterval(() => {
   if (awaitingHold) return;
   try {
-    let [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    passes = 0;
+    let result = pass();
     if (!result || result.log < workerData.catchUpFrames) return;
-    // A pass copies the WAL as it was when the pass began: the next one copies what came in meanwhile.
-    let passes = 1;
-    let previousLog = 0;
-    while (passes < workerData.maxPasses && result.log - previousLog > workerData.handOverFrames) {
-      previousLog = result.log;
-      [result] = db.pragma('wal_checkpoint(PASSIVE)');
-      passes += 1;
-      if (result.log < previousLog) return; // the WAL started over by itself
+    result = passUntilFewAreNew(result);
+    if (!result) return;
+    // Passes that stop short of the WAL's end leave the database file unsynced; the pass that completes
+    // syncs it and the WAL, and those syncs are what the app waits for. Syncing here first, then copying
+    // what came in meanwhile, leaves them only the last frames. (Descriptors: see checkpointWhenWritten.)
+    for (const fd of workerData.syncFds) {
+      try { fs.fsyncSync(fd); } catch { /* a platform that cannot sync a read-only descriptor: wait longer */ }
     }
+    result = passUntilFewAreNew(pass());
+    if (!result) return;
     awaitingHold = true;
     parentPort.postMessage({ type: 'hold', passes, checkpointed: result.checkpointed });
   } catch { /* busy or closing: the next tick tries again */ }
@@ -148,7 +164,12 @@ function startCheckpointWorker(
     handOverFrames = 256,
     maxPasses = 8,
     finishTimeoutMs = 2000,
-  }: Omit<CheckpointOptions, 'onCatchUp'> & { intervalMs?: number; maxPasses?: number } = {},
+    syncFds = [],
+  }: Omit<CheckpointOptions, 'onCatchUp'> & {
+    intervalMs?: number;
+    maxPasses?: number;
+    syncFds?: number[];
+  } = {},
 ): { stop(): Promise<void> } {
   const worker = new Worker(CHECKPOINT_WORKER, {
     eval: true,
@@ -159,6 +180,7 @@ function startCheckpointWorker(
       catchUpFrames,
       handOverFrames,
       maxPasses,
+      syncFds,
     },
     // Small heaps: the worker only holds a connection.
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
@@ -219,14 +241,19 @@ function startCheckpointWorker(
  * Starts the checkpoint thread once writes have put 1 MB into the WAL (checked every second): a thread
  * with its own V8 heap costs about 20 MB of memory, which an instance that only serves pages and lookups
  * does not need. Until then SQLite checkpoints as usual, inside commits.
+ *
+ * The worker syncs the database file and the WAL through descriptors opened here, and `closeFiles` closes
+ * them only once every SQLite connection to the file is closed: closing any descriptor of a file drops
+ * all of the process's POSIX locks on it, SQLite's included.
  */
 function checkpointWhenWritten(
   sqlite: BetterSqlite3.Database,
   file: string,
   holdConnection: HoldConnection,
   { onCatchUp, ...options }: CheckpointOptions,
-): { stop(): Promise<void> } {
+): { stop(): Promise<void>; closeFiles(): void } {
   let worker: { stop(): Promise<void> } | undefined;
+  const syncFds: number[] = [];
   const watch = setInterval(() => {
     let walBytes = 0;
     try {
@@ -237,13 +264,17 @@ function checkpointWhenWritten(
     if (walBytes < 1_000_000 || !sqlite.open) return;
     clearInterval(watch);
     sqlite.pragma('wal_autocheckpoint = 0');
-    worker = startCheckpointWorker(file, holdConnection, onCatchUp, options);
+    for (const name of [file, `${file}-wal`]) syncFds.push(fs.openSync(name, 'r'));
+    worker = startCheckpointWorker(file, holdConnection, onCatchUp, { ...options, syncFds });
   }, 1000);
   watch.unref();
   return {
     stop: async () => {
       clearInterval(watch);
       await worker?.stop();
+    },
+    closeFiles: () => {
+      for (const fd of syncFds.splice(0)) fs.closeSync(fd);
     },
   };
 }
@@ -286,6 +317,7 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
         // Before Kysely closes the connection: fold the WAL back into the database file.
         if (sqlite.open) sqlite.pragma('wal_checkpoint(TRUNCATE)');
         await db.destroy();
+        checkpoints?.closeFiles();
       },
     };
   }

@@ -18,6 +18,21 @@ function walCheckpointSequence(walFile: string): number {
   return header.readUInt32BE(12);
 }
 
+/** This process's open descriptors of the database file or its WAL (Linux; elsewhere none are seen). */
+function openDescriptorsOf(file: string): string[] {
+  if (!fs.existsSync('/proc/self/fd')) return [];
+  return fs
+    .readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.startsWith(file));
+}
+
 describe('storage', () => {
   test('when SQLite opens a new file, then migrations create every table in WAL mode', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-db-'));
@@ -123,6 +138,9 @@ describe('storage', () => {
       expect(checkpointsHere).toEqual([]);
       const rows = await sql<{ count: number }>`select count(*) as count from filler`.execute(storage.db);
       expect(rows.rows[0]?.count).toBe(written);
+      // The descriptors the worker syncs through are closed with the database, not left open.
+      await storage.close();
+      expect(openDescriptorsOf(file)).toEqual([]);
     } finally {
       pragmas.mockRestore();
       await storage.close();

@@ -157,7 +157,6 @@ type HoldConnection = (whileHeld: () => Promise<void>) => Promise<void>;
 function startCheckpointWorker(
   file: string,
   holdConnection: HoldConnection,
-  onCatchUp: ((catchUp: WalCatchUp) => void) | undefined,
   {
     intervalMs = 250,
     catchUpFrames = 16_384,
@@ -165,11 +164,8 @@ function startCheckpointWorker(
     maxPasses = 8,
     finishTimeoutMs = 2000,
     syncFds = [],
-  }: Omit<CheckpointOptions, 'onCatchUp'> & {
-    intervalMs?: number;
-    maxPasses?: number;
-    syncFds?: number[];
-  } = {},
+    onCatchUp,
+  }: CheckpointOptions & { intervalMs?: number; maxPasses?: number; syncFds?: number[] } = {},
 ): { stop(): Promise<void> } {
   const worker = new Worker(CHECKPOINT_WORKER, {
     eval: true,
@@ -250,7 +246,7 @@ function checkpointWhenWritten(
   sqlite: BetterSqlite3.Database,
   file: string,
   holdConnection: HoldConnection,
-  { onCatchUp, ...options }: CheckpointOptions,
+  options: CheckpointOptions,
 ): { stop(): Promise<void>; closeFiles(): void } {
   let worker: { stop(): Promise<void> } | undefined;
   const syncFds: number[] = [];
@@ -265,7 +261,7 @@ function checkpointWhenWritten(
     clearInterval(watch);
     sqlite.pragma('wal_autocheckpoint = 0');
     for (const name of [file, `${file}-wal`]) syncFds.push(fs.openSync(name, 'r'));
-    worker = startCheckpointWorker(file, holdConnection, onCatchUp, { ...options, syncFds });
+    worker = startCheckpointWorker(file, holdConnection, { ...options, syncFds });
   }, 1000);
   watch.unref();
   return {

@@ -137,7 +137,7 @@ parentPort.on('message', (message) => {
   if (message === 'finish') {
     // The app holds its connection: nothing writes, so this pass copies every frame left.
     let result;
-    try { [result] = db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next tick tries again */ }
+    try { result = pass(); } catch { /* busy: the next tick tries again */ }
     awaitingHold = false;
     parentPort.postMessage({ type: 'finished', checkpointed: result ? result.checkpointed : -1 });
     return;

@@ -7,7 +7,8 @@ import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
-import { NotFoundError, ValidationError, type FieldErrors } from '../platform/errors';
+import { assertRepresents } from '../lookup/constituency';
+import { NotFoundError, NotYourMemberError, ValidationError, type FieldErrors } from '../platform/errors';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { keyedHash, newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
@@ -22,6 +23,8 @@ export interface DraftInput {
   campaign: string;
   sender: unknown;
   personalNote?: unknown;
+  /** The House district the person chose or the lookup settled ("IL-13"), when the ZIP left a choice. */
+  district?: string;
   /** One entry per chosen member; `body` is the person's edited text (empty = campaign text). */
   letters: Array<{ bioguide: string; body?: unknown }>;
   shareWithCampaign?: boolean;
@@ -75,6 +78,11 @@ export function createLetterService(deps: LetterServiceDeps) {
     return member;
   }
 
+  /** Refuses a letter to a member who does not represent the sender's address (NotYourMemberError). */
+  function checkRepresents(sender: SenderInput, member: Member, district?: string): void {
+    assertRepresents(civic, { state: sender.state, zip: sender.zip, district }, [member], clock.now());
+  }
+
   /** Validates everything a person typed; throws one ValidationError listing every field at fault. */
   function validateDraft(input: DraftInput): ValidDraft {
     const campaign = campaigns.get(input.campaign);
@@ -97,6 +105,21 @@ export function createLetterService(deps: LetterServiceDeps) {
       if (sender.success && note.success) {
         const composed = composeLetter(hbs, campaign, member, sender.data, { personalNote: note.data, body });
         letters.push({ member, body, composed });
+      }
+    }
+    if (sender.success) {
+      try {
+        const address = { state: sender.data.state, zip: sender.data.zip, district: input.district };
+        assertRepresents(
+          civic,
+          address,
+          letters.map((l) => l.member),
+          clock.now(),
+        );
+      } catch (error) {
+        if (!(error instanceof NotYourMemberError)) throw error;
+        if (Object.keys(errors).length === 0) throw error;
+        errors.members ??= error.fields.members!;
       }
     }
     if (Object.keys(errors).length > 0 || !sender.success || !note.success) {
@@ -205,6 +228,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     getBatch,
     recordChannel,
     memberOrThrow,
+    checkRepresents,
     deleteBatchPersonalData,
   };
 }

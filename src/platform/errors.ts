@@ -20,7 +20,7 @@ export abstract class AppError extends Error {
 /** Input a person gave cannot be used; `fields` maps a form field name to what is wrong with it. */
 export class ValidationError extends AppError {
   readonly status = 400;
-  readonly code = 'invalid_input';
+  readonly code: string = 'invalid_input';
   constructor(
     message: string,
     readonly fields: FieldErrors = {},
@@ -31,6 +31,11 @@ export class ValidationError extends AppError {
   get field(): string | undefined {
     return Object.keys(this.fields)[0];
   }
+}
+
+/** A letter is addressed to a member who does not represent the sender's address (a 400 like any field). */
+export class NotYourMemberError extends ValidationError {
+  override readonly code = 'not_your_member';
 }
 
 export class NotFoundError extends AppError {

@@ -43,6 +43,11 @@ const PATTERNS: MessagePattern[] = [
   { pattern: /Some of what you entered needs fixing\./g, key: 'needsFixing' },
   { pattern: /Choose at least one member of Congress to write to\./g, key: 'chooseMember' },
   {
+    pattern:
+      /(?<name>[^.]+(?:\.[^.]+)*?) does not represent the address you gave \((?<place>[A-Z]{2} \d{5})\)\. You can write only to your own senators and representative\./g,
+    key: 'notYourMember',
+  },
+  {
     pattern: /Enter your street address, city, state and ZIP code, for example "(?<example>[^"]+)"\./g,
     key: 'addressHelp',
   },

@@ -25,6 +25,8 @@ const RepresentativesQuery = z.object({
 const PreviewRequest = z.object({
   campaign: z.string().max(64).optional(),
   bioguide: z.string().max(16),
+  /** The House district the person chose when the ZIP is split ("IL-13"). */
+  district: z.string().max(10).optional(),
   sender: z.unknown(),
   personalNote: z.unknown().optional(),
   body: z.unknown().optional(),
@@ -148,6 +150,7 @@ export function createApiRouter(deps: AppDeps): Router {
     if (!sender.success || !note.success || (body && !body.success)) {
       throw new ValidationError('Some of what you entered needs fixing.', fields);
     }
+    deps.letters.checkRepresents(sender.data, member, parsed.data.district);
     const letter = composeLetter(deps.hbs, campaign, member, sender.data, {
       personalNote: note.data,
       body: body?.success ? body.data : undefined,

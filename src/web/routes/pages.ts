@@ -235,6 +235,7 @@ export function createPageRouter(deps: AppDeps): Router {
           zip: form.zip,
         },
         personalNote: form.personalNote,
+        district: form.district || undefined,
         letters: form.member.map((bioguide) => ({ bioguide, body: bodies[bioguide] })),
         shareWithCampaign: form.shareWithCampaign === 'yes',
         ref: form.ref ?? null,

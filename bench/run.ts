@@ -1,205 +1,197 @@
 /**
- * bench/run: `npm run bench`. Builds the app (`npm run build`), then starts the REAL server the way the
- * Dockerfile does (`node dist/src/server.js`, NODE_ENV=production, SQLite in a temp folder, data imported
- * from CIVIC_DATA_FROM or ../shared/data, LOG_LEVEL=silent, rate limits off) in a child process on
- * 127.0.0.1, and a baseline plain Express route in a second child process, and measures with autocannon
- * (100 connections, 5 s each after a 5 s warm-up and a 1 s pause): the representatives API, the letter page,
- * letter submission (one CSRF cookie + token for all requests), and the stats API, each also as a ratio to the baseline. Then PDFs
- * per second, start-up time, RSS with all data loaded, and bench/geo.ts + bench/stats.ts. Prints a table
- * and writes bench/results.json.
+ * bench/run: `npm run bench`. Compiles the app and measures it as deployed (docs/performance.md):
  *
- *   npm run bench                 # everything
- *   npm run bench -- --quick      # 2 s per run, smaller stats fill
- *   npm run bench -- --tsx        # run src/server.ts through tsx instead of the compiled server
- *   npm run bench -- --only=repr  # only the HTTP scenarios whose name contains "repr" (and the baseline)
- *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- --only=letters
+ *   capacity   closed loop, one client, rate limits off: server CPU per request against a plain Express
+ *              route's, and saved letters per second
+ *   launch     open loop, rate limits on: people arriving at a fixed rate, each from their own loopback
+ *              address, walking the whole journey; on SQLite, then on PostgreSQL with two instances
+ *   outbox     emails per second from a confirmed backlog into a local SMTP server
+ *   pdf, geo, stats   PDFs per second, point lookups, statistics reads at 200,000 letters
+ *
+ *   npm run bench                         # everything
+ *   npm run bench -- --quick              # shorter runs
+ *   npm run bench -- --only capacity,launch
+ *   npm run bench -- --rate 40            # launch arrivals per second (default 20)
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { decodeHTML } from 'entities';
-import { importDistrictShapes } from '../src/civic-data/district-shapes-import';
-import { importCivicData } from '../src/civic-data/import';
+import { Client } from 'pg';
 import { renderLettersPdf } from '../src/delivery/pdf';
 import { benchGeo } from './geo';
+import { CAMPAIGN, PEOPLE } from './journey';
+import { campaignLaunch, type LaunchResult } from './launch';
+import { outboxThroughput } from './outbox';
+import { cpuMsOf, ROOT, rssOf, startApp, startBaseline, stopServer, type ServerProcess } from './servers';
 import { benchStats } from './stats';
+import { fillForm, Visitor } from './visitor';
 
-const ROOT = path.resolve(__dirname, '..');
-const QUICK = process.argv.includes('--quick');
-const TSX = process.argv.includes('--tsx');
-const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const DURATION_S = QUICK ? 2 : 5;
-// V8 needs a few seconds of traffic to optimise the page and submission paths: 1 s left their first
-// compiled seconds inside the measurement (p99 several times the steady state).
-const WARMUP_S = QUICK ? 1 : 5;
-const SETTLE_MS = 1000;
-const CONNECTIONS = 100;
-const ADDRESS = '100 Main St, Springfield, IL 62704';
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    rate: { type: 'string', default: '20' },
+  },
+});
+const QUICK = args.quick;
+type Section = 'capacity' | 'launch' | 'outbox' | 'pdf' | 'geo' | 'stats';
+const wanted = (section: Section) => !args.only || args.only.split(',').includes(section);
+const DURATION_S = QUICK ? 3 : 8;
+const WARMUP_S = QUICK ? 1 : 3;
+const CONNECTIONS = 20;
+/** The deployed minimum time between opening the letter page and saving it, plus a little. */
+const LAUNCH_PAUSE_MS = 3200;
+const MIRROR = process.env.CIVIC_DATA_FROM ?? path.resolve(ROOT, '..', 'shared', 'data');
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/* ----------------------------------------------------------------- children: the servers under test */
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Resident set size of a child process, from /proc (Linux) or ps. */
-function rssOf(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    if (kb) return Number(kb) * 1024;
-  } catch {
-    // not Linux: fall through to ps
-  }
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - started > timeoutMs) throw new Error(`${url} not ready after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** The app as deployed: `node dist/src/server.js` (or src/server.ts through tsx with --tsx). */
-async function startApp(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-db-'));
-  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const entry = TSX
-    ? ['--import', 'tsx', path.join(ROOT, 'src', 'server.ts')]
-    : [path.join(ROOT, 'dist', 'src', 'server.js')];
-  const child = spawn(process.execPath, [...extra, ...entry], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      APP_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-      PUBLIC_URL: 'http://127.0.0.1',
-      MAIL_FROM: 'Dear Congress <letters@bench.invalid>',
-      DATA_DIR: dataDir,
-      SQLITE_PATH: path.join(dbDir, 'bench.sqlite'),
-      CAMPAIGNS_DIR: path.join(ROOT, 'campaigns'),
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-      OUTBOX_WORKER: 'false',
-      RATE_LIMITS_ENABLED: 'false',
-      MIN_FORM_FILL_MS: '0',
-      CENSUS_GEOCODER_ENABLED: 'false',
-    },
-    stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'ignore' : 'inherit', 'inherit'],
-  });
-  // A full run writes hundreds of MB of letters: the folder goes when the server has stopped.
-  child.once('exit', () => fs.rmSync(dbDir, { recursive: true, force: true }));
-  await waitUntilReady(`http://127.0.0.1:${port}/readyz`, child);
-  return { child, port };
-}
-
-const BASELINE_SOURCE = `
-const express = require('express');
-const app = express();
-app.get('/baseline', (_req, res) => { res.json({ ok: true, message: 'hello' }); });
-app.listen(Number(process.env.PORT), '127.0.0.1');
-`;
-
-/** A plain Express JSON route in a process of its own. */
-async function startBaseline(): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-e', BASELINE_SOURCE], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  await waitUntilReady(`http://127.0.0.1:${port}/baseline`, child);
-  return { child, port };
-}
-
-/* ----------------------------------------------------------------- parent: load generator */
-
-interface HttpResult {
+interface ClosedLoopResult {
   name: string;
   requestsPerSecond: number;
-  p50Ms: number;
   p99Ms: number;
   errors: number;
-  non2xx: number;
-  serverCpuUsPerRequest?: number;
-  serverCpuPercent?: number;
-  ratioToBaseline?: number;
+  serverCpuUsPerRequest: number;
+  /** Server CPU per request divided by the plain Express route's. */
+  cpuTimesBaseline?: number;
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 0 elsewhere). */
-function cpuMsOf(pid: number | undefined): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
-  } catch {
-    return 0;
-  }
-}
-
-async function cannon(name: string, options: autocannon.Options, serverPid?: number): Promise<HttpResult> {
-  // Warm-up, not measured: JIT, first-use compilation and the 100 connections' set-up are not steady state.
+async function closedLoop(
+  name: string,
+  server: ServerProcess,
+  options: autocannon.Options,
+): Promise<ClosedLoopResult> {
   await autocannon({ connections: CONNECTIONS, duration: WARMUP_S, timeout: 10, ...options });
-  // The warm-up's clients stop at once and leave up to 100 requests queued in the server; measuring right
-  // away would put that backlog (~0.1 s) in front of the first measured requests.
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  const cpuBefore = cpuMsOf(serverPid);
+  const cpuBefore = cpuMsOf(server.child.pid);
   const result = await autocannon({
     connections: CONNECTIONS,
     duration: DURATION_S,
     timeout: 10,
     ...options,
   });
+  const cpuMs = cpuMsOf(server.child.pid) - cpuBefore;
   return {
     name,
     requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    // Server CPU per request and how busy its one thread was: a server below ~90% is waiting on the
-    // load generator (which shares the two cores), not the other way round.
-    serverCpuUsPerRequest:
-      serverPid && result.requests.total > 0
-        ? Math.round(((cpuMsOf(serverPid) - cpuBefore) * 1000) / result.requests.total)
-        : undefined,
-    serverCpuPercent: serverPid
-      ? Math.round(((cpuMsOf(serverPid) - cpuBefore) / (result.duration * 1000)) * 100)
-      : undefined,
+    // autocannon counts a 303 as non-2xx: the submission's answers are checked separately.
+    errors: result.errors + result.timeouts + (options.method === 'POST' ? 0 : result.non2xx),
+    serverCpuUsPerRequest: Math.round((cpuMs * 1000) / Math.max(1, result.requests.total)),
   };
 }
 
 async function importedData(): Promise<string> {
-  const mirror = process.env.CIVIC_DATA_FROM ?? path.resolve(ROOT, '..', 'shared', 'data');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-data-'));
-  await importCivicData({ from: mirror, outDir: dir });
-  await importDistrictShapes({ from: mirror, outDir: dir });
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'data-update.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, CIVIC_DATA_FROM: MIRROR, DATA_DIR: dir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return dir;
+}
+
+async function capacity(dataDir: string) {
+  const baselineServer = await startBaseline();
+  const server = await startApp({ dataDir, asDeployed: false });
+  try {
+    const person = PEOPLE[0]!;
+    const query = `address=${encodeURIComponent(person.address)}`;
+    const visitor = new Visitor(server.url, '127.0.0.1');
+    const page = await visitor.request('GET', `/campaigns/${CAMPAIGN}/write?${query}`);
+    const filled = fillForm(page.body, /\/review$/, {
+      name: 'Ana Núñez',
+      email: 'ana@example.org',
+      street: person.street,
+      city: person.city,
+      state: person.state,
+      zip: person.zip,
+      personalNote: 'I am a parent.',
+    });
+    const review = await visitor.submit(filled);
+    const form = fillForm(review.body, /\/letters$/);
+    const lettersPerBatch = form.fields.filter(([name]) => name === 'member').length;
+    const body = new URLSearchParams(form.fields).toString();
+    const check = await visitor.submit(form);
+    if (check.status !== 303) throw new Error(`a submission answered ${check.status}, not 303`);
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', cookie: visitor.cookieHeader() };
+    visitor.close();
+
+    const baseline = await closedLoop('baseline: plain Express JSON', baselineServer, {
+      url: `${baselineServer.url}/baseline`,
+    });
+    const rows = [baseline];
+    rows.push(
+      await closedLoop('GET /api/representatives?zip=62704', server, {
+        url: `${server.url}/api/representatives?zip=62704`,
+      }),
+    );
+    rows.push(
+      await closedLoop('GET letter page', server, {
+        url: `${server.url}/campaigns/${CAMPAIGN}/write?${query}`,
+      }),
+    );
+    const save = await closedLoop('POST save letters', server, {
+      url: `${server.url}/campaigns/${CAMPAIGN}/letters`,
+      method: 'POST',
+      headers,
+      body,
+    });
+    rows.push(save);
+    rows.push(
+      await closedLoop('GET /api/campaigns/:slug/stats', server, {
+        url: `${server.url}/api/campaigns/${CAMPAIGN}/stats`,
+      }),
+    );
+    for (const r of rows)
+      r.cpuTimesBaseline = Math.round((r.serverCpuUsPerRequest / baseline.serverCpuUsPerRequest) * 10) / 10;
+    return {
+      rows,
+      lettersPerBatch,
+      savedLettersPerSecond: save.requestsPerSecond * lettersPerBatch,
+      rssMB: Math.round(rssOf(server.child.pid) / 2 ** 20),
+    };
+  } finally {
+    await stopServer(server);
+    await stopServer(baselineServer);
+  }
+}
+
+async function launchOnSqlite(dataDir: string, rate: number, seconds: number): Promise<LaunchResult> {
+  const server = await startApp({ dataDir, asDeployed: true });
+  try {
+    return await campaignLaunch([server], { rate, seconds, pauseMs: LAUNCH_PAUSE_MS });
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function launchOnPostgres(
+  dataDir: string,
+  rate: number,
+  seconds: number,
+): Promise<LaunchResult | { error: string }> {
+  const database = `dc_bench_${process.pid}`;
+  const admin = new Client({ connectionString: POSTGRES_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    return { error: `PostgreSQL not reachable at ${POSTGRES_URL}: ${String(error)}` };
+  }
+  await admin.query(`create database ${database}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${database}`;
+  const servers: ServerProcess[] = [];
+  try {
+    // The first instance migrates; the second starts on the migrated database.
+    servers.push(await startApp({ dataDir, asDeployed: true, databaseUrl: url.toString() }));
+    servers.push(await startApp({ dataDir, asDeployed: true, databaseUrl: url.toString() }));
+    return await campaignLaunch(servers, { rate, seconds, pauseMs: LAUNCH_PAUSE_MS, firstVisitor: 100_000 });
+  } finally {
+    for (const s of servers) await stopServer(s);
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+  }
 }
 
 async function pdfsPerSecond(): Promise<number> {
@@ -210,10 +202,10 @@ async function pdfsPerSecond(): Promise<number> {
     salutation: 'Dear Senator Doe:',
     body: Array.from(
       { length: 6 },
-      (_, i) => `Paragraph ${i + 1}. ${'I am writing as your constituent about this bill. '.repeat(6)}`,
+      (_, i) => `Paragraph ${i + 1}. ${'I am writing as your constituent. '.repeat(8)}`,
     ).join('\n\n'),
     closing: 'Sincerely,',
-    subject: 'Please support S. 1829',
+    subject: 'A letter from a constituent',
   };
   await renderLettersPdf([letter]);
   const started = performance.now();
@@ -222,174 +214,85 @@ async function pdfsPerSecond(): Promise<number> {
     await renderLettersPdf([letter]);
     count += 1;
   }
-  return Math.round((count / (performance.now() - started)) * 1000 * 10) / 10;
+  return Math.round((count / (performance.now() - started)) * 10_000) / 10;
+}
+
+function printLaunch(name: string, r: LaunchResult | { error: string }): void {
+  if ('error' in r) {
+    console.log(`${name}: ${r.error}`);
+    return;
+  }
+  const failed =
+    Object.entries(r.failed)
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(', ') || 'none';
+  console.log(
+    `${name}: ${r.journeysPerSecond} journeys/s for ${r.seconds} s on ${r.instances} instance(s): ${r.completed}/${r.started} completed, failed: ${failed}; ` +
+      `p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (lookup ${r.steps.lookup.p99Ms}, letter page ${r.steps.letterPage.p99Ms}, review ${r.steps.review.p99Ms}, save ${r.steps.save.p99Ms}, letters page ${r.steps.lettersPage.p99Ms}); server CPU ${r.serverCpuMsPerJourney} ms per journey`,
+  );
 }
 
 async function main(): Promise<void> {
-  if (!TSX) {
-    // The deployed form: compile first, so the numbers are for the code in this tree.
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-      },
-    );
-  }
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   const dataDir = await importedData();
   process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const baselineServer = await startBaseline();
-  const spawnedAt = performance.now();
-  const server = await startApp(dataDir);
-  const processStartupMs = performance.now() - spawnedAt;
-  // Let start-up garbage settle, as a fresh instance behind a load balancer would.
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  const rssBytes = rssOf(server.child.pid!);
-  const app = `http://127.0.0.1:${server.port}`;
-  const results: HttpResult[] = [];
-  const wanted = (name: string) => !ONLY || name.includes(ONLY);
-  try {
-    // One CSRF cookie + token and the member list for every submission.
-    const page = await fetch(`${app}/campaigns/stop-csam/write?address=${encodeURIComponent(ADDRESS)}`);
-    const html = await page.text();
-    const cookie = (page.headers.getSetCookie().find((c) => c.startsWith('dc.csrf=')) ?? '').split(';')[0]!;
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-    const members = [...html.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
-    const form = new URLSearchParams({
-      _csrf: token,
-      name: 'Ana Núñez',
-      email: 'ana@example.org',
-      street: '100 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zip: '62704',
-      address: ADDRESS,
-      personalNote: 'I am a parent.',
-    });
-    for (const m of members) form.append('member', m);
-    // As a browser posts the form: each letter's textarea, with the campaign text the page put in it.
-    for (const [, name, text] of html.matchAll(
-      /<textarea[^>]*name="(body_[A-Z]\d{6})"[^>]*>([^<]*)<\/textarea>/g,
-    )) {
-      form.append(name!, decodeHTML(text!));
-    }
+  const rate = Number(args.rate);
+  const launchSeconds = QUICK ? 5 : 20;
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+  };
 
-    const scenarios: Array<[string, autocannon.Options]> = [
-      ['GET /api/representatives?zip=62704', { url: `${app}/api/representatives?zip=62704` }],
-      [
-        'GET /campaigns/stop-csam/write?address=…',
-        { url: `${app}/campaigns/stop-csam/write?address=${encodeURIComponent(ADDRESS)}` },
-      ],
-      [
-        'POST /campaigns/stop-csam/letters',
-        {
-          url: `${app}/campaigns/stop-csam/letters`,
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-          body: form.toString(),
-        },
-      ],
-      ['GET /api/campaigns/stop-csam/stats', { url: `${app}/api/campaigns/stop-csam/stats` }],
-    ];
-    const baseline = await cannon(
-      'baseline (plain Express JSON)',
-      { url: `http://127.0.0.1:${baselineServer.port}/baseline` },
-      baselineServer.child.pid,
-    );
-    results.push(baseline);
-    for (const [name, options] of scenarios)
-      if (wanted(name)) results.push(await cannon(name, options, server.child.pid));
-    for (const r of results)
-      r.ratioToBaseline = Math.round((r.requestsPerSecond / baseline.requestsPerSecond) * 100) / 100;
-    // autocannon counts 3xx as non-2xx: a saved batch answers 303, so check one submission by hand.
-    const check = await fetch(`${app}/campaigns/stop-csam/letters`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-      body: form.toString(),
-      redirect: 'manual',
-    });
-    if (check.status !== 303) throw new Error(`a submission answered ${check.status}, not 303`);
-    const rssAfterLoadBytes = rssOf(server.child.pid!);
-    if (ONLY) {
-      for (const r of results)
-        console.log(
-          `| ${r.name} | ${r.requestsPerSecond} | ${r.ratioToBaseline?.toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} | ${r.serverCpuUsPerRequest ?? ''} | ${r.serverCpuPercent ?? ''} |`,
-        );
+  if (wanted('capacity')) {
+    const c = await capacity(dataDir);
+    results.capacity = c;
+    console.log(`\nClosed loop, ${CONNECTIONS} connections, ${DURATION_S} s, rate limits off\n`);
+    console.log('| Scenario | req/s | p99 ms | errors | server CPU µs/req | × baseline CPU |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const r of c.rows)
       console.log(
-        `RSS ${Math.round(rssBytes / 2 ** 20)} MB, after load ${Math.round(rssAfterLoadBytes / 2 ** 20)} MB`,
-      );
-      return;
-    }
-
-    const pdfs = await pdfsPerSecond();
-    const geo = await benchGeo(dataDir, {
-      mirror: process.env.CIVIC_DATA_FROM ?? path.resolve(ROOT, '..', 'shared', 'data'),
-    }).catch((e: unknown) => ({ error: String(e) }));
-    let stats: unknown;
-    try {
-      stats = await benchStats({ letters: QUICK ? 20_000 : 200_000 });
-    } catch (error) {
-      stats = { error: String(error) };
-    }
-
-    const rep = results[1]!;
-    const post = results.findIndex((r) => r.name.startsWith('POST'));
-    const targets = {
-      representativesAtLeast60PercentOfBaseline: (rep.ratioToBaseline ?? 0) >= 0.6,
-      noErrorsAndP99Under100ms: results.every(
-        (r, i) => r.errors === 0 && (i === post || r.non2xx === 0) && r.p99Ms < 100,
-      ),
-      rssUnder200MB: rssBytes < 200 * 1024 * 1024,
-    };
-    const summary = {
-      date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        platform: `${os.platform()} ${os.release()}`,
-      },
-      settings: {
-        connections: CONNECTIONS,
-        durationSeconds: DURATION_S,
-        server: TSX ? 'tsx src/server.ts' : 'node dist/src/server.js',
-      },
-      http: results,
-      pdfsPerSecond: pdfs,
-      startup: { processToReadyMs: Math.round(processStartupMs) },
-      memory: {
-        rssMB: Math.round(rssBytes / 2 ** 20),
-        rssAfterLoadMB: Math.round(rssAfterLoadBytes / 2 ** 20),
-      },
-      geo,
-      stats,
-      targets,
-    };
-    fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(summary, null, 2)}\n`);
-
-    console.log(
-      `\n${CONNECTIONS} connections, ${DURATION_S} s each, ${summary.machine.cpus} CPUs, Node ${process.version}, ${summary.settings.server}\n`,
-    );
-    console.log(
-      '| Scenario | req/s | × baseline | p50 ms | p99 ms | errors | non-2xx | server CPU µs/req | server CPU % |',
-    );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const r of results)
-      console.log(
-        `| ${r.name} | ${r.requestsPerSecond} | ${r.ratioToBaseline?.toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.non2xx} | ${r.serverCpuUsPerRequest ?? ''} | ${r.serverCpuPercent ?? ''} |`,
+        `| ${r.name} | ${r.requestsPerSecond} | ${r.p99Ms} | ${r.errors} | ${r.serverCpuUsPerRequest} | ${r.cpuTimesBaseline} |`,
       );
     console.log(
-      `\nPDFs/s: ${pdfs}   start-up (process to ready): ${summary.startup.processToReadyMs} ms   RSS: ${summary.memory.rssMB} MB (after load ${summary.memory.rssAfterLoadMB} MB)`,
+      `\nSaved letters per second: ${c.savedLettersPerSecond} (${c.lettersPerBatch} a batch); RSS after load ${c.rssMB} MB`,
     );
-    console.log(`geo: ${JSON.stringify(geo)}`);
-    console.log(`stats: ${JSON.stringify(stats)}`);
-    console.log(`targets: ${JSON.stringify(targets)}`);
-  } finally {
-    await stop(server.child);
-    await stop(baselineServer.child);
   }
+  if (wanted('launch')) {
+    const sqlite = await launchOnSqlite(dataDir, rate, launchSeconds);
+    printLaunch('\nLaunch, SQLite', sqlite);
+    const postgres = await launchOnPostgres(dataDir, rate, launchSeconds);
+    printLaunch('Launch, PostgreSQL', postgres);
+    results.launch = { sqlite, postgres };
+  }
+  if (wanted('outbox')) {
+    const outbox = await outboxThroughput(dataDir, QUICK ? 30 : 100);
+    results.outbox = outbox;
+    console.log(
+      `\nOutbox: ${outbox.emailsDelivered} emails in ${outbox.seconds} s after ${outbox.batches} confirmations: ${outbox.emailsPerSecond} emails/s; server CPU ${outbox.serverCpuMsPerEmail} ms per email`,
+    );
+  }
+  if (wanted('pdf')) {
+    results.pdfsPerSecond = await pdfsPerSecond();
+    console.log(`PDFs per second: ${String(results.pdfsPerSecond)}`);
+  }
+  if (wanted('geo')) {
+    results.geo = await benchGeo(dataDir, { mirror: MIRROR }).catch((e: unknown) => ({ error: String(e) }));
+    console.log(`geo: ${JSON.stringify(results.geo)}`);
+  }
+  if (wanted('stats')) {
+    results.stats = await benchStats({ letters: QUICK ? 20_000 : 200_000 }).catch((e: unknown) => ({
+      error: String(e),
+    }));
+    console.log(`stats: ${JSON.stringify(results.stats)}`);
+  }
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(5),
   CENSUS_GEOCODER_ENABLED: booleanFromEnv.optional(),
   CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
@@ -74,7 +75,14 @@ export type Config = Readonly<{
   trustProxy: boolean | number | string;
   logLevel: string;
   retentionDays: number;
-  outbox: { enabled: boolean; pollMs: number; maxAttempts: number; smtpTimeoutMs: number };
+  outbox: {
+    enabled: boolean;
+    pollMs: number;
+    maxAttempts: number;
+    smtpTimeoutMs: number;
+    /** Pooled SMTP connections, and so messages sent at once. */
+    smtpConnections: number;
+  };
   geocoder: { enabled: boolean; url: string };
   statsCacheMs: number;
   minFormFillMs: number;
@@ -141,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollMs: e.OUTBOX_POLL_MS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       smtpTimeoutMs: e.SMTP_TIMEOUT_MS,
+      smtpConnections: e.SMTP_CONNECTIONS,
     },
     geocoder: {
       enabled: e.CENSUS_GEOCODER_ENABLED ?? e.NODE_ENV === 'production',

@@ -53,6 +53,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       outboxDir: config.outboxDir,
       logger,
       timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
+      maxConnections: config.outbox.smtpConnections,
     });
   const worker = createOutboxWorker({
     storage,
@@ -73,6 +74,8 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     }),
     pollMs: config.outbox.pollMs,
     maxAttempts: config.outbox.maxAttempts,
+    concurrency: config.outbox.smtpConnections,
+    batchSize: Math.max(5, config.outbox.smtpConnections * 4),
     // Longer than any one send can take (connect + greeting + inactivity timeouts, with room to spare).
     leaseMs: Math.max(5 * 60_000, timeout * 10),
   });

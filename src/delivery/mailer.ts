@@ -67,6 +67,8 @@ export interface MailTransportConfig {
   logger?: MailLogger;
   /** Milliseconds; each defaults to 10 000. Tests make them short. */
   timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
+  /** SMTP connections kept open and reused (default 1); the outbox sends that many messages at once. */
+  maxConnections?: number;
 }
 
 /** Base of the two delivery failures; `reason` is a short code safe to log and store. */
@@ -281,8 +283,11 @@ function createSmtpTransport(config: MailTransportConfig & { smtpUrl: string }):
   if (!/^smtps?:\/\//i.test(config.smtpUrl))
     throw new TypeError('smtpUrl must start with smtp:// or smtps://');
   const t = config.timeouts ?? {};
+  // Pooled: one handshake (and TLS negotiation) serves many messages instead of one per message.
   const transporter: Transporter = nodemailer.createTransport({
     url: config.smtpUrl,
+    pool: true,
+    maxConnections: config.maxConnections ?? 1,
     connectionTimeout: t.connectionMs ?? DEFAULT_TIMEOUT_MS,
     greetingTimeout: t.greetingMs ?? DEFAULT_TIMEOUT_MS,
     socketTimeout: t.socketMs ?? DEFAULT_TIMEOUT_MS,

@@ -53,8 +53,13 @@ export interface OutboxWorkerOptions {
   backoff?: Partial<BackoffPolicy>;
   /** How long a claim lasts; must exceed the longest send (all SMTP timeouts together). Default 5 min. */
   leaseMs?: number;
-  /** Rows claimed per round, sent one after the other. Default 5. */
+  /** Rows claimed per round. Default 5. */
   batchSize?: number;
+  /**
+   * How many of a round's rows are sent at once (the SMTP transport keeps as many pooled connections), so a
+   * launch's confirmation emails are not queued behind one another's round trips. Default 1.
+   */
+  concurrency?: number;
   /** Unique per process; default a random id. */
   workerId?: string;
   /** For tests: the jitter's random source. */
@@ -65,7 +70,7 @@ export interface OutboxWorker {
   readonly workerId: string;
   /** Starts polling; returns at once. */
   start(): void;
-  /** Finishes the message in flight, hands back the rest of the claim, then resolves. */
+  /** Finishes the messages in flight, hands back the rest of the claim, then resolves. */
   stop(): Promise<void>;
   /** One round: claims and processes due messages; resolves with how many were processed. */
   runOnce(): Promise<number>;
@@ -80,6 +85,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const batchSize = options.batchSize ?? 5;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const workerId = options.workerId ?? `worker-${newId()}`;
   const random = options.random ?? Math.random;
 
@@ -182,32 +188,33 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function runOnce(): Promise<number> {
     const rows = await claimDueMessages(storage, workerId, batchSize, clock.now(), leaseMs);
-    const release = (from: number) =>
-      inWriteTransaction(storage, (db) =>
-        releaseClaims(
-          db,
-          rows.slice(from).map((r) => r.id),
-          workerId,
-          clock.now(),
-        ),
-      );
+    let next = 0;
     let processed = 0;
-    for (const [index, row] of rows.entries()) {
-      if (stopping) {
-        const released = await release(index);
-        logger.info({ released }, 'outbox: stopping, claims handed back');
-        break;
+    let failure: { error: unknown } | undefined;
+    async function sendInTurn(): Promise<void> {
+      while (next < rows.length && !stopping && !failure) {
+        const row = rows[next++]!;
+        try {
+          await processRow(row);
+          processed++;
+        } catch (error) {
+          // Recording the outcome failed (database trouble): this row stays 'sending' until its lease
+          // expires, then is sent again with the same Message-ID. The rows not yet tried are handed back.
+          failure = { error };
+        }
       }
-      try {
-        await processRow(row);
-      } catch (error) {
-        // Recording the outcome failed (database trouble): this row stays 'sending' until its lease
-        // expires, then is sent again with the same Message-ID. Hand back the rows not yet tried.
-        await release(index + 1).catch(() => undefined);
-        throw error;
-      }
-      processed++;
     }
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, sendInTurn));
+    const untried = rows.slice(next).map((r) => r.id);
+    if (untried.length > 0) {
+      const released = inWriteTransaction(storage, (db) => releaseClaims(db, untried, workerId, clock.now()));
+      if (failure) await released.catch(() => undefined);
+      else {
+        await released;
+        logger.info({ released: untried.length }, 'outbox: stopping, claims handed back');
+      }
+    }
+    if (failure) throw failure.error;
     return processed;
   }
 

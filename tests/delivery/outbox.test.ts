@@ -5,6 +5,7 @@
  * claiming the same row.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { findBatch } from '../../src/letters/letter-store';
 import { createMailTransport } from '../../src/delivery/mailer';
 import {
@@ -219,6 +220,37 @@ describe('outbox worker on sqlite', () => {
     const again = createHarness(h.storage, sink, { clock: h.clock });
     expect(await drain(again.worker)).toBe(1);
     expect(sink.messages).toHaveLength(2);
+  });
+
+  test('when the worker sends three at a time over pooled connections, then three messages are in the server at once and each arrives once', async () => {
+    const pooled = createMailTransport({
+      smtpUrl: sink.url,
+      outboxDir: fs.mkdtempSync(`${os.tmpdir()}/dc-eml-`),
+      timeouts: { connectionMs: 2000, greetingMs: 2000, socketMs: 5000 },
+      maxConnections: 3,
+    });
+    const h = createHarness(db!.storage, sink, { transport: pooled, concurrency: 3 });
+    for (let i = 0; i < 3; i++) {
+      const { batchId } = await insertBatch(h.storage, h.clock, {}, [members.cantwell]);
+      await h.service.requestEmailConfirmation({ batchId });
+    }
+    await drain(h.worker);
+    for (const mail of sink.messages.splice(0)) await h.service.confirmBatch(tokenFromText(mail.parsed.text));
+    sink.delayData(300);
+    let mostAtOnce = 0;
+    const before = sink.dataReceived - sink.messages.length;
+    const watch = () =>
+      (mostAtOnce = Math.max(mostAtOnce, sink.dataReceived - before - sink.messages.length));
+    sink.on('data-received', watch);
+    try {
+      expect(await drain(h.worker)).toBe(6);
+    } finally {
+      sink.off('data-received', watch);
+      pooled.close();
+    }
+    expect(mostAtOnce).toBe(3);
+    expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(6);
+    expect((await outboxRows(h.storage)).every((r) => r.status === 'sent')).toBe(true);
   });
 
   test('when the injected recordAction is a fake, then it is called once per office copy inside the sending transaction', async () => {

@@ -1,0 +1,136 @@
+/**
+ * bench/servers: the processes under test. The app runs as the Dockerfile runs it (`node dist/src/server.js`,
+ * NODE_ENV=production), each instance in its own child process, beside a plain Express route that serves as
+ * the yardstick for CPU per request. Nothing here is used by the app itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  url: string;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 0 elsewhere). */
+export function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident set size of a process, from /proc (Linux; 0 elsewhere). */
+export function rssOf(pid: number | undefined): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > timeoutMs) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function stopServer(server: ServerProcess | undefined): Promise<void> {
+  const child = server?.child;
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export interface AppOptions {
+  dataDir: string;
+  /** SQLite file (default: a new temp folder) or a PostgreSQL URL. */
+  databaseUrl?: string;
+  sqlitePath?: string;
+  /** Rate limits and the minimum form-fill time as deployed, or off for single-client capacity runs. */
+  asDeployed: boolean;
+  smtpUrl?: string;
+}
+
+/** One app instance, configured as production except where `options` says otherwise. */
+export async function startApp(options: AppOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-db-'));
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    APP_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MAIL_FROM: 'Dear Congress <letters@bench.invalid>',
+    DATA_DIR: options.dataDir,
+    OUTBOX_DIR: path.join(tempDir, 'outbox'),
+    CAMPAIGNS_DIR: path.join(ROOT, 'campaigns'),
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    OUTBOX_WORKER: options.smtpUrl ? 'true' : 'false',
+    CENSUS_GEOCODER_ENABLED: 'false',
+    DATA_REFRESH: 'off',
+  };
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  else env.SQLITE_PATH = options.sqlitePath ?? path.join(tempDir, 'bench.sqlite');
+  if (options.smtpUrl) Object.assign(env, { SMTP_URL: options.smtpUrl, OUTBOX_POLL_MS: '200' });
+  if (!options.asDeployed) Object.assign(env, { RATE_LIMITS_ENABLED: 'false', MIN_FORM_FILL_MS: '0' });
+  const child = spawn(process.execPath, [...extra, path.join(ROOT, 'dist', 'src', 'server.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // A capacity run writes hundreds of MB of letters: the folder goes when the server has stopped.
+  child.once('exit', () => fs.rmSync(tempDir, { recursive: true, force: true }));
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(`${url}/readyz`, child);
+  return { child, port, url };
+}
+
+const BASELINE_SOURCE = `
+const express = require('express');
+const app = express();
+app.get('/baseline', (_req, res) => { res.json({ ok: true, message: 'hello' }); });
+app.listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+/** A plain Express JSON route in a process of its own: the cheapest request Express can answer. */
+export async function startBaseline(): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', BASELINE_SOURCE], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(`${url}/baseline`, child);
+  return { child, port, url };
+}

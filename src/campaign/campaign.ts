@@ -7,6 +7,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Chamber } from '../civic-data/types';
 import { DataError, NotFoundError } from '../platform/errors';
+import {
+  CAMPAIGN_SOURCE_LANGUAGE,
+  campaignTextsByLanguage,
+  readCampaignTranslations,
+  type CampaignTexts,
+} from './campaign-texts';
 
 const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
 
@@ -39,6 +45,16 @@ export const CampaignDefinition = z.object({
     })
     .strict(),
   shareText: z.string().min(1).max(280),
+  /**
+   * The languages the campaign's texts are written in: English (campaign.json) first, then each with its
+   * `content/<lng>.json`. Letters to Congress are always sent in English.
+   */
+  languages: z
+    .array(z.string().regex(/^[a-z]{2}$/))
+    .min(1)
+    .default([CAMPAIGN_SOURCE_LANGUAGE])
+    .refine((l) => l[0] === CAMPAIGN_SOURCE_LANGUAGE, 'must start with "en" (the texts in campaign.json)')
+    .refine((l) => new Set(l).size === l.length, 'must not repeat a language'),
 });
 
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
@@ -46,6 +62,8 @@ export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
 export interface Campaign extends CampaignDefinition {
   /** Raw Handlebars source of the letter body for each chamber. */
   templates: Record<Chamber, string>;
+  /** The campaign's texts in a page's language, or in English when the campaign does not declare it. */
+  textsIn(lng: string): CampaignTexts;
 }
 
 function readCampaignFolder(folder: string): Campaign {
@@ -72,7 +90,8 @@ function readCampaignFolder(folder: string): Campaign {
     }
     templates[chamber] = fs.readFileSync(templateFile, 'utf8');
   }
-  return { ...parsed.data, templates };
+  const translations = readCampaignTranslations(folder, parsed.data, parsed.data.languages);
+  return { ...parsed.data, templates, textsIn: campaignTextsByLanguage(parsed.data, translations) };
 }
 
 export interface CampaignCatalog {

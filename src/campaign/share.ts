@@ -23,10 +23,12 @@ export function referralCodeFor(appSecret: string, batchId: string): string {
 
 export function shareInvitation(
   campaign: Pick<Campaign, 'slug' | 'shortTitle' | 'shareText'>,
-  options: { publicUrl: string; appSecret: string; batchId: string },
+  options: { publicUrl: string; appSecret: string; batchId: string; lang?: string },
 ): ShareInvitation {
   const ref = referralCodeFor(options.appSecret, options.batchId);
-  const url = `${options.publicUrl}/campaigns/${encodeURIComponent(campaign.slug)}?ref=${ref}`;
+  // Shared in a language other than English, the link opens the campaign in that language too.
+  const lang = options.lang && options.lang !== 'en' ? `&lang=${encodeURIComponent(options.lang)}` : '';
+  const url = `${options.publicUrl}/campaigns/${encodeURIComponent(campaign.slug)}?ref=${ref}${lang}`;
   const text = `${campaign.shareText} ${url}`;
   return {
     ref,

@@ -233,6 +233,26 @@ export function renderDefaultBody(
   return body;
 }
 
+/**
+ * The campaign's own translation of its letter text (content/<lng>.json), filled in like the default
+ * body, for the person to read beside the English letter. Never sent. Without a known town the template
+ * sees an empty `sender.city` (it words the sentence itself rather than getting English filler).
+ */
+export function renderLetterTranslation(
+  hbs: HandlebarsInstance,
+  source: string,
+  campaign: Campaign,
+  member: Member,
+  sender: { city?: string; state?: string },
+): string {
+  const context = {
+    member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
+    sender: { name: '', city: sender.city ?? '', state: sender.state || member.state },
+    bill: campaign.bills[member.chamber],
+  };
+  return cleanText(letterTemplate(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
+}
+
 /** Default bodies already rendered, per compiled template, keyed by the template's context. */
 const renderedBodies = new WeakMap<LetterTemplate, Map<string, string>>();
 const MAX_RENDERED_BODIES = 2_000;

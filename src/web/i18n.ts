@@ -240,6 +240,14 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
     const text = String(message ?? '');
     return lang === DEFAULT_LANGUAGE ? text : translateMessage(fixed.get(lang) ?? i18n.t, text);
   });
+  // ` lang="xx" dir="..."` on campaign texts in a language other than the page's (English, where the
+  // campaign has no translation).
+  hbs.registerHelper('langOf', (code: unknown, options: HelperOptions) => {
+    const lang = String(code);
+    if (lang === renderLanguage(options)) return '';
+    const dir = LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
+    return new hbs.SafeString(` lang="${hbs.escapeExpression(lang)}" dir="${dir}"`);
+  });
   // ` lang="en" dir="ltr"` on campaign text and letters shown inside a page in another language.
   hbs.registerHelper('inEnglish', (options: HelperOptions) => {
     const lang = renderLanguage(options);

@@ -28,4 +28,10 @@ describe('shareInvitation', () => {
     expect(share.mailtoUrl).not.toContain('&you');
     expect(share.smsUrl).toBe(`sms:?&body=${encodeURIComponent(share.text)}`);
   });
+
+  test('when shared from a page in another language, then the link opens the campaign in that language', () => {
+    const share = shareInvitation(campaign, { ...options, lang: 'ar' });
+    expect(share.url).toBe(`https://letters.example.org/campaigns/stop-csam?ref=${share.ref}&lang=ar`);
+    expect(shareInvitation(campaign, { ...options, lang: 'en' }).url).not.toContain('lang=');
+  });
 });

@@ -2,7 +2,11 @@
  * Interface languages: every catalogue has the keys English has (and no others), and pages come back in
  * the language the browser asks for, or the one picked with `?lang=`, with `<html lang dir>` to match.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
+import { CampaignDefinition } from '../../src/campaign/campaign';
 import { ADDRESS_HELP } from '../../src/lookup/address';
 import { createI18n, LANGUAGES, readCatalogue, urlsWithLanguages } from '../../src/web/i18n';
 import { MESSAGE_KEYS, translateMessage } from '../../src/web/messages';
@@ -55,6 +59,56 @@ describe('catalogues', () => {
   });
 });
 
+describe('campaign texts', () => {
+  const CAMPAIGNS = path.resolve(__dirname, '..', '..', 'campaigns');
+  const declared = fs
+    .readdirSync(CAMPAIGNS, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => {
+      const definition = CampaignDefinition.parse(
+        JSON.parse(fs.readFileSync(path.join(CAMPAIGNS, d.name, 'campaign.json'), 'utf8')),
+      );
+      return definition.languages.map((lng) => ({ slug: d.name, lng, definition }));
+    });
+
+  /** The keys a translation must have: every English text in campaign.json, list items by position. */
+  function expectedKeys(definition: CampaignDefinition): string[] {
+    const cited = (list: string, n: number) =>
+      Array.from({ length: n }, (_, i) => [`${list}.${i}.text`, `${list}.${i}.source`]).flat();
+    return [
+      'title',
+      'shortTitle',
+      'summary',
+      ...definition.explainer.map((_, i) => `explainer.${i}`),
+      ...cited('talkingPoints', definition.talkingPoints.length),
+      ...cited('criticism', definition.criticism.length),
+      ...definition.sources.map((_, i) => `sources.${i}`),
+      'personalNotePrompt',
+      'shareText',
+      'letter.senate',
+      'letter.house',
+    ].sort();
+  }
+
+  test.each(declared.filter((d) => d.lng !== 'en').map((d) => [d.slug, d.lng, d.definition] as const))(
+    'when campaign %s declares %s, then its content file has every text campaign.json has, and no other',
+    (slug, lng, definition) => {
+      const file = path.join(CAMPAIGNS, slug, 'content', `${lng}.json`);
+      const keys = keysOf(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>).sort();
+      const expected = expectedKeys(definition);
+      expect(expected.filter((k) => !keys.includes(k))).toEqual([]);
+      expect(keys.filter((k) => !expected.includes(k))).toEqual([]);
+    },
+  );
+
+  test.each(declared.map((d) => [d.slug, d.lng] as const))(
+    'when campaign %s declares %s, then the interface has that language',
+    (_slug, lng) => {
+      expect(LANGUAGES.map((l) => l.code)).toContain(lng);
+    },
+  );
+});
+
 describe('pages in the person’s language', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -77,8 +131,13 @@ describe('pages in the person’s language', () => {
     expect(res.text).toContain('Encuentre a sus miembros del Congreso');
     expect(res.text).toContain('Buscar a mis miembros');
     expect(res.text).not.toContain('Find my members');
-    // The campaign itself stays in English, marked as such.
-    expect(res.text).toMatch(/<h1 lang="en" dir="ltr">[^<]*STOP CSAM/);
+    // The campaign's own texts come in Spanish too (campaigns/stop-csam/content/es.json).
+    expect(res.text).toMatch(
+      /<h1>Pida al Congreso que apruebe el proyecto de ley STOP CSAM Act of 2025<\/h1>/,
+    );
+    expect(res.text).toContain('Qué dicen los críticos');
+    expect(res.text).toContain('La Electronic Frontier Foundation sostiene');
+    expect(res.text).not.toContain('Los textos de esta campaña solo están disponibles en inglés');
   });
 
   test('when the browser asks for Arabic, then the home page is in Arabic, right to left', async () => {
@@ -131,6 +190,12 @@ describe('pages in the person’s language', () => {
     expect(res.text).toContain('Las cartas al Congreso se escriben en inglés');
     expect(res.text).toContain('Escriba sus cartas');
     expect(res.text).toMatch(/<textarea[^>]+name="body_[A-Z]\d{6}"[^>]+lang="en" dir="ltr"/);
+    // Beside each English letter, the campaign's translation of it, marked as not sent.
+    expect(res.text).toContain('Leer esta carta en español (traducción; no se envía)');
+    expect(res.text).toContain('Los cambios que usted haga en el texto en inglés no se traducen aquí');
+    expect(res.text).toMatch(/le escribo para pedirle que apoye el S\. 1829/);
+    expect(res.text).toMatch(/le escribo para pedirle que apoye el H\.R\. 3921/);
+    expect(res.text).toContain('desde Springfield, IL');
   });
 
   test('when page titles built by routes are asked for in turn in each language, then each keeps its own', async () => {
@@ -198,6 +263,33 @@ describe('pages in the person’s language', () => {
       expect(res.text).toMatch(new RegExp(`<input[^>]+id="${field}"[^>]+dir="ltr"`));
     }
     expect(res.text).toMatch(/<input[^>]+id="name"[^>]+dir="auto"/);
+  });
+
+  test('when a campaign has no Arabic texts, then the Arabic page shows them in English, marked and said plainly', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-english-only-'));
+    fs.cpSync(path.resolve(__dirname, '..', '..', 'campaigns', 'stop-csam'), path.join(dir, 'stop-csam'), {
+      recursive: true,
+    });
+    const file = path.join(dir, 'stop-csam', 'campaign.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...definition, languages: ['en', 'es'] }));
+    const englishOnly = await createTestApp({ CAMPAIGNS_DIR: dir });
+    try {
+      const res = await request(englishOnly.app).get('/?lang=ar').expect(200);
+      expect(res.text).toContain('نصوص هذه الحملة متاحة بالإنجليزية فقط.');
+      expect(res.text).toMatch(
+        /<h1 lang="en" dir="ltr">Ask Congress to pass the STOP CSAM Act of 2025<\/h1>/,
+      );
+      const compose = await request(englishOnly.app)
+        .get('/campaigns/stop-csam/write')
+        .query({ address: '100 Main St, Springfield, IL 62704', lang: 'ar' })
+        .expect(200);
+      expect(compose.text).not.toContain('dc-translation');
+      const spanish = await request(englishOnly.app).get('/?lang=es').expect(200);
+      expect(spanish.text).not.toContain('solo están disponibles en inglés');
+    } finally {
+      await englishOnly.close();
+    }
   });
 
   test('when an unknown page is asked for in Arabic, then the not-found page is in Arabic', async () => {

@@ -81,9 +81,11 @@ export function createLetterRouter(deps: AppDeps): Router {
     const sentSomething = rows.some(
       (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),
     );
+    const texts = campaign.textsIn(req.language);
     res.render('letters/batch', {
-      title: `${req.t('letters.batch.title')}: ${campaign.shortTitle}`,
+      title: `${req.t('letters.batch.title')}: ${texts.shortTitle}`,
       campaign,
+      texts,
       batchId,
       notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
       emailAvailable: Boolean(deps.email),
@@ -92,11 +94,15 @@ export function createLetterRouter(deps: AppDeps): Router {
       purged: rows.some((r) => r.purged_at !== null),
       // Once something has been sent (or printed), invite the person to pass the campaign on.
       share: sentSomething
-        ? shareInvitation(campaign, {
-            publicUrl: deps.config.publicUrl,
-            appSecret: deps.config.appSecret,
-            batchId,
-          })
+        ? shareInvitation(
+            { ...texts, slug: campaign.slug },
+            {
+              publicUrl: deps.config.publicUrl,
+              appSecret: deps.config.appSecret,
+              batchId,
+              lang: texts.lang,
+            },
+          )
         : undefined,
       letters: rows.map((row) => {
         const member = civic.memberByBioguide(row.bioguide);

@@ -6,7 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Campaign } from '../../campaign/campaign';
 import type { Member } from '../../civic-data/types';
-import { renderDefaultBody, letterAsText } from '../../letters/letter';
+import { renderDefaultBody, renderLetterTranslation, letterAsText } from '../../letters/letter';
 import { findMembersForAddress } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
 import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
@@ -72,7 +72,8 @@ export function createPageRouter(deps: AppDeps): Router {
   async function renderHome(res: Response, campaign: Campaign, extra: object = {}, status = 200) {
     // The running total is a nicety: a database outage must not take the address form down with it.
     const total = await getRunningTotal(stats, campaign.slug).catch(() => undefined);
-    res.status(status).render('campaign/home', { title: campaign.title, campaign, total, ...extra });
+    const texts = campaign.textsIn(res.req.language);
+    res.status(status).render('campaign/home', { title: texts.title, campaign, texts, total, ...extra });
   }
 
   const refOf = (req: Request) => ReferralCode.parse(req.query.ref);
@@ -107,7 +108,7 @@ export function createPageRouter(deps: AppDeps): Router {
       const settled =
         !result.ambiguous && main && result.precision !== 'state' && result.districts.length >= 1;
       res.render('lookup/members', {
-        title: `${req.t('lookup.members.title')}: ${campaign.shortTitle}`,
+        title: `${req.t('lookup.members.title')}: ${campaign.textsIn(req.language).shortTitle}`,
         campaign,
         address: query.address,
         ref: query.ref,
@@ -158,9 +159,11 @@ export function createPageRouter(deps: AppDeps): Router {
       .map((m) => m.bioguide);
     const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
     const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
+    const texts = campaign.textsIn(res.req.language);
     res.status(status).render('letters/compose', {
-      title: `${res.req.t('letters.compose.title')}: ${campaign.shortTitle}`,
+      title: `${res.req.t('letters.compose.title')}: ${texts.shortTitle}`,
       campaign,
+      texts,
       form,
       result,
       errors,
@@ -173,6 +176,9 @@ export function createPageRouter(deps: AppDeps): Router {
           chosen: chosen.has(member.bioguide),
           bill: campaign.bills[member.chamber],
           body,
+          translation: texts.letter
+            ? renderLetterTranslation(hbs, texts.letter[member.chamber], campaign, member, form)
+            : undefined,
           // "Reset to the campaign text" (public/js/app.js) starts from the textarea's initial text; only
           // when that is the person's edited text does the page carry the campaign text as well.
           defaultBody: body === defaultBody ? undefined : defaultBody,
@@ -270,7 +276,7 @@ export function createPageRouter(deps: AppDeps): Router {
     try {
       const draft = letters.validateDraft(input);
       res.render('letters/review', {
-        title: `${req.t('letters.review.title')}: ${campaign.shortTitle}`,
+        title: `${req.t('letters.review.title')}: ${campaign.textsIn(req.language).shortTitle}`,
         campaign,
         form,
         hidden: Object.entries(form).flatMap(([name, value]) =>

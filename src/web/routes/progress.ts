@@ -68,10 +68,12 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
     const counts = Object.fromEntries(s.byState.map((r) => [r.state, r.count]));
     const goal = campaign.goal;
     const t = req.t;
+    const texts = campaign.textsIn(req.language);
     const percent = percentOfGoal(s.total, goal);
     res.render('tracking/progress', {
-      title: t('tracking.progress.pageTitle', { campaign: campaign.shortTitle }),
+      title: t('tracking.progress.pageTitle', { campaign: texts.shortTitle }),
       campaign,
+      texts,
       stats: s,
       goal,
       percentOfGoal:
@@ -84,7 +86,7 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
       topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
       mapSvg: renderStateMapSvg(counts, {
         idPrefix: 'progress-map',
-        title: t('tracking.progress.mapTitle', { campaign: campaign.shortTitle }),
+        title: t('tracking.progress.mapTitle', { campaign: texts.shortTitle }),
         description: t('tracking.progress.mapDescription'),
         unit: [t('tracking.progress.letterOne'), t('tracking.progress.letterMany')],
         noneLabel: t('tracking.progress.mapNone'),

@@ -1,0 +1,158 @@
+/**
+ * campaign/campaign-texts: the campaign's own words in each language it declares. English lives in
+ * campaign.json (it is also the language of the letters sent to Congress); every other declared language
+ * has `content/<lng>.json` with the same texts, in the same order, translated. A language the campaign
+ * does not declare is shown in English, and pages say so.
+ *
+ * Proper nouns, bill numbers and source URLs are never translated: the URLs come from campaign.json only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Chamber } from '../civic-data/types';
+import { DataError } from '../platform/errors';
+
+/** The language of campaign.json's texts and of every letter sent. */
+export const CAMPAIGN_SOURCE_LANGUAGE = 'en';
+
+const Text = z.string().trim().min(1);
+const CitedText = z.object({ text: Text, source: Text }).strict();
+
+/**
+ * One translation file, `content/<lng>.json`. `letter` holds the campaign's letter text per chamber
+ * (Handlebars, with the same `{{sender.city}}`-style values as the English template), shown beside the
+ * English letter so a person knows what they sign; it is never sent.
+ */
+export const CampaignTranslation = z
+  .object({
+    title: Text,
+    shortTitle: Text,
+    summary: Text,
+    explainer: z.array(Text),
+    talkingPoints: z.array(CitedText),
+    criticism: z.array(CitedText),
+    /** The names of the campaign's further sources, in campaign.json's order. */
+    sources: z.array(Text),
+    personalNotePrompt: Text,
+    shareText: Text.max(280),
+    letter: z.object({ senate: Text, house: Text }).strict(),
+  })
+  .strict();
+export type CampaignTranslation = z.infer<typeof CampaignTranslation>;
+
+/** What campaign.json provides: the English texts a translation must match item for item. */
+export interface CampaignSourceTexts {
+  slug: string;
+  title: string;
+  shortTitle: string;
+  summary: string;
+  explainer: string[];
+  talkingPoints: Array<{ text: string; source: { name: string; url: string } }>;
+  criticism: Array<{ text: string; source: { name: string; url: string } }>;
+  sources: Array<{ name: string; url: string }>;
+  personalNotePrompt: string;
+  shareText: string;
+}
+
+/** A campaign's texts as a page shows them: in `lang`, which is the page's language or English. */
+export interface CampaignTexts extends Omit<CampaignSourceTexts, 'slug'> {
+  lang: string;
+  /** False when the page's language is not one the campaign declares (the texts are then English). */
+  inPageLanguage: boolean;
+  /** The campaign's letter text in `lang`, for reading beside the English letter; absent in English. */
+  letter?: Record<Chamber, string>;
+}
+
+/** Where each list in a translation must have as many items as campaign.json has. */
+function countProblems(source: CampaignSourceTexts, translation: CampaignTranslation): string[] {
+  const lists = ['explainer', 'talkingPoints', 'criticism', 'sources'] as const;
+  return lists
+    .filter((list) => translation[list].length !== source[list].length)
+    .map(
+      (list) =>
+        `${list}: has ${translation[list].length} items, campaign.json has ${source[list].length} (translate each one, in order)`,
+    );
+}
+
+/** Reads and checks `content/<lng>.json` for every declared language but English; fails naming the key. */
+export function readCampaignTranslations(
+  folder: string,
+  source: CampaignSourceTexts,
+  languages: readonly string[],
+): Map<string, CampaignTranslation> {
+  const translations = new Map<string, CampaignTranslation>();
+  for (const lng of languages) {
+    if (lng === CAMPAIGN_SOURCE_LANGUAGE) continue;
+    const file = path.join(folder, 'content', `${lng}.json`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new DataError(
+        `Campaign ${source.slug} declares "${lng}" but ${file} cannot be read: ${(error as Error).message}`,
+      );
+    }
+    const parsed = CampaignTranslation.safeParse(raw);
+    const problems = parsed.success
+      ? countProblems(source, parsed.data)
+      : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    if (!parsed.success || problems.length > 0) {
+      throw new DataError(`Campaign texts ${file} are incomplete:\n  - ${problems.join('\n  - ')}`);
+    }
+    translations.set(lng, parsed.data);
+  }
+  return translations;
+}
+
+function englishTexts(source: CampaignSourceTexts): CampaignTexts {
+  return {
+    lang: CAMPAIGN_SOURCE_LANGUAGE,
+    inPageLanguage: true,
+    title: source.title,
+    shortTitle: source.shortTitle,
+    summary: source.summary,
+    explainer: source.explainer,
+    talkingPoints: source.talkingPoints,
+    criticism: source.criticism,
+    sources: source.sources,
+    personalNotePrompt: source.personalNotePrompt,
+    shareText: source.shareText,
+  };
+}
+
+function translatedTexts(source: CampaignSourceTexts, lng: string, t: CampaignTranslation): CampaignTexts {
+  const cited = (items: CampaignSourceTexts['talkingPoints'], translated: CampaignTranslation['criticism']) =>
+    items.map((item, i) => ({
+      text: translated[i]!.text,
+      source: { name: translated[i]!.source, url: item.source.url },
+    }));
+  return {
+    lang: lng,
+    inPageLanguage: true,
+    title: t.title,
+    shortTitle: t.shortTitle,
+    summary: t.summary,
+    explainer: t.explainer,
+    talkingPoints: cited(source.talkingPoints, t.talkingPoints),
+    criticism: cited(source.criticism, t.criticism),
+    sources: source.sources.map((s, i) => ({ name: t.sources[i]!, url: s.url })),
+    personalNotePrompt: t.personalNotePrompt,
+    shareText: t.shareText,
+    letter: t.letter,
+  };
+}
+
+/**
+ * The campaign's texts for every page language, built once at load: a declared language gets its
+ * translation, any other gets English marked as not being in the page's language.
+ */
+export function campaignTextsByLanguage(
+  source: CampaignSourceTexts,
+  translations: ReadonlyMap<string, CampaignTranslation>,
+): (lng: string) => CampaignTexts {
+  const english = englishTexts(source);
+  const englishElsewhere: CampaignTexts = { ...english, inPageLanguage: false };
+  const built = new Map<string, CampaignTexts>([[CAMPAIGN_SOURCE_LANGUAGE, english]]);
+  for (const [lng, translation] of translations) built.set(lng, translatedTexts(source, lng, translation));
+  return (lng) => built.get(lng) ?? englishElsewhere;
+}

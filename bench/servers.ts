@@ -78,6 +78,23 @@ export interface AppOptions {
   smtpUrl?: string;
 }
 
+/**
+ * The shipped campaigns with a delivery inbox production accepts: the shipped one is on a reserved domain,
+ * which start-up refuses in production. Mail from the bench only ever reaches its local SMTP sink.
+ */
+function benchCampaigns(into: string): string {
+  const dir = path.join(into, 'campaigns');
+  fs.cpSync(path.join(ROOT, 'campaigns'), dir, { recursive: true });
+  for (const slug of fs.readdirSync(dir)) {
+    const file = path.join(dir, slug, 'campaign.json');
+    if (!fs.existsSync(file)) continue;
+    const campaign = JSON.parse(fs.readFileSync(file, 'utf8'));
+    campaign.delivery = { ...campaign.delivery, inbox: 'bench@localhost.localdomain', byMember: {} };
+    fs.writeFileSync(file, JSON.stringify(campaign));
+  }
+  return dir;
+}
+
 /** One app instance, configured as production except where `options` says otherwise. */
 export async function startApp(options: AppOptions): Promise<ServerProcess> {
   const port = await freePort();
@@ -93,7 +110,7 @@ export async function startApp(options: AppOptions): Promise<ServerProcess> {
     MAIL_FROM: 'Dear Congress <letters@bench.invalid>',
     DATA_DIR: options.dataDir,
     OUTBOX_DIR: path.join(tempDir, 'outbox'),
-    CAMPAIGNS_DIR: path.join(ROOT, 'campaigns'),
+    CAMPAIGNS_DIR: benchCampaigns(tempDir),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     OUTBOX_WORKER: options.smtpUrl ? 'true' : 'false',
     CENSUS_GEOCODER_ENABLED: 'false',

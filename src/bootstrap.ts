@@ -2,9 +2,9 @@
  * bootstrap: creates the real dependencies from a Config (data index, campaigns, database, mail transport,
  * outbox worker). `src/server.ts` and the tests both build the app through here, so they cannot drift.
  */
-import { loadCampaigns } from './campaign/campaign';
+import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
 import { loadCivicIndex } from './civic-data/load';
-import type { Config } from './config/config';
+import { ConfigError, type Config } from './config/config';
 import { loadDistrictShapes } from './civic-data/district-shapes';
 import { createLetterService } from './letters/letter-service';
 import { createCensusGeocoder } from './lookup/census-geocoder';
@@ -43,6 +43,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const clock = overrides.clock ?? systemClock;
   const civic = loadCivicIndex(config.dataDir);
   const campaigns = loadCampaigns(config.campaignsDir, config.defaultCampaign);
+  if (config.env === 'production') {
+    // The relay would report letters as sent to an inbox that cannot exist: refuse to start instead.
+    const reserved = reservedDeliveryAddresses(campaigns.list());
+    if (reserved.length > 0) throw new ConfigError(reserved);
+  }
   const storage = await openStorage(
     config.database.kind === 'sqlite'
       ? {

@@ -6,6 +6,7 @@ import { createRuntime } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/platform/logger';
 import { createTestApp } from './helpers/app';
+import { importedDataDir } from './helpers/civic-data';
 
 describe('start-up', () => {
   test('when the data has not been imported, then start-up refuses with the command to run', async () => {
@@ -29,6 +30,23 @@ describe('start-up', () => {
     );
     expect(() => loadConfig({ MAIL_FROM: 'letters@localhost' })).toThrow(/MAIL_FROM/);
     expect(() => loadConfig({ MAIL_FROM: 'x <a@b.org>\r\nBcc: c@d.org' })).toThrow(/MAIL_FROM/);
+  });
+
+  test('when production would relay letters to a campaign inbox on a reserved domain, then start-up refuses', async () => {
+    const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-prod-'));
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      APP_SECRET: 'production-secret-production-secret-0123',
+      PUBLIC_URL: 'https://letters.stopcsam.org',
+      MAIL_FROM: 'Letters <letters@stopcsam.org>',
+      DATA_DIR: await importedDataDir(),
+      SQLITE_PATH: path.join(dbDir, 'db.sqlite'),
+      CAMPAIGNS_DIR: path.resolve(__dirname, '..', 'campaigns'),
+    });
+    await expect(createRuntime(config, { logger: createLogger('silent') })).rejects.toThrow(
+      /delivery\.inbox \(letters@stop-csam\.example\.org\) is on a reserved domain/,
+    );
+    expect(fs.existsSync(path.join(dbDir, 'db.sqlite'))).toBe(false);
   });
 
   test('when the member data is past its validUntil date, then every page warns that members may have changed', async () => {

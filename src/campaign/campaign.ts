@@ -94,6 +94,29 @@ function readCampaignFolder(folder: string): Campaign {
   return { ...parsed.data, templates, textsIn: campaignTextsByLanguage(parsed.data, translations) };
 }
 
+/**
+ * Domains reserved for documentation and testing (RFC 2606, RFC 6761): mail to them never reaches anyone.
+ * A campaign inbox there in production would count letters as sent that nobody can read.
+ */
+const RESERVED_DOMAIN = /(^|\.)(example\.(org|com|net)|invalid|test|example|localhost)$/i;
+
+export function isReservedEmailDomain(address: string): boolean {
+  const domain = address.slice(address.lastIndexOf('@') + 1).replace(/\.$/, '');
+  return RESERVED_DOMAIN.test(domain);
+}
+
+/** Every delivery address of the campaigns that sits on a reserved domain, as "slug: field (address)". */
+export function reservedDeliveryAddresses(campaigns: Campaign[]): string[] {
+  return campaigns.flatMap((c) => [
+    ...(isReservedEmailDomain(c.delivery.inbox)
+      ? [`${c.slug}: delivery.inbox (${c.delivery.inbox}) is on a reserved domain that receives no mail`]
+      : []),
+    ...Object.entries(c.delivery.byMember)
+      .filter(([, address]) => isReservedEmailDomain(address))
+      .map(([id, address]) => `${c.slug}: delivery.byMember.${id} (${address}) is on a reserved domain`),
+  ]);
+}
+
 export interface CampaignCatalog {
   get(slug: string): Campaign;
   list(): Campaign[];

@@ -175,6 +175,9 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       : undefined;
     const contactLines = [...signatureOf(letter), ...(safeReply ? [`Email: ${email}`] : [])];
     const context = {
+      // Sent to the campaign's own inbox, the email reaches no office: it must say so to whoever reads it.
+      campaignCopy: to === campaign.delivery.inbox,
+      recipientName: letter.recipient_name,
       subject: sanitizeHeaderText(letter.subject ?? campaign.subject[letter.chamber]),
       salutation: letter.salutation,
       body: letter.body,

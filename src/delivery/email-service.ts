@@ -81,7 +81,7 @@ export interface LetterDeliveryStatus {
   confirmedAt: string | null;
   deliveredAt: string | null;
   /** Counted actions for this letter. */
-  channels: { emailed: boolean; printed: boolean; webform: boolean };
+  channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
   /** Outbox state of the two emails of this letter, null before confirmation. */
   email: { office: OutboxStatus | null; senderCopy: OutboxStatus | null };
 }
@@ -244,6 +244,7 @@ export function createEmailService(deps: EmailServiceDeps) {
         confirmedAt: l.confirmed_at,
         deliveredAt: l.delivered_at,
         channels: {
+          delivered: has(l.id, 'delivered'),
           emailed: has(l.id, 'emailed'),
           printed: has(l.id, 'printed'),
           webform: has(l.id, 'webform'),

@@ -68,7 +68,12 @@ export interface ConfirmationsTable {
   created_at: string;
 }
 
-export type ActionKind = 'created' | 'emailed' | 'printed' | 'webform';
+/**
+ * What happened to a letter, named for what the app can vouch for: 'delivered' is accepted by the office's
+ * correspondence system through Communicating with Congress; 'emailed' is sent to the campaign's own inbox
+ * (an email relay, not the office); 'printed' is a print view or PDF; 'webform' is the writer's own report.
+ */
+export type ActionKind = 'created' | 'delivered' | 'emailed' | 'printed' | 'webform';
 
 export interface ActionsTable {
   id: string;

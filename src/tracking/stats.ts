@@ -8,7 +8,16 @@ import type { Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ActionKind } from '../storage/schema';
 
-export const ACTION_KINDS: readonly ActionKind[] = ['created', 'emailed', 'printed', 'webform'];
+export const ACTION_KINDS: readonly ActionKind[] = ['created', 'delivered', 'emailed', 'printed', 'webform'];
+
+/** Each channel's honest name, for the admin view and the API (pages use the catalogue's translations). */
+export const CHANNEL_NAMES: Readonly<Record<ActionKind, string>> = {
+  created: 'written',
+  delivered: 'delivered to the office (Communicating with Congress)',
+  emailed: "sent to the campaign's inbox (email relay)",
+  printed: 'printed',
+  webform: 'web form (reported by the writer)',
+};
 
 export type ChannelCounts = Record<ActionKind, number>;
 
@@ -57,7 +66,7 @@ export interface StatsOptions {
   topMembersLimit?: number;
 }
 
-const emptyChannels = (): ChannelCounts => ({ created: 0, emailed: 0, printed: 0, webform: 0 });
+const emptyChannels = (): ChannelCounts => ({ created: 0, delivered: 0, emailed: 0, printed: 0, webform: 0 });
 
 function isActionKind(value: string): value is ActionKind {
   return (ACTION_KINDS as readonly string[]).includes(value);

@@ -28,6 +28,9 @@ export interface EmailChannel {
   requestEmailConfirmation(input: { batchId: string }): Promise<unknown>;
   confirmBatch(token: string): Promise<{ batchId: string; alreadyConfirmed: boolean }>;
   getBatchStatus(batchId: string): Promise<{
-    letters: Array<{ id: string; channels: { emailed: boolean; printed: boolean; webform: boolean } }>;
+    letters: Array<{
+      id: string;
+      channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
+    }>;
   }>;
 }

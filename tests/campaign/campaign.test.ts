@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCampaigns } from '../../src/campaign/campaign';
+import { isReservedEmailDomain, loadCampaigns, reservedDeliveryAddresses } from '../../src/campaign/campaign';
 
 const CAMPAIGNS = path.resolve(__dirname, '..', '..', 'campaigns');
 
@@ -53,5 +53,26 @@ describe('campaign folders', () => {
     const dir = copyCampaigns();
     fs.rmSync(path.join(dir, 'stop-csam', 'letter-house.hbs'));
     expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(/letter-house\.hbs is missing/);
+  });
+
+  test('when a delivery address is on a domain reserved for examples, then it is named as undeliverable', () => {
+    for (const address of [
+      'letters@stop-csam.example.org',
+      'a@example.com',
+      'a@x.example.net',
+      'a@mail.invalid',
+      'a@box.test',
+      'a@x.example',
+      'a@localhost',
+    ]) {
+      expect(isReservedEmailDomain(address)).toBe(true);
+    }
+    for (const address of ['letters@stopcsam.org', 'a@example.org.uk', 'a@notexample.com', 'a@testing.org']) {
+      expect(isReservedEmailDomain(address)).toBe(false);
+    }
+    const shipped = loadCampaigns(CAMPAIGNS, 'stop-csam').list();
+    expect(reservedDeliveryAddresses(shipped)).toEqual([
+      'stop-csam: delivery.inbox (letters@stop-csam.example.org) is on a reserved domain that receives no mail',
+    ]);
   });
 });

@@ -39,7 +39,7 @@ describe.each(KINDS)('stats on %s', (kind) => {
     expect(s.total).toBe(4);
     expect(s.goal).toBe(10000);
     expect(s.byChamber).toEqual({ senate: 3, house: 1 });
-    expect(s.byChannel).toEqual({ created: 4, emailed: 1, printed: 1, webform: 0 });
+    expect(s.byChannel).toEqual({ created: 4, delivered: 0, emailed: 1, printed: 1, webform: 0 });
     expect(s.byState).toEqual([
       { state: 'WA', count: 3 },
       { state: 'CA', count: 1 },
@@ -56,6 +56,7 @@ describe.each(KINDS)('stats on %s', (kind) => {
     expect(s.channels.byState.find((r) => r.state === 'WA')).toEqual({
       state: 'WA',
       created: 3,
+      delivered: 0,
       emailed: 1,
       printed: 1,
       webform: 0,

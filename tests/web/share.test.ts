@@ -76,7 +76,7 @@ describe('sharing after sending', () => {
       .send({ _csrf: csrf.token })
       .expect(303);
     const after = await request(t.app).get(batchUrl).expect(200);
-    expect(after.text).toContain('Done: printed and sent on website');
+    expect(after.text).toContain('Done: printed and sent on the website (as you told us)');
     const inSpanish = await request(t.app).get(batchUrl).query({ lang: 'es' }).expect(200);
     expect(inSpanish.text).toMatch(/impresa y [^<]+sitio web/);
     const url = /id="share-url" type="text" readonly value="([^"]+)"/

@@ -13,7 +13,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { rateLimit } from 'express-rate-limit';
 import type { Campaign } from '../../campaign/campaign';
 import { keyedHash, safeEqual } from '../../platform/ids';
-import { ACTION_KINDS, statsServiceFor, type CampaignStats } from '../../tracking/stats';
+import { ACTION_KINDS, CHANNEL_NAMES, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
 import { formatUtcDateTime } from '../i18n';
@@ -353,6 +353,7 @@ export function createAdminRouter(deps: AppDeps): Router {
     return {
       channelTotals: ACTION_KINDS.map((kind) => ({
         kind,
+        name: CHANNEL_NAMES[kind],
         total: s.byChannel[kind],
         senate: s.channels.byChamber.senate[kind],
         house: s.channels.byChamber.house[kind],

@@ -19,11 +19,12 @@ const OfficeQuery = z.object({ office: z.string().max(80).optional() });
 
 /** The channels used for one letter, as a list in the page's language, or undefined if none yet. */
 function doneLabel(
-  channels: { emailed: boolean; printed: boolean; webform: boolean } | undefined,
+  channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean } | undefined,
   req: Request,
 ): string | undefined {
   if (!channels) return undefined;
   const labels = [
+    channels.delivered ? req.t('letters.batch.delivered') : undefined,
     channels.emailed ? req.t('letters.batch.emailed') : undefined,
     channels.printed ? req.t('letters.batch.printed') : undefined,
     channels.webform ? req.t('letters.batch.sentOnWebsite') : undefined,
@@ -76,7 +77,7 @@ export function createLetterRouter(deps: AppDeps): Router {
     const channelsOf = (id: string) => status?.letters.find((l) => l.id === id)?.channels;
     const anyChannelDone = (id: string) => {
       const channels = channelsOf(id);
-      return Boolean(channels && (channels.emailed || channels.printed || channels.webform));
+      return Boolean(channels && Object.values(channels).some(Boolean));
     };
     const sentSomething = rows.some(
       (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import type { Campaign } from '../../campaign/campaign';
 import { NotFoundError } from '../../platform/errors';
-import { statsServiceFor, type CampaignStats } from '../../tracking/stats';
+import { CHANNEL_NAMES, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
 import { formatUtcDateTime } from '../i18n';
@@ -38,6 +38,7 @@ export function publicStats(deps: Pick<AppDeps, 'civic'>, stats: CampaignStats) 
     goal: stats.goal ?? null,
     byChamber: stats.byChamber,
     byChannel: stats.byChannel,
+    channelNames: CHANNEL_NAMES,
     byState: stats.byState.map((s) => ({ ...s, name: STATE_NAMES[s.state] ?? s.state })),
     topMembers: stats.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     byDay: stats.byDay,

@@ -68,11 +68,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     recordAction,
     recordActions,
   });
+  const geocoder = config.geocoder.enabled
+    ? createCensusGeocoder({ baseUrl: config.geocoder.url, vintage: config.geocoder.vintage })
+    : null;
+  // Chosen now rather than on the first person's lookup; a failure is retried on that lookup.
+  void geocoder?.prepare(civic.meta.congress);
   const locator = createMemberLocator({
     civic,
     clock,
     shapes: loadDistrictShapes(config.dataDir),
-    geocoder: config.geocoder.enabled ? createCensusGeocoder({ baseUrl: config.geocoder.url }) : null,
+    geocoder,
   });
   const email = createEmailChannel({
     config,

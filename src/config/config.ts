@@ -52,6 +52,10 @@ const EnvSchema = z.object({
   SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(5),
   CENSUS_GEOCODER_ENABLED: booleanFromEnv.optional(),
   CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),
+  CENSUS_GEOCODER_VINTAGE: z
+    .string()
+    .regex(/^[A-Za-z0-9]+_[A-Za-z0-9]+$/, 'must be a geocoder vintage name like "ACS2025_Current"')
+    .optional(),
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
@@ -83,7 +87,8 @@ export type Config = Readonly<{
     /** Pooled SMTP connections, and so messages sent at once. */
     smtpConnections: number;
   };
-  geocoder: { enabled: boolean; url: string };
+  /** `vintage`: a fixed geocoder vintage; unset, the one whose districts are the index's Congress is chosen. */
+  geocoder: { enabled: boolean; url: string; vintage: string | undefined };
   statsCacheMs: number;
   minFormFillMs: number;
   /** Per-client rate limits (lookup, submission, email, admin sign-in); off only for benchmarks. */
@@ -154,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     geocoder: {
       enabled: e.CENSUS_GEOCODER_ENABLED ?? e.NODE_ENV === 'production',
       url: e.CENSUS_GEOCODER_URL,
+      vintage: e.CENSUS_GEOCODER_VINTAGE,
     },
     statsCacheMs: e.STATS_CACHE_MS,
     minFormFillMs: e.MIN_FORM_FILL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3000),

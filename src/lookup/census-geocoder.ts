@@ -1,26 +1,44 @@
 /**
  * lookup/census-geocoder: one-line address to congressional district through the Census Bureau geocoder
- * (`/geocoder/geographies/onelineaddress`, benchmark Public_AR_Current, vintage Current_Current).
+ * (`/geocoder/geographies/onelineaddress`), for the Congress of the index in service.
+ *
+ * The geocoder moves to a new Congress's districts on its own schedule: its default vintage answered with
+ * "120th Congressional Districts" months before the 120th Congress met, while the 119th stayed under a named
+ * vintage. So the vintage is chosen per Congress: the service's benchmarks and vintages are listed
+ * (`/geocoder/benchmarks`, `/geocoder/vintages`) and each vintage is asked once which Congress its district
+ * layer carries, with a fixed point (`/geocoder/geographies/coordinates`). CENSUS_GEOCODER_VINTAGE names one
+ * instead. An answer that names another Congress than asked for is never returned: the choice is made again
+ * once, and if it still does not match the caller gets `unavailable` and falls back to the ZIP lookup.
  *
  * It never throws: a network error, timeout, HTTP error, unreadable body or open circuit becomes
- * `{ status: 'unavailable', reason }` and the caller falls back to the ZIP lookup. Matches and no-matches
- * are cached (LRU keyed by the normalised address); failures are not. Identical concurrent requests share
- * one upstream call.
- *
- * The district comes from the geographies layer whose name ends in "Congressional Districts" (the name
- * carries the Congress: "119th Congressional Districts"), so a new Congress's layer is picked up without a
- * code change and reported in `congress`.
+ * `{ status: 'unavailable', reason }`. Every upstream call goes through one cockatiel policy (timeout around
+ * retries with exponential back-off, inside a circuit breaker). Matches and no-matches are cached per vintage
+ * and address; failures are not. Identical concurrent requests share one upstream call.
  */
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleAll,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+  type CircuitState,
+} from 'cockatiel';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { normaliseDistrictCode, stateFromFips } from '../civic-data/district-shapes';
-import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 
 export type GeocodeResult =
   | {
       status: 'matched';
       state: string;
       district: number;
-      congress: number | null;
+      congress: number;
       matchedAddress: string;
       lat: number;
       lon: number;
@@ -28,27 +46,47 @@ export type GeocodeResult =
   | { status: 'no_match' }
   | { status: 'unavailable'; reason: string };
 
+/** A benchmark and vintage pair, as the service names them ("Public_AR_Current", "ACS2025_Current"). */
+export interface GeocoderVintage {
+  benchmark: string;
+  vintage: string;
+}
+
 export interface CensusGeocoderOptions {
   baseUrl?: string;
-  /** Budget for one geocodeDistrict call, retries included (ms). */
+  /** CENSUS_GEOCODER_VINTAGE: use this vintage instead of choosing one per Congress. */
+  vintage?: string;
+  /** Budget for one upstream call, retries included (ms); a request waits at most this long for a choice. */
   timeoutMs?: number;
   /** Extra attempts after a fast failure (network error, HTTP 5xx/429) while time remains. */
   retries?: number;
   breaker?: { failureThreshold: number; resetAfterMs: number };
   /** Entries in the LRU cache; 0 disables caching. */
   cacheSize?: number;
+  /** After no vintage was found for a Congress, wait this long before asking the service again. */
+  rechooseAfterMs?: number;
   fetchImpl?: typeof fetch;
   now?: () => number;
 }
 
 export interface CensusGeocoder {
-  geocodeDistrict(oneLineAddress: string): Promise<GeocodeResult>;
+  /** The district of an address on the map of `congress`, never on another Congress's map. */
+  geocodeDistrict(oneLineAddress: string, congress: number): Promise<GeocodeResult>;
+  /** Chooses the vintage for `congress` ahead of the first lookup (start-up, after a data refresh). */
+  prepare(congress: number): Promise<GeocoderVintage | null>;
   /** For health pages and tests. */
-  stats(): { breaker: CircuitState; cacheEntries: number; upstreamCalls: number };
+  stats(): {
+    breaker: 'closed' | 'open' | 'half-open' | 'isolated';
+    cacheEntries: number;
+    upstreamCalls: number;
+    vintages: Record<number, GeocoderVintage | null>;
+  };
 }
 
 export const DEFAULT_CENSUS_GEOCODER_URL = 'https://geocoding.geo.census.gov';
 const MAX_ADDRESS_LENGTH = 300;
+/** The US Capitol: inside a district on every map (DC's delegate district), so every vintage names its Congress. */
+const PROBE_POINT = { x: -77.00906, y: 38.88987 };
 
 /** Uppercase, single spaces, ", " between parts: the cache key and what is sent upstream. */
 export function normaliseAddress(address: string): string {
@@ -59,6 +97,11 @@ export function normaliseAddress(address: string): string {
     .replace(/^[\s,]+|[\s,]+$/g, '');
 }
 
+/** "ACS2025_Current" is a vintage of the "Public_AR_Current" benchmark: the part after "_" names it. */
+export function benchmarkOfVintage(vintage: string): string {
+  return `Public_AR_${vintage.slice(vintage.indexOf('_') + 1)}`;
+}
+
 const GeographyEntry = z.looseObject({
   GEOID: z.string().optional(),
   STATE: z.string().optional(),
@@ -66,36 +109,46 @@ const GeographyEntry = z.looseObject({
   CDSESSN: z.string().optional(),
 });
 type GeographyEntry = z.infer<typeof GeographyEntry>;
+const Geographies = z.record(z.string(), z.array(GeographyEntry));
 
-const ResponseSchema = z.object({
+const AddressResponse = z.object({
   result: z.object({
     addressMatches: z.array(
       z.looseObject({
         matchedAddress: z.string(),
         coordinates: z.object({ x: z.number(), y: z.number() }),
-        geographies: z.record(z.string(), z.array(GeographyEntry)).optional(),
+        geographies: Geographies.optional(),
       }),
     ),
   }),
 });
+const CoordinatesResponse = z.object({ result: z.looseObject({ geographies: Geographies }) });
+const BenchmarksResponse = z.object({
+  benchmarks: z.array(z.looseObject({ benchmarkName: z.string(), isDefault: z.boolean().optional() })),
+});
+const VintagesResponse = z.object({
+  vintages: z.array(z.looseObject({ vintageName: z.string(), isDefault: z.boolean().optional() })),
+});
 
-type Outcome =
-  | { kind: 'result'; result: Exclude<GeocodeResult, { status: 'unavailable' }> }
-  | { kind: 'failure'; reason: string; retryable: boolean };
+function congressionalLayer(geographies: Record<string, GeographyEntry[]>): string | undefined {
+  return Object.keys(geographies).find((k) => /congressional districts$/i.test(k.trim()));
+}
+
+/** The Congress a district layer belongs to: its name ("119th Congressional Districts"), else CDSESSN. */
+function congressOfLayer(name: string, entry: GeographyEntry | undefined): number | null {
+  const ordinal = /^(\d+)(?:st|nd|rd|th)\b/i.exec(name.trim());
+  if (ordinal) return Number(ordinal[1]);
+  return entry?.CDSESSN && /^\d+$/.test(entry.CDSESSN) ? Number(entry.CDSESSN) : null;
+}
 
 /** Read state, district and Congress from one address match's geographies. */
 export function districtFromGeographies(
   geographies: Record<string, GeographyEntry[]>,
 ): { state: string; district: number; congress: number | null } | null {
-  const key = Object.keys(geographies).find((k) => /congressional districts$/i.test(k.trim()));
+  const key = congressionalLayer(geographies);
   const entry = key ? geographies[key]?.[0] : undefined;
   if (!key || !entry) return null;
-  const ordinal = /^(\d+)(?:st|nd|rd|th)\b/i.exec(key.trim());
-  const congress = ordinal
-    ? Number(ordinal[1])
-    : entry.CDSESSN && /^\d+$/.test(entry.CDSESSN)
-      ? Number(entry.CDSESSN)
-      : null;
+  const congress = congressOfLayer(key, entry);
 
   const cdField = Object.keys(entry).find((k) => /^CD\d{3}$/.test(k));
   const geoid = typeof entry.GEOID === 'string' && /^\d{4}$/.test(entry.GEOID) ? entry.GEOID : undefined;
@@ -113,122 +166,240 @@ export function districtFromGeographies(
   return { state, district, congress };
 }
 
+/** An upstream call that failed; `retryable` for network errors and HTTP 5xx/429. */
+class UpstreamFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryable: boolean,
+  ) {
+    super(reason);
+  }
+}
+
+/** What the service said, before the Congress is checked (null: its layer does not say). */
+type Answer =
+  | { status: 'no_match' }
+  | (Omit<Extract<GeocodeResult, { status: 'matched' }>, 'congress'> & { congress: number | null });
+
+const CIRCUIT_STATES: Record<CircuitState, ReturnType<CensusGeocoder['stats']>['breaker']> = {
+  0: 'closed',
+  1: 'open',
+  2: 'half-open',
+  3: 'isolated',
+};
+
 export function createCensusGeocoder(options: CensusGeocoderOptions = {}): CensusGeocoder {
   const baseUrl = (options.baseUrl ?? DEFAULT_CENSUS_GEOCODER_URL).replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 3000;
-  const retries = Math.max(0, options.retries ?? 1);
   const cacheSize = Math.max(0, options.cacheSize ?? 1000);
+  const rechooseAfterMs = options.rechooseAfterMs ?? 60 * 60_000;
   const fetchImpl = options.fetchImpl ?? fetch;
   const now = options.now ?? Date.now;
-  const breaker = new CircuitBreaker({
-    failureThreshold: options.breaker?.failureThreshold ?? 5,
-    resetAfterMs: options.breaker?.resetAfterMs ?? 60_000,
-    now,
+  const fixed: GeocoderVintage | undefined = options.vintage
+    ? { benchmark: benchmarkOfVintage(options.vintage), vintage: options.vintage }
+    : undefined;
+
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: options.breaker?.resetAfterMs ?? 60_000,
+    breaker: new ConsecutiveBreaker(options.breaker?.failureThreshold ?? 5),
   });
-  const cache = new Map<string, GeocodeResult>();
-  const inFlight = new Map<string, Promise<GeocodeResult>>();
+  const retrying = retry(
+    handleWhen((error) => error instanceof UpstreamFailure && error.retryable),
+    {
+      maxAttempts: Math.max(0, options.retries ?? 1),
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
+    },
+  );
+  // Breaker outermost: a call that used up its retries or its time counts as one failure.
+  const resilience = wrap(breaker, timeout(timeoutMs, TimeoutStrategy.Aggressive), retrying);
+
+  const cache = cacheSize > 0 ? new LRUCache<string, Answer>({ max: cacheSize }) : undefined;
+  const inFlight = new Map<string, Promise<Answer>>();
+  const chosen = new Map<number, { pick: GeocoderVintage | null; at: number }>();
+  const choosing = new Map<number, Promise<GeocoderVintage | null>>();
   let upstreamCalls = 0;
 
-  function remember(key: string, result: GeocodeResult): void {
-    if (cacheSize === 0 || result.status === 'unavailable') return;
-    cache.delete(key);
-    cache.set(key, result);
-    while (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
-  }
-
-  async function attempt(address: string, signal: AbortSignal): Promise<Outcome> {
-    const url =
-      `${baseUrl}/geocoder/geographies/onelineaddress?address=${encodeURIComponent(address)}` +
-      '&benchmark=Public_AR_Current&vintage=Current_Current&layers=all&format=json';
-    upstreamCalls++;
-    let response: Response;
-    let body: unknown;
-    try {
-      response = await fetchImpl(url, { signal, headers: { accept: 'application/json' } });
-      if (response.status === 400) {
-        // The geocoder answers 400 with {"errors": [...]} for an address it cannot parse at all.
+  /** One GET through the resilience policy; the parsed JSON, or an UpstreamFailure. */
+  async function getJson(pathAndQuery: string, onBadRequest?: () => unknown): Promise<unknown> {
+    return resilience.execute(async ({ signal }) => {
+      upstreamCalls++;
+      let response: Response;
+      try {
+        response = await fetchImpl(`${baseUrl}${pathAndQuery}`, {
+          signal,
+          headers: { accept: 'application/json' },
+        });
+      } catch (err) {
+        throw new UpstreamFailure(`request failed: ${(err as Error).message}`, !signal.aborted);
+      }
+      if (response.status === 400 && onBadRequest) {
         await response.body?.cancel();
-        return { kind: 'result', result: { status: 'no_match' } };
+        return onBadRequest();
       }
       if (!response.ok) {
         await response.body?.cancel();
         const retryable = response.status >= 500 || response.status === 429;
-        return { kind: 'failure', reason: `HTTP ${response.status}`, retryable };
+        throw new UpstreamFailure(`HTTP ${response.status}`, retryable);
       }
-      body = await response.json();
-    } catch (err) {
-      if (signal.aborted)
-        return { kind: 'failure', reason: `timed out after ${timeoutMs} ms`, retryable: false };
-      return { kind: 'failure', reason: `request failed: ${(err as Error).message}`, retryable: true };
-    }
-    const parsed = ResponseSchema.safeParse(body);
-    if (!parsed.success) return { kind: 'failure', reason: 'unexpected response shape', retryable: false };
-    for (const match of parsed.data.result.addressMatches) {
-      const found = match.geographies ? districtFromGeographies(match.geographies) : null;
-      if (found) {
-        return {
-          kind: 'result',
-          result: {
-            status: 'matched',
-            ...found,
-            matchedAddress: match.matchedAddress,
-            lat: match.coordinates.y,
-            lon: match.coordinates.x,
-          },
-        };
+      try {
+        return await response.json();
+      } catch {
+        throw new UpstreamFailure('unreadable body', false);
       }
-    }
-    // No match, or a match with no congressional district (outside every district): ZIP fallback.
-    return { kind: 'result', result: { status: 'no_match' } };
+    });
   }
 
-  async function lookup(key: string): Promise<GeocodeResult> {
-    if (!breaker.tryAcquire()) return { status: 'unavailable', reason: 'circuit open' };
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      let outcome: Outcome = { kind: 'failure', reason: 'not attempted', retryable: false };
-      for (let i = 0; i <= retries; i++) {
-        outcome = await attempt(key, controller.signal);
-        if (outcome.kind === 'result' || !outcome.retryable || controller.signal.aborted) break;
+  function unavailable(error: unknown): { status: 'unavailable'; reason: string } {
+    if (error instanceof BrokenCircuitError) return { status: 'unavailable', reason: 'circuit open' };
+    if (error instanceof TaskCancelledError)
+      return { status: 'unavailable', reason: `timed out after ${timeoutMs} ms` };
+    if (error instanceof UpstreamFailure) return { status: 'unavailable', reason: error.reason };
+    return { status: 'unavailable', reason: `unexpected error: ${(error as Error)?.message}` };
+  }
+
+  /** Which Congress a vintage's district layer carries, read at a fixed point. */
+  async function congressOfVintage(pick: GeocoderVintage): Promise<number | null> {
+    const body = await getJson(
+      `/geocoder/geographies/coordinates?x=${PROBE_POINT.x}&y=${PROBE_POINT.y}` +
+        `&benchmark=${encodeURIComponent(pick.benchmark)}&vintage=${encodeURIComponent(pick.vintage)}` +
+        '&layers=all&format=json',
+    );
+    const parsed = CoordinatesResponse.safeParse(body);
+    if (!parsed.success) return null;
+    const layer = congressionalLayer(parsed.data.result.geographies);
+    return layer ? congressOfLayer(layer, parsed.data.result.geographies[layer]?.[0]) : null;
+  }
+
+  /** Default first, then in the service's order. */
+  function defaultsFirst<T extends { isDefault?: boolean | undefined }>(list: T[]): T[] {
+    return [...list.filter((x) => x.isDefault), ...list.filter((x) => !x.isDefault)];
+  }
+
+  async function choose(congress: number): Promise<GeocoderVintage | null> {
+    const benchmarks = BenchmarksResponse.safeParse(await getJson('/geocoder/benchmarks'));
+    if (!benchmarks.success) throw new UpstreamFailure('unexpected benchmarks shape', false);
+    for (const { benchmarkName } of defaultsFirst(benchmarks.data.benchmarks)) {
+      const vintages = VintagesResponse.safeParse(
+        await getJson(`/geocoder/vintages?benchmark=${encodeURIComponent(benchmarkName)}`),
+      );
+      if (!vintages.success) continue;
+      for (const { vintageName } of defaultsFirst(vintages.data.vintages)) {
+        const pick = { benchmark: benchmarkName, vintage: vintageName };
+        if ((await congressOfVintage(pick)) === congress) return pick;
       }
-      if (outcome.kind === 'result') {
-        breaker.recordSuccess();
-        remember(key, outcome.result);
-        return outcome.result;
-      }
-      breaker.recordFailure();
-      return { status: 'unavailable', reason: outcome.reason };
-    } catch (err) {
-      breaker.recordFailure();
-      return { status: 'unavailable', reason: `unexpected error: ${(err as Error).message}` };
-    } finally {
-      clearTimeout(timer);
     }
+    return null;
+  }
+
+  /** The vintage for `congress`: fixed, remembered, or chosen now (one choice at a time per Congress). */
+  function vintageFor(congress: number): Promise<GeocoderVintage | null> {
+    if (fixed) return Promise.resolve(fixed);
+    const known = chosen.get(congress);
+    if (known && (known.pick || now() - known.at < rechooseAfterMs)) return Promise.resolve(known.pick);
+    let pending = choosing.get(congress);
+    if (!pending) {
+      pending = choose(congress)
+        .then((pick) => {
+          chosen.set(congress, { pick, at: now() });
+          return pick;
+        })
+        .finally(() => choosing.delete(congress));
+      choosing.set(congress, pending);
+    }
+    return pending;
+  }
+
+  async function askAddress(address: string, pick: GeocoderVintage): Promise<Answer> {
+    const body = await getJson(
+      `/geocoder/geographies/onelineaddress?address=${encodeURIComponent(address)}` +
+        `&benchmark=${encodeURIComponent(pick.benchmark)}&vintage=${encodeURIComponent(pick.vintage)}` +
+        '&layers=all&format=json',
+      // The geocoder answers 400 with {"errors": [...]} for an address it cannot parse at all.
+      () => ({ result: { addressMatches: [] } }),
+    );
+    const parsed = AddressResponse.safeParse(body);
+    if (!parsed.success) throw new UpstreamFailure('unexpected response shape', false);
+    for (const match of parsed.data.result.addressMatches) {
+      const found = match.geographies ? districtFromGeographies(match.geographies) : null;
+      if (!found) continue;
+      return {
+        status: 'matched',
+        ...found,
+        matchedAddress: match.matchedAddress,
+        lat: match.coordinates.y,
+        lon: match.coordinates.x,
+      };
+    }
+    // No match, or a match with no congressional district (outside every district): ZIP fallback.
+    return { status: 'no_match' };
+  }
+
+  /** Cached and shared per vintage and address. */
+  function answerFor(address: string, pick: GeocoderVintage): Promise<Answer> {
+    const key = `${pick.benchmark}|${pick.vintage}|${address}`;
+    const cached = cache?.get(key);
+    if (cached) return Promise.resolve(cached);
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = askAddress(address, pick)
+        .then((answer) => {
+          cache?.set(key, answer);
+          return answer;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The answer if it is on the map of `congress`; undefined when it names another Congress or none. */
+  function onMap(answer: Answer, congress: number): GeocodeResult | undefined {
+    if (answer.status === 'no_match') return answer;
+    return answer.congress === congress ? { ...answer, congress } : undefined;
+  }
+
+  async function geocodeFor(address: string, congress: number): Promise<GeocodeResult> {
+    const noVintage = { status: 'unavailable', reason: `no vintage for Congress ${congress}` } as const;
+    const pick = await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(() => vintageFor(congress));
+    if (!pick) return noVintage;
+    const answer = await answerFor(address, pick);
+    const first = onMap(answer, congress);
+    if (first) return first;
+    if (fixed) {
+      const named = answer.status === 'matched' ? answer.congress : null;
+      return { status: 'unavailable', reason: `vintage answers for Congress ${named ?? 'unknown'}` };
+    }
+    // The vintage moved to another map since it was chosen: choose again, once.
+    if (chosen.get(congress)?.pick === pick) chosen.delete(congress);
+    const again = await vintageFor(congress);
+    if (!again || (again.benchmark === pick.benchmark && again.vintage === pick.vintage)) return noVintage;
+    return onMap(await answerFor(address, again), congress) ?? noVintage;
   }
 
   return {
-    async geocodeDistrict(oneLineAddress: string): Promise<GeocodeResult> {
+    async geocodeDistrict(oneLineAddress: string, congress: number): Promise<GeocodeResult> {
+      const address = normaliseAddress(typeof oneLineAddress === 'string' ? oneLineAddress : '');
+      if (address.length < 5 || address.length > MAX_ADDRESS_LENGTH) return { status: 'no_match' };
       try {
-        const key = normaliseAddress(typeof oneLineAddress === 'string' ? oneLineAddress : '');
-        if (key.length < 5 || key.length > MAX_ADDRESS_LENGTH) return { status: 'no_match' };
-        const cached = cache.get(key);
-        if (cached) {
-          cache.delete(key);
-          cache.set(key, cached);
-          return cached;
-        }
-        const pending = inFlight.get(key);
-        if (pending) return await pending;
-        const promise = lookup(key).finally(() => inFlight.delete(key));
-        inFlight.set(key, promise);
-        return await promise;
-      } catch (err) {
-        return { status: 'unavailable', reason: `unexpected error: ${(err as Error).message}` };
+        return await geocodeFor(address, congress);
+      } catch (error) {
+        return unavailable(error);
+      }
+    },
+    async prepare(congress: number): Promise<GeocoderVintage | null> {
+      try {
+        return await vintageFor(congress);
+      } catch {
+        return null;
       }
     },
     stats() {
-      return { breaker: breaker.state, cacheEntries: cache.size, upstreamCalls };
+      return {
+        breaker: CIRCUIT_STATES[breaker.state],
+        cacheEntries: cache?.size ?? 0,
+        upstreamCalls,
+        vintages: Object.fromEntries([...chosen].map(([c, { pick }]) => [c, pick])),
+      };
     },
   };
 }

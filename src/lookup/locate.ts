@@ -70,10 +70,14 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
     if (!deps.geocoder || input.district || !street || !(zipResult.ambiguous || zipResult.needsFullAddress)) {
       return zipResult;
     }
-    const answer = await deps.geocoder.geocodeDistrict(zipResult.parsed?.oneLine ?? input.address ?? '');
+    const congress = civic.meta.congress;
+    const answer = await deps.geocoder.geocodeDistrict(
+      zipResult.parsed?.oneLine ?? input.address ?? '',
+      congress,
+    );
     if (answer.status !== 'matched') return zipResult;
-    // The geocoder moves to a new Congress on its own schedule; districts from another map would be wrong.
-    if (answer.congress !== null && answer.congress !== civic.meta.congress) return zipResult;
+    // The index may have been replaced while the geocoder answered: districts from another map are wrong.
+    if (answer.congress !== civic.meta.congress) return zipResult;
     if (!civic.hasSeat(answer.state, answer.district)) return zipResult;
     return resultForDistricts({ state: answer.state, district: answer.district }, [], 'address', zipResult);
   }

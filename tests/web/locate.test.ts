@@ -12,40 +12,38 @@ let geocoder: FakeCensusGeocoder;
 let t: TestApp;
 beforeAll(async () => {
   geocoder = await startFakeCensusGeocoder();
+  // On the 120th map (the service's default vintage) this address is in another district.
+  geocoder.places.set('2430 N CANNON DR, CHICAGO, IL 60614', {
+    matchedAddress: '2430 N CANNON DR, CHICAGO, IL, 60614',
+    x: -87.6354,
+    y: 41.9257,
+    stateFips: '17',
+    stusab: 'IL',
+    stateName: 'Illinois',
+    cd: '05',
+    cdName: '5',
+    zip: '60614',
+    districts: { 120: { cd: '07', cdName: '7' } },
+  });
   const original = geocoder.respond;
-  geocoder.respond = (address) =>
-    address.toUpperCase().includes('CANNON')
+  geocoder.respond = (address, vintage) =>
+    address.toUpperCase().includes('OLD CONGRESS')
       ? {
           kind: 'json',
           body: matchBody(address, {
-            matchedAddress: '2430 N CANNON DR, CHICAGO, IL, 60614',
+            matchedAddress: '1 OLD CONGRESS RD, CHICAGO, IL, 60614',
             x: -87.6354,
             y: 41.9257,
             stateFips: '17',
             stusab: 'IL',
             stateName: 'Illinois',
-            cd: '05',
-            cdName: '5',
+            cd: '07',
+            cdName: '7',
+            congress: 118,
             zip: '60614',
           }),
         }
-      : address.toUpperCase().includes('OLD CONGRESS')
-        ? {
-            kind: 'json',
-            body: matchBody(address, {
-              matchedAddress: '1 OLD CONGRESS RD, CHICAGO, IL, 60614',
-              x: -87.6354,
-              y: 41.9257,
-              stateFips: '17',
-              stusab: 'IL',
-              stateName: 'Illinois',
-              cd: '07',
-              cdName: '7',
-              congress: 118,
-              zip: '60614',
-            }),
-          }
-        : original(address);
+      : original(address, vintage);
   t = await createTestApp({ CENSUS_GEOCODER_ENABLED: 'true', CENSUS_GEOCODER_URL: geocoder.url });
 });
 afterAll(async () => {
@@ -54,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('street addresses through the Census geocoder', () => {
-  test('when the ZIP spans districts and the geocoder matches, then one district comes back with precision "address"', async () => {
+  test('when the ZIP spans districts and the geocoder matches on the map in service, then one district comes back with precision "address"', async () => {
     const res = await request(t.app).get('/api/representatives').query({ address: LINCOLN_PARK }).expect(200);
     expect(res.body).toMatchObject({
       precision: 'address',
@@ -64,7 +62,8 @@ describe('street addresses through the Census geocoder', () => {
     expect(res.body.members.filter((m: { chamber: string }) => m.chamber === 'house')).toHaveLength(1);
     expect(res.body.members.filter((m: { chamber: string }) => m.chamber === 'senate')).toHaveLength(2);
     expect(geocoder.queries.at(-1)?.get('benchmark')).toBe('Public_AR_Current');
-    expect(geocoder.queries.at(-1)?.get('vintage')).toBe('Current_Current');
+    // The index is the 119th Congress: the named vintage of the 119th, not the default (120th) one.
+    expect(geocoder.queries.at(-1)?.get('vintage')).toBe('ACS2025_Current');
   });
 
   test('when the ZIP settles the district alone, then the geocoder is not asked', async () => {

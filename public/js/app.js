@@ -86,15 +86,27 @@
     var bodies = Array.prototype.slice.call(form.querySelectorAll('textarea.dc-letter-body'));
     var timers = {};
 
+    /** The campaign text: the textarea's own initial text, unless the server sent the person's edited
+        text back (after an error), in which case it sends the campaign text in data-original. */
+    function campaignText(textarea) {
+      return textarea.getAttribute('data-original') || textarea.defaultValue;
+    }
+
     function updateExtras(textarea) {
       var count = document.getElementById(textarea.id + '-words');
       if (count) {
         count.hidden = false;
         count.textContent = wordsLabel.replace('{n}', String(wordsIn(textarea.value)));
       }
+      // The collapsed letter's one line says whether it is still the campaign's text.
+      var line = document.getElementById(textarea.id + '-summary');
+      if (line) {
+        var edited = textarea.value !== campaignText(textarea);
+        line.textContent = line.getAttribute(edited ? 'data-edited' : 'data-campaign');
+      }
       var preview = document.getElementById(textarea.id + '-preview');
-      if (preview) {
-        preview.parentNode.hidden = false;
+      // The preview is shown on demand only (it doubled the page's length); it follows the text while open.
+      if (preview && !preview.parentNode.hidden) {
         // Debounced, so a screen reader is not interrupted at every keystroke.
         clearTimeout(timers[textarea.id]);
         timers[textarea.id] = setTimeout(function () {
@@ -168,10 +180,6 @@
 
     bodies.forEach(function (textarea) {
       updateExtras(textarea);
-      renderPreview(
-        document.getElementById(textarea.id + '-preview') || document.createElement('div'),
-        textarea.value,
-      );
       textarea.addEventListener('input', function () {
         updateExtras(textarea);
       });
@@ -179,12 +187,36 @@
     form.addEventListener('input', saveDraft);
     form.addEventListener('change', saveDraft);
 
+    form.querySelectorAll('.dc-preview-toggle').forEach(function (button) {
+      var textarea = document.getElementById(button.getAttribute('data-target'));
+      var box = document.getElementById(button.getAttribute('aria-controls'));
+      if (!textarea || !box) return;
+      var showLabel = button.textContent;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        var show = box.hidden;
+        box.hidden = !show;
+        button.setAttribute('aria-expanded', String(show));
+        button.textContent = show ? button.getAttribute('data-hide') || showLabel : showLabel;
+        if (show) renderPreview(document.getElementById(textarea.id + '-preview'), textarea.value);
+      });
+    });
+
+    // One letter open at a time. Browsers that know <details name> do this themselves; this covers the rest.
+    var editors = Array.prototype.slice.call(form.querySelectorAll('details.dc-letter-editor'));
+    editors.forEach(function (details) {
+      details.addEventListener('toggle', function () {
+        if (!details.open) return;
+        editors.forEach(function (other) {
+          if (other !== details && other.open) other.open = false;
+        });
+      });
+    });
+
     form.querySelectorAll('.dc-reset').forEach(function (button) {
       var textarea = document.getElementById(button.getAttribute('data-target'));
       if (!textarea) return;
-      // The campaign text: the textarea's own initial text, unless the server sent the person's edited
-      // text back (after an error), in which case it sends the campaign text in data-original.
-      var original = textarea.getAttribute('data-original') || textarea.defaultValue;
+      var original = campaignText(textarea);
       button.hidden = false;
       button.addEventListener('click', function () {
         textarea.value = original;
@@ -208,6 +240,9 @@
       var field = document.getElementById(link.getAttribute('href').slice(1));
       if (!field) return;
       event.preventDefault();
+      // A field inside a closed letter cannot take focus until its letter is opened.
+      var letter = field.closest ? field.closest('details') : null;
+      if (letter) letter.open = true;
       var focusable = field.matches('input, textarea, select')
         ? field
         : field.querySelector('input, textarea, select');

@@ -118,6 +118,32 @@ async function check(page: Page, name: string, options: { axe?: boolean } = {}):
   await page.setViewportSize(size);
 }
 
+/** The phone the letter page is measured on (an iPhone SE / 8 sized screen, the smaller common one). */
+const PHONE = { width: 375, height: 667 };
+
+/**
+ * How many phone screens it takes from the top of the letter page to the bottom of the review button, and
+ * how many letters are open. Goal: at most four screens, one letter open.
+ */
+async function composeOnPhone(page: Page): Promise<{ screens: number; open: number; overflow: number }> {
+  const size = page.viewportSize();
+  await page.setViewportSize(PHONE);
+  const measured = await page.evaluate(() => {
+    const button = document.querySelector('form.dc-compose button[type="submit"]')!;
+    return {
+      bottom: button.getBoundingClientRect().bottom + window.scrollY,
+      open: document.querySelectorAll('details.dc-letter-editor[open]').length,
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+  });
+  if (size) await page.setViewportSize(size);
+  return {
+    screens: Math.round((measured.bottom / PHONE.height) * 100) / 100,
+    open: measured.open,
+    overflow: measured.overflow,
+  };
+}
+
 async function fillSender(page: Page): Promise<void> {
   await page.fill('#name', 'Ana Núñez');
   await page.fill('#email', 'ana@example.org');
@@ -182,12 +208,26 @@ describeIfBrowser('journeys in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.tagName)).toMatch(/INPUT|TEXTAREA/);
 
     await fillSender(page);
+    // On a phone the page fits four screens down to the review button, with one letter open.
+    const phone = await composeOnPhone(page);
+    expect(phone).toEqual({ screens: expect.any(Number), open: 1, overflow: 0 });
+    expect(phone.screens).toBeLessThanOrEqual(4);
+    // Opening another letter closes the first; its summary line says whose letter it is.
+    const editors = page.locator('details.dc-letter-editor');
+    await editors.nth(1).locator('summary').click();
+    expect(await editors.nth(1).getAttribute('open')).not.toBeNull();
+    expect(await editors.nth(0).getAttribute('open')).toBeNull();
+    await editors.nth(0).locator('summary').click();
     const body = page.locator('textarea.dc-letter-body').first();
     const id = await body.getAttribute('id');
     const original = await body.inputValue();
-    // Live preview and word count follow the edit.
+    expect(await page.locator(`#${id}-summary`).textContent()).toMatch(/^The campaign's letter on /);
+    // The preview is on demand; once shown it follows the edit, as do the word count and summary line.
+    expect(await page.locator(`#${id}-preview-box`).isVisible()).toBe(false);
+    await page.locator(`button.dc-preview-toggle[data-target="${id}"]`).click();
+    expect(await page.locator(`#${id}-preview-box`).isVisible()).toBe(true);
     await body.fill(`${original}\n\nMy daughter is twelve.`);
-    await expect(page.locator(`#${id}-preview`)).toBeTruthy();
+    expect(await page.locator(`#${id}-summary`).textContent()).toMatch(/^Your edited letter on /);
     await page.waitForFunction(
       (previewId) => document.getElementById(previewId)?.textContent?.includes('My daughter is twelve.'),
       `${id}-preview`,
@@ -239,6 +279,13 @@ describeIfBrowser('journeys in Chromium', () => {
     // Without JavaScript the enhancements stay hidden: no preview, no reset button.
     expect(await page.locator('.dc-preview').first().isVisible()).toBe(false);
     expect(await page.locator('button.dc-reset').first().isVisible()).toBe(false);
+    // The letters still open and close (details/summary), and the page still fits four phone screens.
+    const phone = await composeOnPhone(page);
+    expect(phone).toEqual({ screens: expect.any(Number), open: 1, overflow: 0 });
+    expect(phone.screens).toBeLessThanOrEqual(4);
+    const second = page.locator('details.dc-letter-editor').nth(1);
+    await second.locator('summary').click();
+    expect(await second.locator('textarea').isVisible()).toBe(true);
     await check(page, 'b-nojs-4-compose', { axe: false });
     await saveAndDownload(page, 'b-nojs', { axe: false });
     await context.close();
@@ -270,6 +317,14 @@ describeIfBrowser('journeys in Chromium', () => {
     await page.waitForURL(/\/write\?/);
     expect(await page.locator('h1').textContent()).toBe('اكتب رسائلك');
     expect(await page.locator('#english-note').textContent()).toContain('باللغة الإنجليزية');
+    const phone = await composeOnPhone(page);
+    expect(phone).toEqual({ screens: expect.any(Number), open: 1, overflow: 0 });
+    expect(phone.screens).toBeLessThanOrEqual(4);
+    // The campaign's Arabic translation of the open letter, marked as not sent, opens on demand.
+    await page.locator('details.dc-letter-editor[open] details.dc-translation summary').click();
+    expect(
+      await page.locator('details.dc-letter-editor[open] .dc-translation__text').textContent(),
+    ).toContain('أكتب إليكم');
     await check(page, 'c-ar-4-compose');
     // Review, save and the letters page, still in Arabic; the letters themselves stay English.
     await fillSender(page);

@@ -160,6 +160,9 @@ export function createPageRouter(deps: AppDeps): Router {
     const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
     const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
     const texts = campaign.textsIn(res.req.language);
+    // One letter open at a time: the first with a problem, else the first.
+    const firstWithError = members.findIndex((m) => errorFor(`body.${m.bioguide}`) !== undefined);
+    const openIndex = Math.max(0, firstWithError);
     res.status(status).render('letters/compose', {
       title: `${res.req.t('letters.compose.title')}: ${texts.shortTitle}`,
       campaign,
@@ -168,11 +171,13 @@ export function createPageRouter(deps: AppDeps): Router {
       result,
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
-      letters: members.map((member) => {
+      letters: members.map((member, index) => {
         const defaultBody = renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state });
         const body = bodies[member.bioguide] ?? defaultBody;
         return {
           member,
+          open: index === openIndex,
+          edited: body !== defaultBody,
           chosen: chosen.has(member.bioguide),
           bill: campaign.bills[member.chamber],
           body,

@@ -138,7 +138,7 @@ export function loadCampaigns(campaignsDir: string, defaultSlug: string): Campai
     list: () => [...campaigns.values()],
     get(slug) {
       const campaign = campaigns.get(slug);
-      if (!campaign) throw new NotFoundError(`There is no campaign called "${slug}".`);
+      if (!campaign) throw new NotFoundError('messages.noSuchCampaign');
       return campaign;
     },
   };

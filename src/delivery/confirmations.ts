@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { keyedHash } from '../platform/ids';
+import type { MessageValues } from '../platform/messages';
 import type { Db } from './outbox';
 
 export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -77,13 +78,14 @@ export async function recentConfirmations(db: Db, batchId: string, since: Date) 
 export function resendRefusal(
   recent: Array<{ created_at: string }>,
   now: Date,
-): { message: string; retryAfterSeconds: number } | null {
+): { key: string; values: MessageValues; retryAfterSeconds: number } | null {
   const inWindow = recent.filter((r) => Date.parse(r.created_at) > now.getTime() - RESEND_WINDOW_MS);
   const latest = inWindow.reduce((max, r) => Math.max(max, Date.parse(r.created_at)), 0);
   if (latest && now.getTime() - latest < MIN_RESEND_INTERVAL_MS) {
     const wait = Math.ceil((latest + MIN_RESEND_INTERVAL_MS - now.getTime()) / 1000);
     return {
-      message: `We just sent you a confirmation email. Please check your inbox (and spam folder), or try again in ${wait} seconds.`,
+      key: 'messages.confirmationJustSent',
+      values: { seconds: wait },
       retryAfterSeconds: wait,
     };
   }
@@ -91,7 +93,8 @@ export function resendRefusal(
     const oldest = inWindow.reduce((min, r) => Math.min(min, Date.parse(r.created_at)), Infinity);
     const wait = Math.ceil((oldest + RESEND_WINDOW_MS - now.getTime()) / 1000);
     return {
-      message: `We have sent ${MAX_CONFIRMATIONS_PER_WINDOW} confirmation emails for these letters in the last hour. Any of those links still works; otherwise please try again in ${Math.ceil(wait / 60)} minutes.`,
+      key: 'messages.confirmationsPerHour',
+      values: { count: MAX_CONFIRMATIONS_PER_WINDOW, minutes: Math.ceil(wait / 60) },
       retryAfterSeconds: wait,
     };
   }

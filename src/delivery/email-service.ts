@@ -7,6 +7,7 @@
 import type { Clock } from '../platform/clock';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../platform/errors';
 import { newId } from '../platform/ids';
+import type { MessageValues } from '../platform/messages';
 import { findBatch, setBatchStatus, type LetterRow } from '../letters/letter-store';
 import type { Storage } from '../storage/database';
 import type { LetterStatus, OutboxStatus } from '../storage/schema';
@@ -27,19 +28,18 @@ import { enqueueMessage, findOutboxByBatch, inWriteTransaction } from './outbox'
 /** The link was right but is older than 24 hours; the batch page offers a new one. */
 export class ConfirmationExpiredError extends ValidationError {
   constructor(readonly batchId: string) {
-    super(
-      'This confirmation link has expired: links work for 24 hours. Request a new one from your letters page, and we will email it to you.',
-    );
+    super('messages.confirmationExpired');
   }
 }
 
 /** The resend limit was hit; `retryAfterSeconds` says when a new email can be requested. */
 export class ConfirmationRateLimitedError extends RateLimitedError {
   constructor(
-    message: string,
+    messageKey: string,
+    values: MessageValues,
     readonly retryAfterSeconds: number,
   ) {
-    super(message);
+    super(messageKey, { values });
   }
 }
 
@@ -105,10 +105,8 @@ export interface BatchStatus {
 
 export type EmailService = ReturnType<typeof createEmailService>;
 
-const NOT_FOUND_BATCH =
-  'We could not find those letters. The link may be incomplete, or the letters were deleted.';
-const INVALID_LINK =
-  'This confirmation link is not valid. Check that you copied the whole link from the email, or request a new one from your letters page.';
+const NOT_FOUND_BATCH = 'messages.lettersNotFound';
+const INVALID_LINK = 'messages.confirmationInvalid';
 
 export function createEmailService(deps: EmailServiceDeps) {
   const { storage, clock, appSecret } = deps;
@@ -134,18 +132,18 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
       const open = letters.filter((l) => l.status === 'draft' || l.status === 'awaiting_confirmation');
       if (open.length === 0) {
-        throw new ConflictError(
-          'These letters were already confirmed. Their status is shown on your letters page.',
-        );
+        throw new ConflictError('messages.alreadyConfirmed');
       }
       if (open.some((l) => l.purged_at !== null || l.sender_email === null || l.body === null)) {
-        throw new ValidationError('These letters were deleted, so they can no longer be sent.');
+        throw new ValidationError('messages.lettersDeleted');
       }
       const refusal = resendRefusal(
         await recentConfirmations(db, batchId, new Date(now.getTime() - RESEND_WINDOW_MS)),
         now,
       );
-      if (refusal) throw new ConfirmationRateLimitedError(refusal.message, refusal.retryAfterSeconds);
+      if (refusal) {
+        throw new ConfirmationRateLimitedError(refusal.key, refusal.values, refusal.retryAfterSeconds);
+      }
 
       const outboxId = newId();
       const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS);

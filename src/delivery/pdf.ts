@@ -272,7 +272,7 @@ export async function renderLettersPdf(
   letters: PrintableLetter[],
   options: RenderPdfOptions = {},
 ): Promise<Buffer> {
-  if (letters.length === 0) throw new ValidationError('There is no letter to print.');
+  if (letters.length === 0) throw new ValidationError('messages.nothingToPrint');
 
   const doc = new PDFDocument({
     autoFirstPage: false,

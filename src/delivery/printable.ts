@@ -33,9 +33,7 @@ export function printableLetter(
   officeId?: string,
 ): PrintChoice {
   if (row.body === null || row.sender_name === null) {
-    throw new ValidationError(
-      'This letter’s text was deleted, as its sender asked or after our retention period.',
-    );
+    throw new ValidationError('messages.letterTextDeleted');
   }
   let office: MailingOffice | undefined;
   let options: MailingOffice[] = [];

@@ -8,7 +8,13 @@ import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
 import { assertRepresents } from '../lookup/constituency';
-import { NotFoundError, NotYourMemberError, ValidationError, type FieldErrors } from '../platform/errors';
+import {
+  fieldErrorsFromZod,
+  NotFoundError,
+  NotYourMemberError,
+  ValidationError,
+  type FieldErrors,
+} from '../platform/errors';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { keyedHash, newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
@@ -46,10 +52,7 @@ export function normaliseEmail(email: string): string {
 const BioguideId = z.string().regex(/^[A-Z]\d{6}$/);
 
 function collectIssues(prefix: string, error: z.ZodError, into: FieldErrors): void {
-  for (const issue of error.issues) {
-    const key = [prefix, ...issue.path].filter((p) => p !== '').join('.');
-    if (!into[key]) into[key] = issue.message;
-  }
+  for (const [field, message] of Object.entries(fieldErrorsFromZod(error, prefix))) into[field] ??= message;
 }
 
 export interface LetterServiceDeps {
@@ -71,10 +74,7 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   function memberOrThrow(bioguide: string): Member {
     const member = BioguideId.safeParse(bioguide).success ? civic.memberByBioguide(bioguide) : undefined;
-    if (!member)
-      throw new ValidationError('That member of Congress is not in our data.', {
-        bioguide: 'Unknown member.',
-      });
+    if (!member) throw ValidationError.forField('bioguide', 'messages.unknownMember');
     return member;
   }
 
@@ -91,8 +91,8 @@ export function createLetterService(deps: LetterServiceDeps) {
     if (!sender.success) collectIssues('sender', sender.error, errors);
     const note = PersonalNote.safeParse(input.personalNote ?? '');
     if (!note.success) collectIssues('personalNote', note.error, errors);
-    if (input.letters.length === 0) errors.members = 'Choose at least one member of Congress to write to.';
-    if (input.letters.length > 5) errors.members = 'You can write to at most five members at once.';
+    if (input.letters.length === 0) errors.members = { key: 'messages.chooseMember' };
+    if (input.letters.length > 5) errors.members = { key: 'messages.tooManyMembers', values: { max: 5 } };
     const letters: ValidDraft['letters'] = [];
     for (const entry of input.letters.slice(0, 5)) {
       const member = memberOrThrow(entry.bioguide);
@@ -123,7 +123,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       }
     }
     if (Object.keys(errors).length > 0 || !sender.success || !note.success) {
-      throw new ValidationError('Some of what you entered needs fixing.', errors);
+      throw new ValidationError('messages.needsFixing', { fields: errors });
     }
     return { sender: sender.data, personalNote: note.data, letters };
   }
@@ -191,19 +191,14 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   async function getLetter(id: string): Promise<LetterRow> {
     const row = id.length <= 64 ? await findLetter(storage.db, id) : undefined;
-    if (!row)
-      throw new NotFoundError(
-        'We could not find that letter. The link may be incomplete, or the letter was deleted.',
-      );
+    if (!row) throw new NotFoundError('messages.letterNotFound');
     return row;
   }
 
   async function getBatch(batchId: string): Promise<LetterRow[]> {
     const rows = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
     if (rows.length === 0) {
-      throw new NotFoundError(
-        'We could not find those letters. The link may be incomplete, or the letters were deleted.',
-      );
+      throw new NotFoundError('messages.lettersNotFound');
     }
     return rows;
   }

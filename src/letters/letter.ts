@@ -86,56 +86,44 @@ function cleanText(value: string): string {
   return value.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '').trim();
 }
 
-const line = (max: number, label: string) =>
-  z
-    .string({ error: `Enter your ${label}.` })
+/** A one-line field; its messages are `messages.enter<Field>` and `messages.<field>TooLong`. */
+const line = (max: number, field: 'name' | 'street' | 'city') => {
+  const enter = `messages.enter${field[0]!.toUpperCase()}${field.slice(1)}`;
+  return z
+    .string({ error: enter })
     .transform(cleanLine)
-    .pipe(
-      z.string().min(1, `Enter your ${label}.`).max(max, `Your ${label} must be ${max} characters or fewer.`),
-    );
+    .pipe(z.string().min(1, enter).max(max, `messages.${field}TooLong`));
+};
 
+// The messages are catalogue keys (src/platform/errors.ts fieldErrorsFromZod).
 export const SenderInput = z.object({
-  name: line(100, 'full name'),
+  name: line(100, 'name'),
   email: z
-    .string({ error: 'Enter your email address.' })
+    .string({ error: 'messages.enterEmail' })
     .transform(cleanLine)
-    .pipe(
-      z
-        .email('Enter an email address like name@example.com.')
-        .max(254, 'Your email address must be 254 characters or fewer.'),
-    ),
-  street: line(200, 'street address'),
+    .pipe(z.email('messages.emailFormat').max(254, 'messages.emailTooLong')),
+  street: line(200, 'street'),
   city: line(100, 'city'),
   state: z
-    .string({ error: 'Choose your state.' })
+    .string({ error: 'messages.chooseState' })
     .transform((s) => cleanLine(s).toUpperCase())
-    .pipe(z.enum(US_STATE_CODES, { error: 'Choose your state or territory.' })),
+    .pipe(z.enum(US_STATE_CODES, { error: 'messages.chooseStateOrTerritory' })),
   zip: z
-    .string({ error: 'Enter your ZIP code.' })
+    .string({ error: 'messages.enterZip' })
     .transform(cleanLine)
-    .pipe(z.string().regex(/^\d{5}(-\d{4})?$/, 'Enter a 5-digit ZIP code, like 62704 or 62704-1234.')),
+    .pipe(z.string().regex(/^\d{5}(-\d{4})?$/, 'messages.zipFormat')),
 });
 export type SenderInput = z.infer<typeof SenderInput>;
 
 export const PersonalNote = z
   .string()
   .transform(cleanText)
-  .pipe(
-    z.string().max(MAX_NOTE_LENGTH, `Keep your personal note to ${MAX_NOTE_LENGTH} characters or fewer.`),
-  );
+  .pipe(z.string().max(MAX_NOTE_LENGTH, 'messages.noteTooLong'));
 
 export const LetterBody = z
   .string()
   .transform(cleanText)
-  .pipe(
-    z
-      .string()
-      .min(20, 'Your letter is empty. Write a few sentences, or reset it to the campaign text.')
-      .max(
-        MAX_BODY_LENGTH,
-        `Your letter must be ${MAX_BODY_LENGTH.toLocaleString('en-US')} characters or fewer.`,
-      ),
-  );
+  .pipe(z.string().min(20, 'messages.bodyEmpty').max(MAX_BODY_LENGTH, 'messages.bodyTooLong'));
 
 export interface ComposedLetter {
   recipient: {

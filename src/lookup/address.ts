@@ -19,10 +19,10 @@ export interface ParsedAddress {
 
 export const MAX_ADDRESS_LENGTH = 500;
 export const ADDRESS_EXAMPLE = '123 Main St, Springfield, IL 62704';
-export const ADDRESS_HELP = `Enter your street address, city, state and ZIP code, for example "${ADDRESS_EXAMPLE}".`;
 
-function invalid(message: string, field = 'address'): never {
-  throw new ValidationError(message, { [field]: message });
+/** A problem with the address; every message ends with how to write one (`messages.addressHelp`). */
+function invalid(messageKey: string, values: Record<string, number> = {}): never {
+  throw ValidationError.forField('address', messageKey, { ...values, example: ADDRESS_EXAMPLE });
 }
 
 /** Full names (and common variants) to codes, longest first so "West Virginia" wins over "Virginia". */
@@ -74,12 +74,11 @@ function tidy(text: string): string {
 }
 
 export function parseAddress(text: string): ParsedAddress {
-  if (typeof text !== 'string' || !text.trim()) invalid(ADDRESS_HELP);
+  if (typeof text !== 'string' || !text.trim()) invalid('messages.addressHelp');
   if (text.length > MAX_ADDRESS_LENGTH) {
-    invalid(`That address is too long (more than ${MAX_ADDRESS_LENGTH} characters). ${ADDRESS_HELP}`);
+    invalid('messages.addressTooLong', { max: MAX_ADDRESS_LENGTH });
   }
-  if (NOT_AN_ADDRESS.test(text) || hasControlCharacters(text))
-    invalid(`That does not look like a postal address. ${ADDRESS_HELP}`);
+  if (NOT_AN_ADDRESS.test(text) || hasControlCharacters(text)) invalid('messages.notAnAddress');
 
   let rest = tidy(text.normalize('NFC'))
     .replace(/,?\s*(?:U\.?S\.?A?\.?|United States(?: of America)?)$/i, '')
@@ -87,7 +86,7 @@ export function parseAddress(text: string): ParsedAddress {
 
   const zipMatch = /(?:^|[\s,])(\d{5})(?:\s*[-\u2013]\s*(\d{4})|(\d{4}))?$/.exec(rest);
   if (!zipMatch) {
-    invalid(`Include your 5-digit ZIP code. ${ADDRESS_HELP}`);
+    invalid('messages.includeZip');
   }
   const zip = zipMatch[1]!;
   const zip4 = zipMatch[2] ?? zipMatch[3];
@@ -132,8 +131,7 @@ export function parseAddress(text: string): ParsedAddress {
 
   const poBox = street !== undefined && PO_BOX.test(street);
   if (street) street = street.replace(PO_BOX, (_m, n: string) => `PO Box ${n.toUpperCase()}`);
-  if (city && !/[A-Za-z\u00C0-\u024F]/.test(city))
-    invalid(`That does not look like a city name. ${ADDRESS_HELP}`);
+  if (city && !/[A-Za-z\u00C0-\u024F]/.test(city)) invalid('messages.notACity');
 
   const last = [state, zip4 ? `${zip}-${zip4}` : zip].filter(Boolean).join(' ');
   const oneLine = [street, city, last].filter(Boolean).join(', ');
@@ -148,6 +146,6 @@ export function parseAddress(text: string): ParsedAddress {
 /** Checks a bare ZIP code field ("62704" or "62704-1234"). */
 export function parseZip(text: string, field = 'zip'): { zip: string; zip4?: string } {
   const match = /^\s*(\d{5})(?:\s*-?\s*(\d{4}))?\s*$/.exec(typeof text === 'string' ? text : '');
-  if (!match) invalid('Enter a 5-digit ZIP code, for example 62704.', field);
+  if (!match) throw ValidationError.forField(field, 'messages.zipExample');
   return match[2] ? { zip: match[1]!, zip4: match[2] } : { zip: match[1]! };
 }

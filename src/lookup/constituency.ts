@@ -53,6 +53,9 @@ export function assertRepresents(
   const allowed = representativesOf(index, address, now);
   const stranger = members.find((m) => !allowed.has(m.bioguide));
   if (!stranger) return;
-  const message = `${stranger.formalName} does not represent the address you gave (${address.state} ${address.zip.slice(0, 5)}). You can write only to your own senators and representative.`;
-  throw new NotYourMemberError(message, { members: message });
+  const message = {
+    key: 'messages.notYourMember',
+    values: { name: stranger.formalName, place: `${address.state} ${address.zip.slice(0, 5)}` },
+  };
+  throw new NotYourMemberError(message.key, { values: message.values, fields: { members: message } });
 }

@@ -12,10 +12,11 @@
  * - vacant seats are listed in `vacancies`, never silently skipped.
  */
 import { ValidationError } from '../platform/errors';
+import { englishParagraph, type Message, type MessageValues } from '../platform/messages';
 import type { CivicIndex } from '../civic-data/load';
 import { hasSenators } from '../civic-data/states';
 import type { Chamber, DistrictRef, Member } from '../civic-data/types';
-import { parseAddress, parseZip, ADDRESS_HELP, type ParsedAddress } from './address';
+import { parseAddress, parseZip, ADDRESS_EXAMPLE, type ParsedAddress } from './address';
 import { isMilitaryZip, stateForZip } from './zip-prefixes';
 
 export interface MemberSummary {
@@ -53,6 +54,8 @@ export interface LookupResult {
   vacancies: DistrictRef[];
   /** The ZIP does not tell the district (PO box ZIP in a multi-district state): ask for a home address. */
   needsFullAddress: boolean;
+  /** What the person should know (split ZIP, vacant seat), to translate; `message` is their English. */
+  notes: Message[];
   message?: string;
   data: { asOf: string; congress: number; validUntil: string; stale: boolean };
 }
@@ -88,8 +91,17 @@ export function summarizeMember(member: Member): MemberSummary {
 
 const label = (d: DistrictRef): string => `${d.state}-${d.district === 0 ? 'AL' : d.district}`;
 
-function fail(field: string, message: string): never {
-  throw new ValidationError(message, { [field]: message });
+function fail(field: string, messageKey: string, values?: MessageValues): never {
+  throw ValidationError.forField(field, messageKey, values);
+}
+
+/** Sets a result's notes and their English `message` (none when there is nothing to say). */
+export function withNotes(result: LookupResult, notes: Array<Message | undefined>): LookupResult {
+  result.notes = notes.filter((n): n is Message => n !== undefined);
+  const message = englishParagraph(result.notes);
+  if (message === undefined) delete result.message;
+  else result.message = message;
+  return result;
 }
 
 /** The state's senators, by last name (none for DC and the territories). */
@@ -116,28 +128,21 @@ export function houseOf(
   return { members, vacancies };
 }
 
-export function vacancyMessage(vacancies: readonly DistrictRef[]): string | undefined {
+export function vacancyNote(vacancies: readonly DistrictRef[]): Message | undefined {
   if (vacancies.length === 0) return undefined;
-  const list = vacancies.map(label).join(', ');
-  return vacancies.length === 1
-    ? `The House seat for ${list} is vacant until a special election.`
-    : `The House seats for ${list} are vacant until special elections.`;
-}
-
-function joinMessages(...parts: Array<string | undefined>): string | undefined {
-  const text = parts.filter(Boolean).join(' ');
-  return text || undefined;
+  const seats = vacancies.map(label);
+  return { key: vacancies.length === 1 ? 'messages.vacantSeat' : 'messages.vacantSeats', values: { seats } };
 }
 
 function parseDistrictChoice(choice: DistrictRef | string): DistrictRef {
   if (typeof choice === 'string') {
     const match = /^\s*([A-Za-z]{2})\s*-\s*(AL|\d{1,2})\s*$/i.exec(choice);
-    if (!match) fail('district', 'Choose your congressional district from the list.');
+    if (!match) fail('district', 'messages.chooseDistrict');
     const district = match[2]!.toUpperCase() === 'AL' ? 0 : Number(match[2]);
     return { state: match[1]!.toUpperCase(), district };
   }
   if (!choice || typeof choice.state !== 'string' || !Number.isInteger(choice.district)) {
-    fail('district', 'Choose your congressional district from the list.');
+    fail('district', 'messages.chooseDistrict');
   }
   return { state: choice.state.toUpperCase(), district: choice.district };
 }
@@ -158,10 +163,12 @@ export function pickHouseDistrict(
       : index.districtsInState(result.state);
   const match = allowed.find((d) => d.state === pick.state && d.district === pick.district);
   if (!match) {
-    fail(
-      'district',
-      `District ${label(pick)} is not one of the districts for ZIP code ${result.zip}: choose ${allowed.map(label).join(', ') || 'another ZIP code'}.`,
-    );
+    if (allowed.length === 0) fail('district', 'messages.districtNotInZipNone', { district: label(pick) });
+    fail('district', 'messages.districtNotInZip', {
+      district: label(pick),
+      zip: result.zip,
+      choices: allowed.map(label),
+    });
   }
   const house = houseOf(index, [match]);
   const narrowed: LookupResult = {
@@ -173,10 +180,7 @@ export function pickHouseDistrict(
     members: [...senatorsOf(index, match.state), ...house.members],
     vacancies: house.vacancies,
   };
-  const message = vacancyMessage(house.vacancies);
-  if (message) narrowed.message = message;
-  else delete narrowed.message;
-  return narrowed;
+  return withNotes(narrowed, [vacancyNote(house.vacancies)]);
 }
 
 /** Finds the members of Congress for an address (or a bare ZIP code). Throws ValidationError on bad input. */
@@ -199,7 +203,7 @@ export function findMembersForAddress(
     field = 'zip';
     zip = parseZip(input.zip).zip;
   } else {
-    fail('address', ADDRESS_HELP);
+    fail('address', 'messages.addressHelp', { example: ADDRESS_EXAMPLE });
   }
 
   const data = {
@@ -215,36 +219,28 @@ export function findMembersForAddress(
   if (rows.length === 0) {
     if (!prefixState) {
       if (isMilitaryZip(zip)) {
-        fail(
-          field,
-          `ZIP code ${zip} is a military post office overseas. Enter the address where you are registered to vote in the United States.`,
-        );
+        fail(field, 'messages.militaryZip', { zip });
       }
-      fail(
-        field,
-        `We could not find ZIP code ${zip}. Check the ZIP code, or enter your full street address.`,
-      );
+      fail(field, 'messages.unknownZip', { zip });
     }
     const seats = index.districtsInState(prefixState);
     const atLarge = seats.length === 1;
     const house = atLarge ? houseOf(index, seats) : { members: [], vacancies: [] };
-    result = {
-      zip,
-      state: prefixState,
-      districts: atLarge ? seats : [],
-      precision: 'state',
-      ambiguous: false,
-      members: [...senatorsOf(index, prefixState), ...house.members],
-      vacancies: house.vacancies,
-      needsFullAddress: !atLarge,
-      message: joinMessages(
-        atLarge
-          ? undefined
-          : `ZIP code ${zip} is used for PO boxes or a single organisation, so it does not tell us your congressional district. Enter your home street address and its ZIP code to find your representative.`,
-        vacancyMessage(house.vacancies),
-      ),
-      data,
-    };
+    result = withNotes(
+      {
+        zip,
+        state: prefixState,
+        districts: atLarge ? seats : [],
+        precision: 'state',
+        ambiguous: false,
+        members: [...senatorsOf(index, prefixState), ...house.members],
+        vacancies: house.vacancies,
+        needsFullAddress: !atLarge,
+        notes: [],
+        data,
+      },
+      [atLarge ? undefined : { key: 'messages.poBoxZip', values: { zip } }, vacancyNote(house.vacancies)],
+    );
   } else {
     let candidates = rows.map((d) => ({ ...d }));
     const hasShares = candidates.some((d) => d.share !== undefined);
@@ -256,41 +252,49 @@ export function findMembersForAddress(
       ];
     }
     const zipStates = [...new Set(candidates.map((d) => d.state))];
-    let stateNote: string | undefined;
+    let stateNote: Message | undefined;
     if (writtenState && zipStates.includes(writtenState)) {
       candidates = candidates.filter((d) => d.state === writtenState);
     } else if (writtenState) {
-      stateNote = `Your address says ${writtenState}, but ZIP code ${zip} is in ${zipStates.join(' and ')}; we used the ZIP code.`;
+      stateNote = {
+        key: 'messages.stateMismatch',
+        values: { written: writtenState, zip, states: zipStates },
+      };
     }
     const states = [...new Set(candidates.map((d) => d.state))];
     const stateCertain = states.length === 1;
     const state = candidates[0]!.state;
     const house = houseOf(index, candidates);
     const ambiguous = candidates.length > 1;
-    let choose: string | undefined;
+    let choose: Message | undefined;
     if (!stateCertain) {
-      choose = `ZIP code ${zip} crosses a state line (${states.join(', ')}). Choose your district, or add your state to the address, to see your senators.`;
+      choose = { key: 'messages.crossesStateLine', values: { zip, states } };
     } else if (ambiguous) {
-      choose = `ZIP code ${zip} is split between ${candidates.length} congressional districts (${candidates.map(label).join(', ')}). Choose yours${hasShares ? '; the first is the most likely' : ''}.`;
+      choose = {
+        key: hasShares ? 'messages.splitZipLikely' : 'messages.splitZip',
+        values: { zip, count: candidates.length, districts: candidates.map(label) },
+      };
     }
-    result = {
-      zip,
-      state,
-      districts: candidates,
-      precision: 'zip',
-      ambiguous,
-      members: [...(stateCertain ? senatorsOf(index, state) : []), ...house.members],
-      vacancies: house.vacancies,
-      needsFullAddress: false,
-      message: joinMessages(stateNote, choose, vacancyMessage(house.vacancies)),
-      data,
-    };
+    result = withNotes(
+      {
+        zip,
+        state,
+        districts: candidates,
+        precision: 'zip',
+        ambiguous,
+        members: [...(stateCertain ? senatorsOf(index, state) : []), ...house.members],
+        vacancies: house.vacancies,
+        needsFullAddress: false,
+        notes: [],
+        data,
+      },
+      [stateNote, choose, vacancyNote(house.vacancies)],
+    );
   }
 
   if (parsed) result.parsed = parsed;
   if (input.district !== undefined && input.district !== '') {
     return pickHouseDistrict(index, result, input.district);
   }
-  if (result.message === undefined) delete result.message;
   return result;
 }

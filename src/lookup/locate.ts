@@ -13,7 +13,8 @@ import {
   findMembersForAddress,
   houseOf,
   senatorsOf,
-  vacancyMessage,
+  vacancyNote,
+  withNotes,
   type LookupInput,
   type LookupResult,
 } from './find-members';
@@ -51,6 +52,7 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
       members: [...senatorsOf(civic, main.state), ...house.members],
       vacancies: house.vacancies,
       needsFullAddress: false,
+      notes: [],
       data: {
         asOf: meta.snapshotDate,
         congress: meta.congress,
@@ -58,9 +60,7 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
         stale: civic.isStale(clock.now()),
       },
     };
-    const message = vacancyMessage(house.vacancies);
-    if (message) result.message = message;
-    return result;
+    return withNotes(result, [vacancyNote(house.vacancies)]);
   }
 
   /** ZIP lookup, refined by the geocoder when the ZIP leaves the district open and a street is known. */
@@ -85,30 +85,16 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
   /** The district containing a point; near a line, the neighbouring districts' members are candidates. */
   function findForPoint(lat: number, lon: number): LookupResult {
     if (!deps.shapes) {
-      throw new UnavailableError(
-        'Finding your district from your location is not available right now. Enter your street address instead.',
-      );
+      throw new UnavailableError('messages.locationUnavailable');
     }
     const hit = deps.shapes.findDistrictAtPoint(lat, lon);
     if (!hit) {
-      throw new ValidationError(
-        'That location is not inside a U.S. congressional district we know. Enter your street address instead.',
-        {
-          location: 'Location outside every district.',
-        },
-      );
+      throw ValidationError.forField('location', 'messages.locationOutside');
     }
     const neighbours = hit.nearBoundary ? hit.neighbours : [];
     const result = resultForDistricts({ state: hit.state, district: hit.district }, neighbours, 'point');
     result.nearBoundary = hit.nearBoundary;
-    if (hit.nearBoundary) {
-      result.message = [
-        'You are close to a district line, so we also list the neighbouring district’s member. Enter your street address to be sure.',
-        result.message,
-      ]
-        .filter(Boolean)
-        .join(' ');
-    }
+    if (hit.nearBoundary) withNotes(result, [{ key: 'messages.nearBoundary' }, ...result.notes]);
     return result;
   }
 

@@ -1,19 +1,38 @@
 /**
  * platform/errors: the one error family of the app. Components throw these; `src/web/error-handler.ts`
  * maps them to HTTP statuses in one place, so a route never picks a status code for a failure itself.
+ *
+ * An error carries what to tell the person as a catalogue key and its values (src/platform/messages.ts):
+ * pages translate it into the person's language, the JSON API and the logs give its English text.
  */
+import type { ZodError } from 'zod';
+import { englishText, type Message, type MessageValues } from './messages';
 
-export type FieldErrors = Record<string, string>;
+/** A form field name (`sender.email`, `body.A000360`) to what is wrong with it. */
+export type FieldErrors = Record<string, Message>;
+
+export interface AppErrorOptions {
+  values?: MessageValues;
+  cause?: unknown;
+}
 
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
-  /** Whether the message is safe and useful to show to the person. */
-  readonly expose: boolean = true;
+  readonly messageKey: string;
+  readonly values: MessageValues;
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** `message` is the English text of the key, for the JSON API and the logs. */
+  constructor(messageKey: string, options: AppErrorOptions = {}) {
+    super(englishText({ key: messageKey, values: options.values }), { cause: options.cause });
     this.name = new.target.name;
+    this.messageKey = messageKey;
+    this.values = options.values ?? {};
+  }
+
+  /** What to tell the person, to translate. */
+  get userMessage(): Message {
+    return { key: this.messageKey, values: this.values };
   }
 }
 
@@ -21,12 +40,18 @@ export abstract class AppError extends Error {
 export class ValidationError extends AppError {
   readonly status = 400;
   readonly code: string = 'invalid_input';
-  constructor(
-    message: string,
-    readonly fields: FieldErrors = {},
-  ) {
-    super(message);
+  readonly fields: FieldErrors;
+
+  constructor(messageKey: string, options: AppErrorOptions & { fields?: FieldErrors } = {}) {
+    super(messageKey, options);
+    this.fields = options.fields ?? {};
   }
+
+  /** One field is wrong, and the error says the same as the field. */
+  static forField(field: string, messageKey: string, values?: MessageValues): ValidationError {
+    return new ValidationError(messageKey, { values, fields: { [field]: { key: messageKey, values } } });
+  }
+
   /** The first field with a problem, for APIs that report one field. */
   get field(): string | undefined {
     return Object.keys(this.fields)[0];
@@ -69,8 +94,38 @@ export class UnavailableError extends AppError {
   readonly code = 'unavailable';
 }
 
-/** Civic data files are missing or malformed. Raised by the importer and by the loader at start-up. */
+/**
+ * Civic data files are missing or malformed. Raised by the importer and by the loader at start-up, for
+ * operators: `message` is the English detail they need (file, row); a person only ever sees that the
+ * service is unavailable (`messages.dataUnavailable`).
+ */
 export class DataError extends AppError {
   readonly status = 503;
   readonly code = 'data_error';
+  constructor(detail: string, options: { cause?: unknown } = {}) {
+    super('messages.dataUnavailable', options);
+    this.message = detail;
+  }
+}
+
+/**
+ * Zod issues as field errors. A schema's own messages are catalogue keys (`messages.*`), with the
+ * issue's limit as `max`/`min`; any other issue reads "This value cannot be used".
+ */
+export function fieldErrorsFromZod(error: ZodError, prefix = ''): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.') || 'input';
+    if (fields[field]) continue;
+    if (!issue.message.startsWith('messages.')) {
+      fields[field] = { key: 'messages.invalidValue' };
+      continue;
+    }
+    const limits = issue as { maximum?: unknown; minimum?: unknown };
+    const values: MessageValues = {};
+    if (typeof limits.maximum === 'number') values.max = limits.maximum;
+    if (typeof limits.minimum === 'number') values.min = limits.minimum;
+    fields[field] = { key: issue.message, values };
+  }
+  return fields;
 }

@@ -50,7 +50,14 @@ function firstString(value: unknown): string | undefined {
 }
 
 /** Renders the "we kept your letter" page: the posted text fields in textareas, the rest hidden. */
-function renderKeptForm(req: Request, res: Response, status: number, title: string, message: string): void {
+/** The form again with what the person typed; `titleKey` and `messageKey` are catalogue keys. */
+function renderKeptForm(
+  req: Request,
+  res: Response,
+  status: number,
+  titleKey: string,
+  messageKey: string,
+): void {
   const body = (req.body ?? {}) as Record<string, unknown>;
   // The `{{> csrf}}` partial writes the start time back (checked again when the form returns).
   const started = firstString(body[STARTED_AT_FIELD]);
@@ -68,7 +75,9 @@ function renderKeptForm(req: Request, res: Response, status: number, title: stri
   }
   // Same-origin path only: collapse leading slashes so `//host/x` cannot become a protocol-relative URL.
   const action = req.originalUrl.replace(/^[/\\]+/, '/');
-  res.status(status).render('errors/resubmit', { title, message, action, texts, hidden, status });
+  res
+    .status(status)
+    .render('errors/resubmit', { title: req.t(titleKey), messageKey, action, texts, hidden, status });
 }
 
 export interface CsrfProtection {
@@ -127,18 +136,12 @@ export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecr
       next();
       return;
     }
-    const message =
-      'This form had expired or was not sent from this site, so nothing was saved. Your text is below: check it and send it again.';
     if (wantsJson(req)) {
-      next(
-        new ForbiddenError(
-          'Missing or invalid CSRF token: send the token from the page in the x-csrf-token header.',
-        ),
-      );
+      next(new ForbiddenError('messages.csrfInvalid'));
       return;
     }
     res.locals.csrfToken = generateCsrfToken(req, res);
-    renderKeptForm(req, res, 403, 'Please send your form again', message);
+    renderKeptForm(req, res, 403, 'errors.formExpiredTitle', 'errors.formExpired');
   };
   return { middleware, cookieName };
 }
@@ -190,16 +193,10 @@ export function createFormGuard(
         config.minFormFillMs > 0 && (started === undefined || now - started < config.minFormFillMs);
       if (honeypot.trim() !== '' || tooFast) {
         if (req.is('application/json')) {
-          next(new ValidationError('The form was sent too quickly or looked automated. Please try again.'));
+          next(new ValidationError('messages.formTooFast'));
           return;
         }
-        renderKeptForm(
-          req,
-          res,
-          400,
-          'Please check and send again',
-          'That was quicker than we expected, so we did not save anything yet. Your text is below: read it over and send it again.',
-        );
+        renderKeptForm(req, res, 400, 'errors.formTooFastTitle', 'errors.formTooFast');
         return;
       }
     }

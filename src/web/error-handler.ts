@@ -1,9 +1,12 @@
 /**
  * web/error-handler: the one place where errors become HTTP responses. AppErrors carry their status and
- * a message safe to show; anything else is logged with the request id and shown as a plain apology.
+ * what to tell the person (a catalogue key and values): pages show it in the person's language, the JSON
+ * API in English with the error's `code`. Anything else is logged with the request id and shown as a
+ * plain apology.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, UnavailableError, ValidationError } from '../platform/errors';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { AppError, fieldErrorsFromZod, UnavailableError, ValidationError } from '../platform/errors';
+import { englishText, type Message } from '../platform/messages';
 import type { Logger } from '../platform/logger';
 import { ZodError } from 'zod';
 
@@ -11,13 +14,21 @@ function wantsJson(path: string, accept: string | undefined): boolean {
   return path.startsWith('/api/') || (accept ?? '').startsWith('application/json');
 }
 
+/** A text in the page's language; English before the language middleware ran (probes, the lookup API). */
+function pageText(req: Request, key: string): string {
+  return typeof req.t === 'function' ? req.t(key) : englishText({ key });
+}
+
 export const notFoundHandler: RequestHandler = (req, res) => {
-  const message = 'We could not find that page.';
   if (wantsJson(req.path, req.headers.accept)) {
-    res.status(404).json({ error: { code: 'not_found', message } });
+    res.status(404).json({ error: { code: 'not_found', message: englishText({ key: 'errors.notFound' }) } });
     return;
   }
-  res.status(404).render('errors/error', { title: 'Page not found', message, status: 404 });
+  res.status(404).render('errors/error', {
+    title: pageText(req, 'errors.notFoundTitle'),
+    message: { key: 'errors.notFound' },
+    status: 404,
+  });
 };
 
 const UNAVAILABLE_CODES = new Set([
@@ -57,66 +68,60 @@ export function isUnavailableError(error: unknown, depth = 0): boolean {
   return isUnavailableError(cause, depth + 1);
 }
 
+/** An error that is not an AppError, as one: a database that is down, a Zod parse, a body-parser error. */
+function asAppError(caught: unknown): AppError | undefined {
+  if (caught instanceof AppError) return caught;
+  // A database that is down is a 503 with a friendly message (lookups keep working without it).
+  if (isUnavailableError(caught))
+    return new UnavailableError('messages.serviceUnavailable', { cause: caught });
+  // Request input that a route parsed with `.parse` (query or form): the client's mistake.
+  if (caught instanceof ZodError) {
+    return new ValidationError('messages.sentInvalid', { fields: fieldErrorsFromZod(caught), cause: caught });
+  }
+  return undefined;
+}
+
+/** Body-parser and similar middleware errors carry a status; a 4xx one is the client's mistake. */
+function clientStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (caught: unknown, req, res, next) => {
-    // A database that is down is a 503 with a friendly message (lookups keep working without it).
-    const error =
-      !(caught instanceof AppError) && isUnavailableError(caught)
-        ? new UnavailableError(
-            'Part of our service is briefly unavailable, so this page cannot be shown right now. Nothing you typed has been lost: please try again in a minute.',
-            { cause: caught },
-          )
-        : caught instanceof ZodError
-          ? // Request input that a route parsed with `.parse` (query or form): the client's mistake.
-            new ValidationError(
-              'Some of what was sent could not be used.',
-              Object.fromEntries(
-                caught.issues.map((issue) => [issue.path.join('.') || 'input', issue.message]),
-              ),
-            )
-          : caught;
+    const appError = asAppError(caught);
     if (res.headersSent) {
-      next(error);
+      next(appError ?? caught);
       return;
     }
-    // Body-parser and similar middleware errors carry a status; treat 4xx ones as the client's mistake.
-    const status =
-      error instanceof AppError
-        ? error.status
-        : typeof (error as { status?: unknown })?.status === 'number' &&
-            (error as { status: number }).status < 500
-          ? (error as { status: number }).status
-          : 500;
-    const code =
-      error instanceof AppError
-        ? error.code
-        : status === 413
-          ? 'too_large'
-          : status < 500
-            ? 'bad_request'
-            : 'internal';
-    const message =
-      error instanceof AppError
-        ? error.message
-        : status === 413
-          ? 'What you sent is too large.'
-          : status < 500
-            ? 'We could not read that request.'
-            : 'Something went wrong on our side. Your text has not been lost: please go back and try again.';
+    const otherStatus = clientStatus(caught);
+    const status = appError?.status ?? otherStatus ?? 500;
+    const code = appError?.code ?? (status === 413 ? 'too_large' : status < 500 ? 'bad_request' : 'internal');
+    const message: Message = appError?.userMessage ?? {
+      key: status === 413 ? 'messages.tooLarge' : status < 500 ? 'messages.requestNotRead' : 'errors.server',
+    };
     if (status >= 500) {
-      logger.error({ err: error, reqId: req.id, path: req.path }, 'request failed');
+      logger.error({ err: appError ?? caught, reqId: req.id, path: req.path }, 'request failed');
     } else {
       logger.info({ code, reqId: req.id, path: req.path }, 'request rejected');
     }
-    if (error instanceof AppError && status === 429) res.setHeader('Retry-After', '60');
+    if (appError && status === 429) res.setHeader('Retry-After', '60');
     if (wantsJson(req.path, req.headers.accept)) {
-      const field = error instanceof ValidationError ? error.field : undefined;
-      const fields = error instanceof ValidationError ? error.fields : undefined;
-      res.status(status).json({ error: { code, message, ...(field ? { field, fields } : {}) } });
+      // The API answers in English, field messages included.
+      const fields = appError instanceof ValidationError ? appError.fields : {};
+      const field = Object.keys(fields)[0];
+      const body = {
+        code,
+        message: englishText(message),
+        ...(field
+          ? { field, fields: Object.fromEntries(Object.entries(fields).map(([k, m]) => [k, englishText(m)])) }
+          : {}),
+      };
+      res.status(status).json({ error: body });
       return;
     }
-    res
-      .status(status)
-      .render('errors/error', { title: status >= 500 ? 'Sorry' : 'There is a problem', message, status });
+    const titleKey =
+      status >= 500 ? 'errors.serverTitle' : status === 404 ? 'errors.notFoundTitle' : 'errors.problemTitle';
+    res.status(status).render('errors/error', { title: pageText(req, titleKey), message, status });
   };
 }

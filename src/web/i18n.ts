@@ -6,17 +6,12 @@
  *
  * Campaign content and the letters themselves stay in English: they go to offices of Congress.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { HelperOptions } from 'handlebars';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import type { HandlebarsInstance } from '../platform/handlebars';
-import { translateMessage } from './messages';
-import { PROJECT_ROOT } from '../platform/paths';
-
-export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
+import { readCatalogue, type Message } from '../platform/messages';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
 export const LANGUAGES = [
@@ -28,14 +23,6 @@ export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const DEFAULT_LANGUAGE: LanguageCode = 'en';
 const CODES: readonly string[] = LANGUAGES.map((l) => l.code);
 const CODE_SET: ReadonlySet<string> = new Set(CODES);
-
-/** The catalogue of one language, as stored in `locales/<lng>/translation.json`. */
-export function readCatalogue(lng: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, lng, 'translation.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-}
 
 /** Where the language comes from, first match wins. */
 const DETECTION_ORDER = ['querystring', 'cookie', 'header'] as const;
@@ -114,37 +101,15 @@ export function urlsWithLanguages(originalUrl: string, languages: readonly strin
 }
 
 /**
- * A translator that looks each key asked without options up once: i18next's translate rebuilds its
- * interpolation expressions on every call. Keys come from the code, never from requests; calls with
- * options (values, counts) go straight through.
- */
-function rememberingPlainKeys(t: TFunction): TFunction {
-  const texts = new Map<string, string>();
-  const translate = t as unknown as (...args: unknown[]) => unknown;
-  return ((key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return translate(key, ...rest);
-    let text = texts.get(key);
-    if (text === undefined) {
-      text = String(translate(key));
-      if (texts.size >= 10_000) texts.clear();
-      texts.set(key, text);
-    }
-    return text;
-  }) as unknown as TFunction;
-}
-
-/**
  * Detects the language (i18next-http-middleware), remembers an explicit `?lang=` choice in a cookie and
  * sets the render locals: `lang`, `dir` and the switcher's `languages`.
  */
 export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolean }): RequestHandler[] {
-  // The library's detector, called directly: its `handle` middleware clones the i18next instance on
-  // every request, which cost more than the page itself under load. Translation needs no per-request
-  // instance here, because the `t` helper reads the language from the render context.
+  // The library's detector, called directly: translation needs no per-request i18next instance (its
+  // `handle` middleware clones one per request), because the `t` helper reads the language from the
+  // render context.
   const detector = i18n.services.languageDetector as LanguageDetector;
-  const translators = new Map<string, TFunction>(
-    LANGUAGES.map((l) => [l.code, rememberingPlainKeys(i18n.getFixedT(l.code))]),
-  );
+  const translators = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
   const remember: RequestHandler = (req, res, next) => {
     // Typed as void upstream; it returns the detected language (or languages).
     const detected = detector.detect(req, res, [...DETECTION_ORDER]) as unknown as
@@ -178,67 +143,32 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
   return [remember];
 }
 
-/** The `lang` of the page being rendered; undefined for emails and letters, which have none. */
-function pageLanguage(options: HelperOptions | undefined): string | undefined {
-  const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-  return typeof root?.lang === 'string' ? root.lang : undefined;
-}
-
-/** The language of the page being rendered, English for emails and letters. */
+/** The language of the page being rendered (its `lang`), English for emails and letters. */
 function renderLanguage(options: HelperOptions | undefined): LanguageCode {
-  return supportedLanguage(pageLanguage(options));
+  const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+  return supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
 }
 
 /**
  * Registers `{{t "component.key" name=value}}` on the shared Handlebars instance. The language is the
  * render context's `lang` (pages), or English (emails and letters, which have none). Keys ending in
  * `Html` hold trusted markup from the catalogue: their interpolated values are escaped by i18next and
- * the result is not escaped again; every other string is escaped as HTML on pages, and left to the
- * template's own escaping elsewhere.
+ * the result is not escaped again; every other text is an ordinary value, escaped by Handlebars.
  */
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
-  // i18next's translate rebuilds its interpolation expressions on every call, which made it the costliest
-  // part of a page; catalogues are fixed at start-up, so a translation is looked up once. Plain Maps,
-  // emptied when full (an LRU's bookkeeping cost more than the lookups it saves): keys without values
-  // per language by key (most calls: no string to build), and calls with values by language, key and
-  // values (names, numbers and dates from a small set, so the same call repeats across pages).
-  // Each translation is also kept escaped for HTML, once: a page's eighty `{{t}}` calls otherwise had
-  // Handlebars escape the same catalogue text on every render.
-  type Translation = { text: string; html: InstanceType<HandlebarsInstance['SafeString']> };
-  const plain = new Map<string, Map<string, Translation>>(LANGUAGES.map((l) => [l.code, new Map()]));
-  const withValues = new Map<string, Translation>();
-  const remember = (memo: Map<string, Translation>, key: string, translation: Translation) => {
-    if (memo.size >= 10_000) memo.clear();
-    memo.set(key, translation);
-  };
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
-    const onPage = pageLanguage(options) !== undefined;
-    const lang = renderLanguage(options);
     const name = String(key);
     const html = name.endsWith('Html');
-    const hash = (options?.hash ?? {}) as Record<string, unknown>;
-    let hasValues = false;
-    for (const _ in hash) {
-      hasValues = true;
-      break;
-    }
-    const memo = hasValues ? withValues : plain.get(lang)!;
-    const memoKey = hasValues ? `${lang}\u0000${name}\u0000${JSON.stringify(hash)}` : name;
-    let translation = memo.get(memoKey);
-    if (translation === undefined) {
-      const t = fixed.get(lang) ?? i18n.t;
-      const text = String(t(name, { ...hash, interpolation: { escapeValue: html } }));
-      translation = { text, html: new hbs.SafeString(html ? text : hbs.escapeExpression(text)) };
-      remember(memo, memoKey, translation);
-    }
-    return html || onPage ? translation.html : translation.text;
+    const t = fixed.get(renderLanguage(options))!;
+    const text = String(t(name, { ...(options?.hash as object), interpolation: { escapeValue: html } }));
+    return html ? new hbs.SafeString(text) : text;
   });
-  // Messages written in English by components (validation errors, lookup notes): see src/web/messages.ts.
+  // `{{tm message}}`: a component's message (src/platform/messages.ts), a catalogue key and its values.
   hbs.registerHelper('tm', function (this: unknown, message: unknown, options: HelperOptions) {
-    const lang = renderLanguage(options);
-    const text = String(message ?? '');
-    return lang === DEFAULT_LANGUAGE ? text : translateMessage(fixed.get(lang) ?? i18n.t, text);
+    const { key, values } = (message ?? {}) as Partial<Message>;
+    if (typeof key !== 'string') return '';
+    return fixed.get(renderLanguage(options))!(key, { ...values, interpolation: { escapeValue: false } });
   });
   // ` lang="xx" dir="..."` on campaign texts in a language other than the page's (English, where the
   // campaign has no translation).

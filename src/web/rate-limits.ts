@@ -111,7 +111,8 @@ export interface LimitSpec {
   name: string;
   windowMs: number;
   limit: number;
-  message: string;
+  /** The catalogue key of what the person is told. */
+  messageKey: string;
 }
 
 export const LIMITS = {
@@ -119,27 +120,25 @@ export const LIMITS = {
     name: 'lookup',
     windowMs: 60_000,
     limit: 60,
-    message: 'You have looked up a lot of addresses in the last minute. Please wait a minute and try again.',
+    messageKey: 'messages.lookupRateLimited',
   },
   submit: {
     name: 'submit',
     windowMs: 60 * 60_000,
     limit: 20,
-    message:
-      'Too many letters were saved from your network in the last hour. Please try again later; your text has not been sent.',
+    messageKey: 'messages.submitRateLimited',
   },
   email: {
     name: 'email',
     windowMs: 60 * 60_000,
     limit: 5,
-    message:
-      'We have sent several confirmation emails for these letters already. Please check your inbox (and spam folder), or try again in an hour.',
+    messageKey: 'messages.emailRateLimited',
   },
   adminLogin: {
     name: 'admin-login',
     windowMs: 15 * 60_000,
     limit: 10,
-    message: 'Too many sign-in attempts from your network. Please wait 15 minutes and try again.',
+    messageKey: 'messages.adminLoginRateLimited',
   },
 } satisfies Record<string, LimitSpec>;
 
@@ -157,7 +156,7 @@ export function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHand
     keyGenerator: (req) => clientKey(deps.config.appSecret, req.ip),
     // The key is an HMAC; trust proxy is a documented setting (TRUST_PROXY), so skip those checks.
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
-    handler: (_req, _res, next) => next(new RateLimitedError(spec.message)),
+    handler: (_req, _res, next) => next(new RateLimitedError(spec.messageKey)),
   });
 }
 

@@ -127,7 +127,10 @@ describe('findMembersForAddress on the shared data mirror', () => {
     ]);
     expect(senate(result)).toHaveLength(2);
     expect(house(result).map((m) => m.district)).toEqual([10, 12]);
-    expect(result.message).toMatch(/split between 2 congressional districts \(NY-10, NY-12\)/);
+    expect(result.notes).toEqual([
+      { key: 'messages.splitZip', values: { zip: '10001', count: 2, districts: ['NY-10', 'NY-12'] } },
+    ]);
+    expect(result.message).toMatch(/split between 2 congressional districts \(NY-10 and NY-12\)/);
   });
 
   test('when the person picks one of the districts, then the result narrows to it', () => {

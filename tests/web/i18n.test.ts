@@ -7,9 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { CampaignDefinition } from '../../src/campaign/campaign';
-import { ADDRESS_HELP } from '../../src/lookup/address';
-import { createI18n, LANGUAGES, readCatalogue, urlsWithLanguages } from '../../src/web/i18n';
-import { MESSAGE_KEYS, translateMessage } from '../../src/web/messages';
+import { SenderInput } from '../../src/letters/letter';
+import { parseAddress } from '../../src/lookup/address';
+import { fieldErrorsFromZod, ValidationError } from '../../src/platform/errors';
+import { readCatalogue } from '../../src/platform/messages';
+import { PROJECT_ROOT } from '../../src/platform/paths';
+import { createI18n, LANGUAGES, urlsWithLanguages } from '../../src/web/i18n';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { csrfSession } from './security-helpers';
 
@@ -330,48 +333,77 @@ describe('urlsWithLanguages', () => {
   });
 });
 
-describe('translateMessage', () => {
+describe('messages from components', () => {
   const i18n = createI18n();
   const es = i18n.getFixedT('es');
   const ar = i18n.getFixedT('ar');
 
-  test('when a component message is known, then each sentence is translated with its values', () => {
-    expect(translateMessage(es, 'Enter your full name.')).toBe('Escriba su nombre completo.');
-    expect(translateMessage(es, 'Your city must be 100 characters or fewer.')).toBe(
-      'Su ciudad debe tener 100 caracteres o menos.',
-    );
-    expect(
-      translateMessage(
-        es,
-        'ZIP code 20001 is split between 2 congressional districts (DC-AL, MD-4). Choose yours; the first is the most likely. The House seat for TX-23 is vacant until a special election.',
-      ),
-    ).toBe(
-      'El código postal 20001 está repartido entre 2 distritos del Congreso (DC-AL, MD-4). Elija el suyo; el primero es el más probable. El escaño de la Cámara de TX-23 está vacante hasta una elección especial.',
-    );
-    expect(
-      translateMessage(
-        ar,
-        'We could not find ZIP code 00000. Check the ZIP code, or enter your full street address.',
-      ),
-    ).toBe('لم نعثر على الرمز البريدي 00000. تحقّق منه، أو أدخل عنوانك الكامل.');
-  });
+  /** Every `'messages.x'` / `'errors.x'` literal in src/. */
+  function keysInSource(dir: string): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) return keysInSource(file);
+      const text = fs.readFileSync(file, 'utf8');
+      return [...text.matchAll(/'((?:messages|errors)\.[A-Za-z]+)'/g)].map((m) => m[1]!);
+    });
+  }
 
-  test('when a pattern names a catalogue key, then every language has it', () => {
+  test('when the code names a message key, then every language has it', () => {
+    const keys = [...new Set(keysInSource(path.join(PROJECT_ROOT, 'src')))];
+    expect(keys.length).toBeGreaterThan(40);
     for (const { code } of LANGUAGES) {
-      for (const key of MESSAGE_KEYS) expect(i18n.exists(key, { lng: code })).toBe(true);
+      expect(keys.filter((key) => !i18n.exists(key, { lng: code }))).toEqual([]);
     }
   });
 
-  test('when a message is unknown, then it is left as it was', () => {
-    expect(translateMessage(es, 'Something new happened.')).toBe('Something new happened.');
+  test('when a sender field is wrong, then its message is a key with its limit, in every language', () => {
+    const parsed = SenderInput.safeParse({
+      name: '',
+      email: 'x',
+      street: 'a'.repeat(201),
+      city: 'C',
+      state: 'ZZ',
+      zip: '1',
+    });
+    expect(parsed.success).toBe(false);
+    const fields = fieldErrorsFromZod(parsed.error!, 'sender');
+    expect(fields['sender.name']).toEqual({ key: 'messages.enterName', values: { min: 1 } });
+    expect(fields['sender.street']).toEqual({ key: 'messages.streetTooLong', values: { max: 200 } });
+    expect(es(fields['sender.name']!.key)).toBe('Escriba su nombre completo.');
+    expect(es(fields['sender.street']!.key, { ...fields['sender.street']!.values })).toBe(
+      'Su dirección (calle y número) debe tener 200 caracteres o menos.',
+    );
   });
 
-  test('when every message pattern is used in English, then the catalogue gives back the same text', () => {
-    const en = i18n.getFixedT('en');
-    const address = ADDRESS_HELP;
-    expect(translateMessage(en, address)).toBe(address);
-    expect(translateMessage(en, 'Your letter must be 10,000 characters or fewer.')).toBe(
-      'Your letter must be 10,000 characters or fewer.',
+  test('when an address is refused, then the error carries its key and values, and English for the API', () => {
+    let caught: unknown;
+    try {
+      parseAddress(`${'1 Main St '.repeat(60)}62704`);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    const error = caught as ValidationError;
+    expect(error.userMessage).toEqual({
+      key: 'messages.addressTooLong',
+      values: { max: 500, example: '123 Main St, Springfield, IL 62704' },
+    });
+    expect(error.fields).toEqual({ address: error.userMessage });
+    expect(error.message).toBe(
+      'That address is too long (more than 500 characters). Enter your street address, city, state and ZIP code, for example "123 Main St, Springfield, IL 62704".',
+    );
+    expect(ar(error.messageKey, error.values)).toBe(
+      'هذا العنوان طويل جدًا (أكثر من 500 حرفًا). أدخل عنوان الشارع والمدينة والولاية والرمز البريدي، مثلًا "123 Main St, Springfield, IL 62704".',
+    );
+  });
+
+  test('when a note lists districts, then the list is written the language’s way', () => {
+    const note = {
+      key: 'messages.splitZipLikely',
+      values: { zip: '20001', count: 2, districts: ['DC-AL', 'MD-4'] },
+    };
+    expect(es(note.key, note.values)).toBe(
+      'El código postal 20001 está repartido entre 2 distritos del Congreso (DC-AL y MD-4). Elija el suyo; el primero es el más probable.',
     );
   });
 });

@@ -8,14 +8,14 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
 import { findMembersForAddress } from '../../lookup/find-members';
-import { ValidationError, type FieldErrors } from '../../platform/errors';
+import { fieldErrorsFromZod, ValidationError, type FieldErrors } from '../../platform/errors';
 import type { AppDeps } from '../deps';
 
 /** A ZIP or ZIP+4, as `parseZip` reads it; the answer depends on the first five digits only. */
 const ZIP_ONLY = /^\s*(\d{5})(?:\s*-?\s*\d{4})?\s*$/;
 
 const RepresentativesQuery = z.object({
-  address: z.string().max(10_000, 'That address is far too long.').optional(),
+  address: z.string().max(10_000).optional(),
   zip: z.string().max(100).optional(),
   district: z.string().max(10).optional(),
   lat: z.coerce.number().min(-90).max(90).optional(),
@@ -31,15 +31,6 @@ const PreviewRequest = z.object({
   personalNote: z.unknown().optional(),
   body: z.unknown().optional(),
 });
-
-function zodFields(prefix: string, error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = [prefix, ...issue.path].filter(Boolean).join('.');
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
 
 /** A ready-to-send JSON answer: the bytes and their weak ETag (a request that sends it back gets 304). */
 export interface SerialisedJson {
@@ -104,18 +95,15 @@ export function createLookupApiRouter(deps: AppDeps): Router {
     const query = RepresentativesQuery.safeParse(raw);
     if (!query.success) {
       const field = String(query.error.issues[0]?.path[0] ?? 'address');
-      const message =
-        field === 'lat' || field === 'lon'
-          ? 'Give a latitude and longitude in degrees.'
-          : 'That address is far too long.';
-      throw new ValidationError(message, { [field]: message });
+      throw ValidationError.forField(
+        field,
+        field === 'lat' || field === 'lon' ? 'messages.latLonDegrees' : 'messages.addressFarTooLong',
+      );
     }
     const { address, zip, district, lat, lon } = query.data;
     if (lat !== undefined || lon !== undefined) {
       if (lat === undefined || lon === undefined) {
-        throw new ValidationError('Give both lat and lon.', {
-          [lat === undefined ? 'lat' : 'lon']: 'Missing.',
-        });
+        throw ValidationError.forField(lat === undefined ? 'lat' : 'lon', 'messages.latLonBoth');
       }
       res.json(deps.locator.findForPoint(lat, lon));
       return;
@@ -133,7 +121,7 @@ export function createApiRouter(deps: AppDeps): Router {
   router.post('/letters/preview', (req, res) => {
     const parsed = PreviewRequest.safeParse(req.body ?? {});
     if (!parsed.success)
-      throw new ValidationError('The preview request is incomplete.', zodFields('', parsed.error));
+      throw new ValidationError('messages.previewIncomplete', { fields: fieldErrorsFromZod(parsed.error) });
     const campaign = deps.campaigns.get(parsed.data.campaign ?? deps.campaigns.defaultSlug);
     const member = deps.letters.memberOrThrow(parsed.data.bioguide);
     const sender = SenderInput.safeParse(parsed.data.sender ?? {});
@@ -143,12 +131,12 @@ export function createApiRouter(deps: AppDeps): Router {
         ? LetterBody.safeParse(parsed.data.body)
         : undefined;
     const fields: FieldErrors = {
-      ...(sender.success ? {} : zodFields('sender', sender.error)),
-      ...(note.success ? {} : zodFields('personalNote', note.error)),
-      ...(body && !body.success ? zodFields('body', body.error) : {}),
+      ...(sender.success ? {} : fieldErrorsFromZod(sender.error, 'sender')),
+      ...(note.success ? {} : fieldErrorsFromZod(note.error, 'personalNote')),
+      ...(body && !body.success ? fieldErrorsFromZod(body.error, 'body') : {}),
     };
     if (!sender.success || !note.success || (body && !body.success)) {
-      throw new ValidationError('Some of what you entered needs fixing.', fields);
+      throw new ValidationError('messages.needsFixing', { fields });
     }
     deps.letters.checkRepresents(sender.data, member, parsed.data.district);
     const letter = composeLetter(deps.hbs, campaign, member, sender.data, {

@@ -9,6 +9,7 @@ import type { Member } from '../../civic-data/types';
 import { renderDefaultBody, renderLetterTranslation, letterAsText } from '../../letters/letter';
 import { findMembersForAddress } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
+import type { Message } from '../../platform/messages';
 import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
 import type { AppDeps } from '../deps';
 
@@ -127,7 +128,7 @@ export function createPageRouter(deps: AppDeps): Router {
       await renderHome(
         res,
         campaign,
-        { address: query.address, errors: [{ field: 'address', message: error.message }] },
+        { address: query.address, errors: [{ field: 'address', message: error.userMessage }] },
         400,
       );
     }
@@ -138,7 +139,7 @@ export function createPageRouter(deps: AppDeps): Router {
     campaign: Campaign,
     form: Partial<LetterFormValues>,
     bodies: Record<string, string>,
-    errors: Array<{ field: string; message: string }> = [],
+    errors: Array<{ field: string; message: Message }> = [],
     status = 200,
     found?: ReturnType<typeof lookup>,
   ) {
@@ -214,7 +215,7 @@ export function createPageRouter(deps: AppDeps): Router {
       await renderHome(
         res,
         campaign,
-        { address: query.address, errors: [{ field: 'address', message: error.message }] },
+        { address: query.address, errors: [{ field: 'address', message: error.userMessage }] },
         400,
       );
     }
@@ -273,7 +274,7 @@ export function createPageRouter(deps: AppDeps): Router {
         campaign,
         form,
         bodies,
-        [{ field: 'member', message: 'Choose at least one member of Congress to write to.' }],
+        [{ field: 'member', message: { key: 'messages.chooseMember' } }],
         400,
       );
       return;

@@ -14,7 +14,7 @@ import { sendSerialisedJson, serialiseJson, type SerialisedJson } from './api';
 const SLUG = /^[a-z0-9-]{1,64}$/;
 
 export function campaignOrNotFound(deps: Pick<AppDeps, 'campaigns'>, slug: unknown): Campaign {
-  if (typeof slug !== 'string' || !SLUG.test(slug)) throw new NotFoundError('There is no such campaign.');
+  if (typeof slug !== 'string' || !SLUG.test(slug)) throw new NotFoundError('messages.noSuchCampaign');
   return deps.campaigns.get(slug);
 }
 

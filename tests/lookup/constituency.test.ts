@@ -32,7 +32,8 @@ describe('constituency: who may receive a letter from an address', () => {
     expect(caught).toBeInstanceOf(NotYourMemberError);
     expect((caught as NotYourMemberError).code).toBe('not_your_member');
     expect((caught as NotYourMemberError).status).toBe(400);
-    expect((caught as NotYourMemberError).fields.members).toContain(schumer.formalName);
+    expect((caught as NotYourMemberError).fields.members?.values?.name).toBe(schumer.formalName);
+    expect((caught as NotYourMemberError).message).toContain(schumer.formalName);
   });
 
   test("when a letter goes to another district's House member in the same state, then it is refused", () => {

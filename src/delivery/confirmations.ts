@@ -94,7 +94,7 @@ export function resendRefusal(
     const wait = Math.ceil((oldest + RESEND_WINDOW_MS - now.getTime()) / 1000);
     return {
       key: 'messages.confirmationsPerHour',
-      values: { count: MAX_CONFIRMATIONS_PER_WINDOW, minutes: Math.ceil(wait / 60) },
+      values: { sent: MAX_CONFIRMATIONS_PER_WINDOW, minutes: Math.ceil(wait / 60) },
       retryAfterSeconds: wait,
     };
   }

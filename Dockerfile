@@ -23,5 +23,6 @@ RUN mkdir -p /app/data && chown -R node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=60s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# Import the public data when the volume has none yet, then start.
+# Import the public data when the volume has none yet (the server needs one to start), then start; from
+# then on the server refreshes the data itself once a day (DATA_REFRESH=daily, the production default).
 CMD ["sh", "-c", "[ -f \"$DATA_DIR/civic-index.json\" ] || node dist/scripts/data-update.js; exec node dist/src/server.js"]

@@ -6,6 +6,7 @@ import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadDistrictShapes } from './civic-data/district-shapes';
+import { createCivicDataRefresh, type CivicDataRefresh } from './civic-data/refresh';
 import { createLetterService } from './letters/letter-service';
 import { createCensusGeocoder } from './lookup/census-geocoder';
 import { createMemberLocator } from './lookup/locate';
@@ -24,6 +25,8 @@ export interface Runtime {
   deps: AppDeps;
   /** The email outbox worker; tests drive it with `runOnce()`. */
   worker: OutboxWorker;
+  /** The civic data refresh (DATA_REFRESH); tests call `refreshNow()`. */
+  dataRefresh: CivicDataRefresh;
   /** Starts background work (the outbox worker, the retention purge). */
   startBackground?(): void;
   /** Stops background work, letting a message in flight finish. */
@@ -73,11 +76,22 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     : null;
   // Chosen now rather than on the first person's lookup; a failure is retried on that lookup.
   void geocoder?.prepare(civic.meta.congress);
-  const locator = createMemberLocator({
+  let shapes = loadDistrictShapes(config.dataDir);
+  const liveShapes = {
+    current: () => shapes,
+    replace: (next: typeof shapes) => {
+      shapes = next;
+    },
+  };
+  const locator = createMemberLocator({ civic, clock, shapes: liveShapes.current, geocoder });
+  const dataRefresh = createCivicDataRefresh({
+    dataDir: config.dataDir,
+    from: config.civicDataFrom,
     civic,
+    shapes: liveShapes,
     clock,
-    shapes: loadDistrictShapes(config.dataDir),
-    geocoder,
+    logger,
+    onReplaced: (next) => void geocoder?.prepare(next.meta.congress),
   });
   const email = createEmailChannel({
     config,
@@ -101,18 +115,21 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     letters,
     locator,
     email: email.service,
+    dataRefresh,
   };
   let retention: { stop(): void } | undefined;
   return {
     deps,
     worker: email.worker,
+    dataRefresh,
     startBackground: () => {
       if (config.outbox.enabled) email.start();
+      if (config.dataRefresh === 'daily') dataRefresh.start();
       retention = startRetentionSchedule({ storage, clock, retentionDays: config.retentionDays, logger });
     },
     stopBackground: async () => {
       retention?.stop();
-      await email.stop();
+      await Promise.all([email.stop(), dataRefresh.stop()]);
     },
     close: () => storage.close(),
   };

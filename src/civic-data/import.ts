@@ -93,6 +93,10 @@ const TermSchema = z
     state: StateCode,
     district: z.number().int().min(0).max(99).nullable().optional(),
     party: z.string().min(1),
+    end: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2027-01-03')
+      .optional(),
     url: OptionalText,
     contact_form: OptionalText,
     phone: OptionalText,
@@ -310,6 +314,7 @@ export function parseLegislators(
       dcOffice: t.office?.trim() || null,
       districtOffices: offices.get(id.bioguide) ?? [],
       social: social.get(id.bioguide) ?? {},
+      ...(t.end ? { termEnd: t.end } : {}),
     });
   });
   for (const member of members) {

@@ -47,92 +47,133 @@ export type ZipDistrict = ZipEntry['districts'][number];
 
 const seatKey = (state: string, district: number): string => `${state}-${district}`;
 
+/** Everything one import gave, with its lookup maps: never changed once built. */
+interface IndexContents {
+  file: CivicIndexFile;
+  byBioguide: Map<string, Member>;
+  senatorsByState: Map<string, Member[]>;
+  houseBySeat: Map<string, Member>;
+  seats: Set<string>;
+  seatsByState: Map<string, DistrictRef[]>;
+  zips: Map<string, readonly ZipDistrict[]>;
+  /** Start of validUntil (UTC): every page and lookup asks. */
+  staleFrom: number;
+}
+
+function buildContents(file: CivicIndexFile): IndexContents {
+  const contents: IndexContents = {
+    file,
+    byBioguide: new Map(),
+    senatorsByState: new Map(),
+    houseBySeat: new Map(),
+    seats: new Set(),
+    seatsByState: new Map(),
+    zips: new Map(Object.entries(file.zips).map(([zip, entry]) => [zip, entry.districts])),
+    staleFrom: Date.parse(`${file.meta.validUntil.slice(0, 10)}T00:00:00Z`),
+  };
+  for (const member of file.members) {
+    contents.byBioguide.set(member.bioguide, member);
+    if (member.chamber === 'senate') {
+      const list = contents.senatorsByState.get(member.state) ?? [];
+      list.push(member);
+      contents.senatorsByState.set(member.state, list);
+    } else {
+      contents.houseBySeat.set(seatKey(member.state, member.district ?? 0), member);
+    }
+  }
+  for (const d of file.districts) {
+    contents.seats.add(seatKey(d.state, d.district));
+    const list = contents.seatsByState.get(d.state) ?? [];
+    list.push({ state: d.state, district: d.district });
+    contents.seatsByState.set(d.state, list);
+  }
+  for (const list of contents.seatsByState.values()) list.sort((a, b) => a.district - b.district);
+  return contents;
+}
+
+/**
+ * The member and ZIP data in service. Components keep this one object for the life of the process; a data
+ * refresh (civic-data/refresh.ts) replaces what it holds in one assignment, so every question is answered
+ * from one import or the next, never a mix, and nothing has to be restarted.
+ */
 export class CivicIndex {
-  readonly meta: CivicDataMeta;
-  readonly members: readonly Member[];
-  readonly districts: readonly DistrictRef[];
-  readonly vacancies: readonly DistrictRef[];
-  private readonly byBioguide = new Map<string, Member>();
-  private readonly senatorsByState = new Map<string, Member[]>();
-  private readonly houseBySeat = new Map<string, Member>();
-  private readonly seats = new Set<string>();
-  private readonly seatsByState = new Map<string, DistrictRef[]>();
-  private readonly zips: Map<string, readonly ZipDistrict[]>;
+  private contents: IndexContents;
 
   constructor(file: CivicIndexFile) {
-    this.meta = file.meta;
-    this.members = file.members;
-    this.districts = file.districts;
-    this.vacancies = file.vacancies;
-    for (const member of file.members) {
-      this.byBioguide.set(member.bioguide, member);
-      if (member.chamber === 'senate') {
-        const list = this.senatorsByState.get(member.state) ?? [];
-        list.push(member);
-        this.senatorsByState.set(member.state, list);
-      } else {
-        this.houseBySeat.set(seatKey(member.state, member.district ?? 0), member);
-      }
-    }
-    for (const d of file.districts) {
-      this.seats.add(seatKey(d.state, d.district));
-      const list = this.seatsByState.get(d.state) ?? [];
-      list.push({ state: d.state, district: d.district });
-      this.seatsByState.set(d.state, list);
-    }
-    for (const list of this.seatsByState.values()) list.sort((a, b) => a.district - b.district);
-    this.zips = new Map(Object.entries(file.zips).map(([zip, entry]) => [zip, entry.districts]));
+    this.contents = buildContents(file);
+  }
+
+  /** Serves `next`'s data from now on (the refresh's atomic swap). */
+  replaceWith(next: CivicIndex): void {
+    this.contents = next.contents;
+  }
+
+  get meta(): CivicDataMeta {
+    return this.contents.file.meta;
+  }
+
+  get members(): readonly Member[] {
+    return this.contents.file.members;
+  }
+
+  get districts(): readonly DistrictRef[] {
+    return this.contents.file.districts;
+  }
+
+  get vacancies(): readonly DistrictRef[] {
+    return this.contents.file.vacancies;
   }
 
   memberByBioguide(id: string): Member | undefined {
-    return this.byBioguide.get(id);
+    return this.contents.byBioguide.get(id);
   }
 
   senatorsForState(state: string): Member[] {
-    return [...(this.senatorsByState.get(state.toUpperCase()) ?? [])];
+    return [...(this.contents.senatorsByState.get(state.toUpperCase()) ?? [])];
   }
 
   /** The current House member (Representative, Delegate or Resident Commissioner), undefined when vacant. */
   houseMemberFor(state: string, district: number): Member | undefined {
-    return this.houseBySeat.get(seatKey(state.toUpperCase(), district));
+    return this.contents.houseBySeat.get(seatKey(state.toUpperCase(), district));
   }
 
   /** Whether the seat exists and has no current member. */
   isVacant(state: string, district: number): boolean {
     const key = seatKey(state.toUpperCase(), district);
-    return this.seats.has(key) && !this.houseBySeat.has(key);
+    return this.contents.seats.has(key) && !this.contents.houseBySeat.has(key);
   }
 
   hasSeat(state: string, district: number): boolean {
-    return this.seats.has(seatKey(state.toUpperCase(), district));
+    return this.contents.seats.has(seatKey(state.toUpperCase(), district));
   }
 
   /** The districts of a 5-digit ZIP area, most likely first; empty when the ZIP has no ZIP-area row. */
   districtsForZip(zip: string): readonly ZipDistrict[] {
-    return this.zips.get(zip.slice(0, 5)) ?? [];
+    return this.contents.zips.get(zip.slice(0, 5)) ?? [];
   }
 
   districtsInState(state: string): DistrictRef[] {
-    return [...(this.seatsByState.get(state.toUpperCase()) ?? [])];
+    return [...(this.contents.seatsByState.get(state.toUpperCase()) ?? [])];
   }
 
   /** A place with exactly one House seat: AK DE ND SD VT WY, DC, PR and the territories. */
   isAtLargeState(state: string): boolean {
-    return this.seatsByState.get(state.toUpperCase())?.length === 1;
+    return this.contents.seatsByState.get(state.toUpperCase())?.length === 1;
   }
 
   /** Past the start of the next Congress the member list and maps are probably out of date. */
   isStale(now: Date): boolean {
-    return now.getTime() >= this.staleFrom;
+    return now.getTime() >= this.contents.staleFrom;
   }
 
-  /** Start of validUntil (UTC), computed once: every page and lookup asks. */
-  private get staleFrom(): number {
-    this.staleFromMs ??= Date.parse(`${this.meta.validUntil.slice(0, 10)}T00:00:00Z`);
-    return this.staleFromMs;
+  /**
+   * Whether the member's term is over: their own term end, else the end of the index's Congress (every
+   * House term ends with it). A senator in mid-term stays a member when the Congress changes.
+   */
+  termHasEnded(member: Member, now: Date): boolean {
+    const end = member.termEnd ?? this.contents.file.meta.validUntil;
+    return now.getTime() >= Date.parse(`${end.slice(0, 10)}T00:00:00Z`);
   }
-
-  private staleFromMs: number | undefined;
 }
 
 /** Reads and checks `<dataDir>/civic-index.json`. Throws DataError when missing or malformed. */

@@ -42,6 +42,8 @@ export interface Member {
   dcOffice: string | null;
   districtOffices: DistrictOffice[];
   social: Record<string, string>;
+  /** ISO date the member's current term ends (3 January); absent in indexes imported before it was kept. */
+  termEnd?: string;
 }
 
 export interface DistrictRef {

@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('data'),
+  DATA_REFRESH: z.enum(['off', 'daily']).optional(),
+  CIVIC_DATA_FROM: z.string().min(1).optional(),
   OUTBOX_DIR: z.string().min(1).optional(),
   CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
   DEFAULT_CAMPAIGN: z
@@ -67,6 +69,10 @@ export type Config = Readonly<{
   port: number;
   publicUrl: string;
   dataDir: string;
+  /** 'daily': the running server re-imports the civic data and swaps it in (default in production). */
+  dataRefresh: 'off' | 'daily';
+  /** CIVIC_DATA_FROM: a local folder laid out like the data mirror, read instead of the canonical URLs. */
+  civicDataFrom: string | undefined;
   /** Where emails are written as .eml files when no SMTP_URL is set. */
   outboxDir: string;
   campaignsDir: string;
@@ -135,6 +141,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl,
     dataDir,
+    dataRefresh: e.DATA_REFRESH ?? (e.NODE_ENV === 'production' ? 'daily' : 'off'),
+    civicDataFrom: e.CIVIC_DATA_FROM ? path.resolve(e.CIVIC_DATA_FROM) : undefined,
     outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
     defaultCampaign: e.DEFAULT_CAMPAIGN,

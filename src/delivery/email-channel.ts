@@ -4,7 +4,8 @@
  * creates one, puts `service` into AppDeps.email, and starts/stops it with the background work.
  */
 import type { Campaign } from '../campaign/campaign';
-import type { Member } from '../civic-data/types';
+import { findLetter } from '../letters/letter-store';
+import { HELD_TERM_ENDED, recipientTermEnded, type RecipientIndex } from '../letters/recipients';
 import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -25,7 +26,8 @@ export interface EmailChannelDeps {
   logger: WorkerLogger;
   hbs: HandlebarsInstance;
   campaigns: { get(slug: string): Campaign };
-  civic?: { memberByBioguide(id: string): Member | undefined };
+  /** The members in service: office copies to members whose term has ended are held, not sent. */
+  civic?: RecipientIndex;
   recordAction: RecordAction;
   /** Default `templates`. */
   templatesDir?: string;
@@ -55,11 +57,20 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
       maxConnections: config.outbox.smtpConnections,
     });
+  const civic = deps.civic;
   const worker = createOutboxWorker({
     storage,
     transport,
     clock,
     logger,
+    holdFor: civic
+      ? async (row) => {
+          // The sender's copy waits with the letter: it would otherwise tell them it went out.
+          if (row.kind === 'confirmation' || !row.letter_id) return null;
+          const letter = await findLetter(storage.db, row.letter_id);
+          return letter && recipientTermEnded(civic, letter.bioguide, clock.now()) ? HELD_TERM_ENDED : null;
+        }
+      : undefined,
     recordAction: deps.recordAction,
     renderMessage: createMessageRenderer({
       storage,

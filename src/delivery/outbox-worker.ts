@@ -64,6 +64,13 @@ export interface OutboxWorkerOptions {
   workerId?: string;
   /** For tests: the jitter's random source. */
   random?: () => number;
+  /**
+   * Why a message must not be sent now (a reason code), or null. A held message stays queued and is looked
+   * at again after `holdRecheckMs`; holding is not an attempt.
+   */
+  holdFor?: (row: OutboxRow) => Promise<string | null>;
+  /** Default 15 min. */
+  holdRecheckMs?: number;
 }
 
 export interface OutboxWorker {
@@ -88,6 +95,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const workerId = options.workerId ?? `worker-${newId()}`;
   const random = options.random ?? Math.random;
+  const holdRecheckMs = options.holdRecheckMs ?? 15 * 60_000;
 
   let running = false;
   let stopping = false;
@@ -132,26 +140,47 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     });
   }
 
-  async function recordRetry(row: OutboxRow, reason: string): Promise<Date> {
+  /** Queues a claimed row again for `next`; its letter stays queued, with `letterReason` saying why. */
+  async function requeue(
+    row: OutboxRow,
+    next: Date,
+    reason: string,
+    letterReason: string,
+    countAttempt: boolean,
+  ): Promise<void> {
     const now = clock.now();
-    const next = new Date(now.getTime() + backoffDelay(row.attempts, backoff, random));
     await inWriteTransaction(storage, async (db) => {
-      if (!(await markRetry(db, row.id, workerId, next, reason))) return;
+      if (!(await markRetry(db, row.id, workerId, next, reason, { countAttempt }))) return;
       if (row.kind === 'office' && row.letter_id) {
-        // The letter stays queued; the reason tells the status page why it is not sent yet.
         await db
           .updateTable('letters')
-          .set({ status_reason: shortReason(`retrying: ${reason}`), updated_at: now.toISOString() })
+          .set({ status_reason: shortReason(letterReason), updated_at: now.toISOString() })
           .where('id', '=', row.letter_id)
           .where('status', '=', 'queued')
           .execute();
       }
     });
+  }
+
+  async function recordRetry(row: OutboxRow, reason: string): Promise<Date> {
+    const next = new Date(clock.now().getTime() + backoffDelay(row.attempts, backoff, random));
+    await requeue(row, next, reason, `retrying: ${reason}`, true);
     return next;
+  }
+
+  /** A held message is not an attempt: it waits for `holdRecheckMs`, however long the hold lasts. */
+  async function recordHold(row: OutboxRow, reason: string): Promise<void> {
+    await requeue(row, new Date(clock.now().getTime() + holdRecheckMs), reason, reason, false);
   }
 
   async function processRow(row: OutboxRow): Promise<void> {
     const log = { outboxId: row.id, kind: row.kind, attempt: row.attempts };
+    const hold = options.holdFor ? await options.holdFor(row) : null;
+    if (hold) {
+      await recordHold(row, hold);
+      logger.info({ ...log, reason: hold }, 'outbox: message held');
+      return;
+    }
     if (row.attempts > maxAttempts) {
       // Only reachable through expired leases: the message kept killing or hanging its worker.
       await recordFailure(row, 'too_many_attempts');

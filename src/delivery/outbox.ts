@@ -137,13 +137,17 @@ export async function markSent(db: Db, id: string, workerId: string, at: Date): 
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Puts a claimed message back in the queue for `nextAttemptAt`; false when this worker lost the lease. */
+/**
+ * Puts a claimed message back in the queue for `nextAttemptAt`; false when this worker lost the lease.
+ * `countAttempt: false` (a held message) hands the claim's attempt back.
+ */
 export async function markRetry(
   db: Db,
   id: string,
   workerId: string,
   nextAttemptAt: Date,
   reason: string,
+  { countAttempt = true }: { countAttempt?: boolean } = {},
 ): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
@@ -153,6 +157,7 @@ export async function markRetry(
       lease_owner: null,
       lease_expires_at: null,
       last_error: shortReason(reason),
+      ...(countAttempt ? {} : { attempts: sql<number>`attempts - 1` }),
     })
     .where('id', '=', id)
     .where('lease_owner', '=', workerId)

@@ -24,6 +24,7 @@ import type { ActionInput, RecordAction } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { findBatch, findLetter, insertLetters, type LetterRow } from './letter-store';
+import { recipientTermEnded, termEndedError } from './recipients';
 
 export interface DraftInput {
   campaign: string;
@@ -83,6 +84,19 @@ export function createLetterService(deps: LetterServiceDeps) {
     assertRepresents(civic, { state: sender.state, zip: sender.zip, district }, [member], clock.now());
   }
 
+  /** Whether a saved letter is held: its recipient's term has ended (or they left Congress). */
+  function isHeld(row: Pick<LetterRow, 'bioguide' | 'status'>): boolean {
+    if (row.status === 'sent' || row.status === 'failed') return false;
+    return recipientTermEnded(civic, row.bioguide, clock.now());
+  }
+
+  /** Refuses to send letters whose recipients' terms have ended; returns the letters that may go. */
+  function sendable<T extends Pick<LetterRow, 'bioguide' | 'status'>>(rows: T[]): T[] {
+    const open = rows.filter((row) => !isHeld(row));
+    if (open.length === 0) throw termEndedError();
+    return open;
+  }
+
   /** Validates everything a person typed; throws one ValidationError listing every field at fault. */
   function validateDraft(input: DraftInput): ValidDraft {
     const campaign = campaigns.get(input.campaign);
@@ -94,8 +108,11 @@ export function createLetterService(deps: LetterServiceDeps) {
     if (input.letters.length === 0) errors.members = { key: 'messages.chooseMember' };
     if (input.letters.length > 5) errors.members = { key: 'messages.tooManyMembers', values: { max: 5 } };
     const letters: ValidDraft['letters'] = [];
+    const now = clock.now();
     for (const entry of input.letters.slice(0, 5)) {
       const member = memberOrThrow(entry.bioguide);
+      // Not a field the person can fix: the page says why, in their language, and what happens next.
+      if (civic.termHasEnded(member, now)) throw termEndedError();
       let body: string | undefined;
       if (typeof entry.body === 'string' && entry.body.trim() !== '') {
         const parsed = LetterBody.safeParse(entry.body);
@@ -224,6 +241,8 @@ export function createLetterService(deps: LetterServiceDeps) {
     recordChannel,
     memberOrThrow,
     checkRepresents,
+    isHeld,
+    sendable,
     deleteBatchPersonalData,
   };
 }

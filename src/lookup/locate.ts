@@ -22,8 +22,8 @@ import {
 export interface MemberLocatorDeps {
   civic: CivicIndex;
   clock: Clock;
-  /** Null when the boundaries were not imported: location lookup is then unavailable. */
-  shapes: DistrictShapeIndex | null;
+  /** The boundaries in service (a data refresh may replace them); null when none were imported. */
+  shapes: () => DistrictShapeIndex | null;
   /** Null when the Census geocoder is switched off (tests, offline deployments). */
   geocoder: CensusGeocoder | null;
 }
@@ -84,10 +84,11 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
 
   /** The district containing a point; near a line, the neighbouring districts' members are candidates. */
   function findForPoint(lat: number, lon: number): LookupResult {
-    if (!deps.shapes) {
+    const shapes = deps.shapes();
+    if (!shapes) {
       throw new UnavailableError('messages.locationUnavailable');
     }
-    const hit = deps.shapes.findDistrictAtPoint(lat, lon);
+    const hit = shapes.findDistrictAtPoint(lat, lon);
     if (!hit) {
       throw ValidationError.forField('location', 'messages.locationOutside');
     }
@@ -98,5 +99,11 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
     return result;
   }
 
-  return { findForAddress, findForPoint, locationAvailable: deps.shapes !== null };
+  return {
+    findForAddress,
+    findForPoint,
+    get locationAvailable(): boolean {
+      return deps.shapes() !== null;
+    },
+  };
 }

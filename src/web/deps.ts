@@ -1,6 +1,7 @@
 /** web/deps: everything the Express app is built from. `src/bootstrap.ts` creates the real ones. */
 import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
+import type { RefreshStatus } from '../civic-data/refresh';
 import type { Config } from '../config/config';
 import type { LetterService } from '../letters/letter-service';
 import type { MemberLocator } from '../lookup/locate';
@@ -21,6 +22,8 @@ export interface AppDeps {
   locator: MemberLocator;
   /** Email delivery (double opt-in and outbox); absent only in tests that do not need it. */
   email?: EmailChannel;
+  /** The civic data refresh, for /readyz; absent in tests that do not need it. */
+  dataRefresh?: { status(): RefreshStatus };
 }
 
 /** What the pages need of the email channel (implemented in src/delivery). */

@@ -87,6 +87,7 @@ const jayapal: Member = {
 export const members = { cantwell, jayapal };
 export const civic = {
   memberByBioguide: (id: string) => [cantwell, jayapal].find((m) => m.bioguide === id),
+  termHasEnded: () => false,
 };
 
 export interface SenderFixture {

@@ -3,38 +3,21 @@
  * email, open the one-time link from the confirmation email, and see the letters delivered and counted.
  */
 import request from 'supertest';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { useEmailTestApp } from '../helpers/email-app';
 import { ADDRESS, SENDER } from '../helpers/sender';
-import { SmtpSink } from '../helpers/smtp-sink';
-import { csrfSession } from './security-helpers';
 
-let sink: SmtpSink;
-let t: TestApp;
-let csrf: { cookie: string; token: string };
-beforeAll(async () => {
-  sink = await SmtpSink.start();
-  t = await createTestApp({
-    SMTP_URL: sink.url,
-    MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
-    PUBLIC_URL: 'https://letters.example.org',
-  });
-  csrf = await csrfSession(t.app);
-});
-afterAll(async () => {
-  await t.close();
-  await sink.stop();
-});
+const env = useEmailTestApp();
 
 async function saveLetters(email: string): Promise<{ batchUrl: string; members: string[] }> {
   const address = ADDRESS;
-  const compose = await request(t.app).get('/campaigns/stop-csam/write').query({ address });
+  const compose = await request(env.t.app).get('/campaigns/stop-csam/write').query({ address });
   const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
-  const saved = await request(t.app)
+  const saved = await request(env.t.app)
     .post('/campaigns/stop-csam/letters')
-    .set('Cookie', csrf.cookie)
+    .set('Cookie', env.csrf.cookie)
     .type('form')
     .send({
-      _csrf: csrf.token,
+      _csrf: env.csrf.token,
       ...SENDER,
       email,
       address,
@@ -47,17 +30,17 @@ async function saveLetters(email: string): Promise<{ batchUrl: string; members: 
 describe('email through the pages', () => {
   test('when a person confirms by the emailed link, then each letter is delivered once, counted and shown as sent', async () => {
     const { batchUrl, members } = await saveLetters('ana@example.org');
-    const before = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body;
+    const before = (await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body;
 
-    const asked = await request(t.app)
+    const asked = await request(env.t.app)
       .post(`${batchUrl}/email`)
-      .set('Cookie', csrf.cookie)
+      .set('Cookie', env.csrf.cookie)
       .type('form')
-      .send({ _csrf: csrf.token })
+      .send({ _csrf: env.csrf.token })
       .expect(303);
     expect(asked.headers.location).toContain('notice=confirmation-sent');
-    await t.runtime.worker.runOnce();
-    const [confirmation] = await sink.waitForMessages(1);
+    await env.t.runtime.worker.runOnce();
+    const [confirmation] = await env.sink.waitForMessages(1);
     expect(confirmation!.envelopeTo).toEqual(['ana@example.org']);
     const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
       confirmation!.parsed.text ?? '',
@@ -65,13 +48,13 @@ describe('email through the pages', () => {
     expect(link).toBeDefined();
 
     // Nothing is delivered or counted as emailed before the person proves the address.
-    const pending = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body;
+    const pending = (await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body;
     expect(pending.byChannel.emailed).toBe(before.byChannel.emailed);
 
-    const confirmed = await request(t.app).get(link!).expect(303);
+    const confirmed = await request(env.t.app).get(link!).expect(303);
     expect(confirmed.headers.location).toBe(`${batchUrl}?notice=confirmed`);
-    while ((await t.runtime.worker.runOnce()) > 0);
-    const all = await sink.waitForMessages(1 + members.length * 2);
+    while ((await env.t.runtime.worker.runOnce()) > 0);
+    const all = await env.sink.waitForMessages(1 + members.length * 2);
     const toOffices = all.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org'));
     expect(toOffices).toHaveLength(members.length);
     for (const mail of toOffices) {
@@ -85,33 +68,33 @@ describe('email through the pages', () => {
       true,
     );
 
-    const page = await request(t.app).get(batchUrl).expect(200);
+    const page = await request(env.t.app).get(batchUrl).expect(200);
     expect((page.text.match(/dc-status--sent/g) ?? []).length).toBe(members.length);
-    const after = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body;
+    const after = (await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body;
     expect(after.byChannel.emailed - before.byChannel.emailed).toBe(members.length);
 
     // The link is single use: a second click shows the status, and sends nothing more.
-    const again = await request(t.app).get(link!).expect(303);
+    const again = await request(env.t.app).get(link!).expect(303);
     expect(again.headers.location).toContain('already-confirmed');
-    expect(await t.runtime.worker.runOnce()).toBe(0);
+    expect(await env.t.runtime.worker.runOnce()).toBe(0);
   });
 
   test('when the link is forged, then a clear not-found page answers', async () => {
-    const res = await request(t.app).get('/letters/confirm/not-a-real-token').expect(404);
+    const res = await request(env.t.app).get('/letters/confirm/not-a-real-token').expect(404);
     expect(res.text).toContain('not valid');
   });
 
   test('when the person deletes their data, then their letters lose personal fields and the counts stay', async () => {
     const { batchUrl } = await saveLetters('del@example.org');
-    const before = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body.total;
-    await request(t.app)
+    const before = (await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body.total;
+    await request(env.t.app)
       .post(`${batchUrl}/delete`)
-      .set('Cookie', csrf.cookie)
+      .set('Cookie', env.csrf.cookie)
       .type('form')
-      .send({ _csrf: csrf.token })
+      .send({ _csrf: env.csrf.token })
       .expect(200);
-    const page = await request(t.app).get(batchUrl).expect(200);
+    const page = await request(env.t.app).get(batchUrl).expect(200);
     expect(page.text).not.toContain('Ana Núñez');
-    expect((await request(t.app).get('/api/campaigns/stop-csam/stats')).body.total).toBe(before);
+    expect((await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body.total).toBe(before);
   });
 });

@@ -53,7 +53,8 @@ export function sendSerialisedJson(res: Response, answer: SerialisedJson): void 
 /**
  * The read-only lookup API (GET /representatives). `src/web/app.ts` mounts it before the page-only
  * middleware. A ZIP-only lookup is a pure function of the ZIP, the chosen district and whether the data
- * is past its validUntil date (member data changes only on restart), so its JSON is cached, bounded.
+ * is past its validUntil date, for one import (a data refresh changes the import time in the key), so its
+ * JSON is cached, bounded.
  * Address lookups are not cached: they may go to the geocoder, and addresses are not kept in memory.
  */
 export function createLookupApiRouter(deps: AppDeps): Router {
@@ -68,12 +69,13 @@ export function createLookupApiRouter(deps: AppDeps): Router {
     if (district !== undefined && (typeof district !== 'string' || district.length > 10)) return undefined;
     const zip5 = ZIP_ONLY.exec(zip)?.[1];
     if (zip5 === undefined) return undefined;
-    const key = `${zip5}|${district ?? ''}|${deps.civic.isStale(deps.clock.now()) ? 1 : 0}`;
+    const civic = deps.civic;
+    const key = `${civic.meta.importedAt}|${zip5}|${district ?? ''}|${civic.isStale(deps.clock.now()) ? 1 : 0}`;
     let answer = zipAnswers.get(key);
     if (!answer) {
       // A ZIP-only lookup never reaches the geocoder (no street), so this is synchronous underneath.
       answer = serialiseJson(
-        findMembersForAddress(deps.civic, { zip: zip5, district }, { now: deps.clock.now() }),
+        findMembersForAddress(civic, { zip: zip5, district }, { now: deps.clock.now() }),
       );
       zipAnswers.set(key, answer);
     }

@@ -1,6 +1,8 @@
 /**
  * web/routes/health: `/healthz` says the process is up; `/readyz` says it can serve: member data loaded
- * and the database answering. Load balancers route on readyz, restarts are decided on healthz.
+ * and the database answering. Load balancers route on readyz, restarts are decided on healthz. Serving
+ * with a problem an operator must see (the last data refresh failed, the data's Congress has ended) is
+ * still 200, with status "degraded" and the reasons.
  */
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
@@ -19,7 +21,16 @@ export function createHealthRouter(deps: AppDeps): Router {
       checks.database = false;
     }
     const ready = checks.data && checks.database;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    const degraded: string[] = [];
+    const failure = deps.dataRefresh?.status().failure;
+    if (failure) degraded.push(`data refresh failed at ${failure.at}: ${failure.reason}`);
+    if (deps.civic.isStale(deps.clock.now())) {
+      degraded.push(
+        `the data is of Congress ${deps.civic.meta.congress}, valid until ${deps.civic.meta.validUntil}; the next Congress's data is not loaded yet`,
+      );
+    }
+    const status = !ready ? 'not_ready' : degraded.length > 0 ? 'degraded' : 'ready';
+    res.status(ready ? 200 : 503).json({ status, checks, ...(degraded.length > 0 ? { degraded } : {}) });
   });
   return router;
 }

@@ -57,7 +57,7 @@ export function createLetterRouter(deps: AppDeps): Router {
 
   // Before '/letters/batch/:batchId': in Express 5 that parameter would swallow the ".pdf" too.
   router.get('/letters/batch/:batchId.pdf', async (req, res) => {
-    const rows = await letters.getBatch(param(req, 'batchId'));
+    const rows = letters.sendable(await letters.getBatch(param(req, 'batchId')));
     const printable = rows.map(
       (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
     );
@@ -111,6 +111,8 @@ export function createLetterRouter(deps: AppDeps): Router {
         return {
           row,
           member,
+          // Not sent, and not to be sent: the recipient's term has ended (end of a Congress).
+          held: letters.isHeld(row),
           // What was done ("printed and sent on website"), listed only once something was.
           done: doneLabel(channels, req),
           contactUrl: member?.contactUrl,
@@ -122,7 +124,7 @@ export function createLetterRouter(deps: AppDeps): Router {
 
   router.post('/letters/batch/:batchId/email', async (req, res) => {
     const batchId = param(req, 'batchId');
-    await letters.getBatch(batchId);
+    letters.sendable(await letters.getBatch(batchId));
     if (!deps.email) {
       res.redirect(303, `/letters/batch/${batchId}`);
       return;
@@ -163,7 +165,7 @@ export function createLetterRouter(deps: AppDeps): Router {
   });
 
   router.get('/letters/:id/print', async (req, res) => {
-    const row = await letters.getLetter(param(req, 'id'));
+    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const { office } = OfficeQuery.parse(req.query);
     const member = civic.memberByBioguide(row.bioguide);
     const choice = printableLetter(row, member, clock.now(), office);
@@ -180,7 +182,7 @@ export function createLetterRouter(deps: AppDeps): Router {
   });
 
   router.get('/letters/:id.pdf', async (req, res) => {
-    const row = await letters.getLetter(param(req, 'id'));
+    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const { office } = OfficeQuery.parse(req.query);
     const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now(), office);
     const pdf = await renderLettersPdf([choice.letter]);
@@ -193,7 +195,7 @@ export function createLetterRouter(deps: AppDeps): Router {
 
   /** The person says they sent the letter through the member's own web form. */
   router.post('/letters/:id/webform', async (req, res) => {
-    const row = await letters.getLetter(param(req, 'id'));
+    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     await letters.recordChannel(row.id, 'webform');
     res.redirect(303, `/letters/batch/${row.batch_id}?notice=webform-recorded`);
   });

@@ -1,0 +1,196 @@
+/**
+ * civic-data/refresh: keeps the data in service fresh without a person remembering (DATA_REFRESH=daily).
+ * Once a day (hourly once the data's Congress has ended) the running server imports the sources again, the
+ * canonical URLs or CIVIC_DATA_FROM, into a folder of its own inside DATA_DIR; checks what it got (the
+ * import's own checks, the index and boundaries load, no step back to an older Congress); moves the files
+ * into DATA_DIR; and only then replaces the index and boundaries in memory, each in one assignment.
+ *
+ * A refresh that fails changes nothing: the old data stays in service and on disk, the reason is logged
+ * (file names, URLs and Congress numbers; never anything about a person) and `status()` says degraded until
+ * a refresh succeeds. Each server process refreshes its own memory; with several instances each one runs
+ * its own refresh (docs/data.md).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../platform/clock';
+import { DataError } from '../platform/errors';
+import { DISTRICT_SHAPES_FILE, loadDistrictShapes, type DistrictShapeIndex } from './district-shapes';
+import { importDistrictShapes } from './district-shapes-import';
+import { importCivicData, INDEX_FILE_NAME } from './import';
+import { loadCivicIndex, type CivicIndex } from './load';
+
+export const DAY_MS = 24 * 60 * 60_000;
+/** Once the data's Congress has ended, look for its successor more often. */
+export const STALE_INTERVAL_MS = 60 * 60_000;
+
+export interface RefreshLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface CivicDataRefreshDeps {
+  dataDir: string;
+  /** CIVIC_DATA_FROM: a local folder laid out like the data mirror; undefined downloads the canonical URLs. */
+  from: string | undefined;
+  /** The index in service; replaced in place. */
+  civic: CivicIndex;
+  /** The boundaries in service, and how to replace them. */
+  shapes: { current(): DistrictShapeIndex | null; replace(next: DistrictShapeIndex | null): void };
+  clock: Clock;
+  logger: RefreshLogger;
+  /** Writes a fresh `civic-index.json` (and `districts.json`) into `dir`; the real import by default. */
+  importInto?: (dir: string, from: string | undefined, now: Date) => Promise<void>;
+  /** Called after new data went into service (the geocoder chooses its vintage for the new Congress). */
+  onReplaced?: (civic: CivicIndex) => void;
+}
+
+export interface RefreshStatus {
+  state: 'ok' | 'degraded';
+  lastSuccessAt: string | null;
+  /** The last refresh's failure, until a refresh succeeds. */
+  failure: { at: string; reason: string } | null;
+}
+
+export type RefreshOutcome =
+  { ok: true; congress: number; importedAt: string } | { ok: false; reason: string };
+
+export interface CivicDataRefresh {
+  /** Runs one refresh now (or joins the one running). Never throws. */
+  refreshNow(): Promise<RefreshOutcome>;
+  /** Schedules refreshes: the first when the data is a day old (at once if it already is). */
+  start(): void;
+  /** Cancels the schedule and waits for a refresh in progress. */
+  stop(): Promise<void>;
+  status(): RefreshStatus;
+}
+
+async function importAllInto(dir: string, from: string | undefined, now: Date): Promise<void> {
+  await importCivicData({ from, outDir: dir, now });
+  await importDistrictShapes({ from, outDir: dir });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRefresh {
+  const { civic, clock, logger } = deps;
+  const importInto = deps.importInto ?? importAllInto;
+  let running: Promise<RefreshOutcome> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+  let lastSuccessAt: string | null = null;
+  let failure: RefreshStatus['failure'] = null;
+
+  /** Imports into a fresh folder next to the data and checks it; the new index and boundaries, or throws. */
+  async function importAndCheck(staging: string) {
+    await importInto(staging, deps.from, clock.now());
+    const next = loadCivicIndex(staging);
+    const current = civic.meta.congress;
+    if (next.meta.congress < current) {
+      throw new DataError(
+        `the sources describe Congress ${next.meta.congress}, older than Congress ${current} in service`,
+      );
+    }
+    const newShapes = (await exists(path.join(staging, DISTRICT_SHAPES_FILE)))
+      ? loadDistrictShapes(staging)
+      : null;
+    if (newShapes) return { next, shapes: newShapes, newShapes: true };
+    // No new boundaries: the old ones stay only while they are of the same Congress as the members.
+    const old = deps.shapes.current();
+    const keep = old && (old.meta?.congress ?? current) === next.meta.congress ? old : null;
+    return { next, shapes: keep, newShapes: false };
+  }
+
+  async function refresh(): Promise<RefreshOutcome> {
+    const startedAt = clock.now();
+    let staging: string | undefined;
+    try {
+      await fs.mkdir(deps.dataDir, { recursive: true });
+      staging = await fs.mkdtemp(path.join(deps.dataDir, '.refresh-'));
+      const { next, shapes, newShapes } = await importAndCheck(staging);
+      // On disk first, so a restart serves what memory serves; each rename replaces a file atomically.
+      if (newShapes) {
+        await fs.rename(
+          path.join(staging, DISTRICT_SHAPES_FILE),
+          path.join(deps.dataDir, DISTRICT_SHAPES_FILE),
+        );
+      }
+      if (!shapes) await fs.rm(path.join(deps.dataDir, DISTRICT_SHAPES_FILE), { force: true });
+      await fs.rename(path.join(staging, INDEX_FILE_NAME), path.join(deps.dataDir, INDEX_FILE_NAME));
+      const previous = civic.meta.congress;
+      civic.replaceWith(next);
+      deps.shapes.replace(shapes);
+      lastSuccessAt = clock.now().toISOString();
+      failure = null;
+      logger.info(
+        {
+          event: 'civic_data.refreshed',
+          congress: civic.meta.congress,
+          previousCongress: previous,
+          snapshotDate: civic.meta.snapshotDate,
+          members: civic.members.length,
+          boundaries: shapes !== null,
+        },
+        'civic data refreshed',
+      );
+      deps.onReplaced?.(civic);
+      return { ok: true, congress: civic.meta.congress, importedAt: civic.meta.importedAt };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      failure = { at: startedAt.toISOString(), reason };
+      logger.warn(
+        { event: 'civic_data.refresh_failed', reason, congressInService: civic.meta.congress },
+        'civic data refresh failed; the data in service is kept',
+      );
+      return { ok: false, reason };
+    } finally {
+      if (staging) await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  function refreshNow(): Promise<RefreshOutcome> {
+    running ??= refresh().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  /** Milliseconds until the next refresh is due: a day after the last import, an hour when stale. */
+  function nextDelay(): number {
+    const now = clock.now();
+    const interval = civic.isStale(now) ? STALE_INTERVAL_MS : DAY_MS;
+    const last = Math.max(Date.parse(civic.meta.importedAt) || 0, failure ? Date.parse(failure.at) : 0);
+    return Math.min(interval, Math.max(0, last + interval - now.getTime()));
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void refreshNow().then(schedule);
+    }, nextDelay());
+    timer.unref();
+  }
+
+  return {
+    refreshNow,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+    status() {
+      return { state: failure ? 'degraded' : 'ok', lastSuccessAt, failure };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The real app with email delivery into a local SMTP server, and a CSRF session for its forms: the setup of
+ * route tests that follow letters through the outbox.
+ */
+import { csrfSession } from '../web/security-helpers';
+import { createTestApp, type TestApp } from './app';
+import { SmtpSink } from './smtp-sink';
+
+export interface EmailTestApp {
+  sink: SmtpSink;
+  t: TestApp;
+  csrf: { cookie: string; token: string };
+  close(): Promise<void>;
+}
+
+/** Starts one for the test file (beforeAll) and closes it (afterAll); read its fields inside tests. */
+export function useEmailTestApp(): EmailTestApp {
+  const app = {} as EmailTestApp;
+  beforeAll(async () => {
+    Object.assign(app, await startEmailTestApp());
+  });
+  afterAll(() => app.close());
+  return app;
+}
+
+export async function startEmailTestApp(): Promise<EmailTestApp> {
+  const sink = await SmtpSink.start();
+  const t = await createTestApp({
+    SMTP_URL: sink.url,
+    MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
+    PUBLIC_URL: 'https://letters.example.org',
+  });
+  const csrf = await csrfSession(t.app);
+  return {
+    sink,
+    t,
+    csrf,
+    close: async () => {
+      await t.close();
+      await sink.stop();
+    },
+  };
+}

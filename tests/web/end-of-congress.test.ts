@@ -1,0 +1,126 @@
+/**
+ * The end of a Congress with no successor loaded yet (the injectable clock moves past 3 January 2027):
+ * lookups still answer with a notice; saving a letter to a member whose term ended is refused in the
+ * person's language; letters queued before are held, not sent, and shown as held; a senator in mid-term
+ * still gets theirs; and a held letter goes out once the member is back in the next Congress's data.
+ */
+import request from 'supertest';
+import { CivicIndex } from '../../src/civic-data/load';
+import type { CivicIndexFile } from '../../src/civic-data/types';
+import { useEmailTestApp } from '../helpers/email-app';
+import { ADDRESS, SENDER } from '../helpers/sender';
+
+const OFFICE_INBOX = 'letters@stop-csam.example.org';
+/** IL-13's representative and Illinois's senators: Durbin's term ends with the 119th, Duckworth's in 2029. */
+const BUDZINSKI = 'B001315';
+const DURBIN = 'D000563';
+const DUCKWORTH = 'D000622';
+
+const env = useEmailTestApp();
+
+function saveLetters(members: string[], lang = 'en') {
+  return request(env.t.app)
+    .post(`/campaigns/stop-csam/letters?lang=${lang}`)
+    .set('Cookie', env.csrf.cookie)
+    .type('form')
+    .send({ _csrf: env.csrf.token, ...SENDER, address: ADDRESS, member: members });
+}
+
+const END_OF_119TH = new Date('2027-01-03T00:00:00Z');
+
+describe('at the end of a Congress, before the next one is loaded', () => {
+  test('when the Congress has ended, then lookups still answer with a notice, saving is refused in the person’s language, and /readyz says degraded', async () => {
+    env.t.clock.set(new Date(END_OF_119TH.getTime() + 24 * 60 * 60_000));
+    const api = await request(env.t.app).get('/api/representatives').query({ zip: '62704' }).expect(200);
+    expect(api.body.data).toMatchObject({ congress: 119, stale: true });
+    expect(api.body.members.map((m: { bioguide: string }) => m.bioguide)).toContain(BUDZINSKI);
+    const page = await request(env.t.app)
+      .get('/campaigns/stop-csam/members')
+      .query({ address: ADDRESS })
+      .expect(200);
+    expect(page.text).toContain('member list is being updated');
+
+    const refused = await saveLetters([BUDZINSKI]).expect(409);
+    expect(refused.text).toContain(
+      'The new Congress has begun and its member list is being updated. Letters to members whose term has ended cannot be saved or sent',
+    );
+    expect((await saveLetters([DURBIN, BUDZINSKI], 'es').expect(409)).text).toContain(
+      'Comenzó el nuevo Congreso y estamos actualizando su lista de miembros.',
+    );
+    expect((await saveLetters([BUDZINSKI], 'ar').expect(409)).text).toContain('بدأ الكونغرس الجديد');
+    // A senator in mid-term is still a member.
+    await saveLetters([DUCKWORTH]).expect(303);
+
+    const ready = await request(env.t.app).get('/readyz').expect(200);
+    expect(ready.body.status).toBe('degraded');
+    expect(ready.body.degraded).toEqual([
+      "the data is of Congress 119, valid until 2027-01-03; the next Congress's data is not loaded yet",
+    ]);
+  });
+
+  test('when letters were queued before the end, then the ones to members whose term ended are held, shown as held, and sent only once the member is back', async () => {
+    env.t.clock.set(new Date('2027-01-02T15:00:00Z'));
+    const saved = await saveLetters([DURBIN, DUCKWORTH, BUDZINSKI]).expect(303);
+    const batchUrl = saved.headers.location as string;
+    await request(env.t.app)
+      .post(`${batchUrl}/email`)
+      .set('Cookie', env.csrf.cookie)
+      .type('form')
+      .send({ _csrf: env.csrf.token })
+      .expect(303);
+    while ((await env.t.runtime.worker.runOnce()) > 0);
+    const [confirmation] = await env.sink.waitForMessages(1);
+    const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
+      confirmation!.parsed.text ?? '',
+    );
+    await request(env.t.app).get(link![1]!).expect(303);
+
+    // The Congress ends before the worker gets to the letters.
+    env.t.clock.set(new Date(END_OF_119TH.getTime() + 60_000));
+    while ((await env.t.runtime.worker.runOnce()) > 0);
+    const toOffices = () => env.sink.messages.filter((m) => m.envelopeTo.includes(OFFICE_INBOX));
+    const copies = () =>
+      env.sink.messages.filter((m) => m.envelopeTo.includes(SENDER.email) && m !== confirmation);
+    expect(toOffices()).toHaveLength(1);
+    expect(toOffices()[0]!.parsed.text).toContain('Duckworth');
+    expect(copies()).toHaveLength(1);
+
+    const page = await request(env.t.app).get(batchUrl).expect(200);
+    expect((page.text.match(/dc-status--held/g) ?? []).length).toBe(2);
+    expect((page.text.match(/dc-status--sent/g) ?? []).length).toBe(1);
+    expect(page.text).toContain('This letter is held, not sent');
+    const es = await request(env.t.app).get(`${batchUrl}?lang=es`).expect(200);
+    expect(es.text).toContain('Esta carta está retenida, no enviada');
+    const letterIds = [...page.text.matchAll(/id="status-([\w-]{22})"/g)].map((m) => m[1]!);
+    const heldId = letterIds.find((id) => !page.text.includes(`href="/letters/${id}/print"`))!;
+    await request(env.t.app).get(`/letters/${heldId}/print`).expect(409);
+
+    // Still held at the next look, however often the worker runs.
+    env.t.clock.set(new Date(END_OF_119TH.getTime() + 60 * 60_000));
+    while ((await env.t.runtime.worker.runOnce()) > 0);
+    expect(toOffices()).toHaveLength(1);
+
+    // The next Congress's data comes in with Representative Budzinski re-elected (Durbin's successor is
+    // someone else): her letter goes, Durbin's stays held.
+    const civic = env.t.runtime.deps.civic;
+    const next = structuredClone({
+      meta: civic.meta,
+      members: civic.members,
+      districts: civic.districts,
+      vacancies: civic.vacancies,
+      zips: {},
+    }) as CivicIndexFile;
+    next.meta = { ...next.meta, congress: 120, validUntil: '2029-01-03' };
+    next.members = next.members
+      .filter((m) => m.bioguide !== DURBIN)
+      .map((m) => (m.bioguide === BUDZINSKI ? { ...m, termEnd: '2029-01-03' } : m));
+    civic.replaceWith(new CivicIndex(next));
+    env.t.clock.set(new Date(END_OF_119TH.getTime() + 2 * 60 * 60_000));
+    while ((await env.t.runtime.worker.runOnce()) > 0);
+    expect(toOffices()).toHaveLength(2);
+    expect(toOffices()[1]!.parsed.text).toContain('Budzinski');
+    const after = await request(env.t.app).get(batchUrl).expect(200);
+    expect((after.text.match(/dc-status--held/g) ?? []).length).toBe(1);
+    expect((after.text.match(/dc-status--sent/g) ?? []).length).toBe(2);
+  });
+});

@@ -6,7 +6,11 @@ import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadDistrictShapes } from './civic-data/district-shapes';
-import { createCivicDataRefresh, type CivicDataRefresh } from './civic-data/refresh';
+import {
+  createCivicDataRefresh,
+  type CivicDataRefresh,
+  type CivicDataRefreshDeps,
+} from './civic-data/refresh';
 import { createLetterService } from './letters/letter-service';
 import { createCensusGeocoder } from './lookup/census-geocoder';
 import { createMemberLocator } from './lookup/locate';
@@ -38,6 +42,8 @@ export interface Runtime {
 export interface RuntimeOverrides {
   clock?: Clock;
   logger?: Logger;
+  /** The data refresh's import (tests: small files below the real counts); the full import by default. */
+  dataImport?: CivicDataRefreshDeps['importInto'];
 }
 
 /** Opens everything the app needs; throws a DataError naming the command to run when data is missing. */
@@ -92,6 +98,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
     logger,
     onReplaced: (next) => void geocoder?.prepare(next.meta.congress),
+    ...(overrides.dataImport ? { importInto: overrides.dataImport } : {}),
   });
   const email = createEmailChannel({
     config,

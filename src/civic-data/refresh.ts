@@ -22,6 +22,9 @@ import { loadCivicIndex, type CivicIndex } from './load';
 export const DAY_MS = 24 * 60 * 60_000;
 /** Once the data's Congress has ended, look for its successor more often. */
 export const STALE_INTERVAL_MS = 60 * 60_000;
+/** A staging folder this old was left by a process that died mid-refresh (never one still running). */
+const ABANDONED_STAGING_MS = 6 * 60 * 60_000;
+const STAGING_PREFIX = '.refresh-';
 
 export interface RefreshLogger {
   info(obj: object, msg: string): void;
@@ -69,6 +72,18 @@ async function importAllInto(dir: string, from: string | undefined, now: Date): 
   await importDistrictShapes({ from, outDir: dir });
 }
 
+/** Removes staging folders left behind by a crash; another instance's refresh in progress is younger. */
+async function removeAbandonedStaging(dataDir: string, now: Date): Promise<void> {
+  for (const name of await fs.readdir(dataDir)) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const folder = path.join(dataDir, name);
+    const stat = await fs.stat(folder).catch(() => undefined);
+    if (stat && now.getTime() - stat.mtimeMs > ABANDONED_STAGING_MS) {
+      await fs.rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
 async function exists(file: string): Promise<boolean> {
   return fs.stat(file).then(
     () => true,
@@ -110,7 +125,8 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
     let staging: string | undefined;
     try {
       await fs.mkdir(deps.dataDir, { recursive: true });
-      staging = await fs.mkdtemp(path.join(deps.dataDir, '.refresh-'));
+      await removeAbandonedStaging(deps.dataDir, startedAt);
+      staging = await fs.mkdtemp(path.join(deps.dataDir, STAGING_PREFIX));
       const { next, shapes, newShapes } = await importAndCheck(staging);
       // On disk first, so a restart serves what memory serves; each rename replaces a file atomically.
       if (newShapes) {

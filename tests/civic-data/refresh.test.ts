@@ -173,6 +173,17 @@ describe('civic data refresh', () => {
     expect(fs.existsSync(path.join(dataDir, DISTRICT_SHAPES_FILE))).toBe(false);
   });
 
+  test('a staging folder left by a crash hours ago is removed; a recent one (another instance at work) is not', async () => {
+    const abandoned = path.join(dataDir, '.refresh-abandoned');
+    const recent = path.join(dataDir, '.refresh-recent');
+    fs.mkdirSync(abandoned);
+    fs.mkdirSync(recent);
+    const longAgo = new Date(clock.now().getTime() - 7 * 60 * 60_000);
+    fs.utimesSync(abandoned, longAgo, longAgo);
+    await refreshWith(importWriting(() => undefined)).refreshNow();
+    expect(leftovers()).toEqual(['.refresh-recent']);
+  });
+
   test('two refreshes asked at once run one import', async () => {
     let imports = 0;
     const write = importWriting(() => undefined)!;

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
-import { createRuntime, type Runtime } from '../../src/bootstrap';
+import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
 import { ManualClock } from '../../src/platform/clock';
-import { createLogger, type Logger } from '../../src/platform/logger';
+import { createLogger } from '../../src/platform/logger';
 import { createApp } from '../../src/web/app';
 import { importedDataDir } from './civic-data';
 
@@ -21,7 +21,7 @@ export interface TestApp {
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  overrides: { logger?: Logger } = {},
+  overrides: Pick<RuntimeOverrides, 'logger' | 'dataImport'> = {},
 ): Promise<TestApp> {
   const dataDir = await importedDataDir();
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-app-'));
@@ -36,6 +36,10 @@ export async function createTestApp(
     ...env,
   });
   const clock = new ManualClock(new Date('2026-11-28T12:00:00Z'));
-  const runtime = await createRuntime(config, { clock, logger: overrides.logger ?? createLogger('silent') });
+  const runtime = await createRuntime(config, {
+    ...overrides,
+    clock,
+    logger: overrides.logger ?? createLogger('silent'),
+  });
   return { app: createApp(runtime.deps), runtime, clock, close: () => runtime.close() };
 }

@@ -49,14 +49,14 @@ describe('start-up', () => {
     expect(fs.existsSync(path.join(dbDir, 'db.sqlite'))).toBe(false);
   });
 
-  test('when the member data is past its validUntil date, then every page warns that members may have changed', async () => {
+  test('when the member data is past its validUntil date, then every page says the member list is being updated', async () => {
     const t = await createTestApp();
     try {
       const fresh = await request(t.app).get('/').expect(200);
-      expect(fresh.text).not.toContain('Members may have changed');
+      expect(fresh.text).not.toContain('member list is being updated');
       t.clock.set(new Date('2027-01-04T12:00:00Z'));
       const stale = await request(t.app).get('/').expect(200);
-      expect(stale.text).toContain('Members may have changed');
+      expect(stale.text).toContain('member list is being updated');
       const api = await request(t.app).get('/api/representatives').query({ zip: '80202' }).expect(200);
       expect(api.body.data.stale).toBe(true);
     } finally {

@@ -3,6 +3,8 @@
  * outbox worker). `src/server.ts` and the tests both build the app through here, so they cannot drift.
  */
 import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
+import { createAskResolver } from './campaign/asks';
+import { createSponsorRoll } from './campaign/sponsors';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadDistrictShapes } from './civic-data/district-shapes';
@@ -57,6 +59,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const reserved = reservedDeliveryAddresses(campaigns.list());
     if (reserved.length > 0) throw new ConfigError(reserved);
   }
+  const asks = createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) });
   const storage = await openStorage(
     config.database.kind === 'sqlite'
       ? {
@@ -71,6 +74,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     storage,
     hbs,
     campaigns,
+    asks,
     civic,
     clock,
     appSecret: config.appSecret,
@@ -118,6 +122,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     hbs,
     civic,
     campaigns,
+    asks,
     storage,
     letters,
     locator,

@@ -1,6 +1,7 @@
 /**
- * campaign: loads and validates campaign folders under `campaigns/`. A campaign is data (campaign.json
- * plus one Handlebars letter template per chamber), so a second campaign needs only a new folder.
+ * campaign: loads and validates campaign folders under `campaigns/`. A campaign is data (campaign.json,
+ * with its bills per Congress, plus a Handlebars letter per situation and chamber), so a second campaign
+ * needs only a new folder. The format is described in docs/campaigns.md.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,14 +14,14 @@ import {
   readCampaignTranslations,
   type CampaignTexts,
 } from './campaign-texts';
+import { CongressBillsDefinition, type AskKind } from './bills';
 
 const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
 
-const BillSchema = z.object({
-  number: z.string().min(1).max(40),
-  title: z.string().min(1).max(300),
-  url: z.url(),
-});
+const PerChamber = z.object({ senate: z.string().min(1), house: z.string().min(1) }).strict();
+
+/** One situation's letter: a subject line and a body template per chamber, both Handlebars. */
+const AskDefinition = z.object({ subject: PerChamber, letterTemplates: PerChamber }).strict();
 
 export const CampaignDefinition = z.object({
   slug: z.string().regex(/^[a-z0-9-]+$/),
@@ -28,14 +29,21 @@ export const CampaignDefinition = z.object({
   shortTitle: z.string().min(1).max(80),
   summary: z.string().min(1).max(2000),
   explainer: z.array(z.string().min(1)).min(1),
-  bills: z.object({ senate: BillSchema, house: BillSchema }),
+  /** The campaign's bills, one entry per Congress; the organiser adds the next when they are reintroduced. */
+  congresses: z
+    .array(CongressBillsDefinition)
+    .min(1)
+    .refine((list) => new Set(list.map((c) => c.congress)).size === list.length, 'one entry per Congress'),
   goal: z.number().int().positive(),
-  subject: z.object({ senate: z.string().min(1).max(200), house: z.string().min(1).max(200) }),
   talkingPoints: z.array(z.object({ text: z.string().min(1), source: SourceLink })).min(1),
   criticism: z.array(z.object({ text: z.string().min(1), source: SourceLink })).default([]),
   sources: z.array(SourceLink).default([]),
   personalNotePrompt: z.string().min(1).max(500),
-  letterTemplates: z.object({ senate: z.string().min(1), house: z.string().min(1) }),
+  /**
+   * The letter for each situation: `support` (the bill is before this Congress), `thanks` (to a sponsor
+   * or cosponsor who has not withdrawn: thanks, and a next step), `reintroduce` (the bill's Congress ended).
+   */
+  asks: z.object({ support: AskDefinition, thanks: AskDefinition, reintroduce: AskDefinition }).strict(),
   delivery: z
     .object({
       /** Where emailed letters go when no member-specific address is listed. */
@@ -60,8 +68,8 @@ export const CampaignDefinition = z.object({
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
 
 export interface Campaign extends CampaignDefinition {
-  /** Raw Handlebars source of the letter body for each chamber. */
-  templates: Record<Chamber, string>;
+  /** Raw Handlebars source of the letter body per situation and chamber. */
+  templates: Record<AskKind, Record<Chamber, string>>;
   /** The campaign's texts in a page's language, or in English when the campaign does not declare it. */
   textsIn(lng: string): CampaignTexts;
 }
@@ -82,13 +90,17 @@ function readCampaignFolder(folder: string): Campaign {
   if (parsed.data.slug !== path.basename(folder)) {
     throw new DataError(`Campaign file ${file}: slug "${parsed.data.slug}" must match its folder name`);
   }
-  const templates = {} as Record<Chamber, string>;
-  for (const chamber of ['senate', 'house'] as const) {
-    const templateFile = path.join(folder, parsed.data.letterTemplates[chamber]);
-    if (!fs.existsSync(templateFile)) {
-      throw new DataError(`Campaign ${parsed.data.slug}: letter template ${templateFile} is missing`);
+  const templates = {} as Campaign['templates'];
+  for (const kind of ['support', 'thanks', 'reintroduce'] as const) {
+    const perChamber = {} as Record<Chamber, string>;
+    for (const chamber of ['senate', 'house'] as const) {
+      const templateFile = path.join(folder, parsed.data.asks[kind].letterTemplates[chamber]);
+      if (!fs.existsSync(templateFile)) {
+        throw new DataError(`Campaign ${parsed.data.slug}: letter template ${templateFile} is missing`);
+      }
+      perChamber[chamber] = fs.readFileSync(templateFile, 'utf8');
     }
-    templates[chamber] = fs.readFileSync(templateFile, 'utf8');
+    templates[kind] = perChamber;
   }
   const translations = readCampaignTranslations(folder, parsed.data, parsed.data.languages);
   return { ...parsed.data, templates, textsIn: campaignTextsByLanguage(parsed.data, translations) };

@@ -178,7 +178,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       // Sent to the campaign's own inbox, the email reaches no office: it must say so to whoever reads it.
       campaignCopy: to === campaign.delivery.inbox,
       recipientName: letter.recipient_name,
-      subject: sanitizeHeaderText(letter.subject ?? campaign.subject[letter.chamber]),
+      subject: sanitizeHeaderText(letter.subject ?? campaign.title),
       salutation: letter.salutation,
       body: letter.body,
       closing: 'Sincerely,',
@@ -213,7 +213,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     // The letter's chosen mailing office, else the nearest district office, else the DC office.
     const mailingAddress = printable.recipientAddress;
     const pdf = await renderLettersPdf([printable]);
-    const subject = sanitizeHeaderText(letter.subject ?? campaign.subject[letter.chamber]);
+    const subject = sanitizeHeaderText(letter.subject ?? campaign.title);
     const context = {
       senderName: safeDisplayName(letter.sender_name) || 'there',
       recipientName: letter.recipient_name,

@@ -3,6 +3,7 @@
  * chosen member), and record the print and web-form channels. Email delivery lives in src/delivery.
  */
 import { z } from 'zod';
+import type { AskResolver } from '../campaign/asks';
 import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
@@ -60,6 +61,7 @@ export interface LetterServiceDeps {
   storage: Storage;
   hbs: HandlebarsInstance;
   campaigns: CampaignCatalog;
+  asks: AskResolver;
   civic: CivicIndex;
   clock: Clock;
   appSecret: string;
@@ -120,7 +122,11 @@ export function createLetterService(deps: LetterServiceDeps) {
         else collectIssues(`body.${member.bioguide}`, parsed.error, errors);
       }
       if (sender.success && note.success) {
-        const composed = composeLetter(hbs, campaign, member, sender.data, { personalNote: note.data, body });
+        const ask = deps.asks.forMember(campaign, member);
+        const composed = composeLetter(hbs, campaign, member, sender.data, ask, {
+          personalNote: note.data,
+          body,
+        });
         letters.push({ member, body, composed });
       }
     }

@@ -3,6 +3,8 @@
  * template. Letter text is plain text; a person's edits are data and are never compiled as a template.
  */
 import { z } from 'zod';
+import type { LetterAsk } from '../campaign/asks';
+import type { AskKind, CampaignBill } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -126,6 +128,8 @@ export const LetterBody = z
   .pipe(z.string().min(20, 'messages.bodyEmpty').max(MAX_BODY_LENGTH, 'messages.bodyTooLong'));
 
 export interface ComposedLetter {
+  /** Which of the campaign's letters this is, and the bill it is about ("119-s-1829"). */
+  ask: { kind: AskKind; billId: string; congress: number };
   recipient: {
     bioguide: string;
     name: string;
@@ -184,23 +188,62 @@ function letterTemplate(hbs: HandlebarsInstance, source: string): LetterTemplate
   return template;
 }
 
-/** Renders the campaign's template for the member's chamber: the default body a person starts from. */
-export function renderDefaultBody(
-  hbs: HandlebarsInstance,
+/** What a letter's templates may use: the member, the sender's town, the bill and the campaign. */
+function templateContext(
   campaign: Campaign,
   member: Member,
-  sender: { name?: string; city?: string; state?: string },
-): string {
-  const template = letterTemplate(hbs, campaign.templates[member.chamber]);
-  const context = {
+  ask: LetterAsk,
+  sender: { name?: string | undefined; city?: string | undefined; state?: string | undefined },
+) {
+  return {
     member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
     sender: {
       name: sender.name ?? '',
       city: sender.city || 'your state',
       state: sender.state ?? member.state,
     },
-    bill: campaign.bills[member.chamber],
+    bill: billContext(ask.bill),
+    companion: billContext(ask.companion),
+    sponsorship: ask.sponsorship
+      ? { role: ask.sponsorship.role, introduced: ask.sponsorship.introduced, since: ask.sponsorship.since }
+      : null,
+    nextCongress: ask.situation.nextCongressOrdinal,
+    campaign: { title: campaign.title, shortTitle: campaign.shortTitle },
   };
+}
+
+function billContext(bill: CampaignBill) {
+  return {
+    label: bill.label,
+    title: bill.title,
+    url: bill.url,
+    type: bill.type,
+    number: bill.number,
+    congress: bill.congress,
+    congressOrdinal: bill.congressOrdinal,
+  };
+}
+
+/** The subject line of the member's letter, from the campaign's subject template for the ask. */
+export function renderSubject(
+  hbs: HandlebarsInstance,
+  campaign: Campaign,
+  member: Member,
+  ask: LetterAsk,
+): string {
+  return cleanLine(letterTemplate(hbs, ask.subject)(templateContext(campaign, member, ask, {})));
+}
+
+/** Renders the campaign's template for the member's ask and chamber: the default body a person starts from. */
+export function renderDefaultBody(
+  hbs: HandlebarsInstance,
+  campaign: Campaign,
+  member: Member,
+  ask: LetterAsk,
+  sender: { name?: string; city?: string; state?: string },
+): string {
+  const template = letterTemplate(hbs, ask.template);
+  const context = templateContext(campaign, member, ask, sender);
   // The text is a pure function of the template and this small context, and the letter page asks for
   // the same few (member, town) pairs over and over: rendering and cleaning it was ~5% of that page.
   // With a sender's name in it (a letter being saved), it is rendered afresh: names are not kept.
@@ -231,13 +274,13 @@ export function renderLetterTranslation(
   source: string,
   campaign: Campaign,
   member: Member,
+  ask: LetterAsk,
   sender: { city?: string; state?: string },
 ): string {
-  const context = {
-    member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
-    sender: { name: '', city: sender.city ?? '', state: sender.state || member.state },
-    bill: campaign.bills[member.chamber],
-  };
+  const context = templateContext(campaign, member, ask, {
+    city: sender.city ?? '',
+    state: sender.state || member.state,
+  });
   return cleanText(letterTemplate(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
 }
 
@@ -261,12 +304,14 @@ export function composeLetter(
   campaign: Campaign,
   member: Member,
   sender: SenderInput,
+  ask: LetterAsk,
   options: { personalNote?: string; body?: string } = {},
 ): ComposedLetter {
   const base = options.body?.trim()
     ? cleanText(options.body)
-    : renderDefaultBody(hbs, campaign, member, sender);
+    : renderDefaultBody(hbs, campaign, member, ask, sender);
   return {
+    ask: { kind: ask.kind, billId: ask.bill.id, congress: ask.bill.congress },
     recipient: {
       bioguide: member.bioguide,
       name: member.name,
@@ -275,7 +320,7 @@ export function composeLetter(
       state: member.state,
       district: member.district,
     },
-    subject: campaign.subject[member.chamber],
+    subject: renderSubject(hbs, campaign, member, ask),
     salutation: salutationFor(member),
     body: insertPersonalNote(base, options.personalNote),
     closing: 'Sincerely,',

@@ -3,7 +3,7 @@
  * fresh app per file with `createApp(deps)`; `src/server.ts` listens and drains it.
  */
 import path from 'node:path';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { createApiRouter, createLookupApiRouter } from './routes/api';
@@ -19,7 +19,7 @@ import { createCsrfProtection, createFormGuard } from './csrf';
 import { createAppRateLimits } from './rate-limits';
 import { requestLogger } from './request-log';
 import { createViewEngine } from './views';
-import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
+import { createI18n, createI18nMiddleware, formatList, formatLongDate, registerI18nHelpers } from './i18n';
 import { createRequestTurns } from './turns';
 
 const ROOT = PROJECT_ROOT;
@@ -50,6 +50,24 @@ export const parseQueryOnce: RequestHandler = (req, _res, next) => {
 };
 
 /** Builds the Express app; it does not listen. */
+const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
+
+/** The expiry notice for the page's campaign (the default one off campaign pages), or undefined. */
+function billNoticeFor(deps: AppDeps, req: Request) {
+  const slug = CAMPAIGN_PATH.exec(req.path)?.[1] ?? deps.campaigns.defaultSlug;
+  const campaign = deps.campaigns.list().find((c) => c.slug === slug);
+  if (!campaign) return undefined;
+  const situation = deps.asks.situation(campaign);
+  if (!situation.expired) return undefined;
+  return {
+    bills: formatList(req.language, [situation.bills.senate.label, situation.bills.house.label]),
+    ordinal: situation.bills.senate.congressOrdinal,
+    congress: situation.congress,
+    next: situation.nextCongressOrdinal,
+    date: formatLongDate(req.language, situation.endsOn),
+  };
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -114,7 +132,9 @@ export function createApp(deps: AppDeps): Express {
   app.post('/letters/batch/:batchId/email', limits.email);
 
   // Every page shows how fresh the member data is, and warns once it is past its validUntil date.
-  app.use((_req, res, next) => {
+  // It also says when the campaign's bills died with their Congress (the letters then ask to reintroduce).
+  app.use((req, res, next) => {
+    res.locals.billNotice = billNoticeFor(deps, req);
     const meta = deps.civic.meta;
     res.locals.dataAsOf = meta.snapshotDate;
     res.locals.dataStale = deps.civic.isStale(deps.clock.now());

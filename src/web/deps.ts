@@ -1,4 +1,5 @@
 /** web/deps: everything the Express app is built from. `src/bootstrap.ts` creates the real ones. */
+import type { AskResolver } from '../campaign/asks';
 import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
@@ -17,6 +18,8 @@ export interface AppDeps {
   hbs: HandlebarsInstance;
   civic: CivicIndex;
   campaigns: CampaignCatalog;
+  /** Which letter each member gets (the bills' Congress, the sponsor roll). */
+  asks: AskResolver;
   storage: Storage;
   letters: LetterService;
   locator: MemberLocator;

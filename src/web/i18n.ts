@@ -71,6 +71,19 @@ export function formatList(lng: string, items: string[]): string {
   return format.format(items);
 }
 
+const longDateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A calendar date ("2027-01-03") the language's way, day first in English: "3 January 2027". */
+export function formatLongDate(lng: string, isoDate: string): string {
+  const lang = supportedLanguage(lng);
+  let format = longDateFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'long', timeZone: 'UTC' });
+    longDateFormats.set(lang, format);
+  }
+  return format.format(new Date(`${isoDate}T00:00:00Z`));
+}
+
 /** A date and time in UTC, written the language's way ("Nov 28, 2026, 4:32 PM"). */
 export function formatUtcDateTime(lng: string, date: Date): string {
   const lang = supportedLanguage(lng);

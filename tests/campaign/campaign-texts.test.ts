@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createAskResolver } from '../../src/campaign/asks';
 import { loadCampaigns } from '../../src/campaign/campaign';
+import { createSponsorRoll } from '../../src/campaign/sponsors';
+import { ManualClock } from '../../src/platform/clock';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { renderLetterTranslation } from '../../src/letters/letter';
 import type { Member } from '../../src/civic-data/types';
@@ -93,12 +96,17 @@ describe('campaign texts per language', () => {
       state: 'IL',
       chamber: 'senate',
     } as Member;
+    const ask = createAskResolver({
+      clock: new ManualClock(),
+      sponsors: createSponsorRoll(new Map()),
+    }).forMember(campaign, member);
     const source = campaign.textsIn('es').letter!.senate;
     expect(
-      renderLetterTranslation(hbs, source, campaign, member, { city: 'Springfield', state: 'IL' }),
+      renderLetterTranslation(hbs, source, campaign, member, ask, { city: 'Springfield', state: 'IL' }),
     ).toMatch(/^Como elector o electora de su estado, desde Springfield, IL, le escribo/);
-    const noTown = renderLetterTranslation(hbs, source, campaign, member, {});
+    const noTown = renderLetterTranslation(hbs, source, campaign, member, ask, {});
     expect(noTown).toMatch(/^Como elector o electora de su estado, le escribo/);
     expect(noTown).not.toContain('your state');
+    expect(noTown).toContain('S. 1829');
   });
 });

@@ -12,13 +12,23 @@ function copyCampaigns(): string {
 }
 
 describe('campaign folders', () => {
-  test('when the STOP CSAM campaign loads, then both bills, a goal and both letter templates are there', () => {
+  test('when the STOP CSAM campaign loads, then its 119th-Congress bills, a goal and every letter are there', () => {
     const campaign = loadCampaigns(CAMPAIGNS, 'stop-csam').get('stop-csam');
-    expect(campaign.bills.senate.number).toBe('S. 1829');
-    expect(campaign.bills.house.number).toBe('H.R. 3921');
+    const [bills] = campaign.congresses;
+    expect(bills).toMatchObject({
+      congress: 119,
+      senate: { type: 's', number: 1829 },
+      house: { type: 'hr', number: 3921 },
+    });
     expect(campaign.goal).toBeGreaterThan(0);
-    expect(campaign.templates.senate).toContain('S. 1829');
-    expect(campaign.templates.house).toContain('H.R. 3921');
+    for (const kind of ['support', 'thanks', 'reintroduce'] as const) {
+      for (const chamber of ['senate', 'house'] as const) {
+        // Templates and subject lines take the numbers from the bill fields, never literally.
+        expect(campaign.templates[kind][chamber]).toContain('{{bill.label}}');
+        expect(campaign.templates[kind][chamber]).not.toMatch(/\b(S\.|H\.R\.) \d+/);
+        expect(campaign.asks[kind].subject[chamber]).not.toMatch(/\d{3}/);
+      }
+    }
     const everything = JSON.stringify(campaign);
     expect(everything).not.toMatch(/passed the (Senate|House)|(Senate|House) passed/i);
   });
@@ -47,6 +57,18 @@ describe('campaign folders', () => {
     definition.delivery.inbox = 'not an email';
     fs.writeFileSync(file, JSON.stringify(definition));
     expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(/campaign\.json[\s\S]*goal[\s\S]*delivery\.inbox/);
+  });
+
+  test('when a bill of the wrong chamber or a repeated Congress is listed, then loading fails naming the field', () => {
+    const dir = copyCampaigns();
+    const file = path.join(dir, 'stop-csam', 'campaign.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    definition.congresses[0].house.type = 's';
+    definition.congresses.push(definition.congresses[0]);
+    fs.writeFileSync(file, JSON.stringify(definition));
+    expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(
+      /congresses\.0\.house\.type[\s\S]*one entry per Congress/,
+    );
   });
 
   test('when a letter template is missing, then loading fails naming it', () => {

@@ -122,7 +122,9 @@ export async function insertBatch(
     sender_city: 'Seattle',
     sender_state: 'WA',
     sender_zip: '98101',
-    subject: sender.subject ?? campaign.subject[m.chamber],
+    subject:
+      sender.subject ??
+      `Please support ${m.chamber === 'senate' ? 'S. 1829' : 'H.R. 3921'}, the STOP CSAM Act of 2025`,
     salutation: `Dear ${m.title} ${m.lastName}:`,
     body:
       sender.body ??

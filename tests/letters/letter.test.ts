@@ -1,5 +1,8 @@
 import path from 'node:path';
+import { createAskResolver } from '../../src/campaign/asks';
 import { loadCampaigns } from '../../src/campaign/campaign';
+import { createSponsorRoll } from '../../src/campaign/sponsors';
+import { ManualClock } from '../../src/platform/clock';
 import type { Member } from '../../src/civic-data/types';
 import {
   composeLetter,
@@ -15,6 +18,11 @@ const campaign = loadCampaigns(path.resolve(__dirname, '..', '..', 'campaigns'),
   'stop-csam',
 );
 const hbs = createHandlebars();
+const asks = createAskResolver({
+  clock: new ManualClock(new Date('2026-11-28T12:00:00Z')),
+  sponsors: createSponsorRoll(new Map()),
+});
+const askOf = (m: Member) => asks.forMember(campaign, m);
 
 function member(overrides: Partial<Member>): Member {
   return {
@@ -49,7 +57,7 @@ const sender = SenderInput.parse({
 
 describe('composing letters', () => {
   test('when a senator gets the letter, then it names S. 1829, says "Dear Senator" and the Senate address block', () => {
-    const letter = composeLetter(hbs, campaign, member({}), sender);
+    const letter = composeLetter(hbs, campaign, member({}), sender, askOf(member({})));
     expect(letter.salutation).toBe('Dear Senator Public:');
     expect(letter.subject).toContain('S. 1829');
     expect(letter.body.split('\n\n')[0]).toContain('S. 1829');
@@ -73,7 +81,7 @@ describe('composing letters', () => {
       district: 0,
       dcOffice: '2136 Rayburn House Office Building',
     });
-    const letter = composeLetter(hbs, campaign, delegate, sender);
+    const letter = composeLetter(hbs, campaign, delegate, sender, askOf(delegate));
     expect(letter.salutation).toBe('Dear Representative Public:');
     expect(letter.body.split('\n\n')[0]).toContain('H.R. 3921');
     expect(letter.body).not.toContain('S. 1829, the STOP');
@@ -82,7 +90,9 @@ describe('composing letters', () => {
   });
 
   test('when a personal note is given, then it stands before the closing request', () => {
-    const letter = composeLetter(hbs, campaign, member({}), sender, { personalNote: 'I am a school nurse.' });
+    const letter = composeLetter(hbs, campaign, member({}), sender, askOf(member({})), {
+      personalNote: 'I am a school nurse.',
+    });
     const paragraphs = letter.body.split('\n\n');
     expect(paragraphs.at(-2)).toBe('I am a school nurse.');
     expect(insertPersonalNote('Only one.', 'Note')).toBe('Only one.\n\nNote');
@@ -90,7 +100,7 @@ describe('composing letters', () => {
 
   test('when the person edits the body, then their text is used verbatim and never evaluated as a template', () => {
     const body = 'My own words. {{sender.email}} {{#each x}}loop{{/each}} <b>bold</b>';
-    const letter = composeLetter(hbs, campaign, member({}), sender, { body });
+    const letter = composeLetter(hbs, campaign, member({}), sender, askOf(member({})), { body });
     expect(letter.body).toBe(body);
     expect(letter.signature).toEqual(['Zoë Łukasiewicz', '1 Main St', 'Springfield, IL 62704']);
   });
@@ -98,18 +108,25 @@ describe('composing letters', () => {
   test('when default bodies are asked for again, then each member and town keeps its own text', () => {
     const senator = member({});
     const other = member({ bioguide: 'Y000002', name: 'Ann Other', lastName: 'Other' });
-    const springfield = renderDefaultBody(hbs, campaign, senator, { city: 'Springfield', state: 'IL' });
-    const peoria = renderDefaultBody(hbs, campaign, senator, { city: 'Peoria', state: 'IL' });
+    const springfield = renderDefaultBody(hbs, campaign, senator, askOf(senator), {
+      city: 'Springfield',
+      state: 'IL',
+    });
+    const peoria = renderDefaultBody(hbs, campaign, senator, askOf(senator), { city: 'Peoria', state: 'IL' });
     expect(springfield).toContain('Springfield');
     expect(peoria).toContain('Peoria');
     expect(peoria).not.toContain('Springfield');
     // Fill the remembered texts past their bound: answers stay those of a fresh render.
     for (let i = 0; i < 2_100; i++)
-      renderDefaultBody(hbs, campaign, other, { city: `Town ${i}`, state: 'IL' });
-    expect(renderDefaultBody(hbs, campaign, senator, { city: 'Springfield', state: 'IL' })).toBe(springfield);
-    expect(renderDefaultBody(hbs, campaign, other, { city: 'Town 7', state: 'IL' })).toContain('Town 7');
+      renderDefaultBody(hbs, campaign, other, askOf(other), { city: `Town ${i}`, state: 'IL' });
+    expect(
+      renderDefaultBody(hbs, campaign, senator, askOf(senator), { city: 'Springfield', state: 'IL' }),
+    ).toBe(springfield);
+    expect(renderDefaultBody(hbs, campaign, other, askOf(other), { city: 'Town 7', state: 'IL' })).toContain(
+      'Town 7',
+    );
     const house = member({ bioguide: 'Z000003', chamber: 'house', district: 13 });
-    const houseBody = renderDefaultBody(hbs, campaign, house, { city: 'Peoria', state: 'IL' });
+    const houseBody = renderDefaultBody(hbs, campaign, house, askOf(house), { city: 'Peoria', state: 'IL' });
     expect(houseBody).toContain('H.R. 3921');
     expect(houseBody).not.toBe(peoria);
   });

@@ -101,7 +101,9 @@ describe('pure functions fail only with ValidationError', () => {
         const n = PersonalNote.safeParse(note);
         const b = LetterBody.safeParse(body);
         if (s.success && n.success) {
-          const letter = composeLetter(t.runtime.deps.hbs, campaign, members[index]!, s.data, {
+          const member = members[index]!;
+          const ask = t.runtime.deps.asks.forMember(campaign, member);
+          const letter = composeLetter(t.runtime.deps.hbs, campaign, member, s.data, ask, {
             personalNote: n.data,
             body: b.success ? b.data : undefined,
           });

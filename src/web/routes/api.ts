@@ -141,11 +141,17 @@ export function createApiRouter(deps: AppDeps): Router {
       throw new ValidationError('messages.needsFixing', { fields });
     }
     deps.letters.checkRepresents(sender.data, member, parsed.data.district);
-    const letter = composeLetter(deps.hbs, campaign, member, sender.data, {
+    const ask = deps.asks.forMember(campaign, member);
+    const letter = composeLetter(deps.hbs, campaign, member, sender.data, ask, {
       personalNote: note.data,
       body: body?.success ? body.data : undefined,
     });
     res.json({
+      ask: letter.ask.kind,
+      bill: { id: ask.bill.id, label: ask.bill.label, title: ask.bill.title, url: ask.bill.url },
+      ...(ask.sponsorship
+        ? { sponsorship: { role: ask.sponsorship.role, since: ask.sponsorship.since } }
+        : {}),
       recipient: letter.recipient,
       subject: letter.subject,
       salutation: letter.salutation,

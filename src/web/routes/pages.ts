@@ -12,6 +12,7 @@ import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
 import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
 import type { AppDeps } from '../deps';
+import { formatLongDate } from '../i18n';
 
 /** A referral code (`?ref=`, src/campaign/share.ts): anything else is dropped, never an error. */
 const ReferralCode = z
@@ -74,7 +75,34 @@ export function createPageRouter(deps: AppDeps): Router {
     // The running total is a nicety: a database outage must not take the address form down with it.
     const total = await getRunningTotal(stats, campaign.slug).catch(() => undefined);
     const texts = campaign.textsIn(res.req.language);
-    res.status(status).render('campaign/home', { title: texts.title, campaign, texts, total, ...extra });
+    const situation = deps.asks.situation(campaign);
+    const lng = res.req.language;
+    res.status(status).render('campaign/home', {
+      title: texts.title,
+      campaign,
+      texts,
+      total,
+      bills: situation.bills,
+      statuses: [situation.bills.senate, situation.bills.house].map((bill) => ({
+        label: bill.label,
+        text: bill.status.text,
+        asOf: formatLongDate(lng, bill.status.asOf),
+      })),
+      ...extra,
+    });
+  }
+
+  /** "Introduced the bill" / "Cosponsor since 12 June 2025" / nothing, for a member card. */
+  function standingOf(campaign: Campaign, member: Member, lng: string) {
+    const ask = deps.asks.forMember(campaign, member);
+    const sponsorship = ask.sponsorship;
+    return {
+      ...member,
+      bill: ask.bill.label,
+      introduced: sponsorship?.introduced ?? false,
+      cosponsorSince:
+        sponsorship && !sponsorship.introduced ? formatLongDate(lng, sponsorship.since) : undefined,
+    };
   }
 
   const refOf = (req: Request) => ReferralCode.parse(req.query.ref);
@@ -119,8 +147,10 @@ export function createPageRouter(deps: AppDeps): Router {
             ? `${main.state}-${main.district}`
             : undefined,
         locationAvailable: deps.locator.locationAvailable,
-        senators: members.filter((m) => m.chamber === 'senate'),
-        house: members.filter((m) => m.chamber === 'house'),
+        senators: members
+          .filter((m) => m.chamber === 'senate')
+          .map((m) => standingOf(campaign, m, req.language)),
+        house: members.filter((m) => m.chamber === 'house').map((m) => standingOf(campaign, m, req.language)),
         canWrite: members.length > 0,
       });
     } catch (error) {
@@ -173,18 +203,26 @@ export function createPageRouter(deps: AppDeps): Router {
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
       letters: members.map((member, index) => {
-        const defaultBody = renderDefaultBody(hbs, campaign, member, { city: form.city, state: form.state });
+        const ask = deps.asks.forMember(campaign, member);
+        const defaultBody = renderDefaultBody(hbs, campaign, member, ask, {
+          city: form.city,
+          state: form.state,
+        });
         const body = bodies[member.bioguide] ?? defaultBody;
         return {
           member,
           open: index === openIndex,
           edited: body !== defaultBody,
           chosen: chosen.has(member.bioguide),
-          bill: campaign.bills[member.chamber],
+          bill: ask.bill,
+          ask: ask.kind,
           body,
-          translation: texts.letter
-            ? renderLetterTranslation(hbs, texts.letter[member.chamber], campaign, member, form)
-            : undefined,
+          // The translation is of the campaign's support letter: beside a thank-you or a reintroduce
+          // letter it would tell the person something other than what they sign.
+          translation:
+            texts.letter && ask.kind === 'support'
+              ? renderLetterTranslation(hbs, texts.letter[member.chamber], campaign, member, ask, form)
+              : undefined,
           // "Reset to the campaign text" (public/js/app.js) starts from the textarea's initial text; only
           // when that is the person's edited text does the page carry the campaign text as well.
           defaultBody: body === defaultBody ? undefined : defaultBody,

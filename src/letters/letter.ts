@@ -194,12 +194,13 @@ function templateContext(
   member: Member,
   ask: LetterAsk,
   sender: { name?: string | undefined; city?: string | undefined; state?: string | undefined },
+  cityFallback = 'your state',
 ) {
   return {
     member: { name: member.name, lastName: member.lastName, title: member.title, state: member.state },
     sender: {
       name: sender.name ?? '',
-      city: sender.city || 'your state',
+      city: sender.city || cityFallback,
       state: sender.state ?? member.state,
     },
     bill: billContext(ask.bill),
@@ -277,10 +278,14 @@ export function renderLetterTranslation(
   ask: LetterAsk,
   sender: { city?: string; state?: string },
 ): string {
-  const context = templateContext(campaign, member, ask, {
-    city: sender.city ?? '',
-    state: sender.state || member.state,
-  });
+  // Without a town the template words the sentence itself: no English filler in a translation.
+  const context = templateContext(
+    campaign,
+    member,
+    ask,
+    { city: sender.city ?? '', state: sender.state || member.state },
+    '',
+  );
   return cleanText(letterTemplate(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
 }
 

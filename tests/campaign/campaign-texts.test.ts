@@ -33,8 +33,10 @@ describe('campaign texts per language', () => {
       expect(texts.inPageLanguage).toBe(true);
       expect(texts.summary).toContain('S. 1829');
       expect(texts.summary).toContain('H.R. 3921');
-      expect(texts.letter?.senate).toContain('S. 1829');
-      expect(texts.letter?.house).toContain('H.R. 3921');
+      // Letters take the bill's number from campaign.json, like the English templates.
+      expect(texts.letter?.senate).toContain('{{bill.label}}');
+      expect(texts.letter?.house).toContain('{{bill.label}}');
+      expect(`${texts.letter?.senate}${texts.letter?.house}`).not.toMatch(/\b(S\.|H\.R\.) \d+/);
       expect(texts.talkingPoints.map((p) => p.source.url)).toEqual(
         campaign.talkingPoints.map((p) => p.source.url),
       );

@@ -51,6 +51,8 @@ async function fillSmall(storage: Storage, campaign: string): Promise<void> {
         chamber: i < 4 ? 'senate' : 'house',
         state: STATES.slice((i % 50) * 2, (i % 50) * 2 + 2),
         district: i < 4 ? null : i,
+        congress: 119,
+        bill: null,
         senderKey: `small-${i}`,
         ref: null,
         at: AT,

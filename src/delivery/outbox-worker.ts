@@ -122,6 +122,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           chamber: letter.chamber,
           state: letter.state,
           district: letter.district,
+          congress: letter.congress,
+          bill: letter.bill,
           senderKey: letter.sender_key,
           ref: letter.ref,
           at,

@@ -2,10 +2,10 @@
  * storage/migrations: the one ordered migration list for both databases. Kysely's Migrator takes a lock
  * (a row lock on PostgreSQL), so several instances starting at once apply each migration exactly once.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 
-const migrations: Record<string, Migration> = {
+export const migrations: Record<string, Migration> = {
   '0001-initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -114,6 +114,34 @@ const migrations: Record<string, Migration> = {
         .addColumn('key', 'varchar(200)', (c) => c.primaryKey())
         .addColumn('hits', 'integer', (c) => c.notNull())
         .addColumn('reset_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+  },
+  /**
+   * Issue 15: letters and actions record the Congress and the bill; counts are kept per Congress as well
+   * as in all. Every row before this migration was written in the 119th Congress, the only one the app
+   * had served, so that is the one number this migration knows; the bill stays unknown (NULL) for them.
+   */
+  '0150-i15-congress-on-letters-and-counts': {
+    async up(db: Kysely<unknown>) {
+      for (const table of ['letters', 'actions']) {
+        await db.schema.alterTable(table).addColumn('congress', 'integer').execute();
+        await db.schema.alterTable(table).addColumn('bill', 'varchar(40)').execute();
+        await sql`UPDATE ${sql.table(table)} SET congress = 119 WHERE congress IS NULL`.execute(db);
+      }
+      await sql`UPDATE actions SET dedupe_key = dedupe_key || '|119'`.execute(db);
+      await sql`UPDATE counters SET key = '119:' || key WHERE dimension = 'district'`.execute(db);
+      await sql`INSERT INTO counters (campaign, dimension, key, count)
+        SELECT campaign, 'congress', '119', count FROM counters WHERE dimension = 'total'`.execute(db);
+      for (const dimension of ['chamber', 'state', 'member', 'action']) {
+        await sql`INSERT INTO counters (campaign, dimension, key, count)
+          SELECT campaign, ${`congress_${dimension}`}, '119:' || key, count FROM counters
+          WHERE dimension = ${dimension}`.execute(db);
+      }
+      await db.schema
+        .createIndex('letters_congress')
+        .on('letters')
+        .columns(['campaign', 'congress'])
         .execute();
     },
   },

@@ -16,6 +16,9 @@ export interface LettersTable {
   chamber: 'senate' | 'house';
   state: string;
   district: number | null;
+  /** The Congress of the member written to, and the bill the letter is about ("119-s-1829"). */
+  congress: number;
+  bill: string | null;
   recipient_name: string;
   /** Personal fields are nulled by the retention purge or a deletion request; counts stay. */
   sender_name: string | null;
@@ -84,7 +87,9 @@ export interface ActionsTable {
   chamber: 'senate' | 'house';
   state: string;
   district: number | null;
-  /** Unique: the same sender, member and action counts once. */
+  congress: number;
+  bill: string | null;
+  /** Unique: the same sender, member and action counts once per Congress. */
   dedupe_key: string;
   ref: string | null;
   day: string;

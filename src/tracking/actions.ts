@@ -11,6 +11,10 @@
  *  - `chamber`, `state`, `district`, `member`, `day`, `ref` count letters (the `created` action only).
  *  - `action_chamber|<kind>:<chamber>`, `action_state|<kind>:<ST>`, `action_day|<kind>:<YYYY-MM-DD>` count
  *    every action kind, for the per-channel breakdowns of the admin view.
+ *  - Per Congress (the Congress of the member written to): `congress|<n>` counts letters,
+ *    `congress_chamber|<n>:<chamber>`, `congress_state|<n>:<ST>`, `congress_member|<n>:<bioguide>` and
+ *    `congress_action|<n>:<kind>` the rest; `district` keys carry the Congress (`119:TX-9`), because a
+ *    district number names a different place after redistricting.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
@@ -28,15 +32,16 @@ export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** `CA-12`; `AK-0` for at-large seats and delegates (district 0). */
-export function districtKey(state: string, district: number): string {
-  return `${state}-${district}`;
+/** `119:CA-12`; `119:AK-0` for at-large seats and delegates (district 0). */
+export function districtKey(congress: number, state: string, district: number): string {
+  return `${congress}:${state}-${district}`;
 }
 
+/** The same sender, member and action count once per Congress: a letter in the next one counts again. */
 export function dedupeKey(
-  input: Pick<ActionInput, 'campaign' | 'action' | 'bioguide' | 'senderKey'>,
+  input: Pick<ActionInput, 'campaign' | 'action' | 'bioguide' | 'senderKey' | 'congress'>,
 ): string {
-  return `${input.campaign}|${input.action}|${input.bioguide}|${input.senderKey}`;
+  return `${input.campaign}|${input.action}|${input.bioguide}|${input.senderKey}|${input.congress}`;
 }
 
 /** The counter rows one newly recorded action increments, in a fixed order (see recordAction). */
@@ -47,6 +52,7 @@ export function counterKeysFor(input: ActionInput): Array<Pick<CountersTable, 'd
     { dimension: 'action_chamber', key: `${input.action}:${input.chamber}` },
     { dimension: 'action_state', key: `${input.action}:${input.state}` },
     { dimension: 'action_day', key: `${input.action}:${day}` },
+    { dimension: 'congress_action', key: `${input.congress}:${input.action}` },
   ];
   if (input.action === 'created') {
     keys.push(
@@ -55,9 +61,13 @@ export function counterKeysFor(input: ActionInput): Array<Pick<CountersTable, 'd
       { dimension: 'state', key: input.state },
       { dimension: 'member', key: input.bioguide },
       { dimension: 'day', key: day },
+      { dimension: 'congress', key: String(input.congress) },
+      { dimension: 'congress_chamber', key: `${input.congress}:${input.chamber}` },
+      { dimension: 'congress_state', key: `${input.congress}:${input.state}` },
+      { dimension: 'congress_member', key: `${input.congress}:${input.bioguide}` },
     );
     if (input.chamber === 'house' && input.district !== null) {
-      keys.push({ dimension: 'district', key: districtKey(input.state, input.district) });
+      keys.push({ dimension: 'district', key: districtKey(input.congress, input.state, input.district) });
     }
     if (input.ref) keys.push({ dimension: 'ref', key: input.ref });
   }
@@ -113,6 +123,8 @@ function actionRow(input: ActionInput) {
     chamber: input.chamber,
     state: input.state,
     district: input.district,
+    congress: input.congress,
+    bill: input.bill,
     dedupe_key: dedupeKey(input),
     ref: input.ref,
     day: utcDay(input.at),

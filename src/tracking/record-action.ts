@@ -13,6 +13,9 @@ export interface ActionInput {
   chamber: 'senate' | 'house';
   state: string;
   district: number | null;
+  /** The Congress of the member written to (the civic data's), and the bill the letter is about. */
+  congress: number;
+  bill: string | null;
   /** Salted hash of the sender's normalised email (letters.sender_key): de-duplicates counts. */
   senderKey: string;
   ref: string | null;

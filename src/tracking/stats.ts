@@ -37,8 +37,10 @@ export interface CampaignStats {
   topMembers: Array<{ bioguide: string; count: number }>;
   /** Letters per UTC day, oldest first. */
   byDay: Array<{ day: string; count: number }>;
-  /** Letters per House district (`CA-12`, `AK-0` at large), most first. */
-  byDistrict: Array<{ district: string; count: number }>;
+  /** Letters per House district of a Congress (`CA-12`, `AK-0` at large), most first. */
+  byDistrict: Array<{ congress: number; district: string; count: number }>;
+  /** The same counts for each Congress (of the members written to), newest first. */
+  byCongress: CongressStats[];
   /** Letters per referral code, most first. */
   byRef: Array<{ ref: string; count: number }>;
   /** Every channel per chamber, state and day, for the admin view. */
@@ -49,6 +51,29 @@ export interface CampaignStats {
   };
   /** When these counts were read from the database (ISO-8601). */
   updatedAt: string;
+}
+
+export interface CongressStats {
+  congress: number;
+  total: number;
+  byChamber: { senate: number; house: number };
+  byChannel: ChannelCounts;
+  byState: Array<{ state: string; count: number }>;
+  byMember: Array<{ bioguide: string; count: number }>;
+}
+
+/** One Congress's counts, zero when no letter was written in it. */
+export function statsForCongress(stats: CampaignStats, congress: number): CongressStats {
+  return (
+    stats.byCongress.find((c) => c.congress === congress) ?? {
+      congress,
+      total: 0,
+      byChamber: { senate: 0, house: 0 },
+      byChannel: emptyChannels(),
+      byState: [],
+      byMember: [],
+    }
+  );
 }
 
 export interface StatsService {
@@ -96,6 +121,22 @@ export function statsFromCounters(
   const channelChamber = { senate: emptyChannels(), house: emptyChannels() };
   const channelState = new Map<string, ChannelCounts>();
   const channelDay = new Map<string, ChannelCounts>();
+  const congresses = new Map<number, CongressStats>();
+  const congressOf = (n: number): CongressStats => {
+    let entry = congresses.get(n);
+    if (!entry) {
+      entry = {
+        congress: n,
+        total: 0,
+        byChamber: { senate: 0, house: 0 },
+        byChannel: emptyChannels(),
+        byState: [],
+        byMember: [],
+      };
+      congresses.set(n, entry);
+    }
+    return entry;
+  };
 
   for (const row of rows) {
     const count = Number(row.count);
@@ -118,9 +159,27 @@ export function statsFromCounters(
       case 'day':
         byDay.push({ day: row.key, count });
         break;
-      case 'district':
-        byDistrict.push({ district: row.key, count });
+      case 'district': {
+        const [congress, district] = splitOnce(row.key);
+        byDistrict.push({ congress: Number(congress), district, count });
         break;
+      }
+      case 'congress':
+        congressOf(Number(row.key)).total = count;
+        break;
+      case 'congress_chamber':
+      case 'congress_state':
+      case 'congress_member':
+      case 'congress_action': {
+        const [congress, rest] = splitOnce(row.key);
+        const entry = congressOf(Number(congress));
+        if (row.dimension === 'congress_chamber') {
+          if (rest === 'senate' || rest === 'house') entry.byChamber[rest] = count;
+        } else if (row.dimension === 'congress_state') entry.byState.push({ state: rest, count });
+        else if (row.dimension === 'congress_member') entry.byMember.push({ bioguide: rest, count });
+        else if (isActionKind(rest)) entry.byChannel[rest] = count;
+        break;
+      }
       case 'ref':
         byRef.push({ ref: row.key, count });
         break;
@@ -145,7 +204,11 @@ export function statsFromCounters(
   }
   byState.sort(byCountDesc((r) => r.state));
   byMember.sort(byCountDesc((r) => r.bioguide));
-  byDistrict.sort(byCountDesc((r) => r.district));
+  byDistrict.sort(byCountDesc((r) => `${r.congress}:${r.district}`));
+  for (const entry of congresses.values()) {
+    entry.byState.sort(byCountDesc((r) => r.state));
+    entry.byMember.sort(byCountDesc((r) => r.bioguide));
+  }
   byRef.sort(byCountDesc((r) => r.ref));
   byDay.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   return {
@@ -159,6 +222,7 @@ export function statsFromCounters(
     topMembers: byMember.slice(0, topMembersLimit),
     byDay,
     byDistrict,
+    byCongress: [...congresses.values()].sort((a, b) => b.congress - a.congress),
     byRef,
     channels: {
       byChamber: channelChamber,

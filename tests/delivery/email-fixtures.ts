@@ -114,6 +114,8 @@ export async function insertBatch(
     chamber: m.chamber,
     state: m.state,
     district: m.district,
+    congress: 119,
+    bill: m.chamber === 'senate' ? '119-s-1829' : '119-hr-3921',
     recipient_name: m.formalName,
     sender_name: sender.name ?? 'Zoë Example',
     sender_email: sender.email ?? 'zoe@example.net',

@@ -58,7 +58,7 @@ describe.each(KINDS)('recordAction on %s', (kind) => {
     expect(await counter(storage, 'chamber', 'senate')).toBe(500);
     expect(await counter(storage, 'chamber', 'house')).toBe(500);
     expect(await counter(storage, 'state', 'WA')).toBe(200);
-    expect(await counter(storage, 'district', 'WA-7')).toBe(100);
+    expect(await counter(storage, 'district', '119:WA-7')).toBe(100);
     expect(await counter(storage, 'member', 'J000298')).toBe(500);
     expect(await counter(storage, 'day', '2026-11-28')).toBe(1000);
     expect(await counter(storage, 'ref', 'newsletter')).toBe(100);
@@ -130,6 +130,8 @@ describe.each(KINDS)('recordAction on %s', (kind) => {
         chamber: a.chamber,
         state: a.state,
         district: a.district === null ? null : Number(a.district),
+        congress: Number(a.congress),
+        bill: a.bill,
         senderKey: '',
         ref: a.ref,
         at: new Date(a.created_at),
@@ -170,7 +172,10 @@ describe('counterKeysFor', () => {
         'action|created',
         'chamber|house',
         'state|AK',
-        'district|AK-0',
+        'district|119:AK-0',
+        'congress|119',
+        'congress_chamber|119:house',
+        'congress_member|119:B001323',
         'member|B001323',
         'day|2026-11-28',
         'ref|r1',
@@ -180,7 +185,7 @@ describe('counterKeysFor', () => {
 
   test('when a channel action is recorded, then no letter dimension is touched', () => {
     const flat = counterKeysFor(action({ action: 'webform' })).map((k) => k.dimension);
-    expect(flat).toEqual(['action', 'action_chamber', 'action_day', 'action_state']);
+    expect(flat).toEqual(['action', 'action_chamber', 'action_day', 'action_state', 'congress_action']);
   });
 });
 

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
+import { createAskResolver } from '../../src/campaign/asks';
+import { createSponsorRoll } from '../../src/campaign/sponsors';
 import { loadCampaigns } from '../../src/campaign/campaign';
 import type { CivicIndex } from '../../src/civic-data/load';
 import type { Member } from '../../src/civic-data/types';
@@ -71,6 +73,8 @@ export function action(overrides: Partial<ActionInput> = {}): ActionInput {
     chamber: 'senate',
     state: 'WA',
     district: null,
+    congress: 119,
+    bill: '119-s-1829',
     senderKey: 'sender-1',
     ref: null,
     at: AT,
@@ -88,6 +92,8 @@ export function letterRow(overrides: Partial<LetterRow> = {}): LetterRow {
     chamber: 'senate',
     state: 'WA',
     district: null,
+    congress: 119,
+    bill: '119-s-1829',
     recipient_name: 'Senator Maria Cantwell',
     sender_name: 'Pat Example',
     sender_email: 'pat@example.org',
@@ -182,6 +188,7 @@ export function buildApp(
     hbs,
     civic: fakeCivic(),
     campaigns: loadCampaigns(path.join(ROOT, 'campaigns'), 'stop-csam'),
+    asks: createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) }),
     storage,
     letters: {} as AppDeps['letters'],
   } as unknown as AppDeps;

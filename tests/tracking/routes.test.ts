@@ -68,6 +68,10 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
     const { app } = buildApp(target.storage, [createProgressRouter]);
     const res = await request(app).get('/campaigns/stop-csam/progress').expect(200);
     expect(res.text).toContain('3 of 10,000 letters');
+    expect(res.text).toMatch(
+      /dc-progress__total">3<\/strong> letters written to members of the 119th Congress so far/,
+    );
+    expect(res.text).toContain('Since the campaign began: 3 letters.');
     expect(res.text).toMatch(/Counts as of Nov 28, 2026, 12:00\sPM \(UTC\)/);
     expect(res.text).toContain('(less than 1% of the goal)');
     expect(res.text).toContain('value="3"');
@@ -176,9 +180,10 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
     const cookie = cookieFrom(await request(app).post('/admin/login').type('form').send({ token: TOKEN }));
     const counts = await request(app).get('/admin/export/counts.csv').set('Cookie', cookie).expect(200);
     expect(counts.headers['content-type']).toMatch(/^text\/csv/);
-    expect(counts.text.split('\r\n')[0]).toBe('campaign,dimension,key,count');
-    expect(counts.text).toContain('stop-csam,total,all,3\r\n');
-    expect(counts.text).toContain('stop-csam,district,WA-7,1\r\n');
+    expect(counts.text.split('\r\n')[0]).toBe('campaign,congress,dimension,key,count');
+    expect(counts.text).toContain('stop-csam,,total,all,3\r\n');
+    expect(counts.text).toContain('stop-csam,119,congress,119,3\r\n');
+    expect(counts.text).toContain('stop-csam,119,district,119:WA-7,1\r\n');
 
     const letters = await request(app)
       .get('/admin/export/letters.csv?campaign=stop-csam')

@@ -50,7 +50,7 @@ describe.each(KINDS)('stats on %s', (kind) => {
       { day: '2026-11-28', count: 3 },
       { day: '2026-11-29', count: 1 },
     ]);
-    expect(s.byDistrict).toEqual([{ district: 'WA-7', count: 1 }]);
+    expect(s.byDistrict).toEqual([{ congress: 119, district: 'WA-7', count: 1 }]);
     expect(s.byRef).toEqual([{ ref: 'tw', count: 1 }]);
     expect(s.channels.byChamber.house.printed).toBe(1);
     expect(s.channels.byState.find((r) => r.state === 'WA')).toEqual({

@@ -211,8 +211,13 @@ export function createAdminRouter(deps: AppDeps): Router {
       .orderBy('key')
       .execute();
     sendCsvHeaders(res, 'counts.csv');
-    res.write(csvRow(['campaign', 'dimension', 'key', 'count']));
-    for (const r of rows) res.write(csvRow([r.campaign, r.dimension, r.key, Number(r.count)]));
+    res.write(csvRow(['campaign', 'congress', 'dimension', 'key', 'count']));
+    for (const r of rows) {
+      // Per-Congress keys start "119:"; the all-time dimensions have no Congress.
+      const perCongress = r.dimension === 'district' || r.dimension.startsWith('congress');
+      const congress = perCongress ? r.key.split(':')[0] : '';
+      res.write(csvRow([r.campaign, congress, r.dimension, r.key, Number(r.count)]));
+    }
     res.end();
   });
 
@@ -224,6 +229,8 @@ export function createAdminRouter(deps: AppDeps): Router {
       csvRow([
         'created_at',
         'campaign',
+        'congress',
+        'bill',
         'chamber',
         'state',
         'district',
@@ -245,6 +252,8 @@ export function createAdminRouter(deps: AppDeps): Router {
           'id',
           'created_at',
           'campaign',
+          'congress',
+          'bill',
           'chamber',
           'state',
           'district',
@@ -274,6 +283,8 @@ export function createAdminRouter(deps: AppDeps): Router {
           csvRow([
             l.created_at,
             l.campaign,
+            l.congress,
+            l.bill,
             l.chamber,
             l.state,
             l.district,
@@ -360,7 +371,7 @@ export function createAdminRouter(deps: AppDeps): Router {
       })),
       days: [...s.channels.byDay].reverse(),
       states: s.channels.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
-      districts: s.byDistrict.map((d) => ({ ...d, name: districtLabel(d.district) })),
+      districts: s.byDistrict.map((d) => ({ ...d, name: `${districtLabel(d.district)} (${d.congress})` })),
       members: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     };
   }

@@ -4,8 +4,9 @@
  */
 import { Router } from 'express';
 import type { Campaign } from '../../campaign/campaign';
+import { congressOrdinal } from '../../campaign/bills';
 import { NotFoundError } from '../../platform/errors';
-import { CHANNEL_NAMES, statsServiceFor, type CampaignStats } from '../../tracking/stats';
+import { CHANNEL_NAMES, statsForCongress, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
 import { formatUtcDateTime } from '../i18n';
@@ -43,6 +44,11 @@ export function publicStats(deps: Pick<AppDeps, 'civic'>, stats: CampaignStats) 
     topMembers: stats.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     byDay: stats.byDay,
     byDistrict: stats.byDistrict,
+    byCongress: stats.byCongress.map((c) => ({
+      congress: c.congress,
+      total: c.total,
+      byChamber: c.byChamber,
+    })),
     updatedAt: stats.updatedAt,
   };
 }
@@ -66,7 +72,15 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
   router.get('/campaigns/:slug/progress', async (req, res) => {
     const campaign = campaignOrNotFound(deps, req.params.slug);
     const s = await stats.getCampaignStats(campaign.slug);
-    const counts = Object.fromEntries(s.byState.map((r) => [r.state, r.count]));
+    // The page shows the Congress of the members in service (the civic data's), the all-time total beside.
+    const congress = deps.civic.meta.congress;
+    const current = statsForCongress(s, congress);
+    const counts = Object.fromEntries(current.byState.map((r) => [r.state, r.count]));
+    // Of the members the writers wrote to this Congress, those who have signed on to the bill.
+    const writtenTo = current.byMember
+      .map((m) => deps.civic.memberByBioguide(m.bioguide))
+      .filter((m): m is NonNullable<typeof m> => m !== undefined);
+    const signedOn = writtenTo.filter((m) => deps.asks.forMember(campaign, m).sponsorship !== undefined);
     const goal = campaign.goal;
     const t = req.t;
     const texts = campaign.textsIn(req.language);
@@ -76,6 +90,11 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
       campaign,
       texts,
       stats: s,
+      current,
+      congress,
+      congressOrdinal: congressOrdinal(congress),
+      membersWrittenTo: writtenTo.length,
+      membersSignedOn: signedOn.length,
       goal,
       percentOfGoal:
         percent === 'lessThanOne'
@@ -83,8 +102,8 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
           : t('tracking.progress.percent', { percent }),
       progressValue: Math.min(s.total, goal),
       updatedAt: formatUtcDateTime(req.language, new Date(s.updatedAt)),
-      states: s.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
-      topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+      states: current.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
+      topMembers: current.byMember.slice(0, 10).map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
       mapSvg: renderStateMapSvg(counts, {
         idPrefix: 'progress-map',
         title: t('tracking.progress.mapTitle', { campaign: texts.shortTitle }),

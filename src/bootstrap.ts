@@ -23,7 +23,7 @@ import { openStorage } from './storage/database';
 import { createEmailChannel } from './delivery/email-channel';
 import { recordAction, recordActions } from './tracking/actions';
 import { startRetentionSchedule } from './tracking/retention';
-import { TEMPLATES_DIR } from './web/app';
+import { TEMPLATES_DIR } from './web/views';
 import type { AppDeps } from './web/deps';
 import type { OutboxWorker } from './delivery/outbox-worker';
 

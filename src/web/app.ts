@@ -3,7 +3,7 @@
  * fresh app per file with `createApp(deps)`; `src/server.ts` listens and drains it.
  */
 import path from 'node:path';
-import express, { type Express, type Request, type RequestHandler } from 'express';
+import express, { type Express, type Request } from 'express';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { createApiRouter, createLookupApiRouter } from './routes/api';
@@ -18,36 +18,10 @@ import { createAssetManifest, hashedStatic, registerAssetHelper, securityHeaders
 import { createCsrfProtection, createFormGuard } from './csrf';
 import { createAppRateLimits } from './rate-limits';
 import { requestLogger } from './request-log';
-import { createViewEngine } from './views';
+import { useViews } from './views';
 import { createI18n, createI18nMiddleware, formatList, formatLongDate, registerI18nHelpers } from './i18n';
-import { createRequestTurns } from './turns';
 
 const ROOT = PROJECT_ROOT;
-export const TEMPLATES_DIR = path.join(ROOT, 'templates');
-/** Pages started per event-loop turn: one keeps a turn to about a millisecond (docs/performance.md). */
-const PAGE_REQUESTS_PER_TURN = 1;
-
-/**
- * The path of a request, fit for a log: query strings carry addresses, and letter, batch and confirmation
- * ids in the path are capabilities that open a person's letters.
- */
-export function redactPath(url: string): string {
-  return (url.split('?')[0] ?? '').replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
-}
-
-/**
- * Express 5's `req.query` is a getter that parses the query string again on every read, and a page reads it
- * several times (language detection, the route, the referral code): parse it once per request.
- */
-export const parseQueryOnce: RequestHandler = (req, _res, next) => {
-  Object.defineProperty(req, 'query', {
-    value: req.query,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
-  next();
-};
 
 /** Builds the Express app; it does not listen. */
 const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
@@ -76,31 +50,17 @@ export function createApp(deps: AppDeps): Express {
   // The cacheable JSON answers (representatives by ZIP, stats) carry their own (src/web/routes/api.ts).
   app.set('etag', false);
 
-  // Templates are compiled once, except in development, where an edited template shows on reload.
-  const cache = deps.config.env !== 'development';
-  app.engine(
-    'hbs',
-    createViewEngine(deps.hbs, { templatesDir: TEMPLATES_DIR, defaultLayout: 'main', cache }),
-  );
-  app.set('view engine', 'hbs');
-  app.set('views', TEMPLATES_DIR);
-  if (cache) app.enable('view cache');
+  useViews(app, deps.hbs, { cache: deps.config.env !== 'development' });
 
-  // Request ids and one log line per request. Query strings carry addresses: log the path only.
-  app.use(
-    requestLogger(deps.logger, {
-      redactPath,
-      ignore: (req) => req.url === '/healthz' || req.url.startsWith('/static/'),
-    }),
-  );
+  // Request ids and one log line per request, without personal data (src/web/request-log.ts).
+  app.use(requestLogger(deps.logger));
 
   // Security headers on every response.
   app.use(securityHeaders(deps.config));
 
-  // The read-only JSON API and the probes first: static files, body parsers, cookies, CSRF tokens, the
-  // form guard and the page locals below do nothing for a GET that answers JSON, and cost time per request.
+  // The read-only JSON API and the probes need no static files, body parsers, cookies, CSRF tokens or
+  // page locals, so they come first.
   const limits = createAppRateLimits(deps);
-  // The representatives lookup first: it is the busiest route, and every router it passes costs time.
   app.use('/api/representatives', limits.lookup);
   app.use('/api', createLookupApiRouter(deps));
   app.use(createStatsApiRouter(deps));
@@ -117,9 +77,6 @@ export function createApp(deps: AppDeps): Express {
   registerI18nHelpers(deps.hbs, i18n);
   app.use('/static/uswds', hashedStatic('/static/uswds', uswdsDir, assets, 7 * 24 * 3600));
   app.use('/static', hashedStatic('/static', path.join(ROOT, 'public'), assets));
-  // Pages take turns, so a loaded server keeps accepting new connections (see src/web/turns.ts).
-  app.use(createRequestTurns({ perTurn: PAGE_REQUESTS_PER_TURN }).middleware);
-  app.use(parseQueryOnce);
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());

@@ -8,6 +8,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, fieldErrorsFromZod, UnavailableError, ValidationError } from '../platform/errors';
 import { englishText, type Message } from '../platform/messages';
 import type { Logger } from '../platform/logger';
+import { redactPath } from './request-log';
 import { ZodError } from 'zod';
 
 function wantsJson(path: string, accept: string | undefined): boolean {
@@ -101,9 +102,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       key: status === 413 ? 'messages.tooLarge' : status < 500 ? 'messages.requestNotRead' : 'errors.server',
     };
     if (status >= 500) {
-      logger.error({ err: appError ?? caught, reqId: req.id, path: req.path }, 'request failed');
+      logger.error(
+        { err: appError ?? caught, reqId: req.id, path: redactPath(req.originalUrl) },
+        'request failed',
+      );
     } else {
-      logger.info({ code, reqId: req.id, path: req.path }, 'request rejected');
+      logger.info({ code, reqId: req.id, path: redactPath(req.originalUrl) }, 'request rejected');
     }
     if (appError && status === 429) res.setHeader('Retry-After', '60');
     if (wantsJson(req.path, req.headers.accept)) {

@@ -22,7 +22,6 @@ export const LANGUAGES = [
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const DEFAULT_LANGUAGE: LanguageCode = 'en';
 const CODES: readonly string[] = LANGUAGES.map((l) => l.code);
-const CODE_SET: ReadonlySet<string> = new Set(CODES);
 
 /** Where the language comes from, first match wins. */
 const DETECTION_ORDER = ['querystring', 'cookie', 'header'] as const;
@@ -54,45 +53,28 @@ export function createI18n(): I18n {
 
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
 export function supportedLanguage(lng: string | undefined): LanguageCode {
-  // Pages pass an already supported code on every helper call: no parsing for those.
-  if (lng !== undefined && CODE_SET.has(lng)) return lng as LanguageCode;
   const base = (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   return (CODES.includes(base) ? base : DEFAULT_LANGUAGE) as LanguageCode;
 }
 
-const listFormats = new Map<string, Intl.ListFormat>();
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "a, b and c" in the language (the formatters are made once per language: they are costly to build). */
+/** "a, b and c" in the language. */
 export function formatList(lng: string, items: string[]): string {
-  const lang = supportedLanguage(lng);
-  let format = listFormats.get(lang);
-  if (!format) listFormats.set(lang, (format = new Intl.ListFormat(lang, { type: 'conjunction' })));
-  return format.format(items);
+  return new Intl.ListFormat(supportedLanguage(lng), { type: 'conjunction' }).format(items);
 }
-
-const longDateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A calendar date ("2027-01-03") the language's way, day first in English: "3 January 2027". */
 export function formatLongDate(lng: string, isoDate: string): string {
   const lang = supportedLanguage(lng);
-  let format = longDateFormats.get(lang);
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'long', timeZone: 'UTC' });
-    longDateFormats.set(lang, format);
-  }
-  return format.format(new Date(`${isoDate}T00:00:00Z`));
+  const format = { dateStyle: 'long', timeZone: 'UTC' } as const;
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, format).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
 }
 
 /** A date and time in UTC, written the language's way ("Nov 28, 2026, 4:32 PM"). */
 export function formatUtcDateTime(lng: string, date: Date): string {
-  const lang = supportedLanguage(lng);
-  let format = dateTimeFormats.get(lang);
-  if (!format) {
-    format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-    dateTimeFormats.set(lang, format);
-  }
-  return format.format(date);
+  const format = { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' } as const;
+  return new Intl.DateTimeFormat(supportedLanguage(lng), format).format(date);
 }
 
 /**

@@ -1,52 +1,45 @@
 /**
- * web/request-log: the request id (`X-Request-Id`, `req.id`) and one log line per finished request, in
- * pino-http's shape (`req: { id, method, path }`, `res: { statusCode }`, `responseTime`, "request
- * completed" / "request aborted"; "request errored" at error level for a 5xx). Leaner than pino-http,
- * which builds a child logger (serialising and redacting the request) for every request even when the
- * line is never written: here the line is built only when its level is enabled.
+ * web/request-log: pino-http. Every request gets an id (`req.id`, sent back as `X-Request-Id`) and one
+ * log line when it ends: `req: { id, method, url }`, `res: { statusCode }`, `responseTime`; at error level
+ * for a 5xx. The line holds no headers (cookies never reach a log) and a redacted URL: no query string
+ * (addresses travel in it) and no capability ids (letter, batch and confirmation ids open a person's
+ * letters), whatever route they appear in.
  */
-import type { RequestHandler, Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pinoHttp } from 'pino-http';
 import type { Logger } from '../platform/logger';
-import { newId } from '../platform/ids';
 
-export interface RequestLogOptions {
-  /** The path as it may appear in a log (no query string, no capability ids). */
-  redactPath(url: string): string;
-  /** Requests that get an id but no log line (probes, static files). */
-  ignore?(req: Request): boolean;
+/** The URL as it may appear in a log: the path only, with every id-like segment replaced by `:id`. */
+export function redactPath(url: string): string {
+  return (url.split('?')[0] ?? '').replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
 }
 
-export function requestLogger(logger: Logger, options: RequestLogOptions): RequestHandler {
-  function log(req: Request, res: Response, started: number): void {
-    const failed = res.statusCode >= 500;
-    const level = failed ? 'error' : 'info';
-    if (!logger.isLevelEnabled(level)) return;
-    const line = {
-      req: { id: req.id, method: req.method, path: options.redactPath(req.originalUrl ?? req.url) },
-      res: { statusCode: res.statusCode },
-      ...(failed ? { err: new Error(`failed with status code ${res.statusCode}`) } : {}),
-      responseTime: Date.now() - started,
-    };
-    if (failed) logger.error(line, 'request errored');
-    else logger.info(line, res.writableEnded ? 'request completed' : 'request aborted');
-  }
-
-  return (req, res, next) => {
-    const id = newId();
-    req.id = id;
-    res.setHeader('X-Request-Id', id);
-    if (!options.ignore?.(req)) {
-      const started = Date.now();
-      // A response emits 'close' once, after 'finish' or when the connection went away first.
-      res.once('close', () => log(req, res, started));
-    }
-    next();
-  };
+/** Probes and static files get an id but no line. */
+function quiet(req: IncomingMessage): boolean {
+  const url = req.url ?? '';
+  return url === '/healthz' || url.startsWith('/static/');
 }
 
-declare module 'node:http' {
-  interface IncomingMessage {
-    /** Set by requestLogger for every request; sent back as X-Request-Id and written in its log lines. */
-    id: string;
-  }
+export function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (_req: IncomingMessage, res: ServerResponse) => {
+      const id = randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    autoLogging: { ignore: quiet },
+    // Lines logged through `req.log` carry the request id only, not the request again.
+    quietReqLogger: true,
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactPath(req.url),
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
 }

@@ -24,8 +24,7 @@ import type { ActionInput } from '../../src/tracking/record-action';
 import type { AppDeps } from '../../src/web/deps';
 import { createErrorHandler, notFoundHandler } from '../../src/web/error-handler';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from '../../src/web/i18n';
-import { redactPath } from '../../src/web/app';
-import { createViewEngine } from '../../src/web/views';
+import { useViews } from '../../src/web/views';
 import { requestLogger } from '../../src/web/request-log';
 import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
 
@@ -154,7 +153,6 @@ export function fakeCivic(): CivicIndex {
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TEMPLATES_DIR = path.join(ROOT, 'templates');
 
 export interface TrackingApp {
   app: Express;
@@ -194,15 +192,10 @@ export function buildApp(
   } as unknown as AppDeps;
 
   const app = express();
-  app.engine(
-    'hbs',
-    createViewEngine(hbs, { templatesDir: TEMPLATES_DIR, defaultLayout: 'main', cache: false }),
-  );
-  app.set('view engine', 'hbs');
-  app.set('views', TEMPLATES_DIR);
+  useViews(app, hbs, { cache: false });
   const i18n = createI18n();
   registerI18nHelpers(hbs, i18n);
-  app.use(requestLogger(logger, { redactPath }));
+  app.use(requestLogger(logger));
   app.use(cookieParser());
   app.use(createI18nMiddleware(i18n, { secureCookie: false }));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));

@@ -48,6 +48,7 @@ test('when a person goes through the whole journey, then no log line holds their
     await agent.post(`${batch}/email`).type('form').send({ _csrf: csrf }).expect(303);
     await t.runtime.worker.runOnce();
     const page = await agent.get(batch).expect(200);
+    expect(page.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const letterId = /href="\/letters\/([\w-]{22})\/print"/.exec(page.text)![1]!;
     await agent.get(`/letters/${letterId}/print`).expect(200);
     await agent.post('/admin/login').type('form').send({ token: 'wrong-token-value-here', _csrf: csrf });
@@ -58,6 +59,18 @@ test('when a person goes through the whole journey, then no log line holds their
 
     expect(lines.length).toBeGreaterThan(5);
     const log = lines.join('\n');
+    // One pino-http line per request, its URL without query string or ids, and no headers at all.
+    const pageLine = lines
+      .map((l) => JSON.parse(l) as { req?: Record<string, unknown> })
+      .find((l) => l.req?.url === '/letters/batch/:id');
+    expect(pageLine).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'GET' },
+      res: { statusCode: 200 },
+    });
+    expect(Object.keys(pageLine!.req!).sort()).toEqual(['id', 'method', 'url']);
+    expect(log).not.toContain('/letters/:id/print?');
+    expect(log).not.toMatch(/cookie/i);
     for (const secret of [
       'Marge',
       'Bouvier',

@@ -58,22 +58,6 @@ describe('pages without JavaScript', () => {
     );
   });
 
-  test('when the letter page reads its query string, then Express parses it once, not on every read', async () => {
-    const parse = t.app.get('query parser fn') as (text: string) => unknown;
-    const counted = jest.fn(parse);
-    t.app.set('query parser fn', counted);
-    try {
-      const res = await request(t.app)
-        .get('/campaigns/stop-csam/write')
-        .query({ address: '100 Main St, Springfield, IL 62704', lang: 'en', ref: 'abc' })
-        .expect(200);
-      expect(res.text).toContain('value="100 Main St, Springfield, IL 62704"');
-      expect(counted).toHaveBeenCalledTimes(1);
-    } finally {
-      t.app.set('query parser fn', parse);
-    }
-  });
-
   test('when a one-district ZIP is looked up, then two senators and one House member are shown with contact links', async () => {
     const res = await request(t.app)
       .get('/campaigns/stop-csam/members')

@@ -82,7 +82,6 @@ export function createLookupApiRouter(deps: AppDeps): Router {
     return answer;
   }
 
-  // Not async: the cached ZIP answer is sent without a promise per request.
   router.get('/representatives', (req, res) => {
     const raw = req.query as Record<string, unknown>;
     const cached = cachedZipAnswer(req, raw);

@@ -4,6 +4,7 @@
  * laid out like the shared data mirror is read. See docs/data.md.
  */
 import path from 'node:path';
+import { updateSponsorRolls } from '../src/campaign/sponsors';
 import { importDistrictShapes } from '../src/civic-data/district-shapes-import';
 import { importCivicData } from '../src/civic-data/import';
 import type { CivicIndexFile } from '../src/civic-data/types';
@@ -19,6 +20,8 @@ export interface DataUpdateContext {
   log: (line: string) => void;
   /** DISTRICT_SHAPES_URL: another boundary file (GeoJSON or zipped shapefile) to download. */
   shapesUrl?: string;
+  /** The environment, for steps with settings of their own (validated by each step's Zod schema). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface DataUpdateStep {
@@ -45,6 +48,11 @@ export const extraImportSteps: DataUpdateStep[] = [
       });
       return `${result.features} districts`;
     },
+  },
+  {
+    // Sponsors and cosponsors of the campaigns' bills, for the thank-you letters (docs/campaigns.md).
+    name: 'bill status',
+    run: (context) => updateSponsorRolls({ ...context, env: context.env ?? {} }),
   },
 ];
 
@@ -99,6 +107,7 @@ export async function main(
       now: io.now,
       log: io.log,
       shapesUrl: env.DISTRICT_SHAPES_URL || undefined,
+      env,
     };
     const civic = await importCivicData({
       from: context.from,

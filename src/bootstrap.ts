@@ -5,6 +5,7 @@
 import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
 import { createAskResolver } from './campaign/asks';
 import { createSponsorRoll } from './campaign/sponsors';
+import { loadBillStatus } from './civic-data/bill-status';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadDistrictShapes } from './civic-data/district-shapes';
@@ -59,7 +60,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const reserved = reservedDeliveryAddresses(campaigns.list());
     if (reserved.length > 0) throw new ConfigError(reserved);
   }
-  const asks = createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) });
+  const asks = createAskResolver({ clock, sponsors: createSponsorRoll(loadBillStatus(config.dataDir)) });
   const storage = await openStorage(
     config.database.kind === 'sqlite'
       ? {

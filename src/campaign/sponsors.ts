@@ -3,7 +3,12 @@
  * (src/civic-data/bill-status.ts) is the full roll; a campaign may list sponsors itself (with a source and
  * a date) for offline use, and that list is used only for a bill the import does not cover.
  */
-import type { BillSituation, CampaignBill } from './bills';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { billKey, importBillStatus, type BillRef } from '../civic-data/bill-status';
+import { DataError } from '../platform/errors';
+import { CongressBillsDefinition, type BillSituation, type CampaignBill } from './bills';
 import type { Campaign } from './campaign';
 
 export interface SponsorEntry {
@@ -70,4 +75,55 @@ export function createSponsorRoll(imported: ImportedSponsors): SponsorRoll {
       };
     },
   };
+}
+
+const CampaignBillsOnly = z.object({ congresses: z.array(CongressBillsDefinition) });
+
+/** What `data:update` needs from its environment to import the sponsor rolls. */
+export const SponsorImportEnv = z.object({
+  CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
+  /** Optional: with it, the congress.gov API is asked instead of govinfo's bulk data. */
+  CONGRESS_GOV_API_KEY: z.string().trim().min(8).optional(),
+});
+
+/** The bills of every campaign folder, each Congress's, once. */
+export function campaignBillRefs(campaignsDir: string): BillRef[] {
+  const refs = new Map<string, BillRef>();
+  for (const entry of fs.readdirSync(campaignsDir, { withFileTypes: true })) {
+    const file = path.join(campaignsDir, entry.name, 'campaign.json');
+    if (!entry.isDirectory() || !fs.existsSync(file)) continue;
+    const parsed = CampaignBillsOnly.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new DataError(`${file}: its congresses are invalid; fix the campaign first`);
+    for (const c of parsed.data.congresses) {
+      for (const bill of [c.senate, c.house]) {
+        const ref = { congress: c.congress, type: bill.type, number: bill.number };
+        refs.set(billKey(ref), ref);
+      }
+    }
+  }
+  return [...refs.values()];
+}
+
+/** The `data:update` step: imports the sponsor rolls of every campaign's bills; returns a summary. */
+export async function updateSponsorRolls(context: {
+  from: string | undefined;
+  outDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  fetchImpl?: typeof fetch | undefined;
+  now?: Date | undefined;
+}): Promise<string> {
+  const env = SponsorImportEnv.parse(context.env);
+  const bills = campaignBillRefs(path.resolve(env.CAMPAIGNS_DIR));
+  const result = await importBillStatus({
+    bills,
+    outDir: context.outDir,
+    from: context.from,
+    congressGovApiKey: env.CONGRESS_GOV_API_KEY,
+    fetchImpl: context.fetchImpl,
+    now: context.now,
+  });
+  const missing = result.missing.length
+    ? ` (no local file for ${result.missing.join(', ')}: the campaign's own list is used)`
+    : '';
+  return `${result.bills} bill(s)${missing}`;
 }

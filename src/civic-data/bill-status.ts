@@ -1,0 +1,258 @@
+/**
+ * civic-data/bill-status: who sponsors and cosponsors a campaign's bills, with the day each signed on and
+ * any withdrawal. Read from govinfo's BILLSTATUS XML bulk data (public, no key), or from the congress.gov
+ * API when CONGRESS_GOV_API_KEY is set; offline (`--from DIR`), from BILLSTATUS files in that folder.
+ * Written to `bill-status.json` in the data folder, stamped with the record's own date and the import's.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { z } from 'zod';
+import { DataError } from '../platform/errors';
+
+export const BILL_STATUS_FILE = 'bill-status.json';
+
+export interface BillRef {
+  congress: number;
+  /** congress.gov / govinfo bill type, lower case: "s", "hr", ... */
+  type: string;
+  number: number;
+}
+
+const IsoDate = z.iso.date();
+
+const SponsorEntry = z.object({
+  bioguide: z.string().regex(/^[A-Z]\d{6}$/),
+  role: z.enum(['sponsor', 'cosponsor']),
+  since: IsoDate,
+  withdrawn: IsoDate.optional(),
+});
+
+const BillSponsorsRecord = z.object({
+  source: z.object({ name: z.string().min(1), url: z.string().optional() }),
+  /** The day the record was last updated at its source. */
+  asOf: IsoDate,
+  /** When this import read it. */
+  importedAt: z.iso.datetime(),
+  entries: z.array(SponsorEntry),
+});
+export type BillSponsorsRecord = z.infer<typeof BillSponsorsRecord>;
+
+export const BillStatusFile = z.object({ bills: z.record(z.string(), BillSponsorsRecord) });
+export type BillStatusFile = z.infer<typeof BillStatusFile>;
+
+/** "119-s-1829": how bills are keyed here, in campaign files' resolved bills and on letters. */
+export function billKey(bill: BillRef): string {
+  return `${bill.congress}-${bill.type}-${bill.number}`;
+}
+
+/** govinfo's file name for a bill's status: BILLSTATUS-119s1829.xml. */
+export function billStatusFileName(bill: BillRef): string {
+  return `BILLSTATUS-${bill.congress}${bill.type}${bill.number}.xml`;
+}
+
+export function govinfoBillStatusUrl(bill: BillRef): string {
+  return `https://www.govinfo.gov/bulkdata/BILLSTATUS/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`;
+}
+
+const xml = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  // Lists with one member come back as arrays too.
+  isArray: (name, jpath) => /\.(sponsors|cosponsors)\.item$/.test(String(jpath)),
+});
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+const day = (value: unknown): string | undefined => text(value)?.slice(0, 10);
+
+/** Reads one BILLSTATUS document; throws a DataError naming the bill when it is not the expected one. */
+export function parseBillStatusXml(
+  source: string,
+  expected: BillRef,
+  origin: string,
+): { entries: BillSponsorsRecord['entries']; asOf: string | undefined } {
+  let doc: Record<string, unknown>;
+  try {
+    doc = xml.parse(source) as Record<string, unknown>;
+  } catch (error) {
+    throw new DataError(`${origin}: not readable XML (${(error as Error).message})`);
+  }
+  const bill = (doc.billStatus as Record<string, unknown> | undefined)?.bill as
+    Record<string, unknown> | undefined;
+  if (!bill) throw new DataError(`${origin}: no <billStatus><bill> element`);
+  // Version 3 files say <type>/<number>; older ones <billType>/<billNumber>.
+  const type = (text(bill.type) ?? text(bill.billType))?.toLowerCase();
+  const number = Number(text(bill.number) ?? text(bill.billNumber));
+  const congress = Number(text(bill.congress));
+  if (type !== expected.type || number !== expected.number || congress !== expected.congress) {
+    throw new DataError(
+      `${origin}: holds ${congress}-${type}-${number}, not the expected ${billKey(expected)}`,
+    );
+  }
+  const introduced = day(bill.introducedDate);
+  const items = (list: unknown): Array<Record<string, unknown>> =>
+    ((list as { item?: unknown } | undefined)?.item as Array<Record<string, unknown>> | undefined) ?? [];
+  const entries: BillSponsorsRecord['entries'] = [];
+  for (const sponsor of items(bill.sponsors)) {
+    const bioguide = text(sponsor.bioguideId);
+    if (bioguide && introduced) entries.push({ bioguide, role: 'sponsor', since: introduced });
+  }
+  for (const cosponsor of items(bill.cosponsors)) {
+    const bioguide = text(cosponsor.bioguideId);
+    const since = day(cosponsor.sponsorshipDate);
+    if (!bioguide || !since) continue;
+    const withdrawn = day(cosponsor.sponsorshipWithdrawnDate);
+    entries.push({ bioguide, role: 'cosponsor', since, ...(withdrawn ? { withdrawn } : {}) });
+  }
+  const parsed = z.array(SponsorEntry).safeParse(entries);
+  if (!parsed.success) throw new DataError(`${origin}: ${parsed.error.issues[0]?.message ?? 'bad entry'}`);
+  return { entries: parsed.data, asOf: day(bill.updateDate) };
+}
+
+/** The congress.gov API's answers we read (JSON). */
+const CongressGovBill = z.object({
+  bill: z.object({
+    introducedDate: IsoDate,
+    updateDate: z.string(),
+    sponsors: z.array(z.object({ bioguideId: z.string() })).default([]),
+  }),
+});
+const CongressGovCosponsors = z.object({
+  cosponsors: z
+    .array(
+      z.object({
+        bioguideId: z.string(),
+        sponsorshipDate: z.string(),
+        sponsorshipWithdrawnDate: z.string().optional(),
+      }),
+    )
+    .default([]),
+  pagination: z.object({ next: z.string().optional() }).optional(),
+});
+
+export interface BillStatusImportOptions {
+  bills: readonly BillRef[];
+  outDir: string;
+  /** A local folder: BILLSTATUS-*.xml files in it (or under BILLSTATUS/<congress>/<type>/) are read. */
+  from?: string | undefined;
+  /** When set (and not offline), the congress.gov API is used instead of govinfo's bulk data. */
+  congressGovApiKey?: string | undefined;
+  fetchImpl?: typeof fetch;
+  now?: Date;
+  govinfoBaseUrl?: string;
+  congressGovBaseUrl?: string;
+}
+
+function localFile(from: string, bill: BillRef): string | undefined {
+  const name = billStatusFileName(bill);
+  return [
+    path.join(from, name),
+    path.join(from, 'billstatus', name),
+    path.join(from, 'BILLSTATUS', String(bill.congress), bill.type, name),
+  ].find((candidate) => fs.existsSync(candidate));
+}
+
+async function fetchText(fetchImpl: typeof fetch, url: string, what: string): Promise<string> {
+  const response = await fetchImpl(url, { headers: { accept: 'application/xml, application/json' } });
+  if (!response.ok) throw new DataError(`${what}: ${url} answered ${response.status}`);
+  return response.text();
+}
+
+async function fromCongressGov(
+  options: BillStatusImportOptions,
+  bill: BillRef,
+  fetchImpl: typeof fetch,
+): Promise<Omit<BillSponsorsRecord, 'importedAt'>> {
+  const base = options.congressGovBaseUrl ?? 'https://api.congress.gov/v3';
+  const key = encodeURIComponent(options.congressGovApiKey!);
+  const billPath = `${base}/bill/${bill.congress}/${bill.type}/${bill.number}`;
+  const info = CongressGovBill.parse(
+    JSON.parse(await fetchText(fetchImpl, `${billPath}?format=json&api_key=${key}`, billKey(bill))),
+  );
+  const entries: BillSponsorsRecord['entries'] = info.bill.sponsors.map((s) => ({
+    bioguide: s.bioguideId,
+    role: 'sponsor' as const,
+    since: info.bill.introducedDate,
+  }));
+  let next: string | undefined = `${billPath}/cosponsors?format=json&limit=250&api_key=${key}`;
+  for (let page = 0; next && page < 20; page++) {
+    const answer = CongressGovCosponsors.parse(JSON.parse(await fetchText(fetchImpl, next, billKey(bill))));
+    for (const c of answer.cosponsors) {
+      const withdrawn = c.sponsorshipWithdrawnDate?.slice(0, 10);
+      entries.push({
+        bioguide: c.bioguideId,
+        role: 'cosponsor',
+        since: c.sponsorshipDate.slice(0, 10),
+        ...(withdrawn ? { withdrawn } : {}),
+      });
+    }
+    // The API's next link leaves the key out.
+    next = answer.pagination?.next ? `${answer.pagination.next}&api_key=${key}` : undefined;
+  }
+  return {
+    source: { name: 'congress.gov API', url: billPath },
+    asOf: info.bill.updateDate.slice(0, 10),
+    entries: z.array(SponsorEntry).parse(entries),
+  };
+}
+
+/**
+ * Imports the sponsors of each bill and writes bill-status.json. Offline, a bill without a local file is
+ * left out (the campaign's own list stands for it) and named in `missing`.
+ */
+export async function importBillStatus(
+  options: BillStatusImportOptions,
+): Promise<{ bills: number; missing: string[]; file: string }> {
+  const fetchImpl = options.fetchImpl ?? fetch;
+  const importedAt = (options.now ?? new Date()).toISOString();
+  const out: BillStatusFile = { bills: {} };
+  const missing: string[] = [];
+  for (const bill of options.bills) {
+    const key = billKey(bill);
+    if (options.from) {
+      const file = localFile(options.from, bill);
+      if (!file) {
+        missing.push(key);
+        continue;
+      }
+      const parsed = parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file);
+      out.bills[key] = {
+        source: { name: 'govinfo BILLSTATUS (local copy)', url: govinfoBillStatusUrl(bill) },
+        asOf: parsed.asOf ?? importedAt.slice(0, 10),
+        importedAt,
+        entries: parsed.entries,
+      };
+    } else if (options.congressGovApiKey) {
+      out.bills[key] = { ...(await fromCongressGov(options, bill, fetchImpl)), importedAt };
+    } else {
+      const url = options.govinfoBaseUrl
+        ? `${options.govinfoBaseUrl}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`
+        : govinfoBillStatusUrl(bill);
+      const parsed = parseBillStatusXml(await fetchText(fetchImpl, url, key), bill, url);
+      out.bills[key] = {
+        source: { name: 'govinfo BILLSTATUS bulk data', url },
+        asOf: parsed.asOf ?? importedAt.slice(0, 10),
+        importedAt,
+        entries: parsed.entries,
+      };
+    }
+  }
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const file = path.join(options.outDir, BILL_STATUS_FILE);
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(out, null, 2)}\n`);
+  fs.renameSync(temporary, file);
+  return { bills: Object.keys(out.bills).length, missing, file };
+}
+
+/** The imported rolls, by bill key; empty when `data:update` has not imported any (yet). */
+export function loadBillStatus(dataDir: string): Map<string, BillSponsorsRecord> {
+  const file = path.join(dataDir, BILL_STATUS_FILE);
+  if (!fs.existsSync(file)) return new Map();
+  const parsed = BillStatusFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new DataError(`${file} is invalid: ${parsed.error.issues[0]?.message}. Run npm run data:update.`);
+  }
+  return new Map(Object.entries(parsed.data.bills));
+}

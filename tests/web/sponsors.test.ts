@@ -1,0 +1,56 @@
+/**
+ * The imported sponsor roll in the running app: members pages show who signed on and since when, and the
+ * progress page says how many of the members written to have signed on.
+ */
+import path from 'node:path';
+import request from 'supertest';
+import { importBillStatus } from '../../src/civic-data/bill-status';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { importedDataDir } from '../helpers/civic-data';
+import { ADDRESS, SENDER } from '../helpers/sender';
+import { csrfSession } from './security-helpers';
+
+let t: TestApp;
+beforeAll(async () => {
+  await importBillStatus({
+    bills: [
+      { congress: 119, type: 's', number: 1829 },
+      { congress: 119, type: 'hr', number: 3921 },
+    ],
+    outDir: await importedDataDir(),
+    from: path.resolve(__dirname, '..', 'fixtures', 'billstatus'),
+    now: new Date('2026-11-28T12:00:00Z'),
+  });
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+test('when the roll is imported, then the pages and letters use it', async () => {
+  const mo = await request(t.app).get('/campaigns/stop-csam/members').query({ address: '65101' }).expect(200);
+  expect(mo.text).toContain('Cosponsor since 21 May 2025');
+  const preview = await request(t.app)
+    .post('/api/letters/preview')
+    .send({ bioguide: 'D000563', sender: SENDER })
+    .expect(200);
+  expect(preview.body.ask).toBe('thanks');
+});
+
+test('when letters go to a sponsor and two members who have not signed on, then progress says 1 of 3 signed on', async () => {
+  const { agent, token } = await csrfSession(t.app);
+  const compose = await request(t.app)
+    .get('/campaigns/stop-csam/write')
+    .query({ address: ADDRESS })
+    .expect(200);
+  const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
+  expect(members).toContain('D000563');
+  await agent
+    .post('/campaigns/stop-csam/letters')
+    .type('form')
+    .send({ ...SENDER, address: ADDRESS, member: members, _csrf: token })
+    .expect(303);
+  const progress = await request(t.app).get('/campaigns/stop-csam/progress').expect(200);
+  expect(progress.text).toContain(
+    '1 of the 3 members of Congress our writers wrote to have signed on to the bill.',
+  );
+  expect(progress.text).toContain('letters written to members of the 119th Congress so far');
+});

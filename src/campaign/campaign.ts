@@ -23,6 +23,31 @@ const PerChamber = z.object({ senate: z.string().min(1), house: z.string().min(1
 /** One situation's letter: a subject line and a body template per chamber, both Handlebars. */
 const AskDefinition = z.object({ subject: PerChamber, letterTemplates: PerChamber }).strict();
 
+/** A House district as counted: `IL-13`, `AK-0` for an at-large seat. */
+const DistrictKey = z.string().regex(/^[A-Z]{2}-\d{1,2}$/, 'must look like "IL-13" (AK-0 for at large)');
+const LetterGoal = z.number().int().positive();
+
+/**
+ * Public goals per House district: one number for every district, or a default and a table (either may
+ * be left out: without a default only the listed districts have a goal). A single number is read as the
+ * default, so a mistake in either form is reported at its own key.
+ */
+export const DistrictGoals = z.preprocess(
+  (value) => (typeof value === 'number' ? { default: value } : value),
+  z
+    .object({
+      default: LetterGoal.optional(),
+      districts: z
+        .record(DistrictKey, LetterGoal, {
+          error: (issue) =>
+            issue.code === 'invalid_key' ? 'is not a district like "IL-13" (AK-0 for at large)' : undefined,
+        })
+        .default({}),
+    })
+    .strict(),
+);
+export type DistrictGoals = z.infer<typeof DistrictGoals>;
+
 export const CampaignDefinition = z.object({
   slug: z.string().regex(/^[a-z0-9-]+$/),
   title: z.string().min(1).max(200),
@@ -35,6 +60,8 @@ export const CampaignDefinition = z.object({
     .min(1)
     .refine((list) => new Set(list.map((c) => c.congress)).size === list.length, 'one entry per Congress'),
   goal: z.number().int().positive(),
+  /** Goals per House district, shown to people from that district (src/tracking/district-goals.ts). */
+  districtGoals: DistrictGoals.optional(),
   talkingPoints: z.array(z.object({ text: z.string().min(1), source: SourceLink })).min(1),
   criticism: z.array(z.object({ text: z.string().min(1), source: SourceLink })).default([]),
   sources: z.array(SourceLink).default([]),
@@ -154,4 +181,13 @@ export function loadCampaigns(campaignsDir: string, defaultSlug: string): Campai
       return campaign;
     },
   };
+}
+
+/** The campaign's goal for one House district (`IL-13`), if it sets one. */
+export function districtGoalFor(
+  campaign: Pick<CampaignDefinition, 'districtGoals'>,
+  district: string,
+): number | undefined {
+  const goals = campaign.districtGoals;
+  return goals && (goals.districts[district] ?? goals.default);
 }

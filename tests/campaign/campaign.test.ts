@@ -97,4 +97,15 @@ describe('campaign folders', () => {
       'stop-csam: delivery.inbox (letters@stop-csam.example.org) is on a reserved domain that receives no mail',
     ]);
   });
+
+  test('when a district goal names something that is not a district, then loading fails naming it', () => {
+    const dir = copyCampaigns();
+    const file = path.join(dir, 'stop-csam', 'campaign.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    definition.districtGoals = { default: 100, districts: { 'Illinois 13': 250 } };
+    fs.writeFileSync(file, JSON.stringify(definition));
+    expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(
+      /districtGoals\.districts\.Illinois 13: is not a district like "IL-13"/,
+    );
+  });
 });

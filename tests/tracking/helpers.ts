@@ -149,6 +149,10 @@ export function fakeCivic(): CivicIndex {
     meta: { snapshotDate: '2026-11-01', validUntil: '2027-01-03', congress: 119 },
     isStale: () => false,
     members: Object.values(MEMBERS),
+    districts: [
+      { state: 'WA', district: 7 },
+      { state: 'WA', district: 9 },
+    ],
   } as unknown as CivicIndex;
 }
 

@@ -63,6 +63,44 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
     await target?.close();
   });
 
+  test('when a person asks for their district, then the page shows its letters toward its goal and the closest districts', async () => {
+    if (!target) return;
+    const { app } = buildApp(target.storage, [createProgressRouter]);
+    const res = await request(app)
+      .get('/campaigns/stop-csam/progress')
+      .query({ district: 'wa-07' })
+      .expect(200);
+    expect(res.text).toContain('<strong>1</strong> letter from <bdi>WA-7</bdi> toward a goal of 100.');
+    expect(res.text).toMatch(/<h2 id="closest-districts">Districts closest to their goal<\/h2>/);
+    expect(res.text).toMatch(
+      />WA-7<\/a><\/th><td class="text-right">1<\/td><td class="text-right">100<\/td>/,
+    );
+    const none = await request(app)
+      .get('/campaigns/stop-csam/progress')
+      .query({ district: 'WA-9' })
+      .expect(200);
+    expect(none.text).toContain('<strong>0</strong> letters from <bdi>WA-9</bdi> toward a goal of 100.');
+    const spanish = await request(app)
+      .get('/campaigns/stop-csam/progress')
+      .query({ district: 'WA-7', lang: 'es' })
+      .expect(200);
+    expect(spanish.text).toContain('<strong>1</strong> carta desde <bdi>WA-7</bdi>; la meta es 100.');
+  });
+
+  test('when the district typed is not a House district, then the page says so at the field', async () => {
+    if (!target) return;
+    const { app } = buildApp(target.storage, [createProgressRouter]);
+    for (const typed of ['ZZ-99', 'WA-70', '<script>']) {
+      const res = await request(app)
+        .get('/campaigns/stop-csam/progress')
+        .query({ district: typed })
+        .expect(400);
+      expect(res.text).toContain('id="district-error">Enter a House district like IL-13.</span>');
+      expect(res.text).toContain('aria-invalid="true"');
+      expect(res.text).not.toContain('<script>');
+    }
+  });
+
   test('when the progress page is requested, then it shows the total towards the goal, the map, the table and member names', async () => {
     if (!target) return;
     const { app } = buildApp(target.storage, [createProgressRouter]);

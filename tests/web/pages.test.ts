@@ -169,5 +169,26 @@ describe('pages without JavaScript', () => {
     expect(res.text).toContain('id="name-error"');
     expect(res.text).toContain('value="not-an-email"');
     expect(res.text).toContain('My own words &lt;b&gt;kept&lt;/b&gt; here, long enough.');
+    // One letter open: the one whose text came back (the first), the others collapsed with "Edit".
+    expect(
+      res.text.match(/<details class="dc-letter-editor" name="dc-letter" id="letter-[A-Z]\d{6}" open>/g),
+    ).toHaveLength(1);
+    expect(res.text).toContain(`id="letter-${members[0]}" open>`);
+    expect(res.text).toMatch(/id="body_[A-Z]\d{6}-summary"[^>]*>Your edited letter on S\. 1829</);
+  });
+
+  test("when the letter page knows the person's House district, then it shows its letters toward the district goal", async () => {
+    const res = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: '100 Main St, Springfield, IL 62704' })
+      .expect(200);
+    expect(res.text).toMatch(/<strong>\d+<\/strong> letters? from <bdi>IL-13<\/bdi> toward a goal of 100\./);
+    expect(res.text).toContain('href="/campaigns/stop-csam/progress?district=IL-13#your-district"');
+    // A ZIP that spans several districts leaves the district open: no line.
+    const ambiguous = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: 'Chicago IL 60614' })
+      .expect(200);
+    expect(ambiguous.text).not.toContain('toward a goal of');
   });
 });

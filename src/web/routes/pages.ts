@@ -4,12 +4,13 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Campaign } from '../../campaign/campaign';
+import { districtGoalFor, type Campaign } from '../../campaign/campaign';
 import type { Member } from '../../civic-data/types';
 import { renderDefaultBody, renderLetterTranslation, letterAsText } from '../../letters/letter';
 import { findMembersForAddress } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
+import { districtProgress } from '../../tracking/district-goals';
 import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
 import type { AppDeps } from '../deps';
 import { formatLongDate } from '../i18n';
@@ -105,6 +106,14 @@ export function createPageRouter(deps: AppDeps): Router {
     };
   }
 
+  /** "41 letters from IL-13 toward a goal of 100" for the person's district, when the campaign sets one. */
+  async function districtGoalOf(campaign: Campaign, district: string | undefined) {
+    if (!district || districtGoalFor(campaign, district) === undefined) return undefined;
+    // Like the running total, a nicety: the letter page must not fail with the database.
+    const s = await stats.getCampaignStats(campaign.slug).catch(() => undefined);
+    return s && districtProgress(s, civic.meta.congress, (d) => districtGoalFor(campaign, d), district);
+  }
+
   const refOf = (req: Request) => ReferralCode.parse(req.query.ref);
   router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
   router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
@@ -164,7 +173,7 @@ export function createPageRouter(deps: AppDeps): Router {
     }
   });
 
-  function renderCompose(
+  async function renderCompose(
     res: Response,
     campaign: Campaign,
     form: Partial<LetterFormValues>,
@@ -191,6 +200,9 @@ export function createPageRouter(deps: AppDeps): Router {
     const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
     const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
     const texts = campaign.textsIn(res.req.language);
+    const home =
+      result && !result.ambiguous && result.districts.length === 1 ? result.districts[0] : undefined;
+    const districtGoal = await districtGoalOf(campaign, home && `${home.state}-${home.district}`);
     // One letter open at a time: the first with a problem, else the first.
     const firstWithError = members.findIndex((m) => errorFor(`body.${m.bioguide}`) !== undefined);
     const openIndex = Math.max(0, firstWithError);
@@ -198,6 +210,7 @@ export function createPageRouter(deps: AppDeps): Router {
       title: `${res.req.t('letters.compose.title')}: ${texts.shortTitle}`,
       campaign,
       texts,
+      districtGoal,
       form,
       result,
       errors,
@@ -247,7 +260,7 @@ export function createPageRouter(deps: AppDeps): Router {
         zip: result.parsed?.zip ?? '',
         ref: query.ref,
       };
-      renderCompose(res, campaign, form, {}, [], 200, found);
+      await renderCompose(res, campaign, form, {}, [], 200, found);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       await renderHome(
@@ -302,12 +315,12 @@ export function createPageRouter(deps: AppDeps): Router {
   }
 
   /** Review: shows exactly what will be sent, or the form again with every problem marked. */
-  router.post('/campaigns/:slug/review', (req, res) => {
+  router.post('/campaigns/:slug/review', async (req, res) => {
     const campaign = campaignFor(req);
     const form = LetterForm.parse(req.body ?? {});
     const { bodies, input } = draftInputFrom(campaign, form);
     if (form.member.length === 0) {
-      renderCompose(
+      await renderCompose(
         res,
         campaign,
         form,
@@ -338,15 +351,15 @@ export function createPageRouter(deps: AppDeps): Router {
       });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+      await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
     }
   });
 
   /** "Change something": the compose form again, with everything the person typed. */
-  router.post('/campaigns/:slug/compose', (req, res) => {
+  router.post('/campaigns/:slug/compose', async (req, res) => {
     const campaign = campaignFor(req);
     const form = LetterForm.parse(req.body ?? {});
-    renderCompose(res, campaign, form, bodiesFrom(form));
+    await renderCompose(res, campaign, form, bodiesFrom(form));
   });
 
   router.post('/campaigns/:slug/letters', async (req, res) => {
@@ -358,7 +371,7 @@ export function createPageRouter(deps: AppDeps): Router {
       res.redirect(303, `/letters/batch/${batchId}`);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+      await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
     }
   });
 

@@ -3,9 +3,10 @@
  * counters (src/tracking/stats.ts), never the letters, so they stay cheap under a traffic spike.
  */
 import { Router } from 'express';
-import type { Campaign } from '../../campaign/campaign';
 import { congressOrdinal } from '../../campaign/bills';
+import { districtGoalFor, type Campaign } from '../../campaign/campaign';
 import { NotFoundError } from '../../platform/errors';
+import { districtProgress, districtsClosestToGoal } from '../../tracking/district-goals';
 import { CHANNEL_NAMES, statsForCongress, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
@@ -68,6 +69,14 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
   const router = Router();
   if (options.statsApi !== false) router.use(createStatsApiRouter(deps));
   const stats = statsServiceFor(deps);
+  const houseDistricts = new Set(deps.civic.districts.map((d) => `${d.state}-${d.district}`));
+
+  /** `il-013` -> `IL-13`; undefined for anything that is not a House district of the member data. */
+  function houseDistrict(typed: string): string | undefined {
+    const match = /^([A-Za-z]{2})\s*-?\s*(\d{1,2})$/.exec(typed.trim());
+    const key = match && `${match[1]!.toUpperCase()}-${Number(match[2])}`;
+    return key && houseDistricts.has(key) ? key : undefined;
+  }
 
   router.get('/campaigns/:slug/progress', async (req, res) => {
     const campaign = campaignOrNotFound(deps, req.params.slug);
@@ -75,6 +84,9 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
     // The page shows the Congress of the members in service (the civic data's), the all-time total beside.
     const congress = deps.civic.meta.congress;
     const current = statsForCongress(s, congress);
+    const goalFor = (district: string) => districtGoalFor(campaign, district);
+    const typed = typeof req.query.district === 'string' ? req.query.district.slice(0, 10) : '';
+    const district = typed ? houseDistrict(typed) : undefined;
     const counts = Object.fromEntries(current.byState.map((r) => [r.state, r.count]));
     // Of the members the writers wrote to this Congress, those who have signed on to the bill.
     const writtenTo = current.byMember
@@ -85,7 +97,8 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
     const t = req.t;
     const texts = campaign.textsIn(req.language);
     const percent = percentOfGoal(s.total, goal);
-    res.render('tracking/progress', {
+    const districtError = typed && !district ? t('tracking.progress.districtUnknown') : undefined;
+    res.status(districtError ? 400 : 200).render('tracking/progress', {
       title: t('tracking.progress.pageTitle', { campaign: texts.shortTitle }),
       campaign,
       texts,
@@ -101,6 +114,13 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
           ? t('tracking.progress.lessThanOnePercent')
           : t('tracking.progress.percent', { percent }),
       progressValue: Math.min(s.total, goal),
+      districtGoals: campaign.districtGoals !== undefined,
+      districtTyped: typed,
+      districtError,
+      yourDistrict: district
+        ? (districtProgress(s, congress, goalFor, district) ?? { district, noGoal: true })
+        : undefined,
+      districtRanking: districtsClosestToGoal(s, congress, goalFor),
       updatedAt: formatUtcDateTime(req.language, new Date(s.updatedAt)),
       states: current.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
       topMembers: current.byMember.slice(0, 10).map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),

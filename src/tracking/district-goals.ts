@@ -1,0 +1,69 @@
+/**
+ * tracking/district-goals: letters from one House district measured against the campaign's goal for it
+ * ("41 letters from IL-13 toward a goal of 100"), and the districts closest to their goals. Reads the
+ * cached campaign stats only.
+ */
+import type { CampaignStats } from './stats';
+
+export interface DistrictProgress {
+  /** `IL-13`; `AK-0` for an at-large seat. */
+  district: string;
+  count: number;
+  goal: number;
+  reached: boolean;
+}
+
+/**
+ * Letters per House district that count toward district goals, in one Congress (districts are redrawn,
+ * and a goal is for the members in service). THE ONE PLACE to change what counts: today every saved
+ * letter (the stats' `byDistrict`, the same counting as the totals); when tracking counts verified
+ * letters only (issue 18), read those here and nothing else changes.
+ */
+export function lettersTowardDistrictGoals(
+  stats: CampaignStats,
+  congress: number,
+): ReadonlyMap<string, number> {
+  return new Map(
+    stats.byDistrict.filter((row) => row.congress === congress).map((row) => [row.district, row.count]),
+  );
+}
+
+/** One district's letters and goal, or undefined when the campaign sets no goal for it. */
+export function districtProgress(
+  stats: CampaignStats,
+  congress: number,
+  goalFor: (district: string) => number | undefined,
+  district: string,
+): DistrictProgress | undefined {
+  const goal = goalFor(district);
+  if (goal === undefined) return undefined;
+  const count = lettersTowardDistrictGoals(stats, congress).get(district) ?? 0;
+  return { district, count, goal, reached: count >= goal };
+}
+
+/**
+ * Districts with letters that have not reached their goal yet, the nearest (largest share of the goal)
+ * first, then the fewest letters still needed; and how many have reached theirs.
+ */
+export function districtsClosestToGoal(
+  stats: CampaignStats,
+  congress: number,
+  goalFor: (district: string) => number | undefined,
+  limit = 10,
+): { closest: Array<DistrictProgress & { remaining: number }>; reached: number } {
+  let reached = 0;
+  const open: Array<DistrictProgress & { remaining: number }> = [];
+  for (const [district, count] of lettersTowardDistrictGoals(stats, congress)) {
+    const goal = goalFor(district);
+    if (goal === undefined || count <= 0) continue;
+    if (count >= goal) reached++;
+    else open.push({ district, count, goal, reached: false, remaining: goal - count });
+  }
+  open.sort(
+    (a, b) =>
+      b.count / b.goal - a.count / a.goal ||
+      a.remaining - b.remaining ||
+      (a.district < b.district ? -1 : a.district > b.district ? 1 : 0),
+  );
+  return { closest: open.slice(0, limit), reached };
+}

@@ -7,6 +7,7 @@ import type { Member } from '../../src/civic-data/types';
 import { composeLetter, SenderInput } from '../../src/letters/letter';
 import { ManualClock } from '../../src/platform/clock';
 import { createHandlebars } from '../../src/platform/handlebars';
+import { SENDER } from '../helpers/sender';
 
 const campaign = loadCampaigns(path.resolve(__dirname, '..', '..', 'campaigns'), 'stop-csam').get(
   'stop-csam',
@@ -41,14 +42,7 @@ const hawley = member('H001089', 'senate', 'Hawley');
 const moore = member('M001212', 'house', 'Moore');
 const otherSenator = member('X000001', 'senate', 'Other');
 const otherRep = member('X000002', 'house', 'Other');
-const sender = SenderInput.parse({
-  name: 'Ana Núñez',
-  email: 'ana@example.org',
-  street: '100 Main St',
-  city: 'Springfield',
-  state: 'IL',
-  zip: '62704',
-});
+const sender = SenderInput.parse(SENDER);
 
 function letterFor(who: Member, now = BEFORE_END, imported = new Map<string, BillSponsors>()) {
   const asks = createAskResolver({ clock: new ManualClock(now), sponsors: createSponsorRoll(imported) });

@@ -7,9 +7,10 @@ import { createTestApp, type TestApp } from '../helpers/app';
 import { SENDER } from '../helpers/sender';
 
 let t: TestApp;
+// Building the app imports the data mirror: a generous budget on a busy machine.
 beforeAll(async () => {
   t = await createTestApp();
-});
+}, 120_000);
 afterAll(() => t.close());
 afterEach(() => t.clock.set(new Date('2026-11-28T12:00:00Z')));
 

@@ -10,10 +10,11 @@ import { csrfSession } from './security-helpers';
 let t: TestApp;
 let agent: Awaited<ReturnType<typeof csrfSession>>['agent'];
 let _csrf: string;
+// Building the app imports the data mirror: a generous budget on a busy machine.
 beforeAll(async () => {
   t = await createTestApp();
   ({ agent, token: _csrf } = await csrfSession(t.app));
-});
+}, 120_000);
 afterAll(() => t.close());
 
 const civic = () => t.runtime.deps.civic;

@@ -11,6 +11,7 @@ import { ADDRESS, SENDER } from '../helpers/sender';
 import { csrfSession } from './security-helpers';
 
 let t: TestApp;
+// Building the app imports the data mirror: a generous budget on a busy machine.
 beforeAll(async () => {
   await importBillStatus({
     bills: [
@@ -22,7 +23,7 @@ beforeAll(async () => {
     now: new Date('2026-11-28T12:00:00Z'),
   });
   t = await createTestApp();
-});
+}, 120_000);
 afterAll(() => t.close());
 
 test('when the roll is imported, then the pages and letters use it', async () => {

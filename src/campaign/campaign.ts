@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Chamber } from '../civic-data/types';
+import { LIBRARY_OF_CONGRESS_TOPICS } from '../delivery/cwc/format';
 import { DataError, NotFoundError } from '../platform/errors';
 import {
   CAMPAIGN_SOURCE_LANGUAGE,
@@ -90,6 +91,18 @@ export const CampaignDefinition = z.object({
     .default([CAMPAIGN_SOURCE_LANGUAGE])
     .refine((l) => l[0] === CAMPAIGN_SOURCE_LANGUAGE, 'must start with "en" (the texts in campaign.json)')
     .refine((l) => new Set(l).size === l.length, 'must not repeat a language'),
+  /** What Communicating with Congress needs to know of the campaign (docs/delivery.md); none = no CWC. */
+  cwc: z
+    .object({
+      /** Stable across the campaign's life: offices group letters by it. */
+      campaignId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'letters and digits only, at most 64'),
+      organization: z.string().min(1).max(200).optional(),
+      organizationAbout: z.string().min(1).max(2000).optional(),
+      topics: z.array(z.enum(LIBRARY_OF_CONGRESS_TOPICS)).min(1),
+      proOrCon: z.enum(['Pro', 'Con']),
+    })
+    .strict()
+    .optional(),
 });
 
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;

@@ -92,6 +92,7 @@ const TermSchema = z
     type: z.enum(['sen', 'rep']),
     state: StateCode,
     district: z.number().int().min(0).max(99).nullable().optional(),
+    class: z.number().int().min(1).max(3).nullable().optional(),
     party: z.string().min(1),
     end: z
       .string()
@@ -306,6 +307,7 @@ export function parseLegislators(
       title,
       state: t.state,
       district: chamber === 'house' ? (t.district ?? 0) : null,
+      senateClass: chamber === 'senate' ? (t.class ?? null) : null,
       party: t.party,
       phone: t.phone?.trim() || null,
       url,

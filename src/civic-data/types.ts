@@ -31,6 +31,8 @@ export interface Member {
   state: string;
   /** House only: 0 for at-large states and delegates. Null for senators. */
   district: number | null;
+  /** Senate only: the seat's class (1-3), which names its CWC office; absent in data imported before it. */
+  senateClass?: number | null;
   party: string;
   /** DC office phone, "202-224-3441". */
   phone: string | null;

@@ -61,7 +61,59 @@ const EnvSchema = z.object({
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
+  // Communicating with Congress (docs/delivery.md): all of a group or none of it.
+  CWC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CWC_API_KEY: z.string().min(1).max(200).optional(),
+  CWC_DELIVERY_AGENT: z.string().trim().min(1).max(200).optional(),
+  CWC_ACK_EMAIL: z.email().optional(),
+  CWC_CONTACT_NAME: z.string().trim().min(1).max(200).optional(),
+  CWC_CONTACT_EMAIL: z.email().optional(),
+  CWC_CONTACT_PHONE: z
+    .string()
+    .regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100 (xxx-xxx-xxxx)')
+    .optional(),
+  CWC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+  SCWC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SCWC_API_KEY: z.string().min(1).max(200).optional(),
+  SCWC_OFFICES: z
+    .string()
+    .transform((raw) => raw.split(/[\s,]+/).filter(Boolean))
+    .pipe(
+      z.union([
+        z.tuple([z.literal('all')]),
+        z.array(z.string().regex(/^S[A-Z]{2}[0-2]$/, 'office codes look like SCA0, SIL1 (or the word all)')),
+      ]),
+    )
+    .optional(),
 });
+
+const CWC_AGENT_VARS = [
+  'CWC_DELIVERY_AGENT',
+  'CWC_ACK_EMAIL',
+  'CWC_CONTACT_NAME',
+  'CWC_CONTACT_EMAIL',
+  'CWC_CONTACT_PHONE',
+] as const;
+const CWC_HOUSE_SERVICE = ['CWC_URL', 'CWC_API_KEY'] as const;
+const CWC_SENATE_SERVICE = ['SCWC_URL', 'SCWC_API_KEY', 'SCWC_OFFICES'] as const;
+
+/** The vendor registration behind every CWC document (docs/delivery.md). */
+export interface CwcAgentConfig {
+  name: string;
+  ackEmail: string;
+  contactName: string;
+  contactEmail: string;
+  contactPhone: string;
+}
+
+export interface CwcConfig {
+  agent: CwcAgentConfig;
+  /** The House service; undefined when only the Senate's is configured. */
+  house: { url: string; apiKey: string } | undefined;
+  /** The Senate's service and the offices that take it; other senators keep the web-form handoff. */
+  senate: { url: string; apiKey: string; offices: 'all' | readonly string[] } | undefined;
+  timeoutMs: number;
+}
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
@@ -99,6 +151,8 @@ export type Config = Readonly<{
   minFormFillMs: number;
   /** Per-client rate limits (lookup, submission, email, admin sign-in); off only for benchmarks. */
   rateLimitsEnabled: boolean;
+  /** Delivery through Communicating with Congress; undefined when not configured (letters go by relay). */
+  cwc: CwcConfig | undefined;
 }>;
 
 export class ConfigError extends Error {
@@ -117,6 +171,54 @@ function parseTrustProxy(raw: string): boolean | number | string {
   return raw;
 }
 
+type ParsedEnv = z.infer<typeof EnvSchema>;
+
+/**
+ * Half a CWC configuration would silently send nothing (or send documents the service rejects), so each
+ * group is all-or-nothing: the House (CWC_URL, CWC_API_KEY and the agent) and the Senate (SCWC_URL,
+ * SCWC_API_KEY, SCWC_OFFICES and the agent).
+ */
+function missingCwcSettings(e: ParsedEnv): string[] {
+  const isSet = (name: keyof ParsedEnv) => e[name] !== undefined;
+  const house = CWC_HOUSE_SERVICE.some(isSet);
+  const senate = CWC_SENATE_SERVICE.some(isSet);
+  if (!house && !senate && !CWC_AGENT_VARS.some(isSet)) return [];
+  // The agent alone means the House service was meant (the Senate's is the optional addition).
+  const needed = [...(house || !senate ? CWC_HOUSE_SERVICE : []), ...(senate ? CWC_SENATE_SERVICE : [])];
+  return [...needed, ...CWC_AGENT_VARS]
+    .filter((name) => !isSet(name))
+    .map(
+      (name) => `${name}: missing; Communicating with Congress is only half configured (docs/delivery.md)`,
+    );
+}
+
+function cwcConfig(e: ParsedEnv): CwcConfig | undefined {
+  if (!e.CWC_DELIVERY_AGENT || !e.CWC_ACK_EMAIL || !e.CWC_CONTACT_NAME) return undefined;
+  if (!e.CWC_CONTACT_EMAIL || !e.CWC_CONTACT_PHONE) return undefined;
+  const house = e.CWC_URL && e.CWC_API_KEY ? { url: e.CWC_URL, apiKey: e.CWC_API_KEY } : undefined;
+  const senate =
+    e.SCWC_URL && e.SCWC_API_KEY && e.SCWC_OFFICES
+      ? {
+          url: e.SCWC_URL,
+          apiKey: e.SCWC_API_KEY,
+          offices: e.SCWC_OFFICES[0] === 'all' ? ('all' as const) : Object.freeze([...e.SCWC_OFFICES]),
+        }
+      : undefined;
+  if (!house && !senate) return undefined;
+  return {
+    agent: {
+      name: e.CWC_DELIVERY_AGENT,
+      ackEmail: e.CWC_ACK_EMAIL,
+      contactName: e.CWC_CONTACT_NAME,
+      contactEmail: e.CWC_CONTACT_EMAIL,
+      contactPhone: e.CWC_CONTACT_PHONE,
+    },
+    house,
+    senate,
+    timeoutMs: e.CWC_TIMEOUT_MS,
+  };
+}
+
 /** Parses the environment into a frozen Config, or throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -131,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e.MAIL_FROM)
       problems.push("MAIL_FROM: required in production (the campaign's verified sender address)");
   }
+  problems.push(...missingCwcSettings(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -172,5 +275,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     statsCacheMs: e.STATS_CACHE_MS,
     minFormFillMs: e.MIN_FORM_FILL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3000),
     rateLimitsEnabled: e.RATE_LIMITS_ENABLED,
+    cwc: cwcConfig(e),
   });
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import type { Storage } from '../storage/database';
 import type { RecordAction } from '../tracking/record-action';
+import { createCwcDelivery } from './cwc/cwc-delivery';
 import { createMessageRenderer } from './email-content';
 import { createEmailService, type EmailService } from './email-service';
 import { createMailTransport, type MailTransport } from './mailer';
@@ -19,7 +20,7 @@ import { createOutboxWorker, type OutboxWorker, type WorkerLogger } from './outb
 export interface EmailChannelDeps {
   config: Pick<
     Config,
-    'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'dataDir' | 'outboxDir' | 'outbox'
+    'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'dataDir' | 'outboxDir' | 'outbox' | 'cwc'
   >;
   storage: Storage;
   clock: Clock;
@@ -33,6 +34,8 @@ export interface EmailChannelDeps {
   templatesDir?: string;
   /** For tests: a transport instead of the one built from the config. */
   transport?: MailTransport;
+  /** For tests: the fetch the CWC client uses. */
+  fetch?: typeof fetch;
 }
 
 export interface EmailDelivery {
@@ -58,6 +61,19 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       maxConnections: config.outbox.smtpConnections,
     });
   const civic = deps.civic;
+  // CWC needs the member data to name each office; without either, every letter keeps the email relay.
+  const cwc =
+    config.cwc && civic
+      ? createCwcDelivery({
+          config: config.cwc,
+          storage,
+          campaigns: deps.campaigns,
+          civic,
+          clock,
+          publicUrl: config.publicUrl,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })
+      : undefined;
   const worker = createOutboxWorker({
     storage,
     transport,
@@ -83,6 +99,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       appSecret: config.appSecret,
       clock,
     }),
+    ...(cwc ? { deliverers: { cwc: (row) => cwc.deliver(row) } } : {}),
     pollMs: config.outbox.pollMs,
     maxAttempts: config.outbox.maxAttempts,
     concurrency: config.outbox.smtpConnections,
@@ -95,6 +112,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     clock,
     appSecret: config.appSecret,
     onEnqueued: () => worker.wake(),
+    ...(cwc ? { cwc } : {}),
   });
   return {
     service,

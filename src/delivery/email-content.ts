@@ -5,7 +5,9 @@
  *  - confirmation (to the sender): the one-time link, the recipients, the 24 h expiry, status and delete links;
  *  - office (to the campaign's delivery address for the member): the letter, From the campaign's verified
  *    address, Reply-To the sender when the address is safe;
- *  - sender_copy (to the sender): the member's official contact form and the printable letter as a PDF.
+ *  - sender_copy (to the sender): where the letter went (the receipt), the member's official contact form and
+ *    the printable letter as a PDF;
+ *  - delivery_failed (to the sender): the letter could not be delivered, with the same PDF and form link.
  *
  * Templates live in `templates/email/<name>.{text,html}.hbs`. HTML templates only use `{{ }}` (escaped).
  * No header carries raw user input: names and subjects pass sanitizeHeaderText / safeDisplayName, addresses
@@ -22,9 +24,10 @@ import type { Storage } from '../storage/database';
 import { confirmationToken, findConfirmation, tokenHash } from './confirmations';
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
 import { PermanentDeliveryError, type NamedAddress, type OutgoingMail } from './mailer';
-import type { OutboxRow } from './outbox';
+import { findOutboxByBatch, type OutboxRow } from './outbox';
 import { renderLettersPdf, type PrintableLetter } from './pdf';
 import { printableLetter } from './printable';
+import { addresseeOf, receiptOf, receiptSentence } from './receipts';
 
 export const CONFIRMATION_SUBJECT = 'Confirm your letters to Congress';
 
@@ -199,6 +202,10 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     };
   }
 
+  /**
+   * The sender's copy ('sender_copy', with the receipt) or the news that the letter could not be
+   * delivered ('delivery_failed'): both carry the letter, the PDF and the member's web form.
+   */
   async function senderCopy(row: OutboxRow): Promise<RenderedEmail> {
     const letter = liveLetter((await lettersOf(row)).find((l) => l.id === row.letter_id));
     const campaign = deps.campaigns.get(letter.campaign);
@@ -214,9 +221,13 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     const mailingAddress = printable.recipientAddress;
     const pdf = await renderLettersPdf([printable]);
     const subject = sanitizeHeaderText(letter.subject ?? campaign.title);
+    const receipt = receiptOf(letter.id, await findOutboxByBatch(deps.storage.db, letter.batch_id));
+    const failed = row.kind === 'delivery_failed';
     const context = {
       senderName: safeDisplayName(letter.sender_name) || 'there',
       recipientName: letter.recipient_name,
+      receipt: receiptSentence(receipt, addresseeOf(letter.salutation, letter.recipient_name)),
+      deliveredToOffice: receipt.where === 'office',
       contactUrl: contactUrlFor(letter, member),
       mailingAddress,
       statusUrl: statusUrl(letter.batch_id),
@@ -233,8 +244,12 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       messageId: messageIdFor(row.id, publicUrl),
       from: deps.mailFrom,
       to: [senderAddress(letter)],
-      subject: sanitizeHeaderText(`Your letter to ${letter.recipient_name}`),
-      ...renderPair(render, 'sender-copy', context),
+      subject: sanitizeHeaderText(
+        failed
+          ? `Your letter to ${letter.recipient_name} was not delivered`
+          : `Your letter to ${letter.recipient_name}`,
+      ),
+      ...renderPair(render, failed ? 'delivery-failed' : 'sender-copy', context),
       attachments: [
         {
           filename: `letter-to-${letter.bioguide}.pdf`,
@@ -253,6 +268,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       case 'office':
         return office(row);
       case 'sender_copy':
+      case 'delivery_failed':
         return senderCopy(row);
       default:
         throw new PermanentDeliveryError('unknown_kind');

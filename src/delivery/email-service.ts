@@ -23,7 +23,9 @@ import {
   tokenHash,
   useConfirmation,
 } from './confirmations';
+import { newDeliveryId, type CwcDelivery } from './cwc/cwc-delivery';
 import { enqueueMessage, findOutboxByBatch, inWriteTransaction } from './outbox';
+import { receiptOf, type LetterReceipt } from './receipts';
 
 /** The link was right but is older than 24 hours; the batch page offers a new one. */
 export class ConfirmationExpiredError extends ValidationError {
@@ -49,6 +51,8 @@ export interface EmailServiceDeps {
   appSecret: string;
   /** Called after a commit that queued email, e.g. `() => worker.wake()`. */
   onEnqueued?: () => void;
+  /** The CWC channel: letters it takes go to the office through CWC instead of the email relay. */
+  cwc?: Pick<CwcDelivery, 'takes'>;
 }
 
 export interface ConfirmationRequested {
@@ -82,6 +86,8 @@ export interface LetterDeliveryStatus {
   deliveredAt: string | null;
   /** Counted actions for this letter. */
   channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
+  /** Where the letter went, when, and its delivery id (src/delivery/receipts.ts). */
+  receipt: LetterReceipt;
   /** Outbox state of the two emails of this letter, null before confirmation. */
   email: { office: OutboxStatus | null; senderCopy: OutboxStatus | null };
 }
@@ -193,15 +199,21 @@ export function createEmailService(deps: EmailServiceDeps) {
         .where('batch_id', '=', batchId)
         .where('status', '=', 'awaiting_confirmation')
         .where('purged_at', 'is', null)
-        .returning(['id', 'chamber'])
+        .returning(['id', 'chamber', 'bioguide', 'campaign'])
         .execute();
       // Senators first, then the representative, as the batch page lists them.
       confirmed.sort((a, b) =>
         a.chamber === b.chamber ? a.id.localeCompare(b.id) : a.chamber === 'senate' ? -1 : 1,
       );
       for (const letter of confirmed) {
-        await enqueueMessage(db, { kind: 'office', batchId, letterId: letter.id, at: now });
-        await enqueueMessage(db, { kind: 'sender_copy', batchId, letterId: letter.id, at: now });
+        if (deps.cwc?.takes(letter)) {
+          // The sender's copy is queued once the office answered, so it can say where the letter went.
+          const id = newDeliveryId();
+          await enqueueMessage(db, { id, kind: 'cwc', batchId, letterId: letter.id, at: now });
+        } else {
+          await enqueueMessage(db, { kind: 'office', batchId, letterId: letter.id, at: now });
+          await enqueueMessage(db, { kind: 'sender_copy', batchId, letterId: letter.id, at: now });
+        }
       }
       return { batchId, alreadyConfirmed: false, queued: confirmed.length };
     });
@@ -247,6 +259,7 @@ export function createEmailService(deps: EmailServiceDeps) {
           printed: has(l.id, 'printed'),
           webform: has(l.id, 'webform'),
         },
+        receipt: receiptOf(l.id, outbox),
         email: { office: emailOf(l.id, 'office'), senderCopy: emailOf(l.id, 'sender_copy') },
       })),
       confirmation: {

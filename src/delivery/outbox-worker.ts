@@ -12,11 +12,13 @@
 import type { Clock } from '../platform/clock';
 import { newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
+import type { OutboxKind } from '../storage/schema';
 import type { RecordAction } from '../tracking/record-action';
 import { findLetter, setLetterStatus } from '../letters/letter-store';
 import { DeliveryError, PermanentDeliveryError, type MailTransport, type OutgoingMail } from './mailer';
 import {
   backoffDelay,
+  enqueueMessage,
   claimDueMessages,
   DEFAULT_BACKOFF,
   inWriteTransaction,
@@ -60,6 +62,11 @@ export interface OutboxWorkerOptions {
    * launch's confirmation emails are not queued behind one another's round trips. Default 1.
    */
   concurrency?: number;
+  /**
+   * Kinds delivered by something other than email (the 'cwc' kind: src/delivery/cwc). Each throws a
+   * DeliveryError as the mail transport does, so retries, leases and failures work the same.
+   */
+  deliverers?: Partial<Record<OutboxKind, (row: OutboxRow) => Promise<void>>>;
   /** Unique per process; default a random id. */
   workerId?: string;
   /** For tests: the jitter's random source. */
@@ -83,6 +90,11 @@ export interface OutboxWorker {
   runOnce(): Promise<number>;
   /** Asks for a round now (e.g. right after a batch was confirmed) instead of at the next poll. */
   wake(): void;
+}
+
+/** The rows that carry a letter to its office: the email relay and CWC. */
+function isLetterDelivery(kind: OutboxKind): boolean {
+  return kind === 'office' || kind === 'cwc';
 }
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
@@ -110,14 +122,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         logger.warn({ outboxId: row.id, kind: row.kind }, 'outbox: lease lost before the send was recorded');
         return;
       }
-      if (row.kind === 'office' && row.letter_id) {
+      if (isLetterDelivery(row.kind) && row.letter_id) {
         const letter = await findLetter(db, row.letter_id);
         if (!letter) return;
         await setLetterStatus(db, letter.id, 'sent', at.toISOString());
+        if (row.kind === 'cwc') {
+          // The sender's copy waits for the office's answer, so it can carry the delivery id.
+          await enqueueMessage(db, { kind: 'sender_copy', batchId: row.batch_id, letterId: letter.id, at });
+        }
         await recordAction(db, {
           campaign: letter.campaign,
           letterId: letter.id,
-          action: 'emailed',
+          action: row.kind === 'cwc' ? 'delivered' : 'emailed',
           bioguide: letter.bioguide,
           chamber: letter.chamber,
           state: letter.state,
@@ -136,8 +152,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const at = clock.now();
     await inWriteTransaction(storage, async (db) => {
       if (!(await markFailed(db, row.id, workerId, reason))) return;
-      if (row.kind === 'office' && row.letter_id) {
+      if (isLetterDelivery(row.kind) && row.letter_id) {
         await setLetterStatus(db, row.letter_id, 'failed', at.toISOString(), shortReason(reason));
+        // No letter dies silently: the person gets the PDF and the member's web form instead.
+        await enqueueMessage(db, {
+          kind: 'delivery_failed',
+          batchId: row.batch_id,
+          letterId: row.letter_id,
+          at,
+        });
       }
     });
   }
@@ -153,7 +176,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const now = clock.now();
     await inWriteTransaction(storage, async (db) => {
       if (!(await markRetry(db, row.id, workerId, next, reason, { countAttempt }))) return;
-      if (row.kind === 'office' && row.letter_id) {
+      if (isLetterDelivery(row.kind) && row.letter_id) {
         await db
           .updateTable('letters')
           .set({ status_reason: shortReason(letterReason), updated_at: now.toISOString() })
@@ -189,23 +212,26 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       logger.error({ ...log, reason: 'too_many_attempts' }, 'outbox: message failed');
       return;
     }
-    let mail: OutgoingMail;
+    const deliver = options.deliverers?.[row.kind];
     try {
-      mail = await renderMessage(row);
-      await transport.send(mail);
+      if (deliver) await deliver(row);
+      else await transport.send(await renderMessage(row));
     } catch (error) {
       const delivery = error instanceof DeliveryError ? error : undefined;
       const reason = delivery ? delivery.reason : `internal: ${(error as Error)?.name ?? 'Error'}`;
+      // Stored in full for the person's status page, logged as its code: a service's explanation (CWC's
+      // 400 answer) may quote what the person typed.
+      const code = reason.split(':')[0]!;
       if (delivery instanceof PermanentDeliveryError) {
         await recordFailure(row, reason);
-        logger.error({ ...log, reason }, 'outbox: message failed permanently');
+        logger.error({ ...log, reason: code }, 'outbox: message failed permanently');
       } else if (row.attempts >= maxAttempts) {
         await recordFailure(row, `gave_up_after_${row.attempts}_attempts: ${reason}`);
-        logger.error({ ...log, reason }, 'outbox: message failed, out of attempts');
+        logger.error({ ...log, reason: code }, 'outbox: message failed, out of attempts');
       } else {
         const next = await recordRetry(row, reason);
         logger.warn(
-          { ...log, reason, nextAttemptAt: next.toISOString() },
+          { ...log, reason: code, nextAttemptAt: next.toISOString() },
           'outbox: temporary failure, will retry',
         );
       }

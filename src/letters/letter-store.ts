@@ -85,6 +85,8 @@ export async function purgePersonalData(
       sender_street: null,
       sender_city: null,
       sender_zip: null,
+      sender_prefix: null,
+      sender_phone: null,
       body: null,
       purged_at: at,
       updated_at: at,

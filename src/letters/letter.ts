@@ -98,6 +98,11 @@ const line = (max: number, field: 'name' | 'street' | 'city') => {
 };
 
 // The messages are catalogue keys (src/platform/errors.ts fieldErrorsFromZod).
+
+/** How the person wants to be addressed; "none" is sent to CWC as the format allows (src/delivery/cwc). */
+export const SENDER_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Mx.', 'Dr.', 'none'] as const;
+export type SenderPrefix = (typeof SENDER_PREFIXES)[number];
+
 export const SenderInput = z.object({
   name: line(100, 'name'),
   email: z
@@ -114,6 +119,16 @@ export const SenderInput = z.object({
     .string({ error: 'messages.enterZip' })
     .transform(cleanLine)
     .pipe(z.string().regex(/^\d{5}(-\d{4})?$/, 'messages.zipFormat')),
+  // The form always posts the choice (empty until made); callers without the field (the JSON preview)
+  // leave it out.
+  prefix: z.enum(SENDER_PREFIXES, { error: 'messages.choosePrefix' }).optional(),
+  phone: z
+    .string()
+    .transform(cleanLine)
+    .transform((raw) => (raw === '' ? '' : raw.replace(/[\s().+-]/g, '').replace(/^1(?=\d{10}$)/, '')))
+    .pipe(z.string().regex(/^(\d{10})?$/, 'messages.phoneFormat'))
+    .transform((d) => (d === '' ? undefined : `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`))
+    .optional(),
 });
 export type SenderInput = z.infer<typeof SenderInput>;
 
@@ -147,6 +162,12 @@ export interface ComposedLetter {
   signature: string[];
   /** The Washington office address block: "The Honorable ...". */
   addressBlock: string[];
+  /**
+   * Whether the letter holds the person's own words (an edited text or a personal note) rather than the
+   * campaign's text as it stands: CWC sends the first as the constituent's message, the second as the
+   * organisation's statement.
+   */
+  ownWords: boolean;
 }
 
 /** "Dear Senator Cantwell:" / "Dear Representative Norton:" (delegates are addressed as Representative). */
@@ -312,10 +333,17 @@ export function composeLetter(
   ask: LetterAsk,
   options: { personalNote?: string; body?: string } = {},
 ): ComposedLetter {
-  const base = options.body?.trim()
-    ? cleanText(options.body)
-    : renderDefaultBody(hbs, campaign, member, ask, sender);
+  const campaignText = renderDefaultBody(hbs, campaign, member, ask, sender);
+  const typed = options.body?.trim() ? cleanText(options.body) : undefined;
+  // The form shows the campaign text rendered for the town only; either rendering unchanged is not an edit.
+  const edited =
+    typed !== undefined &&
+    typed !== campaignText &&
+    typed !== renderDefaultBody(hbs, campaign, member, ask, { city: sender.city, state: sender.state });
+  const base = typed ?? campaignText;
+  const personalNote = (options.personalNote ?? '').trim();
   return {
+    ownWords: edited || personalNote !== '',
     ask: { kind: ask.kind, billId: ask.bill.id, congress: ask.bill.congress },
     recipient: {
       bioguide: member.bioguide,

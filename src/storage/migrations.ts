@@ -145,6 +145,18 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0170-i17-cwc-constituent': {
+    // What Communicating with Congress needs beyond the email relay: how the person is addressed, an
+    // optional phone (both personal: the purge nulls them), and whether the letter holds their own words.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('letters').addColumn('sender_prefix', 'varchar(8)').execute();
+      await db.schema.alterTable('letters').addColumn('sender_phone', 'varchar(20)').execute();
+      await db.schema
+        .alterTable('letters')
+        .addColumn('own_words', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

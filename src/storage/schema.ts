@@ -29,11 +29,17 @@ export interface LettersTable {
   sender_city: string | null;
   sender_state: string | null;
   sender_zip: string | null;
+  /** "Mr.", "Ms.", "Mrs.", "Mx.", "Dr." or "none"; null for letters saved without the question. */
+  sender_prefix: string | null;
+  /** xxx-xxx-xxxx, optional. */
+  sender_phone: string | null;
   subject: string | null;
   salutation: string;
   body: string | null;
   mailing_office: string | null;
   share_with_campaign: number;
+  /** 1 when the person edited the campaign's text or added a note: CWC sends it as their own message. */
+  own_words: number;
   ref: string | null;
   status: LetterStatus;
   status_reason: string | null;
@@ -44,7 +50,12 @@ export interface LettersTable {
   purged_at: string | null;
 }
 
-export type OutboxKind = 'confirmation' | 'office' | 'sender_copy';
+/**
+ * 'office' is the email relay to the campaign's inbox; 'cwc' delivers to the office through Communicating
+ * with Congress (its id is the DeliveryId); 'delivery_failed' tells the person a letter could not be
+ * delivered, with the PDF and the member's web form.
+ */
+export type OutboxKind = 'confirmation' | 'office' | 'cwc' | 'sender_copy' | 'delivery_failed';
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface OutboxTable {

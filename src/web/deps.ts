@@ -4,6 +4,7 @@ import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
 import type { Config } from '../config/config';
+import type { LetterReceipt } from '../delivery/receipts';
 import type { LetterService } from '../letters/letter-service';
 import type { MemberLocator } from '../lookup/locate';
 import type { Clock } from '../platform/clock';
@@ -37,6 +38,7 @@ export interface EmailChannel {
     letters: Array<{
       id: string;
       channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
+      receipt?: LetterReceipt;
     }>;
   }>;
 }

@@ -124,6 +124,8 @@ export async function insertBatch(
     sender_city: 'Seattle',
     sender_state: 'WA',
     sender_zip: '98101',
+    sender_prefix: null,
+    sender_phone: null,
     subject:
       sender.subject ??
       `Please support ${m.chamber === 'senate' ? 'S. 1829' : 'H.R. 3921'}, the STOP CSAM Act of 2025`,
@@ -133,6 +135,7 @@ export async function insertBatch(
       `As your constituent in Seattle, I ask you to support the STOP CSAM Act.\n\nPlease co-sponsor it & vote "yes".`,
     mailing_office: null,
     share_with_campaign: 0,
+    own_words: 0,
     ref: null,
     status: 'draft',
     status_reason: null,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import { SmtpSink } from '../helpers/smtp-sink';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,14 +32,24 @@ let sink: SmtpSink;
 let server: Server;
 let base: string;
 let browser: Browser;
+let cwc: CwcStandIn;
 
 beforeAll(async () => {
   if (!haveChromium) return;
   sink = await SmtpSink.start();
+  cwc = await startCwcStandIn({ apiKey: 'e2e-key' });
   t = await createTestApp({
     SMTP_URL: sink.url,
     MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
     PUBLIC_URL: 'http://localhost',
+    // House letters go to the office through a local Communicating with Congress stand-in.
+    CWC_URL: cwc.url,
+    CWC_API_KEY: 'e2e-key',
+    CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
+    CWC_ACK_EMAIL: 'ack@vendor.example.org',
+    CWC_CONTACT_NAME: 'Pat Vendor',
+    CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
+    CWC_CONTACT_PHONE: '202-555-0100',
   });
   server = await new Promise<Server>((resolve) => {
     const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
@@ -67,6 +78,7 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await t?.close();
   await sink?.stop();
+  await cwc?.close();
 });
 
 /** Every request a page makes that is not for the app on 127.0.0.1 (there should be none). */
@@ -145,12 +157,14 @@ async function composeOnPhone(page: Page): Promise<{ screens: number; open: numb
 }
 
 async function fillSender(page: Page): Promise<void> {
+  await page.selectOption('#prefix', 'Ms.');
   await page.fill('#name', 'Ana Núñez');
   await page.fill('#email', 'ana@example.org');
   await page.fill('#street', '100 Main St');
   await page.fill('#city', 'Springfield');
   await page.fill('#state', 'IL');
   await page.fill('#zip', '62704');
+  await page.fill('#phone', '217-555-0100');
 }
 
 async function findAndWrite(page: Page, prefix: string, options: { axe?: boolean } = {}): Promise<void> {
@@ -263,6 +277,17 @@ describeIfBrowser('journeys in Chromium', () => {
     expect(shareUrl).toMatch(/\/campaigns\/stop-csam\?ref=[0-9a-f]{10}$/);
     expect(await page.getByRole('button', { name: 'Copy link' }).isVisible()).toBe(true);
     await check(page, 'a-js-7-confirmed');
+
+    // Minutes later: the House letter is in the office's system, and the page says so with its id.
+    while ((await t.runtime.worker.runOnce()) > 0);
+    await page.reload();
+    const receipts = await page.locator('.dc-receipt').allTextContents();
+    expect(receipts.join('\n')).toMatch(
+      /Delivered to Representative Budzinski's office through Communicating with Congress, delivery id [0-9a-f]{32}/,
+    );
+    expect(cwc.received.map((d) => d.memberOffice)).toEqual(['HIL13']);
+    expect(cwc.received[0]!.fields['Constituent.Prefix']).toBe('Ms.');
+    await check(page, 'a-js-7b-delivered');
 
     await expectCounted(page, 'a-js', 3);
     await context.close();

@@ -13,7 +13,8 @@ import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
 import type { LetterRow } from '../../letters/letter-store';
 import type { AppDeps } from '../deps';
-import { formatList } from '../i18n';
+import { formatList, formatUtcDateTime } from '../i18n';
+import { addresseeOf, type LetterReceipt } from '../../delivery/receipts';
 
 const OfficeQuery = z.object({ office: z.string().max(80).optional() });
 
@@ -31,6 +32,31 @@ function doneLabel(
   ].filter((label): label is string => label !== undefined);
   if (labels.length === 0) return undefined;
   return formatList(req.language, labels);
+}
+
+/** Where the letter went, in the page's language; undefined before it was confirmed. */
+function receiptLine(receipt: LetterReceipt, row: LetterRow, req: Request): string | undefined {
+  const values = {
+    addressee: addresseeOf(row.salutation, row.recipient_name),
+    id: receipt.id ?? '',
+    time: receipt.at ? formatUtcDateTime(req.language, new Date(receipt.at)) : '',
+    reason: receipt.reason ?? '',
+  };
+  switch (receipt.where) {
+    case 'office':
+      return req.t('letters.batch.receiptOffice', values);
+    case 'campaign_inbox':
+      return req.t('letters.batch.receiptCampaignInbox', values);
+    case 'failed':
+      return req.t('letters.batch.receiptFailed', values);
+    case 'pending':
+      return req.t(
+        receipt.channel === 'cwc' ? 'letters.batch.receiptPendingCwc' : 'letters.batch.receiptPendingRelay',
+        values,
+      );
+    default:
+      return undefined;
+  }
 }
 
 function param(req: Request, name: string): string {
@@ -108,11 +134,13 @@ export function createLetterRouter(deps: AppDeps): Router {
       letters: rows.map((row) => {
         const member = civic.memberByBioguide(row.bioguide);
         const channels = channelsOf(row.id);
+        const receipt = status?.letters.find((l) => l.id === row.id)?.receipt;
         return {
           row,
           member,
           // Not sent, and not to be sent: the recipient's term has ended (end of a Congress).
           held: letters.isHeld(row),
+          receipt: receipt ? receiptLine(receipt, row, req) : undefined,
           // What was done ("printed and sent on website"), listed only once something was.
           done: doneLabel(channels, req),
           contactUrl: member?.contactUrl,

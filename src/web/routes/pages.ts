@@ -6,7 +6,12 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { districtGoalFor, type Campaign } from '../../campaign/campaign';
 import type { Member } from '../../civic-data/types';
-import { renderDefaultBody, renderLetterTranslation, letterAsText } from '../../letters/letter';
+import {
+  renderDefaultBody,
+  renderLetterTranslation,
+  letterAsText,
+  SENDER_PREFIXES,
+} from '../../letters/letter';
 import { findMembersForAddress } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
@@ -39,6 +44,8 @@ const LetterForm = z
     city: z.string().max(2000).default(''),
     state: z.string().max(100).default(''),
     zip: z.string().max(100).default(''),
+    prefix: z.string().max(20).optional(),
+    phone: z.string().max(100).optional(),
     address: z.string().max(10_000).default(''),
     district: z.string().max(10).default(''),
     personalNote: z.string().max(20_000).default(''),
@@ -215,6 +222,11 @@ export function createPageRouter(deps: AppDeps): Router {
       result,
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      prefixes: SENDER_PREFIXES.map((value) => ({
+        value,
+        label: value === 'none' ? res.req.t('letters.compose.prefixNone') : value,
+        selected: form.prefix === value,
+      })),
       letters: members.map((member, index) => {
         const ask = deps.asks.forMember(campaign, member);
         const defaultBody = renderDefaultBody(hbs, campaign, member, ask, {
@@ -279,6 +291,8 @@ export function createPageRouter(deps: AppDeps): Router {
     'sender.city': 'city',
     'sender.state': 'state',
     'sender.zip': 'zip',
+    'sender.prefix': 'prefix',
+    'sender.phone': 'phone',
     personalNote: 'personalNote',
     members: 'member',
   };
@@ -296,6 +310,8 @@ export function createPageRouter(deps: AppDeps): Router {
           city: form.city,
           state: form.state,
           zip: form.zip,
+          ...(form.prefix !== undefined ? { prefix: form.prefix } : {}),
+          ...(form.phone !== undefined ? { phone: form.phone } : {}),
         },
         personalNote: form.personalNote,
         district: form.district || undefined,

@@ -1,0 +1,127 @@
+/**
+ * delivery/cwc/letter-document: one saved letter as the CWC document for its office: the constituent from
+ * the letter's sender fields, the campaign's id, organisation, topics, bills and position from
+ * campaign.json, and the letter itself as the person's message (or the campaign's statement when they
+ * left it as written).
+ */
+import type { Campaign } from '../../campaign/campaign';
+import type { Chamber, Member } from '../../civic-data/types';
+import type { CwcAgentConfig } from '../../config/config';
+import { letterAsText } from '../../letters/letter';
+import type { LetterRow } from '../../letters/letter-store';
+import { buildCwcDocument, type CwcDocumentInput } from './document';
+import { billSituation } from '../../campaign/bills';
+import { memberOfficeCode, NAME_PREFIXES, PREFIX_WHEN_NONE, type CwcBill, type NamePrefix } from './format';
+
+/**
+ * The campaign's current bills as CWC names them, the letter's own chamber first; none once their
+ * Congress has ended (the letter then asks for a reintroduction, which has no number yet).
+ */
+export function campaignBills(campaign: Campaign, chamber: Chamber, now: Date): CwcBill[] {
+  const situation = billSituation(campaign.congresses, now);
+  if (situation.expired) return [];
+  const order: Chamber[] = chamber === 'house' ? ['house', 'senate'] : ['senate', 'house'];
+  return order.map((side) => {
+    const bill = situation.bills[side];
+    return { congress: bill.congress, type: bill.type, number: bill.number };
+  });
+}
+
+/** "Ana María Núñez" -> first "Ana María", last "Núñez"; one word serves as both (CWC needs both). */
+export function splitName(fullName: string): { firstName: string; lastName: string } {
+  const words = fullName.trim().split(/\s+/);
+  if (words.length === 1) return { firstName: words[0]!, lastName: words[0]! };
+  return { firstName: words.slice(0, -1).join(' '), lastName: words.at(-1)! };
+}
+
+export function cwcPrefix(stored: string | null): NamePrefix {
+  return (NAME_PREFIXES as readonly string[]).includes(stored ?? '')
+    ? (stored as NamePrefix)
+    : PREFIX_WHEN_NONE;
+}
+
+export type CwcLetter = Pick<
+  LetterRow,
+  | 'chamber'
+  | 'state'
+  | 'district'
+  | 'salutation'
+  | 'subject'
+  | 'sender_prefix'
+  | 'sender_phone'
+  | 'sender_street'
+  | 'sender_city'
+  | 'sender_state'
+  | 'sender_zip'
+  | 'own_words'
+> & { sender_name: string; sender_email: string; body: string };
+
+export interface LetterDocumentInput {
+  letter: CwcLetter;
+  member: Pick<Member, 'chamber' | 'state' | 'district' | 'senateClass'>;
+  campaign: Campaign;
+  agent: CwcAgentConfig;
+  deliveryId: string;
+  deliveredAt: Date;
+  /** The campaign's public page, sent as MoreInfo. */
+  moreInfo?: string;
+}
+
+/** The CWC office of the letter's member, or undefined when it cannot be named. */
+export function officeOf(member: LetterDocumentInput['member']): string | undefined {
+  return memberOfficeCode(member);
+}
+
+/** The document's fields; buildCwcDocument checks and serialises them. */
+export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInput {
+  const { letter, campaign } = input;
+  const cwc = campaign.cwc;
+  if (!cwc) throw new Error(`campaign ${campaign.slug} has no cwc section`);
+  const office = officeOf(input.member);
+  if (!office) throw new Error('the member has no CWC office code');
+  const text = letterAsText({
+    salutation: letter.salutation,
+    body: letter.body,
+    closing: 'Sincerely,',
+    signature: [letter.sender_name],
+  });
+  return {
+    deliveryId: input.deliveryId,
+    deliveryDate: input.deliveredAt,
+    agent: input.agent,
+    ...(cwc.organization
+      ? {
+          organization: {
+            name: cwc.organization,
+            ...(cwc.organizationAbout ? { about: cwc.organizationAbout } : {}),
+          },
+        }
+      : {}),
+    campaignId: cwc.campaignId,
+    recipient: { memberOffice: office },
+    constituent: {
+      prefix: cwcPrefix(letter.sender_prefix),
+      ...splitName(letter.sender_name),
+      address1: letter.sender_street ?? '',
+      city: letter.sender_city ?? '',
+      state: letter.sender_state ?? '',
+      zip: letter.sender_zip ?? '',
+      ...(letter.sender_phone ? { phone: letter.sender_phone } : {}),
+      email: letter.sender_email.trim(),
+      // Double opt-in: the letter is only delivered after the person clicked the link sent to this address.
+      emailValidated: true,
+    },
+    message: {
+      subject: letter.subject ?? campaign.title,
+      topics: cwc.topics,
+      bills: campaignBills(campaign, letter.chamber, input.deliveredAt),
+      proOrCon: cwc.proOrCon,
+      ...(letter.own_words ? { constituentMessage: text } : { organizationStatement: text }),
+      ...(input.moreInfo ? { moreInfo: input.moreInfo } : {}),
+    },
+  };
+}
+
+export function letterDocument(input: LetterDocumentInput): string {
+  return buildCwcDocument(letterDocumentInput(input));
+}

@@ -1,0 +1,78 @@
+/**
+ * delivery/receipts: where each letter went, when, and under which id, read from the outbox rows that
+ * carried it: delivered to the office's correspondence system (CWC), sent to the campaign's inbox (the
+ * email relay), failed with the reason, or not yet. The letters page and the sender's emails both say
+ * this, so the person holds a receipt they can quote to an office.
+ */
+import type { OutboxRow } from './outbox';
+
+export type ReceiptWhere = 'office' | 'campaign_inbox' | 'failed' | 'pending' | 'not_sent';
+
+export interface LetterReceipt {
+  where: ReceiptWhere;
+  /** 'cwc' or 'relay' once the letter was confirmed. */
+  channel: 'cwc' | 'relay' | null;
+  /** When it was delivered or sent (ISO). */
+  at: string | null;
+  /** The CWC DeliveryId, or the relay email's Message-ID local part. */
+  id: string | null;
+  /** Why it failed. */
+  reason: string | null;
+}
+
+/** The receipt of one letter from its outbox rows (any order). */
+export function receiptOf(letterId: string, rows: OutboxRow[]): LetterReceipt {
+  const carrier =
+    rows.find((r) => r.letter_id === letterId && r.kind === 'cwc') ??
+    rows.find((r) => r.letter_id === letterId && r.kind === 'office');
+  if (!carrier) return { where: 'not_sent', channel: null, at: null, id: null, reason: null };
+  const channel = carrier.kind === 'cwc' ? 'cwc' : 'relay';
+  const base = { channel, id: carrier.id } as const;
+  if (carrier.status === 'sent') {
+    return {
+      ...base,
+      where: channel === 'cwc' ? 'office' : 'campaign_inbox',
+      at: carrier.sent_at,
+      reason: null,
+    };
+  }
+  if (carrier.status === 'failed') return { ...base, where: 'failed', at: null, reason: carrier.last_error };
+  return { ...base, where: 'pending', at: null, reason: null };
+}
+
+/** "Dear Representative Budzinski:" -> "Representative Budzinski". */
+export function addresseeOf(salutation: string, fallback: string): string {
+  const match = /^Dear (.+?)[:,]?$/.exec(salutation.trim());
+  return match?.[1] ?? fallback;
+}
+
+/** "29 November 2026, 19:30 UTC". */
+export function receiptTime(iso: string): string {
+  const date = new Date(iso);
+  const day = date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  const time = date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  return `${day}, ${time} UTC`;
+}
+
+/** The receipt as one English sentence, for the sender's emails (letters to Congress are in English). */
+export function receiptSentence(receipt: LetterReceipt, addressee: string): string {
+  switch (receipt.where) {
+    case 'office':
+      return `Delivered to ${addressee}'s office through Communicating with Congress, delivery id ${receipt.id}, on ${receiptTime(receipt.at!)}.`;
+    case 'campaign_inbox':
+      return `Sent to the campaign's inbox, not to the office, on ${receiptTime(receipt.at!)} (message id ${receipt.id}).`;
+    case 'failed':
+      return `Not delivered: ${receipt.reason ?? 'the delivery failed'}.`;
+    case 'pending':
+      return receipt.channel === 'cwc'
+        ? `Not delivered yet: on its way to ${addressee}'s office through Communicating with Congress.`
+        : "Not sent yet: on its way to the campaign's inbox.";
+    default:
+      return 'Not sent.';
+  }
+}

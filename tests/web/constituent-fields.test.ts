@@ -30,8 +30,8 @@ async function review(lang: string, fields: Record<string, string>) {
 describe('prefix and phone on the letter form', () => {
   test.each([
     ['en', 'Choose how to address you', 'Enter a 10-digit US phone number'],
-    ['es', 'Elija cómo dirigirse a usted', 'Escriba un número de teléfono de EE. UU. de 10 dígitos'],
-    ['ar', 'اختر كيف نخاطبك', 'أدخل رقم هاتف أمريكيًا من 10 أرقام'],
+    ['es', 'Elija un tratamiento', 'Escriba un número de teléfono de EE. UU. de 10 dígitos'],
+    ['ar', 'اختر لقبًا', 'أدخل رقم هاتف أمريكيًا من 10 أرقام'],
   ])(
     'when the prefix is not chosen and the phone is wrong (%s), then both fields say so in the page language',
     async (lang, prefixError, phoneError) => {

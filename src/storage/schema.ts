@@ -4,7 +4,7 @@
  */
 import type { Generated } from 'kysely';
 
-/** Email status of a letter; a letter can also be printed or sent through a web form (see `actions`). */
+/** Delivery status of a letter (CWC or the email relay); it can also be printed or sent through a web form (see `actions`). */
 export type LetterStatus = 'draft' | 'awaiting_confirmation' | 'queued' | 'sent' | 'failed';
 
 export interface LettersTable {

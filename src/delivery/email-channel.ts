@@ -10,12 +10,16 @@ import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import type { Storage } from '../storage/database';
+import type { OutboxKind } from '../storage/schema';
 import type { RecordAction } from '../tracking/record-action';
 import { createCwcDelivery } from './cwc/cwc-delivery';
 import { createMessageRenderer } from './email-content';
 import { createEmailService, type EmailService } from './email-service';
 import { createMailTransport, type MailTransport } from './mailer';
 import { createOutboxWorker, type OutboxWorker, type WorkerLogger } from './outbox-worker';
+
+/** What waits while a letter's recipient's term has ended. */
+const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
 
 export interface EmailChannelDeps {
   config: Pick<
@@ -81,8 +85,9 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     logger,
     holdFor: civic
       ? async (row) => {
-          // The sender's copy waits with the letter: it would otherwise tell them it went out.
-          if (row.kind === 'confirmation' || !row.letter_id) return null;
+          // The letter (email relay or CWC) and the sender's copy, which would otherwise say it went out;
+          // never the messages that only tell the sender something (confirmation, delivery failed).
+          if (!HELD_KINDS.has(row.kind) || !row.letter_id) return null;
           const letter = await findLetter(storage.db, row.letter_id);
           return letter && recipientTermEnded(civic, letter.bioguide, clock.now()) ? HELD_TERM_ENDED : null;
         }

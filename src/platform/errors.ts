@@ -1,6 +1,8 @@
 /**
- * platform/errors: the one error family of the app. Components throw these; `src/web/error-handler.ts`
- * maps them to HTTP statuses in one place, so a route never picks a status code for a failure itself.
+ * platform/errors: the one error family of the app. Components and routes throw these;
+ * `src/web/error-handler.ts` maps them to HTTP statuses in one place, so a route never picks a status code
+ * for a failure itself. (A route that shows a form again with what was typed, the letter form or the admin
+ * sign-in, sets that page's status: 400, or 401/429 for the sign-in.)
  *
  * An error carries what to tell the person as a catalogue key and its values (src/platform/messages.ts):
  * pages translate it into the person's language, the JSON API and the logs give its English text.

@@ -109,7 +109,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     } else {
       logger.info({ code, reqId: req.id, path: redactPath(req.originalUrl) }, 'request rejected');
     }
-    if (appError && status === 429) res.setHeader('Retry-After', '60');
+    if (appError && status === 429 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', '60');
     if (wantsJson(req.path, req.headers.accept)) {
       // The API answers in English, field messages included.
       const fields = appError instanceof ValidationError ? appError.fields : {};

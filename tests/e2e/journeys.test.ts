@@ -169,7 +169,9 @@ async function fillSender(page: Page): Promise<void> {
 
 async function findAndWrite(page: Page, prefix: string, options: { axe?: boolean } = {}): Promise<void> {
   await page.goto(`${base}/`);
-  await expect(page.locator('h1')).toBeTruthy();
+  const heading = (await page.locator('h1').innerText()).trim();
+  expect(heading.length).toBeGreaterThan(10);
+  expect(await page.title()).toContain(heading);
   await check(page, `${prefix}-1-home`, options);
   await page.fill('#address', ADDRESS);
   await page.getByRole('button', { name: 'Find my members' }).click();
@@ -267,7 +269,7 @@ describeIfBrowser('journeys in Chromium', () => {
     await t.runtime.worker.runOnce();
     const [mail] = await sink.waitForMessages(1);
     const link = /http:\/\/localhost(\/letters\/confirm\/[\w-]+)/.exec(mail!.parsed.text ?? '')?.[1];
-    expect(link).toBeDefined();
+    expect(link).toMatch(/^\/letters\/confirm\/[\w-]{20,}$/);
     await page.goto(`${base}${link}`);
     await page.waitForURL(/notice=confirmed/);
     expect(page.url().startsWith(batchUrl)).toBe(true);

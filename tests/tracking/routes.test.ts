@@ -1,7 +1,8 @@
+import { stringify } from 'csv-stringify/sync';
 import request from 'supertest';
 import { insertLetters } from '../../src/letters/letter-store';
 import { recordAction } from '../../src/tracking/actions';
-import { createAdminRouter } from '../../src/web/routes/admin';
+import { createAdminRouter, CSV_OPTIONS } from '../../src/web/routes/admin';
 import { createProgressRouter, percentOfGoal } from '../../src/web/routes/progress';
 import { action, buildApp, KINDS, letterRow, openTarget, type Target } from './helpers';
 
@@ -251,6 +252,20 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
     }
     const limited = await request(app).post('/admin/login').type('form').send({ token: TOKEN }).expect(429);
     expect(limited.text).toContain('Too many sign-in attempts');
+  });
+});
+
+describe('admin CSV cells', () => {
+  test.each(['=1+2', '+1', '-1+1', '@SUM(A1)', '\tcmd', '\rcmd'])(
+    'when a cell from the public starts like a formula (%j), then it gets a leading quote',
+    (cell) => {
+      const line = stringify([[cell, 'plain']], CSV_OPTIONS);
+      expect([`'${cell},plain\r\n`, `"'${cell}",plain\r\n`]).toContain(line);
+    },
+  );
+
+  test('when a cell is a negative number or ordinary text, then it is written as it is', () => {
+    expect(stringify([[-5, 'a, "b"', 'x=1']], CSV_OPTIONS)).toBe('-5,"a, ""b""",x=1\r\n');
   });
 });
 

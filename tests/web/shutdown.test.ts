@@ -104,7 +104,7 @@ test('when SIGTERM arrives during a slow request, then the request completes and
     // The request was answered by the app (an unknown member is a 4xx), not cut off.
     expect(answered.status).toBeGreaterThanOrEqual(400);
     expect(answered.status).toBeLessThan(500);
-    expect(JSON.parse(answered.text).error.code).toBeDefined();
+    expect(JSON.parse(answered.text).error.code).toBe('invalid_input');
     expect(await exited).toBe(0);
     // Nothing listens any more.
     await expect(get(port, '/healthz')).rejects.toThrow();

@@ -12,6 +12,8 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Campaign } from '../../campaign/campaign';
+import { stringify, type Stringifier } from 'csv-stringify';
+import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../platform/errors';
 import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, CHANNEL_NAMES, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
@@ -27,16 +29,41 @@ const LOGIN_LIMIT = 10;
 const RECENT_LETTERS = 50;
 const EXPORT_PAGE = 1000;
 
-/** Quotes one CSV cell (RFC 4180) and defuses spreadsheet formulas in text from the public. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
+/**
+ * The admin CSVs: RFC 4180 with CRLF line ends. A cell that starts like a spreadsheet formula (= + - @, tab
+ * or carriage return; text from the public can) gets a leading ' so spreadsheets show it as text.
+ */
+export const CSV_OPTIONS = { escape_formulas: true, record_delimiter: 'windows' } as const;
 
-export function csvRow(values: unknown[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+/** The letters CSV's columns (never email, street or ZIP), and the two with another name in the CSV. */
+const LETTER_EXPORT = [
+  'created_at',
+  'campaign',
+  'congress',
+  'bill',
+  'chamber',
+  'state',
+  'district',
+  'bioguide',
+  'recipient_name',
+  'status',
+  'sender_name',
+  'sender_city',
+  'sender_state',
+  'body',
+] as const;
+const LETTER_EXPORT_HEADERS: Partial<Record<string, string>> = {
+  bioguide: 'member',
+  recipient_name: 'recipient',
+};
+
+/** Starts a CSV download with its header row; write rows to it, then `end()` it. */
+function csvDownload(res: Response, filename: string, columns: string[]): Stringifier {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  const csv = stringify({ ...CSV_OPTIONS, header: true, columns });
+  csv.pipe(res);
+  return csv;
 }
 
 function readCookie(req: Request, name: string): string | undefined {
@@ -68,13 +95,8 @@ export function createAdminRouter(deps: AppDeps): Router {
   });
 
   if (!adminToken) {
-    const disabled: RequestHandler = (req, res) => {
-      const message = 'The admin view is disabled on this server: set ADMIN_TOKEN to enable it.';
-      if (req.originalUrl.startsWith('/api/')) {
-        res.status(404).json({ error: { code: 'not_found', message } });
-        return;
-      }
-      res.status(404).render('admin/disabled', { title: 'Admin view disabled', message });
+    const disabled: RequestHandler = (_req, _res, next) => {
+      next(new NotFoundError('messages.adminDisabled'));
     };
     router.use(['/admin', '/api/admin'], disabled);
     return router;
@@ -132,11 +154,9 @@ export function createAdminRouter(deps: AppDeps): Router {
     keyGenerator: (req) => clientKey(config.appSecret, req.ip),
     validate: { keyGeneratorIpFallback: false },
     skipSuccessfulRequests: true,
-    handler: (_req, res) => {
+    handler: (_req, res, next) => {
       res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
-      res
-        .status(429)
-        .json({ error: { code: 'rate_limited', message: 'Too many attempts. Try again later.' } });
+      next(new RateLimitedError('messages.adminTooManyAttempts'));
     },
   });
 
@@ -210,61 +230,30 @@ export function createAdminRouter(deps: AppDeps): Router {
       .orderBy('dimension')
       .orderBy('key')
       .execute();
-    sendCsvHeaders(res, 'counts.csv');
-    res.write(csvRow(['campaign', 'congress', 'dimension', 'key', 'count']));
+    const csv = csvDownload(res, 'counts.csv', ['campaign', 'congress', 'dimension', 'key', 'count']);
     for (const r of rows) {
       // Per-Congress keys start "119:"; the all-time dimensions have no Congress.
       const perCongress = r.dimension === 'district' || r.dimension.startsWith('congress');
       const congress = perCongress ? r.key.split(':')[0] : '';
-      res.write(csvRow([r.campaign, congress, r.dimension, r.key, Number(r.count)]));
+      csv.write([r.campaign, congress, r.dimension, r.key, Number(r.count)]);
     }
-    res.end();
+    csv.end();
   });
 
   router.get('/admin/export/letters.csv', requireSession, async (req, res) => {
     const campaign =
       typeof req.query.campaign === 'string' ? campaignOrNotFound(deps, req.query.campaign).slug : undefined;
-    sendCsvHeaders(res, 'letters.csv');
-    res.write(
-      csvRow([
-        'created_at',
-        'campaign',
-        'congress',
-        'bill',
-        'chamber',
-        'state',
-        'district',
-        'member',
-        'recipient',
-        'status',
-        'sender_name',
-        'sender_city',
-        'sender_state',
-        'body',
-      ]),
+    const csv = csvDownload(
+      res,
+      'letters.csv',
+      LETTER_EXPORT.map((key) => LETTER_EXPORT_HEADERS[key] ?? key),
     );
     // Keyset pages: the export never holds every letter in memory.
     let after: { created_at: string; id: string } | undefined;
     for (;;) {
       let query = storage.db
         .selectFrom('letters')
-        .select([
-          'id',
-          'created_at',
-          'campaign',
-          'congress',
-          'bill',
-          'chamber',
-          'state',
-          'district',
-          'bioguide',
-          'recipient_name',
-          'status',
-          'sender_name',
-          'sender_city',
-          'sender_state',
-          'body',
-        ])
+        .select(['id', ...LETTER_EXPORT])
         .where('share_with_campaign', '=', 1)
         .where('purged_at', 'is', null);
       if (campaign) query = query.where('campaign', '=', campaign);
@@ -279,39 +268,19 @@ export function createAdminRouter(deps: AppDeps): Router {
       }
       const page = await query.orderBy('created_at').orderBy('id').limit(EXPORT_PAGE).execute();
       for (const l of page) {
-        res.write(
-          csvRow([
-            l.created_at,
-            l.campaign,
-            l.congress,
-            l.bill,
-            l.chamber,
-            l.state,
-            l.district,
-            l.bioguide,
-            l.recipient_name,
-            l.status,
-            l.sender_name,
-            l.sender_city,
-            l.sender_state,
-            l.body,
-          ]),
-        );
+        csv.write(LETTER_EXPORT.map((key) => l[key]));
       }
       if (page.length < EXPORT_PAGE) break;
       const last = page[page.length - 1]!;
       after = { created_at: last.created_at, id: last.id };
     }
-    res.end();
+    csv.end();
   });
 
   router.get('/api/admin/stats', bearerLimiter, async (req, res) => {
     if (!hasBearer(req) && !hasSession(req)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
-      res
-        .status(401)
-        .json({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <admin token>.' } });
-      return;
+      throw new UnauthorizedError('messages.adminBearer');
     }
     const campaign = campaignFromQuery(req);
     const s = await stats.getCampaignStats(campaign.slug);
@@ -377,10 +346,4 @@ export function createAdminRouter(deps: AppDeps): Router {
   }
 
   return router;
-}
-
-function sendCsvHeaders(res: Response, filename: string) {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
 }

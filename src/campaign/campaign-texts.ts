@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Chamber } from '../civic-data/types';
+import type { AskKind } from './bills';
 import { DataError } from '../platform/errors';
 
 /** The language of campaign.json's texts and of every letter sent. */
@@ -17,9 +18,10 @@ export const CAMPAIGN_SOURCE_LANGUAGE = 'en';
 
 const Text = z.string().trim().min(1);
 const CitedText = z.object({ text: Text, source: Text }).strict();
+const PerChamberText = z.object({ senate: Text, house: Text }).strict();
 
 /**
- * One translation file, `content/<lng>.json`. `letter` holds the campaign's letter text per chamber
+ * One translation file, `content/<lng>.json`. `letters` holds the campaign's letter text per ask and chamber
  * (Handlebars, with the same `{{sender.city}}`-style values as the English template), shown beside the
  * English letter so a person knows what they sign; it is never sent.
  */
@@ -35,7 +37,11 @@ export const CampaignTranslation = z
     sources: z.array(Text),
     personalNotePrompt: Text,
     shareText: Text.max(280),
-    letter: z.object({ senate: Text, house: Text }).strict(),
+    letters: z
+      .object({ support: PerChamberText, thanks: PerChamberText, reintroduce: PerChamberText })
+      .strict(),
+    /** Each bill's status line, by Congress (`"119": { "senate": ..., "house": ... }`), as in campaign.json. */
+    billStatus: z.record(z.string().regex(/^\d{1,3}$/), PerChamberText),
   })
   .strict();
 export type CampaignTranslation = z.infer<typeof CampaignTranslation>;
@@ -52,26 +58,42 @@ export interface CampaignSourceTexts {
   sources: Array<{ name: string; url: string }>;
   personalNotePrompt: string;
   shareText: string;
+  /** The bills per Congress; their status lines are translated too. */
+  congresses: ReadonlyArray<{ congress: number }>;
 }
 
 /** A campaign's texts as a page shows them: in `lang`, which is the page's language or English. */
-export interface CampaignTexts extends Omit<CampaignSourceTexts, 'slug'> {
+export interface CampaignTexts extends Omit<CampaignSourceTexts, 'slug' | 'congresses'> {
   lang: string;
   /** False when the page's language is not one the campaign declares (the texts are then English). */
   inPageLanguage: boolean;
-  /** The campaign's letter text in `lang`, for reading beside the English letter; absent in English. */
-  letter?: Record<Chamber, string>;
+  /** The campaign's letter texts in `lang`, for reading beside the English letter; absent in English. */
+  letters?: Record<AskKind, Record<Chamber, string>>;
+  /** Bill status lines in `lang` by Congress; absent in English (campaign.json has them). */
+  billStatus?: Record<string, Record<Chamber, string>>;
 }
 
 /** Where each list in a translation must have as many items as campaign.json has. */
 function countProblems(source: CampaignSourceTexts, translation: CampaignTranslation): string[] {
   const lists = ['explainer', 'talkingPoints', 'criticism', 'sources'] as const;
-  return lists
-    .filter((list) => translation[list].length !== source[list].length)
-    .map(
-      (list) =>
-        `${list}: has ${translation[list].length} items, campaign.json has ${source[list].length} (translate each one, in order)`,
-    );
+  const congresses = source.congresses.map((c) => String(c.congress));
+  const statuses = Object.keys(translation.billStatus);
+  const statusProblems = [
+    ...congresses
+      .filter((c) => !statuses.includes(c))
+      .map((c) => `billStatus.${c}: missing (campaign.json has Congress ${c})`),
+    ...statuses
+      .filter((c) => !congresses.includes(c))
+      .map((c) => `billStatus.${c}: campaign.json has no Congress ${c}`),
+  ];
+  return statusProblems.concat(
+    lists
+      .filter((list) => translation[list].length !== source[list].length)
+      .map(
+        (list) =>
+          `${list}: has ${translation[list].length} items, campaign.json has ${source[list].length} (translate each one, in order)`,
+      ),
+  );
 }
 
 /** Reads and checks `content/<lng>.json` for every declared language but English; fails naming the key. */
@@ -138,7 +160,8 @@ function translatedTexts(source: CampaignSourceTexts, lng: string, t: CampaignTr
     sources: source.sources.map((s, i) => ({ name: t.sources[i]!, url: s.url })),
     personalNotePrompt: t.personalNotePrompt,
     shareText: t.shareText,
-    letter: t.letter,
+    letters: t.letters,
+    billStatus: t.billStatus,
   };
 }
 

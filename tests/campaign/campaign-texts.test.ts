@@ -34,9 +34,12 @@ describe('campaign texts per language', () => {
       expect(texts.summary).toContain('S. 1829');
       expect(texts.summary).toContain('H.R. 3921');
       // Letters take the bill's number from campaign.json, like the English templates.
-      expect(texts.letter?.senate).toContain('{{bill.label}}');
-      expect(texts.letter?.house).toContain('{{bill.label}}');
-      expect(`${texts.letter?.senate}${texts.letter?.house}`).not.toMatch(/\b(S\.|H\.R\.) \d+/);
+      for (const ask of ['support', 'thanks', 'reintroduce'] as const) {
+        const { senate, house } = texts.letters![ask];
+        expect(`${senate}${house}`).toContain('{{bill.label}}');
+        expect(`${senate}${house}`).not.toMatch(/\b(S\.|H\.R\.) \d+/);
+      }
+      expect(texts.billStatus?.['119']?.senate).toContain('22');
       expect(texts.talkingPoints.map((p) => p.source.url)).toEqual(
         campaign.talkingPoints.map((p) => p.source.url),
       );
@@ -48,7 +51,7 @@ describe('campaign texts per language', () => {
   test('when a language the campaign does not declare is asked for, then the texts are English and say so', () => {
     const texts = campaign.textsIn('fr');
     expect(texts).toMatchObject({ lang: 'en', inPageLanguage: false, title: campaign.title });
-    expect(texts.letter).toBeUndefined();
+    expect(texts.letters).toBeUndefined();
     expect(campaign.textsIn('en')).toMatchObject({ lang: 'en', inPageLanguage: true });
   });
 
@@ -56,10 +59,10 @@ describe('campaign texts per language', () => {
     const dir = copyCampaigns();
     editJson(path.join(dir, 'stop-csam', 'content', 'es.json'), (es) => {
       delete es.personalNotePrompt;
-      (es.letter as Record<string, unknown>).house = '';
+      (es.letters as Record<string, Record<string, unknown>>).thanks!.house = '';
     });
     expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(
-      /es\.json[\s\S]*personalNotePrompt[\s\S]*letter\.house/,
+      /es\.json[\s\S]*personalNotePrompt[\s\S]*letters\.thanks\.house/,
     );
   });
 
@@ -70,6 +73,17 @@ describe('campaign texts per language', () => {
       points.push(points[0]);
     });
     expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(/talkingPoints: has 4 items, campaign\.json has 5/);
+  });
+
+  test('when campaign.json adds the next Congress, then a translation without its bill status fails naming it', () => {
+    const dir = copyCampaigns();
+    editJson(path.join(dir, 'stop-csam', 'campaign.json'), (c) => {
+      const congresses = c.congresses as Array<Record<string, unknown>>;
+      congresses.push({ ...congresses[0], congress: 120 });
+    });
+    expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(
+      /billStatus\.120: missing \(campaign\.json has Congress 120\)/,
+    );
   });
 
   test('when a campaign declares a language without its content file, then loading fails', () => {
@@ -102,7 +116,7 @@ describe('campaign texts per language', () => {
       clock: new ManualClock(),
       sponsors: createSponsorRoll(new Map()),
     }).forMember(campaign, member);
-    const source = campaign.textsIn('es').letter!.senate;
+    const source = campaign.textsIn('es').letters!.support.senate;
     expect(
       renderLetterTranslation(hbs, source, campaign, member, ask, { city: 'Springfield', state: 'IL' }),
     ).toMatch(/^Como elector o electora de su estado, desde Springfield, IL, le escribo/);

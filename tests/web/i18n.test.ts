@@ -88,8 +88,11 @@ describe('campaign texts', () => {
       ...definition.sources.map((_, i) => `sources.${i}`),
       'personalNotePrompt',
       'shareText',
-      'letter.senate',
-      'letter.house',
+      ...Object.keys(definition.asks).flatMap((ask) => [`letters.${ask}.senate`, `letters.${ask}.house`]),
+      ...definition.congresses.flatMap((c) => [
+        `billStatus.${c.congress}.senate`,
+        `billStatus.${c.congress}.house`,
+      ]),
     ].sort();
   }
 
@@ -140,6 +143,7 @@ describe('pages in the person’s language', () => {
     );
     expect(res.text).toContain('Qué dicen los críticos');
     expect(res.text).toContain('La Electronic Frontier Foundation sostiene');
+    expect(res.text).toContain('El Comité Judicial del Senado lo aprobó por unanimidad (22 a 0)');
     expect(res.text).not.toContain('Los textos de esta campaña solo están disponibles en inglés');
   });
 
@@ -199,6 +203,8 @@ describe('pages in the person’s language', () => {
     expect(res.text).toMatch(/le escribo para pedirle que apoye el S\. 1829/);
     expect(res.text).toMatch(/le escribo para pedirle que apoye el H\.R\. 3921/);
     expect(res.text).toContain('desde Springfield, IL');
+    // Beside the thank-you letter to a sponsor, the translation of that letter (not of the support letter).
+    expect(res.text).toContain('quiero darle las gracias por presentar el S. 1829');
   });
 
   test('when page titles built by routes are asked for in turn in each language, then each keeps its own', async () => {

@@ -91,10 +91,11 @@ export function createPageRouter(deps: AppDeps): Router {
       texts,
       total,
       bills: situation.bills,
-      statuses: [situation.bills.senate, situation.bills.house].map((bill) => ({
-        label: bill.label,
-        text: bill.status.text,
-        asOf: formatLongDate(lng, bill.status.asOf),
+      statuses: (['senate', 'house'] as const).map((chamber) => ({
+        label: situation.bills[chamber].label,
+        text: texts.billStatus?.[situation.congress]?.[chamber] ?? situation.bills[chamber].status.text,
+        lang: texts.billStatus?.[situation.congress] ? texts.lang : 'en',
+        asOf: formatLongDate(lng, situation.bills[chamber].status.asOf),
       })),
       ...extra,
     });
@@ -244,10 +245,16 @@ export function createPageRouter(deps: AppDeps): Router {
           body,
           // The translation is of the campaign's support letter: beside a thank-you or a reintroduce
           // letter it would tell the person something other than what they sign.
-          translation:
-            texts.letter && ask.kind === 'support'
-              ? renderLetterTranslation(hbs, texts.letter[member.chamber], campaign, member, ask, form)
-              : undefined,
+          translation: texts.letters
+            ? renderLetterTranslation(
+                hbs,
+                texts.letters[ask.kind][member.chamber],
+                campaign,
+                member,
+                ask,
+                form,
+              )
+            : undefined,
           // "Reset to the campaign text" (public/js/app.js) starts from the textarea's initial text; only
           // when that is the person's edited text does the page carry the campaign text as well.
           defaultBody: body === defaultBody ? undefined : defaultBody,

@@ -31,7 +31,17 @@ function lookupZip(index: CivicIndex, address: ConstituentAddress, now: Date): L
 /** The bioguide ids of every member who may receive a letter from this address. */
 export function representativesOf(index: CivicIndex, address: ConstituentAddress, now: Date): Set<string> {
   const result = lookupZip(index, address, now);
-  const zipStates = new Set(result.districts.map((d) => d.state));
+  const zipStates = new Set(
+    result.districts.length > 0 ? result.districts.map((d) => d.state) : [result.state],
+  );
+  // "As your constituent in Springfield, NY" to Illinois's senators would mislead the office.
+  if (!zipStates.has(address.state)) {
+    throw ValidationError.forField('sender.zip', 'messages.zipNotInState', {
+      zip: result.zip,
+      state: address.state,
+      zipStates: [...zipStates].join(', '),
+    });
+  }
   // A ZIP across a state line: the state the person wrote settles which side they live on.
   if (zipStates.size > 1 && zipStates.has(address.state)) {
     const districts = result.districts.filter((d) => d.state === address.state);

@@ -63,6 +63,15 @@ describe('POST /api/letters/preview refuses members who do not represent the add
   });
 });
 
+test('when the state typed does not match the ZIP code, then the ZIP field says so and no letter is previewed', async () => {
+  const res = await request(t.app)
+    .post('/api/letters/preview')
+    .send({ bioguide: civic().senatorsForState('IL')[0]!.bioguide, sender: { ...SENDER, state: 'NY' } })
+    .expect(400);
+  expect(res.body.error.field).toBe('sender.zip');
+  expect(res.body.error.message).toBe('ZIP code 62704 is in IL, not NY. Check your state and ZIP code.');
+});
+
 describe('the letter pages refuse members who do not represent the address', () => {
   const form = (member: string[]) => ({
     ...SENDER,

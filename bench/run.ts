@@ -85,7 +85,13 @@ async function importedData(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-data-'));
   execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'data-update.ts')], {
     cwd: ROOT,
-    env: { ...process.env, CIVIC_DATA_FROM: MIRROR, DATA_DIR: dir },
+    // The mirror's files carry no date: the test fixture's manifest gives the member snapshot's.
+    env: {
+      ...process.env,
+      CIVIC_DATA_FROM: MIRROR,
+      CIVIC_DATA_MANIFEST: path.join(ROOT, 'tests', 'fixtures', 'civic', 'mirror-manifest.json'),
+      DATA_DIR: dir,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return dir;

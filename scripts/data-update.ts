@@ -1,12 +1,14 @@
 /**
- * `npm run data:update [-- --from DIR] [-- --out DIR]`: refreshes the civic data in `data/`.
- * Without --from (or CIVIC_DATA_FROM) the canonical public URLs are downloaded; with it, a local folder
- * laid out like the shared data mirror is read. See docs/data.md.
+ * `npm run data:update [-- options]`: refreshes the civic data in `data/` (members, ZIP table, district
+ * boundaries), all of one Congress, or nothing at all. Without --from (or CIVIC_DATA_FROM) the canonical
+ * public URLs are downloaded; with it, a local folder laid out like the shared data mirror is read.
+ * See docs/data.md.
  */
 import path from 'node:path';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { updateSponsorRolls } from '../src/campaign/sponsors';
-import { importDistrictShapes } from '../src/civic-data/district-shapes-import';
-import { importCivicData } from '../src/civic-data/import';
+import { ordinal } from '../src/civic-data/congress';
+import { importCivicData, type ZipSourceChoice } from '../src/civic-data/import';
 import type { CivicIndexFile } from '../src/civic-data/types';
 
 export interface DataUpdateContext {
@@ -18,37 +20,18 @@ export interface DataUpdateContext {
   now?: Date;
   /** Print a line of progress. */
   log: (line: string) => void;
-  /** DISTRICT_SHAPES_URL: another boundary file (GeoJSON or zipped shapefile) to download. */
-  shapesUrl?: string;
   /** The environment, for steps with settings of their own (validated by each step's Zod schema). */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface DataUpdateStep {
   name: string;
-  /** Runs after the member/ZIP import succeeded; returns a short summary for the output line. */
+  /** Runs after the member/ZIP/boundary import succeeded; returns a short summary for the output line. */
   run: (context: DataUpdateContext, civic: CivicIndexFile) => Promise<string>;
 }
 
-/**
- * EXTRA IMPORT STEPS: other data sets (e.g. district boundaries for address geocoding) register a step
- * here, run in order after the member and ZIP import. Example:
- *   extraImportSteps.push({ name: 'district shapes', run: async (ctx) => { ...; return '437 districts'; } });
- */
+/** Further imports register a step here; steps run in order after the civic import (one Congress). */
 export const extraImportSteps: DataUpdateStep[] = [
-  {
-    // 119th district boundaries for "use my location" (docs/geo.md).
-    name: 'district boundaries',
-    run: async (context) => {
-      const result = await importDistrictShapes({
-        from: context.from,
-        url: context.shapesUrl,
-        outDir: context.outDir,
-        fetchImpl: context.fetchImpl,
-      });
-      return `${result.features} districts`;
-    },
-  },
   {
     // Sponsors and cosponsors of the campaigns' bills, for the thank-you letters (docs/campaigns.md).
     name: 'bill status',
@@ -56,33 +39,64 @@ export const extraImportSteps: DataUpdateStep[] = [
   },
 ];
 
-function usage(): string {
-  return 'Usage: tsx scripts/data-update.ts [--from DIR] [--out DIR]  (env: CIVIC_DATA_FROM, DATA_DIR)';
+const USAGE = `Usage: tsx scripts/data-update.ts [--from DIR] [--out DIR] [--manifest FILE] [--data-date YYYY-MM-DD]
+       [--zips auto|census|bef|zccd] [--no-shapes] [--allow-previous-maps]
+  env: CIVIC_DATA_FROM, DATA_DIR, CIVIC_DATA_MANIFEST, CIVIC_DATA_DATE, DISTRICT_SHAPES_URL (see docs/data.md)`;
+
+export interface DataUpdateArgs {
+  from: string | undefined;
+  outDir: string;
+  manifest: string | undefined;
+  dataDate: string | undefined;
+  zips: ZipSourceChoice;
+  shapes: boolean | undefined;
+  allowPreviousMaps: boolean;
+  help: boolean;
 }
+
+const ZIP_CHOICES: readonly ZipSourceChoice[] = ['auto', 'census', 'bef', 'zccd'];
 
 export function parseArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-): { from: string | undefined; outDir: string; help: boolean } {
-  let from = env.CIVIC_DATA_FROM || undefined;
-  let outDir = env.DATA_DIR || 'data';
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (!v) throw new Error(`${flag} needs a folder. ${usage()}`);
-      return v;
-    };
-    if (flag === '--from') from = value();
-    else if (flag === '--out') outDir = value();
-    else if (flag === '--help' || flag === '-h') help = true;
-    else throw new Error(`Unknown argument ${arg}. ${usage()}`);
+): DataUpdateArgs {
+  let values;
+  try {
+    ({ values } = parseCommandLine({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        from: { type: 'string' },
+        out: { type: 'string' },
+        manifest: { type: 'string' },
+        'data-date': { type: 'string' },
+        zips: { type: 'string' },
+        'no-shapes': { type: 'boolean' },
+        'allow-previous-maps': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${USAGE}`, { cause: error });
   }
-  return { from, outDir, help };
+  const zips = (values.zips ?? 'auto') as ZipSourceChoice;
+  if (!ZIP_CHOICES.includes(zips))
+    throw new Error(`--zips ${values.zips}: one of ${ZIP_CHOICES.join(', ')}.\n${USAGE}`);
+  const dataDate = values['data-date'] ?? (env.CIVIC_DATA_DATE || undefined);
+  if (dataDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(dataDate)) {
+    throw new Error(`--data-date ${dataDate}: must be a date like 2026-06-15.\n${USAGE}`);
+  }
+  return {
+    from: values.from ?? (env.CIVIC_DATA_FROM || undefined),
+    outDir: values.out ?? (env.DATA_DIR || 'data'),
+    manifest: values.manifest ?? (env.CIVIC_DATA_MANIFEST || undefined),
+    dataDate,
+    zips,
+    shapes: values['no-shapes'] ? false : undefined,
+    allowPreviousMaps: values['allow-previous-maps'] ?? false,
+    help: values.help ?? false,
+  };
 }
 
 /** Runs the update; returns the process exit code (0 ok, 1 failure). */
@@ -97,7 +111,7 @@ export async function main(
   try {
     const args = parseArgs(argv, env);
     if (args.help) {
-      io.log(usage());
+      io.log(USAGE);
       return 0;
     }
     const context: DataUpdateContext = {
@@ -106,7 +120,6 @@ export async function main(
       fetchImpl: io.fetchImpl,
       now: io.now,
       log: io.log,
-      shapesUrl: env.DISTRICT_SHAPES_URL || undefined,
       env,
     };
     const civic = await importCivicData({
@@ -114,17 +127,32 @@ export async function main(
       outDir: context.outDir,
       fetchImpl: context.fetchImpl,
       now: context.now,
+      manifest: args.manifest ? path.resolve(args.manifest) : undefined,
+      dataDate: args.dataDate,
+      zipSource: args.zips,
+      shapes: args.shapes,
+      shapesUrl: env.DISTRICT_SHAPES_URL || undefined,
+      allowPreviousMaps: args.allowPreviousMaps,
+      log: io.log,
     });
-    const c = civic.meta.counts;
+    const meta = civic.meta;
+    const c = meta.counts;
     const parts = [
+      `${ordinal(meta.congress)} Congress (${meta.validFrom} to ${meta.validUntil})`,
       `${c.senators} senators, ${c.representatives} representatives, ${c.delegates} delegates`,
       `${c.vacancies} vacancies${civic.vacancies.length ? ` (${civic.vacancies.map((v) => `${v.state}-${v.district}`).join(', ')})` : ''}`,
-      `${c.zips} ZIP areas`,
+      `${c.zips} ZIP areas from ${meta.sources?.zips.name ?? '?'}`,
     ];
+    if (meta.sources?.shapes) parts.push(`district boundaries from ${meta.sources.shapes.name}`);
+    if (meta.previousMaps) {
+      parts.push(
+        `the ${ordinal(meta.previousMaps.congress)} Congress's maps kept in ${meta.previousMaps.states.join(' ')} only`,
+      );
+    }
     for (const step of extraImportSteps) parts.push(`${step.name}: ${await step.run(context, civic)}`);
-    const warnings = civic.meta.warnings?.length ? `, ${civic.meta.warnings.length} warning(s)` : '';
+    const warnings = meta.warnings?.length ? `, ${meta.warnings.length} warning(s)` : '';
     io.log(
-      `Civic data updated in ${context.outDir}: ${parts.join('; ')} (source ${context.from ?? 'public URLs'}, snapshot ${civic.meta.snapshotDate}${warnings}).`,
+      `Civic data updated in ${context.outDir}: ${parts.join('; ')} (source ${context.from ?? 'public URLs'}, member data of ${meta.snapshotDate}${warnings}).`,
     );
     return 0;
   } catch (error) {

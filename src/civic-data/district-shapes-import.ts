@@ -1,22 +1,23 @@
 /**
- * civic-data/district-shapes-import: writes `data/districts.json` from the Census Bureau's cartographic
- * boundary file of congressional districts (cb_2024_us_cd119_20m by default, or the finer _500k).
+ * civic-data/district-shapes-import: `data/districts.json` from the Census Bureau's cartographic boundary
+ * file of congressional districts (`cb_<year>_us_cd<nnn>_20m`, or the finer `_500k`), for the Congress asked.
  *
  * Sources, in order:
- *  - `from`: a folder laid out like the shared mirror (`<from>/cd119-shapes/<file>.geojson` or `.zip`),
+ *  - `from`: a folder laid out like the shared mirror (`<from>/cd<nnn>-shapes/<file>.geojson` or `.zip`),
  *    or a path to one `.geojson`/`.json`/`.zip` file;
  *  - `url`: any http(s) URL of a GeoJSON FeatureCollection or of the zipped shapefile;
- *  - otherwise the canonical Census zip for the chosen resolution.
- * A zipped shapefile is read with a small built-in reader (zip central directory + node:zlib inflate, .shp
- * polygons, .dbf attributes), so no extra packages are needed. Every feature goes through one Zod schema
- * whichever the source; errors name the file, the feature index and the field. The output is written to a
- * temporary file and renamed over the old one, so a failed import never replaces good data.
+ *  - otherwise the canonical Census zip for the Congress and resolution.
+ * A zipped shapefile is opened with yauzl and read with the `shapefile` package, under a time limit. Every
+ * feature goes through one Zod schema whichever the source; errors name the file, the feature index and the
+ * field. The Congress is the features' `CDnnnFP` property (the file name, when it says one, must agree).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
+import * as shapefile from 'shapefile';
+import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
+import { congressDates, ordinal } from './congress';
 import {
   DISTRICT_SHAPES_FILE,
   normaliseDistrictCode,
@@ -24,43 +25,57 @@ import {
   type DistrictShape,
   type DistrictShapesFile,
 } from './district-shapes';
+import { fetchSource, lastModifiedDay, type ManifestEntry } from './source-files';
+import type { SourceInfo } from './types';
+import { isZip, readZipEntries, ZIP_TIME_LIMIT_MS } from './zip-archive';
 
 export type DistrictShapesResolution = '20m' | '500k';
 
-export const DISTRICT_SHAPES_CANONICAL_URLS: Readonly<Record<DistrictShapesResolution, string>> = {
-  '20m': 'https://www2.census.gov/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip',
-  '500k': 'https://www2.census.gov/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_500k.zip',
-};
+/**
+ * The Bureau's cartographic boundary zip for a Congress: its districts first appear in the files of the
+ * year before it begins (the 119th's in GENZ2024).
+ */
+export function districtShapesUrl(congress: number, resolution: DistrictShapesResolution = '20m'): string {
+  const year = Number(congressDates(congress).start.slice(0, 4)) - 1;
+  return `https://www2.census.gov/geo/tiger/GENZ${year}/shp/cb_${year}_us_cd${congress}_${resolution}.zip`;
+}
 
-/** File names looked for under `<from>/cd119-shapes/`, first found wins. */
-function mirrorCandidates(resolution: DistrictShapesResolution): string[] {
-  return [
-    `congressional_districts_cb2024_${resolution}.geojson`,
-    `cb_2024_us_cd119_${resolution}.geojson`,
-    `cb_2024_us_cd119_${resolution}.json`,
-    `cb_2024_us_cd119_${resolution}.zip`,
-  ];
+/** `cd119-shapes`: the folder of a Congress's boundaries inside a `--from` folder. */
+export function shapesFolderName(congress: number): string {
+  return `cd${congress}-shapes`;
 }
 
 export interface ImportDistrictShapesOptions {
-  /** A mirror folder (with cd119-shapes/) or a .geojson/.json/.zip file. */
+  /** A mirror folder (with cd<nnn>-shapes/) or a .geojson/.json/.zip file. */
   from?: string;
   /** An http(s) URL of the GeoJSON or zipped shapefile (e.g. from env DISTRICT_SHAPES_URL). */
   url?: string;
+  /** The Congress wanted: picks the folder and the canonical URL. Default: the index's in `outDir`. */
+  congress?: number;
   /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
   resolution?: DistrictShapesResolution;
   outDir: string;
   fetchImpl?: typeof fetch;
   /** Refuse to write fewer districts than this (default 435: a truncated download must not replace data). */
   minFeatures?: number;
-  /** Download timeout, default 120 s. */
+  /** Download and zip reading time limit, default 120 s each. */
   timeoutMs?: number;
+  /** What the manifest says of the shapes (their date). */
+  manifest?: ManifestEntry;
+}
+
+export interface DistrictShapesRead {
+  file: DistrictShapesFile;
+  /** The file or URL read. */
+  source: string;
+  info: SourceInfo;
 }
 
 export interface ImportDistrictShapesResult {
   features: number;
   file: string;
   source: string;
+  congress: number;
 }
 
 const coordinate = z.number().finite();
@@ -122,11 +137,6 @@ function formatIssue(source: string, index: number, issue: z.core.$ZodIssue): st
   return `${source}: feature ${index}: ${field}: ${issue.message}`;
 }
 
-interface RawFeature {
-  properties: unknown;
-  geometry: unknown;
-}
-
 /** Validate and convert features; merges several features of one district into one entry. */
 export function featuresToDistricts(
   features: readonly unknown[],
@@ -141,7 +151,7 @@ export function featuresToDistricts(
     const { properties, geometry } = parsed.data;
     const districtKey = Object.keys(properties).find((k) => DISTRICT_KEY.test(k));
     if (!districtKey) {
-      throw new DataError(`${source}: feature ${index}: properties.CD119FP: missing (no CDnnnFP property)`);
+      throw new DataError(`${source}: feature ${index}: properties: no CDnnnFP property (e.g. CD119FP)`);
     }
     const code = properties[districtKey];
     if (typeof code !== 'string') {
@@ -188,193 +198,35 @@ export function featuresToDistricts(
   return { districts, congress, skipped };
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Zip and shapefile reading (just enough for the Census cartographic boundary files).
-
-/** Entries of a zip archive by name (stored or deflated; no zip64, no encryption). */
-export function readZip(buffer: Buffer, source: string): Map<string, Buffer> {
-  const EOCD = 0x06054b50;
-  let eocd = -1;
-  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 22 - 65535); i--) {
-    if (buffer.readUInt32LE(i) === EOCD) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new DataError(`${source}: not a zip file (no end of central directory)`);
-  const count = buffer.readUInt16LE(eocd + 10);
-  let offset = buffer.readUInt32LE(eocd + 16);
-  const entries = new Map<string, Buffer>();
-  for (let n = 0; n < count; n++) {
-    if (offset + 46 > buffer.length || buffer.readUInt32LE(offset) !== 0x02014b50) {
-      throw new DataError(`${source}: corrupt zip central directory at entry ${n}`);
-    }
-    const method = buffer.readUInt16LE(offset + 10);
-    const crc = buffer.readUInt32LE(offset + 16);
-    const compressedSize = buffer.readUInt32LE(offset + 20);
-    const nameLength = buffer.readUInt16LE(offset + 28);
-    const extraLength = buffer.readUInt16LE(offset + 30);
-    const commentLength = buffer.readUInt16LE(offset + 32);
-    const localOffset = buffer.readUInt32LE(offset + 42);
-    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
-    offset += 46 + nameLength + extraLength + commentLength;
-    if (name.endsWith('/')) continue;
-    if (buffer.readUInt32LE(localOffset) !== 0x04034b50) {
-      throw new DataError(`${source}: corrupt zip local header for ${name}`);
-    }
-    const dataStart =
-      localOffset + 30 + buffer.readUInt16LE(localOffset + 26) + buffer.readUInt16LE(localOffset + 28);
-    const compressed = buffer.subarray(dataStart, dataStart + compressedSize);
-    let data: Buffer;
-    if (method === 0) data = compressed;
-    else if (method === 8) data = zlib.inflateRawSync(compressed);
-    else throw new DataError(`${source}: ${name}: unsupported zip compression method ${method}`);
-    if (zlib.crc32(data) !== crc)
-      throw new DataError(`${source}: ${name}: CRC mismatch (truncated download?)`);
-    entries.set(name, data);
-  }
-  return entries;
-}
-
-/** Rows of a dBASE III table (the shapefile's .dbf), values trimmed strings. */
-export function readDbf(buffer: Buffer, source: string): Array<Record<string, string>> {
-  if (buffer.length < 32) throw new DataError(`${source}: .dbf file too short`);
-  const records = buffer.readUInt32LE(4);
-  const headerLength = buffer.readUInt16LE(8);
-  const recordLength = buffer.readUInt16LE(10);
-  const fields: Array<{ name: string; length: number }> = [];
-  for (let o = 32; o + 32 <= headerLength && buffer[o] !== 0x0d; o += 32) {
-    const name = buffer
-      .toString('latin1', o, o + 11)
-      .replace(/\0.*$/s, '')
-      .trim();
-    fields.push({ name, length: buffer[o + 16]! });
-  }
-  const rows: Array<Record<string, string>> = [];
-  for (let i = 0; i < records; i++) {
-    let o = headerLength + i * recordLength;
-    if (o + recordLength > buffer.length) throw new DataError(`${source}: .dbf record ${i} is truncated`);
-    const deleted = buffer[o] === 0x2a;
-    o += 1;
-    const row: Record<string, string> = {};
-    for (const field of fields) {
-      row[field.name] = buffer.toString('utf8', o, o + field.length).trim();
-      o += field.length;
-    }
-    if (!deleted) rows.push(row);
-  }
-  return rows;
-}
-
-/** Signed area (shoelace); negative for a clockwise ring (shapefile outer ring) in lon/lat axes. */
-function signedArea(ringCoords: number[][]): number {
-  let sum = 0;
-  for (let i = 0; i + 1 < ringCoords.length; i++) {
-    const a = ringCoords[i]!;
-    const b = ringCoords[i + 1]!;
-    sum += a[0]! * b[1]! - b[0]! * a[1]!;
-  }
-  return sum / 2;
-}
-
-function ringContains(ringCoords: number[][], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ringCoords.length - 1; i < ringCoords.length; j = i++) {
-    const [xi, yi] = ringCoords[i] as [number, number];
-    const [xj, yj] = ringCoords[j] as [number, number];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-/** Polygon shapes of a .shp file as GeoJSON geometries (null for null shapes), in record order. */
-export function readShpPolygons(buffer: Buffer, source: string): Array<RawFeature['geometry'] | null> {
-  if (buffer.length < 100 || buffer.readInt32BE(0) !== 9994)
-    throw new DataError(`${source}: not a .shp file`);
-  const fileLength = Math.min(buffer.readInt32BE(24) * 2, buffer.length);
-  const geometries: Array<RawFeature['geometry'] | null> = [];
-  let o = 100;
-  while (o + 8 <= fileLength) {
-    const contentLength = buffer.readInt32BE(o + 4) * 2;
-    const c = o + 8;
-    if (c + contentLength > buffer.length) {
-      throw new DataError(`${source}: record ${geometries.length} is truncated`);
-    }
-    const shapeType = buffer.readInt32LE(c);
-    if (shapeType === 0) {
-      geometries.push(null);
-    } else if (shapeType === 5 || shapeType === 15 || shapeType === 25) {
-      const numParts = buffer.readInt32LE(c + 36);
-      const numPoints = buffer.readInt32LE(c + 40);
-      const pointsAt = c + 44 + numParts * 4;
-      const rings: number[][][] = [];
-      for (let part = 0; part < numParts; part++) {
-        const start = buffer.readInt32LE(c + 44 + part * 4);
-        const end = part + 1 < numParts ? buffer.readInt32LE(c + 44 + (part + 1) * 4) : numPoints;
-        const r: number[][] = [];
-        for (let k = start; k < end; k++) {
-          r.push([buffer.readDoubleLE(pointsAt + k * 16), buffer.readDoubleLE(pointsAt + k * 16 + 8)]);
-        }
-        rings.push(r);
-      }
-      // Shapefile: outer rings clockwise, holes counter-clockwise. Each hole joins the outer ring containing it.
-      const outers: number[][][][] = [];
-      const holes: number[][][] = [];
-      for (const r of rings) {
-        if (signedArea(r) <= 0) outers.push([r]);
-        else holes.push(r);
-      }
-      for (const hole of holes) {
-        const [hx, hy] = hole[0] as [number, number];
-        const owner = outers.find((poly) => ringContains(poly[0]!, hx, hy));
-        if (owner) owner.push(hole);
-        else outers.push([hole]); // Mis-oriented ring: keep it as an outer ring rather than lose area.
-      }
-      geometries.push(
-        outers.length === 1
-          ? { type: 'Polygon', coordinates: outers[0] }
-          : { type: 'MultiPolygon', coordinates: outers },
-      );
-    } else {
-      throw new DataError(`${source}: record ${geometries.length}: shape type ${shapeType} is not a polygon`);
-    }
-    o = c + contentLength;
-  }
-  return geometries;
+interface RawFeature {
+  properties: unknown;
+  geometry: unknown;
 }
 
 /** Features (properties from .dbf, geometry from .shp) of the first shapefile in a zip. */
-export function shapefileZipToFeatures(buffer: Buffer, source: string): RawFeature[] {
-  const entries = readZip(buffer, source);
+async function shapefileZipToFeatures(
+  buffer: Buffer,
+  source: string,
+  timeLimitMs: number,
+): Promise<RawFeature[]> {
+  const entries = await readZipEntries(buffer, source, (n) => /\.(shp|dbf)$/i.test(n), timeLimitMs);
   const shpName = [...entries.keys()].find((n) => n.toLowerCase().endsWith('.shp'));
   if (!shpName) throw new DataError(`${source}: no .shp file in the zip`);
   const base = shpName.slice(0, -4);
   const dbfName = [...entries.keys()].find((n) => n.toLowerCase() === `${base.toLowerCase()}.dbf`);
   if (!dbfName) throw new DataError(`${source}: no ${base}.dbf beside ${shpName}`);
-  const geometries = readShpPolygons(entries.get(shpName)!, `${source}!${shpName}`);
-  const rows = readDbf(entries.get(dbfName)!, `${source}!${dbfName}`);
-  if (rows.length !== geometries.length) {
-    throw new DataError(
-      `${source}: ${shpName} has ${geometries.length} shapes but ${dbfName} has ${rows.length} rows`,
-    );
+  try {
+    const collection = await shapefile.read(entries.get(shpName)!, entries.get(dbfName)!, {
+      encoding: 'utf-8',
+    });
+    return collection.features.filter((f) => f.geometry !== null);
+  } catch (err) {
+    throw new DataError(`${source}: corrupt shapefile (${(err as Error).message})`, { cause: err });
   }
-  const features: RawFeature[] = [];
-  geometries.forEach((geometry, i) => {
-    if (geometry) features.push({ properties: rows[i], geometry });
-  });
-  return features;
 }
 
-function parseSource(buffer: Buffer, source: string): RawFeature[] | unknown[] {
-  if (buffer.length >= 4 && buffer.readUInt32LE(0) === 0x04034b50) {
-    try {
-      return shapefileZipToFeatures(buffer, source);
-    } catch (err) {
-      if (err instanceof DataError) throw err;
-      // Offsets pointing past the end of a truncated or corrupt file surface as RangeError.
-      throw new DataError(`${source}: corrupt zip or shapefile: ${(err as Error).message}`, { cause: err });
-    }
-  }
+async function parseSource(buffer: Buffer, source: string, timeLimitMs: number): Promise<unknown[]> {
+  if (isZip(buffer)) return shapefileZipToFeatures(buffer, source, timeLimitMs);
   let json: unknown;
   try {
     json = JSON.parse(buffer.toString('utf8'));
@@ -389,56 +241,60 @@ function parseSource(buffer: Buffer, source: string): RawFeature[] | unknown[] {
   return collection.data.features;
 }
 
-async function readSource(options: ImportDistrictShapesOptions): Promise<{ buffer: Buffer; source: string }> {
+const SHAPES_FOLDER = /^cd(\d{3})-shapes$/;
+const SHAPES_FILE = /\.(geojson|json|zip)$/i;
+
+/** The boundary file in a `--from` folder: `cd<nnn>-shapes/`, the resolution's file first. */
+function findInFolder(
+  from: string,
+  congress: number | undefined,
+  resolution: DistrictShapesResolution,
+): string {
+  const folders = fs
+    .readdirSync(from)
+    .filter((n) => SHAPES_FOLDER.test(n))
+    .sort();
+  const folder =
+    congress !== undefined
+      ? (folders.find((n) => n === shapesFolderName(congress)) ?? folders.at(-1))
+      : folders.at(-1);
+  if (!folder) throw new DataError(`${from}: no cd<nnn>-shapes folder of district boundaries`);
+  const dir = path.join(from, folder);
+  const files = fs.readdirSync(dir).filter((n) => SHAPES_FILE.test(n));
+  const chosen =
+    files.find((n) => n.includes(`_${resolution}`)) ?? (files.length === 1 ? files[0] : undefined);
+  if (!chosen) throw new DataError(`${dir}: no ${resolution} boundary file (.geojson, .json or .zip)`);
+  return path.join(dir, chosen);
+}
+
+async function readSource(
+  options: ImportDistrictShapesOptions,
+): Promise<{ buffer: Buffer; source: string; date: string | null }> {
   const resolution = options.resolution ?? '20m';
   if (options.from) {
-    let file = options.from;
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat) throw new DataError(`${file}: not found`);
-    if (stat.isDirectory()) {
-      const dir = path.join(options.from, 'cd119-shapes');
-      const names = mirrorCandidates(resolution);
-      const found = names.map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
-      if (!found) throw new DataError(`${dir}: none of ${names.join(', ')} found`);
-      file = found;
-    }
-    return { buffer: fs.readFileSync(file), source: file };
+    const stat = fs.statSync(options.from, { throwIfNoEntry: false });
+    if (!stat) throw new DataError(`${options.from}: not found`);
+    const file = stat.isDirectory() ? findInFolder(options.from, options.congress, resolution) : options.from;
+    return { buffer: fs.readFileSync(file), source: file, date: null };
   }
-  const url = options.url ?? DISTRICT_SHAPES_CANONICAL_URLS[resolution];
-  const fetchImpl = options.fetchImpl ?? fetch;
-  let response: Response;
-  try {
-    response = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
-  } catch (err) {
-    throw new DataError(`${url}: download failed: ${(err as Error).message}`, { cause: err });
+  if (!options.url && options.congress === undefined) {
+    throw new DataError('District boundaries: no Congress to fetch them for (import the member data first)');
   }
-  if (!response.ok) throw new DataError(`${url}: download failed with HTTP ${response.status}`);
-  return { buffer: Buffer.from(await response.arrayBuffer()), source: url };
+  const url = options.url ?? districtShapesUrl(options.congress!, resolution);
+  const response = await fetchSource(options.fetchImpl ?? fetch, url, options.timeoutMs);
+  return { buffer: Buffer.from(await response.arrayBuffer()), source: url, date: lastModifiedDay(response) };
 }
 
-/** Write `file` atomically: a temporary file in the same folder, then rename over the old one. */
-function writeAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.writeFileSync(temp, content);
-    fs.renameSync(temp, file);
-  } catch (err) {
-    fs.rmSync(temp, { force: true });
-    throw new DataError(`${file}: cannot write district shapes: ${(err as Error).message}`, { cause: err });
-  }
+/** The Congress in a file name such as `cb_2024_us_cd119_20m.zip`, if it says one. */
+function congressFromFileName(source: string): number | null {
+  const match = /_cd(\d{3})_/i.exec(path.basename(source));
+  return match ? Number(match[1]) : null;
 }
 
-/**
- * Import congressional district boundaries into `<outDir>/districts.json`. Resolves with the number of
- * districts written; rejects with DataError (naming file, feature index and field) without touching the
- * existing file when the source is unusable.
- */
-export async function importDistrictShapes(
-  options: ImportDistrictShapesOptions,
-): Promise<ImportDistrictShapesResult> {
-  const { buffer, source } = await readSource(options);
-  const features = parseSource(buffer, source);
+/** Reads and validates the boundaries without writing anything. */
+export async function readDistrictShapes(options: ImportDistrictShapesOptions): Promise<DistrictShapesRead> {
+  const { buffer, source, date } = await readSource(options);
+  const features = await parseSource(buffer, source, options.timeoutMs ?? ZIP_TIME_LIMIT_MS);
   const { districts, congress, skipped } = featuresToDistricts(features, source);
   const minFeatures = options.minFeatures ?? 435;
   if (districts.length < minFeatures) {
@@ -446,16 +302,74 @@ export async function importDistrictShapes(
       `${source}: only ${districts.length} districts (${skipped} skipped); expected at least ${minFeatures}`,
     );
   }
-  const out: DistrictShapesFile = {
-    meta: {
-      source: options.from ? path.basename(source) : source,
-      importedAt: new Date().toISOString(),
-      congress,
-      features: districts.length,
+  if (congress === null) throw new DataError(`${source}: no feature says its Congress (CDnnnFP)`);
+  const fromName = congressFromFileName(source);
+  if (fromName !== null && fromName !== congress) {
+    throw new DataError(
+      `${source}: the file name says the ${ordinal(fromName)} Congress but the features say the ${ordinal(congress)}`,
+    );
+  }
+  const name = options.from ? path.basename(source) : source;
+  const manifestDate = options.manifest?.date ?? null;
+  const window = congressDates(congress);
+  return {
+    file: {
+      meta: { source: name, importedAt: new Date().toISOString(), congress, features: districts.length },
+      districts,
     },
-    districts,
+    source,
+    info: {
+      name,
+      congress,
+      congressFrom: 'property',
+      date: date ?? manifestDate,
+      dateFrom: date ? 'last-modified' : manifestDate ? 'manifest' : null,
+      validFrom: window.start,
+      validUntil: window.end,
+    },
   };
-  const file = path.join(options.outDir, DISTRICT_SHAPES_FILE);
-  writeAtomic(file, JSON.stringify(out));
-  return { features: districts.length, file, source };
+}
+
+export async function writeDistrictShapes(outDir: string, file: DistrictShapesFile): Promise<string> {
+  const target = path.join(outDir, DISTRICT_SHAPES_FILE);
+  try {
+    fs.mkdirSync(outDir, { recursive: true });
+    await writeFileAtomic(target, JSON.stringify(file));
+  } catch (err) {
+    throw new DataError(`${target}: cannot write district shapes: ${(err as Error).message}`, { cause: err });
+  }
+  return target;
+}
+
+/** The Congress of the member index already in `outDir`, if there is one. */
+function indexCongress(outDir: string): number | undefined {
+  try {
+    const meta = (
+      JSON.parse(fs.readFileSync(path.join(outDir, 'civic-index.json'), 'utf8')) as {
+        meta?: { congress?: unknown };
+      }
+    ).meta;
+    return typeof meta?.congress === 'number' ? meta.congress : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Imports boundaries alone into `<outDir>/districts.json`. Refuses boundaries of another Congress than the
+ * member index already in `outDir`; rejects with DataError (naming file, feature index and field) without
+ * touching the existing file when the source is unusable.
+ */
+export async function importDistrictShapes(
+  options: ImportDistrictShapesOptions,
+): Promise<ImportDistrictShapesResult> {
+  const served = indexCongress(options.outDir);
+  const read = await readDistrictShapes({ ...options, congress: options.congress ?? served });
+  if (served !== undefined && read.info.congress !== served) {
+    throw new DataError(
+      `${read.source}: district boundaries of the ${ordinal(read.info.congress)} Congress, but the member data in ${options.outDir} is of the ${ordinal(served)}; fetch the ${ordinal(served)} Congress's boundaries (${districtShapesUrl(served)})`,
+    );
+  }
+  const file = await writeDistrictShapes(options.outDir, read.file);
+  return { features: read.file.districts.length, file, source: read.source, congress: read.info.congress };
 }

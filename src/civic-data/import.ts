@@ -1,461 +1,439 @@
 /**
- * civic-data/import: builds `data/civic-index.json` from the public sources (members of Congress from
- * unitedstates/congress-legislators, ZIP areas to districts from us-zipcodes-congress or the Census
- * Bureau's CD119-ZCTA relationship file). Every record is validated; a bad file fails the whole import
- * with a message naming the file, the record and the field, and the index already in place is kept.
+ * civic-data/import: the orchestration of `npm run data:update`. Reads the member list, the ZIP table and
+ * the district boundaries (members-import, zip-table-import, district-shapes-import), checks that they all
+ * describe the same Congress, builds `data/civic-index.json` and writes it with `districts.json` only when
+ * everything is valid: a failed import leaves the data in service as it was.
+ *
+ * The one exception to "one Congress": `allowPreviousMaps` serves a new Congress's members on the previous
+ * Congress's maps in the states where the importer can prove the maps unchanged (docs/data.md).
  * See docs/data.md for the sources and every decision taken on quirks of the data.
  */
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { Readable } from 'node:stream';
+import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
-import { DELEGATE_TERRITORIES, hasSenators, houseTitle, stateByAbbr, stateByFips } from './states';
-import type { CivicIndexFile, DistrictOffice, DistrictRef, Member, ZipEntry } from './types';
+import { congressDates, ordinal } from './congress';
+import type { DistrictShapesFile } from './district-shapes';
+import {
+  districtShapesUrl,
+  readDistrictShapes,
+  shapesFolderName,
+  writeDistrictShapes,
+  type DistrictShapesRead,
+} from './district-shapes-import';
+import { MEMBER_PATHS, MEMBER_URLS, parseLegislators, parseOffices, parseSocial } from './members-import';
+import {
+  downloadText,
+  fetchSource,
+  isFile,
+  lastModifiedDay,
+  loadManifest,
+  readLocalText,
+  type Manifest,
+  type SourceText,
+} from './source-files';
+import { DELEGATE_TERRITORIES } from './states';
+import type { CivicIndexFile, DistrictRef, Member, SourceInfo, ZipEntry } from './types';
+import {
+  befFileName,
+  befUrl,
+  buildZipTableFromBlocks,
+  parseCensusRelationship,
+  parseZccd,
+  relationshipFileName,
+  relationshipFileUrl,
+  ZCCD_PATH,
+  ZCCD_URL,
+  ZCTA_BLOCK_FILE,
+  ZCTA_BLOCK_URL,
+  type Progress,
+  type ZipDistrict,
+  type ZipTable,
+  type ZipTableResult,
+} from './zip-table-import';
 
-export const CONGRESS = 119;
-/** The 120th Congress starts on 3 January 2027, with new members and some new district maps. */
-export const VALID_UNTIL = '2027-01-03';
 export const INDEX_FILE_NAME = 'civic-index.json';
-export const CENSUS_RELATIONSHIP_FILE = 'tab20_cd11920_zcta520_natl.txt';
-export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
-
-export const CANONICAL_URLS = {
-  legislators: 'https://unitedstates.github.io/congress-legislators/legislators-current.json',
-  offices: 'https://unitedstates.github.io/congress-legislators/legislators-district-offices.json',
-  social: 'https://unitedstates.github.io/congress-legislators/legislators-social-media.json',
-  zccd: 'https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv',
-} as const;
-
-/** Paths inside a `--from` folder, laid out like the shared data mirror. */
-export const LOCAL_PATHS = {
-  legislators: 'congress-legislators/legislators-current.json',
-  offices: 'congress-legislators/legislators-district-offices.json',
-  social: 'congress-legislators/legislators-social-media.json',
-  zccd: 'us-zipcodes-congress/zccd.csv',
-  /** Looked up first in `census/`, then at the top of the folder. */
-  census: [`census/${CENSUS_RELATIONSHIP_FILE}`, CENSUS_RELATIONSHIP_FILE],
-} as const;
 
 /** Below these counts a source is probably truncated, and the import is refused. */
 export const MIN_COUNTS = { senators: 90, representatives: 400, zips: 30_000 } as const;
 
+/** The Census ZIP files are large: a download may take this long before it is abandoned. */
+const LARGE_DOWNLOAD_TIMEOUT_MS = 30 * 60_000;
+
+export type ZipSourceChoice = 'auto' | 'census' | 'bef' | 'zccd';
+
 export interface ImportOptions {
   /** A local folder laid out like the data mirror; without it the canonical URLs are downloaded. */
   from?: string;
-  /** Where `civic-index.json` is written (usually `data`). */
+  /** Where `civic-index.json` (and `districts.json`) are written (usually `data`). */
   outDir: string;
   fetchImpl?: typeof fetch;
   now?: Date;
   /** Refuse imports with implausibly few senators, representatives or ZIPs (default true). */
   checkCounts?: boolean;
-}
-
-/** The raw text of each source, and the name used for it in error messages. */
-export interface SourceTexts {
-  legislators: SourceText;
-  offices: SourceText;
-  social: SourceText;
-  zips: SourceText & { format: 'zccd' | 'census' };
-}
-interface SourceText {
-  name: string;
-  text: string;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Zod schemas of the source records (only the fields used; unknown fields are ignored).
-
-const Bioguide = z.string().regex(/^[A-Z]\d{6}$/, 'must be a bioguide id like "C000127"');
-const StateCode = z.string().refine((s) => stateByAbbr(s) !== undefined && s === s.toUpperCase(), {
-  message: 'must be a two-letter state, DC or territory code',
-});
-const OptionalText = z.string().optional();
-/** Text that the source sometimes writes as a number (a suite "247" as 247). */
-const LooseText = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .optional();
-
-const LegislatorSchema = z.object({
-  id: z.object({ bioguide: Bioguide }),
-  name: z.object({
-    first: z.string().min(1),
-    last: z.string().min(1),
-    official_full: z.string().min(1).optional(),
-  }),
-  terms: z.array(z.record(z.string(), z.unknown())).min(1),
-});
-
-const TermSchema = z
-  .object({
-    type: z.enum(['sen', 'rep']),
-    state: StateCode,
-    district: z.number().int().min(0).max(99).nullable().optional(),
-    class: z.number().int().min(1).max(3).nullable().optional(),
-    party: z.string().min(1),
-    end: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2027-01-03')
-      .optional(),
-    url: OptionalText,
-    contact_form: OptionalText,
-    phone: OptionalText,
-    office: OptionalText,
-    address: OptionalText,
-  })
-  .superRefine((term, ctx) => {
-    if (term.type === 'rep' && (term.district === undefined || term.district === null)) {
-      ctx.addIssue({ code: 'custom', path: ['district'], message: 'is required for a representative' });
-    }
-  });
-
-const OfficeSchema = z.object({
-  id: z.string().min(1),
-  address: OptionalText,
-  suite: LooseText,
-  building: LooseText,
-  city: OptionalText,
-  state: OptionalText,
-  zip: LooseText,
-  phone: OptionalText,
-  latitude: z.number().nullable().optional(),
-  longitude: z.number().nullable().optional(),
-});
-const OfficesRecordSchema = z.object({
-  id: z.object({ bioguide: Bioguide }),
-  offices: z.array(OfficeSchema),
-});
-
-const SocialRecordSchema = z.object({
-  id: z.object({ bioguide: Bioguide }),
-  social: z.record(z.string(), z.union([z.string(), z.number()])),
-});
-
-const ZccdRowSchema = z.object({
-  state_abbr: StateCode,
-  zcta: z.string().regex(/^\d{5}$/, 'must be 5 digits'),
-  cd: z.string().regex(/^\d{1,2}$/, 'must be a district number'),
-});
-
-const CensusRowSchema = z.object({
-  GEOID_CD119_20: z.string().regex(/^\d{2}(\d{2}|ZZ)$/, 'must be 2-digit state FIPS + 2-digit district'),
-  GEOID_ZCTA5_20: z.string().regex(/^(\d{5})?$/, 'must be 5 digits'),
-  AREALAND_PART: z.string().regex(/^\d+(\.\d+)?$/, 'must be a land area in square metres'),
-});
-
-// ---------------------------------------------------------------------------------------------------
-// Errors
-
-function formatPath(segments: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of segments) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
-  }
-  return out || '(record)';
-}
-
-function recordError(
-  file: string,
-  where: string,
-  issue: z.core.$ZodIssue,
-  prefix: PropertyKey[] = [],
-): DataError {
-  const field = formatPath([...prefix, ...issue.path]);
-  return new DataError(`${file}: ${where}: field "${field}" ${issue.message}`);
-}
-
-function describeRecord(index: number, raw: unknown): string {
-  const bioguide = (raw as { id?: { bioguide?: unknown } } | null)?.id?.bioguide;
-  return typeof bioguide === 'string' && bioguide
-    ? `record ${index} (bioguide ${bioguide})`
-    : `record ${index} (no bioguide)`;
-}
-
-function parseJsonArray(source: SourceText): unknown[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(source.text);
-  } catch (error) {
-    throw new DataError(`${source.name}: not valid JSON (${(error as Error).message})`);
-  }
-  if (!Array.isArray(value)) throw new DataError(`${source.name}: expected a JSON array of records`);
-  return value;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// URL repair
-
-/**
- * Repairs a URL from the source: adds https:// when the scheme is missing, fixes a doubled letter in the
- * scheme ("hhttps://"), upgrades http to https for .gov hosts, and returns null for anything that still is
- * not an http(s) URL with a host, or that contains spaces.
- */
-export function repairUrl(value: string | null | undefined): string | null {
-  if (typeof value !== 'string') return null;
-  let text = value.trim();
-  if (!text || /\s/.test(text)) return null;
-  text = text.replace(/^h+t+p+(s?):\/*/i, (_m, s: string) => `http${s.toLowerCase()}://`);
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) text = `https://${text.replace(/^\/+/, '')}`;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (!url.hostname.includes('.') || url.username || url.password) return null;
-  if (url.protocol === 'http:' && /(^|\.)[a-z0-9-]+\.gov$/i.test(url.hostname)) url.protocol = 'https:';
-  return url.toString();
+  /** A manifest file giving sources' dates (and zccd.csv's Congress); see docs/data.md. */
+  manifest?: string;
+  /** The member data's date when a folder has no manifest (the day the files were fetched upstream). */
+  dataDate?: string;
+  /** Which ZIP table to build: the best available (default), or one named. */
+  zipSource?: ZipSourceChoice;
+  /**
+   * District boundaries: true imports them (required), false skips them. Default: downloads import them;
+   * a folder imports them when it has a `cd<nnn>-shapes` folder.
+   */
+  shapes?: boolean;
+  /** Another boundary file (GeoJSON or zipped shapefile) to download (DISTRICT_SHAPES_URL). */
+  shapesUrl?: string;
+  /** Minimum number of boundary districts (default 435). */
+  minShapes?: number;
+  /** Serve new members on the previous Congress's maps where the maps are proven unchanged. */
+  allowPreviousMaps?: boolean;
+  /** Progress lines for long steps (the Census files are hundreds of megabytes). */
+  log?: Progress;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Members
 
-interface MembersResult {
+interface MembersRead {
   members: Member[];
   warnings: string[];
+  info: SourceInfo;
 }
 
-function normaliseSuite(suite: string): string {
-  return /^\d+[A-Z]?$/i.test(suite) ? `Suite ${suite}` : suite;
-}
+async function readMembers(options: ImportOptions, manifest: Manifest): Promise<MembersRead> {
+  const fetchImpl = options.fetchImpl ?? globalThis.fetch;
+  const read = (key: keyof typeof MEMBER_PATHS): Promise<SourceText> =>
+    options.from ? readLocalText(options.from, MEMBER_PATHS[key]) : downloadText(fetchImpl, MEMBER_URLS[key]);
+  const [legislators, offices, social] = await Promise.all([
+    read('legislators'),
+    read('offices'),
+    read('social'),
+  ]);
+  const parsed = parseLegislators(legislators, parseOffices(offices), parseSocial(social));
 
-export function parseOffices(source: SourceText): Map<string, DistrictOffice[]> {
-  const out = new Map<string, DistrictOffice[]>();
-  parseJsonArray(source).forEach((raw, index) => {
-    const parsed = OfficesRecordSchema.safeParse(raw);
-    if (!parsed.success) throw recordError(source.name, describeRecord(index, raw), parsed.error.issues[0]!);
-    const offices: DistrictOffice[] = [];
-    for (const office of parsed.data.offices) {
-      // An office without a street address cannot be written to: it is left out.
-      if (!office.address?.trim()) continue;
-      const lines = [office.address, office.suite && normaliseSuite(office.suite), office.building]
-        .map((part) => part?.trim())
-        .filter((part): part is string => Boolean(part));
-      offices.push({
-        id: office.id,
-        address: lines.join(', '),
-        city: office.city?.trim() ?? '',
-        state: office.state?.trim() ?? '',
-        zip: office.zip?.trim() ?? '',
-        phone: office.phone?.trim() || null,
-        latitude: office.latitude ?? null,
-        longitude: office.longitude ?? null,
-      });
-    }
-    out.set(parsed.data.id.bioguide, offices);
-  });
-  return out;
-}
-
-export function parseSocial(source: SourceText): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  parseJsonArray(source).forEach((raw, index) => {
-    const parsed = SocialRecordSchema.safeParse(raw);
-    if (!parsed.success) throw recordError(source.name, describeRecord(index, raw), parsed.error.issues[0]!);
-    const social: Record<string, string> = {};
-    for (const [key, value] of Object.entries(parsed.data.social)) social[key] = String(value);
-    out.set(parsed.data.id.bioguide, social);
-  });
-  return out;
-}
-
-export function parseLegislators(
-  source: SourceText,
-  offices: Map<string, DistrictOffice[]> = new Map(),
-  social: Map<string, Record<string, string>> = new Map(),
-): MembersResult {
-  const members: Member[] = [];
-  const warnings: string[] = [];
-  const seen = new Set<string>();
-  parseJsonArray(source).forEach((raw, index) => {
-    const where = describeRecord(index, raw);
-    const parsed = LegislatorSchema.safeParse(raw);
-    if (!parsed.success) throw recordError(source.name, where, parsed.error.issues[0]!);
-    const { id, name, terms } = parsed.data;
-    const lastIndex = terms.length - 1;
-    const term = TermSchema.safeParse(terms[lastIndex]);
-    if (!term.success) throw recordError(source.name, where, term.error.issues[0]!, ['terms', lastIndex]);
-    if (seen.has(id.bioguide))
-      throw new DataError(`${source.name}: ${where}: duplicate bioguide ${id.bioguide}`);
-    seen.add(id.bioguide);
-
-    const t = term.data;
-    const chamber = t.type === 'sen' ? 'senate' : 'house';
-    if (chamber === 'senate' && !hasSenators(t.state)) {
-      throw new DataError(
-        `${source.name}: ${where}: field "terms[${lastIndex}].state" ${t.state} has no senators`,
-      );
-    }
-    const title = chamber === 'senate' ? 'Senator' : houseTitle(t.state);
-    const fullName = name.official_full?.trim() || `${name.first.trim()} ${name.last.trim()}`;
-    const url = repairUrl(t.url);
-    const contactForm = repairUrl(t.contact_form);
-    if (t.url && !url) warnings.push(`${id.bioguide}: unusable url ${JSON.stringify(t.url)} dropped`);
-    if (t.contact_form && !contactForm) {
-      warnings.push(`${id.bioguide}: unusable contact_form ${JSON.stringify(t.contact_form)} dropped`);
-    }
-    members.push({
-      bioguide: id.bioguide,
-      chamber,
-      name: fullName,
-      firstName: name.first.trim(),
-      lastName: name.last.trim(),
-      formalName: `${title} ${fullName}`,
-      title,
-      state: t.state,
-      district: chamber === 'house' ? (t.district ?? 0) : null,
-      senateClass: chamber === 'senate' ? (t.class ?? null) : null,
-      party: t.party,
-      phone: t.phone?.trim() || null,
-      url,
-      contactUrl:
-        contactForm ?? (chamber === 'house' ? HOUSE_WRITE_YOUR_REP_URL : (url ?? HOUSE_WRITE_YOUR_REP_URL)),
-      dcOffice: t.office?.trim() || null,
-      districtOffices: offices.get(id.bioguide) ?? [],
-      social: social.get(id.bioguide) ?? {},
-      ...(t.end ? { termEnd: t.end } : {}),
-    });
-  });
-  for (const member of members) {
-    if (member.chamber === 'senate' && member.contactUrl === HOUSE_WRITE_YOUR_REP_URL) {
-      // A senator with neither a contact form nor a website: point at the Senate's own directory instead.
-      member.contactUrl = 'https://www.senate.gov/senators/senators-contact.htm';
-      warnings.push(`${member.bioguide}: senator without contact form or website`);
-    }
+  let date: string | null = null;
+  let dateFrom: SourceInfo['dateFrom'] = null;
+  if (options.dataDate) [date, dateFrom] = [options.dataDate, 'operator'];
+  else if (legislators.date) [date, dateFrom] = [legislators.date, 'last-modified'];
+  else if (manifest.members?.date) [date, dateFrom] = [manifest.members.date, 'manifest'];
+  if (!date) {
+    throw new DataError(
+      `${legislators.name}: the member data's date is unknown (a folder's files carry none); pass --data-date YYYY-MM-DD (the day the files were fetched upstream) or a manifest (--manifest FILE, or manifest.json in the folder; see docs/data.md)`,
+    );
   }
-  return { members, warnings };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new DataError(`--data-date ${date}: must be a date like 2026-06-15`);
+  const window = congressDates(parsed.congress);
+  return {
+    members: parsed.members,
+    warnings: parsed.warnings,
+    info: {
+      name: legislators.name,
+      congress: parsed.congress,
+      congressFrom: 'terms',
+      date,
+      dateFrom,
+      validFrom: window.start,
+      validUntil: window.end,
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
-// ZIP areas
+// ZIP table
 
-type ZipTable = Map<string, Array<DistrictRef & { share?: number }>>;
-
-function splitLines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/);
+interface ZipsRead {
+  result: ZipTableResult;
+  name: string;
+  date: string | null;
+  dateFrom: SourceInfo['dateFrom'];
 }
 
-/** us-zipcodes-congress zccd.csv: `state_fips,state_abbr,zcta,cd`, one row per ZCTA and district. */
-export function parseZccd(source: SourceText): ZipTable {
-  const lines = splitLines(source.text);
-  const header = (lines[0] ?? '').split(',').map((h) => h.trim());
-  const col = (name: string): number => {
-    const i = header.indexOf(name);
-    if (i < 0)
-      throw new DataError(`${source.name}: header has no "${name}" column (found: ${header.join(',')})`);
-    return i;
-  };
-  const iState = col('state_abbr');
-  const iZcta = col('zcta');
-  const iCd = col('cd');
-  const table: ZipTable = new Map();
-  for (let n = 1; n < lines.length; n++) {
-    const line = lines[n]!;
-    if (!line.trim()) continue;
-    const cells = line.split(',');
-    const row = { state_abbr: cells[iState]?.trim(), zcta: cells[iZcta]?.trim(), cd: cells[iCd]?.trim() };
-    const parsed = ZccdRowSchema.safeParse(row);
-    if (!parsed.success)
-      throw recordError(source.name, `line ${n + 1} (zcta ${row.zcta ?? '?'})`, parsed.error.issues[0]!);
-    addZip(table, parsed.data.zcta, { state: parsed.data.state_abbr, district: Number(parsed.data.cd) });
+/** The first of `candidates` (paths inside the folder) that exists. */
+async function firstFile(dir: string, candidates: string[]): Promise<string | undefined> {
+  for (const candidate of candidates) if (await isFile(path.join(dir, candidate))) return candidate;
+  return undefined;
+}
+
+/** `census/<name>`, then `<name>` at the top of the folder. */
+const inCensusFolder = (name: string): string[] => [`census/${name}`, name];
+
+async function readZipsLocal(
+  options: ImportOptions,
+  dir: string,
+  congress: number,
+  manifest: Manifest,
+): Promise<ZipsRead> {
+  const choice = options.zipSource ?? 'auto';
+  const manifestDate = manifest.zips?.date ?? null;
+  const fromManifest = (result: ZipTableResult, name: string): ZipsRead => ({
+    result,
+    name,
+    date: result.date ?? manifestDate,
+    dateFrom: result.dateFrom ?? (manifestDate ? 'manifest' : null),
+  });
+  if (choice === 'auto' || choice === 'census') {
+    const rel = await firstFile(dir, inCensusFolder(relationshipFileName(congress)));
+    if (rel) {
+      const result = await parseCensusRelationship(
+        rel,
+        await fs.readFile(path.join(dir, rel), 'utf8'),
+        options.log,
+      );
+      return fromManifest(result, rel);
+    }
+    if (choice === 'census')
+      throw new DataError(`${dir}: no ${relationshipFileName(congress)} (in census/ or at the top)`);
   }
-  return table;
+  if (choice === 'auto' || choice === 'bef') {
+    const bef = await firstFile(dir, [
+      ...inCensusFolder(befFileName(congress)),
+      ...inCensusFolder(`NationalCD${congress}.txt`),
+    ]);
+    const blocks = await firstFile(dir, inCensusFolder(ZCTA_BLOCK_FILE));
+    if (bef && blocks) {
+      const result = await buildZipTableFromBlocks(
+        { name: bef, data: await fs.readFile(path.join(dir, bef)) },
+        { name: blocks, input: createReadStream(path.join(dir, blocks)) },
+        options.log,
+      );
+      return fromManifest(result, `${bef} + ${blocks}`);
+    }
+    if (choice === 'bef') {
+      throw new DataError(
+        `${dir}: the BEF join needs census/${befFileName(congress)} and census/${ZCTA_BLOCK_FILE}`,
+      );
+    }
+  }
+  if (choice === 'auto') {
+    // A relationship file of another Congress is still read, so that the mismatch is reported by name.
+    const entries = await fs.readdir(path.join(dir, 'census')).catch(() => [] as string[]);
+    const other = entries.find((n) => /^tab20_cd\d{3}20_zcta520_natl\.txt$/.test(n));
+    if (other && !(await isFile(path.join(dir, ZCCD_PATH)))) {
+      const rel = `census/${other}`;
+      return fromManifest(
+        await parseCensusRelationship(rel, await fs.readFile(path.join(dir, rel), 'utf8'), options.log),
+        rel,
+      );
+    }
+  }
+  const zccd = await readLocalText(dir, ZCCD_PATH);
+  return fromManifest(await parseZccd(zccd, manifest.zips), zccd.name);
 }
 
-function addZip(table: ZipTable, zip: string, ref: DistrictRef & { share?: number }): void {
-  const list = table.get(zip);
-  if (!list) table.set(zip, [ref]);
-  else if (!list.some((d) => d.state === ref.state && d.district === ref.district)) list.push(ref);
+/** Null when the URL answers 404 (the Bureau has not published that file for this Congress). */
+async function fetchIfPublished(fetchImpl: typeof fetch, url: string): Promise<Response | null> {
+  try {
+    return await fetchSource(fetchImpl, url, LARGE_DOWNLOAD_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof DataError && / HTTP 404$/.test(error.message)) return null;
+    throw error;
+  }
+}
+
+async function readZipsRemote(
+  options: ImportOptions,
+  congress: number,
+  manifest: Manifest,
+): Promise<ZipsRead> {
+  const fetchImpl = options.fetchImpl ?? globalThis.fetch;
+  const choice = options.zipSource ?? 'auto';
+  if (choice === 'auto' || choice === 'census') {
+    const url = relationshipFileUrl(congress);
+    const response = await fetchIfPublished(fetchImpl, url);
+    if (response) {
+      options.log?.(`Reading ${url}`);
+      const result = await parseCensusRelationship(url, bodyStream(response), options.log);
+      return { result, name: url, date: lastModifiedDay(response), dateFrom: 'last-modified' };
+    }
+    if (choice === 'census') throw new DataError(`${url}: not published (HTTP 404)`);
+  }
+  if (choice === 'auto' || choice === 'bef') {
+    const url = befUrl(congress, Number(congressDates(congress).start.slice(0, 4)));
+    const bef = await fetchIfPublished(fetchImpl, url);
+    if (bef) {
+      const blocks = await fetchSource(fetchImpl, ZCTA_BLOCK_URL, LARGE_DOWNLOAD_TIMEOUT_MS);
+      options.log?.(`Joining ${url} with ${ZCTA_BLOCK_URL}`);
+      const result = await buildZipTableFromBlocks(
+        { name: url, data: Buffer.from(await bef.arrayBuffer()) },
+        { name: ZCTA_BLOCK_URL, input: bodyStream(blocks) },
+        options.log,
+      );
+      return {
+        result,
+        name: `${url} + ${ZCTA_BLOCK_URL}`,
+        date: lastModifiedDay(bef),
+        dateFrom: 'last-modified',
+      };
+    }
+    if (choice === 'bef') throw new DataError(`${url}: not published (HTTP 404)`);
+  }
+  const zccd = await downloadText(fetchImpl, ZCCD_URL);
+  const result = await parseZccd(zccd, manifest.zips);
+  return {
+    result,
+    name: ZCCD_URL,
+    date: result.date ?? zccd.date ?? null,
+    dateFrom: result.dateFrom ?? (zccd.date ? 'last-modified' : null),
+  };
+}
+
+function bodyStream(response: Response): Readable {
+  if (!response.body) return Readable.from([]);
+  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Boundaries
+
+async function wantsShapes(options: ImportOptions): Promise<boolean> {
+  if (options.shapes !== undefined) return options.shapes;
+  if (!options.from) return true;
+  const entries = await fs.readdir(options.from).catch(() => [] as string[]);
+  return entries.some((n) => /^cd\d{3}-shapes$/.test(n));
+}
+
+async function readShapes(
+  options: ImportOptions,
+  congress: number,
+  manifest: Manifest,
+): Promise<DistrictShapesRead> {
+  return readDistrictShapes({
+    from: options.from,
+    url: options.from ? undefined : options.shapesUrl,
+    congress,
+    outDir: options.outDir,
+    fetchImpl: options.fetchImpl,
+    minFeatures: options.minShapes,
+    manifest: manifest.shapes,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One Congress
+
+const seatKey = (d: DistrictRef): string => `${d.state}-${d.district}`;
+
+function describeSource(label: string, info: Pick<SourceInfo, 'name' | 'congress' | 'congressFrom'>): string {
+  return `${label} ${info.name}: ${ordinal(info.congress)} Congress (from its ${info.congressFrom})`;
+}
+
+/** What to fetch so that every source is of the members' Congress. */
+function whatToFetch(congress: number, stale: Array<'zips' | 'shapes'>): string {
+  const parts: string[] = [];
+  if (stale.includes('zips')) {
+    parts.push(
+      `the ${ordinal(congress)} Congress's ZIP table: ${relationshipFileName(congress)} (${relationshipFileUrl(congress)}), or ${befFileName(congress)} (${befUrl(congress, Number(congressDates(congress).start.slice(0, 4)))}) with ${ZCTA_BLOCK_FILE}, into census/`,
+    );
+  }
+  if (stale.includes('shapes')) {
+    parts.push(
+      `its district boundaries: ${districtShapesUrl(congress)} into ${shapesFolderName(congress)}/ (or set DISTRICT_SHAPES_URL)`,
+    );
+  }
+  return parts.join('; and ');
+}
+
+function mixedCongressError(members: SourceInfo, sources: Array<['zips' | 'shapes', SourceInfo]>): DataError {
+  const lines = [
+    describeSource('members', members),
+    ...sources.map(([key, info]) => describeSource(key === 'zips' ? 'ZIP table' : 'boundaries', info)),
+  ];
+  const stale = sources.filter(([, info]) => info.congress < members.congress).map(([key]) => key);
+  const ahead = sources.filter(([, info]) => info.congress > members.congress);
+  const advice: string[] = [];
+  if (stale.length) advice.push(`Fetch ${whatToFetch(members.congress, stale)}.`);
+  if (ahead.length) {
+    const next = ahead[0]![1].congress;
+    advice.push(
+      `The maps are of the ${ordinal(next)} Congress but the member list is still the ${ordinal(members.congress)}'s: fetch the member list again once upstream has updated it (from ${congressDates(next).start}).`,
+    );
+  }
+  return new DataError(
+    `The sources describe different Congresses, and two Congresses are never combined; the data in service is unchanged.\n  - ${lines.join('\n  - ')}\n${advice.join(' ')}`,
+  );
+}
+
+/** Each state's ZIP areas with their districts and shares, as a comparable text per state. */
+function zipListsByState(zips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>>): Map<string, string[]> {
+  const byState = new Map<string, string[]>();
+  for (const [zip, districts] of zips) {
+    const text = `${zip}:${districts
+      .map((d) => `${seatKey(d)}=${d.share ?? ''}`)
+      .sort()
+      .join(',')}`;
+    for (const state of new Set(districts.map((d) => d.state))) {
+      byState.set(state, [...(byState.get(state) ?? []), text]);
+    }
+  }
+  for (const list of byState.values()) list.sort();
+  return byState;
 }
 
 /**
- * Census Bureau CD119-ZCTA relationship file (pipe-delimited). GEOID_CD119_20 is the state FIPS and the
- * district ('00' at-large, '98' DC and PR: both become district 0). Each ZIP's districts are ordered by
- * land area of the overlap, largest first, with `share` = overlap land / the ZCTA's total land.
+ * States whose maps are proven unchanged between the previous Congress and the new one:
+ *  - a state with one seat in both (at large): its only district is the whole state;
+ *  - a state whose list of ZIP areas, their districts and the shares is identical in the previous
+ *    Congress's ZIP table and the new one's (when both are at hand; tables of different kinds never match).
+ * Equal district numbers alone prove nothing: a redrawn state keeps its numbers.
  */
-export function parseCensusRelationship(source: SourceText): ZipTable {
-  const lines = splitLines(source.text);
-  const header = (lines[0] ?? '').split('|').map((h) => h.trim());
-  const col = (name: string): number => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new DataError(`${source.name}: header has no "${name}" column`);
-    return i;
+export function statesWithUnchangedMaps(
+  previousSeats: ReadonlyArray<DistrictRef>,
+  newMembers: ReadonlyArray<Member>,
+  previousZips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>> | null,
+  newZips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>> | null,
+): string[] {
+  const seatsOf = (refs: Iterable<DistrictRef>): Map<string, Set<number>> => {
+    const out = new Map<string, Set<number>>();
+    for (const r of refs) out.set(r.state, (out.get(r.state) ?? new Set()).add(r.district));
+    return out;
   };
-  const iCd = col('GEOID_CD119_20');
-  const iZcta = col('GEOID_ZCTA5_20');
-  const iLand = col('AREALAND_PART');
-  const areas = new Map<string, Map<string, { ref: DistrictRef; land: number }>>();
-  for (let n = 1; n < lines.length; n++) {
-    const line = lines[n]!;
-    if (!line.trim()) continue;
-    const cells = line.split('|');
-    const row = {
-      GEOID_CD119_20: cells[iCd]?.trim(),
-      GEOID_ZCTA5_20: cells[iZcta]?.trim(),
-      AREALAND_PART: cells[iLand]?.trim() || '0',
-    };
-    const parsed = CensusRowSchema.safeParse(row);
-    const where = `line ${n + 1} (GEOID_CD119_20 ${row.GEOID_CD119_20 ?? '?'}, GEOID_ZCTA5_20 ${row.GEOID_ZCTA5_20 ?? '?'})`;
-    if (!parsed.success) throw recordError(source.name, where, parsed.error.issues[0]!);
-    const { GEOID_CD119_20: geoid, GEOID_ZCTA5_20: zcta } = parsed.data;
-    // Rows without a ZCTA (water, unpopulated parts) and undefined districts ('ZZ') carry no ZIP.
-    if (!zcta || geoid.endsWith('ZZ')) continue;
-    const state = stateByFips(geoid.slice(0, 2));
-    if (!state)
-      throw new DataError(`${source.name}: ${where}: field "GEOID_CD119_20" has unknown state FIPS`);
-    const code = Number(geoid.slice(2));
-    const ref: DistrictRef = { state: state.abbr, district: code === 98 ? 0 : code };
-    const key = `${ref.state}-${ref.district}`;
-    let byDistrict = areas.get(zcta);
-    if (!byDistrict) areas.set(zcta, (byDistrict = new Map()));
-    const entry = byDistrict.get(key);
-    if (entry) entry.land += Number(parsed.data.AREALAND_PART);
-    else byDistrict.set(key, { ref, land: Number(parsed.data.AREALAND_PART) });
+  const before = seatsOf(previousSeats);
+  const after = seatsOf(
+    newMembers
+      .filter((m) => m.chamber === 'house')
+      .map((m) => ({ state: m.state, district: m.district ?? 0 })),
+  );
+  const proven = new Set<string>();
+  for (const [state, seats] of before) {
+    const now = after.get(state);
+    if (seats.size === 1 && seats.has(0) && now?.size === 1 && now.has(0)) proven.add(state);
   }
-  const table: ZipTable = new Map();
-  for (const [zcta, byDistrict] of areas) {
-    const parts = [...byDistrict.values()];
-    const total = parts.reduce((sum, p) => sum + p.land, 0);
-    parts.sort(
-      (a, b) => b.land - a.land || a.ref.state.localeCompare(b.ref.state) || a.ref.district - b.ref.district,
-    );
-    table.set(
-      zcta,
-      parts.map((p) => ({
-        ...p.ref,
-        share:
-          total > 0
-            ? Math.round((p.land / total) * 10_000) / 10_000
-            : Math.round(10_000 / parts.length) / 10_000,
-      })),
-    );
+  if (previousZips && newZips) {
+    const old = zipListsByState(previousZips);
+    const fresh = zipListsByState(newZips);
+    for (const [state, list] of fresh) {
+      const was = old.get(state);
+      if (was && was.length === list.length && was.every((v, i) => v === list[i])) proven.add(state);
+    }
   }
-  return table;
+  return [...proven].sort();
+}
+
+async function readServedIndex(outDir: string): Promise<CivicIndexFile | null> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(outDir, INDEX_FILE_NAME), 'utf8')) as CivicIndexFile;
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Building the index
-
-const seatKey = (d: DistrictRef): string => `${d.state}-${d.district}`;
 
 function compareSeats(a: DistrictRef, b: DistrictRef): number {
   return a.state.localeCompare(b.state) || a.district - b.district;
 }
 
 export function buildCivicIndex(
-  sources: SourceTexts,
-  meta: { source: string; snapshotDate: string; now: Date },
-  options: { checkCounts?: boolean } = {},
+  parts: { members: Member[]; warnings: string[]; zipTable: ZipTable; zipsName: string },
+  meta: Pick<CivicIndexFile['meta'], 'source' | 'snapshotDate' | 'sources' | 'previousMaps'> & { now: Date },
+  options: { checkCounts?: boolean; zipCountForCheck?: number } = {},
 ): CivicIndexFile {
-  const offices = parseOffices(sources.offices);
-  const social = parseSocial(sources.social);
-  const { members, warnings } = parseLegislators(sources.legislators, offices, social);
-  const zipTable =
-    sources.zips.format === 'census' ? parseCensusRelationship(sources.zips) : parseZccd(sources.zips);
-
+  const { members, zipTable } = parts;
+  const warnings = [...parts.warnings];
   const seats = new Map<string, DistrictRef>();
   for (const list of zipTable.values()) {
     for (const d of list) seats.set(seatKey(d), { state: d.state, district: d.district });
@@ -477,8 +455,7 @@ export function buildCivicIndex(
       seats.set(key, ref);
     }
   }
-  if (seatsMissing > 0)
-    warnings.push(`${seatsMissing} member seat(s) have no ZIP area in ${sources.zips.name}`);
+  if (seatsMissing > 0) warnings.push(`${seatsMissing} member seat(s) have no ZIP area in ${parts.zipsName}`);
 
   const districts = [...seats.values()].sort(compareSeats);
   const vacancies = districts.filter((d) => !occupied.has(seatKey(d)));
@@ -494,25 +471,29 @@ export function buildCivicIndex(
     zips: zipTable.size,
   };
   if (options.checkCounts !== false) {
+    const checked = { ...counts, zips: options.zipCountForCheck ?? counts.zips };
     for (const key of ['senators', 'representatives', 'zips'] as const) {
-      if (counts[key] < MIN_COUNTS[key]) {
-        const file = key === 'zips' ? sources.zips.name : sources.legislators.name;
+      if (checked[key] < MIN_COUNTS[key]) {
+        const file = key === 'zips' ? parts.zipsName : (meta.sources?.members.name ?? 'members');
         throw new DataError(
-          `${file}: only ${counts[key]} ${key} (expected at least ${MIN_COUNTS[key]}); the file looks truncated`,
+          `${file}: only ${checked[key]} ${key} (expected at least ${MIN_COUNTS[key]}); the file looks truncated`,
         );
       }
     }
-    if (counts.senators > 100)
-      throw new DataError(`${sources.legislators.name}: ${counts.senators} senators (max 100)`);
+    if (counts.senators > 100) throw new DataError(`members: ${counts.senators} senators (max 100)`);
   }
 
+  const membersInfo = meta.sources!.members;
   return {
     meta: {
       source: meta.source,
       snapshotDate: meta.snapshotDate,
       importedAt: meta.now.toISOString(),
-      congress: CONGRESS,
-      validUntil: VALID_UNTIL,
+      congress: membersInfo.congress,
+      validFrom: membersInfo.validFrom,
+      validUntil: membersInfo.validUntil,
+      sources: meta.sources,
+      ...(meta.previousMaps ? { previousMaps: meta.previousMaps } : {}),
       counts,
       warnings,
     },
@@ -530,107 +511,100 @@ export function buildCivicIndex(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Reading the sources
+// The import
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    return (await fs.stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function readLocal(
-  from: string,
-): Promise<{ sources: SourceTexts; snapshotDate: string; source: string }> {
-  const dir = path.resolve(from);
-  let newest = 0;
-  const read = async (rel: string): Promise<SourceText> => {
-    const file = path.join(dir, rel);
-    try {
-      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
-      newest = Math.max(newest, stat.mtimeMs);
-      return { name: rel, text };
-    } catch (error) {
-      throw new DataError(
-        `${rel}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-        {
-          cause: error,
-        },
-      );
-    }
-  };
-  let censusPath: string | undefined;
-  for (const candidate of LOCAL_PATHS.census) {
-    if (await exists(path.join(dir, candidate))) {
-      censusPath = candidate;
-      break;
-    }
-  }
-  const [legislators, offices, social, zipText] = await Promise.all([
-    read(LOCAL_PATHS.legislators),
-    read(LOCAL_PATHS.offices),
-    read(LOCAL_PATHS.social),
-    read(censusPath ?? LOCAL_PATHS.zccd),
-  ]);
-  return {
-    sources: { legislators, offices, social, zips: { ...zipText, format: censusPath ? 'census' : 'zccd' } },
-    snapshotDate: new Date(newest).toISOString().slice(0, 10),
-    source: dir,
-  };
-}
-
-async function download(fetchImpl: typeof fetch, url: string): Promise<SourceText> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url, { signal: AbortSignal.timeout(120_000) });
-  } catch (error) {
-    throw new DataError(`${url}: download failed (${(error as Error).message}). Offline? Use --from DIR.`, {
-      cause: error,
-    });
-  }
-  if (!response.ok) throw new DataError(`${url}: download failed with HTTP ${response.status}`);
-  return { name: url, text: await response.text() };
-}
-
-async function readRemote(fetchImpl: typeof fetch): Promise<SourceTexts> {
-  const [legislators, offices, social, zips] = await Promise.all([
-    download(fetchImpl, CANONICAL_URLS.legislators),
-    download(fetchImpl, CANONICAL_URLS.offices),
-    download(fetchImpl, CANONICAL_URLS.social),
-    download(fetchImpl, CANONICAL_URLS.zccd),
-  ]);
-  return { legislators, offices, social, zips: { ...zips, format: 'zccd' } };
-}
-
-/** Writes the file next to its final place then renames it, so readers never see a half-written index. */
-export async function writeFileAtomically(file: string, contents: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await fs.writeFile(temp, contents, 'utf8');
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-}
-
-/** Imports the sources, validates them and writes `<outDir>/civic-index.json`. */
+/**
+ * Imports the sources, checks that they describe one Congress, and writes `<outDir>/districts.json` (when
+ * boundaries are imported) and `<outDir>/civic-index.json`, each replaced atomically. Nothing is written
+ * unless every source is valid and of the same Congress.
+ */
 export async function importCivicData(options: ImportOptions): Promise<CivicIndexFile> {
   const now = options.now ?? new Date();
-  let sources: SourceTexts;
-  let source: string;
-  let snapshotDate: string;
-  if (options.from) {
-    ({ sources, source, snapshotDate } = await readLocal(options.from));
-  } else {
-    const fetchImpl = options.fetchImpl ?? globalThis.fetch;
-    sources = await readRemote(fetchImpl);
-    source = Object.values(CANONICAL_URLS).join(' ');
-    snapshotDate = now.toISOString().slice(0, 10);
+  const from = options.from ? path.resolve(options.from) : undefined;
+  const opts = { ...options, from };
+  const manifest = await loadManifest({ from, manifest: options.manifest });
+
+  const members = await readMembers(opts, manifest);
+  const congress = members.info.congress;
+  const zips = from
+    ? await readZipsLocal(opts, from, congress, manifest)
+    : await readZipsRemote(opts, congress, manifest);
+  const zipWindow = congressDates(zips.result.congress);
+  const zipsInfo: SourceInfo = {
+    name: zips.name,
+    congress: zips.result.congress,
+    congressFrom: zips.result.congressFrom,
+    date: zips.date,
+    dateFrom: zips.dateFrom,
+    validFrom: zipWindow.start,
+    validUntil: zipWindow.end,
+  };
+  const shapes = (await wantsShapes(opts)) ? await readShapes(opts, congress, manifest) : null;
+
+  const mismatched: Array<['zips' | 'shapes', SourceInfo]> = [];
+  if (zipsInfo.congress !== congress) mismatched.push(['zips', zipsInfo]);
+  if (shapes && shapes.info.congress !== congress) mismatched.push(['shapes', shapes.info]);
+
+  let zipTable = zips.result.table;
+  let shapesFile: DistrictShapesFile | null = shapes?.file ?? null;
+  let previousMaps: CivicIndexFile['meta']['previousMaps'];
+  if (mismatched.length > 0) {
+    const previousOnly = mismatched.every(([, info]) => info.congress === congress - 1);
+    if (!options.allowPreviousMaps || !previousOnly) throw mixedCongressError(members.info, mismatched);
+    const served = await readServedIndex(options.outDir);
+    const zipsArePrevious = zipsInfo.congress !== congress;
+    const previousZips = zipsArePrevious
+      ? zipTable
+      : served?.meta.congress === congress - 1
+        ? new Map(Object.entries(served.zips).map(([zip, entry]) => [zip, entry.districts]))
+        : null;
+    const previousSeats = zipsArePrevious
+      ? [...zipTable.values()].flat()
+      : served?.meta.congress === congress - 1
+        ? served.districts
+        : [];
+    const states = statesWithUnchangedMaps(
+      previousSeats,
+      members.members,
+      previousZips,
+      zipsArePrevious ? null : zipTable,
+    );
+    if (states.length === 0) {
+      throw new DataError(
+        `--allow-previous-maps: no state's maps could be proven unchanged, so nothing of the ${ordinal(congress - 1)} Congress's maps can be used. Fetch ${whatToFetch(
+          congress,
+          mismatched.map(([k]) => k),
+        )}.`,
+      );
+    }
+    const keep = new Set(states);
+    if (zipsArePrevious) {
+      zipTable = new Map([...zipTable].filter(([, list]) => list.every((d) => keep.has(d.state))));
+    }
+    if (shapesFile && shapes!.info.congress !== congress) {
+      shapesFile = {
+        meta: { ...shapesFile.meta },
+        districts: shapesFile.districts.filter((d) => keep.has(d.state)),
+      };
+      shapesFile.meta.features = shapesFile.districts.length;
+    }
+    previousMaps = { congress: congress - 1, states };
   }
-  const index = buildCivicIndex(sources, { source, snapshotDate, now }, { checkCounts: options.checkCounts });
-  await writeFileAtomically(path.join(options.outDir, INDEX_FILE_NAME), JSON.stringify(index));
+
+  const index = buildCivicIndex(
+    { members: members.members, warnings: members.warnings, zipTable, zipsName: zips.name },
+    {
+      source: from ?? [...Object.values(MEMBER_URLS), zips.name].join(' '),
+      snapshotDate: members.info.date!,
+      sources: { members: members.info, zips: zipsInfo, ...(shapes ? { shapes: shapes.info } : {}) },
+      previousMaps,
+      now,
+    },
+    { checkCounts: options.checkCounts, zipCountForCheck: zips.result.table.size },
+  );
+  // Boundaries first, the index last: the index is what the server reads first and swaps on.
+  if (shapesFile) await writeDistrictShapes(options.outDir, shapesFile);
+  await fs.mkdir(options.outDir, { recursive: true });
+  await writeFileAtomic(path.join(options.outDir, INDEX_FILE_NAME), JSON.stringify(index));
   return index;
 }

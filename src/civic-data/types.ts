@@ -55,17 +55,57 @@ export interface DistrictRef {
 
 /** One ZIP area's districts, most likely first when the source gives overlap areas. */
 export interface ZipEntry {
+  /** `share`: the part of the ZIP area's land in that district (0..1), when the source gives overlaps. */
   districts: Array<DistrictRef & { share?: number }>;
+}
+
+/** Where one source came from, which Congress it describes and how we know. */
+export interface SourceInfo {
+  /** A URL, or a path inside the `--from` folder. */
+  name: string;
+  /** The Congress whose members or district maps the source describes. */
+  congress: number;
+  /** How the Congress was read: from members' terms, a column, a property, a file name, or a manifest. */
+  congressFrom: 'terms' | 'column' | 'property' | 'file name' | 'manifest' | 'known file';
+  /** The source's own date (ISO day), never a file's modification time. */
+  date: string | null;
+  /** 'last-modified' (HTTP header), 'manifest', 'operator' (--data-date), 'known file' (by checksum). */
+  dateFrom: 'last-modified' | 'manifest' | 'operator' | 'known file' | null;
+  /** The Congress's own dates: this source answers for [validFrom, validUntil). */
+  validFrom: string;
+  validUntil: string;
+}
+
+export interface CivicDataSources {
+  members: SourceInfo;
+  zips: SourceInfo;
+  /** District boundaries (`districts.json`), when they were imported with the index. */
+  shapes?: SourceInfo;
+}
+
+/**
+ * Set only when the operator allowed new members on the previous Congress's maps (docs/data.md): the maps'
+ * Congress and the states where the importer proved the maps unchanged. Elsewhere the old maps are not used.
+ */
+export interface PreviousMapsNotice {
+  congress: number;
+  states: string[];
 }
 
 export interface CivicDataMeta {
   source: string;
-  /** ISO date the source files were fetched or dated. */
+  /** ISO date of the member data (upstream Last-Modified, a manifest, or the operator's --data-date). */
   snapshotDate: string;
   importedAt: string;
+  /** The Congress of the members, and of the maps (they never differ, save for `previousMaps`). */
   congress: number;
-  /** ISO date after which the member list is probably stale (start of the next Congress). */
+  /** ISO date the Congress began (3 January of an odd year). */
+  validFrom?: string;
+  /** ISO date the Congress ends: from then the member list is stale until the next one is imported. */
   validUntil: string;
+  /** Each source's Congress, date and validity window. */
+  sources?: CivicDataSources;
+  previousMaps?: PreviousMapsNotice;
   counts: { senators: number; representatives: number; delegates: number; vacancies: number; zips: number };
   /** Non-fatal oddities met during the import (dropped URLs, member seats missing from the ZIP table...). */
   warnings?: string[];

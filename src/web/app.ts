@@ -97,6 +97,10 @@ export function createApp(deps: AppDeps): Express {
     res.locals.dataStale = deps.civic.isStale(deps.clock.now());
     res.locals.dataValidUntil = meta.validUntil;
     res.locals.congress = meta.congress;
+    // New members on the previous Congress's maps (an operator's explicit choice): every page says where.
+    res.locals.previousMaps = meta.previousMaps
+      ? { congress: meta.previousMaps.congress, stateList: meta.previousMaps.states.join(', ') }
+      : undefined;
     next();
   });
 

@@ -1,18 +1,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import {
-  CANONICAL_URLS,
-  CENSUS_RELATIONSHIP_FILE,
-  HOUSE_WRITE_YOUR_REP_URL,
-  importCivicData,
-  repairUrl,
-} from '../../src/civic-data/import';
+import { districtShapesUrl } from '../../src/civic-data/district-shapes-import';
+import { importCivicData } from '../../src/civic-data/import';
+import { HOUSE_WRITE_YOUR_REP_URL, MEMBER_URLS, repairUrl } from '../../src/civic-data/members-import';
+import { relationshipFileName, ZCCD_URL } from '../../src/civic-data/zip-table-import';
 import type { CivicIndexFile } from '../../src/civic-data/types';
 import { DataError } from '../../src/platform/errors';
 import { main } from '../../scripts/data-update';
 import {
   FIXTURES_DIR,
   MIRROR_DIR,
+  MIRROR_MANIFEST,
   TEST_NOW,
   copyMirrorSources,
   importMirror,
@@ -51,12 +49,41 @@ describe('importCivicData on the shared data mirror', () => {
     expect(index.districts).toHaveLength(441);
   });
 
-  test('when imported, then meta is stamped with the folder, dates, congress and validity', () => {
+  test("when imported, then meta carries the data's own date, the Congress read from the data and its window", () => {
     expect(index.meta.source).toBe(MIRROR_DIR);
-    expect(index.meta.snapshotDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // The member snapshot's date (from the manifest), not a file's modification time.
+    expect(index.meta.snapshotDate).toBe('2026-06-15');
     expect(index.meta.importedAt).toBe(TEST_NOW.toISOString());
-    expect(index.meta.congress).toBe(119);
-    expect(index.meta.validUntil).toBe('2027-01-03');
+    expect(index.meta).toMatchObject({ congress: 119, validFrom: '2025-01-03', validUntil: '2027-01-03' });
+    expect(index.meta.sources).toEqual({
+      members: {
+        name: 'congress-legislators/legislators-current.json',
+        congress: 119,
+        congressFrom: 'terms',
+        date: '2026-06-15',
+        dateFrom: 'manifest',
+        validFrom: '2025-01-03',
+        validUntil: '2027-01-03',
+      },
+      zips: {
+        name: 'us-zipcodes-congress/zccd.csv',
+        congress: 119,
+        congressFrom: 'known file',
+        date: '2024-11-12',
+        dateFrom: 'known file',
+        validFrom: '2025-01-03',
+        validUntil: '2027-01-03',
+      },
+      shapes: {
+        name: 'congressional_districts_cb2024_20m.geojson',
+        congress: 119,
+        congressFrom: 'property',
+        date: null,
+        dateFrom: null,
+        validFrom: '2025-01-03',
+        validUntil: '2027-01-03',
+      },
+    });
   });
 
   test('when the index file is written, then it holds the same data as returned', async () => {
@@ -241,14 +268,14 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
     await removeDir(out);
   });
 
-  test.each([`census/${CENSUS_RELATIONSHIP_FILE}`, CENSUS_RELATIONSHIP_FILE])(
+  test.each([`census/${relationshipFileName(119)}`, relationshipFileName(119)])(
     'when the file is at %s, then ZIP districts are ordered by overlap land area with shares',
     async (placement) => {
       await fs.rm(path.join(source, 'census'), { recursive: true, force: true });
-      await fs.rm(path.join(source, CENSUS_RELATIONSHIP_FILE), { force: true });
+      await fs.rm(path.join(source, relationshipFileName(119)), { force: true });
       await fs.mkdir(path.dirname(path.join(source, placement)), { recursive: true });
       await fs.copyFile(
-        path.join(FIXTURES_DIR, 'census', CENSUS_RELATIONSHIP_FILE),
+        path.join(FIXTURES_DIR, 'census', relationshipFileName(119)),
         path.join(source, placement),
       );
 
@@ -277,10 +304,11 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
 
 describe('importCivicData from the canonical URLs', () => {
   const files: Record<string, string> = {
-    [CANONICAL_URLS.legislators]: 'congress-legislators/legislators-current.json',
-    [CANONICAL_URLS.offices]: 'congress-legislators/legislators-district-offices.json',
-    [CANONICAL_URLS.social]: 'congress-legislators/legislators-social-media.json',
-    [CANONICAL_URLS.zccd]: 'us-zipcodes-congress/zccd.csv',
+    [MEMBER_URLS.legislators]: 'congress-legislators/legislators-current.json',
+    [MEMBER_URLS.offices]: 'congress-legislators/legislators-district-offices.json',
+    [MEMBER_URLS.social]: 'congress-legislators/legislators-social-media.json',
+    [ZCCD_URL]: 'us-zipcodes-congress/zccd.csv',
+    [districtShapesUrl(119)]: 'cd119-shapes/congressional_districts_cb2024_20m.geojson',
   };
   let out: string;
   beforeAll(async () => {
@@ -288,17 +316,32 @@ describe('importCivicData from the canonical URLs', () => {
   });
   afterAll(() => removeDir(out));
 
-  test('when downloads succeed, then the source lists the URLs and the snapshot is today', async () => {
+  test("when downloads succeed, then the URLs are templated by the members' Congress and dated by Last-Modified", async () => {
     const requested: string[] = [];
     const fetchImpl = (async (url: string) => {
       requested.push(url);
-      return new Response(await fs.readFile(path.join(MIRROR_DIR, files[url]!), 'utf8'));
+      if (!files[url]) return new Response('Not Found', { status: 404 });
+      return new Response(await fs.readFile(path.join(MIRROR_DIR, files[url]!)), {
+        headers: { 'last-modified': 'Mon, 15 Jun 2026 08:00:00 GMT' },
+      });
     }) as unknown as typeof fetch;
     const index = await importCivicData({ outDir: out, fetchImpl, now: TEST_NOW });
-    expect(requested.sort()).toEqual(Object.keys(files).sort());
-    expect(index.meta.source).toContain(CANONICAL_URLS.legislators);
-    expect(index.meta.snapshotDate).toBe('2026-11-28');
+    // The Census relationship file and BEF of the 119th Congress are asked for first, then zccd.csv.
+    expect(requested).toEqual(
+      expect.arrayContaining([
+        ...Object.keys(files),
+        'https://www2.census.gov/geo/docs/maps-data/data/rel2020/cd-sld/tab20_cd11920_zcta520_natl.txt',
+        'https://www2.census.gov/programs-surveys/decennial/rdo/mapping-files/2025/119-congressional-district-befs/cd119.zip',
+      ]),
+    );
+    expect(index.meta.source).toContain(MEMBER_URLS.legislators);
+    expect(index.meta.snapshotDate).toBe('2026-06-15');
+    expect(index.meta.sources?.members.dateFrom).toBe('last-modified');
+    expect(index.meta.sources?.shapes?.name).toBe(
+      'https://www2.census.gov/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip',
+    );
     expect(index.meta.counts.senators).toBe(100);
+    expect((await fs.readdir(out)).sort()).toEqual(['civic-index.json', 'districts.json']);
   });
 
   test('when a download fails, then the error names the URL', async () => {
@@ -319,15 +362,16 @@ describe('scripts/data-update main', () => {
   test('when run with --from and --out, then it prints a one-line summary and exits 0', async () => {
     const logs: string[] = [];
     const code = await main(
-      ['--from', MIRROR_DIR, '--out', out],
+      ['--from', MIRROR_DIR, '--out', out, '--manifest', MIRROR_MANIFEST],
       {},
       { log: (l) => logs.push(l), error: (l) => logs.push(l) },
     );
     expect(code).toBe(0);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(
-      /100 senators, 431 representatives, 6 delegates; 4 vacancies \(CA-14, FL-20, GA-13, TX-23\)/,
+      /119th Congress \(2025-01-03 to 2027-01-03\); 100 senators, 431 representatives, 6 delegates; 4 vacancies \(CA-14, FL-20, GA-13, TX-23\)/,
     );
+    expect(logs[0]).toMatch(/member data of 2026-06-15/);
   });
 
   test('when CIVIC_DATA_FROM points to a missing folder, then it prints the error and exits 1', async () => {
@@ -347,6 +391,7 @@ describe('scripts/data-update main', () => {
   test('when given an unknown flag, then it exits 1 with the usage', async () => {
     const errors: string[] = [];
     expect(await main(['--bogus'], {}, { log: () => undefined, error: (l) => errors.push(l) })).toBe(1);
-    expect(errors[0]).toMatch(/Unknown argument --bogus/);
+    expect(errors[0]).toMatch(/Unknown option '--bogus'/);
+    expect(errors[0]).toMatch(/Usage:/);
   });
 });

@@ -5,8 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importDistrictShapes } from '../../src/civic-data/district-shapes-import';
 import { importCivicData } from '../../src/civic-data/import';
+
+/** The mirror's files carry no date: this manifest gives the member snapshot's (see the fixture). */
+export const MIRROR_MANIFEST = path.resolve(__dirname, '..', 'fixtures', 'civic', 'mirror-manifest.json');
 
 export const MIRROR_DIR =
   process.env.CIVIC_DATA_FROM ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
@@ -17,8 +19,7 @@ let imported: Promise<string> | undefined;
 export function importedDataDir(): Promise<string> {
   imported ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-data-'));
-    await importCivicData({ from: MIRROR_DIR, outDir: dir });
-    await importDistrictShapes({ from: MIRROR_DIR, outDir: dir });
+    await importCivicData({ from: MIRROR_DIR, outDir: dir, manifest: MIRROR_MANIFEST });
     return dir;
   })();
   return imported;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { CENSUS_RELATIONSHIP_FILE, importCivicData } from '../../src/civic-data/import';
+import { importCivicData } from '../../src/civic-data/import';
+import { relationshipFileName } from '../../src/civic-data/zip-table-import';
 import { CivicIndex, loadCivicIndex } from '../../src/civic-data/load';
 import { findMembersForAddress, pickHouseDistrict, type LookupResult } from '../../src/lookup/find-members';
 import { ValidationError } from '../../src/platform/errors';
@@ -277,8 +278,8 @@ describe('findMembersForAddress with Census overlap shares', () => {
     out = await makeTempDir('civic-out-');
     await fs.mkdir(path.join(source, 'census'));
     await fs.copyFile(
-      path.join(FIXTURES_DIR, 'census', CENSUS_RELATIONSHIP_FILE),
-      path.join(source, 'census', CENSUS_RELATIONSHIP_FILE),
+      path.join(FIXTURES_DIR, 'census', relationshipFileName(119)),
+      path.join(source, 'census', relationshipFileName(119)),
     );
     await importCivicData({ from: source, outDir: out, now: TEST_NOW, checkCounts: false });
     index = loadCivicIndex(out);

@@ -1,0 +1,292 @@
+/**
+ * civic-data/members-import: members of Congress from unitedstates/congress-legislators (current members,
+ * their district offices and social accounts), validated record by record. The Congress of the list comes
+ * from the members' current terms: a House term belongs to the Congress it ends with, and every senator's
+ * term must cover part of it. A file whose House terms belong to two Congresses is refused.
+ */
+import { z } from 'zod';
+import { DataError } from '../platform/errors';
+import { congressDates, congressOfHouseTerm, ordinal, termOverlapsCongress } from './congress';
+import { parseJsonArray, recordError, type SourceText } from './source-files';
+import { hasSenators, houseTitle, stateByAbbr } from './states';
+import type { DistrictOffice, Member } from './types';
+
+export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
+
+/** The three files, whose canonical URLs always hold the current Congress (upstream updates them). */
+export const MEMBER_URLS = {
+  legislators: 'https://unitedstates.github.io/congress-legislators/legislators-current.json',
+  offices: 'https://unitedstates.github.io/congress-legislators/legislators-district-offices.json',
+  social: 'https://unitedstates.github.io/congress-legislators/legislators-social-media.json',
+} as const;
+
+/** Paths inside a `--from` folder, laid out like the shared data mirror. */
+export const MEMBER_PATHS = {
+  legislators: 'congress-legislators/legislators-current.json',
+  offices: 'congress-legislators/legislators-district-offices.json',
+  social: 'congress-legislators/legislators-social-media.json',
+} as const;
+
+export interface MemberSources {
+  legislators: SourceText;
+  offices: SourceText;
+  social: SourceText;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Zod schemas of the source records (only the fields used; unknown fields are ignored).
+
+const Bioguide = z.string().regex(/^[A-Z]\d{6}$/, 'must be a bioguide id like "C000127"');
+export const StateCode = z.string().refine((s) => stateByAbbr(s) !== undefined && s === s.toUpperCase(), {
+  message: 'must be a two-letter state, DC or territory code',
+});
+const OptionalText = z.string().optional();
+/** Text that the source sometimes writes as a number (a suite "247" as 247). */
+const LooseText = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v))
+  .optional();
+
+const LegislatorSchema = z.object({
+  id: z.object({ bioguide: Bioguide }),
+  name: z.object({
+    first: z.string().min(1),
+    last: z.string().min(1),
+    official_full: z.string().min(1).optional(),
+  }),
+  terms: z.array(z.record(z.string(), z.unknown())).min(1),
+});
+
+const TermSchema = z
+  .object({
+    type: z.enum(['sen', 'rep']),
+    state: StateCode,
+    district: z.number().int().min(0).max(99).nullable().optional(),
+    class: z.number().int().min(1).max(3).nullable().optional(),
+    party: z.string().min(1),
+    url: OptionalText,
+    contact_form: OptionalText,
+    phone: OptionalText,
+    office: OptionalText,
+    address: OptionalText,
+    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2025-01-03'),
+    end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2027-01-03'),
+  })
+  .superRefine((term, ctx) => {
+    if (term.type === 'rep' && (term.district === undefined || term.district === null)) {
+      ctx.addIssue({ code: 'custom', path: ['district'], message: 'is required for a representative' });
+    }
+  });
+
+const OfficeSchema = z.object({
+  id: z.string().min(1),
+  address: OptionalText,
+  suite: LooseText,
+  building: LooseText,
+  city: OptionalText,
+  state: OptionalText,
+  zip: LooseText,
+  phone: OptionalText,
+  latitude: z.number().nullable().optional(),
+  longitude: z.number().nullable().optional(),
+});
+const OfficesRecordSchema = z.object({
+  id: z.object({ bioguide: Bioguide }),
+  offices: z.array(OfficeSchema),
+});
+
+const SocialRecordSchema = z.object({
+  id: z.object({ bioguide: Bioguide }),
+  social: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Records
+
+export interface MembersResult {
+  members: Member[];
+  warnings: string[];
+  /** The Congress of the current terms. */
+  congress: number;
+}
+
+function describeRecord(index: number, raw: unknown): string {
+  const bioguide = (raw as { id?: { bioguide?: unknown } } | null)?.id?.bioguide;
+  return typeof bioguide === 'string' && bioguide
+    ? `record ${index} (bioguide ${bioguide})`
+    : `record ${index} (no bioguide)`;
+}
+
+function normaliseSuite(suite: string): string {
+  return /^\d+[A-Z]?$/i.test(suite) ? `Suite ${suite}` : suite;
+}
+
+export function parseOffices(source: SourceText): Map<string, DistrictOffice[]> {
+  const out = new Map<string, DistrictOffice[]>();
+  parseJsonArray(source).forEach((raw, index) => {
+    const parsed = OfficesRecordSchema.safeParse(raw);
+    if (!parsed.success) throw recordError(source.name, describeRecord(index, raw), parsed.error.issues[0]!);
+    const offices: DistrictOffice[] = [];
+    for (const office of parsed.data.offices) {
+      // An office without a street address cannot be written to: it is left out.
+      if (!office.address?.trim()) continue;
+      const lines = [office.address, office.suite && normaliseSuite(office.suite), office.building]
+        .map((part) => part?.trim())
+        .filter((part): part is string => Boolean(part));
+      offices.push({
+        id: office.id,
+        address: lines.join(', '),
+        city: office.city?.trim() ?? '',
+        state: office.state?.trim() ?? '',
+        zip: office.zip?.trim() ?? '',
+        phone: office.phone?.trim() || null,
+        latitude: office.latitude ?? null,
+        longitude: office.longitude ?? null,
+      });
+    }
+    out.set(parsed.data.id.bioguide, offices);
+  });
+  return out;
+}
+
+export function parseSocial(source: SourceText): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  parseJsonArray(source).forEach((raw, index) => {
+    const parsed = SocialRecordSchema.safeParse(raw);
+    if (!parsed.success) throw recordError(source.name, describeRecord(index, raw), parsed.error.issues[0]!);
+    const social: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed.data.social)) social[key] = String(value);
+    out.set(parsed.data.id.bioguide, social);
+  });
+  return out;
+}
+
+export function parseLegislators(
+  source: SourceText,
+  offices: Map<string, DistrictOffice[]> = new Map(),
+  social: Map<string, Record<string, string>> = new Map(),
+): MembersResult {
+  const members: Member[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  const currentTerms: Array<{ bioguide: string; type: 'sen' | 'rep'; start: string; end: string }> = [];
+  parseJsonArray(source).forEach((raw, index) => {
+    const where = describeRecord(index, raw);
+    const parsed = LegislatorSchema.safeParse(raw);
+    if (!parsed.success) throw recordError(source.name, where, parsed.error.issues[0]!);
+    const { id, name, terms } = parsed.data;
+    const lastIndex = terms.length - 1;
+    const term = TermSchema.safeParse(terms[lastIndex]);
+    if (!term.success) throw recordError(source.name, where, term.error.issues[0]!, ['terms', lastIndex]);
+    if (seen.has(id.bioguide))
+      throw new DataError(`${source.name}: ${where}: duplicate bioguide ${id.bioguide}`);
+    seen.add(id.bioguide);
+
+    const t = term.data;
+    currentTerms.push({ bioguide: id.bioguide, type: t.type, start: t.start, end: t.end });
+    const chamber = t.type === 'sen' ? 'senate' : 'house';
+    if (chamber === 'senate' && !hasSenators(t.state)) {
+      throw new DataError(
+        `${source.name}: ${where}: field "terms[${lastIndex}].state" ${t.state} has no senators`,
+      );
+    }
+    const title = chamber === 'senate' ? 'Senator' : houseTitle(t.state);
+    const fullName = name.official_full?.trim() || `${name.first.trim()} ${name.last.trim()}`;
+    const url = repairUrl(t.url);
+    const contactForm = repairUrl(t.contact_form);
+    if (t.url && !url) warnings.push(`${id.bioguide}: unusable url ${JSON.stringify(t.url)} dropped`);
+    if (t.contact_form && !contactForm) {
+      warnings.push(`${id.bioguide}: unusable contact_form ${JSON.stringify(t.contact_form)} dropped`);
+    }
+    members.push({
+      bioguide: id.bioguide,
+      chamber,
+      name: fullName,
+      firstName: name.first.trim(),
+      lastName: name.last.trim(),
+      formalName: `${title} ${fullName}`,
+      title,
+      state: t.state,
+      district: chamber === 'house' ? (t.district ?? 0) : null,
+      senateClass: chamber === 'senate' ? (t.class ?? null) : null,
+      party: t.party,
+      phone: t.phone?.trim() || null,
+      url,
+      contactUrl:
+        contactForm ?? (chamber === 'house' ? HOUSE_WRITE_YOUR_REP_URL : (url ?? HOUSE_WRITE_YOUR_REP_URL)),
+      dcOffice: t.office?.trim() || null,
+      districtOffices: offices.get(id.bioguide) ?? [],
+      social: social.get(id.bioguide) ?? {},
+      termEnd: t.end,
+    });
+  });
+  for (const member of members) {
+    if (member.chamber === 'senate' && member.contactUrl === HOUSE_WRITE_YOUR_REP_URL) {
+      // A senator with neither a contact form nor a website: point at the Senate's own directory instead.
+      member.contactUrl = 'https://www.senate.gov/senators/senators-contact.htm';
+      warnings.push(`${member.bioguide}: senator without contact form or website`);
+    }
+  }
+  return { members, warnings, congress: congressOfTerms(source.name, currentTerms) };
+}
+
+/**
+ * The Congress of a member list: every House term must end with the same Congress, and every senator's
+ * term must cover part of it. Upstream rewrites all terms on 3 January; a file caught half-way is refused.
+ */
+export function congressOfTerms(
+  file: string,
+  terms: ReadonlyArray<{ bioguide: string; type: 'sen' | 'rep'; start: string; end: string }>,
+): number {
+  const byCongress = new Map<number, string[]>();
+  for (const term of terms) {
+    if (term.type !== 'rep') continue;
+    const congress = congressOfHouseTerm(term);
+    byCongress.set(congress, [...(byCongress.get(congress) ?? []), term.bioguide]);
+  }
+  if (byCongress.size === 0) throw new DataError(`${file}: no House member, so no Congress can be read`);
+  if (byCongress.size > 1) {
+    const parts = [...byCongress]
+      .sort((a, b) => a[0] - b[0])
+      .map(([c, ids]) => `${ordinal(c)} Congress: ${ids.length} (e.g. ${ids.slice(0, 3).join(', ')})`);
+    throw new DataError(
+      `${file}: the House terms belong to two Congresses (${parts.join('; ')}); fetch the file again once upstream has finished updating`,
+    );
+  }
+  const congress = [...byCongress.keys()][0]!;
+  for (const term of terms) {
+    if (term.type === 'sen' && !termOverlapsCongress(term, congress)) {
+      const { start, end } = congressDates(congress);
+      throw new DataError(
+        `${file}: senator ${term.bioguide}'s current term (${term.start} to ${term.end}) is outside the ${ordinal(congress)} Congress (${start} to ${end})`,
+      );
+    }
+  }
+  return congress;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// URL repair
+
+/**
+ * Repairs a URL from the source: adds https:// when the scheme is missing, fixes a doubled letter in the
+ * scheme ("hhttps://"), upgrades http to https for .gov hosts, and returns null for anything that still is
+ * not an http(s) URL with a host, or that contains spaces.
+ */
+export function repairUrl(value: string | null | undefined): string | null {
+  if (typeof value !== 'string') return null;
+  let text = value.trim();
+  if (!text || /\s/.test(text)) return null;
+  text = text.replace(/^h+t+p+(s?):\/*/i, (_m, s: string) => `http${s.toLowerCase()}://`);
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) text = `https://${text.replace(/^\/+/, '')}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (!url.hostname.includes('.') || url.username || url.password) return null;
+  if (url.protocol === 'http:' && /(^|\.)[a-z0-9-]+\.gov$/i.test(url.hostname)) url.protocol = 'https:';
+  return url.toString();
+}

@@ -1,0 +1,535 @@
+/**
+ * civic-data/zip-table-import: ZIP areas (2020 ZCTAs) to congressional districts, with the share of each
+ * ZIP area's land in each district where the source allows it. Three sources, best first:
+ *  - the Census Bureau's CD-to-ZCTA relationship file for the Congress (`tab20_cd<nnn>20_zcta520_natl.txt`);
+ *  - our own join of the Bureau's block equivalency file (BEF) of the Congress, block to district, with the
+ *    2020 ZCTA-to-block relationship file (`tab20_zcta520_tabblock20_natl.txt`, about 1 GB);
+ *  - us-zipcodes-congress `zccd.csv` (119th only, no shares, over-lists), the fallback.
+ * Every file is parsed by csv-parse as a stream, so memory does not grow with the file; the BEF join keeps
+ * one number pair per block (about 9 bytes, 75 MB for the nation). The Congress comes from the column names
+ * or file names (`GEOID_CD119_20`, `NationalCD119.txt`, `cd120.zip`), or for zccd.csv from a manifest or
+ * its known checksum.
+ */
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { z } from 'zod';
+import { DataError } from '../platform/errors';
+import { ordinal } from './congress';
+import { normaliseDistrictCode } from './district-shapes';
+import { StateCode } from './members-import';
+import { knownFile, recordError, type ManifestEntry, type SourceText } from './source-files';
+import { stateByFips } from './states';
+import type { DistrictRef, SourceInfo } from './types';
+import { forEachZipEntry } from './zip-archive';
+
+export type ZipDistrict = DistrictRef & { share?: number };
+export type ZipTable = Map<string, ZipDistrict[]>;
+
+export interface ZipTableResult {
+  table: ZipTable;
+  congress: number;
+  congressFrom: SourceInfo['congressFrom'];
+  /** The date the source itself gives (a known file's upstream commit day). */
+  date?: string;
+  dateFrom?: SourceInfo['dateFrom'];
+}
+
+/** Called every so often with a line such as "ZCTA-block file: 2,000,000 rows". */
+export type Progress = (line: string) => void;
+
+export const ZCCD_URL =
+  'https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv';
+export const ZCCD_PATH = 'us-zipcodes-congress/zccd.csv';
+export const ZCTA_BLOCK_FILE = 'tab20_zcta520_tabblock20_natl.txt';
+export const ZCTA_BLOCK_URL = `https://www2.census.gov/geo/docs/maps-data/data/rel2020/zcta520/${ZCTA_BLOCK_FILE}`;
+
+/** `tab20_cd11920_zcta520_natl.txt` for the 119th Congress. */
+export function relationshipFileName(congress: number): string {
+  return `tab20_cd${congress}20_zcta520_natl.txt`;
+}
+export function relationshipFileUrl(congress: number): string {
+  return `https://www2.census.gov/geo/docs/maps-data/data/rel2020/cd-sld/${relationshipFileName(congress)}`;
+}
+/** `cd119.zip`, published in the year the Congress begins. */
+export function befFileName(congress: number): string {
+  return `cd${congress}.zip`;
+}
+export function befUrl(congress: number, startYear: number): string {
+  return `https://www2.census.gov/programs-surveys/decennial/rdo/mapping-files/${startYear}/${congress}-congressional-district-befs/${befFileName(congress)}`;
+}
+
+const PROGRESS_EVERY_ROWS = 1_000_000;
+
+// ---------------------------------------------------------------------------------------------------
+// CSV records
+
+interface CsvRecord {
+  row: Record<string, string>;
+  /** Line number in the file (1 = header). */
+  line: number;
+}
+
+/** Records of a delimited text with a header row, as a stream; a malformed file is a DataError naming it. */
+async function* csvRecords(
+  name: string,
+  input: Readable | string,
+  delimiter: string,
+  onHeader?: (columns: string[]) => void,
+): AsyncGenerator<CsvRecord> {
+  try {
+    yield* parseCsv(input, delimiter, onHeader);
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`${name}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function* parseCsv(
+  input: Readable | string,
+  delimiter: string,
+  onHeader?: (columns: string[]) => void,
+): AsyncGenerator<CsvRecord> {
+  const parser = parse({
+    delimiter,
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_quotes: true,
+    // The Bureau's files sometimes end a row with an extra empty field.
+    relax_column_count: true,
+    info: true,
+    columns: (header: string[]) => {
+      onHeader?.(header);
+      return header;
+    },
+  });
+  const source = typeof input === 'string' ? Readable.from([input]) : input;
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  for await (const record of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
+    yield { row: record.record, line: record.info.lines };
+  }
+}
+
+function requireColumns(file: string, header: string[], names: string[]): void {
+  for (const name of names) {
+    if (!header.includes(name)) {
+      throw new DataError(`${file}: header has no "${name}" column (found: ${header.join(',')})`);
+    }
+  }
+}
+
+function addZip(table: ZipTable, zip: string, ref: ZipDistrict): void {
+  const list = table.get(zip);
+  if (!list) table.set(zip, [ref]);
+  else if (!list.some((d) => d.state === ref.state && d.district === ref.district)) list.push(ref);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// zccd.csv
+
+const ZccdRowSchema = z.object({
+  state_abbr: StateCode,
+  zcta: z.string().regex(/^\d{5}$/, 'must be 5 digits'),
+  cd: z.string().regex(/^\d{1,2}$/, 'must be a district number'),
+});
+
+/**
+ * us-zipcodes-congress zccd.csv: `state_fips,state_abbr,zcta,cd`, one row per ZCTA and district. The file
+ * says neither its Congress nor its date: they come from the manifest, or from its known checksum.
+ */
+export async function parseZccd(source: SourceText, manifest: ManifestEntry = {}): Promise<ZipTableResult> {
+  const table: ZipTable = new Map();
+  for await (const { row, line } of csvRecords(source.name, source.text, ',', (header) =>
+    requireColumns(source.name, header, ['state_abbr', 'zcta', 'cd']),
+  )) {
+    const parsed = ZccdRowSchema.safeParse(row);
+    if (!parsed.success) {
+      throw recordError(source.name, `line ${line} (zcta ${row.zcta ?? '?'})`, parsed.error.issues[0]!);
+    }
+    addZip(table, parsed.data.zcta, { state: parsed.data.state_abbr, district: Number(parsed.data.cd) });
+  }
+  const known = knownFile(source.text);
+  if (manifest.congress !== undefined) {
+    if (known && known.congress !== manifest.congress) {
+      throw new DataError(
+        `${source.name}: the manifest says the ${ordinal(manifest.congress)} Congress, but this file is ${known.source}, the ${ordinal(known.congress)} Congress`,
+      );
+    }
+    return { table, congress: manifest.congress, congressFrom: 'manifest' };
+  }
+  if (known) {
+    return {
+      table,
+      congress: known.congress,
+      congressFrom: 'known file',
+      date: known.date,
+      dateFrom: 'known file',
+    };
+  }
+  throw new DataError(
+    `${source.name}: this zccd.csv is not the published 119th-Congress file and says no Congress itself; give its Congress in a manifest ("zips": {"congress": N}, see docs/data.md) or use the Census files`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Census CD-to-ZCTA relationship file
+
+const GEOID_CD_COLUMN = /^GEOID_CD(\d{3})_20$/;
+const CensusRowSchema = z.object({
+  district: z.string().regex(/^\d{2}(\d{2}|ZZ)$/, 'must be 2-digit state FIPS + 2-digit district'),
+  zcta: z.string().regex(/^(\d{5})?$/, 'must be 5 digits'),
+  land: z.string().regex(/^\d+(\.\d+)?$/, 'must be a land area in square metres'),
+});
+
+/** Land area of each (ZIP area, district) overlap, summed as rows come. */
+class OverlapAreas {
+  private readonly areas = new Map<string, Map<string, { ref: DistrictRef; land: number }>>();
+
+  add(zcta: string, ref: DistrictRef, land: number): void {
+    let byDistrict = this.areas.get(zcta);
+    if (!byDistrict) this.areas.set(zcta, (byDistrict = new Map()));
+    const key = `${ref.state}-${ref.district}`;
+    const entry = byDistrict.get(key);
+    if (entry) entry.land += land;
+    else byDistrict.set(key, { ref, land });
+  }
+
+  /**
+   * Each ZIP's districts by land area of the overlap, largest first, with `share` = overlap land / the ZIP
+   * area's land in all its parts (4 decimals; equal shares when the ZIP area has no land).
+   */
+  toTable(): ZipTable {
+    const table: ZipTable = new Map();
+    for (const [zcta, byDistrict] of this.areas) {
+      const parts = [...byDistrict.values()];
+      const total = parts.reduce((sum, p) => sum + p.land, 0);
+      parts.sort(
+        (a, b) =>
+          b.land - a.land || a.ref.state.localeCompare(b.ref.state) || a.ref.district - b.ref.district,
+      );
+      table.set(
+        zcta,
+        parts.map((p) => ({
+          ...p.ref,
+          share:
+            total > 0
+              ? Math.round((p.land / total) * 10_000) / 10_000
+              : Math.round(10_000 / parts.length) / 10_000,
+        })),
+      );
+    }
+    return table;
+  }
+}
+
+/** "3610" to NY-10; '00' (at-large) and '98' (DC, PR) to district 0; undefined for 'ZZ' (no district). */
+function districtFromGeoid(
+  file: string,
+  where: string,
+  column: string,
+  geoid: string,
+): DistrictRef | undefined {
+  if (geoid.endsWith('ZZ')) return undefined;
+  const state = stateByFips(geoid.slice(0, 2));
+  if (!state) throw new DataError(`${file}: ${where}: field "${column}" has unknown state FIPS`);
+  const district = normaliseDistrictCode(geoid.slice(2));
+  if (district === undefined) {
+    throw new DataError(`${file}: ${where}: field "${column}" "${geoid}" is not a district`);
+  }
+  return { state: state.abbr, district };
+}
+
+/**
+ * The Census CD-to-ZCTA relationship file (pipe-delimited). Its Congress is in its column names
+ * (`GEOID_CD119_20`); the file name, when it follows the Bureau's pattern, must agree.
+ */
+export async function parseCensusRelationship(
+  name: string,
+  input: Readable | string,
+  progress?: Progress,
+): Promise<ZipTableResult> {
+  let column = '';
+  let congress = 0;
+  const areas = new OverlapAreas();
+  let rows = 0;
+  for await (const { row, line } of csvRecords(name, input, '|', (header) => {
+    column = header.find((h) => GEOID_CD_COLUMN.test(h)) ?? '';
+    if (!column) throw new DataError(`${name}: header has no "GEOID_CDnnn_20" column`);
+    requireColumns(name, header, ['GEOID_ZCTA5_20', 'AREALAND_PART']);
+    congress = Number(GEOID_CD_COLUMN.exec(column)![1]);
+  })) {
+    if (++rows % PROGRESS_EVERY_ROWS === 0) progress?.(`${name}: ${rows.toLocaleString('en-US')} rows`);
+    const candidate = {
+      district: row[column],
+      zcta: row.GEOID_ZCTA5_20,
+      land: row.AREALAND_PART || '0',
+    };
+    const where = `line ${line} (${column} ${candidate.district ?? '?'}, GEOID_ZCTA5_20 ${candidate.zcta ?? '?'})`;
+    const parsed = CensusRowSchema.safeParse(candidate);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = { district: column, zcta: 'GEOID_ZCTA5_20', land: 'AREALAND_PART' }[
+        String(issue.path[0])
+      ];
+      throw new DataError(`${name}: ${where}: field "${field}" ${issue.message}`);
+    }
+    // Rows without a ZCTA (water, unpopulated parts) carry no ZIP.
+    if (!parsed.data.zcta) continue;
+    const ref = districtFromGeoid(name, where, column, parsed.data.district);
+    if (ref) areas.add(parsed.data.zcta, ref, Number(parsed.data.land));
+  }
+  if (!column) throw new DataError(`${name}: empty file`);
+  const fromName = /tab20_cd(\d{3})20_zcta520/.exec(name);
+  if (fromName && Number(fromName[1]) !== congress) {
+    throw new DataError(
+      `${name}: the file name says the ${ordinal(Number(fromName[1]))} Congress but its columns say the ${ordinal(congress)}`,
+    );
+  }
+  return { table: areas.toTable(), congress, congressFrom: 'column' };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Block equivalency file joined with the ZCTA-to-block relationship file
+
+/** Block GEOID (15 digits) to a state FIPS * 100 + district code, in growable typed arrays. */
+class BlockDistricts {
+  private keys = new Float64Array(1 << 16);
+  private codes = new Uint16Array(1 << 16);
+  private count = 0;
+  private sorted = true;
+
+  add(block: number, code: number): void {
+    if (this.count === this.keys.length) {
+      const keys = new Float64Array(this.keys.length * 2);
+      keys.set(this.keys);
+      const codes = new Uint16Array(this.codes.length * 2);
+      codes.set(this.codes);
+      this.keys = keys;
+      this.codes = codes;
+    }
+    if (this.count > 0 && block <= this.keys[this.count - 1]!) this.sorted = false;
+    this.keys[this.count] = block;
+    this.codes[this.count] = code;
+    this.count++;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Sorts by block once all files are in (the Bureau's files are sorted already: usually a no-op). */
+  finish(file: string): void {
+    if (!this.sorted) {
+      const order = Array.from({ length: this.count }, (_, i) => i).sort(
+        (a, b) => this.keys[a]! - this.keys[b]!,
+      );
+      this.keys = Float64Array.from(order, (i) => this.keys[i]!);
+      this.codes = Uint16Array.from(order, (i) => this.codes[i]!);
+      this.sorted = true;
+    }
+    for (let i = 1; i < this.count; i++) {
+      if (this.keys[i] === this.keys[i - 1]) {
+        throw new DataError(`${file}: block ${String(this.keys[i]).padStart(15, '0')} is assigned twice`);
+      }
+    }
+  }
+
+  find(block: number): number | undefined {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const key = this.keys[mid]!;
+      if (key === block) return this.codes[mid];
+      if (key < block) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+}
+
+/** A district code the join cannot use: 'ZZ', no district (water in a few states). */
+const NO_DISTRICT = 0xffff;
+const BLOCK_COLUMNS = ['GEOID', 'BLOCKID', 'GEOID20'];
+const DISTRICT_COLUMN = /^(CDFP|CD\d{3}FP|DISTRICT)$/;
+
+/** One block equivalency file's text: `GEOID,CDFP` (national file) or `GEOID,...,CDFP` (state files). */
+async function readBefText(
+  name: string,
+  input: Readable | string,
+  blocks: BlockDistricts,
+  progress?: Progress,
+): Promise<number | null> {
+  let blockColumn = '';
+  let districtColumn = '';
+  let rows = 0;
+  // The national file is comma-separated; a few state files use '|'. The header tells which.
+  const delimiter = await sniffDelimiter(input);
+  for await (const { row, line } of csvRecords(name, delimiter.input, delimiter.char, (header) => {
+    blockColumn = BLOCK_COLUMNS.find((c) => header.includes(c)) ?? '';
+    districtColumn = header.find((h) => DISTRICT_COLUMN.test(h)) ?? '';
+    if (!blockColumn || !districtColumn) {
+      throw new DataError(
+        `${name}: header needs a block column (GEOID) and a district column (CDFP); found ${header.join(',')}`,
+      );
+    }
+  })) {
+    if (++rows % PROGRESS_EVERY_ROWS === 0) progress?.(`${name}: ${rows.toLocaleString('en-US')} blocks`);
+    const block = row[blockColumn] ?? '';
+    const code = row[districtColumn] ?? '';
+    if (!/^\d{15}$/.test(block))
+      throw new DataError(`${name}: line ${line}: field "${blockColumn}" must be a 15-digit block GEOID`);
+    if (!stateByFips(block.slice(0, 2)))
+      throw new DataError(`${name}: line ${line}: field "${blockColumn}" has unknown state FIPS`);
+    if (code === 'ZZ') {
+      blocks.add(Number(block), NO_DISTRICT);
+      continue;
+    }
+    const district = normaliseDistrictCode(code);
+    if (district === undefined || !/^\d{2}$/.test(code)) {
+      throw new DataError(
+        `${name}: line ${line}: field "${districtColumn}" "${code}" is not a district code`,
+      );
+    }
+    blocks.add(Number(block), Number(block.slice(0, 2)) * 100 + district);
+  }
+  const fromColumn = /^CD(\d{3})FP$/.exec(districtColumn);
+  return fromColumn ? Number(fromColumn[1]) : null;
+}
+
+async function sniffDelimiter(input: Readable | string): Promise<{ input: Readable | string; char: string }> {
+  if (typeof input === 'string') return { input, char: firstLineDelimiter(input) };
+  const iterator = input[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Buffer);
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      yield next.value as Buffer;
+  }
+  return { input: Readable.from(rest()), char: firstLineDelimiter(head.toString('utf8', 0, 4096)) };
+}
+
+function firstLineDelimiter(text: string): string {
+  const line = text.split(/\r?\n/, 1)[0] ?? '';
+  return line.includes('|') ? '|' : ',';
+}
+
+/** The Congress a BEF's file name gives: `NationalCD119.txt`, `cd120.zip`, `CD120_06.txt`. */
+export function congressFromBefName(name: string): number | null {
+  const match = /cd(\d{3})/i.exec(name.split(/[\\/]/).pop() ?? '');
+  return match ? Number(match[1]) : null;
+}
+
+export interface BefSource {
+  /** The zip (`cd120.zip`) or one text file. */
+  name: string;
+  data: Buffer;
+}
+
+/**
+ * Loads a block equivalency file: a zip with the national file (`NationalCDnnn.txt`, preferred) or the
+ * state files, or a single text file. Returns the blocks and the file's Congress.
+ */
+async function loadBef(
+  source: BefSource,
+  progress?: Progress,
+): Promise<{ blocks: BlockDistricts; congress: number }> {
+  const blocks = new BlockDistricts();
+  const congresses = new Set<number>();
+  const note = (fileName: string, fromColumn: number | null): void => {
+    const fromName = congressFromBefName(fileName) ?? congressFromBefName(source.name);
+    const congress = fromColumn ?? fromName;
+    if (congress === null)
+      throw new DataError(`${fileName}: neither the file name nor the columns say the Congress`);
+    if (fromColumn !== null && fromName !== null && fromColumn !== fromName) {
+      throw new DataError(
+        `${fileName}: the file name says the ${ordinal(fromName)} Congress but the columns say the ${ordinal(fromColumn)}`,
+      );
+    }
+    congresses.add(congress);
+  };
+  if (source.data.length >= 4 && source.data.readUInt32LE(0) === 0x04034b50) {
+    const names: string[] = [];
+    await forEachZipEntry(
+      source.data,
+      source.name,
+      (n) => {
+        if (/\.txt$/i.test(n)) names.push(n);
+        return false;
+      },
+      () => Promise.resolve(),
+    );
+    const national = names.find((n) => /national/i.test(n));
+    const chosen = national ? [national] : names;
+    if (chosen.length === 0) throw new DataError(`${source.name}: no block equivalency text file in the zip`);
+    await forEachZipEntry(
+      source.data,
+      source.name,
+      (n) => chosen.includes(n),
+      async (n, stream) =>
+        note(`${source.name}!${n}`, await readBefText(`${source.name}!${n}`, stream, blocks, progress)),
+    );
+  } else {
+    note(source.name, await readBefText(source.name, source.data.toString('utf8'), blocks, progress));
+  }
+  if (congresses.size !== 1) {
+    throw new DataError(
+      `${source.name}: its files are of ${[...congresses].map(ordinal).join(' and ')} Congresses`,
+    );
+  }
+  blocks.finish(source.name);
+  return { blocks, congress: [...congresses][0]! };
+}
+
+/**
+ * Our own ZIP table: every 2020 block of the ZCTA-to-block relationship file gets the district the BEF
+ * assigns it; a ZIP area's share in a district is the land of its blocks there over its land.
+ */
+export async function buildZipTableFromBlocks(
+  bef: BefSource,
+  zctaBlocks: { name: string; input: Readable | string },
+  progress?: Progress,
+): Promise<ZipTableResult & { unassignedBlocks: number }> {
+  const { blocks, congress } = await loadBef(bef, progress);
+  progress?.(
+    `${bef.name}: ${blocks.size.toLocaleString('en-US')} blocks of the ${ordinal(congress)} Congress`,
+  );
+  const areas = new OverlapAreas();
+  let rows = 0;
+  let unassignedBlocks = 0;
+  const name = zctaBlocks.name;
+  for await (const { row, line } of csvRecords(name, zctaBlocks.input, '|', (header) =>
+    requireColumns(name, header, ['GEOID_ZCTA5_20', 'GEOID_TABBLOCK_20', 'AREALAND_PART']),
+  )) {
+    if (++rows % PROGRESS_EVERY_ROWS === 0) progress?.(`${name}: ${rows.toLocaleString('en-US')} rows`);
+    const zcta = row.GEOID_ZCTA5_20 ?? '';
+    if (!zcta) continue;
+    const block = row.GEOID_TABBLOCK_20 ?? '';
+    const land = row.AREALAND_PART || '0';
+    if (!/^\d{5}$/.test(zcta))
+      throw new DataError(`${name}: line ${line}: field "GEOID_ZCTA5_20" must be 5 digits`);
+    if (!/^\d{15}$/.test(block))
+      throw new DataError(`${name}: line ${line}: field "GEOID_TABBLOCK_20" must be a 15-digit block GEOID`);
+    if (!/^\d+(\.\d+)?$/.test(land))
+      throw new DataError(
+        `${name}: line ${line}: field "AREALAND_PART" must be a land area in square metres`,
+      );
+    const code = blocks.find(Number(block));
+    if (code === undefined) {
+      // Blocks the BEF does not cover (island areas) have no district.
+      unassignedBlocks++;
+      continue;
+    }
+    if (code === NO_DISTRICT) continue;
+    const state = stateByFips(String(Math.floor(code / 100)).padStart(2, '0'))!;
+    areas.add(zcta, { state: state.abbr, district: code % 100 }, Number(land));
+  }
+  if (rows === 0) throw new DataError(`${name}: no rows`);
+  progress?.(`${name}: ${rows.toLocaleString('en-US')} rows joined`);
+  return { table: areas.toTable(), congress, congressFrom: 'file name', unassignedBlocks };
+}

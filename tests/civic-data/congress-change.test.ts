@@ -1,0 +1,343 @@
+/**
+ * The change of Congress: members, ZIP table and boundaries must all describe one Congress. Small files in
+ * the real formats (congress-legislators JSON, the Census CD-ZCTA relationship file, cartographic boundary
+ * GeoJSON) are written here for the 119th and the 120th.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { importCivicData, statesWithUnchangedMaps } from '../../src/civic-data/import';
+import { loadCivicIndex } from '../../src/civic-data/load';
+import { DataError } from '../../src/platform/errors';
+import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import { createTestApp } from '../helpers/app';
+
+interface Seat {
+  bioguide: string;
+  state: string;
+  district: number | null;
+  last: string;
+}
+
+const HOUSE: Seat[] = [
+  { bioguide: 'A000001', state: 'AK', district: 0, last: 'Alaskan' },
+  { bioguide: 'N000010', state: 'NY', district: 10, last: 'Tenner' },
+  { bioguide: 'N000012', state: 'NY', district: 12, last: 'Twelver' },
+  { bioguide: 'D000001', state: 'DC', district: 0, last: 'Capital' },
+];
+const SENATE: Seat[] = [
+  { bioguide: 'S000001', state: 'NY', district: null, last: 'Empire' },
+  { bioguide: 'S000002', state: 'AK', district: null, last: 'North' },
+];
+
+/** legislators-current.json of a Congress: House terms of that Congress, senators' six-year terms over it. */
+function legislators(congress: number, house = HOUSE): string {
+  const start = 1789 + 2 * (congress - 1);
+  return JSON.stringify(
+    [...house, ...SENATE].map((seat, i) => ({
+      id: { bioguide: seat.bioguide },
+      name: { first: 'Pat', last: seat.last, official_full: `Pat ${seat.last}` },
+      terms: [
+        seat.district === null
+          ? {
+              type: 'sen',
+              start: `${start - 2 * (i % 3)}-01-03`,
+              end: `${start - 2 * (i % 3) + 6}-01-03`,
+              state: seat.state,
+              party: 'Independent',
+              url: `https://www.example.senate.gov/${seat.last.toLowerCase()}`,
+            }
+          : {
+              type: 'rep',
+              start: `${start}-01-03`,
+              end: `${start + 2}-01-03`,
+              state: seat.state,
+              district: seat.district,
+              party: 'Independent',
+            },
+      ],
+    })),
+  );
+}
+
+const REL_HEADER = (c: number): string =>
+  `OID_CD${c}_20|GEOID_CD${c}_20|NAMELSAD_CD${c}_20|AREALAND_CD${c}_20|AREAWATER_CD${c}_20|MTFCC_CD${c}_20|FUNCSTAT_CD${c}_20|OID_ZCTA5_20|GEOID_ZCTA5_20|NAMELSAD_ZCTA5_20|AREALAND_ZCTA5_20|AREAWATER_ZCTA5_20|MTFCC_ZCTA5_20|FUNCSTAT_ZCTA5_20|AREALAND_PART|AREAWATER_PART`;
+
+/** The Census CD-to-ZCTA relationship file of a Congress: rows [district GEOID, ZCTA, land of the part]. */
+function relationshipFile(congress: number, rows: Array<[string, string, number]>): string {
+  const lines = rows.map(
+    ([geoid, zcta, land], i) =>
+      `20${i}|${geoid}|Congressional District|1000|0|G5200|N|22${i}|${zcta}|ZCTA5 ${zcta}|1000|0|G6350|S|${land}|0`,
+  );
+  return [REL_HEADER(congress), ...lines].join('\r\n') + '\r\n';
+}
+
+const square = (x: number, y: number): number[][][] => [
+  [
+    [x, y],
+    [x + 1, y],
+    [x + 1, y + 1],
+    [x, y + 1],
+    [x, y],
+  ],
+];
+
+/** A cartographic boundary GeoJSON whose features carry `CD<nnn>FP`. */
+function boundaries(congress: number): string {
+  const features = [
+    ['02', '00', -150, 61],
+    ['36', '10', -74, 40],
+    ['36', '12', -73, 40],
+    ['11', '98', -77, 38],
+  ].map(([statefp, cd, x, y]) => ({
+    type: 'Feature',
+    properties: { STATEFP: statefp, [`CD${congress}FP`]: cd, GEOID: `${statefp}${cd}` },
+    geometry: { type: 'Polygon', coordinates: square(x as number, y as number) },
+  }));
+  return JSON.stringify({ type: 'FeatureCollection', features });
+}
+
+const ROWS_119: Array<[string, string, number]> = [
+  ['0200', '99501', 900],
+  ['3610', '10001', 250],
+  ['3612', '10001', 750],
+  ['3612', '10025', 500],
+  ['1198', '20001', 400],
+];
+/** The 120th map of New York moved ZIP 10001 mostly into the 10th district. */
+const ROWS_120: Array<[string, string, number]> = [
+  ['0200', '99501', 900],
+  ['3610', '10001', 800],
+  ['3612', '10001', 200],
+  ['3612', '10025', 500],
+  ['1198', '20001', 400],
+];
+
+async function writeSources(
+  dir: string,
+  files: { members: number; zips?: number; zipRows?: Array<[string, string, number]>; shapes?: number },
+): Promise<void> {
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(path.join(dir, 'congress-legislators'), { recursive: true });
+  await fs.writeFile(
+    path.join(dir, 'congress-legislators', 'legislators-current.json'),
+    legislators(files.members),
+  );
+  await fs.writeFile(path.join(dir, 'congress-legislators', 'legislators-district-offices.json'), '[]');
+  await fs.writeFile(path.join(dir, 'congress-legislators', 'legislators-social-media.json'), '[]');
+  await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ members: { date: '2027-01-04' } }));
+  if (files.zips) {
+    await fs.mkdir(path.join(dir, 'census'), { recursive: true });
+    const rows = files.zipRows ?? (files.zips === 119 ? ROWS_119 : ROWS_120);
+    await fs.writeFile(
+      path.join(dir, 'census', `tab20_cd${files.zips}20_zcta520_natl.txt`),
+      relationshipFile(files.zips, rows),
+    );
+  }
+  if (files.shapes) {
+    await fs.mkdir(path.join(dir, `cd${files.shapes}-shapes`), { recursive: true });
+    const year = 1789 + 2 * (files.shapes - 1) - 1;
+    await fs.writeFile(
+      path.join(dir, `cd${files.shapes}-shapes`, `cb_${year}_us_cd${files.shapes}_20m.geojson`),
+      boundaries(files.shapes),
+    );
+  }
+}
+
+const SMALL = { checkCounts: false, minShapes: 1 };
+
+describe('importing across the change of Congress', () => {
+  let root: string;
+  let source: string;
+  let out: string;
+
+  beforeEach(async () => {
+    root = await makeTempDir('congress-change-');
+    source = path.join(root, 'source');
+    out = path.join(root, 'data');
+  });
+  afterEach(() => removeDir(root));
+
+  test('when the 120th members come with the 120th ZIP table and boundaries, then the index is the 120th, valid 2027-01-03 to 2029-01-03', async () => {
+    await writeSources(source, { members: 120, zips: 120, shapes: 120 });
+    const index = await importCivicData({ from: source, outDir: out, ...SMALL });
+    expect(index.meta).toMatchObject({
+      congress: 120,
+      validFrom: '2027-01-03',
+      validUntil: '2029-01-03',
+      snapshotDate: '2027-01-04',
+    });
+    expect(index.meta.sources?.members).toMatchObject({
+      congress: 120,
+      congressFrom: 'terms',
+      dateFrom: 'manifest',
+    });
+    expect(index.meta.sources?.zips).toMatchObject({
+      name: 'census/tab20_cd12020_zcta520_natl.txt',
+      congress: 120,
+      congressFrom: 'column',
+      validFrom: '2027-01-03',
+      validUntil: '2029-01-03',
+    });
+    expect(index.meta.sources?.shapes).toMatchObject({ congress: 120, congressFrom: 'property' });
+    expect(index.meta.previousMaps).toBeUndefined();
+    expect(index.zips['10001']!.districts).toEqual([
+      { state: 'NY', district: 10, share: 0.8 },
+      { state: 'NY', district: 12, share: 0.2 },
+    ]);
+    const shapes = JSON.parse(await fs.readFile(path.join(out, 'districts.json'), 'utf8'));
+    expect(shapes.meta).toMatchObject({ congress: 120, features: 4 });
+    expect(loadCivicIndex(out).isStale(new Date('2027-06-01T00:00:00Z'))).toBe(false);
+  });
+
+  test('when the 120th members come with the 119th maps, then the import is refused, naming each source, and the data in service stays', async () => {
+    await writeSources(source, { members: 119, zips: 119, shapes: 119 });
+    await importCivicData({ from: source, outDir: out, ...SMALL });
+    const before = {
+      index: await fs.readFile(path.join(out, 'civic-index.json'), 'utf8'),
+      shapes: await fs.readFile(path.join(out, 'districts.json'), 'utf8'),
+    };
+
+    await writeSources(source, { members: 120, zips: 119, shapes: 119 });
+    const attempt = importCivicData({ from: source, outDir: out, ...SMALL });
+    await expect(attempt).rejects.toBeInstanceOf(DataError);
+    const message = await attempt.catch((error: Error) => error.message);
+    expect(message).toContain(
+      'members congress-legislators/legislators-current.json: 120th Congress (from its terms)',
+    );
+    expect(message).toContain(
+      'ZIP table census/tab20_cd11920_zcta520_natl.txt: 119th Congress (from its column)',
+    );
+    expect(message).toMatch(/boundaries cb_2024_us_cd119_20m\.geojson: 119th Congress/);
+    expect(message).toContain('tab20_cd12020_zcta520_natl.txt');
+    expect(message).toContain('https://www2.census.gov/geo/tiger/GENZ2026/shp/cb_2026_us_cd120_20m.zip');
+    expect(await fs.readFile(path.join(out, 'civic-index.json'), 'utf8')).toBe(before.index);
+    expect(await fs.readFile(path.join(out, 'districts.json'), 'utf8')).toBe(before.shapes);
+    expect((await fs.readdir(out)).sort()).toEqual(['civic-index.json', 'districts.json']);
+  });
+
+  test('when the maps are newer than the members, then the import is refused and says to fetch the members again', async () => {
+    await writeSources(source, { members: 119, zips: 120 });
+    await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
+      /the member list is still the 119th's: fetch the member list again once upstream has updated it \(from 2027-01-03\)/,
+    );
+  });
+
+  test('when a member list mixes House terms of two Congresses, then it is refused with counts', async () => {
+    await writeSources(source, { members: 120, zips: 120 });
+    const file = path.join(source, 'congress-legislators', 'legislators-current.json');
+    const records = JSON.parse(await fs.readFile(file, 'utf8')) as Array<{
+      terms: Array<Record<string, string>>;
+    }>;
+    records[0]!.terms[0]!.start = '2025-01-03';
+    records[0]!.terms[0]!.end = '2027-01-03';
+    await fs.writeFile(file, JSON.stringify(records));
+    await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
+      /House terms belong to two Congresses \(119th Congress: 1 \(e\.g\. A000001\); 120th Congress: 3/,
+    );
+  });
+
+  test('when a folder has no date for the member data, then the import says how to give one', async () => {
+    await writeSources(source, { members: 119, zips: 119 });
+    await fs.rm(path.join(source, 'manifest.json'));
+    await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
+      /the member data's date is unknown .* --data-date YYYY-MM-DD/,
+    );
+    const index = await importCivicData({ from: source, outDir: out, ...SMALL, dataDate: '2026-06-15' });
+    expect(index.meta.sources?.members).toMatchObject({ date: '2026-06-15', dateFrom: 'operator' });
+  });
+
+  describe('with --allow-previous-maps', () => {
+    test('when the ZIP table is the previous Congress, then only states proven unchanged keep it, and the index says so', async () => {
+      await writeSources(source, { members: 120, zips: 119 });
+      const index = await importCivicData({ from: source, outDir: out, ...SMALL, allowPreviousMaps: true });
+      expect(index.meta.congress).toBe(120);
+      // Alaska and DC have one seat in both Congresses: their maps are their borders. New York may have
+      // been redrawn, and equal district numbers do not prove otherwise: its ZIP rows are left out.
+      expect(index.meta.previousMaps).toEqual({ congress: 119, states: ['AK', 'DC'] });
+      expect(Object.keys(index.zips).sort()).toEqual(['20001', '99501']);
+      expect(index.meta.sources?.zips.congress).toBe(119);
+    });
+
+    test("when the boundaries are the previous Congress's and the index in service has the previous ZIP table, then states with identical ZIP lists keep their boundaries", async () => {
+      await writeSources(source, { members: 119, zips: 119, shapes: 119 });
+      await importCivicData({ from: source, outDir: out, ...SMALL });
+      await writeSources(source, { members: 120, zips: 120, shapes: 119 });
+      const index = await importCivicData({ from: source, outDir: out, ...SMALL, allowPreviousMaps: true });
+      expect(index.meta.previousMaps).toEqual({ congress: 119, states: ['AK', 'DC'] });
+      const shapes = JSON.parse(await fs.readFile(path.join(out, 'districts.json'), 'utf8'));
+      expect(shapes.districts.map((d: { state: string }) => d.state).sort()).toEqual(['AK', 'DC']);
+      // The 120th ZIP table is used whole.
+      expect(index.zips['10001']!.districts[0]).toEqual({ state: 'NY', district: 10, share: 0.8 });
+    });
+
+    test('when maps two Congresses old are offered, then the flag does not apply', async () => {
+      await writeSources(source, { members: 121, zips: 119 });
+      await expect(
+        importCivicData({ from: source, outDir: out, ...SMALL, allowPreviousMaps: true }),
+      ).rejects.toThrow(/different Congresses/);
+    });
+  });
+});
+
+describe('statesWithUnchangedMaps', () => {
+  const member = (state: string, district: number) =>
+    ({ chamber: 'house', state, district }) as Parameters<typeof statesWithUnchangedMaps>[1][number];
+
+  test('a state whose ZIP lists are identical is proven; one whose districts kept their numbers but moved is not', () => {
+    const before = new Map([
+      ['10001', [{ state: 'NY', district: 12 }]],
+      ['73301', [{ state: 'TX', district: 10 }]],
+    ]);
+    const after = new Map([
+      ['10001', [{ state: 'NY', district: 12 }]],
+      ['73301', [{ state: 'TX', district: 37 }]],
+    ]);
+    expect(
+      statesWithUnchangedMaps(
+        [...before.values()].flat(),
+        [member('NY', 12), member('TX', 37)],
+        before,
+        after,
+      ),
+    ).toEqual(['NY']);
+  });
+});
+
+describe('what the pages say about the data', () => {
+  test("when the mirror is served, then pages give the member data's own date (2026-06-15), not a file's", async () => {
+    const t = await createTestApp();
+    try {
+      const page = await request(t.app).get('/').expect(200);
+      expect(page.text).toContain('Member data as of 2026-06-15 (119th Congress)');
+      expect(page.text).not.toContain('previous maps');
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('when new members are served on the previous maps, then every page says where', async () => {
+    const root = await makeTempDir('previous-maps-');
+    try {
+      await writeSources(path.join(root, 'source'), { members: 120, zips: 119 });
+      await importCivicData({
+        from: path.join(root, 'source'),
+        outDir: path.join(root, 'data'),
+        ...SMALL,
+        allowPreviousMaps: true,
+      });
+      const t = await createTestApp({ DATA_DIR: path.join(root, 'data') });
+      try {
+        const page = await request(t.app).get('/').expect(200);
+        expect(page.text).toContain('Member data as of 2027-01-04 (120th Congress)');
+        expect(page.text).toContain(
+          'In AK, DC, where the maps did not change, we use the 119th Congress&#x27;s maps',
+        );
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await removeDir(root);
+    }
+  });
+});

@@ -25,6 +25,7 @@ import {
   type DistrictShape,
   type DistrictShapesFile,
 } from './district-shapes';
+import { INDEX_FILE_NAME } from './load';
 import { fetchSource, lastModifiedDay, type ManifestEntry } from './source-files';
 import type { SourceInfo } from './types';
 import { isZip, readZipEntries, ZIP_TIME_LIMIT_MS } from './zip-archive';
@@ -345,7 +346,7 @@ export async function writeDistrictShapes(outDir: string, file: DistrictShapesFi
 function indexCongress(outDir: string): number | undefined {
   try {
     const meta = (
-      JSON.parse(fs.readFileSync(path.join(outDir, 'civic-index.json'), 'utf8')) as {
+      JSON.parse(fs.readFileSync(path.join(outDir, INDEX_FILE_NAME), 'utf8')) as {
         meta?: { congress?: unknown };
       }
     ).meta;

@@ -22,6 +22,7 @@ import {
   writeDistrictShapes,
   type DistrictShapesRead,
 } from './district-shapes-import';
+import { INDEX_FILE_NAME } from './load';
 import { MEMBER_PATHS, MEMBER_URLS, parseLegislators, parseOffices, parseSocial } from './members-import';
 import {
   downloadText,
@@ -53,7 +54,7 @@ import {
   type ZipTableResult,
 } from './zip-table-import';
 
-export const INDEX_FILE_NAME = 'civic-index.json';
+export { INDEX_FILE_NAME };
 
 /** Below these counts a source is probably truncated, and the import is refused. */
 export const MIN_COUNTS = { senators: 90, representatives: 400, zips: 30_000 } as const;

@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
-import { INDEX_FILE_NAME } from './import';
 import type { CivicDataMeta, CivicIndexFile, DistrictRef, Member, ZipEntry } from './types';
+
+/** The index file inside DATA_DIR, written by `npm run data:update` (civic-data/import). */
+export const INDEX_FILE_NAME = 'civic-index.json';
 
 const MinimalIndexSchema = z.object({
   meta: z.object({

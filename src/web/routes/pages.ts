@@ -12,7 +12,7 @@ import {
   letterAsText,
   SENDER_PREFIXES,
 } from '../../letters/letter';
-import { findMembersForAddress } from '../../lookup/find-members';
+import { findMembersForAddress, type LookupResult } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
 import { districtProgress } from '../../tracking/district-goals';
@@ -168,6 +168,8 @@ export function createPageRouter(deps: AppDeps): Router {
           .filter((m) => m.chamber === 'senate')
           .map((m) => standingOf(campaign, m, req.language)),
         house: members.filter((m) => m.chamber === 'house').map((m) => standingOf(campaign, m, req.language)),
+        districtChoices: districtChoices(result, members),
+        mostOfZip: mostOfZip(result),
         canWrite: members.length > 0,
       });
     } catch (error) {
@@ -399,4 +401,26 @@ export function createPageRouter(deps: AppDeps): Router {
   });
 
   return router;
+}
+
+const percent = (share: number | undefined): number | undefined =>
+  share === undefined ? undefined : Math.round(share * 100);
+
+/** The House candidates to choose from, each with its share of the ZIP area's land when the data gives it. */
+function districtChoices(result: LookupResult, members: readonly Member[]) {
+  return members
+    .filter((m) => m.chamber === 'house')
+    .map((member) => ({
+      member,
+      percent: percent(
+        result.districts.find((d) => d.state === member.state && d.district === member.district)?.share,
+      ),
+    }));
+}
+
+/** "Most of ZIP 61801 is in IL-13": only from overlap shares, and only when one district has most of it. */
+function mostOfZip(result: LookupResult) {
+  const first = result.districts[0];
+  if (!result.ambiguous || first?.share === undefined || first.share < 0.5) return undefined;
+  return { zip: result.zip, state: first.state, district: first.district, percent: percent(first.share) };
 }

@@ -98,6 +98,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const dataRefresh = createCivicDataRefresh({
     dataDir: config.dataDir,
     from: config.civicDataFrom,
+    manifest: config.civicDataManifest,
     civic,
     shapes: liveShapes,
     clock,

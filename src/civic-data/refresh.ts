@@ -15,7 +15,6 @@ import path from 'node:path';
 import type { Clock } from '../platform/clock';
 import { DataError } from '../platform/errors';
 import { DISTRICT_SHAPES_FILE, loadDistrictShapes, type DistrictShapeIndex } from './district-shapes';
-import { importDistrictShapes } from './district-shapes-import';
 import { importCivicData, INDEX_FILE_NAME } from './import';
 import { loadCivicIndex, type CivicIndex } from './load';
 
@@ -35,6 +34,8 @@ export interface CivicDataRefreshDeps {
   dataDir: string;
   /** CIVIC_DATA_FROM: a local folder laid out like the data mirror; undefined downloads the canonical URLs. */
   from: string | undefined;
+  /** CIVIC_DATA_MANIFEST: the dates of a folder's files, which carry none (docs/data.md). */
+  manifest?: string;
   /** The index in service; replaced in place. */
   civic: CivicIndex;
   /** The boundaries in service, and how to replace them. */
@@ -67,9 +68,11 @@ export interface CivicDataRefresh {
   status(): RefreshStatus;
 }
 
-async function importAllInto(dir: string, from: string | undefined, now: Date): Promise<void> {
-  await importCivicData({ from, outDir: dir, now });
-  await importDistrictShapes({ from, outDir: dir });
+/** The real import: members, ZIP table and boundaries of one Congress (civic-data/import). */
+function importAllInto(manifest: string | undefined): NonNullable<CivicDataRefreshDeps['importInto']> {
+  return async (dir, from, now) => {
+    await importCivicData({ from, outDir: dir, now, manifest });
+  };
 }
 
 /** Removes staging folders left behind by a crash; another instance's refresh in progress is younger. */
@@ -93,7 +96,7 @@ async function exists(file: string): Promise<boolean> {
 
 export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRefresh {
   const { civic, clock, logger } = deps;
-  const importInto = deps.importInto ?? importAllInto;
+  const importInto = deps.importInto ?? importAllInto(deps.manifest);
   let running: Promise<RefreshOutcome> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;

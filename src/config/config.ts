@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   DATA_REFRESH: z.enum(['off', 'daily']).optional(),
   CIVIC_DATA_FROM: z.string().min(1).optional(),
+  CIVIC_DATA_MANIFEST: z.string().min(1).optional(),
   OUTBOX_DIR: z.string().min(1).optional(),
   CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
   DEFAULT_CAMPAIGN: z
@@ -125,6 +126,8 @@ export type Config = Readonly<{
   dataRefresh: 'off' | 'daily';
   /** CIVIC_DATA_FROM: a local folder laid out like the data mirror, read instead of the canonical URLs. */
   civicDataFrom: string | undefined;
+  /** CIVIC_DATA_MANIFEST: a manifest giving the dates of CIVIC_DATA_FROM's files (docs/data.md). */
+  civicDataManifest: string | undefined;
   /** Where emails are written as .eml files when no SMTP_URL is set. */
   outboxDir: string;
   campaignsDir: string;
@@ -246,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     dataRefresh: e.DATA_REFRESH ?? (e.NODE_ENV === 'production' ? 'daily' : 'off'),
     civicDataFrom: e.CIVIC_DATA_FROM ? path.resolve(e.CIVIC_DATA_FROM) : undefined,
+    civicDataManifest: e.CIVIC_DATA_MANIFEST ? path.resolve(e.CIVIC_DATA_MANIFEST) : undefined,
     outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
     defaultCampaign: e.DEFAULT_CAMPAIGN,

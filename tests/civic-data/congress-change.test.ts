@@ -341,3 +341,52 @@ describe('what the pages say about the data', () => {
     }
   });
 });
+
+describe('the change of Congress in a running server', () => {
+  test('when the 119th data is served and the 120th members and maps arrive, then the new members are served at the new districts without a restart', async () => {
+    const root = await makeTempDir('full-path-');
+    try {
+      const source = path.join(root, 'source');
+      const data = path.join(root, 'data');
+      await writeSources(source, { members: 119, zips: 119, shapes: 119 });
+      await importCivicData({ from: source, outDir: data, ...SMALL });
+      // The server's own refresh with the real import, save the count checks sized for the nation.
+      const t = await createTestApp(
+        { DATA_DIR: data, CIVIC_DATA_FROM: source },
+        {
+          dataImport: async (dir, from, now) => {
+            await importCivicData({ from, outDir: dir, now, ...SMALL });
+          },
+        },
+      );
+      try {
+        const before = await request(t.app).get('/api/representatives').query({ zip: '10001' }).expect(200);
+        expect(before.body.data.congress).toBe(119);
+        expect(before.body.districts[0]).toMatchObject({ state: 'NY', district: 12, share: 0.75 });
+
+        // 3 January 2027: upstream has the 120th members, the Bureau the 120th maps (New York redrawn).
+        const newHouse = HOUSE.map((seat) =>
+          seat.bioguide === 'N000010' ? { ...seat, bioguide: 'N000110', last: 'Newcomer' } : seat,
+        );
+        await writeSources(source, { members: 120, zips: 120, shapes: 120 });
+        await fs.writeFile(
+          path.join(source, 'congress-legislators', 'legislators-current.json'),
+          legislators(120, newHouse),
+        );
+        const refreshed = await t.runtime.dataRefresh.refreshNow();
+        expect(refreshed).toMatchObject({ ok: true, congress: 120 });
+
+        const after = await request(t.app).get('/api/representatives').query({ zip: '10001' }).expect(200);
+        expect(after.body.data).toMatchObject({ congress: 120, validUntil: '2029-01-03' });
+        expect(after.body.districts[0]).toMatchObject({ state: 'NY', district: 10, share: 0.8 });
+        expect(after.body.members.map((m: { bioguide: string }) => m.bioguide)).toContain('N000110');
+        const page = await request(t.app).get('/').expect(200);
+        expect(page.text).toContain('Member data as of 2027-01-04 (120th Congress)');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      await removeDir(root);
+    }
+  });
+});

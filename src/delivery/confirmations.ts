@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { keyedHash } from '../platform/ids';
 import type { MessageValues } from '../platform/messages';
+import type { ConfirmationPurpose } from '../storage/schema';
 import type { Db } from './outbox';
 
 export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -35,13 +36,20 @@ export function looksLikeToken(token: string): boolean {
 
 export async function insertConfirmation(
   db: Db,
-  input: { tokenHash: string; batchId: string; createdAt: Date; expiresAt: Date },
+  input: {
+    tokenHash: string;
+    batchId: string;
+    purpose: ConfirmationPurpose;
+    createdAt: Date;
+    expiresAt: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('confirmations')
     .values({
       token_hash: input.tokenHash,
       batch_id: input.batchId,
+      purpose: input.purpose,
       created_at: input.createdAt.toISOString(),
       expires_at: input.expiresAt.toISOString(),
       used_at: null,

@@ -149,6 +149,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     const context = {
       senderName: safeDisplayName(first.sender_name) || 'there',
       letterWord: letters.length === 1 ? 'letter' : 'letters',
+      verifyOnly: stored.purpose === 'verify',
       recipients: letters.map((l) => l.recipient_name),
       confirmUrl: `${publicUrl}/letters/confirm/${token}`,
       expiresAt: new Date(stored.expires_at).toUTCString(),

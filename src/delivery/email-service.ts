@@ -6,11 +6,14 @@
  */
 import type { Clock } from '../platform/clock';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../platform/errors';
-import { newId } from '../platform/ids';
+import { keyedHash, newId } from '../platform/ids';
 import type { MessageValues } from '../platform/messages';
 import { findBatch, setBatchStatus, type LetterRow } from '../letters/letter-store';
+import { normaliseEmail } from '../letters/letter-service';
 import type { Storage } from '../storage/database';
-import type { LetterStatus, OutboxStatus } from '../storage/schema';
+import type { ConfirmationPurpose, LetterStatus, OutboxStatus } from '../storage/schema';
+import { countHit } from '../storage/window-counter';
+import { verifyLetters } from '../tracking/verification';
 import {
   CONFIRMATION_TTL_MS,
   confirmationToken,
@@ -34,15 +37,28 @@ export class ConfirmationExpiredError extends ValidationError {
   }
 }
 
-/** The resend limit was hit; `retryAfterSeconds` says when a new email can be requested. */
+/**
+ * The resend limit was hit; `retryAfterSeconds` says when a new email can be requested. `field` is
+ * 'email' when the limit is the recipient's mailbox (across every batch and network).
+ */
 export class ConfirmationRateLimitedError extends RateLimitedError {
   constructor(
     messageKey: string,
     values: MessageValues,
     readonly retryAfterSeconds: number,
+    readonly field?: 'email',
   ) {
     super(messageKey, { values });
   }
+}
+
+/** At most this many confirmation emails to one address per RECIPIENT_WINDOW_MS, whoever asks. */
+export const MAX_CONFIRMATIONS_PER_RECIPIENT = 3;
+export const RECIPIENT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The shared counter key of a mailbox: an HMAC of the normalised address, never the address. */
+export function recipientCounterKey(appSecret: string, email: string): string {
+  return `confirm-recipient:${keyedHash(appSecret, `confirmation-recipient\0${normaliseEmail(email)}`)}`;
 }
 
 export interface EmailServiceDeps {
@@ -65,6 +81,9 @@ export interface ConfirmationRequested {
 
 export interface ConfirmResult {
   batchId: string;
+  purpose: ConfirmationPurpose;
+  /** Letters that became verified (counted) by this click. */
+  verified: number;
   /** True when the link (or another link of the batch) was already used: nothing new was queued. */
   alreadyConfirmed: boolean;
   /** Letters queued for sending by this click. */
@@ -109,6 +128,14 @@ export interface BatchStatus {
   awaitingConfirmation: boolean;
 }
 
+/** What the confirmation page shows before the person presses "Send my letters" (nothing changes). */
+export interface ConfirmationPreview {
+  batchId: string;
+  purpose: ConfirmationPurpose;
+  state: 'open' | 'used' | 'expired';
+  letters: LetterRow[];
+}
+
 export type EmailService = ReturnType<typeof createEmailService>;
 
 const NOT_FOUND_BATCH = 'messages.lettersNotFound';
@@ -126,17 +153,27 @@ export function createEmailService(deps: EmailServiceDeps) {
   }
 
   /**
-   * Sends (queues) the double opt-in email for a batch: letters go from draft to awaiting_confirmation, a
-   * new one-time token is stored (hash only) and the email is queued, all in one transaction. Earlier
-   * unused links of the batch stay valid until they expire. At most 3 per hour and 60 s apart.
+   * Sends (queues) the double opt-in email for a batch, all in one transaction: a new one-time token is
+   * stored (hash only) and the email is queued. With purpose 'send' (the default) the letters go from draft
+   * to awaiting_confirmation and confirming queues them by email; with 'verify' (people who print or use
+   * web forms) confirming only verifies the sender, so their letters count. Earlier unused links of the
+   * batch stay valid until they expire. At most 3 per batch per hour, 60 s apart, and 3 per recipient
+   * address per day across every batch and network.
    */
-  async function requestEmailConfirmation(input: { batchId: string }): Promise<ConfirmationRequested> {
+  async function requestEmailConfirmation(input: {
+    batchId: string;
+    purpose?: ConfirmationPurpose;
+  }): Promise<ConfirmationRequested> {
     const { batchId } = input;
+    const purpose = input.purpose ?? 'send';
     const now = clock.now();
     const result = await inWriteTransaction(storage, async (db) => {
       const letters = batchId.length <= 64 ? await findBatch(db, batchId) : [];
       if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
-      const open = letters.filter((l) => l.status === 'draft' || l.status === 'awaiting_confirmation');
+      const open =
+        purpose === 'send'
+          ? letters.filter((l) => l.status === 'draft' || l.status === 'awaiting_confirmation')
+          : letters.filter((l) => l.verified_at === null);
       if (open.length === 0) {
         throw new ConflictError('messages.alreadyConfirmed');
       }
@@ -150,21 +187,62 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (refusal) {
         throw new ConfirmationRateLimitedError(refusal.key, refusal.values, refusal.retryAfterSeconds);
       }
+      // Counted in this transaction: a refused or failed request rolls its hit back.
+      const recipient = await countHit(
+        db,
+        recipientCounterKey(appSecret, open[0]!.sender_email!),
+        RECIPIENT_WINDOW_MS,
+        now.getTime(),
+      );
+      if (recipient.hits > MAX_CONFIRMATIONS_PER_RECIPIENT) {
+        const wait = Math.max(1, Math.ceil((recipient.resetAt.getTime() - now.getTime()) / 1000));
+        throw new ConfirmationRateLimitedError(
+          'messages.recipientRateLimited',
+          { max: MAX_CONFIRMATIONS_PER_RECIPIENT, hours: Math.ceil(wait / 3600) },
+          wait,
+          'email',
+        );
+      }
 
       const outboxId = newId();
       const expiresAt = new Date(now.getTime() + CONFIRMATION_TTL_MS);
       await insertConfirmation(db, {
         tokenHash: tokenHash(appSecret, confirmationToken(appSecret, outboxId)),
         batchId,
+        purpose,
         createdAt: now,
         expiresAt,
       });
-      await setBatchStatus(db, batchId, ['draft'], 'awaiting_confirmation', now.toISOString());
+      if (purpose === 'send')
+        await setBatchStatus(db, batchId, ['draft'], 'awaiting_confirmation', now.toISOString());
       await enqueueMessage(db, { id: outboxId, kind: 'confirmation', batchId, letterId: null, at: now });
       return { batchId, expiresAt: expiresAt.toISOString(), letters: open.length };
     });
     notify();
     return result;
+  }
+
+  /**
+   * What a confirmation link would confirm, read only: the page behind the emailed link shows this with a
+   * "Send my letters" button, so a mail scanner or prefetcher that opens the link changes nothing.
+   */
+  async function previewConfirmation(token: string): Promise<ConfirmationPreview> {
+    if (typeof token !== 'string' || !looksLikeToken(token)) throw new NotFoundError(INVALID_LINK);
+    const confirmation = await findConfirmation(storage.db, tokenHash(appSecret, token));
+    if (!confirmation) throw new NotFoundError(INVALID_LINK);
+    const letters = await findBatch(storage.db, confirmation.batch_id);
+    if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+    const done =
+      confirmation.purpose === 'verify'
+        ? letters.every((l) => l.verified_at !== null || l.purged_at !== null)
+        : !letters.some((l) => l.status === 'awaiting_confirmation' && l.purged_at === null);
+    const state =
+      confirmation.used_at !== null || done
+        ? 'used'
+        : confirmation.expires_at <= clock.now().toISOString()
+          ? 'expired'
+          : 'open';
+    return { batchId: confirmation.batch_id, purpose: confirmation.purpose, state, letters };
   }
 
   /**
@@ -177,21 +255,30 @@ export function createEmailService(deps: EmailServiceDeps) {
     const hash = tokenHash(appSecret, token);
     const now = clock.now();
     const at = now.toISOString();
-    const result = await inWriteTransaction(storage, async (db) => {
+    const result = await inWriteTransaction(storage, async (db): Promise<ConfirmResult> => {
       const confirmation = await findConfirmation(db, hash);
       if (!confirmation) throw new NotFoundError(INVALID_LINK);
-      const batchId = confirmation.batch_id;
-      if (confirmation.used_at !== null) return { batchId, alreadyConfirmed: true, queued: 0 };
+      const { batch_id: batchId, purpose } = confirmation;
+      const already = { batchId, purpose, alreadyConfirmed: true, queued: 0, verified: 0 };
+      if (confirmation.used_at !== null) return already;
       const letters = await findBatch(db, batchId);
       if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
-      const awaiting = letters.filter((l) => l.status === 'awaiting_confirmation' && l.purged_at === null);
+      const live = letters.filter((l) => l.purged_at === null);
+      const awaiting =
+        purpose === 'verify'
+          ? live.filter((l) => l.verified_at === null)
+          : live.filter((l) => l.status === 'awaiting_confirmation');
       if (awaiting.length === 0) {
         // Confirmed through another link already (or deleted): nothing to do, the page shows the status.
         if (confirmation.expires_at > at) await useConfirmation(db, hash, now);
-        return { batchId, alreadyConfirmed: true, queued: 0 };
+        return already;
       }
       if (confirmation.expires_at <= at) throw new ConfirmationExpiredError(batchId);
-      if (!(await useConfirmation(db, hash, now))) return { batchId, alreadyConfirmed: true, queued: 0 };
+      if (!(await useConfirmation(db, hash, now))) return already;
+      if (purpose === 'verify') {
+        const verified = await verifyLetters(db, awaiting, now);
+        return { batchId, purpose, alreadyConfirmed: false, queued: 0, verified };
+      }
 
       const confirmed = await db
         .updateTable('letters')
@@ -201,6 +288,13 @@ export function createEmailService(deps: EmailServiceDeps) {
         .where('purged_at', 'is', null)
         .returning(['id', 'chamber', 'bioguide', 'campaign'])
         .execute();
+      // The sender confirmed their email: these letters count, whatever happens to the email later.
+      const confirmedIds = new Set(confirmed.map((c) => c.id));
+      const verified = await verifyLetters(
+        db,
+        awaiting.filter((l) => confirmedIds.has(l.id)),
+        now,
+      );
       // Senators first, then the representative, as the batch page lists them.
       confirmed.sort((a, b) =>
         a.chamber === b.chamber ? a.id.localeCompare(b.id) : a.chamber === 'senate' ? -1 : 1,
@@ -215,7 +309,7 @@ export function createEmailService(deps: EmailServiceDeps) {
           await enqueueMessage(db, { kind: 'sender_copy', batchId, letterId: letter.id, at: now });
         }
       }
-      return { batchId, alreadyConfirmed: false, queued: confirmed.length };
+      return { batchId, purpose, alreadyConfirmed: false, queued: confirmed.length, verified };
     });
     if (result.queued > 0) notify();
     return result;
@@ -274,5 +368,5 @@ export function createEmailService(deps: EmailServiceDeps) {
     };
   }
 
-  return { requestEmailConfirmation, confirmBatch, getBatchStatus };
+  return { requestEmailConfirmation, previewConfirmation, confirmBatch, getBatchStatus };
 }

@@ -1,6 +1,6 @@
 /**
  * letters/letter-service: the use cases around a person's letters: preview, save a batch (one letter per
- * chosen member), and record the print and web-form channels. Email delivery lives in src/delivery.
+ * chosen member), and record the print and web-form channels (reported by writers until verified). Email delivery lives in src/delivery.
  */
 import { z } from 'zod';
 import type { AskResolver } from '../campaign/asks';
@@ -20,10 +20,11 @@ import type { HandlebarsInstance } from '../platform/handlebars';
 import { keyedHash, newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
-import type { ActionKind, Database } from '../storage/schema';
+import type { Database } from '../storage/schema';
 import type { ActionInput, RecordAction } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
+import { actionFor, reportSend } from '../tracking/verification';
 import { findBatch, findLetter, insertLetters, type LetterRow } from './letter-store';
 import { recipientTermEnded, termEndedError } from './recipients';
 
@@ -190,6 +191,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       created_at: at,
       updated_at: at,
       confirmed_at: null,
+      verified_at: null,
       delivered_at: null,
       purged_at: null,
     }));
@@ -200,23 +202,6 @@ export function createLetterService(deps: LetterServiceDeps) {
       else for (const action of actions) await deps.recordAction(trx, action);
     });
     return { batchId, letterIds: rows.map((r) => r.id) };
-  }
-
-  function actionFor(row: LetterRow, action: ActionKind, at: Date) {
-    return {
-      campaign: row.campaign,
-      letterId: row.id,
-      action,
-      bioguide: row.bioguide,
-      chamber: row.chamber,
-      state: row.state,
-      district: row.district,
-      congress: row.congress,
-      bill: row.bill,
-      senderKey: row.sender_key,
-      ref: row.ref,
-      at,
-    };
   }
 
   async function getLetter(id: string): Promise<LetterRow> {
@@ -233,12 +218,13 @@ export function createLetterService(deps: LetterServiceDeps) {
     return rows;
   }
 
-  /** Counts a channel for a letter (printed, webform); repeated calls count once. */
+  /**
+   * The writer printed a letter or sent it through a web form: the channel counts once per letter, and an
+   * unverified letter is "reported by writers" (src/tracking/verification.ts), not in the public total.
+   */
   async function recordChannel(letterId: string, action: 'printed' | 'webform'): Promise<boolean> {
     const row = await getLetter(letterId);
-    return storage.db
-      .transaction()
-      .execute((trx) => deps.recordAction(trx, actionFor(row, action, clock.now())));
+    return reportSend(storage.db, row, action, clock.now());
   }
 
   /** The sender's "delete my data" link: personal fields and letter text go, the counts stay. */

@@ -97,6 +97,13 @@ const line = (max: number, field: 'name' | 'street' | 'city') => {
     .pipe(z.string().min(1, enter).max(max, `messages.${field}TooLong`));
 };
 
+/**
+ * A name is letters (any script), combining marks, spaces, hyphens, apostrophes and periods: it greets the
+ * recipient of a confirmation email, so it must never carry a link or a domain ("visit evil.example").
+ */
+const NAME_CHARACTERS = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
+const LOOKS_LIKE_DOMAIN = /[\p{L}\p{M}-]{2,}\.[\p{L}\p{M}]{2,}/u;
+
 // The messages are catalogue keys (src/platform/errors.ts fieldErrorsFromZod).
 
 /** How the person wants to be addressed; "none" is sent to CWC as the format allows (src/delivery/cwc). */
@@ -104,7 +111,12 @@ export const SENDER_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Mx.', 'Dr.', 'none'] as c
 export type SenderPrefix = (typeof SENDER_PREFIXES)[number];
 
 export const SenderInput = z.object({
-  name: line(100, 'name'),
+  name: line(100, 'name').pipe(
+    z
+      .string()
+      .regex(NAME_CHARACTERS, 'messages.nameCharacters')
+      .refine((name) => !LOOKS_LIKE_DOMAIN.test(name), 'messages.nameCharacters'),
+  ),
   email: z
     .string({ error: 'messages.enterEmail' })
     .transform(cleanLine)

@@ -157,6 +157,93 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /**
+   * Issue 18: the public counts are verified letters. `letters.verified_at` marks a letter whose sender
+   * confirmed their email (or whose office accepted it); `confirmations.purpose` tells a link that sends
+   * the letters from one that only verifies the sender ('send' | 'verify'). Letters confirmed before this
+   * migration are verified, and the letter counters (all-time and per Congress) are rebuilt from them: a
+   * saved letter alone no longer counts.
+   */
+  '0180-i18-verified-counts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('letters').addColumn('verified_at', 'varchar(32)').execute();
+      await db.schema
+        .alterTable('confirmations')
+        .addColumn('purpose', 'varchar(8)', (c) => c.notNull().defaultTo('send'))
+        .execute();
+      await sql`update letters set verified_at = confirmed_at where confirmed_at is not null`.execute(db);
+      // One 'verified' action per (campaign, member, sender, Congress), from the earliest confirmed letter.
+      await sql`
+        insert into actions (id, campaign, letter_id, action, bioguide, chamber, state, district, congress, bill, dedupe_key, ref, day, created_at)
+        select 'v-' || l.id, l.campaign, l.id, 'verified', l.bioguide, l.chamber, l.state, l.district,
+               l.congress, l.bill,
+               l.campaign || '|verified|' || l.bioguide || '|' || l.sender_key || '|' || cast(l.congress as varchar(8)),
+               l.ref, substr(l.confirmed_at, 1, 10), l.confirmed_at
+        from letters l
+        where l.confirmed_at is not null
+          and l.id = (select l2.id from letters l2
+                      where l2.campaign = l.campaign and l2.bioguide = l.bioguide and l2.congress = l.congress
+                        and l2.sender_key = l.sender_key and l2.confirmed_at is not null
+                      order by l2.confirmed_at, l2.id limit 1)
+        on conflict (dedupe_key) do nothing`.execute(db);
+      // The letter dimensions counted saved letters: rebuild them from the verified actions.
+      await sql`delete from counters where dimension in ('total', 'chamber', 'state', 'district', 'member',
+        'day', 'ref', 'congress', 'congress_chamber', 'congress_state', 'congress_member')`.execute(db);
+      const rebuilds: Array<[string, string]> = [
+        ['chamber', 'chamber'],
+        ['state', 'state'],
+        ['member', 'bioguide'],
+        ['day', 'day'],
+      ];
+      for (const [dimension, column] of rebuilds) {
+        await sql`insert into counters (campaign, dimension, key, count)
+          select campaign, ${sql.lit(dimension)}, ${sql.ref(column)}, count(*) from actions
+          where action = 'verified' group by campaign, ${sql.ref(column)}`.execute(db);
+      }
+      await sql`insert into counters (campaign, dimension, key, count)
+        select campaign, 'total', 'all', count(*) from actions where action = 'verified'
+        group by campaign`.execute(db);
+      const congress = sql`cast(congress as varchar(8))`;
+      const perCongress: Array<[string, ReturnType<typeof sql>]> = [
+        ['congress', congress],
+        ['congress_chamber', sql`${congress} || ':' || chamber`],
+        ['congress_state', sql`${congress} || ':' || state`],
+        ['congress_member', sql`${congress} || ':' || bioguide`],
+        ['congress_action', sql`${congress} || ':verified'`],
+      ];
+      for (const [dimension, key] of perCongress) {
+        await sql`insert into counters (campaign, dimension, key, count)
+          select campaign, ${sql.lit(dimension)}, ${key}, count(*) from actions
+          where action = 'verified' group by campaign, ${key}`.execute(db);
+      }
+      const district = sql`${congress} || ':' || state || '-' || cast(district as varchar(8))`;
+      await sql`insert into counters (campaign, dimension, key, count)
+        select campaign, 'district', ${district}, count(*) from actions
+        where action = 'verified' and chamber = 'house' and district is not null
+        group by campaign, ${district}`.execute(db);
+      await sql`insert into counters (campaign, dimension, key, count)
+        select campaign, 'ref', ref, count(*) from actions where action = 'verified' and ref is not null
+        group by campaign, ref`.execute(db);
+      await sql`insert into counters (campaign, dimension, key, count)
+        select campaign, 'action', 'verified', count(*) from actions where action = 'verified'
+        group by campaign`.execute(db);
+      // Letters printed or sent through a web form by senders who never confirmed: "reported by writers",
+      // one 'reported' action per letter.
+      await sql`
+        insert into actions (id, campaign, letter_id, action, bioguide, chamber, state, district, congress, bill, dedupe_key, ref, day, created_at)
+        select 'r-' || l.id, l.campaign, l.id, 'reported', l.bioguide, l.chamber, l.state, l.district,
+               l.congress, l.bill,
+               l.campaign || '|reported|' || l.bioguide || '|letter:' || l.id || '|' || cast(l.congress as varchar(8)),
+               l.ref, substr(l.created_at, 1, 10), l.created_at
+        from letters l
+        where l.verified_at is null
+          and exists (select 1 from actions a where a.letter_id = l.id and a.action in ('printed', 'webform'))
+        on conflict (dedupe_key) do nothing`.execute(db);
+      await sql`insert into counters (campaign, dimension, key, count)
+        select campaign, 'reported', 'all', count(*) from actions where action = 'reported'
+        group by campaign`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -46,6 +46,8 @@ export interface LettersTable {
   created_at: string;
   updated_at: string;
   confirmed_at: string | null;
+  /** When the sender confirmed their email (any channel) or the office accepted the letter: it counts. */
+  verified_at: string | null;
   delivered_at: string | null;
   purged_at: string | null;
 }
@@ -80,14 +82,28 @@ export interface ConfirmationsTable {
   expires_at: string;
   used_at: string | null;
   created_at: string;
+  /** 'send': confirming queues the letters by email; 'verify': it only confirms the sender's address. */
+  purpose: ConfirmationPurpose;
 }
 
+export type ConfirmationPurpose = 'send' | 'verify';
+
 /**
- * What happened to a letter, named for what the app can vouch for: 'delivered' is accepted by the office's
- * correspondence system through Communicating with Congress; 'emailed' is sent to the campaign's own inbox
- * (an email relay, not the office); 'printed' is a print view or PDF; 'webform' is the writer's own report.
+ * What happened to a letter, named for what the app can vouch for: 'created' is saved; 'verified' means
+ * the sender confirmed their email or the office accepted the letter (the public count); 'delivered' is
+ * accepted by the office's correspondence system through Communicating with Congress; 'emailed' is sent
+ * to the campaign's own inbox (an email relay, not the office); 'printed' is a print view or PDF;
+ * 'webform' is the writer's own report; 'reported' is a printed or web-form send the writer reported
+ * without a confirmed email (shown apart as "reported by writers").
  */
-export type ActionKind = 'created' | 'delivered' | 'emailed' | 'printed' | 'webform';
+export type ActionKind =
+  | 'created'
+  | 'verified'
+  | 'delivered'
+  | 'emailed'
+  | 'printed'
+  | 'webform'
+  | 'reported';
 
 export interface ActionsTable {
   id: string;

@@ -5,13 +5,17 @@
  * the action itself, and reading the counts never scans the actions or letters tables.
  *
  * What is counted (see docs/tracking.md):
- *  - `total|all` counts LETTERS: distinct (sender, member) pairs with a `created` action, i.e. a saved
- *    letter, whatever happens to it afterwards. Emailing, printing or using a web form does not add to it.
- *  - `action|<kind>` counts each channel once per (sender, member): `action|created` equals the total.
- *  - `chamber`, `state`, `district`, `member`, `day`, `ref` count letters (the `created` action only).
+ *  - `total|all` counts VERIFIED LETTERS: distinct (sender, member) pairs with a `verified` action, i.e. a
+ *    letter whose sender confirmed their email (whatever the channel) or whose office accepted it. A saved
+ *    letter alone, a print or a "sent through the website" click never moves it (issue 18).
+ *  - `reported|all` counts letters "reported by writers": printed or sent through a web form by a sender
+ *    who has not confirmed their email; once per letter, and taken back when the letter is verified.
+ *  - `action|<kind>` counts each action once per (sender, member) (per letter for print, web form and
+ *    reports, whose sender is unconfirmed); `action|verified` equals the total.
+ *  - `chamber`, `state`, `district`, `member`, `day`, `ref` count verified letters.
  *  - `action_chamber|<kind>:<chamber>`, `action_state|<kind>:<ST>`, `action_day|<kind>:<YYYY-MM-DD>` count
  *    every action kind, for the per-channel breakdowns of the admin view.
- *  - Per Congress (the Congress of the member written to): `congress|<n>` counts letters,
+ *  - Per Congress (the Congress of the member written to): `congress|<n>` counts verified letters,
  *    `congress_chamber|<n>:<chamber>`, `congress_state|<n>:<ST>`, `congress_member|<n>:<bioguide>` and
  *    `congress_action|<n>:<kind>` the rest; `district` keys carry the Congress (`119:TX-9`), because a
  *    district number names a different place after redistricting.
@@ -19,12 +23,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
 import { executeRowInsert } from '../storage/row-inserts';
-import type { CountersTable, Database } from '../storage/schema';
+import type { ActionKind, CountersTable, Database } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
-/** The dimensions a letter (a `created` action) adds to; channel actions only add to action-level ones. */
+/** The dimensions a verified letter adds to; other actions only add to action-level ones. */
 export const LETTER_DIMENSIONS = ['total', 'chamber', 'state', 'district', 'member', 'day', 'ref'] as const;
 
 /** UTC calendar day of an instant, `YYYY-MM-DD`. Every count by day uses UTC. */
@@ -37,15 +41,24 @@ export function districtKey(congress: number, state: string, district: number): 
   return `${congress}:${state}-${district}`;
 }
 
+/**
+ * Actions a writer reports without a confirmed email: their sender key is only a typed address, so they
+ * are de-duplicated per letter (fresh addresses would otherwise count again).
+ */
+const PER_LETTER_ACTIONS: ReadonlySet<ActionKind> = new Set(['printed', 'webform', 'reported']);
+
 /** The same sender, member and action count once per Congress: a letter in the next one counts again. */
 export function dedupeKey(
-  input: Pick<ActionInput, 'campaign' | 'action' | 'bioguide' | 'senderKey' | 'congress'>,
+  input: Pick<ActionInput, 'campaign' | 'action' | 'bioguide' | 'senderKey' | 'congress' | 'letterId'>,
 ): string {
-  return `${input.campaign}|${input.action}|${input.bioguide}|${input.senderKey}|${input.congress}`;
+  const who =
+    PER_LETTER_ACTIONS.has(input.action) && input.letterId ? `letter:${input.letterId}` : input.senderKey;
+  return `${input.campaign}|${input.action}|${input.bioguide}|${who}|${input.congress}`;
 }
 
 /** The counter rows one newly recorded action increments, in a fixed order (see recordAction). */
 export function counterKeysFor(input: ActionInput): Array<Pick<CountersTable, 'dimension' | 'key'>> {
+  if (input.action === 'reported') return [{ dimension: 'reported', key: 'all' }];
   const day = utcDay(input.at);
   const keys: Array<Pick<CountersTable, 'dimension' | 'key'>> = [
     { dimension: 'action', key: input.action },
@@ -54,7 +67,7 @@ export function counterKeysFor(input: ActionInput): Array<Pick<CountersTable, 'd
     { dimension: 'action_day', key: `${input.action}:${day}` },
     { dimension: 'congress_action', key: `${input.congress}:${input.action}` },
   ];
-  if (input.action === 'created') {
+  if (input.action === 'verified') {
     keys.push(
       { dimension: 'total', key: 'all' },
       { dimension: 'chamber', key: input.chamber },

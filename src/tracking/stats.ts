@@ -8,26 +8,41 @@ import type { Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ActionKind } from '../storage/schema';
 
-export const ACTION_KINDS: readonly ActionKind[] = ['created', 'delivered', 'emailed', 'printed', 'webform'];
+export const ACTION_KINDS: readonly ActionKind[] = [
+  'created',
+  'verified',
+  'delivered',
+  'emailed',
+  'printed',
+  'webform',
+  'reported',
+];
 
 /** Each channel's honest name, for the admin view and the API (pages use the catalogue's translations). */
 export const CHANNEL_NAMES: Readonly<Record<ActionKind, string>> = {
   created: 'written',
+  verified: 'verified (the writer confirmed their email, or the office accepted the letter)',
   delivered: 'delivered to the office (Communicating with Congress)',
   emailed: "sent to the campaign's inbox (email relay)",
   printed: 'printed',
   webform: 'web form (reported by the writer)',
+  reported: 'reported by the writer without a confirmed email (not in the total)',
 };
 
 export type ChannelCounts = Record<ActionKind, number>;
 
 export interface CampaignStats {
   campaign: string;
-  /** Letters: distinct (sender, member) pairs with a saved letter. See docs/tracking.md. */
+  /**
+   * Verified letters: distinct (sender, member) pairs whose sender confirmed their email or whose office
+   * accepted the letter. The only number the public total and goal bar show. See docs/tracking.md.
+   */
   total: number;
+  /** Letters printed or sent through a web form by writers who have not confirmed: shown apart. */
+  reported: number;
   goal?: number;
   byChamber: { senate: number; house: number };
-  /** Each channel counted once per (sender, member); `created` equals `total`. */
+  /** Each action counted once per (sender, member), or per letter when unverified; `verified` equals `total`. */
   byChannel: ChannelCounts;
   /** Letters per state, most first. */
   byState: Array<{ state: string; count: number }>;
@@ -91,7 +106,15 @@ export interface StatsOptions {
   topMembersLimit?: number;
 }
 
-const emptyChannels = (): ChannelCounts => ({ created: 0, delivered: 0, emailed: 0, printed: 0, webform: 0 });
+const emptyChannels = (): ChannelCounts => ({
+  created: 0,
+  verified: 0,
+  delivered: 0,
+  emailed: 0,
+  printed: 0,
+  webform: 0,
+  reported: 0,
+});
 
 function isActionKind(value: string): value is ActionKind {
   return (ACTION_KINDS as readonly string[]).includes(value);
@@ -111,6 +134,7 @@ export function statsFromCounters(
   topMembersLimit = 10,
 ): CampaignStats {
   let total = 0;
+  let reported = 0;
   const byChamber = { senate: 0, house: 0 };
   const byChannel = emptyChannels();
   const byState: CampaignStats['byState'] = [];
@@ -143,6 +167,9 @@ export function statsFromCounters(
     switch (row.dimension) {
       case 'total':
         total = count;
+        break;
+      case 'reported':
+        reported = count;
         break;
       case 'action':
         if (isActionKind(row.key)) byChannel[row.key] = count;
@@ -214,6 +241,7 @@ export function statsFromCounters(
   return {
     campaign,
     total,
+    reported,
     ...(goal !== undefined ? { goal } : {}),
     byChamber,
     byChannel,
@@ -228,7 +256,7 @@ export function statsFromCounters(
       byChamber: channelChamber,
       byState: [...channelState.entries()]
         .map(([state, c]) => ({ state, ...c }))
-        .sort((a, b) => b.created - a.created || (a.state < b.state ? -1 : 1)),
+        .sort((a, b) => b.verified - a.verified || b.created - a.created || (a.state < b.state ? -1 : 1)),
       byDay: [...channelDay.entries()]
         .map(([day, c]) => ({ day, ...c }))
         .sort((a, b) => (a.day < b.day ? -1 : 1)),

@@ -14,7 +14,13 @@ import { createProgressRouter, createStatsApiRouter } from './routes/progress';
 import { createAdminRouter } from './routes/admin';
 import { PROJECT_ROOT } from '../platform/paths';
 import cookieParser from 'cookie-parser';
-import { createAssetManifest, hashedStatic, registerAssetHelper, securityHeaders } from './security';
+import {
+  createAssetManifest,
+  hashedStatic,
+  privateResponse,
+  registerAssetHelper,
+  securityHeaders,
+} from './security';
 import { createCsrfProtection, createFormGuard } from './csrf';
 import { createAppRateLimits } from './rate-limits';
 import { requestLogger } from './request-log';
@@ -82,11 +88,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser());
   // The interface language (query, cookie, Accept-Language) and `lang`/`dir` for the layout.
   app.use(createI18nMiddleware(i18n, { secureCookie: deps.config.publicUrl.startsWith('https:') }));
-  app.use(createCsrfProtection(deps.config).middleware);
-  app.use(createFormGuard(deps.config, deps.clock));
-  app.use('/campaigns/:slug/members', limits.lookup);
-  app.post('/campaigns/:slug/letters', limits.submit);
-  app.post('/letters/batch/:batchId/email', limits.email);
+  app.use(createCsrfProtection(deps.config, deps.clock).middleware);
+  // The bot guard and the rate limits are middleware of the routes they protect (src/web/routes/*), so
+  // they run for every spelling of a path that reaches the route (any case, a trailing slash).
+  const guards = { limits, form: createFormGuard(deps.config, deps.clock) };
 
   // Every page shows how fresh the member data is, and warns once it is past its validUntil date.
   // It also says when the campaign's bills died with their Congress (the letters then ask to reintroduce).
@@ -105,8 +110,8 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/api', createApiRouter(deps));
-  app.use(createPageRouter(deps));
-  app.use(createLetterRouter(deps));
+  app.use(createPageRouter(deps, guards));
+  app.use('/letters', privateResponse, createLetterRouter(deps, guards));
   app.use(createProgressRouter(deps, { statsApi: false }));
   app.use(createAdminRouter(deps));
 

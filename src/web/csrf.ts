@@ -4,15 +4,19 @@
  * CSRF: signed double-submit cookie (csrf-csrf). Every page GET gets a token in `res.locals.csrfToken`
  * (the `{{> csrf}}` partial writes it into each POST form) and the same token in an HttpOnly cookie,
  * `__Host-`-prefixed and Secure when PUBLIC_URL is https. A state-changing request must send the token
- * as the `_csrf` form field or the `x-csrf-token` header, equal to the cookie, with a valid HMAC under
- * a key derived from APP_SECRET. Exempt: `POST /api/letters/preview` without an `x-csrf-token` header
- * (side-effect free, for API clients without cookies), and requests with `Authorization: Bearer`
- * (browsers never add that header on their own). A rejected form answers 403 with a page that keeps
- * everything the person typed and a button to send it again with a fresh token.
+ * as the `_csrf` form field or the `x-csrf-token` header, equal to the visitor's cookie, with a valid HMAC
+ * under a key derived from APP_SECRET and the time: keys change every CSRF_PERIOD_MS and a token is
+ * accepted under the current key and the one before, so a token expires one to two periods after the
+ * page that issued it. The only exemption is `POST /api/letters/preview` without an `x-csrf-token` header
+ * (side-effect free, for API clients without cookies); no header (Authorization included) turns the
+ * check off. A rejected form answers 403 with a page that keeps everything the person typed and a button
+ * to send it again with a fresh token.
  *
  * Bot guard: the compose form carries a honeypot field `website` (hidden from people and assistive
- * technology) and `startedAt`, an HMAC-signed start time. Review and save reject (400, same page that
- * keeps the letter) a filled honeypot, or a form sent sooner than MIN_FORM_FILL_MS after it was opened.
+ * technology) and `startedAt`, an HMAC-signed start time. The guard is middleware of the routes it
+ * protects (createFormGuard), so it runs for every spelling Express routes there (any case, a trailing
+ * slash): review and save reject (400, same page that keeps the letter) a filled honeypot, or a form sent
+ * sooner than MIN_FORM_FILL_MS after it was opened.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
@@ -20,6 +24,7 @@ import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import { keyedHash, safeEqual } from '../platform/ids';
+import { setPrivateHeaders } from './security';
 
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -49,7 +54,6 @@ function firstString(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Renders the "we kept your letter" page: the posted text fields in textareas, the rest hidden. */
 /** The form again with what the person typed; `titleKey` and `messageKey` are catalogue keys. */
 function renderKeptForm(
   req: Request,
@@ -58,6 +62,7 @@ function renderKeptForm(
   titleKey: string,
   messageKey: string,
 ): void {
+  setPrivateHeaders(res);
   const body = (req.body ?? {}) as Record<string, unknown>;
   // The `{{> csrf}}` partial writes the start time back (checked again when the form returns).
   const started = firstString(body[STARTED_AT_FIELD]);
@@ -86,13 +91,25 @@ export interface CsrfProtection {
   cookieName: string;
 }
 
-export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecret'>): CsrfProtection {
+/** CSRF keys change this often; a token lives one to two periods (see the header comment). */
+export const CSRF_PERIOD_MS = 4 * 60 * 60 * 1000;
+
+export function createCsrfProtection(
+  config: Pick<Config, 'publicUrl' | 'appSecret'>,
+  clock: Clock,
+): CsrfProtection {
   const https = config.publicUrl.startsWith('https:');
   const cookieName = csrfCookieName(config);
-  // A key of its own, derived from APP_SECRET, so a CSRF token can never be replayed as another HMAC.
-  const secret = keyedHash(config.appSecret, 'csrf-token-key');
+  // Keys of their own, derived from APP_SECRET and the period, so a CSRF token can never be replayed as
+  // another HMAC, nor after it expired.
+  const keyFor = (period: number) => keyedHash(config.appSecret, `csrf-token-key:${period}`);
   const { generateCsrfToken, validateRequest } = doubleCsrf({
-    getSecret: () => secret,
+    // A page (safe method) gets a token under the current key (a cookie from an older period is
+    // replaced); a form is accepted under the current key or the previous one.
+    getSecret: (req) => {
+      const period = Math.floor(clock.now().getTime() / CSRF_PERIOD_MS);
+      return SAFE_METHODS.has(req?.method ?? 'GET') ? keyFor(period) : [keyFor(period), keyFor(period - 1)];
+    },
     // Anonymous visitors have no session: the token is bound to the signed cookie only.
     getSessionIdentifier: () => '',
     cookieName,
@@ -105,7 +122,6 @@ export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecr
   });
 
   function exempt(req: Request): boolean {
-    if (/^Bearer /i.test(req.headers.authorization ?? '')) return true;
     return req.path === '/api/letters/preview' && req.headers[CSRF_HEADER] === undefined;
   }
 
@@ -160,49 +176,57 @@ export function verifyStartedAt(appSecret: string, value: unknown): number | und
   return safeEqual(match[2]!, keyedHash(appSecret, `form-started:${ms}`).slice(0, 32)) ? ms : undefined;
 }
 
-const WRITE_PAGE = /^\/campaigns\/[^/]+\/write$/;
-const GUARDED_POST = /^\/campaigns\/[^/]+\/(review|letters)$/;
-const CARRY_POST = /^\/campaigns\/[^/]+\/(review|letters|compose)$/;
+export interface FormGuard {
+  /** The compose page (GET): signs the time the form was opened. */
+  start: RequestHandler;
+  /** "Change something" (POST compose): carries the original start time on, checks nothing. */
+  carry: RequestHandler;
+  /** Review and save (POST): refuse a filled honeypot or a form sent too soon. */
+  check: RequestHandler;
+}
 
 /**
- * The honeypot and minimum fill time for the letter form. Sets `res.locals.formStartedAt` for the
- * compose, review and "change something" forms (the original start time travels through them).
+ * The honeypot and minimum fill time for the letter form, as middleware for the routes they protect.
+ * Sets `res.locals.formStartedAt` for the compose, review and "change something" forms (the original
+ * start time travels through them).
  */
 export function createFormGuard(
   config: Pick<Config, 'appSecret' | 'minFormFillMs'>,
   clock: Clock,
-): RequestHandler {
-  return (req, res, next) => {
-    if (req.method === 'GET' && WRITE_PAGE.test(req.path)) {
-      res.locals.formStartedAt = signStartedAt(config.appSecret, clock.now().getTime());
-      next();
-      return;
-    }
-    if (req.method !== 'POST' || !CARRY_POST.test(req.path)) {
-      next();
-      return;
-    }
-    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-    const now = clock.now().getTime();
-    const started = verifyStartedAt(config.appSecret, firstString(body[STARTED_AT_FIELD]));
-    const honeypot = firstString(body[HONEYPOT_FIELD]) ?? '';
-    res.locals.formStartedAt =
-      started !== undefined ? signStartedAt(config.appSecret, started) : signStartedAt(config.appSecret, now);
-    if (GUARDED_POST.test(req.path)) {
-      const tooFast =
-        config.minFormFillMs > 0 && (started === undefined || now - started < config.minFormFillMs);
-      if (honeypot.trim() !== '' || tooFast) {
-        if (req.is('application/json')) {
-          next(new ValidationError('messages.formTooFast'));
-          return;
-        }
-        renderKeptForm(req, res, 400, 'errors.formTooFastTitle', 'errors.formTooFast');
-        return;
-      }
-    }
-    // The review page echoes every posted field into hidden inputs: keep the guard fields out of it.
-    delete body[HONEYPOT_FIELD];
-    delete body[STARTED_AT_FIELD];
+): FormGuard {
+  const start: RequestHandler = (_req, res, next) => {
+    res.locals.formStartedAt = signStartedAt(config.appSecret, clock.now().getTime());
     next();
   };
+
+  function guard(enforce: boolean): RequestHandler {
+    return (req, res, next) => {
+      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+      const now = clock.now().getTime();
+      const started = verifyStartedAt(config.appSecret, firstString(body[STARTED_AT_FIELD]));
+      const honeypot = firstString(body[HONEYPOT_FIELD]) ?? '';
+      res.locals.formStartedAt =
+        started !== undefined
+          ? signStartedAt(config.appSecret, started)
+          : signStartedAt(config.appSecret, now);
+      if (enforce) {
+        const tooFast =
+          config.minFormFillMs > 0 && (started === undefined || now - started < config.minFormFillMs);
+        if (honeypot.trim() !== '' || tooFast) {
+          if (req.is('application/json')) {
+            next(new ValidationError('messages.formTooFast'));
+            return;
+          }
+          renderKeptForm(req, res, 400, 'errors.formTooFastTitle', 'errors.formTooFast');
+          return;
+        }
+      }
+      // The review page echoes every posted field into hidden inputs: keep the guard fields out of it.
+      delete body[HONEYPOT_FIELD];
+      delete body[STARTED_AT_FIELD];
+      next();
+    };
+  }
+
+  return { start, carry: guard(false), check: guard(true) };
 }

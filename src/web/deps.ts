@@ -11,6 +11,10 @@ import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import type { Logger } from '../platform/logger';
 import type { Storage } from '../storage/database';
+import type { ConfirmationPreview, ConfirmResult } from '../delivery/email-service';
+import type { ConfirmationPurpose } from '../storage/schema';
+import type { FormGuard } from './csrf';
+import type { AppRateLimits } from './rate-limits';
 
 export interface AppDeps {
   config: Config;
@@ -30,10 +34,18 @@ export interface AppDeps {
   dataRefresh?: { status(): RefreshStatus };
 }
 
+/** The route middleware app.ts hands to the page and letter routers (limits shared across routes). */
+export interface RouteGuards {
+  limits: AppRateLimits;
+  form: FormGuard;
+}
+
 /** What the pages need of the email channel (implemented in src/delivery). */
 export interface EmailChannel {
-  requestEmailConfirmation(input: { batchId: string }): Promise<unknown>;
-  confirmBatch(token: string): Promise<{ batchId: string; alreadyConfirmed: boolean }>;
+  requestEmailConfirmation(input: { batchId: string; purpose?: ConfirmationPurpose }): Promise<unknown>;
+  /** Read only: what the emailed link would confirm (its page shows it with a button). */
+  previewConfirmation(token: string): Promise<ConfirmationPreview>;
+  confirmBatch(token: string): Promise<ConfirmResult>;
   getBatchStatus(batchId: string): Promise<{
     letters: Array<{
       id: string;

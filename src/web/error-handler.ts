@@ -7,9 +7,13 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { AppError, fieldErrorsFromZod, UnavailableError, ValidationError } from '../platform/errors';
 import { englishText, type Message } from '../platform/messages';
-import type { Logger } from '../platform/logger';
-import { redactPath } from './request-log';
+import { redactPath, type Logger } from '../platform/logger';
 import { ZodError } from 'zod';
+
+/** The path without its query or capability ids (a batch id opens a person's name and street). */
+function loggedPath(req: Request): string {
+  return redactPath(req.originalUrl ?? req.url);
+}
 
 function wantsJson(path: string, accept: string | undefined): boolean {
   return path.startsWith('/api/') || (accept ?? '').startsWith('application/json');
@@ -102,12 +106,9 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       key: status === 413 ? 'messages.tooLarge' : status < 500 ? 'messages.requestNotRead' : 'errors.server',
     };
     if (status >= 500) {
-      logger.error(
-        { err: appError ?? caught, reqId: req.id, path: redactPath(req.originalUrl) },
-        'request failed',
-      );
+      logger.error({ err: appError ?? caught, reqId: req.id, path: loggedPath(req) }, 'request failed');
     } else {
-      logger.info({ code, reqId: req.id, path: redactPath(req.originalUrl) }, 'request rejected');
+      logger.info({ code, reqId: req.id, path: loggedPath(req) }, 'request rejected');
     }
     if (appError && status === 429 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', '60');
     if (wantsJson(req.path, req.headers.accept)) {

@@ -20,6 +20,7 @@ import { RateLimitedError } from '../platform/errors';
 import { keyedHash } from '../platform/ids';
 import type { Database } from '../storage/schema';
 import type { Storage } from '../storage/database';
+import { countHit } from '../storage/window-counter';
 
 /** express-rate-limit Store over the `rate_limits` table (SQLite or PostgreSQL). */
 export class KyselyRateLimitStore implements Store {
@@ -53,18 +54,9 @@ export class KyselyRateLimitStore implements Store {
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
     const now = this.now();
-    const nowIso = new Date(now).toISOString();
-    const resetIso = new Date(now + this.windowMs).toISOString();
-    // One statement: insert the first hit, or count this one (restarting an expired window).
-    const result = await sql<{ hits: number | string; reset_at: string }>`
-      insert into rate_limits (key, hits, reset_at) values (${this.key(key)}, 1, ${resetIso})
-      on conflict (key) do update set
-        hits = case when rate_limits.reset_at <= ${nowIso} then 1 else rate_limits.hits + 1 end,
-        reset_at = case when rate_limits.reset_at <= ${nowIso} then ${resetIso} else rate_limits.reset_at end
-      returning hits, reset_at`.execute(this.db);
-    const row = result.rows[0]!;
-    if (++this.calls % 1000 === 0) void this.sweep(nowIso);
-    return { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) };
+    const { hits, resetAt } = await countHit(this.db, this.key(key), this.windowMs, now);
+    if (++this.calls % 1000 === 0) void this.sweep(new Date(now).toISOString());
+    return { totalHits: hits, resetTime: resetAt };
   }
 
   async decrement(key: string): Promise<void> {
@@ -113,6 +105,17 @@ export interface LimitSpec {
   limit: number;
   /** The catalogue key of what the person is told. */
   messageKey: string;
+  /**
+   * What is counted: each client (the default), or each capability in the route's `batchId` or `id`
+   * parameter (a batch or a letter), whichever networks ask for it.
+   */
+  per?: 'client' | 'capability';
+}
+
+/** An HMAC of the batch or letter id in a route's parameters (never the id itself). */
+export function capabilityKey(appSecret: string, params: Record<string, unknown>): string {
+  const id = params.batchId ?? params.id;
+  return keyedHash(appSecret, `rate-limit-capability:${typeof id === 'string' ? id : ''}`).slice(0, 40);
 }
 
 export const LIMITS = {
@@ -134,6 +137,25 @@ export const LIMITS = {
     limit: 5,
     messageKey: 'messages.emailRateLimited',
   },
+  pdf: {
+    name: 'pdf',
+    windowMs: 10 * 60_000,
+    limit: 20,
+    messageKey: 'messages.pdfRateLimited',
+  },
+  pdfPerLetters: {
+    name: 'pdf-letters',
+    windowMs: 60 * 60_000,
+    limit: 10,
+    messageKey: 'messages.pdfLettersRateLimited',
+    per: 'capability',
+  },
+  report: {
+    name: 'report',
+    windowMs: 60 * 60_000,
+    limit: 30,
+    messageKey: 'messages.reportRateLimited',
+  },
   adminLogin: {
     name: 'admin-login',
     windowMs: 15 * 60_000,
@@ -153,17 +175,28 @@ export function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHand
     identifier: spec.name,
     store: createRateLimitStore(deps, spec.name),
     passOnStoreError: true,
-    keyGenerator: (req) => clientKey(deps.config.appSecret, req.ip),
+    keyGenerator: (req) =>
+      spec.per === 'capability'
+        ? capabilityKey(deps.config.appSecret, req.params)
+        : clientKey(deps.config.appSecret, req.ip),
     // The key is an HMAC; trust proxy is a documented setting (TRUST_PROXY), so skip those checks.
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
     handler: (_req, _res, next) => next(new RateLimitedError(spec.messageKey)),
   });
 }
 
+/** One limiter per kind, each shared by every route it guards (one counter per client across them). */
 export interface AppRateLimits {
+  /** Every route that looks up an address. */
   lookup: RequestHandler;
   submit: RequestHandler;
   email: RequestHandler;
+  /** PDFs, per client... */
+  pdf: RequestHandler;
+  /** ...and per batch or letter. */
+  pdfPerLetters: RequestHandler;
+  /** Print views and "I sent it through the website": what writers report without verification. */
+  report: RequestHandler;
 }
 
 export function createAppRateLimits(deps: RateLimitDeps): AppRateLimits {
@@ -171,5 +204,8 @@ export function createAppRateLimits(deps: RateLimitDeps): AppRateLimits {
     lookup: createLimiter(deps, LIMITS.lookup),
     submit: createLimiter(deps, LIMITS.submit),
     email: createLimiter(deps, LIMITS.email),
+    pdf: createLimiter(deps, LIMITS.pdf),
+    pdfPerLetters: createLimiter(deps, LIMITS.pdfPerLetters),
+    report: createLimiter(deps, LIMITS.report),
   };
 }

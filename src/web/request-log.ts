@@ -8,12 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
-import type { Logger } from '../platform/logger';
+import { redactPath, type Logger } from '../platform/logger';
 
-/** The URL as it may appear in a log: the path only, with every id-like segment replaced by `:id`. */
-export function redactPath(url: string): string {
-  return (url.split('?')[0] ?? '').replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
-}
+// The logger itself redacts every path and URL field too (src/platform/logger.ts), whoever logs them.
+export { redactPath };
 
 /** Probes and static files get an id but no line. */
 function quiet(req: IncomingMessage): boolean {

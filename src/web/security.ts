@@ -24,6 +24,21 @@ export function securityHeaders(config: Pick<Config, 'publicUrl'>): RequestHandl
   return (req, res, next) => (isApiPath(req.path) ? api : page)(req, res, next);
 }
 
+/**
+ * Pages and files that carry a person's name, address or letters (batch, print, PDFs, delete,
+ * confirmation, review, a kept form): never stored by a browser or proxy cache, never indexed.
+ */
+export function setPrivateHeaders(res: Response): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+}
+
+/** setPrivateHeaders as route middleware. */
+export const privateResponse: RequestHandler = (_req, res, next) => {
+  setPrivateHeaders(res);
+  next();
+};
+
 function isApiPath(path: string): boolean {
   return path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
 }

@@ -142,6 +142,7 @@ export async function insertBatch(
     created_at: at,
     updated_at: at,
     confirmed_at: null,
+    verified_at: null,
     delivered_at: null,
     purged_at: null,
   }));

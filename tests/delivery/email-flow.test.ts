@@ -77,7 +77,7 @@ describe.each<StorageKind>(['sqlite', 'postgres'])('email flow on %s', (kind) =>
 
     // Confirm: every letter of the batch, one click.
     const confirmed = await service.confirmBatch(token);
-    expect(confirmed).toEqual({ batchId, alreadyConfirmed: false, queued: 2 });
+    expect(confirmed).toEqual({ batchId, purpose: 'send', alreadyConfirmed: false, queued: 2, verified: 2 });
     const queued = await findBatch(storage.db, batchId);
     expect(queued.map((l) => l.status)).toEqual(['queued', 'queued']);
     expect(queued.every((l) => l.confirmed_at === clock.now().toISOString())).toBe(true);
@@ -166,8 +166,10 @@ describe.each<StorageKind>(['sqlite', 'postgres'])('email flow on %s', (kind) =>
     await service.confirmBatch(token);
     await expect(service.confirmBatch(token)).resolves.toEqual({
       batchId,
+      purpose: 'send',
       alreadyConfirmed: true,
       queued: 0,
+      verified: 0,
     });
     const rows = await storage.db.selectFrom('outbox').select('kind').execute();
     expect(rows).toHaveLength(5);
@@ -223,8 +225,9 @@ describe.each<StorageKind>(['sqlite', 'postgres'])('email flow on %s', (kind) =>
     const tokens = sink.messages.map((m) => tokenFromText(m.parsed.text));
     expect(new Set(tokens).size).toBe(3);
 
+    // An hour later the batch may ask again, but the mailbox had its 3 emails today (tests/security).
     clock.advance(HOUR);
-    await expect(service.requestEmailConfirmation({ batchId })).resolves.toMatchObject({ batchId });
+    await expect(service.requestEmailConfirmation({ batchId })).rejects.toMatchObject({ field: 'email' });
 
     // The first (older, unused) link still confirms; the others then report "already confirmed".
     await expect(service.confirmBatch(tokens[0]!)).resolves.toMatchObject({

@@ -54,7 +54,7 @@ describe.each(KINDS)('recordAction on %s', (kind) => {
     );
     expect(results.every(Boolean)).toBe(true);
     expect(await counter(storage, 'total', 'all')).toBe(1000);
-    expect(await counter(storage, 'action', 'created')).toBe(1000);
+    expect(await counter(storage, 'action', 'verified')).toBe(1000);
     expect(await counter(storage, 'chamber', 'senate')).toBe(500);
     expect(await counter(storage, 'chamber', 'house')).toBe(500);
     expect(await counter(storage, 'state', 'WA')).toBe(200);
@@ -143,7 +143,7 @@ describe.each(KINDS)('recordAction on %s', (kind) => {
     expect(actual).toEqual(expected);
     const created = await sql<{
       n: number | string;
-    }>`select count(*) as n from actions where campaign = 'stop-csam' and action = 'created'`.execute(
+    }>`select count(*) as n from actions where campaign = 'stop-csam' and action = 'verified'`.execute(
       storage.db,
     );
     expect(actual.get('total|all')).toBe(Number(created.rows[0]?.n));
@@ -161,7 +161,7 @@ describe.each(KINDS)('recordAction on %s', (kind) => {
 });
 
 describe('counterKeysFor', () => {
-  test('when a House letter is created, then it counts in every letter dimension including the district', () => {
+  test('when a House letter is verified, then it counts in every letter dimension including the district', () => {
     const keys = counterKeysFor(
       action({ chamber: 'house', district: 0, state: 'AK', bioguide: 'B001323', ref: 'r1', at: AT }),
     );
@@ -169,7 +169,7 @@ describe('counterKeysFor', () => {
     expect(flat).toEqual(
       expect.arrayContaining([
         'total|all',
-        'action|created',
+        'action|verified',
         'chamber|house',
         'state|AK',
         'district|119:AK-0',

@@ -67,7 +67,7 @@ export function action(overrides: Partial<ActionInput> = {}): ActionInput {
   return {
     campaign: 'stop-csam',
     letterId: null,
-    action: 'created',
+    action: 'verified',
     bioguide: 'C000127',
     chamber: 'senate',
     state: 'WA',
@@ -115,6 +115,7 @@ export function letterRow(overrides: Partial<LetterRow> = {}): LetterRow {
     created_at: at,
     updated_at: at,
     confirmed_at: null,
+    verified_at: null,
     delivered_at: null,
     purged_at: null,
     ...overrides,

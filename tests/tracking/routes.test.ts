@@ -106,16 +106,16 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
     if (!target) return;
     const { app } = buildApp(target.storage, [createProgressRouter]);
     const res = await request(app).get('/campaigns/stop-csam/progress').expect(200);
-    expect(res.text).toContain('3 of 10,000 letters');
+    expect(res.text).toContain('3 of 10,000 verified letters');
     expect(res.text).toMatch(
-      /dc-progress__total">3<\/strong> letters written to members of the 119th Congress so far/,
+      /dc-progress__total">3<\/strong> verified letters written to members of the 119th Congress so far/,
     );
-    expect(res.text).toContain('Since the campaign began: 3 letters.');
+    expect(res.text).toContain('Since the campaign began: 3 verified letters.');
     expect(res.text).toMatch(/Counts as of Nov 28, 2026, 12:00\sPM \(UTC\)/);
     expect(res.text).toContain('(less than 1% of the goal)');
     expect(res.text).toContain('value="3"');
     expect(res.text).toContain('<progress');
-    expect(res.text).toContain('counted once');
+    expect(res.text).toContain('counts once per member');
     expect(res.text).toContain('role="img"');
     expect(res.text).toContain('<title>Washington: 3 letters</title>');
     expect(res.text).toMatch(/<th scope="row">Washington<\/th><td class="text-right">3<\/td>/);
@@ -133,7 +133,8 @@ describe.each(KINDS)('progress and admin routes on %s', (kind) => {
       total: 3,
       goal: 10000,
       byChamber: { senate: 2, house: 1 },
-      byChannel: { created: 3, emailed: 1, printed: 0, webform: 0 },
+      byChannel: { created: 0, verified: 3, emailed: 1, printed: 0, webform: 0, reported: 0 },
+      reportedByWriters: 0,
       byState: [{ state: 'WA', count: 3, name: 'Washington' }],
     });
     expect(res.body.topMembers[0]).toEqual({ bioguide: 'C000127', count: 2, name: 'Senator Maria Cantwell' });

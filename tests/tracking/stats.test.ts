@@ -39,7 +39,15 @@ describe.each(KINDS)('stats on %s', (kind) => {
     expect(s.total).toBe(4);
     expect(s.goal).toBe(10000);
     expect(s.byChamber).toEqual({ senate: 3, house: 1 });
-    expect(s.byChannel).toEqual({ created: 4, delivered: 0, emailed: 1, printed: 1, webform: 0 });
+    expect(s.byChannel).toEqual({
+      created: 0,
+      verified: 4,
+      delivered: 0,
+      emailed: 1,
+      printed: 1,
+      webform: 0,
+      reported: 0,
+    });
     expect(s.byState).toEqual([
       { state: 'WA', count: 3 },
       { state: 'CA', count: 1 },
@@ -55,11 +63,13 @@ describe.each(KINDS)('stats on %s', (kind) => {
     expect(s.channels.byChamber.house.printed).toBe(1);
     expect(s.channels.byState.find((r) => r.state === 'WA')).toEqual({
       state: 'WA',
-      created: 3,
+      created: 0,
+      verified: 3,
       delivered: 0,
       emailed: 1,
       printed: 1,
       webform: 0,
+      reported: 0,
     });
     expect(s.updatedAt).toBe(AT.toISOString());
     expect(await getRunningTotal(stats, 'other')).toBe(1);

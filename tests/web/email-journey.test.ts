@@ -51,7 +51,16 @@ describe('email through the pages', () => {
     const pending = (await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body;
     expect(pending.byChannel.emailed).toBe(before.byChannel.emailed);
 
-    const confirmed = await request(env.t.app).get(link!).expect(303);
+    // The link opens a page with the letters and a button; only the button's POST confirms.
+    const confirmPage = await request(env.t.app).get(link!).expect(200);
+    expect(confirmPage.text).toContain('Send my letters');
+    expect(pending.total).toBe(before.total);
+    const confirmed = await request(env.t.app)
+      .post(link!)
+      .set('Cookie', env.csrf.cookie)
+      .type('form')
+      .send({ _csrf: env.csrf.token })
+      .expect(303);
     expect(confirmed.headers.location).toBe(`${batchUrl}?notice=confirmed`);
     while ((await env.t.runtime.worker.runOnce()) > 0);
     const all = await env.sink.waitForMessages(1 + members.length * 2);
@@ -72,6 +81,8 @@ describe('email through the pages', () => {
     expect((page.text.match(/dc-status--sent/g) ?? []).length).toBe(members.length);
     const after = (await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body;
     expect(after.byChannel.emailed - before.byChannel.emailed).toBe(members.length);
+    // A confirmed email makes the letters count in the public total.
+    expect(after.total - before.total).toBe(members.length);
 
     // The link is single use: a second click shows the status, and sends nothing more.
     const again = await request(env.t.app).get(link!).expect(303);

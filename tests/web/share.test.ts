@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { ADDRESS, SENDER } from '../helpers/sender';
+import { verifyLetters } from '../../src/tracking/verification';
 import { csrfSession } from './security-helpers';
 
 let t: TestApp;
@@ -87,12 +88,20 @@ describe('sharing after sending', () => {
     expect(page.text).toContain('I just wrote to my members of Congress');
     expect(page.text).toMatch(/href="mailto:\?subject&#x3D;[^"]+&amp;body&#x3D;[^"]+"/);
 
-    await writeThrough(`/campaigns/stop-csam?ref=${ref}`, 'friend@example.org');
+    const friendBatch = await writeThrough(`/campaigns/stop-csam?ref=${ref}`, 'friend@example.org');
+    // The friend confirms their email (as tests/web/email-journey.test.ts does through the pages).
+    const { db } = t.runtime.deps.storage;
+    const rows = await db
+      .selectFrom('letters')
+      .selectAll()
+      .where('batch_id', '=', friendBatch.split('/').pop()!)
+      .execute();
+    await verifyLetters(db, rows, t.clock.now());
     const stats = await request(t.app)
       .get('/api/admin/stats')
       .set('Authorization', `Bearer ${'a'.repeat(32)}`)
       .expect(200);
-    // The friend wrote to three members: three letters under the sharer's code.
+    // The friend wrote to three members: three verified letters under the sharer's code.
     expect(stats.body.byRef).toEqual([{ ref, count: 3 }]);
   });
 });

@@ -1,18 +1,25 @@
 /**
  * web/routes/letters: a saved batch of letters and its channels: email (double opt-in, in src/delivery),
  * print view and PDF, and the member's official web form. Letter and batch ids are unguessable
- * capabilities, so these pages need no account.
+ * capabilities, so these pages need no account. Mounted at /letters behind privateResponse (no-store,
+ * noindex): every page and file here carries a person's name, address or letters.
+ *
+ * The emailed confirmation link opens a page that shows the letters and a button; only the button's
+ * POST (with its CSRF token) confirms, so a mail scanner or prefetcher that GETs or HEADs every link in
+ * an email sends nothing. People who print or use a web form can confirm their email too ('verify'), so
+ * their letters count in the public total (src/tracking/verification.ts).
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ConfirmationExpiredError } from '../../delivery/email-service';
+import { ConfirmationExpiredError, ConfirmationRateLimitedError } from '../../delivery/email-service';
 import { printableLetter } from '../../delivery/printable';
 import { renderLettersPdf } from '../../delivery/pdf';
 import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
 import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
 import type { LetterRow } from '../../letters/letter-store';
-import type { AppDeps } from '../deps';
+import type { Message } from '../../platform/messages';
+import type { AppDeps, RouteGuards } from '../deps';
 import { formatList, formatUtcDateTime } from '../i18n';
 import { addresseeOf, type LetterReceipt } from '../../delivery/receipts';
 
@@ -64,7 +71,7 @@ function param(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function createLetterRouter(deps: AppDeps): Router {
+export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Router {
   const router = Router();
   const { letters, civic, clock } = deps;
 
@@ -81,8 +88,8 @@ export function createLetterRouter(deps: AppDeps): Router {
     });
   }
 
-  // Before '/letters/batch/:batchId': in Express 5 that parameter would swallow the ".pdf" too.
-  router.get('/letters/batch/:batchId.pdf', async (req, res) => {
+  // Before '/batch/:batchId': in Express 5 that parameter would swallow the ".pdf" too.
+  router.get('/batch/:batchId.pdf', limits.pdf, limits.pdfPerLetters, async (req, res) => {
     const rows = letters.sendable(await letters.getBatch(param(req, 'batchId')));
     const printable = rows.map(
       (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
@@ -95,8 +102,14 @@ export function createLetterRouter(deps: AppDeps): Router {
       .send(pdf);
   });
 
-  router.get('/letters/batch/:batchId', async (req, res) => {
-    const batchId = param(req, 'batchId');
+  /** The batch page; `extra` carries an error at the email button (status 429). */
+  async function renderBatch(
+    req: Request,
+    res: Response,
+    batchId: string,
+    extra: { emailError?: Message; verifyError?: Message } = {},
+    httpStatus = 200,
+  ): Promise<void> {
     const rows = await letters.getBatch(batchId);
     const status = deps.email ? await deps.email.getBatchStatus(batchId) : undefined;
     const campaign = deps.campaigns.get(rows[0]!.campaign);
@@ -109,7 +122,9 @@ export function createLetterRouter(deps: AppDeps): Router {
       (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),
     );
     const texts = campaign.textsIn(req.language);
-    res.render('letters/batch', {
+    const unverified = rows.some((r) => r.verified_at === null && r.purged_at === null);
+    res.status(httpStatus).render('letters/batch', {
+      ...extra,
       title: `${req.t('letters.batch.title')}: ${texts.shortTitle}`,
       campaign,
       texts,
@@ -118,6 +133,8 @@ export function createLetterRouter(deps: AppDeps): Router {
       emailAvailable: Boolean(deps.email),
       awaitingConfirmation: rows.some((r) => r.status === 'awaiting_confirmation'),
       canRequestEmail: rows.some((r) => r.status === 'draft' || r.status === 'awaiting_confirmation'),
+      // People who print or use a web form can confirm their address so their letters count.
+      canVerify: unverified && !rows.some((r) => r.status === 'awaiting_confirmation'),
       purged: rows.some((r) => r.purged_at !== null),
       // Once something has been sent (or printed), invite the person to pass the campaign on.
       share: sentSomething
@@ -148,30 +165,73 @@ export function createLetterRouter(deps: AppDeps): Router {
         };
       }),
     });
-  });
+  }
 
-  router.post('/letters/batch/:batchId/email', async (req, res) => {
-    const batchId = param(req, 'batchId');
-    letters.sendable(await letters.getBatch(batchId));
+  router.get('/batch/:batchId', (req, res) => renderBatch(req, res, param(req, 'batchId')));
+
+  /** Asks for a confirmation email: 'send' (email the letters) or 'verify' (count printed letters). */
+  function requestConfirmation(purpose: 'send' | 'verify') {
+    return async (req: Request, res: Response) => {
+      const batchId = param(req, 'batchId');
+      letters.sendable(await letters.getBatch(batchId));
+      if (!deps.email) {
+        res.redirect(303, `/letters/batch/${batchId}`);
+        return;
+      }
+      try {
+        await deps.email.requestEmailConfirmation({ batchId, purpose });
+      } catch (error) {
+        // A mailbox that had its confirmation emails for today: said at the email button.
+        if (!(error instanceof ConfirmationRateLimitedError && error.field === 'email')) throw error;
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+        const at = purpose === 'send' ? 'emailError' : 'verifyError';
+        await renderBatch(req, res, batchId, { [at]: error.userMessage }, 429);
+        return;
+      }
+      const notice = purpose === 'send' ? 'confirmation-sent' : 'verification-sent';
+      res.redirect(303, `/letters/batch/${batchId}?notice=${notice}`);
+    };
+  }
+
+  router.post('/batch/:batchId/email', limits.email, requestConfirmation('send'));
+  router.post('/batch/:batchId/verify', limits.email, requestConfirmation('verify'));
+
+  /** The emailed link: shows the letters and a button. GET and HEAD change nothing. */
+  router.get('/confirm/:token', async (req, res) => {
     if (!deps.email) {
-      res.redirect(303, `/letters/batch/${batchId}`);
+      res.redirect(303, '/');
       return;
     }
-    await deps.email.requestEmailConfirmation({ batchId });
-    res.redirect(303, `/letters/batch/${batchId}?notice=confirmation-sent`);
+    const preview = await deps.email.previewConfirmation(param(req, 'token'));
+    if (preview.state !== 'open') {
+      const notice = preview.state === 'used' ? 'already-confirmed' : 'link-expired';
+      res.redirect(303, `/letters/batch/${preview.batchId}?notice=${notice}`);
+      return;
+    }
+    res.render('letters/confirm', {
+      title: req.t('letters.confirm.title'),
+      token: param(req, 'token'),
+      verifyOnly: preview.purpose === 'verify',
+      letters: preview.letters
+        .filter((row) => row.purged_at === null)
+        .map((row) => ({ row, text: row.body === null ? null : textOf(row) })),
+    });
   });
 
-  router.get('/letters/confirm/:token', async (req, res) => {
+  /** The person pressed "Send my letters" (or "Confirm my email address"). */
+  router.post('/confirm/:token', async (req, res) => {
     if (!deps.email) {
       res.redirect(303, '/');
       return;
     }
     try {
-      const { batchId, alreadyConfirmed } = await deps.email.confirmBatch(param(req, 'token'));
-      res.redirect(
-        303,
-        `/letters/batch/${batchId}?notice=${alreadyConfirmed ? 'already-confirmed' : 'confirmed'}`,
-      );
+      const result = await deps.email.confirmBatch(param(req, 'token'));
+      const notice = result.alreadyConfirmed
+        ? 'already-confirmed'
+        : result.purpose === 'verify'
+          ? 'verified'
+          : 'confirmed';
+      res.redirect(303, `/letters/batch/${result.batchId}?notice=${notice}`);
     } catch (error) {
       // An expired link leads back to the letters, where a new one can be requested.
       if (!(error instanceof ConfirmationExpiredError)) throw error;
@@ -179,20 +239,20 @@ export function createLetterRouter(deps: AppDeps): Router {
     }
   });
 
-  router.get('/letters/batch/:batchId/delete', async (req, res) => {
+  router.get('/batch/:batchId/delete', async (req, res) => {
     const batchId = param(req, 'batchId');
     const rows = await letters.getBatch(batchId);
     res.render('letters/delete', { title: req.t('letters.delete.title'), batchId, count: rows.length });
   });
 
-  router.post('/letters/batch/:batchId/delete', async (req, res) => {
+  router.post('/batch/:batchId/delete', async (req, res) => {
     const batchId = param(req, 'batchId');
     await letters.getBatch(batchId);
     await letters.deleteBatchPersonalData(batchId);
     res.render('letters/deleted', { title: req.t('letters.deleted.title') });
   });
 
-  router.get('/letters/:id/print', async (req, res) => {
+  router.get('/:id/print', limits.report, async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const { office } = OfficeQuery.parse(req.query);
     const member = civic.memberByBioguide(row.bioguide);
@@ -209,7 +269,7 @@ export function createLetterRouter(deps: AppDeps): Router {
     });
   });
 
-  router.get('/letters/:id.pdf', async (req, res) => {
+  router.get('/:id.pdf', limits.pdf, limits.pdfPerLetters, async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const { office } = OfficeQuery.parse(req.query);
     const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now(), office);
@@ -222,10 +282,11 @@ export function createLetterRouter(deps: AppDeps): Router {
   });
 
   /** The person says they sent the letter through the member's own web form. */
-  router.post('/letters/:id/webform', async (req, res) => {
+  router.post('/:id/webform', limits.report, async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     await letters.recordChannel(row.id, 'webform');
-    res.redirect(303, `/letters/batch/${row.batch_id}?notice=webform-recorded`);
+    const notice = row.verified_at === null ? 'webform-reported' : 'webform-recorded';
+    res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);
   });
 
   return router;

@@ -17,8 +17,9 @@ import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
 import { districtProgress } from '../../tracking/district-goals';
 import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
-import type { AppDeps } from '../deps';
+import type { AppDeps, RouteGuards } from '../deps';
 import { formatLongDate } from '../i18n';
+import { privateResponse } from '../security';
 
 /** A referral code (`?ref=`, src/campaign/share.ts): anything else is dropped, never an error. */
 const ReferralCode = z
@@ -68,7 +69,7 @@ function bodiesFrom(form: LetterFormValues): Record<string, string> {
   return bodies;
 }
 
-export function createPageRouter(deps: AppDeps): Router {
+export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: RouteGuards): Router {
   const router = Router();
   const { campaigns, civic, letters, hbs } = deps;
 
@@ -135,7 +136,7 @@ export function createPageRouter(deps: AppDeps): Router {
     return { result, members };
   }
 
-  router.get('/campaigns/:slug/members', async (req, res) => {
+  router.get('/campaigns/:slug/members', limits.lookup, async (req, res) => {
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
@@ -266,7 +267,7 @@ export function createPageRouter(deps: AppDeps): Router {
     });
   }
 
-  router.get('/campaigns/:slug/write', async (req, res) => {
+  router.get('/campaigns/:slug/write', limits.lookup, formGuard.start, async (req, res) => {
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
@@ -340,7 +341,9 @@ export function createPageRouter(deps: AppDeps): Router {
   }
 
   /** Review: shows exactly what will be sent, or the form again with every problem marked. */
-  router.post('/campaigns/:slug/review', async (req, res) => {
+  // Review, "change something" and save show or take a person's name and address (private), and look
+  // the address up again (the lookup limit).
+  router.post('/campaigns/:slug/review', privateResponse, limits.lookup, formGuard.check, async (req, res) => {
     const campaign = campaignFor(req);
     const form = LetterForm.parse(req.body ?? {});
     const { bodies, input } = draftInputFrom(campaign, form);
@@ -381,13 +384,13 @@ export function createPageRouter(deps: AppDeps): Router {
   });
 
   /** "Change something": the compose form again, with everything the person typed. */
-  router.post('/campaigns/:slug/compose', async (req, res) => {
+  router.post('/campaigns/:slug/compose', privateResponse, limits.lookup, formGuard.carry, async (req, res) => {
     const campaign = campaignFor(req);
     const form = LetterForm.parse(req.body ?? {});
     await renderCompose(res, campaign, form, bodiesFrom(form));
   });
 
-  router.post('/campaigns/:slug/letters', async (req, res) => {
+  router.post('/campaigns/:slug/letters', privateResponse, limits.submit, formGuard.check, async (req, res) => {
     const campaign = campaignFor(req);
     const form = LetterForm.parse(req.body ?? {});
     const { bodies, input } = draftInputFrom(campaign, form);

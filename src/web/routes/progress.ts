@@ -36,7 +36,10 @@ export function memberLabel(deps: Pick<AppDeps, 'civic'>, bioguide: string): str
 export function publicStats(deps: Pick<AppDeps, 'civic'>, stats: CampaignStats) {
   return {
     campaign: stats.campaign,
+    /** Verified letters (see docs/tracking.md). */
     total: stats.total,
+    /** Unverified prints and web-form sends, shown apart, never in the total. */
+    reportedByWriters: stats.reported,
     goal: stats.goal ?? null,
     byChamber: stats.byChamber,
     byChannel: stats.byChannel,

@@ -1,0 +1,93 @@
+/**
+ * tracking/verification: which letters the public counts include (issue 18). A letter counts once it is
+ * verified: its sender confirmed their email (on any channel), or its office accepted it (a delivery
+ * channel that gets an acceptance calls verifyLetters with the accepted letter). A print or "I sent it
+ * through the website" click from a sender who has not confirmed is counted apart, once per letter, as
+ * "reported by writers", and moves into the verified count when the sender confirms.
+ */
+import { sql } from 'kysely';
+import type { LetterRow } from '../letters/letter-store';
+import type { ActionKind } from '../storage/schema';
+import { incrementCounters, recordAction, recordActions, withTransaction, type Db } from './actions';
+import type { ActionInput } from './record-action';
+
+/** The action input of one letter. */
+export function actionFor(row: LetterRow, action: ActionKind, at: Date): ActionInput {
+  return {
+    campaign: row.campaign,
+    letterId: row.id,
+    action,
+    bioguide: row.bioguide,
+    chamber: row.chamber,
+    state: row.state,
+    district: row.district,
+    congress: row.congress,
+    bill: row.bill,
+    senderKey: row.sender_key,
+    ref: row.ref,
+    at,
+  };
+}
+
+/**
+ * Marks letters verified and counts them (once per sender and member), in the caller's transaction when
+ * `db` is one. Letters already verified are skipped; a letter that had been "reported by writers" leaves
+ * that count. Returns how many letters became verified.
+ */
+export async function verifyLetters(db: Db, letters: readonly LetterRow[], at: Date): Promise<number> {
+  if (letters.length === 0) return 0;
+  return withTransaction(db, async (trx) => {
+    const newlyVerified = await trx
+      .updateTable('letters')
+      .set({ verified_at: at.toISOString() })
+      .where(
+        'id',
+        'in',
+        letters.map((l) => l.id),
+      )
+      .where('verified_at', 'is', null)
+      .returning('id')
+      .execute();
+    const ids = new Set(newlyVerified.map((r) => r.id));
+    const verified = letters.filter((l) => ids.has(l.id));
+    if (verified.length === 0) return 0;
+    await recordActions(
+      trx,
+      verified.map((l) => actionFor(l, 'verified', at)),
+    );
+    const reported = await trx
+      .selectFrom('actions')
+      .select(['campaign', sql<number>`count(*)`.as('letters')])
+      .where('action', '=', 'reported')
+      .where(
+        'letter_id',
+        'in',
+        verified.map((l) => l.id),
+      )
+      .groupBy('campaign')
+      .execute();
+    for (const row of reported) {
+      await incrementCounters(trx, row.campaign, [
+        { dimension: 'reported', key: 'all', by: -Number(row.letters) },
+      ]);
+    }
+    return verified.length;
+  });
+}
+
+/**
+ * A writer says they printed the letter or sent it through the member's web form: counts the channel
+ * once per letter and, unless the letter is verified, adds it to "reported by writers" once.
+ */
+export async function reportSend(
+  db: Db,
+  letter: LetterRow,
+  channel: 'printed' | 'webform',
+  at: Date,
+): Promise<boolean> {
+  return withTransaction(db, async (trx) => {
+    const counted = await recordAction(trx, actionFor(letter, channel, at));
+    if (letter.verified_at === null) await recordAction(trx, actionFor(letter, 'reported', at));
+    return counted;
+  });
+}

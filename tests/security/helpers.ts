@@ -1,0 +1,127 @@
+/**
+ * Helpers for the attack replays in tests/security: an app whose clients are told apart by
+ * X-Forwarded-For (TRUST_PROXY), so one test can play several source addresses, and the few requests an
+ * attacker strings together (save letters, read the public numbers, read a confirmation link).
+ */
+import type { Express } from 'express';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../helpers/app';
+import { ADDRESS, SENDER } from '../helpers/sender';
+import { SmtpSink } from '../helpers/smtp-sink';
+import { csrfSession } from '../web/security-helpers';
+
+export type Session = Awaited<ReturnType<typeof csrfSession>>;
+
+/** An app that trusts X-Forwarded-For, so each test request can come from its own address. */
+export function createAttackedApp(env: Record<string, string> = {}): Promise<TestApp> {
+  return createTestApp({ TRUST_PROXY: 'true', ...env });
+}
+
+/** The members the test address writes to (the compose page's checkboxes). */
+export async function membersFor(app: Express): Promise<string[]> {
+  const compose = await request(app)
+    .get('/campaigns/stop-csam/write')
+    .query({ address: ADDRESS })
+    .set('X-Forwarded-For', '198.51.100.250')
+    .expect(200);
+  return [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
+}
+
+/** Saves a batch of letters as `email` from `ip`; returns the batch page's path. */
+export async function saveLetters(
+  app: Express,
+  session: Session,
+  members: string[],
+  options: { email: string; ip: string; name?: string },
+): Promise<string> {
+  const saved = await request(app)
+    .post('/campaigns/stop-csam/letters')
+    .set('Cookie', session.cookie)
+    .set('X-Forwarded-For', options.ip)
+    .type('form')
+    .send({
+      _csrf: session.token,
+      ...SENDER,
+      name: options.name ?? SENDER.name,
+      email: options.email,
+      address: ADDRESS,
+      member: members,
+    })
+    .expect(303);
+  return saved.headers.location as string;
+}
+
+/** The public numbers: the JSON total and "reported by writers", and the home page's total. */
+export async function publicNumbers(app: Express): Promise<{ total: number; reported: number }> {
+  const stats = await request(app).get('/api/campaigns/stop-csam/stats').expect(200);
+  return { total: stats.body.total as number, reported: stats.body.reportedByWriters as number };
+}
+
+/** The confirmation link (a path) in the newest email to `to`. */
+export function confirmationLink(sink: SmtpSink, to: string): string {
+  const mail = [...sink.messages].reverse().find((m) => m.envelopeTo.includes(to));
+  const link = /https?:\/\/[^/\s]+(\/letters\/confirm\/[\w-]+)/.exec(mail?.parsed.text ?? '')?.[1];
+  if (!link) throw new Error(`no confirmation link to ${to}`);
+  return link;
+}
+
+export { csrfSession };
+
+/**
+ * Asks for the confirmation email of a batch ('email': send the letters; 'verify': only count them), lets
+ * the outbox worker send it, and returns the link's path.
+ */
+export async function requestConfirmationLink(
+  t: TestApp,
+  sink: SmtpSink,
+  session: Session,
+  batchUrl: string,
+  to: string,
+  kind: 'email' | 'verify' = 'email',
+): Promise<string> {
+  await request(t.app)
+    .post(`${batchUrl}/${kind}`)
+    .set('Cookie', session.cookie)
+    .type('form')
+    .send({ _csrf: session.token })
+    .expect(303);
+  await t.runtime.worker.runOnce();
+  await sink.waitUntil(
+    () => sink.messages.some((m) => m.envelopeTo.includes(to)),
+    10_000,
+    `an email to ${to}`,
+  );
+  return confirmationLink(sink, to);
+}
+
+/** Posts the confirmation page's button, as the person does. */
+export async function pressConfirm(app: Express, session: Session, link: string): Promise<void> {
+  await request(app)
+    .post(link)
+    .set('Cookie', session.cookie)
+    .type('form')
+    .send({ _csrf: session.token })
+    .expect(303);
+}
+
+export interface MailedApp {
+  t: TestApp;
+  sink: SmtpSink;
+  session: Session;
+  close(): Promise<void>;
+}
+
+/** An attacked app that sends its email to a local SMTP sink, and a visitor's CSRF session. */
+export async function startMailedApp(env: Record<string, string> = {}): Promise<MailedApp> {
+  const sink = await SmtpSink.start();
+  const t = await createAttackedApp({ SMTP_URL: sink.url, ...env });
+  return {
+    t,
+    sink,
+    session: await csrfSession(t.app),
+    async close() {
+      await t.close();
+      await sink.stop();
+    },
+  };
+}

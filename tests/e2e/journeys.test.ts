@@ -270,7 +270,10 @@ describeIfBrowser('journeys in Chromium', () => {
     const [mail] = await sink.waitForMessages(1);
     const link = /http:\/\/localhost(\/letters\/confirm\/[\w-]+)/.exec(mail!.parsed.text ?? '')?.[1];
     expect(link).toMatch(/^\/letters\/confirm\/[\w-]{20,}$/);
+    // The link opens a page showing the letters; only its button confirms (scanners open links too).
     await page.goto(`${base}${link}`);
+    await check(page, 'a-js-6b-confirm');
+    await page.getByRole('button', { name: 'Send my letters' }).click();
     await page.waitForURL(/notice=confirmed/);
     expect(page.url().startsWith(batchUrl)).toBe(true);
     expect(await page.locator('.usa-alert--success').textContent()).toContain('confirmed');

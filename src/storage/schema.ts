@@ -97,13 +97,7 @@ export type ConfirmationPurpose = 'send' | 'verify';
  * without a confirmed email (shown apart as "reported by writers").
  */
 export type ActionKind =
-  | 'created'
-  | 'verified'
-  | 'delivered'
-  | 'emailed'
-  | 'printed'
-  | 'webform'
-  | 'reported';
+  'created' | 'verified' | 'delivered' | 'emailed' | 'printed' | 'webform' | 'reported';
 
 export interface ActionsTable {
   id: string;

@@ -9,6 +9,7 @@ import { CivicIndex } from '../../src/civic-data/load';
 import type { CivicIndexFile } from '../../src/civic-data/types';
 import { useEmailTestApp } from '../helpers/email-app';
 import { ADDRESS, SENDER } from '../helpers/sender';
+import { csrfSession } from './security-helpers';
 
 const OFFICE_INBOX = 'letters@stop-csam.example.org';
 /** IL-13's representative and Illinois's senators: Durbin's term ends with the 119th, Duckworth's in 2029. */
@@ -26,11 +27,17 @@ function saveLetters(members: string[], lang = 'en') {
     .send({ _csrf: env.csrf.token, ...SENDER, address: ADDRESS, member: members });
 }
 
+/** CSRF tokens expire (src/web/csrf.ts): after moving the clock by months, the visitor opens a page again. */
+async function freshCsrf(): Promise<void> {
+  env.csrf = await csrfSession(env.t.app);
+}
+
 const END_OF_119TH = new Date('2027-01-03T00:00:00Z');
 
 describe('at the end of a Congress, before the next one is loaded', () => {
   test('when the Congress has ended, then lookups still answer with a notice, saving is refused in the person’s language, and /readyz says degraded', async () => {
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 24 * 60 * 60_000));
+    await freshCsrf();
     const api = await request(env.t.app).get('/api/representatives').query({ zip: '62704' }).expect(200);
     expect(api.body.data).toMatchObject({ congress: 119, stale: true });
     expect(api.body.members.map((m: { bioguide: string }) => m.bioguide)).toContain(BUDZINSKI);
@@ -60,6 +67,7 @@ describe('at the end of a Congress, before the next one is loaded', () => {
 
   test('when letters were queued before the end, then the ones to members whose term ended are held, shown as held, and sent only once the member is back', async () => {
     env.t.clock.set(new Date('2027-01-02T15:00:00Z'));
+    await freshCsrf();
     const saved = await saveLetters([DURBIN, DUCKWORTH, BUDZINSKI]).expect(303);
     const batchUrl = saved.headers.location as string;
     await request(env.t.app)
@@ -77,6 +85,7 @@ describe('at the end of a Congress, before the next one is loaded', () => {
 
     // The Congress ends before the worker gets to the letters.
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 60_000));
+    await freshCsrf();
     while ((await env.t.runtime.worker.runOnce()) > 0);
     const toOffices = () => env.sink.messages.filter((m) => m.envelopeTo.includes(OFFICE_INBOX));
     const copies = () =>
@@ -97,6 +106,7 @@ describe('at the end of a Congress, before the next one is loaded', () => {
 
     // Still held at the next look, however often the worker runs.
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 60 * 60_000));
+    await freshCsrf();
     while ((await env.t.runtime.worker.runOnce()) > 0);
     expect(toOffices()).toHaveLength(1);
 
@@ -116,6 +126,7 @@ describe('at the end of a Congress, before the next one is loaded', () => {
       .map((m) => (m.bioguide === BUDZINSKI ? { ...m, termEnd: '2029-01-03' } : m));
     civic.replaceWith(new CivicIndex(next));
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 2 * 60 * 60_000));
+    await freshCsrf();
     while ((await env.t.runtime.worker.runOnce()) > 0);
     expect(toOffices()).toHaveLength(2);
     expect(toOffices()[1]!.parsed.text).toContain('Budzinski');

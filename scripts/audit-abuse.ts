@@ -1,0 +1,291 @@
+/**
+ * scripts/audit-abuse: replays the attacks of issue 18 (see docs/security.md and tests/security) against a
+ * running server and prints what held. Requests come from several loopback source addresses
+ * (127.0.0.2-127.0.0.9, through http.request's localAddress), so per-client limits see several clients;
+ * the target must be a loopback URL too. Bounded: about 250 requests and AUDIT_TIME_LIMIT_MS (90 s).
+ *
+ *   npm run audit:abuse -- http://127.0.0.1:3000 [--campaign stop-csam] [--outbox data/outbox]
+ *
+ * --outbox: the server's OUTBOX_DIR when it writes emails as .eml files (no SMTP_URL); the scanner attack
+ * then reads a real confirmation link from there. Without it that attack is skipped.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const AUDIT_TIME_LIMIT_MS = 90_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const ADDRESS = '100 Main St, Springfield, IL 62704';
+const SENDER = {
+  name: 'Audit Person',
+  street: '100 Main St',
+  city: 'Springfield',
+  state: 'IL',
+  zip: '62704',
+};
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { campaign: { type: 'string', default: 'stop-csam' }, outbox: { type: 'string' } },
+});
+const base = new URL(positionals[0] ?? 'http://127.0.0.1:3000');
+if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname) && !/^127\./.test(base.hostname)) {
+  console.error(`Refusing ${base.origin}: the audit only runs against a server on this machine (loopback).`);
+  process.exit(2);
+}
+const slug = values.campaign;
+const deadline = Date.now() + AUDIT_TIME_LIMIT_MS;
+let requests = 0;
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** One request from the loopback source address 127.0.0.<client>. */
+function send(
+  client: number,
+  method: string,
+  pathname: string,
+  options: { form?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  if (Date.now() > deadline) return Promise.reject(new Error('audit time limit reached'));
+  if (client < 2 || client > 9) throw new Error('clients are 127.0.0.2-127.0.0.9');
+  requests += 1;
+  const body = options.form ? new URLSearchParams(flatten(options.form)).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: base.hostname.replace(/^\[|\]$/g, ''),
+        port: base.port || 80,
+        method,
+        path: pathname,
+        localAddress: `127.0.0.${client}`,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: {
+          ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${pathname}`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function flatten(form: Record<string, string | string[]>): Array<[string, string]> {
+  return Object.entries(form).flatMap(([k, v]) =>
+    (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]),
+  );
+}
+
+/** A visitor: the CSRF cookie and token of the compose page, its signed start time and the members. */
+interface Visitor {
+  client: number;
+  cookie: string;
+  token: string;
+  startedAt: string;
+  members: string[];
+}
+
+async function visit(client: number): Promise<Visitor> {
+  const page = await send(client, 'GET', `/campaigns/${slug}/write?address=${encodeURIComponent(ADDRESS)}`);
+  const cookie = ([] as string[])
+    .concat(page.headers['set-cookie'] ?? [])
+    .map((c) => c.split(';')[0]!)
+    .find((c) => /^(__Host-)?dc\.csrf=/.test(c));
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+  const startedAt = /name="startedAt" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+  const members = [...page.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
+  if (page.status !== 200 || !cookie || !token) throw new Error(`compose page answered ${page.status}`);
+  return { client, cookie, token: token.replace(/&#x3D;/g, '='), startedAt, members };
+}
+
+function saveLetters(v: Visitor, email: string, pathname = `/campaigns/${slug}/letters`, extra = {}) {
+  return send(v.client, 'POST', pathname, {
+    headers: { cookie: v.cookie },
+    form: {
+      _csrf: v.token,
+      startedAt: v.startedAt,
+      ...SENDER,
+      email,
+      address: ADDRESS,
+      member: v.members,
+      ...extra,
+    },
+  });
+}
+
+async function publicTotal(): Promise<number> {
+  const stats = await send(9, 'GET', `/api/campaigns/${slug}/stats`);
+  return (JSON.parse(stats.text) as { total: number }).total;
+}
+
+const results: Array<{ attack: string; held: boolean | 'skipped'; detail: string }> = [];
+function record(attack: string, held: boolean | 'skipped', detail: string): void {
+  results.push({ attack, held, detail });
+  const mark = held === 'skipped' ? 'SKIP' : held ? 'HELD' : 'FAIL';
+  console.log(`${mark}  ${attack}: ${detail}`);
+}
+
+const unique = `${Date.now().toString(36)}`;
+
+async function main(): Promise<void> {
+  console.log(`Auditing ${base.origin} (campaign ${slug}) from 127.0.0.2-127.0.0.9`);
+  const visitors = await Promise.all([2, 3, 4, 5].map(visit));
+  // The letter form refuses a form sent sooner than MIN_FORM_FILL_MS (3 s by default) after it was shown.
+  await new Promise((r) => setTimeout(r, 3_200));
+
+  // 1. Counts: fresh addresses, PDFs and "sent through the website" clicks must not move the total.
+  const before = await publicTotal();
+  const batches: string[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const saved = await saveLetters(visitors[0]!, `audit-${unique}-${i}@example.org`);
+    if (saved.status === 303) batches.push(String(saved.headers.location));
+  }
+  for (const batch of batches) {
+    const page = await send(2, 'GET', batch);
+    for (const id of [...page.text.matchAll(/href="\/letters\/([\w-]{22})\/print"/g)].map((m) => m[1]!)) {
+      await send(3, 'POST', `/letters/${id}/webform`, {
+        headers: { cookie: visitors[1]!.cookie },
+        form: { _csrf: visitors[1]!.token },
+      });
+    }
+    await send(3, 'GET', `${batch}.pdf`);
+  }
+  const after = await publicTotal();
+  record(
+    'counts inflate for free',
+    after === before,
+    `${batches.length} batches saved with fresh addresses, their PDFs and web-form clicks: public total ${before} -> ${after}`,
+  );
+
+  // 2. The bot guard on other spellings of the path, and a Bearer header instead of a CSRF token.
+  for (const spelling of [`/campaigns/${slug}/letters/`, `/CAMPAIGNS/${slug}/Letters`]) {
+    const res = await saveLetters(visitors[2]!, `audit-${unique}-guard@example.org`, spelling, {
+      website: 'http://spam.example',
+    });
+    record(`bot guard on ${spelling}`, res.status !== 303, `honeypot filled -> ${res.status}`);
+  }
+  const bearer = await send(4, 'POST', `/campaigns/${slug}/letters`, {
+    headers: { authorization: 'Bearer anything' },
+    form: { ...SENDER, email: `audit-${unique}-bearer@example.org`, address: ADDRESS },
+  });
+  record('Authorization: Bearer turns CSRF off', bearer.status === 403, `no token -> ${bearer.status}`);
+
+  // 3. A link scanner: GET and HEAD on a real confirmation link (read from the .eml outbox).
+  await scannerAttack(visitors[3]!, batches[0]);
+
+  // 4. Email bombing: three source addresses ask for confirmation emails to one mailbox.
+  const victim = `audit-${unique}-victim@example.org`;
+  let accepted = 0;
+  for (let i = 0; i < 6; i += 1) {
+    const v = visitors[i % 3]!;
+    const saved = await saveLetters(v, i % 2 ? victim.toUpperCase() : victim);
+    if (saved.status !== 303) continue;
+    const asked = await send(v.client, 'POST', `${saved.headers.location}/email`, {
+      headers: { cookie: v.cookie },
+      form: { _csrf: v.token },
+    });
+    if (asked.status === 303) accepted += 1;
+  }
+  record(
+    'email bombing one mailbox',
+    accepted <= 3,
+    `${accepted} of 6 confirmation emails accepted (at most 3)`,
+  );
+
+  // 5. Leaks: private pages are no-store and noindex; the letter page shares the lookup limit.
+  if (batches[0]) {
+    const page = await send(2, 'GET', batches[0]);
+    const id = /href="\/letters\/([\w-]{22})\/print"/.exec(page.text)?.[1];
+    for (const p of [batches[0], `${batches[0]}/delete`, `/letters/${id}/print`]) {
+      const res = await send(6, 'GET', p);
+      const ok =
+        res.headers['cache-control'] === 'no-store' && res.headers['x-robots-tag'] === 'noindex, nofollow';
+      record(`no-store and noindex on ${p.replace(/[\w-]{20,}/g, ':id')}`, ok, `status ${res.status}`);
+    }
+  }
+  let limited = 0;
+  for (let i = 0; i < 61 && limited === 0; i += 1) {
+    const res = await send(7, 'GET', `/campaigns/${slug}/write?address=${encodeURIComponent(ADDRESS)}`);
+    if (res.status === 429) limited = i + 1;
+  }
+  record(
+    'lookups through /write?address=',
+    limited > 0,
+    limited ? `429 at request ${limited}` : 'never limited',
+  );
+
+  // 6. A PDF flood from one client.
+  if (batches[1]) {
+    let pdfLimited = 0;
+    for (let i = 0; i < 21 && pdfLimited === 0; i += 1) {
+      if ((await send(8, 'GET', `${batches[1]}.pdf`)).status === 429) pdfLimited = i + 1;
+    }
+    record('PDF flood', pdfLimited > 0, pdfLimited ? `429 at PDF ${pdfLimited}` : 'never limited');
+  }
+}
+
+async function scannerAttack(v: Visitor, batch: string | undefined): Promise<void> {
+  if (!values.outbox || !batch) {
+    record('link scanner confirms', 'skipped', 'pass --outbox <OUTBOX_DIR> of a server writing .eml files');
+    return;
+  }
+  const asked = await send(v.client, 'POST', `${batch}/email`, {
+    headers: { cookie: v.cookie },
+    form: { _csrf: v.token },
+  });
+  const batchId = batch.split('/').pop()!;
+  let link: string | undefined;
+  for (let i = 0; i < 20 && !link; i += 1) {
+    await new Promise((r) => setTimeout(r, 500));
+    for (const file of fs.readdirSync(values.outbox).filter((f) => f.endsWith('.eml'))) {
+      // Quoted-printable: join soft line breaks and decode "=3D" before looking for the link.
+      const text = fs
+        .readFileSync(path.join(values.outbox, file), 'utf8')
+        .replace(/=\r?\n/g, '')
+        .replace(/=3D/g, '=');
+      if (text.includes(batchId)) link = /\/letters\/confirm\/[\w-]{43}/.exec(text)?.[0];
+    }
+  }
+  if (asked.status !== 303 || !link) {
+    record(
+      'link scanner confirms',
+      'skipped',
+      `no confirmation email found (request answered ${asked.status})`,
+    );
+    return;
+  }
+  await send(6, 'HEAD', link);
+  await send(6, 'GET', link);
+  const page = await send(2, 'GET', batch);
+  const confirmed = /dc-status--queued|dc-status--sent/.test(page.text);
+  record(
+    'link scanner confirms',
+    !confirmed,
+    'HEAD and GET on the emailed link; letters still await the button',
+  );
+}
+
+main()
+  .catch((error: unknown) => record('audit', false, error instanceof Error ? error.message : String(error)))
+  .finally(() => {
+    const failed = results.filter((r) => r.held === false).length;
+    console.log(`\n${results.length - failed} of ${results.length} checks held (${requests} requests).`);
+    process.exitCode = failed > 0 ? 1 : 0;
+  });

@@ -19,7 +19,7 @@ test('when a database from before verified counts is migrated, then the total is
       letterRow({ id: 'confirmed', sender_key: 'a', status: 'sent', confirmed_at: at }),
       letterRow({ id: 'printed', sender_key: 'b', bioguide: 'M001111' }),
       letterRow({ id: 'saved', sender_key: 'c', bioguide: 'J000298', chamber: 'house', district: 7 }),
-    ].map(({ verified_at: _unused, ...old }) => old);
+    ].map(({ verified_at: _v, congress: _c, bill: _b, ...old }) => old);
     await db
       .insertInto('letters')
       .values(rows as never)
@@ -58,6 +58,7 @@ test('when a database from before verified counts is migrated, then the total is
     expect(stats.reported).toBe(1);
     expect(stats.byState).toEqual([{ state: 'WA', count: 1 }]);
     expect(stats.byChannel.verified).toBe(1);
+    expect(counters.find((c) => c.dimension === 'congress')).toMatchObject({ key: '119', count: 1 });
     const verified = await db.selectFrom('letters').select(['id', 'verified_at']).orderBy('id').execute();
     expect(verified).toEqual([
       { id: 'confirmed', verified_at: at },

@@ -81,7 +81,14 @@ describe('at the end of a Congress, before the next one is loaded', () => {
     const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
       confirmation!.parsed.text ?? '',
     );
-    await request(env.t.app).get(link![1]!).expect(303);
+    // The link opens a page; its button confirms (src/web/routes/letters.ts).
+    await request(env.t.app).get(link![1]!).expect(200);
+    await request(env.t.app)
+      .post(link![1]!)
+      .set('Cookie', env.csrf.cookie)
+      .type('form')
+      .send({ _csrf: env.csrf.token })
+      .expect(303);
 
     // The Congress ends before the worker gets to the letters.
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 60_000));

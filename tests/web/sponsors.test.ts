@@ -8,6 +8,7 @@ import { importBillStatus } from '../../src/civic-data/bill-status';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { importedDataDir } from '../helpers/civic-data';
 import { ADDRESS, SENDER } from '../helpers/sender';
+import { verifyLetters } from '../../src/tracking/verification';
 import { csrfSession } from './security-helpers';
 
 let t: TestApp;
@@ -44,11 +45,19 @@ test('when letters go to a sponsor and two members who have not signed on, then 
     .expect(200);
   const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
   expect(members).toContain('D000563');
-  await agent
+  const saved = await agent
     .post('/campaigns/stop-csam/letters')
     .type('form')
     .send({ ...SENDER, address: ADDRESS, member: members, _csrf: token })
     .expect(303);
+  // The writer confirms their email: only verified letters count on the progress page (issue 18).
+  const { db } = t.runtime.deps.storage;
+  const batchId = String(saved.headers.location).split('/').pop()!;
+  await verifyLetters(
+    db,
+    await db.selectFrom('letters').selectAll().where('batch_id', '=', batchId).execute(),
+    t.clock.now(),
+  );
   const progress = await request(t.app).get('/campaigns/stop-csam/progress').expect(200);
   expect(progress.text).toContain(
     '1 of the 3 members of Congress our writers wrote to have signed on to the bill.',

@@ -343,65 +343,83 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
   /** Review: shows exactly what will be sent, or the form again with every problem marked. */
   // Review, "change something" and save show or take a person's name and address (private), and look
   // the address up again (the lookup limit).
-  router.post('/campaigns/:slug/review', privateResponse, limits.lookup, formGuard.check, async (req, res) => {
-    const campaign = campaignFor(req);
-    const form = LetterForm.parse(req.body ?? {});
-    const { bodies, input } = draftInputFrom(campaign, form);
-    if (form.member.length === 0) {
-      await renderCompose(
-        res,
-        campaign,
-        form,
-        bodies,
-        [{ field: 'member', message: { key: 'messages.chooseMember' } }],
-        400,
-      );
-      return;
-    }
-    try {
-      const draft = letters.validateDraft(input);
-      res.render('letters/review', {
-        title: `${req.t('letters.review.title')}: ${campaign.textsIn(req.language).shortTitle}`,
-        campaign,
-        form,
-        hidden: Object.entries(form).flatMap(([name, value]) =>
-          Array.isArray(value)
-            ? value.map((v) => ({ name, value: v }))
-            : value === undefined
-              ? []
-              : [{ name, value }],
-        ),
-        letters: draft.letters.map(({ member, composed }) => ({
-          member,
-          composed,
-          text: letterAsText(composed),
-        })),
-      });
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
-    }
-  });
+  router.post(
+    '/campaigns/:slug/review',
+    privateResponse,
+    limits.lookup,
+    formGuard.check,
+    async (req, res) => {
+      const campaign = campaignFor(req);
+      const form = LetterForm.parse(req.body ?? {});
+      const { bodies, input } = draftInputFrom(campaign, form);
+      if (form.member.length === 0) {
+        await renderCompose(
+          res,
+          campaign,
+          form,
+          bodies,
+          [{ field: 'member', message: { key: 'messages.chooseMember' } }],
+          400,
+        );
+        return;
+      }
+      try {
+        const draft = letters.validateDraft(input);
+        res.render('letters/review', {
+          title: `${req.t('letters.review.title')}: ${campaign.textsIn(req.language).shortTitle}`,
+          campaign,
+          form,
+          hidden: Object.entries(form).flatMap(([name, value]) =>
+            Array.isArray(value)
+              ? value.map((v) => ({ name, value: v }))
+              : value === undefined
+                ? []
+                : [{ name, value }],
+          ),
+          letters: draft.letters.map(({ member, composed }) => ({
+            member,
+            composed,
+            text: letterAsText(composed),
+          })),
+        });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+      }
+    },
+  );
 
   /** "Change something": the compose form again, with everything the person typed. */
-  router.post('/campaigns/:slug/compose', privateResponse, limits.lookup, formGuard.carry, async (req, res) => {
-    const campaign = campaignFor(req);
-    const form = LetterForm.parse(req.body ?? {});
-    await renderCompose(res, campaign, form, bodiesFrom(form));
-  });
+  router.post(
+    '/campaigns/:slug/compose',
+    privateResponse,
+    limits.lookup,
+    formGuard.carry,
+    async (req, res) => {
+      const campaign = campaignFor(req);
+      const form = LetterForm.parse(req.body ?? {});
+      await renderCompose(res, campaign, form, bodiesFrom(form));
+    },
+  );
 
-  router.post('/campaigns/:slug/letters', privateResponse, limits.submit, formGuard.check, async (req, res) => {
-    const campaign = campaignFor(req);
-    const form = LetterForm.parse(req.body ?? {});
-    const { bodies, input } = draftInputFrom(campaign, form);
-    try {
-      const { batchId } = await letters.saveDraftLetters(input);
-      res.redirect(303, `/letters/batch/${batchId}`);
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
-    }
-  });
+  router.post(
+    '/campaigns/:slug/letters',
+    privateResponse,
+    limits.submit,
+    formGuard.check,
+    async (req, res) => {
+      const campaign = campaignFor(req);
+      const form = LetterForm.parse(req.body ?? {});
+      const { bodies, input } = draftInputFrom(campaign, form);
+      try {
+        const { batchId } = await letters.saveDraftLetters(input);
+        res.redirect(303, `/letters/batch/${batchId}`);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+      }
+    },
+  );
 
   return router;
 }

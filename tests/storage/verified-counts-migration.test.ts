@@ -19,7 +19,17 @@ test('when a database from before verified counts is migrated, then the total is
       letterRow({ id: 'confirmed', sender_key: 'a', status: 'sent', confirmed_at: at }),
       letterRow({ id: 'printed', sender_key: 'b', bioguide: 'M001111' }),
       letterRow({ id: 'saved', sender_key: 'c', bioguide: 'J000298', chamber: 'house', district: 7 }),
-    ].map(({ verified_at: _v, congress: _c, bill: _b, ...old }) => old);
+    ].map(
+      ({
+        verified_at: _v,
+        congress: _c,
+        bill: _b,
+        sender_prefix: _p,
+        sender_phone: _ph,
+        own_words: _o,
+        ...old
+      }) => old,
+    );
     await db
       .insertInto('letters')
       .values(rows as never)

@@ -93,7 +93,14 @@ async function saveAndConfirm(t: TestApp, email: string): Promise<Confirmed> {
   const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
     confirmation.parsed.text ?? '',
   )![1]!;
-  await request(t.app).get(link).expect(303);
+  // The link opens a page; its "Send my letters" button confirms (GET changes nothing).
+  await request(t.app).get(link).expect(200);
+  await request(t.app)
+    .post(link)
+    .set('Cookie', csrf.cookie)
+    .type('form')
+    .send({ _csrf: csrf.token })
+    .expect(303);
   const batchId = batchUrl.split('/').pop()!;
   const db = t.runtime.deps.storage.db;
   const letter = await db

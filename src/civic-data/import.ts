@@ -178,11 +178,7 @@ async function readZipsLocal(
   if (choice === 'auto' || choice === 'census') {
     const rel = await firstFile(dir, inCensusFolder(relationshipFileName(congress)));
     if (rel) {
-      const result = await parseCensusRelationship(
-        rel,
-        await fs.readFile(path.join(dir, rel), 'utf8'),
-        options.log,
-      );
+      const result = await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log);
       return fromManifest(result, rel);
     }
     if (choice === 'census')
@@ -215,7 +211,7 @@ async function readZipsLocal(
     if (other && !(await isFile(path.join(dir, ZCCD_PATH)))) {
       const rel = `census/${other}`;
       return fromManifest(
-        await parseCensusRelationship(rel, await fs.readFile(path.join(dir, rel), 'utf8'), options.log),
+        await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log),
         rel,
       );
     }

@@ -103,7 +103,8 @@ async function* parseCsv(
       return header;
     },
   });
-  const source = typeof input === 'string' ? Readable.from([input]) : input;
+  // A text is fed in small chunks: csv-parse emits every record of a chunk at once, whatever the reader.
+  const source = typeof input === 'string' ? Readable.from(textChunks(input)) : input;
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
   for await (const record of parser as AsyncIterable<{
@@ -112,6 +113,14 @@ async function* parseCsv(
   }>) {
     yield { row: record.record, line: record.info.lines };
   }
+}
+
+function* bufferChunks(data: Buffer): Generator<Buffer> {
+  for (let i = 0; i < data.length; i += 64 * 1024) yield data.subarray(i, i + 64 * 1024);
+}
+
+function* textChunks(text: string): Generator<string> {
+  for (let i = 0; i < text.length; i += 64 * 1024) yield text.slice(i, i + 64 * 1024);
 }
 
 function requireColumns(file: string, header: string[], names: string[]): void {
@@ -475,7 +484,10 @@ async function loadBef(
         note(`${source.name}!${n}`, await readBefText(`${source.name}!${n}`, stream, blocks, progress)),
     );
   } else {
-    note(source.name, await readBefText(source.name, source.data.toString('utf8'), blocks, progress));
+    note(
+      source.name,
+      await readBefText(source.name, Readable.from(bufferChunks(source.data)), blocks, progress),
+    );
   }
   if (congresses.size !== 1) {
     throw new DataError(

@@ -11,6 +11,9 @@ import { loadCivicIndex } from '../../src/civic-data/load';
 import { DataError } from '../../src/platform/errors';
 import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import { createTestApp } from '../helpers/app';
+import { startFakeCensusGeocoder } from '../helpers/fake-census-geocoder';
+
+const PENN_PLAZA = '1 Penn Plaza, New York, NY 10001';
 
 interface Seat {
   bioguide: string;
@@ -345,6 +348,20 @@ describe('what the pages say about the data', () => {
 describe('the change of Congress in a running server', () => {
   test('when the 119th data is served and the 120th members and maps arrive, then the new members are served at the new districts without a restart', async () => {
     const root = await makeTempDir('full-path-');
+    // The geocoder's stand-in: 1 Penn Plaza is in NY-12 on the 119th map, NY-10 on the 120th.
+    const geocoder = await startFakeCensusGeocoder();
+    geocoder.places.set(PENN_PLAZA.toUpperCase(), {
+      matchedAddress: '1 PENN PLZ, NEW YORK, NY, 10001',
+      x: -73.5,
+      y: 40.5,
+      stateFips: '36',
+      stusab: 'NY',
+      stateName: 'New York',
+      cd: '12',
+      cdName: '12',
+      zip: '10001',
+      districts: { 120: { cd: '10', cdName: '10' } },
+    });
     try {
       const source = path.join(root, 'source');
       const data = path.join(root, 'data');
@@ -352,7 +369,12 @@ describe('the change of Congress in a running server', () => {
       await importCivicData({ from: source, outDir: data, ...SMALL });
       // The server's own refresh with the real import, save the count checks sized for the nation.
       const t = await createTestApp(
-        { DATA_DIR: data, CIVIC_DATA_FROM: source },
+        {
+          DATA_DIR: data,
+          CIVIC_DATA_FROM: source,
+          CENSUS_GEOCODER_ENABLED: 'true',
+          CENSUS_GEOCODER_URL: geocoder.url,
+        },
         {
           dataImport: async (dir, from, now) => {
             await importCivicData({ from, outDir: dir, now, ...SMALL });
@@ -363,6 +385,12 @@ describe('the change of Congress in a running server', () => {
         const before = await request(t.app).get('/api/representatives').query({ zip: '10001' }).expect(200);
         expect(before.body.data.congress).toBe(119);
         expect(before.body.districts[0]).toMatchObject({ state: 'NY', district: 12, share: 0.75 });
+        const addressBefore = await request(t.app)
+          .get('/api/representatives')
+          .query({ address: PENN_PLAZA })
+          .expect(200);
+        expect(addressBefore.body).toMatchObject({ precision: 'address', districts: [{ district: 12 }] });
+        expect(geocoder.queries.at(-1)?.get('vintage')).toBe('ACS2025_Current');
 
         // 3 January 2027: upstream has the 120th members, the Bureau the 120th maps (New York redrawn).
         const newHouse = HOUSE.map((seat) =>
@@ -380,12 +408,23 @@ describe('the change of Congress in a running server', () => {
         expect(after.body.data).toMatchObject({ congress: 120, validUntil: '2029-01-03' });
         expect(after.body.districts[0]).toMatchObject({ state: 'NY', district: 10, share: 0.8 });
         expect(after.body.members.map((m: { bioguide: string }) => m.bioguide)).toContain('N000110');
+        // By street address (the geocoder moved to the vintage of the 120th's map) and by location.
+        const address = await request(t.app).get('/api/representatives').query({ address: PENN_PLAZA });
+        expect(address.body).toMatchObject({
+          precision: 'address',
+          districts: [{ state: 'NY', district: 10 }],
+        });
+        expect(geocoder.queries.at(-1)?.get('vintage')).toBe('Current_Current');
+        const point = await request(t.app).get('/api/representatives').query({ lat: 40.5, lon: -73.5 });
+        expect(point.body).toMatchObject({ precision: 'point', data: { congress: 120 } });
+        expect(point.body.members.map((m: { bioguide: string }) => m.bioguide)).toContain('N000110');
         const page = await request(t.app).get('/').expect(200);
         expect(page.text).toContain('Member data as of 2027-01-04 (120th Congress)');
       } finally {
         await t.close();
       }
     } finally {
+      await geocoder.close();
       await removeDir(root);
     }
   });

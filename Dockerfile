@@ -3,7 +3,8 @@
 FROM node:24-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
+COPY scripts/check-node.js ./scripts/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src

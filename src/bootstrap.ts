@@ -61,15 +61,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     if (reserved.length > 0) throw new ConfigError(reserved);
   }
   const asks = createAskResolver({ clock, sponsors: createSponsorRoll(loadBillStatus(config.dataDir)) });
-  const storage = await openStorage(
-    config.database.kind === 'sqlite'
-      ? {
-          ...config.database,
-          // Database queries wait while the last frames are copied: worth seeing when tuning.
-          onWalCatchUp: (catchUp) => logger.debug({ event: 'sqlite.wal_checkpoint_finished', ...catchUp }),
-        }
-      : config.database,
-  );
+  const storage = await openStorage(config.database);
   const hbs = createHandlebars();
   const letters = createLetterService({
     storage,

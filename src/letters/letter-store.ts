@@ -2,7 +2,6 @@
  * letters/letter-store: the only code that reads and writes the `letters` table. Returns plain objects.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { executeRowInsert } from '../storage/row-inserts';
 import type { Database, LetterStatus, LettersTable } from '../storage/schema';
 
 export type LetterRow = LettersTable;
@@ -10,7 +9,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertLetters(db: Db, rows: LetterRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await executeRowInsert(db, 'insert letters', rows, () => db.insertInto('letters').values(rows));
+  await db.insertInto('letters').values(rows).execute();
 }
 
 export async function findLetter(db: Db, id: string): Promise<LetterRow | undefined> {

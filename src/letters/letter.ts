@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { LetterAsk } from '../campaign/asks';
 import type { AskKind, CampaignBill } from '../campaign/bills';
+import { LRUCache } from 'lru-cache';
 import type { Campaign } from '../campaign/campaign';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -199,23 +200,21 @@ export function washingtonAddressBlock(member: Member): string[] {
 type LetterTemplate = ReturnType<HandlebarsInstance['compile']>;
 
 /**
- * Compiled campaign templates, per Handlebars instance and template source. Compiling costs far more
- * than rendering (it was most of the letter page and the submission), and campaigns change only on restart;
- * keyed by source text, an edited template can never be served from a stale entry.
+ * Compiled campaign templates, per Handlebars instance and template source: campaigns change only on
+ * restart, and keyed by source text an edited template is never served from a stale entry.
  */
-const compiledLetterTemplates = new WeakMap<HandlebarsInstance, Map<string, LetterTemplate>>();
+const compiledLetterTemplates = new WeakMap<HandlebarsInstance, LRUCache<string, LetterTemplate>>();
 
 function letterTemplate(hbs: HandlebarsInstance, source: string): LetterTemplate {
   let cache = compiledLetterTemplates.get(hbs);
   if (!cache) {
-    cache = new Map();
+    cache = new LRUCache({ max: 100 });
     compiledLetterTemplates.set(hbs, cache);
   }
   let template = cache.get(source);
   if (!template) {
     // noEscape: the output is plain text; HTML pages escape it when they display it.
     template = hbs.compile(source, { noEscape: true });
-    if (cache.size >= 100) cache.clear();
     cache.set(source, template);
   }
   return template;
@@ -278,24 +277,7 @@ export function renderDefaultBody(
 ): string {
   const template = letterTemplate(hbs, ask.template);
   const context = templateContext(campaign, member, ask, sender);
-  // The text is a pure function of the template and this small context, and the letter page asks for
-  // the same few (member, town) pairs over and over: rendering and cleaning it was ~5% of that page.
-  // With a sender's name in it (a letter being saved), it is rendered afresh: names are not kept.
-  const render = () => cleanText(template(context)).replace(/\n{3,}/g, '\n\n');
-  if (context.sender.name) return render();
-  let rendered = renderedBodies.get(template);
-  if (!rendered) {
-    rendered = new Map();
-    renderedBodies.set(template, rendered);
-  }
-  const key = JSON.stringify(context);
-  let body = rendered.get(key);
-  if (body === undefined) {
-    body = render();
-    if (rendered.size >= MAX_RENDERED_BODIES) rendered.clear();
-    rendered.set(key, body);
-  }
-  return body;
+  return cleanText(template(context)).replace(/\n{3,}/g, '\n\n');
 }
 
 /**
@@ -321,10 +303,6 @@ export function renderLetterTranslation(
   );
   return cleanText(letterTemplate(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
 }
-
-/** Default bodies already rendered, per compiled template, keyed by the template's context. */
-const renderedBodies = new WeakMap<LetterTemplate, Map<string, string>>();
-const MAX_RENDERED_BODIES = 2_000;
 
 /** Puts the personal sentence before the final paragraph (the ask), where offices read it. */
 export function insertPersonalNote(body: string, note: string | undefined): string {

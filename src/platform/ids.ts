@@ -4,22 +4,9 @@
  */
 import crypto from 'node:crypto';
 
-// Random bytes are drawn 4 kB at a time: one CSPRNG call per 256 ids instead of one per id (every request
-// gets an id). Each byte is handed out once.
-const ID_BYTES = 16;
-const POOL_BYTES = ID_BYTES * 256;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-
 /** A new random 128-bit id, URL-safe. */
 export function newId(): string {
-  if (poolOffset + ID_BYTES > pool.length) {
-    pool = crypto.randomBytes(POOL_BYTES);
-    poolOffset = 0;
-  }
-  const id = pool.toString('base64url', poolOffset, poolOffset + ID_BYTES);
-  poolOffset += ID_BYTES;
-  return id;
+  return crypto.randomBytes(16).toString('base64url');
 }
 
 /** Keyed hash (HMAC-SHA-256, hex) for values we must compare but not keep: tokens, emails, IPs. */

@@ -22,7 +22,6 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
-import { executeRowInsert } from '../storage/row-inserts';
 import type { ActionKind, CountersTable, Database } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
 
@@ -114,16 +113,15 @@ export async function incrementCounters(
 ): Promise<void> {
   if (keys.length === 0) return;
   const rows = keys.map((k) => ({ campaign, dimension: k.dimension, key: k.key, count: k.by ?? 1 }));
-  await executeRowInsert(db, 'add to counters', rows, () =>
-    db
-      .insertInto('counters')
-      .values(rows)
-      .onConflict((oc) =>
-        oc
-          .columns(['campaign', 'dimension', 'key'])
-          .doUpdateSet((eb) => ({ count: sql<number>`counters.count + ${eb.ref('excluded.count')}` })),
-      ),
-  );
+  await db
+    .insertInto('counters')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['campaign', 'dimension', 'key'])
+        .doUpdateSet((eb) => ({ count: sql<number>`counters.count + ${eb.ref('excluded.count')}` })),
+    )
+    .execute();
 }
 
 function actionRow(input: ActionInput) {
@@ -177,14 +175,13 @@ export async function recordActions(db: Db, inputs: readonly ActionInput[]): Pro
     if (!firstByKey.has(key)) firstByKey.set(key, i);
   });
   const rows = [...firstByKey.values()].map((i) => actionRow(inputs[i]!));
-  const inserted = await executeRowInsert(db, 'insert actions once', rows, () =>
-    db
-      .insertInto('actions')
-      .values(rows)
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .returning('dedupe_key'),
-  );
-  const insertedKeys = new Set(inserted.rows.map((r) => r.dedupe_key));
+  const inserted = await db
+    .insertInto('actions')
+    .values(rows)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('dedupe_key')
+    .execute();
+  const insertedKeys = new Set(inserted.map((r) => r.dedupe_key));
   const counted = inputs.map((input, i) => {
     const key = dedupeKey(input);
     return insertedKeys.has(key) && firstByKey.get(key) === i;

@@ -36,7 +36,9 @@ describe('scripts/check-node (run by npm before install, start, quickstart and d
   // Debian and Ubuntu ship Node.js 20 as /usr/bin/node: the case the guard exists for.
   const systemNode = '/usr/bin/node';
   const systemMajor = fs.existsSync(systemNode)
-    ? Number(spawnSync(systemNode, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout)
+    ? Number(
+        spawnSync(systemNode, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout,
+      )
     : NaN;
   (systemMajor < 22 ? test : test.skip)('when run by the system Node.js 20, then it refuses', () => {
     const result = spawnSync(systemNode, [GUARD], { encoding: 'utf8' });

@@ -36,7 +36,9 @@ describe('storage', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-db-'));
     const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
     const pragma = async (name: string) =>
-      Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(storage.db)).rows[0]!)[0];
+      Object.values(
+        (await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(storage.db)).rows[0]!,
+      )[0];
     try {
       expect(await pragma('synchronous')).toBe(2); // FULL
       expect(await pragma('wal_autocheckpoint')).toBe(1000);

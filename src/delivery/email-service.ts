@@ -8,7 +8,7 @@ import type { Clock } from '../platform/clock';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../platform/errors';
 import { keyedHash, newId } from '../platform/ids';
 import type { MessageValues } from '../platform/messages';
-import { findBatch, setBatchStatus, type LetterRow } from '../letters/letter-store';
+import { findBatch, queueConfirmedBatch, setBatchStatus, type LetterRow } from '../letters/letter-store';
 import { normaliseEmail } from '../letters/letter-service';
 import type { Storage } from '../storage/database';
 import type { ConfirmationPurpose, LetterStatus, OutboxStatus } from '../storage/schema';
@@ -280,24 +280,13 @@ export function createEmailService(deps: EmailServiceDeps) {
         return { batchId, purpose, alreadyConfirmed: false, queued: 0, verified };
       }
 
-      const confirmed = await db
-        .updateTable('letters')
-        .set({ status: 'queued', status_reason: null, confirmed_at: at, updated_at: at })
-        .where('batch_id', '=', batchId)
-        .where('status', '=', 'awaiting_confirmation')
-        .where('purged_at', 'is', null)
-        .returning(['id', 'chamber', 'bioguide', 'campaign'])
-        .execute();
+      const confirmed = await queueConfirmedBatch(db, batchId, at);
       // The sender confirmed their email: these letters count, whatever happens to the email later.
       const confirmedIds = new Set(confirmed.map((c) => c.id));
       const verified = await verifyLetters(
         db,
         awaiting.filter((l) => confirmedIds.has(l.id)),
         now,
-      );
-      // Senators first, then the representative, as the batch page lists them.
-      confirmed.sort((a, b) =>
-        a.chamber === b.chamber ? a.id.localeCompare(b.id) : a.chamber === 'senate' ? -1 : 1,
       );
       for (const letter of confirmed) {
         if (deps.cwc?.takes(letter)) {

@@ -14,7 +14,7 @@ import { newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
 import type { OutboxKind } from '../storage/schema';
 import type { RecordAction } from '../tracking/record-action';
-import { findLetter, setLetterStatus } from '../letters/letter-store';
+import { findLetter, noteQueuedReason, setLetterStatus } from '../letters/letter-store';
 import { DeliveryError, PermanentDeliveryError, type MailTransport, type OutgoingMail } from './mailer';
 import {
   backoffDelay,
@@ -177,12 +177,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     await inWriteTransaction(storage, async (db) => {
       if (!(await markRetry(db, row.id, workerId, next, reason, { countAttempt }))) return;
       if (isLetterDelivery(row.kind) && row.letter_id) {
-        await db
-          .updateTable('letters')
-          .set({ status_reason: shortReason(letterReason), updated_at: now.toISOString() })
-          .where('id', '=', row.letter_id)
-          .where('status', '=', 'queued')
-          .execute();
+        await noteQueuedReason(db, row.letter_id, shortReason(letterReason), now.toISOString());
       }
     });
   }

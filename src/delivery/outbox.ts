@@ -10,6 +10,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
+import { requeueFailedLetters } from '../letters/letter-store';
 import type { Storage } from '../storage/database';
 import type { Database, OutboxKind, OutboxTable } from '../storage/schema';
 
@@ -219,14 +220,7 @@ export async function requeueFailed(
     const letterIds = rows
       .filter((r) => r.kind === 'office' && r.letter_id)
       .map((r) => r.letter_id as string);
-    if (letterIds.length > 0) {
-      await db
-        .updateTable('letters')
-        .set({ status: 'queued', status_reason: null, updated_at: now.toISOString() })
-        .where('id', 'in', letterIds)
-        .where('status', '=', 'failed')
-        .execute();
-    }
+    await requeueFailedLetters(db, letterIds, now.toISOString());
     return rows.length;
   });
 }

@@ -1,5 +1,6 @@
 /**
- * letters/letter-store: the only code that reads and writes the `letters` table. Returns plain objects.
+ * letters/letter-store: the only code that reads and writes the `letters` table (the migrations create
+ * it); delivery, tracking and the admin pages go through these functions. Returns plain objects.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, LetterStatus, LettersTable } from '../storage/schema';
@@ -41,6 +42,46 @@ export async function setBatchStatus(
     .where('status', 'in', from)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** A confirmed batch's letters go to the outbox: those awaiting confirmation, senators first. */
+export async function queueConfirmedBatch(
+  db: Db,
+  batchId: string,
+  at: string,
+): Promise<Array<Pick<LetterRow, 'id' | 'chamber' | 'bioguide' | 'campaign'>>> {
+  const queued = await db
+    .updateTable('letters')
+    .set({ status: 'queued', status_reason: null, confirmed_at: at, updated_at: at })
+    .where('batch_id', '=', batchId)
+    .where('status', '=', 'awaiting_confirmation')
+    .where('purged_at', 'is', null)
+    .returning(['id', 'chamber', 'bioguide', 'campaign'])
+    .execute();
+  return queued.sort((a, b) =>
+    a.chamber === b.chamber ? a.id.localeCompare(b.id) : a.chamber === 'senate' ? -1 : 1,
+  );
+}
+
+/** Failed letters whose email an operator re-queued are queued again. */
+export async function requeueFailedLetters(db: Db, ids: string[], at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('letters')
+    .set({ status: 'queued', status_reason: null, updated_at: at })
+    .where('id', 'in', ids)
+    .where('status', '=', 'failed')
+    .execute();
+}
+
+/** A queued letter stays queued; the reason tells the status page why it is not sent yet. */
+export async function noteQueuedReason(db: Db, id: string, reason: string, at: string): Promise<void> {
+  await db
+    .updateTable('letters')
+    .set({ status_reason: reason, updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .execute();
 }
 
 export async function setLetterStatus(
@@ -100,4 +141,57 @@ export async function purgePersonalData(
   }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** The latest letters of a campaign, without any personal field (the admin dashboard). */
+export async function latestLetters(db: Db, campaign: string, limit: number) {
+  return db
+    .selectFrom('letters')
+    .select(['id', 'created_at', 'bioguide', 'chamber', 'state', 'district', 'status'])
+    .where('campaign', '=', campaign)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * One page of the letters whose senders chose to share them with the campaign (the admin export), in
+ * (created_at, id) order after `after`: keyset pages, so the export never holds every letter in memory.
+ */
+export async function sharedLettersPage(
+  db: Db,
+  options: { campaign?: string; after?: { created_at: string; id: string }; limit: number },
+) {
+  let query = db
+    .selectFrom('letters')
+    .select([
+      'id',
+      'created_at',
+      'campaign',
+      'congress',
+      'bill',
+      'chamber',
+      'state',
+      'district',
+      'bioguide',
+      'recipient_name',
+      'status',
+      'sender_name',
+      'sender_city',
+      'sender_state',
+      'body',
+    ])
+    .where('share_with_campaign', '=', 1)
+    .where('purged_at', 'is', null);
+  if (options.campaign) query = query.where('campaign', '=', options.campaign);
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '>', after.created_at),
+        eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  return query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
 }

@@ -14,6 +14,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Campaign } from '../../campaign/campaign';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../platform/errors';
+import { latestLetters, sharedLettersPage } from '../../letters/letter-store';
 import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, CHANNEL_NAMES, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
@@ -251,22 +252,7 @@ export function createAdminRouter(deps: AppDeps): Router {
     // Keyset pages: the export never holds every letter in memory.
     let after: { created_at: string; id: string } | undefined;
     for (;;) {
-      let query = storage.db
-        .selectFrom('letters')
-        .select(['id', ...LETTER_EXPORT])
-        .where('share_with_campaign', '=', 1)
-        .where('purged_at', 'is', null);
-      if (campaign) query = query.where('campaign', '=', campaign);
-      if (after) {
-        const a = after;
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '>', a.created_at),
-            eb.and([eb('created_at', '=', a.created_at), eb('id', '>', a.id)]),
-          ]),
-        );
-      }
-      const page = await query.orderBy('created_at').orderBy('id').limit(EXPORT_PAGE).execute();
+      const page = await sharedLettersPage(storage.db, { campaign, after, limit: EXPORT_PAGE });
       for (const l of page) {
         csv.write(LETTER_EXPORT.map((key) => l[key]));
       }
@@ -293,13 +279,7 @@ export function createAdminRouter(deps: AppDeps): Router {
 
   /** The latest letters, without any personal field, with the channels each went through. */
   async function recentLetters(campaign: string) {
-    const letters = await storage.db
-      .selectFrom('letters')
-      .select(['id', 'created_at', 'bioguide', 'chamber', 'state', 'district', 'status'])
-      .where('campaign', '=', campaign)
-      .orderBy('created_at', 'desc')
-      .limit(RECENT_LETTERS)
-      .execute();
+    const letters = await latestLetters(storage.db, campaign, RECENT_LETTERS);
     const ids = letters.map((l) => l.id);
     // A channel action happens after its letter was written: bounding by the oldest recent letter lets
     // the existing (campaign, created_at) index do the work, with no index on letter_id needed.

@@ -25,13 +25,8 @@ export function formatLetterDate(date: Date): string {
   });
 }
 
-/** Builds the printable letter; `officeId` picks a mailing office, else the stored choice, else the nearest. */
-export function printableLetter(
-  row: LetterRow,
-  member: Member | undefined,
-  date: Date,
-  officeId?: string,
-): PrintChoice {
+/** Builds the printable letter, addressed to the office the person chose, else the one nearest them. */
+export function printableLetter(row: LetterRow, member: Member | undefined, date: Date): PrintChoice {
   if (row.body === null || row.sender_name === null) {
     throw new ValidationError('messages.letterTextDeleted');
   }
@@ -40,8 +35,7 @@ export function printableLetter(
   if (member) {
     const choice = chooseMailingOffices(member, row.sender_zip ?? '');
     options = choice.options;
-    const wanted = officeId ?? row.mailing_office ?? undefined;
-    office = options.find((o) => o.id === wanted) ?? choice.recommended;
+    office = options.find((o) => o.id === row.mailing_office) ?? choice.recommended;
   }
   const recipientAddress =
     office?.addressLines ?? (member ? washingtonAddressBlock(member) : [row.recipient_name]);

@@ -24,8 +24,9 @@ import type { Database } from '../storage/schema';
 import type { ActionInput, RecordAction } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
+import { chooseMailingOffices } from '../delivery/mailing-office';
 import { actionFor, reportSend } from '../tracking/verification';
-import { findBatch, findLetter, insertLetters, type LetterRow } from './letter-store';
+import { findBatch, findLetter, insertLetters, setMailingOffice, type LetterRow } from './letter-store';
 import { recipientTermEnded, termEndedError } from './recipients';
 
 export interface DraftInput {
@@ -227,6 +228,20 @@ export function createLetterService(deps: LetterServiceDeps) {
     return reportSend(storage.db, row, action, clock.now());
   }
 
+  /** Stores the office a printed letter goes to: one of those offered for the member and the sender. */
+  async function chooseMailingOffice(letterId: string, officeId: string): Promise<void> {
+    const row = await getLetter(letterId);
+    const member = civic.memberByBioguide(row.bioguide);
+    const offered =
+      member && row.purged_at === null
+        ? chooseMailingOffices(member, row.sender_zip ?? '').options.some((o) => o.id === officeId)
+        : false;
+    if (!offered) {
+      throw ValidationError.forField('office', 'messages.unknownMailingOffice');
+    }
+    await setMailingOffice(storage.db, row.id, officeId, clock.now().toISOString());
+  }
+
   /** The sender's "delete my data" link: personal fields and letter text go, the counts stay. */
   async function deleteBatchPersonalData(batchId: string): Promise<number> {
     return purgeBatch(storage, batchId, clock);
@@ -238,6 +253,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     getLetter,
     getBatch,
     recordChannel,
+    chooseMailingOffice,
     memberOrThrow,
     checkRepresents,
     isHeld,

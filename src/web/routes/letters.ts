@@ -23,7 +23,7 @@ import type { AppDeps, RouteGuards } from '../deps';
 import { formatList, formatUtcDateTime } from '../i18n';
 import { addresseeOf, type LetterReceipt } from '../../delivery/receipts';
 
-const OfficeQuery = z.object({ office: z.string().max(80).optional() });
+const OfficeChoice = z.object({ office: z.string().max(80) });
 
 /** The channels used for one letter, as a list in the page's language, or undefined if none yet. */
 function doneLabel(
@@ -254,9 +254,8 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
 
   router.get('/:id/print', limits.report, async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
-    const { office } = OfficeQuery.parse(req.query);
     const member = civic.memberByBioguide(row.bioguide);
-    const choice = printableLetter(row, member, clock.now(), office);
+    const choice = printableLetter(row, member, clock.now());
     await letters.recordChannel(row.id, 'printed');
     res.render('letters/print', {
       title: `Letter to ${row.recipient_name}`,
@@ -271,14 +270,21 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
 
   router.get('/:id.pdf', limits.pdf, limits.pdfPerLetters, async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
-    const { office } = OfficeQuery.parse(req.query);
-    const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now(), office);
+    const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
     const pdf = await renderLettersPdf([choice.letter]);
     await letters.recordChannel(row.id, 'printed');
     res
       .type('application/pdf')
       .setHeader('Content-Disposition', `attachment; filename="letter-${row.bioguide}.pdf"`)
       .send(pdf);
+  });
+
+  /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */
+  router.post('/letters/:id/office', async (req, res) => {
+    const id = param(req, 'id');
+    const { office } = OfficeChoice.parse(req.body);
+    await letters.chooseMailingOffice(id, office);
+    res.redirect(303, `/letters/${id}/print`);
   });
 
   /** The person says they sent the letter through the member's own web form. */

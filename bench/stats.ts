@@ -16,7 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { ManualClock } from '../src/platform/clock';
 import { openStorage, type Storage } from '../src/storage/database';
 import { recordAction } from '../src/tracking/actions';
 import { createStatsService } from '../src/tracking/stats';
@@ -112,7 +111,7 @@ async function fillBig(storage: Storage, campaign: string, n: number): Promise<v
 }
 
 async function timeReads(storage: Storage, campaign: string): Promise<number> {
-  const stats = createStatsService({ storage, clock: new ManualClock(AT), cacheMs: 0 });
+  const stats = createStatsService({ storage, clock: { now: () => AT }, cacheMs: 0 });
   for (let i = 0; i < 5; i += 1) await stats.getCampaignStats(campaign);
   const times: number[] = [];
   for (let i = 0; i < READS; i += 1) {

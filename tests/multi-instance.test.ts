@@ -68,6 +68,7 @@ beforeAll(async () => {
   sink = await SmtpSink.start();
   const env = {
     NODE_ENV: 'test',
+    MIN_FORM_FILL_MS: '0',
     DATA_DIR: await importedDataDir(),
     DATABASE_URL: pg.url,
     SMTP_URL: sink.url,

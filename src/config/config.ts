@@ -277,7 +277,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       vintage: e.CENSUS_GEOCODER_VINTAGE,
     },
     statsCacheMs: e.STATS_CACHE_MS,
-    minFormFillMs: e.MIN_FORM_FILL_MS ?? (e.NODE_ENV === 'test' ? 0 : 3000),
+    minFormFillMs: e.MIN_FORM_FILL_MS ?? 3000,
     rateLimitsEnabled: e.RATE_LIMITS_ENABLED,
     cwc: cwcConfig(e),
   });

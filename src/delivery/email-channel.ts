@@ -36,8 +36,6 @@ export interface EmailChannelDeps {
   recordAction: RecordAction;
   /** Default `templates`. */
   templatesDir?: string;
-  /** For tests: a transport instead of the one built from the config. */
-  transport?: MailTransport;
   /** For tests: the fetch the CWC client uses. */
   fetch?: typeof fetch;
 }
@@ -55,15 +53,13 @@ export interface EmailDelivery {
 export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
   const { config, storage, clock, logger } = deps;
   const timeout = config.outbox.smtpTimeoutMs;
-  const transport =
-    deps.transport ??
-    createMailTransport({
-      ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
-      outboxDir: config.outboxDir,
-      logger,
-      timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
-      maxConnections: config.outbox.smtpConnections,
-    });
+  const transport = createMailTransport({
+    ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
+    outboxDir: config.outboxDir,
+    logger,
+    timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
+    maxConnections: config.outbox.smtpConnections,
+  });
   const civic = deps.civic;
   // CWC needs the member data to name each office; without either, every letter keeps the email relay.
   const cwc =

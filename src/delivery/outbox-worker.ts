@@ -69,8 +69,6 @@ export interface OutboxWorkerOptions {
   deliverers?: Partial<Record<OutboxKind, (row: OutboxRow) => Promise<void>>>;
   /** Unique per process; default a random id. */
   workerId?: string;
-  /** For tests: the jitter's random source. */
-  random?: () => number;
   /**
    * Why a message must not be sent now (a reason code), or null. A held message stays queued and is looked
    * at again after `holdRecheckMs`; holding is not an attempt.
@@ -106,7 +104,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const batchSize = options.batchSize ?? 5;
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const workerId = options.workerId ?? `worker-${newId()}`;
-  const random = options.random ?? Math.random;
   const holdRecheckMs = options.holdRecheckMs ?? 15 * 60_000;
 
   let running = false;
@@ -183,7 +180,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function recordRetry(row: OutboxRow, reason: string): Promise<Date> {
-    const next = new Date(clock.now().getTime() + backoffDelay(row.attempts, backoff, random));
+    const next = new Date(clock.now().getTime() + backoffDelay(row.attempts, backoff));
     await requeue(row, next, reason, `retrying: ${reason}`, true);
     return next;
   }

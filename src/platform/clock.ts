@@ -1,20 +1,6 @@
-/** platform/clock: the current time, injected so tests can move it (link expiry, retention, back-off). */
+/** platform/clock: the current time, a dependency of whatever compares against it (link expiry, retention, back-off). */
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** A clock tests can set and advance. */
-export class ManualClock implements Clock {
-  constructor(private current: Date = new Date('2026-11-28T12:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current.getTime());
-  }
-  set(date: Date): void {
-    this.current = date;
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}

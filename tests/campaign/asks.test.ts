@@ -5,7 +5,7 @@ import { loadCampaigns } from '../../src/campaign/campaign';
 import { createSponsorRoll, type BillSponsors } from '../../src/campaign/sponsors';
 import type { Member } from '../../src/civic-data/types';
 import { composeLetter, SenderInput } from '../../src/letters/letter';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { SENDER } from '../helpers/sender';
 

@@ -10,7 +10,7 @@ import { INDEX_FILE_NAME } from '../../src/civic-data/import';
 import { loadCivicIndex, type CivicIndex } from '../../src/civic-data/load';
 import { createCivicDataRefresh, type CivicDataRefreshDeps } from '../../src/civic-data/refresh';
 import type { CivicIndexFile } from '../../src/civic-data/types';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { DataError } from '../../src/platform/errors';
 import { importedDataDir } from '../helpers/civic-data';
 

@@ -11,7 +11,7 @@ import { systemClock } from '../../src/platform/clock';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { recordAction } from '../../src/tracking/actions';
 import type { EmailChannel } from '../../src/web/deps';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { SmtpSink } from '../helpers/smtp-sink';
 import {
   APP_SECRET,

@@ -12,7 +12,7 @@ import { createMessageRenderer } from '../../src/delivery/email-content';
 import { createMailTransport } from '../../src/delivery/mailer';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker';
 import { insertLetters, type LetterRow } from '../../src/letters/letter-store';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { newId } from '../../src/platform/ids';
 import { openStorage, type Storage } from '../../src/storage/database';
@@ -230,7 +230,7 @@ export function createHarness(
     recordAction,
     pollMs: 20,
     maxAttempts: 5,
-    random: () => 0,
+    backoff: { jitter: 0 },
     batchSize: 10,
     ...options,
   });

@@ -18,7 +18,7 @@ import {
   requeueFailed,
 } from '../../src/delivery/outbox';
 import { createOutboxWorker } from '../../src/delivery/outbox-worker';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { newId } from '../../src/platform/ids';
 import { openStorage, type Storage } from '../../src/storage/database';
 import type { RecordAction } from '../../src/tracking/record-action';

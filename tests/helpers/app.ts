@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from './clock';
 import { createLogger } from '../../src/platform/logger';
 import { createApp } from '../../src/web/app';
 import { importedDataDir } from './civic-data';
@@ -27,6 +27,8 @@ export async function createTestApp(
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-app-'));
   const config = loadConfig({
     NODE_ENV: 'test',
+    // Tests send forms as soon as they load them.
+    MIN_FORM_FILL_MS: '0',
     DATA_DIR: dataDir,
     SQLITE_PATH: path.join(dbDir, 'test.sqlite'),
     CAMPAIGNS_DIR: path.resolve(__dirname, '..', '..', 'campaigns'),

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createAskResolver } from '../../src/campaign/asks';
 import { loadCampaigns } from '../../src/campaign/campaign';
 import { createSponsorRoll } from '../../src/campaign/sponsors';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import type { Member } from '../../src/civic-data/types';
 import {
   composeLetter,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { enqueueMessage } from '../../src/delivery/outbox';
 import { findBatch, setLetterStatus } from '../../src/letters/letter-store';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { openStorage, type Storage } from '../../src/storage/database';
 import { main } from '../../scripts/outbox-requeue';
 import { insertBatch } from '../delivery/email-fixtures';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { migrations, migrateUpTo } from '../../src/storage/migrations';
 import { recordAction } from '../../src/tracking/actions';
 import { createStatsService, statsForCongress } from '../../src/tracking/stats';

@@ -15,7 +15,7 @@ import type { CivicIndex } from '../../src/civic-data/load';
 import type { Member } from '../../src/civic-data/types';
 import { loadConfig } from '../../src/config/config';
 import type { LetterRow } from '../../src/letters/letter-store';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { newId } from '../../src/platform/ids';
 import { createLogger } from '../../src/platform/logger';
@@ -176,7 +176,13 @@ export function buildApp(
   routers: Array<(deps: AppDeps) => express.Router>,
   env: Record<string, string> = {},
 ): TrackingApp {
-  const config = loadConfig({ NODE_ENV: 'test', STATS_CACHE_MS: '0', LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MIN_FORM_FILL_MS: '0',
+    STATS_CACHE_MS: '0',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {

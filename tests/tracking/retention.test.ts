@@ -1,5 +1,5 @@
 import { insertLetters } from '../../src/letters/letter-store';
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { recordAction } from '../../src/tracking/actions';
 import { deleteBatchPersonalData, purgeExpiredPersonalData } from '../../src/tracking/retention';
 import { createStatsService } from '../../src/tracking/stats';

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/platform/clock';
+import { ManualClock } from '../helpers/clock';
 import { recordAction } from '../../src/tracking/actions';
 import { createStatsService, getRunningTotal, statsFromCounters } from '../../src/tracking/stats';
 import { action, AT, KINDS, openTarget, type Target } from './helpers';

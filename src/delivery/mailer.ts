@@ -6,7 +6,20 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from 'cockatiel';
 import nodemailer from 'nodemailer';
+import writeFileAtomic from 'write-file-atomic';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
 
@@ -65,7 +78,7 @@ export interface MailTransportConfig {
   smtpUrl?: string;
   outboxDir: string;
   logger?: MailLogger;
-  /** Milliseconds; each defaults to 10 000. Tests make them short. */
+  /** Milliseconds; each defaults to 10 000 (SMTP_TIMEOUT_MS). */
   timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
   /** SMTP connections kept open and reused (default 1); the outbox sends that many messages at once. */
   maxConnections?: number;
@@ -279,31 +292,75 @@ export function emlFileName(messageId: string): string {
   return `${base || 'message'}.eml`;
 }
 
+/** The connection failed or went away: the server may be down or unreachable (no SMTP reply at all). */
+function unreachable(err: unknown): boolean {
+  return (
+    (err instanceof TemporaryDeliveryError && err.responseCode === undefined) ||
+    err instanceof TaskCancelledError
+  );
+}
+
+/**
+ * One resilience policy around every SMTP send (cockatiel): a time limit per try; a dropped pooled
+ * connection retried at once, twice, with exponential back-off and jitter; and a breaker that, after 5
+ * tries in a row found the server unreachable, fails sends at once for 30 s instead of each waiting out
+ * its timeouts. Everything else (SMTP 4xx replies, an open breaker) is retried by the outbox, minutes later.
+ */
+function smtpSendPolicy(limitMs: number) {
+  const dropped = handleWhen(
+    (err) =>
+      err instanceof TemporaryDeliveryError &&
+      ['connection_reset', 'connection_closed', 'socket_error'].includes(err.reason),
+  );
+  return wrap(
+    retry(dropped, {
+      maxAttempts: 2,
+      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
+    }),
+    circuitBreaker(handleWhen(unreachable), { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(5) }),
+    timeout(limitMs, TimeoutStrategy.Aggressive),
+  );
+}
+
 function createSmtpTransport(config: MailTransportConfig & { smtpUrl: string }): MailTransport {
   if (!/^smtps?:\/\//i.test(config.smtpUrl))
     throw new TypeError('smtpUrl must start with smtp:// or smtps://');
   const t = config.timeouts ?? {};
+  const connectionMs = t.connectionMs ?? DEFAULT_TIMEOUT_MS;
+  const greetingMs = t.greetingMs ?? DEFAULT_TIMEOUT_MS;
+  const socketMs = t.socketMs ?? DEFAULT_TIMEOUT_MS;
   // Pooled: one handshake (and TLS negotiation) serves many messages instead of one per message.
   const transporter: Transporter = nodemailer.createTransport({
     url: config.smtpUrl,
     pool: true,
     maxConnections: config.maxConnections ?? 1,
-    connectionTimeout: t.connectionMs ?? DEFAULT_TIMEOUT_MS,
-    greetingTimeout: t.greetingMs ?? DEFAULT_TIMEOUT_MS,
-    socketTimeout: t.socketMs ?? DEFAULT_TIMEOUT_MS,
-    dnsTimeout: t.connectionMs ?? DEFAULT_TIMEOUT_MS,
+    connectionTimeout: connectionMs,
+    greetingTimeout: greetingMs,
+    socketTimeout: socketMs,
+    dnsTimeout: connectionMs,
     disableFileAccess: true,
     disableUrlAccess: true,
   });
+  // Nodemailer's own timeouts bound each step; this bounds a whole try, however its steps add up.
+  const policy = smtpSendPolicy(2 * (connectionMs + greetingMs + socketMs));
+  async function sendOnce(options: SendMailOptions) {
+    try {
+      return (await transporter.sendMail(options)) as { accepted?: unknown; rejected?: unknown };
+    } catch (err) {
+      throw classifyDeliveryError(err);
+    }
+  }
   return {
     kind: 'smtp',
     async send(message) {
       const options = buildMailOptions(message);
-      let info: { messageId?: unknown; accepted?: unknown; rejected?: unknown };
+      let info: { accepted?: unknown; rejected?: unknown };
       try {
-        info = (await transporter.sendMail(options)) as typeof info;
+        info = await policy.execute(() => sendOnce(options));
       } catch (err) {
-        throw classifyDeliveryError(err);
+        if (err instanceof BrokenCircuitError) throw new TemporaryDeliveryError('smtp_unreachable');
+        if (err instanceof TaskCancelledError) throw new TemporaryDeliveryError('timeout_send');
+        throw err;
       }
       const accepted = Array.isArray(info.accepted) ? info.accepted.map(String) : [];
       const rejected = Array.isArray(info.rejected) ? info.rejected.map(String) : [];
@@ -343,13 +400,10 @@ function createFileTransport(config: MailTransportConfig): MailTransport {
       }
       if (!Buffer.isBuffer(info.message)) throw new TemporaryDeliveryError('outbox_write_failed');
       const file = path.join(config.outboxDir, emlFileName(message.messageId));
-      const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
       try {
         await fs.mkdir(config.outboxDir, { recursive: true, mode: 0o700 });
-        await fs.writeFile(tmp, info.message, { mode: 0o600 });
-        await fs.rename(tmp, file);
+        await writeFileAtomic(file, info.message, { mode: 0o600 });
       } catch (err) {
-        await fs.rm(tmp, { force: true }).catch(() => undefined);
         const code = (err as { code?: unknown }).code;
         throw new TemporaryDeliveryError('outbox_write_failed', typeof code === 'string' ? { code } : {});
       }

@@ -252,6 +252,67 @@ describe('createMailTransport network failures', () => {
   });
 });
 
+/** A TCP server that hangs up on the first `drops` connections and passes the rest on to `port`. */
+async function droppingProxy(port: number | undefined, drops: number) {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections += 1;
+    if (connections <= drops || port === undefined) {
+      socket.destroy();
+      return;
+    }
+    const upstream = net.connect(port, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('createMailTransport resilience (one cockatiel policy around each SMTP send)', () => {
+  it('when a connection is dropped, then the send is tried again at once and delivered', async () => {
+    const server = await startServer();
+    const proxy = await droppingProxy(server.port, 2);
+    try {
+      const result = await smtp(proxy.port).send(mail());
+      expect(result.accepted.length).toBeGreaterThan(0);
+      expect(server.received).toHaveLength(1);
+      expect(proxy.connections()).toBe(3);
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
+
+  it('when the server keeps hanging up, then the breaker opens and sends fail at once without connecting', async () => {
+    const proxy = await droppingProxy(undefined, Infinity);
+    const transport = smtp(proxy.port);
+    try {
+      const reasons: string[] = [];
+      while (reasons.length < 10 && reasons.at(-1) !== 'smtp_unreachable') {
+        reasons.push((await expectRejection(transport.send(mail()), TemporaryDeliveryError)).reason);
+      }
+      // The tries before the breaker opened found no server; after, no connection is even tried.
+      expect(reasons[0]).toMatch(/^connection_|^socket_/);
+      expect(reasons.at(-1)).toBe('smtp_unreachable');
+      expect(reasons.length).toBeLessThanOrEqual(3);
+      const connections = proxy.connections();
+      expect((await expectRejection(transport.send(mail()), TemporaryDeliveryError)).reason).toBe(
+        'smtp_unreachable',
+      );
+      expect(proxy.connections()).toBe(connections);
+    } finally {
+      transport.close();
+      await proxy.close();
+    }
+  });
+});
+
 describe('header injection', () => {
   let server: TestServer;
   beforeEach(async () => {

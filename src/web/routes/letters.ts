@@ -280,7 +280,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
   });
 
   /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */
-  router.post('/letters/:id/office', async (req, res) => {
+  router.post('/:id/office', async (req, res) => {
     const id = param(req, 'id');
     const { office } = OfficeChoice.parse(req.body);
     await letters.chooseMailingOffice(id, office);

@@ -15,7 +15,13 @@ export interface Person {
   zip: string;
 }
 
-/** Addresses in several states, so the lookups and letters differ as a real launch's would. */
+/** A name as a person has one: letters only (names with digits are refused). */
+export function personName(n: number): string {
+  const letters = [...String(n)].map((d) => 'abcdefghij'[Number(d)]).join('');
+  return `Sam ${letters.charAt(0).toUpperCase()}${letters.slice(1)}`;
+}
+
+/** Addresses in several states, so the lookups and letters differ as a real launch's would (each ZIP in one district). */
 export const PEOPLE: Person[] = [
   {
     address: '100 Main St, Springfield, IL 62704',
@@ -25,11 +31,11 @@ export const PEOPLE: Person[] = [
     zip: '62704',
   },
   {
-    address: '1 Pennsylvania Ave, Dayton, OH 45402',
-    street: '1 Pennsylvania Ave',
-    city: 'Dayton',
-    state: 'OH',
-    zip: '45402',
+    address: '55 Trinity Ave SW, Atlanta, GA 30303',
+    street: '55 Trinity Ave SW',
+    city: 'Atlanta',
+    state: 'GA',
+    zip: '30303',
   },
   {
     address: '200 Congress Ave, Austin, TX 78701',
@@ -46,11 +52,11 @@ export const PEOPLE: Person[] = [
     zip: '05602',
   },
   {
-    address: '10 Capitol Way, Olympia, WA 98501',
-    street: '10 Capitol Way',
-    city: 'Olympia',
-    state: 'WA',
-    zip: '98501',
+    address: '1437 Bannock St, Denver, CO 80202',
+    street: '1437 Bannock St',
+    city: 'Denver',
+    state: 'CO',
+    zip: '80202',
   },
 ];
 
@@ -63,6 +69,8 @@ export interface JourneyResult {
   /** Where it stopped, and the status it got there, when it did not reach the letters page. */
   failedAt?: Step;
   status?: number;
+  /** What the page said was wrong, when it stopped there. */
+  problem?: string;
   batchPath?: string;
 }
 
@@ -82,6 +90,7 @@ export async function writeLetters(
   if (page.status !== 200) return { ok: false, steps, failedAt: 'letterPage', status: page.status };
   await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const form = fillForm(page.body, /\/review$/, {
+    prefix: 'none',
     name: sender.name,
     email: sender.email,
     street: person.street,
@@ -92,7 +101,11 @@ export async function writeLetters(
   });
   const review = await visitor.submit(form);
   steps.review = review.ms;
-  if (review.status !== 200) return { ok: false, steps, failedAt: 'review', status: review.status };
+  if (review.status !== 200) {
+    const problem =
+      /usa-error-message"[^>]*>([^<]*)/.exec(review.body)?.[1] ?? /<h1[^>]*>([^<]*)/.exec(review.body)?.[1];
+    return { ok: false, steps, failedAt: 'review', status: review.status, problem };
+  }
   const saved = await visitor.submit(fillForm(review.body, /\/letters$/));
   steps.save = saved.ms;
   if (saved.status !== 303 || !saved.location)

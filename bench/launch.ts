@@ -4,7 +4,7 @@
  * their own, and the rate limits and minimum fill time are on as deployed. A closed-loop load generator
  * slows down when the server does and so hides queueing; this one does not.
  */
-import { PEOPLE, writeLetters, type JourneyResult, type Step } from './journey';
+import { PEOPLE, personName, writeLetters, type JourneyResult, type Step } from './journey';
 import { cpuMsOf, type ServerProcess } from './servers';
 import { loopbackAddress, Visitor } from './visitor';
 
@@ -59,7 +59,7 @@ export async function campaignLaunch(
       writeLetters(
         visitor,
         PEOPLE[n % PEOPLE.length]!,
-        { name: `Launch Visitor ${n}`, email: `visitor${n}@example.org` },
+        { name: personName(n), email: `visitor${n}@example.org` },
         options.pauseMs,
       )
         .catch((error: unknown): JourneyResult => ({
@@ -91,6 +91,7 @@ export async function campaignLaunch(
     }
     if (!r.ok) {
       const key = `${r.failedAt}:${r.status}`;
+      if (!(key in failed)) console.log(`  first ${key}: ${r.problem ?? ''}`);
       failed[key] = (failed[key] ?? 0) + 1;
     }
   }

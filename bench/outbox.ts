@@ -5,7 +5,7 @@
  * second until the backlog is gone.
  */
 import { SmtpSink } from '../tests/helpers/smtp-sink';
-import { PEOPLE, writeLetters } from './journey';
+import { PEOPLE, personName, writeLetters } from './journey';
 import { cpuMsOf, startApp, stopServer, type ServerProcess } from './servers';
 import { fillForm, formsOf, loopbackAddress, Visitor } from './visitor';
 
@@ -54,10 +54,13 @@ export async function outboxThroughput(dataDir: string, batches: number): Promis
         const journey = await writeLetters(
           visitor,
           PEOPLE[i % PEOPLE.length]!,
-          { name: `Outbox Sender ${i}`, email },
+          { name: personName(i), email },
           0,
         );
-        if (!journey.ok) throw new Error(`journey failed at ${journey.failedAt} (${journey.status})`);
+        if (!journey.ok)
+          throw new Error(
+            `journey failed at ${journey.failedAt} (${journey.status}): ${journey.problem ?? ''}`,
+          );
         const page = await visitor.request('GET', journey.batchPath!);
         const asked = await visitor.submit(fillForm(page.body, /\/email$/));
         if (asked.status !== 303)

@@ -106,6 +106,7 @@ async function capacity(dataDir: string) {
     const visitor = new Visitor(server.url, '127.0.0.1');
     const page = await visitor.request('GET', `/campaigns/${CAMPAIGN}/write?${query}`);
     const filled = fillForm(page.body, /\/review$/, {
+      prefix: 'Ms.',
       name: 'Ana Núñez',
       email: 'ana@example.org',
       street: person.street,

@@ -15,9 +15,8 @@ export interface DistrictProgress {
 
 /**
  * Letters per House district that count toward district goals, in one Congress (districts are redrawn,
- * and a goal is for the members in service). THE ONE PLACE to change what counts: today every saved
- * letter (the stats' `byDistrict`, the same counting as the totals); when tracking counts verified
- * letters only (issue 18), read those here and nothing else changes.
+ * and a goal is for the members in service). The one place that decides what counts: the stats'
+ * `byDistrict`, which counts verified letters only, like the public total (see tracking/actions).
  */
 export function lettersTowardDistrictGoals(
   stats: CampaignStats,

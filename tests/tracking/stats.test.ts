@@ -1,5 +1,6 @@
 import { ManualClock } from '../helpers/clock';
 import { recordAction } from '../../src/tracking/actions';
+import { lettersTowardDistrictGoals } from '../../src/tracking/district-goals';
 import { createStatsService, getRunningTotal, statsFromCounters } from '../../src/tracking/stats';
 import { action, AT, KINDS, openTarget, type Target } from './helpers';
 
@@ -29,6 +30,31 @@ describe.each(KINDS)('stats on %s', (kind) => {
   });
   afterAll(async () => {
     await target?.close();
+  });
+
+  test('when a House letter is only printed by an unconfirmed sender, then it counts toward no district goal until it is verified', async () => {
+    if (!target) return;
+    const db = target.storage.db;
+    const letter = {
+      campaign: 'goals',
+      letterId: 'goals-letter-1',
+      senderKey: 'd',
+      chamber: 'house' as const,
+      bioguide: 'J000298',
+      district: 9,
+    };
+    const stats = createStatsService({
+      storage: target.storage,
+      clock: new ManualClock(AT),
+      cacheMs: 0,
+      goalFor: () => 100,
+    });
+    await recordAction(db, action({ ...letter, action: 'printed' }));
+    expect(
+      lettersTowardDistrictGoals(await stats.getCampaignStats('goals'), 119).get('WA-9'),
+    ).toBeUndefined();
+    await recordAction(db, action({ ...letter, action: 'verified' }));
+    expect(lettersTowardDistrictGoals(await stats.getCampaignStats('goals'), 119).get('WA-9')).toBe(1);
   });
 
   test('when counters exist, then the stats sum them by chamber, channel, state, member, day, district and ref', async () => {

@@ -154,6 +154,24 @@ export async function latestLetters(db: Db, campaign: string, limit: number) {
     .execute();
 }
 
+/** What a shared letter shows the campaign (never the sender's email, street or ZIP), in export order. */
+export const SHARED_LETTER_COLUMNS = [
+  'created_at',
+  'campaign',
+  'congress',
+  'bill',
+  'chamber',
+  'state',
+  'district',
+  'bioguide',
+  'recipient_name',
+  'status',
+  'sender_name',
+  'sender_city',
+  'sender_state',
+  'body',
+] as const;
+
 /**
  * One page of the letters whose senders chose to share them with the campaign (the admin export), in
  * (created_at, id) order after `after`: keyset pages, so the export never holds every letter in memory.
@@ -164,23 +182,7 @@ export async function sharedLettersPage(
 ) {
   let query = db
     .selectFrom('letters')
-    .select([
-      'id',
-      'created_at',
-      'campaign',
-      'congress',
-      'bill',
-      'chamber',
-      'state',
-      'district',
-      'bioguide',
-      'recipient_name',
-      'status',
-      'sender_name',
-      'sender_city',
-      'sender_state',
-      'body',
-    ])
+    .select(['id', ...SHARED_LETTER_COLUMNS])
     .where('share_with_campaign', '=', 1)
     .where('purged_at', 'is', null);
   if (options.campaign) query = query.where('campaign', '=', options.campaign);

@@ -14,7 +14,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { Campaign } from '../../campaign/campaign';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../platform/errors';
-import { latestLetters, sharedLettersPage } from '../../letters/letter-store';
+import { latestLetters, SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
 import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, CHANNEL_NAMES, statsServiceFor, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
@@ -36,23 +36,7 @@ const EXPORT_PAGE = 1000;
  */
 export const CSV_OPTIONS = { escape_formulas: true, record_delimiter: 'windows' } as const;
 
-/** The letters CSV's columns (never email, street or ZIP), and the two with another name in the CSV. */
-const LETTER_EXPORT = [
-  'created_at',
-  'campaign',
-  'congress',
-  'bill',
-  'chamber',
-  'state',
-  'district',
-  'bioguide',
-  'recipient_name',
-  'status',
-  'sender_name',
-  'sender_city',
-  'sender_state',
-  'body',
-] as const;
+/** The letters CSV's columns are the store's shared-letter columns; two have another name in the CSV. */
 const LETTER_EXPORT_HEADERS: Partial<Record<string, string>> = {
   bioguide: 'member',
   recipient_name: 'recipient',
@@ -247,14 +231,14 @@ export function createAdminRouter(deps: AppDeps): Router {
     const csv = csvDownload(
       res,
       'letters.csv',
-      LETTER_EXPORT.map((key) => LETTER_EXPORT_HEADERS[key] ?? key),
+      SHARED_LETTER_COLUMNS.map((key) => LETTER_EXPORT_HEADERS[key] ?? key),
     );
     // Keyset pages: the export never holds every letter in memory.
     let after: { created_at: string; id: string } | undefined;
     for (;;) {
       const page = await sharedLettersPage(storage.db, { campaign, after, limit: EXPORT_PAGE });
       for (const l of page) {
-        csv.write(LETTER_EXPORT.map((key) => l[key]));
+        csv.write(SHARED_LETTER_COLUMNS.map((key) => l[key]));
       }
       if (page.length < EXPORT_PAGE) break;
       const last = page[page.length - 1]!;

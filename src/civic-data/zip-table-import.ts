@@ -20,7 +20,7 @@ import { StateCode } from './members-import';
 import { knownFile, recordError, type ManifestEntry, type SourceText } from './source-files';
 import { stateByFips } from './states';
 import type { DistrictRef, SourceInfo } from './types';
-import { forEachZipEntry } from './zip-archive';
+import { forEachZipEntry, isZip } from './zip-archive';
 
 export type ZipDistrict = DistrictRef & { share?: number };
 export type ZipTable = Map<string, ZipDistrict[]>;
@@ -462,7 +462,7 @@ async function loadBef(
     }
     congresses.add(congress);
   };
-  if (source.data.length >= 4 && source.data.readUInt32LE(0) === 0x04034b50) {
+  if (isZip(source.data)) {
     const names: string[] = [];
     await forEachZipEntry(
       source.data,

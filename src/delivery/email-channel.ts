@@ -36,8 +36,6 @@ export interface EmailChannelDeps {
   recordAction: RecordAction;
   /** Default `templates`. */
   templatesDir?: string;
-  /** For tests: the fetch the CWC client uses. */
-  fetch?: typeof fetch;
 }
 
 export interface EmailDelivery {
@@ -71,7 +69,6 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
           civic,
           clock,
           publicUrl: config.publicUrl,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : undefined;
   const worker = createOutboxWorker({

@@ -4,6 +4,8 @@
  * embedded so any Latin, Greek or Cyrillic name prints. User text is only ever drawn as plain text, after
  * control and bidi-override characters are removed.
  */
+import * as fontkit from 'fontkit';
+import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { ValidationError } from '../platform/errors';
 
@@ -85,8 +87,36 @@ export function splitParagraphs(body: string): string[] {
     .filter((p) => p.trim().length > 0);
 }
 
-function fontPath(file: string): string {
-  return require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
+type ParsedFont = fontkit.Font;
+let parsedFonts: { regular: ParsedFont; bold: ParsedFont } | undefined;
+
+/**
+ * A font parsed once and shared by every document: parsing DejaVu again for each PDF, with the shaping
+ * tables fontkit decodes on first use, cost more than drawing the letter.
+ *
+ * fontkit remembers each glyph with the characters it was first reached from, and PDFKit writes those into
+ * the PDF's text layer (what copy-and-paste and screen readers get). A shared font must not let one
+ * document decide that for the next (a glyph first reached as part of an accented letter has no characters
+ * at all), so every glyph is first reached from its own character, in code point order. Compatibility
+ * characters (the "fi" ligature, the no-break space) are left out: their glyphs keep the text the layout
+ * gives them, "fi" and a space.
+ */
+function parseSharedFont(file: string): ParsedFont {
+  const font = fontkit.create(fs.readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)));
+  if (!('glyphForCodePoint' in font)) throw new Error(`${file} is a font collection, not one font`);
+  for (const codePoint of [...font.characterSet].sort((a, b) => a - b)) {
+    const character = String.fromCodePoint(codePoint);
+    if (character.normalize('NFKC') === character) font.glyphForCodePoint(codePoint);
+  }
+  return font;
+}
+
+function dejaVuFonts(): { regular: ParsedFont; bold: ParsedFont } {
+  parsedFonts ??= {
+    regular: parseSharedFont('DejaVuSerif.ttf'),
+    bold: parseSharedFont('DejaVuSerif-Bold.ttf'),
+  };
+  return parsedFonts;
 }
 
 function senderLines(sender: PrintableSender, includeEmail: boolean): string[] {
@@ -274,7 +304,11 @@ export async function renderLettersPdf(
 ): Promise<Buffer> {
   if (letters.length === 0) throw new ValidationError('messages.nothingToPrint');
 
+  const fonts = dejaVuFonts();
+  // PDFKit 0.20 takes an already parsed fontkit font wherever it takes a font file; @types/pdfkit (0.17)
+  // only knows file sources. Starting with DejaVu also spares each document PDFKit's default Helvetica.
   const doc = new PDFDocument({
+    font: fonts.regular as unknown as string,
     autoFirstPage: false,
     bufferPages: true,
     size: 'LETTER',
@@ -289,8 +323,8 @@ export async function renderLettersPdf(
     doc.on('error', reject);
   });
 
-  doc.registerFont(FONT_REGULAR, fontPath('DejaVuSerif.ttf'));
-  doc.registerFont(FONT_BOLD, fontPath('DejaVuSerif-Bold.ttf'));
+  doc.registerFont(FONT_REGULAR, fonts.regular as unknown as Buffer);
+  doc.registerFont(FONT_BOLD, fonts.bold as unknown as Buffer);
 
   try {
     const ranges: Array<[number, number]> = [];

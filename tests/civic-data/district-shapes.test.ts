@@ -2,7 +2,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import {
   DistrictShapeIndex,
   loadDistrictShapes,
@@ -12,6 +11,7 @@ import {
 } from '../../src/civic-data/district-shapes';
 import { importDistrictShapes } from '../../src/civic-data/district-shapes-import';
 import { DataError } from '../../src/platform/errors';
+import { zipOf } from '../helpers/zip';
 
 const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [
   [x0, y0],
@@ -369,7 +369,7 @@ describe('importDistrictShapes', () => {
   });
 });
 
-/** A minimal zip (deflate) with <name>.shp and <name>.dbf holding polygon records, for the import test. */
+/** A zip with <name>.shp and <name>.dbf holding polygon records, for the import test. */
 function buildShapefileZip(
   name: string,
   records: Array<{ props: Record<string, string>; rings: number[][][] }>,
@@ -431,46 +431,9 @@ function buildShapefileZip(
   );
   const dbf = Buffer.concat([dbfHeader, ...dbfRows, Buffer.from([0x1a])]);
 
-  // zip
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [fileName, data] of [
-    [`${name}.shp`, shp],
-    [`${name}.dbf`, dbf],
-    [`${name}.prj`, Buffer.from('GEOGCS["GCS_North_American_1983"]')],
-  ] as const) {
-    const compressed = zlib.deflateRawSync(data);
-    const crc = zlib.crc32(data);
-    const nameBuf = Buffer.from(fileName);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, compressed);
-    centrals.push(central, nameBuf);
-    offset += 30 + nameBuf.length + compressed.length;
-  }
-  const centralDir = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(3, 8);
-  eocd.writeUInt16LE(3, 10);
-  eocd.writeUInt32LE(centralDir.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, centralDir, eocd]);
+  return zipOf({
+    [`${name}.shp`]: shp,
+    [`${name}.dbf`]: dbf,
+    [`${name}.prj`]: 'GEOGCS["GCS_North_American_1983"]',
+  });
 }

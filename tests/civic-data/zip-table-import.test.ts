@@ -6,11 +6,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
 import { importCivicData } from '../../src/civic-data/import';
 import { buildZipTableFromBlocks, congressFromBefName } from '../../src/civic-data/zip-table-import';
 import { DataError } from '../../src/platform/errors';
 import { MIRROR_DIR, makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import { zipOf } from '../helpers/zip';
 
 const ZCTA_BLOCK_HEADER =
   'OID_ZCTA5_20|GEOID_ZCTA5_20|NAMELSAD_ZCTA5_20|AREALAND_ZCTA5_20|AREAWATER_ZCTA5_20|MTFCC_ZCTA5_20|CLASSFP_ZCTA5_20|FUNCSTAT_ZCTA5_20|OID_TABBLOCK_20|GEOID_TABBLOCK_20|NAMELSAD_TABBLOCK_20|AREALAND_TABBLOCK_20|AREAWATER_TABBLOCK_20|MTFCC_TABBLOCK_20|FUNCSTAT_TABBLOCK_20|AREALAND_PART|AREAWATER_PART';
@@ -22,36 +22,6 @@ function zctaBlockFile(rows: Array<[string, string, number]>): string {
       `${zcta ? `2200${i}` : ''}|${zcta}|${zcta ? `ZCTA5 ${zcta}` : ''}|${zcta ? 5000 : ''}|${zcta ? 0 : ''}|${zcta ? 'G6350' : ''}|${zcta ? 'B5' : ''}|${zcta ? 'S' : ''}|2100${i}|${block}|Block ${block.slice(11)}|${land}|0|G5040|S|${land}|0`,
   );
   return [ZCTA_BLOCK_HEADER, ...lines].join('\r\n') + '\r\n';
-}
-
-/** A zip with one stored (uncompressed) member, as the Bureau's cd<nnn>.zip holds its national file. */
-function zipOf(name: string, text: string): Buffer {
-  const data = Buffer.from(text);
-  const nameBytes = Buffer.from(name);
-  const crc = zlib.crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(nameBytes.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(nameBytes.length, 28);
-  const localSize = local.length + nameBytes.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + nameBytes.length, 12);
-  end.writeUInt32LE(localSize, 16);
-  return Buffer.concat([local, nameBytes, data, central, nameBytes, end]);
 }
 
 // Illinois (17): ZIP 61801 has 700 m² of land in IL-13 and 300 in IL-15; 61802 is all IL-13.
@@ -83,7 +53,7 @@ describe('buildZipTableFromBlocks', () => {
   test('when a BEF zip is joined with the ZCTA-block file, then each ZIP gets its districts by land share, largest first', async () => {
     const progress: string[] = [];
     const result = await buildZipTableFromBlocks(
-      { name: 'cd120.zip', data: zipOf('NationalCD120.txt', BEF_120) },
+      { name: 'cd120.zip', data: zipOf({ 'NationalCD120.txt': BEF_120 }, { stored: true }) },
       { name: 'tab20_zcta520_tabblock20_natl.txt', input: Readable.from([zctaBlockFile(ZCTA_BLOCKS)]) },
       (line) => progress.push(line),
     );
@@ -135,7 +105,7 @@ describe('buildZipTableFromBlocks', () => {
   });
 
   test('when the zip is truncated, then it is a DataError naming it', async () => {
-    const zip = zipOf('NationalCD120.txt', BEF_120);
+    const zip = zipOf({ 'NationalCD120.txt': BEF_120 }, { stored: true });
     await expect(
       buildZipTableFromBlocks(
         { name: 'cd120.zip', data: zip.subarray(0, zip.length - 10) },
@@ -172,7 +142,10 @@ describe('importCivicData with the BEF join', () => {
     });
     await fs.mkdir(path.join(source, 'census'));
     const bef = BEF_120.replace('GEOID,CDFP', 'GEOID,CDFP');
-    await fs.writeFile(path.join(source, 'census', 'cd119.zip'), zipOf('NationalCD119.txt', bef));
+    await fs.writeFile(
+      path.join(source, 'census', 'cd119.zip'),
+      zipOf({ 'NationalCD119.txt': bef }, { stored: true }),
+    );
     await fs.writeFile(
       path.join(source, 'census', 'tab20_zcta520_tabblock20_natl.txt'),
       zctaBlockFile(ZCTA_BLOCKS),

@@ -148,6 +148,18 @@ describe('renderLettersPdf', () => {
     expect(text).toContain(name);
   });
 
+  it("keeps each letter's text layer right whatever was printed before it in the same process", async () => {
+    // Accented capitals and Greek letters are drawn from other glyphs (E, O, N...); printing them first
+    // must not leave those glyphs without their characters in later PDFs.
+    await renderLettersPdf([letter({ sender: { ...letter().sender, name: 'Ελένη Ëvä Ölaf Ñúñez Ÿ Ç' } })], {
+      envelopes: true,
+    });
+    const body = 'Every office, official and fine fellow: End of letter.\u00A0Noted.';
+    const { text } = await readPdf(await renderLettersPdf([letter({ body })]));
+    expect(text).toContain('Every office, official and fine fellow: End of letter.');
+    expect(text).toMatch(/letter\.\s+Noted\./);
+  });
+
   it('draws user text as plain text, without control or bidi-override characters', async () => {
     const { text } = await readPdf(
       await renderLettersPdf([

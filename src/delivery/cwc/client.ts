@@ -12,8 +12,6 @@ export interface CwcClientOptions {
   apiKey: string;
   /** Per request. Default 30 s. */
   timeoutMs?: number;
-  /** For tests; default the global fetch. */
-  fetch?: typeof fetch;
 }
 
 export interface CwcClient {
@@ -47,13 +45,12 @@ const REJECTED = new Set([400, 413, 422]);
 export function createCwcClient(options: CwcClientOptions): CwcClient {
   const base = options.url.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const doFetch = options.fetch ?? fetch;
 
   async function post(path: string, xml: string): Promise<{ status: number; body: string }> {
     const url = `${base}${path}?apikey=${encodeURIComponent(options.apiKey)}`;
     let response: Response;
     try {
-      response = await doFetch(url, {
+      response = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml, text/plain' },
         body: xml,

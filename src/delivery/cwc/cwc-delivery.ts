@@ -29,8 +29,6 @@ export interface CwcDeliveryDeps {
   civic: { memberByBioguide(id: string): Member | undefined };
   clock: Clock;
   publicUrl: string;
-  /** For tests. */
-  fetch?: typeof fetch;
 }
 
 export interface CwcDelivery {
@@ -47,7 +45,6 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
       url,
       apiKey,
       timeoutMs: config.timeoutMs,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
   const house = config.house ? client(config.house.url, config.house.apiKey) : undefined;
   const senate = config.senate ? client(config.senate.url, config.senate.apiKey) : undefined;

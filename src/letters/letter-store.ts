@@ -103,6 +103,19 @@ export async function setLetterStatus(
     .execute();
 }
 
+/** Marks the letters verified; returns the ids of those that were not verified before. */
+export async function markLettersVerified(db: Db, ids: string[], at: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .updateTable('letters')
+    .set({ verified_at: at })
+    .where('id', 'in', ids)
+    .where('verified_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function setMailingOffice(db: Db, id: string, office: string, at: string): Promise<void> {
   await db
     .updateTable('letters')

@@ -6,7 +6,7 @@
  * "reported by writers", and moves into the verified count when the sender confirms.
  */
 import { sql } from 'kysely';
-import type { LetterRow } from '../letters/letter-store';
+import { markLettersVerified, type LetterRow } from '../letters/letter-store';
 import type { ActionKind } from '../storage/schema';
 import { incrementCounters, recordAction, recordActions, withTransaction, type Db } from './actions';
 import type { ActionInput } from './record-action';
@@ -37,18 +37,13 @@ export function actionFor(row: LetterRow, action: ActionKind, at: Date): ActionI
 export async function verifyLetters(db: Db, letters: readonly LetterRow[], at: Date): Promise<number> {
   if (letters.length === 0) return 0;
   return withTransaction(db, async (trx) => {
-    const newlyVerified = await trx
-      .updateTable('letters')
-      .set({ verified_at: at.toISOString() })
-      .where(
-        'id',
-        'in',
+    const ids = new Set(
+      await markLettersVerified(
+        trx,
         letters.map((l) => l.id),
-      )
-      .where('verified_at', 'is', null)
-      .returning('id')
-      .execute();
-    const ids = new Set(newlyVerified.map((r) => r.id));
+        at.toISOString(),
+      ),
+    );
     const verified = letters.filter((l) => ids.has(l.id));
     if (verified.length === 0) return 0;
     await recordActions(

@@ -23,7 +23,9 @@ export function createHealthRouter(deps: AppDeps): Router {
     const ready = checks.data && checks.database;
     const degraded: string[] = [];
     const failure = deps.dataRefresh?.status().failure;
-    if (failure) degraded.push(`data refresh failed at ${failure.at}: ${failure.reason}`);
+    // The reason names files and folders of this server: it is in the log (civic_data.refresh_failed), not
+    // on a public endpoint.
+    if (failure) degraded.push(`data refresh failed at ${failure.at}; the server log says why`);
     if (deps.civic.isStale(deps.clock.now())) {
       degraded.push(
         `the data is of Congress ${deps.civic.meta.congress}, valid until ${deps.civic.meta.validUntil}; the next Congress's data is not loaded yet`,

@@ -5,7 +5,12 @@
  */
 import type { Campaign } from '../campaign/campaign';
 import { findLetter } from '../letters/letter-store';
-import { HELD_TERM_ENDED, recipientTermEnded, type RecipientIndex } from '../letters/recipients';
+import {
+  HELD_TERM_ENDED,
+  RECIPIENT_LEFT_CONGRESS,
+  recipientStanding,
+  type RecipientIndex,
+} from '../letters/recipients';
 import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -15,7 +20,7 @@ import type { RecordAction } from '../tracking/record-action';
 import { createCwcDelivery } from './cwc/cwc-delivery';
 import { createMessageRenderer } from './email-content';
 import { createEmailService, type EmailService } from './email-service';
-import { createMailTransport, type MailTransport } from './mailer';
+import { createMailTransport, PermanentDeliveryError, type MailTransport } from './mailer';
 import { createOutboxWorker, type OutboxWorker, type WorkerLogger } from './outbox-worker';
 
 /** What waits while a letter's recipient's term has ended. */
@@ -82,7 +87,10 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
           // never the messages that only tell the sender something (confirmation, delivery failed).
           if (!HELD_KINDS.has(row.kind) || !row.letter_id) return null;
           const letter = await findLetter(storage.db, row.letter_id);
-          return letter && recipientTermEnded(civic, letter.bioguide, clock.now()) ? HELD_TERM_ENDED : null;
+          if (!letter) return null;
+          const standing = recipientStanding(civic, letter.bioguide, clock.now());
+          if (standing === 'left_congress') throw new PermanentDeliveryError(RECIPIENT_LEFT_CONGRESS);
+          return standing === 'term_ended' ? HELD_TERM_ENDED : null;
         }
       : undefined,
     recordAction: deps.recordAction,

@@ -17,6 +17,7 @@ import type { Campaign } from '../campaign/campaign';
 import type { Member } from '../civic-data/types';
 import { letterAsText } from '../letters/letter';
 import { findBatch, type LetterRow } from '../letters/letter-store';
+import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { systemClock, type Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { createTemplateRenderer, type RenderTemplate } from '../platform/templates';
@@ -224,7 +225,18 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     const subject = sanitizeHeaderText(letter.subject ?? campaign.title);
     const receipt = receiptOf(letter.id, await findOutboxByBatch(deps.storage.db, letter.batch_id));
     const failed = row.kind === 'delivery_failed';
+    const leftCongress = failed && letter.status_reason === RECIPIENT_LEFT_CONGRESS;
+    const subjectLine = sanitizeHeaderText(
+      leftCongress
+        ? `Your letter to ${letter.recipient_name} was not sent`
+        : failed
+          ? `Your letter to ${letter.recipient_name} was not delivered`
+          : `Your letter to ${letter.recipient_name}`,
+    );
     const context = {
+      subjectLine,
+      leftCongress,
+      campaignUrl: `${publicUrl}/campaigns/${encodeURIComponent(letter.campaign)}`,
       senderName: safeDisplayName(letter.sender_name) || 'there',
       recipientName: letter.recipient_name,
       receipt: receiptSentence(receipt, addresseeOf(letter.salutation, letter.recipient_name)),
@@ -245,11 +257,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       messageId: messageIdFor(row.id, publicUrl),
       from: deps.mailFrom,
       to: [senderAddress(letter)],
-      subject: sanitizeHeaderText(
-        failed
-          ? `Your letter to ${letter.recipient_name} was not delivered`
-          : `Your letter to ${letter.recipient_name}`,
-      ),
+      subject: subjectLine,
       ...renderPair(render, failed ? 'delivery-failed' : 'sender-copy', context),
       attachments: [
         {

@@ -71,7 +71,8 @@ export interface OutboxWorkerOptions {
   workerId?: string;
   /**
    * Why a message must not be sent now (a reason code), or null. A held message stays queued and is looked
-   * at again after `holdRecheckMs`; holding is not an attempt.
+   * at again after `holdRecheckMs`; holding is not an attempt. Throws a PermanentDeliveryError when the
+   * message must never be sent (its recipient left Congress): it fails as if the server had refused it.
    */
   holdFor?: (row: OutboxRow) => Promise<string | null>;
   /** Default 15 min. */
@@ -192,7 +193,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function processRow(row: OutboxRow): Promise<void> {
     const log = { outboxId: row.id, kind: row.kind, attempt: row.attempts };
-    const hold = options.holdFor ? await options.holdFor(row) : null;
+    let hold: string | null;
+    try {
+      hold = options.holdFor ? await options.holdFor(row) : null;
+    } catch (error) {
+      if (!(error instanceof PermanentDeliveryError)) throw error;
+      await recordFailure(row, error.reason);
+      logger.error({ ...log, reason: error.reason }, 'outbox: message failed permanently');
+      return;
+    }
     if (hold) {
       await recordHold(row, hold);
       logger.info({ ...log, reason: hold }, 'outbox: message held');

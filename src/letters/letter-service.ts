@@ -27,7 +27,7 @@ import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { chooseMailingOffices } from '../delivery/mailing-office';
 import { actionFor, reportSend } from '../tracking/verification';
 import { findBatch, findLetter, insertLetters, setMailingOffice, type LetterRow } from './letter-store';
-import { recipientTermEnded, termEndedError } from './recipients';
+import { recipientStanding, termEndedError } from './recipients';
 
 export interface DraftInput {
   campaign: string;
@@ -91,7 +91,7 @@ export function createLetterService(deps: LetterServiceDeps) {
   /** Whether a saved letter is held: its recipient's term has ended (or they left Congress). */
   function isHeld(row: Pick<LetterRow, 'bioguide' | 'status'>): boolean {
     if (row.status === 'sent' || row.status === 'failed') return false;
-    return recipientTermEnded(civic, row.bioguide, clock.now());
+    return recipientStanding(civic, row.bioguide, clock.now()) !== 'serving';
   }
 
   /** Refuses to send letters whose recipients' terms have ended; returns the letters that may go. */

@@ -9,12 +9,27 @@ import { ConflictError } from '../platform/errors';
 /** The reason stored on a held letter and its outbox row (a code, no personal data). */
 export const HELD_TERM_ENDED = 'held: term_ended';
 
+/**
+ * Why a letter failed when the loaded member list no longer has its recipient (they left Congress: not
+ * re-elected, resigned, died). Such a letter is never sent; its writer is told and pointed to the members
+ * who represent them now.
+ */
+export const RECIPIENT_LEFT_CONGRESS = 'recipient_left_congress';
+
 export type RecipientIndex = Pick<CivicIndex, 'memberByBioguide' | 'termHasEnded'>;
 
-/** True when the letter must not go out now: its recipient's term has ended, or they are no longer a member. */
-export function recipientTermEnded(civic: RecipientIndex, bioguide: string, now: Date): boolean {
+/**
+ * 'left_congress' when the member list in service no longer has the recipient; 'term_ended' while their
+ * term has ended but the next Congress's list is not loaded yet (they may be back); else 'serving'.
+ */
+export function recipientStanding(
+  civic: RecipientIndex,
+  bioguide: string,
+  now: Date,
+): 'serving' | 'term_ended' | 'left_congress' {
   const member = civic.memberByBioguide(bioguide);
-  return !member || civic.termHasEnded(member, now);
+  if (!member) return 'left_congress';
+  return civic.termHasEnded(member, now) ? 'term_ended' : 'serving';
 }
 
 /** Refusal of a letter to a member whose term ended: the page says the new member list is being updated. */

@@ -2,7 +2,8 @@
  * The end of a Congress with no successor loaded yet (the injectable clock moves past 3 January 2027):
  * lookups still answer with a notice; saving a letter to a member whose term ended is refused in the
  * person's language; letters queued before are held, not sent, and shown as held; a senator in mid-term
- * still gets theirs; and a held letter goes out once the member is back in the next Congress's data.
+ * still gets theirs; a held letter goes out once the member is back in the next Congress's data, and one to
+ * a member who is not is never sent: its writer is told, with the letter, and pointed to their members now.
  */
 import request from 'supertest';
 import { CivicIndex } from '../../src/civic-data/load';
@@ -65,7 +66,7 @@ describe('at the end of a Congress, before the next one is loaded', () => {
     ]);
   });
 
-  test('when letters were queued before the end, then the ones to members whose term ended are held, shown as held, and sent only once the member is back', async () => {
+  test('when letters were queued before the end, then the ones to members whose term ended are held, shown as held, sent once the member is back, and never to one who left', async () => {
     env.t.clock.set(new Date('2027-01-02T15:00:00Z'));
     await freshCsrf();
     const saved = await saveLetters([DURBIN, DUCKWORTH, BUDZINSKI]).expect(303);
@@ -117,8 +118,9 @@ describe('at the end of a Congress, before the next one is loaded', () => {
     while ((await env.t.runtime.worker.runOnce()) > 0);
     expect(toOffices()).toHaveLength(1);
 
-    // The next Congress's data comes in with Representative Budzinski re-elected (Durbin's successor is
-    // someone else): her letter goes, Durbin's stays held.
+    // The next Congress's data comes in with Representative Budzinski re-elected and Senator Durbin gone
+    // (his successor is someone else): her letter goes; his is never sent, and the writer is told once,
+    // with the letter attached and a way to write to the members who represent them now.
     const civic = env.t.runtime.deps.civic;
     const next = structuredClone({
       meta: civic.meta,
@@ -137,8 +139,27 @@ describe('at the end of a Congress, before the next one is loaded', () => {
     while ((await env.t.runtime.worker.runOnce()) > 0);
     expect(toOffices()).toHaveLength(2);
     expect(toOffices()[1]!.parsed.text).toContain('Budzinski');
+    expect(toOffices().some((m) => m.parsed.text?.includes('Durbin'))).toBe(false);
+    const notSent = copies().filter((m) => /was not sent/.test(m.parsed.subject ?? ''));
+    expect(notSent).toHaveLength(1);
+    expect(notSent[0]!.parsed.subject).toBe('Your letter to Senator Richard J. Durbin was not sent');
+    expect(notSent[0]!.parsed.text).toContain('is no longer a member of');
+    expect(notSent[0]!.parsed.text).toContain('https://letters.example.org/campaigns/stop-csam');
+    expect(notSent[0]!.parsed.text).not.toContain('official contact form');
+    expect(notSent[0]!.parsed.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+    // Her copy went out; nothing else reached the writer.
+    expect(copies()).toHaveLength(3);
+
     const after = await request(env.t.app).get(batchUrl).expect(200);
-    expect((after.text.match(/dc-status--held/g) ?? []).length).toBe(1);
+    expect((after.text.match(/dc-status--held/g) ?? []).length).toBe(0);
     expect((after.text.match(/dc-status--sent/g) ?? []).length).toBe(2);
+    expect(after.text).toContain('is no longer a member of Congress, so this letter will not be sent');
+    expect(after.text).toContain('href="/campaigns/stop-csam"');
+    const arabic = await request(env.t.app).get(`${batchUrl}?lang=ar`).expect(200);
+    expect(arabic.text).toContain('عضوًا في الكونغرس، لذلك لن تُرسل هذه الرسالة');
+
+    // Later rounds send nothing more.
+    while ((await env.t.runtime.worker.runOnce()) > 0);
+    expect(env.sink.messages.filter((m) => m !== confirmation)).toHaveLength(5);
   });
 });

@@ -152,11 +152,14 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
         const member = civic.memberByBioguide(row.bioguide);
         const channels = channelsOf(row.id);
         const receipt = status?.letters.find((l) => l.id === row.id)?.receipt;
+        // Not sent, and never to be: the member list in service no longer has the recipient.
+        const leftCongress = !member && row.status !== 'sent';
         return {
           row,
           member,
-          // Not sent, and not to be sent: the recipient's term has ended (end of a Congress).
-          held: letters.isHeld(row),
+          leftCongress,
+          // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded.
+          held: !leftCongress && letters.isHeld(row),
           receipt: receipt ? receiptLine(receipt, row, req) : undefined,
           // What was done ("printed and sent on website"), listed only once something was.
           done: doneLabel(channels, req),

@@ -98,8 +98,8 @@ let parsedFonts: { regular: ParsedFont; bold: ParsedFont } | undefined;
  * the PDF's text layer (what copy-and-paste and screen readers get). A shared font must not let one
  * document decide that for the next (a glyph first reached as part of an accented letter has no characters
  * at all), so every glyph is first reached from its own character, in code point order. Compatibility
- * characters (the "fi" ligature, the no-break space) are left out: their glyphs keep the text the layout
- * gives them, "fi" and a space.
+ * characters are left out, so the "fi" ligature's glyph keeps the text the layout reaches it from, "fi",
+ * rather than the presentation form U+FB01.
  */
 function parseSharedFont(file: string): ParsedFont {
   const font = fontkit.create(fs.readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)));

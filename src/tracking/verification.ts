@@ -37,13 +37,8 @@ export function actionFor(row: LetterRow, action: ActionKind, at: Date): ActionI
 export async function verifyLetters(db: Db, letters: readonly LetterRow[], at: Date): Promise<number> {
   if (letters.length === 0) return 0;
   return withTransaction(db, async (trx) => {
-    const ids = new Set(
-      await markLettersVerified(
-        trx,
-        letters.map((l) => l.id),
-        at.toISOString(),
-      ),
-    );
+    const letterIds = letters.map((l) => l.id);
+    const ids = new Set(await markLettersVerified(trx, letterIds, at.toISOString()));
     const verified = letters.filter((l) => ids.has(l.id));
     if (verified.length === 0) return 0;
     await recordActions(

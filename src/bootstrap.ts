@@ -4,8 +4,8 @@
  */
 import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
 import { createAskResolver } from './campaign/asks';
-import { createSponsorRoll } from './campaign/sponsors';
-import { loadBillStatus } from './civic-data/bill-status';
+import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
+import { importBillStatus, loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadDistrictShapes } from './civic-data/district-shapes';
@@ -60,7 +60,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const reserved = reservedDeliveryAddresses(campaigns.list());
     if (reserved.length > 0) throw new ConfigError(reserved);
   }
-  const asks = createAskResolver({ clock, sponsors: createSponsorRoll(loadBillStatus(config.dataDir)) });
+  // The data refresh replaces the sponsor rolls while the server runs (a cosponsor signs on any day).
+  let billStatus: ReadonlyMap<string, BillSponsorsRecord> = loadBillStatus(config.dataDir);
+  const sponsors = createSponsorRoll({ get: (billId) => billStatus.get(billId) });
+  const asks = createAskResolver({ clock, sponsors });
   const storage = await openStorage(config.database);
   const hbs = createHandlebars();
   const letters = createLetterService({
@@ -96,6 +99,20 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
     logger,
     onReplaced: (next) => void geocoder?.prepare(next.meta.congress),
+    billStatus: {
+      importInto: async (dir, from, now) => {
+        await importBillStatus({
+          bills: campaignBillRefs(config.campaignsDir),
+          outDir: dir,
+          from,
+          congressGovApiKey: config.congressGovApiKey,
+          now,
+        });
+      },
+      replace: (next) => {
+        billStatus = next;
+      },
+    },
     ...(overrides.dataImport ? { importInto: overrides.dataImport } : {}),
   });
   const email = createEmailChannel({

@@ -49,8 +49,8 @@ export interface SponsorRoll {
   ): Sponsorship | undefined;
 }
 
-/** Bill id ("119-s-1829") to its imported roll. */
-export type ImportedSponsors = ReadonlyMap<string, BillSponsors>;
+/** Bill id ("119-s-1829") to its imported roll; the server's refresh may replace it while it runs. */
+export type ImportedSponsors = Pick<ReadonlyMap<string, BillSponsors>, 'get'>;
 
 export function createSponsorRoll(imported: ImportedSponsors): SponsorRoll {
   function rollFor(campaign: Campaign, situation: BillSituation, bill: CampaignBill) {

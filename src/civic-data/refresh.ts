@@ -7,13 +7,15 @@
  *
  * A refresh that fails changes nothing: the old data stays in service and on disk, the reason is logged
  * (file names, URLs and Congress numbers; never anything about a person) and `status()` says degraded until
- * a refresh succeeds. Each server process refreshes its own memory; with several instances each one runs
+ * a refresh succeeds. The campaigns' sponsor rolls (bill-status.json) are refreshed in the same round, on
+ * their own: either step may fail without undoing the other. Each server process refreshes its own memory; with several instances each one runs
  * its own refresh (docs/data.md).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../platform/clock';
 import { DataError } from '../platform/errors';
+import { BILL_STATUS_FILE, loadBillStatus, type BillSponsorsRecord } from './bill-status';
 import { DISTRICT_SHAPES_FILE, loadDistrictShapes, type DistrictShapeIndex } from './district-shapes';
 import { importCivicData, INDEX_FILE_NAME } from './import';
 import { loadCivicIndex, type CivicIndex } from './load';
@@ -46,6 +48,15 @@ export interface CivicDataRefreshDeps {
   importInto?: (dir: string, from: string | undefined, now: Date) => Promise<void>;
   /** Called after new data went into service (the geocoder chooses its vintage for the new Congress). */
   onReplaced?: (civic: CivicIndex) => void;
+  /**
+   * The sponsor rolls of the campaigns' bills (`bill-status.json`), refreshed after the members whether
+   * or not they changed: `importInto` writes a fresh file into a folder, `replace` puts the rolls in
+   * service. A bill the import could not read (offline, no file for it) keeps its last imported roll.
+   */
+  billStatus?: {
+    importInto(dir: string, from: string | undefined, now: Date): Promise<void>;
+    replace(next: ReadonlyMap<string, BillSponsorsRecord>): void;
+  };
 }
 
 export interface RefreshStatus {
@@ -123,52 +134,89 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
     return { next, shapes: keep, newShapes: false };
   }
 
+  /** Members, ZIP table and boundaries: checked, on disk, then in memory. Throws when anything is wrong. */
+  async function refreshCivicData(staging: string): Promise<RefreshOutcome> {
+    const { next, shapes, newShapes } = await importAndCheck(staging);
+    // On disk first, so a restart serves what memory serves; each rename replaces a file atomically.
+    if (newShapes) {
+      await fs.rename(
+        path.join(staging, DISTRICT_SHAPES_FILE),
+        path.join(deps.dataDir, DISTRICT_SHAPES_FILE),
+      );
+    }
+    if (!shapes) await fs.rm(path.join(deps.dataDir, DISTRICT_SHAPES_FILE), { force: true });
+    await fs.rename(path.join(staging, INDEX_FILE_NAME), path.join(deps.dataDir, INDEX_FILE_NAME));
+    const previous = civic.meta.congress;
+    civic.replaceWith(next);
+    deps.shapes.replace(shapes);
+    lastSuccessAt = clock.now().toISOString();
+    logger.info(
+      {
+        event: 'civic_data.refreshed',
+        congress: civic.meta.congress,
+        previousCongress: previous,
+        snapshotDate: civic.meta.snapshotDate,
+        members: civic.members.length,
+        boundaries: shapes !== null,
+      },
+      'civic data refreshed',
+    );
+    deps.onReplaced?.(civic);
+    return { ok: true, congress: civic.meta.congress, importedAt: civic.meta.importedAt };
+  }
+
+  /** The sponsor rolls: the fresh ones over the last imported, on disk, then in service. Throws on failure. */
+  async function refreshBillStatus(
+    staging: string,
+    billStatus: NonNullable<CivicDataRefreshDeps['billStatus']>,
+  ): Promise<void> {
+    const folder = path.join(staging, 'bill-status');
+    await billStatus.importInto(folder, deps.from, clock.now());
+    const fresh = loadBillStatus(folder);
+    if (fresh.size === 0) return; // nothing read (offline without the files): the rolls stay as they are
+    const rolls = new Map([...loadBillStatus(deps.dataDir), ...fresh]);
+    const file = path.join(folder, BILL_STATUS_FILE);
+    await fs.writeFile(file, `${JSON.stringify({ bills: Object.fromEntries(rolls) }, null, 2)}\n`);
+    await fs.rename(file, path.join(deps.dataDir, BILL_STATUS_FILE));
+    billStatus.replace(rolls);
+    logger.info({ event: 'civic_data.bill_status_refreshed', bills: rolls.size }, 'bill status refreshed');
+  }
+
   async function refresh(): Promise<RefreshOutcome> {
     const startedAt = clock.now();
+    const failures: string[] = [];
     let staging: string | undefined;
+    let outcome: RefreshOutcome;
     try {
       await fs.mkdir(deps.dataDir, { recursive: true });
       await removeAbandonedStaging(deps.dataDir, startedAt);
       staging = await fs.mkdtemp(path.join(deps.dataDir, STAGING_PREFIX));
-      const { next, shapes, newShapes } = await importAndCheck(staging);
-      // On disk first, so a restart serves what memory serves; each rename replaces a file atomically.
-      if (newShapes) {
-        await fs.rename(
-          path.join(staging, DISTRICT_SHAPES_FILE),
-          path.join(deps.dataDir, DISTRICT_SHAPES_FILE),
-        );
-      }
-      if (!shapes) await fs.rm(path.join(deps.dataDir, DISTRICT_SHAPES_FILE), { force: true });
-      await fs.rename(path.join(staging, INDEX_FILE_NAME), path.join(deps.dataDir, INDEX_FILE_NAME));
-      const previous = civic.meta.congress;
-      civic.replaceWith(next);
-      deps.shapes.replace(shapes);
-      lastSuccessAt = clock.now().toISOString();
-      failure = null;
-      logger.info(
-        {
-          event: 'civic_data.refreshed',
-          congress: civic.meta.congress,
-          previousCongress: previous,
-          snapshotDate: civic.meta.snapshotDate,
-          members: civic.members.length,
-          boundaries: shapes !== null,
-        },
-        'civic data refreshed',
-      );
-      deps.onReplaced?.(civic);
-      return { ok: true, congress: civic.meta.congress, importedAt: civic.meta.importedAt };
+      outcome = await refreshCivicData(staging);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      failure = { at: startedAt.toISOString(), reason };
+      failures.push(reason);
       logger.warn(
         { event: 'civic_data.refresh_failed', reason, congressInService: civic.meta.congress },
         'civic data refresh failed; the data in service is kept',
       );
-      return { ok: false, reason };
-    } finally {
-      if (staging) await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      outcome = { ok: false, reason };
     }
+    // The rolls change more often than the members (a cosponsor signs on any day): refreshed either way.
+    if (staging && deps.billStatus) {
+      try {
+        await refreshBillStatus(staging, deps.billStatus);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        failures.push(`bill status: ${reason}`);
+        logger.warn(
+          { event: 'civic_data.bill_status_failed', reason },
+          'bill status refresh failed; the sponsor rolls in service are kept',
+        );
+      }
+    }
+    if (staging) await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    failure = failures.length > 0 ? { at: startedAt.toISOString(), reason: failures.join('; ') } : null;
+    return outcome;
   }
 
   function refreshNow(): Promise<RefreshOutcome> {

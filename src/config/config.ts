@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   DATA_REFRESH: z.enum(['off', 'daily']).optional(),
   CIVIC_DATA_FROM: z.string().min(1).optional(),
   CIVIC_DATA_MANIFEST: z.string().min(1).optional(),
+  CONGRESS_GOV_API_KEY: z.string().trim().min(8).optional(),
   OUTBOX_DIR: z.string().min(1).optional(),
   CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
   DEFAULT_CAMPAIGN: z
@@ -128,6 +129,8 @@ export type Config = Readonly<{
   civicDataFrom: string | undefined;
   /** CIVIC_DATA_MANIFEST: a manifest giving the dates of CIVIC_DATA_FROM's files (docs/data.md). */
   civicDataManifest: string | undefined;
+  /** CONGRESS_GOV_API_KEY: the bill status comes from the congress.gov API instead of govinfo's bulk data. */
+  congressGovApiKey: string | undefined;
   /** Where emails are written as .eml files when no SMTP_URL is set. */
   outboxDir: string;
   campaignsDir: string;
@@ -250,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataRefresh: e.DATA_REFRESH ?? (e.NODE_ENV === 'production' ? 'daily' : 'off'),
     civicDataFrom: e.CIVIC_DATA_FROM ? path.resolve(e.CIVIC_DATA_FROM) : undefined,
     civicDataManifest: e.CIVIC_DATA_MANIFEST ? path.resolve(e.CIVIC_DATA_MANIFEST) : undefined,
+    congressGovApiKey: e.CONGRESS_GOV_API_KEY,
     outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
     defaultCampaign: e.DEFAULT_CAMPAIGN,

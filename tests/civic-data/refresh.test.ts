@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BILL_STATUS_FILE, loadBillStatus, type BillSponsorsRecord } from '../../src/civic-data/bill-status';
 import { DISTRICT_SHAPES_FILE, loadDistrictShapes } from '../../src/civic-data/district-shapes';
 import { INDEX_FILE_NAME } from '../../src/civic-data/import';
 import { loadCivicIndex, type CivicIndex } from '../../src/civic-data/load';
@@ -206,6 +207,102 @@ describe('civic data refresh', () => {
     refresh.start();
     await refreshed;
     await refresh.stop();
+    expect(refresh.status().state).toBe('ok');
+  });
+});
+
+describe('sponsor rolls in the refresh', () => {
+  const S1829 = '119-s-1829';
+  const HR3921 = '119-hr-3921';
+  const roll = (asOf: string, cosponsors: string[]): BillSponsorsRecord => ({
+    source: { name: 'govinfo BILLSTATUS bulk data' },
+    asOf,
+    importedAt: `${asOf}T06:00:00.000Z`,
+    entries: [
+      { bioguide: 'D000563', role: 'sponsor', since: '2025-05-21' },
+      ...cosponsors.map((bioguide) => ({ bioguide, role: 'cosponsor' as const, since: asOf })),
+    ],
+  });
+  const writeRolls = (dir: string, bills: Record<string, BillSponsorsRecord>) => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, BILL_STATUS_FILE), JSON.stringify({ bills }));
+  };
+  const unchangedCivicData = importWriting(() => undefined);
+
+  beforeEach(() => {
+    writeRolls(dataDir, { [S1829]: roll('2026-11-01', []), [HR3921]: roll('2026-11-01', ['H001089']) });
+  });
+
+  test('when a bill has a new cosponsor, then its roll is replaced in service and on disk; a bill the import could not read keeps its roll', async () => {
+    const inService: Array<ReadonlyMap<string, BillSponsorsRecord>> = [];
+    const refresh = refreshWith(unchangedCivicData, {
+      billStatus: {
+        importInto: async (dir) => writeRolls(dir, { [S1829]: roll('2026-11-29', ['C000127']) }),
+        replace: (next) => inService.push(next),
+      },
+    });
+    expect((await refresh.refreshNow()).ok).toBe(true);
+    expect(inService).toHaveLength(1);
+    expect(inService[0]!.get(S1829)!.entries.map((e) => e.bioguide)).toEqual(['D000563', 'C000127']);
+    expect(inService[0]!.get(HR3921)!.asOf).toBe('2026-11-01');
+    expect(Object.fromEntries(loadBillStatus(dataDir))).toEqual(Object.fromEntries(inService[0]!));
+    expect(refresh.status().state).toBe('ok');
+    expect(leftovers()).toEqual([]);
+  });
+
+  test('when the rolls cannot be read, then the members are still refreshed and the rolls in service stay, degraded', async () => {
+    const replaced: unknown[] = [];
+    const onDisk = fs.readFileSync(path.join(dataDir, BILL_STATUS_FILE), 'utf8');
+    const refresh = refreshWith(unchangedCivicData, {
+      billStatus: {
+        importInto: async () => {
+          throw new DataError(
+            'https://www.govinfo.gov/bulkdata/BILLSTATUS/119/s/BILLSTATUS-119s1829.xml: HTTP 503',
+          );
+        },
+        replace: (next) => replaced.push(next),
+      },
+    });
+    expect((await refresh.refreshNow()).ok).toBe(true);
+    expect(replaced).toEqual([]);
+    expect(fs.readFileSync(path.join(dataDir, BILL_STATUS_FILE), 'utf8')).toBe(onDisk);
+    expect(refresh.status()).toMatchObject({
+      state: 'degraded',
+      failure: { reason: expect.stringMatching(/^bill status: .*HTTP 503$/) },
+    });
+    expect(logs.map((l) => l.obj.event)).toEqual(['civic_data.refreshed', 'civic_data.bill_status_failed']);
+  });
+
+  test('when the members cannot be refreshed, then the rolls still are', async () => {
+    const replaced: Array<ReadonlyMap<string, BillSponsorsRecord>> = [];
+    const refresh = refreshWith(
+      async () => {
+        throw new DataError('legislators-current.json: download failed with HTTP 502');
+      },
+      {
+        billStatus: {
+          importInto: async (dir) => writeRolls(dir, { [S1829]: roll('2026-11-29', ['C000127']) }),
+          replace: (next) => replaced.push(next),
+        },
+      },
+    );
+    expect((await refresh.refreshNow()).ok).toBe(false);
+    expect(replaced[0]!.get(S1829)!.asOf).toBe('2026-11-29');
+    expect(refresh.status().failure?.reason).toBe('legislators-current.json: download failed with HTTP 502');
+  });
+
+  test('when the import read no bill at all (offline without the files), then nothing is written or replaced', async () => {
+    const replaced: unknown[] = [];
+    const before = fs.statSync(path.join(dataDir, BILL_STATUS_FILE)).mtimeMs;
+    const refresh = refreshWith(unchangedCivicData, {
+      billStatus: {
+        importInto: async (dir) => writeRolls(dir, {}),
+        replace: (next) => replaced.push(next),
+      },
+    });
+    await refresh.refreshNow();
+    expect(replaced).toEqual([]);
+    expect(fs.statSync(path.join(dataDir, BILL_STATUS_FILE)).mtimeMs).toBe(before);
     expect(refresh.status().state).toBe('ok');
   });
 });

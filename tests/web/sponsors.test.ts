@@ -1,7 +1,10 @@
 /**
  * The imported sponsor roll in the running app: members pages show who signed on and since when, and the
- * progress page says how many of the members written to have signed on.
+ * progress page says how many of the members written to have signed on; the server's refresh brings in
+ * a new cosponsor without a restart.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { importBillStatus } from '../../src/civic-data/bill-status';
@@ -63,4 +66,40 @@ test('when letters go to a sponsor and two members who have not signed on, then 
     '1 of the 3 members of Congress our writers wrote to have signed on to the bill.',
   );
   expect(progress.text).toContain('letters written to members of the 119th Congress so far');
+});
+
+test('when a senator cosponsors while the server runs, then its daily refresh thanks her in the next letter, no restart', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-sponsors-data-'));
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-sponsors-source-'));
+  for (const file of fs.readdirSync(await importedDataDir())) {
+    if (file.endsWith('.json'))
+      fs.copyFileSync(path.join(await importedDataDir(), file), path.join(dataDir, file));
+  }
+  // The source folder has the bills' status files only: the member import fails there, the rolls do not.
+  const withCantwell = fs
+    .readFileSync(path.join(__dirname, '..', 'fixtures', 'billstatus', 'BILLSTATUS-119s1829.xml'), 'utf8')
+    .replace(
+      '<cosponsors>',
+      '<cosponsors><item><bioguideId>C000127</bioguideId><fullName>Sen. Cantwell, Maria [D-WA]</fullName>' +
+        '<sponsorshipDate>2026-11-28</sponsorshipDate><isOriginalCosponsor>False</isOriginalCosponsor></item>',
+    );
+  fs.writeFileSync(path.join(source, 'BILLSTATUS-119s1829.xml'), withCantwell);
+  const running = await createTestApp({ DATA_DIR: dataDir, CIVIC_DATA_FROM: source });
+  try {
+    const askOf = async () =>
+      (
+        await request(running.app)
+          .post('/api/letters/preview')
+          .send({ bioguide: 'C000127', sender: { ...SENDER, state: 'WA', zip: '98101' } })
+          .expect(200)
+      ).body.ask as string;
+    expect(await askOf()).not.toBe('thanks');
+    const outcome = await running.runtime.dataRefresh.refreshNow();
+    expect(outcome.ok).toBe(false);
+    expect(await askOf()).toBe('thanks');
+  } finally {
+    await running.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(source, { recursive: true, force: true });
+  }
 });

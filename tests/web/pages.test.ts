@@ -31,6 +31,11 @@ describe('pages without JavaScript', () => {
     expect(res.text).toContain('Street address, city, state ZIP');
     expect(res.text).toMatch(/Member data as of \d{4}-\d{2}-\d{2}/);
     expect(res.text).not.toMatch(/passed the (Senate|House)/i);
+    // Read (and stacked on a phone) in this order: the summary, the address form, then the bills' status.
+    const at = (marker: string) => res.text.indexOf(marker);
+    expect(at('class="usa-intro"')).toBeGreaterThan(0);
+    expect(at('class="usa-intro"')).toBeLessThan(at('id="address"'));
+    expect(at('id="address"')).toBeLessThan(at('class="dc-bill-status"'));
   });
 
   test('when an address has no ZIP, then the home page comes back with the error at the field and the text kept', async () => {

@@ -2,6 +2,7 @@
  * bootstrap: creates the real dependencies from a Config (data index, campaigns, database, mail transport,
  * outbox worker). `src/server.ts` and the tests both build the app through here, so they cannot drift.
  */
+import path from 'node:path';
 import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
 import { createAskResolver } from './campaign/asks';
 import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
@@ -58,7 +59,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   if (config.env === 'production') {
     // The relay would report letters as sent to an inbox that cannot exist: refuse to start instead.
     const reserved = reservedDeliveryAddresses(campaigns.list());
-    if (reserved.length > 0) throw new ConfigError(reserved);
+    if (reserved.length > 0) {
+      throw new ConfigError([
+        ...reserved,
+        `set real addresses in ${path.join(config.campaignsDir, '<slug>', 'campaign.json')} ("delivery"), or mount your own campaigns folder as CAMPAIGNS_DIR (docs/delivery.md)`,
+      ]);
+    }
   }
   // The data refresh replaces the sponsor rolls while the server runs (a cosponsor signs on any day).
   let billStatus: ReadonlyMap<string, BillSponsorsRecord> = loadBillStatus(config.dataDir);

@@ -44,7 +44,7 @@ describe('start-up', () => {
       CAMPAIGNS_DIR: path.resolve(__dirname, '..', 'campaigns'),
     });
     await expect(createRuntime(config, { logger: createLogger('silent') })).rejects.toThrow(
-      /delivery\.inbox \(letters@stop-csam\.example\.org\) is on a reserved domain/,
+      /delivery\.inbox \(letters@stop-csam\.example\.org\) is on a reserved domain[\s\S]*set real addresses in .*campaign\.json/,
     );
     expect(fs.existsSync(path.join(dbDir, 'db.sqlite'))).toBe(false);
   });

@@ -16,7 +16,6 @@ export interface DataUpdateContext {
   from: string | undefined;
   /** Output folder (DATA_DIR, default `data`). */
   outDir: string;
-  fetchImpl?: typeof fetch;
   now?: Date;
   /** Print a line of progress. */
   log: (line: string) => void;
@@ -103,7 +102,7 @@ export function parseArgs(
 export async function main(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
-  io: { log: (line: string) => void; error: (line: string) => void; fetchImpl?: typeof fetch; now?: Date } = {
+  io: { log: (line: string) => void; error: (line: string) => void; now?: Date } = {
     log: (line) => console.log(line),
     error: (line) => console.error(line),
   },
@@ -117,7 +116,6 @@ export async function main(
     const context: DataUpdateContext = {
       from: args.from ? path.resolve(args.from) : undefined,
       outDir: path.resolve(args.outDir),
-      fetchImpl: io.fetchImpl,
       now: io.now,
       log: io.log,
       env,
@@ -125,7 +123,6 @@ export async function main(
     const civic = await importCivicData({
       from: context.from,
       outDir: context.outDir,
-      fetchImpl: context.fetchImpl,
       now: context.now,
       manifest: args.manifest ? path.resolve(args.manifest) : undefined,
       dataDate: args.dataDate,

@@ -109,7 +109,6 @@ export async function updateSponsorRolls(context: {
   from: string | undefined;
   outDir: string;
   env: Readonly<Record<string, string | undefined>>;
-  fetchImpl?: typeof fetch | undefined;
   now?: Date | undefined;
 }): Promise<string> {
   const env = SponsorImportEnv.parse(context.env);
@@ -119,7 +118,6 @@ export async function updateSponsorRolls(context: {
     outDir: context.outDir,
     from: context.from,
     congressGovApiKey: env.CONGRESS_GOV_API_KEY,
-    fetchImpl: context.fetchImpl,
     now: context.now,
   });
   const missing = result.missing.length

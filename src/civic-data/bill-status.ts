@@ -138,7 +138,6 @@ export interface BillStatusImportOptions {
   from?: string | undefined;
   /** When set (and not offline), the congress.gov API is used instead of govinfo's bulk data. */
   congressGovApiKey?: string | undefined;
-  fetchImpl?: typeof fetch;
   now?: Date;
   govinfoBaseUrl?: string;
   congressGovBaseUrl?: string;
@@ -153,8 +152,8 @@ function localFile(from: string, bill: BillRef): string | undefined {
   ].find((candidate) => fs.existsSync(candidate));
 }
 
-async function fetchText(fetchImpl: typeof fetch, url: string, what: string): Promise<string> {
-  const response = await fetchImpl(url, { headers: { accept: 'application/xml, application/json' } });
+async function fetchText(url: string, what: string): Promise<string> {
+  const response = await fetch(url, { headers: { accept: 'application/xml, application/json' } });
   if (!response.ok) throw new DataError(`${what}: ${url} answered ${response.status}`);
   return response.text();
 }
@@ -162,13 +161,12 @@ async function fetchText(fetchImpl: typeof fetch, url: string, what: string): Pr
 async function fromCongressGov(
   options: BillStatusImportOptions,
   bill: BillRef,
-  fetchImpl: typeof fetch,
 ): Promise<Omit<BillSponsorsRecord, 'importedAt'>> {
   const base = options.congressGovBaseUrl ?? 'https://api.congress.gov/v3';
   const key = encodeURIComponent(options.congressGovApiKey!);
   const billPath = `${base}/bill/${bill.congress}/${bill.type}/${bill.number}`;
   const info = CongressGovBill.parse(
-    JSON.parse(await fetchText(fetchImpl, `${billPath}?format=json&api_key=${key}`, billKey(bill))),
+    JSON.parse(await fetchText(`${billPath}?format=json&api_key=${key}`, billKey(bill))),
   );
   const entries: BillSponsorsRecord['entries'] = info.bill.sponsors.map((s) => ({
     bioguide: s.bioguideId,
@@ -177,7 +175,7 @@ async function fromCongressGov(
   }));
   let next: string | undefined = `${billPath}/cosponsors?format=json&limit=250&api_key=${key}`;
   for (let page = 0; next && page < 20; page++) {
-    const answer = CongressGovCosponsors.parse(JSON.parse(await fetchText(fetchImpl, next, billKey(bill))));
+    const answer = CongressGovCosponsors.parse(JSON.parse(await fetchText(next, billKey(bill))));
     for (const c of answer.cosponsors) {
       const withdrawn = c.sponsorshipWithdrawnDate?.slice(0, 10);
       entries.push({
@@ -204,7 +202,6 @@ async function fromCongressGov(
 export async function importBillStatus(
   options: BillStatusImportOptions,
 ): Promise<{ bills: number; missing: string[]; file: string }> {
-  const fetchImpl = options.fetchImpl ?? fetch;
   const importedAt = (options.now ?? new Date()).toISOString();
   const out: BillStatusFile = { bills: {} };
   const missing: string[] = [];
@@ -224,12 +221,12 @@ export async function importBillStatus(
         entries: parsed.entries,
       };
     } else if (options.congressGovApiKey) {
-      out.bills[key] = { ...(await fromCongressGov(options, bill, fetchImpl)), importedAt };
+      out.bills[key] = { ...(await fromCongressGov(options, bill)), importedAt };
     } else {
       const url = options.govinfoBaseUrl
         ? `${options.govinfoBaseUrl}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`
         : govinfoBillStatusUrl(bill);
-      const parsed = parseBillStatusXml(await fetchText(fetchImpl, url, key), bill, url);
+      const parsed = parseBillStatusXml(await fetchText(url, key), bill, url);
       out.bills[key] = {
         source: { name: 'govinfo BILLSTATUS bulk data', url },
         asOf: parsed.asOf ?? importedAt.slice(0, 10),

@@ -65,7 +65,6 @@ export interface CensusGeocoderOptions {
   cacheSize?: number;
   /** After no vintage was found for a Congress, wait this long before asking the service again. */
   rechooseAfterMs?: number;
-  fetchImpl?: typeof fetch;
   now?: () => number;
 }
 
@@ -193,7 +192,6 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   const timeoutMs = options.timeoutMs ?? 3000;
   const cacheSize = Math.max(0, options.cacheSize ?? 1000);
   const rechooseAfterMs = options.rechooseAfterMs ?? 60 * 60_000;
-  const fetchImpl = options.fetchImpl ?? fetch;
   const now = options.now ?? Date.now;
   const fixed: GeocoderVintage | undefined = options.vintage
     ? { benchmark: benchmarkOfVintage(options.vintage), vintage: options.vintage }
@@ -225,7 +223,7 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
       upstreamCalls++;
       let response: Response;
       try {
-        response = await fetchImpl(`${baseUrl}${pathAndQuery}`, {
+        response = await fetch(`${baseUrl}${pathAndQuery}`, {
           signal,
           headers: { accept: 'application/json' },
         });

@@ -244,6 +244,17 @@ export const migrations: Record<string, Migration> = {
         group by campaign`.execute(db);
     },
   },
+  '0190-outbox-due-by-kind': {
+    // The outbox claims confirmation emails before letters (src/delivery/outbox.ts): this index hands
+    // them over in order without reading the rest of the backlog.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('outbox_due_by_kind')
+        .on('outbox')
+        .columns(['status', 'kind', 'next_attempt_at'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -387,3 +387,36 @@ describe('outbox claims on postgres', () => {
     }
   });
 });
+
+describe.each(['sqlite', 'postgres'] as const)('the order of claims on %s', (kind) => {
+  test('when letters are backed up, then an expired lease comes first, then confirmations, then the rest oldest first', async () => {
+    const opened = await openTestStorage(kind);
+    if (!opened) return;
+    const { storage } = opened;
+    try {
+      const clock = new ManualClock(new Date('2026-11-29T12:00:00Z'));
+      const at = (seconds: number) => new Date(clock.now().getTime() + seconds * SECOND);
+      const enqueue = (kindOf: 'office' | 'confirmation' | 'sender_copy', seconds: number) =>
+        enqueueMessage(storage.db, { kind: kindOf, batchId: 'b', letterId: null, at: at(seconds) });
+      const offices: string[] = [];
+      for (let i = 0; i < 20; i++) offices.push(await enqueue('office', i));
+      const copy = await enqueue('sender_copy', 20);
+      const confirmations = [await enqueue('confirmation', 30), await enqueue('confirmation', 31)];
+      const notYetDue = await enqueue('confirmation', 10_000);
+      // Before the confirmations were due, a worker claimed the oldest office copy and died: its lease ran
+      // out at +45 s.
+      const [crashed] = await claimDueMessages(storage, 'dead-worker', 1, at(25), 20 * SECOND);
+      expect(crashed!.id).toBe(offices[0]);
+
+      const first = await claimDueMessages(storage, 'w', 5, at(61), 60 * SECOND);
+      expect(first.map((r) => r.id)).toEqual([offices[0], ...confirmations, offices[1], offices[2]]);
+      expect(first[0]).toMatchObject({ attempts: 2, lease_owner: 'w', status: 'sending' });
+      const rest = await claimDueMessages(storage, 'w', 100, at(61), 60 * SECOND);
+      expect(rest.map((r) => r.id)).toEqual([...offices.slice(3), copy]);
+      expect(rest.map((r) => r.id)).not.toContain(notYetDue);
+      expect(await claimDueMessages(storage, 'w', 5, at(61), 60 * SECOND)).toEqual([]);
+    } finally {
+      await opened.drop();
+    }
+  });
+});

@@ -27,7 +27,7 @@ import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { chooseMailingOffices } from '../delivery/mailing-office';
 import { actionFor, reportSend } from '../tracking/verification';
 import { findBatch, findLetter, insertLetters, setMailingOffice, type LetterRow } from './letter-store';
-import { recipientStanding, termEndedError } from './recipients';
+import { leftCongressError, recipientStanding, termEndedError } from './recipients';
 
 export interface DraftInput {
   campaign: string;
@@ -88,16 +88,26 @@ export function createLetterService(deps: LetterServiceDeps) {
     assertRepresents(civic, { state: sender.state, zip: sender.zip, district }, [member], clock.now());
   }
 
-  /** Whether a saved letter is held: its recipient's term has ended (or they left Congress). */
+  /**
+   * Whether a saved letter may not be printed or sent now: its recipient's term has ended, or they left
+   * Congress. A letter that failed stays printable (the person mails it themselves) unless its recipient
+   * left Congress; a sent one is history.
+   */
   function isHeld(row: Pick<LetterRow, 'bioguide' | 'status'>): boolean {
-    if (row.status === 'sent' || row.status === 'failed') return false;
-    return recipientStanding(civic, row.bioguide, clock.now()) !== 'serving';
+    if (row.status === 'sent') return false;
+    const standing = recipientStanding(civic, row.bioguide, clock.now());
+    return row.status === 'failed' ? standing === 'left_congress' : standing !== 'serving';
   }
 
   /** Refuses to send letters whose recipients' terms have ended; returns the letters that may go. */
   function sendable<T extends Pick<LetterRow, 'bioguide' | 'status'>>(rows: T[]): T[] {
     const open = rows.filter((row) => !isHeld(row));
-    if (open.length === 0) throw termEndedError();
+    if (open.length === 0) {
+      const left = rows.every(
+        (row) => recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress',
+      );
+      throw left ? leftCongressError() : termEndedError();
+    }
     return open;
   }
 

@@ -36,3 +36,8 @@ export function recipientStanding(
 export function termEndedError(): ConflictError {
   return new ConflictError('messages.termEnded');
 }
+
+/** Refusal of a letter to a member the member list in service no longer has: they left Congress. */
+export function leftCongressError(): ConflictError {
+  return new ConflictError('messages.recipientLeftCongress');
+}

@@ -155,6 +155,12 @@ describe('at the end of a Congress, before the next one is loaded', () => {
     expect((after.text.match(/dc-status--sent/g) ?? []).length).toBe(2);
     expect(after.text).toContain('is no longer a member of Congress, so this letter will not be sent');
     expect(after.text).toContain('href="/campaigns/stop-csam"');
+    const durbinLetter = after.text
+      .split('<article')
+      .find((article) => article.includes('is no longer a member of Congress'))!
+      .match(/id="status-([\w-]{22})"/)![1]!;
+    const refused = await request(env.t.app).get(`/letters/${durbinLetter}/print`).expect(409);
+    expect(refused.text).toContain('This member is no longer in Congress');
     const arabic = await request(env.t.app).get(`${batchUrl}?lang=ar`).expect(200);
     expect(arabic.text).toContain('عضوًا في الكونغرس، لذلك لن تُرسل هذه الرسالة');
 

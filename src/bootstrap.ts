@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
+import { createPdfRenderer } from './delivery/pdf-renderer';
 import { createAskResolver } from './campaign/asks';
 import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
 import { importBillStatus, loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
@@ -121,6 +122,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
     ...(overrides.dataImport ? { importInto: overrides.dataImport } : {}),
   });
+  const pdf = createPdfRenderer({ threads: config.pdfThreads });
   const email = createEmailChannel({
     config,
     storage,
@@ -131,6 +133,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     civic,
     recordAction,
     templatesDir: TEMPLATES_DIR,
+    pdf,
   });
   const deps: AppDeps = {
     config,
@@ -143,6 +146,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     storage,
     letters,
     locator,
+    pdf,
     email: email.service,
     dataRefresh,
   };
@@ -160,6 +164,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       retention?.stop();
       await Promise.all([email.stop(), dataRefresh.stop()]);
     },
-    close: () => storage.close(),
+    close: async () => {
+      await Promise.all([storage.close(), pdf.close()]);
+    },
   };
 }

@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(5),
+  PDF_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   CENSUS_GEOCODER_ENABLED: booleanFromEnv.optional(),
   CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),
   CENSUS_GEOCODER_VINTAGE: z
@@ -131,6 +132,8 @@ export type Config = Readonly<{
   civicDataManifest: string | undefined;
   /** CONGRESS_GOV_API_KEY: the bill status comes from the congress.gov API instead of govinfo's bulk data. */
   congressGovApiKey: string | undefined;
+  /** Worker threads that draw PDFs (src/delivery/pdf-renderer.ts); 0 draws in the request thread. */
+  pdfThreads: number;
   /** Where emails are written as .eml files when no SMTP_URL is set. */
   outboxDir: string;
   campaignsDir: string;
@@ -254,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     civicDataFrom: e.CIVIC_DATA_FROM ? path.resolve(e.CIVIC_DATA_FROM) : undefined,
     civicDataManifest: e.CIVIC_DATA_MANIFEST ? path.resolve(e.CIVIC_DATA_MANIFEST) : undefined,
     congressGovApiKey: e.CONGRESS_GOV_API_KEY,
+    pdfThreads: e.PDF_THREADS,
     outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
     defaultCampaign: e.DEFAULT_CAMPAIGN,

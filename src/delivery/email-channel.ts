@@ -22,6 +22,7 @@ import { createMessageRenderer } from './email-content';
 import { createEmailService, type EmailService } from './email-service';
 import { createMailTransport, PermanentDeliveryError, type MailTransport } from './mailer';
 import { createOutboxWorker, type OutboxWorker, type WorkerLogger } from './outbox-worker';
+import type { PdfRenderer } from './pdf-renderer';
 
 /** What waits while a letter's recipient's term has ended. */
 const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
@@ -41,6 +42,8 @@ export interface EmailChannelDeps {
   recordAction: RecordAction;
   /** Default `templates`. */
   templatesDir?: string;
+  /** Draws the PDF each sender's copy carries. */
+  pdf: Pick<PdfRenderer, 'render'>;
 }
 
 export interface EmailDelivery {
@@ -103,6 +106,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       publicUrl: config.publicUrl,
       mailFrom: config.mailFrom,
       appSecret: config.appSecret,
+      pdf: deps.pdf,
       clock,
     }),
     ...(cwc ? { deliverers: { cwc: (row) => cwc.deliver(row) } } : {}),

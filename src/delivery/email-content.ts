@@ -26,7 +26,8 @@ import { confirmationToken, findConfirmation, tokenHash } from './confirmations'
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
 import { PermanentDeliveryError, type NamedAddress, type OutgoingMail } from './mailer';
 import { findOutboxByBatch, type OutboxRow } from './outbox';
-import { renderLettersPdf, type PrintableLetter } from './pdf';
+import type { PrintableLetter } from './pdf';
+import type { PdfRenderer } from './pdf-renderer';
 import { printableLetter } from './printable';
 import { addresseeOf, receiptOf, receiptSentence } from './receipts';
 
@@ -44,6 +45,8 @@ export interface EmailContentDeps {
   /** The campaign's verified sender, e.g. "Dear Congress <letters@example.org>" (config.mailFrom). */
   mailFrom: string;
   appSecret: string;
+  /** Draws the PDF each sender's copy carries. */
+  pdf: Pick<PdfRenderer, 'render'>;
   clock?: Clock;
 }
 
@@ -221,7 +224,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     }
     // The letter's chosen mailing office, else the nearest district office, else the DC office.
     const mailingAddress = printable.recipientAddress;
-    const pdf = await renderLettersPdf([printable]);
+    const pdf = await deps.pdf.render([printable]);
     const subject = sanitizeHeaderText(letter.subject ?? campaign.title);
     const receipt = receiptOf(letter.id, await findOutboxByBatch(deps.storage.db, letter.batch_id));
     const failed = row.kind === 'delivery_failed';

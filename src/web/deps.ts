@@ -1,4 +1,5 @@
 /** web/deps: everything the Express app is built from. `src/bootstrap.ts` creates the real ones. */
+import type { PdfRenderer } from '../delivery/pdf-renderer';
 import type { AskResolver } from '../campaign/asks';
 import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
@@ -28,6 +29,8 @@ export interface AppDeps {
   storage: Storage;
   letters: LetterService;
   locator: MemberLocator;
+  /** Draws the printable PDFs (in a worker thread). */
+  pdf: PdfRenderer;
   /** Email delivery (double opt-in and outbox); absent only in tests that do not need it. */
   email?: EmailChannel;
   /** The civic data refresh, for /readyz; absent in tests that do not need it. */

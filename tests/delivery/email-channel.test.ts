@@ -2,6 +2,7 @@
  * The email channel wired from a Config, as bootstrap.ts will: the worker is started, woken by the
  * service after a commit, and stops cleanly. Also checks the service fits the routes' EmailChannel type.
  */
+import { createPdfRenderer } from '../../src/delivery/pdf-renderer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +46,8 @@ test('when wired from the config, then a request and a confirmation are delivere
     campaigns,
     civic,
     recordAction,
+    // Drawn in the test's own thread; the worker thread is tested in pdf-renderer.test.ts.
+    pdf: createPdfRenderer({ threads: 0 }),
   });
   const routesView: EmailChannel = channel.service;
   try {

@@ -2,6 +2,7 @@
  * Shared set-up for the email channel tests: storage (SQLite file or PostgreSQL), a test campaign and
  * member index, letters inserted as drafts, and the service + worker wired to a real SMTP sink.
  */
+import { createPdfRenderer } from '../../src/delivery/pdf-renderer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,6 +219,7 @@ export function createHarness(
     publicUrl: PUBLIC_URL,
     mailFrom: MAIL_FROM,
     appSecret: APP_SECRET,
+    pdf: createPdfRenderer({ threads: 0 }),
     clock,
   });
   const service = createEmailService({ storage, clock, appSecret: APP_SECRET });

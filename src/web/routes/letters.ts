@@ -13,7 +13,6 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ConfirmationExpiredError, ConfirmationRateLimitedError } from '../../delivery/email-service';
 import { printableLetter } from '../../delivery/printable';
-import { renderLettersPdf } from '../../delivery/pdf';
 import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
 import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
@@ -94,7 +93,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     const printable = rows.map(
       (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
     );
-    const pdf = await renderLettersPdf(printable, { envelopes: true });
+    const pdf = await deps.pdf.render(printable, { envelopes: true });
     for (const row of rows) await letters.recordChannel(row.id, 'printed');
     res
       .type('application/pdf')
@@ -274,7 +273,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
   router.get('/:id.pdf', limits.pdf, limits.pdfPerLetters, async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
-    const pdf = await renderLettersPdf([choice.letter]);
+    const pdf = await deps.pdf.render([choice.letter]);
     await letters.recordChannel(row.id, 'printed');
     res
       .type('application/pdf')

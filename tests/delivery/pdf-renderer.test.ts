@@ -1,0 +1,47 @@
+/**
+ * PDFs drawn in a worker thread: the same letters as the in-thread drawing, several at once, typed errors
+ * for what the caller can fix, and a clean end.
+ */
+import { createPdfRenderer } from '../../src/delivery/pdf-renderer';
+import type { PrintableLetter } from '../../src/delivery/pdf';
+import { ValidationError } from '../../src/platform/errors';
+import { readPdf } from './helpers/pdf-text';
+
+function letter(name: string): PrintableLetter {
+  return {
+    sender: { name, street: '1200 Pike Street', city: 'Seattle', state: 'WA', zip: '98101' },
+    date: 'November 29, 2026',
+    recipientAddress: ['The Honorable Maria Cantwell', 'United States Senate', 'Washington, DC 20510'],
+    salutation: 'Dear Senator Cantwell:',
+    body: 'Please support the bill.\n\nThank you.',
+    closing: 'Sincerely,',
+  };
+}
+
+describe('the PDF renderer with a worker thread', () => {
+  const renderer = createPdfRenderer({ threads: 1 });
+  afterAll(() => renderer.close());
+
+  test('when letters are drawn, then the PDF holds them, and several requests at once each get their own', async () => {
+    const names = ['Zoë Łukasiewicz', 'Ελένη Παπαδοπούλου', 'Şükrü Öztürk'];
+    const pdfs = await Promise.all(names.map((name) => renderer.render([letter(name)], { envelopes: true })));
+    for (const [i, pdf] of pdfs.entries()) {
+      expect(Buffer.isBuffer(pdf)).toBe(true);
+      const { text, pages } = await readPdf(pdf);
+      expect(pages).toBe(2);
+      expect(text).toContain(names[i]);
+      for (const other of names.filter((n) => n !== names[i])) expect(text).not.toContain(other);
+    }
+  });
+
+  test('when there is nothing to print, then the error is the typed one the pages translate', async () => {
+    await expect(renderer.render([])).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+test('when the renderer is closed, then drawing fails instead of hanging', async () => {
+  const renderer = createPdfRenderer({ threads: 1 });
+  await renderer.render([letter('Ana Núñez')]);
+  await renderer.close();
+  await expect(renderer.render([letter('Ana Núñez')])).rejects.toThrow();
+});

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
-import { createPdfRenderer } from './delivery/pdf-renderer';
 import { createAskResolver } from './campaign/asks';
 import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
 import { importBillStatus, loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
@@ -24,6 +23,7 @@ import { createHandlebars } from './platform/handlebars';
 import { createLogger, type Logger } from './platform/logger';
 import { openStorage } from './storage/database';
 import { createEmailChannel } from './delivery/email-channel';
+import { createPdfRenderer } from './delivery/pdf-renderer';
 import { recordAction, recordActions } from './tracking/actions';
 import { startRetentionSchedule } from './tracking/retention';
 import { TEMPLATES_DIR } from './web/views';

@@ -99,7 +99,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     return row.status === 'failed' ? standing === 'left_congress' : standing !== 'serving';
   }
 
-  /** Refuses to send letters whose recipients' terms have ended; returns the letters that may go. */
+  /** Refuses letters whose recipients' terms have ended or who left Congress; returns the ones that may go. */
   function sendable<T extends Pick<LetterRow, 'bioguide' | 'status'>>(rows: T[]): T[] {
     const open = rows.filter((row) => !isHeld(row));
     if (open.length === 0) {

@@ -3,7 +3,8 @@
  * ("41 letters from IL-13 toward a goal of 100"), and the districts closest to their goals. Reads the
  * cached campaign stats only.
  */
-import type { CampaignStats } from './stats';
+import { districtGoalFor, type Campaign } from '../campaign/campaign';
+import type { CampaignStats, StatsService } from './stats';
 
 export interface DistrictProgress {
   /** `IL-13`; `AK-0` for an at-large seat. */
@@ -38,6 +39,22 @@ export function districtProgress(
   if (goal === undefined) return undefined;
   const count = lettersTowardDistrictGoals(stats, congress).get(district) ?? 0;
   return { district, count, goal, reached: count >= goal };
+}
+
+/**
+ * The campaign's progress in one district ("IL-13") of the Congress in service, for the pages that show
+ * a person their own district; undefined without a district or a goal for it, or when the database does
+ * not answer (a nicety must not take a page down with it).
+ */
+export async function districtGoalProgress(
+  stats: StatsService,
+  campaign: Campaign,
+  congress: number,
+  district: string | undefined,
+): Promise<DistrictProgress | undefined> {
+  if (!district || districtGoalFor(campaign, district) === undefined) return undefined;
+  const current = await stats.getCampaignStats(campaign.slug).catch(() => undefined);
+  return current && districtProgress(current, congress, (d) => districtGoalFor(campaign, d), district);
 }
 
 /**

@@ -152,6 +152,13 @@ describe('pages without JavaScript', () => {
       .expect(303);
     // Not confirmed: the send is reported by the writer, and the page offers to confirm the address.
     expect(webform.headers.location).toContain('notice=webform-reported');
+    // Something went out: the page invites sharing, with the House letter's district toward its goal.
+    const after = await request(t.app).get(batchUrl).expect(200);
+    expect(after.text).toContain('id="share-heading"');
+    expect(after.text).toMatch(
+      /<strong>\d+<\/strong> letters? from <bdi>IL-13<\/bdi> toward a goal of 100\./,
+    );
+    expect(batch.text).not.toContain('toward a goal of');
   });
 
   test('when the letter form has errors, then it comes back with every message at its field and the typed text kept', async () => {

@@ -16,6 +16,8 @@ import { printableLetter } from '../../delivery/printable';
 import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
 import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
+import { districtGoalProgress } from '../../tracking/district-goals';
+import { statsServiceFor } from '../../tracking/stats';
 import type { LetterRow } from '../../letters/letter-store';
 import type { Message } from '../../platform/messages';
 import type { AppDeps, RouteGuards } from '../deps';
@@ -73,6 +75,7 @@ function param(req: Request, name: string): string {
 export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Router {
   const router = Router();
   const { letters, civic, clock } = deps;
+  const stats = statsServiceFor(deps);
 
   function textOf(row: LetterRow): string {
     return letterAsText({
@@ -121,6 +124,14 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),
     );
     const texts = campaign.textsIn(req.language);
+    // The House letter's district, when the batch has one: its progress toward the campaign's goal there.
+    const house = rows.find((row) => row.chamber === 'house' && row.district !== null);
+    const districtGoal = await districtGoalProgress(
+      stats,
+      campaign,
+      civic.meta.congress,
+      house && `${house.state}-${house.district}`,
+    );
     const unverified = rows.some((r) => r.verified_at === null && r.purged_at === null);
     res.status(httpStatus).render('letters/batch', {
       ...extra,
@@ -128,6 +139,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       campaign,
       texts,
       batchId,
+      districtGoal,
       notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
       emailAvailable: Boolean(deps.email),
       awaitingConfirmation: rows.some((r) => r.status === 'awaiting_confirmation'),

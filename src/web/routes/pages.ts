@@ -4,7 +4,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { districtGoalFor, type Campaign } from '../../campaign/campaign';
+import type { Campaign } from '../../campaign/campaign';
 import type { Member } from '../../civic-data/types';
 import {
   renderDefaultBody,
@@ -15,7 +15,7 @@ import {
 import { findMembersForAddress, type LookupResult } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
-import { districtProgress } from '../../tracking/district-goals';
+import { districtGoalProgress } from '../../tracking/district-goals';
 import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
 import type { AppDeps, RouteGuards } from '../deps';
 import { formatLongDate } from '../i18n';
@@ -115,14 +115,6 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     };
   }
 
-  /** "41 letters from IL-13 toward a goal of 100" for the person's district, when the campaign sets one. */
-  async function districtGoalOf(campaign: Campaign, district: string | undefined) {
-    if (!district || districtGoalFor(campaign, district) === undefined) return undefined;
-    // Like the running total, a nicety: the letter page must not fail with the database.
-    const s = await stats.getCampaignStats(campaign.slug).catch(() => undefined);
-    return s && districtProgress(s, civic.meta.congress, (d) => districtGoalFor(campaign, d), district);
-  }
-
   const refOf = (req: Request) => ReferralCode.parse(req.query.ref);
   router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
   router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
@@ -213,7 +205,12 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     const texts = campaign.textsIn(res.req.language);
     const home =
       result && !result.ambiguous && result.districts.length === 1 ? result.districts[0] : undefined;
-    const districtGoal = await districtGoalOf(campaign, home && `${home.state}-${home.district}`);
+    const districtGoal = await districtGoalProgress(
+      stats,
+      campaign,
+      civic.meta.congress,
+      home && `${home.state}-${home.district}`,
+    );
     // One letter open at a time: the first with a problem, else the first.
     const firstWithError = members.findIndex((m) => errorFor(`body.${m.bioguide}`) !== undefined);
     const openIndex = Math.max(0, firstWithError);

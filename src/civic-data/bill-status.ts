@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 
@@ -237,9 +238,7 @@ export async function importBillStatus(
   }
   fs.mkdirSync(options.outDir, { recursive: true });
   const file = path.join(options.outDir, BILL_STATUS_FILE);
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(out, null, 2)}\n`);
-  fs.renameSync(temporary, file);
+  await writeFileAtomic(file, `${JSON.stringify(out, null, 2)}\n`);
   return { bills: Object.keys(out.bills).length, missing, file };
 }
 

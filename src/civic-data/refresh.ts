@@ -14,6 +14,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../platform/clock';
+import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
 import { BILL_STATUS_FILE, loadBillStatus, type BillSponsorsRecord } from './bill-status';
 import { DISTRICT_SHAPES_FILE, loadDistrictShapes, type DistrictShapeIndex } from './district-shapes';
@@ -175,9 +176,8 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
     const fresh = loadBillStatus(folder);
     if (fresh.size === 0) return; // nothing read (offline without the files): the rolls stay as they are
     const rolls = new Map([...loadBillStatus(deps.dataDir), ...fresh]);
-    const file = path.join(folder, BILL_STATUS_FILE);
-    await fs.writeFile(file, `${JSON.stringify({ bills: Object.fromEntries(rolls) }, null, 2)}\n`);
-    await fs.rename(file, path.join(deps.dataDir, BILL_STATUS_FILE));
+    const json = `${JSON.stringify({ bills: Object.fromEntries(rolls) }, null, 2)}\n`;
+    await writeFileAtomic(path.join(deps.dataDir, BILL_STATUS_FILE), json);
     billStatus.replace(rolls);
     logger.info({ event: 'civic_data.bill_status_refreshed', bills: rolls.size }, 'bill status refreshed');
   }

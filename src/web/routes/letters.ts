@@ -19,6 +19,7 @@ import { letterAsText } from '../../letters/letter';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import { statsServiceFor } from '../../tracking/stats';
 import type { LetterRow } from '../../letters/letter-store';
+import { recipientStanding } from '../../letters/recipients';
 import type { Message } from '../../platform/messages';
 import type { AppDeps, RouteGuards } from '../deps';
 import { formatList, formatUtcDateTime } from '../i18n';
@@ -164,7 +165,8 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
         const channels = channelsOf(row.id);
         const receipt = status?.letters.find((l) => l.id === row.id)?.receipt;
         // Not sent, and never to be: the member list in service no longer has the recipient.
-        const leftCongress = !member && row.status !== 'sent';
+        const leftCongress =
+          row.status !== 'sent' && recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress';
         return {
           row,
           member,

@@ -1,10 +1,10 @@
 /**
- * campaign/bills: a campaign's bills per Congress and what to ask for. A Congress runs from noon Eastern
- * on 3 January of an odd year to the same moment two years later (20th Amendment); a bill not enacted by
- * then dies, and its reintroduction gets a new number. Everything here is computed from the Congress's
- * number and the clock, never from a constant.
+ * campaign/bills: a campaign's bills per Congress and what to ask for. A bill not enacted by the end of its
+ * Congress dies, and its reintroduction gets a new number. When a Congress ends is the Congress clock's
+ * answer (civic-data/congress), never a constant here.
  */
 import { z } from 'zod';
+import { congressAt, congressDates, congressEnds, ordinal } from '../civic-data/congress';
 import type { Chamber } from '../civic-data/types';
 
 /** The bill types congress.gov and govinfo use, with the way each is cited. */
@@ -78,31 +78,6 @@ export const CongressBillsDefinition = z
   });
 export type CongressBillsDefinition = z.infer<typeof CongressBillsDefinition>;
 
-/** The first and last moment of a Congress: noon Eastern (17:00 UTC in January) on 3 January. */
-export function congressTerm(congress: number): { start: Date; end: Date } {
-  const startYear = 1789 + 2 * (congress - 1);
-  return {
-    start: new Date(Date.UTC(startYear, 0, 3, 17)),
-    end: new Date(Date.UTC(startYear + 2, 0, 3, 17)),
-  };
-}
-
-/** The Congress in session (or between sessions) at a moment. */
-export function congressAt(now: Date): number {
-  const guess = Math.floor((now.getUTCFullYear() - 1789) / 2) + 1;
-  return now < congressTerm(guess).start ? guess - 1 : guess;
-}
-
-/** "119th", "120th", "121st": how a Congress is named in English. */
-export function congressOrdinal(congress: number): string {
-  const tens = congress % 100;
-  const suffix =
-    tens >= 11 && tens <= 13
-      ? 'th'
-      : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[congress % 10];
-  return `${congress}${suffix ?? 'th'}`;
-}
-
 /** A bill with everything the pages and letters show about it. */
 export interface CampaignBill extends BillDefinition {
   congress: number;
@@ -126,7 +101,7 @@ export function campaignBill(congress: number, chamber: Chamber, bill: BillDefin
     chamber,
     label: `${BILL_TYPES[bill.type]} ${bill.number}`,
     id: billId(congress, bill.type, bill.number),
-    congressOrdinal: congressOrdinal(congress),
+    congressOrdinal: ordinal(congress),
   };
 }
 
@@ -157,7 +132,7 @@ export function billSituation(entries: readonly CongressBillsDefinition[], now: 
     sorted.find((e) => e.congress === currentCongress) ??
     sorted.find((e) => e.congress < currentCongress) ??
     sorted.at(-1)!;
-  const end = congressTerm(entry.congress).end;
+  const end = congressEnds(entry.congress);
   return {
     currentCongress,
     congress: entry.congress,
@@ -166,8 +141,8 @@ export function billSituation(entries: readonly CongressBillsDefinition[], now: 
       house: campaignBill(entry.congress, 'house', entry.house),
     },
     expired: now >= end,
-    endsOn: end.toISOString().slice(0, 10),
-    nextCongressOrdinal: congressOrdinal(Math.max(entry.congress + 1, currentCongress)),
+    endsOn: congressDates(entry.congress).end,
+    nextCongressOrdinal: ordinal(Math.max(entry.congress + 1, currentCongress)),
     definition: entry,
   };
 }

@@ -1,16 +1,21 @@
 /**
- * civic-data/congress: which Congress a date, a term or a file belongs to. Since the 20th Amendment a
- * Congress runs from 3 January of an odd year to 3 January two years later, and the 1st sat in 1789, so
- * the dates of any Congress are computed from its number, never written down.
+ * civic-data/congress: the one Congress clock. Since the 20th Amendment a Congress runs from noon Eastern
+ * on 3 January of an odd year to noon Eastern on 3 January two years later, when its members' terms end;
+ * the 1st sat in 1789. Every question about when a Congress begins or ends, which Congress a moment or a
+ * day is in, and how a Congress is named ("119th") is answered here, from the Congress's number, never
+ * from a date written down elsewhere.
  */
 
 const FIRST_CONGRESS_YEAR = 1789;
+
+/** The Capitol's time zone: "noon" in the 20th Amendment is noon in Washington. */
+export const CONGRESS_TIME_ZONE = 'America/New_York';
 
 export interface CongressDates {
   congress: number;
   /** ISO date its members take office: 3 January of an odd year. */
   start: string;
-  /** ISO date the next Congress begins (this one's members' terms end). */
+  /** ISO date the next Congress begins (this one's members' terms end, at noon Eastern). */
   end: string;
 }
 
@@ -26,7 +31,63 @@ export function congressDates(congress: number): CongressDates {
   };
 }
 
-/** The Congress in session on an ISO date (a day from 3 January on belongs to the new one). */
+const offsetFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: CONGRESS_TIME_ZONE,
+  timeZoneName: 'longOffset',
+});
+
+/** Seconds east of UTC in Washington at a moment: -18000 in winter (EST), -14400 in summer (EDT). */
+function easternOffsetSeconds(ms: number): number {
+  const name = offsetFormat.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  // "GMT-05:00"; before 1883, local mean time: "GMT-04:56:02".
+  const match = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name);
+  if (!match) return 0; // "GMT": no offset
+  const seconds = Number(match[2]) * 3600 + Number(match[3]) * 60 + Number(match[4] ?? 0);
+  return match[1] === '-' ? -seconds : seconds;
+}
+
+/**
+ * Noon in Washington on an ISO day, as a moment: when a term ending that day ends (20th Amendment). The
+ * offset is read from the time-zone database for that day, so it is right in summer (EDT) as in winter.
+ */
+export function noonEastern(isoDate: string): Date {
+  const noonUtc = Date.parse(`${isoDate.slice(0, 10)}T12:00:00Z`);
+  const guess = noonUtc - easternOffsetSeconds(noonUtc) * 1000;
+  // Daylight saving changes at 02:00 local, never between 12:00 UTC and noon Eastern; reading the offset
+  // again at the moment found keeps that true of any rule the time-zone database may hold.
+  return new Date(noonUtc - easternOffsetSeconds(guess) * 1000);
+}
+
+/** The moment a Congress begins: noon Eastern on 3 January of its first year. */
+export function congressBegins(congress: number): Date {
+  return noonEastern(congressDates(congress).start);
+}
+
+/** The moment a Congress ends and its members' terms with it: when the next one begins. */
+export function congressEnds(congress: number): Date {
+  return congressBegins(congress + 1);
+}
+
+/** The Congress in session (or between its sessions) at a moment. */
+export function congressAt(moment: Date): number {
+  // The UTC year's Congress is never too early: from 1 January UTC to noon Eastern on 3 January of an odd
+  // year the guess is the next Congress, which has not begun yet.
+  const guess = Math.floor((moment.getUTCFullYear() - FIRST_CONGRESS_YEAR) / 2) + 1;
+  return moment < congressBegins(guess) ? guess - 1 : guess;
+}
+
+/**
+ * The moment a term that ends on an ISO day is over: noon Eastern that day (a term in the member list
+ * ends on 3 January, with its Congress).
+ */
+export function termEndsAt(endDate: string): Date {
+  return noonEastern(endDate);
+}
+
+/**
+ * The Congress an ISO day belongs to, for data that carries days, not moments (a term's dates): 3 January
+ * belongs to the Congress that begins that day.
+ */
 export function congressOn(date: string): number {
   const year = Number(date.slice(0, 4));
   const beforeThird = date.slice(5, 10) < '01-03';
@@ -49,7 +110,7 @@ export function termOverlapsCongress(term: { start: string; end: string }, congr
   return term.start < end && term.end > start;
 }
 
-/** "119th", "120th", "121st", "122nd", "123rd". */
+/** "119th", "120th", "121st", "122nd", "123rd": how a Congress is named in English. */
 export function ordinal(n: number): string {
   const tens = n % 100;
   if (tens >= 11 && tens <= 13) return `${n}th`;

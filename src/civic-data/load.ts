@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
+import { congressEnds, termEndsAt } from './congress';
 import type { CivicDataMeta, CivicIndexFile, DistrictRef, Member, ZipEntry } from './types';
 
 /** The index file inside DATA_DIR, written by `npm run data:update` (civic-data/import). */
@@ -58,8 +59,11 @@ interface IndexContents {
   seats: Set<string>;
   seatsByState: Map<string, DistrictRef[]>;
   zips: Map<string, readonly ZipDistrict[]>;
-  /** Start of validUntil (UTC): every page and lookup asks. */
-  staleFrom: number;
+  /**
+   * When the index's Congress ends (noon Eastern, 3 January, from the Congress clock): from then the data
+   * is stale, and members imported without their own term end have ended theirs.
+   */
+  congressEndsAt: number;
 }
 
 function buildContents(file: CivicIndexFile): IndexContents {
@@ -71,7 +75,7 @@ function buildContents(file: CivicIndexFile): IndexContents {
     seats: new Set(),
     seatsByState: new Map(),
     zips: new Map(Object.entries(file.zips).map(([zip, entry]) => [zip, entry.districts])),
-    staleFrom: Date.parse(`${file.meta.validUntil.slice(0, 10)}T00:00:00Z`),
+    congressEndsAt: congressEnds(file.meta.congress).getTime(),
   };
   for (const member of file.members) {
     contents.byBioguide.set(member.bioguide, member);
@@ -165,16 +169,17 @@ export class CivicIndex {
 
   /** Past the start of the next Congress the member list and maps are probably out of date. */
   isStale(now: Date): boolean {
-    return now.getTime() >= this.contents.staleFrom;
+    return now.getTime() >= this.contents.congressEndsAt;
   }
 
   /**
-   * Whether the member's term is over: their own term end, else the end of the index's Congress (every
-   * House term ends with it). A senator in mid-term stays a member when the Congress changes.
+   * Whether the member's term is over: at noon Eastern on their own term's last day, else when the index's
+   * Congress ends (every House term ends with it). A senator in mid-term stays a member when the Congress
+   * changes.
    */
   termHasEnded(member: Member, now: Date): boolean {
-    const end = member.termEnd ?? this.contents.file.meta.validUntil;
-    return now.getTime() >= Date.parse(`${end.slice(0, 10)}T00:00:00Z`);
+    const end = member.termEnd ? termEndsAt(member.termEnd).getTime() : this.contents.congressEndsAt;
+    return now.getTime() >= end;
   }
 }
 

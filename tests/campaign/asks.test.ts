@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createAskResolver } from '../../src/campaign/asks';
-import { billSituation, congressAt, congressOrdinal, congressTerm } from '../../src/campaign/bills';
+import { billSituation } from '../../src/campaign/bills';
 import { loadCampaigns } from '../../src/campaign/campaign';
 import { createSponsorRoll, type BillSponsors } from '../../src/campaign/sponsors';
 import type { Member } from '../../src/civic-data/types';
@@ -51,21 +51,6 @@ function letterFor(who: Member, now = BEFORE_END, imported = new Map<string, Bil
 }
 
 describe('Congress dates come from the number and the clock', () => {
-  test('when the 119th Congress is asked for, then it runs from 3 January 2025 to 3 January 2027 at noon Eastern', () => {
-    expect(congressTerm(119)).toEqual({
-      start: new Date('2025-01-03T17:00:00Z'),
-      end: new Date('2027-01-03T17:00:00Z'),
-    });
-    expect(congressAt(new Date('2027-01-03T16:59:59Z'))).toBe(119);
-    expect(congressAt(new Date('2027-01-03T17:00:00Z'))).toBe(120);
-    expect([congressOrdinal(119), congressOrdinal(121), congressOrdinal(112), congressOrdinal(122)]).toEqual([
-      '119th',
-      '121st',
-      '112th',
-      '122nd',
-    ]);
-  });
-
   test('when the organiser adds the next Congress, then it is used once that Congress starts', () => {
     const next = {
       ...campaign.congresses[0]!,

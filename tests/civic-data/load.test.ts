@@ -73,8 +73,9 @@ describe('loadCivicIndex', () => {
     expect(index.isAtLargeState('MT')).toBe(false);
   });
 
-  test('when the next Congress has started, then the data is stale', () => {
+  test('when the next Congress has started (noon Eastern, 3 January), then the data is stale', () => {
     expect(index.isStale(new Date('2026-12-31T23:59:59Z'))).toBe(false);
-    expect(index.isStale(new Date('2027-01-03T00:00:00Z'))).toBe(true);
+    expect(index.isStale(new Date('2027-01-03T16:59:59Z'))).toBe(false);
+    expect(index.isStale(new Date('2027-01-03T17:00:00Z'))).toBe(true);
   });
 });

@@ -6,6 +6,7 @@
  * a member who is not is never sent: its writer is told, with the letter, and pointed to their members now.
  */
 import request from 'supertest';
+import { congressEnds } from '../../src/civic-data/congress';
 import { CivicIndex } from '../../src/civic-data/load';
 import type { CivicIndexFile } from '../../src/civic-data/types';
 import { useEmailTestApp } from '../helpers/email-app';
@@ -33,7 +34,8 @@ async function freshCsrf(): Promise<void> {
   env.csrf = await csrfSession(env.t.app);
 }
 
-const END_OF_119TH = new Date('2027-01-03T00:00:00Z');
+/** Noon Eastern on 3 January 2027, from the one Congress clock. */
+const END_OF_119TH = congressEnds(119);
 
 describe('at the end of a Congress, before the next one is loaded', () => {
   test('when the Congress has ended, then lookups still answer with a notice, saving is refused in the person’s language, and /readyz says degraded', async () => {

@@ -3,7 +3,7 @@
  * counters (src/tracking/stats.ts), never the letters, so they stay cheap under a traffic spike.
  */
 import { Router } from 'express';
-import { congressOrdinal } from '../../campaign/bills';
+import { ordinal } from '../../civic-data/congress';
 import { districtGoalFor, type Campaign } from '../../campaign/campaign';
 import { NotFoundError } from '../../platform/errors';
 import { districtProgress, districtsClosestToGoal } from '../../tracking/district-goals';
@@ -108,7 +108,7 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
       stats: s,
       current,
       congress,
-      congressOrdinal: congressOrdinal(congress),
+      congressOrdinal: ordinal(congress),
       membersWrittenTo: writtenTo.length,
       membersSignedOn: signedOn.length,
       goal,

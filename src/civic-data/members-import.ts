@@ -27,12 +27,6 @@ export const MEMBER_PATHS = {
   social: 'congress-legislators/legislators-social-media.json',
 } as const;
 
-export interface MemberSources {
-  legislators: SourceText;
-  offices: SourceText;
-  social: SourceText;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Zod schemas of the source records (only the fields used; unknown fields are ignored).
 

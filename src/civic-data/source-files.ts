@@ -9,7 +9,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import knownFiles from './known-files.json';
-import type { SourceInfo } from './types';
 
 /** The raw text of one source and the name used for it in messages (a URL or a path in the folder). */
 export interface SourceText {
@@ -18,8 +17,6 @@ export interface SourceText {
   /** The source's own date when its origin says it (HTTP Last-Modified). */
   date?: string | null;
 }
-
-export type SourceKey = 'members' | 'zips' | 'shapes';
 
 const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-06-15');
 
@@ -178,12 +175,4 @@ export async function fetchSource(
 export async function downloadText(fetchImpl: typeof fetch, url: string): Promise<SourceText> {
   const response = await fetchSource(fetchImpl, url);
   return { name: url, text: await response.text(), date: lastModifiedDay(response) };
-}
-
-/** Builds a SourceInfo with the Congress's validity window. */
-export function sourceInfo(
-  fields: Omit<SourceInfo, 'validFrom' | 'validUntil'>,
-  window: { start: string; end: string },
-): SourceInfo {
-  return { ...fields, validFrom: window.start, validUntil: window.end };
 }

@@ -59,9 +59,3 @@ export function isSafeEmailAddress(addr: string): boolean {
   return domain.split('.').every((label) => /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u.test(label));
 }
 
-/** `"Display Name" <addr>` as a Nodemailer address object, or just the address when the name is empty. */
-export function formatAddress(name: string, address: string): { name: string; address: string } | string {
-  if (!isSafeEmailAddress(address)) throw new TypeError('Unsafe email address');
-  const display = safeDisplayName(name);
-  return display ? { name: display, address } : address;
-}

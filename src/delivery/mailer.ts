@@ -19,6 +19,7 @@ import {
   wrap,
 } from 'cockatiel';
 import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import writeFileAtomic from 'write-file-atomic';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
@@ -217,18 +218,16 @@ function addressOrThrow(address: string, reason: string): string {
   return trimmed;
 }
 
-/** `addr`, `Name <addr>` or `{ name, address }` to a safe Nodemailer address. */
+/** `addr`, `Name <addr>` or `{ name, address }` to a safe Nodemailer address; a list or a group is refused. */
 function toAddress(input: string | NamedAddress, reason: string): string | { name: string; address: string } {
   let name = '';
   let address: string;
   if (typeof input === 'string') {
-    const angle = /^([^<>]*)<([^<>]*)>\s*$/s.exec(input);
-    if (angle) {
-      name = angle[1] ?? '';
-      address = angle[2] ?? '';
-    } else {
-      address = input;
-    }
+    const parsed = addressparser(input);
+    const only = parsed.length === 1 ? parsed[0] : undefined;
+    if (!only || only.group !== undefined) throw new PermanentDeliveryError(reason);
+    name = only.name;
+    address = only.address;
   } else {
     name = input.name;
     address = input.address;

@@ -3,6 +3,7 @@
  * nearest the sender (by ZIP-area centre), because mail to Washington is screened off-site and delayed;
  * the DC office is always offered as an option and is the fallback when no district office is usable.
  */
+import { geoDistance } from 'd3-geo';
 import type { DistrictOffice, Member } from '../civic-data/types';
 
 export interface MailingOffice {
@@ -40,13 +41,9 @@ function zipCentre(zip: string): LatLng | undefined {
 
 const EARTH_RADIUS_MILES = 3958.7613;
 
-export function haversineMiles(a: LatLng, b: LatLng): number {
-  const rad = (deg: number) => (deg * Math.PI) / 180;
-  const dLat = rad(b.latitude - a.latitude);
-  const dLng = rad(b.longitude - a.longitude);
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_MILES * Math.asin(Math.min(1, Math.sqrt(h)));
+/** Great-circle distance: d3-geo's angle in radians times the Earth's mean radius. */
+export function distanceMiles(a: LatLng, b: LatLng): number {
+  return geoDistance([a.longitude, a.latitude], [b.longitude, b.latitude]) * EARTH_RADIUS_MILES;
 }
 
 function clean(s: string | null | undefined): string {
@@ -81,7 +78,7 @@ function districtOffice(member: Member, office: DistrictOffice, from: LatLng | u
     addressLines: [honorable(member), clean(office.address), `${city}, ${state} ${clean(office.zip)}`],
   };
   const at = officePosition(office);
-  if (from && at) result.distanceMiles = Math.round(haversineMiles(from, at) * 10) / 10;
+  if (from && at) result.distanceMiles = Math.round(distanceMiles(from, at) * 10) / 10;
   return result;
 }
 

@@ -109,7 +109,6 @@ const LOOKS_LIKE_DOMAIN = /[\p{L}\p{M}-]{2,}\.[\p{L}\p{M}]{2,}/u;
 
 /** How the person wants to be addressed; "none" is sent to CWC as the format allows (src/delivery/cwc). */
 export const SENDER_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Mx.', 'Dr.', 'none'] as const;
-export type SenderPrefix = (typeof SENDER_PREFIXES)[number];
 
 export const SenderInput = z.object({
   name: line(100, 'name').pipe(

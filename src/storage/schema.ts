@@ -131,11 +131,6 @@ export interface RateLimitsTable {
   reset_at: string;
 }
 
-export interface KyselyMigrationTable {
-  name: string;
-  timestamp: string;
-}
-
 export interface Database {
   letters: LettersTable;
   outbox: OutboxTable;

@@ -27,9 +27,6 @@ import type { ActionInput, RecordAction } from './record-action';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
-/** The dimensions a verified letter adds to; other actions only add to action-level ones. */
-export const LETTER_DIMENSIONS = ['total', 'chamber', 'state', 'district', 'member', 'day', 'ref'] as const;
-
 /** UTC calendar day of an instant, `YYYY-MM-DD`. Every count by day uses UTC. */
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);

@@ -362,14 +362,17 @@ describe('header injection', () => {
   });
 
   it('parses "Name <addr>" strings with a sanitised name', async () => {
-    await smtp(server.port).send(mail({ replyTo: 'Eve\r\nBcc: victim@example.com <eve@example.com>' }));
+    await smtp(server.port).send(mail({ replyTo: 'Eve\r\n  Example <eve@example.com>' }));
     const got = server.received[0]!;
-    expect(got.rcptTo).not.toContain('victim@example.com');
-    expect(headerNames(got.raw)).not.toContain('bcc');
     const parsed = await simpleParser(got.raw);
-    expect(addresses(parsed.replyTo)).toEqual([
-      { name: 'Eve Bcc victim example.com', address: 'eve@example.com' },
-    ]);
+    expect(addresses(parsed.replyTo)).toEqual([{ name: 'Eve Example', address: 'eve@example.com' }]);
+  });
+
+  it('refuses a "Name <addr>" string whose name hides a header (Nodemailer reads it as a group)', async () => {
+    await expect(
+      smtp(server.port).send(mail({ replyTo: 'Eve\r\nBcc: victim@example.com <eve@example.com>' })),
+    ).rejects.toBeInstanceOf(PermanentDeliveryError);
+    expect(server.received).toHaveLength(0);
   });
 
   it.each([

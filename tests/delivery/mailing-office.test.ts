@@ -1,5 +1,5 @@
 import type { DistrictOffice, Member } from '../../src/civic-data/types';
-import { chooseMailingOffices, haversineMiles, WHY_DISTRICT_OFFICE } from '../../src/delivery/mailing-office';
+import { chooseMailingOffices, distanceMiles, WHY_DISTRICT_OFFICE } from '../../src/delivery/mailing-office';
 
 function office(overrides: Partial<DistrictOffice> & { id: string }): DistrictOffice {
   return {
@@ -145,9 +145,9 @@ describe('chooseMailingOffices', () => {
   });
 });
 
-describe('haversineMiles and WHY_DISTRICT_OFFICE', () => {
+describe('distanceMiles and WHY_DISTRICT_OFFICE', () => {
   it('measures Seattle to Spokane at about 228 miles', () => {
-    const miles = haversineMiles(
+    const miles = distanceMiles(
       { latitude: 47.6062, longitude: -122.3321 },
       { latitude: 47.6588, longitude: -117.426 },
     );

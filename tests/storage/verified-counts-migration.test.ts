@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { migrateToLatest, migrateUpTo } from '../../src/storage/migrations';
+import { migrateToLatest } from '../../src/storage/migrations';
+import { migrateUpTo } from '../helpers/migrate-up-to';
 import type { Database as Schema } from '../../src/storage/schema';
 import { statsFromCounters } from '../../src/tracking/stats';
 import { letterRow } from '../tracking/helpers';

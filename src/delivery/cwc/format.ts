@@ -41,8 +41,6 @@ export const LIBRARY_OF_CONGRESS_TOPICS = [
   'Water Resources Development',
 ] as const;
 
-export type LibraryOfCongressTopic = (typeof LIBRARY_OF_CONGRESS_TOPICS)[number];
-
 /** CWC's BillTypeAbbreviation values are the campaign's bill types (hr, s, hres, ...). */
 export const BILL_TYPES = Object.keys(CITED_BILL_TYPES) as [BillType, ...BillType[]];
 export type { BillType };

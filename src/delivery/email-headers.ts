@@ -58,4 +58,3 @@ export function isSafeEmailAddress(addr: string): boolean {
   // Domain labels: letters (any script, for IDN), digits and hyphens, not starting or ending with a hyphen.
   return domain.split('.').every((label) => /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u.test(label));
 }
-

@@ -1,8 +1,4 @@
-import {
-  isSafeEmailAddress,
-  safeDisplayName,
-  sanitizeHeaderText,
-} from '../../src/delivery/email-headers';
+import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from '../../src/delivery/email-headers';
 
 describe('sanitizeHeaderText', () => {
   it('removes CR, LF and other controls and collapses whitespace', () => {

@@ -119,9 +119,9 @@ describe('campaign texts per language', () => {
     const source = campaign.textsIn('es').letters!.support.senate;
     expect(
       renderLetterTranslation(hbs, source, campaign, member, ask, { city: 'Springfield', state: 'IL' }),
-    ).toMatch(/^Como elector o electora de su estado, desde Springfield, IL, le escribo/);
+    ).toMatch(/^Como residente de su estado, desde Springfield, IL, le escribo/);
     const noTown = renderLetterTranslation(hbs, source, campaign, member, ask, {});
-    expect(noTown).toMatch(/^Como elector o electora de su estado, le escribo/);
+    expect(noTown).toMatch(/^Como residente de su estado, le escribo/);
     expect(noTown).not.toContain('your state');
     expect(noTown).toContain('S. 1829');
   });

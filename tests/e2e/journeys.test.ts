@@ -327,11 +327,11 @@ describeIfBrowser('journeys in Chromium', () => {
     await page.goto(`${base}/?lang=ar`);
     expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
     expect(await page.locator('html').getAttribute('lang')).toBe('ar');
-    expect(await page.locator('form.dc-lookup h2').textContent()).toBe('اعثر على أعضائك في الكونغرس');
+    expect(await page.locator('form.dc-lookup h2').textContent()).toBe('اعثر على ممثليك في الكونغرس');
     await check(page, 'c-ar-1-home');
     // The cookie keeps Arabic on the next pages; the switcher keeps the path.
     await page.fill('#address', ADDRESS);
-    await page.getByRole('button', { name: 'اعثر على أعضائي' }).click();
+    await page.getByRole('button', { name: 'اعثر على ممثليّ' }).click();
     await page.waitForURL(/\/members\?/);
     expect(await page.locator('h1').textContent()).toBe('أعضاؤك في الكونغرس');
     // Mirrored, not shifted: the first card starts at the right edge of its list, as the first card of an
@@ -343,7 +343,7 @@ describeIfBrowser('journeys in Chromium', () => {
     });
     expect(cardOffset).toBeLessThanOrEqual(0);
     await check(page, 'c-ar-2-members');
-    await page.getByRole('button', { name: 'اكتب إلى أعضائك' }).click();
+    await page.getByRole('button', { name: 'اكتب إلى ممثليك' }).click();
     await page.waitForURL(/\/write\?/);
     expect(await page.locator('h1').textContent()).toBe('اكتب رسائلك');
     expect(await page.locator('#english-note').textContent()).toContain('باللغة الإنجليزية');

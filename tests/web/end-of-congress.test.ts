@@ -55,7 +55,7 @@ describe('at the end of a Congress, before the next one is loaded', () => {
       'The new Congress has begun and its member list is being updated. Letters to members whose term has ended cannot be saved or sent',
     );
     expect((await saveLetters([DURBIN, BUDZINSKI], 'es').expect(409)).text).toContain(
-      'Comenzó el nuevo Congreso y estamos actualizando su lista de miembros.',
+      'Comenzó el nuevo Congreso y estamos actualizando su lista de legisladores.',
     );
     expect((await saveLetters([BUDZINSKI], 'ar').expect(409)).text).toContain('بدأ الكونغرس الجديد');
     // A senator in mid-term is still a member.

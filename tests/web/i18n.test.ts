@@ -134,8 +134,8 @@ describe('pages in the person’s language', () => {
   test('when the browser asks for Spanish, then the home page is in Spanish', async () => {
     const res = await request(t.app).get('/').set('Accept-Language', 'es-MX,es;q=0.9,en;q=0.5').expect(200);
     expect(res.text).toContain('<html lang="es" dir="ltr">');
-    expect(res.text).toContain('Encuentre a sus miembros del Congreso');
-    expect(res.text).toContain('Buscar a mis miembros');
+    expect(res.text).toContain('Encuentre a sus legisladores en el Congreso');
+    expect(res.text).toContain('Buscar a mis legisladores');
     expect(res.text).not.toContain('Find my members');
     // The campaign's own texts come in Spanish too (campaigns/stop-csam/content/es.json).
     expect(res.text).toMatch(
@@ -150,7 +150,7 @@ describe('pages in the person’s language', () => {
   test('when the browser asks for Arabic, then the home page is in Arabic, right to left', async () => {
     const res = await request(t.app).get('/').set('Accept-Language', 'ar-EG,ar;q=0.9').expect(200);
     expect(res.text).toContain('<html lang="ar" dir="rtl">');
-    expect(res.text).toContain('اعثر على أعضائك في الكونغرس');
+    expect(res.text).toContain('اعثر على ممثليك في الكونغرس');
     expect(res.text).toContain('انتقل إلى المحتوى الرئيسي');
   });
 

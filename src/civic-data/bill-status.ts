@@ -142,7 +142,12 @@ export interface BillStatusImportOptions {
   now?: Date;
   govinfoBaseUrl?: string;
   congressGovBaseUrl?: string;
+  /** Per request; default BILL_STATUS_TIMEOUT_MS. */
+  timeoutMs?: number;
 }
+
+/** How long one bill-status request may take before the import gives up on it. */
+export const BILL_STATUS_TIMEOUT_MS = 30_000;
 
 function localFile(from: string, bill: BillRef): string | undefined {
   const name = billStatusFileName(bill);
@@ -153,10 +158,44 @@ function localFile(from: string, bill: BillRef): string | undefined {
   ].find((candidate) => fs.existsSync(candidate));
 }
 
-async function fetchText(url: string, what: string): Promise<string> {
-  const response = await fetch(url, { headers: { accept: 'application/xml, application/json' } });
-  if (!response.ok) throw new DataError(`${what}: ${url} answered ${response.status}`);
-  return response.text();
+/**
+ * GET with a time limit. The congress.gov key travels in the `X-Api-Key` header (api.data.gov takes it
+ * there as well as in the query), so the URL that errors and logs name never carries it.
+ */
+async function fetchText(
+  url: string,
+  what: string,
+  options: { apiKey?: string | undefined; timeoutMs?: number | undefined },
+): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? BILL_STATUS_TIMEOUT_MS;
+  try {
+    const response = await fetch(url, {
+      headers: {
+        accept: 'application/xml, application/json',
+        ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
+      },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new DataError(`${what}: ${url} answered ${response.status}`);
+    }
+    return await response.text();
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    const name = (error as Error)?.name;
+    const why =
+      name === 'TimeoutError' ? `did not answer within ${timeoutMs / 1000} s` : 'could not be reached';
+    throw new DataError(`${what}: ${url} ${why}`, { cause: error });
+  }
+}
+
+/** The congress.gov API's pagination link, without any key it may carry (ours goes in a header). */
+function withoutApiKey(link: string, what: string): string {
+  const url = URL.parse(link);
+  if (!url) throw new DataError(`${what}: the congress.gov API's next-page link is not a URL`);
+  url.searchParams.delete('api_key');
+  return url.toString();
 }
 
 async function fromCongressGov(
@@ -164,19 +203,19 @@ async function fromCongressGov(
   bill: BillRef,
 ): Promise<Omit<BillSponsorsRecord, 'importedAt'>> {
   const base = options.congressGovBaseUrl ?? 'https://api.congress.gov/v3';
-  const key = encodeURIComponent(options.congressGovApiKey!);
+  const request = { apiKey: options.congressGovApiKey, timeoutMs: options.timeoutMs };
   const billPath = `${base}/bill/${bill.congress}/${bill.type}/${bill.number}`;
   const info = CongressGovBill.parse(
-    JSON.parse(await fetchText(`${billPath}?format=json&api_key=${key}`, billKey(bill))),
+    JSON.parse(await fetchText(`${billPath}?format=json`, billKey(bill), request)),
   );
   const entries: BillSponsorsRecord['entries'] = info.bill.sponsors.map((s) => ({
     bioguide: s.bioguideId,
     role: 'sponsor' as const,
     since: info.bill.introducedDate,
   }));
-  let next: string | undefined = `${billPath}/cosponsors?format=json&limit=250&api_key=${key}`;
+  let next: string | undefined = `${billPath}/cosponsors?format=json&limit=250`;
   for (let page = 0; next && page < 20; page++) {
-    const answer = CongressGovCosponsors.parse(JSON.parse(await fetchText(next, billKey(bill))));
+    const answer = CongressGovCosponsors.parse(JSON.parse(await fetchText(next, billKey(bill), request)));
     for (const c of answer.cosponsors) {
       const withdrawn = c.sponsorshipWithdrawnDate?.slice(0, 10);
       entries.push({
@@ -186,8 +225,7 @@ async function fromCongressGov(
         ...(withdrawn ? { withdrawn } : {}),
       });
     }
-    // The API's next link leaves the key out.
-    next = answer.pagination?.next ? `${answer.pagination.next}&api_key=${key}` : undefined;
+    next = answer.pagination?.next ? withoutApiKey(answer.pagination.next, billKey(bill)) : undefined;
   }
   return {
     source: { name: 'congress.gov API', url: billPath },
@@ -227,7 +265,11 @@ export async function importBillStatus(
       const url = options.govinfoBaseUrl
         ? `${options.govinfoBaseUrl}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`
         : govinfoBillStatusUrl(bill);
-      const parsed = parseBillStatusXml(await fetchText(url, key), bill, url);
+      const parsed = parseBillStatusXml(
+        await fetchText(url, key, { timeoutMs: options.timeoutMs }),
+        bill,
+        url,
+      );
       out.bills[key] = {
         source: { name: 'govinfo BILLSTATUS bulk data', url },
         asOf: parsed.asOf ?? importedAt.slice(0, 10),

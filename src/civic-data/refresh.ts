@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { Clock } from '../platform/clock';
 import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
+import { redactSecrets } from '../platform/logger';
 import { BILL_STATUS_FILE, loadBillStatus, type BillSponsorsRecord } from './bill-status';
 import { DISTRICT_SHAPES_FILE, loadDistrictShapes, type DistrictShapeIndex } from './district-shapes';
 import { importCivicData, INDEX_FILE_NAME } from './import';
@@ -193,7 +194,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
       staging = await fs.mkdtemp(path.join(deps.dataDir, STAGING_PREFIX));
       outcome = await refreshCivicData(staging);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = redactSecrets(error instanceof Error ? error.message : String(error));
       failures.push(reason);
       logger.warn(
         { event: 'civic_data.refresh_failed', reason, congressInService: civic.meta.congress },
@@ -206,7 +207,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
       try {
         await refreshBillStatus(staging, deps.billStatus);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = redactSecrets(error instanceof Error ? error.message : String(error));
         failures.push(`bill status: ${reason}`);
         logger.warn(
           { event: 'civic_data.bill_status_failed', reason },

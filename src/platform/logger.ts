@@ -35,24 +35,56 @@ export function redactPath(url: string): string {
   return (url.split('?')[0] ?? '').replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
 }
 
-const PATH_FIELDS = ['path', 'url', 'originalUrl'] as const;
+/**
+ * A message with any secret a URL in it may carry blanked: the value of a key or token query parameter
+ * (`api_key=`, `apikey=`, `key=`, `token=`, `access_token=`) and the password of `scheme://user:pass@host`.
+ * Every pattern is a fixed prefix followed by one character class, so it runs in linear time.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/([?&](?:api_?key|key|token|access_token)=)[^&\s#'"]+/gi, '$1[redacted]')
+    .replace(/(:\/\/[^/\s:@]*:)[^@\s/]+@/g, '$1[redacted]@');
+}
 
-function withRedactedPaths(object: Record<string, unknown>): Record<string, unknown> {
+const PATH_FIELDS = ['path', 'url', 'originalUrl'] as const;
+/** Fields that carry an error's text (a refresh's reason): whatever they quote loses its secrets. */
+const MESSAGE_FIELDS = ['reason', 'error'] as const;
+
+/** The object with each string field among `fields` passed through `redact` (a copy only when one changed). */
+function withRedactedFields(
+  object: Record<string, unknown>,
+  fields: readonly string[],
+  redact: (text: string) => string,
+): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
-  for (const field of PATH_FIELDS) {
+  for (const field of fields) {
     const value = object[field];
-    if (typeof value === 'string') (copy ??= { ...object })[field] = redactPath(value);
+    if (typeof value === 'string') (copy ??= { ...object })[field] = redact(value);
   }
   return copy ?? object;
 }
 
-/** pino's `formatters.log`: path and URL fields of the line and of its `req` are redacted. */
+const withRedactedPaths = (object: Record<string, unknown>) =>
+  withRedactedFields(object, PATH_FIELDS, redactPath);
+
+/**
+ * pino's `formatters.log`: path and URL fields of the line and of its `req` are redacted, and error texts
+ * lose any key, token or password a URL in them carried.
+ */
 export function redactPathsInLine(line: Record<string, unknown>): Record<string, unknown> {
-  const redacted = withRedactedPaths(line);
+  const redacted = withRedactedFields(withRedactedPaths(line), MESSAGE_FIELDS, redactSecrets);
   const req = redacted.req;
   if (!req || typeof req !== 'object') return redacted;
   const redactedReq = withRedactedPaths(req as Record<string, unknown>);
   return redactedReq === req ? redacted : { ...redacted, req: redactedReq };
+}
+
+/** pino's error serializer, with any secret a URL in the message or stack carried blanked. */
+export function serializeError(error: Error): pino.SerializedError {
+  const serialized = pino.stdSerializers.err(error);
+  serialized.message = redactSecrets(serialized.message);
+  if (serialized.stack) serialized.stack = redactSecrets(serialized.stack);
+  return serialized;
 }
 
 /** Creates the app logger; pass a destination stream in tests to read what was logged. */
@@ -62,6 +94,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       formatters: { log: redactPathsInLine },
+      serializers: { err: serializeError },
     },
     destination,
   );

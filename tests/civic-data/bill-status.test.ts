@@ -64,8 +64,10 @@ describe('importBillStatus', () => {
 
   test('when online, then govinfo bulk data is fetched from its BILLSTATUS path, or the congress.gov API with a key', async () => {
     const seen: string[] = [];
+    const keysInHeader: string[] = [];
     const server = http.createServer((req, res) => {
       seen.push(req.url ?? '');
+      if (req.headers['x-api-key']) keysInHeader.push(String(req.headers['x-api-key']));
       if (req.url?.startsWith('/bulk/119/s/BILLSTATUS-119s1829.xml')) {
         res.setHeader('content-type', 'application/xml');
         res.end(fs.readFileSync(path.join(FIXTURES, 'BILLSTATUS-119s1829.xml')));
@@ -123,13 +125,66 @@ describe('importBillStatus', () => {
           { bioguide: 'K000385', role: 'cosponsor', since: '2025-07-01', withdrawn: '2025-08-01' },
         ],
       });
-      expect(seen.some((u) => u.includes('api_key=test-key-123'))).toBe(true);
+      // The key travels in a header, never in a URL that an error or a log could repeat.
+      expect(keysInHeader).toEqual(['test-key-123', 'test-key-123']);
+      expect(seen.filter((u) => u.includes('test-key-123'))).toEqual([]);
       await expect(
         importBillStatus({ bills: [HR3921], outDir, now: NOW, govinfoBaseUrl: `${base}/bulk` }),
       ).rejects.toThrow(/answered 404/);
     } finally {
       server.close();
     }
+  });
+});
+
+describe('a failing bill-status service', () => {
+  const KEY = 'secret-key-9f8e7d';
+
+  /** The error of an import of H.R. 3921 through the congress.gov API, served by `handler`. */
+  async function importFailure(
+    handler: http.RequestListener,
+    timeoutMs?: number,
+  ): Promise<{ error: Error; base: string }> {
+    const server = http.createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const attempt = importBillStatus({
+        bills: [HR3921],
+        outDir: tempDir(),
+        congressGovApiKey: KEY,
+        congressGovBaseUrl: `${base}/v3`,
+        ...(timeoutMs ? { timeoutMs } : {}),
+      });
+      return { error: (await attempt.catch((e: unknown) => e)) as Error, base };
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+
+  test('when the congress.gov API answers 500, then the error names the URL and never the key', async () => {
+    const { error, base } = await importFailure((_req, res) => {
+      res.statusCode = 500;
+      res.end('upstream trouble');
+    });
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toBe(`119-hr-3921: ${base}/v3/bill/119/hr/3921?format=json answered 500`);
+    expect(error.message).not.toContain(KEY);
+    expect(error.message).not.toContain('api_key');
+  });
+
+  test('when the service never answers, then the request gives up after its time limit, naming the URL without the key', async () => {
+    let requests = 0;
+    const { error, base } = await importFailure(() => {
+      requests++; // never answers
+    }, 200);
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toBe(
+      `119-hr-3921: ${base}/v3/bill/119/hr/3921?format=json did not answer within 0.2 s`,
+    );
+    expect(error.message).not.toContain(KEY);
+    expect(requests).toBe(1);
   });
 });
 

@@ -19,7 +19,6 @@ import { importDistrictShapes } from '../src/civic-data/district-shapes-import';
 export interface GeoBenchResult {
   pointLookupsPerSecond: number;
   indexHeapBytes: number;
-  indexEstimatedBytes: number;
   loadMs: number;
   points: number;
   hitRate: number;
@@ -97,7 +96,6 @@ export async function benchGeo(
   return {
     pointLookupsPerSecond: Math.round(lookups / seconds),
     indexHeapBytes,
-    indexEstimatedBytes: index.memoryBytes(),
     loadMs: Math.round(loadMs),
     points: points.length,
     hitRate: Math.round((hits / lookups) * 1000) / 1000,

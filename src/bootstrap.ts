@@ -26,6 +26,7 @@ import { createEmailChannel } from './delivery/email-channel';
 import { createPdfRenderer } from './delivery/pdf-renderer';
 import { recordAction, recordActions } from './tracking/actions';
 import { startRetentionSchedule } from './tracking/retention';
+import { createStatsService } from './tracking/stats';
 import { TEMPLATES_DIR } from './web/views';
 import type { AppDeps } from './web/deps';
 import type { OutboxWorker } from './delivery/outbox-worker';
@@ -144,6 +145,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     campaigns,
     asks,
     storage,
+    stats: createStatsService({
+      storage,
+      clock,
+      cacheMs: config.statsCacheMs,
+      goalFor: (slug) => campaigns.list().find((c) => c.slug === slug)?.goal,
+    }),
     letters,
     locator,
     pdf,

@@ -218,31 +218,6 @@ export class DistrictShapeIndex {
     this.runTree.finish();
   }
 
-  /** Number of polygons and vertices indexed (for logs and the bench). */
-  get size(): { districts: number; polygons: number; vertices: number } {
-    return {
-      districts: this.districts.length,
-      polygons: this.polyDistrict.length,
-      vertices: this.coords.length / 2,
-    };
-  }
-
-  /** Approximate bytes held by the index (typed arrays and both R-trees). */
-  memoryBytes(): number {
-    return (
-      this.coords.byteLength +
-      this.ringStart.byteLength +
-      this.polyRingStart.byteLength +
-      this.polyDistrict.byteLength +
-      this.runStart.byteLength +
-      this.runCount.byteLength +
-      this.runDistrict.byteLength +
-      this.polyTree.data.byteLength +
-      this.runTree.data.byteLength +
-      this.districts.length * 64
-    );
-  }
-
   /** Whether the point (lon x, lat y) lies inside polygon p: even-odd rule over all of its rings. */
   private polygonContains(p: number, x: number, y: number): boolean {
     const c = this.coords;

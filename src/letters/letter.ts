@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import type { LetterAsk } from '../campaign/asks';
 import type { AskKind, CampaignBill } from '../campaign/bills';
-import { LRUCache } from 'lru-cache';
 import type { Campaign } from '../campaign/campaign';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -196,27 +195,9 @@ export function washingtonAddressBlock(member: Member): string[] {
   return [`The Honorable ${member.name}`, ...(member.dcOffice ? [member.dcOffice] : []), chamberLine, zip];
 }
 
-type LetterTemplate = ReturnType<HandlebarsInstance['compile']>;
-
-/**
- * Compiled campaign templates, per Handlebars instance and template source: campaigns change only on
- * restart, and keyed by source text an edited template is never served from a stale entry.
- */
-const compiledLetterTemplates = new WeakMap<HandlebarsInstance, LRUCache<string, LetterTemplate>>();
-
-function letterTemplate(hbs: HandlebarsInstance, source: string): LetterTemplate {
-  let cache = compiledLetterTemplates.get(hbs);
-  if (!cache) {
-    cache = new LRUCache({ max: 100 });
-    compiledLetterTemplates.set(hbs, cache);
-  }
-  let template = cache.get(source);
-  if (!template) {
-    // noEscape: the output is plain text; HTML pages escape it when they display it.
-    template = hbs.compile(source, { noEscape: true });
-    cache.set(source, template);
-  }
-  return template;
+/** A campaign's letter text as a template. noEscape: the output is plain text; pages escape it when shown. */
+function compileLetterText(hbs: HandlebarsInstance, source: string): HandlebarsTemplateDelegate {
+  return hbs.compile(source, { noEscape: true });
 }
 
 /** What a letter's templates may use: the member, the sender's town, the bill and the campaign. */
@@ -263,7 +244,7 @@ export function renderSubject(
   member: Member,
   ask: LetterAsk,
 ): string {
-  return cleanLine(letterTemplate(hbs, ask.subject)(templateContext(campaign, member, ask, {})));
+  return cleanLine(compileLetterText(hbs, ask.subject)(templateContext(campaign, member, ask, {})));
 }
 
 /** Renders the campaign's template for the member's ask and chamber: the default body a person starts from. */
@@ -274,7 +255,7 @@ export function renderDefaultBody(
   ask: LetterAsk,
   sender: { name?: string; city?: string; state?: string },
 ): string {
-  const template = letterTemplate(hbs, ask.template);
+  const template = compileLetterText(hbs, ask.template);
   const context = templateContext(campaign, member, ask, sender);
   return cleanText(template(context)).replace(/\n{3,}/g, '\n\n');
 }
@@ -300,7 +281,7 @@ export function renderLetterTranslation(
     { city: sender.city ?? '', state: sender.state || member.state },
     '',
   );
-  return cleanText(letterTemplate(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
+  return cleanText(compileLetterText(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
 }
 
 /** Puts the personal sentence before the final paragraph (the ask), where offices read it. */

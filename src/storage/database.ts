@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { LRUCache } from 'lru-cache';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -20,26 +19,6 @@ export interface Storage {
   supportsSkipLocked: boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/**
- * Kysely's SQLite driver prepares every statement anew; prepared statements are reused by SQL text
- * (parameters are bound per run, so no value a person typed is kept). One connection runs one query at a
- * time (Kysely serialises them), so a reused statement is never busy.
- */
-function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const statements = new LRUCache<string, BetterSqlite3.Statement>({ max: 500 });
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (!statement) {
-        statement = sqlite.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
 }
 
 /**
@@ -67,7 +46,7 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
     if (settings.path !== ':memory:') fs.mkdirSync(path.dirname(settings.path), { recursive: true });
     const sqlite = new BetterSqlite3(settings.path);
     applySqliteSettings(sqlite);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     await migrateToLatest(db as Kysely<unknown>);
     return {
       db,

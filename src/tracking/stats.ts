@@ -4,6 +4,7 @@
  * never on the number of letters. Results are cached per campaign for `cacheMs`, and concurrent misses
  * share one query, so a traffic spike on the progress page does not reach the database per request.
  */
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ActionKind } from '../storage/schema';
@@ -270,11 +271,13 @@ function splitOnce(key: string): [string, string] {
   return i < 0 ? [key, ''] : [key.slice(0, i), key.slice(i + 1)];
 }
 
-/** Creates the stats reader; share one per process so its cache is shared. */
+/**
+ * Creates the stats reader; the app builds one (src/bootstrap.ts) so every page shares its cache. Counts
+ * are cached for `cacheMs` on the app's clock, and concurrent readers of an expired entry share one query
+ * (lru-cache's fetchMethod).
+ */
 export function createStatsService(options: StatsOptions): StatsService {
   const { storage, clock, cacheMs, goalFor, topMembersLimit } = options;
-  const cache = new Map<string, { expiresAt: number; stats: CampaignStats }>();
-  const inFlight = new Map<string, Promise<CampaignStats>>();
 
   async function read(campaign: string): Promise<CampaignStats> {
     const rows = await storage.db
@@ -285,21 +288,17 @@ export function createStatsService(options: StatsOptions): StatsService {
     return statsFromCounters(campaign, rows, clock.now().toISOString(), goalFor?.(campaign), topMembersLimit);
   }
 
+  if (cacheMs <= 0) return { getCampaignStats: read, invalidate: () => undefined };
+  const cache = new LRUCache<string, CampaignStats>({
+    max: 1000,
+    ttl: cacheMs,
+    ttlResolution: 0,
+    perf: { now: () => clock.now().getTime() },
+    fetchMethod: (campaign) => read(campaign),
+  });
   return {
     async getCampaignStats(campaign) {
-      const now = clock.now().getTime();
-      const hit = cache.get(campaign);
-      if (hit && hit.expiresAt > now) return hit.stats;
-      const pending = inFlight.get(campaign);
-      if (pending) return pending;
-      const promise = read(campaign)
-        .then((stats) => {
-          if (cacheMs > 0) cache.set(campaign, { expiresAt: clock.now().getTime() + cacheMs, stats });
-          return stats;
-        })
-        .finally(() => inFlight.delete(campaign));
-      inFlight.set(campaign, promise);
-      return promise;
+      return (await cache.fetch(campaign))!;
     },
     invalidate(campaign) {
       if (campaign === undefined) cache.clear();
@@ -311,38 +310,4 @@ export function createStatsService(options: StatsOptions): StatsService {
 /** The running total for a campaign page ("N letters written so far"). */
 export async function getRunningTotal(stats: StatsService, campaign: string): Promise<number> {
   return (await stats.getCampaignStats(campaign)).total;
-}
-
-const services = new WeakMap<object, StatsService>();
-
-/**
- * The one stats service of an app, keyed by its storage, so the progress page, the admin view and the
- * home page share one cache without a new field on AppDeps.
- */
-export function statsServiceFor(deps: {
-  storage: Storage;
-  clock: Clock;
-  config: { statsCacheMs: number };
-  campaigns?: { get(slug: string): { goal: number } };
-}): StatsService {
-  let service = services.get(deps.storage);
-  if (!service) {
-    const campaigns = deps.campaigns;
-    service = createStatsService({
-      storage: deps.storage,
-      clock: deps.clock,
-      cacheMs: deps.config.statsCacheMs,
-      goalFor: campaigns
-        ? (slug) => {
-            try {
-              return campaigns.get(slug).goal;
-            } catch {
-              return undefined;
-            }
-          }
-        : undefined,
-    });
-    services.set(deps.storage, service);
-  }
-  return service;
 }

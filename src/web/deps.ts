@@ -14,6 +14,7 @@ import type { Logger } from '../platform/logger';
 import type { Storage } from '../storage/database';
 import type { ConfirmationPreview, ConfirmResult } from '../delivery/email-service';
 import type { ConfirmationPurpose } from '../storage/schema';
+import type { StatsService } from '../tracking/stats';
 import type { FormGuard } from './csrf';
 import type { AppRateLimits } from './rate-limits';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   /** Which letter each member gets (the bills' Congress, the sponsor roll). */
   asks: AskResolver;
   storage: Storage;
+  /** The campaign counts, cached briefly and shared by every page. */
+  stats: StatsService;
   letters: LetterService;
   locator: MemberLocator;
   /** Draws the printable PDFs (in a worker thread). */

@@ -21,6 +21,7 @@ import { newId } from '../../src/platform/ids';
 import { createLogger } from '../../src/platform/logger';
 import { openStorage, type Storage } from '../../src/storage/database';
 import type { ActionInput } from '../../src/tracking/record-action';
+import { createStatsService } from '../../src/tracking/stats';
 import type { AppDeps } from '../../src/web/deps';
 import { createErrorHandler, notFoundHandler } from '../../src/web/error-handler';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from '../../src/web/i18n';
@@ -193,15 +194,22 @@ export function buildApp(
   const logger = createLogger('info', stream);
   const clock = new ManualClock(AT);
   const hbs = createHandlebars();
+  const campaigns = loadCampaigns(path.join(ROOT, 'campaigns'), 'stop-csam');
   const deps = {
     config,
     logger,
     clock,
     hbs,
     civic: fakeCivic(),
-    campaigns: loadCampaigns(path.join(ROOT, 'campaigns'), 'stop-csam'),
+    campaigns,
     asks: createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) }),
     storage,
+    stats: createStatsService({
+      storage,
+      clock,
+      cacheMs: 0,
+      goalFor: (slug) => campaigns.list().find((c) => c.slug === slug)?.goal,
+    }),
     letters: {} as AppDeps['letters'],
   } as unknown as AppDeps;
 

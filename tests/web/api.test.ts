@@ -41,18 +41,6 @@ describe('GET /api/representatives', () => {
     expect(res.body.members).toHaveLength(3);
   });
 
-  test('when a ZIP-only answer is asked for again with its ETag, then 304; pages carry no ETag', async () => {
-    const first = await request(t.app).get('/api/representatives').query({ zip: '62704' }).expect(200);
-    expect(first.headers.etag).toMatch(/^W\//);
-    await request(t.app)
-      .get('/api/representatives')
-      .query({ zip: '62704' })
-      .set('If-None-Match', first.headers.etag as string)
-      .expect(304);
-    const page = await request(t.app).get('/').expect(200);
-    expect(page.headers.etag).toBeUndefined();
-  });
-
   test('when the ZIP spans two states, then the answer is ambiguous and lists every candidate', async () => {
     const res = await request(t.app).get('/api/representatives').query({ zip: '42223' }).expect(200);
     const states = new Set(res.body.districts.map((d: { state: string }) => d.state));

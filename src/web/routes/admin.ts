@@ -16,7 +16,7 @@ import { stringify, type Stringifier } from 'csv-stringify';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../platform/errors';
 import { latestLetters, SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
 import { keyedHash, safeEqual } from '../../platform/ids';
-import { ACTION_KINDS, CHANNEL_NAMES, statsServiceFor, type CampaignStats } from '../../tracking/stats';
+import { ACTION_KINDS, CHANNEL_NAMES, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
 import { formatUtcDateTime } from '../i18n';
@@ -87,7 +87,7 @@ export function createAdminRouter(deps: AppDeps): Router {
     return router;
   }
 
-  const stats = statsServiceFor(deps);
+  const stats = deps.stats;
   const sessionMac = (expires: number) =>
     keyedHash(config.appSecret, `admin-session:${expires}:${adminToken}`);
 

@@ -2,17 +2,11 @@
  * web/routes/api: the JSON API (documented in docs/api.md). The representatives lookup reads only the
  * in-memory civic index: it never touches the database, so it keeps answering when the database is down.
  */
-import { Router, type Request, type Response } from 'express';
-import etag from 'etag';
-import { LRUCache } from 'lru-cache';
+import { Router } from 'express';
 import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
-import { findMembersForAddress } from '../../lookup/find-members';
 import { fieldErrorsFromZod, ValidationError, type FieldErrors } from '../../platform/errors';
 import type { AppDeps } from '../deps';
-
-/** A ZIP or ZIP+4, as `parseZip` reads it; the answer depends on the first five digits only. */
-const ZIP_ONLY = /^\s*(\d{5})(?:\s*-?\s*\d{4})?\s*$/;
 
 const RepresentativesQuery = z.object({
   address: z.string().max(10_000).optional(),
@@ -32,68 +26,14 @@ const PreviewRequest = z.object({
   body: z.unknown().optional(),
 });
 
-/** A ready-to-send JSON answer: the bytes and their weak ETag (a request that sends it back gets 304). */
-export interface SerialisedJson {
-  body: Buffer;
-  etag: string;
-}
-
-export function serialiseJson(value: unknown): SerialisedJson {
-  const body = Buffer.from(JSON.stringify(value), 'utf8');
-  return { body, etag: etag(body, { weak: true }) };
-}
-
-/** Sends a serialised answer as `res.json` would, with its ETag: `res.send` answers 304 when it matches. */
-export function sendSerialisedJson(res: Response, answer: SerialisedJson): void {
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('ETag', answer.etag);
-  res.send(answer.body);
-}
-
 /**
  * The read-only lookup API (GET /representatives). `src/web/app.ts` mounts it before the page-only
- * middleware. A ZIP-only lookup is a pure function of the ZIP, the chosen district and whether the data
- * is past its validUntil date, for one import (a data refresh changes the import time in the key), so its
- * JSON is cached, bounded.
- * Address lookups are not cached: they may go to the geocoder, and addresses are not kept in memory.
+ * middleware.
  */
 export function createLookupApiRouter(deps: AppDeps): Router {
   const router = Router();
-  const zipAnswers = new LRUCache<string, SerialisedJson>({ max: 2000 });
-
-  /** The cached answer for a ZIP-only lookup, or undefined when the query is anything else. */
-  function cachedZipAnswer(req: Request, query: Record<string, unknown>): SerialisedJson | undefined {
-    const { zip, district } = query;
-    if (typeof zip !== 'string' || zip.length > 100) return undefined;
-    if (query.address !== undefined || query.lat !== undefined || query.lon !== undefined) return undefined;
-    if (district !== undefined && (typeof district !== 'string' || district.length > 10)) return undefined;
-    const zip5 = ZIP_ONLY.exec(zip)?.[1];
-    if (zip5 === undefined) return undefined;
-    const civic = deps.civic;
-    const key = `${civic.meta.importedAt}|${zip5}|${district ?? ''}|${civic.isStale(deps.clock.now()) ? 1 : 0}`;
-    let answer = zipAnswers.get(key);
-    if (!answer) {
-      // A ZIP-only lookup never reaches the geocoder (no street), so this is synchronous underneath.
-      answer = serialiseJson(
-        findMembersForAddress(civic, { zip: zip5, district }, { now: deps.clock.now() }),
-      );
-      zipAnswers.set(key, answer);
-    }
-    return answer;
-  }
-
-  router.get('/representatives', (req, res) => {
-    const raw = req.query as Record<string, unknown>;
-    const cached = cachedZipAnswer(req, raw);
-    if (cached) {
-      sendSerialisedJson(res, cached);
-      return;
-    }
-    return lookup(raw, res);
-  });
-
-  async function lookup(raw: Record<string, unknown>, res: Response): Promise<void> {
-    const query = RepresentativesQuery.safeParse(raw);
+  router.get('/representatives', async (req, res) => {
+    const query = RepresentativesQuery.safeParse(req.query);
     if (!query.success) {
       const field = String(query.error.issues[0]?.path[0] ?? 'address');
       throw ValidationError.forField(
@@ -110,7 +50,7 @@ export function createLookupApiRouter(deps: AppDeps): Router {
       return;
     }
     res.json(await deps.locator.findForAddress({ address, zip, district }));
-  }
+  });
 
   return router;
 }

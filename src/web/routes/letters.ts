@@ -17,7 +17,6 @@ import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
 import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
 import { districtGoalProgress } from '../../tracking/district-goals';
-import { statsServiceFor } from '../../tracking/stats';
 import type { LetterRow } from '../../letters/letter-store';
 import { recipientStanding } from '../../letters/recipients';
 import type { Message } from '../../platform/messages';
@@ -76,7 +75,7 @@ function param(req: Request, name: string): string {
 export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Router {
   const router = Router();
   const { letters, civic, clock } = deps;
-  const stats = statsServiceFor(deps);
+  const stats = deps.stats;
 
   function textOf(row: LetterRow): string {
     return letterAsText({

@@ -16,7 +16,7 @@ import { findMembersForAddress, type LookupResult } from '../../lookup/find-memb
 import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
 import { districtGoalProgress } from '../../tracking/district-goals';
-import { getRunningTotal, statsServiceFor } from '../../tracking/stats';
+import { getRunningTotal } from '../../tracking/stats';
 import type { AppDeps, RouteGuards } from '../deps';
 import { formatLongDate } from '../i18n';
 import { privateResponse } from '../security';
@@ -78,7 +78,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     return campaigns.get(slug);
   }
 
-  const stats = statsServiceFor(deps);
+  const stats = deps.stats;
 
   async function renderHome(res: Response, campaign: Campaign, extra: object = {}, status = 200) {
     // The running total is a nicety: a database outage must not take the address form down with it.

@@ -7,11 +7,10 @@ import { ordinal } from '../../civic-data/congress';
 import { districtGoalFor, type Campaign } from '../../campaign/campaign';
 import { NotFoundError } from '../../platform/errors';
 import { districtProgress, districtsClosestToGoal } from '../../tracking/district-goals';
-import { CHANNEL_NAMES, statsForCongress, statsServiceFor, type CampaignStats } from '../../tracking/stats';
+import { CHANNEL_NAMES, statsForCongress, type CampaignStats } from '../../tracking/stats';
 import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
 import { formatUtcDateTime } from '../i18n';
-import { sendSerialisedJson, serialiseJson, type SerialisedJson } from './api';
 
 const SLUG = /^[a-z0-9-]{1,64}$/;
 
@@ -71,7 +70,7 @@ export function percentOfGoal(part: number, whole: number): number | 'lessThanOn
 export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolean } = {}): Router {
   const router = Router();
   if (options.statsApi !== false) router.use(createStatsApiRouter(deps));
-  const stats = statsServiceFor(deps);
+  const stats = deps.stats;
   const houseDistricts = new Set(deps.civic.districts.map((d) => `${d.state}-${d.district}`));
 
   /** `il-013` -> `IL-13`; undefined for anything that is not a House district of the member data. */
@@ -140,28 +139,19 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
   return router;
 }
 
-/**
- * GET /api/campaigns/:slug/stats, mounted with the read-only JSON API before the page-only middleware.
- * The stats service hands out the same object until its cache expires, so its JSON is serialised once.
- */
+/** GET /api/campaigns/:slug/stats, mounted with the read-only JSON API before the page-only middleware. */
 export function createStatsApiRouter(deps: AppDeps): Router {
   const router = Router();
-  const stats = statsServiceFor(deps);
-  const serialised = new WeakMap<CampaignStats, SerialisedJson>();
+  const stats = deps.stats;
 
   router.get('/api/campaigns/:slug/stats', async (req, res) => {
     const campaign = campaignOrNotFound(deps, req.params.slug);
     const s = await stats.getCampaignStats(campaign.slug);
-    let answer = serialised.get(s);
-    if (!answer) {
-      answer = serialiseJson(publicStats(deps, s));
-      serialised.set(s, answer);
-    }
     res.setHeader(
       'Cache-Control',
       `public, max-age=${Math.max(0, Math.floor(deps.config.statsCacheMs / 1000))}`,
     );
-    sendSerialisedJson(res, answer);
+    res.json(publicStats(deps, s));
   });
 
   return router;

@@ -27,6 +27,12 @@ import { createPdfRenderer } from './delivery/pdf-renderer';
 import { recordAction, recordActions } from './tracking/actions';
 import { startRetentionSchedule } from './tracking/retention';
 import { createStatsService } from './tracking/stats';
+import {
+  createQuestionEmailRenderer,
+  createReplyService,
+  startReplySchedule,
+  type ReplyService,
+} from './replies';
 import { TEMPLATES_DIR } from './web/views';
 import type { AppDeps } from './web/deps';
 import type { OutboxWorker } from './delivery/outbox-worker';
@@ -35,6 +41,8 @@ export interface Runtime {
   deps: AppDeps;
   /** The email outbox worker; tests drive it with `runOnce()`. */
   worker: OutboxWorker;
+  /** "Did they answer?"; tests drive its schedule with `runSchedule()`. */
+  replies: ReplyService;
   /** The civic data refresh (DATA_REFRESH); tests call `refreshNow()`. */
   dataRefresh: CivicDataRefresh;
   /** Starts background work (the outbox worker, the retention purge). */
@@ -124,6 +132,16 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     ...(overrides.dataImport ? { importInto: overrides.dataImport } : {}),
   });
   const pdf = createPdfRenderer({ threads: config.pdfThreads });
+  // "Did they answer?" (src/replies): its emails go through the same outbox, woken like the others.
+  let wakeOutbox = (): void => undefined;
+  const replies = createReplyService({
+    storage,
+    clock,
+    appSecret: config.appSecret,
+    retentionDays: config.retentionDays,
+    settings: config.replies,
+    onEnqueued: () => wakeOutbox(),
+  });
   const email = createEmailChannel({
     config,
     storage,
@@ -135,7 +153,22 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     recordAction,
     templatesDir: TEMPLATES_DIR,
     pdf,
+    renderers: {
+      reply_question: createQuestionEmailRenderer({
+        storage,
+        campaigns,
+        hbs,
+        templatesDir: TEMPLATES_DIR,
+        publicUrl: config.publicUrl,
+        mailFrom: config.mailFrom,
+        appSecret: config.appSecret,
+        askAfterDays: config.replies.askAfterDays,
+        reminderAfterDays: config.replies.reminderAfterDays,
+        closesAt: replies.closesAt,
+      }),
+    },
   });
+  wakeOutbox = () => email.worker.wake();
   const deps: AppDeps = {
     config,
     logger,
@@ -155,20 +188,25 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     locator,
     pdf,
     email: email.service,
+    replies,
     dataRefresh,
   };
   let retention: { stop(): void } | undefined;
+  let replySchedule: { stop(): void } | undefined;
   return {
     deps,
     worker: email.worker,
+    replies,
     dataRefresh,
     startBackground: () => {
       if (config.outbox.enabled) email.start();
       if (config.dataRefresh === 'daily') dataRefresh.start();
       retention = startRetentionSchedule({ storage, clock, retentionDays: config.retentionDays, logger });
+      replySchedule = startReplySchedule(replies, { intervalMs: config.replies.scheduleMs, logger });
     },
     stopBackground: async () => {
       retention?.stop();
+      replySchedule?.stop();
       await Promise.all([email.stop(), dataRefresh.stop()]);
     },
     close: async () => {

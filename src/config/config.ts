@@ -61,6 +61,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9]+_[A-Za-z0-9]+$/, 'must be a geocoder vintage name like "ACS2025_Current"')
     .optional(),
+  REPLY_ASK_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  REPLY_REMINDER_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  REPLY_CLOSE_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  REPLY_PUBLIC_MIN_ANSWERS: z.coerce.number().int().min(1).max(100_000).default(10),
+  REPLY_SCHEDULE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
@@ -157,6 +162,14 @@ export type Config = Readonly<{
   /** `vintage`: a fixed geocoder vintage; unset, the one whose districts are the index's Congress is chosen. */
   geocoder: { enabled: boolean; url: string; vintage: string | undefined };
   statsCacheMs: number;
+  /** "Did your members reply?" (src/replies, docs/tracking.md): its delays and the public threshold. */
+  replies: {
+    askAfterDays: number;
+    reminderAfterDays: number;
+    closeAfterDays: number;
+    publicMinAnswers: number;
+    scheduleMs: number;
+  };
   minFormFillMs: number;
   /** Per-client rate limits (lookup, submission, email, admin sign-in); off only for benchmarks. */
   rateLimitsEnabled: boolean;
@@ -285,6 +298,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       vintage: e.CENSUS_GEOCODER_VINTAGE,
     },
     statsCacheMs: e.STATS_CACHE_MS,
+    replies: {
+      askAfterDays: e.REPLY_ASK_AFTER_DAYS,
+      reminderAfterDays: e.REPLY_REMINDER_AFTER_DAYS,
+      closeAfterDays: e.REPLY_CLOSE_AFTER_DAYS,
+      publicMinAnswers: e.REPLY_PUBLIC_MIN_ANSWERS,
+      scheduleMs: e.REPLY_SCHEDULE_MS,
+    },
     minFormFillMs: e.MIN_FORM_FILL_MS ?? 3000,
     rateLimitsEnabled: e.RATE_LIMITS_ENABLED,
     cwc: cwcConfig(e),

@@ -21,7 +21,12 @@ import { createCwcDelivery } from './cwc/cwc-delivery';
 import { createMessageRenderer } from './email-content';
 import { createEmailService, type EmailService } from './email-service';
 import { createMailTransport, PermanentDeliveryError, type MailTransport } from './mailer';
-import { createOutboxWorker, type OutboxWorker, type WorkerLogger } from './outbox-worker';
+import {
+  createOutboxWorker,
+  type OutboxWorker,
+  type RenderMessage,
+  type WorkerLogger,
+} from './outbox-worker';
 import type { PdfRenderer } from './pdf-renderer';
 
 /** What waits while a letter's recipient's term has ended. */
@@ -44,6 +49,8 @@ export interface EmailChannelDeps {
   templatesDir?: string;
   /** Draws the PDF each sender's copy carries. */
   pdf: Pick<PdfRenderer, 'render'>;
+  /** Emails of other components, by outbox kind (the reply question, src/replies). */
+  renderers?: Partial<Record<OutboxKind, RenderMessage>>;
 }
 
 export interface EmailDelivery {
@@ -54,6 +61,14 @@ export interface EmailDelivery {
   start(): void;
   /** Lets the message in flight finish, then closes the transport. */
   stop(): Promise<void>;
+}
+
+/** The delivery emails' renderer, with the other components' kinds handed to their own renderers. */
+function withRenderers(
+  renderers: Partial<Record<OutboxKind, RenderMessage>> | undefined,
+  base: RenderMessage,
+): RenderMessage {
+  return (row) => (renderers?.[row.kind] ?? base)(row);
 }
 
 export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
@@ -97,18 +112,21 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
         }
       : undefined,
     recordAction: deps.recordAction,
-    renderMessage: createMessageRenderer({
-      storage,
-      campaigns: deps.campaigns,
-      ...(deps.civic ? { civic: deps.civic } : {}),
-      hbs: deps.hbs,
-      templatesDir: deps.templatesDir ?? 'templates',
-      publicUrl: config.publicUrl,
-      mailFrom: config.mailFrom,
-      appSecret: config.appSecret,
-      pdf: deps.pdf,
-      clock,
-    }),
+    renderMessage: withRenderers(
+      deps.renderers,
+      createMessageRenderer({
+        storage,
+        campaigns: deps.campaigns,
+        ...(deps.civic ? { civic: deps.civic } : {}),
+        hbs: deps.hbs,
+        templatesDir: deps.templatesDir ?? 'templates',
+        publicUrl: config.publicUrl,
+        mailFrom: config.mailFrom,
+        appSecret: config.appSecret,
+        pdf: deps.pdf,
+        clock,
+      }),
+    ),
     ...(cwc ? { deliverers: { cwc: (row) => cwc.deliver(row) } } : {}),
     pollMs: config.outbox.pollMs,
     maxAttempts: config.outbox.maxAttempts,

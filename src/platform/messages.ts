@@ -45,6 +45,31 @@ export function englishText(message: Message): string {
   return String(english(message.key, { ...message.values }));
 }
 
+const fixedByLanguage = new Map<string, TFunction>();
+
+/**
+ * A catalogue text in one of the interface languages (English for any other code), for text rendered
+ * outside a request: the emails that go out in the language the writer used (src/replies).
+ */
+export function textIn(lng: string, key: string, values: MessageValues = {}): string {
+  const lang = ['en', 'es', 'ar'].includes(lng) ? lng : 'en';
+  let t = fixedByLanguage.get(lang);
+  if (!t) {
+    const instance = i18next.createInstance();
+    void instance.init({
+      initAsync: false,
+      lng: lang,
+      fallbackLng: 'en',
+      resources: { [lang]: { translation: readCatalogue(lang) }, en: { translation: readCatalogue('en') } },
+      returnNull: false,
+      interpolation: { escapeValue: false },
+    });
+    t = instance.getFixedT(lang);
+    fixedByLanguage.set(lang, t);
+  }
+  return String(t(key, { ...values }));
+}
+
 /** Several messages (lookup notes) as one English paragraph, or undefined when there are none. */
 export function englishParagraph(messages: readonly Message[]): string | undefined {
   return messages.length > 0 ? messages.map(englishText).join(' ') : undefined;

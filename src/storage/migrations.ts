@@ -255,6 +255,71 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /**
+   * Issue 27: did the members answer? `reply_questions` is one writer's opt-in per batch (the question's
+   * state and its signed token, hash only); `reply_emails` makes each email of the question (round 1, the
+   * reminder round 2) unique per batch, whichever instance schedules it; `reply_letters` is one asked
+   * letter and its answer, without personal data (its links to the letter, the batch and the sender's
+   * keyed hash are nulled when the writer deletes their data, and the anonymous answer stays).
+   */
+  '0240-i27-reply-tracking': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('reply_questions')
+        .addColumn('batch_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('token_hash', 'varchar(128)', (c) => c.notNull().unique())
+        .addColumn('lang', 'varchar(8)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('use_until', 'varchar(32)', (c) => c.notNull())
+        .addColumn('asked_at', 'varchar(32)')
+        .addColumn('reminded_at', 'varchar(32)')
+        .addColumn('closed_at', 'varchar(32)')
+        .execute();
+      await db.schema
+        .createIndex('reply_questions_state')
+        .on('reply_questions')
+        .columns(['state', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('reply_emails')
+        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('round', 'integer', (c) => c.notNull())
+        .addColumn('outbox_id', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reply_emails_pk', ['batch_id', 'round'])
+        .execute();
+      await db.schema
+        .createTable('reply_letters')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('letter_id', 'varchar(64)', (c) => c.unique())
+        .addColumn('batch_id', 'varchar(64)')
+        .addColumn('dedupe_key', 'varchar(200)', (c) => c.unique())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
+        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
+        .addColumn('state', 'varchar(2)', (c) => c.notNull())
+        .addColumn('congress', 'integer', (c) => c.notNull())
+        .addColumn('bill', 'varchar(40)')
+        .addColumn('delivered_on', 'varchar(10)', (c) => c.notNull())
+        .addColumn('asked_on', 'varchar(10)', (c) => c.notNull())
+        .addColumn('answer', 'varchar(16)')
+        .addColumn('answered_at', 'varchar(32)')
+        .addColumn('replied_on', 'varchar(10)')
+        .addColumn('about_bill', 'varchar(8)')
+        .addColumn('stance', 'varchar(16)')
+        .addColumn('form_letter', 'varchar(8)')
+        .addColumn('note', 'varchar(1000)')
+        .execute();
+      await db.schema.createIndex('reply_letters_batch').on('reply_letters').column('batch_id').execute();
+      await db.schema
+        .createIndex('reply_letters_campaign')
+        .on('reply_letters')
+        .columns(['campaign', 'congress', 'bioguide'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

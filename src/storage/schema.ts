@@ -57,7 +57,14 @@ export interface LettersTable {
  * with Congress (its id is the DeliveryId); 'delivery_failed' tells the person a letter could not be
  * delivered, with the PDF and the member's web form.
  */
-export type OutboxKind = 'confirmation' | 'office' | 'cwc' | 'sender_copy' | 'delivery_failed';
+export type OutboxKind =
+  | 'confirmation'
+  | 'office'
+  | 'cwc'
+  | 'sender_copy'
+  | 'delivery_failed'
+  /** Issue 27: "did your members reply?", round 1 or the reminder (src/replies). */
+  | 'reply_question';
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface OutboxTable {
@@ -131,6 +138,68 @@ export interface RateLimitsTable {
   reset_at: string;
 }
 
+/**
+ * A writer's "ask me whether my members replied" (src/replies): 'waiting' for delivery plus the delay,
+ * 'asked', 'reminded' (a "no reply yet" got its one reminder), 'closed' (answers are final, the email is
+ * no longer used).
+ */
+export type ReplyQuestionState = 'waiting' | 'asked' | 'reminded' | 'closed';
+
+export interface ReplyQuestionsTable {
+  batch_id: string;
+  campaign: string;
+  /** Keyed hash of the batch's signed answer token (src/replies/reply-token.ts); never the token. */
+  token_hash: string;
+  /** The writer's page language when they ticked the box: the emails and pages use it. */
+  lang: string;
+  state: ReplyQuestionState;
+  created_at: string;
+  /** RETENTION_DAYS after the batch's first letter was written: the question closes then at the latest. */
+  use_until: string;
+  asked_at: string | null;
+  reminded_at: string | null;
+  closed_at: string | null;
+}
+
+/** One email of a question: the (batch, round) primary key lets only one instance queue it. */
+export interface ReplyEmailsTable {
+  batch_id: string;
+  /** 1: the question; 2: the reminder. */
+  round: number;
+  outbox_id: string;
+  created_at: string;
+}
+
+export type ReplyAnswer = 'replied' | 'no_reply';
+export type ReplyStance = 'support' | 'oppose' | 'undecided' | 'unstated';
+export type YesNoUnsure = 'yes' | 'no' | 'unsure';
+
+/** One asked letter and its answer. No personal data; the links are nulled when the writer deletes theirs. */
+export interface ReplyLettersTable {
+  id: string;
+  letter_id: string | null;
+  batch_id: string | null;
+  /** campaign|bioguide|senderKey|congress: one writer is asked once per member and Congress. */
+  dedupe_key: string | null;
+  campaign: string;
+  bioguide: string;
+  chamber: 'senate' | 'house';
+  state: string;
+  congress: number;
+  bill: string | null;
+  /** UTC days only: enough for "days to a reply", too coarse to find a letter by. */
+  delivered_on: string;
+  asked_on: string;
+  answer: ReplyAnswer | null;
+  answered_at: string | null;
+  replied_on: string | null;
+  about_bill: YesNoUnsure | null;
+  stance: ReplyStance | null;
+  form_letter: YesNoUnsure | null;
+  /** For the organisers only, never published; removed at retention and on deletion. */
+  note: string | null;
+}
+
 export interface Database {
   letters: LettersTable;
   outbox: OutboxTable;
@@ -138,6 +207,9 @@ export interface Database {
   actions: ActionsTable;
   counters: CountersTable;
   rate_limits: RateLimitsTable;
+  reply_questions: ReplyQuestionsTable;
+  reply_emails: ReplyEmailsTable;
+  reply_letters: ReplyLettersTable;
 }
 
 // Generated is re-exported for repositories that add auto columns later.

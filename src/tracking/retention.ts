@@ -3,9 +3,11 @@
  * final state (sent, failed, or a draft never sent) lose the sender's name, email, street, city, ZIP
  * and the letter text; `purged_at` records when. Actions and counters never hold personal data, so
  * every count stays exactly as it was. The same purge serves the sender's "delete my data" link.
- * The purge is one idempotent UPDATE: several instances may run it at the same time.
+ * The purge is one idempotent UPDATE: several instances may run it at the same time. The "did they reply?"
+ * question (src/replies) reads the email only until it closes, at the latest at this same retention date.
  */
 import { purgePersonalData } from '../letters/letter-store';
+import { forgetBatch } from '../replies/reply-store';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { Storage } from '../storage/database';
@@ -36,6 +38,8 @@ export async function deleteBatchPersonalData(
   clock: Clock,
 ): Promise<number> {
   if (batchId.length === 0 || batchId.length > 64) return 0;
+  // Their answers to "did they reply?" lose every link to them; the anonymous answers stay counted.
+  await forgetBatch(storage.db, batchId);
   return purgePersonalData(storage.db, { batchId }, clock.now().toISOString());
 }
 

@@ -12,6 +12,7 @@ import { createPageRouter } from './routes/pages';
 import { createLetterRouter } from './routes/letters';
 import { createProgressRouter, createStatsApiRouter } from './routes/progress';
 import { createAdminRouter } from './routes/admin';
+import { createReplyRouter } from './routes/replies';
 import { PROJECT_ROOT } from '../platform/paths';
 import cookieParser from 'cookie-parser';
 import {
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', createApiRouter(deps));
   app.use(createPageRouter(deps, guards));
   app.use('/letters', privateResponse, createLetterRouter(deps, guards));
+  app.use('/replies', privateResponse, createReplyRouter(deps, guards));
   app.use(createProgressRouter(deps, { statsApi: false }));
   app.use(createAdminRouter(deps));
 

@@ -15,6 +15,7 @@ import type { Storage } from '../storage/database';
 import type { ConfirmationPreview, ConfirmResult } from '../delivery/email-service';
 import type { ConfirmationPurpose } from '../storage/schema';
 import type { StatsService } from '../tracking/stats';
+import type { ReplyService } from '../replies/reply-service';
 import type { FormGuard } from './csrf';
 import type { AppRateLimits } from './rate-limits';
 
@@ -36,6 +37,8 @@ export interface AppDeps {
   pdf: PdfRenderer;
   /** Email delivery (double opt-in and outbox); absent only in tests that do not need it. */
   email?: EmailChannel;
+  /** "Did they answer?" (src/replies): the question, its answers and the responsiveness table. */
+  replies?: ReplyService;
   /** The civic data refresh, for /readyz; absent in tests that do not need it. */
   dataRefresh?: { status(): RefreshStatus };
 }

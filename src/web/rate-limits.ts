@@ -156,6 +156,12 @@ export const LIMITS = {
     limit: 30,
     messageKey: 'messages.reportRateLimited',
   },
+  replyAnswer: {
+    name: 'reply-answer',
+    windowMs: 60 * 60_000,
+    limit: 30,
+    messageKey: 'messages.replies.rateLimited',
+  },
   adminLogin: {
     name: 'admin-login',
     windowMs: 15 * 60_000,
@@ -197,6 +203,8 @@ export interface AppRateLimits {
   pdfPerLetters: RequestHandler;
   /** Print views and "I sent it through the website": what writers report without verification. */
   report: RequestHandler;
+  /** Answers to "did your members reply?" (src/replies). */
+  replyAnswer: RequestHandler;
 }
 
 export function createAppRateLimits(deps: RateLimitDeps): AppRateLimits {
@@ -207,5 +215,6 @@ export function createAppRateLimits(deps: RateLimitDeps): AppRateLimits {
     pdf: createLimiter(deps, LIMITS.pdf),
     pdfPerLetters: createLimiter(deps, LIMITS.pdfPerLetters),
     report: createLimiter(deps, LIMITS.report),
+    replyAnswer: createLimiter(deps, LIMITS.replyAnswer),
   };
 }

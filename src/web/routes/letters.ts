@@ -25,6 +25,7 @@ import { formatList, formatUtcDateTime } from '../i18n';
 import { addresseeOf, type LetterReceipt } from '../../delivery/receipts';
 
 const OfficeChoice = z.object({ office: z.string().max(80) });
+const AskRepliesChoice = z.object({ askReplies: z.literal('yes').optional().catch(undefined) });
 
 /** The channels used for one letter, as a list in the page's language, or undefined if none yet. */
 function doneLabel(
@@ -226,6 +227,13 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     res.render('letters/confirm', {
       title: req.t('letters.confirm.title'),
       token: param(req, 'token'),
+      // "Ask me whether my members replied": off unless ticked (src/replies).
+      askReplies: deps.replies
+        ? {
+            days: deps.config.replies.askAfterDays,
+            reminderDays: deps.config.replies.reminderAfterDays,
+          }
+        : undefined,
       verifyOnly: preview.purpose === 'verify',
       letters: preview.letters
         .filter((row) => row.purged_at === null)
@@ -241,6 +249,10 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     }
     try {
       const result = await deps.email.confirmBatch(param(req, 'token'));
+      // Only the holder of the emailed confirmation link gets here: the box is theirs to tick.
+      if (deps.replies && AskRepliesChoice.parse(req.body ?? {}).askReplies === 'yes') {
+        await deps.replies.optIn(result.batchId, req.language);
+      }
       const notice = result.alreadyConfirmed
         ? 'already-confirmed'
         : result.purpose === 'verify'

@@ -1,0 +1,109 @@
+/**
+ * replies/question-email: renders the "did your members reply?" email (round 1) and its reminder (round 2)
+ * for an outbox row, from the database, in the language the writer used. Each member has one link per
+ * answer; the links open pages whose buttons POST, so a mail scanner that follows them answers nothing.
+ * A closed question (or one whose writer deleted their data) is never sent: the address is no longer used.
+ */
+import type { Campaign } from '../campaign/campaign';
+import { messageIdFor } from '../delivery/email-content';
+import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from '../delivery/email-headers';
+import { PermanentDeliveryError, type OutgoingMail } from '../delivery/mailer';
+import type { OutboxRow } from '../delivery/outbox';
+import { findBatch } from '../letters/letter-store';
+import type { HandlebarsInstance } from '../platform/handlebars';
+import { textIn } from '../platform/messages';
+import { createTemplateRenderer } from '../platform/templates';
+import type { Storage } from '../storage/database';
+import { askedLettersOfBatch, findEmailRound, findQuestion } from './reply-store';
+import { replyToken } from './reply-token';
+
+export interface QuestionEmailDeps {
+  storage: Storage;
+  campaigns: { get(slug: string): Campaign };
+  hbs: HandlebarsInstance;
+  templatesDir: string;
+  publicUrl: string;
+  mailFrom: string;
+  appSecret: string;
+  /** When the question closes (the service's rule), to tell the writer until when they can answer. */
+  /** The delays the intro mentions ("about 14 days ago"). */
+  askAfterDays: number;
+  reminderAfterDays: number;
+  closesAt(question: NonNullable<Awaited<ReturnType<typeof findQuestion>>>): string;
+}
+
+/** A date the language's way, in UTC ("4 January 2027"). */
+function longDate(lang: string, iso: string): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+    dateStyle: 'long',
+    timeZone: 'UTC',
+  }).format(new Date(iso));
+}
+
+export function createQuestionEmailRenderer(
+  deps: QuestionEmailDeps,
+): (row: OutboxRow) => Promise<OutgoingMail> {
+  const render = createTemplateRenderer(deps.hbs, deps.templatesDir);
+  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+
+  return async (row) => {
+    const round = await findEmailRound(deps.storage.db, row.id);
+    const question = await findQuestion(deps.storage.db, row.batch_id);
+    if (!round || !question) throw new PermanentDeliveryError('reply_question_not_found');
+    if (question.state === 'closed') throw new PermanentDeliveryError('reply_question_closed');
+    const letters = await findBatch(deps.storage.db, row.batch_id);
+    const writer = letters.find((l) => l.sender_email !== null && l.purged_at === null);
+    if (!writer?.sender_email) throw new PermanentDeliveryError('personal_data_deleted');
+    const to = writer.sender_email.trim();
+    if (!isSafeEmailAddress(to)) throw new PermanentDeliveryError('invalid_sender_address');
+    const asked = await askedLettersOfBatch(deps.storage.db, row.batch_id);
+    const reminder = round.round === 2;
+    const listed = reminder ? asked.filter((a) => a.answer === 'no_reply') : asked;
+    if (listed.length === 0) throw new PermanentDeliveryError('reply_nothing_to_ask');
+    const lang = question.lang;
+    const t = (key: string, values = {}) => textIn(lang, `replies.email.${key}`, values);
+    const token = replyToken(deps.appSecret, row.batch_id);
+    const pageUrl = `${publicUrl}/replies/${token}?lang=${lang}`;
+    const names = new Map(letters.map((l) => [l.id, l.recipient_name]));
+    const campaign = deps.campaigns.get(question.campaign);
+    const subject = sanitizeHeaderText(t(reminder ? 'subjectReminder' : 'subject'));
+    const context = {
+      lang,
+      dir: lang === 'ar' ? 'rtl' : 'ltr',
+      subject,
+      hello: safeDisplayName(writer.sender_name ?? '')
+        ? t('hello', { name: safeDisplayName(writer.sender_name ?? '') })
+        : t('helloAnonymous'),
+      intro: reminder
+        ? t('introReminder', { days: deps.reminderAfterDays })
+        : t('intro', { days: deps.askAfterDays, campaign: campaign.title }),
+      members: listed.map((a) => ({
+        name: names.get(a.letter_id ?? '') ?? a.bioguide,
+        repliedUrl: `${publicUrl}/replies/${token}/${a.bioguide}?answer=replied&lang=${lang}`,
+        noReplyUrl: `${publicUrl}/replies/${token}/${a.bioguide}?answer=no_reply&lang=${lang}`,
+      })),
+      replied: t('replied'),
+      noReply: t('noReply'),
+      howItCounts: t('howItCounts'),
+      closes: t('closes', { date: longDate(lang, deps.closesAt(question)) }),
+      pageLabel: t('pageLabel'),
+      pageUrl,
+      why: t('why'),
+      deleteLabel: t('deleteLabel'),
+      deleteUrl: `${publicUrl}/letters/batch/${row.batch_id}/delete`,
+      campaignTitle: campaign.title,
+    };
+    return {
+      messageId: messageIdFor(row.id, publicUrl),
+      from: deps.mailFrom,
+      to: [to],
+      subject,
+      text:
+        render('email/reply-question.text', context)
+          .replace(/\n{3,}/g, '\n\n')
+          .trim() + '\n',
+      html: render('email/reply-question.html', context),
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    };
+  };
+}

@@ -114,14 +114,16 @@ function senderAddress(row: LiveLetter): string {
 }
 
 /** Renders text + html variants of `email/<name>`. */
-function renderPair(render: RenderTemplate, name: string, context: object): { text: string; html: string } {
-  return {
-    text:
-      render(`email/${name}.text`, context)
-        .replace(/\n{3,}/g, '\n\n')
-        .trim() + '\n',
-    html: render(`email/${name}.html`, context),
-  };
+async function renderPair(
+  render: RenderTemplate,
+  name: string,
+  context: object,
+): Promise<{ text: string; html: string }> {
+  const [text, html] = await Promise.all([
+    render(`email/${name}.text`, context),
+    render(`email/${name}.html`, context),
+  ]);
+  return { text: text.replace(/\n{3,}/g, '\n\n').trim() + '\n', html };
 }
 
 export interface RenderedEmail extends OutgoingMail {
@@ -167,7 +169,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       from: deps.mailFrom,
       to: [senderAddress(first)],
       subject: CONFIRMATION_SUBJECT,
-      ...renderPair(render, 'confirmation', context),
+      ...(await renderPair(render, 'confirmation', context)),
       headers: { 'Auto-Submitted': 'auto-generated' },
     };
   }
@@ -203,7 +205,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       to: [to],
       ...(replyTo ? { replyTo } : {}),
       subject: context.subject,
-      ...renderPair(render, 'office-letter', context),
+      ...(await renderPair(render, 'office-letter', context)),
     };
   }
 
@@ -261,7 +263,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       from: deps.mailFrom,
       to: [senderAddress(letter)],
       subject: subjectLine,
-      ...renderPair(render, failed ? 'delivery-failed' : 'sender-copy', context),
+      ...(await renderPair(render, failed ? 'delivery-failed' : 'sender-copy', context)),
       attachments: [
         {
           filename: `letter-to-${letter.bioguide}.pdf`,

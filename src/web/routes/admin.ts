@@ -51,23 +51,6 @@ function csvDownload(res: Response, filename: string, columns: string[]): String
   return csv;
 }
 
-function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
 export function createAdminRouter(deps: AppDeps): Router {
   const router = Router();
   const { config, clock, storage } = deps;
@@ -92,8 +75,8 @@ export function createAdminRouter(deps: AppDeps): Router {
     keyedHash(config.appSecret, `admin-session:${expires}:${adminToken}`);
 
   function hasSession(req: Request): boolean {
-    const value = readCookie(req, ADMIN_COOKIE);
-    if (!value || value.length > 200) return false;
+    const value: unknown = req.cookies?.[ADMIN_COOKIE];
+    if (typeof value !== 'string' || value.length > 200) return false;
     const [expiresText = '', mac = ''] = value.split('.');
     const expires = Number(expiresText);
     if (!/^\d{1,15}$/.test(expiresText) || expires <= clock.now().getTime()) return false;

@@ -98,11 +98,8 @@ export function createQuestionEmailRenderer(
       from: deps.mailFrom,
       to: [to],
       subject,
-      text:
-        render('email/reply-question.text', context)
-          .replace(/\n{3,}/g, '\n\n')
-          .trim() + '\n',
-      html: render('email/reply-question.html', context),
+      text: (await render('email/reply-question.text', context)).replace(/\n{3,}/g, '\n\n').trim() + '\n',
+      html: await render('email/reply-question.html', context),
       headers: { 'Auto-Submitted': 'auto-generated' },
     };
   };

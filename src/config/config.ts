@@ -40,7 +40,7 @@ const EnvSchema = z.object({
   MAIL_FROM: z
     .string()
     .regex(
-      /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/,
+      /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>.]+(?:\.[^\s@<>.]+)+>|[^\s@<>]+@[^\s@<>.]+(?:\.[^\s@<>.]+)+)$/,
       'must be an address with a dotted domain, like "Campaign <letters@example.org>"',
     )
     .optional(),
@@ -259,7 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/(?<!\/)\/+$/, '');
   return Object.freeze({
     env: e.NODE_ENV,
     host: e.HOST,

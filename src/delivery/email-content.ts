@@ -134,7 +134,7 @@ export interface RenderedEmail extends OutgoingMail {
 export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
   const clock = deps.clock ?? systemClock;
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
-  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const publicUrl = deps.publicUrl.replace(/(?<!\/)\/+$/, '');
   const statusUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}`;
   const deleteUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}/delete`;
 

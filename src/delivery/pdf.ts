@@ -74,7 +74,7 @@ export function sanitizePrintText(input: string, options: { multiline?: boolean 
   if (!options.multiline) return s.replace(/\s+/g, ' ').trim();
   return s
     .split('\n')
-    .map((line) => line.replace(/[ \u00A0]+$/u, ''))
+    .map((line) => line.replace(/(?<![ \u00A0])[ \u00A0]+$/u, ''))
     .join('\n')
     .trim();
 }
@@ -83,7 +83,7 @@ export function sanitizePrintText(input: string, options: { multiline?: boolean 
 export function splitParagraphs(body: string): string[] {
   return sanitizePrintText(body, { multiline: true })
     .split(/\n[ \u00A0]*\n/u)
-    .map((p) => p.replace(/^\n+|\n+$/g, ''))
+    .map((p) => p.replace(/^\n+|(?<!\n)\n+$/g, ''))
     .filter((p) => p.trim().length > 0);
 }
 

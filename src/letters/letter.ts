@@ -102,7 +102,7 @@ const line = (max: number, field: 'name' | 'street' | 'city') => {
  * recipient of a confirmation email, so it must never carry a link or a domain ("visit evil.example").
  */
 const NAME_CHARACTERS = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
-const LOOKS_LIKE_DOMAIN = /[\p{L}\p{M}-]{2,}\.[\p{L}\p{M}]{2,}/u;
+const LOOKS_LIKE_DOMAIN = /(?<![\p{L}\p{M}-])[\p{L}\p{M}-]{2,}\.[\p{L}\p{M}]{2,}/u;
 
 // The messages are catalogue keys (src/platform/errors.ts fieldErrorsFromZod).
 

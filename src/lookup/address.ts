@@ -1,8 +1,15 @@
 /**
  * lookup/address: parses the one-line US address a person types ("123 Main St Apt 4, Springfield, IL
  * 62704-1234") into its parts. Only the ZIP code is required: it is what the district lookup uses.
+ *
+ * The text is read once into words and commas, then scanned from its end: ZIP, state, then the split
+ * between street and city. Every step is charged to a work budget and every pattern runs on one word or
+ * a few, so the work grows linearly with the input. (A single regular expression for "street suffix, units,
+ * then a city" backtracked exponentially: "1 Main St" followed by 40 " Apt 1" held the server for 38
+ * minutes, issue 28.)
  */
 import { ValidationError } from '../platform/errors';
+import { WorkBudget } from '../platform/work-budget';
 import { STATES, stateByAbbr } from '../civic-data/states';
 
 export interface ParsedAddress {
@@ -19,43 +26,74 @@ export interface ParsedAddress {
 
 export const MAX_ADDRESS_LENGTH = 500;
 export const ADDRESS_EXAMPLE = '123 Main St, Springfield, IL 62704';
+/**
+ * Steps the parser may take per character of input: the worst inputs found take about 17 (a pattern
+ * over a few joined words at each word), so reaching this is a defect, not an unusual address.
+ */
+export const ADDRESS_WORK_PER_CHARACTER = 64;
 
 /** A problem with the address; every message ends with how to write one (`messages.addressHelp`). */
 function invalid(messageKey: string, values: Record<string, number> = {}): never {
   throw ValidationError.forField('address', messageKey, { ...values, example: ADDRESS_EXAMPLE });
 }
 
-/** Full names (and common variants) to codes, longest first so "West Virginia" wins over "Virginia". */
-const STATE_NAMES: Array<[RegExp, string]> = (
-  [
-    ...STATES.map((s): [string, string] => [s.name, s.abbr]),
-    ['US Virgin Islands', 'VI'],
-    ['U.S. Virgin Islands', 'VI'],
-    ['Virgin Islands of the United States', 'VI'],
-    ['Northern Marianas', 'MP'],
-    ['Commonwealth of Puerto Rico', 'PR'],
-  ] as Array<[string, string]>
-)
-  .sort((a, b) => b[0].length - a[0].length)
-  .map(([name, abbr]: [string, string]): [RegExp, string] => [
-    new RegExp(`(?:^|[\\s,])(${name.replace(/\./g, '\\.?').replace(/ /g, '\\s*')})\\.?$`, 'i'),
-    abbr,
-  ]);
+/** Lower case without dots: "U.S. Virgin Islands" and "us virgin islands" alike. */
+function nameKey(words: string): string {
+  return words.toLowerCase().replaceAll('.', '');
+}
 
-const PO_BOX = /\b(?:P\s*\.?\s*O\s*\.?\s*B(?:ox)?|Post\s+Office\s+Box|POB)\.?\s*#?\s*(\d+[A-Z]?)\b/i;
-const STREET_SUFFIX =
-  'St|Street|Ave|Av|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Sq|Square|Trl|Trail|Loop|Row|Pike|Plz|Plaza|Aly|Alley|Xing|Run|Path|Walk';
-const UNIT = '(?:Apt|Apartment|Unit|Suite|Ste|Rm|Room|Fl|Floor|Bldg|Lot|Spc|#)\\.?\\s*#?\\s*[\\w-]+';
-/** "123 Main St NW Apt 4 Springfield": splits the street from the city when there is no comma. */
-const STREET_THEN_CITY = new RegExp(
-  `^(.*\\b(?:${STREET_SUFFIX})\\.?(?:\\s+(?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?(?:\\s+${UNIT})*)\\s+(?!(?:Apt|Apartment|Unit|Suite|Ste|Rm|Room|Fl|Floor|Bldg|Lot|Spc)\\b)([A-Za-z\\u00C0-\\u024F][A-Za-z\\u00C0-\\u024F .'-]*)$`,
-  'i',
+/**
+ * Full names (and common variants) of states and territories, keyed as `nameKey` reads them, also with
+ * the spaces left out ("WestVirginia").
+ */
+const STATE_NAMES = new Map<string, string>(
+  (
+    [
+      ...STATES.map((s): [string, string] => [s.name, s.abbr]),
+      ['US Virgin Islands', 'VI'],
+      ['Virgin Islands of the United States', 'VI'],
+      ['Northern Marianas', 'MP'],
+      ['Commonwealth of Puerto Rico', 'PR'],
+    ] as Array<[string, string]>
+  ).flatMap(([name, abbr]): Array<[string, string]> => [
+    [nameKey(name), abbr],
+    [nameKey(name).replaceAll(' ', ''), abbr],
+  ]),
 );
-const PO_BOX_THEN_CITY =
-  /^((?:P\s*\.?\s*O\s*\.?\s*B(?:ox)?|Post\s+Office\s+Box|POB)\.?\s*#?\s*\d+[A-Z]?)\s+(.+)$/i;
+const LONGEST_STATE_NAME_WORDS = Math.max(
+  ...STATES.map((s) => s.name.split(' ').length),
+  'Virgin Islands of the United States'.split(' ').length,
+);
+
+/** A PO box anywhere in a street (single spaces, as the parser leaves it); the box number is group 1. */
+const PO_BOX = /\b(?:P ?\.? ?O ?\.? ?B(?:ox)?|Post Office Box|POB)\.? ?#? ?(\d+[A-Z]?)\b/i;
+/** A PO box and nothing else: the first words of "PO Box 12 Springfield". */
+const PO_BOX_WORDS = /^(?:P ?\.? ?O ?\.? ?B(?:ox)?|Post Office Box|POB)\.? ?#? ?\d+[A-Z]?$/i;
+/** The most words a PO box takes ("P . O . Box # 12"). */
+const PO_BOX_MAX_WORDS = 7;
+
+const STREET_SUFFIXES = new Set(
+  'St|Street|Ave|Av|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Ct|Court|Way|Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Sq|Square|Trl|Trail|Loop|Row|Pike|Plz|Plaza|Aly|Alley|Xing|Run|Path|Walk'
+    .toLowerCase()
+    .split('|'),
+);
+const DIRECTION = /^(?:N|S|E|W|NE|NW|SE|SW)\.?$/i;
+/** One unit ("Apt 4", "Apt. #4B", "# 12", "Suite 300") over one to three words joined by single spaces. */
+const UNIT_WORDS = /^(?:Apt|Apartment|Unit|Suite|Ste|Rm|Room|Fl|Floor|Bldg|Lot|Spc|#)\.? ?#? ?[\w-]+$/i;
+const UNIT_MAX_WORDS = 3;
+/** A word that starts a unit, so it cannot start the city. */
+const UNIT_DESIGNATOR = /^(?:Apt|Apartment|Unit|Suite|Ste|Rm|Room|Fl|Floor|Bldg|Lot|Spc)\b/i;
+const CITY_WORD = /^[A-Za-z\u00C0-\u024F.'-]+$/i;
+const CITY_START = /^[A-Za-z\u00C0-\u024F]/i;
+
+const ZIP_WORDS = /^(\d{5})(?: ?[-\u2013] ?(\d{4})|(\d{4}))?$/;
+const STATE_CODE = /^([A-Za-z]{2})\.?$/;
+/** "123 Oak" before "Ct 06510": a house number and one word, so CT is the street suffix, not the state. */
+const NUMBER_AND_ONE_WORD = /^\d+[A-Za-z]? \S+$/;
 
 /** Characters that never appear in a postal address: the input is not an address. */
 const NOT_AN_ADDRESS = /[<>{}[\]\\|^~$*=;@`]/;
+const SPACE = /\s/;
 
 function hasControlCharacters(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -65,71 +103,190 @@ function hasControlCharacters(text: string): boolean {
   return false;
 }
 
-function tidy(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .replace(/\s*,\s*/g, ', ')
-    .replace(/(?:, ){2,}/g, ', ')
-    .replace(/^[\s,]+|[\s,]+$/g, '');
+/** Between two parts of the address; a token list never starts or ends with one, nor has two in a row. */
+const COMMA = ',';
+type Tokens = string[];
+
+/** Runs a linear-time pattern on `text`, charging its length. */
+function test(work: WorkBudget, pattern: RegExp, text: string): boolean {
+  work.spend(text.length);
+  return pattern.test(text);
 }
 
-export function parseAddress(text: string): ParsedAddress {
+/** Words and commas: runs of white space separate words, commas separate parts. */
+function tokenise(text: string, work: WorkBudget): Tokens {
+  const tokens: Tokens = [];
+  let word = '';
+  const endWord = () => {
+    if (word) tokens.push(word);
+    word = '';
+  };
+  for (const ch of text) {
+    work.spend();
+    if (ch === COMMA) {
+      endWord();
+      if (tokens.length > 0 && tokens[tokens.length - 1] !== COMMA) tokens.push(COMMA);
+    } else if (SPACE.test(ch)) {
+      endWord();
+    } else {
+      word += ch;
+    }
+  }
+  endWord();
+  return withoutTrailingComma(tokens);
+}
+
+function withoutTrailingComma(tokens: Tokens): Tokens {
+  return tokens[tokens.length - 1] === COMMA ? tokens.slice(0, -1) : tokens;
+}
+
+/** "123 Main St, Springfield": words joined by single spaces, ", " between parts. */
+function render(tokens: Tokens): string {
+  let text = '';
+  for (const token of tokens) {
+    text += token === COMMA ? COMMA : text ? ` ${token}` : token;
+  }
+  return text;
+}
+
+/** How many words end the list without a comma among them (at most `max`). */
+function trailingWords(tokens: Tokens, max: number): number {
+  let count = 0;
+  while (count < max && count < tokens.length && tokens[tokens.length - 1 - count] !== COMMA) count++;
+  return count;
+}
+
+/** "…, IL 62704, USA": a country at the end says nothing the ZIP does not (on single-spaced text). */
+const COUNTRY_AT_END = /,? ?(?:U\.?S\.?A?\.?|United States(?: of America)?)$/i;
+/** "D.C." or "D. C." before the ZIP or at the end becomes "DC", the code the state step reads. */
+const DC_BEFORE_ZIP = /\bD\. ?C\.?(?=,? ?\d{5}|$)/i;
+
+/** Whether the word ends in a street suffix ("St", "Ave.", "Main-St"). */
+function isStreetSuffix(word: string): boolean {
+  const bare = word.endsWith('.') ? word.slice(0, -1) : word;
+  let start = bare.length;
+  while (start > 0 && /\w/.test(bare[start - 1]!)) start--;
+  return STREET_SUFFIXES.has(bare.slice(start).toLowerCase());
+}
+
+/**
+ * "123 Main St NW Apt 4 Springfield": where the city starts in one comma-less part, or undefined. The city
+ * follows the last street suffix, its direction and units, and is only letters, spaces, dots, apostrophes
+ * and hyphens. `cityFrom[p]` says whether the words from p on are a unit chain and then a city; it is
+ * filled from the end, so each word is looked at a fixed number of times.
+ */
+function cityStart(words: string[], work: WorkBudget): number | undefined {
+  const n = words.length;
+  const unitSpans: number[][] = [];
+  for (let p = 0; p < n; p++) {
+    const spans: number[] = [];
+    for (let k = Math.min(UNIT_MAX_WORDS, n - p); k >= 1; k--) {
+      if (test(work, UNIT_WORDS, words.slice(p, p + k).join(' '))) spans.push(k);
+    }
+    unitSpans.push(spans);
+  }
+  const allCityWords: boolean[] = new Array<boolean>(n + 1).fill(true);
+  const cityHere: boolean[] = new Array<boolean>(n + 1).fill(false);
+  const cityFrom: boolean[] = new Array<boolean>(n + 1).fill(false);
+  for (let p = n - 1; p >= 0; p--) {
+    const word = words[p]!;
+    allCityWords[p] = allCityWords[p + 1]! && test(work, CITY_WORD, word);
+    cityHere[p] = allCityWords[p]! && test(work, CITY_START, word) && !test(work, UNIT_DESIGNATOR, word);
+    cityFrom[p] = cityHere[p]! || unitSpans[p]!.some((k) => cityFrom[p + k]);
+  }
+  for (let s = n - 1; s >= 0; s--) {
+    work.spend();
+    if (!isStreetSuffix(words[s]!)) continue;
+    let p: number;
+    if (s + 2 < n && test(work, DIRECTION, words[s + 1]!) && cityFrom[s + 2]) p = s + 2;
+    else if (cityFrom[s + 1]) p = s + 1;
+    else continue;
+    // As many units as leave a city after them, the longest first.
+    for (;;) {
+      work.spend();
+      const k = unitSpans[p]!.find((span) => cityFrom[p + span]);
+      if (k === undefined) break;
+      p += k;
+    }
+    return p;
+  }
+  return undefined;
+}
+
+/** Where the city starts after a PO box ("PO Box 12 Springfield"), or undefined. */
+function cityAfterPoBox(words: string[], work: WorkBudget): number | undefined {
+  for (let k = 1; k < words.length && k <= PO_BOX_MAX_WORDS; k++) {
+    if (test(work, PO_BOX_WORDS, words.slice(0, k).join(' '))) return k;
+  }
+  return undefined;
+}
+
+export function parseAddress(
+  text: string,
+  work = new WorkBudget('address', ADDRESS_WORK_PER_CHARACTER * (MAX_ADDRESS_LENGTH + 1)),
+): ParsedAddress {
   if (typeof text !== 'string' || !text.trim()) invalid('messages.addressHelp');
   if (text.length > MAX_ADDRESS_LENGTH) {
     invalid('messages.addressTooLong', { max: MAX_ADDRESS_LENGTH });
   }
+  work.spend(text.length);
   if (NOT_AN_ADDRESS.test(text) || hasControlCharacters(text)) invalid('messages.notAnAddress');
 
-  let rest = tidy(text.normalize('NFC'))
-    .replace(/,?\s*(?:U\.?S\.?A?\.?|United States(?: of America)?)$/i, '')
-    .replace(/\bD\.\s?C\.?(?=\s*,?\s*\d{5}|$)/i, 'DC');
+  const normalised = text.normalize('NFC');
+  work.spend(normalised.length);
+  const tidy = render(tokenise(normalised, work));
+  work.spend(2 * tidy.length);
+  let tokens = tokenise(tidy.replace(COUNTRY_AT_END, '').replace(DC_BEFORE_ZIP, 'DC'), work);
 
-  const zipMatch = /(?:^|[\s,])(\d{5})(?:\s*[-\u2013]\s*(\d{4})|(\d{4}))?$/.exec(rest);
-  if (!zipMatch) {
-    invalid('messages.includeZip');
+  const zipWords = trailingWords(tokens, 3);
+  let zipMatch: RegExpExecArray | null = null;
+  for (let k = zipWords; k >= 1 && !zipMatch; k--) {
+    const candidate = tokens.slice(tokens.length - k).join(' ');
+    work.spend(candidate.length);
+    zipMatch = ZIP_WORDS.exec(candidate);
+    if (zipMatch) tokens = withoutTrailingComma(tokens.slice(0, tokens.length - k));
   }
+  if (!zipMatch) invalid('messages.includeZip');
   const zip = zipMatch[1]!;
   const zip4 = zipMatch[2] ?? zipMatch[3];
-  rest = tidy(rest.slice(0, zipMatch.index));
 
   let state: string | undefined;
-  const code = /(?:^|[\s,])([A-Za-z]{2})\.?$/.exec(rest);
-  // "123 Oak Ct 06510": a house number and one word before the code, so CT is the street suffix here.
-  const streetSuffixOnly = code !== null && /^\d+[A-Za-z]?\s+\S+$/.test(rest.slice(0, code.index).trim());
-  if (code && stateByAbbr(code[1]!) && !streetSuffixOnly) {
+  const lastWord = trailingWords(tokens, 1) === 1 ? tokens[tokens.length - 1]! : '';
+  const code = lastWord ? STATE_CODE.exec(lastWord) : null;
+  work.spend(lastWord.length);
+  if (code && stateByAbbr(code[1]!) && !test(work, NUMBER_AND_ONE_WORD, render(tokens.slice(0, -1)))) {
     state = code[1]!.toUpperCase();
-    rest = tidy(rest.slice(0, code.index));
+    tokens = withoutTrailingComma(tokens.slice(0, -1));
   } else {
-    for (const [pattern, abbr] of STATE_NAMES) {
-      const match = pattern.exec(rest);
-      if (match) {
-        state = abbr;
-        rest = tidy(rest.slice(0, match.index));
-        break;
-      }
+    // The longest name first, so "West Virginia" wins over "Virginia".
+    for (let k = trailingWords(tokens, LONGEST_STATE_NAME_WORDS); k >= 1 && !state; k--) {
+      const candidate = tokens.slice(tokens.length - k).join(' ');
+      work.spend(candidate.length);
+      state = STATE_NAMES.get(nameKey(candidate));
+      if (state) tokens = withoutTrailingComma(tokens.slice(0, tokens.length - k));
     }
   }
 
   let street: string | undefined;
   let city: string | undefined;
-  const parts = rest ? rest.split(', ') : [];
-  if (parts.length >= 2) {
-    city = parts.pop();
-    street = parts.join(', ');
-  } else if (parts.length === 1) {
-    const only = parts[0]!;
-    const split = PO_BOX_THEN_CITY.exec(only) ?? STREET_THEN_CITY.exec(only);
-    if (split) {
-      street = split[1];
-      city = split[2];
-    } else if (/^\d/.test(only) || PO_BOX.test(only)) {
+  const lastComma = tokens.lastIndexOf(COMMA);
+  if (lastComma >= 0) {
+    city = render(tokens.slice(lastComma + 1));
+    street = render(tokens.slice(0, lastComma));
+  } else if (tokens.length > 0) {
+    const only = render(tokens);
+    const split = cityAfterPoBox(tokens, work) ?? cityStart(tokens, work);
+    if (split !== undefined) {
+      street = render(tokens.slice(0, split));
+      city = render(tokens.slice(split));
+    } else if (/^\d/.test(only) || test(work, PO_BOX, only)) {
       street = only;
     } else {
       city = only;
     }
   }
 
-  const poBox = street !== undefined && PO_BOX.test(street);
+  const poBox = street !== undefined && test(work, PO_BOX, street);
   if (street) street = street.replace(PO_BOX, (_m, n: string) => `PO Box ${n.toUpperCase()}`);
   if (city && !/[A-Za-z\u00C0-\u024F]/.test(city)) invalid('messages.notACity');
 
@@ -145,7 +302,12 @@ export function parseAddress(text: string): ParsedAddress {
 
 /** Checks a bare ZIP code field ("62704" or "62704-1234"). */
 export function parseZip(text: string, field = 'zip'): { zip: string; zip4?: string } {
-  const match = /^\s*(\d{5})(?:\s*-?\s*(\d{4}))?\s*$/.exec(typeof text === 'string' ? text : '');
+  const match = /^\s*(\d{5})(?:\s*(?:-\s*)?(\d{4}))?\s*$/.exec(typeof text === 'string' ? text : '');
   if (!match) throw ValidationError.forField(field, 'messages.zipExample');
   return match[2] ? { zip: match[1]!, zip4: match[2] } : { zip: match[1]! };
+}
+
+/** "123  Main St ,Springfield ,": single spaces, ", " between parts, no comma or space at either end. */
+export function tidyAddress(text: string): string {
+  return render(tokenise(text, new WorkBudget('address', text.length + 1)));
 }

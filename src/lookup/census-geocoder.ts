@@ -32,6 +32,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { normaliseDistrictCode, stateFromFips } from '../civic-data/district-shapes';
+import { tidyAddress } from './address';
 
 export type GeocodeResult =
   | {
@@ -89,11 +90,7 @@ const PROBE_POINT = { x: -77.00906, y: 38.88987 };
 
 /** Uppercase, single spaces, ", " between parts: the cache key and what is sent upstream. */
 export function normaliseAddress(address: string): string {
-  return address
-    .toUpperCase()
-    .replace(/\s+/g, ' ')
-    .replace(/\s*,\s*/g, ', ')
-    .replace(/^[\s,]+|[\s,]+$/g, '');
+  return tidyAddress(address.toUpperCase());
 }
 
 /** "ACS2025_Current" is a vintage of the "Public_AR_Current" benchmark: the part after "_" names it. */
@@ -188,7 +185,7 @@ const CIRCUIT_STATES: Record<CircuitState, ReturnType<CensusGeocoder['stats']>['
 };
 
 export function createCensusGeocoder(options: CensusGeocoderOptions = {}): CensusGeocoder {
-  const baseUrl = (options.baseUrl ?? DEFAULT_CENSUS_GEOCODER_URL).replace(/\/+$/, '');
+  const baseUrl = (options.baseUrl ?? DEFAULT_CENSUS_GEOCODER_URL).replace(/(?<!\/)\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 3000;
   const cacheSize = Math.max(0, options.cacheSize ?? 1000);
   const rechooseAfterMs = options.rechooseAfterMs ?? 60 * 60_000;

@@ -27,8 +27,8 @@ const MAX_REASON = 160;
 /** A readable one-line reason from an XML or text error body: the text of its elements, squeezed. */
 export function reasonFromBody(body: string): string {
   const squeezed = body
-    .replace(/<\?xml[^>]*\?>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
+    .replace(/<\?xml[^<>]*\?>/g, ' ')
+    .replace(/<[^<>]+>/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
@@ -43,7 +43,7 @@ export function reasonFromBody(body: string): string {
 const REJECTED = new Set([400, 413, 422]);
 
 export function createCwcClient(options: CwcClientOptions): CwcClient {
-  const base = options.url.replace(/\/+$/, '');
+  const base = options.url.replace(/(?<!\/)\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function post(path: string, xml: string): Promise<{ status: number; body: string }> {

@@ -95,7 +95,7 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
           agent: config.agent,
           deliveryId: row.id,
           deliveredAt: deps.clock.now(),
-          moreInfo: `${deps.publicUrl.replace(/\/+$/, '')}/campaigns/${campaign.slug}`,
+          moreInfo: `${deps.publicUrl.replace(/(?<!\/)\/+$/, '')}/campaigns/${campaign.slug}`,
         });
       } catch (error) {
         // A letter the format cannot carry (a field out of range): the service would refuse it too.

@@ -75,7 +75,7 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
 
   /** `il-013` -> `IL-13`; undefined for anything that is not a House district of the member data. */
   function houseDistrict(typed: string): string | undefined {
-    const match = /^([A-Za-z]{2})\s*-?\s*(\d{1,2})$/.exec(typed.trim());
+    const match = /^([A-Za-z]{2})\s*(?:-\s*)?(\d{1,2})$/.exec(typed.trim());
     const key = match && `${match[1]!.toUpperCase()}-${Number(match[2])}`;
     return key && houseDistricts.has(key) ? key : undefined;
   }

@@ -45,6 +45,8 @@ export interface ValidDraft {
   sender: SenderInput;
   personalNote: string;
   letters: Array<{ member: Member; body: string | undefined; composed: ComposedLetter }>;
+  /** Members chosen whose term has ended (between Congresses): left out of the batch. */
+  termEnded: Member[];
 }
 
 /** Lower-cased, trimmed, with Gmail-style "+tag" removed: the same person counts once. */
@@ -122,11 +124,19 @@ export function createLetterService(deps: LetterServiceDeps) {
     if (input.letters.length === 0) errors.members = { key: 'messages.chooseMember' };
     if (input.letters.length > 5) errors.members = { key: 'messages.tooManyMembers', values: { max: 5 } };
     const letters: ValidDraft['letters'] = [];
+    const termEnded: Member[] = [];
     const now = clock.now();
-    for (const entry of input.letters.slice(0, 5)) {
-      const member = memberOrThrow(entry.bioguide);
-      // Not a field the person can fix: the page says why, in their language, and what happens next.
-      if (civic.termHasEnded(member, now)) throw termEndedError();
+    const chosen = input.letters
+      .slice(0, 5)
+      .map((entry) => ({ entry, member: memberOrThrow(entry.bioguide) }));
+    for (const { entry, member } of chosen) {
+      // Between Congresses a letter to a member whose term ended is left out; the others in the batch
+      // go as usual. Only a batch with nobody else is refused: the page says why and what happens next.
+      if (civic.termHasEnded(member, now)) {
+        termEnded.push(member);
+        if (termEnded.length === chosen.length) throw termEndedError();
+        continue;
+      }
       let body: string | undefined;
       if (typeof entry.body === 'string' && entry.body.trim() !== '') {
         const parsed = LetterBody.safeParse(entry.body);
@@ -160,7 +170,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     if (Object.keys(errors).length > 0 || !sender.success || !note.success) {
       throw new ValidationError('messages.needsFixing', { fields: errors });
     }
-    return { sender: sender.data, personalNote: note.data, letters };
+    return { sender: sender.data, personalNote: note.data, letters, termEnded };
   }
 
   /** Saves one letter per member as drafts in a new batch, counts them as created, returns the batch id. */

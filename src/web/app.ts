@@ -14,6 +14,7 @@ import { createProgressRouter, createStatsApiRouter } from './routes/progress';
 import { createAdminRouter } from './routes/admin';
 import { createReplyRouter } from './routes/replies';
 import { PROJECT_ROOT } from '../platform/paths';
+import { ordinal } from '../civic-data/congress';
 import cookieParser from 'cookie-parser';
 import {
   createAssetManifest,
@@ -103,9 +104,14 @@ export function createApp(deps: AppDeps): Express {
     res.locals.dataStale = deps.civic.isStale(deps.clock.now());
     res.locals.dataValidUntil = meta.validUntil;
     res.locals.congress = meta.congress;
+    res.locals.congressOrdinal = ordinal(meta.congress);
     // New members on the previous Congress's maps (an operator's explicit choice): every page says where.
     res.locals.previousMaps = meta.previousMaps
-      ? { congress: meta.previousMaps.congress, stateList: meta.previousMaps.states.join(', ') }
+      ? {
+          congress: meta.previousMaps.congress,
+          ordinal: ordinal(meta.previousMaps.congress),
+          stateList: meta.previousMaps.states.join(', '),
+        }
       : undefined;
     next();
   });

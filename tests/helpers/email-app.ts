@@ -2,6 +2,7 @@
  * The real app with email delivery into a local SMTP server, and a CSRF session for its forms: the setup of
  * route tests that follow letters through the outbox.
  */
+import request from 'supertest';
 import { csrfSession } from '../web/security-helpers';
 import { createTestApp, type TestApp } from './app';
 import { SmtpSink } from './smtp-sink';
@@ -40,4 +41,32 @@ export async function startEmailTestApp(): Promise<EmailTestApp> {
       await sink.stop();
     },
   };
+}
+
+/**
+ * Asks for a saved batch to be emailed and presses the confirmation email's button, as the writer does;
+ * returns the confirmation email. The letters are then queued: the caller runs the worker when it wants.
+ */
+export async function emailAndConfirmBatch(app: EmailTestApp, batchUrl: string) {
+  const before = app.sink.messages.length;
+  await request(app.t.app)
+    .post(`${batchUrl}/email`)
+    .set('Cookie', app.csrf.cookie)
+    .type('form')
+    .send({ _csrf: app.csrf.token })
+    .expect(303);
+  while ((await app.t.runtime.worker.runOnce()) > 0);
+  const confirmation = (await app.sink.waitForMessages(before + 1))[before]!;
+  const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
+    confirmation.parsed.text ?? '',
+  );
+  // The link opens a page; its button confirms (src/web/routes/letters.ts).
+  await request(app.t.app).get(link![1]!).expect(200);
+  await request(app.t.app)
+    .post(link![1]!)
+    .set('Cookie', app.csrf.cookie)
+    .type('form')
+    .send({ _csrf: app.csrf.token })
+    .expect(303);
+  return confirmation;
 }

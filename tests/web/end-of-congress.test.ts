@@ -9,7 +9,7 @@ import request from 'supertest';
 import { congressEnds } from '../../src/civic-data/congress';
 import { CivicIndex } from '../../src/civic-data/load';
 import type { CivicIndexFile } from '../../src/civic-data/types';
-import { useEmailTestApp } from '../helpers/email-app';
+import { emailAndConfirmBatch, useEmailTestApp } from '../helpers/email-app';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import { csrfSession } from './security-helpers';
 
@@ -73,25 +73,7 @@ describe('at the end of a Congress, before the next one is loaded', () => {
     await freshCsrf();
     const saved = await saveLetters([DURBIN, DUCKWORTH, BUDZINSKI]).expect(303);
     const batchUrl = saved.headers.location as string;
-    await request(env.t.app)
-      .post(`${batchUrl}/email`)
-      .set('Cookie', env.csrf.cookie)
-      .type('form')
-      .send({ _csrf: env.csrf.token })
-      .expect(303);
-    while ((await env.t.runtime.worker.runOnce()) > 0);
-    const [confirmation] = await env.sink.waitForMessages(1);
-    const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
-      confirmation!.parsed.text ?? '',
-    );
-    // The link opens a page; its button confirms (src/web/routes/letters.ts).
-    await request(env.t.app).get(link![1]!).expect(200);
-    await request(env.t.app)
-      .post(link![1]!)
-      .set('Cookie', env.csrf.cookie)
-      .type('form')
-      .send({ _csrf: env.csrf.token })
-      .expect(303);
+    const confirmation = await emailAndConfirmBatch(env, batchUrl);
 
     // The Congress ends before the worker gets to the letters.
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 60_000));

@@ -5,6 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Campaign } from '../../campaign/campaign';
+import { congressAt, congressDates, ordinal } from '../../civic-data/congress';
 import type { Member } from '../../civic-data/types';
 import {
   renderDefaultBody,
@@ -18,7 +19,7 @@ import type { Message } from '../../platform/messages';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import { getRunningTotal } from '../../tracking/stats';
 import type { AppDeps, RouteGuards } from '../deps';
-import { formatLongDate } from '../i18n';
+import { formatList, formatLongDate } from '../i18n';
 import { privateResponse } from '../security';
 
 /** A referral code (`?ref=`, src/campaign/share.ts): anything else is dropped, never an error. */
@@ -196,11 +197,16 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         .map((id) => civic.memberByBioguide(id))
         .filter((m): m is Member => m !== undefined);
     }
+    // Between Congresses, a member whose term has ended is shown unticked with why and when their
+    // seat's next holder appears; the form cannot tick them (no letter is saved or sent to them).
+    const now = deps.clock.now();
+    const ended = new Set(members.filter((m) => civic.termHasEnded(m, now)).map((m) => m.bioguide));
     // With an ambiguous ZIP only the senators are ticked: the person picks their own House member.
     const defaults = members
-      .filter((m) => !result?.ambiguous || m.chamber === 'senate')
+      .filter((m) => !ended.has(m.bioguide) && (!result?.ambiguous || m.chamber === 'senate'))
       .map((m) => m.bioguide);
-    const chosen = new Set(form.member && form.member.length > 0 ? form.member : defaults);
+    const posted = (form.member ?? []).filter((id) => !ended.has(id));
+    const chosen = new Set(posted.length > 0 ? posted : defaults);
     const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
     const texts = campaign.textsIn(res.req.language);
     const home =
@@ -213,7 +219,11 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     );
     // One letter open at a time: the first with a problem, else the first.
     const firstWithError = members.findIndex((m) => errorFor(`body.${m.bioguide}`) !== undefined);
-    const openIndex = Math.max(0, firstWithError);
+    const openIndex = Math.max(
+      0,
+      firstWithError >= 0 ? firstWithError : members.findIndex((m) => !ended.has(m.bioguide)),
+    );
+    const lng = res.req.language;
     res.status(status).render('letters/compose', {
       title: `${res.req.t('letters.compose.title')}: ${texts.shortTitle}`,
       campaign,
@@ -237,6 +247,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         const body = bodies[member.bioguide] ?? defaultBody;
         return {
           member,
+          termEnded: ended.has(member.bioguide) ? termEndedLine(member, now, lng) : undefined,
           open: index === openIndex,
           edited: body !== defaultBody,
           chosen: chosen.has(member.bioguide),
@@ -262,6 +273,17 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         };
       }),
     });
+  }
+
+  /** Why a member is not ticked between Congresses: the day their term ended, the Congress of their seat's next holder. */
+  function termEndedLine(member: Member, now: Date, lng: string) {
+    const next = congressAt(now);
+    return {
+      name: member.name,
+      date: formatLongDate(lng, member.termEnd ?? congressDates(civic.meta.congress).end),
+      congress: next,
+      nth: ordinal(next),
+    };
   }
 
   router.get('/campaigns/:slug/write', limits.lookup, formGuard.start, async (req, res) => {
@@ -368,7 +390,9 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
           form,
           hidden: Object.entries(form).flatMap(([name, value]) =>
             Array.isArray(value)
-              ? value.map((v) => ({ name, value: v }))
+              ? value
+                  .filter((v) => name !== 'member' || !draft.termEnded.some((m) => m.bioguide === v))
+                  .map((v) => ({ name, value: v }))
               : value === undefined
                 ? []
                 : [{ name, value }],
@@ -378,6 +402,13 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
             composed,
             text: letterAsText(composed),
           })),
+          // A form opened before a term ended may still name that member: they are left out, and said so.
+          termEndedNames: draft.termEnded.length
+            ? formatList(
+                req.language,
+                draft.termEnded.map((m) => m.formalName),
+              )
+            : undefined,
         });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;

@@ -44,7 +44,7 @@ export function createQuestionEmailRenderer(
   deps: QuestionEmailDeps,
 ): (row: OutboxRow) => Promise<OutgoingMail> {
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir);
-  const publicUrl = deps.publicUrl.replace(/\/+$/, '');
+  const publicUrl = deps.publicUrl.replace(/(?<!\/)\/+$/, '');
 
   return async (row) => {
     const round = await findEmailRound(deps.storage.db, row.id);

@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { importedDataDir } from './helpers/civic-data';
-import { createTestPostgres, type TestPostgres } from './helpers/postgres';
+import { createTestPostgres, describePostgres, type TestPostgres } from './helpers/postgres';
 import { SmtpSink } from './helpers/smtp-sink';
 
 const LETTERS = Number(process.env.MULTI_LETTERS ?? 500);
@@ -58,109 +58,109 @@ function stopInstance(child: ChildProcess): Promise<void> {
   });
 }
 
-let pg: TestPostgres | null;
-let sink: SmtpSink;
-const instances: Array<{ url: string; child: ChildProcess }> = [];
+describePostgres('two instances on one PostgreSQL', () => {
+  let pg: TestPostgres;
+  let sink: SmtpSink;
+  const instances: Array<{ url: string; child: ChildProcess }> = [];
 
-beforeAll(async () => {
-  pg = await createTestPostgres();
-  if (!pg) return;
-  sink = await SmtpSink.start();
-  const env = {
-    NODE_ENV: 'test',
-    MIN_FORM_FILL_MS: '0',
-    DATA_DIR: await importedDataDir(),
-    DATABASE_URL: pg.url,
-    SMTP_URL: sink.url,
-    APP_SECRET: 'multi-instance-test-secret-0123456789abcdef',
-    OUTBOX_POLL_MS: '50',
-    LOG_LEVEL: process.env.MULTI_DEBUG ? 'info' : 'silent',
-    RATE_LIMITS_ENABLED: 'false',
-    STATS_CACHE_MS: '0',
-  };
-  // Start one at a time, then together: both run migrations against the same fresh database.
-  instances.push(...(await Promise.all([startInstance(env), startInstance(env)])));
-});
-
-afterAll(async () => {
-  await Promise.all(instances.map((i) => stopInstance(i.child)));
-  await sink?.stop();
-  await pg?.drop();
-});
-
-async function submitLetter(base: string, n: number): Promise<string> {
-  const agent = request.agent(base);
-  const address = '100 Main St, Springfield, IL 62704';
-  const compose = await agent.get('/campaigns/stop-csam/write').query({ address }).expect(200);
-  const csrf = /name="_csrf" value="([^"]*)"/.exec(compose.text)?.[1] ?? '';
-  const member = /name="member" value="([A-Z]\d{6})"/.exec(compose.text)![1]!;
-  const saved = await agent
-    .post('/campaigns/stop-csam/letters')
-    .type('form')
-    .send({
-      _csrf: csrf,
-      // Names are letters only (src/letters/letter.ts): the number spelled in letters a-j.
-      name: `Writer ${[...String(n)].map((d) => String.fromCharCode(97 + Number(d))).join('')}`,
-      email: `writer${n}@example.org`,
-      street: '100 Main St',
-      city: 'Springfield',
-      state: 'IL',
-      zip: '62704',
-      address,
-      member,
-    })
-    .expect(303);
-  const batchUrl = saved.headers.location as string;
-  await agent.post(`${batchUrl}/email`).type('form').send({ _csrf: csrf }).expect(303);
-  return batchUrl;
-}
-
-async function inBatches<T>(
-  items: T[],
-  size: number,
-  fn: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += size) {
-    await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)));
-  }
-}
-
-test('when 500 letters are sent through two instances, then each is delivered exactly once and counted once', async () => {
-  if (!pg) return;
-  const numbers = Array.from({ length: LETTERS }, (_, i) => i);
-  await inBatches(numbers, 25, async (n) => {
-    await submitLetter(instances[n % 2]!.url, n);
+  beforeAll(async () => {
+    pg = await createTestPostgres();
+    sink = await SmtpSink.start();
+    const env = {
+      NODE_ENV: 'test',
+      MIN_FORM_FILL_MS: '0',
+      DATA_DIR: await importedDataDir(),
+      DATABASE_URL: pg.url,
+      SMTP_URL: sink.url,
+      APP_SECRET: 'multi-instance-test-secret-0123456789abcdef',
+      OUTBOX_POLL_MS: '50',
+      LOG_LEVEL: process.env.MULTI_DEBUG ? 'info' : 'silent',
+      RATE_LIMITS_ENABLED: 'false',
+      STATS_CACHE_MS: '0',
+    };
+    // Start one at a time, then together: both run migrations against the same fresh database.
+    instances.push(...(await Promise.all([startInstance(env), startInstance(env)])));
   });
 
-  const confirmations = await sink.waitForMessages(LETTERS, 120_000);
-  const links = confirmations.map((m) => /\/letters\/confirm\/[\w-]+/.exec(m.parsed.text ?? '')![0]);
-  expect(new Set(links).size).toBe(LETTERS);
-  // Each link is opened (and its button pressed) on the other instance than the one that sent it, half
-  // the time.
-  await inBatches(links, 25, async (link, i) => {
-    const agent = request.agent(instances[(i + 1) % 2]!.url);
-    const page = await agent.get(link).expect(200);
-    const csrf = /name="_csrf" value="([^"]*)"/.exec(page.text)?.[1] ?? '';
-    await agent.post(link).type('form').send({ _csrf: csrf }).expect(303);
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => stopInstance(i.child)));
+    await sink?.stop();
+    await pg?.drop();
   });
 
-  await sink.waitUntil(
-    () =>
-      sink.messages.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org')).length >= LETTERS,
-    120_000,
-    'office letters',
-  );
-  // Give a double delivery, if any were possible, time to show up.
-  await new Promise((r) => setTimeout(r, 500));
-  const office = sink.messages.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org'));
-  expect(office).toHaveLength(LETTERS);
-  expect(new Set(office.map((m) => m.messageId)).size).toBe(LETTERS);
-  const writers = new Set(office.map((m) => m.parsed.replyTo?.value[0]?.address));
-  expect(writers.size).toBe(LETTERS);
-
-  for (const instance of instances) {
-    const stats = (await request(instance.url).get('/api/campaigns/stop-csam/stats').expect(200)).body;
-    expect(stats.total).toBe(LETTERS);
-    expect(stats.byChannel.emailed).toBe(LETTERS);
+  async function submitLetter(base: string, n: number): Promise<string> {
+    const agent = request.agent(base);
+    const address = '100 Main St, Springfield, IL 62704';
+    const compose = await agent.get('/campaigns/stop-csam/write').query({ address }).expect(200);
+    const csrf = /name="_csrf" value="([^"]*)"/.exec(compose.text)?.[1] ?? '';
+    const member = /name="member" value="([A-Z]\d{6})"/.exec(compose.text)![1]!;
+    const saved = await agent
+      .post('/campaigns/stop-csam/letters')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        // Names are letters only (src/letters/letter.ts): the number spelled in letters a-j.
+        name: `Writer ${[...String(n)].map((d) => String.fromCharCode(97 + Number(d))).join('')}`,
+        email: `writer${n}@example.org`,
+        street: '100 Main St',
+        city: 'Springfield',
+        state: 'IL',
+        zip: '62704',
+        address,
+        member,
+      })
+      .expect(303);
+    const batchUrl = saved.headers.location as string;
+    await agent.post(`${batchUrl}/email`).type('form').send({ _csrf: csrf }).expect(303);
+    return batchUrl;
   }
+
+  async function inBatches<T>(
+    items: T[],
+    size: number,
+    fn: (item: T, index: number) => Promise<void>,
+  ): Promise<void> {
+    for (let i = 0; i < items.length; i += size) {
+      await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)));
+    }
+  }
+
+  test('when 500 letters are sent through two instances, then each is delivered exactly once and counted once', async () => {
+    const numbers = Array.from({ length: LETTERS }, (_, i) => i);
+    await inBatches(numbers, 25, async (n) => {
+      await submitLetter(instances[n % 2]!.url, n);
+    });
+
+    const confirmations = await sink.waitForMessages(LETTERS, 120_000);
+    const links = confirmations.map((m) => /\/letters\/confirm\/[\w-]+/.exec(m.parsed.text ?? '')![0]);
+    expect(new Set(links).size).toBe(LETTERS);
+    // Each link is opened (and its button pressed) on the other instance than the one that sent it, half
+    // the time.
+    await inBatches(links, 25, async (link, i) => {
+      const agent = request.agent(instances[(i + 1) % 2]!.url);
+      const page = await agent.get(link).expect(200);
+      const csrf = /name="_csrf" value="([^"]*)"/.exec(page.text)?.[1] ?? '';
+      await agent.post(link).type('form').send({ _csrf: csrf }).expect(303);
+    });
+
+    await sink.waitUntil(
+      () =>
+        sink.messages.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org')).length >= LETTERS,
+      120_000,
+      'office letters',
+    );
+    // Give a double delivery, if any were possible, time to show up.
+    await new Promise((r) => setTimeout(r, 500));
+    const office = sink.messages.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org'));
+    expect(office).toHaveLength(LETTERS);
+    expect(new Set(office.map((m) => m.messageId)).size).toBe(LETTERS);
+    const writers = new Set(office.map((m) => m.parsed.replyTo?.value[0]?.address));
+    expect(writers.size).toBe(LETTERS);
+
+    for (const instance of instances) {
+      const stats = (await request(instance.url).get('/api/campaigns/stop-csam/stats').expect(200)).body;
+      expect(stats.total).toBe(LETTERS);
+      expect(stats.byChannel.emailed).toBe(LETTERS);
+    }
+  });
 });

@@ -8,22 +8,32 @@ import type { CivicIndexFile } from '../../src/civic-data/types';
 import { DataError } from '../../src/platform/errors';
 import { main } from '../../scripts/data-update';
 import {
+  FIXTURE_DATA_DIR,
+  FIXTURE_IMPORT_OPTIONS,
   FIXTURES_DIR,
-  MIRROR_DIR,
-  MIRROR_MANIFEST,
+  NATIONAL_MANIFEST,
   TEST_NOW,
-  copyMirrorSources,
-  importMirror,
+  copyFixtureSources,
+  describeWithNationalData,
+  importFixture,
+  importNationalData,
   makeTempDir,
+  nationalDataDir,
   removeDir,
 } from '../fixtures/civic/mirror';
 
-describe('importCivicData on the shared data mirror', () => {
+/** The number of member records in the fixture. */
+async function fixtureMemberCount(): Promise<number> {
+  const file = path.join(FIXTURE_DATA_DIR, 'congress-legislators', 'legislators-current.json');
+  return (JSON.parse(await fs.readFile(file, 'utf8')) as unknown[]).length;
+}
+
+describeWithNationalData('importCivicData on the national data mirror', () => {
   let dir: string;
   let index: CivicIndexFile;
 
   beforeAll(async () => {
-    ({ dir, index } = await importMirror());
+    ({ dir, index } = await importNationalData());
   });
   afterAll(() => removeDir(dir));
 
@@ -50,7 +60,7 @@ describe('importCivicData on the shared data mirror', () => {
   });
 
   test("when imported, then meta carries the data's own date, the Congress read from the data and its window", () => {
-    expect(index.meta.source).toBe(MIRROR_DIR);
+    expect(index.meta.source).toBe(nationalDataDir());
     // The member snapshot's date (from the manifest), not a file's modification time.
     expect(index.meta.snapshotDate).toBe('2026-06-15');
     expect(index.meta.importedAt).toBe(TEST_NOW.toISOString());
@@ -84,6 +94,33 @@ describe('importCivicData on the shared data mirror', () => {
         validUntil: '2027-01-03',
       },
     });
+  });
+
+  test('when offices and social accounts are attached, then most members have social accounts', () => {
+    expect(index.members.filter((m) => Object.keys(m.social).length > 0).length).toBeGreaterThan(500);
+  });
+});
+
+describe('importCivicData on the fixture (real formats, a selection of members)', () => {
+  let dir: string;
+  let index: CivicIndexFile;
+
+  beforeAll(async () => {
+    ({ dir, index } = await importFixture());
+  });
+  afterAll(() => removeDir(dir));
+
+  test('when the fixture is imported, then its Congress, date and window come from the data and its manifest', async () => {
+    expect(index.members).toHaveLength(await fixtureMemberCount());
+    expect(index.meta).toMatchObject({
+      source: FIXTURE_DATA_DIR,
+      snapshotDate: '2026-06-15',
+      congress: 119,
+      validFrom: '2025-01-03',
+      validUntil: '2027-01-03',
+    });
+    expect(index.meta.sources?.shapes).toMatchObject({ congress: 119, congressFrom: 'property' });
+    expect(index.vacancies).toContainEqual({ state: 'CA', district: 14 });
   });
 
   test('when the index file is written, then it holds the same data as returned', async () => {
@@ -153,7 +190,9 @@ describe('importCivicData on the shared data mirror', () => {
     expect(aderholt.districtOffices[0]!.address).toBe('205 4th Ave. NE, Suite 104');
     const numericSuite = index.members.find((m) => m.bioguide === 'D000230')!;
     expect(numericSuite.districtOffices.some((o) => /Suite \d+/.test(o.address))).toBe(true);
-    expect(index.members.filter((m) => Object.keys(m.social).length > 0).length).toBeGreaterThan(500);
+    expect(index.members.filter((m) => Object.keys(m.social).length > 0).length).toBeGreaterThan(
+      index.members.length / 2,
+    );
     for (const m of index.members) for (const v of Object.values(m.social)) expect(typeof v).toBe('string');
   });
 
@@ -185,7 +224,7 @@ describe('importCivicData with a malformed source', () => {
   let out: string;
 
   beforeAll(async () => {
-    source = await copyMirrorSources({ zccd: true });
+    source = await copyFixtureSources({ zccd: true });
     out = await makeTempDir('civic-out-');
   });
   afterAll(async () => {
@@ -194,7 +233,7 @@ describe('importCivicData with a malformed source', () => {
   });
 
   test('when a legislator has no bioguide, then the error names file, record and field, and the good index stays', async () => {
-    await importCivicData({ from: source, outDir: out, now: TEST_NOW });
+    await importCivicData({ from: source, outDir: out, now: TEST_NOW, ...FIXTURE_IMPORT_OPTIONS });
     const indexFile = path.join(out, 'civic-index.json');
     const good = await fs.readFile(indexFile, 'utf8');
 
@@ -203,7 +242,12 @@ describe('importCivicData with a malformed source', () => {
     delete records[5]!.id.bioguide;
     await fs.writeFile(file, JSON.stringify(records));
 
-    const attempt = importCivicData({ from: source, outDir: out, now: new Date('2026-12-01T00:00:00Z') });
+    const attempt = importCivicData({
+      from: source,
+      outDir: out,
+      now: new Date('2026-12-01T00:00:00Z'),
+      ...FIXTURE_IMPORT_OPTIONS,
+    });
     await expect(attempt).rejects.toBeInstanceOf(DataError);
     await expect(attempt).rejects.toThrow(
       /legislators-current\.json: record 5 \(no bioguide\): field "id\.bioguide"/,
@@ -215,7 +259,10 @@ describe('importCivicData with a malformed source', () => {
   test('when a representative has no district, then the error names the bioguide and the term field', async () => {
     const file = path.join(source, 'congress-legislators', 'legislators-current.json');
     const records = JSON.parse(
-      await fs.readFile(path.join(MIRROR_DIR, 'congress-legislators', 'legislators-current.json'), 'utf8'),
+      await fs.readFile(
+        path.join(FIXTURE_DATA_DIR, 'congress-legislators', 'legislators-current.json'),
+        'utf8',
+      ),
     ) as Array<{
       id: { bioguide: string };
       terms: Array<Record<string, unknown>>;
@@ -223,14 +270,14 @@ describe('importCivicData with a malformed source', () => {
     const i = records.findIndex((r) => r.terms.at(-1)!.type === 'rep');
     delete records[i]!.terms.at(-1)!.district;
     await fs.writeFile(file, JSON.stringify(records));
-    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
+    await expect(importCivicData({ from: source, outDir: out, ...FIXTURE_IMPORT_OPTIONS })).rejects.toThrow(
       new RegExp(`record ${i} \\(bioguide ${records[i]!.id.bioguide}\\): field "terms\\[\\d+\\]\\.district"`),
     );
   });
 
   test('when a ZIP row is broken, then the error names zccd.csv, the line and the field', async () => {
     await fs.cp(
-      path.join(MIRROR_DIR, 'congress-legislators', 'legislators-current.json'),
+      path.join(FIXTURE_DATA_DIR, 'congress-legislators', 'legislators-current.json'),
       path.join(source, 'congress-legislators', 'legislators-current.json'),
     );
     await fs.chmod(path.join(source, 'congress-legislators', 'legislators-current.json'), 0o644);
@@ -238,7 +285,7 @@ describe('importCivicData with a malformed source', () => {
     const lines = (await fs.readFile(csv, 'utf8')).split('\n');
     lines[3] = '01,AL,3500,3\r';
     await fs.writeFile(csv, lines.join('\n'));
-    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
+    await expect(importCivicData({ from: source, outDir: out, ...FIXTURE_IMPORT_OPTIONS })).rejects.toThrow(
       /zccd\.csv: line 4 \(zcta 3500\): field "zcta" must be 5 digits/,
     );
   });
@@ -260,7 +307,7 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
   let out: string;
 
   beforeAll(async () => {
-    source = await copyMirrorSources({ zccd: false });
+    source = await copyFixtureSources({ zccd: false });
     out = await makeTempDir('civic-out-');
   });
   afterAll(async () => {
@@ -293,12 +340,12 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
       expect(index.zips['00601']!.districts).toEqual([{ state: 'PR', district: 0, share: 1 }]);
       expect(index.zips['99501']!.districts).toEqual([{ state: 'AK', district: 0, share: 1 }]);
       expect(index.zips['96000']).toBeUndefined();
-      expect(index.members).toHaveLength(537);
+      expect(index.members).toHaveLength(await fixtureMemberCount());
     },
   );
 
   test('when the sample is imported with the default count checks, then it is refused as truncated', async () => {
-    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(/only 6 zips/);
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(/the file looks truncated/);
   });
 });
 
@@ -321,11 +368,18 @@ describe('importCivicData from the canonical URLs', () => {
     const fetchImpl = (async (url: string) => {
       requested.push(url);
       if (!files[url]) return new Response('Not Found', { status: 404 });
-      return new Response(await fs.readFile(path.join(MIRROR_DIR, files[url]!)), {
+      return new Response(await fs.readFile(path.join(FIXTURE_DATA_DIR, files[url]!)), {
         headers: { 'last-modified': 'Mon, 15 Jun 2026 08:00:00 GMT' },
       });
     }) as unknown as typeof fetch;
-    const index = await importCivicData({ outDir: out, fetchImpl, now: TEST_NOW });
+    const index = await importCivicData({
+      outDir: out,
+      fetchImpl,
+      now: TEST_NOW,
+      // The fixture's zccd.csv is not the published file, so its Congress comes from its manifest.
+      manifest: path.join(FIXTURE_DATA_DIR, 'manifest.json'),
+      ...FIXTURE_IMPORT_OPTIONS,
+    });
     // The Census relationship file and BEF of the 119th Congress are asked for first, then zccd.csv.
     expect(requested).toEqual(
       expect.arrayContaining([
@@ -340,7 +394,7 @@ describe('importCivicData from the canonical URLs', () => {
     expect(index.meta.sources?.shapes?.name).toBe(
       'https://www2.census.gov/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip',
     );
-    expect(index.meta.counts.senators).toBe(100);
+    expect(index.members).toHaveLength(await fixtureMemberCount());
     expect((await fs.readdir(out)).sort()).toEqual(['civic-index.json', 'districts.json']);
   });
 
@@ -352,7 +406,7 @@ describe('importCivicData from the canonical URLs', () => {
   });
 });
 
-describe('scripts/data-update main', () => {
+describeWithNationalData('scripts/data-update main on the national mirror', () => {
   let out: string;
   beforeAll(async () => {
     out = await makeTempDir('civic-cli-');
@@ -362,7 +416,7 @@ describe('scripts/data-update main', () => {
   test('when run with --from and --out, then it prints a one-line summary and exits 0', async () => {
     const logs: string[] = [];
     const code = await main(
-      ['--from', MIRROR_DIR, '--out', out, '--manifest', MIRROR_MANIFEST],
+      ['--from', nationalDataDir(), '--out', out, '--manifest', NATIONAL_MANIFEST],
       {},
       { log: (l) => logs.push(l), error: (l) => logs.push(l) },
     );
@@ -373,6 +427,14 @@ describe('scripts/data-update main', () => {
     );
     expect(logs[0]).toMatch(/member data of 2026-06-15/);
   });
+});
+
+describe('scripts/data-update main', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = await makeTempDir('civic-cli-');
+  });
+  afterAll(() => removeDir(out));
 
   test('when CIVIC_DATA_FROM points to a missing folder, then it prints the error and exits 1', async () => {
     const errors: string[] = [];

@@ -2,14 +2,20 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CivicIndex, loadCivicIndex } from '../../src/civic-data/load';
 import { DataError } from '../../src/platform/errors';
-import { importMirror, makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import {
+  describeWithNationalData,
+  importFixture,
+  importNationalData,
+  makeTempDir,
+  removeDir,
+} from '../fixtures/civic/mirror';
 
 describe('loadCivicIndex', () => {
   let dir: string;
   let index: CivicIndex;
 
   beforeAll(async () => {
-    ({ dir } = await importMirror());
+    ({ dir } = await importFixture());
     index = loadCivicIndex(dir);
   });
   afterAll(() => removeDir(dir));
@@ -39,8 +45,6 @@ describe('loadCivicIndex', () => {
   });
 
   test('when loaded, then members are found by bioguide, state and seat', () => {
-    expect(index.meta.counts.senators).toBe(100);
-    expect(index.members).toHaveLength(537);
     expect(index.memberByBioguide('C000127')?.name).toBe('Maria Cantwell');
     expect(index.memberByBioguide('X999999')).toBeUndefined();
     expect(
@@ -65,7 +69,7 @@ describe('loadCivicIndex', () => {
     expect(index.districtsForZip('62704')).toEqual([{ state: 'IL', district: 13 }]);
     expect(index.districtsForZip('62704-1234')).toEqual([{ state: 'IL', district: 13 }]);
     expect(index.districtsForZip('20500')).toEqual([]);
-    expect(index.districtsInState('CA')).toHaveLength(52);
+    expect(index.districtsInState('NY').map((d) => d.district)).toEqual([3, 4, 10, 12, 13]);
     for (const st of ['AK', 'DE', 'ND', 'SD', 'VT', 'WY', 'DC', 'PR', 'AS', 'GU', 'MP', 'VI']) {
       expect(index.isAtLargeState(st)).toBe(true);
     }
@@ -77,5 +81,22 @@ describe('loadCivicIndex', () => {
     expect(index.isStale(new Date('2026-12-31T23:59:59Z'))).toBe(false);
     expect(index.isStale(new Date('2027-01-03T16:59:59Z'))).toBe(false);
     expect(index.isStale(new Date('2027-01-03T17:00:00Z'))).toBe(true);
+  });
+});
+
+describeWithNationalData('loadCivicIndex on the national mirror', () => {
+  let dir: string;
+  let index: CivicIndex;
+  beforeAll(async () => {
+    ({ dir } = await importNationalData());
+    index = loadCivicIndex(dir);
+  });
+  afterAll(() => removeDir(dir));
+
+  test('when the whole 119th Congress is loaded, then every member and every California district is there', () => {
+    expect(index.meta.counts.senators).toBe(100);
+    expect(index.members).toHaveLength(537);
+    expect(index.districtsInState('CA')).toHaveLength(52);
+    expect(index.isVacant('CA', 14)).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { importCivicData } from '../../src/civic-data/import';
 import { buildZipTableFromBlocks, congressFromBefName } from '../../src/civic-data/zip-table-import';
 import { DataError } from '../../src/platform/errors';
-import { MIRROR_DIR, makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import { FIXTURE_DATA_DIR, makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import { zipOf } from '../helpers/zip';
 
 const ZCTA_BLOCK_HEADER =
@@ -137,9 +137,13 @@ describe('importCivicData with the BEF join', () => {
   });
 
   test('when census/ holds cd119.zip and the ZCTA-block file, then the 119th ZIP table is our own join', async () => {
-    await fs.cp(path.join(MIRROR_DIR, 'congress-legislators'), path.join(source, 'congress-legislators'), {
-      recursive: true,
-    });
+    await fs.cp(
+      path.join(FIXTURE_DATA_DIR, 'congress-legislators'),
+      path.join(source, 'congress-legislators'),
+      {
+        recursive: true,
+      },
+    );
     await fs.mkdir(path.join(source, 'census'));
     const bef = BEF_120.replace('GEOID,CDFP', 'GEOID,CDFP');
     await fs.writeFile(

@@ -12,8 +12,9 @@ import { systemClock } from '../../src/platform/clock';
 import { ManualClock } from '../helpers/clock';
 import { createEmailService } from '../../src/delivery/email-service';
 import type { Storage } from '../../src/storage/database';
+import { describeEachStorage } from '../helpers/postgres';
 import { SmtpSink } from '../helpers/smtp-sink';
-import { APP_SECRET, insertBatch, openTestStorage, type StorageKind } from './email-fixtures';
+import { APP_SECRET, insertBatch, openTestStorage } from './email-fixtures';
 
 jest.setTimeout(90_000);
 
@@ -60,7 +61,7 @@ async function waitFor(
   }
 }
 
-describe.each<StorageKind>(['sqlite', 'postgres'])('crash safety on %s', (kind) => {
+describeEachStorage('crash safety on %s', (kind) => {
   let sink: SmtpSink;
   let db: { storage: Storage; drop(): Promise<void> } | null;
   const children: Child[] = [];

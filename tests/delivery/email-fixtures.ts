@@ -171,10 +171,10 @@ export interface Harness {
 
 export type StorageKind = 'sqlite' | 'postgres';
 
-/** Opens a fresh database; null when PostgreSQL was asked for and is not reachable. */
+/** Opens a fresh database (PostgreSQL suites: describeEachStorage / describePostgres). */
 export async function openTestStorage(
   kind: StorageKind,
-): Promise<{ storage: Storage; drop(): Promise<void> } | null> {
+): Promise<{ storage: Storage; drop(): Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-email-'));
     const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
@@ -186,8 +186,7 @@ export async function openTestStorage(
       },
     };
   }
-  const pg: TestPostgres | null = await createTestPostgres();
-  if (!pg) return null;
+  const pg: TestPostgres = await createTestPostgres();
   const storage = await openStorage({ kind: 'postgres', url: pg.url });
   return {
     storage,

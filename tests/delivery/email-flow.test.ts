@@ -8,6 +8,7 @@ import { ConfirmationExpiredError } from '../../src/delivery/email-service';
 import { findBatch } from '../../src/letters/letter-store';
 import { NotFoundError, RateLimitedError } from '../../src/platform/errors';
 import type { Storage } from '../../src/storage/database';
+import { describeEachStorage } from '../helpers/postgres';
 import { SmtpSink } from '../helpers/smtp-sink';
 import {
   CAMPAIGN_INBOX,
@@ -19,12 +20,11 @@ import {
   openTestStorage,
   PUBLIC_URL,
   tokenFromText,
-  type StorageKind,
 } from './email-fixtures';
 
 const HOUR = 60 * 60 * 1000;
 
-describe.each<StorageKind>(['sqlite', 'postgres'])('email flow on %s', (kind) => {
+describeEachStorage('email flow on %s', (kind) => {
   let sink: SmtpSink;
   let db: { storage: Storage; drop(): Promise<void> } | null;
 

@@ -22,6 +22,7 @@ import { ManualClock } from '../helpers/clock';
 import { newId } from '../../src/platform/ids';
 import { openStorage, type Storage } from '../../src/storage/database';
 import type { RecordAction } from '../../src/tracking/record-action';
+import { describeEachStorage, describePostgres } from '../helpers/postgres';
 import { SmtpSink } from '../helpers/smtp-sink';
 import {
   CAMPAIGN_INBOX,
@@ -336,10 +337,9 @@ describe('outbox worker on sqlite', () => {
   });
 });
 
-describe('outbox claims on postgres', () => {
+describePostgres('outbox claims on postgres', () => {
   test('when two workers claim concurrently, then no row is claimed by both', async () => {
     const first = await openTestStorage('postgres');
-    if (!first) return;
     // A second, independent connection pool to the same database.
     const pgUrl = await first.storage.db
       .selectNoFrom((eb) => eb.fn<string>('current_database', []).as('name'))
@@ -388,10 +388,9 @@ describe('outbox claims on postgres', () => {
   });
 });
 
-describe.each(['sqlite', 'postgres'] as const)('the order of claims on %s', (kind) => {
+describeEachStorage('the order of claims on %s', (kind) => {
   test('when letters are backed up, then an expired lease comes first, then confirmations, then the rest oldest first', async () => {
     const opened = await openTestStorage(kind);
-    if (!opened) return;
     const { storage } = opened;
     try {
       const clock = new ManualClock(new Date('2026-11-29T12:00:00Z'));

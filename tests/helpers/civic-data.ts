@@ -1,26 +1,96 @@
 /**
- * The public-data mirror for tests: `CIVIC_DATA_FROM`, else `<repo>/../shared/data` (where CI lays it).
- * `importedDataDir()` imports it once per test process into a temp folder shared by the test files.
+ * Civic data for tests. Two sources, chosen by what a test measures:
+ *
+ * - The FIXTURE (`tests/fixtures/civic/small/`, committed): about a hundred members of the 119th Congress
+ *   in congress-legislators' JSON format, the ZIP rows of the ZIP codes the tests use in zccd.csv's format,
+ *   and a few hand-drawn district rectangles in the Census GeoJSON's format. Every test that needs members,
+ *   ZIPs or boundaries uses it (`importedDataDir()`, `importFixtureData()`), so `npm test` passes on any
+ *   fresh clone, offline. A test that needs another ZIP or member adds its row or record to the fixture.
+ * - The NATIONAL mirror, only when `CIVIC_DATA_FROM` names one (CI does): suites that measure accuracy on
+ *   the full national data wrap themselves in `describeWithNationalData`, which skips them with a visible
+ *   SKIPPED line otherwise. Nothing reads `../shared` by default.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importCivicData } from '../../src/civic-data/import';
+import { importCivicData, type ImportOptions } from '../../src/civic-data/import';
+import type { CivicIndexFile } from '../../src/civic-data/types';
 
-/** The mirror's files carry no date: this manifest gives the member snapshot's (see the fixture). */
-export const MIRROR_MANIFEST = path.resolve(__dirname, '..', 'fixtures', 'civic', 'mirror-manifest.json');
+/** The committed fixture, laid out like the data mirror (with its own manifest.json giving its date). */
+export const FIXTURE_DATA_DIR = path.resolve(__dirname, '..', 'fixtures', 'civic', 'small');
 
-export const MIRROR_DIR =
-  process.env.CIVIC_DATA_FROM ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+/**
+ * What an import of the fixture needs beyond `from`: the fixture is small on purpose, so the checks that
+ * refuse a truncated national file (90 senators, 435 boundaries) are off.
+ */
+export const FIXTURE_IMPORT_OPTIONS = {
+  checkCounts: false,
+  minShapes: 1,
+} as const satisfies Partial<ImportOptions>;
+
+/** Fixed "now" for imports and lookups in tests (the 119th Congress's data is valid until 2027-01-03). */
+export const TEST_NOW = new Date('2026-11-28T12:00:00Z');
+
+/** The national data mirror given by CIVIC_DATA_FROM, or undefined (then national suites skip). */
+export const NATIONAL_DATA_DIR: string | undefined = process.env.CIVIC_DATA_FROM
+  ? path.resolve(process.env.CIVIC_DATA_FROM)
+  : undefined;
+
+/** The mirror's files carry no date: this manifest gives the member snapshot's (2026-06-15, dfa96222). */
+export const NATIONAL_MANIFEST = path.resolve(__dirname, '..', 'fixtures', 'civic', 'mirror-manifest.json');
+
+/**
+ * `describe` for suites that need the national mirror: without CIVIC_DATA_FROM they are reported by Jest
+ * as skipped, and a SKIPPED line says why.
+ */
+export function describeWithNationalData(name: string, fn: () => void): void {
+  if (NATIONAL_DATA_DIR) {
+    describe(name, fn);
+    return;
+  }
+  console.warn(`SKIPPED: ${name} (needs the national data mirror: set CIVIC_DATA_FROM to its folder)`);
+  describe.skip(name, fn);
+}
+
+/** The national mirror's folder; only call it inside `describeWithNationalData`. */
+export function nationalDataDir(): string {
+  if (!NATIONAL_DATA_DIR)
+    throw new Error('CIVIC_DATA_FROM is not set: wrap the suite in describeWithNationalData');
+  return NATIONAL_DATA_DIR;
+}
+
+/** Imports the fixture into `outDir` (a new temp folder by default). */
+export async function importFixtureData(
+  outDir?: string,
+  options: Partial<ImportOptions> = {},
+): Promise<{ dir: string; index: CivicIndexFile }> {
+  const dir = outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dc-data-'));
+  const index = await importCivicData({
+    from: FIXTURE_DATA_DIR,
+    outDir: dir,
+    now: TEST_NOW,
+    ...FIXTURE_IMPORT_OPTIONS,
+    ...options,
+  });
+  return { dir, index };
+}
+
+/** Imports the national mirror into a new temp folder (inside `describeWithNationalData` only). */
+export async function importNationalData(): Promise<{ dir: string; index: CivicIndexFile }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-national-'));
+  const index = await importCivicData({
+    from: nationalDataDir(),
+    outDir: dir,
+    now: TEST_NOW,
+    manifest: NATIONAL_MANIFEST,
+  });
+  return { dir, index };
+}
 
 let imported: Promise<string> | undefined;
 
-/** A data folder holding the member index and district boundaries imported from the mirror. */
+/** A data folder holding the fixture's members, ZIP table and boundaries, imported once per test process. */
 export function importedDataDir(): Promise<string> {
-  imported ??= (async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-data-'));
-    await importCivicData({ from: MIRROR_DIR, outDir: dir, manifest: MIRROR_MANIFEST });
-    return dir;
-  })();
+  imported ??= importFixtureData().then(({ dir }) => dir);
   return imported;
 }

@@ -36,14 +36,19 @@ describe('createTestPostgres', () => {
       expect(createTestPostgres()).rejects.toThrow(/need a server.*SKIP_POSTGRES=1/s),
     );
   });
+});
 
-  test('when no server answers and SKIP_POSTGRES=1, then it returns null and says it skipped', async () => {
-    const { createTestPostgres } = helperWithoutServer();
+describe('describePostgres', () => {
+  test('when SKIP_POSTGRES=1, then the suite is declared skipped (so Jest reports it skipped) and a SKIPPED line says so', async () => {
+    const { describePostgres } = helperWithoutServer();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const skip = jest.spyOn(describe, 'skip').mockImplementation(() => undefined);
     try {
-      await withSkipPostgres('1', () => expect(createTestPostgres()).resolves.toBeNull());
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining('SKIPPED: PostgreSQL tests'));
+      await withSkipPostgres('1', async () => describePostgres('a PostgreSQL suite', () => undefined));
+      expect(skip).toHaveBeenCalledWith('a PostgreSQL suite', expect.any(Function));
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('SKIPPED: a PostgreSQL suite'));
     } finally {
+      skip.mockRestore();
       warn.mockRestore();
     }
   });

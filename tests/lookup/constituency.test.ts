@@ -1,13 +1,13 @@
 import { CivicIndex, loadCivicIndex } from '../../src/civic-data/load';
 import { assertRepresents, representativesOf } from '../../src/lookup/constituency';
 import { NotYourMemberError } from '../../src/platform/errors';
-import { TEST_NOW, importMirror, removeDir } from '../fixtures/civic/mirror';
+import { TEST_NOW, importFixture, removeDir } from '../fixtures/civic/mirror';
 
 describe('constituency: who may receive a letter from an address', () => {
   let dir: string;
   let index: CivicIndex;
   beforeAll(async () => {
-    ({ dir } = await importMirror());
+    ({ dir } = await importFixture());
     index = loadCivicIndex(dir);
   });
   afterAll(() => removeDir(dir));

@@ -8,8 +8,8 @@ import { ValidationError } from '../../src/platform/errors';
 import {
   FIXTURES_DIR,
   TEST_NOW,
-  copyMirrorSources,
-  importMirror,
+  copyFixtureSources,
+  importFixture,
   makeTempDir,
   removeDir,
 } from '../fixtures/civic/mirror';
@@ -27,14 +27,14 @@ function validationError(fn: () => unknown): ValidationError {
 const house = (r: LookupResult) => r.members.filter((m) => m.chamber === 'house');
 const senate = (r: LookupResult) => r.members.filter((m) => m.chamber === 'senate');
 
-describe('findMembersForAddress on the shared data mirror', () => {
+describe('findMembersForAddress on the fixture', () => {
   let dir: string;
   let index: CivicIndex;
   const find = (address: string, district?: string) =>
     findMembersForAddress(index, { address, district }, { now: TEST_NOW });
 
   beforeAll(async () => {
-    ({ dir } = await importMirror());
+    ({ dir } = await importFixture());
     index = loadCivicIndex(dir);
   });
   afterAll(() => removeDir(dir));
@@ -274,7 +274,7 @@ describe('findMembersForAddress with Census overlap shares', () => {
   let index: CivicIndex;
 
   beforeAll(async () => {
-    source = await copyMirrorSources({ zccd: false });
+    source = await copyFixtureSources({ zccd: false });
     out = await makeTempDir('civic-out-');
     await fs.mkdir(path.join(source, 'census'));
     await fs.copyFile(

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { openStorage, type Storage } from '../../src/storage/database';
 import { migrations } from '../../src/storage/migrations';
-import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { createTestPostgres, describePostgres, type TestPostgres } from '../helpers/postgres';
 
 /** The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts over. */
 function walCheckpointSequence(walFile: string): number {
@@ -78,10 +78,11 @@ describe('storage', () => {
     reopened.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+});
 
+describePostgres('storage on PostgreSQL', () => {
   test('when several instances start at once on PostgreSQL, then each migration runs exactly once', async () => {
-    const pg: TestPostgres | null = await createTestPostgres();
-    if (!pg) return;
+    const pg: TestPostgres = await createTestPostgres();
     let instances: Storage[] = [];
     try {
       instances = await Promise.all([1, 2, 3, 4].map(() => openStorage({ kind: 'postgres', url: pg.url })));

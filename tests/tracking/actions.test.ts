@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { counterKeysFor, recordAction, recordActions, withTransaction } from '../../src/tracking/actions';
 import type { Storage } from '../../src/storage/database';
-import { action, AT, KINDS, openTarget, type Target } from './helpers';
+import { action, AT, openTarget, type Target } from './helpers';
+import { describeEachStorage } from '../helpers/postgres';
 
 async function counter(storage: Storage, dimension: string, key: string): Promise<number> {
   const row = await storage.db
@@ -21,7 +22,7 @@ async function countActions(storage: Storage, where: string, value: string): Pro
   return Number(result.rows[0]?.n ?? 0);
 }
 
-describe.each(KINDS)('recordAction on %s', (kind) => {
+describeEachStorage('recordAction on %s', (kind) => {
   let target: Target | null = null;
 
   beforeAll(async () => {
@@ -189,7 +190,7 @@ describe('counterKeysFor', () => {
   });
 });
 
-describe.each(KINDS)('recordActions (a batch) on %s', (kind) => {
+describeEachStorage('recordActions (a batch) on %s', (kind) => {
   let target: Target | null = null;
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { createTestPostgres, describeEachStorage, type TestPostgres } from '../helpers/postgres';
 
 jest.setTimeout(180_000);
 const LETTERS = 1000;
@@ -18,7 +18,6 @@ async function withApp(
   let pg: TestPostgres | null = null;
   if (kind === 'postgres') {
     pg = await createTestPostgres();
-    if (!pg) return;
   }
   const t = await createTestApp({ RATE_LIMITS_ENABLED: 'false', ...(pg ? { DATABASE_URL: pg.url } : {}) });
   const server = http.createServer(t.app).listen(0, '127.0.0.1');
@@ -32,7 +31,7 @@ async function withApp(
   }
 }
 
-describe.each(['sqlite', 'postgres'] as const)('on %s', (kind) => {
+describeEachStorage('on %s', (kind) => {
   test('when 1,000 letters are submitted at once, then the campaign counts exactly 1,000 saved letters', async () => {
     await withApp(kind, async (t, base) => {
       const agent = request.agent(base);

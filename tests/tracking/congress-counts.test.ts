@@ -13,9 +13,10 @@ import { migrations } from '../../src/storage/migrations';
 import { migrateUpTo } from '../helpers/migrate-up-to';
 import { recordAction } from '../../src/tracking/actions';
 import { createStatsService, statsForCongress } from '../../src/tracking/stats';
-import { action, AT, KINDS, openTarget, type Target } from './helpers';
+import { action, AT, openTarget, type Target } from './helpers';
+import { describeEachStorage } from '../helpers/postgres';
 
-describe.each(KINDS)('counts per Congress on %s', (kind) => {
+describeEachStorage('counts per Congress on %s', (kind) => {
   let target: Target | null = null;
   beforeAll(async () => {
     target = await openTarget(kind);

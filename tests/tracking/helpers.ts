@@ -27,18 +27,17 @@ import { createErrorHandler, notFoundHandler } from '../../src/web/error-handler
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from '../../src/web/i18n';
 import { useViews } from '../../src/web/views';
 import { requestLogger } from '../../src/web/request-log';
-import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { createTestPostgres, type StorageKind, type TestPostgres } from '../helpers/postgres';
 
-export const KINDS = ['sqlite', 'postgres'] as const;
-export type Kind = (typeof KINDS)[number];
+export type Kind = StorageKind;
 
 export interface Target {
   storage: Storage;
   close(): Promise<void>;
 }
 
-/** Opens a fresh, migrated database of the given kind; null when PostgreSQL is not reachable. */
-export async function openTarget(kind: Kind): Promise<Target | null> {
+/** Opens a fresh, migrated database of the given kind (PostgreSQL suites: describeEachStorage). */
+export async function openTarget(kind: Kind): Promise<Target> {
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-tracking-'));
     const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
@@ -50,8 +49,7 @@ export async function openTarget(kind: Kind): Promise<Target | null> {
       },
     };
   }
-  const pg: TestPostgres | null = await createTestPostgres();
-  if (!pg) return null;
+  const pg: TestPostgres = await createTestPostgres();
   const storage = await openStorage({ kind: 'postgres', url: pg.url });
   return {
     storage,

@@ -3,11 +3,12 @@ import { ManualClock } from '../helpers/clock';
 import { recordAction } from '../../src/tracking/actions';
 import { deleteBatchPersonalData, purgeExpiredPersonalData } from '../../src/tracking/retention';
 import { createStatsService } from '../../src/tracking/stats';
-import { action, KINDS, letterRow, openTarget, type Target } from './helpers';
+import { action, letterRow, openTarget, type Target } from './helpers';
+import { describeEachStorage } from '../helpers/postgres';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-describe.each(KINDS)('retention on %s', (kind) => {
+describeEachStorage('retention on %s', (kind) => {
   let target: Target | null = null;
 
   beforeAll(async () => {

@@ -4,7 +4,8 @@ import { insertLetters } from '../../src/letters/letter-store';
 import { recordAction } from '../../src/tracking/actions';
 import { createAdminRouter, CSV_OPTIONS } from '../../src/web/routes/admin';
 import { createProgressRouter, percentOfGoal } from '../../src/web/routes/progress';
-import { action, buildApp, KINDS, letterRow, openTarget, type Target } from './helpers';
+import { action, buildApp, letterRow, openTarget, type Target } from './helpers';
+import { describeEachStorage } from '../helpers/postgres';
 
 const TOKEN = 'correct-horse-battery-staple-42';
 
@@ -15,7 +16,7 @@ function cookieFrom(res: request.Response): string {
   return cookie.split(';')[0]!;
 }
 
-describe.each(KINDS)('progress and admin routes on %s', (kind) => {
+describeEachStorage('progress and admin routes on %s', (kind) => {
   let target: Target | null = null;
 
   beforeAll(async () => {

@@ -2,9 +2,10 @@ import { ManualClock } from '../helpers/clock';
 import { recordAction } from '../../src/tracking/actions';
 import { lettersTowardDistrictGoals } from '../../src/tracking/district-goals';
 import { createStatsService, getRunningTotal, statsFromCounters } from '../../src/tracking/stats';
-import { action, AT, KINDS, openTarget, type Target } from './helpers';
+import { action, AT, openTarget, type Target } from './helpers';
+import { describeEachStorage } from '../helpers/postgres';
 
-describe.each(KINDS)('stats on %s', (kind) => {
+describeEachStorage('stats on %s', (kind) => {
   let target: Target | null = null;
 
   beforeAll(async () => {

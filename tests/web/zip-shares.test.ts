@@ -7,7 +7,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { importCivicData } from '../../src/civic-data/import';
 import { relationshipFileName } from '../../src/civic-data/zip-table-import';
-import { FIXTURES_DIR, TEST_NOW, copyMirrorSources, makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import { FIXTURES_DIR, TEST_NOW, copyFixtureSources, makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import { createTestApp, type TestApp } from '../helpers/app';
 
 describe('the lookup page with overlap shares', () => {
@@ -16,7 +16,7 @@ describe('the lookup page with overlap shares', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    source = await copyMirrorSources({ zccd: false });
+    source = await copyFixtureSources({ zccd: false });
     data = await makeTempDir('zip-shares-');
     await fs.mkdir(path.join(source, 'census'));
     await fs.copyFile(

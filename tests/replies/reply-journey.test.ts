@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
+import { createTestPostgres, describePostgres, type TestPostgres } from '../helpers/postgres';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { csrfSession } from '../web/security-helpers';
@@ -234,12 +234,12 @@ describe('on SQLite', () => {
   });
 });
 
-describe('on PostgreSQL, two instances', () => {
-  let pg: TestPostgres | null;
+describePostgres('on PostgreSQL, two instances', () => {
+  let pg: TestPostgres | undefined;
   let inst: Instances | undefined;
   beforeAll(async () => {
     pg = await createTestPostgres();
-    if (pg) inst = await startInstances({ DATABASE_URL: pg.url }, 2);
+    inst = await startInstances({ DATABASE_URL: pg.url }, 2);
   });
   afterAll(async () => {
     for (const a of inst?.apps ?? []) await a.close();
@@ -248,7 +248,6 @@ describe('on PostgreSQL, two instances', () => {
   });
 
   test('when a writer ticks the box, then one question, one reminder and the close follow the clock', async () => {
-    if (!inst) return;
-    await walkThrough(inst);
+    await walkThrough(inst!);
   });
 });

@@ -208,8 +208,14 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   // Breaker outermost: a call that used up its retries or its time counts as one failure.
   const resilience = wrap(breaker, timeout(timeoutMs, TimeoutStrategy.Aggressive), retrying);
 
-  const cache = cacheSize > 0 ? new LRUCache<string, Answer>({ max: cacheSize }) : undefined;
-  const inFlight = new Map<string, Promise<Answer>>();
+  // Keyed by vintage and normalised address; concurrent askers of one key share one upstream call.
+  const cache =
+    cacheSize > 0
+      ? new LRUCache<string, Answer, GeocoderVintage>({
+          max: cacheSize,
+          fetchMethod: (key, _stale, { context }) => askAddress(key.slice(key.indexOf('\n') + 1), context),
+        })
+      : undefined;
   const chosen = new Map<number, { pick: GeocoderVintage | null; at: number }>();
   const choosing = new Map<number, Promise<GeocoderVintage | null>>();
   let upstreamCalls = 0;
@@ -330,21 +336,9 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   }
 
   /** Cached and shared per vintage and address. */
-  function answerFor(address: string, pick: GeocoderVintage): Promise<Answer> {
-    const key = `${pick.benchmark}|${pick.vintage}|${address}`;
-    const cached = cache?.get(key);
-    if (cached) return Promise.resolve(cached);
-    let pending = inFlight.get(key);
-    if (!pending) {
-      pending = askAddress(address, pick)
-        .then((answer) => {
-          cache?.set(key, answer);
-          return answer;
-        })
-        .finally(() => inFlight.delete(key));
-      inFlight.set(key, pending);
-    }
-    return pending;
+  async function answerFor(address: string, pick: GeocoderVintage): Promise<Answer> {
+    if (!cache) return askAddress(address, pick);
+    return (await cache.fetch(`${pick.benchmark}|${pick.vintage}\n${address}`, { context: pick }))!;
   }
 
   /** The answer if it is on the map of `congress`; undefined when it names another Congress or none. */

@@ -5,6 +5,7 @@
  * SCWC_URL. Exit code 0 when the service accepts the document. See docs/delivery.md.
  */
 import { parseArgs } from 'node:util';
+import { billSituation } from '../src/campaign/bills';
 import { loadCampaigns } from '../src/campaign/campaign';
 import { loadConfig, type Config } from '../src/config/config';
 import { createCwcClient } from '../src/delivery/cwc/client';
@@ -33,9 +34,13 @@ export async function validateSample(config: Config, options: ValidateOptions): 
   if (!campaign.cwc) throw new Error(`campaign ${campaign.slug} has no "cwc" section in campaign.json`);
   const chamber = senate ? 'senate' : 'house';
   const state = office.slice(1, 3);
+  const now = options.now ?? new Date();
   const xml = letterDocument({
     letter: {
       chamber,
+      // A letter written now, about the bill the campaign asks about now.
+      bill: billSituation(campaign.congresses, now).bills[chamber].id,
+      created_at: now.toISOString(),
       state,
       district: senate ? null : Number(office.slice(3)),
       salutation: senate ? 'Dear Senator:' : 'Dear Representative:',
@@ -60,7 +65,7 @@ export async function validateSample(config: Config, options: ValidateOptions): 
     campaign,
     agent: cwc.agent,
     deliveryId: newDeliveryId(),
-    deliveredAt: options.now ?? new Date(),
+    deliveredAt: now,
     moreInfo: `${config.publicUrl}/campaigns/${campaign.slug}`,
   });
   const client = createCwcClient({

@@ -94,6 +94,21 @@ export function billId(congress: number, type: string, number: number): string {
   return `${congress}-${type}-${number}`;
 }
 
+/** The Congress of a bill id ("119-s-1829" -> 119), or undefined when it is not one. */
+export function billCongressOf(id: string): number | undefined {
+  const congress = Number(id.split('-')[0]);
+  return Number.isInteger(congress) && congress > 0 ? congress : undefined;
+}
+
+/**
+ * Whether a letter about a bill, written at a moment, asked for its reintroduction: it was written after
+ * the bill's Congress had ended (the ask follows the clock, so its date and its bill say which it was).
+ */
+export function askedToReintroduce(bill: string, writtenAt: Date): boolean {
+  const congress = billCongressOf(bill);
+  return congress !== undefined && writtenAt >= congressEnds(congress);
+}
+
 export function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition): CampaignBill {
   return {
     ...bill,

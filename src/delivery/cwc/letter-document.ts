@@ -10,21 +10,29 @@ import type { CwcAgentConfig } from '../../config/config';
 import { letterAsText } from '../../letters/letter';
 import type { LetterRow } from '../../letters/letter-store';
 import { buildCwcDocument, type CwcDocumentInput } from './document';
-import { billSituation } from '../../campaign/bills';
+import { askedToReintroduce, billCongressOf } from '../../campaign/bills';
 import { memberOfficeCode, NAME_PREFIXES, PREFIX_WHEN_NONE, type CwcBill, type NamePrefix } from './format';
 
 /**
- * The campaign's current bills as CWC names them, the letter's own chamber first; none once their
- * Congress has ended (the letter then asks for a reintroduction, which has no number yet).
+ * The bills the letter was written about, as CWC names them, the letter's own chamber first: its own bill
+ * and that bill's companion in the campaign's entry for the same Congress. Never recomputed from the clock
+ * at delivery: a letter written before its bill died still cites it. None for a letter asking for a
+ * reintroduction (the bill has no number yet) or one saved without a bill.
  */
-export function campaignBills(campaign: Campaign, chamber: Chamber, now: Date): CwcBill[] {
-  const situation = billSituation(campaign.congresses, now);
-  if (situation.expired) return [];
-  const order: Chamber[] = chamber === 'house' ? ['house', 'senate'] : ['senate', 'house'];
-  return order.map((side) => {
-    const bill = situation.bills[side];
-    return { congress: bill.congress, type: bill.type, number: bill.number };
-  });
+export function letterBills(
+  campaign: Campaign,
+  letter: { chamber: Chamber; bill: string | null; created_at: string },
+): CwcBill[] {
+  if (!letter.bill || askedToReintroduce(letter.bill, new Date(letter.created_at))) return [];
+  const congress = billCongressOf(letter.bill);
+  const entry = campaign.congresses.find((e) => e.congress === congress);
+  if (!entry) return [];
+  const order: Chamber[] = letter.chamber === 'house' ? ['house', 'senate'] : ['senate', 'house'];
+  return order.map((side) => ({
+    congress: entry.congress,
+    type: entry[side].type,
+    number: entry[side].number,
+  }));
 }
 
 /** "Ana María Núñez" -> first "Ana María", last "Núñez"; one word serves as both (CWC needs both). */
@@ -43,6 +51,8 @@ export function cwcPrefix(stored: string | null): NamePrefix {
 export type CwcLetter = Pick<
   LetterRow,
   | 'chamber'
+  | 'bill'
+  | 'created_at'
   | 'state'
   | 'district'
   | 'salutation'
@@ -114,7 +124,7 @@ export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInpu
     message: {
       subject: letter.subject ?? campaign.title,
       topics: cwc.topics,
-      bills: campaignBills(campaign, letter.chamber, input.deliveredAt),
+      bills: letterBills(campaign, letter),
       proOrCon: cwc.proOrCon,
       ...(letter.own_words ? { constituentMessage: text } : { organizationStatement: text }),
       ...(input.moreInfo ? { moreInfo: input.moreInfo } : {}),

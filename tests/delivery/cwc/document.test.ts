@@ -8,7 +8,7 @@ import { loadCampaigns } from '../../../src/campaign/campaign';
 import { createCwcClient, reasonFromBody } from '../../../src/delivery/cwc/client';
 import { buildCwcDocument, type CwcDocumentInput } from '../../../src/delivery/cwc/document';
 import { memberOfficeCode } from '../../../src/delivery/cwc/format';
-import { campaignBills, letterDocument, splitName } from '../../../src/delivery/cwc/letter-document';
+import { letterBills, letterDocument, splitName } from '../../../src/delivery/cwc/letter-document';
 import { PermanentDeliveryError, TemporaryDeliveryError } from '../../../src/delivery/mailer';
 import { startCwcStandIn, validateCwcDocument, type CwcStandIn } from '../../helpers/cwc-stand-in';
 
@@ -63,19 +63,58 @@ describe('CWC office codes and bills', () => {
     expect(memberOfficeCode({ chamber: 'senate', state: 'IL', district: null })).toBeUndefined();
   });
 
-  test('when the campaign names its bills, then CWC gets Congress, type and number, the letter’s chamber first', () => {
-    const inSession = new Date('2026-11-29T12:00:00Z');
-    expect(campaignBills(campaign, 'house', inSession)).toEqual([
+  test('when a letter names its bill, then CWC gets Congress, type and number of it and its companion, the letter’s chamber first', () => {
+    const written = '2026-11-29T12:00:00.000Z';
+    expect(letterBills(campaign, { chamber: 'house', bill: '119-hr-3921', created_at: written })).toEqual([
       { congress: 119, type: 'hr', number: 3921 },
       { congress: 119, type: 's', number: 1829 },
     ]);
-    expect(campaignBills(campaign, 'senate', inSession)[0]).toEqual({
+    expect(letterBills(campaign, { chamber: 'senate', bill: '119-s-1829', created_at: written })[0]).toEqual({
       congress: 119,
       type: 's',
       number: 1829,
     });
-    // Once the 119th Congress has ended its bills are dead: the letter asks for a reintroduction.
-    expect(campaignBills(campaign, 'house', new Date('2027-01-04T12:00:00Z'))).toEqual([]);
+    // Written after the 119th Congress ended, the letter asked for a reintroduction: no number to cite.
+    const afterEnd = '2027-01-04T12:00:00.000Z';
+    expect(letterBills(campaign, { chamber: 'house', bill: '119-hr-3921', created_at: afterEnd })).toEqual(
+      [],
+    );
+    expect(letterBills(campaign, { chamber: 'house', bill: null, created_at: written })).toEqual([]);
+  });
+
+  test('when a letter written before its bill died is delivered after, then the document cites the letter’s own bill, not one recomputed from the clock', () => {
+    const letter = {
+      chamber: 'house' as const,
+      bill: '119-hr-3921',
+      created_at: '2027-01-02T15:00:00.000Z',
+      state: 'IL',
+      district: 13,
+      salutation: 'Dear Representative Budzinski:',
+      subject: null,
+      sender_prefix: 'Mx.',
+      sender_phone: null,
+      sender_name: 'Ana Núñez',
+      sender_email: 'ana@example.org',
+      sender_street: '100 Main St',
+      sender_city: 'Springfield',
+      sender_state: 'IL',
+      sender_zip: '62704',
+      body: 'Please support H.R. 3921.',
+      own_words: 0,
+    };
+    const document = validateCwcDocument(
+      letterDocument({
+        letter,
+        member: { chamber: 'house', state: 'IL', district: 13 },
+        campaign,
+        agent: AGENT,
+        deliveryId: 'c'.repeat(32),
+        deliveredAt: new Date('2027-01-05T18:00:00Z'),
+      }),
+      'house',
+    );
+    if ('problem' in document) throw new Error(document.problem);
+    expect(document.document.all('Message.Bills.Bill.BillNumber')).toEqual(['3921', '1829']);
   });
 
   test('when a name has one word, then it serves as first and last name; else the last word is the last name', () => {
@@ -153,6 +192,8 @@ describe('CWC document', () => {
       sender_zip: '62704',
       body: 'Please support H.R. 3921.',
       own_words: 0,
+      bill: '119-hr-3921',
+      created_at: '2026-11-29T12:00:00.000Z',
     };
     const input = {
       member: { chamber: 'house' as const, state: 'IL', district: 13 },

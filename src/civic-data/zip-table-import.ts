@@ -73,7 +73,7 @@ interface CsvRecord {
 async function* csvRecords(
   name: string,
   input: Readable | string,
-  delimiter: string,
+  delimiter: string | string[],
   onHeader?: (columns: string[]) => void,
 ): AsyncGenerator<CsvRecord> {
   try {
@@ -86,7 +86,7 @@ async function* csvRecords(
 
 async function* parseCsv(
   input: Readable | string,
-  delimiter: string,
+  delimiter: string | string[],
   onHeader?: (columns: string[]) => void,
 ): AsyncGenerator<CsvRecord> {
   const parser = parse({
@@ -376,9 +376,8 @@ async function readBefText(
   let blockColumn = '';
   let districtColumn = '';
   let rows = 0;
-  // The national file is comma-separated; a few state files use '|'. The header tells which.
-  const delimiter = await sniffDelimiter(input);
-  for await (const { row, line } of csvRecords(name, delimiter.input, delimiter.char, (header) => {
+  // The national file is comma-separated; a few state files use '|'. Neither character is in a field.
+  for await (const { row, line } of csvRecords(name, input, [',', '|'], (header) => {
     blockColumn = BLOCK_COLUMNS.find((c) => header.includes(c)) ?? '';
     districtColumn = header.find((h) => DISTRICT_COLUMN.test(h)) ?? '';
     if (!blockColumn || !districtColumn) {
@@ -408,24 +407,6 @@ async function readBefText(
   }
   const fromColumn = /^CD(\d{3})FP$/.exec(districtColumn);
   return fromColumn ? Number(fromColumn[1]) : null;
-}
-
-async function sniffDelimiter(input: Readable | string): Promise<{ input: Readable | string; char: string }> {
-  if (typeof input === 'string') return { input, char: firstLineDelimiter(input) };
-  const iterator = input[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Buffer);
-  async function* rest(): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next())
-      yield next.value as Buffer;
-  }
-  return { input: Readable.from(rest()), char: firstLineDelimiter(head.toString('utf8', 0, 4096)) };
-}
-
-function firstLineDelimiter(text: string): string {
-  const line = text.split(/\r?\n/, 1)[0] ?? '';
-  return line.includes('|') ? '|' : ',';
 }
 
 /** The Congress a BEF's file name gives: `NationalCD119.txt`, `cd120.zip`, `CD120_06.txt`. */

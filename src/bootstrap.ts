@@ -30,6 +30,7 @@ import { createStatsService } from './tracking/stats';
 import {
   createQuestionEmailRenderer,
   createReplyService,
+  createResponsivenessService,
   startReplySchedule,
   type ReplyService,
 } from './replies';
@@ -189,6 +190,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     pdf,
     email: email.service,
     replies,
+    replyStats: createResponsivenessService({
+      storage,
+      clock,
+      cacheMs: config.statsCacheMs,
+      minAnswers: config.replies.publicMinAnswers,
+    }),
     dataRefresh,
   };
   let retention: { stop(): void } | undefined;

@@ -8,3 +8,5 @@
 export { createReplyService, startReplySchedule, ReplyAnswerInput } from './reply-service';
 export type { ReplyService, QuestionView } from './reply-service';
 export { createQuestionEmailRenderer } from './question-email';
+export { createResponsivenessService, publicReplies, boardFor, summariseReplies } from './responsiveness';
+export type { CampaignReplies, MemberReplies, BoardLine, ResponsivenessService } from './responsiveness';

@@ -16,6 +16,7 @@ import type { ConfirmationPreview, ConfirmResult } from '../delivery/email-servi
 import type { ConfirmationPurpose } from '../storage/schema';
 import type { StatsService } from '../tracking/stats';
 import type { ReplyService } from '../replies/reply-service';
+import type { ResponsivenessService } from '../replies/responsiveness';
 import type { FormGuard } from './csrf';
 import type { AppRateLimits } from './rate-limits';
 
@@ -39,6 +40,8 @@ export interface AppDeps {
   email?: EmailChannel;
   /** "Did they answer?" (src/replies): the question, its answers and the responsiveness table. */
   replies?: ReplyService;
+  /** The answers added up per member (public from REPLY_PUBLIC_MIN_ANSWERS answers), cached like stats. */
+  replyStats?: ResponsivenessService;
   /** The civic data refresh, for /readyz; absent in tests that do not need it. */
   dataRefresh?: { status(): RefreshStatus };
 }

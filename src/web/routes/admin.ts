@@ -15,6 +15,7 @@ import type { Campaign } from '../../campaign/campaign';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../platform/errors';
 import { latestLetters, SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
+import { latestNotes } from '../../replies/reply-store';
 import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, CHANNEL_NAMES, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
@@ -41,6 +42,28 @@ const LETTER_EXPORT_HEADERS: Partial<Record<string, string>> = {
   bioguide: 'member',
   recipient_name: 'recipient',
 };
+
+/** The replies export: every member's row, with whether the public sees it. */
+const REPLY_EXPORT_COLUMNS = [
+  'campaign',
+  'congress',
+  'bill',
+  'member',
+  'name',
+  'delivered',
+  'asked',
+  'answers',
+  'replied',
+  'reply_share',
+  'median_days_to_reply',
+  'support',
+  'oppose',
+  'undecided',
+  'did_not_say',
+  'form_letters',
+  'answers_up_to',
+  'public',
+] as const;
 
 /** Starts a CSV download with its header row; write rows to it, then `end()` it. */
 function csvDownload(res: Response, filename: string, columns: string[]): Stringifier {
@@ -149,6 +172,8 @@ export function createAdminRouter(deps: AppDeps): Router {
     const campaign = campaignFromQuery(req);
     const s = await stats.getCampaignStats(campaign.slug);
     const recent = await recentLetters(campaign.slug);
+    const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
+    const notes = await latestNotes(storage.db, campaign.slug, 50);
     res.render('admin/dashboard', {
       title: `Admin: ${campaign.shortTitle}`,
       campaign,
@@ -160,6 +185,21 @@ export function createAdminRouter(deps: AppDeps): Router {
       updatedAt: formatUtcDateTime('en', new Date(s.updatedAt)),
       ...dashboardTables(s),
       recent,
+      // Every row, public or not, with whether the public sees it; and the writers' notes (never public).
+      replies: replies && {
+        minAnswers: replies.minAnswers,
+        rows: replies.members.map((m) => ({
+          ...m,
+          name: memberLabel(deps, m.bioguide),
+          replyShareText: m.replyShare === null ? '–' : `${Math.round(m.replyShare * 100)}%`,
+          medianDaysText: m.medianDaysToReply ?? '–',
+        })),
+      },
+      notes: notes.map((n) => ({
+        ...n,
+        name: memberLabel(deps, n.bioguide),
+        day: n.answered_at?.slice(0, 10),
+      })),
     });
   });
 
@@ -226,6 +266,36 @@ export function createAdminRouter(deps: AppDeps): Router {
       if (page.length < EXPORT_PAGE) break;
       const last = page[page.length - 1]!;
       after = { created_at: last.created_at, id: last.id };
+    }
+    csv.end();
+  });
+
+  /** Every member's replies row, public or not (the organiser's view of "did they answer?"). */
+  router.get('/admin/export/replies.csv', requireSession, async (req, res) => {
+    const campaign = campaignFromQuery(req);
+    const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
+    const csv = csvDownload(res, 'replies.csv', [...REPLY_EXPORT_COLUMNS]);
+    for (const m of replies?.members ?? []) {
+      csv.write([
+        campaign.slug,
+        m.congress,
+        m.bill ?? '',
+        m.bioguide,
+        memberLabel(deps, m.bioguide),
+        m.delivered,
+        m.asked,
+        m.answers,
+        m.replied,
+        m.replyShare === null ? '' : m.replyShare.toFixed(3),
+        m.medianDaysToReply ?? '',
+        m.stances.support,
+        m.stances.oppose,
+        m.stances.undecided,
+        m.stances.unstated,
+        m.formLetters,
+        m.answersUpTo ?? '',
+        m.public ? 'yes' : 'no',
+      ]);
     }
     csv.end();
   });

@@ -18,6 +18,7 @@ import { ValidationError } from '../../platform/errors';
 import type { Message } from '../../platform/messages';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import { getRunningTotal } from '../../tracking/stats';
+import { boardLinesFor } from '../reply-board';
 import type { AppDeps, RouteGuards } from '../deps';
 import { formatList, formatLongDate } from '../i18n';
 import { privateResponse } from '../security';
@@ -217,6 +218,14 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
       civic.meta.congress,
       home && `${home.state}-${home.district}`,
     );
+    // Where each of the writer's members stands: the record and, with enough answers, what writers report.
+    const standing = await boardLinesFor(
+      deps,
+      res.req,
+      campaign,
+      civic.meta.congress,
+      members.map((m) => m.bioguide),
+    );
     // One letter open at a time: the first with a problem, else the first.
     const firstWithError = members.findIndex((m) => errorFor(`body.${m.bioguide}`) !== undefined);
     const openIndex = Math.max(
@@ -248,6 +257,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         return {
           member,
           termEnded: ended.has(member.bioguide) ? termEndedLine(member, now, lng) : undefined,
+          standing: standing.get(member.bioguide),
           open: index === openIndex,
           edited: body !== defaultBody,
           chosen: chosen.has(member.bioguide),

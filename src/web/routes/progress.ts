@@ -10,6 +10,7 @@ import { districtProgress, districtsClosestToGoal } from '../../tracking/distric
 import { CHANNEL_NAMES, statsForCongress, type CampaignStats } from '../../tracking/stats';
 import { renderStateMapSvg, STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
+import { publicReplyStats, replySection } from '../reply-board';
 import { formatUtcDateTime } from '../i18n';
 
 const SLUG = /^[a-z0-9-]{1,64}$/;
@@ -100,7 +101,9 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
     const texts = campaign.textsIn(req.language);
     const percent = percentOfGoal(s.total, goal);
     const districtError = typed && !district ? t('tracking.progress.districtUnknown') : undefined;
+    const replies = await replySection(deps, req, campaign, congress);
     res.status(districtError ? 400 : 200).render('tracking/progress', {
+      replies,
       title: t('tracking.progress.pageTitle', { campaign: texts.shortTitle }),
       campaign,
       texts,
@@ -151,7 +154,11 @@ export function createStatsApiRouter(deps: AppDeps): Router {
       'Cache-Control',
       `public, max-age=${Math.max(0, Math.floor(deps.config.statsCacheMs / 1000))}`,
     );
-    res.json(publicStats(deps, s));
+    res.json({
+      ...publicStats(deps, s),
+      // "Did they answer?": rows with enough answers only, reported by writers, not verified.
+      replies: await publicReplyStats(deps, campaign, deps.civic.meta.congress),
+    });
   });
 
   return router;

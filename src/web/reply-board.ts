@@ -1,0 +1,154 @@
+/**
+ * web/reply-board: the responsiveness table and the board of where members stand (src/replies), as the
+ * pages show them: names from the member data, bill labels, dates and counts in the page's language.
+ * The progress page, the write page and the admin page share it; the numbers come from the component.
+ */
+import type { Request } from 'express';
+import type { Campaign } from '../campaign/campaign';
+import {
+  boardFor,
+  publicReplies,
+  type BoardLine,
+  type CampaignReplies,
+  type MemberReplies,
+} from '../replies/responsiveness';
+import type { AppDeps } from './deps';
+import { formatLongDate } from './i18n';
+import { memberLabel } from './routes/progress';
+
+type Deps = Pick<AppDeps, 'civic' | 'asks' | 'replyStats'>;
+
+/** The members of the Congress in service with a sponsorship of the campaign's bill, dated. */
+export function sponsorsInService(deps: Deps, campaign: Campaign) {
+  return deps.civic.members.flatMap((member) => {
+    const ask = deps.asks.forMember(campaign, member);
+    return ask.sponsorship
+      ? [
+          {
+            bioguide: member.bioguide,
+            chamber: member.chamber,
+            bill: ask.bill.id,
+            sponsorship: ask.sponsorship,
+          },
+        ]
+      : [];
+  });
+}
+
+/** "S. 1829" for a bill id of the campaign, else the id. */
+function billLabel(deps: Deps, campaign: Campaign, id: string | null): string {
+  if (!id) return '';
+  const bills = deps.asks.situation(campaign).bills;
+  return [bills.senate, bills.house].find((b) => b.id === id)?.label ?? id;
+}
+
+function percent(lang: string, share: number | null): string {
+  return share === null ? '–' : new Intl.NumberFormat(lang, { style: 'percent' }).format(share);
+}
+
+function number(lang: string, n: number | null): string {
+  return n === null ? '–' : new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(n);
+}
+
+/** One table row as the page shows it. */
+export function replyRowView(deps: Deps, req: Request, campaign: Campaign, row: MemberReplies) {
+  return {
+    ...row,
+    name: memberLabel(deps, row.bioguide),
+    billLabel: billLabel(deps, campaign, row.bill),
+    replyShareText: percent(req.language, row.replyShare),
+    medianDaysText: number(req.language, row.medianDaysToReply),
+    stancesText: req.t('replies.progress.stanceCounts', row.stances),
+  };
+}
+
+/** A board line's sentences: the record's (dated) and the writers' (dated), in the page's language. */
+export function boardLineView(deps: Deps, req: Request, campaign: Campaign, line: BoardLine) {
+  const sentences: string[] = [];
+  const bill = billLabel(deps, campaign, line.bill);
+  if (line.sponsorship) {
+    const s = line.sponsorship;
+    sentences.push(
+      req.t(s.role === 'sponsor' ? 'replies.progress.sponsorSince' : 'replies.progress.cosponsorSince', {
+        bill,
+        date: formatLongDate(req.language, s.since.slice(0, 10)),
+        source: s.source.name,
+        asOf: formatLongDate(req.language, s.asOf.slice(0, 10)),
+      }),
+    );
+  }
+  if (line.reported) {
+    sentences.push(
+      req.t('replies.progress.reported', {
+        counts: req.t('replies.progress.stanceCounts', line.reported.stances),
+        date: line.reported.answersUpTo ? formatLongDate(req.language, line.reported.answersUpTo) : '',
+      }),
+    );
+  }
+  return {
+    bioguide: line.bioguide,
+    name: memberLabel(deps, line.bioguide),
+    chamber: line.chamber,
+    sentences,
+  };
+}
+
+/** The progress page's section: public rows of the Congress in service, the count held back, the board. */
+export async function replySection(deps: Deps, req: Request, campaign: Campaign, congress: number) {
+  if (!deps.replyStats) return undefined;
+  const replies = await deps.replyStats.forCampaign(campaign.slug);
+  const shown = publicReplies(replies, congress);
+  return {
+    minAnswers: shown.minAnswers,
+    rows: shown.members.map((m) => replyRowView(deps, req, campaign, m)),
+    hiddenMembers: shown.hiddenMembers,
+    board: boardFor(replies, congress, sponsorsInService(deps, campaign)).map((l) =>
+      boardLineView(deps, req, campaign, l),
+    ),
+  };
+}
+
+/** The writer's own members' board lines (the write page), only those with something to say. */
+export async function boardLinesFor(
+  deps: Deps,
+  req: Request,
+  campaign: Campaign,
+  congress: number,
+  bioguides: string[],
+) {
+  if (!deps.replyStats || bioguides.length === 0) return new Map<string, string[]>();
+  const replies: CampaignReplies = await deps.replyStats.forCampaign(campaign.slug);
+  const wanted = new Set(bioguides);
+  const sponsors = sponsorsInService(deps, campaign).filter((s) => wanted.has(s.bioguide));
+  const lines = boardFor(replies, congress, sponsors).filter((l) => wanted.has(l.bioguide));
+  return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, req, campaign, l).sentences]));
+}
+
+/** The JSON stats API's `replies`: public rows per Congress (names resolved) and the board, in English. */
+export async function publicReplyStats(deps: Deps, campaign: Campaign, congress: number) {
+  if (!deps.replyStats) return null;
+  const replies = await deps.replyStats.forCampaign(campaign.slug);
+  const congresses = [...new Set(replies.members.map((m) => m.congress))].sort((a, b) => b - a);
+  const strip = ({ public: _public, ...row }: MemberReplies) => ({
+    ...row,
+    name: memberLabel(deps, row.bioguide),
+  });
+  return {
+    reportedBy: 'writers, not verified',
+    minAnswers: replies.minAnswers,
+    byCongress: congresses.map((c) => {
+      const shown = publicReplies(replies, c);
+      return { congress: c, members: shown.members.map(strip), hiddenMembers: shown.hiddenMembers };
+    }),
+    board: {
+      congress,
+      members: boardFor(replies, congress, sponsorsInService(deps, campaign)).map((l) => ({
+        ...l,
+        name: memberLabel(deps, l.bioguide),
+        sponsorship: l.sponsorship ?? null,
+        reported: l.reported ?? null,
+      })),
+    },
+    updatedAt: replies.updatedAt,
+  };
+}

@@ -116,6 +116,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     clock,
     logger,
     onReplaced: (next) => void geocoder?.prepare(next.meta.congress),
+    eachRound: () => email.cwcOffices?.refresh() ?? Promise.resolve(),
     billStatus: {
       importInto: async (dir, from, now) => {
         await importBillStatus({
@@ -170,6 +171,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
   });
   wakeOutbox = () => email.worker.wake();
+  // Which offices take CWC today: read before the first letter is routed (a failure keeps the relay).
+  await email.cwcOffices?.refresh();
   const deps: AppDeps = {
     config,
     logger,
@@ -197,6 +200,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       minAnswers: config.replies.publicMinAnswers,
     }),
     dataRefresh,
+    ...(email.cwcOffices ? { cwcOffices: email.cwcOffices } : {}),
   };
   let retention: { stop(): void } | undefined;
   let replySchedule: { stop(): void } | undefined;

@@ -95,9 +95,10 @@ export const CampaignDefinition = z.object({
   cwc: z
     .object({
       /** Stable across the campaign's life: offices group letters by it. */
-      campaignId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'letters and digits only, at most 64'),
-      organization: z.string().min(1).max(200).optional(),
-      organizationAbout: z.string().min(1).max(2000).optional(),
+      // The CWC schema's lengths (the Senate takes an Organization from 3 characters, the House from 6).
+      campaignId: z.string().regex(/^[A-Za-z0-9]{2,64}$/, 'letters and digits only, 2 to 64'),
+      organization: z.string().trim().min(6).max(500).optional(),
+      organizationAbout: z.string().trim().min(6).max(500).optional(),
       topics: z.array(z.enum(LIBRARY_OF_CONGRESS_TOPICS)).min(1),
       proOrCon: z.enum(['Pro', 'Con']),
     })

@@ -51,6 +51,11 @@ export interface CivicDataRefreshDeps {
   /** Called after new data went into service (the geocoder chooses its vintage for the new Congress). */
   onReplaced?: (civic: CivicIndex) => void;
   /**
+   * Other lists read again with each refresh, whatever its outcome (the offices that take CWC today:
+   * src/delivery/cwc/offices.ts). Keeps its own failures; never throws.
+   */
+  eachRound?: () => Promise<void>;
+  /**
    * The sponsor rolls of the campaigns' bills (`bill-status.json`), refreshed after the members whether
    * or not they changed: `importInto` writes a fresh file into a folder, `replace` puts the rolls in
    * service. A bill the import could not read (offline, no file for it) keeps its last imported roll.
@@ -216,6 +221,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
       }
     }
     if (staging) await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    await deps.eachRound?.().catch(() => undefined);
     failure = failures.length > 0 ? { at: startedAt.toISOString(), reason: failures.join('; ') } : null;
     return outcome;
   }

@@ -5,6 +5,15 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** A CWC text value: `min`-`max` characters (code points, as the schema counts them) once trimmed. */
+const cwcText = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => [...v].length >= min && [...v].length <= max, `must be ${what}, ${min}-${max} characters`);
+/** The schema's email_type: a dot after the domain's first label (`ack@vendor.org`). */
+const cwcEmail = z.email().regex(/^[^@]+@[^.@]+\..+$/, 'must be an address like ack@vendor.org');
+
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -69,30 +78,23 @@ const EnvSchema = z.object({
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
-  // Communicating with Congress (docs/delivery.md): all of a group or none of it.
+  // Communicating with Congress (docs/delivery.md): all of a group or none of it. Lengths and patterns
+  // are the CWC schema's, counted in characters as XML counts them.
   CWC_URL: z.url({ protocol: /^https?$/ }).optional(),
   CWC_API_KEY: z.string().min(1).max(200).optional(),
-  CWC_DELIVERY_AGENT: z.string().trim().min(1).max(200).optional(),
-  CWC_ACK_EMAIL: z.email().optional(),
-  CWC_CONTACT_NAME: z.string().trim().min(1).max(200).optional(),
-  CWC_CONTACT_EMAIL: z.email().optional(),
+  CWC_DELIVERY_AGENT: cwcText(4, 500, 'your registered vendor name').optional(),
+  CWC_ACK_EMAIL: cwcEmail.optional(),
+  CWC_CONTACT_NAME: cwcText(6, 500, 'the vendor contact’s full name').optional(),
+  CWC_CONTACT_EMAIL: cwcEmail.optional(),
   CWC_CONTACT_PHONE: z
     .string()
     .regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100 (xxx-xxx-xxxx)')
     .optional(),
   CWC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+  // At least eight hours: the House's daily maintenance window is six (docs/delivery.md).
+  CWC_RETRY_HOURS: z.coerce.number().int().min(8).max(72).default(12),
   SCWC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  SCWC_API_KEY: z.string().min(1).max(200).optional(),
-  SCWC_OFFICES: z
-    .string()
-    .transform((raw) => raw.split(/[\s,]+/).filter(Boolean))
-    .pipe(
-      z.union([
-        z.tuple([z.literal('all')]),
-        z.array(z.string().regex(/^S[A-Z]{2}[0-2]$/, 'office codes look like SCA0, SIL1 (or the word all)')),
-      ]),
-    )
-    .optional(),
+  SCWC_OFFICES_URL: z.url({ protocol: /^https?$/ }).default('https://soapbox.senate.gov/api/active_offices'),
 });
 
 const CWC_AGENT_VARS = [
@@ -103,7 +105,7 @@ const CWC_AGENT_VARS = [
   'CWC_CONTACT_PHONE',
 ] as const;
 const CWC_HOUSE_SERVICE = ['CWC_URL', 'CWC_API_KEY'] as const;
-const CWC_SENATE_SERVICE = ['SCWC_URL', 'SCWC_API_KEY', 'SCWC_OFFICES'] as const;
+const CWC_SENATE_SERVICE = ['SCWC_URL'] as const;
 
 /** The vendor registration behind every CWC document (docs/delivery.md). */
 export interface CwcAgentConfig {
@@ -118,9 +120,14 @@ export interface CwcConfig {
   agent: CwcAgentConfig;
   /** The House service; undefined when only the Senate's is configured. */
   house: { url: string; apiKey: string } | undefined;
-  /** The Senate's service and the offices that take it; other senators keep the web-form handoff. */
-  senate: { url: string; apiKey: string; offices: 'all' | readonly string[] } | undefined;
+  /**
+   * The Senate's service: the messages URL as the Senate gave it (nothing is appended) and its public
+   * active-office list, read at start-up and with each data refresh.
+   */
+  senate: { url: string; officesUrl: string } | undefined;
   timeoutMs: number;
+  /** How long a letter is retried while the service is down or in maintenance (at least 8 h). */
+  retryHours: number;
 }
 
 export type Config = Readonly<{
@@ -197,8 +204,8 @@ type ParsedEnv = z.infer<typeof EnvSchema>;
 
 /**
  * Half a CWC configuration would silently send nothing (or send documents the service rejects), so each
- * group is all-or-nothing: the House (CWC_URL, CWC_API_KEY and the agent) and the Senate (SCWC_URL,
- * SCWC_API_KEY, SCWC_OFFICES and the agent).
+ * group is all-or-nothing: the House (CWC_URL, CWC_API_KEY and the agent) and the Senate (SCWC_URL and
+ * the agent).
  */
 function missingCwcSettings(e: ParsedEnv): string[] {
   const isSet = (name: keyof ParsedEnv) => e[name] !== undefined;
@@ -218,14 +225,7 @@ function cwcConfig(e: ParsedEnv): CwcConfig | undefined {
   if (!e.CWC_DELIVERY_AGENT || !e.CWC_ACK_EMAIL || !e.CWC_CONTACT_NAME) return undefined;
   if (!e.CWC_CONTACT_EMAIL || !e.CWC_CONTACT_PHONE) return undefined;
   const house = e.CWC_URL && e.CWC_API_KEY ? { url: e.CWC_URL, apiKey: e.CWC_API_KEY } : undefined;
-  const senate =
-    e.SCWC_URL && e.SCWC_API_KEY && e.SCWC_OFFICES
-      ? {
-          url: e.SCWC_URL,
-          apiKey: e.SCWC_API_KEY,
-          offices: e.SCWC_OFFICES[0] === 'all' ? ('all' as const) : Object.freeze([...e.SCWC_OFFICES]),
-        }
-      : undefined;
+  const senate = e.SCWC_URL ? { url: e.SCWC_URL, officesUrl: e.SCWC_OFFICES_URL } : undefined;
   if (!house && !senate) return undefined;
   return {
     agent: {
@@ -238,6 +238,7 @@ function cwcConfig(e: ParsedEnv): CwcConfig | undefined {
     house,
     senate,
     timeoutMs: e.CWC_TIMEOUT_MS,
+    retryHours: e.CWC_RETRY_HOURS,
   };
 }
 

@@ -27,7 +27,12 @@ import {
   type RenderMessage,
   type WorkerLogger,
 } from './outbox-worker';
+import { attemptsToCover, type BackoffPolicy } from './outbox';
+import type { LiveOffices } from './cwc/offices';
 import type { PdfRenderer } from './pdf-renderer';
+
+/** CWC letters: 1 min, 2 min, ... 32 min, then hourly, jittered: a back-online office gets them soon. */
+const CWC_BACKOFF: BackoffPolicy = { baseMs: 60_000, capMs: 3_600_000, jitter: 0.2 };
 
 /** What waits while a letter's recipient's term has ended. */
 const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
@@ -57,6 +62,8 @@ export interface EmailDelivery {
   service: EmailService;
   worker: OutboxWorker;
   transport: MailTransport;
+  /** The offices that take CWC today, when CWC is configured (bootstrap refreshes them). */
+  cwcOffices: LiveOffices | undefined;
   /** Starts the worker when OUTBOX_WORKER is on (the default). */
   start(): void;
   /** Lets the message in flight finish, then closes the transport. */
@@ -92,6 +99,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
           civic,
           clock,
           publicUrl: config.publicUrl,
+          logger,
         })
       : undefined;
   const worker = createOutboxWorker({
@@ -127,7 +135,18 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
         clock,
       }),
     ),
-    ...(cwc ? { deliverers: { cwc: (row) => cwc.deliver(row) } } : {}),
+    ...(cwc && config.cwc
+      ? {
+          deliverers: { cwc: (row) => cwc.deliver(row) },
+          // Through a maintenance window (the House's is six hours a day): CWC_RETRY_HOURS, at least 8.
+          retryPolicies: {
+            cwc: {
+              maxAttempts: attemptsToCover(config.cwc.retryHours * 3_600_000, CWC_BACKOFF),
+              backoff: CWC_BACKOFF,
+            },
+          },
+        }
+      : {}),
     pollMs: config.outbox.pollMs,
     maxAttempts: config.outbox.maxAttempts,
     concurrency: config.outbox.smtpConnections,
@@ -146,6 +165,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     service,
     worker,
     transport,
+    cwcOffices: cwc?.offices,
     start() {
       if (config.outbox.enabled) worker.start();
     },

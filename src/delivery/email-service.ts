@@ -8,7 +8,13 @@ import type { Clock } from '../platform/clock';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../platform/errors';
 import { keyedHash, newId } from '../platform/ids';
 import type { MessageValues } from '../platform/messages';
-import { findBatch, queueConfirmedBatch, setBatchStatus, type LetterRow } from '../letters/letter-store';
+import {
+  findBatch,
+  noteCwcRoute,
+  queueConfirmedBatch,
+  setBatchStatus,
+  type LetterRow,
+} from '../letters/letter-store';
 import { normaliseEmail } from '../letters/letter-service';
 import type { Storage } from '../storage/database';
 import type { ConfirmationPurpose, LetterStatus, OutboxStatus } from '../storage/schema';
@@ -68,7 +74,7 @@ export interface EmailServiceDeps {
   /** Called after a commit that queued email, e.g. `() => worker.wake()`. */
   onEnqueued?: () => void;
   /** The CWC channel: letters it takes go to the office through CWC instead of the email relay. */
-  cwc?: Pick<CwcDelivery, 'takes'>;
+  cwc?: Pick<CwcDelivery, 'route'>;
 }
 
 export interface ConfirmationRequested {
@@ -288,8 +294,11 @@ export function createEmailService(deps: EmailServiceDeps) {
         awaiting.filter((l) => confirmedIds.has(l.id)),
         now,
       );
+      const rows = new Map(letters.map((l) => [l.id, l]));
       for (const letter of confirmed) {
-        if (deps.cwc?.takes(letter)) {
+        const route = deps.cwc?.route(rows.get(letter.id)!) ?? { channel: 'relay', note: null };
+        if (route.channel === 'relay' && route.note) await noteCwcRoute(db, letter.id, route.note);
+        if (route.channel === 'cwc') {
           // The sender's copy is queued once the office answered, so it can say where the letter went.
           const id = newDeliveryId();
           await enqueueMessage(db, { id, kind: 'cwc', batchId, letterId: letter.id, at: now });

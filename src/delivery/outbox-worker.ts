@@ -53,6 +53,11 @@ export interface OutboxWorkerOptions {
   /** Attempts (claims) before a message fails for good. Default 8. */
   maxAttempts?: number;
   backoff?: Partial<BackoffPolicy>;
+  /**
+   * Per kind, attempts and back-off of their own: CWC letters are retried through a service's
+   * maintenance window (hours), where an email is given up on after about an hour.
+   */
+  retryPolicies?: Partial<Record<OutboxKind, { maxAttempts: number; backoff?: Partial<BackoffPolicy> }>>;
   /** How long a claim lasts; must exceed the longest send (all SMTP timeouts together). Default 5 min. */
   leaseMs?: number;
   /** Rows claimed per round. Default 5. */
@@ -101,6 +106,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const pollMs = options.pollMs ?? 1000;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const policyOf = (kind: OutboxKind) => {
+    const own = options.retryPolicies?.[kind];
+    return own
+      ? { maxAttempts: own.maxAttempts, backoff: { ...backoff, ...own.backoff } }
+      : { maxAttempts, backoff };
+  };
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const batchSize = options.batchSize ?? 5;
   const concurrency = Math.max(1, options.concurrency ?? 1);
@@ -181,7 +192,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function recordRetry(row: OutboxRow, reason: string): Promise<Date> {
-    const next = new Date(clock.now().getTime() + backoffDelay(row.attempts, backoff));
+    const next = new Date(clock.now().getTime() + backoffDelay(row.attempts, policyOf(row.kind).backoff));
     await requeue(row, next, reason, `retrying: ${reason}`, true);
     return next;
   }
@@ -207,7 +218,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       logger.info({ ...log, reason: hold }, 'outbox: message held');
       return;
     }
-    if (row.attempts > maxAttempts) {
+    const attemptsAllowed = policyOf(row.kind).maxAttempts;
+    if (row.attempts > attemptsAllowed) {
       // Only reachable through expired leases: the message kept killing or hanging its worker.
       await recordFailure(row, 'too_many_attempts');
       logger.error({ ...log, reason: 'too_many_attempts' }, 'outbox: message failed');
@@ -226,7 +238,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (delivery instanceof PermanentDeliveryError) {
         await recordFailure(row, reason);
         logger.error({ ...log, reason: code }, 'outbox: message failed permanently');
-      } else if (row.attempts >= maxAttempts) {
+      } else if (row.attempts >= attemptsAllowed) {
         await recordFailure(row, `gave_up_after_${row.attempts}_attempts: ${reason}`);
         logger.error({ ...log, reason: code }, 'outbox: message failed, out of attempts');
       } else {

@@ -271,6 +271,20 @@ export function backoffDelay(
   return Math.max(0, Math.round(raw * (1 - jitter * random())));
 }
 
+/**
+ * The attempts whose delays, each shortened by the most jitter can take, add up to at least `spanMs`:
+ * so many attempts are sure to keep a message trying for that long.
+ */
+export function attemptsToCover(spanMs: number, policy: BackoffPolicy): number {
+  let covered = 0;
+  let attempts = 1;
+  while (covered < spanMs && attempts < 1000) {
+    covered += backoffDelay(attempts, policy, () => 1);
+    attempts++;
+  }
+  return attempts;
+}
+
 export async function findOutboxByBatch(db: Db, batchId: string): Promise<OutboxRow[]> {
   return db
     .selectFrom('outbox')

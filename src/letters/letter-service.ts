@@ -209,6 +209,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       ref: input.ref ?? null,
       status: 'draft',
       status_reason: null,
+      cwc_route_note: null,
       created_at: at,
       updated_at: at,
       confirmed_at: null,

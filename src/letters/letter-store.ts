@@ -3,7 +3,7 @@
  * it); delivery, tracking and the admin pages go through these functions. Returns plain objects.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, LetterStatus, LettersTable } from '../storage/schema';
+import type { CwcRouteNote, Database, LetterStatus, LettersTable } from '../storage/schema';
 
 export type LetterRow = LettersTable;
 type Db = Kysely<Database> | Transaction<Database>;
@@ -61,6 +61,11 @@ export async function queueConfirmedBatch(
   return queued.sort((a, b) =>
     a.chamber === b.chamber ? a.id.localeCompare(b.id) : a.chamber === 'senate' ? -1 : 1,
   );
+}
+
+/** Why a confirmed letter of a CWC campaign went by the relay (its receipt says so). */
+export async function noteCwcRoute(db: Db, id: string, note: CwcRouteNote | null): Promise<void> {
+  await db.updateTable('letters').set({ cwc_route_note: note }).where('id', '=', id).execute();
 }
 
 /** Failed letters whose email an operator re-queued are queued again. */

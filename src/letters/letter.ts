@@ -68,9 +68,15 @@ export const US_STATE_CODES = [
   'MP',
 ] as const;
 
-/** Letters longer than this are refused: offices read short letters, and it bounds PDF and email size. */
-export const MAX_BODY_LENGTH = 10_000;
+/**
+ * The longest letter (body and personal note together): Communicating with Congress takes a message of
+ * at most 10,000 characters, and the letter's body is that message (greeting, closing and name travel
+ * in their own fields: src/delivery/cwc/letter-document.ts). Offices read short letters anyway.
+ */
+export const MAX_LETTER_LENGTH = 10_000;
 export const MAX_NOTE_LENGTH = 1_000;
+/** The body leaves room for the longest personal note and the blank line before it. */
+export const MAX_BODY_LENGTH = MAX_LETTER_LENGTH - MAX_NOTE_LENGTH - 2;
 
 // Control characters other than tab and newline never belong in a letter; they break email and PDF output.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point

@@ -320,6 +320,13 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0220-i24-cwc-route-note': {
+    // Why a letter of a CWC campaign went by the relay (the office not live, the Senate's titles), so
+    // its receipt can say so.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('letters').addColumn('cwc_route_note', 'varchar(16)').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,6 +7,10 @@ import type { Generated } from 'kysely';
 /** Delivery status of a letter (CWC or the email relay); it can also be printed or sent through a web form (see `actions`). */
 export type LetterStatus = 'draft' | 'awaiting_confirmation' | 'queued' | 'sent' | 'failed';
 
+/** The office is not on its service's list today; the Senate does not take the writer's title; the
+ * letter cannot be carried as the schema demands. */
+export type CwcRouteNote = 'office_not_live' | 'senate_title' | 'not_cwc_ready';
+
 export interface LettersTable {
   id: string;
   campaign: string;
@@ -43,6 +47,11 @@ export interface LettersTable {
   ref: string | null;
   status: LetterStatus;
   status_reason: string | null;
+  /**
+   * Why a confirmed letter went by the email relay although its campaign delivers through CWC (null when
+   * CWC was not in play for it): src/delivery/cwc/cwc-delivery.ts.
+   */
+  cwc_route_note: CwcRouteNote | null;
   created_at: string;
   updated_at: string;
   confirmed_at: string | null;

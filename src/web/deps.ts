@@ -6,6 +6,7 @@ import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
 import type { Config } from '../config/config';
 import type { LetterReceipt } from '../delivery/receipts';
+import type { OfficeListStatus } from '../delivery/cwc/offices';
 import type { LetterService } from '../letters/letter-service';
 import type { MemberLocator } from '../lookup/locate';
 import type { Clock } from '../platform/clock';
@@ -44,6 +45,8 @@ export interface AppDeps {
   replyStats?: ResponsivenessService;
   /** The civic data refresh, for /readyz; absent in tests that do not need it. */
   dataRefresh?: { status(): RefreshStatus };
+  /** The offices that take CWC today, for the organiser's page; absent without CWC. */
+  cwcOffices?: { status(): OfficeListStatus[] };
 }
 
 /** The route middleware app.ts hands to the page and letter routers (limits shared across routes). */

@@ -30,8 +30,8 @@ describe('CWC configuration', () => {
       /CWC_API_KEY: missing[\s\S]*CWC_DELIVERY_AGENT: missing[\s\S]*CWC_CONTACT_PHONE: missing/,
     );
     expect(() => loadConfig({ ...AGENT })).toThrow(/CWC_URL: missing[\s\S]*CWC_API_KEY: missing/);
-    expect(() => loadConfig({ ...AGENT, SCWC_URL: 'https://scwc.test.example' })).toThrow(
-      /SCWC_API_KEY: missing[\s\S]*SCWC_OFFICES: missing/,
+    expect(() => loadConfig({ SCWC_URL: 'https://scwc.test.example' })).toThrow(
+      /CWC_DELIVERY_AGENT: missing[\s\S]*CWC_CONTACT_PHONE: missing/,
     );
     expect(() =>
       loadConfig({
@@ -43,14 +43,22 @@ describe('CWC configuration', () => {
     ).toThrow(/CWC_CONTACT_PHONE: must look like 202-555-0100/);
   });
 
-  test('when the Senate list is given, then it is office codes or all, and anything else is refused', () => {
-    const senate = { ...AGENT, SCWC_URL: 'https://scwc.test.example', SCWC_API_KEY: 's' };
-    expect(loadConfig({ ...senate, SCWC_OFFICES: 'SIL1, SCA0' }).cwc?.senate?.offices).toEqual([
-      'SIL1',
-      'SCA0',
-    ]);
-    expect(loadConfig({ ...senate, SCWC_OFFICES: 'all' }).cwc?.senate?.offices).toBe('all');
-    expect(loadConfig({ ...senate, SCWC_OFFICES: 'all' }).cwc?.house).toBeUndefined();
-    expect(() => loadConfig({ ...senate, SCWC_OFFICES: 'HIL13' })).toThrow(/SCWC_OFFICES/);
+  test('when the Senate service is given, then its URL is used as given and its office list is the Senate’s own', () => {
+    const config = loadConfig({ ...AGENT, SCWC_URL: 'https://soapbox.test.example/api/testing-messages/' });
+    expect(config.cwc?.senate).toEqual({
+      url: 'https://soapbox.test.example/api/testing-messages/',
+      officesUrl: 'https://soapbox.senate.gov/api/active_offices',
+    });
+    expect(config.cwc?.house).toBeUndefined();
+    expect(config.cwc?.retryHours).toBe(12);
+  });
+
+  test('when a value is outside what the CWC schema takes, then start-up refuses it', () => {
+    const house = { ...AGENT, CWC_URL: 'https://cwc.test.example', CWC_API_KEY: 'k' };
+    expect(() => loadConfig({ ...house, CWC_DELIVERY_AGENT: 'DCV' })).toThrow(/CWC_DELIVERY_AGENT: .*4-500/);
+    expect(() => loadConfig({ ...house, CWC_CONTACT_NAME: 'Pat' })).toThrow(/CWC_CONTACT_NAME: .*6-500/);
+    expect(() => loadConfig({ ...house, CWC_ACK_EMAIL: 'ack@localhost' })).toThrow(/CWC_ACK_EMAIL/);
+    // Shorter than the House's six-hour maintenance window with room to spare: refused.
+    expect(() => loadConfig({ ...house, CWC_RETRY_HOURS: '6' })).toThrow(/CWC_RETRY_HOURS/);
   });
 });

@@ -140,6 +140,7 @@ export async function insertBatch(
     ref: null,
     status: 'draft',
     status_reason: null,
+    cwc_route_note: null,
     created_at: at,
     updated_at: at,
     confirmed_at: null,

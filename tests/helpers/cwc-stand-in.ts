@@ -1,13 +1,20 @@
 /**
- * A local stand-in for the Communicating with Congress service (House CWC or Senate SCWC): `POST
- * /v2/message?apikey=` and `/v2/validate?apikey=`, checking every rule of the CWC 2.0 format notes
- * (element order, required fields, office codes, topics, bills, Y-only flags, the key). Valid messages get
- * 200; anything wrong gets 400 with an XML body naming the problem, like the real service. Tests can make
- * it answer 5xx, hang, or drop connections ("down").
+ * A local stand-in for the Communicating with Congress services, as ../shared/cwc/FORMAT.md describes them:
+ * - House: `POST /v2/message?apikey=` (200), `/v2/validate?apikey=`, `GET /v2/offices?apikey=` (the
+ *   offices that take CWC; a message to another office is refused with 400 "Message delivery is not
+ *   enabled for HXX00").
+ * - Senate: POST to its own URL (`/api/testing-messages/`, nothing appended): 201, 409 for a DeliveryId
+ *   it already took; no validate endpoint; `GET /api/active_offices` (JSON).
+ * Each document is checked against the CWC 2.0 schema with xmllint when the schema and xmllint are here
+ * (the Senate's rules put in), and always by the rules below (element order, required fields, lengths,
+ * office codes, prefixes, topics, bill types). Anything wrong gets 400 with `<Error>` elements naming the
+ * problem. Tests can make it answer 5xx, hang, or drop connections ("down").
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
+import { checkAgainstSchema, findXmllint } from '../../src/delivery/cwc/schema-check';
+import { cwcSchemaPath } from './cwc-schema';
 
 export interface ReceivedDocument {
   deliveryId: string;
@@ -24,6 +31,8 @@ interface ElementRule {
   required?: boolean;
   repeat?: boolean;
   value?: RegExp | readonly string[];
+  /** Characters (code points), as the schema counts them. */
+  len?: readonly [number, number];
   children?: ElementRule[];
 }
 
@@ -71,66 +80,101 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\d{3}-\d{3}-\d{4}$/;
 const YN = ['Y', 'N'] as const;
 
-const req = (name: string, value: ElementRule['value'] = ANY): ElementRule => ({
+const req = (
+  name: string,
+  value: ElementRule['value'] = ANY,
+  len?: readonly [number, number],
+): ElementRule => ({ name, required: true, value, ...(len ? { len } : {}) });
+const opt = (
+  name: string,
+  value: ElementRule['value'] = ANY,
+  len?: readonly [number, number],
+): ElementRule => ({
   name,
-  required: true,
   value,
+  ...(len ? { len } : {}),
 });
-const opt = (name: string, value: ElementRule['value'] = ANY): ElementRule => ({ name, value });
+const HOUSE_BILL_TYPES = [
+  'hr',
+  's',
+  'hres',
+  'sres',
+  'hjres',
+  'sjres',
+  'hconres',
+  'sconres',
+  'hamdt',
+  'samdt',
+];
+const SENATE_BILL_TYPES = [
+  'H.R.',
+  'S.',
+  'H.Res.',
+  'S.Res.',
+  'H.J.Res.',
+  'S.J.Res.',
+  'H.Con.Res.',
+  'S.Con.Res.',
+];
+const SENATE_PREFIXES = ['Mr.', 'Mrs.', 'Miss', 'Ms.', 'Dr.'];
 
-/** The format, in order. */
-const CWC_RULES: ElementRule[] = [
+/** The format, in order, for one service. */
+const rulesFor = (chamber: 'house' | 'senate'): ElementRule[] => [
   req('CWCVersion', ['2.0']),
   {
     name: 'Delivery',
     required: true,
     children: [
-      req('DeliveryId', /^[A-Za-z0-9]{1,32}$/),
+      req('DeliveryId', /^[A-Za-z0-9]{32}$/),
       req('DeliveryDate', /^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/),
-      req('DeliveryAgent'),
+      req('DeliveryAgent', ANY, [4, 500]),
       req('DeliveryAgentAckEmailAddress', EMAIL),
       {
         name: 'DeliveryAgentContact',
         required: true,
         children: [
-          req('DeliveryAgentContactName'),
+          req('DeliveryAgentContactName', ANY, [6, 500]),
           req('DeliveryAgentContactEmail', EMAIL),
           req('DeliveryAgentContactPhone', PHONE),
         ],
       },
-      opt('Organization'),
+      opt('Organization', ANY, [chamber === 'house' ? 6 : 3, 500]),
       {
         name: 'OrganizationContact',
         children: [
-          opt('OrganizationContactName'),
+          opt('OrganizationContactName', ANY, [2, 500]),
           opt('OrganizationContactEmail', EMAIL),
           opt('OrganizationContactPhone', PHONE),
         ],
       },
-      opt('OrganizationAbout'),
-      req('CampaignId', /^[A-Za-z0-9]{1,64}$/),
+      opt('OrganizationAbout', ANY, [6, 500]),
+      req('CampaignId', ANY, [2, 500]),
     ],
   },
   {
     name: 'Recipient',
     required: true,
-    children: [req('MemberOffice'), opt('IsResponseRequested', YN), opt('NewsletterOptIn', YN)],
+    children: [
+      req('MemberOffice', chamber === 'house' ? /^H[A-Z]{2}\d{2}$/ : /^S[A-Z]{2}0[1-3]$/),
+      opt('IsResponseRequested', YN),
+      opt('NewsletterOptIn', YN),
+    ],
   },
   {
     name: 'Constituent',
     required: true,
     children: [
-      req('Prefix', /^(Mr|Mrs|Ms|Mx|Dr|Rev|Hon|Prof)\.$/),
-      req('FirstName'),
-      opt('MiddleName'),
-      req('LastName'),
-      opt('Suffix'),
-      opt('Title'),
-      opt('ConstituentOrganization'),
-      req('Address1'),
-      opt('Address2'),
-      opt('Address3'),
-      req('City'),
+      chamber === 'house' ? req('Prefix', ANY, [1, 500]) : req('Prefix', SENATE_PREFIXES),
+      req('FirstName', ANY, [1, 500]),
+      opt('MiddleName', ANY, [1, 500]),
+      req('LastName', ANY, [1, 500]),
+      opt('Suffix', ANY, [1, 500]),
+      opt('Title', ANY, [1, 500]),
+      opt('ConstituentOrganization', ANY, [3, 500]),
+      req('Address1', ANY, [3, 500]),
+      opt('Address2', ANY, [3, 500]),
+      opt('Address3', ANY, [3, 500]),
+      req('City', ANY, [3, 500]),
       req('StateAbbreviation', STATES),
       req('Zip', /^\d{5}(-\d{4})?$/),
       opt('Phone', PHONE),
@@ -143,7 +187,7 @@ const CWC_RULES: ElementRule[] = [
     name: 'Message',
     required: true,
     children: [
-      req('Subject'),
+      req('Subject', ANY, [6, 500]),
       {
         name: 'LibraryOfCongressTopics',
         required: true,
@@ -158,24 +202,15 @@ const CWC_RULES: ElementRule[] = [
             repeat: true,
             children: [
               req('BillCongress', /^\d{1,3}$/),
-              req('BillTypeAbbreviation', [
-                'hr',
-                's',
-                'hres',
-                'sres',
-                'hjres',
-                'sjres',
-                'hconres',
-                'sconres',
-              ]),
+              req('BillTypeAbbreviation', chamber === 'house' ? HOUSE_BILL_TYPES : SENATE_BILL_TYPES),
               req('BillNumber', /^[1-9]\d{0,4}$/),
             ],
           },
         ],
       },
       opt('ProOrCon', ['Pro', 'Con']),
-      opt('OrganizationStatement'),
-      opt('ConstituentMessage'),
+      opt('OrganizationStatement', ANY, [6, 10_000]),
+      opt('ConstituentMessage', ANY, [6, 10_000]),
       opt('MoreInfo', /^https?:\/\/\S+$/),
     ],
   },
@@ -222,6 +257,10 @@ function check(
           ? rule.value.includes(value)
           : (rule.value as RegExp | undefined)?.test(value) !== false;
         if (!ok) return `${where}: "${value.slice(0, 60)}" is not an accepted value`;
+        const length = [...value].length;
+        if (rule.len && (length < rule.len[0] || length > rule.len[1])) {
+          return `${where}: ${length} characters, must be ${rule.len[0]} to ${rule.len[1]}`;
+        }
         values.push([where, value]);
       }
       seen++;
@@ -240,17 +279,25 @@ function check(
 }
 
 export interface CwcStandInOptions {
-  apiKey: string;
-  /** House (H...) or Senate (S...) office codes; default House. */
+  /** The House's key (`?apikey=`); the Senate's URL carries none. */
+  apiKey?: string;
+  /** House (H...) or Senate (S...) service; default House. */
   chamber?: 'house' | 'senate';
+  /** The offices on the service's list; default every office of the chamber. */
+  offices?: readonly string[];
 }
 
 export interface CwcStandIn {
+  /** House: the base URL (the client appends /v2/...). Senate: the messages URL, to be used as given. */
   url: string;
-  /** Every accepted `/v2/message` document, in arrival order (a resent DeliveryId appears again). */
+  /** Senate: the active-office list's URL. House: `${url}/v2/offices`. */
+  officesUrl: string;
+  /** Every accepted message, in arrival order (a House resend of one DeliveryId appears again). */
   received: ReceivedDocument[];
   /** Every accepted `/v2/validate` document. */
   validated: ReceivedDocument[];
+  /** Every document posted, valid or not, for checking against the schema afterwards. */
+  posted: Array<{ name: string; xml: string }>;
   /** Valid messages answered with a failure status by `failNext`, with their DeliveryId. */
   turnedAway: Array<{ status: number; deliveryId: string }>;
   /** Drops the requests left hanging (the client sees a network error). */
@@ -267,7 +314,22 @@ export interface CwcStandIn {
   hangAfterAccepting(count?: number): void;
   /** The next message is refused with 400 and this reason, as the service refuses what it cannot take. */
   rejectNext(reason: string): void;
+  /** Replaces the office list (an office joins or leaves CWC). */
+  setOffices(offices: readonly string[]): void;
   close(): Promise<void>;
+}
+
+const SENATE_MESSAGES = '/api/testing-messages/';
+const SENATE_OFFICES = '/api/active_offices';
+
+/** Every office of a chamber: House districts 00-53 of every state and territory, Senate classes 1-3. */
+function everyOffice(chamber: 'house' | 'senate'): string[] {
+  if (chamber === 'senate') {
+    return STATES.filter((s) => !NO_SENATORS.has(s)).flatMap((s) =>
+      ['01', '02', '03'].map((c) => `S${s}${c}`),
+    );
+  }
+  return STATES.flatMap((s) => Array.from({ length: 54 }, (_, d) => `H${s}${String(d).padStart(2, '0')}`));
 }
 
 export function validateCwcDocument(
@@ -288,13 +350,13 @@ export function validateCwcDocument(
   const roots = tree.filter((n) => nameOf(n) !== '?xml' && !('#text' in n));
   if (roots.length !== 1 || nameOf(roots[0]!) !== 'CWC') return { problem: 'the root element must be CWC' };
   const values: Array<[string, string]> = [];
-  const problem = check(roots[0]!.CWC as Node[], CWC_RULES, '', values);
+  const problem = check(roots[0]!.CWC as Node[], rulesFor(chamber), '', values);
   if (problem) return { problem };
   const fields: Record<string, string> = {};
   for (const [k, v] of values) if (!(k in fields)) fields[k] = v;
   const office = fields['Recipient.MemberOffice']!;
   const house = /^H([A-Z]{2})(\d{2})$/.exec(office);
-  const senate = /^S([A-Z]{2})([0-2])$/.exec(office);
+  const senate = /^S([A-Z]{2})(0[1-3])$/.exec(office);
   if (chamber === 'house' && !(house && STATES.includes(house[1]!))) {
     return { problem: `Recipient.MemberOffice: "${office}" is not a House office` };
   }
@@ -320,18 +382,115 @@ function errorXml(message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Errors><Error>${escaped}</Error></Errors>\n`;
 }
 
-export async function startCwcStandIn(options: CwcStandInOptions): Promise<CwcStandIn> {
+/** The schema's verdict when the schema and xmllint are here; undefined otherwise. */
+async function schemaProblem(xml: string, chamber: 'house' | 'senate'): Promise<string | undefined> {
+  const schema = cwcSchemaPath();
+  if (!schema || !(await findXmllint())) return undefined;
+  const [result] = await checkAgainstSchema(schema, [{ name: 'posted', chamber, xml }]);
+  return result && !result.ok ? `schema: ${result.errors[0] ?? 'does not validate'}` : undefined;
+}
+
+export async function startCwcStandIn(options: CwcStandInOptions = {}): Promise<CwcStandIn> {
   const chamber = options.chamber ?? 'house';
   const received: ReceivedDocument[] = [];
   const validated: ReceivedDocument[] = [];
+  const posted: CwcStandIn['posted'] = [];
   const requests: CwcStandIn['requests'] = [];
   const failures: number[] = [];
+  let offices = new Set(options.offices ?? everyOffice(chamber));
+  const delivered = new Set<string>();
   let down = false;
   let hang = 0;
   let hangAfter = 0;
   const rejections: string[] = [];
   const attempted: CwcStandIn['turnedAway'] = [];
   const hanging = new Set<http.ServerResponse>();
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const answer = (status: number, reason?: string) => {
+      requests.push({ path: url.pathname, status, ...(reason ? { reason } : {}) });
+      res.writeHead(status, { 'Content-Type': 'application/xml' });
+      res.end(reason ? errorXml(reason) : '<?xml version="1.0" encoding="UTF-8"?>\n<Success/>\n');
+    };
+    if (hang > 0) {
+      hang--;
+      hanging.add(res);
+      return;
+    }
+    const listPath = chamber === 'house' ? '/v2/offices' : SENATE_OFFICES;
+    if (req.method === 'GET' && url.pathname === listPath) {
+      if (chamber === 'house' && url.searchParams.get('apikey') !== options.apiKey) {
+        answer(401, 'Invalid API key');
+        return;
+      }
+      requests.push({ path: url.pathname, status: 200 });
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      // The House lists codes; the Senate's list is objects (its layout is not published).
+      const list = [...offices].sort();
+      res.end(JSON.stringify(chamber === 'house' ? list : list.map((office) => ({ office_code: office }))));
+      return;
+    }
+    const message = chamber === 'house' ? url.pathname === '/v2/message' : url.pathname === SENATE_MESSAGES;
+    const validate = chamber === 'house' && url.pathname === '/v2/validate';
+    if (req.method !== 'POST' || !(message || validate)) {
+      answer(404, 'Not found');
+      return;
+    }
+    if (chamber === 'house' && url.searchParams.get('apikey') !== options.apiKey) {
+      answer(401, 'Invalid API key');
+      return;
+    }
+    posted.push({ name: `${chamber} ${url.pathname} #${posted.length + 1}`, xml: body });
+    const result = validateCwcDocument(body, chamber);
+    const failure = message ? failures.shift() : undefined;
+    if (failure !== undefined) {
+      // Which message was turned away, so tests can see the retry carry the same DeliveryId.
+      if ('document' in result) attempted.push({ status: failure, deliveryId: result.document.deliveryId });
+      answer(failure, 'Service temporarily unavailable');
+      return;
+    }
+    if (!/^(application|text)\/xml\b/.test(req.headers['content-type'] ?? '')) {
+      answer(400, 'Content-Type must be application/xml');
+      return;
+    }
+    if ('problem' in result) {
+      answer(400, result.problem);
+      return;
+    }
+    const schema = await schemaProblem(body, chamber);
+    if (schema) {
+      answer(400, schema);
+      return;
+    }
+    if (!offices.has(result.document.memberOffice)) {
+      answer(400, `Message delivery is not enabled for ${result.document.memberOffice}`);
+      return;
+    }
+    const rejection = message ? rejections.shift() : undefined;
+    if (rejection !== undefined) {
+      answer(400, rejection);
+      return;
+    }
+    if (validate) {
+      validated.push(result.document);
+      answer(200);
+      return;
+    }
+    if (chamber === 'senate' && delivered.has(result.document.deliveryId)) {
+      answer(409, `DeliveryId ${result.document.deliveryId} was already delivered`);
+      return;
+    }
+    delivered.add(result.document.deliveryId);
+    received.push(result.document);
+    if (hangAfter > 0) {
+      hangAfter--;
+      requests.push({ path: url.pathname, status: 0 });
+      hanging.add(res);
+      return;
+    }
+    answer(chamber === 'house' ? 200 : 201);
+  }
 
   const server = http.createServer((req, res) => {
     if (down) {
@@ -341,62 +500,21 @@ export async function startCwcStandIn(options: CwcStandInOptions): Promise<CwcSt
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://stand-in');
-      const answer = (status: number, reason?: string) => {
-        requests.push({ path: url.pathname, status, ...(reason ? { reason } : {}) });
-        res.writeHead(status, { 'Content-Type': 'application/xml' });
-        res.end(reason ? errorXml(reason) : '<?xml version="1.0" encoding="UTF-8"?>\n<Success/>\n');
-      };
-      if (hang > 0) {
-        hang--;
-        hanging.add(res);
-        return;
-      }
-      if (req.method !== 'POST' || (url.pathname !== '/v2/message' && url.pathname !== '/v2/validate')) {
-        answer(404, 'Not found');
-        return;
-      }
-      if (url.searchParams.get('apikey') !== options.apiKey) {
-        answer(401, 'Invalid API key');
-        return;
-      }
-      const result = validateCwcDocument(Buffer.concat(chunks).toString('utf8'), chamber);
-      const failure = url.pathname === '/v2/message' ? failures.shift() : undefined;
-      if (failure !== undefined) {
-        // Which message was turned away, so tests can see the retry carry the same DeliveryId.
-        if ('document' in result) attempted.push({ status: failure, deliveryId: result.document.deliveryId });
-        answer(failure, 'Service temporarily unavailable');
-        return;
-      }
-      if (!/^(application|text)\/xml\b/.test(req.headers['content-type'] ?? '')) {
-        answer(400, 'Content-Type must be application/xml');
-        return;
-      }
-      if ('problem' in result) {
-        answer(400, result.problem);
-        return;
-      }
-      const rejection = url.pathname === '/v2/message' ? rejections.shift() : undefined;
-      if (rejection !== undefined) {
-        answer(400, rejection);
-        return;
-      }
-      (url.pathname === '/v2/message' ? received : validated).push(result.document);
-      if (url.pathname === '/v2/message' && hangAfter > 0) {
-        hangAfter--;
-        requests.push({ path: url.pathname, status: 0 });
-        hanging.add(res);
-        return;
-      }
-      answer(200);
+      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch(() => {
+        res.writeHead(500);
+        res.end();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: chamber === 'house' ? base : `${base}${SENATE_MESSAGES}`,
+    officesUrl: chamber === 'house' ? `${base}/v2/offices` : `${base}${SENATE_OFFICES}`,
     received,
     validated,
+    posted,
     requests,
     turnedAway: attempted,
     releaseHanging() {
@@ -417,6 +535,9 @@ export async function startCwcStandIn(options: CwcStandInOptions): Promise<CwcSt
     },
     rejectNext(reason) {
       rejections.push(reason);
+    },
+    setOffices(next) {
+      offices = new Set(next);
     },
     async close() {
       for (const res of hanging) res.destroy();

@@ -111,6 +111,7 @@ export function letterRow(overrides: Partial<LetterRow> = {}): LetterRow {
     ref: null,
     status: 'draft',
     status_reason: null,
+    cwc_route_note: null,
     created_at: at,
     updated_at: at,
     confirmed_at: null,

@@ -15,7 +15,7 @@ import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { csrfSession } from './security-helpers';
 
 const BUDZINSKI = 'B001315';
-const DURBIN_OFFICE = 'SIL1'; // class 2 seat
+const DURBIN_OFFICE = 'SIL02'; // class 2 seat
 const MINUTES = 60_000;
 
 let sink: SmtpSink;
@@ -30,8 +30,7 @@ function cwcEnv(extra: Record<string, string> = {}): Record<string, string> {
     CWC_URL: house.url,
     CWC_API_KEY: 'house-key',
     SCWC_URL: senate.url,
-    SCWC_API_KEY: 'senate-key',
-    SCWC_OFFICES: DURBIN_OFFICE,
+    SCWC_OFFICES_URL: senate.officesUrl,
     CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
     CWC_ACK_EMAIL: 'ack@vendor.example.org',
     CWC_CONTACT_NAME: 'Pat Vendor',
@@ -45,7 +44,8 @@ function cwcEnv(extra: Record<string, string> = {}): Record<string, string> {
 beforeAll(async () => {
   sink = await SmtpSink.start();
   house = await startCwcStandIn({ apiKey: 'house-key' });
-  senate = await startCwcStandIn({ apiKey: 'senate-key', chamber: 'senate' });
+  // Durbin's office takes CWC; Duckworth's (SIL03) is not on the Senate's list.
+  senate = await startCwcStandIn({ chamber: 'senate', offices: [DURBIN_OFFICE] });
 });
 afterAll(async () => {
   await house.close();

@@ -1,24 +1,42 @@
 /**
- * delivery/cwc/client: posts CWC documents to the service (`/v2/message` delivers, `/v2/validate` only
- * checks), with a timeout. The answer decides what the outbox does: 200 delivered; 400 rejected with the
- * service's reason (retrying cannot help); 5xx, timeouts and network errors are temporary. The API key goes
- * in the query string, as the service requires, and is never logged or put in an error.
+ * delivery/cwc/client: posts CWC documents to the House's or the Senate's service, with a timeout, and
+ * reads their lists of the offices that take CWC today. The two differ (docs/delivery.md):
+ * - House: `POST {url}/v2/message?apikey=` delivers, `/v2/validate` only checks, `GET /v2/offices` lists
+ *   the offices; the key goes in the query string.
+ * - Senate: the vendor's URL is used exactly as given (nothing appended), success is 201, there is no
+ *   validate endpoint, and the active-office list is its own public URL.
+ * The answer decides what the outbox does: any 2xx delivered; 409 delivered already (the same DeliveryId
+ * arrived before: never sent twice); 400 rejected with the service's reason (retrying cannot help); 5xx,
+ * 429, timeouts and network errors are temporary. The API key is never logged or put in an error.
  */
 import { PermanentDeliveryError, TemporaryDeliveryError } from '../mailer';
+import type { CwcChamber } from './format';
 
 export interface CwcClientOptions {
-  /** The service's base URL, e.g. the test host; `/v2/message` is appended. */
+  chamber: CwcChamber;
+  /** House: the service's base URL (`/v2/message` is appended). Senate: the messages URL, used as given. */
   url: string;
-  apiKey: string;
+  /** House: the key, sent as `?apikey=`. The Senate's URL is used exactly as given, with nothing added. */
+  apiKey?: string;
+  /** Senate: the active-office list (JSON). The House's is `{url}/v2/offices`. */
+  officesUrl?: string;
   /** Per request. Default 30 s. */
   timeoutMs?: number;
 }
 
+export interface CwcAnswer {
+  status: number;
+  body: string;
+}
+
 export interface CwcClient {
-  /** Delivers one document; resolves when the service accepted it (HTTP 200). */
-  deliver(xml: string): Promise<void>;
-  /** Checks one document without delivering it; resolves with the service's answer. */
-  validate(xml: string): Promise<{ ok: boolean; status: number; body: string }>;
+  readonly chamber: CwcChamber;
+  /** Delivers one document; resolves with the service's status (2xx, or 409: delivered before). */
+  deliver(xml: string): Promise<{ status: number; alreadyDelivered: boolean }>;
+  /** House only: checks one document without delivering it. The Senate has no such endpoint. */
+  validate(xml: string): Promise<CwcAnswer & { ok: boolean }>;
+  /** The offices that take CWC today, as the service lists them (JSON); see offices.ts. */
+  offices(): Promise<unknown>;
 }
 
 /** The longest part of the service's answer kept as a reason (it lands in the letter's status). */
@@ -27,6 +45,7 @@ const MAX_REASON = 160;
 /** A readable one-line reason from an XML or text error body: the text of its elements, squeezed. */
 export function reasonFromBody(body: string): string {
   const squeezed = body
+    .slice(0, 4096)
     .replace(/<\?xml[^<>]*\?>/g, ' ')
     .replace(/<[^<>]+>/g, ' ')
     .replace(/&lt;/g, '<')
@@ -42,21 +61,20 @@ export function reasonFromBody(body: string): string {
 /** Statuses that reject the message itself. */
 const REJECTED = new Set([400, 413, 422]);
 
-export function createCwcClient(options: CwcClientOptions): CwcClient {
-  const base = options.url.replace(/(?<!\/)\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 30_000;
+/** The House's URL for a path, with the key; the Senate's messages URL is its own. */
+export function houseUrl(base: string, path: string, apiKey: string): string {
+  return `${base.replace(/(?<!\/)\/+$/, '')}${path}?apikey=${encodeURIComponent(apiKey)}`;
+}
 
-  async function post(path: string, xml: string): Promise<{ status: number; body: string }> {
-    const url = `${base}${path}?apikey=${encodeURIComponent(options.apiKey)}`;
+export function createCwcClient(options: CwcClientOptions): CwcClient {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const apiKey = options.apiKey ?? '';
+  const messageUrl = options.chamber === 'house' ? houseUrl(options.url, '/v2/message', apiKey) : options.url;
+
+  async function request(url: string, init: RequestInit): Promise<CwcAnswer> {
     let response: Response;
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml, text/plain' },
-        body: xml,
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
-      });
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
     } catch (error) {
       const name = (error as Error)?.name;
       const reason = name === 'TimeoutError' || name === 'AbortError' ? 'cwc_timeout' : 'cwc_unreachable';
@@ -72,21 +90,47 @@ export function createCwcClient(options: CwcClientOptions): CwcClient {
     return { status: response.status, body };
   }
 
+  const post = (url: string, xml: string) =>
+    request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml, text/plain' },
+      body: xml,
+    });
+
   return {
+    chamber: options.chamber,
     async deliver(xml) {
-      const { status, body } = await post('/v2/message', xml);
-      if (status === 200) return;
+      const { status, body } = await post(messageUrl, xml);
+      if (status >= 200 && status < 300) return { status, alreadyDelivered: false };
+      // Our DeliveryId is reused only for the same letter: a conflict means the office has it already.
+      if (status === 409) return { status, alreadyDelivered: true };
       if (REJECTED.has(status)) {
         // A rejected message stays rejected: the reason is kept for the person and the organiser.
         throw new PermanentDeliveryError(`cwc_${status}: ${reasonFromBody(body)}`, { responseCode: status });
       }
-      // 401/403 (a wrong key, an unregistered address) and 404 are the organiser's to fix: the letters
-      // wait, retried with back-off, instead of all failing at once.
+      // 401/403 (a wrong key, an unregistered address), 404, 429 and 5xx are the organiser's or the
+      // service's to fix: the letters wait, retried with back-off, instead of all failing at once.
       throw new TemporaryDeliveryError(`cwc_${status}`, { responseCode: status });
     },
     async validate(xml) {
-      const { status, body } = await post('/v2/validate', xml);
-      return { ok: status === 200, status, body };
+      if (options.chamber === 'senate') throw new Error('the Senate service has no validate endpoint');
+      const answer = await post(houseUrl(options.url, '/v2/validate', apiKey), xml);
+      return { ...answer, ok: answer.status >= 200 && answer.status < 300 };
+    },
+    async offices() {
+      const url =
+        options.chamber === 'house' ? houseUrl(options.url, '/v2/offices', apiKey) : options.officesUrl;
+      if (!url) throw new Error('no active-office list URL for the Senate');
+      const { status, body } = await request(url, {
+        method: 'GET',
+        headers: { Accept: 'application/json' },
+      });
+      if (status < 200 || status >= 300) throw new TemporaryDeliveryError(`cwc_${status}`);
+      try {
+        return JSON.parse(body) as unknown;
+      } catch {
+        throw new TemporaryDeliveryError('cwc_offices_not_json');
+      }
     },
   };
 }

@@ -1,23 +1,27 @@
 /**
  * delivery/cwc/cwc-delivery: the CWC channel of the outbox. Decides, when a batch is confirmed, which
- * letters go to their office through CWC (House offices when CWC_* is set; Senate offices on the SCWC
- * list) and which keep the email relay; and delivers a 'cwc' outbox row: the document is rebuilt from the
- * database on every attempt with the row's id as DeliveryId, so a retry or a resend after a crash carries
- * the same id and the office can recognise it.
+ * letters go to their office through CWC and which keep the email relay (and why: the office is not on
+ * its service's list today, the Senate does not take the writer's title, or the letter cannot be carried
+ * as the schema demands); and delivers a 'cwc' outbox row: the document is rebuilt from the database on
+ * every attempt with the row's id as DeliveryId, so a retry or a resend after a crash carries the same id
+ * and the office can recognise it.
  */
 import crypto from 'node:crypto';
 import type { Campaign } from '../../campaign/campaign';
 import type { Member } from '../../civic-data/types';
 import type { CwcConfig } from '../../config/config';
-import { findLetter } from '../../letters/letter-store';
+import { findLetter, type LetterRow } from '../../letters/letter-store';
 import type { Clock } from '../../platform/clock';
 import type { Storage } from '../../storage/database';
+import type { CwcRouteNote } from '../../storage/schema';
 import { PermanentDeliveryError } from '../mailer';
 import type { OutboxRow } from '../outbox';
 import { createCwcClient, type CwcClient } from './client';
+import { senateTakesPrefix } from './format';
 import { letterDocument, officeOf, type CwcLetter } from './letter-document';
+import { createLiveOffices, type LiveOffices } from './offices';
 
-/** A DeliveryId: 32 hex digits (CWC allows up to 32 letters and digits). */
+/** A DeliveryId: 32 hex digits (the schema's 32 letters and digits). */
 export function newDeliveryId(): string {
   return crypto.randomBytes(16).toString('hex');
 }
@@ -29,25 +33,45 @@ export interface CwcDeliveryDeps {
   civic: { memberByBioguide(id: string): Member | undefined };
   clock: Clock;
   publicUrl: string;
+  logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
+/** Where a confirmed letter goes: CWC, or the relay with the reason when CWC was in play for it. */
+export type CwcRoute = { channel: 'cwc' } | { channel: 'relay'; note: CwcRouteNote | null };
+
 export interface CwcDelivery {
-  /** Whether this letter goes to its office through CWC (else the email relay). */
-  takes(letter: { campaign: string; bioguide: string; chamber: 'senate' | 'house' }): boolean;
+  /** The route of one confirmed letter (its personal data still present). */
+  route(letter: LetterRow): CwcRoute;
   /** Delivers the letter of a 'cwc' outbox row; throws a DeliveryError as the mail transport does. */
   deliver(row: OutboxRow): Promise<void>;
+  /** The offices that take CWC today (read at start-up and with each data refresh). */
+  offices: LiveOffices;
 }
 
 export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
   const { config } = deps;
-  const client = (url: string, apiKey: string): CwcClient =>
-    createCwcClient({
-      url,
-      apiKey,
-      timeoutMs: config.timeoutMs,
-    });
-  const house = config.house ? client(config.house.url, config.house.apiKey) : undefined;
-  const senate = config.senate ? client(config.senate.url, config.senate.apiKey) : undefined;
+  const house = config.house
+    ? createCwcClient({
+        chamber: 'house',
+        url: config.house.url,
+        apiKey: config.house.apiKey,
+        timeoutMs: config.timeoutMs,
+      })
+    : undefined;
+  const senate = config.senate
+    ? createCwcClient({
+        chamber: 'senate',
+        url: config.senate.url,
+        officesUrl: config.senate.officesUrl,
+        timeoutMs: config.timeoutMs,
+      })
+    : undefined;
+  const offices = createLiveOffices(
+    [house, senate]
+      .filter((c): c is CwcClient => c !== undefined)
+      .map((client) => ({ chamber: client.chamber, read: () => client.offices() })),
+    { now: () => deps.clock.now(), logger: deps.logger },
+  );
 
   function campaignOf(slug: string): Campaign | undefined {
     try {
@@ -57,22 +81,48 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
     }
   }
 
-  /** The service for a member, or undefined when CWC does not reach that office. */
-  function serviceFor(member: Member | undefined): CwcClient | undefined {
-    if (!member) return undefined;
+  function documentOf(letter: CwcLetter, member: Member, campaign: Campaign, deliveryId: string): string {
+    return letterDocument({
+      letter,
+      member,
+      campaign,
+      agent: config.agent,
+      deliveryId,
+      deliveredAt: deps.clock.now(),
+      moreInfo: `${deps.publicUrl.replace(/(?<!\/)\/+$/, '')}/campaigns/${campaign.slug}`,
+    });
+  }
+
+  /** The letter's office and its service, when CWC is configured for that chamber and the campaign. */
+  function reach(letter: Pick<LetterRow, 'campaign' | 'bioguide' | 'chamber'>) {
+    const campaign = campaignOf(letter.campaign);
+    const member = deps.civic.memberByBioguide(letter.bioguide);
+    if (!campaign?.cwc || !member || member.chamber !== letter.chamber) return undefined;
     const office = officeOf(member);
-    if (!office) return undefined;
-    if (member.chamber === 'house') return house;
-    const offices = config.senate?.offices;
-    if (!offices) return undefined;
-    return offices === 'all' || offices.includes(office) ? senate : undefined;
+    const service = member.chamber === 'house' ? house : senate;
+    if (!office || !service) return undefined;
+    return { campaign, member, office, service };
   }
 
   return {
-    takes(letter) {
-      if (!campaignOf(letter.campaign)?.cwc) return false;
-      const member = deps.civic.memberByBioguide(letter.bioguide);
-      return member?.chamber === letter.chamber && serviceFor(member) !== undefined;
+    offices,
+
+    route(letter) {
+      const found = reach(letter);
+      if (!found) return { channel: 'relay', note: null };
+      if (!offices.takes(found.office)) return { channel: 'relay', note: 'office_not_live' };
+      if (found.member.chamber === 'senate' && !senateTakesPrefix(letter.sender_prefix)) {
+        return { channel: 'relay', note: 'senate_title' };
+      }
+      if (!letter.body || !letter.sender_name || !letter.sender_email)
+        return { channel: 'relay', note: null };
+      try {
+        // Built once now, as it will be sent: a letter the schema would refuse never takes this channel.
+        documentOf(letter as CwcLetter, found.member, found.campaign, newDeliveryId());
+      } catch {
+        return { channel: 'relay', note: 'not_cwc_ready' };
+      }
+      return { channel: 'cwc' };
     },
 
     async deliver(row) {
@@ -82,27 +132,17 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
       if (letter.purged_at !== null || !letter.body || !letter.sender_name || !letter.sender_email) {
         throw new PermanentDeliveryError('personal_data_deleted');
       }
-      const campaign = campaignOf(letter.campaign);
-      const member = deps.civic.memberByBioguide(letter.bioguide);
-      const service = serviceFor(member);
-      if (!campaign?.cwc || !member || !service) throw new PermanentDeliveryError('cwc_office_not_reachable');
+      const found = reach(letter);
+      if (!found) throw new PermanentDeliveryError('cwc_office_not_reachable');
       let xml: string;
       try {
-        xml = letterDocument({
-          letter: letter as CwcLetter,
-          member,
-          campaign,
-          agent: config.agent,
-          deliveryId: row.id,
-          deliveredAt: deps.clock.now(),
-          moreInfo: `${deps.publicUrl.replace(/(?<!\/)\/+$/, '')}/campaigns/${campaign.slug}`,
-        });
+        xml = documentOf(letter as CwcLetter, found.member, found.campaign, row.id);
       } catch (error) {
         // A letter the format cannot carry (a field out of range): the service would refuse it too.
         const field = (error as { issues?: Array<{ path: PropertyKey[] }> }).issues?.[0]?.path.join('.');
         throw new PermanentDeliveryError(`cwc_document_invalid${field ? `: ${field}` : ''}`);
       }
-      await service.deliver(xml);
+      await found.service.deliver(xml);
     },
   };
 }

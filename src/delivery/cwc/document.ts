@@ -1,95 +1,180 @@
 /**
  * delivery/cwc/document: builds one CWC 2.0 XML document (one letter to one office) with xmlbuilder2, in
- * the element order the format prescribes. Inputs are checked by Zod first, so a document that leaves
- * here has every required field; optional elements are left out rather than sent empty.
+ * the element order the format prescribes. Inputs are checked by Zod first against the schema's lengths
+ * and patterns (and, for a Senate office, the Senate's prefixes), so a document that leaves here is one
+ * the service's schema accepts; optional elements are left out rather than sent empty.
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { z } from 'zod';
 import {
   BILL_TYPES,
+  billTypeFor,
+  chamberOfOffice,
+  cwcText,
+  HouseOfficeCode,
   LIBRARY_OF_CONGRESS_TOPICS,
-  MemberOfficeCode,
-  NAME_PREFIXES,
-  PREFIX_WHEN_NONE,
+  LIMITS,
+  SENATE_PREFIXES,
+  SenateOfficeCode,
 } from './format';
 
-/** Up to 32 letters and digits; the same id on every retry of one letter. */
-export const DeliveryId = z.string().regex(/^[A-Za-z0-9]{1,32}$/);
+/** Exactly 32 letters and digits (the schema's uid_type); the same id on every retry of one letter. */
+export const DeliveryId = z.string().regex(/^[A-Za-z0-9]{32}$/);
 export const CwcPhone = z.string().regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100');
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) => z.string().trim().max(max).optional();
-const email = z.email().max(254);
+/** An address the schema's email_type takes ("[^@]+@[^.]+\..+") that is also a real address. */
+export const CwcEmail = z
+  .email()
+  .max(254)
+  .regex(/^[^@]+@[^.@]+\..+$/, 'the domain needs a dot after its first label');
+
+/** The states and territories the schema's StateAbbreviation lists. */
+export const CWC_STATES = [
+  'AK',
+  'AL',
+  'AR',
+  'AS',
+  'AZ',
+  'CA',
+  'CO',
+  'CT',
+  'DC',
+  'DE',
+  'FL',
+  'GA',
+  'GU',
+  'HI',
+  'IA',
+  'ID',
+  'IL',
+  'IN',
+  'KS',
+  'KY',
+  'LA',
+  'MA',
+  'MD',
+  'ME',
+  'MI',
+  'MN',
+  'MO',
+  'MP',
+  'MS',
+  'MT',
+  'NC',
+  'ND',
+  'NE',
+  'NH',
+  'NJ',
+  'NM',
+  'NV',
+  'NY',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'PR',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VA',
+  'VI',
+  'VT',
+  'WA',
+  'WI',
+  'WV',
+  'WY',
+] as const;
+
+const optionalText = (limits: readonly [number, number]) => cwcText(limits).optional();
 
 export const CwcDeliveryAgent = z.object({
-  name: text(200),
-  ackEmail: email,
-  contactName: text(200),
-  contactEmail: email,
+  name: cwcText(LIMITS.deliveryAgent),
+  ackEmail: CwcEmail,
+  contactName: cwcText(LIMITS.contactName),
+  contactEmail: CwcEmail,
   contactPhone: CwcPhone,
 });
 export type CwcDeliveryAgent = z.infer<typeof CwcDeliveryAgent>;
 
-export const CwcDocumentInput = z.object({
-  deliveryId: DeliveryId,
-  /** The day of delivery (UTC) for DeliveryDate. */
-  deliveryDate: z.date(),
-  agent: CwcDeliveryAgent,
-  organization: z
-    .object({
-      name: text(200),
-      contact: z.object({ name: text(200), email, phone: CwcPhone }).optional(),
-      about: optionalText(2000),
-    })
-    .optional(),
-  campaignId: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
-  recipient: z.object({
-    memberOffice: MemberOfficeCode,
-    isResponseRequested: z.boolean().optional(),
-    newsletterOptIn: z.boolean().optional(),
-  }),
-  constituent: z.object({
-    prefix: z.enum(NAME_PREFIXES).default(PREFIX_WHEN_NONE),
-    firstName: text(100),
-    middleName: optionalText(100),
-    lastName: text(100),
-    suffix: optionalText(20),
-    title: optionalText(100),
-    organization: optionalText(200),
-    address1: text(200),
-    address2: optionalText(200),
-    address3: optionalText(200),
-    city: text(100),
-    state: z.string().regex(/^[A-Z]{2}$/),
-    zip: z.string().regex(/^\d{5}(-\d{4})?$/),
-    phone: CwcPhone.optional(),
-    addressValidated: z.boolean().optional(),
-    email,
-    emailValidated: z.boolean(),
-  }),
-  message: z
-    .object({
-      subject: text(300),
-      topics: z.array(z.enum(LIBRARY_OF_CONGRESS_TOPICS)).min(1),
-      bills: z
-        .array(
-          z.object({
-            congress: z.number().int().min(1).max(999),
-            type: z.enum(BILL_TYPES),
-            number: z.number().int().min(1),
-          }),
-        )
-        .default([]),
-      proOrCon: z.enum(['Pro', 'Con']).optional(),
-      organizationStatement: optionalText(20_000),
-      constituentMessage: optionalText(20_000),
-      moreInfo: z.url().optional(),
-    })
-    .refine((m) => Boolean(m.organizationStatement || m.constituentMessage), {
-      message: 'needs an OrganizationStatement or a ConstituentMessage',
+export const CwcDocumentInput = z
+  .object({
+    deliveryId: DeliveryId,
+    /** The day of delivery (UTC) for DeliveryDate. */
+    deliveryDate: z.date(),
+    agent: CwcDeliveryAgent,
+    organization: z
+      .object({
+        // The House's floor (6); the Senate's (3) is lower, so one value serves both.
+        name: cwcText(LIMITS.organization),
+        contact: z
+          .object({ name: cwcText(LIMITS.organizationContactName), email: CwcEmail, phone: CwcPhone })
+          .optional(),
+        about: optionalText(LIMITS.organizationAbout),
+      })
+      .optional(),
+    campaignId: cwcText(LIMITS.campaignId),
+    recipient: z.object({
+      memberOffice: z.union([HouseOfficeCode, SenateOfficeCode]),
+      isResponseRequested: z.boolean().optional(),
+      newsletterOptIn: z.boolean().optional(),
     }),
-});
+    constituent: z.object({
+      prefix: cwcText(LIMITS.prefix),
+      firstName: cwcText(LIMITS.name),
+      middleName: optionalText(LIMITS.name),
+      lastName: cwcText(LIMITS.name),
+      suffix: optionalText(LIMITS.name),
+      title: optionalText(LIMITS.name),
+      organization: optionalText(LIMITS.constituentOrganization),
+      address1: cwcText(LIMITS.address),
+      address2: optionalText(LIMITS.address),
+      address3: optionalText(LIMITS.address),
+      city: cwcText(LIMITS.city),
+      state: z.enum(CWC_STATES),
+      zip: z.string().regex(/^\d{5}(-\d{4})?$/),
+      phone: CwcPhone.optional(),
+      addressValidated: z.boolean().optional(),
+      email: CwcEmail,
+      emailValidated: z.boolean(),
+    }),
+    message: z
+      .object({
+        subject: cwcText(LIMITS.subject),
+        topics: z.array(z.enum(LIBRARY_OF_CONGRESS_TOPICS)).min(1),
+        bills: z
+          .array(
+            z.object({
+              congress: z.number().int().min(1).max(999),
+              type: z.enum(BILL_TYPES),
+              number: z.number().int().min(1),
+            }),
+          )
+          .default([]),
+        proOrCon: z.enum(['Pro', 'Con']).optional(),
+        organizationStatement: optionalText(LIMITS.message),
+        constituentMessage: optionalText(LIMITS.message),
+        moreInfo: z.url().optional(),
+      })
+      .refine((m) => Boolean(m.organizationStatement || m.constituentMessage), {
+        message: 'needs an OrganizationStatement or a ConstituentMessage',
+      }),
+  })
+  .superRefine((d, ctx) => {
+    // The Senate's own rules: only these prefixes.
+    if (chamberOfOffice(d.recipient.memberOffice) === 'senate') {
+      if (!(SENATE_PREFIXES as readonly string[]).includes(d.constituent.prefix)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['constituent', 'prefix'],
+          message: `the Senate takes only ${SENATE_PREFIXES.join(', ')}`,
+        });
+      }
+    }
+  });
 export type CwcDocumentInput = z.input<typeof CwcDocumentInput>;
 
 const yesNo = (value: boolean) => (value ? 'Y' : 'N');
@@ -106,6 +191,7 @@ function optional(parent: XMLBuilder, name: string, value: string | undefined): 
 /** The XML document for one letter; throws a ZodError naming the field when an input is not acceptable. */
 export function buildCwcDocument(input: CwcDocumentInput): string {
   const d = CwcDocumentInput.parse(input);
+  const chamber = chamberOfOffice(d.recipient.memberOffice);
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('CWC');
   root.ele('CWCVersion').txt('2.0');
 
@@ -170,7 +256,7 @@ export function buildCwcDocument(input: CwcDocumentInput): string {
     for (const bill of m.bills) {
       const b = bills.ele('Bill');
       b.ele('BillCongress').txt(String(bill.congress));
-      b.ele('BillTypeAbbreviation').txt(bill.type);
+      b.ele('BillTypeAbbreviation').txt(billTypeFor(chamber, bill.type));
       b.ele('BillNumber').txt(String(bill.number));
     }
   }

@@ -1,7 +1,8 @@
 /**
- * delivery/cwc/format: the vocabulary of Communicating with Congress (CWC 2.0) as docs/delivery.md and
- * the House's format notes give it: the Library of Congress topics an office accepts, bill types, name
- * prefixes, and the office codes (`MemberOffice`) for House and Senate seats.
+ * delivery/cwc/format: the vocabulary of Communicating with Congress (CWC 2.0) as the House's schema and
+ * the Senate's rules give it (docs/delivery.md): the Library of Congress topics an office accepts, bill
+ * types in each chamber's spelling, the prefixes each service takes, the office codes (`MemberOffice`)
+ * of House and Senate seats, and the schema's length limits.
  */
 import { z } from 'zod';
 import { BILL_TYPES as CITED_BILL_TYPES, type BillType } from '../../campaign/bills';
@@ -41,24 +42,40 @@ export const LIBRARY_OF_CONGRESS_TOPICS = [
   'Water Resources Development',
 ] as const;
 
-/** CWC's BillTypeAbbreviation values are the campaign's bill types (hr, s, hres, ...). */
+export type CwcChamber = 'house' | 'senate';
+
+/** The campaign's bill types (hr, s, hres, ...): the House's BillTypeAbbreviation values as they are. */
 export const BILL_TYPES = Object.keys(CITED_BILL_TYPES) as [BillType, ...BillType[]];
 export type { BillType };
 
-/**
- * The prefixes the form offers. CWC requires a Prefix; a person who picks none of these is sent with
- * the neutral "Mx." (the format has no empty prefix), which docs/decisions.md records.
- */
-export const NAME_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Mx.', 'Dr.'] as const;
-export type NamePrefix = (typeof NAME_PREFIXES)[number];
-export const PREFIX_WHEN_NONE: NamePrefix = 'Mx.';
+/** The Senate takes bill types in their printed form (`S.`, `H.R.`, `H.J.Res.`). */
+export function billTypeFor(chamber: CwcChamber, type: BillType): string {
+  return chamber === 'house' ? type : CITED_BILL_TYPES[type];
+}
 
-/** `HIL13`, `HAK00` (at-large states and delegates are district 0), `SCA0` (a class 1 Senate seat). */
-export const MemberOfficeCode = z.string().regex(/^(H[A-Z]{2}\d{2}|S[A-Z]{2}[0-2])$/);
+/**
+ * The prefixes the form offers. The House takes any prefix (Mx. included); the Senate takes only
+ * SENATE_PREFIXES, so a writer with another or none has their Senate letters go by another channel.
+ */
+export const NAME_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Miss', 'Mx.', 'Dr.'] as const;
+export type NamePrefix = (typeof NAME_PREFIXES)[number];
+/** The House needs a Prefix: a writer who chose none goes as "Mx.", the format's one neutral prefix. */
+export const PREFIX_WHEN_NONE: NamePrefix = 'Mx.';
+export const SENATE_PREFIXES = ['Mr.', 'Mrs.', 'Miss', 'Ms.', 'Dr.'] as const;
+
+export function senateTakesPrefix(prefix: string | null | undefined): boolean {
+  return (SENATE_PREFIXES as readonly string[]).includes(prefix ?? '');
+}
+
+/** `HIL13`, `HAK00` (at-large states and delegates are district 00). */
+export const HouseOfficeCode = z.string().regex(/^H[A-Z]{2}\d{2}$/);
+/** `SIL02`: S + state + the seat's class (01, 02 or 03). */
+export const SenateOfficeCode = z.string().regex(/^S[A-Z]{2}0[1-3]$/);
+export const MemberOfficeCode = z.union([HouseOfficeCode, SenateOfficeCode]);
 
 /** The CWC office of a seat; undefined for a senator whose class the member data does not give. */
 export function memberOfficeCode(seat: {
-  chamber: 'senate' | 'house';
+  chamber: CwcChamber;
   state: string;
   district: number | null;
   senateClass?: number | null;
@@ -72,12 +89,57 @@ export function memberOfficeCode(seat: {
   }
   const senateClass = seat.senateClass;
   if (senateClass !== 1 && senateClass !== 2 && senateClass !== 3) return undefined;
-  return `S${state}${senateClass - 1}`;
+  return `S${state}0${senateClass}`;
 }
 
-/** A bill as CWC names it: `{ congress: 119, type: 'hr', number: 3921 }`. */
+export function chamberOfOffice(office: string): CwcChamber {
+  return office.startsWith('S') ? 'senate' : 'house';
+}
+
+/** A bill as the campaign names it: `{ congress: 119, type: 'hr', number: 3921 }`. */
 export interface CwcBill {
   congress: number;
   type: BillType;
   number: number;
+}
+
+/**
+ * The schema's length limits (cwc-2.0-house.rng), counted as XML counts: in characters (code points),
+ * not UTF-16 units. The Senate takes an Organization from 3 characters.
+ */
+export const LIMITS = {
+  deliveryAgent: [4, 500],
+  contactName: [6, 500],
+  campaignId: [2, 500],
+  organization: [6, 500],
+  organizationContactName: [2, 500],
+  organizationAbout: [6, 500],
+  prefix: [1, 500],
+  name: [1, 500],
+  constituentOrganization: [3, 500],
+  address: [3, 500],
+  city: [3, 500],
+  subject: [6, 500],
+  message: [6, 10_000],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Characters as XML counts them (a letter outside the BMP, an emoji, is one character, two UTF-16 units). */
+export function xmlLength(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/** Characters XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF, lone surrogates). */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** A string the schema's `string` type with these bounds accepts (trimmed first: blanks are not text). */
+export function cwcText([min, max]: readonly [number, number]) {
+  return z
+    .string()
+    .trim()
+    .refine((s) => !NOT_XML.test(s), { message: 'has a character XML cannot carry' })
+    .refine((s) => xmlLength(s) >= min && xmlLength(s) <= max, {
+      message: `must be ${min} to ${max} characters`,
+    });
 }

@@ -2,16 +2,26 @@
  * delivery/cwc/letter-document: one saved letter as the CWC document for its office: the constituent from
  * the letter's sender fields, the campaign's id, organisation, topics, bills and position from
  * campaign.json, and the letter itself as the person's message (or the campaign's statement when they
- * left it as written).
+ * left it as written). The message is the letter's body alone: the office's system frames it with the
+ * constituent's name, the Senate asks vendors not to repeat the name in the text (it defeats the offices'
+ * grouping of similar letters), and the body's limit is then the schema's own (10,000 characters).
  */
 import type { Campaign } from '../../campaign/campaign';
 import type { Chamber, Member } from '../../civic-data/types';
 import type { CwcAgentConfig } from '../../config/config';
-import { letterAsText } from '../../letters/letter';
 import type { LetterRow } from '../../letters/letter-store';
-import { buildCwcDocument, type CwcDocumentInput } from './document';
+import { buildCwcDocument, type CWC_STATES, type CwcDocumentInput } from './document';
 import { askedToReintroduce, billCongressOf } from '../../campaign/bills';
-import { memberOfficeCode, NAME_PREFIXES, PREFIX_WHEN_NONE, type CwcBill, type NamePrefix } from './format';
+import {
+  chamberOfOffice,
+  memberOfficeCode,
+  NAME_PREFIXES,
+  PREFIX_WHEN_NONE,
+  type CwcBill,
+  type CwcChamber,
+} from './format';
+
+type CwcState = (typeof CWC_STATES)[number];
 
 /**
  * The bills the letter was written about, as CWC names them, the letter's own chamber first: its own bill
@@ -42,10 +52,15 @@ export function splitName(fullName: string): { firstName: string; lastName: stri
   return { firstName: words.slice(0, -1).join(' '), lastName: words.at(-1)! };
 }
 
-export function cwcPrefix(stored: string | null): NamePrefix {
-  return (NAME_PREFIXES as readonly string[]).includes(stored ?? '')
-    ? (stored as NamePrefix)
-    : PREFIX_WHEN_NONE;
+/**
+ * The Prefix sent: the one the person chose; with none, "Mx." to the House (which needs one). The Senate
+ * takes none of "Mx." or an empty prefix: the builder refuses them, and the letter's route
+ * (cwc-delivery) sends such a writer's Senate letters by the relay instead.
+ */
+export function cwcPrefix(stored: string | null, chamber: CwcChamber): string {
+  const chosen = (NAME_PREFIXES as readonly string[]).includes(stored ?? '') ? stored! : undefined;
+  if (chamber === 'senate') return chosen ?? '';
+  return chosen ?? PREFIX_WHEN_NONE;
 }
 
 export type CwcLetter = Pick<
@@ -55,7 +70,6 @@ export type CwcLetter = Pick<
   | 'created_at'
   | 'state'
   | 'district'
-  | 'salutation'
   | 'subject'
   | 'sender_prefix'
   | 'sender_phone'
@@ -89,12 +103,7 @@ export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInpu
   if (!cwc) throw new Error(`campaign ${campaign.slug} has no cwc section`);
   const office = officeOf(input.member);
   if (!office) throw new Error('the member has no CWC office code');
-  const text = letterAsText({
-    salutation: letter.salutation,
-    body: letter.body,
-    closing: 'Sincerely,',
-    signature: [letter.sender_name],
-  });
+  const text = letter.body.trim();
   return {
     deliveryId: input.deliveryId,
     deliveryDate: input.deliveredAt,
@@ -110,11 +119,12 @@ export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInpu
     campaignId: cwc.campaignId,
     recipient: { memberOffice: office },
     constituent: {
-      prefix: cwcPrefix(letter.sender_prefix),
+      prefix: cwcPrefix(letter.sender_prefix, chamberOfOffice(office)),
       ...splitName(letter.sender_name),
       address1: letter.sender_street ?? '',
       city: letter.sender_city ?? '',
-      state: letter.sender_state ?? '',
+      // Checked by the builder against the schema's list.
+      state: (letter.sender_state ?? '') as CwcState,
       zip: letter.sender_zip ?? '',
       ...(letter.sender_phone ? { phone: letter.sender_phone } : {}),
       email: letter.sender_email.trim(),

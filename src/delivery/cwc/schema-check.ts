@@ -1,0 +1,120 @@
+/**
+ * delivery/cwc/schema-check: checks CWC documents against the CWC 2.0 RELAX NG schema with libxml2's
+ * xmllint (Debian's libxml2-utils), for the go-live check (`npm run cwc:validate`) and the tests. The
+ * schema published is the House's; the Senate's documents are checked against the same schema with the
+ * Senate's differences put in (office codes, prefixes, bill types, Organization from 3 characters), as
+ * docs/delivery.md lists them.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { BILL_TYPES } from '../../campaign/bills';
+import { SENATE_PREFIXES, type CwcChamber } from './format';
+
+const run = promisify(execFile);
+
+export interface SchemaResult {
+  name: string;
+  ok: boolean;
+  /** xmllint's complaints about this document, one per line. */
+  errors: string[];
+}
+
+function replaceOnce(text: string, pattern: RegExp, replacement: string, what: string): string {
+  if (!pattern.test(text)) throw new Error(`the CWC schema has no ${what} where the Senate's rule goes`);
+  return text.replace(pattern, replacement);
+}
+
+const escapeForPattern = (s: string) => s.replace(/\./g, '\\.');
+
+/** The House schema with the Senate's rules in place of the House's. */
+export function senateSchemaFrom(houseRng: string): string {
+  let rng = replaceOnce(
+    houseRng,
+    /<param name="pattern">H\[A-Z\]\[A-Z\]\[0-9\]\[0-9\]<\/param>/,
+    '<param name="pattern">S[A-Z][A-Z]0[1-3]</param>',
+    'MemberOffice pattern',
+  );
+  rng = replaceOnce(
+    rng,
+    /<element name="Prefix">[\s\S]*?<\/element>/,
+    `<element name="Prefix"><choice>${SENATE_PREFIXES.map((p) => `<value>${p}</value>`).join('')}</choice></element>`,
+    'Prefix',
+  );
+  rng = replaceOnce(
+    rng,
+    /<param name="pattern">hamdt\|[a-z|]+<\/param>/,
+    `<param name="pattern">${Object.values(BILL_TYPES).map(escapeForPattern).join('|')}</param>`,
+    'BillTypeAbbreviation pattern',
+  );
+  return replaceOnce(
+    rng,
+    /(<element name="Organization">\s*<data type="string">\s*<param name="minLength">)6(<\/param>)/,
+    '$13$2',
+    'Organization length',
+  );
+}
+
+/** Where xmllint is, or undefined when it is not installed. */
+export async function findXmllint(): Promise<string | undefined> {
+  for (const candidate of ['/usr/bin/xmllint', '/usr/local/bin/xmllint']) {
+    try {
+      await fs.access(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks each document against the House schema at `houseSchemaPath` (Senate documents against its
+ * Senate form). One xmllint run per chamber; throws when xmllint is missing.
+ */
+export async function checkAgainstSchema(
+  houseSchemaPath: string,
+  documents: Array<{ name: string; chamber: CwcChamber; xml: string }>,
+): Promise<SchemaResult[]> {
+  const xmllint = await findXmllint();
+  if (!xmllint) throw new Error('xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils)');
+  const house = await fs.readFile(houseSchemaPath, 'utf8');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cwc-schema-'));
+  try {
+    const results = new Map<string, SchemaResult>();
+    for (const chamber of ['house', 'senate'] as const) {
+      const docs = documents.filter((d) => d.chamber === chamber);
+      if (docs.length === 0) continue;
+      const schema = path.join(dir, `${chamber}.rng`);
+      await fs.writeFile(schema, chamber === 'house' ? house : senateSchemaFrom(house));
+      const files = await Promise.all(
+        docs.map(async (doc, i) => {
+          const file = path.join(dir, `${chamber}-${i}.xml`);
+          await fs.writeFile(file, doc.xml);
+          results.set(file, { name: doc.name, ok: false, errors: [] });
+          return file;
+        }),
+      );
+      let stderr: string;
+      try {
+        ({ stderr } = await run(xmllint, ['--noout', '--relaxng', schema, ...files], {
+          maxBuffer: 64 * 1024 * 1024,
+        }));
+      } catch (error) {
+        stderr = (error as { stderr?: string }).stderr ?? String(error);
+      }
+      for (const line of stderr.split('\n')) {
+        const file = files.find((f) => line.startsWith(`${f}:`) || line.startsWith(`${f} `));
+        if (!file) continue;
+        const result = results.get(file)!;
+        if (line === `${file} validates`) result.ok = true;
+        else if (line !== `${file} fails to validate`) result.errors.push(line.slice(file.length + 1));
+      }
+    }
+    return [...results.values()];
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

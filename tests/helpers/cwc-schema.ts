@@ -1,0 +1,62 @@
+/**
+ * The CWC 2.0 RELAX NG schema for the tests: read where the project's shared material sits beside the
+ * checkout (`../shared/cwc/`, or beside CIVIC_DATA_FROM's folder, or CWC_SCHEMA), never copied into the
+ * repository. Without it, or without xmllint, the schema checks print a SKIPPED line instead of passing
+ * silently; under CI a missing xmllint fails (.ci/run installs libxml2-utils).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkAgainstSchema, findXmllint, type SchemaResult } from '../../src/delivery/cwc/schema-check';
+import { chamberOfOffice } from '../../src/delivery/cwc/format';
+
+const FILE = 'cwc-2.0-house.rng';
+
+export function cwcSchemaPath(): string | undefined {
+  const candidates = [
+    process.env.CWC_SCHEMA,
+    path.resolve(__dirname, '..', '..', '..', 'shared', 'cwc', FILE),
+    process.env.CIVIC_DATA_FROM ? path.resolve(process.env.CIVIC_DATA_FROM, '..', 'cwc', FILE) : undefined,
+  ];
+  return candidates.find((c): c is string => c !== undefined && fs.existsSync(c));
+}
+
+let announced = false;
+
+/** Whether the schema checks can run here; prints SKIPPED once when they cannot. */
+export async function schemaCheckAvailable(): Promise<boolean> {
+  const schema = cwcSchemaPath();
+  const xmllint = await findXmllint();
+  if (schema && xmllint) return true;
+  if (schema && process.env.CI) throw new Error('xmllint is missing: .ci/run installs libxml2-utils');
+  if (!announced) {
+    announced = true;
+    console.log(
+      `SKIPPED: CWC schema checks (${schema ? 'xmllint is not installed' : `no ${FILE} in ../shared/cwc`})`,
+    );
+  }
+  return false;
+}
+
+function officeOfXml(xml: string): string {
+  return /<MemberOffice>([^<]*)<\/MemberOffice>/.exec(xml)?.[1] ?? '';
+}
+
+/** Each document checked against the schema (Senate documents against its Senate form). */
+export async function schemaResults(
+  documents: Array<{ name: string; xml: string }>,
+): Promise<SchemaResult[] | undefined> {
+  if (!(await schemaCheckAvailable())) return undefined;
+  return checkAgainstSchema(
+    cwcSchemaPath()!,
+    documents.map((d) => ({ ...d, chamber: chamberOfOffice(officeOfXml(d.xml)) })),
+  );
+}
+
+/** Fails the test with xmllint's words when a document is not valid; a SKIPPED line without the schema. */
+export async function expectSchemaValid(documents: Array<{ name: string; xml: string }>): Promise<void> {
+  const results = await schemaResults(documents);
+  if (!results) return;
+  const invalid = results.filter((r) => !r.ok);
+  expect(invalid).toEqual([]);
+  expect(results).toHaveLength(documents.length);
+}

@@ -28,6 +28,7 @@ test('when a database from before verified counts is migrated, then the total is
         sender_prefix: _p,
         sender_phone: _ph,
         own_words: _o,
+        cwc_route_note: _r,
         ...old
       }) => old,
     );

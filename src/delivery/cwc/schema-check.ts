@@ -37,12 +37,12 @@ export function senateSchemaFrom(houseRng: string): string {
     '<param name="pattern">S[A-Z][A-Z]0[1-3]</param>',
     'MemberOffice pattern',
   );
-  rng = replaceOnce(
-    rng,
-    /<element name="Prefix">[\s\S]*?<\/element>/,
-    `<element name="Prefix"><choice>${SENATE_PREFIXES.map((p) => `<value>${p}</value>`).join('')}</choice></element>`,
-    'Prefix',
-  );
+  const prefixAt = rng.indexOf('<element name="Prefix">');
+  const prefixEnd = rng.indexOf('</element>', prefixAt);
+  if (prefixAt < 0 || prefixEnd < 0)
+    throw new Error('the CWC schema has no Prefix where the Senate’s rule goes');
+  const senatePrefixes = SENATE_PREFIXES.map((p) => `<value>${p}</value>`).join('');
+  rng = `${rng.slice(0, prefixAt)}<element name="Prefix"><choice>${senatePrefixes}</choice></element>${rng.slice(prefixEnd + '</element>'.length)}`;
   rng = replaceOnce(
     rng,
     /<param name="pattern">hamdt\|[a-z|]+<\/param>/,

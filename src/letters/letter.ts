@@ -8,6 +8,7 @@ import type { AskKind, CampaignBill } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
+import { isolateStrings } from '../platform/i18n-format';
 
 export const US_STATE_CODES = [
   'AL',
@@ -278,6 +279,7 @@ export function renderLetterTranslation(
   member: Member,
   ask: LetterAsk,
   sender: { city?: string; state?: string },
+  options: { rightToLeft?: boolean } = {},
 ): string {
   // Without a town the template words the sentence itself: no English filler in a translation.
   const context = templateContext(
@@ -287,7 +289,10 @@ export function renderLetterTranslation(
     { city: sender.city ?? '', state: sender.state || member.state },
     '',
   );
-  return cleanText(compileLetterText(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
+  // In a right-to-left translation each value (a Latin name, a town, a bill number) is an isolate, so it
+  // keeps its order inside the Arabic sentence; an empty value stays empty for `{{#if}}`.
+  const values = options.rightToLeft ? isolateStrings(context) : context;
+  return cleanText(compileLetterText(hbs, source)(values)).replace(/\n{3,}/g, '\n\n');
 }
 
 /** Puts the personal sentence before the final paragraph (the ask), where offices read it. */

@@ -9,6 +9,7 @@
  * minutes, issue 28.)
  */
 import { ValidationError } from '../platform/errors';
+import { EXAMPLES } from '../platform/i18n-format';
 import { WorkBudget } from '../platform/work-budget';
 import { STATES, stateByAbbr } from '../civic-data/states';
 
@@ -25,7 +26,7 @@ export interface ParsedAddress {
 }
 
 export const MAX_ADDRESS_LENGTH = 500;
-export const ADDRESS_EXAMPLE = '123 Main St, Springfield, IL 62704';
+export const ADDRESS_EXAMPLE = EXAMPLES.addressExample;
 /**
  * Steps the parser may take per character of input: the worst inputs found take about 17 (a pattern
  * over a few joined words at each word), so reaching this is a defect, not an unusual address.

@@ -2,7 +2,8 @@
  * platform/handlebars: the one Handlebars instance that renders pages, emails, the print view and
  * letter templates. Helpers live here so every output format formats dates and lists the same way.
  */
-import Handlebars from 'handlebars';
+import Handlebars, { type HelperOptions } from 'handlebars';
+import { formatNumber } from './i18n-format';
 
 export type HandlebarsInstance = typeof Handlebars;
 
@@ -20,7 +21,11 @@ export function createHandlebars(): HandlebarsInstance {
   hbs.registerHelper('percent', (part: number, whole: number) =>
     whole > 0 ? Math.min(100, Math.round((Number(part) / Number(whole)) * 100)) : 0,
   );
-  hbs.registerHelper('number', (n: unknown) => Number(n ?? 0).toLocaleString('en-US'));
+  // In the page's language (`lang` in the render context; English in emails and letters).
+  hbs.registerHelper('number', (n: unknown, options: HelperOptions) => {
+    const lang = (options?.data as { root?: { lang?: unknown } } | undefined)?.root?.lang;
+    return formatNumber(typeof lang === 'string' ? lang : 'en', Number(n ?? 0));
+  });
   /** Plain text with blank-line paragraphs to escaped <p> elements; never evaluates the text. */
   hbs.registerHelper('paragraphs', (text: unknown) => {
     const html = String(text ?? '')

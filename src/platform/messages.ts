@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
+import { addFormats, EXAMPLES, interpolationFor } from './i18n-format';
 import { PROJECT_ROOT } from './paths';
 
 /** Values interpolated into a message; a list is written the language's way (`{{states, list}}`). */
@@ -38,11 +39,12 @@ export function englishText(message: Message): string {
       lng: 'en',
       resources: { en: { translation: readCatalogue('en') } },
       returnNull: false,
-      interpolation: { escapeValue: false },
+      interpolation: { escapeValue: false, defaultVariables: { ...EXAMPLES } },
     });
+    addFormats(instance);
     english = instance.getFixedT('en');
   }
-  return String(english(message.key, { ...message.values }));
+  return String(english(message.key, { ...message.values, interpolation: interpolationFor('en', false) }));
 }
 
 const fixedByLanguage = new Map<string, TFunction>();

@@ -93,8 +93,10 @@ export interface MapOptions {
   idPrefix?: string;
   title?: string;
   description?: string;
-  /** Singular and plural nouns for the counts: "letter"/"letters". */
-  unit?: [string, string];
+  /** A state's count with its noun in the language's plural form ("1 letter", "3 letters"). */
+  countLabel?: (n: number) => string;
+  /** The legend's heading ("Letters"). */
+  legendTitle?: string;
   /** The legend's label for states without letters. */
   noneLabel?: string;
 }
@@ -102,7 +104,7 @@ export interface MapOptions {
 /** The SVG (a string of markup) for counts keyed by USPS code. Unknown codes are ignored. */
 export function renderStateMapSvg(counts: Record<string, number>, options: MapOptions = {}): string {
   const prefix = (options.idPrefix ?? 'us-map').replace(/[^A-Za-z0-9_-]/g, '');
-  const [one, many] = options.unit ?? ['letter', 'letters'];
+  const countLabel = options.countLabel ?? ((n: number) => `${fmt(n)} ${n === 1 ? 'letter' : 'letters'}`);
   const title = options.title ?? 'Letters by state';
   const description =
     options.description ??
@@ -122,7 +124,7 @@ export function renderStateMapSvg(counts: Record<string, number>, options: MapOp
   out.push(`<g class="dc-us-map__states" stroke="#5c5c5c" stroke-width="0.75" stroke-linejoin="round">`);
   for (const p of paths) {
     const n = Math.floor(Number(counts[p.code] ?? 0)) || 0;
-    const label = `${p.name}: ${fmt(n)} ${n === 1 ? one : many}`;
+    const label = `${p.name}: ${countLabel(n)}`;
     out.push(
       `<path data-state="${escapeXml(p.code)}" fill="${colourFor(n)}" d="${escapeXml(p.d)}"><title>${escapeXml(label)}</title></path>`,
     );
@@ -134,9 +136,7 @@ export function renderStateMapSvg(counts: Record<string, number>, options: MapOp
   const itemWidth = 150;
   const legendY = MAP_HEIGHT + 20;
   out.push(`<g class="dc-us-map__legend" font-family="sans-serif" font-size="14" fill="#1b1b1b">`);
-  out.push(
-    `<text x="10" y="${legendY + 14}">${escapeXml(many.charAt(0).toUpperCase() + many.slice(1))}:</text>`,
-  );
+  out.push(`<text x="10" y="${legendY + 14}">${escapeXml(options.legendTitle ?? 'Letters')}:</text>`);
   buckets.forEach((b, i) => {
     const x = 80 + i * itemWidth;
     out.push(

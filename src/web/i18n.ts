@@ -11,6 +11,13 @@ import type { HelperOptions } from 'handlebars';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import type { HandlebarsInstance } from '../platform/handlebars';
+import {
+  addFormats,
+  EXAMPLES,
+  interpolationFor,
+  intlLocale,
+  withoutIsolatesInTags,
+} from '../platform/i18n-format';
 import { readCatalogue, type Message } from '../platform/messages';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
@@ -38,7 +45,9 @@ export function createI18n(): I18n {
     fallbackLng: DEFAULT_LANGUAGE,
     returnNull: false,
     // Handlebars escapes what the `t` helper returns; `*Html` keys escape their values here instead.
-    interpolation: { escapeValue: false },
+    // Pages translate with interpolationFor (src/platform/i18n-format.ts): numbers in the language's
+    // digits and grouping, every value isolated in Arabic. The examples are values, for the same reason.
+    interpolation: { escapeValue: false, defaultVariables: { ...EXAMPLES } },
     detection: {
       order: [...DETECTION_ORDER],
       lookupQuerystring: 'lang',
@@ -48,7 +57,19 @@ export function createI18n(): I18n {
       cookieSameSite: 'lax',
     },
   });
+  addFormats(instance);
   return instance;
+}
+
+/**
+ * A translator for one language that writes every value the language's way (interpolationFor): the one
+ * used by the `t` and `tm` helpers and, as `req.t`, by routes.
+ */
+export function translatorFor(i18n: I18n, lng: LanguageCode, html = false): TFunction {
+  const fixed = i18n.getFixedT(lng);
+  const interpolation = interpolationFor(lng, html);
+  return ((key: string | string[], options?: Record<string, unknown>) =>
+    fixed(key, { ...options, interpolation })) as unknown as TFunction;
 }
 
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
@@ -59,14 +80,14 @@ export function supportedLanguage(lng: string | undefined): LanguageCode {
 
 /** "a, b and c" in the language. */
 export function formatList(lng: string, items: string[]): string {
-  return new Intl.ListFormat(supportedLanguage(lng), { type: 'conjunction' }).format(items);
+  return new Intl.ListFormat(intlLocale(supportedLanguage(lng)), { type: 'conjunction' }).format(items);
 }
 
 /** A calendar date ("2027-01-03") the language's way, day first in English: "3 January 2027". */
 export function formatLongDate(lng: string, isoDate: string): string {
   const lang = supportedLanguage(lng);
   const format = { dateStyle: 'long', timeZone: 'UTC' } as const;
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, format).format(
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : intlLocale(lang), format).format(
     new Date(`${isoDate}T00:00:00Z`),
   );
 }
@@ -74,7 +95,7 @@ export function formatLongDate(lng: string, isoDate: string): string {
 /** A date and time in UTC, written the language's way ("Nov 28, 2026, 4:32 PM"). */
 export function formatUtcDateTime(lng: string, date: Date): string {
   const format = { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' } as const;
-  return new Intl.DateTimeFormat(supportedLanguage(lng), format).format(date);
+  return new Intl.DateTimeFormat(intlLocale(supportedLanguage(lng)), format).format(date);
 }
 
 /**
@@ -104,7 +125,7 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
   // `handle` middleware clones one per request), because the `t` helper reads the language from the
   // render context.
   const detector = i18n.services.languageDetector as LanguageDetector;
-  const translators = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
+  const translators = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code)]));
   const remember: RequestHandler = (req, res, next) => {
     // Typed as void upstream; it returns the detected language (or languages).
     const detected = detector.detect(req, res, [...DETECTION_ORDER]) as unknown as
@@ -148,22 +169,26 @@ function renderLanguage(options: HelperOptions | undefined): LanguageCode {
  * Registers `{{t "component.key" name=value}}` on the shared Handlebars instance. The language is the
  * render context's `lang` (pages), or English (emails and letters, which have none). Keys ending in
  * `Html` hold trusted markup from the catalogue: their interpolated values are escaped by i18next and
- * the result is not escaped again; every other text is an ordinary value, escaped by Handlebars.
+ * the result is not escaped again; every other text is an ordinary value, escaped by Handlebars. In Arabic
+ * every value comes isolated (src/platform/i18n-format.ts), except inside a tag's attributes.
  */
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
-  const fixed = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, i18n.getFixedT(l.code)]));
+  const text = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code)]));
+  const markup = new Map<string, TFunction>(
+    LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code, true)]),
+  );
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
     const name = String(key);
-    const html = name.endsWith('Html');
-    const t = fixed.get(renderLanguage(options))!;
-    const text = String(t(name, { ...(options?.hash as object), interpolation: { escapeValue: html } }));
-    return html ? new hbs.SafeString(text) : text;
+    const lang = renderLanguage(options);
+    if (!name.endsWith('Html')) return String(text.get(lang)!(name, { ...(options?.hash as object) }));
+    const html = String(markup.get(lang)!(name, { ...(options?.hash as object) }));
+    return new hbs.SafeString(withoutIsolatesInTags(html));
   });
   // `{{tm message}}`: a component's message (src/platform/messages.ts), a catalogue key and its values.
   hbs.registerHelper('tm', function (this: unknown, message: unknown, options: HelperOptions) {
     const { key, values } = (message ?? {}) as Partial<Message>;
     if (typeof key !== 'string') return '';
-    return fixed.get(renderLanguage(options))!(key, { ...values, interpolation: { escapeValue: false } });
+    return text.get(renderLanguage(options))!(key, { ...values });
   });
   // ` lang="xx" dir="..."` on campaign texts in a language other than the page's (English, where the
   // campaign has no translation).

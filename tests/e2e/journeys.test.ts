@@ -333,7 +333,7 @@ describeIfBrowser('journeys in Chromium', () => {
     await page.fill('#address', ADDRESS);
     await page.getByRole('button', { name: 'اعثر على ممثليّ' }).click();
     await page.waitForURL(/\/members\?/);
-    expect(await page.locator('h1').textContent()).toBe('أعضاؤك في الكونغرس');
+    expect(await page.locator('h1').textContent()).toBe('ممثلوك في الكونغرس');
     // Mirrored, not shifted: the first card starts at the right edge of its list, as the first card of an
     // English list starts at its left edge.
     const cardOffset = await page.evaluate(() => {

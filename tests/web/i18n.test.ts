@@ -399,7 +399,7 @@ describe('messages from components', () => {
       'That address is too long (more than 500 characters). Enter your street address, city, state and ZIP code, for example "123 Main St, Springfield, IL 62704".',
     );
     expect(ar(error.messageKey, error.values)).toBe(
-      'هذا العنوان طويل جدًا (أكثر من 500 حرفًا). أدخل عنوان الشارع والمدينة والولاية والرمز البريدي، مثلًا "123 Main St, Springfield, IL 62704".',
+      'هذا العنوان طويل جدًا (أكثر من 500 حرف). أدخل عنوان الشارع والمدينة والولاية والرمز البريدي، مثلًا "123 Main St, Springfield, IL 62704".',
     );
   });
 

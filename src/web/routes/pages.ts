@@ -15,6 +15,7 @@ import {
 } from '../../letters/letter';
 import { findMembersForAddress, type LookupResult } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
+import { isRightToLeft } from '../../platform/i18n-format';
 import type { Message } from '../../platform/messages';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import { getRunningTotal } from '../../tracking/stats';
@@ -274,6 +275,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
                 member,
                 ask,
                 form,
+                { rightToLeft: isRightToLeft(texts.lang) },
               )
             : undefined,
           // "Reset to the campaign text" (public/js/app.js) starts from the textarea's initial text; only

@@ -133,7 +133,8 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
         idPrefix: 'progress-map',
         title: t('tracking.progress.mapTitle', { campaign: texts.shortTitle }),
         description: t('tracking.progress.mapDescription'),
-        unit: [t('tracking.progress.letterOne'), t('tracking.progress.letterMany')],
+        countLabel: (n: number) => t('tracking.progress.mapCount', { count: n }),
+        legendTitle: t('tracking.progress.lettersColumn'),
         noneLabel: t('tracking.progress.mapNone'),
       }),
     });

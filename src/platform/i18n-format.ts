@@ -1,0 +1,119 @@
+/**
+ * platform/i18n-format: how values are written into translated text, the same for pages (src/web/i18n.ts)
+ * and for the English text of the JSON API and the logs (src/platform/messages.ts).
+ *
+ * - Numbers and lists go through `Intl` in one locale per language: `en-US`, `es-US` (U.S. digit grouping,
+ *   "10,000", as the rest of a page about U.S. addresses and bills) and Arabic with Western digits
+ *   (`ar-u-nu-latn`), because bill numbers, ZIP codes, addresses and the campaign's own figures are
+ *   written with Western digits and a page should not mix two digit sets (docs/i18n.md, glossary).
+ * - Counted nouns (`{{max, counted(unit: characters)}}`) take the language's plural form from the
+ *   catalogue's `units.*` keys: Arabic has six (zero, one, two, few, many, other).
+ * - In a right-to-left language every interpolated value is a first-strong isolate (U+2068 ... U+2069),
+ *   so a Latin address, a ZIP+4, a phone number or a bill number keeps its order inside Arabic text.
+ *   This is done here, for every value, never by hand in a catalogue.
+ */
+import Handlebars from 'handlebars';
+import type { i18n as I18n, InterpolationOptions } from 'i18next';
+
+/** First strong isolate and pop directional isolate (Unicode Bidirectional Algorithm, UAX #9). */
+export const FSI = '\u2068';
+export const PDI = '\u2069';
+
+const RIGHT_TO_LEFT = new Set(['ar']);
+
+function baseLanguage(lng: string | undefined): string {
+  return (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
+}
+
+export function isRightToLeft(lng: string | undefined): boolean {
+  return RIGHT_TO_LEFT.has(baseLanguage(lng));
+}
+
+/** The `Intl` locale a language's numbers, lists and dates are written in. */
+export function intlLocale(lng: string | undefined): string {
+  switch (baseLanguage(lng)) {
+    case 'es':
+      return 'es-US';
+    case 'ar':
+      return 'ar-u-nu-latn';
+    default:
+      return 'en-US';
+  }
+}
+
+/** Text as one isolated run, direction taken from its first strong character. Empty text stays empty. */
+export function isolate(text: string): string {
+  return text === '' ? '' : `${FSI}${text}${PDI}`;
+}
+
+export function formatNumber(lng: string | undefined, n: number): string {
+  return new Intl.NumberFormat(intlLocale(lng)).format(n);
+}
+
+/**
+ * Example values the catalogues quote ("For example: {{addressExample}}"): written once, the same in
+ * every language, and interpolated (so isolated in Arabic) rather than typed into each translation.
+ */
+export const EXAMPLES = {
+  addressExample: '123 Main St, Springfield, IL 62704',
+  zipExample: '62704',
+  zipPlusFourExample: '62704-1234',
+  phoneExample: '217-555-0100',
+  emailExample: 'name@example.com',
+  districtExample: 'IL-13',
+  atLargeExample: 'AK-0',
+} as const;
+
+/**
+ * Adds the formats the catalogues use to an initialised i18next instance (its built-in formatter, public
+ * `add`): `number` and `list` in the language's `Intl` locale, and `counted(unit: x)`, the number with
+ * its noun in the right plural form (`units.x_one`, `units.x_few`, ...).
+ */
+export function addFormats(instance: I18n): void {
+  const formatter = instance.services.formatter;
+  if (!formatter) throw new Error('i18next has no formatter to add formats to');
+  formatter.add('number', (value: unknown, lng: string | undefined) => formatNumber(lng, Number(value)));
+  formatter.add('list', (value: unknown, lng: string | undefined, options: { type?: string }) =>
+    new Intl.ListFormat(intlLocale(lng), {
+      type: options.type === 'disjunction' ? 'disjunction' : 'conjunction',
+    }).format(Array.isArray(value) ? value.map(String) : [String(value)]),
+  );
+  formatter.add('counted', (value: unknown, lng: string | undefined, options: { unit?: string }) =>
+    instance.t(`units.${String(options.unit)}`, { lng, count: Number(value) }),
+  );
+}
+
+/**
+ * Per-call interpolation options for text in `lng`: every value written by `writeValue`. Pass as
+ * `t(key, { ...values, interpolation: interpolationFor(lng, html) })`.
+ */
+export function interpolationFor(lng: string, html: boolean): InterpolationOptions {
+  return {
+    escapeValue: true,
+    // The raw value, so a number is written the language's way rather than as JavaScript prints it.
+    useRawValueToEscape: true,
+    escape: (value: unknown) => writeValue(lng, value, html),
+  };
+}
+
+/** One interpolated value: a number in the language's digits and grouping, HTML-escaped for markup keys, isolated in RTL. */
+export function writeValue(lng: string, value: unknown, html: boolean): string {
+  const text = typeof value === 'number' ? formatNumber(lng, value) : String(value ?? '');
+  const safe = html ? Handlebars.escapeExpression(text) : text;
+  return isRightToLeft(lng) ? isolate(safe) : safe;
+}
+
+/** Markup's attributes (an href with an interpolated URL) are not displayed text: no isolates there. */
+export function withoutIsolatesInTags(html: string): string {
+  return html.replace(/<[^<>]*>/g, (tag) => tag.replace(/[\u2066-\u2069]/g, ''));
+}
+
+/** Every non-empty string in a template context, isolated (for a right-to-left translation's values). */
+export function isolateStrings<T>(value: T): T {
+  if (typeof value === 'string') return isolate(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => isolateStrings(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isolateStrings(v)])) as T;
+  }
+  return value;
+}

@@ -122,7 +122,7 @@ async function walkThrough(inst: Instances): Promise<void> {
   const asked = replyEmails(sink);
   expect(asked).toHaveLength(1);
   const email = asked[0]!;
-  expect(email.parsed.subject).toBe('¿Le respondieron sus miembros del Congreso?');
+  expect(email.parsed.subject).toBe('¿Le respondieron sus legisladores en el Congreso?');
   expect(email.parsed.html).toContain('lang="es"');
   const text = email.parsed.text ?? '';
   const answerLinks = [

@@ -28,30 +28,18 @@ export function readCatalogue(lng: string): Record<string, unknown> {
   >;
 }
 
-let english: TFunction | undefined;
-
 /** The message in English, as the JSON API and the logs give it. */
 export function englishText(message: Message): string {
-  if (!english) {
-    const instance = i18next.createInstance();
-    void instance.init({
-      initAsync: false,
-      lng: 'en',
-      resources: { en: { translation: readCatalogue('en') } },
-      returnNull: false,
-      interpolation: { escapeValue: false, defaultVariables: { ...EXAMPLES } },
-    });
-    addFormats(instance);
-    english = instance.getFixedT('en');
-  }
-  return String(english(message.key, { ...message.values, interpolation: interpolationFor('en', false) }));
+  return textIn('en', message.key, message.values);
 }
 
 const fixedByLanguage = new Map<string, TFunction>();
 
 /**
  * A catalogue text in one of the interface languages (English for any other code), for text rendered
- * outside a request: the emails that go out in the language the writer used (src/replies).
+ * outside a request: the emails that go out in the language the writer used (src/replies), and the
+ * English of the API and the logs. Values are written as on pages (src/platform/i18n-format.ts): numbers
+ * in the language's digits and grouping, counted nouns, and in Arabic each value isolated.
  */
 export function textIn(lng: string, key: string, values: MessageValues = {}): string {
   const lang = ['en', 'es', 'ar'].includes(lng) ? lng : 'en';
@@ -64,12 +52,13 @@ export function textIn(lng: string, key: string, values: MessageValues = {}): st
       fallbackLng: 'en',
       resources: { [lang]: { translation: readCatalogue(lang) }, en: { translation: readCatalogue('en') } },
       returnNull: false,
-      interpolation: { escapeValue: false },
+      interpolation: { escapeValue: false, defaultVariables: { ...EXAMPLES } },
     });
+    addFormats(instance);
     t = instance.getFixedT(lang);
     fixedByLanguage.set(lang, t);
   }
-  return String(t(key, { ...values }));
+  return String(t(key, { ...values, interpolation: interpolationFor(lang, false) }));
 }
 
 /** Several messages (lookup notes) as one English paragraph, or undefined when there are none. */

@@ -9,6 +9,7 @@ import { parseArgs as parseCommandLine } from 'node:util';
 import { updateSponsorRolls } from '../src/campaign/sponsors';
 import { ordinal } from '../src/civic-data/congress';
 import { importCivicData, type ZipSourceChoice } from '../src/civic-data/import';
+import { loadCivicSourceUrls } from '../src/config/config';
 import type { CivicIndexFile } from '../src/civic-data/types';
 
 export interface DataUpdateContext {
@@ -39,8 +40,9 @@ export const extraImportSteps: DataUpdateStep[] = [
 ];
 
 const USAGE = `Usage: tsx scripts/data-update.ts [--from DIR] [--out DIR] [--manifest FILE] [--data-date YYYY-MM-DD]
-       [--zips auto|census|bef|zccd] [--no-shapes] [--allow-previous-maps]
-  env: CIVIC_DATA_FROM, DATA_DIR, CIVIC_DATA_MANIFEST, CIVIC_DATA_DATE, DISTRICT_SHAPES_URL (see docs/data.md)`;
+       [--zips auto|census|bef|zccd] [--no-shapes]
+  env: CIVIC_DATA_FROM, DATA_DIR, CIVIC_DATA_MANIFEST, CIVIC_DATA_DATE, and the source URLs
+       CIVIC_MEMBERS_URL, CENSUS_FILES_URL, ZCCD_URL, DISTRICT_SHAPES_URL (see docs/data.md)`;
 
 export interface DataUpdateArgs {
   from: string | undefined;
@@ -49,7 +51,6 @@ export interface DataUpdateArgs {
   dataDate: string | undefined;
   zips: ZipSourceChoice;
   shapes: boolean | undefined;
-  allowPreviousMaps: boolean;
   help: boolean;
 }
 
@@ -72,7 +73,6 @@ export function parseArgs(
         'data-date': { type: 'string' },
         zips: { type: 'string' },
         'no-shapes': { type: 'boolean' },
-        'allow-previous-maps': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -93,7 +93,6 @@ export function parseArgs(
     dataDate,
     zips,
     shapes: values['no-shapes'] ? false : undefined,
-    allowPreviousMaps: values['allow-previous-maps'] ?? false,
     help: values.help ?? false,
   };
 }
@@ -128,8 +127,7 @@ export async function main(
       dataDate: args.dataDate,
       zipSource: args.zips,
       shapes: args.shapes,
-      shapesUrl: env.DISTRICT_SHAPES_URL || undefined,
-      allowPreviousMaps: args.allowPreviousMaps,
+      urls: loadCivicSourceUrls(env),
       log: io.log,
     });
     const meta = civic.meta;
@@ -143,8 +141,16 @@ export async function main(
     if (meta.sources?.shapes) parts.push(`district boundaries from ${meta.sources.shapes.name}`);
     if (meta.previousMaps) {
       parts.push(
-        `the ${ordinal(meta.previousMaps.congress)} Congress's maps kept in ${meta.previousMaps.states.join(' ')} only`,
+        `the ${ordinal(meta.previousMaps.congress)} Congress's maps kept, proven unchanged, in ${meta.previousMaps.states.join(' ')}`,
       );
+    }
+    if (meta.awaitingMaps?.zips.length) {
+      parts.push(
+        `not published yet, so served by street address only: the ZIP table of ${meta.awaitingMaps.zips.join(' ')}`,
+      );
+    }
+    if (meta.awaitingMaps?.boundaries.length) {
+      parts.push(`no boundaries yet for ${meta.awaitingMaps.boundaries.join(' ')}`);
     }
     for (const step of extraImportSteps) parts.push(`${step.name}: ${await step.run(context, civic)}`);
     const warnings = meta.warnings?.length ? `, ${meta.warnings.length} warning(s)` : '';

@@ -9,7 +9,7 @@ import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
 import { importBillStatus, loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
-import { loadDistrictShapes } from './civic-data/district-shapes';
+import { loadShapesForIndex } from './civic-data/district-shapes';
 import {
   createCivicDataRefresh,
   type CivicDataRefresh,
@@ -99,7 +99,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     : null;
   // Chosen now rather than on the first person's lookup; a failure is retried on that lookup.
   void geocoder?.prepare(civic.meta.congress);
-  let shapes = loadDistrictShapes(config.dataDir);
+  // Boundaries are served only with the index they were written with (civic-data/import).
+  const loaded = loadShapesForIndex(config.dataDir, civic.meta);
+  if (loaded.problem) {
+    logger.warn(
+      { event: 'civic_data.boundaries_refused', problem: loaded.problem },
+      'districts.json does not belong to the member index in service; "use my location" is off until the next import',
+    );
+  }
+  let shapes = loaded.shapes;
   const liveShapes = {
     current: () => shapes,
     replace: (next: typeof shapes) => {
@@ -111,6 +119,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     dataDir: config.dataDir,
     from: config.civicDataFrom,
     manifest: config.civicDataManifest,
+    urls: config.civicSources,
     civic,
     shapes: liveShapes,
     clock,

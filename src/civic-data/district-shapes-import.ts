@@ -11,6 +11,7 @@
  * feature goes through one Zod schema whichever the source; errors name the file, the feature index and the
  * field. The Congress is the features' `CDnnnFP` property (the file name, when it says one, must agree).
  */
+import { CANONICAL_SOURCE_URLS, trimBase } from './source-urls';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as shapefile from 'shapefile';
@@ -36,9 +37,13 @@ export type DistrictShapesResolution = '20m' | '500k';
  * The Bureau's cartographic boundary zip for a Congress: its districts first appear in the files of the
  * year before it begins (the 119th's in GENZ2024).
  */
-export function districtShapesUrl(congress: number, resolution: DistrictShapesResolution = '20m'): string {
+export function districtShapesUrl(
+  congress: number,
+  resolution: DistrictShapesResolution = '20m',
+  census: string = CANONICAL_SOURCE_URLS.census,
+): string {
   const year = Number(congressDates(congress).start.slice(0, 4)) - 1;
-  return `https://www2.census.gov/geo/tiger/GENZ${year}/shp/cb_${year}_us_cd${congress}_${resolution}.zip`;
+  return `${trimBase(census)}/geo/tiger/GENZ${year}/shp/cb_${year}_us_cd${congress}_${resolution}.zip`;
 }
 
 /** `cd119-shapes`: the folder of a Congress's boundaries inside a `--from` folder. */

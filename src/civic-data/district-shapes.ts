@@ -60,6 +60,10 @@ export interface DistrictShapesMeta {
   /** The Congress whose districts these are (from the CDnnnFP property), e.g. 119. */
   congress: number | null;
   features: number;
+  /** The `importedAt` of the index written with this file: start-up serves the two together or not at all. */
+  indexImportedAt?: string;
+  /** States whose boundaries are the previous Congress's, proven unchanged (civic-data/import). */
+  previousMaps?: { congress: number; states: string[] };
 }
 
 /** The JSON file written by the boundaries import: `data/districts.json`. */
@@ -381,4 +385,31 @@ export function loadDistrictShapes(dataDir: string): DistrictShapeIndex | null {
     if (err instanceof DataError) throw new DataError(`${file}: ${err.message}`, { cause: err });
     throw err;
   }
+}
+
+/**
+ * The boundaries that belong to an index: `districts.json` is served only when its Congress is the index's
+ * and, when it names one, its index is this one (the import writes both; a crash between the two files
+ * leaves a pair that does not match). Otherwise `shapes` is null and `problem` says why.
+ */
+export function loadShapesForIndex(
+  dataDir: string,
+  index: { congress: number; importedAt: string },
+): { shapes: DistrictShapeIndex | null; problem: string | null } {
+  const shapes = loadDistrictShapes(dataDir);
+  if (!shapes) return { shapes: null, problem: null };
+  const meta = shapes.meta;
+  if (meta?.congress != null && meta.congress !== index.congress) {
+    return {
+      shapes: null,
+      problem: `boundaries of Congress ${meta.congress}, but the member index is of Congress ${index.congress}`,
+    };
+  }
+  if (meta?.indexImportedAt && meta.indexImportedAt !== index.importedAt) {
+    return {
+      shapes: null,
+      problem: `boundaries written with the index of ${meta.indexImportedAt}, not the one in service (${index.importedAt})`,
+    };
+  }
+  return { shapes, problem: null };
 }

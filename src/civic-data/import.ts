@@ -1,12 +1,13 @@
 /**
- * civic-data/import: the orchestration of `npm run data:update`. Reads the member list, the ZIP table and
- * the district boundaries (members-import, zip-table-import, district-shapes-import), checks that they all
- * describe the same Congress, builds `data/civic-index.json` and writes it with `districts.json` only when
- * everything is valid: a failed import leaves the data in service as it was.
- *
- * The one exception to "one Congress": `allowPreviousMaps` serves a new Congress's members on the previous
- * Congress's maps in the states where the importer can prove the maps unchanged (docs/data.md).
- * See docs/data.md for the sources and every decision taken on quirks of the data.
+ * civic-data/import: the orchestration of `npm run data:update` and of the server's refresh. Reads the
+ * member list, the ZIP table and the district boundaries (members-import, zip-table-import,
+ * district-shapes-import) and takes what is published, state by state, never mixing two Congresses within
+ * a state: the members' Congress's ZIP table and boundaries where the Bureau has published them, the
+ * previous Congress's where the importer proves the state's map unchanged, and otherwise nothing, with the
+ * state named in `meta.awaitingMaps` (its people give a street address). `data/civic-index.json` and
+ * `districts.json` are written only when everything read is valid (a failed import leaves the data in
+ * service as it was), and `districts.json` carries the index's `importedAt` so that start-up serves the
+ * two together or not at all. See docs/data.md for the sources and every decision on quirks of the data.
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ import { Readable } from 'node:stream';
 import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
 import { congressDates, ordinal } from './congress';
-import type { DistrictShapesFile } from './district-shapes';
+import { DISTRICT_SHAPES_FILE, type DistrictShape, type DistrictShapesFile } from './district-shapes';
 import {
   districtShapesUrl,
   readDistrictShapes,
@@ -23,7 +24,7 @@ import {
   type DistrictShapesRead,
 } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
-import { MEMBER_PATHS, MEMBER_URLS, parseLegislators, parseOffices, parseSocial } from './members-import';
+import { MEMBER_PATHS, memberUrls, parseLegislators, parseOffices, parseSocial } from './members-import';
 import {
   downloadText,
   fetchSource,
@@ -34,8 +35,9 @@ import {
   type Manifest,
   type SourceText,
 } from './source-files';
+import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from './source-urls';
 import { DELEGATE_TERRITORIES } from './states';
-import type { CivicIndexFile, DistrictRef, Member, SourceInfo, ZipEntry } from './types';
+import type { AwaitingMaps, CivicIndexFile, DistrictRef, Member, SourceInfo, ZipEntry } from './types';
 import {
   befFileName,
   befUrl,
@@ -45,9 +47,8 @@ import {
   relationshipFileName,
   relationshipFileUrl,
   ZCCD_PATH,
-  ZCCD_URL,
   ZCTA_BLOCK_FILE,
-  ZCTA_BLOCK_URL,
+  zctaBlockUrl,
   type Progress,
   type ZipDistrict,
   type ZipTable,
@@ -84,12 +85,15 @@ export interface ImportOptions {
    * a folder imports them when it has a `cd<nnn>-shapes` folder.
    */
   shapes?: boolean;
-  /** Another boundary file (GeoJSON or zipped shapefile) to download (DISTRICT_SHAPES_URL). */
-  shapesUrl?: string;
+  /** Where the sources are downloaded from (config: CIVIC_MEMBERS_URL, CENSUS_FILES_URL, ...). */
+  urls?: CivicSourceUrls;
   /** Minimum number of boundary districts (default 435). */
   minShapes?: number;
-  /** Serve new members on the previous Congress's maps where the maps are proven unchanged. */
-  allowPreviousMaps?: boolean;
+  /**
+   * The folder of the data in service (default `outDir`): the previous Congress's maps, kept in the
+   * states proven unchanged, and the boundaries kept when the Bureau's file is not published.
+   */
+  servedDir?: string;
   /** Progress lines for long steps (the Census files are hundreds of megabytes). */
   log?: Progress;
 }
@@ -106,7 +110,9 @@ interface MembersRead {
 async function readMembers(options: ImportOptions, manifest: Manifest): Promise<MembersRead> {
   const fetchImpl = options.fetchImpl ?? globalThis.fetch;
   const read = (key: keyof typeof MEMBER_PATHS): Promise<SourceText> =>
-    options.from ? readLocalText(options.from, MEMBER_PATHS[key]) : downloadText(fetchImpl, MEMBER_URLS[key]);
+    options.from
+      ? readLocalText(options.from, MEMBER_PATHS[key])
+      : downloadText(fetchImpl, memberUrls(sourceUrlsOf(options).members)[key]);
   const [legislators, offices, social] = await Promise.all([
     read('legislators'),
     read('offices'),
@@ -166,7 +172,7 @@ async function readZipsLocal(
   dir: string,
   congress: number,
   manifest: Manifest,
-): Promise<ZipsRead> {
+): Promise<ZipsRead | null> {
   const choice = options.zipSource ?? 'auto';
   const manifestDate = manifest.zips?.date ?? null;
   const fromManifest = (result: ZipTableResult, name: string): ZipsRead => ({
@@ -216,6 +222,7 @@ async function readZipsLocal(
       );
     }
   }
+  if (choice === 'auto' && !(await isFile(path.join(dir, ZCCD_PATH)))) return null;
   const zccd = await readLocalText(dir, ZCCD_PATH);
   return fromManifest(await parseZccd(zccd, manifest.zips), zccd.name);
 }
@@ -234,11 +241,13 @@ async function readZipsRemote(
   options: ImportOptions,
   congress: number,
   manifest: Manifest,
-): Promise<ZipsRead> {
+): Promise<ZipsRead | null> {
   const fetchImpl = options.fetchImpl ?? globalThis.fetch;
   const choice = options.zipSource ?? 'auto';
+  const urls = sourceUrlsOf(options);
+  const blocksUrl = zctaBlockUrl(urls.census);
   if (choice === 'auto' || choice === 'census') {
-    const url = relationshipFileUrl(congress);
+    const url = relationshipFileUrl(congress, urls.census);
     const response = await fetchIfPublished(fetchImpl, url);
     if (response) {
       options.log?.(`Reading ${url}`);
@@ -248,30 +257,33 @@ async function readZipsRemote(
     if (choice === 'census') throw new DataError(`${url}: not published (HTTP 404)`);
   }
   if (choice === 'auto' || choice === 'bef') {
-    const url = befUrl(congress, Number(congressDates(congress).start.slice(0, 4)));
+    const url = befUrl(congress, Number(congressDates(congress).start.slice(0, 4)), urls.census);
     const bef = await fetchIfPublished(fetchImpl, url);
     if (bef) {
-      const blocks = await fetchSource(fetchImpl, ZCTA_BLOCK_URL, LARGE_DOWNLOAD_TIMEOUT_MS);
-      options.log?.(`Joining ${url} with ${ZCTA_BLOCK_URL}`);
+      const blocks = await fetchSource(fetchImpl, blocksUrl, LARGE_DOWNLOAD_TIMEOUT_MS);
+      options.log?.(`Joining ${url} with ${blocksUrl}`);
       const result = await buildZipTableFromBlocks(
         { name: url, data: Buffer.from(await bef.arrayBuffer()) },
-        { name: ZCTA_BLOCK_URL, input: bodyStream(blocks) },
+        { name: blocksUrl, input: bodyStream(blocks) },
         options.log,
       );
       return {
         result,
-        name: `${url} + ${ZCTA_BLOCK_URL}`,
+        name: `${url} + ${blocksUrl}`,
         date: lastModifiedDay(bef),
         dateFrom: 'last-modified',
       };
     }
     if (choice === 'bef') throw new DataError(`${url}: not published (HTTP 404)`);
   }
-  const zccd = await downloadText(fetchImpl, ZCCD_URL);
+  const published = await fetchIfPublished(fetchImpl, urls.zccd);
+  if (!published && choice === 'auto') return null;
+  if (!published) throw new DataError(`${urls.zccd}: not published (HTTP 404)`);
+  const zccd = { name: urls.zccd, text: await published.text(), date: lastModifiedDay(published) };
   const result = await parseZccd(zccd, manifest.zips);
   return {
     result,
-    name: ZCCD_URL,
+    name: urls.zccd,
     date: result.date ?? zccd.date ?? null,
     dateFrom: result.dateFrom ?? (zccd.date ? 'last-modified' : null),
   };
@@ -292,21 +304,36 @@ async function wantsShapes(options: ImportOptions): Promise<boolean> {
   return entries.some((n) => /^cd\d{3}-shapes$/.test(n));
 }
 
+/** The boundaries of the members' Congress (or the newest in a folder); null while not published (404). */
 async function readShapes(
   options: ImportOptions,
   congress: number,
   manifest: Manifest,
-): Promise<DistrictShapesRead> {
-  return readDistrictShapes({
-    from: options.from,
-    url: options.from ? undefined : options.shapesUrl,
-    congress,
-    outDir: options.outDir,
-    fetchImpl: options.fetchImpl,
-    minFeatures: options.minShapes,
-    manifest: manifest.shapes,
-  });
+): Promise<DistrictShapesRead | null> {
+  const urls = sourceUrlsOf(options);
+  const url = options.from
+    ? undefined
+    : (urls.districtShapes ?? districtShapesUrl(congress, '20m', urls.census));
+  try {
+    return await readDistrictShapes({
+      from: options.from,
+      url,
+      congress,
+      outDir: options.outDir,
+      fetchImpl: options.fetchImpl,
+      minFeatures: options.minShapes,
+      manifest: manifest.shapes,
+    });
+  } catch (error) {
+    if (error instanceof DataError && / HTTP 404$/.test(error.message)) {
+      options.log?.(`${url}: not published yet (HTTP 404)`);
+      return null;
+    }
+    throw error;
+  }
 }
+
+const sourceUrlsOf = (options: ImportOptions): CivicSourceUrls => options.urls ?? CANONICAL_SOURCE_URLS;
 
 // ---------------------------------------------------------------------------------------------------
 // One Congress
@@ -318,22 +345,30 @@ function describeSource(label: string, info: Pick<SourceInfo, 'name' | 'congress
 }
 
 /** What to fetch so that every source is of the members' Congress. */
-function whatToFetch(congress: number, stale: Array<'zips' | 'shapes'>): string {
+export function whatToFetch(
+  congress: number,
+  stale: Array<'zips' | 'shapes'>,
+  urls: CivicSourceUrls = CANONICAL_SOURCE_URLS,
+): string {
   const parts: string[] = [];
   if (stale.includes('zips')) {
     parts.push(
-      `the ${ordinal(congress)} Congress's ZIP table: ${relationshipFileName(congress)} (${relationshipFileUrl(congress)}), or ${befFileName(congress)} (${befUrl(congress, Number(congressDates(congress).start.slice(0, 4)))}) with ${ZCTA_BLOCK_FILE}, into census/`,
+      `the ${ordinal(congress)} Congress's ZIP table: ${relationshipFileName(congress)} (${relationshipFileUrl(congress, urls.census)}), or ${befFileName(congress)} (${befUrl(congress, Number(congressDates(congress).start.slice(0, 4)), urls.census)}) with ${ZCTA_BLOCK_FILE}, into census/`,
     );
   }
   if (stale.includes('shapes')) {
     parts.push(
-      `its district boundaries: ${districtShapesUrl(congress)} into ${shapesFolderName(congress)}/ (or set DISTRICT_SHAPES_URL)`,
+      `its district boundaries: ${urls.districtShapes ?? districtShapesUrl(congress, '20m', urls.census)} into ${shapesFolderName(congress)}/ (setting: DISTRICT_SHAPES_URL)`,
     );
   }
   return parts.join('; and ');
 }
 
-function mixedCongressError(members: SourceInfo, sources: Array<['zips' | 'shapes', SourceInfo]>): DataError {
+function mixedCongressError(
+  members: SourceInfo,
+  sources: Array<['zips' | 'shapes', SourceInfo]>,
+  urls: CivicSourceUrls,
+): DataError {
   const lines = [
     describeSource('members', members),
     ...sources.map(([key, info]) => describeSource(key === 'zips' ? 'ZIP table' : 'boundaries', info)),
@@ -341,7 +376,7 @@ function mixedCongressError(members: SourceInfo, sources: Array<['zips' | 'shape
   const stale = sources.filter(([, info]) => info.congress < members.congress).map(([key]) => key);
   const ahead = sources.filter(([, info]) => info.congress > members.congress);
   const advice: string[] = [];
-  if (stale.length) advice.push(`Fetch ${whatToFetch(members.congress, stale)}.`);
+  if (stale.length) advice.push(`Fetch ${whatToFetch(members.congress, stale, urls)}.`);
   if (ahead.length) {
     const next = ahead[0]![1].congress;
     advice.push(
@@ -409,12 +444,173 @@ export function statesWithUnchangedMaps(
   return [...proven].sort();
 }
 
-async function readServedIndex(outDir: string): Promise<CivicIndexFile | null> {
+async function readServedIndex(dir: string): Promise<CivicIndexFile | null> {
   try {
-    return JSON.parse(await fs.readFile(path.join(outDir, INDEX_FILE_NAME), 'utf8')) as CivicIndexFile;
+    return JSON.parse(await fs.readFile(path.join(dir, INDEX_FILE_NAME), 'utf8')) as CivicIndexFile;
   } catch {
     return null;
   }
+}
+
+async function readServedShapes(dir: string): Promise<DistrictShapesFile | null> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, DISTRICT_SHAPES_FILE), 'utf8')) as DistrictShapesFile;
+  } catch {
+    return null;
+  }
+}
+
+/** The previous Congress's maps at hand: its ZIP rows and seats, and the states already proven unchanged. */
+interface PreviousMaps {
+  zips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>> | null;
+  seats: ReadonlyArray<DistrictRef>;
+  /** Set when these maps were kept by an earlier import of the new Congress: only these states are usable. */
+  proven: ReadonlySet<string> | null;
+}
+
+/**
+ * No ZIP table published at all (neither the members' Congress's nor a fallback): the index in service
+ * answers for the previous Congress's maps (read by `previousZipMaps`), or there is nothing to serve.
+ */
+function zipsInService(served: CivicIndexFile | null, congress: number, urls: CivicSourceUrls): ZipsRead {
+  if (!served || (served.meta.congress !== congress && served.meta.congress !== congress - 1)) {
+    throw new DataError(
+      `No ZIP table is published for the ${ordinal(congress)} Congress and there is no data in service to keep. Fetch ${whatToFetch(congress, ['zips'], urls)}.`,
+    );
+  }
+  const info = served.meta.sources?.zips;
+  return {
+    result: {
+      table: new Map(),
+      congress: info?.congress ?? served.meta.congress,
+      congressFrom: info?.congressFrom ?? 'manifest',
+    },
+    name: info?.name ?? INDEX_FILE_NAME,
+    date: info?.date ?? null,
+    dateFrom: info?.dateFrom ?? null,
+  };
+}
+
+/** The previous Congress's ZIP table: from the sources read, else from the index in service. */
+function previousZipMaps(
+  congress: number,
+  zipsRead: ZipTableResult,
+  served: CivicIndexFile | null,
+): PreviousMaps | null {
+  if (zipsRead.congress === congress - 1 && zipsRead.table.size > 0) {
+    return { zips: zipsRead.table, seats: [...zipsRead.table.values()].flat(), proven: null };
+  }
+  if (!served) return null;
+  const table = new Map(Object.entries(served.zips).map(([zip, entry]) => [zip, entry.districts]));
+  if (served.meta.congress === congress - 1) return { zips: table, seats: served.districts, proven: null };
+  const kept = served.meta.previousMaps;
+  if (served.meta.congress === congress && kept?.congress === congress - 1) {
+    const states = new Set(kept.states);
+    const rows = new Map([...table].filter(([, list]) => list.every((d) => states.has(d.state))));
+    return { zips: rows, seats: served.districts.filter((d) => states.has(d.state)), proven: states };
+  }
+  return null;
+}
+
+/** Boundaries usable for the new Congress where proven unchanged: the previous Congress's, read or served. */
+function previousShapes(
+  congress: number,
+  read: DistrictShapesRead | null,
+  served: DistrictShapesFile | null,
+): { districts: DistrictShape[]; proven: ReadonlySet<string> | null } | null {
+  if (read && read.info.congress === congress - 1) return { districts: read.file.districts, proven: null };
+  if (!served) return null;
+  if (served.meta.congress === congress - 1) return { districts: served.districts, proven: null };
+  const kept = served.meta.previousMaps;
+  if (served.meta.congress === congress && kept?.congress === congress - 1) {
+    const states = new Set(kept.states);
+    return { districts: served.districts.filter((d) => states.has(d.state)), proven: states };
+  }
+  return null;
+}
+
+export interface ComposedMaps {
+  zipTable: ZipTable;
+  shapes: DistrictShape[] | null;
+  /** States served on the previous Congress's maps, proven unchanged. */
+  previousStates: string[];
+  awaiting: AwaitingMaps | undefined;
+}
+
+/**
+ * Takes what is published, state by state. A state's ZIP rows are the new Congress's when its table (or
+ * its BEF) is published, else the previous Congress's when its map is proven unchanged, else none; its
+ * boundaries the same. Within a state the two are never of different maps: previous boundaries are used
+ * beside new ZIP rows only when the state is proven unchanged. States with a single seat need no ZIP rows
+ * (the state is the district) and the island areas have none in any table.
+ */
+export function composeMaps(input: {
+  congress: number;
+  members: ReadonlyArray<Member>;
+  newZips: ZipTable | null;
+  previous: PreviousMaps | null;
+  newShapes: DistrictShape[] | null;
+  oldShapes: { districts: DistrictShape[]; proven: ReadonlySet<string> | null } | null;
+}): ComposedMaps {
+  const { newZips, previous } = input;
+  const houseSeats = input.members
+    .filter((m) => m.chamber === 'house')
+    .map((m) => ({ state: m.state, district: m.district ?? 0 }));
+  const proven = new Set(
+    statesWithUnchangedMaps(previous?.seats ?? [], input.members, previous?.zips ?? null, newZips),
+  );
+  if (previous?.proven)
+    for (const state of [...proven]) if (!previous.proven.has(state)) proven.delete(state);
+  for (const state of previous?.proven ?? []) proven.add(state);
+
+  const statesOf = (rows: Iterable<ReadonlyArray<DistrictRef>>): Set<string> =>
+    new Set([...rows].flatMap((list) => list.map((d) => d.state)));
+  const newZipStates = newZips ? statesOf(newZips.values()) : new Set<string>();
+  const seatsPerState = new Map<string, number>();
+  for (const seat of houseSeats) seatsPerState.set(seat.state, (seatsPerState.get(seat.state) ?? 0) + 1);
+  const territories = new Set<string>(DELEGATE_TERRITORIES);
+  const allStates = [...new Set([...seatsPerState.keys(), ...newZipStates])]
+    .filter((state) => !territories.has(state))
+    .sort();
+
+  // ZIP rows.
+  const previousZipStates = new Set<string>();
+  const zipTable: ZipTable = new Map(newZips ?? []);
+  if (previous?.zips) {
+    for (const [zip, list] of previous.zips) {
+      if (zipTable.has(zip)) continue;
+      const states = new Set(list.map((d) => d.state));
+      if ([...states].every((state) => proven.has(state) && !newZipStates.has(state))) {
+        zipTable.set(
+          zip,
+          list.map((d) => ({ ...d })),
+        );
+        for (const state of states) previousZipStates.add(state);
+      }
+    }
+  }
+  const zipsAwaiting = allStates.filter(
+    (state) =>
+      !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
+  );
+
+  // Boundaries.
+  let shapes: DistrictShape[] | null = input.newShapes;
+  const previousShapeStates = new Set<string>();
+  if (!shapes && input.oldShapes) {
+    const kept = input.oldShapes.districts.filter((d) => proven.has(d.state));
+    for (const d of kept) previousShapeStates.add(d.state);
+    shapes = kept.length > 0 ? kept : null;
+  }
+  const shapeStates = new Set((shapes ?? []).map((d) => d.state));
+  const shapesAwaiting = allStates.filter((state) => !shapeStates.has(state));
+
+  const previousStates = [...new Set([...previousZipStates, ...previousShapeStates])].sort();
+  const awaiting =
+    zipsAwaiting.length > 0 || shapesAwaiting.length > 0
+      ? { zips: zipsAwaiting, boundaries: shapesAwaiting }
+      : undefined;
+  return { zipTable, shapes, previousStates, awaiting };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -426,7 +622,10 @@ function compareSeats(a: DistrictRef, b: DistrictRef): number {
 
 export function buildCivicIndex(
   parts: { members: Member[]; warnings: string[]; zipTable: ZipTable; zipsName: string },
-  meta: Pick<CivicIndexFile['meta'], 'source' | 'snapshotDate' | 'sources' | 'previousMaps'> & { now: Date },
+  meta: Pick<
+    CivicIndexFile['meta'],
+    'source' | 'snapshotDate' | 'sources' | 'previousMaps' | 'awaitingMaps'
+  > & { now: Date },
   options: { checkCounts?: boolean; zipCountForCheck?: number } = {},
 ): CivicIndexFile {
   const { members, zipTable } = parts;
@@ -491,6 +690,7 @@ export function buildCivicIndex(
       validUntil: membersInfo.validUntil,
       sources: meta.sources,
       ...(meta.previousMaps ? { previousMaps: meta.previousMaps } : {}),
+      ...(meta.awaitingMaps ? { awaitingMaps: meta.awaitingMaps } : {}),
       counts,
       warnings,
     },
@@ -511,21 +711,26 @@ export function buildCivicIndex(
 // The import
 
 /**
- * Imports the sources, checks that they describe one Congress, and writes `<outDir>/districts.json` (when
- * boundaries are imported) and `<outDir>/civic-index.json`, each replaced atomically. Nothing is written
- * unless every source is valid and of the same Congress.
+ * Imports the sources and writes `<outDir>/districts.json` (when there are boundaries to serve) and
+ * `<outDir>/civic-index.json`, each replaced atomically, the index last; without boundaries, an old
+ * `districts.json` is removed. Takes what is published (`composeMaps`); nothing is written unless every
+ * source read is valid and its maps are of the members' Congress or the one before it.
  */
 export async function importCivicData(options: ImportOptions): Promise<CivicIndexFile> {
   const now = options.now ?? new Date();
   const from = options.from ? path.resolve(options.from) : undefined;
   const opts = { ...options, from };
+  const urls = sourceUrlsOf(options);
   const manifest = await loadManifest({ from, manifest: options.manifest });
 
   const members = await readMembers(opts, manifest);
   const congress = members.info.congress;
-  const zips = from
-    ? await readZipsLocal(opts, from, congress, manifest)
-    : await readZipsRemote(opts, congress, manifest);
+  const servedDir = options.servedDir ?? options.outDir;
+  const served = await readServedIndex(servedDir);
+  const zips =
+    (from
+      ? await readZipsLocal(opts, from, congress, manifest)
+      : await readZipsRemote(opts, congress, manifest)) ?? zipsInService(served, congress, urls);
   const zipWindow = congressDates(zips.result.congress);
   const zipsInfo: SourceInfo = {
     name: zips.name,
@@ -538,70 +743,83 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
   };
   const shapes = (await wantsShapes(opts)) ? await readShapes(opts, congress, manifest) : null;
 
+  // Maps newer than the members, or older than the previous Congress, are never used.
   const mismatched: Array<['zips' | 'shapes', SourceInfo]> = [];
   if (zipsInfo.congress !== congress) mismatched.push(['zips', zipsInfo]);
   if (shapes && shapes.info.congress !== congress) mismatched.push(['shapes', shapes.info]);
-
-  let zipTable = zips.result.table;
-  let shapesFile: DistrictShapesFile | null = shapes?.file ?? null;
-  let previousMaps: CivicIndexFile['meta']['previousMaps'];
-  if (mismatched.length > 0) {
-    const previousOnly = mismatched.every(([, info]) => info.congress === congress - 1);
-    if (!options.allowPreviousMaps || !previousOnly) throw mixedCongressError(members.info, mismatched);
-    const served = await readServedIndex(options.outDir);
-    const zipsArePrevious = zipsInfo.congress !== congress;
-    const previousZips = zipsArePrevious
-      ? zipTable
-      : served?.meta.congress === congress - 1
-        ? new Map(Object.entries(served.zips).map(([zip, entry]) => [zip, entry.districts]))
-        : null;
-    const previousSeats = zipsArePrevious
-      ? [...zipTable.values()].flat()
-      : served?.meta.congress === congress - 1
-        ? served.districts
-        : [];
-    const states = statesWithUnchangedMaps(
-      previousSeats,
-      members.members,
-      previousZips,
-      zipsArePrevious ? null : zipTable,
-    );
-    if (states.length === 0) {
-      throw new DataError(
-        `--allow-previous-maps: no state's maps could be proven unchanged, so nothing of the ${ordinal(congress - 1)} Congress's maps can be used. Fetch ${whatToFetch(
-          congress,
-          mismatched.map(([k]) => k),
-        )}.`,
-      );
-    }
-    const keep = new Set(states);
-    if (zipsArePrevious) {
-      zipTable = new Map([...zipTable].filter(([, list]) => list.every((d) => keep.has(d.state))));
-    }
-    if (shapesFile && shapes!.info.congress !== congress) {
-      shapesFile = {
-        meta: { ...shapesFile.meta },
-        districts: shapesFile.districts.filter((d) => keep.has(d.state)),
-      };
-      shapesFile.meta.features = shapesFile.districts.length;
-    }
-    previousMaps = { congress: congress - 1, states };
+  if (mismatched.some(([, info]) => info.congress !== congress - 1)) {
+    throw mixedCongressError(members.info, mismatched, urls);
   }
 
+  const servedShapes = await readServedShapes(servedDir);
+  const newZips = zips.result.congress === congress && zips.result.table.size > 0 ? zips.result.table : null;
+  // Boundaries not published: the ones in service stay while they are of the members' Congress.
+  const newShapes =
+    shapes && shapes.info.congress === congress
+      ? shapes.file.districts
+      : servedShapes?.meta.congress === congress && !servedShapes.meta.previousMaps
+        ? servedShapes.districts
+        : null;
+  const composed = composeMaps({
+    congress,
+    members: members.members,
+    newZips,
+    previous: previousZipMaps(congress, zips.result, served),
+    newShapes,
+    oldShapes: newShapes ? null : previousShapes(congress, shapes, servedShapes),
+  });
+  const previousMaps = composed.previousStates.length
+    ? { congress: congress - 1, states: composed.previousStates }
+    : undefined;
+  const shapesInfo =
+    shapes?.info.congress === congress
+      ? shapes.info
+      : newShapes
+        ? (served?.meta.sources?.shapes ?? undefined)
+        : composed.shapes
+          ? (shapes?.info ?? served?.meta.sources?.shapes ?? undefined)
+          : undefined;
+
   const index = buildCivicIndex(
-    { members: members.members, warnings: members.warnings, zipTable, zipsName: zips.name },
     {
-      source: from ?? [...Object.values(MEMBER_URLS), zips.name].join(' '),
+      members: members.members,
+      warnings: members.warnings,
+      zipTable: composed.zipTable,
+      zipsName: zips.name,
+    },
+    {
+      source: from ?? [...Object.values(memberUrls(urls.members)), zips.name].join(' '),
       snapshotDate: members.info.date!,
-      sources: { members: members.info, zips: zipsInfo, ...(shapes ? { shapes: shapes.info } : {}) },
+      sources: { members: members.info, zips: zipsInfo, ...(shapesInfo ? { shapes: shapesInfo } : {}) },
       previousMaps,
+      awaitingMaps: composed.awaiting,
       now,
     },
-    { checkCounts: options.checkCounts, zipCountForCheck: zips.result.table.size },
+    {
+      checkCounts: options.checkCounts,
+      // Only a national table of the new Congress can be checked for truncation; states it lacks would
+      // otherwise pass as "not published".
+      zipCountForCheck: newZips && zips.result.national !== false ? newZips.size : Infinity,
+    },
   );
-  // Boundaries first, the index last: the index is what the server reads first and swaps on.
-  if (shapesFile) await writeDistrictShapes(options.outDir, shapesFile);
+  // Boundaries first, the index last; districts.json names the index it belongs to (start-up checks).
+  if (composed.shapes) {
+    const shapeStates = new Set(previousMaps?.states ?? []);
+    const keptPrevious = composed.shapes.some((d) => shapeStates.has(d.state)) && !newShapes;
+    await writeDistrictShapes(options.outDir, {
+      meta: {
+        source: shapesInfo?.name ?? 'districts.json',
+        importedAt: index.meta.importedAt,
+        indexImportedAt: index.meta.importedAt,
+        congress,
+        features: composed.shapes.length,
+        ...(keptPrevious && previousMaps ? { previousMaps } : {}),
+      },
+      districts: composed.shapes,
+    });
+  }
   await fs.mkdir(options.outDir, { recursive: true });
   await writeFileAtomic(path.join(options.outDir, INDEX_FILE_NAME), JSON.stringify(index));
+  if (!composed.shapes) await fs.rm(path.join(options.outDir, DISTRICT_SHAPES_FILE), { force: true });
   return index;
 }

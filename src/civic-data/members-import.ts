@@ -4,6 +4,7 @@
  * from the members' current terms: a House term belongs to the Congress it ends with, and every senator's
  * term must cover part of it. A file whose House terms belong to two Congresses is refused.
  */
+import { CANONICAL_SOURCE_URLS, trimBase } from './source-urls';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { congressDates, congressOfHouseTerm, ordinal, termOverlapsCongress } from './congress';
@@ -14,11 +15,15 @@ import type { DistrictOffice, Member } from './types';
 export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
 
 /** The three files, whose canonical URLs always hold the current Congress (upstream updates them). */
-export const MEMBER_URLS = {
-  legislators: 'https://unitedstates.github.io/congress-legislators/legislators-current.json',
-  offices: 'https://unitedstates.github.io/congress-legislators/legislators-district-offices.json',
-  social: 'https://unitedstates.github.io/congress-legislators/legislators-social-media.json',
-} as const;
+export function memberUrls(base: string = CANONICAL_SOURCE_URLS.members) {
+  const folder = trimBase(base);
+  return {
+    legislators: `${folder}/legislators-current.json`,
+    offices: `${folder}/legislators-district-offices.json`,
+    social: `${folder}/legislators-social-media.json`,
+  } as const;
+}
+export const MEMBER_URLS = memberUrls();
 
 /** Paths inside a `--from` folder, laid out like the shared data mirror. */
 export const MEMBER_PATHS = {

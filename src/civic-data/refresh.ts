@@ -18,9 +18,10 @@ import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
 import { BILL_STATUS_FILE, loadBillStatus, type BillSponsorsRecord } from './bill-status';
-import { DISTRICT_SHAPES_FILE, loadDistrictShapes, type DistrictShapeIndex } from './district-shapes';
+import { DISTRICT_SHAPES_FILE, loadShapesForIndex, type DistrictShapeIndex } from './district-shapes';
 import { importCivicData, INDEX_FILE_NAME } from './import';
 import { loadCivicIndex, type CivicIndex } from './load';
+import type { CivicSourceUrls } from './source-urls';
 
 export const DAY_MS = 24 * 60 * 60_000;
 /** Once the data's Congress has ended, look for its successor more often. */
@@ -40,14 +41,19 @@ export interface CivicDataRefreshDeps {
   from: string | undefined;
   /** CIVIC_DATA_MANIFEST: the dates of a folder's files, which carry none (docs/data.md). */
   manifest?: string;
+  /** Where the sources are downloaded from (the same settings as `npm run data:update`). */
+  urls?: CivicSourceUrls;
   /** The index in service; replaced in place. */
   civic: CivicIndex;
   /** The boundaries in service, and how to replace them. */
   shapes: { current(): DistrictShapeIndex | null; replace(next: DistrictShapeIndex | null): void };
   clock: Clock;
   logger: RefreshLogger;
-  /** Writes a fresh `civic-index.json` (and `districts.json`) into `dir`; the real import by default. */
-  importInto?: (dir: string, from: string | undefined, now: Date) => Promise<void>;
+  /**
+   * Writes a fresh `civic-index.json` (and `districts.json`) into `dir`, reading the data in service from
+   * `servedDir` (maps kept where proven unchanged); the real import by default.
+   */
+  importInto?: (dir: string, from: string | undefined, now: Date, servedDir: string) => Promise<void>;
   /** Called after new data went into service (the geocoder chooses its vintage for the new Congress). */
   onReplaced?: (civic: CivicIndex) => void;
   /**
@@ -86,10 +92,13 @@ export interface CivicDataRefresh {
   status(): RefreshStatus;
 }
 
-/** The real import: members, ZIP table and boundaries of one Congress (civic-data/import). */
-function importAllInto(manifest: string | undefined): NonNullable<CivicDataRefreshDeps['importInto']> {
-  return async (dir, from, now) => {
-    await importCivicData({ from, outDir: dir, now, manifest });
+/** The real import: members, then per state what is published (civic-data/import). */
+function importAllInto(
+  manifest: string | undefined,
+  urls: CivicSourceUrls | undefined,
+): NonNullable<CivicDataRefreshDeps['importInto']> {
+  return async (dir, from, now, servedDir) => {
+    await importCivicData({ from, outDir: dir, now, manifest, urls, servedDir });
   };
 }
 
@@ -114,7 +123,7 @@ async function exists(file: string): Promise<boolean> {
 
 export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRefresh {
   const { civic, clock, logger } = deps;
-  const importInto = deps.importInto ?? importAllInto(deps.manifest);
+  const importInto = deps.importInto ?? importAllInto(deps.manifest, deps.urls);
   let running: Promise<RefreshOutcome> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
@@ -123,7 +132,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
 
   /** Imports into a fresh folder next to the data and checks it; the new index and boundaries, or throws. */
   async function importAndCheck(staging: string) {
-    await importInto(staging, deps.from, clock.now());
+    await importInto(staging, deps.from, clock.now(), deps.dataDir);
     const next = loadCivicIndex(staging);
     const current = civic.meta.congress;
     if (next.meta.congress < current) {
@@ -131,27 +140,27 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
         `the sources describe Congress ${next.meta.congress}, older than Congress ${current} in service`,
       );
     }
-    const newShapes = (await exists(path.join(staging, DISTRICT_SHAPES_FILE)))
-      ? loadDistrictShapes(staging)
+    // The import wrote the boundaries to serve with this index (new, kept or proven unchanged), or none.
+    const shapes = (await exists(path.join(staging, DISTRICT_SHAPES_FILE)))
+      ? loadShapesForIndex(staging, next.meta)
       : null;
-    if (newShapes) return { next, shapes: newShapes, newShapes: true };
-    // No new boundaries: the old ones stay only while they are of the same Congress as the members.
-    const old = deps.shapes.current();
-    const keep = old && (old.meta?.congress ?? current) === next.meta.congress ? old : null;
-    return { next, shapes: keep, newShapes: false };
+    if (shapes && !shapes.shapes) throw new DataError(`${DISTRICT_SHAPES_FILE}: ${shapes.problem}`);
+    return { next, shapes: shapes?.shapes ?? null };
   }
 
   /** Members, ZIP table and boundaries: checked, on disk, then in memory. Throws when anything is wrong. */
   async function refreshCivicData(staging: string): Promise<RefreshOutcome> {
-    const { next, shapes, newShapes } = await importAndCheck(staging);
-    // On disk first, so a restart serves what memory serves; each rename replaces a file atomically.
-    if (newShapes) {
+    const { next, shapes } = await importAndCheck(staging);
+    // On disk first, so a restart serves what memory serves. districts.json names the index it belongs
+    // to, so a crash between the two renames leaves boundaries that start-up refuses, never a mix.
+    if (shapes) {
       await fs.rename(
         path.join(staging, DISTRICT_SHAPES_FILE),
         path.join(deps.dataDir, DISTRICT_SHAPES_FILE),
       );
+    } else {
+      await fs.rm(path.join(deps.dataDir, DISTRICT_SHAPES_FILE), { force: true });
     }
-    if (!shapes) await fs.rm(path.join(deps.dataDir, DISTRICT_SHAPES_FILE), { force: true });
     await fs.rename(path.join(staging, INDEX_FILE_NAME), path.join(deps.dataDir, INDEX_FILE_NAME));
     const previous = civic.meta.congress;
     civic.replaceWith(next);
@@ -165,6 +174,8 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
         snapshotDate: civic.meta.snapshotDate,
         members: civic.members.length,
         boundaries: shapes !== null,
+        awaitingZips: civic.meta.awaitingMaps?.zips ?? [],
+        awaitingBoundaries: civic.meta.awaitingMaps?.boundaries ?? [],
       },
       'civic data refreshed',
     );

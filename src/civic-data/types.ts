@@ -84,12 +84,23 @@ export interface CivicDataSources {
 }
 
 /**
- * Set only when the operator allowed new members on the previous Congress's maps (docs/data.md): the maps'
+ * Set when a new Congress's members are served on the previous Congress's maps (docs/data.md): the maps'
  * Congress and the states where the importer proved the maps unchanged. Elsewhere the old maps are not used.
  */
 export interface PreviousMapsNotice {
   congress: number;
   states: string[];
+}
+
+/**
+ * States of the index's Congress whose maps are not published yet (and not proven unchanged): `zips`,
+ * no ZIP rows (a lookup there asks for a street address); `boundaries`, no boundaries ("use my location"
+ * asks the geocoder or for a street address). Single-seat states need no ZIP rows and are never listed
+ * under `zips`.
+ */
+export interface AwaitingMaps {
+  zips: string[];
+  boundaries: string[];
 }
 
 export interface CivicDataMeta {
@@ -106,6 +117,8 @@ export interface CivicDataMeta {
   /** Each source's Congress, date and validity window. */
   sources?: CivicDataSources;
   previousMaps?: PreviousMapsNotice;
+  /** States that cannot be served from maps yet; absent when every state is. */
+  awaitingMaps?: AwaitingMaps;
   counts: { senators: number; representatives: number; delegates: number; vacancies: number; zips: number };
   /** Non-fatal oddities met during the import (dropped URLs, member seats missing from the ZIP table...). */
   warnings?: string[];

@@ -10,6 +10,7 @@
  * or file names (`GEOID_CD119_20`, `NationalCD119.txt`, `cd120.zip`), or for zccd.csv from a manifest or
  * its known checksum.
  */
+import { CANONICAL_SOURCE_URLS, trimBase } from './source-urls';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
@@ -32,30 +33,42 @@ export interface ZipTableResult {
   /** The date the source itself gives (a known file's upstream commit day). */
   date?: string;
   dateFrom?: SourceInfo['dateFrom'];
+  /**
+   * False when the source covers only some states (a BEF zip of state files, published state by state):
+   * the states it lacks are not empty, only not published yet.
+   */
+  national?: boolean;
 }
 
 /** Called every so often with a line such as "ZCTA-block file: 2,000,000 rows". */
 export type Progress = (line: string) => void;
 
-export const ZCCD_URL =
-  'https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv';
+export const ZCCD_URL = CANONICAL_SOURCE_URLS.zccd;
 export const ZCCD_PATH = 'us-zipcodes-congress/zccd.csv';
 export const ZCTA_BLOCK_FILE = 'tab20_zcta520_tabblock20_natl.txt';
-export const ZCTA_BLOCK_URL = `https://www2.census.gov/geo/docs/maps-data/data/rel2020/zcta520/${ZCTA_BLOCK_FILE}`;
+/** The ZCTA-to-block relationship file on the Census file server at `census` (CENSUS_FILES_URL). */
+export function zctaBlockUrl(census: string = CANONICAL_SOURCE_URLS.census): string {
+  return `${trimBase(census)}/geo/docs/maps-data/data/rel2020/zcta520/${ZCTA_BLOCK_FILE}`;
+}
+export const ZCTA_BLOCK_URL = zctaBlockUrl();
 
 /** `tab20_cd11920_zcta520_natl.txt` for the 119th Congress. */
 export function relationshipFileName(congress: number): string {
   return `tab20_cd${congress}20_zcta520_natl.txt`;
 }
-export function relationshipFileUrl(congress: number): string {
-  return `https://www2.census.gov/geo/docs/maps-data/data/rel2020/cd-sld/${relationshipFileName(congress)}`;
+export function relationshipFileUrl(congress: number, census: string = CANONICAL_SOURCE_URLS.census): string {
+  return `${trimBase(census)}/geo/docs/maps-data/data/rel2020/cd-sld/${relationshipFileName(congress)}`;
 }
 /** `cd119.zip`, published in the year the Congress begins. */
 export function befFileName(congress: number): string {
   return `cd${congress}.zip`;
 }
-export function befUrl(congress: number, startYear: number): string {
-  return `https://www2.census.gov/programs-surveys/decennial/rdo/mapping-files/${startYear}/${congress}-congressional-district-befs/${befFileName(congress)}`;
+export function befUrl(
+  congress: number,
+  startYear: number,
+  census: string = CANONICAL_SOURCE_URLS.census,
+): string {
+  return `${trimBase(census)}/programs-surveys/decennial/rdo/mapping-files/${startYear}/${congress}-congressional-district-befs/${befFileName(congress)}`;
 }
 
 const PROGRESS_EVERY_ROWS = 1_000_000;
@@ -428,9 +441,11 @@ export interface BefSource {
 async function loadBef(
   source: BefSource,
   progress?: Progress,
-): Promise<{ blocks: BlockDistricts; congress: number }> {
+): Promise<{ blocks: BlockDistricts; congress: number; national: boolean }> {
   const blocks = new BlockDistricts();
   const congresses = new Set<number>();
+  // A single text file is national unless its name is a state's (`CD120_06.txt`).
+  let national = !/_\d{2}\.txt$/i.test(source.name) || /national/i.test(source.name);
   const note = (fileName: string, fromColumn: number | null): void => {
     const fromName = congressFromBefName(fileName) ?? congressFromBefName(source.name);
     const congress = fromColumn ?? fromName;
@@ -454,8 +469,9 @@ async function loadBef(
       },
       () => Promise.resolve(),
     );
-    const national = names.find((n) => /national/i.test(n));
-    const chosen = national ? [national] : names;
+    const nationalFile = names.find((n) => /national/i.test(n));
+    national = nationalFile !== undefined;
+    const chosen = nationalFile ? [nationalFile] : names;
     if (chosen.length === 0) throw new DataError(`${source.name}: no block equivalency text file in the zip`);
     await forEachZipEntry(
       source.data,
@@ -476,7 +492,7 @@ async function loadBef(
     );
   }
   blocks.finish(source.name);
-  return { blocks, congress: [...congresses][0]! };
+  return { blocks, congress: [...congresses][0]!, national };
 }
 
 /**
@@ -488,7 +504,7 @@ export async function buildZipTableFromBlocks(
   zctaBlocks: { name: string; input: Readable | string },
   progress?: Progress,
 ): Promise<ZipTableResult & { unassignedBlocks: number }> {
-  const { blocks, congress } = await loadBef(bef, progress);
+  const { blocks, congress, national } = await loadBef(bef, progress);
   progress?.(
     `${bef.name}: ${blocks.size.toLocaleString('en-US')} blocks of the ${ordinal(congress)} Congress`,
   );
@@ -524,5 +540,5 @@ export async function buildZipTableFromBlocks(
   }
   if (rows === 0) throw new DataError(`${name}: no rows`);
   progress?.(`${name}: ${rows.toLocaleString('en-US')} rows joined`);
-  return { table: areas.toTable(), congress, congressFrom: 'file name', unassignedBlocks };
+  return { table: areas.toTable(), congress, congressFrom: 'file name', unassignedBlocks, national };
 }

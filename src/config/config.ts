@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../civic-data/source-urls';
 
 /** A CWC text value: `min`-`max` characters (code points, as the schema counts them) once trimmed. */
 const cwcText = (min: number, max: number, what: string) =>
@@ -18,7 +19,45 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-const EnvSchema = z.object({
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * Where the public data comes from (docs/data.md): read by the server's refresh and by `npm run
+ * data:update` alike, so that both fetch the same files; tests point them at local stand-in servers.
+ */
+const SourceUrlsSchema = z.object({
+  CIVIC_MEMBERS_URL: httpUrl.default(CANONICAL_SOURCE_URLS.members),
+  CENSUS_FILES_URL: httpUrl.default(CANONICAL_SOURCE_URLS.census),
+  ZCCD_URL: httpUrl.default(CANONICAL_SOURCE_URLS.zccd),
+  DISTRICT_SHAPES_URL: httpUrl.optional(),
+  GOVINFO_BILLSTATUS_URL: httpUrl.default(CANONICAL_SOURCE_URLS.govinfoBillStatus),
+  CONGRESS_GOV_API_URL: httpUrl.default(CANONICAL_SOURCE_URLS.congressGovApi),
+});
+
+function sourceUrls(e: z.infer<typeof SourceUrlsSchema>): CivicSourceUrls {
+  return Object.freeze({
+    members: e.CIVIC_MEMBERS_URL,
+    census: e.CENSUS_FILES_URL,
+    zccd: e.ZCCD_URL,
+    districtShapes: e.DISTRICT_SHAPES_URL,
+    govinfoBillStatus: e.GOVINFO_BILLSTATUS_URL,
+    congressGovApi: e.CONGRESS_GOV_API_URL,
+  });
+}
+
+/**
+ * The source URLs alone, for `npm run data:update` (which needs none of the server's settings); throws
+ * ConfigError naming each bad variable.
+ */
+export function loadCivicSourceUrls(env: Record<string, string | undefined>): CivicSourceUrls {
+  const parsed = SourceUrlsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return sourceUrls(parsed.data);
+}
+
+const EnvSchema = SourceUrlsSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -142,6 +181,8 @@ export type Config = Readonly<{
   civicDataFrom: string | undefined;
   /** CIVIC_DATA_MANIFEST: a manifest giving the dates of CIVIC_DATA_FROM's files (docs/data.md). */
   civicDataManifest: string | undefined;
+  /** Where the public sources are fetched from (CIVIC_MEMBERS_URL, CENSUS_FILES_URL, ...; docs/data.md). */
+  civicSources: CivicSourceUrls;
   /** CONGRESS_GOV_API_KEY: the bill status comes from the congress.gov API instead of govinfo's bulk data. */
   congressGovApiKey: string | undefined;
   /** Worker threads that draw PDFs (src/delivery/pdf-renderer.ts); 0 draws in the request thread. */
@@ -270,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataRefresh: e.DATA_REFRESH ?? (e.NODE_ENV === 'production' ? 'daily' : 'off'),
     civicDataFrom: e.CIVIC_DATA_FROM ? path.resolve(e.CIVIC_DATA_FROM) : undefined,
     civicDataManifest: e.CIVIC_DATA_MANIFEST ? path.resolve(e.CIVIC_DATA_MANIFEST) : undefined,
+    civicSources: sourceUrls(e),
     congressGovApiKey: e.CONGRESS_GOV_API_KEY,
     pdfThreads: e.PDF_THREADS,
     outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),

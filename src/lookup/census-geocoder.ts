@@ -72,6 +72,11 @@ export interface CensusGeocoderOptions {
 export interface CensusGeocoder {
   /** The district of an address on the map of `congress`, never on another Congress's map. */
   geocodeDistrict(oneLineAddress: string, congress: number): Promise<GeocodeResult>;
+  /**
+   * The district at a point on the map of `congress` (the coordinates service), for states whose new
+   * boundaries are not published in a file yet; `matchedAddress` is empty.
+   */
+  districtAtPoint(lat: number, lon: number, congress: number): Promise<GeocodeResult>;
   /** Chooses the vintage for `congress` ahead of the first lookup (start-up, after a data refresh). */
   prepare(congress: number): Promise<GeocoderVintage | null>;
   /** For health pages and tests. */
@@ -365,7 +370,41 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
     return onMap(await answerFor(address, again), congress) ?? noVintage;
   }
 
+  async function askPoint(lat: number, lon: number, pick: GeocoderVintage): Promise<Answer> {
+    const body = await getJson(
+      `/geocoder/geographies/coordinates?x=${lon}&y=${lat}` +
+        `&benchmark=${encodeURIComponent(pick.benchmark)}&vintage=${encodeURIComponent(pick.vintage)}` +
+        '&layers=all&format=json',
+      () => ({ result: { geographies: {} } }),
+    );
+    const parsed = CoordinatesResponse.safeParse(body);
+    if (!parsed.success) throw new UpstreamFailure('unexpected response shape', false);
+    const found = districtFromGeographies(parsed.data.result.geographies);
+    return found ? { status: 'matched', ...found, matchedAddress: '', lat, lon } : { status: 'no_match' };
+  }
+
+  async function pointFor(lat: number, lon: number, congress: number): Promise<GeocodeResult> {
+    const pick = await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(() => vintageFor(congress));
+    if (!pick) return { status: 'unavailable', reason: `no vintage for Congress ${congress}` };
+    return (
+      onMap(await askPoint(lat, lon, pick), congress) ?? {
+        status: 'unavailable',
+        reason: `vintage does not answer for Congress ${congress}`,
+      }
+    );
+  }
+
   return {
+    async districtAtPoint(lat: number, lon: number, congress: number): Promise<GeocodeResult> {
+      if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+        return { status: 'no_match' };
+      }
+      try {
+        return await pointFor(lat, lon, congress);
+      } catch (error) {
+        return unavailable(error);
+      }
+    },
     async geocodeDistrict(oneLineAddress: string, congress: number): Promise<GeocodeResult> {
       const address = normaliseAddress(typeof oneLineAddress === 'string' ? oneLineAddress : '');
       if (address.length < 5 || address.length > MAX_ADDRESS_LENGTH) return { status: 'no_match' };

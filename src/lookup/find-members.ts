@@ -14,7 +14,7 @@
 import { ValidationError } from '../platform/errors';
 import { englishParagraph, type Message, type MessageValues } from '../platform/messages';
 import type { CivicIndex } from '../civic-data/load';
-import { hasSenators } from '../civic-data/states';
+import { hasSenators, stateByAbbr } from '../civic-data/states';
 import type { Chamber, DistrictRef, Member } from '../civic-data/types';
 import { parseAddress, parseZip, ADDRESS_EXAMPLE, type ParsedAddress } from './address';
 import { isMilitaryZip, stateForZip } from './zip-prefixes';
@@ -183,6 +183,18 @@ export function pickHouseDistrict(
   return withNotes(narrowed, [vacancyNote(house.vacancies)]);
 }
 
+/**
+ * For a state whose new Congress's districts are not published yet (civic-data/import `awaitingMaps`):
+ * the reason there is no ZIP answer, and what to do (give a street address).
+ */
+export function awaitingNote(index: CivicIndex, state: string): Message | undefined {
+  if (!index.meta.awaitingMaps?.zips.includes(state)) return undefined;
+  return {
+    key: 'awaitingMaps.lookup',
+    values: { name: stateByAbbr(state)?.name ?? state, code: state, congress: index.meta.congress },
+  };
+}
+
 /** Finds the members of Congress for an address (or a bare ZIP code). Throws ValidationError on bad input. */
 export function findMembersForAddress(
   index: CivicIndex,
@@ -239,7 +251,12 @@ export function findMembersForAddress(
         notes: [],
         data,
       },
-      [atLarge ? undefined : { key: 'messages.poBoxZip', values: { zip } }, vacancyNote(house.vacancies)],
+      [
+        atLarge
+          ? undefined
+          : (awaitingNote(index, prefixState) ?? { key: 'messages.poBoxZip', values: { zip } }),
+        vacancyNote(house.vacancies),
+      ],
     );
   } else {
     let candidates = rows.map((d) => ({ ...d }));

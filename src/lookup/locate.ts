@@ -82,28 +82,45 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
     return resultForDistricts({ state: answer.state, district: answer.district }, [], 'address', zipResult);
   }
 
-  /** The district containing a point; near a line, the neighbouring districts' members are candidates. */
-  function findForPoint(lat: number, lon: number): LookupResult {
+  /**
+   * The district containing a point; near a line, the neighbouring districts' members are candidates. In a
+   * state whose boundaries of the index's Congress are not published yet (`awaitingMaps.boundaries`), the
+   * geocoder's coordinates service answers on that Congress's map; without it the person is asked for a
+   * street address.
+   */
+  async function findForPoint(lat: number, lon: number): Promise<LookupResult> {
     const shapes = deps.shapes();
-    if (!shapes) {
-      throw new UnavailableError('messages.locationUnavailable');
+    const awaiting = civic.meta.awaitingMaps?.boundaries ?? [];
+    const hit = shapes?.findDistrictAtPoint(lat, lon) ?? null;
+    if (hit && !awaiting.includes(hit.state)) {
+      const neighbours = hit.nearBoundary ? hit.neighbours : [];
+      const result = resultForDistricts({ state: hit.state, district: hit.district }, neighbours, 'point');
+      result.nearBoundary = hit.nearBoundary;
+      if (hit.nearBoundary) withNotes(result, [{ key: 'messages.nearBoundary' }, ...result.notes]);
+      return result;
     }
-    const hit = shapes.findDistrictAtPoint(lat, lon);
-    if (!hit) {
+    if (awaiting.length === 0) {
+      if (!shapes) throw new UnavailableError('messages.locationUnavailable');
       throw ValidationError.forField('location', 'messages.locationOutside');
     }
-    const neighbours = hit.nearBoundary ? hit.neighbours : [];
-    const result = resultForDistricts({ state: hit.state, district: hit.district }, neighbours, 'point');
-    result.nearBoundary = hit.nearBoundary;
-    if (hit.nearBoundary) withNotes(result, [{ key: 'messages.nearBoundary' }, ...result.notes]);
-    return result;
+    const congress = civic.meta.congress;
+    const answer = deps.geocoder ? await deps.geocoder.districtAtPoint(lat, lon, congress) : null;
+    if (
+      answer?.status === 'matched' &&
+      answer.congress === civic.meta.congress &&
+      civic.hasSeat(answer.state, answer.district)
+    ) {
+      return resultForDistricts({ state: answer.state, district: answer.district }, [], 'point');
+    }
+    // No boundaries of this Congress where the person may stand: only a street address can say.
+    throw new UnavailableError('awaitingMaps.location');
   }
 
   return {
     findForAddress,
     findForPoint,
     get locationAvailable(): boolean {
-      return deps.shapes() !== null;
+      return deps.shapes() !== null || (deps.geocoder !== null && !!civic.meta.awaitingMaps);
     },
   };
 }

@@ -2,6 +2,8 @@
  * web/app: assembles the Express app from injected dependencies. No module-level state: tests build a
  * fresh app per file with `createApp(deps)`; `src/server.ts` listens and drains it.
  */
+import { stateByAbbr } from '../civic-data/states';
+import type { AwaitingMaps } from '../civic-data/types';
 import path from 'node:path';
 import express, { type Express, type Request } from 'express';
 import type { AppDeps } from './deps';
@@ -105,7 +107,7 @@ export function createApp(deps: AppDeps): Express {
     res.locals.dataValidUntil = meta.validUntil;
     res.locals.congress = meta.congress;
     res.locals.congressOrdinal = ordinal(meta.congress);
-    // New members on the previous Congress's maps (an operator's explicit choice): every page says where.
+    // New members on the previous Congress's maps, where proven unchanged: every page says where.
     res.locals.previousMaps = meta.previousMaps
       ? {
           congress: meta.previousMaps.congress,
@@ -113,6 +115,8 @@ export function createApp(deps: AppDeps): Express {
           stateList: meta.previousMaps.states.join(', '),
         }
       : undefined;
+    // States whose new districts are not published yet (civic-data/import): named on every page.
+    res.locals.awaitingMaps = awaitingMapsNotice(meta.awaitingMaps);
     next();
   });
 
@@ -126,4 +130,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));
   return app;
+}
+
+/** The states of `awaitingMaps` as the layout names them: English names (en, es) and codes (ar). */
+function awaitingMapsNotice(awaiting: AwaitingMaps | undefined) {
+  const listed = (states: readonly string[]) =>
+    states.length > 0
+      ? {
+          names: states.map((s) => stateByAbbr(s)?.name ?? s).join(', '),
+          codes: states.join(', '),
+        }
+      : undefined;
+  const zips = listed(awaiting?.zips ?? []);
+  const boundaries = listed((awaiting?.boundaries ?? []).filter((s) => !awaiting?.zips.includes(s)));
+  return zips || boundaries ? { zips, boundaries } : undefined;
 }

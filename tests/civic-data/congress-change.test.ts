@@ -8,146 +8,17 @@ import path from 'node:path';
 import request from 'supertest';
 import { importCivicData, statesWithUnchangedMaps } from '../../src/civic-data/import';
 import { loadCivicIndex } from '../../src/civic-data/load';
-import { DataError } from '../../src/platform/errors';
 import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import {
+  HOUSE,
+  legislators,
+  PENN_PLAZA,
+  PENN_PLAZA_PLACE,
+  SMALL,
+  writeSources,
+} from '../fixtures/civic/congress-sources';
 import { createTestApp } from '../helpers/app';
 import { startFakeCensusGeocoder } from '../helpers/fake-census-geocoder';
-
-const PENN_PLAZA = '1 Penn Plaza, New York, NY 10001';
-
-interface Seat {
-  bioguide: string;
-  state: string;
-  district: number | null;
-  last: string;
-}
-
-const HOUSE: Seat[] = [
-  { bioguide: 'A000001', state: 'AK', district: 0, last: 'Alaskan' },
-  { bioguide: 'N000010', state: 'NY', district: 10, last: 'Tenner' },
-  { bioguide: 'N000012', state: 'NY', district: 12, last: 'Twelver' },
-  { bioguide: 'D000001', state: 'DC', district: 0, last: 'Capital' },
-];
-const SENATE: Seat[] = [
-  { bioguide: 'S000001', state: 'NY', district: null, last: 'Empire' },
-  { bioguide: 'S000002', state: 'AK', district: null, last: 'North' },
-];
-
-/** legislators-current.json of a Congress: House terms of that Congress, senators' six-year terms over it. */
-function legislators(congress: number, house = HOUSE): string {
-  const start = 1789 + 2 * (congress - 1);
-  return JSON.stringify(
-    [...house, ...SENATE].map((seat, i) => ({
-      id: { bioguide: seat.bioguide },
-      name: { first: 'Pat', last: seat.last, official_full: `Pat ${seat.last}` },
-      terms: [
-        seat.district === null
-          ? {
-              type: 'sen',
-              start: `${start - 2 * (i % 3)}-01-03`,
-              end: `${start - 2 * (i % 3) + 6}-01-03`,
-              state: seat.state,
-              party: 'Independent',
-              url: `https://www.example.senate.gov/${seat.last.toLowerCase()}`,
-            }
-          : {
-              type: 'rep',
-              start: `${start}-01-03`,
-              end: `${start + 2}-01-03`,
-              state: seat.state,
-              district: seat.district,
-              party: 'Independent',
-            },
-      ],
-    })),
-  );
-}
-
-const REL_HEADER = (c: number): string =>
-  `OID_CD${c}_20|GEOID_CD${c}_20|NAMELSAD_CD${c}_20|AREALAND_CD${c}_20|AREAWATER_CD${c}_20|MTFCC_CD${c}_20|FUNCSTAT_CD${c}_20|OID_ZCTA5_20|GEOID_ZCTA5_20|NAMELSAD_ZCTA5_20|AREALAND_ZCTA5_20|AREAWATER_ZCTA5_20|MTFCC_ZCTA5_20|FUNCSTAT_ZCTA5_20|AREALAND_PART|AREAWATER_PART`;
-
-/** The Census CD-to-ZCTA relationship file of a Congress: rows [district GEOID, ZCTA, land of the part]. */
-function relationshipFile(congress: number, rows: Array<[string, string, number]>): string {
-  const lines = rows.map(
-    ([geoid, zcta, land], i) =>
-      `20${i}|${geoid}|Congressional District|1000|0|G5200|N|22${i}|${zcta}|ZCTA5 ${zcta}|1000|0|G6350|S|${land}|0`,
-  );
-  return [REL_HEADER(congress), ...lines].join('\r\n') + '\r\n';
-}
-
-const square = (x: number, y: number): number[][][] => [
-  [
-    [x, y],
-    [x + 1, y],
-    [x + 1, y + 1],
-    [x, y + 1],
-    [x, y],
-  ],
-];
-
-/** A cartographic boundary GeoJSON whose features carry `CD<nnn>FP`. */
-function boundaries(congress: number): string {
-  const features = [
-    ['02', '00', -150, 61],
-    ['36', '10', -74, 40],
-    ['36', '12', -73, 40],
-    ['11', '98', -77, 38],
-  ].map(([statefp, cd, x, y]) => ({
-    type: 'Feature',
-    properties: { STATEFP: statefp, [`CD${congress}FP`]: cd, GEOID: `${statefp}${cd}` },
-    geometry: { type: 'Polygon', coordinates: square(x as number, y as number) },
-  }));
-  return JSON.stringify({ type: 'FeatureCollection', features });
-}
-
-const ROWS_119: Array<[string, string, number]> = [
-  ['0200', '99501', 900],
-  ['3610', '10001', 250],
-  ['3612', '10001', 750],
-  ['3612', '10025', 500],
-  ['1198', '20001', 400],
-];
-/** The 120th map of New York moved ZIP 10001 mostly into the 10th district. */
-const ROWS_120: Array<[string, string, number]> = [
-  ['0200', '99501', 900],
-  ['3610', '10001', 800],
-  ['3612', '10001', 200],
-  ['3612', '10025', 500],
-  ['1198', '20001', 400],
-];
-
-async function writeSources(
-  dir: string,
-  files: { members: number; zips?: number; zipRows?: Array<[string, string, number]>; shapes?: number },
-): Promise<void> {
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(path.join(dir, 'congress-legislators'), { recursive: true });
-  await fs.writeFile(
-    path.join(dir, 'congress-legislators', 'legislators-current.json'),
-    legislators(files.members),
-  );
-  await fs.writeFile(path.join(dir, 'congress-legislators', 'legislators-district-offices.json'), '[]');
-  await fs.writeFile(path.join(dir, 'congress-legislators', 'legislators-social-media.json'), '[]');
-  await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ members: { date: '2027-01-04' } }));
-  if (files.zips) {
-    await fs.mkdir(path.join(dir, 'census'), { recursive: true });
-    const rows = files.zipRows ?? (files.zips === 119 ? ROWS_119 : ROWS_120);
-    await fs.writeFile(
-      path.join(dir, 'census', `tab20_cd${files.zips}20_zcta520_natl.txt`),
-      relationshipFile(files.zips, rows),
-    );
-  }
-  if (files.shapes) {
-    await fs.mkdir(path.join(dir, `cd${files.shapes}-shapes`), { recursive: true });
-    const year = 1789 + 2 * (files.shapes - 1) - 1;
-    await fs.writeFile(
-      path.join(dir, `cd${files.shapes}-shapes`, `cb_${year}_us_cd${files.shapes}_20m.geojson`),
-      boundaries(files.shapes),
-    );
-  }
-}
-
-const SMALL = { checkCounts: false, minShapes: 1 };
 
 describe('importing across the change of Congress', () => {
   let root: string;
@@ -193,30 +64,25 @@ describe('importing across the change of Congress', () => {
     expect(loadCivicIndex(out).isStale(new Date('2027-06-01T00:00:00Z'))).toBe(false);
   });
 
-  test('when the 120th members come with the 119th maps, then the import is refused, naming each source, and the data in service stays', async () => {
+  test('when the 120th members come with the 119th maps, then the members are taken, the single-seat states keep their maps and New York is named as not published', async () => {
     await writeSources(source, { members: 119, zips: 119, shapes: 119 });
     await importCivicData({ from: source, outDir: out, ...SMALL });
-    const before = {
-      index: await fs.readFile(path.join(out, 'civic-index.json'), 'utf8'),
-      shapes: await fs.readFile(path.join(out, 'districts.json'), 'utf8'),
-    };
 
     await writeSources(source, { members: 120, zips: 119, shapes: 119 });
-    const attempt = importCivicData({ from: source, outDir: out, ...SMALL });
-    await expect(attempt).rejects.toBeInstanceOf(DataError);
-    const message = await attempt.catch((error: Error) => error.message);
-    expect(message).toContain(
-      'members congress-legislators/legislators-current.json: 120th Congress (from its terms)',
-    );
-    expect(message).toContain(
-      'ZIP table census/tab20_cd11920_zcta520_natl.txt: 119th Congress (from its column)',
-    );
-    expect(message).toMatch(/boundaries cb_2024_us_cd119_20m\.geojson: 119th Congress/);
-    expect(message).toContain('tab20_cd12020_zcta520_natl.txt');
-    expect(message).toContain('https://www2.census.gov/geo/tiger/GENZ2026/shp/cb_2026_us_cd120_20m.zip');
-    expect(await fs.readFile(path.join(out, 'civic-index.json'), 'utf8')).toBe(before.index);
-    expect(await fs.readFile(path.join(out, 'districts.json'), 'utf8')).toBe(before.shapes);
-    expect((await fs.readdir(out)).sort()).toEqual(['civic-index.json', 'districts.json']);
+    const index = await importCivicData({ from: source, outDir: out, ...SMALL });
+    expect(index.meta.congress).toBe(120);
+    // Alaska and DC have one seat in both Congresses: their maps are their borders. New York may have
+    // been redrawn, and equal district numbers do not prove otherwise.
+    expect(index.meta.previousMaps).toEqual({ congress: 119, states: ['AK', 'DC'] });
+    expect(index.meta.awaitingMaps).toEqual({ zips: ['NY'], boundaries: ['NY'] });
+    expect(Object.keys(index.zips).sort()).toEqual(['20001', '99501']);
+    const shapes = JSON.parse(await fs.readFile(path.join(out, 'districts.json'), 'utf8'));
+    expect(shapes.meta).toMatchObject({
+      congress: 120,
+      indexImportedAt: index.meta.importedAt,
+      previousMaps: { congress: 119, states: ['AK', 'DC'] },
+    });
+    expect(shapes.districts.map((d: { state: string }) => d.state).sort()).toEqual(['AK', 'DC']);
   });
 
   test('when the maps are newer than the members, then the import is refused and says to fetch the members again', async () => {
@@ -250,10 +116,10 @@ describe('importing across the change of Congress', () => {
     expect(index.meta.sources?.members).toMatchObject({ date: '2026-06-15', dateFrom: 'operator' });
   });
 
-  describe('with --allow-previous-maps', () => {
+  describe('taking what is published', () => {
     test('when the ZIP table is the previous Congress, then only states proven unchanged keep it, and the index says so', async () => {
       await writeSources(source, { members: 120, zips: 119 });
-      const index = await importCivicData({ from: source, outDir: out, ...SMALL, allowPreviousMaps: true });
+      const index = await importCivicData({ from: source, outDir: out, ...SMALL });
       expect(index.meta.congress).toBe(120);
       // Alaska and DC have one seat in both Congresses: their maps are their borders. New York may have
       // been redrawn, and equal district numbers do not prove otherwise: its ZIP rows are left out.
@@ -266,19 +132,20 @@ describe('importing across the change of Congress', () => {
       await writeSources(source, { members: 119, zips: 119, shapes: 119 });
       await importCivicData({ from: source, outDir: out, ...SMALL });
       await writeSources(source, { members: 120, zips: 120, shapes: 119 });
-      const index = await importCivicData({ from: source, outDir: out, ...SMALL, allowPreviousMaps: true });
+      const index = await importCivicData({ from: source, outDir: out, ...SMALL });
       expect(index.meta.previousMaps).toEqual({ congress: 119, states: ['AK', 'DC'] });
+      expect(index.meta.awaitingMaps).toEqual({ zips: [], boundaries: ['NY'] });
       const shapes = JSON.parse(await fs.readFile(path.join(out, 'districts.json'), 'utf8'));
       expect(shapes.districts.map((d: { state: string }) => d.state).sort()).toEqual(['AK', 'DC']);
       // The 120th ZIP table is used whole.
       expect(index.zips['10001']!.districts[0]).toEqual({ state: 'NY', district: 10, share: 0.8 });
     });
 
-    test('when maps two Congresses old are offered, then the flag does not apply', async () => {
+    test('when maps two Congresses old are offered, then they are never used', async () => {
       await writeSources(source, { members: 121, zips: 119 });
-      await expect(
-        importCivicData({ from: source, outDir: out, ...SMALL, allowPreviousMaps: true }),
-      ).rejects.toThrow(/different Congresses/);
+      await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
+        /different Congresses/,
+      );
     });
   });
 });
@@ -327,7 +194,6 @@ describe('what the pages say about the data', () => {
         from: path.join(root, 'source'),
         outDir: path.join(root, 'data'),
         ...SMALL,
-        allowPreviousMaps: true,
       });
       const t = await createTestApp({ DATA_DIR: path.join(root, 'data') });
       try {
@@ -350,18 +216,7 @@ describe('the change of Congress in a running server', () => {
     const root = await makeTempDir('full-path-');
     // The geocoder's stand-in: 1 Penn Plaza is in NY-12 on the 119th map, NY-10 on the 120th.
     const geocoder = await startFakeCensusGeocoder();
-    geocoder.places.set(PENN_PLAZA.toUpperCase(), {
-      matchedAddress: '1 PENN PLZ, NEW YORK, NY, 10001',
-      x: -73.5,
-      y: 40.5,
-      stateFips: '36',
-      stusab: 'NY',
-      stateName: 'New York',
-      cd: '12',
-      cdName: '12',
-      zip: '10001',
-      districts: { 120: { cd: '10', cdName: '10' } },
-    });
+    geocoder.places.set(PENN_PLAZA.toUpperCase(), PENN_PLAZA_PLACE);
     try {
       const source = path.join(root, 'source');
       const data = path.join(root, 'data');
@@ -376,8 +231,8 @@ describe('the change of Congress in a running server', () => {
           CENSUS_GEOCODER_URL: geocoder.url,
         },
         {
-          dataImport: async (dir, from, now) => {
-            await importCivicData({ from, outDir: dir, now, ...SMALL });
+          dataImport: async (dir, from, now, servedDir) => {
+            await importCivicData({ from, outDir: dir, now, servedDir, ...SMALL });
           },
         },
       );

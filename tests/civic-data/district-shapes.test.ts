@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   DistrictShapeIndex,
   loadDistrictShapes,
+  loadShapesForIndex,
   normaliseDistrictCode,
   stateFromFips,
   type DistrictShape,
@@ -154,6 +155,30 @@ describe('loadDistrictShapes', () => {
     expect(() => loadDistrictShapes(dir)).toThrow(/districts\.json: not valid JSON/);
     fs.writeFileSync(path.join(dir, 'districts.json'), JSON.stringify({ districts: [{ state: 'CO' }] }));
     expect(() => loadDistrictShapes(dir)).toThrow(/districts\[0\]/);
+  });
+
+  test('start-up serves boundaries only with the index they were written with, and of its Congress', () => {
+    const meta = (congress: number, indexImportedAt?: string) => ({
+      source: 'test',
+      importedAt: '2027-01-03T18:00:00.000Z',
+      congress,
+      features: SHAPES.length,
+      ...(indexImportedAt ? { indexImportedAt } : {}),
+    });
+    const index = { congress: 120, importedAt: '2027-01-03T18:00:00.000Z' };
+    const write = (m: object) =>
+      fs.writeFileSync(path.join(dir, 'districts.json'), JSON.stringify({ meta: m, districts: SHAPES }));
+
+    write(meta(120, index.importedAt));
+    expect(loadShapesForIndex(dir, index)).toMatchObject({ problem: null, shapes: expect.anything() });
+    write(meta(119));
+    expect(loadShapesForIndex(dir, index)).toEqual({
+      shapes: null,
+      problem: 'boundaries of Congress 119, but the member index is of Congress 120',
+    });
+    // A crash between the two files: the boundaries of the next import beside the old index.
+    write(meta(120, '2027-01-04T18:00:00.000Z'));
+    expect(loadShapesForIndex(dir, index).shapes).toBeNull();
   });
 
   test('round trip', () => {

@@ -38,13 +38,15 @@ function indexFile(): CivicIndexFile {
   return JSON.parse(fs.readFileSync(path.join(source, INDEX_FILE_NAME), 'utf8')) as CivicIndexFile;
 }
 
-/** An import that writes the mirror's index, changed by `edit`, and the mirror's boundaries. */
+/** An import that writes the mirror's index, changed by `edit`, and the mirror's boundaries for it. */
 function importWriting(edit: (file: CivicIndexFile) => void): CivicDataRefreshDeps['importInto'] {
   return async (dir) => {
     const file = indexFile();
     edit(file);
     fs.writeFileSync(path.join(dir, INDEX_FILE_NAME), JSON.stringify(file));
-    fs.copyFileSync(path.join(source, DISTRICT_SHAPES_FILE), path.join(dir, DISTRICT_SHAPES_FILE));
+    const shapes = JSON.parse(fs.readFileSync(path.join(source, DISTRICT_SHAPES_FILE), 'utf8'));
+    shapes.meta.indexImportedAt = file.meta.importedAt;
+    fs.writeFileSync(path.join(dir, DISTRICT_SHAPES_FILE), JSON.stringify(shapes));
   };
 }
 
@@ -190,9 +192,9 @@ describe('civic data refresh', () => {
   test('two refreshes asked at once run one import', async () => {
     let imports = 0;
     const write = importWriting(() => undefined)!;
-    const refresh = refreshWith(async (dir, from, now) => {
+    const refresh = refreshWith(async (dir, from, now, servedDir) => {
       imports++;
-      await write(dir, from, now);
+      await write(dir, from, now, servedDir);
     });
     await Promise.all([refresh.refreshNow(), refresh.refreshNow()]);
     expect(imports).toBe(1);

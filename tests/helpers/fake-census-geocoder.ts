@@ -58,6 +58,8 @@ export interface FakeCensusGeocoder {
   queries: URLSearchParams[];
   /** Path and query of every request received, address or not. */
   paths: string[];
+  /** Every point asked of the coordinates service (the vintage probes included). */
+  points: Array<{ x: number; y: number; vintage: string }>;
   vintages: FakeVintage[];
   /** Places by upper-cased, whitespace-collapsed address. */
   places: Map<string, FakePlace>;
@@ -268,6 +270,7 @@ export async function startFakeCensusGeocoder(): Promise<FakeCensusGeocoder> {
     requests: [],
     queries: [],
     paths: [],
+    points: [],
     vintages: defaultVintages(),
     places,
     respond: (address: string, vintage: FakeVintage): FakeResponse => {
@@ -331,16 +334,25 @@ export async function startFakeCensusGeocoder(): Promise<FakeCensusGeocoder> {
         json(res, 400, { errors: ['Invalid Vintage'], status: '400' });
         return;
       }
+      const x = Number(url.searchParams.get('x'));
+      const y = Number(url.searchParams.get('y'));
+      fake.points.push({ x, y, vintage: vintage.vintage });
+      // A place at exactly this point answers with its district on the vintage's map; elsewhere DC.
+      const place = [...fake.places.values()].find((p) => p.x === x && p.y === y);
+      const onMap = place ? (place.districts?.[vintage.congress] ?? place) : undefined;
       json(res, 200, {
         result: {
-          input: {
-            location: { x: Number(url.searchParams.get('x')), y: Number(url.searchParams.get('y')) },
-            ...inputOf(vintage),
-          },
-          geographies: {
-            States: [stateEntry('11', 'DC', 'District of Columbia')],
-            ...districtLayer(vintage.congress, '11', '98', 'Delegate District (at Large)'),
-          },
+          input: { location: { x, y }, ...inputOf(vintage) },
+          geographies:
+            place && onMap
+              ? {
+                  States: [stateEntry(place.stateFips, place.stusab, place.stateName)],
+                  ...districtLayer(vintage.congress, place.stateFips, onMap.cd, onMap.cdName),
+                }
+              : {
+                  States: [stateEntry('11', 'DC', 'District of Columbia')],
+                  ...districtLayer(vintage.congress, '11', '98', 'Delegate District (at Large)'),
+                },
         },
       });
       return;

@@ -9,6 +9,7 @@
  * is the letters CSV, limited to senders who ticked "share with the campaign", and without their email
  * or street address.
  */
+import { stateByAbbr } from '../../civic-data/states';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Campaign } from '../../campaign/campaign';
@@ -159,6 +160,22 @@ export function createAdminRouter(deps: AppDeps): Router {
     renderLogin(res, 401, 'Please sign in with the admin token.');
   };
 
+  /** What the organiser should know about the member and map data in service (English, like the page). */
+  function civicDataSummary() {
+    const meta = deps.civic.meta;
+    const names = (states: readonly string[] | undefined) =>
+      states?.length ? states.map((s) => stateByAbbr(s)?.name ?? s).join(', ') : null;
+    const failure = deps.dataRefresh?.status().failure;
+    return {
+      congress: meta.congress,
+      snapshotDate: meta.snapshotDate,
+      previousMaps: names(meta.previousMaps?.states),
+      awaitingZips: names(meta.awaitingMaps?.zips),
+      awaitingBoundaries: names(meta.awaitingMaps?.boundaries),
+      refreshFailedAt: failure ? formatUtcDateTime('en', new Date(failure.at)) : null,
+    };
+  }
+
   function campaignFromQuery(req: Request): Campaign {
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : deps.campaigns.defaultSlug;
     return campaignOrNotFound(deps, slug);
@@ -200,6 +217,7 @@ export function createAdminRouter(deps: AppDeps): Router {
         name: memberLabel(deps, n.bioguide),
         day: n.answered_at?.slice(0, 10),
       })),
+      civicData: civicDataSummary(),
     });
   });
 

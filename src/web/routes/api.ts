@@ -46,7 +46,7 @@ export function createLookupApiRouter(deps: AppDeps): Router {
       if (lat === undefined || lon === undefined) {
         throw ValidationError.forField(lat === undefined ? 'lat' : 'lon', 'messages.latLonBoth');
       }
-      res.json(deps.locator.findForPoint(lat, lon));
+      res.json(await deps.locator.findForPoint(lat, lon));
       return;
     }
     res.json(await deps.locator.findForAddress({ address, zip, district }));

@@ -31,8 +31,25 @@ export function createHealthRouter(deps: AppDeps): Router {
         `the data is of Congress ${deps.civic.meta.congress}, valid until ${deps.civic.meta.validUntil}; the next Congress's data is not loaded yet`,
       );
     }
+    // States that cannot be served from maps yet (the Bureau has not published them): named for operators.
+    const awaiting = deps.civic.meta.awaitingMaps;
+    if (awaiting?.zips.length) {
+      degraded.push(
+        `the ZIP table of Congress ${deps.civic.meta.congress} is not published yet for ${awaiting.zips.join(', ')}; lookups there need a street address`,
+      );
+    }
+    if (awaiting?.boundaries.length) {
+      degraded.push(
+        `district boundaries of Congress ${deps.civic.meta.congress} are not published yet for ${awaiting.boundaries.join(', ')}`,
+      );
+    }
     const status = !ready ? 'not_ready' : degraded.length > 0 ? 'degraded' : 'ready';
-    res.status(ready ? 200 : 503).json({ status, checks, ...(degraded.length > 0 ? { degraded } : {}) });
+    res.status(ready ? 200 : 503).json({
+      status,
+      checks,
+      ...(degraded.length > 0 ? { degraded } : {}),
+      ...(awaiting ? { awaitingMaps: awaiting } : {}),
+    });
   });
   return router;
 }

@@ -137,7 +137,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     try {
       const result =
         query.lat !== undefined && query.lon !== undefined
-          ? deps.locator.findForPoint(query.lat, query.lon)
+          ? await deps.locator.findForPoint(query.lat, query.lon)
           : await deps.locator.findForAddress({
               address: query.address ?? '',
               district: query.district || undefined,

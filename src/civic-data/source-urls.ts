@@ -32,5 +32,7 @@ export const CANONICAL_SOURCE_URLS: Readonly<CivicSourceUrls> = Object.freeze({
 
 /** A base URL without its trailing slashes, so that paths join with one. */
 export function trimBase(url: string): string {
-  return url.replace(/\/+$/, '');
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }

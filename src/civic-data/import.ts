@@ -548,6 +548,8 @@ export function composeMaps(input: {
   congress: number;
   members: ReadonlyArray<Member>;
   newZips: ZipTable | null;
+  /** The new table covers the nation (a relationship file, a national BEF): no state is awaited. */
+  newZipsNational: boolean;
   previous: PreviousMaps | null;
   newShapes: DistrictShape[] | null;
   oldShapes: { districts: DistrictShape[]; proven: ReadonlySet<string> | null } | null;
@@ -589,10 +591,12 @@ export function composeMaps(input: {
       }
     }
   }
-  const zipsAwaiting = allStates.filter(
-    (state) =>
-      !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
-  );
+  const zipsAwaiting = input.newZipsNational
+    ? []
+    : allStates.filter(
+        (state) =>
+          !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
+      );
 
   // Boundaries.
   let shapes: DistrictShape[] | null = input.newShapes;
@@ -602,8 +606,9 @@ export function composeMaps(input: {
     for (const d of kept) previousShapeStates.add(d.state);
     shapes = kept.length > 0 ? kept : null;
   }
+  // A published boundary file is the whole map; only without one are states awaited.
   const shapeStates = new Set((shapes ?? []).map((d) => d.state));
-  const shapesAwaiting = allStates.filter((state) => !shapeStates.has(state));
+  const shapesAwaiting = input.newShapes ? [] : allStates.filter((state) => !shapeStates.has(state));
 
   const previousStates = [...new Set([...previousZipStates, ...previousShapeStates])].sort();
   const awaiting =
@@ -764,6 +769,7 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
     congress,
     members: members.members,
     newZips,
+    newZipsNational: newZips !== null && zips.result.national !== false,
     previous: previousZipMaps(congress, zips.result, served),
     newShapes,
     oldShapes: newShapes ? null : previousShapes(congress, shapes, servedShapes),

@@ -1,8 +1,8 @@
 /**
- * scripts/audit-abuse: replays the attacks of issue 18 (see docs/security.md and tests/security) against a
- * running server and prints what held. Requests come from several loopback source addresses
+ * scripts/audit-abuse: replays the attacks of issue 18 (see docs/security.md and tests/security), and those
+ * on issue 27's reply question (replyAttacks), against a running server and prints what held. Requests come from several loopback source addresses
  * (127.0.0.2-127.0.0.9, through http.request's localAddress), so per-client limits see several clients;
- * the target must be a loopback URL too. Bounded: about 250 requests and AUDIT_TIME_LIMIT_MS (90 s).
+ * the target must be a loopback URL too. Bounded: about 290 requests and AUDIT_TIME_LIMIT_MS (90 s).
  *
  *   npm run audit:abuse -- http://127.0.0.1:3000 [--campaign stop-csam] [--outbox data/outbox]
  *
@@ -239,6 +239,9 @@ async function main(): Promise<void> {
     }
     record('PDF flood', pdfLimited > 0, pdfLimited ? `429 at PDF ${pdfLimited}` : 'never limited');
   }
+
+  // 7. "Did they answer?" (issue 27): see replyAttacks below.
+  await replyAttacks(visitors[3]!, visitors[1]!.members[0] ?? 'A000360');
 }
 
 async function scannerAttack(v: Visitor, batch: string | undefined): Promise<void> {
@@ -280,6 +283,54 @@ async function scannerAttack(v: Visitor, batch: string | undefined): Promise<voi
     !confirmed,
     'HEAD and GET on the emailed link; letters still await the button',
   );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 27, "did they answer?": attacks on the reply question (src/replies, docs/tracking.md). Kept in
+// one function so other audits can be added beside it without touching these lines.
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Answers need the batch's signed token: forged and malformed tokens answer nothing (404) by GET or POST;
+ * ticking "ask me" needs the emailed confirmation link; the answer pages are no-store and noindex; and a
+ * flood of answers from one client is limited (429 by the 31st).
+ */
+async function replyAttacks(v: Visitor, bioguide: string): Promise<void> {
+  const forged = 'A'.repeat(43);
+  const post = (client: number, pathname: string, form: Record<string, string>) =>
+    send(client, 'POST', pathname, { headers: { cookie: v.cookie }, form: { _csrf: v.token, ...form } });
+
+  const answered = await post(v.client, `/replies/${forged}/${bioguide}`, {
+    answer: 'replied',
+    stance: 'oppose',
+  });
+  const page = await send(v.client, 'GET', `/replies/${forged}/${bioguide}?answer=replied`);
+  record(
+    'answers with a forged reply token',
+    answered.status === 404 && page.status === 404,
+    `POST -> ${answered.status}, GET -> ${page.status}`,
+  );
+  const odd = await send(v.client, 'GET', `/replies/..%2F..%2Fletters/${bioguide}`);
+  record('reply pages with a malformed token', odd.status === 404, `GET -> ${odd.status}`);
+  record(
+    'no-store and noindex on /replies/:id',
+    page.headers['cache-control'] === 'no-store' && page.headers['x-robots-tag'] === 'noindex, nofollow',
+    `status ${page.status}`,
+  );
+
+  const optIn = await post(v.client, `/letters/confirm/${'B'.repeat(43)}`, { askReplies: 'yes' });
+  record(
+    'ticking "ask me whether they replied" without the confirmation link',
+    optIn.status === 404,
+    `POST -> ${optIn.status}`,
+  );
+
+  let limited = 0;
+  for (let i = 1; i <= 31 && limited === 0; i += 1) {
+    const res = await post(9, `/replies/${forged}/${bioguide}`, { answer: 'no_reply' });
+    if (res.status === 429) limited = i;
+  }
+  record('answer flood from one client', limited > 0, limited ? `429 at answer ${limited}` : 'never limited');
 }
 
 main()

@@ -3,7 +3,7 @@
  * letter templates. Helpers live here so every output format formats dates and lists the same way.
  */
 import Handlebars, { type HelperOptions } from 'handlebars';
-import { formatNumber } from './i18n-format';
+import { writeValue } from './i18n-format';
 
 export type HandlebarsInstance = typeof Handlebars;
 
@@ -21,10 +21,13 @@ export function createHandlebars(): HandlebarsInstance {
   hbs.registerHelper('percent', (part: number, whole: number) =>
     whole > 0 ? Math.min(100, Math.round((Number(part) / Number(whole)) * 100)) : 0,
   );
-  // In the page's language (`lang` in the render context; English in emails and letters).
+  // In the page's language (`lang` in the render context; English in emails and letters), isolated in a
+  // right-to-left page: after a Latin name ("... Communicating with Congress: 12") it stays the
+  // sentence's number instead of joining the Latin run.
   hbs.registerHelper('number', (n: unknown, options: HelperOptions) => {
-    const lang = (options?.data as { root?: { lang?: unknown } } | undefined)?.root?.lang;
-    return formatNumber(typeof lang === 'string' ? lang : 'en', Number(n ?? 0));
+    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+    const lang = typeof root?.lang === 'string' ? root.lang : 'en';
+    return writeValue(lang, Number(n ?? 0), false);
   });
   /** Plain text with blank-line paragraphs to escaped <p> elements; never evaluates the text. */
   hbs.registerHelper('paragraphs', (text: unknown) => {

@@ -34,7 +34,7 @@ describe('numbers', () => {
     const hbs = createHandlebars();
     const render = hbs.compile('{{number n}}');
     expect(render({ n: 10000, lang: 'es' })).toBe('10,000');
-    expect(render({ n: 10000, lang: 'ar' })).toBe('10,000');
+    expect(render({ n: 10000, lang: 'ar' })).toBe(`${FSI}10,000${PDI}`);
     expect(render({ n: 10000 })).toBe('10,000');
   });
 

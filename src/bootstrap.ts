@@ -24,6 +24,7 @@ import { createLogger, type Logger } from './platform/logger';
 import { openStorage } from './storage/database';
 import { createEmailChannel } from './delivery/email-channel';
 import { createPdfRenderer } from './delivery/pdf-renderer';
+import { createMailDomainCheck } from './letters/mail-domain';
 import { recordAction, recordActions } from './tracking/actions';
 import { startRetentionSchedule } from './tracking/retention';
 import { createStatsService } from './tracking/stats';
@@ -83,7 +84,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const asks = createAskResolver({ clock, sponsors });
   const storage = await openStorage(config.database);
   const hbs = createHandlebars();
+  if (!config.emailDomains.mxCheck) {
+    logger.info('mail exchanger check off (EMAIL_MX_CHECK): only the disposable-domain list is consulted');
+  }
+  const mailDomains = createMailDomainCheck({ ...config.emailDomains, logger });
   const letters = createLetterService({
+    mailDomains,
     storage,
     hbs,
     campaigns,
@@ -142,7 +148,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     },
     ...(overrides.dataImport ? { importInto: overrides.dataImport } : {}),
   });
-  const pdf = createPdfRenderer({ threads: config.pdfThreads });
+  const pdf = createPdfRenderer({ threads: config.pdfThreads, queueLimit: config.pdfQueueLimit });
   // "Did they answer?" (src/replies): its emails go through the same outbox, woken like the others.
   let wakeOutbox = (): void => undefined;
   const replies = createReplyService({

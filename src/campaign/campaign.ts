@@ -81,6 +81,8 @@ export const CampaignDefinition = z.object({
     })
     .strict(),
   shareText: z.string().min(1).max(280),
+  /** Referral codes the organiser hands out (`?ref=newsletter`); other codes than these and share codes are not counted. */
+  referralCodes: z.array(z.string().regex(/^[\w-]{1,64}$/)).default([]),
   /**
    * The languages the campaign's texts are written in: English (campaign.json) first, then each with its
    * `content/<lng>.json`. Letters to Congress are always sent in English.

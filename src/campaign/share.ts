@@ -3,7 +3,7 @@
  * their own referral code (`?ref=`, counted per campaign in the organiser's view) and the campaign's
  * pre-written share text, as plain links (email, text message) with no third-party script or widget.
  */
-import { keyedHash } from '../platform/ids';
+import { keyedHash, safeEqual } from '../platform/ids';
 import type { Campaign } from './campaign';
 
 export interface ShareInvitation {
@@ -16,9 +16,34 @@ export interface ShareInvitation {
   smsUrl: string;
 }
 
-/** The referral code of one batch of letters: a keyed hash, so it cannot be turned back into the batch id. */
+/**
+ * The referral code of one batch of letters: 10 hex digits of a keyed hash of the batch (so it cannot be
+ * turned back into the batch id) and 6 of a keyed hash of those, so a code can be recognised as one this
+ * server issued without knowing its batch.
+ */
 export function referralCodeFor(appSecret: string, batchId: string): string {
-  return keyedHash(appSecret, `share-ref:${batchId}`).slice(0, 10);
+  const id = keyedHash(appSecret, `share-ref:${batchId}`).slice(0, 10);
+  return `${id}${referralSignature(appSecret, id)}`;
+}
+
+function referralSignature(appSecret: string, id: string): string {
+  return keyedHash(appSecret, `share-ref-signature:${id}`).slice(0, 6);
+}
+
+const SIGNED_REFERRAL = /^([0-9a-f]{10})([0-9a-f]{6})$/;
+
+/**
+ * Whether a `?ref=` code is one to count: one the organiser lists in campaign.json (`referralCodes`) or a
+ * share code this server signed. Any other code is dropped, so typed codes cannot fill the ref table.
+ */
+export function isKnownReferralCode(
+  campaign: Pick<Campaign, 'referralCodes'>,
+  appSecret: string,
+  code: string,
+): boolean {
+  if (campaign.referralCodes.includes(code)) return true;
+  const signed = SIGNED_REFERRAL.exec(code);
+  return signed !== null && safeEqual(signed[2]!, referralSignature(appSecret, signed[1]!));
 }
 
 export function shareInvitation(

@@ -103,6 +103,7 @@ const EnvSchema = SourceUrlsSchema.extend({
   SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(5),
   PDF_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  PDF_QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
   CENSUS_GEOCODER_ENABLED: booleanFromEnv.optional(),
   CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),
   CENSUS_GEOCODER_VINTAGE: z
@@ -117,6 +118,13 @@ const EnvSchema = SourceUrlsSchema.extend({
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
+  EMAIL_MX_CHECK: booleanFromEnv.optional(),
+  DNS_SERVERS: z
+    .string()
+    .regex(/^[\w.:[\]-]+(,[\w.:[\]-]+)*$/, 'must be a comma-separated list like "127.0.0.1:5353,[::1]:53"')
+    .optional(),
+  COUNT_CAP_MAILBOX_PER_DAY: z.coerce.number().int().min(1).max(1000).default(3),
+  COUNT_CAP_DISTRICT_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(150),
   // Communicating with Congress (docs/delivery.md): all of a group or none of it. Lengths and patterns
   // are the CWC schema's, counted in characters as XML counts them.
   CWC_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -187,6 +195,8 @@ export type Config = Readonly<{
   congressGovApiKey: string | undefined;
   /** Worker threads that draw PDFs (src/delivery/pdf-renderer.ts); 0 draws in the request thread. */
   pdfThreads: number;
+  /** Letters of PDF downloads waiting or being drawn at once; past it a download answers 503. */
+  pdfQueueLimit: number;
   /** Where emails are written as .eml files when no SMTP_URL is set. */
   outboxDir: string;
   campaignsDir: string;
@@ -221,6 +231,13 @@ export type Config = Readonly<{
   minFormFillMs: number;
   /** Per-client rate limits (lookup, submission, email, admin sign-in); off only for benchmarks. */
   rateLimitsEnabled: boolean;
+  /**
+   * Senders' email domains: `mxCheck` asks DNS (`dnsServers`, or the system's) for mail exchangers; the
+   * disposable-domain list is always consulted (src/letters/mail-domain.ts).
+   */
+  emailDomains: { mxCheck: boolean; dnsServers: readonly string[] };
+  /** Verified letters counted per mailbox a day and per House district an hour; more wait for the organiser. */
+  countCaps: { mailboxPerDay: number; districtPerHour: number };
   /** Delivery through Communicating with Congress; undefined when not configured (letters go by relay). */
   cwc: CwcConfig | undefined;
 }>;
@@ -314,6 +331,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     civicSources: sourceUrls(e),
     congressGovApiKey: e.CONGRESS_GOV_API_KEY,
     pdfThreads: e.PDF_THREADS,
+    pdfQueueLimit: e.PDF_QUEUE_LIMIT,
     outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
     defaultCampaign: e.DEFAULT_CAMPAIGN,
@@ -350,6 +368,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     minFormFillMs: e.MIN_FORM_FILL_MS ?? 3000,
     rateLimitsEnabled: e.RATE_LIMITS_ENABLED,
+    emailDomains: {
+      mxCheck: e.EMAIL_MX_CHECK ?? e.NODE_ENV === 'production',
+      dnsServers: e.DNS_SERVERS ? e.DNS_SERVERS.split(',') : [],
+    },
+    countCaps: {
+      mailboxPerDay: e.COUNT_CAP_MAILBOX_PER_DAY,
+      districtPerHour: e.COUNT_CAP_DISTRICT_PER_HOUR,
+    },
     cwc: cwcConfig(e),
   });
 }

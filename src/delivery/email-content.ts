@@ -152,8 +152,9 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     if (stored.expires_at <= clock.now().toISOString())
       throw new PermanentDeliveryError('expired_before_sending');
     const campaign = deps.campaigns.get(first.campaign);
+    // No name typed on the letter form greets this email's reader: the address may be someone else's, and
+    // a "name" such as "Your account is locked. Reply with your password" would speak in our voice.
     const context = {
-      senderName: safeDisplayName(first.sender_name) || 'there',
       letterWord: letters.length === 1 ? 'letter' : 'letters',
       verifyOnly: stored.purpose === 'verify',
       recipients: letters.map((l) => l.recipient_name),

@@ -87,6 +87,45 @@ export function splitParagraphs(body: string): string[] {
     .filter((p) => p.trim().length > 0);
 }
 
+/**
+ * The most characters drawn without a break opportunity. PDFKit splits a word wider than the line by
+ * measuring it again one character shorter at a time, so one 10,000-character word cost seconds; a zero-width
+ * space every 40 characters (no glyph of DejaVu Serif at 11 pt is wider than 468/40 pt) lets the line wrapper
+ * break it like any other text, at the same places, in time linear in its length.
+ */
+export const MAX_UNBROKEN_CHARACTERS = 40;
+/** The most line breaks a letter keeps; past them line breaks become spaces, so no text is dropped. */
+export const MAX_LINE_BREAKS = 120;
+
+const ZERO_WIDTH_SPACE = '\u200B';
+const LONG_RUN = new RegExp(`\\S{${MAX_UNBROKEN_CHARACTERS}}(?=\\S)`, 'g');
+
+/**
+ * A letter's paragraphs with bounded drawing work (issue 28): at most MAX_LINE_BREAKS line breaks
+ * (paragraph breaks included), and a break opportunity at least every MAX_UNBROKEN_CHARACTERS characters.
+ * Normal letters come back unchanged.
+ */
+export function boundedParagraphs(body: string): string[] {
+  let budget = MAX_LINE_BREAKS;
+  const paragraphs: string[] = [];
+  for (const paragraph of splitParagraphs(body)) {
+    const lines = paragraph.split('\n');
+    const kept = Math.min(lines.length - 1, budget);
+    budget -= kept;
+    const text = [...lines.slice(0, kept), lines.slice(kept).join(' ')]
+      .join('\n')
+      .replace(LONG_RUN, (run) => `${run}${ZERO_WIDTH_SPACE}`);
+    // Out of line breaks, further paragraphs run on in the last one.
+    if (paragraphs.length > 0 && budget <= 0) {
+      paragraphs[paragraphs.length - 1] += ` ${text}`;
+    } else {
+      if (paragraphs.length > 0) budget -= 1;
+      paragraphs.push(text);
+    }
+  }
+  return paragraphs;
+}
+
 type ParsedFont = fontkit.Font;
 let parsedFonts: { regular: ParsedFont; bold: ParsedFont } | undefined;
 
@@ -181,7 +220,7 @@ function drawLetter(doc: Doc, letter: PrintableLetter): void {
 
   // PDFKit wraps at spaces and splits a word wider than the line (a long URL) across lines by itself.
   const closingBlock = lineHeight(doc) * 5;
-  const paragraphs = splitParagraphs(letter.body);
+  const paragraphs = boundedParagraphs(letter.body);
   paragraphs.forEach((paragraph, index) => {
     doc.font(FONT_REGULAR).fontSize(BODY_SIZE);
     const options = { width: CONTENT_WIDTH, lineGap: LINE_GAP, align: 'left' as const };

@@ -26,6 +26,8 @@ import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLett
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { chooseMailingOffices } from '../delivery/mailing-office';
 import { actionFor, reportSend } from '../tracking/verification';
+import { isKnownReferralCode } from '../campaign/share';
+import type { MailDomainCheck } from './mail-domain';
 import { findBatch, findLetter, insertLetters, setMailingOffice, type LetterRow } from './letter-store';
 import { leftCongressError, recipientStanding, termEndedError } from './recipients';
 
@@ -49,10 +51,24 @@ export interface ValidDraft {
   termEnded: Member[];
 }
 
-/** Lower-cased, trimmed, with Gmail-style "+tag" removed: the same person counts once. */
+/** Domains of Gmail, which ignores dots in the local part and delivers googlemail.com to gmail.com. */
+const GMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * One mailbox, one key, folded as the providers deliver: lower case, trimmed, "+tag" removed, and for
+ * Gmail the dots of the local part and googlemail.com too (a.b.c@googlemail.com is abc@gmail.com). The
+ * same person counts once and gets at most 3 confirmation emails a day, however they spell the address.
+ */
 export function normaliseEmail(email: string): string {
-  const [local = '', domain = ''] = email.trim().toLowerCase().split('@');
-  return `${local.split('+')[0]}@${domain}`;
+  const trimmed = email.trim().toLowerCase();
+  const at = trimmed.lastIndexOf('@');
+  let local = (at < 0 ? trimmed : trimmed.slice(0, at)).split('+')[0]!;
+  let domain = at < 0 ? '' : trimmed.slice(at + 1).replace(/\.$/, '');
+  if (GMAIL_DOMAINS.has(domain)) {
+    local = local.replaceAll('.', '');
+    domain = 'gmail.com';
+  }
+  return `${local}@${domain}`;
 }
 
 const BioguideId = z.string().regex(/^[A-Z]\d{6}$/);
@@ -70,6 +86,8 @@ export interface LetterServiceDeps {
   clock: Clock;
   appSecret: string;
   recordAction: RecordAction;
+  /** Refuses disposable and mail-less email domains (src/letters/mail-domain.ts); absent, any domain. */
+  mailDomains?: MailDomainCheck;
   /** Several actions in one go (src/tracking/actions.ts recordActions); else recordAction one by one. */
   recordActions?: (db: Transaction<Database>, inputs: ActionInput[]) => Promise<boolean[]>;
 }
@@ -173,9 +191,19 @@ export function createLetterService(deps: LetterServiceDeps) {
     return { sender: sender.data, personalNote: note.data, letters, termEnded };
   }
 
+  /** Refuses an address whose domain is disposable or takes no mail, at the email field (issue 28). */
+  async function assertMailDomain(email: string): Promise<void> {
+    const verdict = await deps.mailDomains?.check(email);
+    if (verdict === 'disposable') throw ValidationError.forField('sender.email', 'abuse.disposableEmail');
+    if (verdict === 'no_mail_exchanger')
+      throw ValidationError.forField('sender.email', 'abuse.noMailExchanger');
+  }
+
   /** Saves one letter per member as drafts in a new batch, counts them as created, returns the batch id. */
   async function saveDraftLetters(input: DraftInput): Promise<{ batchId: string; letterIds: string[] }> {
     const draft = validateDraft(input);
+    await assertMailDomain(draft.sender.email);
+    const campaign = campaigns.get(input.campaign);
     const now = clock.now();
     const at = now.toISOString();
     const batchId = newId();
@@ -206,7 +234,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       mailing_office: null,
       share_with_campaign: input.shareWithCampaign ? 1 : 0,
       own_words: composed.ownWords ? 1 : 0,
-      ref: input.ref ?? null,
+      ref: input.ref && isKnownReferralCode(campaign, deps.appSecret, input.ref) ? input.ref : null,
       status: 'draft',
       status_reason: null,
       cwc_route_note: null,

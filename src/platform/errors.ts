@@ -97,6 +97,22 @@ export class UnavailableError extends AppError {
 }
 
 /**
+ * More of some costly work is waiting than the server takes at once (PDFs): nothing is wrong, the person
+ * tries again in a minute. 503 with Retry-After, logged as a refusal rather than a failure.
+ */
+export class BusyError extends AppError {
+  readonly status = 503;
+  readonly code = 'busy';
+  readonly titleKey = 'abuse.busyTitle';
+  constructor(
+    messageKey: string,
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(messageKey);
+  }
+}
+
+/**
  * Civic data files are missing or malformed. Raised by the importer and by the loader at start-up, for
  * operators: `message` is the English detail they need (file, row); a person only ever sees that the
  * service is unavailable (`messages.dataUnavailable`).

@@ -32,7 +32,13 @@ export const REDACTED_PATHS = [
  * characters, before a `/`, a `.` or the end).
  */
 export function redactPath(url: string): string {
-  return (url.split('?')[0] ?? '').replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
+  // Decoded first: Express routes `/letters/%41bc…` to the letter `Abc…`, so the id must not pass in clear
+  // just because it was percent-encoded. Only id characters are decoded; anything else stays as sent.
+  const decoded = (url.split('?')[0] ?? '').replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const character = String.fromCharCode(parseInt(hex, 16));
+    return /[\w-]/.test(character) ? character : escape;
+  });
+  return decoded.replace(/\/[\w-]{20,}(?=[/.]|$)/g, '/:id');
 }
 
 /**

@@ -327,6 +327,17 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('letters').addColumn('cwc_route_note', 'varchar(16)').execute();
     },
   },
+  '0260-i28-admin-session-revocations': {
+    // Signing out ends the session on the server too (issue 28): the signed cookie's MAC is listed until
+    // the session would have expired anyway, and a listed cookie is refused by every instance.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('admin_session_revocations')
+        .addColumn('mac', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

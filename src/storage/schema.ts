@@ -209,6 +209,12 @@ export interface ReplyLettersTable {
   note: string | null;
 }
 
+/** Admin sessions ended by signing out, until they would have expired (src/web/routes/admin.ts). */
+export interface AdminSessionRevocationsTable {
+  mac: string;
+  expires_at: string;
+}
+
 export interface Database {
   letters: LettersTable;
   outbox: OutboxTable;
@@ -219,6 +225,7 @@ export interface Database {
   reply_questions: ReplyQuestionsTable;
   reply_emails: ReplyEmailsTable;
   reply_letters: ReplyLettersTable;
+  admin_session_revocations: AdminSessionRevocationsTable;
 }
 
 // Generated is re-exported for repositories that add auto columns later.

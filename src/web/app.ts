@@ -22,6 +22,7 @@ import {
   createAssetManifest,
   hashedStatic,
   privateResponse,
+  privateWhenLocated,
   registerAssetHelper,
   securityHeaders,
 } from './security';
@@ -67,6 +68,9 @@ export function createApp(deps: AppDeps): Express {
 
   // Security headers on every response.
   app.use(securityHeaders(deps.config));
+  // A home address or location in the query (the lookup API, the members and letter pages, any spelling):
+  // never kept by a cache, never indexed.
+  app.use(privateWhenLocated);
 
   // The read-only JSON API and the probes need no static files, body parsers, cookies, CSRF tokens or
   // page locals, so they come first.
@@ -120,7 +124,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  app.use('/api', createApiRouter(deps));
+  app.use('/api', createApiRouter(deps, limits));
   app.use(createPageRouter(deps, guards));
   app.use('/letters', privateResponse, createLetterRouter(deps, guards));
   app.use('/replies', privateResponse, createReplyRouter(deps, guards));

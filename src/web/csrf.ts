@@ -162,18 +162,38 @@ export function createCsrfProtection(
   return { middleware, cookieName };
 }
 
-/** Signs a form start time: `<ms>.<hmac>`. */
-export function signStartedAt(appSecret: string, ms: number): string {
-  return `${ms}.${keyedHash(appSecret, `form-started:${ms}`).slice(0, 32)}`;
+/**
+ * Signs a form start time for one visitor: `<ms>.<hmac>`, the HMAC over the time and the visitor's CSRF
+ * token, so a start time taken from one page load cannot be replayed by another client (issue 28).
+ */
+export function signStartedAt(appSecret: string, ms: number, visitor = ''): string {
+  return `${ms}.${startedAtMac(appSecret, ms, visitor)}`;
 }
 
-/** The start time in a signed `startedAt`, or undefined if it is missing or forged. */
-export function verifyStartedAt(appSecret: string, value: unknown): number | undefined {
+function startedAtMac(appSecret: string, ms: number, visitor: string): string {
+  return keyedHash(appSecret, `form-started:${ms}:${visitor}`).slice(0, 32);
+}
+
+/** The start time in a signed `startedAt` of this visitor, or undefined if it is missing or forged. */
+export function verifyStartedAt(appSecret: string, value: unknown, visitor = ''): number | undefined {
   if (typeof value !== 'string' || value.length > 100) return undefined;
   const match = /^(\d{1,15})\.([0-9a-f]{32})$/.exec(value);
   if (!match) return undefined;
   const ms = Number(match[1]);
-  return safeEqual(match[2]!, keyedHash(appSecret, `form-started:${ms}`).slice(0, 32)) ? ms : undefined;
+  return safeEqual(match[2]!, startedAtMac(appSecret, ms, visitor)) ? ms : undefined;
+}
+
+/** The visitor's CSRF token (set by the CSRF middleware on every page and every accepted form). */
+function visitorOf(res: Response): string {
+  const token: unknown = res.locals.csrfToken;
+  return typeof token === 'string' ? token : '';
+}
+
+/** Every value of a field that may have been sent several times (`website=&website=spam`). */
+function allStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
 }
 
 export interface FormGuard {
@@ -195,7 +215,7 @@ export function createFormGuard(
   clock: Clock,
 ): FormGuard {
   const start: RequestHandler = (_req, res, next) => {
-    res.locals.formStartedAt = signStartedAt(config.appSecret, clock.now().getTime());
+    res.locals.formStartedAt = signStartedAt(config.appSecret, clock.now().getTime(), visitorOf(res));
     next();
   };
 
@@ -203,16 +223,15 @@ export function createFormGuard(
     return (req, res, next) => {
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       const now = clock.now().getTime();
-      const started = verifyStartedAt(config.appSecret, firstString(body[STARTED_AT_FIELD]));
-      const honeypot = firstString(body[HONEYPOT_FIELD]) ?? '';
-      res.locals.formStartedAt =
-        started !== undefined
-          ? signStartedAt(config.appSecret, started)
-          : signStartedAt(config.appSecret, now);
+      const visitor = visitorOf(res);
+      const started = verifyStartedAt(config.appSecret, firstString(body[STARTED_AT_FIELD]), visitor);
+      // Every copy of the honeypot: a bot that sends it twice, the first one empty, is still a bot.
+      const honeypotFilled = allStrings(body[HONEYPOT_FIELD]).some((value) => value.trim() !== '');
+      res.locals.formStartedAt = signStartedAt(config.appSecret, started ?? now, visitor);
       if (enforce) {
         const tooFast =
           config.minFormFillMs > 0 && (started === undefined || now - started < config.minFormFillMs);
-        if (honeypot.trim() !== '' || tooFast) {
+        if (honeypotFilled || tooFast) {
           if (req.is('application/json')) {
             next(new ValidationError('messages.formTooFast'));
             return;

@@ -5,7 +5,13 @@
  * plain apology.
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { AppError, fieldErrorsFromZod, UnavailableError, ValidationError } from '../platform/errors';
+import {
+  AppError,
+  BusyError,
+  fieldErrorsFromZod,
+  UnavailableError,
+  ValidationError,
+} from '../platform/errors';
 import { englishText, type Message } from '../platform/messages';
 import { redactPath, type Logger } from '../platform/logger';
 import { ZodError } from 'zod';
@@ -105,12 +111,13 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     const message: Message = appError?.userMessage ?? {
       key: status === 413 ? 'messages.tooLarge' : status < 500 ? 'messages.requestNotRead' : 'errors.server',
     };
-    if (status >= 500) {
+    if (status >= 500 && !(appError instanceof BusyError)) {
       logger.error({ err: appError ?? caught, reqId: req.id, path: loggedPath(req) }, 'request failed');
     } else {
       logger.info({ code, reqId: req.id, path: loggedPath(req) }, 'request rejected');
     }
     if (appError && status === 429 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', '60');
+    if (appError instanceof BusyError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     if (wantsJson(req.path, req.headers.accept)) {
       // The API answers in English, field messages included.
       const fields = appError instanceof ValidationError ? appError.fields : {};
@@ -126,7 +133,13 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const titleKey =
-      status >= 500 ? 'errors.serverTitle' : status === 404 ? 'errors.notFoundTitle' : 'errors.problemTitle';
+      appError instanceof BusyError
+        ? appError.titleKey
+        : status >= 500
+          ? 'errors.serverTitle'
+          : status === 404
+            ? 'errors.notFoundTitle'
+            : 'errors.problemTitle';
     res.status(status).render('errors/error', { title: pageText(req, titleKey), message, status });
   };
 }

@@ -162,6 +162,12 @@ export const LIMITS = {
     limit: 30,
     messageKey: 'messages.replies.rateLimited',
   },
+  preview: {
+    name: 'preview',
+    windowMs: 60_000,
+    limit: 60,
+    messageKey: 'abuse.previewRateLimited',
+  },
   adminLogin: {
     name: 'admin-login',
     windowMs: 15 * 60_000,
@@ -205,6 +211,8 @@ export interface AppRateLimits {
   report: RequestHandler;
   /** Answers to "did your members reply?" (src/replies). */
   replyAnswer: RequestHandler;
+  /** The JSON letter preview (no cookie needed, so only the client's address tells callers apart). */
+  preview: RequestHandler;
 }
 
 export function createAppRateLimits(deps: RateLimitDeps): AppRateLimits {
@@ -216,5 +224,6 @@ export function createAppRateLimits(deps: RateLimitDeps): AppRateLimits {
     pdfPerLetters: createLimiter(deps, LIMITS.pdfPerLetters),
     report: createLimiter(deps, LIMITS.report),
     replyAnswer: createLimiter(deps, LIMITS.replyAnswer),
+    preview: createLimiter(deps, LIMITS.preview),
   };
 }

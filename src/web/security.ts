@@ -39,6 +39,16 @@ export const privateResponse: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** The query fields that carry where a person lives: an address, or a point they shared. */
+const LOCATION_QUERY_FIELDS = ['address', 'lat', 'lon'] as const;
+
+/** setPrivateHeaders for any request whose query says where the person lives (`?address=`, `?lat=`). */
+export const privateWhenLocated: RequestHandler = (req, res, next) => {
+  const query = req.query as Record<string, unknown>;
+  if (LOCATION_QUERY_FIELDS.some((field) => query[field] !== undefined)) setPrivateHeaders(res);
+  next();
+};
+
 function isApiPath(path: string): boolean {
   return path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
 }

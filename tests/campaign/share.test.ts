@@ -10,7 +10,7 @@ const options = { publicUrl: 'https://letters.example.org', appSecret: 'secret-a
 describe('shareInvitation', () => {
   test('when built for a batch, then the link carries a short referral code that is not the batch id', () => {
     const share = shareInvitation(campaign, options);
-    expect(share.ref).toMatch(/^[0-9a-f]{10}$/);
+    expect(share.ref).toMatch(/^[0-9a-f]{16}$/);
     expect(share.url).toBe(`https://letters.example.org/campaigns/stop-csam?ref=${share.ref}`);
     expect(share.url).not.toContain('batch-123');
     expect(share.text).toBe(`I wrote to Congress & you can too: ${share.url}`);

@@ -4,7 +4,7 @@
  */
 import { createPdfRenderer } from '../../src/delivery/pdf-renderer';
 import type { PrintableLetter } from '../../src/delivery/pdf';
-import { ValidationError } from '../../src/platform/errors';
+import { BusyError, ValidationError } from '../../src/platform/errors';
 import { readPdf } from './helpers/pdf-text';
 
 function letter(name: string): PrintableLetter {
@@ -44,4 +44,46 @@ test('when the renderer is closed, then drawing fails instead of hanging', async
   await renderer.render([letter('Ana Núñez')]);
   await renderer.close();
   await expect(renderer.render([letter('Ana Núñez')])).rejects.toThrow();
+});
+
+describe('the PDF queue (issue 28)', () => {
+  test('when downloads pass the queue limit, then the next one is refused with a busy error and later ones are taken again', async () => {
+    const renderer = createPdfRenderer({ threads: 0, queueLimit: 4 });
+    try {
+      const accepted = [1, 2, 3].map(() => renderer.download([letter('Ana Núñez')]));
+      expect(renderer.queued().downloads).toBe(3);
+      // Two more letters would make five: refused at once, before any drawing.
+      await expect(renderer.download([letter('Ana Núñez'), letter('Ana Núñez')])).rejects.toMatchObject({
+        status: 503,
+        code: 'busy',
+        retryAfterSeconds: 60,
+      });
+      await expect(renderer.download([letter('Ana Núñez'), letter('Ana Núñez')])).rejects.toBeInstanceOf(
+        BusyError,
+      );
+      await Promise.all(accepted);
+      expect(renderer.queued().downloads).toBe(0);
+      await renderer.download([letter('Ana Núñez'), letter('Ana Núñez')]);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  test('when a sender’s copy is asked for behind a queue of downloads, then it is drawn before every waiting download', async () => {
+    const renderer = createPdfRenderer({ threads: 0, queueLimit: 30 });
+    try {
+      const order: string[] = [];
+      const downloads = [1, 2, 3, 4, 5].map((i) =>
+        renderer.download([letter(`Download ${i}`)]).then(() => order.push(`download ${i}`)),
+      );
+      const copy = renderer.render([letter('Sender copy')]).then(() => order.push('copy'));
+      // Senders' copies are never refused, however full the download lane is.
+      const more = [1, 2, 3].map(() => renderer.render([letter('Another copy')]));
+      await Promise.all([...downloads, copy, ...more]);
+      // Only the download already being drawn when the copy arrived goes before it.
+      expect(order.indexOf('copy')).toBeLessThanOrEqual(1);
+    } finally {
+      await renderer.close();
+    }
+  });
 });

@@ -1,4 +1,7 @@
+import PDFDocument from 'pdfkit';
 import {
+  boundedParagraphs,
+  MAX_LINE_BREAKS,
   renderLettersPdf,
   sanitizePrintText,
   splitParagraphs,
@@ -182,6 +185,51 @@ describe('renderLettersPdf', () => {
     expect(text.replace(/\s+/g, '')).toContain(word);
     const lines = text.split('\n').filter((l) => l.includes('aaaa'));
     expect(lines.length).toBeGreaterThan(3);
+  });
+
+  describe('pathological text is drawn with bounded work (issue 28)', () => {
+    // The work is what PDFKit measures: before the bound, a 10,000-character word had PDFKit measure
+    // millions of characters (quadratic), and 5,000 one-letter lines made about a hundred pages.
+    async function drawingWork(body: string): Promise<{ measured: number; pages: number; text: string }> {
+      const measure = jest.spyOn(PDFDocument.prototype, 'widthOfString');
+      try {
+        const pdf = await renderLettersPdf([letter({ body })]);
+        const measured = measure.mock.calls.reduce((sum, call) => sum + String(call[0]).length, 0);
+        const { pages, text } = await readPdf(pdf);
+        return { measured, pages, text };
+      } finally {
+        measure.mockRestore();
+      }
+    }
+
+    it.each([
+      ['a 10,000-character word', 'W'.repeat(10_000)],
+      ['5,000 one-letter lines', 'a\n'.repeat(5_000)],
+      ['3,000 one-letter paragraphs', 'a\n\n'.repeat(3_000)],
+      ['33 words of 300 characters', `${'x'.repeat(300)} `.repeat(33)],
+    ])(
+      'when the body is %s, then drawing measures about as much text as the body and makes a few pages',
+      async (_name, body) => {
+        const { measured, pages, text } = await drawingWork(body);
+        expect(measured).toBeLessThan(2 * body.length + 2_000);
+        expect(pages).toBeLessThanOrEqual(8);
+        // Nothing is dropped: every character of the body is still in the letter.
+        const drawn = text.split(/[aWx]/).length - 1;
+        expect(drawn).toBeGreaterThanOrEqual(body.replace(/\s+/g, '').length);
+      },
+    );
+
+    it('when a letter is ordinary, then bounding changes nothing in it', () => {
+      const body = 'As your constituent, I urge you to act.\nLine two.\n\nSecond paragraph.';
+      expect(boundedParagraphs(body)).toEqual(splitParagraphs(body));
+    });
+
+    it('when a body has more line breaks than the bound, then the rest run on as spaces', () => {
+      const paragraphs = boundedParagraphs('a\n'.repeat(MAX_LINE_BREAKS * 3));
+      const breaks = paragraphs.join('\n\n').split('\n').length - 1;
+      expect(breaks).toBeLessThanOrEqual(MAX_LINE_BREAKS);
+      expect(paragraphs.join(' ').replace(/\s+/g, '')).toBe('a'.repeat(MAX_LINE_BREAKS * 3));
+    });
   });
 
   it('refuses an empty batch', async () => {

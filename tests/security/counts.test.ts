@@ -74,7 +74,13 @@ describe('the public total counts verified letters only', () => {
     });
     const page = await request(t.app).get(batchUrl).expect(200);
     const letterId = /href="\/letters\/([\w-]{22})\/print"/.exec(page.text)![1]!;
-    await request(t.app).get(`/letters/${letterId}/print`).set('X-Forwarded-For', '203.0.113.12').expect(200);
+    await request(t.app)
+      .post(`/letters/${letterId}/printed`)
+      .set('Cookie', session.cookie)
+      .set('X-Forwarded-For', '203.0.113.12')
+      .type('form')
+      .send({ _csrf: session.token })
+      .expect(303);
     const reported = await publicNumbers(t.app);
     // Printed letters are offered an email confirmation that sends nothing to Congress.
     expect(page.text).toContain(`action="${batchUrl}/verify"`);

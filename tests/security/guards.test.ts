@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { TestApp } from '../helpers/app';
 import { ADDRESS, SENDER } from '../helpers/sender';
-import { createAttackedApp, csrfSession, membersFor, type Session } from './helpers';
+import { createAttackedApp, csrfSession, letterCount, membersFor, type Session } from './helpers';
 
 let t: TestApp;
 let session: Session;
@@ -17,14 +17,6 @@ beforeAll(async () => {
   members = await membersFor(t.app);
 });
 afterAll(() => t.close());
-
-async function letterCount(): Promise<number> {
-  const row = await t.runtime.deps.storage.db
-    .selectFrom('letters')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 
 const SPELLINGS = [
   '/campaigns/stop-csam/letters/',
@@ -38,7 +30,7 @@ describe('the bot guard runs whatever the spelling of the path', () => {
   test.each(SPELLINGS)(
     'when %s is posted with the honeypot filled and no start time, then nothing is saved',
     async (path) => {
-      const before = await letterCount();
+      const before = await letterCount(t);
       const res = await request(t.app)
         .post(path)
         .set('Cookie', session.cookie)
@@ -51,27 +43,27 @@ describe('the bot guard runs whatever the spelling of the path', () => {
           website: 'http://spam.example',
         });
       expect(res.status).toBe(400);
-      expect(await letterCount()).toBe(before);
+      expect(await letterCount(t)).toBe(before);
     },
   );
 
   test.each(SPELLINGS)(
     'when %s is posted with no cookie, then it is refused and nothing is saved',
     async (path) => {
-      const before = await letterCount();
+      const before = await letterCount(t);
       const res = await request(t.app)
         .post(path)
         .type('form')
         .send({ ...SENDER, address: ADDRESS, member: members, website: 'http://spam.example' });
       expect(res.status).toBe(403);
-      expect(await letterCount()).toBe(before);
+      expect(await letterCount(t)).toBe(before);
     },
   );
 });
 
 describe('CSRF', () => {
   test('when a form is posted with Authorization: Bearer and no token, then it is still refused', async () => {
-    const before = await letterCount();
+    const before = await letterCount(t);
     for (const path of [
       '/campaigns/stop-csam/letters',
       '/letters/batch/anything/email',
@@ -84,7 +76,7 @@ describe('CSRF', () => {
         .send({ ...SENDER, address: ADDRESS, member: members });
       expect({ path, status: res.status }).toEqual({ path, status: 403 });
     }
-    expect(await letterCount()).toBe(before);
+    expect(await letterCount(t)).toBe(before);
   });
 
   test("when a token is sent with another visitor's cookie, then it is refused", async () => {

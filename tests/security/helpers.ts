@@ -17,6 +17,15 @@ export function createAttackedApp(env: Record<string, string> = {}): Promise<Tes
   return createTestApp({ TRUST_PROXY: 'true', ...env });
 }
 
+/** How many letters the app's database holds. */
+export async function letterCount(t: TestApp): Promise<number> {
+  const row = await t.runtime.deps.storage.db
+    .selectFrom('letters')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** The members the test address writes to (the compose page's checkboxes). */
 export async function membersFor(app: Express): Promise<string[]> {
   const compose = await request(app)

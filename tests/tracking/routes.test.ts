@@ -134,10 +134,12 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
       total: 3,
       goal: 10000,
       byChamber: { senate: 2, house: 1 },
-      byChannel: { created: 0, verified: 3, emailed: 1, printed: 0, webform: 0, reported: 0 },
+      // Only what verified letters did (issue 28): no saved, printed or web-form figures in public.
+      byChannel: { verified: 3, delivered: 0, emailed: 1 },
       reportedByWriters: 0,
       byState: [{ state: 'WA', count: 3, name: 'Washington' }],
     });
+    expect(Object.keys(res.body.byChannel as object)).toHaveLength(3);
     expect(res.body.topMembers[0]).toEqual({ bioguide: 'C000127', count: 2, name: 'Senator Maria Cantwell' });
     await request(app).get('/api/campaigns/nope/stats').expect(404);
     await request(app).get('/campaigns/nope/progress').expect(404);

@@ -64,12 +64,18 @@ describe('sharing after sending', () => {
 
   test('when the letters were printed, then a share link with a referral code is offered, and letters written through it count under that code', async () => {
     const batchUrl = await writeThrough('/campaigns/stop-csam', 'sharer@example.org');
-    await request(t.app).get(`${batchUrl}.pdf`).expect(200);
+    const before = await request(t.app).get(batchUrl).expect(200);
+    const letterId = /href="\/letters\/([\w-]{22})\/print"/.exec(before.text)![1]!;
+    await request(t.app)
+      .post(`/letters/${letterId}/printed`)
+      .set('Cookie', csrf.cookie)
+      .type('form')
+      .send({ _csrf: csrf.token })
+      .expect(303);
     const page = await request(t.app).get(batchUrl).expect(200);
     expect(page.text).toContain('Ask others to write too');
     expect(page.text).toContain('Done: printed');
     // Two channels read as a list in the page's language.
-    const letterId = /href="\/letters\/([\w-]{22})\/print"/.exec(page.text)![1]!;
     await request(t.app)
       .post(`/letters/${letterId}/webform`)
       .set('Cookie', csrf.cookie)
@@ -83,7 +89,7 @@ describe('sharing after sending', () => {
     const url = /id="share-url" type="text" readonly value="([^"]+)"/
       .exec(page.text)![1]!
       .replace(/&#x3D;/g, '=');
-    const ref = /^https:\/\/letters\.example\.org\/campaigns\/stop-csam\?ref=([0-9a-f]{10})$/.exec(url)![1]!;
+    const ref = /^https:\/\/letters\.example\.org\/campaigns\/stop-csam\?ref=([0-9a-f]{16})$/.exec(url)![1]!;
     expect(batchUrl).not.toContain(ref);
     expect(page.text).toContain('I just wrote to my members of Congress');
     expect(page.text).toMatch(/href="mailto:\?subject&#x3D;[^"]+&amp;body&#x3D;[^"]+"/);

@@ -98,13 +98,26 @@ export function createAdminRouter(deps: AppDeps): Router {
   const sessionMac = (expires: number) =>
     keyedHash(config.appSecret, `admin-session:${expires}:${adminToken}`);
 
-  function hasSession(req: Request): boolean {
+  /** The signed session in the request's cookie (its MAC and expiry), or undefined. */
+  function signedSession(req: Request): { mac: string; expires: number } | undefined {
     const value: unknown = req.cookies?.[ADMIN_COOKIE];
-    if (typeof value !== 'string' || value.length > 200) return false;
+    if (typeof value !== 'string' || value.length > 200) return undefined;
     const [expiresText = '', mac = ''] = value.split('.');
     const expires = Number(expiresText);
-    if (!/^\d{1,15}$/.test(expiresText) || expires <= clock.now().getTime()) return false;
-    return safeEqual(mac, sessionMac(expires));
+    if (!/^\d{1,15}$/.test(expiresText) || expires <= clock.now().getTime()) return undefined;
+    return safeEqual(mac, sessionMac(expires)) ? { mac, expires } : undefined;
+  }
+
+  /** A signed, unexpired session that was not ended by signing out (on any instance). */
+  async function hasSession(req: Request): Promise<boolean> {
+    const session = signedSession(req);
+    if (!session) return false;
+    const revoked = await storage.db
+      .selectFrom('admin_session_revocations')
+      .select('mac')
+      .where('mac', '=', session.mac)
+      .executeTakeFirst();
+    return revoked === undefined;
   }
 
   function hasBearer(req: Request): boolean {
@@ -152,8 +165,8 @@ export function createAdminRouter(deps: AppDeps): Router {
     },
   });
 
-  const requireSession: RequestHandler = (req, res, next) => {
-    if (hasSession(req)) {
+  const requireSession: RequestHandler = async (req, res, next) => {
+    if (await hasSession(req)) {
       next();
       return;
     }
@@ -182,7 +195,7 @@ export function createAdminRouter(deps: AppDeps): Router {
   }
 
   router.get('/admin', async (req, res) => {
-    if (!hasSession(req)) {
+    if (!(await hasSession(req))) {
       renderLogin(res, 200);
       return;
     }
@@ -243,7 +256,18 @@ export function createAdminRouter(deps: AppDeps): Router {
     },
   );
 
-  router.post('/admin/logout', (req, res) => {
+  // The cookie is cleared and its session ended on the server: a copy of the cookie no longer works.
+  router.post('/admin/logout', async (req, res) => {
+    const session = signedSession(req);
+    if (session) {
+      const now = clock.now().toISOString();
+      await storage.db.deleteFrom('admin_session_revocations').where('expires_at', '<=', now).execute();
+      await storage.db
+        .insertInto('admin_session_revocations')
+        .values({ mac: session.mac, expires_at: new Date(session.expires).toISOString() })
+        .onConflict((oc) => oc.column('mac').doNothing())
+        .execute();
+    }
     res.clearCookie(ADMIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
     res.redirect(303, '/admin');
   });
@@ -319,7 +343,7 @@ export function createAdminRouter(deps: AppDeps): Router {
   });
 
   router.get('/api/admin/stats', bearerLimiter, async (req, res) => {
-    if (!hasBearer(req) && !hasSession(req)) {
+    if (!hasBearer(req) && !(await hasSession(req))) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
       throw new UnauthorizedError('messages.adminBearer');
     }

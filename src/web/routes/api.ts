@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
 import { fieldErrorsFromZod, ValidationError, type FieldErrors } from '../../platform/errors';
 import type { AppDeps } from '../deps';
+import type { AppRateLimits } from '../rate-limits';
 
 const RepresentativesQuery = z.object({
   address: z.string().max(10_000).optional(),
@@ -56,10 +57,10 @@ export function createLookupApiRouter(deps: AppDeps): Router {
 }
 
 /** The rest of the JSON API (POST /letters/preview), mounted after the body parsers and CSRF check. */
-export function createApiRouter(deps: AppDeps): Router {
+export function createApiRouter(deps: AppDeps, limits: Pick<AppRateLimits, 'preview'>): Router {
   const router = Router();
 
-  router.post('/letters/preview', (req, res) => {
+  router.post('/letters/preview', limits.preview, (req, res) => {
     const parsed = PreviewRequest.safeParse(req.body ?? {});
     if (!parsed.success)
       throw new ValidationError('messages.previewIncomplete', { fields: fieldErrorsFromZod(parsed.error) });

@@ -97,8 +97,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     const printable = rows.map(
       (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
     );
-    const pdf = await deps.pdf.render(printable, { envelopes: true });
-    for (const row of rows) await letters.recordChannel(row.id, 'printed');
+    const pdf = await deps.pdf.download(printable, { envelopes: true });
     res
       .type('application/pdf')
       .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
@@ -279,11 +278,12 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     res.render('letters/deleted', { title: req.t('letters.deleted.title') });
   });
 
-  router.get('/:id/print', limits.report, async (req, res) => {
+  // Opening the print view or a PDF records nothing: prefetchers and link scanners GET and HEAD them.
+  // The writer says they printed the letter with the button (POST /:id/printed).
+  router.get('/:id/print', async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const member = civic.memberByBioguide(row.bioguide);
     const choice = printableLetter(row, member, clock.now());
-    await letters.recordChannel(row.id, 'printed');
     res.render('letters/print', {
       title: `Letter to ${row.recipient_name}`,
       layout: 'print',
@@ -298,8 +298,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
   router.get('/:id.pdf', limits.pdf, limits.pdfPerLetters, async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
-    const pdf = await deps.pdf.render([choice.letter]);
-    await letters.recordChannel(row.id, 'printed');
+    const pdf = await deps.pdf.download([choice.letter]);
     res
       .type('application/pdf')
       .setHeader('Content-Disposition', `attachment; filename="letter-${row.bioguide}.pdf"`)
@@ -312,6 +311,14 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     const { office } = OfficeChoice.parse(req.body);
     await letters.chooseMailingOffice(id, office);
     res.redirect(303, `/letters/${id}/print`);
+  });
+
+  /** The person says they printed the letter to mail it. */
+  router.post('/:id/printed', limits.report, async (req, res) => {
+    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
+    await letters.recordChannel(row.id, 'printed');
+    const notice = row.verified_at === null ? 'print-reported' : 'print-recorded';
+    res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);
   });
 
   /** The person says they sent the letter through the member's own web form. */

@@ -32,6 +32,13 @@ export function memberLabel(deps: Pick<AppDeps, 'civic'>, bioguide: string): str
   return member ? member.formalName || member.name : `Former or unknown member (${bioguide})`;
 }
 
+/** The channels whose figures only verified letters reach: the public numbers show no other. */
+export const PUBLIC_CHANNELS = ['verified', 'delivered', 'emailed'] as const;
+
+/** What the public numbers count, said in the JSON itself (the progress page says it in its own words). */
+export const PUBLIC_COUNTS_NOTE =
+  "total: letters whose writer confirmed their email address, or that the office accepted; one per writer and member; letters above a mailbox's or a district's hourly cap wait for the organiser's review, and letters the organiser set aside are not counted. reportedByWriters: printed or web-form letters whose writer has not confirmed, never in the total.";
+
 /** The public JSON shape: the stats plus names resolved from the member data. */
 export function publicStats(deps: Pick<AppDeps, 'civic'>, stats: CampaignStats) {
   return {
@@ -42,8 +49,11 @@ export function publicStats(deps: Pick<AppDeps, 'civic'>, stats: CampaignStats) 
     reportedByWriters: stats.reported,
     goal: stats.goal ?? null,
     byChamber: stats.byChamber,
-    byChannel: stats.byChannel,
-    channelNames: CHANNEL_NAMES,
+    // Only what verified letters did: saved, printed and web-form figures include writers who never
+    // confirmed an address (issue 28), so they stay in the organiser's view.
+    byChannel: Object.fromEntries(PUBLIC_CHANNELS.map((kind) => [kind, stats.byChannel[kind]])),
+    channelNames: Object.fromEntries(PUBLIC_CHANNELS.map((kind) => [kind, CHANNEL_NAMES[kind]])),
+    counts: PUBLIC_COUNTS_NOTE,
     byState: stats.byState.map((s) => ({ ...s, name: STATE_NAMES[s.state] ?? s.state })),
     topMembers: stats.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     byDay: stats.byDay,

@@ -1,0 +1,117 @@
+/**
+ * letters/mail-domain: whether a sender's email domain can receive the confirmation email at all (issue 28:
+ * throwaway mailboxes padded the verified total). Refused: disposable-mail domains and their subdomains
+ * (mailchecker's maintained list) and domains without mail exchangers: no MX and no address record
+ * (RFC 5321's implicit MX), a null MX (RFC 7505) or a name that does not exist. Each domain is looked up
+ * once and the answer cached. When DNS cannot answer (offline, a resolver that times out) the address is
+ * accepted and the log says once that the check was skipped: a DNS outage must not stop letters.
+ */
+import dns from 'node:dns';
+import { LRUCache } from 'lru-cache';
+import { blacklist as disposableDomains } from 'mailchecker';
+import type { Logger } from '../platform/logger';
+
+export type MailDomainVerdict = 'ok' | 'disposable' | 'no_mail_exchanger' | 'unchecked';
+
+/** The DNS questions the check asks; node:dns's Resolver answers them (tests point it at a local server). */
+export interface MxResolver {
+  resolveMx(domain: string): Promise<dns.MxRecord[]>;
+  resolve4(domain: string): Promise<string[]>;
+  resolve6(domain: string): Promise<string[]>;
+}
+
+export interface MailDomainCheck {
+  /** The verdict on an address's domain (the part after the last `@`). */
+  check(email: string): Promise<MailDomainVerdict>;
+}
+
+export interface MailDomainCheckOptions {
+  /** Ask DNS for mail exchangers; off, only the disposable list is consulted. */
+  mxCheck: boolean;
+  /** `host` or `host:port` of the DNS servers to ask; empty, the system's. */
+  dnsServers?: readonly string[];
+  /** Another resolver (tests); by default node:dns's, with `dnsServers`. */
+  resolver?: MxResolver;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/** DNS answers that say the name has no such record (as opposed to "could not ask"). */
+const NO_RECORD: ReadonlySet<string> = new Set([dns.NODATA, dns.NOTFOUND]);
+const DOMAIN_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a domain or one of its parent domains is on the disposable list (`x.mailinator.com` too). */
+export function isDisposableDomain(domain: string, list: ReadonlySet<string> = disposableDomains()): boolean {
+  const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
+  for (let i = 0; i < labels.length - 1; i += 1) {
+    if (list.has(labels.slice(i).join('.'))) return true;
+  }
+  return false;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function createMailDomainCheck(options: MailDomainCheckOptions): MailDomainCheck {
+  const list = disposableDomains();
+  const resolver = options.resolver ?? systemResolver(options.dnsServers ?? []);
+  const verdicts = new LRUCache<string, MailDomainVerdict>({ max: 10_000, ttl: DOMAIN_CACHE_TTL_MS });
+  let skipNoted = false;
+
+  /** Whether a name with no MX still takes mail at its address records (RFC 5321 section 5.1). */
+  async function hasAddress(domain: string): Promise<boolean> {
+    const answers = await Promise.allSettled([resolver.resolve4(domain), resolver.resolve6(domain)]);
+    return answers.some((a) => a.status === 'fulfilled' && a.value.length > 0);
+  }
+
+  async function lookUp(domain: string): Promise<MailDomainVerdict> {
+    try {
+      const records = await resolver.resolveMx(domain);
+      // A null MX (RFC 7505: one record, exchange ".") says the domain takes no mail.
+      const exchangers = records.filter((r) => r.exchange !== '' && r.exchange !== '.');
+      if (exchangers.length > 0) return 'ok';
+      return records.length > 0
+        ? 'no_mail_exchanger'
+        : (await hasAddress(domain))
+          ? 'ok'
+          : 'no_mail_exchanger';
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === dns.NODATA) return (await hasAddress(domain)) ? 'ok' : 'no_mail_exchanger';
+      if (code !== undefined && NO_RECORD.has(code)) return 'no_mail_exchanger';
+      if (!skipNoted) {
+        skipNoted = true;
+        options.logger?.warn(
+          { code },
+          'mail exchanger check skipped: DNS did not answer (letters are accepted until it does)',
+        );
+      }
+      return 'unchecked';
+    }
+  }
+
+  return {
+    async check(email) {
+      const domain = email
+        .slice(email.lastIndexOf('@') + 1)
+        .trim()
+        .toLowerCase()
+        .replace(/\.$/, '');
+      if (isDisposableDomain(domain, list)) return 'disposable';
+      if (!options.mxCheck || domain === '') return 'unchecked';
+      const cached = verdicts.get(domain);
+      if (cached) return cached;
+      const verdict = await lookUp(domain);
+      // "Could not ask" is asked again next time; an answer holds for a day.
+      if (verdict !== 'unchecked') verdicts.set(domain, verdict);
+      return verdict;
+    },
+  };
+}
+
+function systemResolver(servers: readonly string[]): MxResolver {
+  const resolver = new dns.promises.Resolver({ timeout: 2_000, tries: 2 });
+  if (servers.length > 0) resolver.setServers([...servers]);
+  return resolver;
+}

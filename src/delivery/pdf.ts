@@ -98,7 +98,8 @@ export const MAX_UNBROKEN_CHARACTERS = 40;
 export const MAX_LINE_BREAKS = 120;
 
 const ZERO_WIDTH_SPACE = '\u200B';
-const LONG_RUN = new RegExp(`\\S{${MAX_UNBROKEN_CHARACTERS}}(?=\\S)`, 'g');
+// MAX_UNBROKEN_CHARACTERS non-spaces followed by another: written out, so the pattern checkers see it.
+const LONG_RUN = /\S{40}(?=\S)/g;
 
 /**
  * A letter's paragraphs with bounded drawing work (issue 28): at most MAX_LINE_BREAKS line breaks

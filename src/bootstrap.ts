@@ -99,6 +99,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     appSecret: config.appSecret,
     recordAction,
     recordActions,
+    // The locator is built below (it needs the boundaries); the letters ask it only when saving.
+    geocode: (input) => locator.findForAddress(input),
   });
   const geocoder = config.geocoder.enabled
     ? createCensusGeocoder({ baseUrl: config.geocoder.url, vintage: config.geocoder.vintage })

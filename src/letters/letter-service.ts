@@ -8,7 +8,7 @@ import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
-import { assertRepresents } from '../lookup/constituency';
+import { assertRepresents, geocodedDistrict, type Geocode } from '../lookup/constituency';
 import {
   fieldErrorsFromZod,
   NotFoundError,
@@ -37,6 +37,12 @@ export interface DraftInput {
   personalNote?: unknown;
   /** The House district the person chose or the lookup settled ("IL-13"), when the ZIP left a choice. */
   district?: string;
+  /**
+   * The address the person looked up (the first page's field, carried by the form): the letters are
+   * signed with its state and ZIP code and go to its members. Without it, the sender's state and ZIP are
+   * the lookup.
+   */
+  address?: string;
   /** One entry per chosen member; `body` is the person's edited text (empty = campaign text). */
   letters: Array<{ bioguide: string; body?: unknown }>;
   shareWithCampaign?: boolean;
@@ -90,6 +96,11 @@ export interface LetterServiceDeps {
   mailDomains?: MailDomainCheck;
   /** Several actions in one go (src/tracking/actions.ts recordActions); else recordAction one by one. */
   recordActions?: (db: Transaction<Database>, inputs: ActionInput[]) => Promise<boolean[]>;
+  /**
+   * The geocoder's lookup (src/lookup/locate.ts findForAddress): settles a district a form names for a
+   * PO-box ZIP code from the street address. Without it such a district is refused.
+   */
+  geocode?: Geocode;
 }
 
 export type LetterService = ReturnType<typeof createLetterService>;
@@ -132,7 +143,7 @@ export function createLetterService(deps: LetterServiceDeps) {
   }
 
   /** Validates everything a person typed; throws one ValidationError listing every field at fault. */
-  function validateDraft(input: DraftInput): ValidDraft {
+  async function validateDraft(input: DraftInput): Promise<ValidDraft> {
     const campaign = campaigns.get(input.campaign);
     const errors: FieldErrors = {};
     const sender = SenderInput.safeParse(input.sender ?? {});
@@ -171,18 +182,26 @@ export function createLetterService(deps: LetterServiceDeps) {
       }
     }
     if (sender.success) {
+      // The lookup, done again: the form's state, ZIP and district are checked against it.
+      const address = {
+        state: sender.data.state,
+        zip: sender.data.zip,
+        district: input.district,
+        lookedUp: input.address,
+      };
       try {
-        const address = { state: sender.data.state, zip: sender.data.zip, district: input.district };
+        const geocoded = await geocodedDistrict(civic, address, now, deps.geocode);
         assertRepresents(
           civic,
           address,
           letters.map((l) => l.member),
-          clock.now(),
+          now,
+          geocoded,
         );
       } catch (error) {
-        if (!(error instanceof NotYourMemberError)) throw error;
-        if (Object.keys(errors).length === 0) throw error;
-        errors.members ??= error.fields.members!;
+        if (!(error instanceof ValidationError)) throw error;
+        if (error instanceof NotYourMemberError && Object.keys(errors).length === 0) throw error;
+        for (const [field, message] of Object.entries(error.fields)) errors[field] ??= message;
       }
     }
     if (Object.keys(errors).length > 0 || !sender.success || !note.success) {
@@ -201,7 +220,7 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   /** Saves one letter per member as drafts in a new batch, counts them as created, returns the batch id. */
   async function saveDraftLetters(input: DraftInput): Promise<{ batchId: string; letterIds: string[] }> {
-    const draft = validateDraft(input);
+    const draft = await validateDraft(input);
     await assertMailDomain(draft.sender.email);
     const campaign = campaigns.get(input.campaign);
     const now = clock.now();

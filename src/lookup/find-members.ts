@@ -134,7 +134,8 @@ export function vacancyNote(vacancies: readonly DistrictRef[]): Message | undefi
   return { key: vacancies.length === 1 ? 'messages.vacantSeat' : 'messages.vacantSeats', values: { seats } };
 }
 
-function parseDistrictChoice(choice: DistrictRef | string): DistrictRef {
+/** "IL-13", "AK-AL" or { state, district }: a district as a form or the API names it (not yet checked against a ZIP). */
+export function parseDistrictChoice(choice: DistrictRef | string): DistrictRef {
   if (typeof choice === 'string') {
     const match = /^\s*([A-Za-z]{2})\s*-\s*(AL|\d{1,2})\s*$/i.exec(choice);
     if (!match) fail('district', 'messages.chooseDistrict');

@@ -117,7 +117,7 @@ describe('pure functions fail only with ValidationError', () => {
     );
   });
 
-  test('validateDraft (the letter service entry point) throws only ValidationError (NotFoundError for an unknown campaign)', () => {
+  test('validateDraft (the letter service entry point) throws only ValidationError (NotFoundError for an unknown campaign)', async () => {
     const members = t.runtime.deps.civic.members.map((m) => m.bioguide);
     const input = fc.record({
       campaign: fc.oneof(fc.constant('stop-csam'), nastyText),
@@ -130,6 +130,10 @@ describe('pure functions fail only with ValidationError', () => {
         zip: nastyText,
       }),
       personalNote: nastyText,
+      address: fc.option(nastyText, { nil: undefined }),
+      district: fc.option(fc.oneof(fc.constantFrom('IL-13', 'NY-12', 'AK-AL', 'NY-99'), nastyText), {
+        nil: undefined,
+      }),
       letters: fc.array(
         fc.record({
           bioguide: fc.oneof(fc.constantFrom(...members.slice(0, 20)), nastyText),
@@ -140,10 +144,10 @@ describe('pure functions fail only with ValidationError', () => {
       shareWithCampaign: fc.boolean(),
       ref: fc.option(nastyText, { nil: null }),
     });
-    fc.assert(
-      fc.property(input, (draft) => {
+    await fc.assert(
+      fc.asyncProperty(input, async (draft) => {
         try {
-          t.runtime.deps.letters.validateDraft(draft as never);
+          await t.runtime.deps.letters.validateDraft(draft as never);
         } catch (error) {
           if (error instanceof NotFoundError && draft.campaign !== 'stop-csam') return;
           if (!(error instanceof ValidationError)) throw error;

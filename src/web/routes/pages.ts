@@ -13,6 +13,7 @@ import {
   letterAsText,
   SENDER_PREFIXES,
 } from '../../letters/letter';
+import { constituencyOf, geocodedDistrict } from '../../lookup/constituency';
 import { findMembersForAddress, type LookupResult } from '../../lookup/find-members';
 import { ValidationError } from '../../platform/errors';
 import { isRightToLeft } from '../../platform/i18n-format';
@@ -122,8 +123,21 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
   router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
   router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
 
-  /** Members for an address; the same lookup the JSON API uses. */
-  function lookup(address: string, district: string | undefined) {
+  /**
+   * Members for an address, narrowed to the district the link or form names once the lookup allows it
+   * (one of the ZIP code's districts, or the geocoder's for a PO-box ZIP code): the rule the save applies.
+   */
+  async function lookup(address: string, district: string | undefined) {
+    if (district) {
+      const now = deps.clock.now();
+      const named = { state: '', zip: '', district, lookedUp: address };
+      constituencyOf(
+        civic,
+        named,
+        now,
+        await geocodedDistrict(civic, named, now, deps.locator.findForAddress),
+      );
+    }
     const result = findMembersForAddress(civic, { address, district: district || undefined });
     const members = result.members
       .map((m) => civic.memberByBioguide(m.bioguide))
@@ -186,13 +200,13 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     bodies: Record<string, string>,
     errors: Array<{ field: string; message: Message }> = [],
     status = 200,
-    found?: ReturnType<typeof lookup>,
+    found?: Awaited<ReturnType<typeof lookup>>,
   ) {
     // The posted member list stands when the address no longer resolves (edited or removed by hand).
-    let result: ReturnType<typeof lookup>['result'] | undefined;
+    let result: Awaited<ReturnType<typeof lookup>>['result'] | undefined;
     let members: Member[];
     try {
-      ({ result, members } = found ?? lookup(form.address ?? '', form.district));
+      ({ result, members } = found ?? (await lookup(form.address ?? '', form.district)));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       members = (form.member ?? [])
@@ -302,7 +316,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
-      const found = lookup(query.address ?? '', query.district);
+      const found = await lookup(query.address ?? '', query.district);
       const { result } = found;
       const form = {
         address: query.address ?? '',
@@ -356,6 +370,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         },
         personalNote: form.personalNote,
         district: form.district || undefined,
+        address: form.address,
         letters: form.member.map((bioguide) => ({ bioguide, body: bodies[bioguide] })),
         shareWithCampaign: form.shareWithCampaign === 'yes',
         ref: form.ref ?? null,
@@ -395,7 +410,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         return;
       }
       try {
-        const draft = letters.validateDraft(input);
+        const draft = await letters.validateDraft(input);
         res.render('letters/review', {
           title: `${req.t('letters.review.title')}: ${campaign.textsIn(req.language).shortTitle}`,
           campaign,

@@ -5,6 +5,7 @@
  */
 import { geoDistance } from 'd3-geo';
 import type { DistrictOffice, Member } from '../civic-data/types';
+import { washingtonAddressBlock } from '../letters/letter';
 
 export interface MailingOffice {
   /** 'dc' or the district office id. */
@@ -55,13 +56,12 @@ function honorable(member: Member): string {
 }
 
 export function dcOffice(member: Member): MailingOffice {
-  const senate = member.chamber === 'senate';
-  const room = clean(member.dcOffice);
-  const lines = [honorable(member)];
-  if (room) lines.push(room);
-  lines.push(senate ? 'United States Senate' : 'United States House of Representatives');
-  lines.push(senate ? 'Washington, DC 20510' : 'Washington, DC 20515');
-  return { id: 'dc', kind: 'dc', label: 'Washington, DC office', addressLines: lines };
+  return {
+    id: 'dc',
+    kind: 'dc',
+    label: 'Washington, DC office',
+    addressLines: washingtonAddressBlock(member),
+  };
 }
 
 function usableDistrictOffice(office: DistrictOffice): boolean {

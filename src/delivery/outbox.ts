@@ -8,14 +8,13 @@
  * attempts). Every state change after the claim is guarded by `lease_owner = <this worker>`, so a stale
  * worker whose lease was taken over cannot overwrite the new owner's outcome.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
 import { requeueFailedLetters } from '../letters/letter-store';
 import type { Storage } from '../storage/database';
-import type { Database, OutboxKind, OutboxTable } from '../storage/schema';
+import type { Database, Db, OutboxKind, OutboxTable } from '../storage/schema';
 
 export type OutboxRow = OutboxTable;
-export type Db = Kysely<Database> | Transaction<Database>;
 
 /** Reasons stored in `last_error` and `letters.status_reason` are short codes without personal data. */
 const MAX_REASON = 200;

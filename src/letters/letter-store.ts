@@ -2,11 +2,9 @@
  * letters/letter-store: the only code that reads and writes the `letters` table (the migrations create
  * it); delivery, tracking and the admin pages go through these functions. Returns plain objects.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { CwcRouteNote, Database, LetterStatus, LettersTable } from '../storage/schema';
+import type { CwcRouteNote, Db, LetterStatus, LettersTable } from '../storage/schema';
 
 export type LetterRow = LettersTable;
-type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertLetters(db: Db, rows: LetterRow[]): Promise<void> {
   if (rows.length === 0) return;

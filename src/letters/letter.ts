@@ -6,68 +6,13 @@ import { z } from 'zod';
 import type { LetterAsk } from '../campaign/asks';
 import type { AskKind, CampaignBill } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
+import { STATES } from '../civic-data/states';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { isolateStrings } from '../platform/i18n-format';
 
-export const US_STATE_CODES = [
-  'AL',
-  'AK',
-  'AZ',
-  'AR',
-  'CA',
-  'CO',
-  'CT',
-  'DE',
-  'DC',
-  'FL',
-  'GA',
-  'HI',
-  'ID',
-  'IL',
-  'IN',
-  'IA',
-  'KS',
-  'KY',
-  'LA',
-  'ME',
-  'MD',
-  'MA',
-  'MI',
-  'MN',
-  'MS',
-  'MO',
-  'MT',
-  'NE',
-  'NV',
-  'NH',
-  'NJ',
-  'NM',
-  'NY',
-  'NC',
-  'ND',
-  'OH',
-  'OK',
-  'OR',
-  'PA',
-  'RI',
-  'SC',
-  'SD',
-  'TN',
-  'TX',
-  'UT',
-  'VT',
-  'VA',
-  'WA',
-  'WV',
-  'WI',
-  'WY',
-  'PR',
-  'GU',
-  'VI',
-  'AS',
-  'MP',
-] as const;
+/** The codes a sender's state may take: the states, DC and the territories (civic-data/states). */
+const STATE_CODES = STATES.map((s) => s.abbr) as [string, ...string[]];
 
 /**
  * The longest letter (body and personal note together): Communicating with Congress takes a message of
@@ -132,7 +77,7 @@ export const SenderInput = z.object({
   state: z
     .string({ error: 'messages.chooseState' })
     .transform((s) => cleanLine(s).toUpperCase())
-    .pipe(z.enum(US_STATE_CODES, { error: 'messages.chooseStateOrTerritory' })),
+    .pipe(z.enum(STATE_CODES, { error: 'messages.chooseStateOrTerritory' })),
   zip: z
     .string({ error: 'messages.enterZip' })
     .transform(cleanLine)
@@ -194,12 +139,17 @@ export function salutationFor(member: Member): string {
   return `Dear ${title} ${member.lastName}:`;
 }
 
-/** The DC office address block for a member. */
+/** The DC office address block for a member: the letter's heading and the printed envelope's default. */
 export function washingtonAddressBlock(member: Member): string[] {
-  const chamberLine =
-    member.chamber === 'senate' ? 'United States Senate' : 'United States House of Representatives';
-  const zip = member.chamber === 'senate' ? 'Washington, DC 20510' : 'Washington, DC 20515';
-  return [`The Honorable ${member.name}`, ...(member.dcOffice ? [member.dcOffice] : []), chamberLine, zip];
+  const oneLine = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
+  const senate = member.chamber === 'senate';
+  const room = oneLine(member.dcOffice);
+  return [
+    `The Honorable ${oneLine(member.name)}`,
+    ...(room ? [room] : []),
+    senate ? 'United States Senate' : 'United States House of Representatives',
+    senate ? 'Washington, DC 20510' : 'Washington, DC 20515',
+  ];
 }
 
 /** A campaign's letter text as a template. noEscape: the output is plain text; pages escape it when shown. */

@@ -2,10 +2,8 @@
  * replies/reply-store: the only code that reads and writes `reply_questions`, `reply_emails` and
  * `reply_letters`. Returns plain objects.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, ReplyLettersTable, ReplyQuestionsTable, ReplyQuestionState } from '../storage/schema';
+import type { Db, ReplyLettersTable, ReplyQuestionsTable, ReplyQuestionState } from '../storage/schema';
 
-type Db = Kysely<Database> | Transaction<Database>;
 export type ReplyQuestionRow = ReplyQuestionsTable;
 export type ReplyLetterRow = ReplyLettersTable;
 

@@ -2,7 +2,7 @@
  * storage/schema: the tables shared by SQLite and PostgreSQL, as Kysely types. Only SQL both databases
  * share is used: app-generated text ids, ISO-8601 UTC timestamps as text, text enums, integer flags.
  */
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /** Delivery status of a letter (CWC or the email relay); it can also be printed or sent through a web form (see `actions`). */
 export type LetterStatus = 'draft' | 'awaiting_confirmation' | 'queued' | 'sent' | 'failed';
@@ -214,6 +214,9 @@ export interface AdminSessionRevocationsTable {
   mac: string;
   expires_at: string;
 }
+
+/** A connection or an open transaction: what a repository function writes through. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 export interface Database {
   letters: LettersTable;

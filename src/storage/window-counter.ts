@@ -3,8 +3,8 @@
  * every instance shares (SQLite or PostgreSQL). One atomic upsert per hit, so concurrent instances never
  * lose a hit; inside a transaction, the hit rolls back with it.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './schema';
+import { sql } from 'kysely';
+import type { Db } from './schema';
 
 export interface WindowCount {
   /** Hits in the current window, this one included. */
@@ -13,12 +13,7 @@ export interface WindowCount {
 }
 
 /** Counts one hit for `key` (at most 200 characters) and returns the hits in its window. */
-export async function countHit(
-  db: Kysely<Database> | Transaction<Database>,
-  key: string,
-  windowMs: number,
-  now: number,
-): Promise<WindowCount> {
+export async function countHit(db: Db, key: string, windowMs: number, now: number): Promise<WindowCount> {
   const nowIso = new Date(now).toISOString();
   const resetIso = new Date(now + windowMs).toISOString();
   // One statement: insert the first hit, or count this one (restarting an expired window).

@@ -20,12 +20,10 @@
  *    `congress_action|<n>:<kind>` the rest; `district` keys carry the Congress (`119:TX-9`), because a
  *    district number names a different place after redistricting.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
-import type { ActionKind, CountersTable, Database } from '../storage/schema';
+import type { ActionKind, CountersTable, Database, Db } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
-
-export type Db = Kysely<Database> | Transaction<Database>;
 
 /** UTC calendar day of an instant, `YYYY-MM-DD`. Every count by day uses UTC. */
 export function utcDay(at: Date): string {

@@ -2,8 +2,7 @@
  * tracking/record-action: the contract every channel uses to count a completed action. The tracking
  * component implements it; callers pass their open transaction so the count commits with the action.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { ActionKind, Database } from '../storage/schema';
+import type { ActionKind, Db } from '../storage/schema';
 
 export interface ActionInput {
   campaign: string;
@@ -23,7 +22,4 @@ export interface ActionInput {
 }
 
 /** Returns true when the action was counted, false when the same sender already did it for this member. */
-export type RecordAction = (
-  db: Kysely<Database> | Transaction<Database>,
-  input: ActionInput,
-) => Promise<boolean>;
+export type RecordAction = (db: Db, input: ActionInput) => Promise<boolean>;

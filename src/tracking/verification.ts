@@ -7,8 +7,8 @@
  */
 import { sql } from 'kysely';
 import { markLettersVerified, type LetterRow } from '../letters/letter-store';
-import type { ActionKind } from '../storage/schema';
-import { incrementCounters, recordAction, recordActions, withTransaction, type Db } from './actions';
+import type { ActionKind, Db } from '../storage/schema';
+import { incrementCounters, recordAction, recordActions, withTransaction } from './actions';
 import type { ActionInput } from './record-action';
 
 /** The action input of one letter. */

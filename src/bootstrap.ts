@@ -141,6 +141,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           outDir: dir,
           from,
           congressGovApiKey: config.congressGovApiKey,
+          govinfoBaseUrl: config.civicSources.govinfoBillStatus,
+          congressGovBaseUrl: config.civicSources.congressGovApi,
           now,
         });
       },
@@ -198,6 +200,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     civic,
     campaigns,
     asks,
+    billRecords: { get: (billId) => billStatus.get(billId) },
     storage,
     stats: createStatsService({
       storage,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { billKey, importBillStatus, type BillRef } from '../civic-data/bill-status';
+import { loadCivicSourceUrls } from '../config/config';
 import { DataError } from '../platform/errors';
 import { CongressBillsDefinition, type BillSituation, type CampaignBill } from './bills';
 import type { Campaign } from './campaign';
@@ -113,11 +114,14 @@ export async function updateSponsorRolls(context: {
 }): Promise<string> {
   const env = SponsorImportEnv.parse(context.env);
   const bills = campaignBillRefs(path.resolve(env.CAMPAIGNS_DIR));
+  const urls = loadCivicSourceUrls({ ...context.env });
   const result = await importBillStatus({
     bills,
     outDir: context.outDir,
     from: context.from,
     congressGovApiKey: env.CONGRESS_GOV_API_KEY,
+    govinfoBaseUrl: urls.govinfoBillStatus,
+    congressGovBaseUrl: urls.congressGovApi,
     now: context.now,
   });
   const missing = result.missing.length

@@ -29,10 +29,16 @@ const SponsorEntry = z.object({
   withdrawn: IsoDate.optional(),
 });
 
+/** The bill's latest action as its own record gives it (Congress.gov's wording, in English). */
+const LatestAction = z.object({ date: IsoDate, text: z.string().min(1).max(1000) });
+export type LatestAction = z.infer<typeof LatestAction>;
+
 const BillSponsorsRecord = z.object({
   source: z.object({ name: z.string().min(1), url: z.string().optional() }),
   /** The day the record was last updated at its source. */
   asOf: IsoDate,
+  /** The latest action on the bill and its date; absent in files imported before it was read. */
+  latestAction: LatestAction.optional(),
   /** When this import read it. */
   importedAt: z.iso.datetime(),
   entries: z.array(SponsorEntry),
@@ -72,7 +78,11 @@ export function parseBillStatusXml(
   source: string,
   expected: BillRef,
   origin: string,
-): { entries: BillSponsorsRecord['entries']; asOf: string | undefined } {
+): {
+  entries: BillSponsorsRecord['entries'];
+  asOf: string | undefined;
+  latestAction: LatestAction | undefined;
+} {
   let doc: Record<string, unknown>;
   try {
     doc = xml.parse(source) as Record<string, unknown>;
@@ -108,7 +118,18 @@ export function parseBillStatusXml(
   }
   const parsed = z.array(SponsorEntry).safeParse(entries);
   if (!parsed.success) throw new DataError(`${origin}: ${parsed.error.issues[0]?.message ?? 'bad entry'}`);
-  return { entries: parsed.data, asOf: day(bill.updateDate) };
+  return {
+    entries: parsed.data,
+    asOf: day(bill.updateDate),
+    latestAction: latestActionOf(bill.latestAction),
+  };
+}
+
+/** `<latestAction><actionDate/><text/></latestAction>` (XML) or `{actionDate, text}` (JSON), if usable. */
+function latestActionOf(value: unknown): LatestAction | undefined {
+  const action = value as { actionDate?: unknown; text?: unknown } | undefined;
+  const parsed = LatestAction.safeParse({ date: day(action?.actionDate), text: text(action?.text) });
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The congress.gov API's answers we read (JSON). */
@@ -117,6 +138,7 @@ const CongressGovBill = z.object({
     introducedDate: IsoDate,
     updateDate: z.string(),
     sponsors: z.array(z.object({ bioguideId: z.string() })).default([]),
+    latestAction: z.object({ actionDate: z.string(), text: z.string() }).optional(),
   }),
 });
 const CongressGovCosponsors = z.object({
@@ -227,9 +249,11 @@ async function fromCongressGov(
     }
     next = answer.pagination?.next ? withoutApiKey(answer.pagination.next, billKey(bill)) : undefined;
   }
+  const latestAction = latestActionOf(info.bill.latestAction);
   return {
     source: { name: 'congress.gov API', url: billPath },
     asOf: info.bill.updateDate.slice(0, 10),
+    ...(latestAction ? { latestAction } : {}),
     entries: z.array(SponsorEntry).parse(entries),
   };
 }
@@ -256,6 +280,7 @@ export async function importBillStatus(
       out.bills[key] = {
         source: { name: 'govinfo BILLSTATUS (local copy)', url: govinfoBillStatusUrl(bill) },
         asOf: parsed.asOf ?? importedAt.slice(0, 10),
+        ...(parsed.latestAction ? { latestAction: parsed.latestAction } : {}),
         importedAt,
         entries: parsed.entries,
       };
@@ -273,6 +298,7 @@ export async function importBillStatus(
       out.bills[key] = {
         source: { name: 'govinfo BILLSTATUS bulk data', url },
         asOf: parsed.asOf ?? importedAt.slice(0, 10),
+        ...(parsed.latestAction ? { latestAction: parsed.latestAction } : {}),
         importedAt,
         entries: parsed.entries,
       };

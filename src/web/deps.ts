@@ -1,6 +1,7 @@
 /** web/deps: everything the Express app is built from. `src/bootstrap.ts` creates the real ones. */
 import type { PdfRenderer } from '../delivery/pdf-renderer';
 import type { AskResolver } from '../campaign/asks';
+import type { BillSponsorsRecord } from '../civic-data/bill-status';
 import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
@@ -43,6 +44,8 @@ export interface AppDeps {
   replies?: ReplyService;
   /** The answers added up per member (public from REPLY_PUBLIC_MIN_ANSWERS answers), cached like stats. */
   replyStats?: ResponsivenessService;
+  /** The bills' own records (bill-status.json, refreshed with the data): latest action and its date. */
+  billRecords?: { get(billId: string): BillSponsorsRecord | undefined };
   /** The civic data refresh, for /readyz; absent in tests that do not need it. */
   dataRefresh?: { status(): RefreshStatus };
   /** The offices that take CWC today, for the organiser's page; absent without CWC. */

@@ -21,8 +21,12 @@ const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bill-status-'));
 describe('BILLSTATUS XML', () => {
   test('when the Senate file is read, then the sponsor dates from introduction, cosponsors from signing, withdrawals kept', () => {
     const xml = fs.readFileSync(path.join(FIXTURES, 'BILLSTATUS-119s1829.xml'), 'utf8');
-    const { entries, asOf } = parseBillStatusXml(xml, S1829, 'fixture');
+    const { entries, asOf, latestAction } = parseBillStatusXml(xml, S1829, 'fixture');
     expect(asOf).toBe('2025-12-10');
+    expect(latestAction).toEqual({
+      date: '2025-12-09',
+      text: 'Objection heard to the request to pass the bill by unanimous consent.',
+    });
     expect(entries).toEqual([
       { bioguide: 'D000563', role: 'sponsor', since: '2025-05-21' },
       { bioguide: 'H001089', role: 'cosponsor', since: '2025-05-21' },
@@ -95,6 +99,10 @@ describe('importBillStatus', () => {
               introducedDate: '2025-06-11',
               updateDate: '2025-11-20T10:11:12Z',
               sponsors: [{ bioguideId: 'M001212' }],
+              latestAction: {
+                actionDate: '2025-06-11',
+                text: 'Referred to the House Committee on the Judiciary.',
+              },
             },
           }),
         );
@@ -109,6 +117,7 @@ describe('importBillStatus', () => {
       const outDir = tempDir();
       await importBillStatus({ bills: [S1829], outDir, now: NOW, govinfoBaseUrl: `${base}/bulk` });
       expect(loadBillStatus(outDir).get('119-s-1829')?.entries).toHaveLength(3);
+      expect(loadBillStatus(outDir).get('119-s-1829')?.latestAction?.date).toBe('2025-12-09');
       await importBillStatus({
         bills: [HR3921],
         outDir,
@@ -119,6 +128,7 @@ describe('importBillStatus', () => {
       expect(loadBillStatus(outDir).get('119-hr-3921')).toMatchObject({
         source: { name: 'congress.gov API' },
         asOf: '2025-11-20',
+        latestAction: { date: '2025-06-11', text: 'Referred to the House Committee on the Judiciary.' },
         entries: [
           { bioguide: 'M001212', role: 'sponsor', since: '2025-06-11' },
           { bioguide: 'G000587', role: 'cosponsor', since: '2025-06-11' },

@@ -40,6 +40,18 @@ test('when the roll is imported, then the pages and letters use it', async () =>
   expect(preview.body.ask).toBe('thanks');
 });
 
+test("when a bill's record is imported, then the home page shows its latest action with that action's date; a bill without one keeps the campaign's text and date", async () => {
+  const home = await request(t.app).get('/').expect(200);
+  expect(home.text).toContain(
+    'S. 1829, latest action on 9 December 2025 (from the bill&#x27;s record on Congress.gov): <span>Objection heard to the request to pass the bill by unanimous consent.</span>',
+  );
+  // The House fixture has no latest action: the campaign's own text, with its own date.
+  expect(home.text).toContain('H.R. 3921, as of 9 December 2025:');
+  const es = await request(t.app).get('/?lang=es').expect(200);
+  expect(es.text).toContain('S. 1829, última actuación el 9 de diciembre de 2025');
+  expect(es.text).toContain('<span lang="en" dir="ltr">Objection heard');
+});
+
 test('when letters go to a sponsor and two members who have not signed on, then progress says 1 of 3 signed on', async () => {
   const { agent, token } = await csrfSession(t.app);
   const compose = await request(t.app)

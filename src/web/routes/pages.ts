@@ -96,12 +96,27 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
       texts,
       total,
       bills: situation.bills,
-      statuses: (['senate', 'house'] as const).map((chamber) => ({
-        label: situation.bills[chamber].label,
-        text: texts.billStatus?.[situation.congress]?.[chamber] ?? situation.bills[chamber].status.text,
-        lang: texts.billStatus?.[situation.congress] ? texts.lang : 'en',
-        asOf: formatLongDate(lng, situation.bills[chamber].status.asOf),
-      })),
+      statuses: (['senate', 'house'] as const).map((chamber) => {
+        const bill = situation.bills[chamber];
+        // The bill's own record when imported (its latest action, dated); else the campaign's text, dated.
+        const latest = deps.billRecords?.get(bill.id)?.latestAction;
+        if (latest) {
+          return {
+            label: bill.label,
+            text: latest.text,
+            lang: 'en',
+            asOf: formatLongDate(lng, latest.date),
+            fromRecord: true,
+          };
+        }
+        return {
+          label: bill.label,
+          text: texts.billStatus?.[situation.congress]?.[chamber] ?? bill.status.text,
+          lang: texts.billStatus?.[situation.congress] ? texts.lang : 'en',
+          asOf: formatLongDate(lng, bill.status.asOf),
+          fromRecord: false,
+        };
+      }),
       ...extra,
     });
   }

@@ -76,7 +76,7 @@ export function createQuestionEmailRenderer(
         : t('helloAnonymous'),
       intro: reminder
         ? t('introReminder', { days: deps.reminderAfterDays })
-        : t('intro', { days: deps.askAfterDays, campaign: campaign.title }),
+        : t('intro', { days: deps.askAfterDays, campaign: campaign.textsIn(lang).title }),
       members: listed.map((a) => ({
         name: names.get(a.letter_id ?? '') ?? a.bioguide,
         repliedUrl: `${publicUrl}/replies/${token}/${a.bioguide}?answer=replied&lang=${lang}`,
@@ -91,7 +91,8 @@ export function createQuestionEmailRenderer(
       why: t('why'),
       deleteLabel: t('deleteLabel'),
       deleteUrl: `${publicUrl}/letters/batch/${row.batch_id}/delete`,
-      campaignTitle: campaign.title,
+      // The campaign's own translation of its title, where it has one (English otherwise).
+      campaignTitle: campaign.textsIn(lang).title,
     };
     return {
       messageId: messageIdFor(row.id, publicUrl),

@@ -230,7 +230,8 @@ export function boardFor(
     line.reported = { stances: m.stances, replied: m.replied, answersUpTo: m.answersUpTo };
     lines.set(m.bioguide, line);
   }
+  // Senators first, then representatives (as the letters list them).
   return [...lines.values()].sort(
-    (x, y) => x.chamber.localeCompare(y.chamber) || x.bioguide.localeCompare(y.bioguide),
+    (x, y) => y.chamber.localeCompare(x.chamber) || x.bioguide.localeCompare(y.bioguide),
   );
 }

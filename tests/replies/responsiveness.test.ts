@@ -8,6 +8,7 @@ import { newId } from '../../src/platform/ids';
 import { median, summariseReplies } from '../../src/replies/responsiveness';
 import type { ReplyLettersTable } from '../../src/storage/schema';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { ADDRESS } from '../helpers/sender';
 import { csrfSession } from '../web/security-helpers';
 
 const ADMIN_TOKEN = 'organiser-token-0123456789';
@@ -106,7 +107,8 @@ describe('the progress page, the stats API and the organiser', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ REPLY_PUBLIC_MIN_ANSWERS: '3', ADMIN_TOKEN });
-    const senators = t.runtime.deps.civic.members.filter((m) => m.chamber === 'senate');
+    // Illinois's senators: the write page for the test address shows their lines.
+    const senators = t.runtime.deps.civic.members.filter((m) => m.chamber === 'senate' && m.state === 'IL');
     const [a, b] = [senators[0]!, senators[1]!];
     shown = { bioguide: a.bioguide, name: a.formalName || a.name };
     hidden = { bioguide: b.bioguide, name: b.formalName || b.name };
@@ -164,6 +166,16 @@ describe('the progress page, the stats API and the organiser', () => {
     expect(spanish.text).toContain('Informado por quienes escribieron, sin verificar');
   });
 
+  test("when a writer opens the write page, then their own members' lines show, the hidden one without reports", async () => {
+    const page = await request(t.app)
+      .get('/campaigns/stop-csam/write')
+      .query({ address: ADDRESS })
+      .expect(200);
+    expect((page.text.match(/Writers report the reply: /g) ?? []).length).toBe(1);
+    expect(page.text).toContain('undecided 2');
+    expect(page.text).not.toContain('oppose 1');
+  });
+
   test('when the stats API is read, then it has the public rows, the count held back and the board', async () => {
     const res = await request(t.app).get('/api/campaigns/stop-csam/stats').expect(200);
     const replies = res.body.replies;
@@ -175,7 +187,12 @@ describe('the progress page, the stats API and the organiser', () => {
     expect(c119.hiddenMembers).toBe(1);
     const boardIds = replies.board.members.map((m: { bioguide: string }) => m.bioguide);
     expect(boardIds).toContain(shown.bioguide);
-    expect(JSON.stringify(replies)).not.toContain(hidden.bioguide);
+    // A member under the threshold may stand on the board for the record (a sponsorship), never for reports.
+    const hiddenLine = replies.board.members.find(
+      (m: { bioguide: string }) => m.bioguide === hidden.bioguide,
+    );
+    expect(hiddenLine?.reported ?? null).toBeNull();
+    expect(JSON.stringify(replies.byCongress)).not.toContain(hidden.bioguide);
   });
 
   test('when the organiser looks, then the page and the CSV show every row, hidden ones marked', async () => {

@@ -300,6 +300,15 @@ function cwcConfig(e: ParsedEnv): CwcConfig | undefined {
   };
 }
 
+/** Freezes an object and every object inside it: no part of the configuration changes after start-up. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** Parses the environment into a frozen Config, or throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -319,7 +328,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/(?<!\/)\/+$/, '');
-  return Object.freeze({
+  return deepFreeze({
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,

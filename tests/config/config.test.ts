@@ -62,3 +62,11 @@ describe('CWC configuration', () => {
     expect(() => loadConfig({ ...house, CWC_RETRY_HOURS: '6' })).toThrow(/CWC_RETRY_HOURS/);
   });
 });
+
+test('when the configuration is loaded, then no part of it can be changed afterwards, nested values included', () => {
+  const config = loadConfig({ NODE_ENV: 'test' });
+  expect(Object.isFrozen(config)).toBe(true);
+  for (const value of Object.values(config)) {
+    if (value && typeof value === 'object') expect(Object.isFrozen(value)).toBe(true);
+  }
+});

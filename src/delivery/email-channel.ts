@@ -11,6 +11,7 @@ import {
   recipientStanding,
   type RecipientIndex,
 } from '../letters/recipients';
+import { LETTER_OUTDATED, letterMeaning, type RenewalDeps } from '../letters/renewal';
 import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -49,6 +50,11 @@ export interface EmailChannelDeps {
   campaigns: { get(slug: string): Campaign };
   /** The members in service: office copies to members whose term has ended are held, not sent. */
   civic?: RecipientIndex;
+  /**
+   * With it, a waiting letter is sent only while it still means what its writer approved (its member
+   * represents them, its ask is the campaign's now); otherwise the writer gets it as it would now read.
+   */
+  renewal?: RenewalDeps;
   recordAction: RecordAction;
   /** Default `templates`. */
   templatesDir?: string;
@@ -114,9 +120,19 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
           if (!HELD_KINDS.has(row.kind) || !row.letter_id) return null;
           const letter = await findLetter(storage.db, row.letter_id);
           if (!letter) return null;
-          const standing = recipientStanding(civic, letter.bioguide, clock.now());
+          const now = clock.now();
+          const standing = recipientStanding(civic, letter.bioguide, now);
           if (standing === 'left_congress') throw new PermanentDeliveryError(RECIPIENT_LEFT_CONGRESS);
-          return standing === 'term_ended' ? HELD_TERM_ENDED : null;
+          if (standing === 'term_ended') return HELD_TERM_ENDED;
+          // A letter already delivered is history: its sender's copy still goes.
+          if (
+            deps.renewal &&
+            letter.status !== 'sent' &&
+            letterMeaning(deps.renewal, letter, now) !== 'current'
+          ) {
+            throw new PermanentDeliveryError(LETTER_OUTDATED);
+          }
+          return null;
         }
       : undefined,
     recordAction: deps.recordAction,
@@ -126,6 +142,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
         storage,
         campaigns: deps.campaigns,
         ...(deps.civic ? { civic: deps.civic } : {}),
+        ...(deps.renewal ? { renewal: deps.renewal } : {}),
         hbs: deps.hbs,
         templatesDir: deps.templatesDir ?? 'templates',
         publicUrl: config.publicUrl,

@@ -13,11 +13,14 @@
  * No header carries raw user input: names and subjects pass sanitizeHeaderText / safeDisplayName, addresses
  * isSafeEmailAddress (and the mailer checks them again).
  */
+import { BILL_TYPES, billCongressOf } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
+import { ordinal } from '../civic-data/congress';
 import type { Member } from '../civic-data/types';
 import { letterAsText } from '../letters/letter';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
+import { LETTER_OUTDATED, letterMeaning, renewalOf, type RenewalDeps } from '../letters/renewal';
 import { systemClock, type Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { createTemplateRenderer, type RenderTemplate } from '../platform/templates';
@@ -48,6 +51,8 @@ export interface EmailContentDeps {
   /** Draws the PDF each sender's copy carries. */
   pdf: Pick<PdfRenderer, 'render'>;
   clock?: Clock;
+  /** Writes a letter as it would now read, for the writer of one that no longer means what they approved. */
+  renewal?: RenewalDeps;
 }
 
 /** Host part of the Message-ID: the public URL's host name, or "localhost" when it cannot be used. */
@@ -216,6 +221,9 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
    */
   async function senderCopy(row: OutboxRow): Promise<RenderedEmail> {
     const letter = liveLetter((await lettersOf(row)).find((l) => l.id === row.letter_id));
+    if (row.kind === 'delivery_failed' && letter.status_reason === LETTER_OUTDATED) {
+      return outdatedNotice(row, letter);
+    }
     const campaign = deps.campaigns.get(letter.campaign);
     const member = deps.civic?.memberByBioguide(letter.bioguide);
     const date = new Date(letter.confirmed_at ?? letter.created_at);
@@ -272,6 +280,61 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
           contentType: 'application/pdf',
         },
       ],
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    };
+  }
+
+  /**
+   * A letter not sent because it no longer means what its writer approved (letters/renewal): the writer
+   * gets it as it would now read, with a link to a page whose button sends that one instead. No PDF of the
+   * old letter: it is not one to print and mail any more.
+   */
+  async function outdatedNotice(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
+    const now = clock.now();
+    const renewal = deps.renewal ? renewalOf(deps.renewal, letter, now) : undefined;
+    const memberChanged = deps.renewal
+      ? letterMeaning(deps.renewal, letter, now) === 'not_represented'
+      : false;
+    const campaign = deps.campaigns.get(letter.campaign);
+    const billCongress = letter.bill ? billCongressOf(letter.bill) : undefined;
+    const entry = campaign.congresses.find((e) => e.congress === billCongress);
+    const subjectLine = sanitizeHeaderText(
+      renewal
+        ? `Your letter to ${letter.recipient_name} was not sent: here it is as it would read now`
+        : `Your letter to ${letter.recipient_name} was not sent`,
+    );
+    const context = {
+      subjectLine,
+      senderName: safeDisplayName(letter.sender_name) || 'there',
+      recipientName: letter.recipient_name,
+      memberChanged,
+      senderPlace:
+        `${letter.sender_city ?? ''}, ${letter.sender_state ?? ''} ${letter.sender_zip ?? ''}`.trim(),
+      bills: entry
+        ? `${BILL_TYPES[entry.senate.type]} ${entry.senate.number} and ${BILL_TYPES[entry.house.type]} ${entry.house.number}`
+        : 'the bill',
+      billCongress: billCongress ? ordinal(billCongress) : 'previous',
+      renewal: renewal && {
+        recipientName: renewal.member.formalName,
+        subject: renewal.composed.subject,
+        salutation: renewal.composed.salutation,
+        body: renewal.composed.body,
+        closing: renewal.composed.closing,
+        signature: renewal.composed.signature,
+        text: letterAsText(renewal.composed),
+      },
+      renewUrl: `${publicUrl}/letters/${letter.id}/renewal`,
+      campaignUrl: `${publicUrl}/campaigns/${encodeURIComponent(letter.campaign)}`,
+      statusUrl: statusUrl(letter.batch_id),
+      deleteUrl: deleteUrl(letter.batch_id),
+    };
+    return {
+      kind: row.kind,
+      messageId: messageIdFor(row.id, publicUrl),
+      from: deps.mailFrom,
+      to: [senderAddress(letter)],
+      subject: subjectLine,
+      ...(await renderPair(render, 'letter-outdated', context)),
       headers: { 'Auto-Submitted': 'auto-generated' },
     };
   }

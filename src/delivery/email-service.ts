@@ -17,7 +17,8 @@ import {
 } from '../letters/letter-store';
 import { normaliseEmail } from '../letters/letter-service';
 import type { Storage } from '../storage/database';
-import type { ConfirmationPurpose, LetterStatus, OutboxStatus } from '../storage/schema';
+import type { Transaction } from 'kysely';
+import type { ConfirmationPurpose, Database, LetterStatus, OutboxStatus } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
 import { verifyLetters } from '../tracking/verification';
 import {
@@ -286,31 +287,61 @@ export function createEmailService(deps: EmailServiceDeps) {
         return { batchId, purpose, alreadyConfirmed: false, queued: 0, verified };
       }
 
-      const confirmed = await queueConfirmedBatch(db, batchId, at);
-      // The sender confirmed their email: these letters count, whatever happens to the email later.
-      const confirmedIds = new Set(confirmed.map((c) => c.id));
-      const verified = await verifyLetters(
-        db,
-        awaiting.filter((l) => confirmedIds.has(l.id)),
-        now,
-      );
-      const rows = new Map(letters.map((l) => [l.id, l]));
-      for (const letter of confirmed) {
-        const route = deps.cwc?.route(rows.get(letter.id)!) ?? { channel: 'relay', note: null };
-        if (route.channel === 'relay' && route.note) await noteCwcRoute(db, letter.id, route.note);
-        if (route.channel === 'cwc') {
-          // The sender's copy is queued once the office answered, so it can say where the letter went.
-          const id = newDeliveryId();
-          await enqueueMessage(db, { id, kind: 'cwc', batchId, letterId: letter.id, at: now });
-        } else {
-          await enqueueMessage(db, { kind: 'office', batchId, letterId: letter.id, at: now });
-          await enqueueMessage(db, { kind: 'sender_copy', batchId, letterId: letter.id, at: now });
-        }
-      }
-      return { batchId, purpose, alreadyConfirmed: false, queued: confirmed.length, verified };
+      const { queued, verified } = await queueBatch(db, batchId, awaiting, now);
+      return { batchId, purpose, alreadyConfirmed: false, queued, verified };
     });
     if (result.queued > 0) notify();
     return result;
+  }
+
+  /**
+   * Queues the letters of a batch awaiting confirmation, per letter the copy to the office and the copy to
+   * the sender, and counts them as verified: the sender confirmed their email.
+   */
+  async function queueBatch(
+    db: Transaction<Database>,
+    batchId: string,
+    awaiting: LetterRow[],
+    now: Date,
+  ): Promise<{ queued: number; verified: number }> {
+    const confirmed = await queueConfirmedBatch(db, batchId, now.toISOString());
+    // The sender confirmed their email: these letters count, whatever happens to the email later.
+    const confirmedIds = new Set(confirmed.map((c) => c.id));
+    const verified = await verifyLetters(
+      db,
+      awaiting.filter((l) => confirmedIds.has(l.id)),
+      now,
+    );
+    const rows = new Map(awaiting.map((l) => [l.id, l]));
+    for (const letter of confirmed) {
+      const route = deps.cwc?.route(rows.get(letter.id)!) ?? { channel: 'relay', note: null };
+      if (route.channel === 'relay' && route.note) await noteCwcRoute(db, letter.id, route.note);
+      if (route.channel === 'cwc') {
+        // The sender's copy is queued once the office answered, so it can say where the letter went.
+        const id = newDeliveryId();
+        await enqueueMessage(db, { id, kind: 'cwc', batchId, letterId: letter.id, at: now });
+      } else {
+        await enqueueMessage(db, { kind: 'office', batchId, letterId: letter.id, at: now });
+        await enqueueMessage(db, { kind: 'sender_copy', batchId, letterId: letter.id, at: now });
+      }
+    }
+    return { queued: confirmed.length, verified };
+  }
+
+  /**
+   * Queues a batch the writer approved from a link in their own inbox (the letter as it would now read,
+   * letters/renewal): their address is confirmed by that link, so no second confirmation email is sent.
+   */
+  async function queueApprovedBatch(batchId: string): Promise<number> {
+    const now = clock.now();
+    const queued = await inWriteTransaction(storage, async (db) => {
+      const awaiting = (await findBatch(db, batchId)).filter(
+        (l) => l.status === 'awaiting_confirmation' && l.purged_at === null,
+      );
+      return awaiting.length === 0 ? 0 : (await queueBatch(db, batchId, awaiting, now)).queued;
+    });
+    if (queued > 0) notify();
+    return queued;
   }
 
   /** Each letter's email status and counted channels, for the batch page (/letters/batch/:id). */
@@ -366,5 +397,5 @@ export function createEmailService(deps: EmailServiceDeps) {
     };
   }
 
-  return { requestEmailConfirmation, previewConfirmation, confirmBatch, getBatchStatus };
+  return { requestEmailConfirmation, previewConfirmation, confirmBatch, queueApprovedBatch, getBatchStatus };
 }

@@ -10,6 +10,7 @@ import type { Member } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
 import { assertRepresents, geocodedDistrict, type Geocode } from '../lookup/constituency';
 import {
+  ConflictError,
   fieldErrorsFromZod,
   NotFoundError,
   NotYourMemberError,
@@ -28,7 +29,15 @@ import { chooseMailingOffices } from '../delivery/mailing-office';
 import { actionFor, reportSend } from '../tracking/verification';
 import { isKnownReferralCode } from '../campaign/share';
 import type { MailDomainCheck } from './mail-domain';
-import { findBatch, findLetter, insertLetters, setMailingOffice, type LetterRow } from './letter-store';
+import {
+  findBatch,
+  findLetter,
+  insertLetters,
+  renewOutdatedLetter,
+  setMailingOffice,
+  type LetterRow,
+} from './letter-store';
+import { LETTER_OUTDATED, RENEWED_AS, renewalOf, type Renewal } from './renewal';
 import { leftCongressError, recipientStanding, termEndedError } from './recipients';
 
 export interface DraftInput {
@@ -55,6 +64,59 @@ export interface ValidDraft {
   letters: Array<{ member: Member; body: string | undefined; composed: ComposedLetter }>;
   /** Members chosen whose term has ended (between Congresses): left out of the batch. */
   termEnded: Member[];
+}
+
+/** A new letter's row, a draft of its batch: the letter's member, Congress and bill, and its writer. */
+function letterRowFor(input: {
+  campaign: string;
+  batchId: string;
+  member: Member;
+  composed: ComposedLetter;
+  sender: SenderInput;
+  senderKey: string;
+  at: string;
+  shareWithCampaign: boolean;
+  ref: string | null;
+  congress: number;
+}): LetterRow {
+  const { member, composed, sender, at } = input;
+  return {
+    id: newId(),
+    campaign: input.campaign,
+    batch_id: input.batchId,
+    bioguide: member.bioguide,
+    chamber: member.chamber,
+    state: member.state,
+    district: member.district,
+    congress: input.congress,
+    bill: composed.ask.billId,
+    recipient_name: member.formalName,
+    sender_name: sender.name,
+    sender_email: sender.email,
+    sender_key: input.senderKey,
+    sender_street: sender.street,
+    sender_city: sender.city,
+    sender_state: sender.state,
+    sender_zip: sender.zip,
+    sender_prefix: sender.prefix ?? null,
+    sender_phone: sender.phone ?? null,
+    subject: composed.subject,
+    salutation: composed.salutation,
+    body: composed.body,
+    mailing_office: null,
+    share_with_campaign: input.shareWithCampaign ? 1 : 0,
+    own_words: composed.ownWords ? 1 : 0,
+    ref: input.ref,
+    status: 'draft',
+    status_reason: null,
+    created_at: at,
+    updated_at: at,
+    confirmed_at: null,
+    verified_at: null,
+    delivered_at: null,
+    cwc_route_note: null,
+    purged_at: null,
+  };
 }
 
 /** Domains of Gmail, which ignores dots in the local part and delivers googlemail.com to gmail.com. */
@@ -227,43 +289,20 @@ export function createLetterService(deps: LetterServiceDeps) {
     const at = now.toISOString();
     const batchId = newId();
     const senderKey = keyedHash(deps.appSecret, normaliseEmail(draft.sender.email));
-    const rows: LetterRow[] = draft.letters.map(({ member, composed }) => ({
-      id: newId(),
-      campaign: input.campaign,
-      batch_id: batchId,
-      bioguide: member.bioguide,
-      chamber: member.chamber,
-      state: member.state,
-      district: member.district,
-      congress: civic.meta.congress,
-      bill: composed.ask.billId,
-      recipient_name: member.formalName,
-      sender_name: draft.sender.name,
-      sender_email: draft.sender.email,
-      sender_key: senderKey,
-      sender_street: draft.sender.street,
-      sender_city: draft.sender.city,
-      sender_state: draft.sender.state,
-      sender_zip: draft.sender.zip,
-      sender_prefix: draft.sender.prefix ?? null,
-      sender_phone: draft.sender.phone ?? null,
-      subject: composed.subject,
-      salutation: composed.salutation,
-      body: composed.body,
-      mailing_office: null,
-      share_with_campaign: input.shareWithCampaign ? 1 : 0,
-      own_words: composed.ownWords ? 1 : 0,
-      ref: input.ref && isKnownReferralCode(campaign, deps.appSecret, input.ref) ? input.ref : null,
-      status: 'draft',
-      status_reason: null,
-      cwc_route_note: null,
-      created_at: at,
-      updated_at: at,
-      confirmed_at: null,
-      verified_at: null,
-      delivered_at: null,
-      purged_at: null,
-    }));
+    const rows = draft.letters.map(({ member, composed }) =>
+      letterRowFor({
+        campaign: input.campaign,
+        batchId,
+        member,
+        composed,
+        sender: draft.sender,
+        senderKey,
+        at,
+        shareWithCampaign: input.shareWithCampaign === true,
+        ref: input.ref && isKnownReferralCode(campaign, deps.appSecret, input.ref) ? input.ref : null,
+        congress: civic.meta.congress,
+      }),
+    );
     await storage.db.transaction().execute(async (trx) => {
       await insertLetters(trx, rows);
       const actions = rows.map((row) => actionFor(row, 'created', now));
@@ -310,6 +349,66 @@ export function createLetterService(deps: LetterServiceDeps) {
     await setMailingOffice(storage.db, row.id, officeId, clock.now().toISOString());
   }
 
+  const renewalDeps = { civic, asks: deps.asks, campaigns, hbs };
+
+  /**
+   * The page behind the "send this one instead" link of a letter that no longer meant what its writer
+   * approved (letters/renewal): the letter as it would now read, or the batch it was already sent in.
+   * Read only, so a link scanner that opens it changes nothing.
+   */
+  async function previewRenewal(
+    letterId: string,
+  ): Promise<{ letter: LetterRow; renewal: Renewal | undefined; renewedBatchId: string | undefined }> {
+    const letter = await getLetter(letterId);
+    const renewedBatchId = letter.status_reason?.startsWith(RENEWED_AS)
+      ? letter.status_reason.slice(RENEWED_AS.length)
+      : undefined;
+    if (!renewedBatchId && letter.status_reason !== LETTER_OUTDATED)
+      throw new NotFoundError('messages.letterNotFound');
+    const renewal = renewedBatchId ? undefined : renewalOf(renewalDeps, letter, clock.now());
+    return { letter, renewal, renewedBatchId };
+  }
+
+  /**
+   * The writer pressed "Send this letter instead": the letter as it reads now is saved in a new batch
+   * (awaiting the queueing the caller asks of the email channel) and the old one points to it, once: a
+   * second press returns the same batch. The writer's address was confirmed by the link in their inbox.
+   */
+  async function renewLetter(letterId: string): Promise<{ batchId: string; created: boolean }> {
+    const preview = await previewRenewal(letterId);
+    if (preview.renewedBatchId) return { batchId: preview.renewedBatchId, created: false };
+    if (!preview.renewal) throw new ConflictError('letters.renewal.unavailable');
+    const { letter, renewal } = preview;
+    const now = clock.now();
+    const at = now.toISOString();
+    const batchId = newId();
+    const row: LetterRow = {
+      ...letterRowFor({
+        campaign: letter.campaign,
+        batchId,
+        member: renewal.member,
+        composed: renewal.composed,
+        sender: renewal.sender,
+        senderKey: letter.sender_key,
+        at,
+        shareWithCampaign: letter.share_with_campaign === 1,
+        ref: letter.ref,
+        congress: civic.meta.congress,
+      }),
+      status: 'awaiting_confirmation',
+    };
+    const existing = await storage.db.transaction().execute(async (trx) => {
+      const claimed = await renewOutdatedLetter(trx, letter.id, `${RENEWED_AS}${batchId}`, at);
+      if (!claimed) return (await findLetter(trx, letter.id))?.status_reason?.slice(RENEWED_AS.length);
+      await insertLetters(trx, [row]);
+      const action = actionFor(row, 'created', now);
+      if (deps.recordActions) await deps.recordActions(trx, [action]);
+      else await deps.recordAction(trx, action);
+      return undefined;
+    });
+    return existing ? { batchId: existing, created: false } : { batchId, created: true };
+  }
+
   /** The sender's "delete my data" link: personal fields and letter text go, the counts stay. */
   async function deleteBatchPersonalData(batchId: string): Promise<number> {
     return purgeBatch(storage, batchId, clock);
@@ -327,5 +426,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     isHeld,
     sendable,
     deleteBatchPersonalData,
+    previewRenewal,
+    renewLetter,
   };
 }

@@ -3,6 +3,7 @@
  * it); delivery, tracking and the admin pages go through these functions. Returns plain objects.
  */
 import type { CwcRouteNote, Db, LetterStatus, LettersTable } from '../storage/schema';
+import { LETTER_OUTDATED } from './renewal';
 
 export type LetterRow = LettersTable;
 
@@ -212,4 +213,18 @@ export async function sharedLettersPage(
     );
   }
   return query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
+}
+
+/**
+ * Marks a letter that no longer meant what its writer approved as sent again in another form (`reason`:
+ * `renewed:<batch>`); false when it was not waiting for that (already renewed).
+ */
+export async function renewOutdatedLetter(db: Db, id: string, reason: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('letters')
+    .set({ status_reason: reason, updated_at: at })
+    .where('id', '=', id)
+    .where('status_reason', '=', LETTER_OUTDATED)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

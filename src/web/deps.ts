@@ -64,6 +64,8 @@ export interface EmailChannel {
   /** Read only: what the emailed link would confirm (its page shows it with a button). */
   previewConfirmation(token: string): Promise<ConfirmationPreview>;
   confirmBatch(token: string): Promise<ConfirmResult>;
+  /** Queues a batch the writer approved from a link in their inbox (a letter as it would now read). */
+  queueApprovedBatch(batchId: string): Promise<number>;
   getBatchStatus(batchId: string): Promise<{
     letters: Array<{
       id: string;

@@ -265,6 +265,32 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     }
   });
 
+  /**
+   * The link in the email about a letter that no longer meant what its writer approved: the letter as it
+   * would now read and a button. GET and HEAD change nothing; only the button's POST sends it.
+   */
+  router.get('/:id/renewal', async (req, res) => {
+    const { letter, renewal, renewedBatchId } = await letters.previewRenewal(param(req, 'id'));
+    if (renewedBatchId) {
+      res.redirect(303, `/letters/batch/${renewedBatchId}`);
+      return;
+    }
+    res.render('letters/renewal', {
+      title: req.t('letters.renewal.title'),
+      id: letter.id,
+      oldRecipient: letter.recipient_name,
+      renewal: renewal && { recipient: renewal.member.formalName, text: letterAsText(renewal.composed) },
+      campaignUrl: `/campaigns/${encodeURIComponent(letter.campaign)}`,
+    });
+  });
+
+  /** The writer pressed "Send this letter instead": saved once, queued, and the new batch shown. */
+  router.post('/:id/renewal', limits.email, async (req, res) => {
+    const { batchId, created } = await letters.renewLetter(param(req, 'id'));
+    if (created) await deps.email?.queueApprovedBatch(batchId);
+    res.redirect(303, `/letters/batch/${batchId}?notice=confirmed`);
+  });
+
   router.get('/batch/:batchId/delete', async (req, res) => {
     const batchId = param(req, 'batchId');
     const rows = await letters.getBatch(batchId);

@@ -1,0 +1,123 @@
+/**
+ * letters/renewal: a letter keeps the meaning its writer approved. A letter waiting to be sent (held over
+ * a change of Congress, or queued as its bill died) goes only if its member still represents the writer's
+ * address under the data in service and it still asks what the campaign asks of that member now (the same
+ * bill, and the ordinary ask or the reintroduce one as before). Otherwise it is never sent: the writer is
+ * emailed the letter as it would now read (the new ask, the member who represents them now) with a button
+ * to send that one instead (src/web/routes/letters.ts), and without the button nothing more is sent.
+ */
+import type { AskResolver } from '../campaign/asks';
+import { askedToReintroduce } from '../campaign/bills';
+import type { Campaign } from '../campaign/campaign';
+import type { CivicIndex } from '../civic-data/load';
+import type { Member } from '../civic-data/types';
+import { representativesOf } from '../lookup/constituency';
+import { ValidationError } from '../platform/errors';
+import type { HandlebarsInstance } from '../platform/handlebars';
+import { composeLetter, SenderInput, type ComposedLetter } from './letter';
+import type { LetterRow } from './letter-store';
+
+/** The reason on a letter that was not sent because it no longer meant what its writer approved. */
+export const LETTER_OUTDATED = 'letter_outdated';
+/** The reason once the writer sent the letter as it now reads instead: `renewed:<new batch id>`. */
+export const RENEWED_AS = 'renewed:';
+
+export interface RenewalDeps {
+  civic: CivicIndex;
+  asks: AskResolver;
+  campaigns: { get(slug: string): Campaign };
+  hbs: HandlebarsInstance;
+}
+
+export type RenewableLetter = Pick<
+  LetterRow,
+  | 'campaign'
+  | 'bioguide'
+  | 'chamber'
+  | 'bill'
+  | 'created_at'
+  | 'sender_name'
+  | 'sender_email'
+  | 'sender_street'
+  | 'sender_city'
+  | 'sender_state'
+  | 'sender_zip'
+  | 'sender_prefix'
+  | 'sender_phone'
+>;
+
+/** What stands between a waiting letter and its sending: nothing, its ask, or the writer's address. */
+export type LetterMeaning = 'current' | 'ask_changed' | 'not_represented';
+
+/** The members who represent the writer's stored address under the data in service (none when unknown). */
+function representativesOfWriter(civic: CivicIndex, letter: RenewableLetter, now: Date): Set<string> {
+  if (!letter.sender_state || !letter.sender_zip) return new Set();
+  try {
+    return representativesOf(civic, { state: letter.sender_state, zip: letter.sender_zip }, now);
+  } catch (error) {
+    // The ZIP is no longer in the writer's state in the data in service: nobody can be named.
+    if (error instanceof ValidationError) return new Set();
+    throw error;
+  }
+}
+
+/**
+ * Whether a letter to a serving member still means what its writer approved. The ZIP-level rule of the
+ * saving (lookup/constituency) decides representation, so a redrawn district moves the writer.
+ */
+export function letterMeaning(deps: RenewalDeps, letter: RenewableLetter, now: Date): LetterMeaning {
+  const member = deps.civic.memberByBioguide(letter.bioguide);
+  if (!member || !representativesOfWriter(deps.civic, letter, now).has(member.bioguide)) {
+    return 'not_represented';
+  }
+  if (!letter.bill) return 'current'; // saved before letters recorded their bill: nothing to compare
+  const ask = deps.asks.forMember(deps.campaigns.get(letter.campaign), member);
+  const wasReintroduce = askedToReintroduce(letter.bill, new Date(letter.created_at));
+  if (ask.bill.id !== letter.bill || (ask.kind === 'reintroduce') !== wasReintroduce) return 'ask_changed';
+  return 'current';
+}
+
+export interface Renewal {
+  member: Member;
+  composed: ComposedLetter;
+  sender: SenderInput;
+}
+
+/**
+ * The letter as it would now read: the campaign's current ask, in its own text, to the member of the same
+ * chamber who represents the writer now (the same one, or the House member of the writer's redrawn
+ * district). Undefined when no such letter can be written: the writer's details were deleted, their ZIP
+ * is split between districts now, or that member's term has ended too.
+ */
+export function renewalOf(deps: RenewalDeps, letter: RenewableLetter, now: Date): Renewal | undefined {
+  const sender = SenderInput.safeParse({
+    name: letter.sender_name ?? '',
+    email: letter.sender_email ?? '',
+    street: letter.sender_street ?? '',
+    city: letter.sender_city ?? '',
+    state: letter.sender_state ?? '',
+    zip: letter.sender_zip ?? '',
+    ...(letter.sender_prefix ? { prefix: letter.sender_prefix } : {}),
+    ...(letter.sender_phone ? { phone: letter.sender_phone } : {}),
+  });
+  if (!sender.success) return undefined;
+  const allowed = representativesOfWriter(deps.civic, letter, now);
+  const sameChamber = [...allowed]
+    .map((id) => deps.civic.memberByBioguide(id))
+    .filter((m): m is Member => m !== undefined && m.chamber === letter.chamber);
+  const member = allowed.has(letter.bioguide)
+    ? deps.civic.memberByBioguide(letter.bioguide)
+    : letter.chamber === 'house' && sameChamber.length === 1
+      ? sameChamber[0]
+      : undefined;
+  if (!member || deps.civic.termHasEnded(member, now)) return undefined;
+  const campaign = deps.campaigns.get(letter.campaign);
+  const composed = composeLetter(
+    deps.hbs,
+    campaign,
+    member,
+    sender.data,
+    deps.asks.forMember(campaign, member),
+  );
+  return { member, composed, sender: sender.data };
+}

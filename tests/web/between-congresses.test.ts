@@ -59,8 +59,10 @@ describe('the write page between Congresses', () => {
       .get('/campaigns/stop-csam/write')
       .query({ address: ADDRESS, lang: 'ar' })
       .expect(200);
-    expect(ar.text).toContain('انتهت ولاية Richard J. Durbin ظهر يوم');
-    expect(ar.text).toContain('في الكونغرس الـ120');
+    // Values in Arabic sentences are wrapped in directional isolates (U+2068 ... U+2069).
+    const arabic = ar.text.replace(/[\u2068\u2069]/g, '');
+    expect(arabic).toContain('انتهت ولاية Richard J. Durbin ظهر يوم');
+    expect(arabic).toContain('في الكونغرس الـ120');
   });
 
   test('when a batch names one ended and one serving member, then the serving member’s letter is reviewed, saved and sent, and the ended one is left out', async () => {

@@ -229,7 +229,7 @@ export type Config = Readonly<{
     scheduleMs: number;
   };
   minFormFillMs: number;
-  /** Per-client rate limits (lookup, submission, email, admin sign-in); off only for benchmarks. */
+  /** Per-client rate limits (lookup, submission, email, admin sign-in); off only where thousands of requests come from one address on purpose (some tests, the bench's capacity runs). */
   rateLimitsEnabled: boolean;
   /**
    * Senders' email domains: `mxCheck` asks DNS (`dnsServers`, or the system's) for mail exchangers; the

@@ -79,8 +79,8 @@ export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<strin
  * 2. confirmation emails: a person is waiting for the link with their inbox open, while letters to offices
  *    and copies can wait the minute a launch's backlog takes;
  * 3. every other due row, oldest first.
- * Each step reads an index in order (no sorting of the backlog), so a claim costs the same with ten rows
- * due or fifty thousand. The picks and the UPDATE run in one transaction: on PostgreSQL the picks lock
+ * Each step takes at most `limit` rows in due order, through the index on (status, kind,
+ * next_attempt_at). The picks and the UPDATE run in one transaction: on PostgreSQL the picks lock
  * their rows (`FOR UPDATE SKIP LOCKED`), so concurrent workers never claim the same row; SQLite has one
  * writer at a time.
  */

@@ -1,6 +1,7 @@
 /**
  * storage/database: opens the embedded SQLite file (default) or PostgreSQL (DATABASE_URL) behind one
- * Kysely instance, and runs migrations. Every dialect difference of the app lives in this file.
+ * Kysely instance, and runs migrations. The settings of each dialect live here; the two places where a
+ * query differs by dialect say so where they are (the outbox's claim, the shared rate-limit store).
  */
 import fs from 'node:fs';
 import path from 'node:path';

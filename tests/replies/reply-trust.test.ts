@@ -221,3 +221,17 @@ describe('privacy', () => {
     expect(sink.messages.length).toBe(before);
   });
 });
+
+describe('retention', () => {
+  test('when RETENTION_DAYS pass before the question was asked, then it closes unasked and the address is not used', async () => {
+    t.clock.set(new Date('2027-02-01T12:00:00Z'));
+    await confirmedBatch('late@example.org', true);
+    // No schedule ran in between (an instance down for months): the retention date comes first.
+    t.clock.set(new Date('2027-05-03T12:00:00Z'));
+    const done = await t.runtime.replies.runSchedule();
+    expect(done).toMatchObject({ asked: 0, closed: 1 });
+    await drain();
+    const toLate = sink.messages.filter((m) => m.envelopeTo.includes('late@example.org'));
+    expect(toLate.some((m) => (m.parsed.text ?? '').includes('/replies/'))).toBe(false);
+  });
+});

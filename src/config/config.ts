@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../civic-data/source-urls';
+import { trimEnd } from '../platform/text';
 
 /** A CWC text value: `min`-`max` characters (code points, as the schema counts them) once trimmed. */
 const cwcText = (min: number, max: number, what: string) =>
@@ -327,7 +328,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DATA_DIR);
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/(?<!\/)\/+$/, '');
+  const publicUrl = trimEnd(e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`, '/');
   return deepFreeze({
     env: e.NODE_ENV,
     host: e.HOST,

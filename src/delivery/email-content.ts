@@ -33,6 +33,7 @@ import type { PrintableLetter } from './pdf';
 import type { PdfRenderer } from './pdf-renderer';
 import { printableLetter } from './printable';
 import { addresseeOf, receiptOf, receiptSentence } from './receipts';
+import { trimEnd } from '../platform/text';
 
 export const CONFIRMATION_SUBJECT = 'Confirm your letters to Congress';
 
@@ -139,7 +140,7 @@ export interface RenderedEmail extends OutgoingMail {
 export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
   const clock = deps.clock ?? systemClock;
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
-  const publicUrl = deps.publicUrl.replace(/(?<!\/)\/+$/, '');
+  const publicUrl = trimEnd(deps.publicUrl, '/');
   const statusUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}`;
   const deleteUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}/delete`;
 

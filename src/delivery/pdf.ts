@@ -8,6 +8,7 @@ import * as fontkit from 'fontkit';
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { ValidationError } from '../platform/errors';
+import { trimBoth, trimEnd } from '../platform/text';
 
 export interface PrintableSender {
   name: string;
@@ -74,7 +75,7 @@ export function sanitizePrintText(input: string, options: { multiline?: boolean 
   if (!options.multiline) return s.replace(/\s+/g, ' ').trim();
   return s
     .split('\n')
-    .map((line) => line.replace(/(?<![ \u00A0])[ \u00A0]+$/u, ''))
+    .map((line) => trimEnd(line, ' \u00A0'))
     .join('\n')
     .trim();
 }
@@ -83,7 +84,7 @@ export function sanitizePrintText(input: string, options: { multiline?: boolean 
 export function splitParagraphs(body: string): string[] {
   return sanitizePrintText(body, { multiline: true })
     .split(/\n[ \u00A0]*\n/u)
-    .map((p) => p.replace(/^\n+|(?<!\n)\n+$/g, ''))
+    .map((p) => trimBoth(p, '\n'))
     .filter((p) => p.trim().length > 0);
 }
 

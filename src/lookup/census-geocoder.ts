@@ -33,6 +33,7 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { normaliseDistrictCode, stateFromFips } from '../civic-data/district-shapes';
 import { tidyAddress } from './address';
+import { trimEnd } from '../platform/text';
 
 export type GeocodeResult =
   | {
@@ -190,7 +191,7 @@ const CIRCUIT_STATES: Record<CircuitState, ReturnType<CensusGeocoder['stats']>['
 };
 
 export function createCensusGeocoder(options: CensusGeocoderOptions = {}): CensusGeocoder {
-  const baseUrl = (options.baseUrl ?? DEFAULT_CENSUS_GEOCODER_URL).replace(/(?<!\/)\/+$/, '');
+  const baseUrl = trimEnd(options.baseUrl ?? DEFAULT_CENSUS_GEOCODER_URL, '/');
   const timeoutMs = options.timeoutMs ?? 3000;
   const cacheSize = Math.max(0, options.cacheSize ?? 1000);
   const rechooseAfterMs = options.rechooseAfterMs ?? 60 * 60_000;

@@ -16,6 +16,7 @@ import { createTemplateRenderer } from '../platform/templates';
 import type { Storage } from '../storage/database';
 import { askedLettersOfBatch, findEmailRound, findQuestion } from './reply-store';
 import { replyToken } from './reply-token';
+import { trimEnd } from '../platform/text';
 
 export interface QuestionEmailDeps {
   storage: Storage;
@@ -44,7 +45,7 @@ export function createQuestionEmailRenderer(
   deps: QuestionEmailDeps,
 ): (row: OutboxRow) => Promise<OutgoingMail> {
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir);
-  const publicUrl = deps.publicUrl.replace(/(?<!\/)\/+$/, '');
+  const publicUrl = trimEnd(deps.publicUrl, '/');
 
   return async (row) => {
     const round = await findEmailRound(deps.storage.db, row.id);

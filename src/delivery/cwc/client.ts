@@ -11,6 +11,7 @@
  */
 import { PermanentDeliveryError, TemporaryDeliveryError } from '../mailer';
 import type { CwcChamber } from './format';
+import { trimEnd } from '../../platform/text';
 
 export interface CwcClientOptions {
   chamber: CwcChamber;
@@ -63,7 +64,7 @@ const REJECTED = new Set([400, 413, 422]);
 
 /** The House's URL for a path, with the key; the Senate's messages URL is its own. */
 export function houseUrl(base: string, path: string, apiKey: string): string {
-  return `${base.replace(/(?<!\/)\/+$/, '')}${path}?apikey=${encodeURIComponent(apiKey)}`;
+  return `${trimEnd(base, '/')}${path}?apikey=${encodeURIComponent(apiKey)}`;
 }
 
 export function createCwcClient(options: CwcClientOptions): CwcClient {

@@ -20,6 +20,7 @@ import { createCwcClient, type CwcClient } from './client';
 import { senateTakesPrefix } from './format';
 import { letterDocument, officeOf, type CwcLetter } from './letter-document';
 import { createLiveOffices, type LiveOffices } from './offices';
+import { trimEnd } from '../../platform/text';
 
 /** A DeliveryId: 32 hex digits (the schema's 32 letters and digits). */
 export function newDeliveryId(): string {
@@ -89,7 +90,7 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
       agent: config.agent,
       deliveryId,
       deliveredAt: deps.clock.now(),
-      moreInfo: `${deps.publicUrl.replace(/(?<!\/)\/+$/, '')}/campaigns/${campaign.slug}`,
+      moreInfo: `${trimEnd(deps.publicUrl, '/')}/campaigns/${campaign.slug}`,
     });
   }
 

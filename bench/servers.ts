@@ -113,6 +113,8 @@ export async function startApp(options: AppOptions): Promise<ServerProcess> {
     CAMPAIGNS_DIR: benchCampaigns(tempDir),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     OUTBOX_WORKER: options.smtpUrl ? 'true' : 'false',
+    // Without an SMTP server the bench writes .eml files, which production allows only when asked for.
+    MAIL_TRANSPORT: options.smtpUrl ? 'smtp' : 'files',
     CENSUS_GEOCODER_ENABLED: 'false',
     DATA_REFRESH: 'off',
   };

@@ -6,14 +6,14 @@ import type { Server } from 'node:http';
 import { createRuntime } from './bootstrap';
 import { ConfigError, loadConfig } from './config/config';
 import { AppError } from './platform/errors';
-import { createApp } from './web/app';
+import { createApp, LISTEN_BACKLOG } from './web/app';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const runtime = await createRuntime(config);
   const { logger } = runtime.deps;
   const app = createApp(runtime.deps);
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = app.listen(config.port, config.host, LISTEN_BACKLOG, () => {
     logger.info(
       { url: config.publicUrl, port: config.port, database: config.database.kind },
       'Dear Congress is listening',

@@ -26,7 +26,7 @@ describe('start-up', () => {
       /PORT[\s\S]*DATABASE_URL[\s\S]*SMTP_URL/,
     );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /APP_SECRET[\s\S]*PUBLIC_URL[\s\S]*MAIL_FROM/,
+      /APP_SECRET[\s\S]*PUBLIC_URL[\s\S]*MAIL_FROM[\s\S]*SMTP_URL: required in production/,
     );
     expect(() => loadConfig({ MAIL_FROM: 'letters@localhost' })).toThrow(/MAIL_FROM/);
     expect(() => loadConfig({ MAIL_FROM: 'x <a@b.org>\r\nBcc: c@d.org' })).toThrow(/MAIL_FROM/);
@@ -39,6 +39,7 @@ describe('start-up', () => {
       APP_SECRET: 'production-secret-production-secret-0123',
       PUBLIC_URL: 'https://letters.stopcsam.org',
       MAIL_FROM: 'Letters <letters@stopcsam.org>',
+      SMTP_URL: 'smtp://mail.stopcsam.org:587',
       DATA_DIR: await importedDataDir(),
       SQLITE_PATH: path.join(dbDir, 'db.sqlite'),
       CAMPAIGNS_DIR: path.resolve(__dirname, '..', 'campaigns'),

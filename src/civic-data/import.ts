@@ -29,6 +29,7 @@ import {
   downloadText,
   fetchSource,
   isFile,
+  knownFile,
   lastModifiedDay,
   loadManifest,
   readLocalText,
@@ -122,9 +123,12 @@ async function readMembers(options: ImportOptions, manifest: Manifest): Promise<
 
   let date: string | null = null;
   let dateFrom: SourceInfo['dateFrom'] = null;
+  // A published snapshot recognised by its checksum (the project's data mirror) dates itself.
+  const known = knownFile(legislators.text);
   if (options.dataDate) [date, dateFrom] = [options.dataDate, 'operator'];
   else if (legislators.date) [date, dateFrom] = [legislators.date, 'last-modified'];
   else if (manifest.members?.date) [date, dateFrom] = [manifest.members.date, 'manifest'];
+  else if (known) [date, dateFrom] = [known.date, 'known file'];
   if (!date) {
     throw new DataError(
       `${legislators.name}: the member data's date is unknown (a folder's files carry none); pass --data-date YYYY-MM-DD (the day the files were fetched upstream) or a manifest (--manifest FILE, or manifest.json in the folder; see docs/data.md)`,

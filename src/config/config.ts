@@ -82,10 +82,13 @@ const EnvSchema = SourceUrlsSchema.extend({
     )
     .optional(),
   SQLITE_PATH: z.string().min(1).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
+  MAIL_TRANSPORT: z.enum(['smtp', 'files']).optional(),
   MAIL_FROM: z
     .string()
     .regex(
@@ -202,7 +205,11 @@ export type Config = Readonly<{
   outboxDir: string;
   campaignsDir: string;
   defaultCampaign: string;
-  database: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  /** PostgreSQL: the pool's size and how long a request waits for a connection (its deadline). */
+  database:
+    | { kind: 'sqlite'; path: string }
+    | { kind: 'postgres'; url: string; poolSize: number; connectWaitMs: number };
+  /** SMTP server for emails; undefined writes them as .eml files (MAIL_TRANSPORT=files, or not production). */
   smtpUrl: string | undefined;
   mailFrom: string;
   appSecret: string;
@@ -323,7 +330,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (links in emails point to it)');
     if (!e.MAIL_FROM)
       problems.push("MAIL_FROM: required in production (the campaign's verified sender address)");
+    // Without an SMTP server every confirmation email would silently become a file nobody reads.
+    if (!e.SMTP_URL && e.MAIL_TRANSPORT !== 'files') {
+      problems.push(
+        'SMTP_URL: required in production (confirmation emails are sent through it); set MAIL_TRANSPORT=files to write them as .eml files under OUTBOX_DIR on purpose',
+      );
+    }
   }
+  if (e.MAIL_TRANSPORT === 'smtp' && !e.SMTP_URL)
+    problems.push('SMTP_URL: required with MAIL_TRANSPORT=smtp');
   problems.push(...missingCwcSettings(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -346,9 +361,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
     defaultCampaign: e.DEFAULT_CAMPAIGN,
     database: e.DATABASE_URL
-      ? { kind: 'postgres' as const, url: e.DATABASE_URL }
+      ? {
+          kind: 'postgres' as const,
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          connectWaitMs: e.REQUEST_DEADLINE_MS,
+        }
       : { kind: 'sqlite' as const, path: e.SQLITE_PATH ?? path.join(dataDir, 'dear-congress.sqlite') },
-    smtpUrl: e.SMTP_URL,
+    // MAIL_TRANSPORT=files writes .eml files even where an SMTP_URL is set (a staging copy of production).
+    smtpUrl: e.MAIL_TRANSPORT === 'files' ? undefined : e.SMTP_URL,
     // The .invalid domain can never receive mail: fine for .eml files on a laptop, refused by real servers.
     mailFrom: e.MAIL_FROM ?? 'Dear Congress <letters@dear-congress.invalid>',
     appSecret: e.APP_SECRET ?? DEV_SECRET,

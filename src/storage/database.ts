@@ -11,7 +11,23 @@ import { Pool } from 'pg';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 
-export type DatabaseSettings = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export type DatabaseSettings =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      /** Connections in the pool (DATABASE_POOL_SIZE). */
+      poolSize?: number;
+      /** How long a query waits for a free connection before failing (REQUEST_DEADLINE_MS). */
+      connectWaitMs?: number;
+    };
+
+/**
+ * PostgreSQL pool defaults, for a two-core machine: about two connections per core plus one keeps both
+ * cores busy without a crowd of backends fighting over the same counter rows (every saved letter updates
+ * its campaign's counters, so more connections only wait longer on the same row locks).
+ */
+export const POSTGRES_POOL_DEFAULTS = { poolSize: 5, connectWaitMs: 30_000 } as const;
 
 export interface Storage {
   db: Kysely<Database>;
@@ -59,7 +75,14 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
       close: () => db.destroy(),
     };
   }
-  const pool = new Pool({ connectionString: settings.url, max: 10, connectionTimeoutMillis: 3000 });
+  // During a burst, requests queue for a connection up to their own deadline (REQUEST_DEADLINE_MS) rather
+  // than failing after a few seconds: a submission that waits 10 s is saved, one that gets 503 is lost.
+  // A database that is down still fails at once (the connect itself is refused), so outages stay quick.
+  const pool = new Pool({
+    connectionString: settings.url,
+    max: settings.poolSize ?? POSTGRES_POOL_DEFAULTS.poolSize,
+    connectionTimeoutMillis: settings.connectWaitMs ?? POSTGRES_POOL_DEFAULTS.connectWaitMs,
+  });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

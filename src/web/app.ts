@@ -34,6 +34,13 @@ import { createI18n, createI18nMiddleware, formatList, formatLongDate, registerI
 
 const ROOT = PROJECT_ROOT;
 
+/**
+ * The listening socket's accept queue. Node's default (511) overflows when a campaign launch sends
+ * a thousand submissions at once while the event loop is busy: the kernel then resets connections that
+ * would have been served a moment later. Linux caps it at net.core.somaxconn (4096 on current kernels).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Builds the Express app; it does not listen. */
 const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
 

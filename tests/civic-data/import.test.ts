@@ -101,6 +101,19 @@ describeWithNationalData('importCivicData on the national data mirror', () => {
   });
 });
 
+describeWithNationalData('importCivicData on the national mirror without a manifest', () => {
+  test("when the mirror's member file is the known published snapshot, then its date needs no manifest", async () => {
+    const out = await makeTempDir('civic-known-');
+    try {
+      const index = await importCivicData({ from: nationalDataDir(), outDir: out, now: TEST_NOW });
+      expect(index.meta.snapshotDate).toBe('2026-06-15');
+      expect(index.meta.sources?.members).toMatchObject({ date: '2026-06-15', dateFrom: 'known file' });
+    } finally {
+      await removeDir(out);
+    }
+  });
+});
+
 describe('importCivicData on the fixture (real formats, a selection of members)', () => {
   let dir: string;
   let index: CivicIndexFile;

@@ -69,4 +69,53 @@ test('when the configuration is loaded, then no part of it can be changed afterw
   for (const value of Object.values(config)) {
     if (value && typeof value === 'object') expect(Object.isFrozen(value)).toBe(true);
   }
+
+describe('PostgreSQL pool settings', () => {
+  test('when DATABASE_URL is set alone, then the pool is sized for two cores and a request waits up to 30 s for a connection', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db.example/dc' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://db.example/dc',
+      poolSize: 5,
+      connectWaitMs: 30_000,
+    });
+  });
+
+  test('when DATABASE_POOL_SIZE and REQUEST_DEADLINE_MS are set, then the pool takes them', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://db.example/dc',
+      DATABASE_POOL_SIZE: '12',
+      REQUEST_DEADLINE_MS: '60000',
+    });
+    expect(config.database).toMatchObject({ poolSize: 12, connectWaitMs: 60_000 });
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+});
+
+describe('mail transport in production', () => {
+  const PRODUCTION = {
+    NODE_ENV: 'production',
+    APP_SECRET: 'production-secret-production-secret-0123',
+    PUBLIC_URL: 'https://letters.example.org',
+    MAIL_FROM: 'Letters <letters@example.org>',
+  };
+
+  test('when production has no SMTP_URL, then start-up refuses and names MAIL_TRANSPORT=files as the deliberate way out', () => {
+    expect(() => loadConfig(PRODUCTION)).toThrow(/SMTP_URL: required in production.*MAIL_TRANSPORT=files/);
+  });
+
+  test('when MAIL_TRANSPORT=files is set on purpose, then production writes .eml files, even with an SMTP_URL', () => {
+    expect(loadConfig({ ...PRODUCTION, MAIL_TRANSPORT: 'files' }).smtpUrl).toBeUndefined();
+    expect(
+      loadConfig({ ...PRODUCTION, MAIL_TRANSPORT: 'files', SMTP_URL: 'smtp://mail.example.org' }).smtpUrl,
+    ).toBeUndefined();
+    expect(loadConfig({ ...PRODUCTION, SMTP_URL: 'smtp://mail.example.org' }).smtpUrl).toBe(
+      'smtp://mail.example.org',
+    );
+  });
+
+  test('when MAIL_TRANSPORT=smtp has no SMTP_URL, then start-up refuses, in any environment', () => {
+    expect(() => loadConfig({ MAIL_TRANSPORT: 'smtp' })).toThrow(
+      /SMTP_URL: required with MAIL_TRANSPORT=smtp/,
+    );
+  });
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openStorage, type Storage } from '../../src/storage/database';
+import { isUnavailableError } from '../../src/web/error-handler';
 import { migrations } from '../../src/storage/migrations';
 import { createTestPostgres, describePostgres, type TestPostgres } from '../helpers/postgres';
 
@@ -33,6 +34,39 @@ describePostgres('storage on PostgreSQL', () => {
       expect(applied).toHaveLength(Object.keys(migrations).length);
     } finally {
       await Promise.all(instances.map((s) => s.close()));
+      await pg.drop();
+    }
+  });
+
+  test('when every connection is busy for longer than 3 s, then the next query waits its turn and succeeds', async () => {
+    const pg = await createTestPostgres();
+    const storage = await openStorage({ kind: 'postgres', url: pg.url, poolSize: 1 });
+    try {
+      // The only connection sleeps 3.5 s: the pool's old 3-second connect limit would have failed the second.
+      const busy = sql`select pg_sleep(3.5)`.execute(storage.db);
+      const waiting = sql<{ one: number }>`select 1 as one`.execute(storage.db);
+      await busy;
+      expect((await waiting).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await storage.close();
+      await pg.drop();
+    }
+  });
+
+  test("when a connection does not come free before the request's deadline, then the error is the 503 kind", async () => {
+    const pg = await createTestPostgres();
+    const storage = await openStorage({ kind: 'postgres', url: pg.url, poolSize: 1, connectWaitMs: 200 });
+    try {
+      const busy = sql`select pg_sleep(1)`.execute(storage.db);
+      const caught = await sql`select 1`.execute(storage.db).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await busy;
+      expect(caught).toBeDefined();
+      expect(isUnavailableError(caught)).toBe(true);
+    } finally {
+      await storage.close();
       await pg.drop();
     }
   });

@@ -69,6 +69,7 @@ test('when the configuration is loaded, then no part of it can be changed afterw
   for (const value of Object.values(config)) {
     if (value && typeof value === 'object') expect(Object.isFrozen(value)).toBe(true);
   }
+});
 
 describe('PostgreSQL pool settings', () => {
   test('when DATABASE_URL is set alone, then the pool is sized for two cores and a request waits up to 30 s for a connection', () => {

@@ -85,11 +85,15 @@ const pressSend = (path: string) =>
 
 describe('a held letter after the change of Congress', () => {
   test('when its bill died and its member was re-elected, then it is not sent; the writer gets it with the reintroduce ask and a button, and only the button sends that one', async () => {
-    await heldLetterToBudzinski();
+    const batchUrl = await heldLetterToBudzinski();
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 2 * 60 * 60_000));
     const officesBefore = toOffices().length;
     load120th(13);
     const { email, path } = await asItWouldReadNow('Representative Nikki Budzinski');
+    // The letters page says it was not sent, and links to it as it would now read; no print link.
+    const batch = await request(env.t.app).get(batchUrl).expect(200);
+    expect(batch.text).toContain(`href="${path}"`);
+    expect(batch.text).not.toContain('/print"');
     expect(toOffices()).toHaveLength(officesBefore);
     expect(email.parsed.text).toContain('H.R. 3921 died with the 119th Congress');
     expect(email.parsed.text).toContain(

@@ -19,6 +19,7 @@ import { letterAsText } from '../../letters/letter';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import type { LetterRow } from '../../letters/letter-store';
 import { recipientStanding } from '../../letters/recipients';
+import { LETTER_OUTDATED, RENEWED_AS } from '../../letters/renewal';
 import type { Message } from '../../platform/messages';
 import type { AppDeps, RouteGuards } from '../deps';
 import { formatList, formatUtcDateTime } from '../i18n';
@@ -166,10 +167,15 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
         // Not sent, and never to be: the member list in service no longer has the recipient.
         const leftCongress =
           row.status !== 'sent' && recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress';
+        // Not sent because it no longer meant what its writer approved (letters/renewal).
+        const outdated =
+          !leftCongress &&
+          (row.status_reason === LETTER_OUTDATED || (row.status_reason?.startsWith(RENEWED_AS) ?? false));
         return {
           row,
           member,
           leftCongress,
+          outdated,
           // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded.
           held: !leftCongress && letters.isHeld(row),
           receipt: receipt ? receiptLine(receipt, row, req) : undefined,

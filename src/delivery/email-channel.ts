@@ -18,7 +18,7 @@ import type { HandlebarsInstance } from '../platform/handlebars';
 import type { Storage } from '../storage/database';
 import type { OutboxKind } from '../storage/schema';
 import type { RecordAction } from '../tracking/record-action';
-import { createCwcDelivery } from './cwc/cwc-delivery';
+import { createCwcDelivery, cwcRetryPolicy } from './cwc/cwc-delivery';
 import { createMessageRenderer } from './email-content';
 import { createEmailService, type EmailService } from './email-service';
 import { createMailTransport, PermanentDeliveryError, type MailTransport } from './mailer';
@@ -28,12 +28,8 @@ import {
   type RenderMessage,
   type WorkerLogger,
 } from './outbox-worker';
-import { attemptsToCover, type BackoffPolicy } from './outbox';
 import type { LiveOffices } from './cwc/offices';
 import type { PdfRenderer } from './pdf-renderer';
-
-/** CWC letters: 1 min, 2 min, ... 32 min, then hourly, jittered: a back-online office gets them soon. */
-const CWC_BACKOFF: BackoffPolicy = { baseMs: 60_000, capMs: 3_600_000, jitter: 0.2 };
 
 /** What waits while a letter's recipient's term has ended. */
 const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
@@ -156,12 +152,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       ? {
           deliverers: { cwc: (row) => cwc.deliver(row) },
           // Through a maintenance window (the House's is six hours a day): CWC_RETRY_HOURS, at least 8.
-          retryPolicies: {
-            cwc: {
-              maxAttempts: attemptsToCover(config.cwc.retryHours * 3_600_000, CWC_BACKOFF),
-              backoff: CWC_BACKOFF,
-            },
-          },
+          retryPolicies: { cwc: cwcRetryPolicy(config.cwc.retryHours) },
         }
       : {}),
     pollMs: config.outbox.pollMs,

@@ -18,6 +18,11 @@ export interface LetterReceipt {
   id: string | null;
   /** Why it failed. */
   reason: string | null;
+  /**
+   * CWC only: the service did not take the letter yet (down, busy or in maintenance) and it is being
+   * retried: the receipt says it waits for the office's system rather than that it is on its way.
+   */
+  waiting?: boolean;
 }
 
 /** The receipt of one letter from its outbox rows (any order). */
@@ -37,7 +42,8 @@ export function receiptOf(letterId: string, rows: OutboxRow[]): LetterReceipt {
     };
   }
   if (carrier.status === 'failed') return { ...base, where: 'failed', at: null, reason: carrier.last_error };
-  return { ...base, where: 'pending', at: null, reason: null };
+  const waiting = channel === 'cwc' && carrier.attempts > 0 && carrier.last_error !== null;
+  return { ...base, where: 'pending', at: null, reason: null, ...(waiting ? { waiting } : {}) };
 }
 
 /** "Dear Representative Budzinski:" -> "Representative Budzinski". */
@@ -69,6 +75,9 @@ export function receiptSentence(receipt: LetterReceipt, addressee: string): stri
     case 'failed':
       return `Not delivered: ${receipt.reason ?? 'the delivery failed'}.`;
     case 'pending':
+      if (receipt.waiting) {
+        return `Waiting for the office's system: Communicating with Congress has not taken this letter to ${addressee} yet (the service is busy or in maintenance); it is tried again for several hours.`;
+      }
       return receipt.channel === 'cwc'
         ? `Not delivered yet: on its way to ${addressee}'s office through Communicating with Congress.`
         : "Not sent yet: on its way to the campaign's inbox.";

@@ -60,7 +60,7 @@ const LOOKS_LIKE_DOMAIN = /[\p{L}\p{M}-]{2}\.[\p{L}\p{M}]{2}/u;
 // The messages are catalogue keys (src/platform/errors.ts fieldErrorsFromZod).
 
 /** How the person wants to be addressed; "none" is sent to CWC as the format allows (src/delivery/cwc). */
-export const SENDER_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Mx.', 'Dr.', 'none'] as const;
+export const SENDER_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Miss', 'Mx.', 'Dr.', 'none'] as const;
 
 export const SenderInput = z.object({
   name: line(100, 'name').pipe(

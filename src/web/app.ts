@@ -98,7 +98,9 @@ export function createApp(deps: AppDeps): Express {
   registerI18nHelpers(deps.hbs, i18n);
   app.use('/static/uswds', hashedStatic('/static/uswds', uswdsDir, assets, 7 * 24 * 3600));
   app.use('/static', hashedStatic('/static', path.join(ROOT, 'public'), assets));
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  // A batch of letters written up to the form's limits in Arabic (6 bytes a character, percent-encoded)
+  // is about 180 kB: the form must take every letter it lets a person write (docs/decisions.md).
+  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());
   // The interface language (query, cookie, Accept-Language) and `lang`/`dir` for the layout.

@@ -18,6 +18,9 @@ const BUDZINSKI = 'B001315';
 const DURBIN_OFFICE = 'SIL02'; // class 2 seat
 const MINUTES = 60_000;
 
+// Whole journeys through the pages, the outbox and two stand-ins that run xmllint on every document.
+jest.setTimeout(120_000);
+
 let sink: SmtpSink;
 let house: CwcStandIn;
 let senate: CwcStandIn;
@@ -189,7 +192,7 @@ describe('delivery through Communicating with Congress', () => {
     await drain(t);
     expect(house.turnedAway.at(-1)).toEqual({ status: 503, deliveryId: houseDeliveryId });
     expect(await pageText(t, batchUrl)).toContain(
-      'Not delivered yet: on its way to Representative Budzinski’s office through Communicating with Congress.',
+      'Waiting for the office’s system: Communicating with Congress has not taken this letter to Representative Budzinski yet (the service is busy or in maintenance). We keep trying for up to 12 hours',
     );
     const waiting = await t.runtime.deps.storage.db
       .selectFrom('letters')
@@ -229,7 +232,7 @@ describe('delivery through Communicating with Congress', () => {
     const { batchUrl, houseDeliveryId } = await saveAndConfirm(t, 'dee@example.org');
     await drain(t);
     expect(house.received.some((d) => d.deliveryId === houseDeliveryId)).toBe(false);
-    expect(await pageText(t, batchUrl)).toContain('Not delivered yet');
+    expect(await pageText(t, batchUrl)).toContain('Waiting for the office’s system');
     house.setDown(false);
     t.clock.advance(10 * MINUTES);
     await drain(t);

@@ -15,12 +15,23 @@ import type { Clock } from '../../platform/clock';
 import type { Storage } from '../../storage/database';
 import type { CwcRouteNote } from '../../storage/schema';
 import { PermanentDeliveryError } from '../mailer';
-import type { OutboxRow } from '../outbox';
+import { attemptsToCover, type BackoffPolicy, type OutboxRow } from '../outbox';
 import { createCwcClient, type CwcClient } from './client';
 import { senateTakesPrefix } from './format';
 import { letterDocument, officeOf, type CwcLetter } from './letter-document';
 import { createLiveOffices, type LiveOffices } from './offices';
 import { trimEnd } from '../../platform/text';
+
+/** CWC letters: 1 min, 2 min, ... 32 min, then hourly, jittered: a back-online office gets them soon. */
+export const CWC_BACKOFF: BackoffPolicy = { baseMs: 60_000, capMs: 3_600_000, jitter: 0.2 };
+
+/**
+ * Attempts and back-off of a CWC letter: enough attempts that, however the jitter falls, they span
+ * `retryHours` (at least 8: the House's daily maintenance window is 6 hours, the Senate's up to 6).
+ */
+export function cwcRetryPolicy(retryHours: number): { maxAttempts: number; backoff: BackoffPolicy } {
+  return { maxAttempts: attemptsToCover(retryHours * 3_600_000, CWC_BACKOFF), backoff: CWC_BACKOFF };
+}
 
 /** A DeliveryId: 32 hex digits (the schema's 32 letters and digits). */
 export function newDeliveryId(): string {

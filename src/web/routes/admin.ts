@@ -75,6 +75,30 @@ function csvDownload(res: Response, filename: string, columns: string[]): String
   return csv;
 }
 
+/** An office code's member in the data in service ("HIL13" -> "Nikki Budzinski (D-IL-13)"). */
+function memberOfOffice(deps: AppDeps, office: string): string {
+  const state = office.slice(1, 3);
+  const number = Number(office.slice(3));
+  const member = office.startsWith('H')
+    ? deps.civic.houseMemberFor(state, number)
+    : deps.civic.senatorsForState(state).find((m) => m.senateClass === number);
+  return member ? memberLabel(deps, member.bioguide) : 'no member in the data in service';
+}
+
+/** Which offices take CWC today, per service, as last read (start-up and each data refresh). */
+function cwcOfficeLists(deps: AppDeps) {
+  return deps.cwcOffices?.status().map((list) => ({
+    service: list.chamber === 'house' ? 'House (CWC)' : 'Senate (SCWC)',
+    count: list.offices.length,
+    readAt: list.readAt ? formatUtcDateTime('en', new Date(list.readAt)) : undefined,
+    failure: list.failure && {
+      at: formatUtcDateTime('en', new Date(list.failure.at)),
+      reason: list.failure.reason,
+    },
+    offices: list.offices.map((office) => ({ office, member: memberOfOffice(deps, office) })),
+  }));
+}
+
 export function createAdminRouter(deps: AppDeps): Router {
   const router = Router();
   const { config, clock, storage } = deps;
@@ -205,6 +229,7 @@ export function createAdminRouter(deps: AppDeps): Router {
     const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
     const notes = await latestNotes(storage.db, campaign.slug, 50);
     res.render('admin/dashboard', {
+      cwcOffices: cwcOfficeLists(deps),
       title: `Admin: ${campaign.shortTitle}`,
       campaign,
       campaigns: deps.campaigns

@@ -18,6 +18,7 @@ import { shareInvitation } from '../../campaign/share';
 import { letterAsText } from '../../letters/letter';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import type { LetterRow } from '../../letters/letter-store';
+import type { CwcRouteNote } from '../../storage/schema';
 import { recipientStanding } from '../../letters/recipients';
 import { LETTER_OUTDATED, RENEWED_AS } from '../../letters/renewal';
 import type { Message } from '../../platform/messages';
@@ -44,25 +45,45 @@ function doneLabel(
   return formatList(req.language, labels);
 }
 
+const ROUTE_NOTES: Record<CwcRouteNote, string> = {
+  office_not_live: 'cwcDelivery.routeOfficeNotLive',
+  senate_title: 'cwcDelivery.routeSenateTitle',
+  not_cwc_ready: 'cwcDelivery.routeNotCwcReady',
+};
+
 /** Where the letter went, in the page's language; undefined before it was confirmed. */
-function receiptLine(receipt: LetterReceipt, row: LetterRow, req: Request): string | undefined {
+function receiptLine(
+  receipt: LetterReceipt,
+  row: LetterRow,
+  req: Request,
+  retryHours: number | undefined,
+): string | undefined {
   const values = {
     addressee: addresseeOf(row.salutation, row.recipient_name),
     id: receipt.id ?? '',
     time: receipt.at ? formatUtcDateTime(req.language, new Date(receipt.at)) : '',
     reason: receipt.reason ?? '',
+    hours: retryHours ?? '',
   };
+  // Why a letter of a CWC campaign went by the relay instead (the office not live, the Senate's titles).
+  const why =
+    row.cwc_route_note && receipt.channel === 'relay'
+      ? ` ${req.t(ROUTE_NOTES[row.cwc_route_note], values)}`
+      : '';
   switch (receipt.where) {
     case 'office':
       return req.t('letters.batch.receiptOffice', values);
     case 'campaign_inbox':
-      return req.t('letters.batch.receiptCampaignInbox', values);
+      return req.t('letters.batch.receiptCampaignInbox', values) + why;
     case 'failed':
       return req.t('letters.batch.receiptFailed', values);
     case 'pending':
-      return req.t(
-        receipt.channel === 'cwc' ? 'letters.batch.receiptPendingCwc' : 'letters.batch.receiptPendingRelay',
-        values,
+      if (receipt.waiting) return req.t('cwcDelivery.receiptWaiting', values);
+      return (
+        req.t(
+          receipt.channel === 'cwc' ? 'letters.batch.receiptPendingCwc' : 'letters.batch.receiptPendingRelay',
+          values,
+        ) + why
       );
     default:
       return undefined;
@@ -178,7 +199,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
           outdated,
           // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded.
           held: !leftCongress && letters.isHeld(row),
-          receipt: receipt ? receiptLine(receipt, row, req) : undefined,
+          receipt: receipt ? receiptLine(receipt, row, req, deps.config.cwc?.retryHours) : undefined,
           // What was done ("printed and sent on website"), listed only once something was.
           done: doneLabel(channels, req),
           contactUrl: member?.contactUrl,

@@ -272,6 +272,11 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
       result,
       errors,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      // The Senate's service takes only some titles: said where the title is chosen (docs/delivery.md).
+      senateTitleHint:
+        campaign.cwc && deps.config.cwc?.senate && members.some((m) => m.chamber === 'senate')
+          ? res.req.t('cwcDelivery.senateTitleHint')
+          : undefined,
       prefixes: SENDER_PREFIXES.map((value) => ({
         value,
         label: value === 'none' ? res.req.t('letters.compose.prefixNone') : value,

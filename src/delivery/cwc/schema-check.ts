@@ -83,30 +83,31 @@ export async function checkAgainstSchema(
   const house = await fs.readFile(houseSchemaPath, 'utf8');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cwc-schema-'));
   try {
-    const results = new Map<string, SchemaResult>();
+    // One result per document, in the order given, whatever order the files are written in.
+    const results = new Map<string, SchemaResult>(
+      documents.map((doc, i) => [
+        path.join(dir, `${doc.chamber}-${i}.xml`),
+        { name: doc.name, ok: false, errors: [] },
+      ]),
+    );
     for (const chamber of ['house', 'senate'] as const) {
-      const docs = documents.filter((d) => d.chamber === chamber);
-      if (docs.length === 0) continue;
+      const files = documents
+        .map((doc, i) => ({ doc, file: path.join(dir, `${doc.chamber}-${i}.xml`) }))
+        .filter(({ doc }) => doc.chamber === chamber);
+      if (files.length === 0) continue;
       const schema = path.join(dir, `${chamber}.rng`);
       await fs.writeFile(schema, chamber === 'house' ? house : senateSchemaFrom(house));
-      const files = await Promise.all(
-        docs.map(async (doc, i) => {
-          const file = path.join(dir, `${chamber}-${i}.xml`);
-          await fs.writeFile(file, doc.xml);
-          results.set(file, { name: doc.name, ok: false, errors: [] });
-          return file;
-        }),
-      );
+      await Promise.all(files.map(({ doc, file }) => fs.writeFile(file, doc.xml)));
       let stderr: string;
       try {
-        ({ stderr } = await run(xmllint, ['--noout', '--relaxng', schema, ...files], {
+        ({ stderr } = await run(xmllint, ['--noout', '--relaxng', schema, ...files.map((f) => f.file)], {
           maxBuffer: 64 * 1024 * 1024,
         }));
       } catch (error) {
         stderr = (error as { stderr?: string }).stderr ?? String(error);
       }
       for (const line of stderr.split('\n')) {
-        const file = files.find((f) => line.startsWith(`${f}:`) || line.startsWith(`${f} `));
+        const file = files.find(({ file: f }) => line.startsWith(`${f}:`) || line.startsWith(`${f} `))?.file;
         if (!file) continue;
         const result = results.get(file)!;
         if (line === `${file} validates`) result.ok = true;

@@ -38,7 +38,8 @@ export interface EmailChannelDeps {
   config: Pick<
     Config,
     'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'dataDir' | 'outboxDir' | 'outbox' | 'cwc'
-  >;
+  > &
+    Partial<Pick<Config, 'countCaps'>>;
   storage: Storage;
   clock: Clock;
   logger: WorkerLogger;
@@ -166,6 +167,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     storage,
     clock,
     appSecret: config.appSecret,
+    ...(config.countCaps ? { countCaps: config.countCaps } : {}),
     onEnqueued: () => worker.wake(),
     ...(cwc ? { cwc } : {}),
   });

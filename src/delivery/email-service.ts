@@ -20,6 +20,7 @@ import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
 import type { ConfirmationPurpose, Database, LetterStatus, OutboxStatus } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
+import type { CountCaps } from '../tracking/count-review';
 import { verifyLetters } from '../tracking/verification';
 import {
   CONFIRMATION_TTL_MS,
@@ -74,6 +75,8 @@ export interface EmailServiceDeps {
   appSecret: string;
   /** Called after a commit that queued email, e.g. `() => worker.wake()`. */
   onEnqueued?: () => void;
+  /** Letters counted per mailbox a day and per district an hour; more wait for the organiser. */
+  countCaps?: CountCaps;
   /** The CWC channel: letters it takes go to the office through CWC instead of the email relay. */
   cwc?: Pick<CwcDelivery, 'route'>;
 }
@@ -283,7 +286,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (confirmation.expires_at <= at) throw new ConfirmationExpiredError(batchId);
       if (!(await useConfirmation(db, hash, now))) return already;
       if (purpose === 'verify') {
-        const verified = await verifyLetters(db, awaiting, now);
+        const verified = await verifyLetters(db, awaiting, now, deps.countCaps);
         return { batchId, purpose, alreadyConfirmed: false, queued: 0, verified };
       }
 
@@ -311,6 +314,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       db,
       awaiting.filter((l) => confirmedIds.has(l.id)),
       now,
+      deps.countCaps,
     );
     const rows = new Map(awaiting.map((l) => [l.id, l]));
     for (const letter of confirmed) {

@@ -338,6 +338,61 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0261-i28-count-review': {
+    // Issue 28: letters verified above a mailbox's or a district's cap wait here for the organiser
+    // (`count_holds`); a set-aside takes a window's counted actions out of the counts into
+    // `count_set_aside_actions`, whence restoring puts them back (src/tracking/count-review.ts).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('count_holds')
+        .addColumn('letter_id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('reason', 'varchar(16)', (c) => c.notNull())
+        .addColumn('district', 'varchar(8)')
+        .addColumn('held_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('count_holds_campaign')
+        .on('count_holds')
+        .columns(['campaign', 'held_at'])
+        .execute();
+      await db.schema
+        .createTable('count_set_asides')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('from_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('to_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('district', 'varchar(8)')
+        .addColumn('reason', 'varchar(500)', (c) => c.notNull())
+        .addColumn('letters', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('restored_at', 'varchar(32)')
+        .execute();
+      await db.schema
+        .createTable('count_set_aside_actions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('set_aside_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('letter_id', 'varchar(64)')
+        .addColumn('action', 'varchar(16)', (c) => c.notNull())
+        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
+        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
+        .addColumn('state', 'varchar(2)', (c) => c.notNull())
+        .addColumn('district', 'integer')
+        .addColumn('congress', 'integer', (c) => c.notNull())
+        .addColumn('bill', 'varchar(40)')
+        .addColumn('dedupe_key', 'varchar(400)', (c) => c.notNull())
+        .addColumn('ref', 'varchar(64)')
+        .addColumn('day', 'varchar(10)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('count_set_aside_actions_set')
+        .on('count_set_aside_actions')
+        .column('set_aside_id')
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

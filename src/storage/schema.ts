@@ -217,6 +217,34 @@ export interface AdminSessionRevocationsTable {
 
 /** A connection or an open transaction: what a repository function writes through. */
 export type Db = Kysely<Database> | Transaction<Database>;
+/** A verified letter above a count cap, waiting for the organiser (src/tracking/count-review.ts). */
+export interface CountHoldsTable {
+  letter_id: string;
+  campaign: string;
+  /** Which cap: the mailbox's day or the district's hour. */
+  reason: string;
+  /** The House district (`IL-13`) of a House letter, for the organiser's bursts. */
+  district: string | null;
+  held_at: string;
+}
+
+/** A time window's letters the organiser took out of the counts, and why. */
+export interface CountSetAsidesTable {
+  id: string;
+  campaign: string;
+  from_at: string;
+  to_at: string;
+  district: string | null;
+  reason: string;
+  letters: number;
+  created_at: string;
+  restored_at: string | null;
+}
+
+/** The actions a set-aside took out of `actions`, kept to be put back. */
+export interface CountSetAsideActionsTable extends ActionsTable {
+  set_aside_id: string;
+}
 
 export interface Database {
   letters: LettersTable;
@@ -229,6 +257,9 @@ export interface Database {
   reply_emails: ReplyEmailsTable;
   reply_letters: ReplyLettersTable;
   admin_session_revocations: AdminSessionRevocationsTable;
+  count_holds: CountHoldsTable;
+  count_set_asides: CountSetAsidesTable;
+  count_set_aside_actions: CountSetAsideActionsTable;
 }
 
 // Generated is re-exported for repositories that add auto columns later.

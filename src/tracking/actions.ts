@@ -85,7 +85,7 @@ export function counterKeysFor(input: ActionInput): Array<Pick<CountersTable, 'd
 type CounterKey = Pick<CountersTable, 'dimension' | 'key'>;
 
 /** The global lock order of counter rows (see counterKeysFor). */
-const byCounterKey = (a: CounterKey, b: CounterKey): number =>
+export const byCounterKey = (a: CounterKey, b: CounterKey): number =>
   a.dimension === b.dimension
     ? a.key < b.key
       ? -1

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { markLettersVerified, type LetterRow } from '../letters/letter-store';
 import type { ActionKind, Db } from '../storage/schema';
 import { incrementCounters, recordAction, recordActions, withTransaction } from './actions';
+import { applyCountCaps, holdCounts, type CountCaps } from './count-review';
 import type { ActionInput } from './record-action';
 
 /** The action input of one letter. */
@@ -31,20 +32,29 @@ export function actionFor(row: LetterRow, action: ActionKind, at: Date): ActionI
 
 /**
  * Marks letters verified and counts them (once per sender and member), in the caller's transaction when
- * `db` is one. Letters already verified are skipped; a letter that had been "reported by writers" leaves
+ * `db` is one. With `caps`, a letter above its mailbox's day or its district's hour is held for the
+ * organiser instead (src/tracking/count-review.ts). Letters already verified are skipped; a letter that had been "reported by writers" leaves
  * that count. Returns how many letters became verified.
  */
-export async function verifyLetters(db: Db, letters: readonly LetterRow[], at: Date): Promise<number> {
+export async function verifyLetters(
+  db: Db,
+  letters: readonly LetterRow[],
+  at: Date,
+  caps?: CountCaps,
+): Promise<number> {
   if (letters.length === 0) return 0;
   return withTransaction(db, async (trx) => {
     const letterIds = letters.map((l) => l.id);
     const ids = new Set(await markLettersVerified(trx, letterIds, at.toISOString()));
     const verified = letters.filter((l) => ids.has(l.id));
     if (verified.length === 0) return 0;
-    await recordActions(
-      trx,
-      verified.map((l) => actionFor(l, 'verified', at)),
-    );
+    const actions = verified.map((letter) => ({ letter, action: actionFor(letter, 'verified', at) }));
+    // Above a mailbox's or a district's cap a letter is held for the organiser instead of counted.
+    const { count, hold } = caps
+      ? await applyCountCaps(trx, actions, at, caps)
+      : { count: actions.map((a) => a.action), hold: [] };
+    await recordActions(trx, count);
+    await holdCounts(trx, hold, at);
     const reported = await trx
       .selectFrom('actions')
       .select(['campaign', sql<number>`count(*)`.as('letters')])

@@ -14,7 +14,16 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { rateLimit } from 'express-rate-limit';
 import type { Campaign } from '../../campaign/campaign';
 import { stringify, type Stringifier } from 'csv-stringify';
-import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../platform/errors';
+import { z } from 'zod';
+import { NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../../platform/errors';
+import {
+  findBursts,
+  heldSummary,
+  listSetAsides,
+  releaseHeldCounts,
+  restoreSetAside,
+  setAsideWindow,
+} from '../../tracking/count-review';
 import { latestLetters, SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
 import { latestNotes } from '../../replies/reply-store';
 import { keyedHash, safeEqual } from '../../platform/ids';
@@ -26,6 +35,27 @@ import { clientKey, createRateLimitStore } from '../rate-limits';
 import { campaignOrNotFound, districtLabel, memberLabel } from './progress';
 
 export const ADMIN_COOKIE = 'dc_admin';
+/** How far back the dashboard looks for bursts. */
+const BURST_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
+
+const CampaignForm = z.object({ campaign: z.string().max(64) });
+
+/** "Set these letters aside": a window of whole hours from `from` (UTC), one district or all, and why. */
+const SetAsideForm = CampaignForm.extend({
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}(?::\d{2})?$/, 'messages.invalidValue'),
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(1),
+  district: z
+    .string()
+    .regex(/^[A-Z]{2}-\d{1,2}$/)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  reason: z.string().trim().min(1, 'messages.invalidValue').max(500),
+});
 const SESSION_MS = 8 * 60 * 60 * 1000;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const LOGIN_LIMIT = 10;
@@ -226,6 +256,7 @@ export function createAdminRouter(deps: AppDeps): Router {
     const campaign = campaignFromQuery(req);
     const s = await stats.getCampaignStats(campaign.slug);
     const recent = await recentLetters(campaign.slug);
+    const review = await countReview(campaign.slug);
     const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
     const notes = await latestNotes(storage.db, campaign.slug, 50);
     res.render('admin/dashboard', {
@@ -240,6 +271,7 @@ export function createAdminRouter(deps: AppDeps): Router {
       updatedAt: formatUtcDateTime('en', new Date(s.updatedAt)),
       ...dashboardTables(s),
       recent,
+      review,
       // Every row, public or not, with whether the public sees it; and the writers' notes (never public).
       replies: replies && {
         minAnswers: replies.minAnswers,
@@ -257,6 +289,69 @@ export function createAdminRouter(deps: AppDeps): Router {
       })),
       civicData: civicDataSummary(),
     });
+  });
+
+  /** Held letters, bursts of the last week and set-asides, for the dashboard's count review. */
+  async function countReview(campaign: string) {
+    const now = clock.now();
+    const threshold = Math.ceil(config.countCaps.districtPerHour / 2);
+    const [held, bursts, setAsides] = await Promise.all([
+      heldSummary(storage.db, campaign),
+      findBursts(storage.db, campaign, new Date(now.getTime() - BURST_LOOKBACK_MS), threshold),
+      listSetAsides(storage.db, campaign),
+    ]);
+    return {
+      held,
+      heldTotal: held.mailbox + held.district,
+      caps: config.countCaps,
+      threshold,
+      bursts: bursts.map((b) => ({
+        ...b,
+        name: districtLabel(b.district),
+        time: formatUtcDateTime('en', new Date(`${b.hour}:00:00Z`)),
+      })),
+      setAsides: setAsides.map((a) => ({
+        ...a,
+        window: `${formatUtcDateTime('en', new Date(a.from_at))} to ${formatUtcDateTime('en', new Date(a.to_at))}`,
+        districtName: a.district ? districtLabel(a.district) : 'all districts',
+      })),
+    };
+  }
+
+  /** Back to the dashboard's count review after a change, with its counts read again. */
+  function backToReview(res: Response, campaign: string): void {
+    stats.invalidate(campaign);
+    res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign)}#count-review`);
+  }
+
+  router.post('/admin/counts/set-aside', requireSession, async (req, res) => {
+    const form = SetAsideForm.parse(req.body ?? {});
+    const campaign = campaignOrNotFound(deps, form.campaign).slug;
+    const from = new Date(`${form.from.length === 13 ? `${form.from}:00` : form.from}:00Z`);
+    if (Number.isNaN(from.getTime())) throw ValidationError.forField('from', 'messages.invalidValue');
+    await setAsideWindow(storage.db, {
+      campaign,
+      from,
+      to: new Date(from.getTime() + form.hours * 60 * 60 * 1000),
+      ...(form.district ? { district: form.district } : {}),
+      reason: form.reason,
+      at: clock.now(),
+    });
+    backToReview(res, campaign);
+  });
+
+  router.post('/admin/counts/set-aside/:id/restore', requireSession, async (req, res) => {
+    const { campaign } = CampaignForm.parse(req.body ?? {});
+    const slug = campaignOrNotFound(deps, campaign).slug;
+    await restoreSetAside(storage.db, String(req.params.id), clock.now());
+    backToReview(res, slug);
+  });
+
+  router.post('/admin/counts/release', requireSession, async (req, res) => {
+    const { campaign } = CampaignForm.parse(req.body ?? {});
+    const slug = campaignOrNotFound(deps, campaign).slug;
+    await releaseHeldCounts(storage.db, slug);
+    backToReview(res, slug);
   });
 
   router.post(

@@ -49,12 +49,12 @@ function send(
   client: number,
   method: string,
   pathname: string,
-  options: { form?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
+  options: { form?: Record<string, string | string[]>; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Answer> {
   if (Date.now() > deadline) return Promise.reject(new Error('audit time limit reached'));
   if (client < 2 || client > 9) throw new Error('clients are 127.0.0.2-127.0.0.9');
   requests += 1;
-  const body = options.form ? new URLSearchParams(flatten(options.form)).toString() : undefined;
+  const body = options.form ? new URLSearchParams(flatten(options.form)).toString() : options.body;
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -242,6 +242,161 @@ async function main(): Promise<void> {
 
   // 7. "Did they answer?" (issue 27): see replyAttacks below.
   await replyAttacks(visitors[3]!, visitors[1]!.members[0] ?? 'A000360');
+
+  // 8. Issue 28: see issue28Attacks below.
+  await issue28Attacks(visitors);
+}
+
+/** Milliseconds a request takes, and its answer. */
+async function timed(client: number, method: string, pathname: string) {
+  const started = performance.now();
+  const res = await send(client, method, pathname);
+  return { res, ms: performance.now() - started };
+}
+
+/** The attacks of issue 28 (docs/security.md, "Issue 28"). */
+async function issue28Attacks(visitors: Visitor[]): Promise<void> {
+  const [a, b] = [visitors[0]!, visitors[1]!];
+  // The street/city pattern that backtracked exponentially: N repetitions of " Apt 1".
+  for (const n of [26, 40, 80]) {
+    const address = `1 Main St${' Apt 1'.repeat(n)} 9 IL 62704`;
+    const { res, ms } = await timed(5, 'GET', `/api/representatives?address=${encodeURIComponent(address)}`);
+    record(`regex freeze, N=${n}`, ms < 50, `${res.status} in ${ms.toFixed(1)} ms (under 50)`);
+  }
+  // Constituency: a looked-up Illinois address with a typed New York state and ZIP, to Senator Schumer.
+  const typedState = await saveLetters(a, `audit-${unique}-ny@example.org`, undefined, {
+    state: 'NY',
+    zip: '10008',
+    member: ['S000148'],
+  });
+  record(
+    'letter to another state as "your constituent"',
+    typedState.status !== 303,
+    `-> ${typedState.status}`,
+  );
+  const split = await saveLetters(a, `audit-${unique}-split@example.org`, undefined, {
+    address: '91711',
+    zip: '91711',
+    state: 'CA',
+    city: 'Claremont',
+    member: ['C001123', 'T000474', 'A000371'],
+  });
+  record('one batch to three House members of a split ZIP', split.status !== 303, `-> ${split.status}`);
+  // Throwaway mailboxes and Gmail's aliases.
+  const throwaway = await saveLetters(a, `audit-${unique}@mailinator.com`);
+  record('throwaway mailbox', throwaway.status === 400, `mailinator.com -> ${throwaway.status}`);
+  const local = `audit${unique}`.replace(/\W/g, '');
+  const spellings = [
+    `${local}@gmail.com`,
+    `${local}@googlemail.com`,
+    `${local.slice(0, 3)}.${local.slice(3)}@gmail.com`,
+    `${local}+x@gmail.com`,
+    `${local.toUpperCase()}@GoogleMail.com`,
+  ];
+  let mailed = 0;
+  for (const [i, email] of spellings.entries()) {
+    const v = visitors[i % 3]!;
+    const saved = await saveLetters(v, email);
+    if (saved.status !== 303) continue;
+    const asked = await send(v.client, 'POST', `${saved.headers.location}/email`, {
+      headers: { cookie: v.cookie },
+      form: { _csrf: v.token },
+    });
+    if (asked.status === 303) mailed += 1;
+  }
+  record(
+    'email bombing through Gmail aliases',
+    mailed <= 3,
+    `${mailed} of 5 confirmation emails accepted (at most 3)`,
+  );
+  // Bounded PDF work: a 10,000-character word, then a flood of batch PDFs from every client.
+  const body = Object.fromEntries(a.members.map((m) => [`body_${m}`, 'W'.repeat(10_000)]));
+  const heavy = await saveLetters(b, `audit-${unique}-heavy@example.org`, undefined, body);
+  if (heavy.status === 303) {
+    const page = await send(2, 'GET', String(heavy.headers.location));
+    const id = /href="\/letters\/([\w-]{22})\/print"/.exec(page.text)?.[1];
+    const { res, ms } = await timed(6, 'GET', `/letters/${id}.pdf`);
+    record(
+      'PDF of a 10,000-character word',
+      ms < 3_000 && [200, 503].includes(res.status),
+      `${res.status} in ${ms.toFixed(0)} ms`,
+    );
+    const flood = await Promise.all(
+      [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5].map((c) =>
+        send(c, 'GET', `${String(heavy.headers.location)}.pdf`),
+      ),
+    );
+    const busy = flood.filter((r) => r.status === 503);
+    const ok =
+      flood.every((r) => [200, 429, 503].includes(r.status)) && busy.every((r) => r.headers['retry-after']);
+    record('PDF flood past the queue', ok, `statuses ${flood.map((r) => r.status).join(' ')}`);
+  }
+  // The public numbers: only what verified letters did, and what they count.
+  const stats = JSON.parse((await send(9, 'GET', `/api/campaigns/${slug}/stats`)).text) as {
+    byChannel: Record<string, number>;
+    counts?: string;
+    reportedByWriters: number;
+  };
+  record(
+    'unverified figures in public',
+    !('created' in stats.byChannel) && !('printed' in stats.byChannel) && typeof stats.counts === 'string',
+    `byChannel: ${Object.keys(stats.byChannel).join(', ')}`,
+  );
+  const fresh = await saveLetters(b, `audit-${unique}-prefetch@example.org`);
+  if (fresh.status === 303) {
+    const page = await send(2, 'GET', String(fresh.headers.location));
+    const id = /href="\/letters\/([\w-]{22})\/print"/.exec(page.text)?.[1];
+    for (const method of ['GET', 'HEAD']) {
+      await send(7, method, `/letters/${id}/print`);
+      await send(7, method, `/letters/${id}.pdf`);
+    }
+    const after = JSON.parse((await send(9, 'GET', `/api/campaigns/${slug}/stats`)).text) as {
+      reportedByWriters: number;
+    };
+    record(
+      'prefetchers record prints',
+      after.reportedByWriters === stats.reportedByWriters,
+      `reported ${stats.reportedByWriters} -> ${after.reportedByWriters}`,
+    );
+  }
+  // The fill time of one visitor replayed by another; a honeypot sent twice.
+  const replayed = await send(b.client, 'POST', `/campaigns/${slug}/letters`, {
+    headers: { cookie: b.cookie },
+    form: {
+      _csrf: b.token,
+      startedAt: a.startedAt,
+      ...SENDER,
+      email: `audit-${unique}-replay@example.org`,
+      address: ADDRESS,
+      member: a.members,
+    },
+  });
+  record('fill time replayed by another client', replayed.status === 400, `-> ${replayed.status}`);
+  const twice = await saveLetters(a, `audit-${unique}-twice@example.org`, undefined, {
+    website: ['', 'http://spam.example'],
+  });
+  record('honeypot sent twice', twice.status === 400, `-> ${twice.status}`);
+  // A home address in the query: never cached, never indexed.
+  for (const p of [`/api/representatives`, `/campaigns/${slug}/members`, `/campaigns/${slug}/write`]) {
+    const res = await send(8, 'GET', `${p}?address=${encodeURIComponent(ADDRESS)}`);
+    const ok =
+      res.headers['cache-control'] === 'no-store' && res.headers['x-robots-tag'] === 'noindex, nofollow';
+    record(`no-store and noindex on ${p}?address=`, ok, `status ${res.status}`);
+  }
+  // The JSON preview is rate-limited.
+  let previewLimited = 0;
+  for (let i = 0; i < 62 && previewLimited === 0; i += 1) {
+    const res = await send(4, 'POST', '/api/letters/preview', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ bioguide: a.members[0], sender: SENDER }),
+    });
+    if (res.status === 429) previewLimited = i + 1;
+  }
+  record(
+    'JSON preview flood',
+    previewLimited > 0,
+    previewLimited ? `429 at preview ${previewLimited}` : 'never limited',
+  );
 }
 
 async function scannerAttack(v: Visitor, batch: string | undefined): Promise<void> {

@@ -63,18 +63,28 @@ export function replyRowView(deps: Deps, req: Request, campaign: Campaign, row: 
 }
 
 /** A board line's sentences: the record's (dated) and the writers' (dated), in the page's language. */
-export function boardLineView(deps: Deps, req: Request, campaign: Campaign, line: BoardLine) {
+export function boardLineView(
+  deps: Deps,
+  req: Request,
+  campaign: Campaign,
+  line: BoardLine,
+  /** The write page's short form: the record's sentence without its source (the progress board has it). */
+  short = false,
+) {
   const sentences: string[] = [];
   const bill = billLabel(deps, campaign, line.bill);
   if (line.sponsorship) {
     const s = line.sponsorship;
     sentences.push(
-      req.t(s.role === 'sponsor' ? 'replies.progress.sponsorSince' : 'replies.progress.cosponsorSince', {
-        bill,
-        date: formatLongDate(req.language, s.since.slice(0, 10)),
-        source: s.source.name,
-        asOf: formatLongDate(req.language, s.asOf.slice(0, 10)),
-      }),
+      req.t(
+        `replies.${short ? 'write' : 'progress'}.${s.role === 'sponsor' ? 'sponsorSince' : 'cosponsorSince'}`,
+        {
+          bill,
+          date: formatLongDate(req.language, s.since.slice(0, 10)),
+          source: s.source.name,
+          asOf: formatLongDate(req.language, s.asOf.slice(0, 10)),
+        },
+      ),
     );
   }
   if (line.reported) {
@@ -121,7 +131,7 @@ export async function boardLinesFor(
   const wanted = new Set(bioguides);
   const sponsors = sponsorsInService(deps, campaign).filter((s) => wanted.has(s.bioguide));
   const lines = boardFor(replies, congress, sponsors).filter((l) => wanted.has(l.bioguide));
-  return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, req, campaign, l).sentences]));
+  return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, req, campaign, l, true).sentences]));
 }
 
 /** The JSON stats API's `replies`: public rows per Congress (names resolved) and the board, in English. */

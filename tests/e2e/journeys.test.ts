@@ -279,7 +279,7 @@ describeIfBrowser('journeys in Chromium', () => {
     expect(await page.locator('.usa-alert--success').textContent()).toContain('confirmed');
     // After sending: a share link with the person's referral code, and a working copy button.
     const shareUrl = await page.locator('#share-url').inputValue();
-    expect(shareUrl).toMatch(/\/campaigns\/stop-csam\?ref=[0-9a-f]{10}$/);
+    expect(shareUrl).toMatch(/\/campaigns\/stop-csam\?ref=[0-9a-f]{16}$/);
     expect(await page.getByRole('button', { name: 'Copy link' }).isVisible()).toBe(true);
     await check(page, 'a-js-7-confirmed');
 

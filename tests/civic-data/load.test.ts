@@ -69,7 +69,7 @@ describe('loadCivicIndex', () => {
     expect(index.districtsForZip('62704')).toEqual([{ state: 'IL', district: 13 }]);
     expect(index.districtsForZip('62704-1234')).toEqual([{ state: 'IL', district: 13 }]);
     expect(index.districtsForZip('20500')).toEqual([]);
-    expect(index.districtsInState('NY').map((d) => d.district)).toEqual([3, 4, 10, 12, 13]);
+    expect(index.districtsInState('NY').map((d) => d.district)).toEqual([3, 4, 10, 12, 13, 14, 21]);
     for (const st of ['AK', 'DE', 'ND', 'SD', 'VT', 'WY', 'DC', 'PR', 'AS', 'GU', 'MP', 'VI']) {
       expect(index.isAtLargeState(st)).toBe(true);
     }

@@ -233,11 +233,11 @@ describe('CSRF', () => {
 });
 
 describe('input limits', () => {
-  test('when a form body is larger than 64 kB, then 413 says it is too large (page and JSON)', async () => {
+  test('when a form body is larger than 256 kB or a JSON body larger than 64 kB, then 413 says it is too large (page and JSON)', async () => {
     const page = await request(t.app)
       .post('/campaigns/stop-csam/review')
       .type('form')
-      .send({ personalNote: 'x'.repeat(70_000) })
+      .send({ personalNote: 'x'.repeat(270_000) })
       .expect(413);
     expect(page.text).toContain('too large');
     const json = await request(t.app)

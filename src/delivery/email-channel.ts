@@ -140,6 +140,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
         campaigns: deps.campaigns,
         ...(deps.civic ? { civic: deps.civic } : {}),
         ...(deps.renewal ? { renewal: deps.renewal } : {}),
+        ...(cwc ? { cwc } : {}),
         hbs: deps.hbs,
         templatesDir: deps.templatesDir ?? 'templates',
         publicUrl: config.publicUrl,

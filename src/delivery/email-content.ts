@@ -26,11 +26,13 @@ import type { HandlebarsInstance } from '../platform/handlebars';
 import { createTemplateRenderer, type RenderTemplate } from '../platform/templates';
 import type { Storage } from '../storage/database';
 import { confirmationToken, findConfirmation, tokenHash } from './confirmations';
+import { channelWith, destinationOf } from './destination';
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
 import { PermanentDeliveryError, type NamedAddress, type OutgoingMail } from './mailer';
 import { findOutboxByBatch, type OutboxRow } from './outbox';
 import type { PrintableLetter } from './pdf';
 import type { PdfRenderer } from './pdf-renderer';
+import type { CwcDelivery } from './cwc/cwc-delivery';
 import { printableLetter } from './printable';
 import { addresseeOf, receiptOf, receiptSentence } from './receipts';
 import { trimEnd } from '../platform/text';
@@ -54,6 +56,8 @@ export interface EmailContentDeps {
   clock?: Clock;
   /** Writes a letter as it would now read, for the writer of one that no longer means what they approved. */
   renewal?: RenewalDeps;
+  /** The CWC channel, when configured: the confirmation email says which letters it carries. */
+  cwc?: Pick<CwcDelivery, 'route'>;
 }
 
 /** Host part of the Message-ID: the public URL's host name, or "localhost" when it cannot be used. */
@@ -163,7 +167,11 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     const context = {
       letterWord: letters.length === 1 ? 'letter' : 'letters',
       verifyOnly: stored.purpose === 'verify',
-      recipients: letters.map((l) => l.recipient_name),
+      // Where each letter will go: the office's own system, the office's address, or a copy for the campaign.
+      recipients: letters.map((l) => ({
+        name: l.recipient_name,
+        destination: destinationOf(l, campaign, channelWith(deps.cwc)),
+      })),
       confirmUrl: `${publicUrl}/letters/confirm/${token}`,
       expiresAt: new Date(stored.expires_at).toUTCString(),
       statusUrl: statusUrl(row.batch_id),

@@ -4,6 +4,7 @@
  * writes its outbox rows in the same transaction, so an email is never promised without being queued, and
  * never queued for a change that did not commit. Sending is the outbox worker's job (outbox-worker.ts).
  */
+import { channelWith } from './destination';
 import type { Clock } from '../platform/clock';
 import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../platform/errors';
 import { keyedHash, newId } from '../platform/ids';
@@ -401,5 +402,13 @@ export function createEmailService(deps: EmailServiceDeps) {
     };
   }
 
-  return { requestEmailConfirmation, previewConfirmation, confirmBatch, queueApprovedBatch, getBatchStatus };
+  return {
+    requestEmailConfirmation,
+    previewConfirmation,
+    confirmBatch,
+    queueApprovedBatch,
+    getBatchStatus,
+    /** The channel a confirmed letter will take (the confirmation page says where each goes). */
+    channelOf: channelWith(deps.cwc),
+  };
 }

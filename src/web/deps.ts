@@ -1,4 +1,5 @@
 /** web/deps: everything the Express app is built from. `src/bootstrap.ts` creates the real ones. */
+import type { LetterRow } from '../letters/letter-store';
 import type { PdfRenderer } from '../delivery/pdf-renderer';
 import type { AskResolver } from '../campaign/asks';
 import type { BillSponsorsRecord } from '../civic-data/bill-status';
@@ -66,6 +67,8 @@ export interface EmailChannel {
   confirmBatch(token: string): Promise<ConfirmResult>;
   /** Queues a batch the writer approved from a link in their inbox (a letter as it would now read). */
   queueApprovedBatch(batchId: string): Promise<number>;
+  /** The channel a letter takes once confirmed: CWC to the office, or the relay. */
+  channelOf(letter: LetterRow): 'cwc' | 'relay';
   getBatchStatus(batchId: string): Promise<{
     letters: Array<{
       id: string;

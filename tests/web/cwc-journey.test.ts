@@ -96,8 +96,11 @@ async function saveAndConfirm(t: TestApp, email: string): Promise<Confirmed> {
   const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
     confirmation.parsed.text ?? '',
   )![1]!;
+  // The email and the page say where the letters go: the offices' own systems.
+  expect(confirmation.parsed.text).toContain("to the office's own system (Communicating with Congress)");
   // The link opens a page; its "Send my letters" button confirms (GET changes nothing).
-  await request(t.app).get(link).expect(200);
+  const page = await request(t.app).get(link).expect(200);
+  expect(page.text).toContain('Goes to the office’s own system (Communicating with Congress).');
   await request(t.app)
     .post(link)
     .set('Cookie', csrf.cookie)

@@ -46,6 +46,12 @@ describe('email through the pages', () => {
       confirmation!.parsed.text ?? '',
     )?.[1];
     expect(link).toMatch(/^\/letters\/confirm\/[\w-]{20,}$/);
+    // Without CWC every letter goes to the campaign's inbox: the email says so, and that it is only a copy.
+    const inboxLines = (confirmation!.parsed.text ?? '').match(
+      /to the campaign's inbox \(letters@stop-csam\.example\.org\): a copy for the campaign/g,
+    );
+    expect(inboxLines).toHaveLength(members.length);
+    expect(confirmation!.parsed.text).not.toContain('email your letters to Congress');
 
     // Nothing is delivered or counted as emailed before the person proves the address.
     const pending = (await request(env.t.app).get('/api/campaigns/stop-csam/stats')).body;
@@ -54,6 +60,9 @@ describe('email through the pages', () => {
     // The link opens a page with the letters and a button; only the button's POST confirms.
     const confirmPage = await request(env.t.app).get(link!).expect(200);
     expect(confirmPage.text).toContain('Send my letters');
+    expect(
+      confirmPage.text.match(/Goes to the campaign’s inbox \(letters@stop-csam\.example\.org\)/g),
+    ).toHaveLength(members.length);
     expect(pending.total).toBe(before.total);
     const confirmed = await request(env.t.app)
       .post(link!)

@@ -9,6 +9,7 @@
  * an email sends nothing. People who print or use a web form can confirm their email too ('verify'), so
  * their letters count in the public total (src/tracking/verification.ts).
  */
+import { destinationOf } from '../../delivery/destination';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ConfirmationExpiredError, ConfirmationRateLimitedError } from '../../delivery/email-service';
@@ -263,7 +264,11 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       verifyOnly: preview.purpose === 'verify',
       letters: preview.letters
         .filter((row) => row.purged_at === null)
-        .map((row) => ({ row, text: row.body === null ? null : textOf(row) })),
+        .map((row) => ({
+          row,
+          text: row.body === null ? null : textOf(row),
+          destination: destinationOf(row, deps.campaigns.get(row.campaign), deps.email!.channelOf),
+        })),
     });
   });
 

@@ -1,0 +1,33 @@
+/**
+ * delivery/destination: where a confirmed letter will actually go, said the same way in the confirmation
+ * email and on the page behind its link. Only CWC reaches an office by itself; an address the campaign lists
+ * for a member is the office's own; anything else is a copy in the campaign's inbox (docs/delivery.md).
+ */
+import type { Campaign } from '../campaign/campaign';
+import type { LetterRow } from '../letters/letter-store';
+import type { CwcDelivery } from './cwc/cwc-delivery';
+
+export type LetterDestination =
+  | { kind: 'office_system' }
+  | { kind: 'office_email'; address: string }
+  | { kind: 'campaign_inbox'; address: string };
+
+/** Which channel the outbox will use for a confirmed letter: CWC's route, or the relay without CWC. */
+export function channelWith(
+  cwc: Pick<CwcDelivery, 'route'> | undefined,
+): (letter: LetterRow) => 'cwc' | 'relay' {
+  return (letter) => (cwc && letter.purged_at === null ? cwc.route(letter).channel : 'relay');
+}
+
+/** The destination of one letter if its batch were confirmed now. */
+export function destinationOf(
+  letter: LetterRow,
+  campaign: Campaign,
+  channelOf: (letter: LetterRow) => 'cwc' | 'relay',
+): LetterDestination {
+  if (channelOf(letter) === 'cwc') return { kind: 'office_system' };
+  const byMember = campaign.delivery.byMember[letter.bioguide];
+  return byMember && byMember !== campaign.delivery.inbox
+    ? { kind: 'office_email', address: byMember }
+    : { kind: 'campaign_inbox', address: campaign.delivery.inbox };
+}

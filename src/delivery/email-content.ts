@@ -148,6 +148,25 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
   const statusUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}`;
   const deleteUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}/delete`;
 
+  /** An automatic email to the letter's writer, from the campaign, rendered from `email/<template>`. */
+  async function toWriter(
+    row: OutboxRow,
+    letter: LiveLetter,
+    subject: string,
+    template: string,
+    context: object,
+  ): Promise<RenderedEmail> {
+    return {
+      kind: row.kind,
+      messageId: messageIdFor(row.id, publicUrl),
+      from: deps.mailFrom,
+      to: [senderAddress(letter)],
+      subject,
+      ...(await renderPair(render, template, context)),
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    };
+  }
+
   async function lettersOf(row: OutboxRow): Promise<LetterRow[]> {
     return findBatch(deps.storage.db, row.batch_id);
   }
@@ -178,15 +197,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       deleteUrl: deleteUrl(row.batch_id),
       campaignTitle: campaign.title,
     };
-    return {
-      kind: row.kind,
-      messageId: messageIdFor(row.id, publicUrl),
-      from: deps.mailFrom,
-      to: [senderAddress(first)],
-      subject: CONFIRMATION_SUBJECT,
-      ...(await renderPair(render, 'confirmation', context)),
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    };
+    return toWriter(row, first, CONFIRMATION_SUBJECT, 'confirmation', context);
   }
 
   async function office(row: OutboxRow): Promise<RenderedEmail> {
@@ -276,12 +287,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       letterText: textOf(letter),
     };
     return {
-      kind: row.kind,
-      messageId: messageIdFor(row.id, publicUrl),
-      from: deps.mailFrom,
-      to: [senderAddress(letter)],
-      subject: subjectLine,
-      ...(await renderPair(render, failed ? 'delivery-failed' : 'sender-copy', context)),
+      ...(await toWriter(row, letter, subjectLine, failed ? 'delivery-failed' : 'sender-copy', context)),
       attachments: [
         {
           filename: `letter-to-${letter.bioguide}.pdf`,
@@ -289,7 +295,6 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
           contentType: 'application/pdf',
         },
       ],
-      headers: { 'Auto-Submitted': 'auto-generated' },
     };
   }
 
@@ -337,15 +342,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       statusUrl: statusUrl(letter.batch_id),
       deleteUrl: deleteUrl(letter.batch_id),
     };
-    return {
-      kind: row.kind,
-      messageId: messageIdFor(row.id, publicUrl),
-      from: deps.mailFrom,
-      to: [senderAddress(letter)],
-      subject: subjectLine,
-      ...(await renderPair(render, 'letter-outdated', context)),
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    };
+    return toWriter(row, letter, subjectLine, 'letter-outdated', context);
   }
 
   return async (row) => {

@@ -18,7 +18,7 @@
 import { sql } from 'kysely';
 import type { LetterRow } from '../letters/letter-store';
 import { newId } from '../platform/ids';
-import type { ActionsTable, Db } from '../storage/schema';
+import type { ActionsTable, CountSetAsidesTable, Db } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
 import {
   byCounterKey,
@@ -239,17 +239,8 @@ export interface SetAsideInput {
   at: Date;
 }
 
-export interface SetAside {
-  id: string;
-  campaign: string;
-  from_at: string;
-  to_at: string;
-  district: string | null;
-  reason: string;
-  letters: number;
-  created_at: string;
-  restored_at: string | null;
-}
+/** A set-aside as stored: the row is the record the admin page shows. */
+export type SetAside = CountSetAsidesTable;
 
 function inputOfAction(row: ActionsTable): ActionInput {
   return {

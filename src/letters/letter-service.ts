@@ -176,6 +176,14 @@ export function createLetterService(deps: LetterServiceDeps) {
     return member;
   }
 
+  /**
+   * Refuses a letter to a member whose term has ended (between Congresses), as saving leaves them out:
+   * nothing is previewed that would not be saved and sent.
+   */
+  function checkServing(member: Member): void {
+    if (civic.termHasEnded(member, clock.now())) throw termEndedError();
+  }
+
   /** Refuses a letter to a member who does not represent the sender's address (NotYourMemberError). */
   function checkRepresents(sender: SenderInput, member: Member, district?: string): void {
     assertRepresents(civic, { state: sender.state, zip: sender.zip, district }, [member], clock.now());
@@ -422,6 +430,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     recordChannel,
     chooseMailingOffice,
     memberOrThrow,
+    checkServing,
     checkRepresents,
     isHeld,
     sendable,

@@ -104,8 +104,8 @@ test('the operator timeline of 3 January 2027', async () => {
   // 3 January, 12:01 Eastern: the terms have ended; the 119th data says so and refuses House letters.
   t.clock.set(ET('2027-01-03T12:01:00'));
   expect((await lookup('99501')).data.stale).toBe(true);
-  // The letter the writer would approve now asks to reintroduce the bill, which died with its Congress.
-  expect(await letterTo('A000001')).toBe('reintroduce');
+  // The House member's term has ended: no letter to them is previewed, as none would be saved or sent.
+  expect(await letterTo('A000001')).toBe(409);
   // Upstream publishes the 120th members; nothing else yet.
   await writeSources(source, { members: 120 });
   await fs.writeFile(

@@ -88,6 +88,27 @@ describe('the write page between Congresses', () => {
     expect(toOffices[0]!.parsed.text).toContain('Duckworth');
   });
 
+  test('when the letters are previewed, then the ended members answer 409 as saving does and the serving senator’s letter previews as it would be sent', async () => {
+    const preview = (bioguide: string) =>
+      request(env.t.app).post('/api/letters/preview').send({ bioguide, sender: SENDER });
+    for (const ended of [DURBIN, BUDZINSKI]) {
+      const refused = await preview(ended).expect(409);
+      expect(refused.body.error).toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining('Letters to members whose term has ended cannot be saved or sent'),
+      });
+      expect(JSON.stringify(refused.body)).not.toContain('reintroduce');
+    }
+    const serving = await preview(DUCKWORTH).expect(200);
+    // The 119th's bills died with it: the letter the serving senator gets asks to reintroduce them.
+    expect(serving.body).toMatchObject({
+      ask: 'reintroduce',
+      recipient: { bioguide: DUCKWORTH },
+      salutation: 'Dear Senator Duckworth:',
+    });
+    expect(serving.body.subject).toContain('120th Congress');
+  });
+
   test('when every member in the batch has ended their term, then nothing is saved and the page says why (409)', async () => {
     const refused = await post('/campaigns/stop-csam/letters', [DURBIN, BUDZINSKI]).expect(409);
     expect(refused.text).toContain('The new Congress has begun and its member list is being updated.');

@@ -79,9 +79,10 @@ describe('after the bills’ Congress has ended', () => {
       'The bill&#x27;s Congress has ended, so the letter asks for it to be reintroduced.',
     );
     expect(compose.text).toContain('S. 1829 was not passed before the 119th Congress ended');
+    // Senator Duckworth serves on (Senator Durbin's term ended with the Congress: no letter to him).
     const preview = await request(t.app)
       .post('/api/letters/preview')
-      .send({ bioguide: 'D000563', sender: SENDER })
+      .send({ bioguide: 'D000622', sender: SENDER })
       .expect(200);
     expect(preview.body.ask).toBe('reintroduce');
     expect(preview.body.subject).toBe('Please reintroduce the STOP CSAM Act in the 120th Congress');

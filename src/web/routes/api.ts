@@ -66,6 +66,7 @@ export function createApiRouter(deps: AppDeps, limits: Pick<AppRateLimits, 'prev
       throw new ValidationError('messages.previewIncomplete', { fields: fieldErrorsFromZod(parsed.error) });
     const campaign = deps.campaigns.get(parsed.data.campaign ?? deps.campaigns.defaultSlug);
     const member = deps.letters.memberOrThrow(parsed.data.bioguide);
+    deps.letters.checkServing(member);
     const sender = SenderInput.safeParse(parsed.data.sender ?? {});
     const note = PersonalNote.safeParse(parsed.data.personalNote ?? '');
     const body =

@@ -11,7 +11,7 @@
  * feature goes through one Zod schema whichever the source; errors name the file, the feature index and the
  * field. The Congress is the features' `CDnnnFP` property (the file name, when it says one, must agree).
  */
-import { CANONICAL_SOURCE_URLS, trimBase } from './source-urls';
+import { CANONICAL_SOURCE_URLS, trimBase, type CivicSourceUrls } from './source-urls';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as shapefile from 'shapefile';
@@ -61,7 +61,6 @@ export interface ImportDistrictShapesOptions {
   /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
   resolution?: DistrictShapesResolution;
   outDir: string;
-  fetchImpl?: typeof fetch;
   /** Refuse to write fewer districts than this (default 435: a truncated download must not replace data). */
   minFeatures?: number;
   /** Download and zip reading time limit, default 120 s each. */
@@ -287,7 +286,7 @@ async function readSource(
     throw new DataError('District boundaries: no Congress to fetch them for (import the member data first)');
   }
   const url = options.url ?? districtShapesUrl(options.congress!, resolution);
-  const response = await fetchSource(options.fetchImpl ?? fetch, url, options.timeoutMs);
+  const response = await fetchSource(url, options.timeoutMs);
   return { buffer: Buffer.from(await response.arrayBuffer()), source: url, date: lastModifiedDay(response) };
 }
 
@@ -334,6 +333,50 @@ export async function readDistrictShapes(options: ImportDistrictShapesOptions): 
       validUntil: window.end,
     },
   };
+}
+
+/**
+ * Whether an import reads boundaries: as the operator said (--no-shapes), else always from the download,
+ * and from a folder when it has a `cd<nnn>-shapes` folder.
+ */
+export async function wantsShapes(from: string | undefined, said: boolean | undefined): Promise<boolean> {
+  if (said !== undefined) return said;
+  if (!from) return true;
+  const entries = await fs.promises.readdir(from).catch(() => [] as string[]);
+  return entries.some((n) => SHAPES_FOLDER.test(n));
+}
+
+/**
+ * The boundaries of the members' Congress (or the newest in a folder): DISTRICT_SHAPES_URL or the Bureau's
+ * file at CENSUS_FILES_URL; null while the Bureau has not published them (404).
+ */
+export async function readShapesIfPublished(
+  options: Pick<ImportDistrictShapesOptions, 'from' | 'outDir' | 'minFeatures' | 'manifest'> & {
+    urls: Pick<CivicSourceUrls, 'census' | 'districtShapes'>;
+    log?: ((line: string) => void) | undefined;
+  },
+  congress: number,
+): Promise<DistrictShapesRead | null> {
+  const { urls } = options;
+  const url = options.from
+    ? undefined
+    : (urls.districtShapes ?? districtShapesUrl(congress, '20m', urls.census));
+  try {
+    return await readDistrictShapes({
+      from: options.from,
+      url,
+      congress,
+      outDir: options.outDir,
+      minFeatures: options.minFeatures,
+      manifest: options.manifest,
+    });
+  } catch (error) {
+    if (error instanceof DataError && / HTTP 404$/.test(error.message)) {
+      options.log?.(`${url}: not published yet (HTTP 404)`);
+      return null;
+    }
+    throw error;
+  }
 }
 
 export async function writeDistrictShapes(outDir: string, file: DistrictShapesFile): Promise<string> {

@@ -8,9 +8,17 @@ import { CANONICAL_SOURCE_URLS, trimBase } from './source-urls';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { congressDates, congressOfHouseTerm, ordinal, termOverlapsCongress } from './congress';
-import { parseJsonArray, recordError, type SourceText } from './source-files';
+import {
+  downloadText,
+  knownFile,
+  parseJsonArray,
+  readLocalText,
+  recordError,
+  type ManifestEntry,
+  type SourceText,
+} from './source-files';
 import { hasSenators, houseTitle, stateByAbbr } from './states';
-import type { DistrictOffice, Member } from './types';
+import type { DistrictOffice, Member, SourceInfo } from './types';
 
 export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
 
@@ -23,7 +31,6 @@ export function memberUrls(base: string = CANONICAL_SOURCE_URLS.members) {
     social: `${folder}/legislators-social-media.json`,
   } as const;
 }
-export const MEMBER_URLS = memberUrls();
 
 /** Paths inside a `--from` folder, laid out like the shared data mirror. */
 export const MEMBER_PATHS = {
@@ -288,4 +295,61 @@ export function repairUrl(value: string | null | undefined): string | null {
   if (!url.hostname.includes('.') || url.username || url.password) return null;
   if (url.protocol === 'http:' && /(^|\.)[a-z0-9-]+\.gov$/i.test(url.hostname)) url.protocol = 'https:';
   return url.toString();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading and dating the list
+
+export interface MembersRead {
+  members: Member[];
+  warnings: string[];
+  info: SourceInfo;
+}
+
+/**
+ * The member list from a `--from` folder or the published folder at `url`, dated by the operator's
+ * --data-date, else the download's Last-Modified, else the manifest, else a known file's checksum.
+ */
+export async function readMembers(
+  source: { from: string | undefined; url: string; dataDate: string | undefined },
+  manifest: ManifestEntry | undefined,
+): Promise<MembersRead> {
+  const read = (key: keyof typeof MEMBER_PATHS): Promise<SourceText> =>
+    source.from ? readLocalText(source.from, MEMBER_PATHS[key]) : downloadText(memberUrls(source.url)[key]);
+  const [legislators, offices, social] = await Promise.all([
+    read('legislators'),
+    read('offices'),
+    read('social'),
+  ]);
+  const parsed = parseLegislators(legislators, parseOffices(offices), parseSocial(social));
+
+  let date: string | null = null;
+  let dateFrom: SourceInfo['dateFrom'] = null;
+  // A published snapshot recognised by its checksum (the project's data mirror) dates itself.
+  const known = knownFile(legislators.text);
+  if (source.dataDate) [date, dateFrom] = [source.dataDate, 'operator'];
+  else if (legislators.date) [date, dateFrom] = [legislators.date, 'last-modified'];
+  else if (manifest?.date) [date, dateFrom] = [manifest.date, 'manifest'];
+  else if (known) [date, dateFrom] = [known.date, 'known file'];
+  if (!date) {
+    throw new DataError(
+      `${legislators.name}: the member data's date is unknown (a folder's files carry none); pass --data-date YYYY-MM-DD (the day the files were fetched upstream) or a manifest (--manifest FILE, or manifest.json in the folder; see docs/data.md)`,
+    );
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new DataError(`--data-date ${date}: must be a date like 2026-06-15`);
+  const window = congressDates(parsed.congress);
+  return {
+    members: parsed.members,
+    warnings: parsed.warnings,
+    info: {
+      name: legislators.name,
+      congress: parsed.congress,
+      congressFrom: 'terms',
+      date,
+      dateFrom,
+      validFrom: window.start,
+      validUntil: window.end,
+    },
+  };
 }

@@ -155,14 +155,10 @@ export function lastModifiedDay(response: Response): string | null {
 }
 
 /** GET with a time limit; the error names the URL and, when offline, suggests --from. */
-export async function fetchSource(
-  fetchImpl: typeof fetch,
-  url: string,
-  timeoutMs = DOWNLOAD_TIMEOUT_MS,
-): Promise<Response> {
+export async function fetchSource(url: string, timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<Response> {
   let response: Response;
   try {
-    response = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     throw new DataError(`${url}: download failed (${(error as Error).message}). Offline? Use --from DIR.`, {
       cause: error,
@@ -172,7 +168,7 @@ export async function fetchSource(
   return response;
 }
 
-export async function downloadText(fetchImpl: typeof fetch, url: string): Promise<SourceText> {
-  const response = await fetchSource(fetchImpl, url);
+export async function downloadText(url: string): Promise<SourceText> {
+  const response = await fetchSource(url);
   return { name: url, text: await response.text(), date: lastModifiedDay(response) };
 }

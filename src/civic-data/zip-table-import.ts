@@ -10,15 +10,26 @@
  * or file names (`GEOID_CD119_20`, `NationalCD119.txt`, `cd120.zip`), or for zccd.csv from a manifest or
  * its known checksum.
  */
-import { CANONICAL_SOURCE_URLS, trimBase } from './source-urls';
+import { CANONICAL_SOURCE_URLS, trimBase, type CivicSourceUrls } from './source-urls';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
-import { ordinal } from './congress';
+import { congressDates, ordinal } from './congress';
 import { normaliseDistrictCode } from './district-shapes';
 import { StateCode } from './members-import';
-import { knownFile, recordError, type ManifestEntry, type SourceText } from './source-files';
+import {
+  fetchSource,
+  isFile,
+  knownFile,
+  lastModifiedDay,
+  readLocalText,
+  recordError,
+  type ManifestEntry,
+  type SourceText,
+} from './source-files';
 import { stateByFips } from './states';
 import type { DistrictRef, SourceInfo } from './types';
 import { forEachZipEntry, isZip } from './zip-archive';
@@ -43,14 +54,12 @@ export interface ZipTableResult {
 /** Called every so often with a line such as "ZCTA-block file: 2,000,000 rows". */
 export type Progress = (line: string) => void;
 
-export const ZCCD_URL = CANONICAL_SOURCE_URLS.zccd;
 export const ZCCD_PATH = 'us-zipcodes-congress/zccd.csv';
 export const ZCTA_BLOCK_FILE = 'tab20_zcta520_tabblock20_natl.txt';
 /** The ZCTA-to-block relationship file on the Census file server at `census` (CENSUS_FILES_URL). */
 export function zctaBlockUrl(census: string = CANONICAL_SOURCE_URLS.census): string {
   return `${trimBase(census)}/geo/docs/maps-data/data/rel2020/zcta520/${ZCTA_BLOCK_FILE}`;
 }
-export const ZCTA_BLOCK_URL = zctaBlockUrl();
 
 /** `tab20_cd11920_zcta520_natl.txt` for the 119th Congress. */
 export function relationshipFileName(congress: number): string {
@@ -63,11 +72,9 @@ export function relationshipFileUrl(congress: number, census: string = CANONICAL
 export function befFileName(congress: number): string {
   return `cd${congress}.zip`;
 }
-export function befUrl(
-  congress: number,
-  startYear: number,
-  census: string = CANONICAL_SOURCE_URLS.census,
-): string {
+/** The BEFs are published in the year the Congress begins. */
+export function befUrl(congress: number, census: string = CANONICAL_SOURCE_URLS.census): string {
+  const startYear = congressDates(congress).start.slice(0, 4);
   return `${trimBase(census)}/programs-surveys/decennial/rdo/mapping-files/${startYear}/${congress}-congressional-district-befs/${befFileName(congress)}`;
 }
 
@@ -541,4 +548,165 @@ export async function buildZipTableFromBlocks(
   if (rows === 0) throw new DataError(`${name}: no rows`);
   progress?.(`${name}: ${rows.toLocaleString('en-US')} rows joined`);
   return { table: areas.toTable(), congress, congressFrom: 'file name', unassignedBlocks, national };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Choosing the source: the relationship file, else the BEF join, else zccd.csv
+
+/** Which ZIP table to build: the best available (default), or one named. */
+export type ZipSourceChoice = 'auto' | 'census' | 'bef' | 'zccd';
+
+export interface ZipsRead {
+  result: ZipTableResult;
+  /** The file or URL read (two joined with " + " for the BEF join). */
+  name: string;
+  date: string | null;
+  dateFrom: SourceInfo['dateFrom'];
+}
+
+export interface ZipSourceOptions {
+  /** A local folder laid out like the data mirror; without it `urls` are downloaded. */
+  from: string | undefined;
+  choice: ZipSourceChoice;
+  urls: Pick<CivicSourceUrls, 'census' | 'zccd'>;
+  /** What the manifest says of the ZIP table (its date; zccd.csv's Congress). */
+  manifest: ManifestEntry | undefined;
+  log?: Progress | undefined;
+}
+
+/** The Census ZIP files are large: a download may take this long before it is abandoned. */
+const LARGE_DOWNLOAD_TIMEOUT_MS = 30 * 60_000;
+
+/** The best ZIP table published for `congress` (or the one chosen); null when none is (auto only). */
+export function readZipTable(options: ZipSourceOptions, congress: number): Promise<ZipsRead | null> {
+  return options.from ? readZipsLocal(options, options.from, congress) : readZipsRemote(options, congress);
+}
+
+/** The first of `candidates` (paths inside the folder) that exists. */
+async function firstFile(dir: string, candidates: string[]): Promise<string | undefined> {
+  for (const candidate of candidates) if (await isFile(path.join(dir, candidate))) return candidate;
+  return undefined;
+}
+
+/** `census/<name>`, then `<name>` at the top of the folder. */
+const inCensusFolder = (name: string): string[] => [`census/${name}`, name];
+
+async function readZipsLocal(
+  options: ZipSourceOptions,
+  dir: string,
+  congress: number,
+): Promise<ZipsRead | null> {
+  const { choice } = options;
+  const manifestDate = options.manifest?.date ?? null;
+  const fromManifest = (result: ZipTableResult, name: string): ZipsRead => ({
+    result,
+    name,
+    date: result.date ?? manifestDate,
+    dateFrom: result.dateFrom ?? (manifestDate ? 'manifest' : null),
+  });
+  if (choice === 'auto' || choice === 'census') {
+    const rel = await firstFile(dir, inCensusFolder(relationshipFileName(congress)));
+    if (rel) {
+      const result = await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log);
+      return fromManifest(result, rel);
+    }
+    if (choice === 'census')
+      throw new DataError(`${dir}: no ${relationshipFileName(congress)} (in census/ or at the top)`);
+  }
+  if (choice === 'auto' || choice === 'bef') {
+    const bef = await firstFile(dir, [
+      ...inCensusFolder(befFileName(congress)),
+      ...inCensusFolder(`NationalCD${congress}.txt`),
+    ]);
+    const blocks = await firstFile(dir, inCensusFolder(ZCTA_BLOCK_FILE));
+    if (bef && blocks) {
+      const result = await buildZipTableFromBlocks(
+        { name: bef, data: await fs.readFile(path.join(dir, bef)) },
+        { name: blocks, input: createReadStream(path.join(dir, blocks)) },
+        options.log,
+      );
+      return fromManifest(result, `${bef} + ${blocks}`);
+    }
+    if (choice === 'bef') {
+      throw new DataError(
+        `${dir}: the BEF join needs census/${befFileName(congress)} and census/${ZCTA_BLOCK_FILE}`,
+      );
+    }
+  }
+  if (choice === 'auto') {
+    // A relationship file of another Congress is still read, so that the mismatch is reported by name.
+    const entries = await fs.readdir(path.join(dir, 'census')).catch(() => [] as string[]);
+    const other = entries.find((n) => /^tab20_cd\d{3}20_zcta520_natl\.txt$/.test(n));
+    if (other && !(await isFile(path.join(dir, ZCCD_PATH)))) {
+      const rel = `census/${other}`;
+      return fromManifest(
+        await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log),
+        rel,
+      );
+    }
+  }
+  if (choice === 'auto' && !(await isFile(path.join(dir, ZCCD_PATH)))) return null;
+  const zccd = await readLocalText(dir, ZCCD_PATH);
+  return fromManifest(await parseZccd(zccd, options.manifest), zccd.name);
+}
+
+/** Null when the URL answers 404 (the Bureau has not published that file for this Congress). */
+async function fetchIfPublished(url: string): Promise<Response | null> {
+  try {
+    return await fetchSource(url, LARGE_DOWNLOAD_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof DataError && / HTTP 404$/.test(error.message)) return null;
+    throw error;
+  }
+}
+
+function bodyStream(response: Response): Readable {
+  if (!response.body) return Readable.from([]);
+  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+}
+
+async function readZipsRemote(options: ZipSourceOptions, congress: number): Promise<ZipsRead | null> {
+  const { choice, urls } = options;
+  if (choice === 'auto' || choice === 'census') {
+    const url = relationshipFileUrl(congress, urls.census);
+    const response = await fetchIfPublished(url);
+    if (response) {
+      options.log?.(`Reading ${url}`);
+      const result = await parseCensusRelationship(url, bodyStream(response), options.log);
+      return { result, name: url, date: lastModifiedDay(response), dateFrom: 'last-modified' };
+    }
+    if (choice === 'census') throw new DataError(`${url}: not published (HTTP 404)`);
+  }
+  if (choice === 'auto' || choice === 'bef') {
+    const url = befUrl(congress, urls.census);
+    const bef = await fetchIfPublished(url);
+    if (bef) {
+      const blocksUrl = zctaBlockUrl(urls.census);
+      const blocks = await fetchSource(blocksUrl, LARGE_DOWNLOAD_TIMEOUT_MS);
+      options.log?.(`Joining ${url} with ${blocksUrl}`);
+      const result = await buildZipTableFromBlocks(
+        { name: url, data: Buffer.from(await bef.arrayBuffer()) },
+        { name: blocksUrl, input: bodyStream(blocks) },
+        options.log,
+      );
+      return {
+        result,
+        name: `${url} + ${blocksUrl}`,
+        date: lastModifiedDay(bef),
+        dateFrom: 'last-modified',
+      };
+    }
+    if (choice === 'bef') throw new DataError(`${url}: not published (HTTP 404)`);
+  }
+  const published = await fetchIfPublished(urls.zccd);
+  if (!published && choice === 'auto') return null;
+  if (!published) throw new DataError(`${urls.zccd}: not published (HTTP 404)`);
+  const zccd = { name: urls.zccd, text: await published.text(), date: lastModifiedDay(published) };
+  const result = await parseZccd(zccd, options.manifest);
+  return {
+    result,
+    name: urls.zccd,
+    date: result.date ?? zccd.date ?? null,
+    dateFrom: result.dateFrom ?? (zccd.date ? 'last-modified' : null),
+  };
 }

@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { importCivicData, statesWithUnchangedMaps } from '../../src/civic-data/import';
+import { importCivicData } from '../../src/civic-data/import';
+import { statesWithUnchangedMaps } from '../../src/civic-data/previous-maps';
 import { loadCivicIndex } from '../../src/civic-data/load';
 import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import {

@@ -12,6 +12,7 @@ import {
 } from '../../src/civic-data/district-shapes';
 import { importDistrictShapes } from '../../src/civic-data/district-shapes-import';
 import { DataError } from '../../src/platform/errors';
+import { startFileServer } from '../helpers/file-server';
 import { zipOf } from '../helpers/zip';
 
 const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [
@@ -307,10 +308,15 @@ describe('importDistrictShapes', () => {
   });
 
   test('download errors are DataErrors naming the URL', async () => {
-    const fetchImpl = (async () => new Response('nope', { status: 404 })) as typeof fetch;
-    await expect(importDistrictShapes({ outDir: out, fetchImpl, congress: 119 })).rejects.toThrow(
-      'https://www2.census.gov/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip: download failed with HTTP 404',
-    );
+    const publisher = await startFileServer(() => undefined);
+    try {
+      const url = `${publisher.url}/cb_2024_us_cd119_20m.zip`;
+      await expect(importDistrictShapes({ outDir: out, url, congress: 119 })).rejects.toThrow(
+        `${url}: download failed with HTTP 404`,
+      );
+    } finally {
+      await publisher.close();
+    }
   });
 
   test('zipped shapefile (the canonical Census format), fetched from a URL', async () => {
@@ -334,18 +340,13 @@ describe('importDistrictShapes', () => {
       },
       { props: { STATEFP: '72', CD119FP: '98', GEOID: '7298' }, rings: [cw(-67, 18, -66, 18.5)] },
     ]);
-    const requested: string[] = [];
-    const fetchImpl = (async (url: string | URL | Request) => {
-      requested.push(String(url));
-      return new Response(new Uint8Array(zip));
-    }) as typeof fetch;
+    const publisher = await startFileServer(() => ({ body: new Uint8Array(zip) }));
     const result = await importDistrictShapes({
-      url: 'http://127.0.0.1:1/shapes.zip',
+      url: `${publisher.url}/shapes.zip`,
       outDir: out,
-      fetchImpl,
       minFeatures: 1,
-    });
-    expect(requested).toEqual(['http://127.0.0.1:1/shapes.zip']);
+    }).finally(() => publisher.close());
+    expect(publisher.requested).toEqual(['/shapes.zip']);
     expect(result.features).toBe(3);
     const index = loadDistrictShapes(out)!;
     expect(index.findDistrictAtPoint(39.2, -104.8)).toMatchObject({

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { districtShapesUrl } from '../../src/civic-data/district-shapes-import';
 import { importCivicData } from '../../src/civic-data/import';
-import { HOUSE_WRITE_YOUR_REP_URL, MEMBER_URLS, repairUrl } from '../../src/civic-data/members-import';
-import { relationshipFileName, ZCCD_URL } from '../../src/civic-data/zip-table-import';
+import { HOUSE_WRITE_YOUR_REP_URL, repairUrl } from '../../src/civic-data/members-import';
+import { relationshipFileName } from '../../src/civic-data/zip-table-import';
+import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
 import type { CivicIndexFile } from '../../src/civic-data/types';
 import { DataError } from '../../src/platform/errors';
 import { main } from '../../scripts/data-update';
@@ -21,6 +21,7 @@ import {
   nationalDataDir,
   removeDir,
 } from '../fixtures/civic/mirror';
+import { startFileServer, type FileServer } from '../helpers/file-server';
 
 /** The number of member records in the fixture. */
 async function fixtureMemberCount(): Promise<number> {
@@ -362,60 +363,78 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
   });
 });
 
-describe('importCivicData from the canonical URLs', () => {
+describe("importCivicData from the publishers' URLs", () => {
+  /** The fixture's files at the publishers' paths (CIVIC_MEMBERS_URL, CENSUS_FILES_URL, ZCCD_URL). */
   const files: Record<string, string> = {
-    [MEMBER_URLS.legislators]: 'congress-legislators/legislators-current.json',
-    [MEMBER_URLS.offices]: 'congress-legislators/legislators-district-offices.json',
-    [MEMBER_URLS.social]: 'congress-legislators/legislators-social-media.json',
-    [ZCCD_URL]: 'us-zipcodes-congress/zccd.csv',
-    [districtShapesUrl(119)]: 'cd119-shapes/congressional_districts_cb2024_20m.geojson',
+    '/congress-legislators/legislators-current.json': 'congress-legislators/legislators-current.json',
+    '/congress-legislators/legislators-district-offices.json':
+      'congress-legislators/legislators-district-offices.json',
+    '/congress-legislators/legislators-social-media.json':
+      'congress-legislators/legislators-social-media.json',
+    '/zccd.csv': 'us-zipcodes-congress/zccd.csv',
+    '/census/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip':
+      'cd119-shapes/congressional_districts_cb2024_20m.geojson',
   };
   let out: string;
+  let publisher: FileServer;
+  const urlsAt = (base: string) => ({
+    ...CANONICAL_SOURCE_URLS,
+    members: `${base}/congress-legislators`,
+    census: `${base}/census`,
+    zccd: `${base}/zccd.csv`,
+  });
   beforeAll(async () => {
     out = await makeTempDir('civic-out-');
+    publisher = await startFileServer(async (urlPath) =>
+      files[urlPath]
+        ? {
+            body: await fs.readFile(path.join(FIXTURE_DATA_DIR, files[urlPath]!)),
+            headers: { 'last-modified': 'Mon, 15 Jun 2026 08:00:00 GMT' },
+          }
+        : undefined,
+    );
   });
-  afterAll(() => removeDir(out));
+  afterAll(async () => {
+    await publisher.close();
+    await removeDir(out);
+  });
 
   test("when downloads succeed, then the URLs are templated by the members' Congress and dated by Last-Modified", async () => {
-    const requested: string[] = [];
-    const fetchImpl = (async (url: string) => {
-      requested.push(url);
-      if (!files[url]) return new Response('Not Found', { status: 404 });
-      return new Response(await fs.readFile(path.join(FIXTURE_DATA_DIR, files[url]!)), {
-        headers: { 'last-modified': 'Mon, 15 Jun 2026 08:00:00 GMT' },
-      });
-    }) as unknown as typeof fetch;
     const index = await importCivicData({
       outDir: out,
-      fetchImpl,
+      urls: urlsAt(publisher.url),
       now: TEST_NOW,
       // The fixture's zccd.csv is not the published file, so its Congress comes from its manifest.
       manifest: path.join(FIXTURE_DATA_DIR, 'manifest.json'),
       ...FIXTURE_IMPORT_OPTIONS,
     });
     // The Census relationship file and BEF of the 119th Congress are asked for first, then zccd.csv.
-    expect(requested).toEqual(
+    expect(publisher.requested).toEqual(
       expect.arrayContaining([
         ...Object.keys(files),
-        'https://www2.census.gov/geo/docs/maps-data/data/rel2020/cd-sld/tab20_cd11920_zcta520_natl.txt',
-        'https://www2.census.gov/programs-surveys/decennial/rdo/mapping-files/2025/119-congressional-district-befs/cd119.zip',
+        '/census/geo/docs/maps-data/data/rel2020/cd-sld/tab20_cd11920_zcta520_natl.txt',
+        '/census/programs-surveys/decennial/rdo/mapping-files/2025/119-congressional-district-befs/cd119.zip',
       ]),
     );
-    expect(index.meta.source).toContain(MEMBER_URLS.legislators);
+    expect(index.meta.source).toContain(`${publisher.url}/congress-legislators/legislators-current.json`);
     expect(index.meta.snapshotDate).toBe('2026-06-15');
     expect(index.meta.sources?.members.dateFrom).toBe('last-modified');
     expect(index.meta.sources?.shapes?.name).toBe(
-      'https://www2.census.gov/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip',
+      `${publisher.url}/census/geo/tiger/GENZ2024/shp/cb_2024_us_cd119_20m.zip`,
     );
     expect(index.members).toHaveLength(await fixtureMemberCount());
     expect((await fs.readdir(out)).sort()).toEqual(['civic-index.json', 'districts.json']);
   });
 
   test('when a download fails, then the error names the URL', async () => {
-    const fetchImpl = (async () => new Response('nope', { status: 404 })) as unknown as typeof fetch;
-    await expect(importCivicData({ outDir: out, fetchImpl })).rejects.toThrow(
-      /https:\/\/.*: download failed with HTTP 404/,
-    );
+    const empty = await startFileServer(() => undefined);
+    try {
+      await expect(importCivicData({ outDir: out, urls: urlsAt(empty.url) })).rejects.toThrow(
+        /http:\/\/127\.0\.0\.1:\d+\/.*: download failed with HTTP 404/,
+      );
+    } finally {
+      await empty.close();
+    }
   });
 });
 

@@ -1,0 +1,382 @@
+/**
+ * civic-data/previous-maps: which Congress's maps each state is served on. Never two Congresses within a
+ * state: the members' Congress's ZIP table and boundaries where the Bureau has published them; the previous
+ * Congress's where the state's map is proven unchanged (at large in both, or an identical ZIP table); and
+ * otherwise nothing, with the state named in `meta.awaitingMaps` (its people give a street address). Maps
+ * newer than the members, or older than the previous Congress, are refused with what to fetch.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DataError } from '../platform/errors';
+import { seatKey } from './civic-index';
+import { congressDates, ordinal } from './congress';
+import { DISTRICT_SHAPES_FILE, type DistrictShape, type DistrictShapesFile } from './district-shapes';
+import { districtShapesUrl, shapesFolderName, type DistrictShapesRead } from './district-shapes-import';
+import { INDEX_FILE_NAME } from './load';
+import type { CivicSourceUrls } from './source-urls';
+import { DELEGATE_TERRITORIES } from './states';
+import type { AwaitingMaps, CivicIndexFile, DistrictRef, Member, SourceInfo } from './types';
+import {
+  befFileName,
+  befUrl,
+  relationshipFileName,
+  relationshipFileUrl,
+  ZCTA_BLOCK_FILE,
+  type ZipDistrict,
+  type ZipsRead,
+  type ZipTable,
+  type ZipTableResult,
+} from './zip-table-import';
+
+function describeSource(label: string, info: Pick<SourceInfo, 'name' | 'congress' | 'congressFrom'>): string {
+  return `${label} ${info.name}: ${ordinal(info.congress)} Congress (from its ${info.congressFrom})`;
+}
+
+/** What to fetch so that every source is of the members' Congress. */
+export function whatToFetch(
+  congress: number,
+  stale: Array<'zips' | 'shapes'>,
+  urls: CivicSourceUrls,
+): string {
+  const parts: string[] = [];
+  if (stale.includes('zips')) {
+    parts.push(
+      `the ${ordinal(congress)} Congress's ZIP table: ${relationshipFileName(congress)} (${relationshipFileUrl(congress, urls.census)}), or ${befFileName(congress)} (${befUrl(congress, urls.census)}) with ${ZCTA_BLOCK_FILE}, into census/`,
+    );
+  }
+  if (stale.includes('shapes')) {
+    parts.push(
+      `its district boundaries: ${urls.districtShapes ?? districtShapesUrl(congress, '20m', urls.census)} into ${shapesFolderName(congress)}/ (setting: DISTRICT_SHAPES_URL)`,
+    );
+  }
+  return parts.join('; and ');
+}
+
+function mixedCongressError(
+  members: SourceInfo,
+  sources: Array<['zips' | 'shapes', SourceInfo]>,
+  urls: CivicSourceUrls,
+): DataError {
+  const lines = [
+    describeSource('members', members),
+    ...sources.map(([key, info]) => describeSource(key === 'zips' ? 'ZIP table' : 'boundaries', info)),
+  ];
+  const stale = sources.filter(([, info]) => info.congress < members.congress).map(([key]) => key);
+  const ahead = sources.filter(([, info]) => info.congress > members.congress);
+  const advice: string[] = [];
+  if (stale.length) advice.push(`Fetch ${whatToFetch(members.congress, stale, urls)}.`);
+  if (ahead.length) {
+    const next = ahead[0]![1].congress;
+    advice.push(
+      `The maps are of the ${ordinal(next)} Congress but the member list is still the ${ordinal(members.congress)}'s: fetch the member list again once upstream has updated it (from ${congressDates(next).start}).`,
+    );
+  }
+  return new DataError(
+    `The sources describe different Congresses, and two Congresses are never combined; the data in service is unchanged.\n  - ${lines.join('\n  - ')}\n${advice.join(' ')}`,
+  );
+}
+
+/** Each state's ZIP areas with their districts and shares, as a comparable text per state. */
+function zipListsByState(zips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>>): Map<string, string[]> {
+  const byState = new Map<string, string[]>();
+  for (const [zip, districts] of zips) {
+    const text = `${zip}:${districts
+      .map((d) => `${seatKey(d)}=${d.share ?? ''}`)
+      .sort()
+      .join(',')}`;
+    for (const state of new Set(districts.map((d) => d.state))) {
+      byState.set(state, [...(byState.get(state) ?? []), text]);
+    }
+  }
+  for (const list of byState.values()) list.sort();
+  return byState;
+}
+
+/**
+ * States whose maps are proven unchanged between the previous Congress and the new one:
+ *  - a state with one seat in both (at large): its only district is the whole state;
+ *  - a state whose list of ZIP areas, their districts and the shares is identical in the previous
+ *    Congress's ZIP table and the new one's (when both are at hand; tables of different kinds never match).
+ * Equal district numbers alone prove nothing: a redrawn state keeps its numbers.
+ */
+export function statesWithUnchangedMaps(
+  previousSeats: ReadonlyArray<DistrictRef>,
+  newMembers: ReadonlyArray<Member>,
+  previousZips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>> | null,
+  newZips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>> | null,
+): string[] {
+  const seatsOf = (refs: Iterable<DistrictRef>): Map<string, Set<number>> => {
+    const out = new Map<string, Set<number>>();
+    for (const r of refs) out.set(r.state, (out.get(r.state) ?? new Set()).add(r.district));
+    return out;
+  };
+  const before = seatsOf(previousSeats);
+  const after = seatsOf(
+    newMembers
+      .filter((m) => m.chamber === 'house')
+      .map((m) => ({ state: m.state, district: m.district ?? 0 })),
+  );
+  const proven = new Set<string>();
+  for (const [state, seats] of before) {
+    const now = after.get(state);
+    if (seats.size === 1 && seats.has(0) && now?.size === 1 && now.has(0)) proven.add(state);
+  }
+  if (previousZips && newZips) {
+    const old = zipListsByState(previousZips);
+    const fresh = zipListsByState(newZips);
+    for (const [state, list] of fresh) {
+      const was = old.get(state);
+      if (was && was.length === list.length && was.every((v, i) => v === list[i])) proven.add(state);
+    }
+  }
+  return [...proven].sort();
+}
+
+/** The data in service (the index and boundaries in `dir`), each null when absent or unreadable. */
+export interface ServedData {
+  index: CivicIndexFile | null;
+  shapes: DistrictShapesFile | null;
+}
+
+export async function readServedData(dir: string): Promise<ServedData> {
+  const read = async <T>(name: string): Promise<T | null> => {
+    try {
+      return JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as T;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    index: await read<CivicIndexFile>(INDEX_FILE_NAME),
+    shapes: await read<DistrictShapesFile>(DISTRICT_SHAPES_FILE),
+  };
+}
+
+/** The previous Congress's maps at hand: its ZIP rows and seats, and the states already proven unchanged. */
+interface PreviousMaps {
+  zips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>> | null;
+  seats: ReadonlyArray<DistrictRef>;
+  /** Set when these maps were kept by an earlier import of the new Congress: only these states are usable. */
+  proven: ReadonlySet<string> | null;
+}
+
+/**
+ * No ZIP table published at all (neither the members' Congress's nor a fallback): the index in service
+ * answers for the previous Congress's maps (read by `previousZipMaps`), or there is nothing to serve.
+ */
+export function zipsInService(
+  served: CivicIndexFile | null,
+  congress: number,
+  urls: CivicSourceUrls,
+): ZipsRead {
+  if (!served || (served.meta.congress !== congress && served.meta.congress !== congress - 1)) {
+    throw new DataError(
+      `No ZIP table is published for the ${ordinal(congress)} Congress and there is no data in service to keep. Fetch ${whatToFetch(congress, ['zips'], urls)}.`,
+    );
+  }
+  const info = served.meta.sources?.zips;
+  return {
+    result: {
+      table: new Map(),
+      congress: info?.congress ?? served.meta.congress,
+      congressFrom: info?.congressFrom ?? 'manifest',
+    },
+    name: info?.name ?? INDEX_FILE_NAME,
+    date: info?.date ?? null,
+    dateFrom: info?.dateFrom ?? null,
+  };
+}
+
+/** The previous Congress's ZIP table: from the sources read, else from the index in service. */
+function previousZipMaps(
+  congress: number,
+  zipsRead: ZipTableResult,
+  served: CivicIndexFile | null,
+): PreviousMaps | null {
+  if (zipsRead.congress === congress - 1 && zipsRead.table.size > 0) {
+    return { zips: zipsRead.table, seats: [...zipsRead.table.values()].flat(), proven: null };
+  }
+  if (!served) return null;
+  const table = new Map(Object.entries(served.zips).map(([zip, entry]) => [zip, entry.districts]));
+  if (served.meta.congress === congress - 1) return { zips: table, seats: served.districts, proven: null };
+  const kept = served.meta.previousMaps;
+  if (served.meta.congress === congress && kept?.congress === congress - 1) {
+    const states = new Set(kept.states);
+    const rows = new Map([...table].filter(([, list]) => list.every((d) => states.has(d.state))));
+    return { zips: rows, seats: served.districts.filter((d) => states.has(d.state)), proven: states };
+  }
+  return null;
+}
+
+/** Boundaries usable for the new Congress where proven unchanged: the previous Congress's, read or served. */
+function previousShapes(
+  congress: number,
+  read: DistrictShapesRead | null,
+  served: DistrictShapesFile | null,
+): { districts: DistrictShape[]; proven: ReadonlySet<string> | null } | null {
+  if (read && read.info.congress === congress - 1) return { districts: read.file.districts, proven: null };
+  if (!served) return null;
+  if (served.meta.congress === congress - 1) return { districts: served.districts, proven: null };
+  const kept = served.meta.previousMaps;
+  if (served.meta.congress === congress && kept?.congress === congress - 1) {
+    const states = new Set(kept.states);
+    return { districts: served.districts.filter((d) => states.has(d.state)), proven: states };
+  }
+  return null;
+}
+
+interface ComposedMaps {
+  zipTable: ZipTable;
+  shapes: DistrictShape[] | null;
+  /** States served on the previous Congress's maps, proven unchanged. */
+  previousStates: string[];
+  awaiting: AwaitingMaps | undefined;
+}
+
+/**
+ * Takes what is published, state by state. A state's ZIP rows are the new Congress's when its table (or
+ * its BEF) is published, else the previous Congress's when its map is proven unchanged, else none; its
+ * boundaries the same. Within a state the two are never of different maps: previous boundaries are used
+ * beside new ZIP rows only when the state is proven unchanged. States with a single seat need no ZIP rows
+ * (the state is the district) and the island areas have none in any table.
+ */
+function composeMaps(input: {
+  congress: number;
+  members: ReadonlyArray<Member>;
+  newZips: ZipTable | null;
+  /** The new table covers the nation (a relationship file, a national BEF): no state is awaited. */
+  newZipsNational: boolean;
+  previous: PreviousMaps | null;
+  newShapes: DistrictShape[] | null;
+  oldShapes: { districts: DistrictShape[]; proven: ReadonlySet<string> | null } | null;
+}): ComposedMaps {
+  const { newZips, previous } = input;
+  const houseSeats = input.members
+    .filter((m) => m.chamber === 'house')
+    .map((m) => ({ state: m.state, district: m.district ?? 0 }));
+  const proven = new Set(
+    statesWithUnchangedMaps(previous?.seats ?? [], input.members, previous?.zips ?? null, newZips),
+  );
+  if (previous?.proven)
+    for (const state of [...proven]) if (!previous.proven.has(state)) proven.delete(state);
+  for (const state of previous?.proven ?? []) proven.add(state);
+
+  const statesOf = (rows: Iterable<ReadonlyArray<DistrictRef>>): Set<string> =>
+    new Set([...rows].flatMap((list) => list.map((d) => d.state)));
+  const newZipStates = newZips ? statesOf(newZips.values()) : new Set<string>();
+  const seatsPerState = new Map<string, number>();
+  for (const seat of houseSeats) seatsPerState.set(seat.state, (seatsPerState.get(seat.state) ?? 0) + 1);
+  const territories = new Set<string>(DELEGATE_TERRITORIES);
+  const allStates = [...new Set([...seatsPerState.keys(), ...newZipStates])]
+    .filter((state) => !territories.has(state))
+    .sort();
+
+  // ZIP rows.
+  const previousZipStates = new Set<string>();
+  const zipTable: ZipTable = new Map(newZips ?? []);
+  if (previous?.zips) {
+    for (const [zip, list] of previous.zips) {
+      if (zipTable.has(zip)) continue;
+      const states = new Set(list.map((d) => d.state));
+      if ([...states].every((state) => proven.has(state) && !newZipStates.has(state))) {
+        zipTable.set(
+          zip,
+          list.map((d) => ({ ...d })),
+        );
+        for (const state of states) previousZipStates.add(state);
+      }
+    }
+  }
+  const zipsAwaiting = input.newZipsNational
+    ? []
+    : allStates.filter(
+        (state) =>
+          !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
+      );
+
+  // Boundaries.
+  let shapes: DistrictShape[] | null = input.newShapes;
+  const previousShapeStates = new Set<string>();
+  if (!shapes && input.oldShapes) {
+    const kept = input.oldShapes.districts.filter((d) => proven.has(d.state));
+    for (const d of kept) previousShapeStates.add(d.state);
+    shapes = kept.length > 0 ? kept : null;
+  }
+  // A published boundary file is the whole map; only without one are states awaited.
+  const shapeStates = new Set((shapes ?? []).map((d) => d.state));
+  const shapesAwaiting = input.newShapes ? [] : allStates.filter((state) => !shapeStates.has(state));
+
+  const previousStates = [...new Set([...previousZipStates, ...previousShapeStates])].sort();
+  const awaiting =
+    zipsAwaiting.length > 0 || shapesAwaiting.length > 0
+      ? { zips: zipsAwaiting, boundaries: shapesAwaiting }
+      : undefined;
+  return { zipTable, shapes, previousStates, awaiting };
+}
+
+/** Refuses maps newer than the members, or older than the previous Congress, naming what to fetch. */
+export function checkOneCongress(
+  members: SourceInfo,
+  zips: SourceInfo,
+  shapes: DistrictShapesRead | null,
+  urls: CivicSourceUrls,
+): void {
+  const congress = members.congress;
+  const mismatched: Array<['zips' | 'shapes', SourceInfo]> = [];
+  if (zips.congress !== congress) mismatched.push(['zips', zips]);
+  if (shapes && shapes.info.congress !== congress) mismatched.push(['shapes', shapes.info]);
+  if (mismatched.some(([, info]) => info.congress !== congress - 1)) {
+    throw mixedCongressError(members, mismatched, urls);
+  }
+}
+
+export interface ChosenMaps extends ComposedMaps {
+  /** The states on the previous Congress's maps, as `meta.previousMaps` names them. */
+  previousMaps: { congress: number; states: string[] } | undefined;
+  /** The members' Congress's ZIP table as read; null when it is not published (or empty). */
+  newZips: ZipTable | null;
+  /** The boundaries are the members' Congress's (read now, or kept from the data in service). */
+  shapesAreNew: boolean;
+  /** Where the boundaries served come from, for `meta.sources.shapes`. */
+  shapesInfo: SourceInfo | undefined;
+}
+
+/** Per state, the maps to serve: the members' Congress's where published, else the previous proven. */
+export function chooseMaps(input: {
+  congress: number;
+  members: ReadonlyArray<Member>;
+  zips: ZipTableResult;
+  shapes: DistrictShapesRead | null;
+  served: ServedData;
+}): ChosenMaps {
+  const { congress, zips, shapes, served } = input;
+  const newZips = zips.congress === congress && zips.table.size > 0 ? zips.table : null;
+  // Boundaries not published: the ones in service stay while they are of the members' Congress.
+  const newShapes =
+    shapes && shapes.info.congress === congress
+      ? shapes.file.districts
+      : served.shapes?.meta.congress === congress && !served.shapes.meta.previousMaps
+        ? served.shapes.districts
+        : null;
+  const composed = composeMaps({
+    congress,
+    members: input.members,
+    newZips,
+    newZipsNational: newZips !== null && zips.national !== false,
+    previous: previousZipMaps(congress, zips, served.index),
+    newShapes,
+    oldShapes: newShapes ? null : previousShapes(congress, shapes, served.shapes),
+  });
+  const previousMaps = composed.previousStates.length
+    ? { congress: congress - 1, states: composed.previousStates }
+    : undefined;
+  const shapesInfo =
+    shapes?.info.congress === congress
+      ? shapes.info
+      : newShapes
+        ? (served.index?.meta.sources?.shapes ?? undefined)
+        : composed.shapes
+          ? (shapes?.info ?? served.index?.meta.sources?.shapes ?? undefined)
+          : undefined;
+  return { ...composed, previousMaps, newZips, shapesAreNew: newShapes !== null, shapesInfo };
+}

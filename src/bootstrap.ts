@@ -171,7 +171,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     hbs,
     campaigns,
     civic,
-    renewal: { civic, asks, campaigns, hbs },
+    asks,
     recordAction,
     templatesDir: TEMPLATES_DIR,
     pdf,

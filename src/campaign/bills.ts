@@ -18,7 +18,9 @@ export const BILL_TYPES = {
   sconres: 'S.Con.Res.',
   hconres: 'H.Con.Res.',
 } as const;
-export type BillType = keyof typeof BILL_TYPES;
+/** A bill type as congress.gov, govinfo and the House's CWC spell it (`s`, `hr`, `hjres`, ...). */
+export const BillType = z.enum(Object.keys(BILL_TYPES) as [keyof typeof BILL_TYPES]);
+export type BillType = z.infer<typeof BillType>;
 
 const SENATE_TYPES = new Set<BillType>(['s', 'sres', 'sjres', 'sconres']);
 
@@ -27,7 +29,7 @@ const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
 
 export const BillDefinition = z
   .object({
-    type: z.enum(Object.keys(BILL_TYPES) as [BillType, ...BillType[]]),
+    type: BillType,
     number: z.number().int().positive(),
     title: z.string().min(1).max(300),
     url: z.url(),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { congressEnds, termEndsAt } from './congress';
-import type { CivicDataMeta, CivicIndexFile, DistrictRef, Member, ZipEntry } from './types';
+import type { CivicDataMeta, CivicIndexFile, DistrictRef, Member, ZipDistrict } from './types';
 
 /** The index file inside DATA_DIR, written by `npm run data:update` (civic-data/import). */
 export const INDEX_FILE_NAME = 'civic-index.json';
@@ -45,8 +45,6 @@ const MinimalIndexSchema = z.object({
     z.object({ districts: z.array(z.object({ state: z.string(), district: z.number() })) }),
   ),
 });
-
-export type ZipDistrict = ZipEntry['districts'][number];
 
 const seatKey = (state: string, district: number): string => `${state}-${district}`;
 

@@ -77,6 +77,12 @@ export const STATES: readonly StateInfo[] = RAW.map(([abbr, fips, name]) => ({
   kind: abbr === 'DC' ? 'district' : ['AS', 'GU', 'MP', 'PR', 'VI'].includes(abbr) ? 'territory' : 'state',
 }));
 
+/**
+ * Every code, for a form's choice or a schema's enum; the same 56 as CWC's StateAbbreviation
+ * (../shared/cwc/cwc-2.0-house.rng).
+ */
+export const STATE_CODES = STATES.map((s) => s.abbr) as [string, ...string[]];
+
 const BY_ABBR = new Map(STATES.map((s) => [s.abbr, s]));
 const BY_FIPS = new Map(STATES.map((s) => [s.fips, s]));
 

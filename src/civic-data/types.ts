@@ -53,10 +53,13 @@ export interface DistrictRef {
   district: number;
 }
 
+/** One district of a ZIP code, with the share of its addresses when the ZIP is split (from the source). */
+export type ZipDistrict = DistrictRef & { share?: number };
+
 /** One ZIP area's districts, most likely first when the source gives overlap areas. */
 export interface ZipEntry {
   /** `share`: the part of the ZIP area's land in that district (0..1), when the source gives overlaps. */
-  districts: Array<DistrictRef & { share?: number }>;
+  districts: ZipDistrict[];
 }
 
 /** Where one source came from, which Congress it describes and how we know. */

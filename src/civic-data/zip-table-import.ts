@@ -31,10 +31,10 @@ import {
   type SourceText,
 } from './source-files';
 import { stateByFips } from './states';
-import type { DistrictRef, SourceInfo } from './types';
+import type { DistrictRef, SourceInfo, ZipDistrict } from './types';
 import { forEachZipEntry, isZip } from './zip-archive';
 
-export type ZipDistrict = DistrictRef & { share?: number };
+export type { ZipDistrict };
 export type ZipTable = Map<string, ZipDistrict[]>;
 
 export interface ZipTableResult {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../civic-data/source-urls';
+import { CwcEmail } from '../delivery/cwc/format';
 import { trimEnd } from '../platform/text';
 
 /** A CWC text value: `min`-`max` characters (code points, as the schema counts them) once trimmed. */
@@ -13,8 +14,6 @@ const cwcText = (min: number, max: number, what: string) =>
     .string()
     .trim()
     .refine((v) => [...v].length >= min && [...v].length <= max, `must be ${what}, ${min}-${max} characters`);
-/** The schema's email_type: a dot after the domain's first label (`ack@vendor.org`). */
-const cwcEmail = z.email().regex(/^[^@]+@[^.@]+\..+$/, 'must be an address like ack@vendor.org');
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -134,9 +133,9 @@ const EnvSchema = SourceUrlsSchema.extend({
   CWC_URL: z.url({ protocol: /^https?$/ }).optional(),
   CWC_API_KEY: z.string().min(1).max(200).optional(),
   CWC_DELIVERY_AGENT: cwcText(4, 500, 'your registered vendor name').optional(),
-  CWC_ACK_EMAIL: cwcEmail.optional(),
+  CWC_ACK_EMAIL: CwcEmail.optional(),
   CWC_CONTACT_NAME: cwcText(6, 500, 'the vendor contact’s full name').optional(),
-  CWC_CONTACT_EMAIL: cwcEmail.optional(),
+  CWC_CONTACT_EMAIL: CwcEmail.optional(),
   CWC_CONTACT_PHONE: z
     .string()
     .regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100 (xxx-xxx-xxxx)')

@@ -5,12 +5,9 @@
  */
 import type { Campaign } from '../campaign/campaign';
 import { findLetter } from '../letters/letter-store';
-import {
-  HELD_TERM_ENDED,
-  RECIPIENT_LEFT_CONGRESS,
-  recipientStanding,
-  type RecipientIndex,
-} from '../letters/recipients';
+import { HELD_TERM_ENDED, RECIPIENT_LEFT_CONGRESS, recipientStanding } from '../letters/recipients';
+import type { AskResolver } from '../campaign/asks';
+import type { CivicIndex } from '../civic-data/load';
 import { LETTER_OUTDATED, letterMeaning, type RenewalDeps } from '../letters/renewal';
 import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
@@ -37,21 +34,32 @@ const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
 export interface EmailChannelDeps {
   config: Pick<
     Config,
-    'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'dataDir' | 'outboxDir' | 'outbox' | 'cwc'
-  > &
-    Partial<Pick<Config, 'countCaps'>>;
+    | 'smtpUrl'
+    | 'mailFrom'
+    | 'publicUrl'
+    | 'appSecret'
+    | 'dataDir'
+    | 'outboxDir'
+    | 'outbox'
+    | 'cwc'
+    | 'countCaps'
+  >;
   storage: Storage;
   clock: Clock;
   logger: WorkerLogger;
   hbs: HandlebarsInstance;
   campaigns: { get(slug: string): Campaign };
-  /** The members in service: office copies to members whose term has ended are held, not sent. */
-  civic?: RecipientIndex;
   /**
-   * With it, a waiting letter is sent only while it still means what its writer approved (its member
-   * represents them, its ask is the campaign's now); otherwise the writer gets it as it would now read.
+   * The members in service: letters to members whose term has ended are held, and CWC names each office
+   * from them.
    */
-  renewal?: RenewalDeps;
+  civic: CivicIndex;
+  /**
+   * What the campaign asks of each member now: a waiting letter is sent only while it still means what its
+   * writer approved (its member represents them, its ask is the campaign's now); otherwise the writer gets
+   * it as it would now read.
+   */
+  asks: AskResolver;
   recordAction: RecordAction;
   /** Default `templates`. */
   templatesDir?: string;
@@ -91,55 +99,48 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
     maxConnections: config.outbox.smtpConnections,
   });
-  const civic = deps.civic;
-  // CWC needs the member data to name each office; without either, every letter keeps the email relay.
-  const cwc =
-    config.cwc && civic
-      ? createCwcDelivery({
-          config: config.cwc,
-          storage,
-          campaigns: deps.campaigns,
-          civic,
-          clock,
-          publicUrl: config.publicUrl,
-          logger,
-        })
-      : undefined;
+  const { civic } = deps;
+  const renewal: RenewalDeps = { civic, asks: deps.asks, campaigns: deps.campaigns, hbs: deps.hbs };
+  const cwc = config.cwc
+    ? createCwcDelivery({
+        config: config.cwc,
+        storage,
+        campaigns: deps.campaigns,
+        civic,
+        clock,
+        publicUrl: config.publicUrl,
+        logger,
+      })
+    : undefined;
   const worker = createOutboxWorker({
     storage,
     transport,
     clock,
     logger,
-    holdFor: civic
-      ? async (row) => {
-          // The letter (email relay or CWC) and the sender's copy, which would otherwise say it went out;
-          // never the messages that only tell the sender something (confirmation, delivery failed).
-          if (!HELD_KINDS.has(row.kind) || !row.letter_id) return null;
-          const letter = await findLetter(storage.db, row.letter_id);
-          if (!letter) return null;
-          const now = clock.now();
-          const standing = recipientStanding(civic, letter.bioguide, now);
-          if (standing === 'left_congress') throw new PermanentDeliveryError(RECIPIENT_LEFT_CONGRESS);
-          if (standing === 'term_ended') return HELD_TERM_ENDED;
-          // A letter already delivered is history: its sender's copy still goes.
-          if (
-            deps.renewal &&
-            letter.status !== 'sent' &&
-            letterMeaning(deps.renewal, letter, now) !== 'current'
-          ) {
-            throw new PermanentDeliveryError(LETTER_OUTDATED);
-          }
-          return null;
-        }
-      : undefined,
+    holdFor: async (row) => {
+      // The letter (email relay or CWC) and the sender's copy, which would otherwise say it went out;
+      // never the messages that only tell the sender something (confirmation, delivery failed).
+      if (!HELD_KINDS.has(row.kind) || !row.letter_id) return null;
+      const letter = await findLetter(storage.db, row.letter_id);
+      if (!letter) return null;
+      const now = clock.now();
+      const standing = recipientStanding(civic, letter.bioguide, now);
+      if (standing === 'left_congress') throw new PermanentDeliveryError(RECIPIENT_LEFT_CONGRESS);
+      if (standing === 'term_ended') return HELD_TERM_ENDED;
+      // A letter already delivered is history: its sender's copy still goes.
+      if (letter.status !== 'sent' && letterMeaning(renewal, letter, now) !== 'current') {
+        throw new PermanentDeliveryError(LETTER_OUTDATED);
+      }
+      return null;
+    },
     recordAction: deps.recordAction,
     renderMessage: withRenderers(
       deps.renderers,
       createMessageRenderer({
         storage,
         campaigns: deps.campaigns,
-        ...(deps.civic ? { civic: deps.civic } : {}),
-        ...(deps.renewal ? { renewal: deps.renewal } : {}),
+        civic,
+        renewal,
         ...(cwc ? { cwc } : {}),
         hbs: deps.hbs,
         templatesDir: deps.templatesDir ?? 'templates',
@@ -168,7 +169,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     storage,
     clock,
     appSecret: config.appSecret,
-    ...(config.countCaps ? { countCaps: config.countCaps } : {}),
+    countCaps: config.countCaps,
     onEnqueued: () => worker.wake(),
     ...(cwc ? { cwc } : {}),
   });

@@ -3,11 +3,7 @@
  * display name or subject passes through `sanitizeHeaderText`, an address through `isSafeEmailAddress`.
  * Nodemailer encodes non-ASCII headers itself (RFC 2047); that is the second layer.
  */
-
-// C0 and C1 controls (CR and LF included), DEL, Unicode line/paragraph separators, BOM, bidi controls.
-const HEADER_UNSAFE =
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFEFF\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
+import { replaceControlCharacters } from '../platform/text';
 
 /** Maximum length of a sanitised header value we build from user input. */
 export const MAX_HEADER_TEXT = 200;
@@ -19,7 +15,8 @@ export const MAX_HEADER_TEXT = 200;
  */
 export function sanitizeHeaderText(input: string, maxLength = MAX_HEADER_TEXT): string {
   let s = String(input ?? '').normalize('NFC');
-  s = s.replace(HEADER_UNSAFE, ' ');
+  // Control and direction characters become spaces (tab, CR and LF with the rest, as whitespace).
+  s = replaceControlCharacters(s, ' ', { direction: true });
   s = s.replace(/\s+/g, ' ').trim();
   // "=?" can only start an encoded word; "?=" alone is harmless once no word can start.
   s = s.replace(/=\?/g, '= ?');
@@ -47,8 +44,7 @@ export function safeDisplayName(name: string, maxLength = 100): string {
  */
 export function isSafeEmailAddress(addr: string): boolean {
   if (typeof addr !== 'string' || addr.length === 0 || addr.length > 254) return false;
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  if (/[\s\u0000-\u001F\u007F-\u009F,;<>"()[\]\\]/.test(addr)) return false;
+  if (/[\s,;<>"()[\]\\]/.test(addr) || replaceControlCharacters(addr, '') !== addr) return false;
   const parts = addr.split('@');
   if (parts.length !== 2) return false;
   const [local, domain] = parts as [string, string];

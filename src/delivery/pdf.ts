@@ -8,7 +8,7 @@ import * as fontkit from 'fontkit';
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { ValidationError } from '../platform/errors';
-import { trimBoth, trimEnd } from '../platform/text';
+import { replaceControlCharacters, trimBoth, trimEnd } from '../platform/text';
 
 export interface PrintableSender {
   name: string;
@@ -57,12 +57,6 @@ const FOOTER_SIZE = 9;
 const FONT_REGULAR = 'DC-Serif';
 const FONT_BOLD = 'DC-Serif-Bold';
 
-// U+202A-U+202E (embeddings/overrides), U+2066-U+2069 (isolates), plus the invisible marks LRM, RLM, ALM.
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
-// C0 controls except TAB and LF, DEL, C1 controls, and line/paragraph separators, BOM.
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/g;
-
 /**
  * Text from a person made safe to draw: NFC, CRLF to LF, no control or bidi-override characters, tabs as
  * spaces. With `multiline: false` every line break becomes a space and runs of whitespace collapse.
@@ -70,7 +64,7 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEF
 export function sanitizePrintText(input: string, options: { multiline?: boolean } = {}): string {
   let s = String(input ?? '').normalize('NFC');
   s = s.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n');
-  s = s.replace(BIDI_CONTROLS, '').replace(CONTROL_CHARS, '');
+  s = replaceControlCharacters(s, '', { direction: true });
   s = s.replace(/\t/g, '    ');
   if (!options.multiline) return s.replace(/\s+/g, ' ').trim();
   return s

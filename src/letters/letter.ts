@@ -6,13 +6,13 @@ import { z } from 'zod';
 import type { LetterAsk } from '../campaign/asks';
 import type { AskKind, CampaignBill } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
-import { STATES } from '../civic-data/states';
+import { STATE_CODES } from '../civic-data/states';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { isolateStrings } from '../platform/i18n-format';
+import { replaceControlCharacters } from '../platform/text';
 
 /** The codes a sender's state may take: the states, DC and the territories (civic-data/states). */
-const STATE_CODES = STATES.map((s) => s.abbr) as [string, ...string[]];
 
 /**
  * The longest letter (body and personal note together): Communicating with Congress takes a message of
@@ -24,20 +24,16 @@ export const MAX_NOTE_LENGTH = 1_000;
 /** The body leaves room for the longest personal note and the blank line before it. */
 export const MAX_BODY_LENGTH = MAX_LETTER_LENGTH - MAX_NOTE_LENGTH - 2;
 
-// Control characters other than tab and newline never belong in a letter; they break email and PDF output.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
+// Control characters never belong in a letter: they break email and PDF output. Line breaks of any
+// spelling are one newline (in a one-line field, a space).
 function cleanLine(value: string): string {
-  return value
-    .replace(CONTROL_CHARS, '')
-    .replace(/[\r\n]+/g, ' ')
+  return replaceControlCharacters(value.replace(/[\r\n\u2028\u2029]+/g, ' '), '')
     .replace(/\s+/g, ' ')
     .trim();
 }
 
 function cleanText(value: string): string {
-  return value.replace(/\r\n?/g, '\n').replace(CONTROL_CHARS, '').trim();
+  return replaceControlCharacters(value.replace(/\r\n?|[\u2028\u2029]/g, '\n'), '').trim();
 }
 
 /** A one-line field; its messages are `messages.enter<Field>` and `messages.<field>TooLong`. */
@@ -61,6 +57,7 @@ const LOOKS_LIKE_DOMAIN = /[\p{L}\p{M}-]{2}\.[\p{L}\p{M}]{2}/u;
 
 /** How the person wants to be addressed; "none" is sent to CWC as the format allows (src/delivery/cwc). */
 export const SENDER_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Miss', 'Mx.', 'Dr.', 'none'] as const;
+export type SenderPrefix = (typeof SENDER_PREFIXES)[number];
 
 export const SenderInput = z.object({
   name: line(100, 'name').pipe(

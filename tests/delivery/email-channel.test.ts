@@ -1,30 +1,36 @@
 /**
- * The email channel wired from a Config, as bootstrap.ts will: the worker is started, woken by the
- * service after a commit, and stops cleanly. Also checks the service fits the routes' EmailChannel type.
+ * The email channel wired from a Config, as bootstrap.ts does, with the fixture's members and the
+ * campaign's asks: the worker is started, woken by the service after a commit, holds back a letter to a
+ * member who left Congress, and stops cleanly. Also checks the service fits the routes' EmailChannel type.
  */
 import { createPdfRenderer } from '../../src/delivery/pdf-renderer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createAskResolver } from '../../src/campaign/asks';
+import { createSponsorRoll } from '../../src/campaign/sponsors';
+import { loadCivicIndex } from '../../src/civic-data/load';
 import { loadConfig } from '../../src/config/config';
 import { createEmailChannel } from '../../src/delivery/email-channel';
-import { systemClock } from '../../src/platform/clock';
+import { findLetter } from '../../src/letters/letter-store';
+import { RECIPIENT_LEFT_CONGRESS } from '../../src/letters/recipients';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { recordAction } from '../../src/tracking/actions';
 import type { EmailChannel } from '../../src/web/deps';
+import { importedDataDir, TEST_NOW } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';
 import { SmtpSink } from '../helpers/smtp-sink';
 import {
   APP_SECRET,
   campaigns,
-  civic,
   insertBatch,
+  members,
   openTestStorage,
   silentLogger,
   tokenFromText,
 } from './email-fixtures';
 
-test('when wired from the config, then a request and a confirmation are delivered without waiting for a poll', async () => {
+test('when wired from the config, then a confirmation and the letters go without waiting for a poll, and a letter to a member who left Congress fails', async () => {
   const sink = await SmtpSink.start();
   const db = (await openTestStorage('sqlite'))!;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-channel-'));
@@ -37,14 +43,16 @@ test('when wired from the config, then a request and a confirmation are delivere
     MAIL_FROM: 'Letters <letters@campaign.example.org>',
     OUTBOX_POLL_MS: '60000',
   });
+  const clock = new ManualClock(TEST_NOW);
   const channel = createEmailChannel({
     config,
     storage: db.storage,
-    clock: systemClock,
+    clock,
     logger: silentLogger,
     hbs: createHandlebars(),
     campaigns,
-    civic,
+    civic: loadCivicIndex(await importedDataDir()),
+    asks: createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) }),
     recordAction,
     // Drawn in the test's own thread; the worker thread is tested in pdf-renderer.test.ts.
     pdf: createPdfRenderer({ threads: 0 }),
@@ -52,15 +60,26 @@ test('when wired from the config, then a request and a confirmation are delivere
   const routesView: EmailChannel = channel.service;
   try {
     channel.start();
-    const { batchId } = await insertBatch(db.storage, new ManualClock(new Date()));
+    const departed = { ...members.cantwell, bioguide: 'X000001' };
+    const { batchId, letterIds } = await insertBatch(db.storage, clock, {}, [
+      members.cantwell,
+      members.jayapal,
+      departed,
+    ]);
     await routesView.requestEmailConfirmation({ batchId });
     await sink.waitForMessages(1, 10_000);
     const token = tokenFromText(sink.messages[0]!.parsed.text);
     expect(sink.messages[0]!.parsed.text).toContain(`https://letters.example.org/letters/confirm/${token}`);
     await expect(routesView.confirmBatch(token)).resolves.toMatchObject({ batchId, alreadyConfirmed: false });
+    // The confirmation, two office letters and two sender's copies; the departed member's letter fails.
     await sink.waitForMessages(5, 10_000);
+    await channel.worker.stop();
     const status = await routesView.getBatchStatus(batchId);
-    expect(status.letters.every((l) => l.channels.emailed)).toBe(true);
+    expect(status.letters.filter((l) => l.channels.emailed)).toHaveLength(2);
+    expect(await findLetter(db.storage.db, letterIds[2]!)).toMatchObject({
+      status: 'failed',
+      status_reason: RECIPIENT_LEFT_CONGRESS,
+    });
   } finally {
     await channel.stop();
     await sink.stop();

@@ -7,10 +7,12 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { z } from 'zod';
+import { BillType } from '../../campaign/bills';
+import { STATE_CODES } from '../../civic-data/states';
 import {
-  BILL_TYPES,
   billTypeFor,
   chamberOfOffice,
+  CwcEmail,
   cwcText,
   HouseOfficeCode,
   LIBRARY_OF_CONGRESS_TOPICS,
@@ -22,72 +24,6 @@ import {
 /** Exactly 32 letters and digits (the schema's uid_type); the same id on every retry of one letter. */
 export const DeliveryId = z.string().regex(/^[A-Za-z0-9]{32}$/);
 export const CwcPhone = z.string().regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100');
-
-/** An address the schema's email_type takes ("[^@]+@[^.]+\..+") that is also a real address. */
-export const CwcEmail = z
-  .email()
-  .max(254)
-  .regex(/^[^@]+@[^.@]+\..+$/, 'the domain needs a dot after its first label');
-
-/** The states and territories the schema's StateAbbreviation lists. */
-export const CWC_STATES = [
-  'AK',
-  'AL',
-  'AR',
-  'AS',
-  'AZ',
-  'CA',
-  'CO',
-  'CT',
-  'DC',
-  'DE',
-  'FL',
-  'GA',
-  'GU',
-  'HI',
-  'IA',
-  'ID',
-  'IL',
-  'IN',
-  'KS',
-  'KY',
-  'LA',
-  'MA',
-  'MD',
-  'ME',
-  'MI',
-  'MN',
-  'MO',
-  'MP',
-  'MS',
-  'MT',
-  'NC',
-  'ND',
-  'NE',
-  'NH',
-  'NJ',
-  'NM',
-  'NV',
-  'NY',
-  'OH',
-  'OK',
-  'OR',
-  'PA',
-  'PR',
-  'RI',
-  'SC',
-  'SD',
-  'TN',
-  'TX',
-  'UT',
-  'VA',
-  'VI',
-  'VT',
-  'WA',
-  'WI',
-  'WV',
-  'WY',
-] as const;
 
 const optionalText = (limits: readonly [number, number]) => cwcText(limits).optional();
 
@@ -134,7 +70,7 @@ export const CwcDocumentInput = z
       address2: optionalText(LIMITS.address),
       address3: optionalText(LIMITS.address),
       city: cwcText(LIMITS.city),
-      state: z.enum(CWC_STATES),
+      state: z.enum(STATE_CODES),
       zip: z.string().regex(/^\d{5}(-\d{4})?$/),
       phone: CwcPhone.optional(),
       addressValidated: z.boolean().optional(),
@@ -149,7 +85,7 @@ export const CwcDocumentInput = z
           .array(
             z.object({
               congress: z.number().int().min(1).max(999),
-              type: z.enum(BILL_TYPES),
+              type: BillType,
               number: z.number().int().min(1),
             }),
           )

@@ -5,7 +5,8 @@
  * of House and Senate seats, and the schema's length limits.
  */
 import { z } from 'zod';
-import { BILL_TYPES as CITED_BILL_TYPES, type BillType } from '../../campaign/bills';
+import { BILL_TYPES, type BillType } from '../../campaign/bills';
+import type { SenderPrefix } from '../../letters/letter';
 
 export const LIBRARY_OF_CONGRESS_TOPICS = [
   'Agriculture and Food',
@@ -44,28 +45,34 @@ export const LIBRARY_OF_CONGRESS_TOPICS = [
 
 export type CwcChamber = 'house' | 'senate';
 
-/** The campaign's bill types (hr, s, hres, ...): the House's BillTypeAbbreviation values as they are. */
-export const BILL_TYPES = Object.keys(CITED_BILL_TYPES) as [BillType, ...BillType[]];
-export type { BillType };
-
-/** The Senate takes bill types in their printed form (`S.`, `H.R.`, `H.J.Res.`). */
+/** The House takes bill types as congress.gov spells them (`hr`); the Senate in print (`H.R.`). */
 export function billTypeFor(chamber: CwcChamber, type: BillType): string {
-  return chamber === 'house' ? type : CITED_BILL_TYPES[type];
+  return chamber === 'house' ? type : BILL_TYPES[type];
 }
 
 /**
- * The prefixes the form offers. The House takes any prefix (Mx. included); the Senate takes only
- * SENATE_PREFIXES, so a writer with another or none has their Senate letters go by another channel.
+ * The House takes any prefix of the form's (src/letters SENDER_PREFIXES) and needs one: a writer who chose
+ * none goes as "Mx.", the format's one neutral prefix. The Senate takes only SENATE_PREFIXES, so a writer
+ * with another or none has their Senate letters go by another channel.
  */
-export const NAME_PREFIXES = ['Mr.', 'Ms.', 'Mrs.', 'Miss', 'Mx.', 'Dr.'] as const;
-export type NamePrefix = (typeof NAME_PREFIXES)[number];
-/** The House needs a Prefix: a writer who chose none goes as "Mx.", the format's one neutral prefix. */
-export const PREFIX_WHEN_NONE: NamePrefix = 'Mx.';
-export const SENATE_PREFIXES = ['Mr.', 'Mrs.', 'Miss', 'Ms.', 'Dr.'] as const;
+export const PREFIX_WHEN_NONE = 'Mx.' satisfies SenderPrefix;
+export const SENATE_PREFIXES = [
+  'Mr.',
+  'Mrs.',
+  'Miss',
+  'Ms.',
+  'Dr.',
+] as const satisfies readonly SenderPrefix[];
 
 export function senateTakesPrefix(prefix: string | null | undefined): boolean {
   return (SENATE_PREFIXES as readonly string[]).includes(prefix ?? '');
 }
+
+/** An address the schema's email_type takes (`[^@]+@[^.]+\..+`: a dot after the domain's first label). */
+export const CwcEmail = z
+  .email()
+  .max(254)
+  .regex(/^[^@]+@[^.@]+\..+$/, 'must be an address like ack@vendor.org, with a dot after the first label');
 
 /** `HIL13`, `HAK00` (at-large states and delegates are district 00). */
 export const HouseOfficeCode = z.string().regex(/^H[A-Z]{2}\d{2}$/);

@@ -10,18 +10,9 @@ import type { Campaign } from '../../campaign/campaign';
 import type { Chamber, Member } from '../../civic-data/types';
 import type { CwcAgentConfig } from '../../config/config';
 import type { LetterRow } from '../../letters/letter-store';
-import { buildCwcDocument, type CWC_STATES, type CwcDocumentInput } from './document';
+import { buildCwcDocument, type CwcDocumentInput } from './document';
 import { askedToReintroduce, billCongressOf } from '../../campaign/bills';
-import {
-  chamberOfOffice,
-  memberOfficeCode,
-  NAME_PREFIXES,
-  PREFIX_WHEN_NONE,
-  type CwcBill,
-  type CwcChamber,
-} from './format';
-
-type CwcState = (typeof CWC_STATES)[number];
+import { chamberOfOffice, memberOfficeCode, PREFIX_WHEN_NONE, type CwcBill, type CwcChamber } from './format';
 
 /**
  * The bills the letter was written about, as CWC names them, the letter's own chamber first: its own bill
@@ -58,7 +49,7 @@ export function splitName(fullName: string): { firstName: string; lastName: stri
  * (cwc-delivery) sends such a writer's Senate letters by the relay instead.
  */
 export function cwcPrefix(stored: string | null, chamber: CwcChamber): string {
-  const chosen = (NAME_PREFIXES as readonly string[]).includes(stored ?? '') ? stored! : undefined;
+  const chosen = stored && stored !== 'none' ? stored : undefined;
   if (chamber === 'senate') return chosen ?? '';
   return chosen ?? PREFIX_WHEN_NONE;
 }
@@ -124,7 +115,7 @@ export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInpu
       address1: letter.sender_street ?? '',
       city: letter.sender_city ?? '',
       // Checked by the builder against the schema's list.
-      state: (letter.sender_state ?? '') as CwcState,
+      state: letter.sender_state ?? '',
       zip: letter.sender_zip ?? '',
       ...(letter.sender_phone ? { phone: letter.sender_phone } : {}),
       email: letter.sender_email.trim(),

@@ -5,7 +5,12 @@
  */
 import type { Campaign } from '../campaign/campaign';
 import { findLetter } from '../letters/letter-store';
-import { HELD_TERM_ENDED, RECIPIENT_LEFT_CONGRESS, recipientStanding } from '../letters/recipients';
+import {
+  HELD_MAP_AWAITED,
+  HELD_TERM_ENDED,
+  RECIPIENT_LEFT_CONGRESS,
+  recipientStanding,
+} from '../letters/recipients';
 import type { AskResolver } from '../campaign/asks';
 import type { CivicIndex } from '../civic-data/load';
 import { LETTER_OUTDATED, letterMeaning, type RenewalDeps } from '../letters/renewal';
@@ -128,9 +133,10 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       if (standing === 'left_congress') throw new PermanentDeliveryError(RECIPIENT_LEFT_CONGRESS);
       if (standing === 'term_ended') return HELD_TERM_ENDED;
       // A letter already delivered is history: its sender's copy still goes.
-      if (letter.status !== 'sent' && letterMeaning(renewal, letter, now) !== 'current') {
-        throw new PermanentDeliveryError(LETTER_OUTDATED);
-      }
+      if (letter.status === 'sent') return null;
+      const meaning = letterMeaning(renewal, letter, now);
+      if (meaning === 'map_awaited') return HELD_MAP_AWAITED;
+      if (meaning !== 'current') throw new PermanentDeliveryError(LETTER_OUTDATED);
       return null;
     },
     recordAction: deps.recordAction,

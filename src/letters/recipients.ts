@@ -8,6 +8,11 @@ import { ConflictError } from '../platform/errors';
 
 /** The reason stored on a held letter and its outbox row (a code, no personal data). */
 export const HELD_TERM_ENDED = 'held: term_ended';
+/**
+ * The reason stored on a House letter held because the writer's state's new districts are not published
+ * yet (letters/renewal): it goes, or is offered as it would now read, once they are.
+ */
+export const HELD_MAP_AWAITED = 'held: map_awaited';
 
 /**
  * Why a letter failed when the loaded member list no longer has its recipient (they left Congress: not

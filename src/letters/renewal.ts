@@ -2,7 +2,8 @@
  * letters/renewal: a letter keeps the meaning its writer approved. A letter waiting to be sent (held over
  * a change of Congress, or queued as its bill died) goes only if its member still represents the writer's
  * address under the data in service and it still asks what the campaign asks of that member now (the same
- * bill, and the ordinary ask or the reintroduce one as before). Otherwise it is never sent: the writer is
+ * bill, and the ordinary ask or the reintroduce one as before). A House letter from a state whose new
+ * districts are not published yet keeps waiting until they are. Otherwise it is never sent: the writer is
  * emailed the letter as it would now read (the new ask, the member who represents them now) with a button
  * to send that one instead (src/web/routes/letters.ts), and without the button nothing more is sent.
  */
@@ -46,8 +47,11 @@ export type RenewableLetter = Pick<
   | 'sender_phone'
 >;
 
-/** What stands between a waiting letter and its sending: nothing, its ask, or the writer's address. */
-export type LetterMeaning = 'current' | 'ask_changed' | 'not_represented';
+/**
+ * What stands between a waiting letter and its sending: nothing, its ask, the writer's address, or, for a
+ * House letter, the writer's state's new districts, not published yet.
+ */
+export type LetterMeaning = 'current' | 'ask_changed' | 'not_represented' | 'map_awaited';
 
 /** The members who represent the writer's stored address under the data in service (none when unknown). */
 function representativesOfWriter(civic: CivicIndex, letter: RenewableLetter, now: Date): Set<string> {
@@ -67,6 +71,12 @@ function representativesOfWriter(civic: CivicIndex, letter: RenewableLetter, now
  */
 export function letterMeaning(deps: RenewalDeps, letter: RenewableLetter, now: Date): LetterMeaning {
   const member = deps.civic.memberByBioguide(letter.bioguide);
+  // Until the state's new ZIP table is published nobody can say who the writer's House member is: the
+  // letter waits rather than being judged against a map that names no district there.
+  const awaiting = deps.civic.meta.awaitingMaps?.zips ?? [];
+  if (letter.chamber === 'house' && awaiting.includes(letter.sender_state ?? member?.state ?? '')) {
+    return 'map_awaited';
+  }
   if (!member || !representativesOfWriter(deps.civic, letter, now).has(member.bioguide)) {
     return 'not_represented';
   }

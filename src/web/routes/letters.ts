@@ -20,7 +20,7 @@ import { letterAsText } from '../../letters/letter';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import type { LetterRow } from '../../letters/letter-store';
 import type { CwcRouteNote } from '../../storage/schema';
-import { recipientStanding } from '../../letters/recipients';
+import { HELD_MAP_AWAITED, recipientStanding } from '../../letters/recipients';
 import { LETTER_OUTDATED, RENEWED_AS } from '../../letters/renewal';
 import type { Message } from '../../platform/messages';
 import type { AppDeps, RouteGuards } from '../deps';
@@ -193,13 +193,16 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
         const outdated =
           !leftCongress &&
           (row.status_reason === LETTER_OUTDATED || (row.status_reason?.startsWith(RENEWED_AS) ?? false));
+        const heldForMap = row.status === 'queued' && row.status_reason === HELD_MAP_AWAITED;
         return {
           row,
           member,
           leftCongress,
           outdated,
-          // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded.
-          held: !leftCongress && letters.isHeld(row),
+          // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded, or
+          // (a House letter) the writer's state's new districts are not published yet.
+          held: !leftCongress && (letters.isHeld(row) || heldForMap),
+          heldForMap,
           receipt: receipt ? receiptLine(receipt, row, req, deps.config.cwc?.retryHours) : undefined,
           // What was done ("printed and sent on website"), listed only once something was.
           done: doneLabel(channels, req),

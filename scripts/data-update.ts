@@ -9,7 +9,7 @@ import { parseArgs as parseCommandLine } from 'node:util';
 import { updateSponsorRolls } from '../src/campaign/sponsors';
 import { ordinal } from '../src/civic-data/congress';
 import { importCivicData, type ZipSourceChoice } from '../src/civic-data/import';
-import { loadCivicSourceUrls } from '../src/config/config';
+import { loadDataUpdateConfig, type DataUpdateConfig } from '../src/config/config';
 import type { CivicIndexFile } from '../src/civic-data/types';
 
 export interface DataUpdateContext {
@@ -20,8 +20,8 @@ export interface DataUpdateContext {
   now?: Date;
   /** Print a line of progress. */
   log: (line: string) => void;
-  /** The environment, for steps with settings of their own (validated by each step's Zod schema). */
-  env?: Readonly<Record<string, string | undefined>>;
+  /** The sources, the campaigns and the congress.gov key, from the environment (src/config). */
+  config: DataUpdateConfig;
 }
 
 export interface DataUpdateStep {
@@ -35,7 +35,7 @@ export const extraImportSteps: DataUpdateStep[] = [
   {
     // Sponsors and cosponsors of the campaigns' bills, for the thank-you letters (docs/campaigns.md).
     name: 'bill status',
-    run: (context) => updateSponsorRolls({ ...context, env: context.env ?? {} }),
+    run: (context) => updateSponsorRolls(context),
   },
 ];
 
@@ -117,7 +117,7 @@ export async function main(
       outDir: path.resolve(args.outDir),
       now: io.now,
       log: io.log,
-      env,
+      config: loadDataUpdateConfig(env),
     };
     const civic = await importCivicData({
       from: context.from,
@@ -127,7 +127,7 @@ export async function main(
       dataDate: args.dataDate,
       zipSource: args.zips,
       shapes: args.shapes,
-      urls: loadCivicSourceUrls(env),
+      urls: context.config.civicSources,
       log: io.log,
     });
     const meta = civic.meta;

@@ -84,6 +84,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const asks = createAskResolver({ clock, sponsors });
   const storage = await openStorage(config.database);
   const hbs = createHandlebars();
+  if (!config.rateLimitsEnabled) {
+    logger.warn('rate limits off (RATE_LIMITS_ENABLED=false): for a load test, never for the public');
+  }
   if (!config.emailDomains.mxCheck) {
     logger.info('mail exchanger check off (EMAIL_MX_CHECK): only the disposable-domain list is consulted');
   }

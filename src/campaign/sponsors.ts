@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { billKey, importBillStatus, type BillRef } from '../civic-data/bill-status';
-import { loadCivicSourceUrls } from '../config/config';
+import type { DataUpdateConfig } from '../config/config';
 import { DataError } from '../platform/errors';
 import { CongressBillsDefinition, type BillSituation, type CampaignBill } from './bills';
 import type { Campaign } from './campaign';
@@ -80,13 +80,6 @@ export function createSponsorRoll(imported: ImportedSponsors): SponsorRoll {
 
 const CampaignBillsOnly = z.object({ congresses: z.array(CongressBillsDefinition) });
 
-/** What `data:update` needs from its environment to import the sponsor rolls. */
-export const SponsorImportEnv = z.object({
-  CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
-  /** Optional: with it, the congress.gov API is asked instead of govinfo's bulk data. */
-  CONGRESS_GOV_API_KEY: z.string().trim().min(8).optional(),
-});
-
 /** The bills of every campaign folder, each Congress's, once. */
 export function campaignBillRefs(campaignsDir: string): BillRef[] {
   const refs = new Map<string, BillRef>();
@@ -109,19 +102,17 @@ export function campaignBillRefs(campaignsDir: string): BillRef[] {
 export async function updateSponsorRolls(context: {
   from: string | undefined;
   outDir: string;
-  env: Readonly<Record<string, string | undefined>>;
+  config: DataUpdateConfig;
   now?: Date | undefined;
 }): Promise<string> {
-  const env = SponsorImportEnv.parse(context.env);
-  const bills = campaignBillRefs(path.resolve(env.CAMPAIGNS_DIR));
-  const urls = loadCivicSourceUrls({ ...context.env });
+  const { config } = context;
   const result = await importBillStatus({
-    bills,
+    bills: campaignBillRefs(config.campaignsDir),
     outDir: context.outDir,
     from: context.from,
-    congressGovApiKey: env.CONGRESS_GOV_API_KEY,
-    govinfoBaseUrl: urls.govinfoBillStatus,
-    congressGovBaseUrl: urls.congressGovApi,
+    congressGovApiKey: config.congressGovApiKey,
+    govinfoBaseUrl: config.civicSources.govinfoBillStatus,
+    congressGovBaseUrl: config.civicSources.congressGovApi,
     now: context.now,
   });
   const missing = result.missing.length

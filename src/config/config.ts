@@ -45,19 +45,32 @@ function sourceUrls(e: z.infer<typeof SourceUrlsSchema>): CivicSourceUrls {
   });
 }
 
+/** What `npm run data:update` reads: where the sources are, and the campaigns whose bills it imports. */
+const DataUpdateSchema = SourceUrlsSchema.extend({
+  CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
+  /** With it, the congress.gov API is asked for the bills instead of govinfo's bulk data. */
+  CONGRESS_GOV_API_KEY: z.string().trim().min(8).optional(),
+});
+
+export type DataUpdateConfig = Pick<Config, 'civicSources' | 'campaignsDir' | 'congressGovApiKey'>;
+
 /**
- * The source URLs alone, for `npm run data:update` (which needs none of the server's settings); throws
- * ConfigError naming each bad variable.
+ * The settings of `npm run data:update` alone (it needs none of the server's); throws ConfigError naming
+ * each bad variable.
  */
-export function loadCivicSourceUrls(env: Record<string, string | undefined>): CivicSourceUrls {
-  const parsed = SourceUrlsSchema.safeParse(env);
+export function loadDataUpdateConfig(env: Readonly<Record<string, string | undefined>>): DataUpdateConfig {
+  const parsed = DataUpdateSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  return sourceUrls(parsed.data);
+  return deepFreeze({
+    civicSources: sourceUrls(parsed.data),
+    campaignsDir: path.resolve(parsed.data.CAMPAIGNS_DIR),
+    congressGovApiKey: parsed.data.CONGRESS_GOV_API_KEY,
+  });
 }
 
-const EnvSchema = SourceUrlsSchema.extend({
+const EnvSchema = DataUpdateSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -66,9 +79,7 @@ const EnvSchema = SourceUrlsSchema.extend({
   DATA_REFRESH: z.enum(['off', 'daily']).optional(),
   CIVIC_DATA_FROM: z.string().min(1).optional(),
   CIVIC_DATA_MANIFEST: z.string().min(1).optional(),
-  CONGRESS_GOV_API_KEY: z.string().trim().min(8).optional(),
   OUTBOX_DIR: z.string().min(1).optional(),
-  CAMPAIGNS_DIR: z.string().min(1).default('campaigns'),
   DEFAULT_CAMPAIGN: z
     .string()
     .regex(/^[a-z0-9-]+$/, 'must be a campaign folder name (lower case, digits, dashes)')
@@ -236,7 +247,11 @@ export type Config = Readonly<{
     scheduleMs: number;
   };
   minFormFillMs: number;
-  /** Per-client rate limits (lookup, submission, email, admin sign-in); off only where thousands of requests come from one address on purpose (some tests, the bench's capacity runs). */
+  /**
+   * Per-client rate limits (lookup, submission, email, admin sign-in). An operator turns them off
+   * (RATE_LIMITS_ENABLED=false) to load-test a deployment from one machine, as `npm run bench` does; the
+   * server says so at start-up.
+   */
   rateLimitsEnabled: boolean;
   /**
    * Senders' email domains: `mxCheck` asks DNS (`dnsServers`, or the system's) for mail exchangers; the

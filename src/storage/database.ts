@@ -1,7 +1,9 @@
 /**
  * storage/database: opens the embedded SQLite file (default) or PostgreSQL (DATABASE_URL) behind one
- * Kysely instance, and runs migrations. The settings of each dialect live here; the two places where a
- * query differs by dialect say so where they are (the outbox's claim, the shared rate-limit store).
+ * Kysely instance, and runs migrations. The settings of each dialect live here. Elsewhere the dialect
+ * shows in three places, each saying why where it is: the outbox's write transaction and claim
+ * (`kind`, `supportsSkipLocked`), the rate limiter's store (memory with SQLite), and the error handler's
+ * list of codes that mean the database is unavailable.
  */
 import fs from 'node:fs';
 import path from 'node:path';

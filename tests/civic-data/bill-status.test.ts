@@ -10,6 +10,7 @@ import {
   parseBillStatusXml,
 } from '../../src/civic-data/bill-status';
 import { updateSponsorRolls } from '../../src/campaign/sponsors';
+import { loadDataUpdateConfig } from '../../src/config/config';
 import { DataError } from '../../src/platform/errors';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'billstatus');
@@ -204,7 +205,7 @@ describe('the data:update step', () => {
     const summary = await updateSponsorRolls({
       from: FIXTURES,
       outDir,
-      env: { CAMPAIGNS_DIR: path.resolve(__dirname, '..', '..', 'campaigns') },
+      config: loadDataUpdateConfig({ CAMPAIGNS_DIR: path.resolve(__dirname, '..', '..', 'campaigns') }),
       now: NOW,
     });
     expect(summary).toBe('2 bill(s)');

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../helpers/app';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ RATE_LIMITS_ENABLED: 'false' });
+  t = await createTestApp();
 });
 afterAll(() => t.close());
 

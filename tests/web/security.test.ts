@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import request from 'supertest';
+import { createLogger } from '../../src/platform/logger';
 import { openStorage } from '../../src/storage/database';
 import { KyselyRateLimitStore, clientKey } from '../../src/web/rate-limits';
 import { signStartedAt } from '../../src/web/csrf';
@@ -363,9 +365,20 @@ describe('rate limits', () => {
     }
   });
 
-  test('when RATE_LIMITS_ENABLED=false, then nothing is limited', async () => {
-    const open = await createTestApp({ RATE_LIMITS_ENABLED: 'false' });
+  test('when RATE_LIMITS_ENABLED=false, then nothing is limited and the server warns at start-up', async () => {
+    const lines: string[] = [];
+    const logs = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const open = await createTestApp(
+      { RATE_LIMITS_ENABLED: 'false' },
+      { logger: createLogger('info', logs) },
+    );
     try {
+      expect(lines.join('')).toContain('rate limits off (RATE_LIMITS_ENABLED=false)');
       for (let i = 0; i < 65; i += 1)
         await request(open.app).get('/api/representatives').query({ zip: '62704' }).expect(200);
     } finally {

@@ -85,7 +85,13 @@ describe('the write page between Congresses', () => {
     while ((await env.t.runtime.worker.runOnce()) > 0);
     const toOffices = env.sink.messages.filter((m) => m.envelopeTo.includes(OFFICE_INBOX));
     expect(toOffices).toHaveLength(1);
-    expect(toOffices[0]!.parsed.text).toContain('Duckworth');
+    // The serving senator's letter, with the ask of the day: the 119th's bills died with it.
+    expect(toOffices[0]!.parsed.text).toContain('Dear Senator Duckworth:');
+    expect(toOffices[0]!.parsed.text).toContain('Please reintroduce the STOP CSAM Act');
+    expect(toOffices[0]!.parsed.text).not.toContain('Durbin');
+    const page = await request(env.t.app).get(batchUrl).expect(200);
+    expect(page.text).toContain('dc-status--sent');
+    expect(page.text).not.toContain('dc-status--held');
   });
 
   test('when the letters are previewed, then the ended members answer 409 as saving does and the serving senator’s letter previews as it would be sent', async () => {

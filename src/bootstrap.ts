@@ -3,8 +3,12 @@
  * outbox worker). `src/server.ts` and the tests both build the app through here, so they cannot drift.
  */
 import path from 'node:path';
-import { loadCampaigns, reservedDeliveryAddresses } from './campaign/campaign';
+import { loadCampaigns, reservedDeliveryAddresses, type Campaign } from './campaign/campaign';
 import { createAskResolver } from './campaign/asks';
+import { createAdoptedBills, withAdoptedBills } from './campaign/adopted-bills';
+import { billSituation } from './campaign/bills';
+import { billKey, type BillRef } from './civic-data/bill-status';
+import { searchReintroductionsInto } from './civic-data/reintroductions';
 import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
 import { importBillStatus, loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
 import { loadCivicIndex } from './civic-data/load';
@@ -67,10 +71,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const civic = loadCivicIndex(config.dataDir);
-  const campaigns = loadCampaigns(config.campaignsDir, config.defaultCampaign);
+  const campaignFiles = loadCampaigns(config.campaignsDir, config.defaultCampaign);
   if (config.env === 'production') {
     // The relay would report letters as sent to an inbox that cannot exist: refuse to start instead.
-    const reserved = reservedDeliveryAddresses(campaigns.list());
+    const reserved = reservedDeliveryAddresses(campaignFiles.list());
     if (reserved.length > 0) {
       throw new ConfigError([
         ...reserved,
@@ -83,6 +87,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const sponsors = createSponsorRoll({ get: (billId) => billStatus.get(billId) });
   const asks = createAskResolver({ clock, sponsors });
   const storage = await openStorage(config.database);
+  // The reintroduced bills the organiser adopted (in the database, shared by every instance): the
+  // campaigns are read with them everywhere, pages, letters, CWC and renewals alike.
+  const adoptedBills = createAdoptedBills({ storage, clock, cacheMs: config.adoptedBillsCacheMs, logger });
+  await adoptedBills.refresh();
+  const campaigns = withAdoptedBills(campaignFiles, adoptedBills);
   const hbs = createHandlebars();
   if (!config.rateLimitsEnabled) {
     logger.warn('rate limits off (RATE_LIMITS_ENABLED=false): for a load test, never for the public');
@@ -140,7 +149,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     billStatus: {
       importInto: async (dir, from, now) => {
         await importBillStatus({
-          bills: campaignBillRefs(config.campaignsDir),
+          bills: [...campaignBillRefs(config.campaignsDir), ...adoptedBills.refs()],
           outDir: dir,
           from,
           congressGovApiKey: config.congressGovApiKey,
@@ -151,6 +160,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       },
       replace: (next) => {
         billStatus = next;
+      },
+    },
+    reintroductions: {
+      search: async (now) => {
+        await adoptedBills.refresh();
+        return searchReintroductionsInto(config.dataDir, {
+          bills: expiredCampaignBills(campaigns.list(), now),
+          now,
+          apiKey: config.congressGovApiKey,
+          apiBaseUrl: config.civicSources.congressGovApi,
+          billPagesUrl: config.civicSources.congressGovBillPages,
+        });
       },
     },
     ...(overrides.dataImport ? { importInto: overrides.dataImport } : {}),
@@ -205,6 +226,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     campaigns,
     asks,
     billRecords: { get: (billId) => billStatus.get(billId) },
+    adoptedBills,
     storage,
     stats: createStatsService({
       storage,
@@ -228,6 +250,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   };
   let retention: { stop(): void } | undefined;
   let replySchedule: { stop(): void } | undefined;
+  let adoptionReads: NodeJS.Timeout | undefined;
   return {
     deps,
     worker: email.worker,
@@ -238,8 +261,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       if (config.dataRefresh === 'daily') dataRefresh.start();
       retention = startRetentionSchedule({ storage, clock, retentionDays: config.retentionDays, logger });
       replySchedule = startReplySchedule(replies, { intervalMs: config.replies.scheduleMs, logger });
+      // The outbox worker renders held letters as they would now read: adoptions reach it without a request.
+      adoptionReads = setInterval(
+        () => void adoptedBills.refresh(),
+        Math.max(config.adoptedBillsCacheMs, 1000),
+      );
+      adoptionReads.unref();
     },
     stopBackground: async () => {
+      clearInterval(adoptionReads);
       retention?.stop();
       replySchedule?.stop();
       await Promise.all([email.stop(), dataRefresh.stop()]);
@@ -248,4 +278,18 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       await Promise.all([storage.close(), pdf.close()]);
     },
   };
+}
+
+/** The bills of every campaign whose Congress has ended by `now` with no later entry or adoption. */
+function expiredCampaignBills(list: Campaign[], now: Date): Array<{ bill: BillRef; title: string }> {
+  const bills = new Map<string, { bill: BillRef; title: string }>();
+  for (const campaign of list) {
+    const situation = billSituation(campaign.congresses, now);
+    if (!situation.expired) continue;
+    for (const bill of [situation.bills.senate, situation.bills.house]) {
+      const ref = { congress: bill.congress, type: bill.type, number: bill.number };
+      bills.set(billKey(ref), { bill: ref, title: bill.title });
+    }
+  }
+  return [...bills.values()];
 }

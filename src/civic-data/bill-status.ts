@@ -184,7 +184,7 @@ function localFile(from: string, bill: BillRef): string | undefined {
  * GET with a time limit. The congress.gov key travels in the `X-Api-Key` header (api.data.gov takes it
  * there as well as in the query), so the URL that errors and logs name never carries it.
  */
-async function fetchText(
+export async function fetchText(
   url: string,
   what: string,
   options: { apiKey?: string | undefined; timeoutMs?: number | undefined },
@@ -213,7 +213,7 @@ async function fetchText(
 }
 
 /** The congress.gov API's pagination link, without any key it may carry (ours goes in a header). */
-function withoutApiKey(link: string, what: string): string {
+export function withoutApiKey(link: string, what: string): string {
   const url = URL.parse(link);
   if (!url) throw new DataError(`${what}: the congress.gov API's next-page link is not a URL`);
   url.searchParams.delete('api_key');

@@ -70,6 +70,12 @@ export interface CivicDataRefreshDeps {
     importInto(dir: string, from: string | undefined, now: Date): Promise<void>;
     replace(next: ReadonlyMap<string, BillSponsorsRecord>): void;
   };
+  /**
+   * Once a campaign bill's Congress has ended, the search for its reintroduction in the new Congress
+   * (civic-data/reintroductions), after the sponsor rolls. Its failure is reported like theirs and undoes
+   * nothing else.
+   */
+  reintroductions?: { search(now: Date): Promise<{ searched: number; candidates: number }> };
 }
 
 export interface RefreshStatus {
@@ -228,6 +234,28 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
         logger.warn(
           { event: 'civic_data.bill_status_failed', reason },
           'bill status refresh failed; the sponsor rolls in service are kept',
+        );
+      }
+    }
+    if (deps.reintroductions) {
+      try {
+        const found = await deps.reintroductions.search(clock.now());
+        if (found.searched > 0) {
+          logger.info(
+            {
+              event: 'civic_data.reintroductions_searched',
+              bills: found.searched,
+              candidates: found.candidates,
+            },
+            'looked for the reintroduction of bills whose Congress has ended',
+          );
+        }
+      } catch (error) {
+        const reason = redactSecrets(error instanceof Error ? error.message : String(error));
+        failures.push(`reintroduction search: ${reason}`);
+        logger.warn(
+          { event: 'civic_data.reintroduction_search_failed', reason },
+          'the search for reintroduced bills failed; the candidates found before are kept',
         );
       }
     }

@@ -19,6 +19,8 @@ export interface CivicSourceUrls {
   govinfoBillStatus: string;
   /** The congress.gov API (v3). */
   congressGovApi: string;
+  /** congress.gov's bill pages, linked from a reintroduced bill found by the refresh. */
+  congressGovBillPages: string;
 }
 
 export const CANONICAL_SOURCE_URLS: Readonly<CivicSourceUrls> = Object.freeze({
@@ -28,6 +30,7 @@ export const CANONICAL_SOURCE_URLS: Readonly<CivicSourceUrls> = Object.freeze({
   districtShapes: undefined,
   govinfoBillStatus: 'https://www.govinfo.gov/bulkdata/BILLSTATUS',
   congressGovApi: 'https://api.congress.gov/v3',
+  congressGovBillPages: 'https://www.congress.gov/bill',
 });
 
 /** A base URL without its trailing slashes, so that paths join with one. */

@@ -32,6 +32,7 @@ const SourceUrlsSchema = z.object({
   DISTRICT_SHAPES_URL: httpUrl.optional(),
   GOVINFO_BILLSTATUS_URL: httpUrl.default(CANONICAL_SOURCE_URLS.govinfoBillStatus),
   CONGRESS_GOV_API_URL: httpUrl.default(CANONICAL_SOURCE_URLS.congressGovApi),
+  CONGRESS_GOV_BILL_PAGES_URL: httpUrl.default(CANONICAL_SOURCE_URLS.congressGovBillPages),
 });
 
 function sourceUrls(e: z.infer<typeof SourceUrlsSchema>): CivicSourceUrls {
@@ -42,6 +43,7 @@ function sourceUrls(e: z.infer<typeof SourceUrlsSchema>): CivicSourceUrls {
     districtShapes: e.DISTRICT_SHAPES_URL,
     govinfoBillStatus: e.GOVINFO_BILLSTATUS_URL,
     congressGovApi: e.CONGRESS_GOV_API_URL,
+    congressGovBillPages: e.CONGRESS_GOV_BILL_PAGES_URL,
   });
 }
 
@@ -130,6 +132,7 @@ const EnvSchema = DataUpdateSchema.extend({
   REPLY_PUBLIC_MIN_ANSWERS: z.coerce.number().int().min(1).max(100_000).default(10),
   REPLY_SCHEDULE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  ADOPTED_BILLS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
   EMAIL_MX_CHECK: booleanFromEnv.optional(),
@@ -238,6 +241,8 @@ export type Config = Readonly<{
   /** `vintage`: a fixed geocoder vintage; unset, the one whose districts are the index's Congress is chosen. */
   geocoder: { enabled: boolean; url: string; vintage: string | undefined };
   statsCacheMs: number;
+  /** ADOPTED_BILLS_CACHE_MS: how long an instance reads the organiser's adopted bill numbers from memory. */
+  adoptedBillsCacheMs: number;
   /** "Did your members reply?" (src/replies, docs/tracking.md): its delays and the public threshold. */
   replies: {
     askAfterDays: number;
@@ -404,6 +409,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       vintage: e.CENSUS_GEOCODER_VINTAGE,
     },
     statsCacheMs: e.STATS_CACHE_MS,
+    adoptedBillsCacheMs: e.ADOPTED_BILLS_CACHE_MS,
     replies: {
       askAfterDays: e.REPLY_ASK_AFTER_DAYS,
       reminderAfterDays: e.REPLY_REMINDER_AFTER_DAYS,

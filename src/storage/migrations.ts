@@ -393,6 +393,34 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0270-i23-adopted-bills': {
+    // Issue 23: the reintroduced bills the organiser adopted on the admin page, one row per chamber.
+    // In the database, not a file, so every instance switches without a redeploy; undoing keeps the row
+    // (`undone_at`) as the record of what was asked for while it stood.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('adopted_bills')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
+        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
+        .addColumn('replaces', 'varchar(40)', (c) => c.notNull())
+        .addColumn('congress', 'integer', (c) => c.notNull())
+        .addColumn('bill_type', 'varchar(8)', (c) => c.notNull())
+        .addColumn('bill_number', 'integer', (c) => c.notNull())
+        .addColumn('title', 'varchar(1000)', (c) => c.notNull())
+        .addColumn('url', 'varchar(500)', (c) => c.notNull())
+        .addColumn('sponsor_bioguide', 'varchar(16)')
+        .addColumn('sponsor_name', 'varchar(200)')
+        .addColumn('introduced_on', 'varchar(10)', (c) => c.notNull())
+        .addColumn('latest_action_on', 'varchar(10)')
+        .addColumn('latest_action_text', 'varchar(1000)')
+        .addColumn('found_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('adopted_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('undone_at', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('adopted_bills_campaign').on('adopted_bills').column('campaign').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

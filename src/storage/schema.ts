@@ -246,6 +246,29 @@ export interface CountSetAsideActionsTable extends ActionsTable {
   set_aside_id: string;
 }
 
+/** A reintroduced bill the organiser adopted for a campaign, one row per chamber (campaign/adopted-bills). */
+export interface AdoptedBillsTable {
+  id: string;
+  campaign: string;
+  chamber: 'senate' | 'house';
+  /** The campaign bill it replaces: "119-s-1829". */
+  replaces: string;
+  congress: number;
+  bill_type: string;
+  bill_number: number;
+  title: string;
+  url: string;
+  sponsor_bioguide: string | null;
+  sponsor_name: string | null;
+  introduced_on: string;
+  latest_action_on: string | null;
+  latest_action_text: string | null;
+  found_at: string;
+  adopted_at: string;
+  /** Set by "undo": the row no longer counts. */
+  undone_at: string | null;
+}
+
 export interface Database {
   letters: LettersTable;
   outbox: OutboxTable;
@@ -260,6 +283,7 @@ export interface Database {
   count_holds: CountHoldsTable;
   count_set_asides: CountSetAsidesTable;
   count_set_aside_actions: CountSetAsideActionsTable;
+  adopted_bills: AdoptedBillsTable;
 }
 
 // Generated is re-exported for repositories that add auto columns later.

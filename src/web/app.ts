@@ -73,6 +73,16 @@ export function createApp(deps: AppDeps): Express {
   // Request ids and one log line per request, without personal data (src/web/request-log.ts).
   app.use(requestLogger(deps.logger));
 
+  // The organiser's adopted bill numbers (campaign/adopted-bills), read again when the copy held is older
+  // than ADOPTED_BILLS_CACHE_MS, before any route asks which bill a page or a letter is about.
+  const adoptedBills = deps.adoptedBills;
+  if (adoptedBills) {
+    app.use(async (_req, _res, next) => {
+      await adoptedBills.refresh();
+      next();
+    });
+  }
+
   // Security headers on every response.
   app.use(securityHeaders(deps.config));
   // A home address or location in the query (the lookup API, the members and letter pages, any spelling):

@@ -2,6 +2,7 @@
 import type { LetterRow } from '../letters/letter-store';
 import type { PdfRenderer } from '../delivery/pdf-renderer';
 import type { AskResolver } from '../campaign/asks';
+import type { AdoptedBills } from '../campaign/adopted-bills';
 import type { BillSponsorsRecord } from '../civic-data/bill-status';
 import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
@@ -47,6 +48,8 @@ export interface AppDeps {
   replyStats?: ResponsivenessService;
   /** The bills' own records (bill-status.json, refreshed with the data): latest action and its date. */
   billRecords?: { get(billId: string): BillSponsorsRecord | undefined };
+  /** The reintroduced bills the organiser adopted (read again per request when the cached copy is old). */
+  adoptedBills?: AdoptedBills;
   /** The civic data refresh, for /readyz; absent in tests that do not need it. */
   dataRefresh?: { status(): RefreshStatus };
   /** The offices that take CWC today, for the organiser's page; absent without CWC. */

@@ -7,6 +7,7 @@
 import request from 'supertest';
 import { verifyLetters } from '../../src/tracking/verification';
 import type { TestApp } from '../helpers/app';
+import { adminSession } from '../web/security-helpers';
 import { createAttackedApp, csrfSession, membersFor, publicNumbers, saveLetters } from './helpers';
 
 const TOKEN = 'admin-token-for-the-count-review-0123';
@@ -14,18 +15,7 @@ let t: TestApp;
 let admin: { cookies: string; token: string };
 beforeAll(async () => {
   t = await createAttackedApp({ ADMIN_TOKEN: TOKEN, COUNT_CAP_DISTRICT_PER_HOUR: '6' });
-  const session = await csrfSession(t.app, '/admin');
-  const login = await request(t.app)
-    .post('/admin/login')
-    .set('Cookie', session.cookie)
-    .type('form')
-    .send({ _csrf: session.token, token: TOKEN })
-    .expect(303);
-  const adminCookie = ([] as string[])
-    .concat(login.headers['set-cookie'] ?? [])
-    .find((c) => c.startsWith('dc_admin='))!
-    .split(';')[0]!;
-  admin = { cookies: `${session.cookie}; ${adminCookie}`, token: session.token };
+  admin = await adminSession(t.app, TOKEN);
 });
 afterAll(() => t.close());
 

@@ -26,3 +26,25 @@ export async function csrfSession(
   // `cookie` is for `.set('Cookie', ...)`: the agent will not send a Secure (https) cookie over http.
   return { agent, token: decodeURIComponent(pair.slice(pair.indexOf('=') + 1)), cookie: pair };
 }
+
+/**
+ * An organiser signed in to /admin with the token: `cookies` carries the CSRF cookie and the session,
+ * `csrfCookie` the CSRF cookie alone, `token` the CSRF token for forms.
+ */
+export async function adminSession(
+  app: Express,
+  adminToken: string,
+): Promise<{ cookies: string; csrfCookie: string; token: string }> {
+  const session = await csrfSession(app, '/admin');
+  const login = await request(app)
+    .post('/admin/login')
+    .set('Cookie', session.cookie)
+    .type('form')
+    .send({ _csrf: session.token, token: adminToken })
+    .expect(303);
+  const adminCookie = ([] as string[])
+    .concat(login.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith('dc_admin='))!
+    .split(';')[0]!;
+  return { cookies: `${session.cookie}; ${adminCookie}`, csrfCookie: session.cookie, token: session.token };
+}

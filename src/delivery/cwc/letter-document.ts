@@ -11,29 +11,31 @@ import type { Chamber, Member } from '../../civic-data/types';
 import type { CwcAgentConfig } from '../../config/config';
 import type { LetterRow } from '../../letters/letter-store';
 import { buildCwcDocument, type CwcDocumentInput } from './document';
-import { askedToReintroduce, billCongressOf } from '../../campaign/bills';
+import { askedToReintroduce, BILL_TYPES, type BillType } from '../../campaign/bills';
 import { chamberOfOffice, memberOfficeCode, PREFIX_WHEN_NONE, type CwcBill, type CwcChamber } from './format';
 
 /**
- * The bills the letter was written about, as CWC names them, the letter's own chamber first: its own bill
- * and that bill's companion in the campaign's entry for the same Congress. Never recomputed from the clock
- * at delivery: a letter written before its bill died still cites it. None for a letter asking for a
- * reintroduction (the bill has no number yet) or one saved without a bill.
+ * The bills the letter was written about, as CWC names them, the letter's own chamber first: its own bill,
+ * read from the letter (the campaign may have adopted other numbers since), and that bill's companion in
+ * the campaign's entry for the same Congress. Never recomputed from the clock at delivery: a letter written
+ * before its bill died still cites it. None for a letter asking for a reintroduction (the bill has no
+ * number yet) or one saved without a bill.
  */
 export function letterBills(
   campaign: Campaign,
   letter: { chamber: Chamber; bill: string | null; created_at: string },
 ): CwcBill[] {
   if (!letter.bill || askedToReintroduce(letter.bill, new Date(letter.created_at))) return [];
-  const congress = billCongressOf(letter.bill);
-  const entry = campaign.congresses.find((e) => e.congress === congress);
-  if (!entry) return [];
-  const order: Chamber[] = letter.chamber === 'house' ? ['house', 'senate'] : ['senate', 'house'];
-  return order.map((side) => ({
-    congress: entry.congress,
-    type: entry[side].type,
-    number: entry[side].number,
-  }));
+  const [congressText = '', type = '', numberText = ''] = letter.bill.split('-');
+  const own = { congress: Number(congressText), type: type as BillType, number: Number(numberText) };
+  if (!(type in BILL_TYPES) || !(own.congress > 0) || !Number.isInteger(own.number) || own.number <= 0) {
+    return [];
+  }
+  const entry = campaign.congresses.find((e) => e.congress === own.congress);
+  const other: Chamber = letter.chamber === 'house' ? 'senate' : 'house';
+  const listed = entry?.[letter.chamber];
+  if (!entry || listed?.type !== own.type || listed.number !== own.number) return [own];
+  return [own, { congress: entry.congress, type: entry[other].type, number: entry[other].number }];
 }
 
 /** "Ana María Núñez" -> first "Ana María", last "Núñez"; one word serves as both (CWC needs both). */

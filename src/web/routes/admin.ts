@@ -25,12 +25,21 @@ import {
   setAsideWindow,
 } from '../../tracking/count-review';
 import { latestLetters, SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
+import { adoptReintroducedBill, undoAdoptedBills } from '../../campaign/adopted-bills';
+import { BILL_TYPES, type BillType } from '../../campaign/bills';
+import {
+  candidateKey,
+  loadReintroductions,
+  type ReintroductionCandidate,
+} from '../../civic-data/reintroductions';
+import type { Chamber } from '../../civic-data/types';
 import { latestNotes } from '../../replies/reply-store';
 import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, CHANNEL_NAMES, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
 import { formatUtcDateTime } from '../i18n';
+import { ordinal } from '../../civic-data/congress';
 import { clientKey, createRateLimitStore } from '../rate-limits';
 import { campaignOrNotFound, districtLabel, memberLabel } from './progress';
 
@@ -56,6 +65,13 @@ const SetAsideForm = CampaignForm.extend({
     .or(z.literal('').transform(() => undefined)),
   reason: z.string().trim().min(1, 'messages.invalidValue').max(500),
 });
+/** "Adopt these numbers": one candidate per chamber, by its key ("120-s-12"). */
+const CandidateChoice = z
+  .string({ error: 'Choose one of the bills listed.' })
+  .regex(/^\d{1,3}-[a-z]{1,7}-\d{1,5}$/, 'Choose one of the bills listed.');
+const AdoptForm = CampaignForm.extend({ senate: CandidateChoice, house: CandidateChoice });
+type AdoptErrors = Partial<Record<Chamber, string>>;
+
 const SESSION_MS = 8 * 60 * 60 * 1000;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const LOGIN_LIMIT = 10;
@@ -253,13 +269,84 @@ export function createAdminRouter(deps: AppDeps): Router {
       renderLogin(res, 200);
       return;
     }
-    const campaign = campaignFromQuery(req);
+    await renderDashboard(res, campaignFromQuery(req));
+  });
+
+  /** The bill label as cited: "S. 12". */
+  const billLabel = (type: string, number: number) => `${BILL_TYPES[type as BillType] ?? type} ${number}`;
+
+  /**
+   * The reintroduction section: the candidates the refresh found for the campaign's ended bills, with the
+   * organiser's choice and its errors when a form comes back; or the adoption standing, with undo.
+   */
+  function reintroductionSection(
+    campaign: Campaign,
+    form?: { chosen: Partial<Record<Chamber, string>>; errors: AdoptErrors },
+  ) {
+    const situation = deps.asks.situation(campaign);
+    let stored: ReturnType<typeof loadReintroductions>;
+    let unreadable: string | undefined;
+    try {
+      stored = loadReintroductions(config.dataDir);
+    } catch (error) {
+      stored = { searchedAt: null, candidates: [] };
+      unreadable = (error as Error).message;
+    }
+    const adopted = (deps.adoptedBills?.forCampaign(campaign.slug) ?? []).map((b) => ({
+      chamber: b.chamber === 'senate' ? 'Senate' : 'House',
+      label: billLabel(b.type, b.number),
+      replaces: b.replaces,
+      title: b.title,
+      url: b.url,
+      adoptedAt: formatUtcDateTime('en', new Date(b.adoptedAt)),
+    }));
+    const chambers = (['senate', 'house'] as const).map((chamber) => {
+      const replaces = situation.bills[chamber];
+      const candidates = stored.candidates
+        .filter((c) => c.chamber === chamber && c.replaces === replaces.id)
+        .map((c) => ({
+          key: candidateKey(c),
+          label: billLabel(c.type, c.number),
+          title: c.title,
+          url: c.url,
+          congress: ordinal(c.congress),
+          sponsor: c.sponsor?.name ?? 'not named',
+          introducedDate: c.introducedDate,
+          reason: c.reason === 'title' ? 'same short title' : 'new bill of a sponsor',
+          foundAt: formatUtcDateTime('en', new Date(c.foundAt)),
+          checked: form?.chosen[chamber] === candidateKey(c),
+        }));
+      return {
+        chamber,
+        name: chamber === 'senate' ? 'Senate' : 'House',
+        replaces: replaces.label,
+        candidates,
+        error: form?.errors[chamber],
+      };
+    });
+    return {
+      expired: situation.expired,
+      bills: `${situation.bills.senate.label} and ${situation.bills.house.label}`,
+      congress: situation.bills.senate.congressOrdinal,
+      searchedAt: stored.searchedAt ? formatUtcDateTime('en', new Date(stored.searchedAt)) : undefined,
+      problem: unreadable ?? stored.problem,
+      adopted: adopted.length > 0 ? adopted : undefined,
+      chambers,
+      canAdopt: situation.expired && chambers.every((c) => c.candidates.length > 0),
+    };
+  }
+
+  async function renderDashboard(
+    res: Response,
+    campaign: Campaign,
+    options: { status?: number; adoptForm?: Parameters<typeof reintroductionSection>[1] } = {},
+  ) {
     const s = await stats.getCampaignStats(campaign.slug);
     const recent = await recentLetters(campaign.slug);
     const review = await countReview(campaign.slug);
     const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
     const notes = await latestNotes(storage.db, campaign.slug, 50);
-    res.render('admin/dashboard', {
+    res.status(options.status ?? 200).render('admin/dashboard', {
       cwcOffices: cwcOfficeLists(deps),
       title: `Admin: ${campaign.shortTitle}`,
       campaign,
@@ -288,8 +375,9 @@ export function createAdminRouter(deps: AppDeps): Router {
         day: n.answered_at?.slice(0, 10),
       })),
       civicData: civicDataSummary(),
+      reintroduction: reintroductionSection(campaign, options.adoptForm),
     });
-  });
+  }
 
   /** Held letters, bursts of the last week and set-asides, for the dashboard's count review. */
   async function countReview(campaign: string) {
@@ -345,6 +433,68 @@ export function createAdminRouter(deps: AppDeps): Router {
     const slug = campaignOrNotFound(deps, campaign).slug;
     await restoreSetAside(storage.db, String(req.params.id), clock.now());
     backToReview(res, slug);
+  });
+
+  /**
+   * Adopts the reintroduced bills chosen on the dashboard. Each choice must be a candidate the refresh
+   * stored for the campaign's ended bill in that chamber; otherwise the dashboard comes back with the
+   * error at the field and nothing changes.
+   */
+  router.post('/admin/bills/adopt', requireSession, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const campaign = campaignOrNotFound(deps, CampaignForm.parse(body).campaign);
+    const parsed = AdoptForm.safeParse(body);
+    const chosen = {
+      senate: typeof body.senate === 'string' ? body.senate.slice(0, 40) : undefined,
+      house: typeof body.house === 'string' ? body.house.slice(0, 40) : undefined,
+    };
+    const errors: AdoptErrors = {};
+    for (const issue of parsed.error?.issues ?? []) {
+      const field = issue.path[0];
+      if (field === 'senate' || field === 'house') errors[field] = issue.message;
+    }
+    const situation = deps.asks.situation(campaign);
+    const picked: Partial<Record<Chamber, ReintroductionCandidate>> = {};
+    if (parsed.success) {
+      const stored = loadReintroductions(config.dataDir).candidates;
+      for (const chamber of ['senate', 'house'] as const) {
+        const match = stored.find(
+          (c) =>
+            c.chamber === chamber &&
+            candidateKey(c) === parsed.data[chamber] &&
+            c.replaces === situation.bills[chamber].id,
+        );
+        if (!situation.expired) {
+          errors[chamber] =
+            `The campaign’s ${situation.bills[chamber].label} is not waiting for a reintroduction (its Congress has not ended, or new numbers were adopted already). Reload the page.`;
+        } else if (!match) {
+          errors[chamber] =
+            `${parsed.data[chamber]} is not a bill found for ${situation.bills[chamber].label}. Choose one of the bills listed.`;
+        } else {
+          picked[chamber] = match;
+        }
+      }
+    }
+    if (!picked.senate || !picked.house) {
+      await renderDashboard(res, campaign, { status: 400, adoptForm: { chosen, errors } });
+      return;
+    }
+    await adoptReintroducedBill(storage.db, {
+      campaign: campaign.slug,
+      bills: { senate: picked.senate, house: picked.house },
+      at: clock.now(),
+    });
+    deps.adoptedBills?.invalidate();
+    res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign.slug)}#reintroduction`);
+  });
+
+  // Undo: back to the campaign file's bills (and the "reintroduce" ask, once their Congress has ended).
+  router.post('/admin/bills/undo', requireSession, async (req, res) => {
+    const { campaign } = CampaignForm.parse(req.body ?? {});
+    const slug = campaignOrNotFound(deps, campaign).slug;
+    await undoAdoptedBills(storage.db, { campaign: slug, at: clock.now() });
+    deps.adoptedBills?.invalidate();
+    res.redirect(303, `/admin?campaign=${encodeURIComponent(slug)}#reintroduction`);
   });
 
   router.post('/admin/counts/release', requireSession, async (req, res) => {

@@ -1,0 +1,240 @@
+/**
+ * campaign/adopted-bills: the reintroduced bills an organiser adopted for a campaign (issue 23). The data
+ * refresh finds candidates (civic-data/reintroductions); the organiser adopts one per chamber on the admin
+ * page; the adoption is a row per chamber in the database, so every instance reads the campaign's bills
+ * with the new numbers within ADOPTED_BILLS_CACHE_MS, without a redeploy. The campaign is then read as if
+ * its file had an entry for the new Congress (the file's own entry for that Congress, when there is one,
+ * wins). Undo marks the rows undone: the campaign is read from its file alone again.
+ */
+import type { BillRef } from '../civic-data/bill-status';
+import type { ReintroductionCandidate } from '../civic-data/reintroductions';
+import type { Chamber } from '../civic-data/types';
+import type { Clock } from '../platform/clock';
+import { newId } from '../platform/ids';
+import type { Storage } from '../storage/database';
+import type { Kysely } from 'kysely';
+import type { AdoptedBillsTable, Database, Db } from '../storage/schema';
+import type { BillType, CongressBillsDefinition } from './bills';
+import type { Campaign, CampaignCatalog } from './campaign';
+
+/** One chamber's adopted bill, as the admin page shows it. */
+export interface AdoptedBill {
+  campaign: string;
+  chamber: Chamber;
+  replaces: string;
+  congress: number;
+  type: string;
+  number: number;
+  title: string;
+  url: string;
+  sponsor: { bioguide: string; name: string } | undefined;
+  introducedDate: string;
+  latestAction: { date: string; text: string } | undefined;
+  foundAt: string;
+  adoptedAt: string;
+}
+
+function fromRow(row: AdoptedBillsTable): AdoptedBill {
+  return {
+    campaign: row.campaign,
+    chamber: row.chamber,
+    replaces: row.replaces,
+    congress: Number(row.congress),
+    type: row.bill_type,
+    number: Number(row.bill_number),
+    title: row.title,
+    url: row.url,
+    sponsor:
+      row.sponsor_bioguide !== null
+        ? { bioguide: row.sponsor_bioguide, name: row.sponsor_name ?? row.sponsor_bioguide }
+        : undefined,
+    introducedDate: row.introduced_on,
+    latestAction:
+      row.latest_action_on !== null && row.latest_action_text !== null
+        ? { date: row.latest_action_on, text: row.latest_action_text }
+        : undefined,
+    foundAt: row.found_at,
+    adoptedAt: row.adopted_at,
+  };
+}
+
+/**
+ * Adopts a reintroduction: the Senate and House candidates replace the campaign's bills. An adoption
+ * still standing for the campaign is undone in the same transaction, so there is one at a time.
+ */
+export async function adoptReintroducedBill(
+  db: Kysely<Database>,
+  input: {
+    campaign: string;
+    bills: Record<Chamber, ReintroductionCandidate>;
+    at: Date;
+  },
+): Promise<void> {
+  const at = input.at.toISOString();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('adopted_bills')
+      .set({ undone_at: at })
+      .where('campaign', '=', input.campaign)
+      .where('undone_at', 'is', null)
+      .execute();
+    for (const chamber of ['senate', 'house'] as const) {
+      const c = input.bills[chamber];
+      await trx
+        .insertInto('adopted_bills')
+        .values({
+          id: newId(),
+          campaign: input.campaign,
+          chamber,
+          replaces: c.replaces,
+          congress: c.congress,
+          bill_type: c.type,
+          bill_number: c.number,
+          title: c.title,
+          url: c.url,
+          sponsor_bioguide: c.sponsor?.bioguide ?? null,
+          sponsor_name: c.sponsor?.name ?? null,
+          introduced_on: c.introducedDate,
+          latest_action_on: c.latestAction?.date ?? null,
+          latest_action_text: c.latestAction?.text ?? null,
+          found_at: c.foundAt,
+          adopted_at: at,
+          undone_at: null,
+        })
+        .execute();
+    }
+  });
+}
+
+/** Undoes the campaign's standing adoption; the number of chambers it covered (0 when there was none). */
+export async function undoAdoptedBills(db: Db, input: { campaign: string; at: Date }): Promise<number> {
+  const result = await db
+    .updateTable('adopted_bills')
+    .set({ undone_at: input.at.toISOString() })
+    .where('campaign', '=', input.campaign)
+    .where('undone_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Every campaign's standing adoptions (rows not undone). */
+export async function standingAdoptions(db: Db): Promise<AdoptedBill[]> {
+  const rows = await db
+    .selectFrom('adopted_bills')
+    .selectAll()
+    .where('undone_at', 'is', null)
+    .orderBy('adopted_at')
+    .execute();
+  return rows.map(fromRow);
+}
+
+/**
+ * The campaign file's entry for the new Congress that an adoption stands for: both chambers' bills, with
+ * their latest action (else their introduction) as the status shown until the imported record is read, and
+ * the sponsors that introduced them. Undefined unless both chambers were adopted in one Congress.
+ */
+export function adoptedCongressEntry(bills: readonly AdoptedBill[]): CongressBillsDefinition | undefined {
+  const senate = bills.find((b) => b.chamber === 'senate');
+  const house = bills.find((b) => b.chamber === 'house');
+  if (!senate || !house || senate.congress !== house.congress) return undefined;
+  const definition = (bill: AdoptedBill) => ({
+    type: bill.type as BillType,
+    number: bill.number,
+    title: bill.title.slice(0, 300),
+    url: bill.url,
+    status: bill.latestAction
+      ? { text: bill.latestAction.text.slice(0, 500), asOf: bill.latestAction.date }
+      : { text: `Introduced on ${bill.introducedDate}.`, asOf: bill.introducedDate },
+  });
+  const sponsorOf = (bill: AdoptedBill) =>
+    bill.sponsor
+      ? [{ bioguide: bill.sponsor.bioguide, role: 'sponsor' as const, since: bill.introducedDate }]
+      : [];
+  return {
+    congress: senate.congress,
+    senate: definition(senate),
+    house: definition(house),
+    sponsors: {
+      source: { name: 'congress.gov (the sponsor who introduced it)', url: senate.url },
+      asOf: senate.introducedDate > house.introducedDate ? senate.introducedDate : house.introducedDate,
+      senate: sponsorOf(senate),
+      house: sponsorOf(house),
+    },
+  };
+}
+
+export interface AdoptedBillsLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** The standing adoptions as one instance holds them: read from the database at most every `cacheMs`. */
+export interface AdoptedBills {
+  /** Reads the adoptions again when the copy held is older than the cache time; never throws. */
+  refresh(): Promise<void>;
+  /** Forgets the copy held: this instance just changed an adoption. */
+  invalidate(): void;
+  /** The standing adoption of a campaign, both chambers, or none. */
+  forCampaign(slug: string): AdoptedBill[];
+  /** The adopted bills of every campaign, for the sponsor-roll import. */
+  refs(): BillRef[];
+}
+
+export function createAdoptedBills(deps: {
+  storage: Pick<Storage, 'db'>;
+  clock: Clock;
+  cacheMs: number;
+  logger: AdoptedBillsLogger;
+}): AdoptedBills {
+  let bills: AdoptedBill[] = [];
+  let readAt: number | undefined;
+  let reading: Promise<void> | undefined;
+
+  async function read(): Promise<void> {
+    try {
+      bills = await standingAdoptions(deps.storage.db);
+      readAt = deps.clock.now().getTime();
+    } catch (error) {
+      // A database outage must not take the pages down: the copy held stays until the next read.
+      deps.logger.warn(
+        { event: 'campaign.adopted_bills_unreadable', reason: (error as Error)?.message },
+        'the adopted bills could not be read; the last copy is used',
+      );
+    }
+  }
+
+  return {
+    refresh() {
+      const now = deps.clock.now().getTime();
+      if (readAt !== undefined && now - readAt < deps.cacheMs && now >= readAt) return Promise.resolve();
+      reading ??= read().finally(() => {
+        reading = undefined;
+      });
+      return reading;
+    },
+    invalidate() {
+      readAt = undefined;
+    },
+    forCampaign: (slug) => bills.filter((b) => b.campaign === slug),
+    refs: () => bills.map((b) => ({ congress: b.congress, type: b.type, number: b.number })),
+  };
+}
+
+/**
+ * The catalog with each campaign read with its adopted bills: an entry for the new Congress is added to
+ * its `congresses` unless its file already has one for that Congress.
+ */
+export function withAdoptedBills(
+  catalog: CampaignCatalog,
+  adopted: Pick<AdoptedBills, 'forCampaign'>,
+): CampaignCatalog {
+  const withAdoption = (campaign: Campaign): Campaign => {
+    const entry = adoptedCongressEntry(adopted.forCampaign(campaign.slug));
+    if (!entry || campaign.congresses.some((c) => c.congress === entry.congress)) return campaign;
+    return { ...campaign, congresses: [...campaign.congresses, entry] };
+  };
+  return {
+    defaultSlug: catalog.defaultSlug,
+    list: () => catalog.list().map(withAdoption),
+    get: (slug) => withAdoption(catalog.get(slug)),
+  };
+}

@@ -26,7 +26,8 @@ import type { ActionInput, RecordAction } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { chooseMailingOffices } from '../delivery/mailing-office';
-import { actionFor, reportSend } from '../tracking/verification';
+import { actionFor } from '../tracking/actions';
+import { reportSend } from '../tracking/verification';
 import { isKnownReferralCode } from '../campaign/share';
 import type { MailDomainCheck } from './mail-domain';
 import {

@@ -22,6 +22,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
+import type { LetterRow } from '../letters/letter-store';
 import type { ActionKind, CountersTable, Database, Db } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
 
@@ -51,7 +52,13 @@ export function dedupeKey(
 }
 
 /** The counter rows one newly recorded action increments, in a fixed order (see recordAction). */
-export function counterKeysFor(input: ActionInput): Array<Pick<CountersTable, 'dimension' | 'key'>> {
+/** What the counters read of an action: an ActionInput, or a stored action row with its time. */
+export type CountedAction = Pick<
+  ActionInput,
+  'action' | 'bioguide' | 'chamber' | 'state' | 'district' | 'congress' | 'ref' | 'at'
+>;
+
+export function counterKeysFor(input: CountedAction): Array<Pick<CountersTable, 'dimension' | 'key'>> {
   if (input.action === 'reported') return [{ dimension: 'reported', key: 'all' }];
   const day = utcDay(input.at);
   const keys: Array<Pick<CountersTable, 'dimension' | 'key'>> = [
@@ -119,6 +126,43 @@ export async function incrementCounters(
     .execute();
 }
 
+/** Adds `by` to every counter of the given actions (of one campaign), summed per key, in lock order. */
+export async function addToCounters(
+  db: Db,
+  campaign: string,
+  actions: readonly CountedAction[],
+  by: 1 | -1 = 1,
+): Promise<void> {
+  const sums = new Map<string, CounterKey & { by: number }>();
+  for (const action of actions) {
+    for (const k of counterKeysFor(action)) {
+      const id = `${k.dimension}\u0000${k.key}`;
+      const sum = sums.get(id);
+      if (sum) sum.by += by;
+      else sums.set(id, { dimension: k.dimension, key: k.key, by });
+    }
+  }
+  await incrementCounters(db, campaign, [...sums.values()].sort(byCounterKey));
+}
+
+/** The action input of one letter. */
+export function actionFor(row: LetterRow, action: ActionKind, at: Date): ActionInput {
+  return {
+    campaign: row.campaign,
+    letterId: row.id,
+    action,
+    bioguide: row.bioguide,
+    chamber: row.chamber,
+    state: row.state,
+    district: row.district,
+    congress: row.congress,
+    bill: row.bill,
+    senderKey: row.sender_key,
+    ref: row.ref,
+    at,
+  };
+}
+
 function actionRow(input: ActionInput) {
   return {
     id: newId(),
@@ -181,21 +225,14 @@ export async function recordActions(db: Db, inputs: readonly ActionInput[]): Pro
     const key = dedupeKey(input);
     return insertedKeys.has(key) && firstByKey.get(key) === i;
   });
-  // Add up the counter increments per campaign and key, then one upsert per campaign in lock order.
-  const byCampaign = new Map<string, Map<string, CounterKey & { by: number }>>();
-  inputs.forEach((input, i) => {
-    if (!counted[i]) return;
-    let sums = byCampaign.get(input.campaign);
-    if (!sums) byCampaign.set(input.campaign, (sums = new Map()));
-    for (const k of counterKeysFor(input)) {
-      const id = `${k.dimension}\u0000${k.key}`;
-      const sum = sums.get(id);
-      if (sum) sum.by += 1;
-      else sums.set(id, { dimension: k.dimension, key: k.key, by: 1 });
-    }
-  });
-  for (const campaign of [...byCampaign.keys()].sort()) {
-    await incrementCounters(db, campaign, [...byCampaign.get(campaign)!.values()].sort(byCounterKey));
+  // One upsert per campaign, campaigns in order, each campaign's counters in lock order.
+  const countedInputs = inputs.filter((_, i) => counted[i]);
+  for (const campaign of [...new Set(countedInputs.map((input) => input.campaign))].sort()) {
+    await addToCounters(
+      db,
+      campaign,
+      countedInputs.filter((input) => input.campaign === campaign),
+    );
   }
   return counted;
 }

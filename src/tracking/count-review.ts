@@ -21,12 +21,12 @@ import { newId } from '../platform/ids';
 import type { ActionsTable, CountSetAsidesTable, Db } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
 import {
-  byCounterKey,
-  counterKeysFor,
+  actionFor,
+  addToCounters,
   dedupeKey,
-  incrementCounters,
   recordActions,
   withTransaction,
+  type CountedAction,
 } from './actions';
 import type { ActionInput } from './record-action';
 
@@ -124,24 +124,6 @@ export async function holdCounts(
     .execute();
 }
 
-/** The verified action of a letter, at the time it was verified. */
-function verifiedAction(letter: LetterRow): ActionInput {
-  return {
-    campaign: letter.campaign,
-    letterId: letter.id,
-    action: 'verified',
-    bioguide: letter.bioguide,
-    chamber: letter.chamber,
-    state: letter.state,
-    district: letter.district,
-    congress: letter.congress,
-    bill: letter.bill,
-    senderKey: letter.sender_key,
-    ref: letter.ref,
-    at: new Date(letter.verified_at ?? letter.created_at),
-  };
-}
-
 /** Counts every held letter of a campaign (the organiser's decision); returns how many were released. */
 export async function releaseHeldCounts(db: Db, campaign: string): Promise<number> {
   return withTransaction(db, async (trx) => {
@@ -152,7 +134,11 @@ export async function releaseHeldCounts(db: Db, campaign: string): Promise<numbe
       .where('count_holds.campaign', '=', campaign)
       .execute();
     if (held.length === 0) return 0;
-    await recordActions(trx, held.map(verifiedAction));
+    // Counted as of the time each letter was verified.
+    await recordActions(
+      trx,
+      held.map((letter) => actionFor(letter, 'verified', new Date(letter.verified_at ?? letter.created_at))),
+    );
     await trx
       .deleteFrom('count_holds')
       .where(
@@ -242,42 +228,8 @@ export interface SetAsideInput {
 /** A set-aside as stored: the row is the record the admin page shows. */
 export type SetAside = CountSetAsidesTable;
 
-function inputOfAction(row: ActionsTable): ActionInput {
-  return {
-    campaign: row.campaign,
-    letterId: row.letter_id,
-    action: row.action,
-    bioguide: row.bioguide,
-    chamber: row.chamber,
-    state: row.state,
-    district: row.district,
-    congress: row.congress,
-    bill: row.bill,
-    senderKey: '',
-    ref: row.ref,
-    at: new Date(row.created_at),
-  };
-}
-
-/** Adds `by` to every counter of the given actions, summed per key, in the counters' lock order. */
-async function addToCounters(
-  db: Db,
-  campaign: string,
-  actions: readonly ActionsTable[],
-  by: 1 | -1,
-): Promise<void> {
-  const sums = new Map<string, { dimension: string; key: string; by: number }>();
-  for (const action of actions) {
-    for (const k of counterKeysFor(inputOfAction(action))) {
-      const id = `${k.dimension}\u0000${k.key}`;
-      const sum = sums.get(id);
-      if (sum) sum.by += by;
-      else sums.set(id, { dimension: k.dimension, key: k.key, by });
-    }
-  }
-  const keys = [...sums.values()].sort(byCounterKey);
-  await incrementCounters(db, campaign, keys);
-}
+/** A stored action as the counters read it. */
+const countedAction = (row: ActionsTable): CountedAction => ({ ...row, at: new Date(row.created_at) });
 
 /** The actions a set-aside moves: what the public numbers are built from. */
 const SET_ASIDE_ACTIONS = ['verified', 'delivered', 'emailed'] as const;
@@ -345,7 +297,7 @@ export async function setAsideWindow(db: Db, input: SetAsideInput): Promise<SetA
         actions.map((a) => a.id),
       )
       .execute();
-    await addToCounters(trx, input.campaign, actions, -1);
+    await addToCounters(trx, input.campaign, actions.map(countedAction), -1);
     return setAside;
   });
 }
@@ -379,12 +331,7 @@ export async function restoreSetAside(db: Db, id: string, at: Date): Promise<num
           .execute()
       ).map((r) => r.id),
     );
-    await addToCounters(
-      trx,
-      restored.campaign,
-      actions.filter((a) => inserted.has(a.id)),
-      1,
-    );
+    await addToCounters(trx, restored.campaign, actions.filter((a) => inserted.has(a.id)).map(countedAction));
     await trx.deleteFrom('count_set_aside_actions').where('set_aside_id', '=', id).execute();
     return actions.filter((a) => inserted.has(a.id) && a.action === 'verified').length;
   });

@@ -7,28 +7,9 @@
  */
 import { sql } from 'kysely';
 import { markLettersVerified, type LetterRow } from '../letters/letter-store';
-import type { ActionKind, Db } from '../storage/schema';
-import { incrementCounters, recordAction, recordActions, withTransaction } from './actions';
+import type { Db } from '../storage/schema';
+import { actionFor, incrementCounters, recordAction, recordActions, withTransaction } from './actions';
 import { applyCountCaps, holdCounts, type CountCaps } from './count-review';
-import type { ActionInput } from './record-action';
-
-/** The action input of one letter. */
-export function actionFor(row: LetterRow, action: ActionKind, at: Date): ActionInput {
-  return {
-    campaign: row.campaign,
-    letterId: row.id,
-    action,
-    bioguide: row.bioguide,
-    chamber: row.chamber,
-    state: row.state,
-    district: row.district,
-    congress: row.congress,
-    bill: row.bill,
-    senderKey: row.sender_key,
-    ref: row.ref,
-    at,
-  };
-}
 
 /**
  * Marks letters verified and counts them (once per sender and member), in the caller's transaction when

@@ -2,8 +2,9 @@
  * The production image's file layout, without Docker: the Dockerfile's final stage is read, exactly what
  * its COPY lines copy is laid out in a temp folder (the build stage's `dist` built here with `npm run
  * build`'s compiler settings), its RUN lines are applied, and the server is started from that folder with
- * the image's CMD and the settings of the README's `docker run` example. A folder the server or a script
- * reads at run time and the Dockerfile forgets fails here, not in a deployment.
+ * the image's CMD and the settings of the README's `docker run` example, read from README.md itself (its
+ * `-e` settings, and its `-v` mounts as folders of this test). A folder the server or a script reads at run
+ * time and the Dockerfile forgets, or a setting the README's example lacks, fails here, not in a deployment.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,74 +12,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../bench/servers';
 import { describeWithNationalData, importFixtureData, nationalDataDir } from './helpers/civic-data';
+import {
+  readFinalStage,
+  readmeDockerRun,
+  ROOT,
+  type DockerRunOptions,
+  type ReadmeDockerRun,
+} from './helpers/deploying';
+import { SmtpSink } from './helpers/smtp-sink';
 
 jest.setTimeout(300_000);
 
-const ROOT = path.resolve(__dirname, '..');
-
-interface FinalStage {
-  env: Record<string, string>;
-  copies: Array<{ from: 'build' | 'context'; sources: string[]; dest: string }>;
-  runs: string[];
-  cmd: string[];
-  healthcheck: string;
-  volumes: string[];
-}
-
-/** The Dockerfile's instructions (continuation lines joined), from its last FROM on. */
-export function readFinalStage(dockerfile: string): FinalStage {
-  const instructions = dockerfile
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-  const lastFrom = instructions.map((l) => /^FROM\s/i.test(l)).lastIndexOf(true);
-  const stage: FinalStage = { env: {}, copies: [], runs: [], cmd: [], healthcheck: '', volumes: [] };
-  for (const line of instructions.slice(lastFrom + 1)) {
-    const [keyword, ...rest] = line.split(/\s+/);
-    const args = rest.join(' ');
-    switch (keyword!.toUpperCase()) {
-      case 'ENV':
-        for (const pair of args.split(/\s+/)) {
-          const [k, v] = pair.split('=');
-          stage.env[k!] = v!;
-        }
-        break;
-      case 'COPY': {
-        const words = args.split(/\s+/);
-        const from = words[0]!.startsWith('--from=') ? words.shift()!.slice('--from='.length) : undefined;
-        if (from !== undefined && from !== 'build') throw new Error(`COPY from an unknown stage: ${line}`);
-        stage.copies.push({
-          from: from ? 'build' : 'context',
-          sources: words.slice(0, -1),
-          dest: words.at(-1)!,
-        });
-        break;
-      }
-      case 'RUN':
-        stage.runs.push(args);
-        break;
-      case 'CMD':
-        stage.cmd = JSON.parse(args) as string[];
-        break;
-      case 'HEALTHCHECK':
-        stage.healthcheck = args;
-        break;
-      case 'VOLUME':
-        stage.volumes.push(...(JSON.parse(args) as string[]));
-        break;
-      case 'WORKDIR':
-      case 'USER':
-      case 'EXPOSE':
-        break;
-      default:
-        throw new Error(`tests/dockerfile-layout.test.ts does not know ${keyword}: teach it (${line})`);
-    }
-  }
-  return stage;
-}
-
-const stage = readFinalStage(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
+const stage = readFinalStage();
 
 /** Lays the final stage out in `app` (the image's /app). */
 function layOut(app: string, buildDist: string): void {
@@ -111,8 +56,7 @@ function layOut(app: string, buildDist: string): void {
 }
 
 /** A campaigns folder like the shipped one, with a real-looking inbox (production refuses the placeholder). */
-function ownCampaigns(dir: string): string {
-  const target = path.join(dir, 'campaigns');
+function ownCampaigns(target: string): void {
   fs.cpSync(path.join(ROOT, 'campaigns'), target, { recursive: true });
   for (const slug of fs.readdirSync(target)) {
     const file = path.join(target, slug, 'campaign.json');
@@ -121,34 +65,89 @@ function ownCampaigns(dir: string): string {
     campaign.delivery.inbox = 'letters@campaign-inbox.test-org.net';
     fs.writeFileSync(file, JSON.stringify(campaign, null, 2));
   }
-  return target;
+}
+
+let root: string;
+let app: string;
+let readme: ReadmeDockerRun;
+let smtp: SmtpSink;
+
+/** A container as `docker run` would make it: its environment and where each of its paths lives here. */
+interface Container {
+  env: Record<string, string>;
+  /** The host folder behind a path inside the container. */
+  hostPath: (containerPath: string) => string;
+}
+
+/**
+ * The README's `docker run` (plus `extra`, such as its offline options) in this test's folders: each named
+ * volume is a fresh folder under `volumes`, a bind mount's host folder is the one the README names (its
+ * `$PWD` being this test's root) unless `binds` gives another, and the rest of /app is the laid-out image.
+ */
+function container(volumes: string, extra?: DockerRunOptions, binds: Record<string, string> = {}): Container {
+  const mounts = [...readme.mounts, ...(extra?.mounts ?? [])].map((mount) => {
+    const host = mount.named ? path.join(volumes, mount.source) : (binds[mount.source] ?? mount.source);
+    if (mount.named) fs.mkdirSync(host, { recursive: true });
+    if (!fs.existsSync(host)) throw new Error(`README mounts ${mount.source}: this test has no such folder`);
+    return { target: mount.target, host };
+  });
+  const hostPath = (containerPath: string): string => {
+    for (const { target, host } of mounts) {
+      if (containerPath === target || containerPath.startsWith(`${target}/`))
+        return host + containerPath.slice(target.length);
+    }
+    if (containerPath.startsWith('/app/')) return path.join(app, containerPath.slice('/app/'.length));
+    return containerPath;
+  };
+  const settings = { ...stage.env, ...readme.env, ...extra?.env };
+  const env = Object.fromEntries(
+    Object.entries(settings).map(([k, v]) => [k, v.startsWith('/') ? hostPath(v) : v]),
+  );
+  return { env, hostPath };
+}
+
+/**
+ * What this test changes in the README's settings, and why: the published port is a free one (the machine
+ * is shared), the README's SMTP server becomes a local stand-in and the Census geocoder is off (no network
+ * in tests); warnings only, to keep the output readable. A setting the README lacks stays missing.
+ */
+function withTestOverrides(env: Record<string, string>, port: number): Record<string, string> {
+  return {
+    ...env,
+    PORT: String(port),
+    ...(env.SMTP_URL ? { SMTP_URL: smtp.url } : {}),
+    CENSUS_GEOCODER_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+  };
 }
 
 interface Started {
   child: ChildProcess;
-  output: () => string;
+  stdout: () => string;
+  stderr: () => string;
   exited: Promise<number | null>;
 }
 
-/** Runs the image's CMD in `app` with the image's ENV, DATA_DIR moved to `dataDir`, plus `env`. */
-function startImage(app: string, dataDir: string, env: Record<string, string>): Started {
-  let output = '';
+/** Runs the image's CMD in the laid-out /app with the container's environment. */
+function startImage(env: Record<string, string>): Started {
+  let stdout = '';
+  let stderr = '';
   const child = spawn(stage.cmd[0]!, stage.cmd.slice(1), {
     cwd: app,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...stage.env, DATA_DIR: dataDir, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 async function waitForHealth(port: number, started: Started, deadlineMs: number): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     if (started.child.exitCode !== null)
-      throw new Error(`exited ${started.child.exitCode}:\n${started.output()}`);
+      throw new Error(`exited ${started.child.exitCode}:\n${started.stdout()}${started.stderr()}`);
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
       (r) => r.ok,
       () => false,
@@ -156,7 +155,7 @@ async function waitForHealth(port: number, started: Started, deadlineMs: number)
     if (ok) return;
     await new Promise((r) => setTimeout(r, 300));
   }
-  throw new Error(`no /healthz answer:\n${started.output()}`);
+  throw new Error(`no /healthz answer:\n${started.stdout()}${started.stderr()}`);
 }
 
 async function stop(started: Started): Promise<void> {
@@ -164,26 +163,49 @@ async function stop(started: Started): Promise<void> {
   await started.exited;
 }
 
-/** The README's docker run settings (see "Deploying"), with this test's addresses. */
-function readmeSettings(port: number, campaignsDir: string): Record<string, string> {
-  return {
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    APP_SECRET: 'layout-test-secret-0123456789abcdef0123456789',
-    MAIL_FROM: 'Letters <letters@campaign-inbox.test-org.net>',
-    // No SMTP server in this test: the .eml files are chosen on purpose, as production requires.
-    MAIL_TRANSPORT: 'files',
-    CAMPAIGNS_DIR: campaignsDir,
-    CENSUS_GEOCODER_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
-  };
+/** The home page in Spanish, as a browser set to Spanish asks for it: the page's language and its text. */
+async function expectSpanishHome(port: number): Promise<void> {
+  const home = await fetch(`http://127.0.0.1:${port}/`, { headers: { 'Accept-Language': 'es' } });
+  expect(home.status).toBe(200);
+  const html = await home.text();
+  const skipLink = (lang: string) =>
+    (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'locales', lang, 'translation.json'), 'utf8')) as {
+        layout: { skipLink: string };
+      }
+    ).layout.skipLink;
+  expect(html).toMatch(/<html[^>]*lang="es"/);
+  expect(html).toContain(skipLink('es'));
+  expect(html).not.toContain(skipLink('en'));
 }
 
-let root: string;
-let app: string;
-let campaignsDir: string;
+interface Lookup {
+  districts: Array<{ state: string; district: number }>;
+  members: Array<{ chamber: string; state: string; district: number | null }>;
+}
 
-beforeAll(() => {
+async function lookUp(port: number, zip: string): Promise<Lookup> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/representatives?zip=${zip}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Lookup;
+}
+
+/** Runs an `npm run` script in the laid-out /app as `docker exec` would: the container's environment. */
+function npmRun(args: string[], env: Record<string, string>): { status: number; output: string } {
+  try {
+    const output = execFileSync('npm', ['run', '--silent', ...args], {
+      cwd: app,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: 'pipe',
+    }).toString();
+    return { status: 0, output };
+  } catch (error) {
+    const e = error as { status?: number; stdout?: Buffer; stderr?: Buffer };
+    return { status: e.status ?? 1, output: `${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}` };
+  }
+}
+
+beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-image-'));
   app = path.join(root, 'app');
   const buildDist = path.join(root, 'build-dist');
@@ -194,10 +216,15 @@ beforeAll(() => {
     { cwd: ROOT, stdio: 'pipe' },
   );
   layOut(app, buildDist);
-  campaignsDir = ownCampaigns(root);
+  readme = readmeDockerRun(root);
+  // The operator's own campaigns folder, which the README mounts from $PWD.
+  for (const mount of readme.mounts.filter((m) => !m.named && m.source.startsWith(root)))
+    ownCampaigns(mount.source);
+  smtp = await SmtpSink.start();
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await smtp?.stop();
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -212,11 +239,24 @@ describe("the image's final stage", () => {
         scripts: Record<string, string>;
       }
     ).scripts;
-    // The server's own hints name these commands: in the image they run the compiled scripts.
+    // The server's own hints and the README name these commands: in the image they run compiled scripts.
     for (const name of ['data:update', 'outbox:requeue']) {
       const file = /^node (dist\/scripts\/\S+\.js)$/.exec(scripts[name] ?? '')?.[1];
       expect(file && fs.existsSync(path.join(app, file))).toBeTruthy();
     }
+  });
+
+  test("when the README's docker run is read, then it mounts a volume on the image's VOLUME and sets every production setting", () => {
+    expect(readme.image).toBe('dear-congress');
+    expect(readme.mounts).toContainEqual(
+      expect.objectContaining({ target: stage.env.DATA_DIR, named: true }),
+    );
+    expect(Object.keys(readme.env)).toEqual(
+      expect.arrayContaining(['PUBLIC_URL', 'APP_SECRET', 'MAIL_FROM', 'SMTP_URL', 'CAMPAIGNS_DIR']),
+    );
+    // The offline first start is one setting, with the mirror mounted where it points.
+    const from = readme.offline.env.CIVIC_DATA_FROM;
+    expect(from && readme.offline.mounts.map((m) => m.target)).toContain(from);
   });
 
   test('when `npm run data:update` runs in the image offline, then it imports a mirror with no file from tests/', () => {
@@ -224,78 +264,79 @@ describe("the image's final stage", () => {
     const source = path.join(root, 'offline-source');
     // An operator's folder: the fixture's sources with its own manifest.json, copied outside tests/.
     fs.cpSync(path.join(ROOT, 'tests', 'fixtures', 'civic', 'small'), source, { recursive: true });
-    const result = spawnSyncText(
-      'npm',
-      ['run', '--silent', 'data:update', '--', '--from', source, '--out', out],
-      app,
-    );
+    const result = npmRun(['data:update', '--', '--from', source, '--out', out], { NODE_ENV: 'production' });
     // The fixture is deliberately small, so the count checks refuse it: what matters here is that the
     // compiled script ran and read the folder (a missing script or module fails before reading anything).
     // The national suite below imports a whole mirror through the image's start command.
-    expect(result).toMatch(/Civic data update failed: .*offline-source.*only \d+ (senators|districts)/);
+    expect(result.status).toBe(1);
+    expect(result.output).toMatch(
+      /Civic data update failed: .*offline-source.*only \d+ (senators|districts)/,
+    );
   });
 
-  test('when the first-start import fails, then the container stops with its message and no server starts', async () => {
+  test('when the first-start import fails, then the container stops with its message on stderr and no server starts', async () => {
     const port = await freePort();
-    const empty = fs.mkdtempSync(path.join(root, 'empty-source-'));
-    const started = startImage(app, path.join(root, 'data-failed'), {
-      ...readmeSettings(port, campaignsDir),
-      CIVIC_DATA_FROM: empty,
+    const emptyMirror = fs.mkdtempSync(path.join(root, 'empty-mirror-'));
+    const { env } = container(path.join(root, 'volumes-failed'), readme.offline, {
+      [readme.offline.mounts[0]!.source]: emptyMirror,
     });
+    const started = startImage(withTestOverrides(env, port));
     expect(await started.exited).toBe(1);
-    expect(started.output()).toMatch(/Civic data update failed: .*ENOENT/);
-    expect(started.output()).toContain('the server was not started');
+    expect(started.stdout()).toContain('First start: importing');
+    expect(started.stderr()).toMatch(/Civic data update failed: .*ENOENT/);
+    expect(started.stderr()).toContain('the server was not started');
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
-  test('when started with data in its volume, then it serves /healthz, the Spanish home page and a lookup', async () => {
+  test('when started with data in its volume, then it serves /healthz, the Spanish home page and a lookup, and the operator scripts run', async () => {
     const port = await freePort();
-    const { dir } = await importFixtureData(path.join(root, 'data-ready'));
-    const started = startImage(app, dir, readmeSettings(port, campaignsDir));
+    const { env, hostPath } = container(path.join(root, 'volumes-ready'));
+    // The volume as a first start leaves it (imported now, so the daily refresh is a day away).
+    await importFixtureData(hostPath(stage.env.DATA_DIR!), { now: new Date() });
+    const started = startImage(withTestOverrides(env, port));
     try {
       await waitForHealth(port, started, 60_000);
-      const home = await fetch(`http://127.0.0.1:${port}/?lang=es`);
-      expect(home.status).toBe(200);
-      expect(await home.text()).toMatch(/<html[^>]*lang="es"/);
-      const lookup = await fetch(`http://127.0.0.1:${port}/api/representatives?zip=62704`);
-      expect(lookup.status).toBe(200);
-      const body = (await lookup.json()) as { districts: unknown[] };
-      expect(body.districts).toEqual([{ state: 'IL', district: 13 }]);
+      expect(started.stdout()).not.toContain('First start');
+      await expectSpanishHome(port);
+      const found = await lookUp(port, '62704');
+      expect(found.districts).toEqual([{ state: 'IL', district: 13 }]);
+      expect(found.members.filter((m) => m.chamber === 'senate' && m.state === 'IL')).toHaveLength(2);
+      expect(found.members).toContainEqual(
+        expect.objectContaining({ chamber: 'house', state: 'IL', district: 13 }),
+      );
     } finally {
       await stop(started);
     }
+    // `docker exec dear-congress npm run outbox:requeue -- --all-failed`, on the volume the server used.
+    const requeue = npmRun(['outbox:requeue', '--', '--all-failed'], withTestOverrides(env, port));
+    expect(requeue).toEqual({
+      status: 0,
+      output: expect.stringContaining('Re-queued 0 failed emails') as unknown,
+    });
   });
 });
 
 describeWithNationalData('the image at first start, on the national mirror', () => {
-  test('when the volume is empty, then it imports the mirror (its date known without a manifest) and serves', async () => {
+  test("when the volume is empty and the README's offline settings point at the mirror, then it imports it and serves", async () => {
     const port = await freePort();
-    const started = startImage(app, path.join(root, 'data-first-start'), {
-      ...readmeSettings(port, campaignsDir),
-      CIVIC_DATA_FROM: nationalDataDir(),
+    const { env } = container(path.join(root, 'volumes-first-start'), readme.offline, {
+      [readme.offline.mounts[0]!.source]: nationalDataDir(),
     });
+    const started = startImage(withTestOverrides(env, port));
     try {
       await waitForHealth(port, started, 240_000);
-      expect(started.output()).toContain('First start: importing');
-      expect(started.output()).toMatch(/Civic data updated in .*member data of 2026-06-15/);
-      const home = await fetch(`http://127.0.0.1:${port}/?lang=es`);
-      expect(await home.text()).toMatch(/<html[^>]*lang="es"/);
-      const lookup = await fetch(`http://127.0.0.1:${port}/api/representatives?zip=98101`);
-      expect(lookup.status).toBe(200);
+      expect(started.stdout()).toContain('First start: importing');
+      // The project's mirror is known by its checksums: its date needs no manifest.
+      expect(started.stdout()).toMatch(/Civic data updated in .*member data of 2026-06-15/);
+      await expectSpanishHome(port);
+      const found = await lookUp(port, '98101');
+      expect(found.districts).toContainEqual({ state: 'WA', district: 7 });
+      expect(found.members.filter((m) => m.chamber === 'senate' && m.state === 'WA')).toHaveLength(2);
+      expect(found.members).toContainEqual(
+        expect.objectContaining({ chamber: 'house', state: 'WA', district: 7 }),
+      );
     } finally {
       await stop(started);
     }
   });
 });
-
-function spawnSyncText(command: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, {
-      cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' },
-      stdio: 'pipe',
-    }).toString();
-  } catch (error) {
-    const e = error as { stdout?: Buffer; stderr?: Buffer };
-    return `${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`;
-  }
-}

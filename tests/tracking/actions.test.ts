@@ -4,6 +4,21 @@ import type { Storage } from '../../src/storage/database';
 import { action, AT, openTarget, type Target } from './helpers';
 import { describeEachStorage } from '../helpers/postgres';
 
+// A thousand transactions at once on PostgreSQL take well over Jest's default 30 s on a busy two-core
+// machine (npm run test:stress); a test cut off by its timeout would leave them committing into the next.
+jest.setTimeout(180_000);
+
+/**
+ * Runs every transaction to its end before anything is asserted: with Promise.all the first failure would
+ * return while the rest were still committing, and they would be counted by the next test.
+ */
+async function allRecorded(records: Array<Promise<boolean>>): Promise<boolean[]> {
+  const outcomes = await Promise.allSettled(records);
+  const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []));
+  expect(failures).toEqual([]);
+  return outcomes.map((o) => o.status === 'fulfilled' && o.value);
+}
+
 async function counter(storage: Storage, dimension: string, key: string): Promise<number> {
   const row = await storage.db
     .selectFrom('counters')
@@ -36,7 +51,7 @@ describeEachStorage('recordAction on %s', (kind) => {
     if (!target) return;
     const { storage } = target;
     const states = ['WA', 'CA', 'TX', 'NY', 'FL'];
-    const results = await Promise.all(
+    const results = await allRecorded(
       Array.from({ length: 1000 }, (_, i) =>
         storage.db.transaction().execute((trx) =>
           recordAction(
@@ -71,7 +86,7 @@ describeEachStorage('recordAction on %s', (kind) => {
     const { storage } = target;
     const before = await counter(storage, 'total', 'all');
     const input = action({ senderKey: 'duplicate-sender', bioguide: 'M001111' });
-    const results = await Promise.all(
+    const results = await allRecorded(
       Array.from({ length: 200 }, () => storage.db.transaction().execute((trx) => recordAction(trx, input))),
     );
     expect(results.filter(Boolean)).toHaveLength(1);

@@ -35,6 +35,7 @@ export type RenewableLetter = Pick<
   | 'campaign'
   | 'bioguide'
   | 'chamber'
+  | 'congress'
   | 'bill'
   | 'created_at'
   | 'sender_name'
@@ -71,13 +72,14 @@ function representativesOfWriter(civic: CivicIndex, letter: RenewableLetter, now
  */
 export function letterMeaning(deps: RenewalDeps, letter: RenewableLetter, now: Date): LetterMeaning {
   const member = deps.civic.memberByBioguide(letter.bioguide);
-  // Until the state's new ZIP table is published nobody can say who the writer's House member is: the
-  // letter waits rather than being judged against a map that names no district there.
   const awaiting = deps.civic.meta.awaitingMaps?.zips ?? [];
-  if (letter.chamber === 'house' && awaiting.includes(letter.sender_state ?? member?.state ?? '')) {
-    return 'map_awaited';
-  }
-  if (!member || !representativesOfWriter(deps.civic, letter, now).has(member.bioguide)) {
+  const mapAwaited =
+    letter.chamber === 'house' && awaiting.includes(letter.sender_state ?? member?.state ?? '');
+  // Until the state's new ZIP table is published, the ZIP code names no House district there. A letter
+  // written under an earlier Congress's map waits rather than being judged against nothing; one written
+  // under the data in service had its district settled at saving (the geocoder's, on the new map).
+  if (mapAwaited && letter.congress !== deps.civic.meta.congress) return 'map_awaited';
+  if (!member || (!mapAwaited && !representativesOfWriter(deps.civic, letter, now).has(member.bioguide))) {
     return 'not_represented';
   }
   if (!letter.bill) return 'current'; // saved before letters recorded their bill: nothing to compare

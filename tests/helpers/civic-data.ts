@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importCivicData, type ImportOptions } from '../../src/civic-data/import';
+import { CivicIndex } from '../../src/civic-data/load';
 import type { CivicIndexFile } from '../../src/civic-data/types';
 
 /** The committed fixture, laid out like the data mirror (with its own manifest.json giving its date). */
@@ -93,4 +94,29 @@ let imported: Promise<string> | undefined;
 export function importedDataDir(): Promise<string> {
   imported ??= importFixtureData().then(({ dir }) => dir);
   return imported;
+}
+
+/**
+ * The 120th Congress's index made from the fixture's 119th (`served`): every member re-elected (House terms
+ * to 2029) and Illinois's ZIP 62704, the writer's in route tests, in `writerDistrict`; with none, Illinois's
+ * new districts are not published yet (the members came first: `meta.awaitingMaps`).
+ */
+export function illinois120th(served: CivicIndex, writerDistrict?: number): CivicIndex {
+  const next = structuredClone({
+    meta: served.meta,
+    members: served.members,
+    districts: served.districts,
+    vacancies: served.vacancies,
+    zips: writerDistrict ? { '62704': { districts: [{ state: 'IL', district: writerDistrict }] } } : {},
+  }) as unknown as CivicIndexFile;
+  const { awaitingMaps: _served, ...meta } = next.meta;
+  next.meta = {
+    ...meta,
+    congress: 120,
+    validFrom: '2027-01-03',
+    validUntil: '2029-01-03',
+    ...(writerDistrict ? {} : { awaitingMaps: { zips: ['IL'], boundaries: ['IL'] } }),
+  };
+  next.members = next.members.map((m) => (m.chamber === 'house' ? { ...m, termEnd: '2029-01-03' } : m));
+  return new CivicIndex(next);
 }

@@ -7,9 +7,8 @@
  */
 import request from 'supertest';
 import { congressEnds } from '../../src/civic-data/congress';
-import { CivicIndex, loadCivicIndex } from '../../src/civic-data/load';
-import type { CivicIndexFile } from '../../src/civic-data/types';
-import { importedDataDir } from '../helpers/civic-data';
+import { loadCivicIndex } from '../../src/civic-data/load';
+import { illinois120th, importedDataDir } from '../helpers/civic-data';
 import { emailAndConfirmBatch, useEmailTestApp } from '../helpers/email-app';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import { csrfSession } from './security-helpers';
@@ -47,28 +46,12 @@ async function heldLetterToBudzinski(): Promise<string> {
 }
 
 /**
- * The 120th Congress's data: Budzinski and Miller re-elected; the writer's ZIP in `district`, or, with
- * none, Illinois's new districts not published yet (the members come first).
+ * The 120th Congress's data: Budzinski and Miller re-elected; the writer's ZIP in `writerDistrict`, or,
+ * with none, Illinois's new districts not published yet (the members come first).
  */
 function load120th(writerDistrict?: number): void {
   const civic = env.t.runtime.deps.civic;
-  const next = structuredClone({
-    meta: civic.meta,
-    members: civic.members,
-    districts: civic.districts,
-    vacancies: civic.vacancies,
-    zips: writerDistrict ? { '62704': { districts: [{ state: 'IL', district: writerDistrict }] } } : {},
-  }) as unknown as CivicIndexFile;
-  const { awaitingMaps: _before, ...meta } = next.meta;
-  next.meta = {
-    ...meta,
-    congress: 120,
-    validFrom: '2027-01-03',
-    validUntil: '2029-01-03',
-    ...(writerDistrict ? {} : { awaitingMaps: { zips: ['IL'], boundaries: ['IL'] } }),
-  };
-  next.members = next.members.map((m) => (m.chamber === 'house' ? { ...m, termEnd: '2029-01-03' } : m));
-  civic.replaceWith(new CivicIndex(next));
+  civic.replaceWith(illinois120th(civic, writerDistrict));
 }
 
 /** The email that offers the letter as it would now read, with its link's path. */

@@ -8,7 +8,8 @@
  * A refresh that fails changes nothing: the old data stays in service and on disk, the reason is logged
  * (file names, URLs and Congress numbers; never anything about a person) and `status()` says degraded until
  * a refresh succeeds. The campaigns' sponsor rolls (bill-status.json) are refreshed in the same round, on
- * their own: either step may fail without undoing the other. Each server process refreshes its own memory;
+ * their own, and once a campaign's bills' Congress has ended the round looks for their reintroduction
+ * (reintroductions.json): any step may fail without undoing the others. Each server process refreshes its own memory;
  * with several instances each one runs its own refresh (docs/data.md).
  */
 import { promises as fs } from 'node:fs';

@@ -158,6 +158,16 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
     const letter = await preview(t);
     expect(letter).toMatchObject({ ask: 'support', bill: { id: '120-s-41', label: 'S. 41' } });
     expect(letter.body).toContain('support S. 41, the STOP CSAM Act of 2027');
+    // The senator who introduced the new bill is thanked for it.
+    const sponsor = await request(t.app)
+      .post('/api/letters/preview')
+      .send({ bioguide: 'H001089', sender: { ...SENDER, state: 'MO', zip: '65101', city: 'Jefferson City' } })
+      .expect(200);
+    expect(sponsor.body).toMatchObject({
+      ask: 'thanks',
+      bill: { id: '120-s-41' },
+      sponsorship: { role: 'sponsor' },
+    });
     const compose = await request(t.app)
       .get('/campaigns/stop-csam/write')
       .query({ address: ADDRESS })

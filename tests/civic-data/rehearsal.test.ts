@@ -21,8 +21,9 @@
  *                    ("use my location" asks for a street address).
  *   1 Feb            The relationship file and the boundaries: nothing is awaited any more; nothing is left
  *                    in the outbox.
- *   1 Mar            Nothing new: the data stays whole; no reintroduced bill has been adopted, so the
- *                    reintroduce ask stands and CWC cites no bill.
+ *   1 Mar            congress.gov lists the bill reintroduced (S. 41, H.R. 12): the refresh finds it, and
+ *                    until the organiser adopts the new numbers on the admin page the reintroduce ask
+ *                    stands. Adopted: letters ask to support H.R. 12, and CWC cites it.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -32,15 +33,24 @@ import { importCivicData } from '../../src/civic-data/import';
 import { HOUSE, legislators, SMALL, writeSources, type Seat } from '../fixtures/civic/congress-sources';
 import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import { createTestApp, type TestApp } from '../helpers/app';
+import {
+  startCongressGovStandIn,
+  STOP_CSAM_119,
+  STOP_CSAM_120,
+  type CongressGovStandIn,
+} from '../helpers/congress-gov-stand-in';
 import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { zipOf } from '../helpers/zip';
-import { csrfSession } from '../web/security-helpers';
+import { adminSession, csrfSession } from '../web/security-helpers';
 
 jest.setTimeout(120_000);
 
 /** Eastern Standard Time (UTC-5) holds from 2 January to 1 March 2027. */
 const ET = (isoLocal: string): Date => new Date(`${isoLocal}-05:00`);
+
+const ADMIN_TOKEN = 'admin-token-for-the-rehearsal-of-3-january';
+const CONGRESS_GOV_KEY = 'stand-in-key-rehearsal';
 
 const ALASKAN = 'A000001';
 const TWELFTH = 'N000012'; // re-elected in the 12th district
@@ -98,6 +108,7 @@ let root: string;
 let source: string;
 let sink: SmtpSink;
 let cwc: CwcStandIn;
+let congressGov: CongressGovStandIn;
 let t: TestApp;
 
 beforeAll(async () => {
@@ -108,6 +119,8 @@ beforeAll(async () => {
   await importCivicData({ from: source, outDir: data, ...SMALL });
   sink = await SmtpSink.start();
   cwc = await startCwcStandIn({ apiKey: 'house-key' });
+  // congress.gov knows the 119th's bills; their reintroduction is listed on 1 March.
+  congressGov = await startCongressGovStandIn({ apiKey: CONGRESS_GOV_KEY, bills: STOP_CSAM_119 });
   t = await createTestApp(
     {
       DATA_DIR: data,
@@ -122,6 +135,9 @@ beforeAll(async () => {
       CWC_CONTACT_NAME: 'Pat Vendor',
       CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
       CWC_CONTACT_PHONE: '202-555-0100',
+      CONGRESS_GOV_API_KEY: CONGRESS_GOV_KEY,
+      CONGRESS_GOV_API_URL: congressGov.url,
+      ADMIN_TOKEN,
       // Every writer here comes from 127.0.0.1: the per-address limits are not what this rehearses.
       RATE_LIMITS_ENABLED: 'false',
     },
@@ -135,6 +151,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   await cwc.close();
+  await congressGov.close();
   await sink.stop();
   await removeDir(root);
 });
@@ -198,14 +215,16 @@ async function worker(): Promise<void> {
   while ((await t.runtime.worker.runOnce()) > 0);
 }
 
-/** What reached the House's CWC since the last call: office, the bill cited, the subject. */
+/** What reached the House's CWC since the last call: office, the (first) bill cited, subject, writer. */
 let cwcSeen = 0;
 function deliveredToCwc() {
   const docs = cwc.received.slice(cwcSeen);
   cwcSeen = cwc.received.length;
   return docs.map((d) => ({
     office: d.memberOffice,
-    bill: d.fields['Message.Bills.Bill.BillNumber'] ?? 'none',
+    bill: d.fields['Message.Bills.Bill.BillNumber']
+      ? `${d.fields['Message.Bills.Bill.BillCongress']} ${d.fields['Message.Bills.Bill.BillTypeAbbreviation']} ${d.fields['Message.Bills.Bill.BillNumber']}`
+      : 'none',
     subject: d.fields['Message.Subject'],
     from: d.fields['Constituent.FirstName'],
   }));
@@ -279,8 +298,8 @@ test('the operator timeline of 3 January 2027', async () => {
   await press(await askToEmail(await save(BEN, TWELFTH, 'NY-12')));
   await worker();
   expect(deliveredToCwc()).toEqual([
-    { office: 'HAK00', bill: '3921', subject: SUPPORT, from: 'Ana' },
-    { office: 'HNY12', bill: '3921', subject: SUPPORT, from: 'Ben' },
+    { office: 'HAK00', bill: '119 hr 3921', subject: SUPPORT, from: 'Ana' },
+    { office: 'HNY12', bill: '119 hr 3921', subject: SUPPORT, from: 'Ben' },
   ]);
   // Cara (Alaska) and Dev (New York) save the same letters and leave the confirmation email for the morning.
   const caraBatch = await save(CARA, ALASKAN);
@@ -395,12 +414,33 @@ test('the operator timeline of 3 January 2027', async () => {
   await worker();
   expect(deliveredToCwc()).toEqual([]);
 
-  // --- 1 March: nothing new; a refresh keeps everything whole. ---
+  // --- 1 March: congress.gov lists the bill reintroduced in the 120th (S. 41, H.R. 12). ---
   t.clock.set(ET('2027-03-01T12:00:00'));
+  congressGov.bills = [...STOP_CSAM_119, ...STOP_CSAM_120];
   expect(await refresh()).toMatchObject({ ok: true, congress: 120 });
-  // No reintroduced bill was adopted: the reintroduce ask stands, and CWC cites no bill.
+  // The refresh found the new numbers and the admin page offers them; until the organiser adopts them,
+  // the reintroduce ask stands.
+  const admin = await adminSession(t.app, ADMIN_TOKEN);
+  const dashboard = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
+  expect(dashboard.text).toContain('House: the reintroduction of H.R. 3921');
   expect((await writePage(BEN)).letter(TENTH_120)).toContain(ASKS_REINTRODUCTION);
+  // The organiser adopts them with one button (stored in the database: no redeploy). From now on the
+  // letter asks to support H.R. 12, and CWC cites it.
+  await request(t.app)
+    .post('/admin/bills/adopt')
+    .set('Cookie', admin.cookies)
+    .type('form')
+    .send({ _csrf: admin.token, campaign: 'stop-csam', senate: '120-s-41', house: '120-hr-12' })
+    .expect(303);
+  expect((await writePage(BEN)).letter(TENTH_120)).toContain('I am writing to ask you to support H.R. 12');
   await press(await askToEmail(await save(BEN, TENTH_120)));
   await worker();
-  expect(deliveredToCwc()).toEqual([{ office: 'HNY10', bill: 'none', subject: REINTRODUCE, from: 'Ben' }]);
+  expect(deliveredToCwc()).toEqual([
+    {
+      office: 'HNY10',
+      bill: '120 hr 12',
+      subject: 'Please support H.R. 12, the STOP CSAM Act of 2027',
+      from: 'Ben',
+    },
+  ]);
 });

@@ -33,6 +33,7 @@ export interface CongressGovStandIn {
   close(): Promise<void>;
 }
 
+/** Bills per page of a list: small, so that a few bills already make the search follow `next` links. */
 const PAGE = 2;
 
 function billJson(base: string, bill: StandInBill) {
@@ -53,7 +54,10 @@ function billJson(base: string, bill: StandInBill) {
 export async function startCongressGovStandIn(options: {
   apiKey: string;
   bills: StandInBill[];
+  /** Bills per page of a Congress's list (the real API's is the request's `limit`, at most 250). */
+  pageSize?: number;
 }): Promise<CongressGovStandIn> {
+  const pageSize = options.pageSize ?? PAGE;
   const state = { requests: [] as string[], keys: [] as string[], bills: options.bills, down: false };
   let base = '';
   const server = http.createServer((req, res) => {
@@ -129,10 +133,10 @@ export async function startCongressGovStandIn(options: {
       const all = state.bills
         .filter((b) => b.congress === Number(parts[2]) && b.type === parts[3])
         .sort((a, b) => b.introducedDate.localeCompare(a.introducedDate));
-      const page = all.slice(offset, offset + PAGE);
+      const page = all.slice(offset, offset + pageSize);
       const next =
-        offset + PAGE < all.length
-          ? `${base}/bill/${parts[2]}/${parts[3]}?offset=${offset + PAGE}&limit=${PAGE}&format=json&api_key=${options.apiKey}`
+        offset + pageSize < all.length
+          ? `${base}/bill/${parts[2]}/${parts[3]}?offset=${offset + pageSize}&limit=${pageSize}&format=json&api_key=${options.apiKey}`
           : undefined;
       return send(200, {
         bills: page.map((b) => billJson(base, b)),

@@ -5,7 +5,7 @@
  * bill, and the ordinary ask or the reintroduce one as before). A House letter from a state whose new
  * districts are not published yet keeps waiting until they are. Otherwise it is never sent: the writer is
  * emailed the letter as it would now read (the new ask, the member who represents them now) with a button
- * to send that one instead (src/web/routes/letters.ts), and without the button nothing more is sent.
+ * to send that one instead (src/web/handlers/letters.ts), and without the button nothing more is sent.
  */
 import type { AskResolver } from '../campaign/asks';
 import { askedToReintroduce } from '../campaign/bills';

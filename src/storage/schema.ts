@@ -209,7 +209,7 @@ export interface ReplyLettersTable {
   note: string | null;
 }
 
-/** Admin sessions ended by signing out, until they would have expired (src/web/routes/admin.ts). */
+/** Admin sessions ended by signing out, until they would have expired (src/web/admin-session.ts). */
 export interface AdminSessionRevocationsTable {
   mac: string;
   expires_at: string;

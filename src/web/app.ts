@@ -8,28 +8,19 @@ import path from 'node:path';
 import express, { type Express, type Request } from 'express';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
-import { createApiRouter, createLookupApiRouter } from './routes/api';
-import { createHealthRouter } from './routes/health';
-import { createPageRouter } from './routes/pages';
-import { createLetterRouter } from './routes/letters';
-import { createProgressRouter, createStatsApiRouter } from './routes/progress';
-import { createAdminRouter } from './routes/admin';
-import { createReplyRouter } from './routes/replies';
 import { PROJECT_ROOT } from '../platform/paths';
 import { ordinal } from '../civic-data/congress';
 import cookieParser from 'cookie-parser';
 import {
   createAssetManifest,
   hashedStatic,
-  privateResponse,
   privateWhenLocated,
   registerAssetHelper,
   securityHeaders,
 } from './security';
-import { createCsrfProtection, createFormGuard } from './csrf';
-import { createAppRateLimits } from './rate-limits';
 import { requestLogger } from './request-log';
 import { useViews } from './views';
+import { createRouteGuards, mountRoutes, routeTable } from './routes';
 import { createI18n, createI18nMiddleware, formatList, formatLongDate, registerI18nHelpers } from './i18n';
 
 const ROOT = PROJECT_ROOT;
@@ -41,7 +32,6 @@ const ROOT = PROJECT_ROOT;
  */
 export const LISTEN_BACKLOG = 4096;
 
-/** Builds the Express app; it does not listen. */
 const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
 
 /** The expiry notice for the page's campaign (the default one off campaign pages), or undefined. */
@@ -60,12 +50,13 @@ function billNoticeFor(deps: AppDeps, req: Request) {
   };
 }
 
+/** Builds the Express app; it does not listen. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
   // No automatic ETags: pages carry a fresh CSRF token, so hashing every page could never save a byte.
-  // The cacheable JSON answers (representatives by ZIP, stats) carry their own (src/web/routes/api.ts).
+  // The cacheable JSON answers (representatives by ZIP, stats) carry their own (src/web/handlers/api.ts).
   app.set('etag', false);
 
   useViews(app, deps.hbs, { cache: deps.config.env !== 'development' });
@@ -89,13 +80,12 @@ export function createApp(deps: AppDeps): Express {
   // never kept by a cache, never indexed.
   app.use(privateWhenLocated);
 
-  // The read-only JSON API and the probes need no static files, body parsers, cookies, CSRF tokens or
-  // page locals, so they come first.
-  const limits = createAppRateLimits(deps);
-  app.use('/api/representatives', limits.lookup);
-  app.use('/api', createLookupApiRouter(deps));
-  app.use(createStatsApiRouter(deps));
-  app.use(createHealthRouter(deps));
+  // The routes (src/web/routes.ts): the read-only JSON API and the probes need no static files, body
+  // parsers, cookies, CSRF tokens or page locals, so they are answered first.
+  const guards = createRouteGuards(deps);
+  const routes = routeTable(deps, guards);
+  const bareRoutes = routes.filter((route) => route.bare);
+  mountRoutes(app, bareRoutes);
 
   // Hashed static assets (`{{asset "/static/..."}}`; see src/web/security.ts).
   const uswdsDir = path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist');
@@ -115,10 +105,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser());
   // The interface language (query, cookie, Accept-Language) and `lang`/`dir` for the layout.
   app.use(createI18nMiddleware(i18n, { secureCookie: deps.config.publicUrl.startsWith('https:') }));
-  app.use(createCsrfProtection(deps.config, deps.clock).middleware);
-  // The bot guard and the rate limits are middleware of the routes they protect (src/web/routes/*), so
-  // they run for every spelling of a path that reaches the route (any case, a trailing slash).
-  const guards = { limits, form: createFormGuard(deps.config, deps.clock) };
+  // A CSRF token for every page; the check is a guard of each route that changes something. The guards
+  // are middleware of the routes they protect, so they run for every spelling of a path that reaches the
+  // route (any case, a trailing slash).
+  app.use(guards.csrf.issueToken);
 
   // Every page shows how fresh the member data is, and warns once it is past its validUntil date.
   // It also says when the campaign's bills died with their Congress (the letters then ask to reintroduce).
@@ -143,12 +133,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  app.use('/api', createApiRouter(deps, limits));
-  app.use(createPageRouter(deps, guards));
-  app.use('/letters', privateResponse, createLetterRouter(deps, guards));
-  app.use('/replies', privateResponse, createReplyRouter(deps, guards));
-  app.use(createProgressRouter(deps, { statsApi: false }));
-  app.use(createAdminRouter(deps));
+  const pageRoutes = routes.filter((route) => !route.bare);
+  mountRoutes(app, pageRoutes);
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));

@@ -7,10 +7,11 @@
  * as the `_csrf` form field or the `x-csrf-token` header, equal to the visitor's cookie, with a valid HMAC
  * under a key derived from APP_SECRET and the time: keys change every CSRF_PERIOD_MS and a token is
  * accepted under the current key and the one before, so a token expires one to two periods after the
- * page that issued it. The only exemption is `POST /api/letters/preview` without an `x-csrf-token` header
- * (side-effect free, for API clients without cookies); no header (Authorization included) turns the
- * check off. A rejected form answers 403 with a page that keeps everything the person typed and a button
- * to send it again with a fresh token.
+ * page that issued it. The check is a guard of each state-changing route in the route table
+ * (src/web/routes.ts); the only route with the lenient one is `POST /api/letters/preview`, checked only
+ * when it sends an `x-csrf-token` header (side-effect free, for API clients without cookies); no other
+ * header (Authorization included) turns the check off. A rejected form answers 403 with a page that keeps
+ * everything the person typed and a button to send it again with a fresh token.
  *
  * Bot guard: the compose form carries a honeypot field `website` (hidden from people and assistive
  * technology) and `startedAt`, an HMAC-signed start time. The guard is middleware of the routes it
@@ -86,8 +87,12 @@ function renderKeptForm(
 }
 
 export interface CsrfProtection {
-  /** Issues tokens on GET, checks them on POST/PUT/PATCH/DELETE. */
-  middleware: RequestHandler;
+  /** Issues a token to every page GET (app-wide, so 404 and error pages carry one too). */
+  issueToken: RequestHandler;
+  /** Route guard: refuses a state-changing request without a valid token. */
+  check: RequestHandler;
+  /** Route guard for the cookieless JSON preview: checks the token only when the header is sent. */
+  checkWhenHeaderSent: RequestHandler;
   cookieName: string;
 }
 
@@ -121,23 +126,20 @@ export function createCsrfProtection(
     },
   });
 
-  function exempt(req: Request): boolean {
-    return req.path === '/api/letters/preview' && req.headers[CSRF_HEADER] === undefined;
-  }
+  const issueToken: RequestHandler = (req, res, next) => {
+    // Pages only: the JSON API and the probes do not need (or set) the cookie.
+    if (
+      SAFE_METHODS.has(req.method) &&
+      !req.path.startsWith('/api/') &&
+      req.path !== '/healthz' &&
+      req.path !== '/readyz'
+    ) {
+      res.locals.csrfToken = generateCsrfToken(req, res);
+    }
+    next();
+  };
 
-  const middleware: RequestHandler = (req, res, next) => {
-    if (SAFE_METHODS.has(req.method)) {
-      // Pages only: the JSON API and the probes do not need (or set) the cookie.
-      if (!req.path.startsWith('/api/') && req.path !== '/healthz' && req.path !== '/readyz') {
-        res.locals.csrfToken = generateCsrfToken(req, res);
-      }
-      next();
-      return;
-    }
-    if (exempt(req)) {
-      next();
-      return;
-    }
+  const check: RequestHandler = (req, res, next) => {
     let valid = false;
     try {
       valid = validateRequest(req);
@@ -159,7 +161,12 @@ export function createCsrfProtection(
     res.locals.csrfToken = generateCsrfToken(req, res);
     renderKeptForm(req, res, 403, 'errors.formExpiredTitle', 'errors.formExpired');
   };
-  return { middleware, cookieName };
+
+  const checkWhenHeaderSent: RequestHandler = (req, res, next) => {
+    if (req.headers[CSRF_HEADER] === undefined) next();
+    else check(req, res, next);
+  };
+  return { issueToken, check, checkWhenHeaderSent, cookieName };
 }
 
 /**

@@ -21,8 +21,6 @@ import type { ConfirmationPurpose } from '../storage/schema';
 import type { StatsService } from '../tracking/stats';
 import type { ReplyService } from '../replies/reply-service';
 import type { ResponsivenessService } from '../replies/responsiveness';
-import type { FormGuard } from './csrf';
-import type { AppRateLimits } from './rate-limits';
 
 export interface AppDeps {
   config: Config;
@@ -54,12 +52,6 @@ export interface AppDeps {
   dataRefresh?: { status(): RefreshStatus };
   /** The offices that take CWC today, for the organiser's page; absent without CWC. */
   cwcOffices?: { status(): OfficeListStatus[] };
-}
-
-/** The route middleware app.ts hands to the page and letter routers (limits shared across routes). */
-export interface RouteGuards {
-  limits: AppRateLimits;
-  form: FormGuard;
 }
 
 /** What the pages need of the email channel (implemented in src/delivery). */

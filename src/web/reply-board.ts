@@ -14,7 +14,7 @@ import {
 } from '../replies/responsiveness';
 import type { AppDeps } from './deps';
 import { formatLongDate } from './i18n';
-import { memberLabel } from './routes/progress';
+import { memberLabel } from './handlers/progress';
 
 type Deps = Pick<AppDeps, 'civic' | 'asks' | 'replyStats'>;
 

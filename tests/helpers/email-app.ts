@@ -60,7 +60,7 @@ export async function emailAndConfirmBatch(app: EmailTestApp, batchUrl: string) 
   const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
     confirmation.parsed.text ?? '',
   );
-  // The link opens a page; its button confirms (src/web/routes/letters.ts).
+  // The link opens a page; its button confirms (src/web/handlers/letters.ts).
   await request(app.t.app).get(link![1]!).expect(200);
   await request(app.t.app)
     .post(link![1]!)

@@ -1,13 +1,12 @@
 /**
  * Shared set-up for the tracking tests: a storage per database kind (SQLite temp file, or a throw-away
- * PostgreSQL database, null when no server answers), letter rows, and a minimal app with fake deps.
+ * PostgreSQL database, null when no server answers), letter rows, and the app on fake deps.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import express, { type Express } from 'express';
-import cookieParser from 'cookie-parser';
+import type { Express } from 'express';
 import { createAskResolver } from '../../src/campaign/asks';
 import { createSponsorRoll } from '../../src/campaign/sponsors';
 import { loadCampaigns } from '../../src/campaign/campaign';
@@ -22,11 +21,8 @@ import { createLogger } from '../../src/platform/logger';
 import { openStorage, type Storage } from '../../src/storage/database';
 import type { ActionInput } from '../../src/tracking/record-action';
 import { createStatsService } from '../../src/tracking/stats';
+import { createApp } from '../../src/web/app';
 import type { AppDeps } from '../../src/web/deps';
-import { createErrorHandler, notFoundHandler } from '../../src/web/error-handler';
-import { createI18n, createI18nMiddleware, registerI18nHelpers } from '../../src/web/i18n';
-import { useViews } from '../../src/web/views';
-import { requestLogger } from '../../src/web/request-log';
 import { createTestPostgres, type StorageKind, type TestPostgres } from '../helpers/postgres';
 
 export type Kind = StorageKind;
@@ -170,12 +166,8 @@ export interface TrackingApp {
   logs: string[];
 }
 
-/** A minimal app mounting the given routers, configured like src/web/app.ts. */
-export function buildApp(
-  storage: Storage,
-  routers: Array<(deps: AppDeps) => express.Router>,
-  env: Record<string, string> = {},
-): TrackingApp {
+/** The app on fake member data and the given storage. */
+export function buildApp(storage: Storage, env: Record<string, string> = {}): TrackingApp {
   const config = loadConfig({
     NODE_ENV: 'test',
     MIN_FORM_FILL_MS: '0',
@@ -212,17 +204,6 @@ export function buildApp(
     letters: {} as AppDeps['letters'],
   } as unknown as AppDeps;
 
-  const app = express();
-  useViews(app, hbs, { cache: false });
-  const i18n = createI18n();
-  registerI18nHelpers(hbs, i18n);
-  app.use(requestLogger(logger));
-  app.use(cookieParser());
-  app.use(createI18nMiddleware(i18n, { secureCookie: false }));
-  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  app.use(express.json({ limit: '64kb' }));
-  for (const router of routers) app.use(router(deps));
-  app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
+  const app = createApp(deps);
   return { app, deps, clock, logs };
 }

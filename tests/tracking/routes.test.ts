@@ -2,12 +2,24 @@ import { stringify } from 'csv-stringify/sync';
 import request from 'supertest';
 import { insertLetters } from '../../src/letters/letter-store';
 import { recordAction } from '../../src/tracking/actions';
-import { createAdminRouter, CSV_OPTIONS } from '../../src/web/routes/admin';
-import { createProgressRouter, percentOfGoal } from '../../src/web/routes/progress';
+import type { Express } from 'express';
+import { CSV_OPTIONS } from '../../src/web/handlers/admin';
+import { percentOfGoal } from '../../src/web/handlers/progress';
+import { csrfSession } from '../web/security-helpers';
 import { action, buildApp, letterRow, openTarget, type Target } from './helpers';
 import { describeEachStorage } from '../helpers/postgres';
 
 const TOKEN = 'correct-horse-battery-staple-42';
+
+/** POST /admin/login with the form's CSRF token, as the sign-in page sends it. */
+async function postLogin(app: Express, fields: Record<string, string>): Promise<request.Response> {
+  const csrf = await csrfSession(app, '/admin');
+  return request(app)
+    .post('/admin/login')
+    .set('Cookie', csrf.cookie)
+    .type('form')
+    .send({ ...fields, _csrf: csrf.token });
+}
 
 function cookieFrom(res: request.Response): string {
   const set = res.headers['set-cookie'] as unknown as string[] | undefined;
@@ -67,7 +79,7 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when a person asks for their district, then the page shows its letters toward its goal and the closest districts', async () => {
     if (!target) return;
-    const { app } = buildApp(target.storage, [createProgressRouter]);
+    const { app } = buildApp(target.storage);
     const res = await request(app)
       .get('/campaigns/stop-csam/progress')
       .query({ district: 'wa-07' })
@@ -91,7 +103,7 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when the district typed is not a House district, then the page says so at the field', async () => {
     if (!target) return;
-    const { app } = buildApp(target.storage, [createProgressRouter]);
+    const { app } = buildApp(target.storage);
     for (const typed of ['ZZ-99', 'WA-70', '<script>']) {
       const res = await request(app)
         .get('/campaigns/stop-csam/progress')
@@ -105,7 +117,7 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when the progress page is requested, then it shows the total towards the goal, the map, the table and member names', async () => {
     if (!target) return;
-    const { app } = buildApp(target.storage, [createProgressRouter]);
+    const { app } = buildApp(target.storage);
     const res = await request(app).get('/campaigns/stop-csam/progress').expect(200);
     expect(res.text).toContain('3 of 10,000 verified letters');
     expect(res.text).toMatch(
@@ -127,7 +139,7 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when the stats API is requested, then it answers JSON with names; an unknown campaign is 404', async () => {
     if (!target) return;
-    const { app } = buildApp(target.storage, [createProgressRouter]);
+    const { app } = buildApp(target.storage);
     const res = await request(app).get('/api/campaigns/stop-csam/stats').expect(200);
     expect(res.body).toMatchObject({
       campaign: 'stop-csam',
@@ -148,7 +160,7 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when ADMIN_TOKEN is not set, then /admin answers 404 saying it is disabled', async () => {
     if (!target) return;
-    const { app } = buildApp(target.storage, [createAdminRouter]);
+    const { app } = buildApp(target.storage);
     const res = await request(app).get('/admin').expect(404);
     expect(res.text).toContain('disabled');
     await request(app).get('/admin/export/counts.csv').expect(404);
@@ -157,15 +169,11 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when no or a wrong token is given, then the admin answers 401; the right one opens it', async () => {
     if (!target) return;
-    const { app, logs } = buildApp(target.storage, [createAdminRouter], { ADMIN_TOKEN: TOKEN });
+    const { app, logs } = buildApp(target.storage, { ADMIN_TOKEN: TOKEN });
     const login = await request(app).get('/admin').expect(200);
     expect(login.text).toContain('name="token"');
-    await request(app).post('/admin/login').type('form').send({}).expect(401);
-    await request(app)
-      .post('/admin/login')
-      .type('form')
-      .send({ token: 'wrong-token-wrong-token' })
-      .expect(401);
+    expect((await postLogin(app, {})).status).toBe(401);
+    expect((await postLogin(app, { token: 'wrong-token-wrong-token' })).status).toBe(401);
     await request(app).get('/admin/export/counts.csv').expect(401);
     await request(app)
       .get('/admin/export/counts.csv')
@@ -174,7 +182,8 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
     await request(app).get('/api/admin/stats').expect(401);
     await request(app).get('/api/admin/stats').set('Authorization', 'Bearer wrong-token-wrong').expect(401);
 
-    const ok = await request(app).post('/admin/login').type('form').send({ token: TOKEN }).expect(303);
+    const ok = await postLogin(app, { token: TOKEN });
+    expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe('/admin');
     const setCookie = (ok.headers['set-cookie'] as unknown as string[]).join('\n');
     expect(setCookie).toMatch(/HttpOnly/);
@@ -219,8 +228,8 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when an admin exports, then counts.csv holds every counter and letters.csv only sharing senders, without email or street', async () => {
     if (!target) return;
-    const { app } = buildApp(target.storage, [createAdminRouter], { ADMIN_TOKEN: TOKEN });
-    const cookie = cookieFrom(await request(app).post('/admin/login').type('form').send({ token: TOKEN }));
+    const { app } = buildApp(target.storage, { ADMIN_TOKEN: TOKEN });
+    const cookie = cookieFrom(await postLogin(app, { token: TOKEN }));
     const counts = await request(app).get('/admin/export/counts.csv').set('Cookie', cookie).expect(200);
     expect(counts.headers['content-type']).toMatch(/^text\/csv/);
     expect(counts.text.split('\r\n')[0]).toBe('campaign,congress,dimension,key,count');
@@ -246,15 +255,12 @@ describeEachStorage('progress and admin routes on %s', (kind) => {
 
   test('when login is attempted more than 10 times from one address, then it is rate-limited', async () => {
     if (!target) return;
-    const { app } = buildApp(target.storage, [createAdminRouter], { ADMIN_TOKEN: TOKEN });
+    const { app } = buildApp(target.storage, { ADMIN_TOKEN: TOKEN });
     for (let i = 0; i < 10; i += 1) {
-      await request(app)
-        .post('/admin/login')
-        .type('form')
-        .send({ token: `wrong-${i}-xxxxxxxxxxxx` })
-        .expect(401);
+      expect((await postLogin(app, { token: `wrong-${i}-xxxxxxxxxxxx` })).status).toBe(401);
     }
-    const limited = await request(app).post('/admin/login').type('form').send({ token: TOKEN }).expect(429);
+    const limited = await postLogin(app, { token: TOKEN });
+    expect(limited.status).toBe(429);
     expect(limited.text).toContain('Too many sign-in attempts');
   });
 });

@@ -1,18 +1,17 @@
 /**
- * web/routes/health: `/healthz` says the process is up; `/readyz` says it can serve: member data loaded
+ * web/handlers/health: `/healthz` says the process is up; `/readyz` says it can serve: member data loaded
  * and the database answering. Load balancers route on readyz, restarts are decided on healthz. Serving
  * with a problem an operator must see (the last data refresh failed, the data's Congress has ended) is
  * still 200, with status "degraded" and the reasons.
  */
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps';
 
-export function createHealthRouter(deps: AppDeps): Router {
-  const router = Router();
-  router.get('/healthz', (_req, res) => {
+export function createHealthHandlers(deps: AppDeps) {
+  const live: RequestHandler = (_req, res) => {
     res.json({ status: 'ok' });
-  });
-  router.get('/readyz', async (_req, res) => {
+  };
+  const ready: RequestHandler = async (_req, res) => {
     const checks = { data: deps.civic.members.length > 0, database: false };
     try {
       await deps.storage.ping();
@@ -50,6 +49,6 @@ export function createHealthRouter(deps: AppDeps): Router {
       ...(degraded.length > 0 ? { degraded } : {}),
       ...(awaiting ? { awaitingMaps: awaiting } : {}),
     });
-  });
-  return router;
+  };
+  return { live, ready };
 }

@@ -1,8 +1,8 @@
 /**
- * web/routes/progress: the public campaign progress page and its JSON twin. Both read the cached
+ * web/handlers/progress: the public campaign progress page and its JSON twin. Both read the cached
  * counters (src/tracking/stats.ts), never the letters, so they stay cheap under a traffic spike.
  */
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { ordinal } from '../../civic-data/congress';
 import { districtGoalFor, type Campaign } from '../../campaign/campaign';
 import { NotFoundError } from '../../platform/errors';
@@ -74,13 +74,8 @@ export function percentOfGoal(part: number, whole: number): number | 'lessThanOn
   return p < 1 ? 'lessThanOne' : Math.min(100, Math.floor(p));
 }
 
-/**
- * The progress page, and its JSON twin unless `statsApi` is false (`src/web/app.ts` mounts the JSON
- * route on its own, before the page-only middleware).
- */
-export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolean } = {}): Router {
-  const router = Router();
-  if (options.statsApi !== false) router.use(createStatsApiRouter(deps));
+/** The progress page and its JSON twin, GET /api/campaigns/:slug/stats. */
+export function createProgressHandlers(deps: AppDeps) {
   const stats = deps.stats;
   const houseDistricts = new Set(deps.civic.districts.map((d) => `${d.state}-${d.district}`));
 
@@ -91,7 +86,7 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
     return key && houseDistricts.has(key) ? key : undefined;
   }
 
-  router.get('/campaigns/:slug/progress', async (req, res) => {
+  const progressPage: RequestHandler = async (req, res) => {
     const campaign = campaignOrNotFound(deps, req.params.slug);
     const s = await stats.getCampaignStats(campaign.slug);
     // The page shows the Congress of the members in service (the civic data's), the all-time total beside.
@@ -148,17 +143,9 @@ export function createProgressRouter(deps: AppDeps, options: { statsApi?: boolea
         noneLabel: t('tracking.progress.mapNone'),
       }),
     });
-  });
+  };
 
-  return router;
-}
-
-/** GET /api/campaigns/:slug/stats, mounted with the read-only JSON API before the page-only middleware. */
-export function createStatsApiRouter(deps: AppDeps): Router {
-  const router = Router();
-  const stats = deps.stats;
-
-  router.get('/api/campaigns/:slug/stats', async (req, res) => {
+  const statsJson: RequestHandler = async (req, res) => {
     const campaign = campaignOrNotFound(deps, req.params.slug);
     const s = await stats.getCampaignStats(campaign.slug);
     res.setHeader(
@@ -170,7 +157,7 @@ export function createStatsApiRouter(deps: AppDeps): Router {
       // "Did they answer?": rows with enough answers only, reported by writers, not verified.
       replies: await publicReplyStats(deps, campaign, deps.civic.meta.congress),
     });
-  });
+  };
 
-  return router;
+  return { progressPage, statsJson };
 }

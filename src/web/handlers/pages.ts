@@ -1,8 +1,8 @@
 /**
- * web/routes/pages: the no-JavaScript journey. Find members (GET, so the result page can be bookmarked),
+ * web/handlers/pages: the no-JavaScript journey. Find members (GET, so the result page can be bookmarked),
  * write (compose), review, save. Every form re-renders itself with the person's text when input is bad.
  */
-import { Router, type Request, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Campaign } from '../../campaign/campaign';
 import { congressAt, congressDates, ordinal } from '../../civic-data/congress';
@@ -21,9 +21,8 @@ import type { Message } from '../../platform/messages';
 import { districtGoalProgress } from '../../tracking/district-goals';
 import { getRunningTotal } from '../../tracking/stats';
 import { boardLinesFor } from '../reply-board';
-import type { AppDeps, RouteGuards } from '../deps';
+import type { AppDeps } from '../deps';
 import { formatList, formatLongDate } from '../i18n';
-import { privateResponse } from '../security';
 
 /** A referral code (`?ref=`, src/campaign/share.ts): anything else is dropped, never an error. */
 const ReferralCode = z
@@ -73,8 +72,7 @@ function bodiesFrom(form: LetterFormValues): Record<string, string> {
   return bodies;
 }
 
-export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: RouteGuards): Router {
-  const router = Router();
+export function createPageHandlers(deps: AppDeps) {
   const { campaigns, civic, letters, hbs } = deps;
 
   function campaignFor(req: Request): Campaign {
@@ -135,8 +133,8 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
   }
 
   const refOf = (req: Request) => ReferralCode.parse(req.query.ref);
-  router.get('/', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
-  router.get('/campaigns/:slug', (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) }));
+  /** The campaign's home page: the address form (the default campaign's at /). */
+  const home: RequestHandler = (req, res) => renderHome(res, campaignFor(req), { ref: refOf(req) });
 
   /**
    * Members for an address, narrowed to the district the link or form names once the lookup allows it
@@ -160,7 +158,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     return { result, members };
   }
 
-  router.get('/campaigns/:slug/members', limits.lookup, async (req, res) => {
+  const membersPage: RequestHandler = async (req, res) => {
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
@@ -206,7 +204,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         400,
       );
     }
-  });
+  };
 
   async function renderCompose(
     res: Response,
@@ -332,7 +330,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
     };
   }
 
-  router.get('/campaigns/:slug/write', limits.lookup, formGuard.start, async (req, res) => {
+  const writePage: RequestHandler = async (req, res) => {
     const campaign = campaignFor(req);
     const query = LookupQuery.parse(req.query);
     try {
@@ -357,7 +355,7 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
         400,
       );
     }
-  });
+  };
 
   const fieldLabels: Record<string, string> = {
     'sender.name': 'name',
@@ -407,96 +405,76 @@ export function createPageRouter(deps: AppDeps, { limits, form: formGuard }: Rou
   }
 
   /** Review: shows exactly what will be sent, or the form again with every problem marked. */
-  // Review, "change something" and save show or take a person's name and address (private), and look
-  // the address up again (the lookup limit).
-  router.post(
-    '/campaigns/:slug/review',
-    privateResponse,
-    limits.lookup,
-    formGuard.check,
-    async (req, res) => {
-      const campaign = campaignFor(req);
-      const form = LetterForm.parse(req.body ?? {});
-      const { bodies, input } = draftInputFrom(campaign, form);
-      if (form.member.length === 0) {
-        await renderCompose(
-          res,
-          campaign,
-          form,
-          bodies,
-          [{ field: 'member', message: { key: 'messages.chooseMember' } }],
-          400,
-        );
-        return;
-      }
-      try {
-        const draft = await letters.validateDraft(input);
-        res.render('letters/review', {
-          title: `${req.t('letters.review.title')}: ${campaign.textsIn(req.language).shortTitle}`,
-          campaign,
-          form,
-          hidden: Object.entries(form).flatMap(([name, value]) =>
-            Array.isArray(value)
-              ? value
-                  .filter((v) => name !== 'member' || !draft.termEnded.some((m) => m.bioguide === v))
-                  .map((v) => ({ name, value: v }))
-              : value === undefined
-                ? []
-                : [{ name, value }],
-          ),
-          letters: draft.letters.map(({ member, composed }) => ({
-            member,
-            composed,
-            text: letterAsText(composed),
-          })),
-          // A form opened before a term ended may still name that member: they are left out, and said so.
-          termEndedNames: draft.termEnded.length
-            ? formatList(
-                req.language,
-                draft.termEnded.map((m) => m.formalName),
-              )
-            : undefined,
-        });
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
-      }
-    },
-  );
+  const review: RequestHandler = async (req, res) => {
+    const campaign = campaignFor(req);
+    const form = LetterForm.parse(req.body ?? {});
+    const { bodies, input } = draftInputFrom(campaign, form);
+    if (form.member.length === 0) {
+      await renderCompose(
+        res,
+        campaign,
+        form,
+        bodies,
+        [{ field: 'member', message: { key: 'messages.chooseMember' } }],
+        400,
+      );
+      return;
+    }
+    try {
+      const draft = await letters.validateDraft(input);
+      res.render('letters/review', {
+        title: `${req.t('letters.review.title')}: ${campaign.textsIn(req.language).shortTitle}`,
+        campaign,
+        form,
+        hidden: Object.entries(form).flatMap(([name, value]) =>
+          Array.isArray(value)
+            ? value
+                .filter((v) => name !== 'member' || !draft.termEnded.some((m) => m.bioguide === v))
+                .map((v) => ({ name, value: v }))
+            : value === undefined
+              ? []
+              : [{ name, value }],
+        ),
+        letters: draft.letters.map(({ member, composed }) => ({
+          member,
+          composed,
+          text: letterAsText(composed),
+        })),
+        // A form opened before a term ended may still name that member: they are left out, and said so.
+        termEndedNames: draft.termEnded.length
+          ? formatList(
+              req.language,
+              draft.termEnded.map((m) => m.formalName),
+            )
+          : undefined,
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+    }
+  };
 
   /** "Change something": the compose form again, with everything the person typed. */
-  router.post(
-    '/campaigns/:slug/compose',
-    privateResponse,
-    limits.lookup,
-    formGuard.carry,
-    async (req, res) => {
-      const campaign = campaignFor(req);
-      const form = LetterForm.parse(req.body ?? {});
-      await renderCompose(res, campaign, form, bodiesFrom(form));
-    },
-  );
+  const changeLetters: RequestHandler = async (req, res) => {
+    const campaign = campaignFor(req);
+    const form = LetterForm.parse(req.body ?? {});
+    await renderCompose(res, campaign, form, bodiesFrom(form));
+  };
 
-  router.post(
-    '/campaigns/:slug/letters',
-    privateResponse,
-    limits.submit,
-    formGuard.check,
-    async (req, res) => {
-      const campaign = campaignFor(req);
-      const form = LetterForm.parse(req.body ?? {});
-      const { bodies, input } = draftInputFrom(campaign, form);
-      try {
-        const { batchId } = await letters.saveDraftLetters(input);
-        res.redirect(303, `/letters/batch/${batchId}`);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
-      }
-    },
-  );
+  const saveLetters: RequestHandler = async (req, res) => {
+    const campaign = campaignFor(req);
+    const form = LetterForm.parse(req.body ?? {});
+    const { bodies, input } = draftInputFrom(campaign, form);
+    try {
+      const { batchId } = await letters.saveDraftLetters(input);
+      res.redirect(303, `/letters/batch/${batchId}`);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
+    }
+  };
 
-  return router;
+  return { home, membersPage, writePage, review, changeLetters, saveLetters };
 }
 
 const percent = (share: number | undefined): number | undefined =>

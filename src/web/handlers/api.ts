@@ -1,13 +1,12 @@
 /**
- * web/routes/api: the JSON API (documented in docs/api.md). The representatives lookup reads only the
+ * web/handlers/api: the JSON API (documented in docs/api.md). The representatives lookup reads only the
  * in-memory civic index: it never touches the database, so it keeps answering when the database is down.
  */
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
 import { fieldErrorsFromZod, ValidationError, type FieldErrors } from '../../platform/errors';
 import type { AppDeps } from '../deps';
-import type { AppRateLimits } from '../rate-limits';
 
 const RepresentativesQuery = z.object({
   address: z.string().max(10_000).optional(),
@@ -27,13 +26,9 @@ const PreviewRequest = z.object({
   body: z.unknown().optional(),
 });
 
-/**
- * The read-only lookup API (GET /representatives). `src/web/app.ts` mounts it before the page-only
- * middleware.
- */
-export function createLookupApiRouter(deps: AppDeps): Router {
-  const router = Router();
-  router.get('/representatives', async (req, res) => {
+/** GET /api/representatives (read-only, answered from memory) and POST /api/letters/preview. */
+export function createApiHandlers(deps: AppDeps) {
+  const findRepresentatives: RequestHandler = async (req, res) => {
     const query = RepresentativesQuery.safeParse(req.query);
     if (!query.success) {
       const field = String(query.error.issues[0]?.path[0] ?? 'address');
@@ -51,16 +46,9 @@ export function createLookupApiRouter(deps: AppDeps): Router {
       return;
     }
     res.json(await deps.locator.findForAddress({ address, zip, district }));
-  });
+  };
 
-  return router;
-}
-
-/** The rest of the JSON API (POST /letters/preview), mounted after the body parsers and CSRF check. */
-export function createApiRouter(deps: AppDeps, limits: Pick<AppRateLimits, 'preview'>): Router {
-  const router = Router();
-
-  router.post('/letters/preview', limits.preview, (req, res) => {
+  const previewLetter: RequestHandler = (req, res) => {
     const parsed = PreviewRequest.safeParse(req.body ?? {});
     if (!parsed.success)
       throw new ValidationError('messages.previewIncomplete', { fields: fieldErrorsFromZod(parsed.error) });
@@ -101,7 +89,7 @@ export function createApiRouter(deps: AppDeps, limits: Pick<AppRateLimits, 'prev
       signature: letter.signature,
       addressBlock: letter.addressBlock,
     });
-  });
+  };
 
-  return router;
+  return { findRepresentatives, previewLetter };
 }

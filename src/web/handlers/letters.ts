@@ -1,8 +1,8 @@
 /**
- * web/routes/letters: a saved batch of letters and its channels: email (double opt-in, in src/delivery),
+ * web/handlers/letters: a saved batch of letters and its channels: email (double opt-in, in src/delivery),
  * print view and PDF, and the member's official web form. Letter and batch ids are unguessable
- * capabilities, so these pages need no account. Mounted at /letters behind privateResponse (no-store,
- * noindex): every page and file here carries a person's name, address or letters.
+ * capabilities, so these pages need no account. Every route here is private (no-store, noindex): every
+ * page and file carries a person's name, address or letters.
  *
  * The emailed confirmation link opens a page that shows the letters and a button; only the button's
  * POST (with its CSRF token) confirms, so a mail scanner or prefetcher that GETs or HEADs every link in
@@ -10,7 +10,7 @@
  * their letters count in the public total (src/tracking/verification.ts).
  */
 import { destinationOf } from '../../delivery/destination';
-import { Router, type Request, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { ConfirmationExpiredError, ConfirmationRateLimitedError } from '../../delivery/email-service';
 import { printableLetter } from '../../delivery/printable';
@@ -23,7 +23,7 @@ import type { CwcRouteNote } from '../../storage/schema';
 import { HELD_MAP_AWAITED, recipientStanding } from '../../letters/recipients';
 import { LETTER_OUTDATED, RENEWED_AS } from '../../letters/renewal';
 import type { Message } from '../../platform/messages';
-import type { AppDeps, RouteGuards } from '../deps';
+import type { AppDeps } from '../deps';
 import { formatList, formatUtcDateTime } from '../i18n';
 import { addresseeOf, type LetterReceipt } from '../../delivery/receipts';
 
@@ -96,8 +96,7 @@ function param(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Router {
-  const router = Router();
+export function createLetterHandlers(deps: AppDeps) {
   const { letters, civic, clock } = deps;
   const stats = deps.stats;
 
@@ -114,8 +113,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     });
   }
 
-  // Before '/batch/:batchId': in Express 5 that parameter would swallow the ".pdf" too.
-  router.get('/batch/:batchId.pdf', limits.pdf, limits.pdfPerLetters, async (req, res) => {
+  const batchPdf: RequestHandler = async (req, res) => {
     const rows = letters.sendable(await letters.getBatch(param(req, 'batchId')));
     const printable = rows.map(
       (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
@@ -125,7 +123,7 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       .type('application/pdf')
       .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
       .send(pdf);
-  });
+  };
 
   /** The batch page; `extra` carries an error at the email button (status 429). */
   async function renderBatch(
@@ -213,11 +211,11 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     });
   }
 
-  router.get('/batch/:batchId', (req, res) => renderBatch(req, res, param(req, 'batchId')));
+  const batchPage: RequestHandler = (req, res) => renderBatch(req, res, param(req, 'batchId'));
 
   /** Asks for a confirmation email: 'send' (email the letters) or 'verify' (count printed letters). */
-  function requestConfirmation(purpose: 'send' | 'verify') {
-    return async (req: Request, res: Response) => {
+  function requestConfirmation(purpose: 'send' | 'verify'): RequestHandler {
+    return async (req, res) => {
       const batchId = param(req, 'batchId');
       letters.sendable(await letters.getBatch(batchId));
       if (!deps.email) {
@@ -239,11 +237,11 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
     };
   }
 
-  router.post('/batch/:batchId/email', limits.email, requestConfirmation('send'));
-  router.post('/batch/:batchId/verify', limits.email, requestConfirmation('verify'));
+  const requestSend = requestConfirmation('send');
+  const requestVerify = requestConfirmation('verify');
 
   /** The emailed link: shows the letters and a button. GET and HEAD change nothing. */
-  router.get('/confirm/:token', async (req, res) => {
+  const confirmPage: RequestHandler = async (req, res) => {
     if (!deps.email) {
       res.redirect(303, '/');
       return;
@@ -273,10 +271,10 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
           destination: destinationOf(row, deps.campaigns.get(row.campaign), deps.email!.channelOf),
         })),
     });
-  });
+  };
 
   /** The person pressed "Send my letters" (or "Confirm my email address"). */
-  router.post('/confirm/:token', async (req, res) => {
+  const confirm: RequestHandler = async (req, res) => {
     if (!deps.email) {
       res.redirect(303, '/');
       return;
@@ -298,13 +296,13 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       if (!(error instanceof ConfirmationExpiredError)) throw error;
       res.redirect(303, `/letters/batch/${error.batchId}?notice=link-expired`);
     }
-  });
+  };
 
   /**
    * The link in the email about a letter that no longer meant what its writer approved: the letter as it
    * would now read and a button. GET and HEAD change nothing; only the button's POST sends it.
    */
-  router.get('/:id/renewal', async (req, res) => {
+  const renewalPage: RequestHandler = async (req, res) => {
     const { letter, renewal, renewedBatchId } = await letters.previewRenewal(param(req, 'id'));
     if (renewedBatchId) {
       res.redirect(303, `/letters/batch/${renewedBatchId}`);
@@ -317,31 +315,31 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       renewal: renewal && { recipient: renewal.member.formalName, text: letterAsText(renewal.composed) },
       campaignUrl: `/campaigns/${encodeURIComponent(letter.campaign)}`,
     });
-  });
+  };
 
   /** The writer pressed "Send this letter instead": saved once, queued, and the new batch shown. */
-  router.post('/:id/renewal', limits.email, async (req, res) => {
+  const renew: RequestHandler = async (req, res) => {
     const { batchId, created } = await letters.renewLetter(param(req, 'id'));
     if (created) await deps.email?.queueApprovedBatch(batchId);
     res.redirect(303, `/letters/batch/${batchId}?notice=confirmed`);
-  });
+  };
 
-  router.get('/batch/:batchId/delete', async (req, res) => {
+  const deletePage: RequestHandler = async (req, res) => {
     const batchId = param(req, 'batchId');
     const rows = await letters.getBatch(batchId);
     res.render('letters/delete', { title: req.t('letters.delete.title'), batchId, count: rows.length });
-  });
+  };
 
-  router.post('/batch/:batchId/delete', async (req, res) => {
+  const deleteBatch: RequestHandler = async (req, res) => {
     const batchId = param(req, 'batchId');
     await letters.getBatch(batchId);
     await letters.deleteBatchPersonalData(batchId);
     res.render('letters/deleted', { title: req.t('letters.deleted.title') });
-  });
+  };
 
   // Opening the print view or a PDF records nothing: prefetchers and link scanners GET and HEAD them.
   // The writer says they printed the letter with the button (POST /:id/printed).
-  router.get('/:id/print', async (req, res) => {
+  const printPage: RequestHandler = async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const member = civic.memberByBioguide(row.bioguide);
     const choice = printableLetter(row, member, clock.now());
@@ -354,9 +352,9 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       options: choice.options.map((o) => ({ ...o, selected: o.id === choice.office?.id })),
       whyDistrictOffice: WHY_DISTRICT_OFFICE,
     });
-  });
+  };
 
-  router.get('/:id.pdf', limits.pdf, limits.pdfPerLetters, async (req, res) => {
+  const letterPdf: RequestHandler = async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
     const pdf = await deps.pdf.download([choice.letter]);
@@ -364,31 +362,47 @@ export function createLetterRouter(deps: AppDeps, { limits }: RouteGuards): Rout
       .type('application/pdf')
       .setHeader('Content-Disposition', `attachment; filename="letter-${row.bioguide}.pdf"`)
       .send(pdf);
-  });
+  };
 
   /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */
-  router.post('/:id/office', async (req, res) => {
+  const chooseOffice: RequestHandler = async (req, res) => {
     const id = param(req, 'id');
     const { office } = OfficeChoice.parse(req.body);
     await letters.chooseMailingOffice(id, office);
     res.redirect(303, `/letters/${id}/print`);
-  });
+  };
 
   /** The person says they printed the letter to mail it. */
-  router.post('/:id/printed', limits.report, async (req, res) => {
+  const reportPrinted: RequestHandler = async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     await letters.recordChannel(row.id, 'printed');
     const notice = row.verified_at === null ? 'print-reported' : 'print-recorded';
     res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);
-  });
+  };
 
   /** The person says they sent the letter through the member's own web form. */
-  router.post('/:id/webform', limits.report, async (req, res) => {
+  const reportWebform: RequestHandler = async (req, res) => {
     const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
     await letters.recordChannel(row.id, 'webform');
     const notice = row.verified_at === null ? 'webform-reported' : 'webform-recorded';
     res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);
-  });
+  };
 
-  return router;
+  return {
+    batchPdf,
+    batchPage,
+    requestSend,
+    requestVerify,
+    confirmPage,
+    confirm,
+    renewalPage,
+    renew,
+    deletePage,
+    deleteBatch,
+    printPage,
+    letterPdf,
+    chooseOffice,
+    reportPrinted,
+    reportWebform,
+  };
 }

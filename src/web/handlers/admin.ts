@@ -1,21 +1,15 @@
 /**
- * web/routes/admin: the campaign organisers' view, behind ADMIN_TOKEN. Without the variable the whole
- * view answers 404. The token is typed once into a form (never in a URL), compared in constant time,
- * and exchanged for a signed, HttpOnly, SameSite=Strict cookie that holds an HMAC of the token with an
- * expiry, not the token: rotating ADMIN_TOKEN or APP_SECRET ends every session. Scripts can instead
- * send `Authorization: Bearer <token>` to /api/admin/stats. Login attempts are rate-limited per IP.
- *
- * The view shows counts and recent letters without personal data. The only personal data that leaves
- * is the letters CSV, limited to senders who ticked "share with the campaign", and without their email
- * or street address.
+ * web/handlers/admin: the campaign organisers' view (its guards and sign-in: src/web/admin-session.ts).
+ * It shows counts and recent letters without personal data. The only personal data that leaves is the
+ * letters CSV, limited to senders who ticked "share with the campaign", and without their email or
+ * street address.
  */
 import { stateByAbbr } from '../../civic-data/states';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Campaign } from '../../campaign/campaign';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { z } from 'zod';
-import { NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from '../../platform/errors';
+import { ValidationError } from '../../platform/errors';
 import {
   findBursts,
   heldSummary,
@@ -34,16 +28,14 @@ import {
 } from '../../civic-data/reintroductions';
 import type { Chamber } from '../../civic-data/types';
 import { latestNotes } from '../../replies/reply-store';
-import { keyedHash, safeEqual } from '../../platform/ids';
 import { ACTION_KINDS, CHANNEL_NAMES, type CampaignStats } from '../../tracking/stats';
 import { STATE_NAMES } from '../../tracking/us-map';
 import type { AppDeps } from '../deps';
 import { formatUtcDateTime } from '../i18n';
 import { ordinal } from '../../civic-data/congress';
-import { clientKey, createRateLimitStore } from '../rate-limits';
+import type { AdminSession } from '../admin-session';
 import { campaignOrNotFound, districtLabel, memberLabel } from './progress';
 
-export const ADMIN_COOKIE = 'dc_admin';
 /** How far back the dashboard looks for bursts. */
 const BURST_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -71,10 +63,6 @@ const CandidateChoice = z
   .regex(/^\d{1,3}-[a-z]{1,7}-\d{1,5}$/, 'Choose one of the bills listed.');
 const AdoptForm = CampaignForm.extend({ senate: CandidateChoice, house: CandidateChoice });
 type AdoptErrors = Partial<Record<Chamber, string>>;
-
-const SESSION_MS = 8 * 60 * 60 * 1000;
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-const LOGIN_LIMIT = 10;
 const RECENT_LETTERS = 50;
 const EXPORT_PAGE = 1000;
 
@@ -145,103 +133,10 @@ function cwcOfficeLists(deps: AppDeps) {
   }));
 }
 
-export function createAdminRouter(deps: AppDeps): Router {
-  const router = Router();
+/** The handlers of the admin routes (src/web/routes.ts guards them with src/web/admin-session.ts). */
+export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, 'has' | 'renderLogin'>) {
   const { config, clock, storage } = deps;
-  const adminToken = config.adminToken;
-
-  router.use(['/admin', '/api/admin'], (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Robots-Tag', 'noindex, nofollow');
-    next();
-  });
-
-  if (!adminToken) {
-    const disabled: RequestHandler = (_req, _res, next) => {
-      next(new NotFoundError('messages.adminDisabled'));
-    };
-    router.use(['/admin', '/api/admin'], disabled);
-    return router;
-  }
-
   const stats = deps.stats;
-  const sessionMac = (expires: number) =>
-    keyedHash(config.appSecret, `admin-session:${expires}:${adminToken}`);
-
-  /** The signed session in the request's cookie (its MAC and expiry), or undefined. */
-  function signedSession(req: Request): { mac: string; expires: number } | undefined {
-    const value: unknown = req.cookies?.[ADMIN_COOKIE];
-    if (typeof value !== 'string' || value.length > 200) return undefined;
-    const [expiresText = '', mac = ''] = value.split('.');
-    const expires = Number(expiresText);
-    if (!/^\d{1,15}$/.test(expiresText) || expires <= clock.now().getTime()) return undefined;
-    return safeEqual(mac, sessionMac(expires)) ? { mac, expires } : undefined;
-  }
-
-  /** A signed, unexpired session that was not ended by signing out (on any instance). */
-  async function hasSession(req: Request): Promise<boolean> {
-    const session = signedSession(req);
-    if (!session) return false;
-    const revoked = await storage.db
-      .selectFrom('admin_session_revocations')
-      .select('mac')
-      .where('mac', '=', session.mac)
-      .executeTakeFirst();
-    return revoked === undefined;
-  }
-
-  function hasBearer(req: Request): boolean {
-    const header = req.headers.authorization;
-    if (!header || !/^Bearer /i.test(header)) return false;
-    return safeEqual(header.slice(7).trim(), adminToken!);
-  }
-
-  function renderLogin(res: Response, status: number, error?: string) {
-    res.status(status).render('admin/login', { title: 'Admin sign-in', error });
-  }
-
-  const loginLimiter = rateLimit({
-    windowMs: LOGIN_WINDOW_MS,
-    limit: LOGIN_LIMIT,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    store: createRateLimitStore(deps, 'admin-login'),
-    passOnStoreError: true,
-    keyGenerator: (req) => clientKey(config.appSecret, req.ip),
-    validate: { keyGeneratorIpFallback: false },
-    handler: (_req, res) => {
-      res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
-      renderLogin(
-        res,
-        429,
-        'Too many sign-in attempts from your network. Please wait 15 minutes and try again.',
-      );
-    },
-  });
-  // Failed bearer attempts count against the same budget; successful ones do not.
-  const bearerLimiter = rateLimit({
-    windowMs: LOGIN_WINDOW_MS,
-    limit: LOGIN_LIMIT,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    store: createRateLimitStore(deps, 'admin-bearer'),
-    passOnStoreError: true,
-    keyGenerator: (req) => clientKey(config.appSecret, req.ip),
-    validate: { keyGeneratorIpFallback: false },
-    skipSuccessfulRequests: true,
-    handler: (_req, res, next) => {
-      res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
-      next(new RateLimitedError('messages.adminTooManyAttempts'));
-    },
-  });
-
-  const requireSession: RequestHandler = async (req, res, next) => {
-    if (await hasSession(req)) {
-      next();
-      return;
-    }
-    renderLogin(res, 401, 'Please sign in with the admin token.');
-  };
 
   /** What the organiser should know about the member and map data in service (English, like the page). */
   function civicDataSummary() {
@@ -264,13 +159,13 @@ export function createAdminRouter(deps: AppDeps): Router {
     return campaignOrNotFound(deps, slug);
   }
 
-  router.get('/admin', async (req, res) => {
-    if (!(await hasSession(req))) {
-      renderLogin(res, 200);
+  const dashboard: RequestHandler = async (req, res) => {
+    if (!(await session.has(req))) {
+      session.renderLogin(res, 200);
       return;
     }
     await renderDashboard(res, campaignFromQuery(req));
-  });
+  };
 
   /** The bill label as cited: "S. 12". */
   const billLabel = (type: string, number: number) => `${BILL_TYPES[type as BillType] ?? type} ${number}`;
@@ -412,7 +307,7 @@ export function createAdminRouter(deps: AppDeps): Router {
     res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign)}#count-review`);
   }
 
-  router.post('/admin/counts/set-aside', requireSession, async (req, res) => {
+  const setAside: RequestHandler = async (req, res) => {
     const form = SetAsideForm.parse(req.body ?? {});
     const campaign = campaignOrNotFound(deps, form.campaign).slug;
     const from = new Date(`${form.from.length === 13 ? `${form.from}:00` : form.from}:00Z`);
@@ -426,21 +321,21 @@ export function createAdminRouter(deps: AppDeps): Router {
       at: clock.now(),
     });
     backToReview(res, campaign);
-  });
+  };
 
-  router.post('/admin/counts/set-aside/:id/restore', requireSession, async (req, res) => {
+  const restoreSetAsideWindow: RequestHandler = async (req, res) => {
     const { campaign } = CampaignForm.parse(req.body ?? {});
     const slug = campaignOrNotFound(deps, campaign).slug;
     await restoreSetAside(storage.db, String(req.params.id), clock.now());
     backToReview(res, slug);
-  });
+  };
 
   /**
    * Adopts the reintroduced bills chosen on the dashboard. Each choice must be a candidate the refresh
    * stored for the campaign's ended bill in that chamber; otherwise the dashboard comes back with the
    * error at the field and nothing changes.
    */
-  router.post('/admin/bills/adopt', requireSession, async (req, res) => {
+  const adoptBills: RequestHandler = async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const campaign = campaignOrNotFound(deps, CampaignForm.parse(body).campaign);
     const parsed = AdoptForm.safeParse(body);
@@ -486,63 +381,25 @@ export function createAdminRouter(deps: AppDeps): Router {
     });
     deps.adoptedBills?.invalidate();
     res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign.slug)}#reintroduction`);
-  });
+  };
 
   // Undo: back to the campaign file's bills (and the "reintroduce" ask, once their Congress has ended).
-  router.post('/admin/bills/undo', requireSession, async (req, res) => {
+  const undoBills: RequestHandler = async (req, res) => {
     const { campaign } = CampaignForm.parse(req.body ?? {});
     const slug = campaignOrNotFound(deps, campaign).slug;
     await undoAdoptedBills(storage.db, { campaign: slug, at: clock.now() });
     deps.adoptedBills?.invalidate();
     res.redirect(303, `/admin?campaign=${encodeURIComponent(slug)}#reintroduction`);
-  });
+  };
 
-  router.post('/admin/counts/release', requireSession, async (req, res) => {
+  const releaseHeld: RequestHandler = async (req, res) => {
     const { campaign } = CampaignForm.parse(req.body ?? {});
     const slug = campaignOrNotFound(deps, campaign).slug;
     await releaseHeldCounts(storage.db, slug);
     backToReview(res, slug);
-  });
+  };
 
-  router.post(
-    '/admin/login',
-    loginLimiter,
-    express.urlencoded({ extended: false, limit: '4kb' }),
-    (req, res) => {
-      const token = typeof req.body?.token === 'string' ? req.body.token : '';
-      if (token === '' || token.length > 1000 || !safeEqual(token, adminToken)) {
-        renderLogin(res, 401, 'That token is not right.');
-        return;
-      }
-      const expires = clock.now().getTime() + SESSION_MS;
-      res.cookie(ADMIN_COOKIE, `${expires}.${sessionMac(expires)}`, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: req.secure,
-        path: '/',
-        maxAge: SESSION_MS,
-      });
-      res.redirect(303, '/admin');
-    },
-  );
-
-  // The cookie is cleared and its session ended on the server: a copy of the cookie no longer works.
-  router.post('/admin/logout', async (req, res) => {
-    const session = signedSession(req);
-    if (session) {
-      const now = clock.now().toISOString();
-      await storage.db.deleteFrom('admin_session_revocations').where('expires_at', '<=', now).execute();
-      await storage.db
-        .insertInto('admin_session_revocations')
-        .values({ mac: session.mac, expires_at: new Date(session.expires).toISOString() })
-        .onConflict((oc) => oc.column('mac').doNothing())
-        .execute();
-    }
-    res.clearCookie(ADMIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
-    res.redirect(303, '/admin');
-  });
-
-  router.get('/admin/export/counts.csv', requireSession, async (_req, res) => {
+  const countsCsv: RequestHandler = async (_req, res) => {
     const rows = await storage.db
       .selectFrom('counters')
       .select(['campaign', 'dimension', 'key', 'count'])
@@ -558,9 +415,9 @@ export function createAdminRouter(deps: AppDeps): Router {
       csv.write([r.campaign, congress, r.dimension, r.key, Number(r.count)]);
     }
     csv.end();
-  });
+  };
 
-  router.get('/admin/export/letters.csv', requireSession, async (req, res) => {
+  const lettersCsv: RequestHandler = async (req, res) => {
     const campaign =
       typeof req.query.campaign === 'string' ? campaignOrNotFound(deps, req.query.campaign).slug : undefined;
     const csv = csvDownload(
@@ -580,10 +437,10 @@ export function createAdminRouter(deps: AppDeps): Router {
       after = { created_at: last.created_at, id: last.id };
     }
     csv.end();
-  });
+  };
 
   /** Every member's replies row, public or not (the organiser's view of "did they answer?"). */
-  router.get('/admin/export/replies.csv', requireSession, async (req, res) => {
+  const repliesCsv: RequestHandler = async (req, res) => {
     const campaign = campaignFromQuery(req);
     const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
     const csv = csvDownload(res, 'replies.csv', [...REPLY_EXPORT_COLUMNS]);
@@ -610,13 +467,9 @@ export function createAdminRouter(deps: AppDeps): Router {
       ]);
     }
     csv.end();
-  });
+  };
 
-  router.get('/api/admin/stats', bearerLimiter, async (req, res) => {
-    if (!hasBearer(req) && !(await hasSession(req))) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
-      throw new UnauthorizedError('messages.adminBearer');
-    }
+  const statsJson: RequestHandler = async (req, res) => {
     const campaign = campaignFromQuery(req);
     const s = await stats.getCampaignStats(campaign.slug);
     res.json({
@@ -624,7 +477,7 @@ export function createAdminRouter(deps: AppDeps): Router {
       byMember: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
       topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     });
-  });
+  };
 
   /** The latest letters, without any personal field, with the channels each went through. */
   async function recentLetters(campaign: string) {
@@ -674,5 +527,16 @@ export function createAdminRouter(deps: AppDeps): Router {
     };
   }
 
-  return router;
+  return {
+    dashboard,
+    setAside,
+    restoreSetAside: restoreSetAsideWindow,
+    releaseHeld,
+    adoptBills,
+    undoBills,
+    countsCsv,
+    lettersCsv,
+    repliesCsv,
+    statsJson,
+  };
 }

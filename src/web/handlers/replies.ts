@@ -1,14 +1,13 @@
 /**
- * web/routes/replies: the pages behind the "did your members reply?" email (src/replies). The token in
+ * web/handlers/replies: the pages behind the "did your members reply?" email (src/replies). The token in
  * the path is the batch's signed answer token; GET pages only show, and only their buttons' POSTs (with
- * the CSRF token) answer, so a link scanner that opens every link in the email changes nothing. Mounted
- * at /replies behind privateResponse (no-store, noindex).
+ * the CSRF token) answer, so a link scanner that opens every link in the email changes nothing.
  */
-import { Router, type Request, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../platform/errors';
 import type { QuestionView } from '../../replies/reply-service';
-import type { AppDeps, RouteGuards } from '../deps';
+import type { AppDeps } from '../deps';
 import { formatLongDate } from '../i18n';
 
 const BIOGUIDE = /^[A-Z]\d{6}$/;
@@ -19,9 +18,7 @@ function param(req: Request, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function createReplyRouter(deps: AppDeps, { limits }: RouteGuards): Router {
-  const router = Router();
-
+export function createReplyHandlers(deps: AppDeps) {
   function service() {
     if (!deps.replies) throw new NotFoundError('messages.replies.linkInvalid');
     return deps.replies;
@@ -35,7 +32,7 @@ export function createReplyRouter(deps: AppDeps, { limits }: RouteGuards): Route
     return req.t('replies.page.summaryReplied', { stance });
   }
 
-  router.get('/:token', async (req, res) => {
+  const questionPage: RequestHandler = async (req, res) => {
     const token = param(req, 'token');
     const view = await service().viewQuestion(token);
     res.render('replies/question', {
@@ -46,7 +43,7 @@ export function createReplyRouter(deps: AppDeps, { limits }: RouteGuards): Route
       saved: req.query.saved === '1',
       letters: view.letters.map((l) => ({ ...l, summary: summary(req, l) })),
     });
-  });
+  };
 
   async function renderAnswer(
     req: Request,
@@ -100,9 +97,9 @@ export function createReplyRouter(deps: AppDeps, { limits }: RouteGuards): Route
     });
   }
 
-  router.get('/:token/:bioguide', (req, res) => renderAnswer(req, res));
+  const answerPage: RequestHandler = (req, res) => renderAnswer(req, res);
 
-  router.post('/:token/:bioguide', limits.replyAnswer, async (req, res) => {
+  const saveAnswer: RequestHandler = async (req, res) => {
     const token = param(req, 'token');
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
@@ -114,7 +111,7 @@ export function createReplyRouter(deps: AppDeps, { limits }: RouteGuards): Route
       return;
     }
     res.redirect(303, `/replies/${token}?saved=1`);
-  });
+  };
 
-  return router;
+  return { questionPage, answerPage, saveAnswer };
 }

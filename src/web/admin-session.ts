@@ -1,0 +1,163 @@
+/**
+ * web/admin-session: the guards of the organisers' view, and signing in and out. Without ADMIN_TOKEN
+ * every admin route answers 404. The token is typed once into a form (never in a URL), compared in
+ * constant time, and exchanged for a signed, HttpOnly, SameSite=Strict cookie that holds an HMAC of the
+ * token with an expiry, not the token: rotating ADMIN_TOKEN or APP_SECRET ends every session. Scripts
+ * can instead send `Authorization: Bearer <token>` to /api/admin/stats. Sign-in attempts and failed
+ * bearer attempts are rate-limited per client.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { NotFoundError, RateLimitedError, UnauthorizedError } from '../platform/errors';
+import { keyedHash, safeEqual } from '../platform/ids';
+import type { AppDeps } from './deps';
+import { clientKey, createRateLimitStore } from './rate-limits';
+import { setPrivateHeaders } from './security';
+
+export const ADMIN_COOKIE = 'dc_admin';
+const SESSION_MS = 8 * 60 * 60 * 1000;
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const LOGIN_LIMIT = 10;
+
+export interface AdminSession {
+  /** Every admin route: no-store and noindex, and 404 when ADMIN_TOKEN is not set. */
+  available: RequestHandler;
+  /** Admin pages and exports: a signed-in session, else the sign-in page (401). */
+  required: RequestHandler;
+  /** The stats API: the bearer token or a signed-in session, else 401. */
+  bearerOrSession: RequestHandler;
+  /** Sign-in attempts per client (the sign-in page again, 429). */
+  loginLimit: RequestHandler;
+  /** Failed bearer attempts per client (successful ones do not count). */
+  bearerLimit: RequestHandler;
+  /** POST /admin/login: the token for a session cookie. */
+  signIn: RequestHandler;
+  /** POST /admin/logout: the cookie cleared and its session ended on every instance. */
+  signOut: RequestHandler;
+  /** A signed, unexpired session that was not ended by signing out. */
+  has(req: Request): Promise<boolean>;
+  renderLogin(res: Response, status: number, error?: string): void;
+}
+
+export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'storage'>): AdminSession {
+  const { config, clock, storage } = deps;
+  const adminToken = config.adminToken ?? '';
+  const sessionMac = (expires: number) =>
+    keyedHash(config.appSecret, `admin-session:${expires}:${adminToken}`);
+
+  /** The signed session in the request's cookie (its MAC and expiry), or undefined. */
+  function signedSession(req: Request): { mac: string; expires: number } | undefined {
+    const value: unknown = req.cookies?.[ADMIN_COOKIE];
+    if (typeof value !== 'string' || value.length > 200) return undefined;
+    const [expiresText = '', mac = ''] = value.split('.');
+    const expires = Number(expiresText);
+    if (!/^\d{1,15}$/.test(expiresText) || expires <= clock.now().getTime()) return undefined;
+    return safeEqual(mac, sessionMac(expires)) ? { mac, expires } : undefined;
+  }
+
+  async function has(req: Request): Promise<boolean> {
+    const session = signedSession(req);
+    if (!session) return false;
+    const revoked = await storage.db
+      .selectFrom('admin_session_revocations')
+      .select('mac')
+      .where('mac', '=', session.mac)
+      .executeTakeFirst();
+    return revoked === undefined;
+  }
+
+  function hasBearer(req: Request): boolean {
+    const header = req.headers.authorization;
+    if (!header || !/^Bearer /i.test(header)) return false;
+    return safeEqual(header.slice(7).trim(), adminToken);
+  }
+
+  function renderLogin(res: Response, status: number, error?: string) {
+    res.status(status).render('admin/login', { title: 'Admin sign-in', error });
+  }
+
+  const limiter = (prefix: string, options: Partial<Parameters<typeof rateLimit>[0]>) =>
+    rateLimit({
+      windowMs: LOGIN_WINDOW_MS,
+      limit: LOGIN_LIMIT,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      store: createRateLimitStore(deps, prefix),
+      passOnStoreError: true,
+      keyGenerator: (req) => clientKey(config.appSecret, req.ip),
+      validate: { keyGeneratorIpFallback: false },
+      ...options,
+    });
+
+  return {
+    available: (_req, res, next) => {
+      setPrivateHeaders(res);
+      next(config.adminToken ? undefined : new NotFoundError('messages.adminDisabled'));
+    },
+    required: async (req, res, next) => {
+      if (await has(req)) {
+        next();
+        return;
+      }
+      renderLogin(res, 401, 'Please sign in with the admin token.');
+    },
+    bearerOrSession: async (req, res, next) => {
+      if (hasBearer(req) || (await has(req))) {
+        next();
+        return;
+      }
+      res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
+      next(new UnauthorizedError('messages.adminBearer'));
+    },
+    loginLimit: limiter('admin-login', {
+      handler: (_req, res) => {
+        res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
+        renderLogin(
+          res,
+          429,
+          'Too many sign-in attempts from your network. Please wait 15 minutes and try again.',
+        );
+      },
+    }),
+    bearerLimit: limiter('admin-bearer', {
+      skipSuccessfulRequests: true,
+      handler: (_req, res, next) => {
+        res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
+        next(new RateLimitedError('messages.adminTooManyAttempts'));
+      },
+    }),
+    signIn: (req, res) => {
+      const token = typeof req.body?.token === 'string' ? req.body.token : '';
+      if (token === '' || token.length > 1000 || !safeEqual(token, adminToken)) {
+        renderLogin(res, 401, 'That token is not right.');
+        return;
+      }
+      const expires = clock.now().getTime() + SESSION_MS;
+      res.cookie(ADMIN_COOKIE, `${expires}.${sessionMac(expires)}`, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.secure,
+        path: '/',
+        maxAge: SESSION_MS,
+      });
+      res.redirect(303, '/admin');
+    },
+    // The cookie is cleared and its session ended on the server: a copy of the cookie no longer works.
+    signOut: async (req, res) => {
+      const session = signedSession(req);
+      if (session) {
+        const now = clock.now().toISOString();
+        await storage.db.deleteFrom('admin_session_revocations').where('expires_at', '<=', now).execute();
+        await storage.db
+          .insertInto('admin_session_revocations')
+          .values({ mac: session.mac, expires_at: new Date(session.expires).toISOString() })
+          .onConflict((oc) => oc.column('mac').doNothing())
+          .execute();
+      }
+      res.clearCookie(ADMIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+      res.redirect(303, '/admin');
+    },
+    has,
+    renderLogin,
+  };
+}

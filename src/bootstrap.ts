@@ -14,11 +14,7 @@ import { importBillStatus, loadBillStatus, type BillSponsorsRecord } from './civ
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadShapesForIndex } from './civic-data/district-shapes';
-import {
-  createCivicDataRefresh,
-  type CivicDataRefresh,
-  type CivicDataRefreshDeps,
-} from './civic-data/refresh';
+import { createCivicDataRefresh, type CivicDataRefresh } from './civic-data/refresh';
 import { createLetterService } from './letters/letter-service';
 import { createCensusGeocoder } from './lookup/census-geocoder';
 import { createMemberLocator } from './lookup/locate';
@@ -62,8 +58,6 @@ export interface Runtime {
 export interface RuntimeOverrides {
   clock?: Clock;
   logger?: Logger;
-  /** The data refresh's import (tests: small files below the real counts); the full import by default. */
-  dataImport?: CivicDataRefreshDeps['importInto'];
 }
 
 /** Opens everything the app needs; throws a DataError naming the command to run when data is missing. */
@@ -153,8 +147,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
           outDir: dir,
           from,
           congressGovApiKey: config.congressGovApiKey,
-          govinfoBaseUrl: config.civicSources.govinfoBillStatus,
-          congressGovBaseUrl: config.civicSources.congressGovApi,
+          urls: config.civicSources,
           now,
         });
       },
@@ -174,7 +167,6 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         });
       },
     },
-    ...(overrides.dataImport ? { importInto: overrides.dataImport } : {}),
   });
   const pdf = createPdfRenderer({ threads: config.pdfThreads, queueLimit: config.pdfQueueLimit });
   // "Did they answer?" (src/replies): its emails go through the same outbox, woken like the others.

@@ -111,8 +111,7 @@ export async function updateSponsorRolls(context: {
     outDir: context.outDir,
     from: context.from,
     congressGovApiKey: config.congressGovApiKey,
-    govinfoBaseUrl: config.civicSources.govinfoBillStatus,
-    congressGovBaseUrl: config.civicSources.congressGovApi,
+    urls: config.civicSources,
     now: context.now,
   });
   const missing = result.missing.length

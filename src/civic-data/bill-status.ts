@@ -10,6 +10,7 @@ import { XMLParser } from 'fast-xml-parser';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
+import { trimBase, type CivicSourceUrls } from './source-urls';
 
 export const BILL_STATUS_FILE = 'bill-status.json';
 
@@ -58,8 +59,9 @@ export function billStatusFileName(bill: BillRef): string {
   return `BILLSTATUS-${bill.congress}${bill.type}${bill.number}.xml`;
 }
 
-export function govinfoBillStatusUrl(bill: BillRef): string {
-  return `https://www.govinfo.gov/bulkdata/BILLSTATUS/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`;
+/** The bill's BILLSTATUS file in govinfo's bulk data folder at `base` (GOVINFO_BILLSTATUS_URL). */
+export function govinfoBillStatusUrl(bill: BillRef, base: string): string {
+  return `${trimBase(base)}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`;
 }
 
 const xml = new XMLParser({
@@ -162,8 +164,8 @@ export interface BillStatusImportOptions {
   /** When set (and not offline), the congress.gov API is used instead of govinfo's bulk data. */
   congressGovApiKey?: string | undefined;
   now?: Date;
-  govinfoBaseUrl?: string;
-  congressGovBaseUrl?: string;
+  /** Where govinfo's bulk data and the congress.gov API are (configuration: GOVINFO_BILLSTATUS_URL, ...). */
+  urls: Pick<CivicSourceUrls, 'govinfoBillStatus' | 'congressGovApi'>;
   /** Per request; default BILL_STATUS_TIMEOUT_MS. */
   timeoutMs?: number;
 }
@@ -224,7 +226,7 @@ async function fromCongressGov(
   options: BillStatusImportOptions,
   bill: BillRef,
 ): Promise<Omit<BillSponsorsRecord, 'importedAt'>> {
-  const base = options.congressGovBaseUrl ?? 'https://api.congress.gov/v3';
+  const base = trimBase(options.urls.congressGovApi);
   const request = { apiKey: options.congressGovApiKey, timeoutMs: options.timeoutMs };
   const billPath = `${base}/bill/${bill.congress}/${bill.type}/${bill.number}`;
   const info = CongressGovBill.parse(
@@ -278,7 +280,10 @@ export async function importBillStatus(
       }
       const parsed = parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file);
       out.bills[key] = {
-        source: { name: 'govinfo BILLSTATUS (local copy)', url: govinfoBillStatusUrl(bill) },
+        source: {
+          name: 'govinfo BILLSTATUS (local copy)',
+          url: govinfoBillStatusUrl(bill, options.urls.govinfoBillStatus),
+        },
         asOf: parsed.asOf ?? importedAt.slice(0, 10),
         ...(parsed.latestAction ? { latestAction: parsed.latestAction } : {}),
         importedAt,
@@ -287,9 +292,7 @@ export async function importBillStatus(
     } else if (options.congressGovApiKey) {
       out.bills[key] = { ...(await fromCongressGov(options, bill)), importedAt };
     } else {
-      const url = options.govinfoBaseUrl
-        ? `${options.govinfoBaseUrl}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`
-        : govinfoBillStatusUrl(bill);
+      const url = govinfoBillStatusUrl(bill, options.urls.govinfoBillStatus);
       const parsed = parseBillStatusXml(
         await fetchText(url, key, { timeoutMs: options.timeoutMs }),
         bill,

@@ -8,8 +8,8 @@ import { DELEGATE_TERRITORIES } from './states';
 import type { CivicIndexFile, DistrictRef, Member, ZipEntry } from './types';
 import type { ZipTable } from './zip-table-import';
 
-/** Below these counts a source is probably truncated, and the import is refused. */
-export const MIN_COUNTS = { senators: 90, representatives: 400, zips: 30_000 } as const;
+/** What every national file holds: a source with less, and no manifest count of its own, looks truncated. */
+export const MIN_COUNTS = { senators: 90, representatives: 400, zips: 30_000, districts: 435 } as const;
 
 export const seatKey = (d: DistrictRef): string => `${d.state}-${d.district}`;
 
@@ -17,13 +17,41 @@ function compareSeats(a: DistrictRef, b: DistrictRef): number {
   return a.state.localeCompare(b.state) || a.district - b.district;
 }
 
+/**
+ * Refuses a source that looks truncated: fewer records than its manifest's `records` (a partial extract,
+ * like the tests' fixture, states its own size), or without that fewer than every national file holds.
+ * Only a national ZIP table of the members' Congress is counted: states a partial one lacks are awaited.
+ */
+export function refuseTruncated(read: {
+  members: { name: string; list: ReadonlyArray<Member>; records: number | undefined };
+  /** The ZIP table read (`national`: of the members' Congress, all states); null when none is published. */
+  zips: { name: string; size: number; national: boolean; records: number | undefined } | null;
+}): void {
+  const refuse = (file: string, count: number, what: string, least: number): void => {
+    if (count < least) {
+      throw new DataError(
+        `${file}: only ${count} ${what} (expected at least ${least}); the file looks truncated`,
+      );
+    }
+  };
+  const { members, zips } = read;
+  if (members.records !== undefined) refuse(members.name, members.list.length, 'members', members.records);
+  else {
+    const senators = members.list.filter((m) => m.chamber === 'senate').length;
+    const representatives = members.list.filter((m) => m.title === 'Representative').length;
+    refuse(members.name, senators, 'senators', MIN_COUNTS.senators);
+    refuse(members.name, representatives, 'representatives', MIN_COUNTS.representatives);
+  }
+  if (zips?.national) refuse(zips.name, zips.size, 'zips', zips.records ?? MIN_COUNTS.zips);
+}
+
+/** The index file's contents; throws when the member list has more than 100 senators. */
 export function buildCivicIndex(
   parts: { members: Member[]; warnings: string[]; zipTable: ZipTable; zipsName: string },
   meta: Pick<
     CivicIndexFile['meta'],
     'source' | 'snapshotDate' | 'sources' | 'previousMaps' | 'awaitingMaps'
   > & { now: Date },
-  options: { checkCounts?: boolean; zipCountForCheck?: number } = {},
 ): CivicIndexFile {
   const { members, zipTable } = parts;
   const warnings = [...parts.warnings];
@@ -63,18 +91,7 @@ export function buildCivicIndex(
     vacancies: vacancies.length,
     zips: zipTable.size,
   };
-  if (options.checkCounts !== false) {
-    const checked = { ...counts, zips: options.zipCountForCheck ?? counts.zips };
-    for (const key of ['senators', 'representatives', 'zips'] as const) {
-      if (checked[key] < MIN_COUNTS[key]) {
-        const file = key === 'zips' ? parts.zipsName : (meta.sources?.members.name ?? 'members');
-        throw new DataError(
-          `${file}: only ${checked[key]} ${key} (expected at least ${MIN_COUNTS[key]}); the file looks truncated`,
-        );
-      }
-    }
-    if (counts.senators > 100) throw new DataError(`members: ${counts.senators} senators (max 100)`);
-  }
+  if (counts.senators > 100) throw new DataError(`members: ${counts.senators} senators (max 100)`);
 
   const membersInfo = meta.sources!.members;
   return {

@@ -18,6 +18,7 @@ import * as shapefile from 'shapefile';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
+import { MIN_COUNTS } from './civic-index';
 import { congressDates, ordinal } from './congress';
 import {
   DISTRICT_SHAPES_FILE,
@@ -61,11 +62,12 @@ export interface ImportDistrictShapesOptions {
   /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
   resolution?: DistrictShapesResolution;
   outDir: string;
-  /** Refuse to write fewer districts than this (default 435: a truncated download must not replace data). */
-  minFeatures?: number;
   /** Download and zip reading time limit, default 120 s each. */
   timeoutMs?: number;
-  /** What the manifest says of the shapes (their date). */
+  /**
+   * What the manifest says of the shapes: their date, and how many districts they hold (`records`; default
+   * 435): fewer is refused, so a truncated download never replaces data.
+   */
   manifest?: ManifestEntry;
 }
 
@@ -301,10 +303,10 @@ export async function readDistrictShapes(options: ImportDistrictShapesOptions): 
   const { buffer, source, date } = await readSource(options);
   const features = await parseSource(buffer, source, options.timeoutMs ?? ZIP_TIME_LIMIT_MS);
   const { districts, congress, skipped } = featuresToDistricts(features, source);
-  const minFeatures = options.minFeatures ?? 435;
-  if (districts.length < minFeatures) {
+  const least = options.manifest?.records ?? MIN_COUNTS.districts;
+  if (districts.length < least) {
     throw new DataError(
-      `${source}: only ${districts.length} districts (${skipped} skipped); expected at least ${minFeatures}`,
+      `${source}: only ${districts.length} districts (${skipped} skipped); expected at least ${least}`,
     );
   }
   if (congress === null) throw new DataError(`${source}: no feature says its Congress (CDnnnFP)`);
@@ -351,7 +353,7 @@ export async function wantsShapes(from: string | undefined, said: boolean | unde
  * file at CENSUS_FILES_URL; null while the Bureau has not published them (404).
  */
 export async function readShapesIfPublished(
-  options: Pick<ImportDistrictShapesOptions, 'from' | 'outDir' | 'minFeatures' | 'manifest'> & {
+  options: Pick<ImportDistrictShapesOptions, 'from' | 'outDir' | 'manifest'> & {
     urls: Pick<CivicSourceUrls, 'census' | 'districtShapes'>;
     log?: ((line: string) => void) | undefined;
   },
@@ -367,7 +369,6 @@ export async function readShapesIfPublished(
       url,
       congress,
       outDir: options.outDir,
-      minFeatures: options.minFeatures,
       manifest: options.manifest,
     });
   } catch (error) {

@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { buildCivicIndex } from './civic-index';
+import { buildCivicIndex, refuseTruncated } from './civic-index';
 import { congressDates } from './congress';
 import { DISTRICT_SHAPES_FILE } from './district-shapes';
 import { readShapesIfPublished, wantsShapes, writeDistrictShapes } from './district-shapes-import';
@@ -31,9 +31,7 @@ export interface ImportOptions {
   /** Where `civic-index.json` (and `districts.json`) are written (usually `data`). */
   outDir: string;
   now?: Date;
-  /** Refuse imports with implausibly few senators, representatives or ZIPs (default true). */
-  checkCounts?: boolean;
-  /** A manifest file giving sources' dates (and zccd.csv's Congress); see docs/data.md. */
+  /** A manifest file giving sources' dates, sizes (and zccd.csv's Congress); see docs/data.md. */
   manifest?: string;
   /** The member data's date when a folder has no manifest (the day the files were fetched upstream). */
   dataDate?: string;
@@ -46,8 +44,6 @@ export interface ImportOptions {
   shapes?: boolean;
   /** Where the sources are downloaded from (config: CIVIC_MEMBERS_URL, CENSUS_FILES_URL, ...). */
   urls?: CivicSourceUrls;
-  /** Minimum number of boundary districts (default 435). */
-  minShapes?: number;
   /**
    * The folder of the data in service (default `outDir`): the previous Congress's maps, kept in the
    * states proven unchanged, and the boundaries kept when the Bureau's file is not published.
@@ -78,11 +74,11 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
 
   // 2. The ZIP table: the best published for that Congress, else the one in service.
   const served = await readServedData(options.servedDir ?? options.outDir);
-  const zips =
-    (await readZipTable(
-      { from, choice: options.zipSource ?? 'auto', urls, manifest: manifest.zips, log: options.log },
-      congress,
-    )) ?? zipsInService(served.index, congress, urls);
+  const zipsRead = await readZipTable(
+    { from, choice: options.zipSource ?? 'auto', urls, manifest: manifest.zips, log: options.log },
+    congress,
+  );
+  const zips = zipsRead ?? zipsInService(served.index, congress, urls);
   const zipWindow = congressDates(zips.result.congress);
   const zipsInfo: SourceInfo = {
     name: zips.name,
@@ -101,7 +97,6 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
           from,
           outDir: options.outDir,
           urls,
-          minFeatures: options.minShapes,
           manifest: manifest.shapes,
           log: options.log,
         },
@@ -113,7 +108,16 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
   checkOneCongress(members.info, zipsInfo, shapes, urls);
   const maps = chooseMaps({ congress, members: members.members, zips: zips.result, shapes, served });
 
-  // 5. The index, checked for truncated sources.
+  // 5. The index, unless a source looks truncated.
+  refuseTruncated({
+    members: { name: members.info.name, list: members.members, records: manifest.members?.records },
+    zips: zipsRead && {
+      name: zipsRead.name,
+      size: zipsRead.result.table.size,
+      national: maps.newZips !== null && zipsRead.result.national !== false,
+      records: manifest.zips?.records,
+    },
+  });
   const index = buildCivicIndex(
     { members: members.members, warnings: members.warnings, zipTable: maps.zipTable, zipsName: zips.name },
     {
@@ -127,13 +131,6 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
       previousMaps: maps.previousMaps,
       awaitingMaps: maps.awaiting,
       now,
-    },
-    {
-      checkCounts: options.checkCounts,
-      // Only a national table of the new Congress can be checked for truncation; states it lacks would
-      // otherwise pass as "not published".
-      zipCountForCheck:
-        maps.newZips && zips.result.national !== false ? maps.newZips.size : Number.POSITIVE_INFINITY,
     },
   );
 

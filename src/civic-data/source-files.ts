@@ -24,6 +24,11 @@ const ManifestEntrySchema = z.object({
   date: IsoDay.optional(),
   /** The Congress of a source that does not say it itself (zccd.csv). */
   congress: z.number().int().min(1).optional(),
+  /**
+   * How many members, ZIP areas or districts the source holds: fewer read is refused as truncated. Without
+   * it the national least applies (90 senators, 400 representatives, 30,000 ZIP areas, 435 districts).
+   */
+  records: z.number().int().min(1).optional(),
   /** Upstream version (a commit), for the record. */
   version: z.string().optional(),
 });

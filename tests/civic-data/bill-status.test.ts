@@ -11,6 +11,7 @@ import {
 } from '../../src/civic-data/bill-status';
 import { updateSponsorRolls } from '../../src/campaign/sponsors';
 import { loadDataUpdateConfig } from '../../src/config/config';
+import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
 import { DataError } from '../../src/platform/errors';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'billstatus');
@@ -45,7 +46,13 @@ describe('BILLSTATUS XML', () => {
 describe('importBillStatus', () => {
   test('when offline with a folder holding the files, then bill-status.json is written with its dates and read back', async () => {
     const outDir = tempDir();
-    const result = await importBillStatus({ bills: [S1829, HR3921], outDir, from: FIXTURES, now: NOW });
+    const result = await importBillStatus({
+      bills: [S1829, HR3921],
+      outDir,
+      from: FIXTURES,
+      now: NOW,
+      urls: CANONICAL_SOURCE_URLS,
+    });
     expect(result).toMatchObject({ bills: 2, missing: [] });
     const loaded = loadBillStatus(outDir);
     expect(loaded.get('119-hr-3921')).toMatchObject({
@@ -60,7 +67,13 @@ describe('importBillStatus', () => {
 
   test('when offline without the files, then the bills are listed as missing and nothing is made up', async () => {
     const outDir = tempDir();
-    const result = await importBillStatus({ bills: [S1829], outDir, from: tempDir(), now: NOW });
+    const result = await importBillStatus({
+      bills: [S1829],
+      outDir,
+      from: tempDir(),
+      now: NOW,
+      urls: CANONICAL_SOURCE_URLS,
+    });
     expect(result).toMatchObject({ bills: 0, missing: ['119-s-1829'] });
     expect(loadBillStatus(outDir).size).toBe(0);
     expect(loadBillStatus(tempDir()).size).toBe(0);
@@ -116,7 +129,12 @@ describe('importBillStatus', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const outDir = tempDir();
-      await importBillStatus({ bills: [S1829], outDir, now: NOW, govinfoBaseUrl: `${base}/bulk` });
+      await importBillStatus({
+        bills: [S1829],
+        outDir,
+        now: NOW,
+        urls: { ...CANONICAL_SOURCE_URLS, govinfoBillStatus: `${base}/bulk` },
+      });
       expect(loadBillStatus(outDir).get('119-s-1829')?.entries).toHaveLength(3);
       expect(loadBillStatus(outDir).get('119-s-1829')?.latestAction?.date).toBe('2025-12-09');
       await importBillStatus({
@@ -124,7 +142,7 @@ describe('importBillStatus', () => {
         outDir,
         now: NOW,
         congressGovApiKey: 'test-key-123',
-        congressGovBaseUrl: `${base}/v3`,
+        urls: { ...CANONICAL_SOURCE_URLS, congressGovApi: `${base}/v3` },
       });
       expect(loadBillStatus(outDir).get('119-hr-3921')).toMatchObject({
         source: { name: 'congress.gov API' },
@@ -140,7 +158,12 @@ describe('importBillStatus', () => {
       expect(keysInHeader).toEqual(['test-key-123', 'test-key-123']);
       expect(seen.filter((u) => u.includes('test-key-123'))).toEqual([]);
       await expect(
-        importBillStatus({ bills: [HR3921], outDir, now: NOW, govinfoBaseUrl: `${base}/bulk` }),
+        importBillStatus({
+          bills: [HR3921],
+          outDir,
+          now: NOW,
+          urls: { ...CANONICAL_SOURCE_URLS, govinfoBillStatus: `${base}/bulk` },
+        }),
       ).rejects.toThrow(/answered 404/);
     } finally {
       server.close();
@@ -164,7 +187,7 @@ describe('a failing bill-status service', () => {
         bills: [HR3921],
         outDir: tempDir(),
         congressGovApiKey: KEY,
-        congressGovBaseUrl: `${base}/v3`,
+        urls: { ...CANONICAL_SOURCE_URLS, congressGovApi: `${base}/v3` },
         ...(timeoutMs ? { timeoutMs } : {}),
       });
       return { error: (await attempt.catch((e: unknown) => e)) as Error, base };

@@ -9,13 +9,12 @@ import request from 'supertest';
 import { importCivicData } from '../../src/civic-data/import';
 import { statesWithUnchangedMaps } from '../../src/civic-data/previous-maps';
 import { loadCivicIndex } from '../../src/civic-data/load';
-import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import { editManifest, makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import {
   HOUSE,
   legislators,
   PENN_PLAZA,
   PENN_PLAZA_PLACE,
-  SMALL,
   writeSources,
 } from '../fixtures/civic/congress-sources';
 import { createTestApp } from '../helpers/app';
@@ -35,7 +34,7 @@ describe('importing across the change of Congress', () => {
 
   test('when the 120th members come with the 120th ZIP table and boundaries, then the index is the 120th, valid 2027-01-03 to 2029-01-03', async () => {
     await writeSources(source, { members: 120, zips: 120, shapes: 120 });
-    const index = await importCivicData({ from: source, outDir: out, ...SMALL });
+    const index = await importCivicData({ from: source, outDir: out });
     expect(index.meta).toMatchObject({
       congress: 120,
       validFrom: '2027-01-03',
@@ -67,10 +66,10 @@ describe('importing across the change of Congress', () => {
 
   test('when the 120th members come with the 119th maps, then the members are taken, the single-seat states keep their maps and New York is named as not published', async () => {
     await writeSources(source, { members: 119, zips: 119, shapes: 119 });
-    await importCivicData({ from: source, outDir: out, ...SMALL });
+    await importCivicData({ from: source, outDir: out });
 
     await writeSources(source, { members: 120, zips: 119, shapes: 119 });
-    const index = await importCivicData({ from: source, outDir: out, ...SMALL });
+    const index = await importCivicData({ from: source, outDir: out });
     expect(index.meta.congress).toBe(120);
     // Alaska and DC have one seat in both Congresses: their maps are their borders. New York may have
     // been redrawn, and equal district numbers do not prove otherwise.
@@ -88,7 +87,7 @@ describe('importing across the change of Congress', () => {
 
   test('when the maps are newer than the members, then the import is refused and says to fetch the members again', async () => {
     await writeSources(source, { members: 119, zips: 120 });
-    await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
       /the member list is still the 119th's: fetch the member list again once upstream has updated it \(from 2027-01-03\)/,
     );
   });
@@ -102,25 +101,25 @@ describe('importing across the change of Congress', () => {
     records[0]!.terms[0]!.start = '2025-01-03';
     records[0]!.terms[0]!.end = '2027-01-03';
     await fs.writeFile(file, JSON.stringify(records));
-    await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
       /House terms belong to two Congresses \(119th Congress: 1 \(e\.g\. A000001\); 120th Congress: 3/,
     );
   });
 
   test('when a folder has no date for the member data, then the import says how to give one', async () => {
     await writeSources(source, { members: 119, zips: 119 });
-    await fs.rm(path.join(source, 'manifest.json'));
-    await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
+    await editManifest(source, { members: { date: undefined } });
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
       /the member data's date is unknown .* --data-date YYYY-MM-DD/,
     );
-    const index = await importCivicData({ from: source, outDir: out, ...SMALL, dataDate: '2026-06-15' });
+    const index = await importCivicData({ from: source, outDir: out, dataDate: '2026-06-15' });
     expect(index.meta.sources?.members).toMatchObject({ date: '2026-06-15', dateFrom: 'operator' });
   });
 
   describe('taking what is published', () => {
     test('when the ZIP table is the previous Congress, then only states proven unchanged keep it, and the index says so', async () => {
       await writeSources(source, { members: 120, zips: 119 });
-      const index = await importCivicData({ from: source, outDir: out, ...SMALL });
+      const index = await importCivicData({ from: source, outDir: out });
       expect(index.meta.congress).toBe(120);
       // Alaska and DC have one seat in both Congresses: their maps are their borders. New York may have
       // been redrawn, and equal district numbers do not prove otherwise: its ZIP rows are left out.
@@ -131,9 +130,9 @@ describe('importing across the change of Congress', () => {
 
     test("when the boundaries are the previous Congress's and the index in service has the previous ZIP table, then states with identical ZIP lists keep their boundaries", async () => {
       await writeSources(source, { members: 119, zips: 119, shapes: 119 });
-      await importCivicData({ from: source, outDir: out, ...SMALL });
+      await importCivicData({ from: source, outDir: out });
       await writeSources(source, { members: 120, zips: 120, shapes: 119 });
-      const index = await importCivicData({ from: source, outDir: out, ...SMALL });
+      const index = await importCivicData({ from: source, outDir: out });
       expect(index.meta.previousMaps).toEqual({ congress: 119, states: ['AK', 'DC'] });
       expect(index.meta.awaitingMaps).toEqual({ zips: [], boundaries: ['NY'] });
       const shapes = JSON.parse(await fs.readFile(path.join(out, 'districts.json'), 'utf8'));
@@ -144,9 +143,7 @@ describe('importing across the change of Congress', () => {
 
     test('when maps two Congresses old are offered, then they are never used', async () => {
       await writeSources(source, { members: 121, zips: 119 });
-      await expect(importCivicData({ from: source, outDir: out, ...SMALL })).rejects.toThrow(
-        /different Congresses/,
-      );
+      await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(/different Congresses/);
     });
   });
 });
@@ -194,7 +191,6 @@ describe('what the pages say about the data', () => {
       await importCivicData({
         from: path.join(root, 'source'),
         outDir: path.join(root, 'data'),
-        ...SMALL,
       });
       const t = await createTestApp({ DATA_DIR: path.join(root, 'data') });
       try {
@@ -222,21 +218,14 @@ describe('the change of Congress in a running server', () => {
       const source = path.join(root, 'source');
       const data = path.join(root, 'data');
       await writeSources(source, { members: 119, zips: 119, shapes: 119 });
-      await importCivicData({ from: source, outDir: data, ...SMALL });
+      await importCivicData({ from: source, outDir: data });
       // The server's own refresh with the real import, save the count checks sized for the nation.
-      const t = await createTestApp(
-        {
-          DATA_DIR: data,
-          CIVIC_DATA_FROM: source,
-          CENSUS_GEOCODER_ENABLED: 'true',
-          CENSUS_GEOCODER_URL: geocoder.url,
-        },
-        {
-          dataImport: async (dir, from, now, servedDir) => {
-            await importCivicData({ from, outDir: dir, now, servedDir, ...SMALL });
-          },
-        },
-      );
+      const t = await createTestApp({
+        DATA_DIR: data,
+        CIVIC_DATA_FROM: source,
+        CENSUS_GEOCODER_ENABLED: 'true',
+        CENSUS_GEOCODER_URL: geocoder.url,
+      });
       try {
         const before = await request(t.app).get('/api/representatives').query({ zip: '10001' }).expect(200);
         expect(before.body.data.congress).toBe(119);

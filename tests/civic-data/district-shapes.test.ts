@@ -230,7 +230,7 @@ describe('importDistrictShapes', () => {
       feature('51', '08', { type: 'Polygon', coordinates: [square(-77.3, 38.7, -77.25, 38.8)] }),
       feature('06', 'ZZ', { type: 'Polygon', coordinates: [square(-125, 33, -124, 34)] }),
     ]);
-    const result = await importDistrictShapes({ from: root, outDir: out, minFeatures: 1 });
+    const result = await importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } });
     expect(result.features).toBe(3);
     const written = JSON.parse(fs.readFileSync(path.join(out, 'districts.json'), 'utf8'));
     expect(written.meta).toMatchObject({ congress: 119, features: 3 });
@@ -256,7 +256,7 @@ describe('importDistrictShapes', () => {
       from: root,
       outDir: out,
       resolution: '500k',
-      minFeatures: 1,
+      manifest: { records: 1 },
     });
     expect(result).toMatchObject({ features: 1 });
     expect(result.source).toMatch(/cb_2024_us_cd119_500k\.geojson$/);
@@ -269,17 +269,17 @@ describe('importDistrictShapes', () => {
       feature('08', '01', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] }),
       feature('99', '02', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] }),
     ]);
-    await expect(importDistrictShapes({ from: root, outDir: out, minFeatures: 1 })).rejects.toThrow(
+    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
       `${file}: feature 1: properties.STATEFP: unknown state FIPS code`,
     );
 
     writeMirror(root, [feature('08', '01', { type: 'Point', coordinates: [-105, 39] })]);
-    await expect(importDistrictShapes({ from: root, outDir: out, minFeatures: 1 })).rejects.toThrow(
+    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
       /feature 0: geometry\.type/,
     );
 
     writeMirror(root, [feature('08', '1A', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] })]);
-    await expect(importDistrictShapes({ from: root, outDir: out, minFeatures: 1 })).rejects.toThrow(
+    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
       /feature 0: properties\.CD119FP: "1A" is not a district code/,
     );
 
@@ -295,7 +295,7 @@ describe('importDistrictShapes', () => {
         ],
       }),
     ]);
-    await expect(importDistrictShapes({ from: root, outDir: out, minFeatures: 1 })).rejects.toThrow(
+    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
       /feature 0: geometry\.coordinates\.0/,
     );
 
@@ -344,7 +344,7 @@ describe('importDistrictShapes', () => {
     const result = await importDistrictShapes({
       url: `${publisher.url}/shapes.zip`,
       outDir: out,
-      minFeatures: 1,
+      manifest: { records: 1 },
     }).finally(() => publisher.close());
     expect(publisher.requested).toEqual(['/shapes.zip']);
     expect(result.features).toBe(3);
@@ -384,7 +384,7 @@ describe('importDistrictShapes', () => {
     fs.mkdirSync(path.join(root, 'cd119-shapes'), { recursive: true });
     const file = path.join(root, 'cd119-shapes', 'cb_2024_us_cd119_20m.zip');
     fs.writeFileSync(file, zip.subarray(0, Math.floor(zip.length * 0.6)));
-    const attempt = importDistrictShapes({ from: file, outDir: out, minFeatures: 1 });
+    const attempt = importDistrictShapes({ from: file, outDir: out, manifest: { records: 1 } });
     await expect(attempt).rejects.toThrow(DataError);
     await expect(attempt).rejects.toThrow(/cb_2024_us_cd119_20m\.zip: .*truncated download/);
   });

@@ -9,11 +9,11 @@ import { DataError } from '../../src/platform/errors';
 import { main } from '../../scripts/data-update';
 import {
   FIXTURE_DATA_DIR,
-  FIXTURE_IMPORT_OPTIONS,
   FIXTURES_DIR,
   NATIONAL_MANIFEST,
   TEST_NOW,
   copyFixtureSources,
+  editManifest,
   describeWithNationalData,
   importFixture,
   importNationalData,
@@ -247,7 +247,7 @@ describe('importCivicData with a malformed source', () => {
   });
 
   test('when a legislator has no bioguide, then the error names file, record and field, and the good index stays', async () => {
-    await importCivicData({ from: source, outDir: out, now: TEST_NOW, ...FIXTURE_IMPORT_OPTIONS });
+    await importCivicData({ from: source, outDir: out, now: TEST_NOW });
     const indexFile = path.join(out, 'civic-index.json');
     const good = await fs.readFile(indexFile, 'utf8');
 
@@ -260,7 +260,6 @@ describe('importCivicData with a malformed source', () => {
       from: source,
       outDir: out,
       now: new Date('2026-12-01T00:00:00Z'),
-      ...FIXTURE_IMPORT_OPTIONS,
     });
     await expect(attempt).rejects.toBeInstanceOf(DataError);
     await expect(attempt).rejects.toThrow(
@@ -284,7 +283,7 @@ describe('importCivicData with a malformed source', () => {
     const i = records.findIndex((r) => r.terms.at(-1)!.type === 'rep');
     delete records[i]!.terms.at(-1)!.district;
     await fs.writeFile(file, JSON.stringify(records));
-    await expect(importCivicData({ from: source, outDir: out, ...FIXTURE_IMPORT_OPTIONS })).rejects.toThrow(
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
       new RegExp(`record ${i} \\(bioguide ${records[i]!.id.bioguide}\\): field "terms\\[\\d+\\]\\.district"`),
     );
   });
@@ -299,7 +298,7 @@ describe('importCivicData with a malformed source', () => {
     const lines = (await fs.readFile(csv, 'utf8')).split('\n');
     lines[3] = '01,AL,3500,3\r';
     await fs.writeFile(csv, lines.join('\n'));
-    await expect(importCivicData({ from: source, outDir: out, ...FIXTURE_IMPORT_OPTIONS })).rejects.toThrow(
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
       /zccd\.csv: line 4 \(zcta 3500\): field "zcta" must be 5 digits/,
     );
   });
@@ -322,6 +321,7 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
 
   beforeAll(async () => {
     source = await copyFixtureSources({ zccd: false });
+    await editManifest(source, { zips: { records: 6 } });
     out = await makeTempDir('civic-out-');
   });
   afterAll(async () => {
@@ -340,7 +340,7 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
         path.join(source, placement),
       );
 
-      const index = await importCivicData({ from: source, outDir: out, now: TEST_NOW, checkCounts: false });
+      const index = await importCivicData({ from: source, outDir: out, now: TEST_NOW });
       expect(index.meta.counts.zips).toBe(6);
       expect(index.zips['10001']!.districts).toEqual([
         { state: 'NY', district: 12, share: 0.75 },
@@ -358,8 +358,18 @@ describe('importCivicData with the Census CD119-ZCTA relationship file', () => {
     },
   );
 
-  test('when the sample is imported with the default count checks, then it is refused as truncated', async () => {
-    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(/the file looks truncated/);
+  test('when the ZIP table holds fewer ZIP areas than its manifest says, then it is refused as truncated', async () => {
+    await editManifest(source, { zips: { records: 7 } });
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
+      /tab20_cd11920_zcta520_natl\.txt: only 6 zips \(expected at least 7\); the file looks truncated/,
+    );
+  });
+
+  test("when the manifest gives no sizes, then the sample is held to a national file's and refused as truncated", async () => {
+    await editManifest(source, { members: { records: undefined }, zips: { records: undefined } });
+    await expect(importCivicData({ from: source, outDir: out })).rejects.toThrow(
+      /legislators-current\.json: only \d+ senators \(expected at least 90\); the file looks truncated/,
+    );
   });
 });
 
@@ -406,7 +416,6 @@ describe("importCivicData from the publishers' URLs", () => {
       now: TEST_NOW,
       // The fixture's zccd.csv is not the published file, so its Congress comes from its manifest.
       manifest: path.join(FIXTURE_DATA_DIR, 'manifest.json'),
-      ...FIXTURE_IMPORT_OPTIONS,
     });
     // The Census relationship file and BEF of the 119th Congress are asked for first, then zccd.csv.
     expect(publisher.requested).toEqual(

@@ -13,7 +13,6 @@ import {
   PENN_PLAZA,
   PENN_PLAZA_PLACE,
   publishSources,
-  SMALL,
   writeSources,
   type PublishedSources,
 } from '../fixtures/civic/congress-sources';
@@ -36,35 +35,22 @@ beforeEach(async () => {
   data = path.join(root, 'data');
   // In service: the 119th Congress, whole.
   await writeSources(source, { members: 119, zips: 119, shapes: 119 });
-  await importCivicData({ from: source, outDir: data, ...SMALL });
+  await importCivicData({ from: source, outDir: data });
   published = await publishSources(source, new Date('2027-01-03T18:00:00Z'));
 });
 
 /** The server, configured with the stand-in's URLs; on 3 January 2027 at 13:00 Eastern. */
 async function startServer(env: Record<string, string> = {}): Promise<void> {
-  t = await createTestApp(
-    {
-      ...env,
-      DATA_DIR: data,
-      CIVIC_MEMBERS_URL: published.membersUrl,
-      CENSUS_FILES_URL: published.censusUrl,
-      ZCCD_URL: `${published.membersUrl}/zccd.csv`,
-      ADMIN_TOKEN,
-    },
-    {
-      // The real import at the URLs the server's configuration gives, save the counts sized for the nation.
-      dataImport: async (dir, from, now, servedDir) => {
-        await importCivicData({
-          from,
-          outDir: dir,
-          now,
-          servedDir,
-          urls: server().runtime.deps.config.civicSources,
-          ...SMALL,
-        });
-      },
-    },
-  );
+  t = await createTestApp({
+    ...env,
+    DATA_DIR: data,
+    CIVIC_MEMBERS_URL: published.membersUrl,
+    CENSUS_FILES_URL: published.censusUrl,
+    ZCCD_URL: `${published.membersUrl}/zccd.csv`,
+    // The stand-in's files are a few seats: their manifest says so (a national file would hold more).
+    CIVIC_DATA_MANIFEST: path.join(source, 'manifest.json'),
+    ADMIN_TOKEN,
+  });
   t.clock.set(new Date('2027-01-03T18:00:00Z'));
 }
 

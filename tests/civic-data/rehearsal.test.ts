@@ -30,7 +30,7 @@ import path from 'node:path';
 import { decodeHTML } from 'entities';
 import request from 'supertest';
 import { importCivicData } from '../../src/civic-data/import';
-import { HOUSE, legislators, SMALL, writeSources, type Seat } from '../fixtures/civic/congress-sources';
+import { HOUSE, legislators, writeSources, type Seat } from '../fixtures/civic/congress-sources';
 import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import { createTestApp, type TestApp } from '../helpers/app';
 import {
@@ -116,37 +116,30 @@ beforeAll(async () => {
   source = path.join(root, 'source');
   const data = path.join(root, 'data');
   await writeSources(source, { members: 119, zips: 119, shapes: 119 });
-  await importCivicData({ from: source, outDir: data, ...SMALL });
+  await importCivicData({ from: source, outDir: data });
   sink = await SmtpSink.start();
   cwc = await startCwcStandIn({ apiKey: 'house-key' });
   // congress.gov knows the 119th's bills; their reintroduction is listed on 1 March.
   congressGov = await startCongressGovStandIn({ apiKey: CONGRESS_GOV_KEY, bills: STOP_CSAM_119 });
-  t = await createTestApp(
-    {
-      DATA_DIR: data,
-      CIVIC_DATA_FROM: source,
-      SMTP_URL: sink.url,
-      MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
-      PUBLIC_URL: 'https://letters.example.org',
-      CWC_URL: cwc.url,
-      CWC_API_KEY: 'house-key',
-      CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
-      CWC_ACK_EMAIL: 'ack@vendor.example.org',
-      CWC_CONTACT_NAME: 'Pat Vendor',
-      CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
-      CWC_CONTACT_PHONE: '202-555-0100',
-      CONGRESS_GOV_API_KEY: CONGRESS_GOV_KEY,
-      CONGRESS_GOV_API_URL: congressGov.url,
-      ADMIN_TOKEN,
-      // Every writer here comes from 127.0.0.1: the per-address limits are not what this rehearses.
-      RATE_LIMITS_ENABLED: 'false',
-    },
-    {
-      dataImport: async (dir, from, now, servedDir) => {
-        await importCivicData({ from, outDir: dir, now, servedDir, ...SMALL });
-      },
-    },
-  );
+  t = await createTestApp({
+    DATA_DIR: data,
+    CIVIC_DATA_FROM: source,
+    SMTP_URL: sink.url,
+    MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
+    PUBLIC_URL: 'https://letters.example.org',
+    CWC_URL: cwc.url,
+    CWC_API_KEY: 'house-key',
+    CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
+    CWC_ACK_EMAIL: 'ack@vendor.example.org',
+    CWC_CONTACT_NAME: 'Pat Vendor',
+    CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
+    CWC_CONTACT_PHONE: '202-555-0100',
+    CONGRESS_GOV_API_KEY: CONGRESS_GOV_KEY,
+    CONGRESS_GOV_API_URL: congressGov.url,
+    ADMIN_TOKEN,
+    // Every writer here comes from 127.0.0.1: the per-address limits are not what this rehearses.
+    RATE_LIMITS_ENABLED: 'false',
+  });
 }, 120_000);
 afterAll(async () => {
   await t.close();

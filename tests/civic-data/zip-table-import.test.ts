@@ -9,7 +9,13 @@ import { Readable } from 'node:stream';
 import { importCivicData } from '../../src/civic-data/import';
 import { buildZipTableFromBlocks, congressFromBefName } from '../../src/civic-data/zip-table-import';
 import { DataError } from '../../src/platform/errors';
-import { FIXTURE_DATA_DIR, makeTempDir, removeDir } from '../fixtures/civic/mirror';
+import {
+  FIXTURE_DATA_DIR,
+  FIXTURE_MEMBERS,
+  editManifest,
+  makeTempDir,
+  removeDir,
+} from '../fixtures/civic/mirror';
 import { zipOf } from '../helpers/zip';
 
 const ZCTA_BLOCK_HEADER =
@@ -154,11 +160,12 @@ describe('importCivicData with the BEF join', () => {
       path.join(source, 'census', 'tab20_zcta520_tabblock20_natl.txt'),
       zctaBlockFile(ZCTA_BLOCKS),
     );
+    // The sample's own size: a national BEF of a few blocks is not a truncated national file.
+    await editManifest(source, { members: { records: FIXTURE_MEMBERS }, zips: { records: 3 } });
     const lines: string[] = [];
     const index = await importCivicData({
       from: source,
       outDir: out,
-      checkCounts: false,
       dataDate: '2026-06-15',
       log: (line) => lines.push(line),
     });

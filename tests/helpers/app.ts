@@ -21,7 +21,7 @@ export interface TestApp {
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  overrides: Pick<RuntimeOverrides, 'logger' | 'dataImport'> = {},
+  overrides: Pick<RuntimeOverrides, 'logger'> = {},
 ): Promise<TestApp> {
   const dataDir = await importedDataDir();
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-app-'));

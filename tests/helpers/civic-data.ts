@@ -5,7 +5,8 @@
  *   in congress-legislators' JSON format, the ZIP rows of the ZIP codes the tests use in zccd.csv's format,
  *   and a few hand-drawn district rectangles in the Census GeoJSON's format. Every test that needs members,
  *   ZIPs or boundaries uses it (`importedDataDir()`, `importFixtureData()`), so `npm test` passes on any
- *   fresh clone, offline. A test that needs another ZIP or member adds its row or record to the fixture.
+ *   fresh clone, offline. A test that needs another ZIP or member adds its row or record to the fixture
+ *   (and counts it in the fixture's manifest.json, `records`).
  * - The NATIONAL mirror, only when `CIVIC_DATA_FROM` names one (CI does): suites that measure accuracy on
  *   the full national data wrap themselves in `describeWithNationalData`, which skips them with a visible
  *   SKIPPED line otherwise. Nothing reads `../shared` by default.
@@ -17,17 +18,8 @@ import { importCivicData, type ImportOptions } from '../../src/civic-data/import
 import { CivicIndex } from '../../src/civic-data/load';
 import type { CivicIndexFile } from '../../src/civic-data/types';
 
-/** The committed fixture, laid out like the data mirror (with its own manifest.json giving its date). */
+/** The committed fixture, laid out like the data mirror (its manifest.json gives its date and size). */
 export const FIXTURE_DATA_DIR = path.resolve(__dirname, '..', 'fixtures', 'civic', 'small');
-
-/**
- * What an import of the fixture needs beyond `from`: the fixture is small on purpose, so the checks that
- * refuse a truncated national file (90 senators, 435 boundaries) are off.
- */
-export const FIXTURE_IMPORT_OPTIONS = {
-  checkCounts: false,
-  minShapes: 1,
-} as const satisfies Partial<ImportOptions>;
 
 /** Fixed "now" for imports and lookups in tests (the 119th Congress's data is valid until 2027-01-03). */
 export const TEST_NOW = new Date('2026-11-28T12:00:00Z');
@@ -70,7 +62,6 @@ export async function importFixtureData(
     from: FIXTURE_DATA_DIR,
     outDir: dir,
     now: TEST_NOW,
-    ...FIXTURE_IMPORT_OPTIONS,
     ...options,
   });
   return { dir, index };

@@ -43,24 +43,15 @@ async function dataFolder(): Promise<string> {
 }
 
 async function startApp(dataDir: string, api: CongressGovStandIn, env: Record<string, string> = {}) {
-  const t = await createTestApp(
-    {
-      DATA_DIR: dataDir,
-      // Offline for the members and sponsor rolls; the search asks the stand-in.
-      CIVIC_DATA_FROM: FIXTURE_DATA_DIR,
-      CONGRESS_GOV_API_KEY: KEY,
-      CONGRESS_GOV_API_URL: api.url,
-      ADMIN_TOKEN,
-      ...env,
-    },
-    {
-      // The members as they are: this test is about the bills.
-      dataImport: async (dir) => {
-        fs.copyFileSync(path.join(dataDir, INDEX_FILE_NAME), path.join(dir, INDEX_FILE_NAME));
-        fs.copyFileSync(path.join(dataDir, DISTRICT_SHAPES_FILE), path.join(dir, DISTRICT_SHAPES_FILE));
-      },
-    },
-  );
+  const t = await createTestApp({
+    DATA_DIR: dataDir,
+    // Offline for the members (the fixture, as in service) and sponsor rolls; the search asks the stand-in.
+    CIVIC_DATA_FROM: FIXTURE_DATA_DIR,
+    CONGRESS_GOV_API_KEY: KEY,
+    CONGRESS_GOV_API_URL: api.url,
+    ADMIN_TOKEN,
+    ...env,
+  });
   t.clock.set(FEBRUARY_2027);
   return t;
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { importBillStatus } from '../../src/civic-data/bill-status';
+import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { importedDataDir } from '../helpers/civic-data';
 import { ADDRESS, SENDER } from '../helpers/sender';
@@ -25,6 +26,7 @@ beforeAll(async () => {
     outDir: await importedDataDir(),
     from: path.resolve(__dirname, '..', 'fixtures', 'billstatus'),
     now: new Date('2026-11-28T12:00:00Z'),
+    urls: CANONICAL_SOURCE_URLS,
   });
   t = await createTestApp();
 }, 120_000);

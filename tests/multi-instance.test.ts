@@ -9,8 +9,16 @@ import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { importedDataDir } from './helpers/civic-data';
+import {
+  askForConfirmation,
+  confirmationPath,
+  openWritePage,
+  pressConfirm,
+  saveLetters,
+} from './helpers/letter-forms';
 import { createTestPostgres, describePostgres, type TestPostgres } from './helpers/postgres';
 import { SmtpSink } from './helpers/smtp-sink';
+import { csrfTokenFrom } from './web/security-helpers';
 
 const LETTERS = Number(process.env.MULTI_LETTERS ?? 500);
 const ROOT = path.resolve(__dirname, '..');
@@ -97,28 +105,18 @@ describePostgres('two instances on one PostgreSQL', () => {
 
   async function submitLetter(base: string, n: number): Promise<string> {
     const agent = request.agent(base);
-    const address = '100 Main St, Springfield, IL 62704';
-    const compose = await agent.get('/campaigns/stop-csam/write').query({ address }).expect(200);
-    const csrf = /name="_csrf" value="([^"]*)"/.exec(compose.text)?.[1] ?? '';
-    const member = /name="member" value="([A-Z]\d{6})"/.exec(compose.text)![1]!;
-    const saved = await agent
-      .post('/campaigns/stop-csam/letters')
-      .type('form')
-      .send({
-        _csrf: csrf,
+    const { members, token } = await openWritePage(agent);
+    const batchUrl = await saveLetters(
+      agent,
+      { token },
+      {
         // Names are letters only (src/letters/letter.ts): the number spelled in letters a-j.
         name: `Writer ${[...String(n)].map((d) => String.fromCharCode(97 + Number(d))).join('')}`,
         email: `writer${n}@example.org`,
-        street: '100 Main St',
-        city: 'Springfield',
-        state: 'IL',
-        zip: '62704',
-        address,
-        member,
-      })
-      .expect(303);
-    const batchUrl = saved.headers.location as string;
-    await agent.post(`${batchUrl}/email`).type('form').send({ _csrf: csrf }).expect(303);
+        member: members[0],
+      },
+    );
+    await askForConfirmation(agent, { token }, batchUrl);
     return batchUrl;
   }
 
@@ -139,15 +137,14 @@ describePostgres('two instances on one PostgreSQL', () => {
     });
 
     const confirmations = await sink.waitForMessages(LETTERS, 120_000);
-    const links = confirmations.map((m) => /\/letters\/confirm\/[\w-]+/.exec(m.parsed.text ?? '')![0]);
+    const links = confirmations.map((m) => confirmationPath(m.parsed.text));
     expect(new Set(links).size).toBe(LETTERS);
     // Each link is opened (and its button pressed) on the other instance than the one that sent it, half
     // the time.
     await inBatches(links, 25, async (link, i) => {
       const agent = request.agent(instances[(i + 1) % 2]!.url);
       const page = await agent.get(link).expect(200);
-      const csrf = /name="_csrf" value="([^"]*)"/.exec(page.text)?.[1] ?? '';
-      await agent.post(link).type('form').send({ _csrf: csrf }).expect(303);
+      await pressConfirm(agent, { token: csrfTokenFrom(page.text) }, link);
     });
 
     await sink.waitUntil(

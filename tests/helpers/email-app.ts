@@ -5,6 +5,7 @@
 import request from 'supertest';
 import { csrfSession } from '../web/security-helpers';
 import { createTestApp, type TestApp } from './app';
+import { askForConfirmation, confirmationPath, pressConfirm } from './letter-forms';
 import { SmtpSink } from './smtp-sink';
 
 export interface EmailTestApp {
@@ -48,25 +49,14 @@ export async function startEmailTestApp(): Promise<EmailTestApp> {
  * returns the confirmation email. The letters are then queued: the caller runs the worker when it wants.
  */
 export async function emailAndConfirmBatch(app: EmailTestApp, batchUrl: string) {
+  const client = request(app.t.app);
   const before = app.sink.messages.length;
-  await request(app.t.app)
-    .post(`${batchUrl}/email`)
-    .set('Cookie', app.csrf.cookie)
-    .type('form')
-    .send({ _csrf: app.csrf.token })
-    .expect(303);
+  await askForConfirmation(client, app.csrf, batchUrl);
   while ((await app.t.runtime.worker.runOnce()) > 0);
   const confirmation = (await app.sink.waitForMessages(before + 1))[before]!;
-  const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
-    confirmation.parsed.text ?? '',
-  );
+  const link = confirmationPath(confirmation.parsed.text);
   // The link opens a page; its button confirms (src/web/handlers/letters.ts).
-  await request(app.t.app).get(link![1]!).expect(200);
-  await request(app.t.app)
-    .post(link![1]!)
-    .set('Cookie', app.csrf.cookie)
-    .type('form')
-    .send({ _csrf: app.csrf.token })
-    .expect(303);
+  await client.get(link).expect(200);
+  await pressConfirm(client, app.csrf, link);
   return confirmation;
 }

@@ -11,7 +11,13 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { createTestPostgres, describePostgres, type TestPostgres } from '../helpers/postgres';
-import { ADDRESS, SENDER } from '../helpers/sender';
+import {
+  askForConfirmation,
+  confirmationPath,
+  openWritePage,
+  pressConfirm,
+  saveLetters,
+} from '../helpers/letter-forms';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { csrfSession } from '../web/security-helpers';
 
@@ -72,38 +78,19 @@ async function walkThrough(inst: Instances): Promise<void> {
   await setClocks(inst, start);
 
   // Letters written on instance A, the confirmation email asked for there.
-  const compose = await request(a.app).get('/campaigns/stop-csam/write').query({ address: ADDRESS });
-  const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
+  const { members } = await openWritePage(request(a.app));
   expect(members.length).toBe(3);
-  const saved = await request(a.app)
-    .post('/campaigns/stop-csam/letters')
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token, ...SENDER, address: ADDRESS, member: members })
-    .expect(303);
-  const batchUrl = saved.headers.location as string;
-  await request(a.app)
-    .post(`${batchUrl}/email`)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token })
-    .expect(303);
+  const batchUrl = await saveLetters(request(a.app), csrf, { member: members });
+  await askForConfirmation(request(a.app), csrf, batchUrl);
   await tick(apps);
   const confirmation = sink.messages.find((m) => /Confirm/.test(m.parsed.subject ?? ''))!;
-  const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
-    confirmation.parsed.text ?? '',
-  )![1]!;
+  const link = confirmationPath(confirmation.parsed.text);
 
   // The confirm page offers the box, unticked; the writer ticks it on instance B, in Spanish.
   const page = await request(b.app).get(link).expect(200);
   expect(page.text).toMatch(/<input[^>]*id="ask-replies"[^>]*>/);
   expect(/<input[^>]*id="ask-replies"[^>]*>/.exec(page.text)![0]).not.toContain('checked');
-  await request(b.app)
-    .post(`${link}?lang=es`)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token, askReplies: 'yes' })
-    .expect(303);
+  await pressConfirm(request(b.app), csrf, `${link}?lang=es`, { askReplies: 'yes' });
   await tick(apps);
   const delivered = sink.messages.filter((m) => m.envelopeTo.includes('letters@stop-csam.example.org'));
   expect(delivered).toHaveLength(3);

@@ -6,7 +6,13 @@
 import request from 'supertest';
 import { replyToken } from '../../src/replies/reply-token';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { ADDRESS, SENDER } from '../helpers/sender';
+import {
+  askForConfirmation,
+  confirmationPath,
+  openWritePage,
+  pressConfirm,
+  saveLetters,
+} from '../helpers/letter-forms';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { csrfSession } from '../web/security-helpers';
 
@@ -30,32 +36,13 @@ async function confirmedBatch(
   tick: boolean,
 ): Promise<{ batchUrl: string; members: string[] }> {
   await refreshCsrf();
-  const compose = await request(t.app).get('/campaigns/stop-csam/write').query({ address: ADDRESS });
-  const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
-  const saved = await request(t.app)
-    .post('/campaigns/stop-csam/letters')
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token, ...SENDER, email, address: ADDRESS, member: members })
-    .expect(303);
-  const batchUrl = saved.headers.location as string;
-  await request(t.app)
-    .post(`${batchUrl}/email`)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token })
-    .expect(303);
+  const client = request(t.app);
+  const { members } = await openWritePage(client);
+  const batchUrl = await saveLetters(client, csrf, { email, member: members });
+  await askForConfirmation(client, csrf, batchUrl);
   await drain();
   const mail = sink.messages.filter((m) => m.envelopeTo.includes(email)).at(-1)!;
-  const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
-    mail.parsed.text ?? '',
-  )![1]!;
-  await request(t.app)
-    .post(link)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token, ...(tick ? { askReplies: 'yes' } : {}) })
-    .expect(303);
+  await pressConfirm(client, csrf, confirmationPath(mail.parsed.text), tick ? { askReplies: 'yes' } : {});
   await drain();
   return { batchUrl, members };
 }

@@ -5,13 +5,13 @@
 import request from 'supertest';
 import {
   membersFor,
-  pressConfirm,
   publicNumbers,
   requestConfirmationLink,
   saveLetters,
   startMailedApp,
   type MailedApp,
 } from './helpers';
+import { pressConfirm } from '../helpers/letter-forms';
 
 let mailed: MailedApp;
 beforeAll(async () => {
@@ -58,7 +58,7 @@ test('when a scanner sends HEAD and GET to the confirmation link, then nothing i
   await request(t.app).post(link).type('form').send({}).expect(403);
   expect(await officeEmails()).toBe(0);
 
-  await pressConfirm(t.app, session, link);
+  await pressConfirm(request(t.app), session, link);
   expect(await officeEmails()).toBe(members.length);
   expect((await publicNumbers(t.app)).total - before.total).toBe(members.length);
 });

@@ -8,7 +8,6 @@ import type { SmtpSink } from '../helpers/smtp-sink';
 import type { TestApp } from '../helpers/app';
 import {
   membersFor,
-  pressConfirm,
   publicNumbers,
   requestConfirmationLink,
   saveLetters,
@@ -16,6 +15,7 @@ import {
   type MailedApp,
   type Session,
 } from './helpers';
+import { pressConfirm } from '../helpers/letter-forms';
 
 let mailed: MailedApp;
 let sink: SmtpSink;
@@ -85,7 +85,7 @@ describe('the public total counts verified letters only', () => {
     // Printed letters are offered an email confirmation that sends nothing to Congress.
     expect(page.text).toContain(`action="${batchUrl}/verify"`);
     const link = await requestConfirmationLink(t, sink, session, batchUrl, 'confirms@example.org', 'verify');
-    await pressConfirm(t.app, session, link);
+    await pressConfirm(request(t.app), session, link);
     const after = await publicNumbers(t.app);
     expect(after.total - reported.total).toBe(members.length);
     expect(reported.reported - after.reported).toBe(1);

@@ -6,6 +6,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { askForConfirmation, confirmationPath, saveLetters as saveLettersAs } from '../helpers/letter-forms';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { csrfSession } from '../web/security-helpers';
@@ -37,27 +38,17 @@ export async function membersFor(app: Express): Promise<string[]> {
 }
 
 /** Saves a batch of letters as `email` from `ip`; returns the batch page's path. */
-export async function saveLetters(
+export function saveLetters(
   app: Express,
   session: Session,
   members: string[],
   options: { email: string; ip: string; name?: string },
 ): Promise<string> {
-  const saved = await request(app)
-    .post('/campaigns/stop-csam/letters')
-    .set('Cookie', session.cookie)
-    .set('X-Forwarded-For', options.ip)
-    .type('form')
-    .send({
-      _csrf: session.token,
-      ...SENDER,
-      name: options.name ?? SENDER.name,
-      email: options.email,
-      address: ADDRESS,
-      member: members,
-    })
-    .expect(303);
-  return saved.headers.location as string;
+  return saveLettersAs(
+    request(app),
+    { ...session, from: options.ip },
+    { name: options.name ?? SENDER.name, email: options.email, member: members },
+  );
 }
 
 /** The public numbers: the JSON total and "reported by writers", and the home page's total. */
@@ -68,10 +59,7 @@ export async function publicNumbers(app: Express): Promise<{ total: number; repo
 
 /** The confirmation link (a path) in the newest email to `to`. */
 export function confirmationLink(sink: SmtpSink, to: string): string {
-  const mail = [...sink.messages].reverse().find((m) => m.envelopeTo.includes(to));
-  const link = /https?:\/\/[^/\s]+(\/letters\/confirm\/[\w-]+)/.exec(mail?.parsed.text ?? '')?.[1];
-  if (!link) throw new Error(`no confirmation link to ${to}`);
-  return link;
+  return confirmationPath([...sink.messages].reverse().find((m) => m.envelopeTo.includes(to))?.parsed.text);
 }
 
 export { csrfSession };
@@ -88,12 +76,7 @@ export async function requestConfirmationLink(
   to: string,
   kind: 'email' | 'verify' = 'email',
 ): Promise<string> {
-  await request(t.app)
-    .post(`${batchUrl}/${kind}`)
-    .set('Cookie', session.cookie)
-    .type('form')
-    .send({ _csrf: session.token })
-    .expect(303);
+  await askForConfirmation(request(t.app), session, batchUrl, kind);
   await t.runtime.worker.runOnce();
   await sink.waitUntil(
     () => sink.messages.some((m) => m.envelopeTo.includes(to)),
@@ -101,16 +84,6 @@ export async function requestConfirmationLink(
     `an email to ${to}`,
   );
   return confirmationLink(sink, to);
-}
-
-/** Posts the confirmation page's button, as the person does. */
-export async function pressConfirm(app: Express, session: Session, link: string): Promise<void> {
-  await request(app)
-    .post(link)
-    .set('Cookie', session.cookie)
-    .type('form')
-    .send({ _csrf: session.token })
-    .expect(303);
 }
 
 export interface MailedApp {

@@ -10,7 +10,13 @@ import { createRuntime } from '../../src/bootstrap';
 import { createLogger } from '../../src/platform/logger';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
-import { ADDRESS, SENDER } from '../helpers/sender';
+import {
+  askForConfirmation,
+  confirmationPath,
+  openWritePage,
+  pressConfirm,
+  saveLetters,
+} from '../helpers/letter-forms';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { csrfSession } from './security-helpers';
 
@@ -66,47 +72,26 @@ interface Confirmed {
 /** Saves letters to all three members as `email`, asks for email, clicks the link. */
 async function saveAndConfirm(t: TestApp, email: string): Promise<Confirmed> {
   const csrf = await csrfSession(t.app);
-  const compose = await request(t.app).get('/campaigns/stop-csam/write').query({ address: ADDRESS });
-  expect(compose.text).toContain('name="prefix"');
-  const members = [...compose.text.matchAll(/name="member" value="([A-Z]\d{6})"/g)].map((m) => m[1]!);
-  const saved = await request(t.app)
-    .post('/campaigns/stop-csam/letters')
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({
-      _csrf: csrf.token,
-      ...SENDER,
-      email,
-      prefix: 'Ms.',
-      phone: '(217) 555-0100',
-      address: ADDRESS,
-      member: members,
-    })
-    .expect(303);
-  const batchUrl = saved.headers.location as string;
-  await request(t.app)
-    .post(`${batchUrl}/email`)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token })
-    .expect(303);
+  const client = request(t.app);
+  const { html, members } = await openWritePage(client);
+  expect(html).toContain('name="prefix"');
+  const batchUrl = await saveLetters(client, csrf, {
+    email,
+    prefix: 'Ms.',
+    phone: '(217) 555-0100',
+    member: members,
+  });
+  await askForConfirmation(client, csrf, batchUrl);
   const before = sink.messages.length;
   await t.runtime.worker.runOnce();
   const confirmation = (await sink.waitForMessages(before + 1)).at(-1)!;
-  const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
-    confirmation.parsed.text ?? '',
-  )![1]!;
+  const link = confirmationPath(confirmation.parsed.text);
   // The email and the page say where the letters go: the offices' own systems.
   expect(confirmation.parsed.text).toContain("to the office's own system (Communicating with Congress)");
   // The link opens a page; its "Send my letters" button confirms (GET changes nothing).
   const page = await request(t.app).get(link).expect(200);
   expect(page.text).toContain('Goes to the office’s own system (Communicating with Congress).');
-  await request(t.app)
-    .post(link)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token })
-    .expect(303);
+  await pressConfirm(client, csrf, link);
   const batchId = batchUrl.split('/').pop()!;
   const db = t.runtime.deps.storage.db;
   const letter = await db

@@ -14,9 +14,10 @@ import { MAX_BODY_LENGTH, MAX_NOTE_LENGTH } from '../../src/letters/letter';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { expectSchemaValid } from '../helpers/cwc-schema';
 import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
-import { ADDRESS, SENDER } from '../helpers/sender';
+import { askForConfirmation, confirmationPath, pressConfirm, saveLetters } from '../helpers/letter-forms';
+import { ADDRESS } from '../helpers/sender';
 import { SmtpSink } from '../helpers/smtp-sink';
-import { csrfSession } from './security-helpers';
+import { adminSession, csrfSession } from './security-helpers';
 
 const BUDZINSKI = 'B001315';
 const DURBIN = 'D000563'; // class 2: SIL02
@@ -72,37 +73,13 @@ async function pageText(url: string): Promise<string> {
 /** Saves letters to all three members with these fields, asks for email, confirms through the link. */
 async function writeAndConfirm(fields: Record<string, string>): Promise<string> {
   const csrf = await csrfSession(t.app);
-  const saved = await request(t.app)
-    .post('/campaigns/stop-csam/letters')
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({
-      _csrf: csrf.token,
-      ...SENDER,
-      address: ADDRESS,
-      member: [BUDZINSKI, DURBIN, DUCKWORTH],
-      ...fields,
-    })
-    .expect(303);
-  const batchUrl = saved.headers.location as string;
-  await request(t.app)
-    .post(`${batchUrl}/email`)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token })
-    .expect(303);
+  const client = request(t.app);
+  const batchUrl = await saveLetters(client, csrf, { member: [BUDZINSKI, DURBIN, DUCKWORTH], ...fields });
+  await askForConfirmation(client, csrf, batchUrl);
   const before = sink.messages.length;
   await t.runtime.worker.runOnce();
   const confirmation = (await sink.waitForMessages(before + 1)).at(-1)!;
-  const link = /https:\/\/letters\.example\.org(\/letters\/confirm\/[\w-]+)/.exec(
-    confirmation.parsed.text ?? '',
-  )![1]!;
-  await request(t.app)
-    .post(link)
-    .set('Cookie', csrf.cookie)
-    .type('form')
-    .send({ _csrf: csrf.token })
-    .expect(303);
+  await pressConfirm(client, csrf, confirmationPath(confirmation.parsed.text));
   return batchUrl;
 }
 
@@ -204,18 +181,8 @@ describe('CWC delivery to the House and the Senate as their services take it', (
     expect(page).toContain(
       'Senator Duckworth’s office does not take letters through Communicating with Congress today, so this letter went to the campaign’s inbox.',
     );
-    const csrf = await csrfSession(t.app);
-    const login = await request(t.app)
-      .post('/admin/login')
-      .set('Cookie', csrf.cookie)
-      .type('form')
-      .send({ _csrf: csrf.token, token: 'organiser-token-0123456789' })
-      .expect(303);
-    const cookie = [
-      csrf.cookie,
-      ...(login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]),
-    ].join('; ');
-    const admin = await request(t.app).get('/admin').set('Cookie', cookie).expect(200);
+    const { cookies } = await adminSession(t.app, 'organiser-token-0123456789');
+    const admin = await request(t.app).get('/admin').set('Cookie', cookies).expect(200);
     const adminText = decodeHTML(admin.text);
     expect(adminText).toContain('Offices that take CWC today');
     expect(adminText).toContain('Senate (SCWC): 2 offices');

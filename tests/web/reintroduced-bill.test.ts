@@ -9,7 +9,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import request from 'supertest';
+import { createLogger, type Logger } from '../../src/platform/logger';
 import { DISTRICT_SHAPES_FILE } from '../../src/civic-data/district-shapes';
 import { INDEX_FILE_NAME } from '../../src/civic-data/import';
 import { letterDocument } from '../../src/delivery/cwc/letter-document';
@@ -42,16 +44,24 @@ async function dataFolder(): Promise<string> {
   return dir;
 }
 
-async function startApp(dataDir: string, api: CongressGovStandIn, env: Record<string, string> = {}) {
-  const t = await createTestApp({
-    DATA_DIR: dataDir,
-    // Offline for the members (the fixture, as in service) and sponsor rolls; the search asks the stand-in.
-    CIVIC_DATA_FROM: FIXTURE_DATA_DIR,
-    CONGRESS_GOV_API_KEY: KEY,
-    CONGRESS_GOV_API_URL: api.url,
-    ADMIN_TOKEN,
-    ...env,
-  });
+async function startApp(
+  dataDir: string,
+  api: CongressGovStandIn,
+  env: Record<string, string> = {},
+  logger?: Logger,
+) {
+  const t = await createTestApp(
+    {
+      DATA_DIR: dataDir,
+      // Offline for the members (the fixture, as in service) and sponsor rolls; the search asks the stand-in.
+      CIVIC_DATA_FROM: FIXTURE_DATA_DIR,
+      CONGRESS_GOV_API_KEY: KEY,
+      CONGRESS_GOV_API_URL: api.url,
+      ADMIN_TOKEN,
+      ...env,
+    },
+    logger ? { logger } : {},
+  );
   t.clock.set(FEBRUARY_2027);
   return t;
 }
@@ -88,11 +98,18 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
   let dataDir: string;
   let t: TestApp;
   let admin: Awaited<ReturnType<typeof signIn>>;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     api = await startCongressGovStandIn({ apiKey: KEY, bills: [...STOP_CSAM_119, ...STOP_CSAM_120] });
     dataDir = await dataFolder();
-    t = await startApp(dataDir, api);
+    const logSink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    t = await startApp(dataDir, api, {}, createLogger('debug', logSink));
     admin = await signIn(t);
   }, 120_000);
   afterAll(async () => {
@@ -112,6 +129,24 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
     expect(page.text).toContain('Rep. Wagner, Ann [R-MO-2]');
     expect(page.text).toContain('Adopt these numbers');
     expect((await preview(t)).ask).toBe('reintroduce');
+  });
+
+  test('when the congress.gov API is down, then the refresh still succeeds, the admin page says the search failed and keeps the bills found, and no log line holds the key', async () => {
+    api.down = true;
+    t.clock.advance(60 * 60_000);
+    expect(await t.runtime.dataRefresh.refreshNow()).toMatchObject({ ok: true });
+    const page = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
+    expect(page.text).toContain(
+      `The last search did not complete:</strong> search failed: 119-s-1829: ${api.url}/bill/119/s/1829?format&#x3D;json answered 503`,
+    );
+    expect(page.text).toContain('value="120-s-41"');
+    expect(logLines.some((l) => l.includes('civic_data.reintroduction_search_failed'))).toBe(true);
+    expect(logLines.filter((l) => l.includes(KEY) || l.includes('api_key'))).toEqual([]);
+    api.down = false;
+    t.clock.advance(60 * 60_000);
+    await t.runtime.dataRefresh.refreshNow();
+    const again = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
+    expect(again.text).not.toContain('The last search did not complete');
   });
 
   test('when the adopt form comes without a CSRF token or without an admin session, then it is refused and nothing changes', async () => {

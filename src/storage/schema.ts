@@ -11,18 +11,22 @@ export type LetterStatus = 'draft' | 'awaiting_confirmation' | 'queued' | 'sent'
  * letter cannot be carried as the schema demands. */
 export type CwcRouteNote = 'office_not_live' | 'senate_title' | 'not_cwc_ready';
 
-export interface LettersTable {
-  id: string;
-  campaign: string;
-  /** All letters one person wrote in one sitting share a batch; the batch id is a secret capability. */
-  batch_id: string;
+/** Whom a letter (or an action on it) is to: the member, their seat, their Congress, and the bill. */
+export interface RecipientColumns {
   bioguide: string;
   chamber: 'senate' | 'house';
   state: string;
   district: number | null;
-  /** The Congress of the member written to, and the bill the letter is about ("119-s-1829"). */
+  /** The Congress of the member written to (the civic data's), and the bill the letter is about ("119-s-1829"). */
   congress: number;
   bill: string | null;
+}
+
+export interface LettersTable extends RecipientColumns {
+  id: string;
+  campaign: string;
+  /** All letters one person wrote in one sitting share a batch; the batch id is a secret capability. */
+  batch_id: string;
   recipient_name: string;
   /** Personal fields are nulled by the retention purge or a deletion request; counts stay. */
   sender_name: string | null;
@@ -115,17 +119,11 @@ export type ConfirmationPurpose = 'send' | 'verify';
 export type ActionKind =
   'created' | 'verified' | 'delivered' | 'emailed' | 'printed' | 'webform' | 'reported';
 
-export interface ActionsTable {
+export interface ActionsTable extends RecipientColumns {
   id: string;
   campaign: string;
   letter_id: string | null;
   action: ActionKind;
-  bioguide: string;
-  chamber: 'senate' | 'house';
-  state: string;
-  district: number | null;
-  congress: number;
-  bill: string | null;
   /** Unique: the same sender, member and action counts once per Congress. */
   dedupe_key: string;
   ref: string | null;

@@ -2,19 +2,12 @@
  * tracking/record-action: the contract every channel uses to count a completed action. The tracking
  * component implements it; callers pass their open transaction so the count commits with the action.
  */
-import type { ActionKind, Db } from '../storage/schema';
+import type { ActionKind, Db, RecipientColumns } from '../storage/schema';
 
-export interface ActionInput {
+export interface ActionInput extends RecipientColumns {
   campaign: string;
   letterId: string | null;
   action: ActionKind;
-  bioguide: string;
-  chamber: 'senate' | 'house';
-  state: string;
-  district: number | null;
-  /** The Congress of the member written to (the civic data's), and the bill the letter is about. */
-  congress: number;
-  bill: string | null;
   /** Salted hash of the sender's normalised email (letters.sender_key): de-duplicates counts. */
   senderKey: string;
   ref: string | null;

@@ -12,8 +12,9 @@ import { createEmailService } from '../../src/delivery/email-service';
 import { createMessageRenderer } from '../../src/delivery/email-content';
 import { createMailTransport } from '../../src/delivery/mailer';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker';
-import { insertLetters, type LetterRow } from '../../src/letters/letter-store';
+import { insertLetters } from '../../src/letters/letter-store';
 import { ManualClock } from '../helpers/clock';
+import { letterRow } from '../helpers/letter-row';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { newId } from '../../src/platform/ids';
 import { openStorage, type Storage } from '../../src/storage/database';
@@ -107,47 +108,30 @@ export async function insertBatch(
 ): Promise<{ batchId: string; letterIds: string[] }> {
   const at = clock.now().toISOString();
   const batchId = newId();
-  const rows: LetterRow[] = who.map((m) => ({
-    id: newId(),
-    campaign: campaign.slug,
-    batch_id: batchId,
-    bioguide: m.bioguide,
-    chamber: m.chamber,
-    state: m.state,
-    district: m.district,
-    congress: 119,
-    bill: m.chamber === 'senate' ? '119-s-1829' : '119-hr-3921',
-    recipient_name: m.formalName,
-    sender_name: sender.name ?? 'Zoë Example',
-    sender_email: sender.email ?? 'zoe@example.net',
-    sender_key: `key-${batchId}`,
-    sender_street: '1 Main St',
-    sender_city: 'Seattle',
-    sender_state: 'WA',
-    sender_zip: '98101',
-    sender_prefix: null,
-    sender_phone: null,
-    subject:
-      sender.subject ??
-      `Please support ${m.chamber === 'senate' ? 'S. 1829' : 'H.R. 3921'}, the STOP CSAM Act of 2025`,
-    salutation: `Dear ${m.title} ${m.lastName}:`,
-    body:
-      sender.body ??
-      `As your constituent in Seattle, I ask you to support the STOP CSAM Act.\n\nPlease co-sponsor it & vote "yes".`,
-    mailing_office: null,
-    share_with_campaign: 0,
-    own_words: 0,
-    ref: null,
-    status: 'draft',
-    status_reason: null,
-    cwc_route_note: null,
-    created_at: at,
-    updated_at: at,
-    confirmed_at: null,
-    verified_at: null,
-    delivered_at: null,
-    purged_at: null,
-  }));
+  const rows = who.map((m) =>
+    letterRow({
+      campaign: campaign.slug,
+      batch_id: batchId,
+      bioguide: m.bioguide,
+      chamber: m.chamber,
+      state: m.state,
+      district: m.district,
+      bill: m.chamber === 'senate' ? '119-s-1829' : '119-hr-3921',
+      recipient_name: m.formalName,
+      sender_name: sender.name ?? 'Zoë Example',
+      sender_email: sender.email ?? 'zoe@example.net',
+      sender_key: `key-${batchId}`,
+      subject:
+        sender.subject ??
+        `Please support ${m.chamber === 'senate' ? 'S. 1829' : 'H.R. 3921'}, the STOP CSAM Act of 2025`,
+      salutation: `Dear ${m.title} ${m.lastName}:`,
+      body:
+        sender.body ??
+        `As your constituent in Seattle, I ask you to support the STOP CSAM Act.\n\nPlease co-sponsor it & vote "yes".`,
+      created_at: at,
+      updated_at: at,
+    }),
+  );
   await insertLetters(storage.db, rows);
   return { batchId, letterIds: rows.map((r) => r.id) };
 }

@@ -1,5 +1,6 @@
 import type { DistrictOffice, Member } from '../../src/civic-data/types';
 import { chooseMailingOffices, distanceMiles, WHY_DISTRICT_OFFICE } from '../../src/delivery/mailing-office';
+import { members } from './email-fixtures';
 
 function office(overrides: Partial<DistrictOffice> & { id: string }): DistrictOffice {
   return {
@@ -15,24 +16,7 @@ function office(overrides: Partial<DistrictOffice> & { id: string }): DistrictOf
 }
 
 function senator(districtOffices: DistrictOffice[]): Member {
-  return {
-    bioguide: 'C000127',
-    chamber: 'senate',
-    name: 'Maria Cantwell',
-    firstName: 'Maria',
-    lastName: 'Cantwell',
-    formalName: 'Senator Maria Cantwell',
-    title: 'Senator',
-    state: 'WA',
-    district: null,
-    party: 'Democrat',
-    phone: '202-224-3441',
-    url: 'https://www.cantwell.senate.gov',
-    contactUrl: 'https://www.cantwell.senate.gov/contact',
-    dcOffice: '511 Hart Senate Office Building',
-    districtOffices,
-    social: {},
-  };
+  return { ...members.cantwell, districtOffices };
 }
 
 function representative(districtOffices: DistrictOffice[]): Member {

@@ -9,7 +9,7 @@ import { migrateToLatest } from '../../src/storage/migrations';
 import { migrateUpTo } from '../helpers/migrate-up-to';
 import type { Database as Schema } from '../../src/storage/schema';
 import { statsFromCounters } from '../../src/tracking/stats';
-import { letterRow } from '../tracking/helpers';
+import { letterRow } from '../helpers/letter-row';
 
 test('when a database from before verified counts is migrated, then the total is its confirmed letters and prints are reported apart', async () => {
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });

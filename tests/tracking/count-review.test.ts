@@ -12,7 +12,8 @@ import {
   setAsideWindow,
 } from '../../src/tracking/count-review';
 import { verifyLetters } from '../../src/tracking/verification';
-import { AT, letterRow, openTarget, type Target } from './helpers';
+import { letterRow } from '../helpers/letter-row';
+import { AT, openTarget, type Target } from './helpers';
 import { describeEachStorage } from '../helpers/postgres';
 
 async function counters(target: Target): Promise<Record<string, number>> {

@@ -1,6 +1,6 @@
 /**
  * Shared set-up for the tracking tests: a storage per database kind (SQLite temp file, or a throw-away
- * PostgreSQL database, null when no server answers), letter rows, and the app on fake deps.
+ * PostgreSQL database, null when no server answers), action inputs, and the app on fake deps.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,10 +13,8 @@ import { loadCampaigns } from '../../src/campaign/campaign';
 import type { CivicIndex } from '../../src/civic-data/load';
 import type { Member } from '../../src/civic-data/types';
 import { loadConfig } from '../../src/config/config';
-import type { LetterRow } from '../../src/letters/letter-store';
 import { ManualClock } from '../helpers/clock';
 import { createHandlebars } from '../../src/platform/handlebars';
-import { newId } from '../../src/platform/ids';
 import { createLogger } from '../../src/platform/logger';
 import { openStorage, type Storage } from '../../src/storage/database';
 import type { ActionInput } from '../../src/tracking/record-action';
@@ -72,48 +70,6 @@ export function action(overrides: Partial<ActionInput> = {}): ActionInput {
     senderKey: 'sender-1',
     ref: null,
     at: AT,
-    ...overrides,
-  };
-}
-
-export function letterRow(overrides: Partial<LetterRow> = {}): LetterRow {
-  const at = AT.toISOString();
-  return {
-    id: newId(),
-    campaign: 'stop-csam',
-    batch_id: newId(),
-    bioguide: 'C000127',
-    chamber: 'senate',
-    state: 'WA',
-    district: null,
-    congress: 119,
-    bill: '119-s-1829',
-    recipient_name: 'Senator Maria Cantwell',
-    sender_name: 'Pat Example',
-    sender_email: 'pat@example.org',
-    sender_key: 'sender-1',
-    sender_street: '1 Main St',
-    sender_city: 'Seattle',
-    sender_state: 'WA',
-    sender_zip: '98101',
-    sender_prefix: null,
-    sender_phone: null,
-    subject: 'Please support S. 1829',
-    salutation: 'Dear Senator Cantwell,',
-    body: 'Letter text',
-    mailing_office: null,
-    share_with_campaign: 0,
-    own_words: 0,
-    ref: null,
-    status: 'draft',
-    status_reason: null,
-    cwc_route_note: null,
-    created_at: at,
-    updated_at: at,
-    confirmed_at: null,
-    verified_at: null,
-    delivered_at: null,
-    purged_at: null,
     ...overrides,
   };
 }

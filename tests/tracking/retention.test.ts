@@ -3,7 +3,8 @@ import { ManualClock } from '../helpers/clock';
 import { recordAction } from '../../src/tracking/actions';
 import { deleteBatchPersonalData, purgeExpiredPersonalData } from '../../src/tracking/retention';
 import { createStatsService } from '../../src/tracking/stats';
-import { action, letterRow, openTarget, type Target } from './helpers';
+import { letterRow } from '../helpers/letter-row';
+import { action, openTarget, type Target } from './helpers';
 import { describeEachStorage } from '../helpers/postgres';
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -6,7 +6,8 @@ import type { Express } from 'express';
 import { CSV_OPTIONS } from '../../src/web/handlers/admin';
 import { percentOfGoal } from '../../src/web/handlers/progress';
 import { csrfSession } from '../web/security-helpers';
-import { action, buildApp, letterRow, openTarget, type Target } from './helpers';
+import { letterRow } from '../helpers/letter-row';
+import { action, buildApp, openTarget, type Target } from './helpers';
 import { describeEachStorage } from '../helpers/postgres';
 
 const TOKEN = 'correct-horse-battery-staple-42';

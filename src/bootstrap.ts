@@ -10,7 +10,7 @@ import { billSituation } from './campaign/bills';
 import { billKey, type BillRef } from './civic-data/bill-status';
 import { searchReintroductionsInto } from './civic-data/reintroductions';
 import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
-import { importBillStatus, loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
+import { loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadShapesForIndex } from './civic-data/district-shapes';
@@ -141,16 +141,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     onReplaced: (next) => void geocoder?.prepare(next.meta.congress),
     eachRound: () => email.cwcOffices?.refresh() ?? Promise.resolve(),
     billStatus: {
-      importInto: async (dir, from, now) => {
-        await importBillStatus({
-          bills: [...campaignBillRefs(config.campaignsDir), ...adoptedBills.refs()],
-          outDir: dir,
-          from,
-          congressGovApiKey: config.congressGovApiKey,
-          urls: config.civicSources,
-          now,
-        });
-      },
+      bills: () => [...campaignBillRefs(config.campaignsDir), ...adoptedBills.refs()],
+      congressGovApiKey: config.congressGovApiKey,
       replace: (next) => {
         billStatus = next;
       },

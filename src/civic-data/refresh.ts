@@ -18,7 +18,13 @@ import type { Clock } from '../platform/clock';
 import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
-import { BILL_STATUS_FILE, loadBillStatus, type BillSponsorsRecord } from './bill-status';
+import {
+  BILL_STATUS_FILE,
+  importBillStatus,
+  loadBillStatus,
+  type BillRef,
+  type BillSponsorsRecord,
+} from './bill-status';
 import { DISTRICT_SHAPES_FILE, loadShapesForIndex, type DistrictShapeIndex } from './district-shapes';
 import { importCivicData, INDEX_FILE_NAME } from './import';
 import { loadCivicIndex, type CivicIndex } from './load';
@@ -43,18 +49,13 @@ export interface CivicDataRefreshDeps {
   /** CIVIC_DATA_MANIFEST: the dates of a folder's files, which carry none (docs/data.md). */
   manifest?: string;
   /** Where the sources are downloaded from (the same settings as `npm run data:update`). */
-  urls?: CivicSourceUrls;
+  urls: CivicSourceUrls;
   /** The index in service; replaced in place. */
   civic: CivicIndex;
   /** The boundaries in service, and how to replace them. */
   shapes: { current(): DistrictShapeIndex | null; replace(next: DistrictShapeIndex | null): void };
   clock: Clock;
   logger: RefreshLogger;
-  /**
-   * Writes a fresh `civic-index.json` (and `districts.json`) into `dir`, reading the data in service from
-   * `servedDir` (maps kept where proven unchanged); the real import by default.
-   */
-  importInto?: (dir: string, from: string | undefined, now: Date, servedDir: string) => Promise<void>;
   /** Called after new data went into service (the geocoder chooses its vintage for the new Congress). */
   onReplaced?: (civic: CivicIndex) => void;
   /**
@@ -64,11 +65,13 @@ export interface CivicDataRefreshDeps {
   eachRound?: () => Promise<void>;
   /**
    * The sponsor rolls of the campaigns' bills (`bill-status.json`), refreshed after the members whether
-   * or not they changed: `importInto` writes a fresh file into a folder, `replace` puts the rolls in
-   * service. A bill the import could not read (offline, no file for it) keeps its last imported roll.
+   * or not they changed, from the same folder or URLs; `replace` puts them in service. A bill the import
+   * could not read (offline, no file for it) keeps its last imported roll.
    */
   billStatus?: {
-    importInto(dir: string, from: string | undefined, now: Date): Promise<void>;
+    /** The bills whose rolls are read (the campaigns' and the numbers the organiser adopted). */
+    bills(): BillRef[];
+    congressGovApiKey: string | undefined;
     replace(next: ReadonlyMap<string, BillSponsorsRecord>): void;
   };
   /**
@@ -99,16 +102,6 @@ export interface CivicDataRefresh {
   status(): RefreshStatus;
 }
 
-/** The real import: members, then per state what is published (civic-data/import). */
-function importAllInto(
-  manifest: string | undefined,
-  urls: CivicSourceUrls | undefined,
-): NonNullable<CivicDataRefreshDeps['importInto']> {
-  return async (dir, from, now, servedDir) => {
-    await importCivicData({ from, outDir: dir, now, manifest, urls, servedDir });
-  };
-}
-
 /** Removes staging folders left behind by a crash; another instance's refresh in progress is younger. */
 async function removeAbandonedStaging(dataDir: string, now: Date): Promise<void> {
   for (const name of await fs.readdir(dataDir)) {
@@ -130,7 +123,6 @@ async function exists(file: string): Promise<boolean> {
 
 export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRefresh {
   const { civic, clock, logger } = deps;
-  const importInto = deps.importInto ?? importAllInto(deps.manifest, deps.urls);
   let running: Promise<RefreshOutcome> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
@@ -139,7 +131,15 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
 
   /** Imports into a fresh folder next to the data and checks it; the new index and boundaries, or throws. */
   async function importAndCheck(staging: string) {
-    await importInto(staging, deps.from, clock.now(), deps.dataDir);
+    // The maps in service stay where nothing newer is published (civic-data/previous-maps).
+    await importCivicData({
+      from: deps.from,
+      outDir: staging,
+      now: clock.now(),
+      ...(deps.manifest ? { manifest: deps.manifest } : {}),
+      urls: deps.urls,
+      servedDir: deps.dataDir,
+    });
     const next = loadCivicIndex(staging);
     const current = civic.meta.congress;
     if (next.meta.congress < current) {
@@ -196,7 +196,14 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
     billStatus: NonNullable<CivicDataRefreshDeps['billStatus']>,
   ): Promise<void> {
     const folder = path.join(staging, 'bill-status');
-    await billStatus.importInto(folder, deps.from, clock.now());
+    await importBillStatus({
+      bills: billStatus.bills(),
+      outDir: folder,
+      from: deps.from,
+      congressGovApiKey: billStatus.congressGovApiKey,
+      urls: deps.urls,
+      now: clock.now(),
+    });
     const fresh = loadBillStatus(folder);
     if (fresh.size === 0) return; // nothing read (offline without the files): the rolls stay as they are
     const rolls = new Map([...loadBillStatus(deps.dataDir), ...fresh]);

@@ -18,7 +18,8 @@ import {
   loadReintroductions,
   searchReintroductionsInto,
 } from '../../src/civic-data/reintroductions';
-import { importedDataDir } from '../helpers/civic-data';
+import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
+import { FIXTURE_DATA_DIR, importedDataDir } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';
 import {
   startCongressGovStandIn,
@@ -165,20 +166,17 @@ describe('the search in the data refresh', () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   function refreshAt(clock: ManualClock) {
-    const source = dataDir;
     return createCivicDataRefresh({
       dataDir,
-      from: '/nowhere',
+      // The members as they are (the fixture, imported again): this test is about the bills.
+      from: FIXTURE_DATA_DIR,
+      urls: CANONICAL_SOURCE_URLS,
       civic: loadCivicIndex(dataDir),
       shapes: { current: () => null, replace: () => undefined },
       clock,
       logger: {
         info: (obj, msg) => logs.push(JSON.stringify({ obj, msg })),
         warn: (obj, msg) => logs.push(JSON.stringify({ obj, msg })),
-      },
-      // The members as they are: this test is about the bills.
-      importInto: async (dir) => {
-        fs.copyFileSync(path.join(source, INDEX_FILE_NAME), path.join(dir, INDEX_FILE_NAME));
       },
       reintroductions: {
         search: (now) =>

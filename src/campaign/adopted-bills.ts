@@ -4,7 +4,7 @@
  * page; the adoption is a row per chamber in the database, so every instance reads the campaign's bills
  * with the new numbers within ADOPTED_BILLS_CACHE_MS, without a redeploy. The campaign is then read as if
  * its file had an entry for the new Congress (the file's own entry for that Congress, when there is one,
- * wins). Undo marks the rows undone: the campaign is read from its file alone again.
+ * wins). Undo marks the latest Congress's rows undone: the campaign is read as before that adoption.
  */
 import type { BillRef } from '../civic-data/bill-status';
 import type { ReintroductionCandidate } from '../civic-data/reintroductions';
@@ -60,7 +60,8 @@ function fromRow(row: AdoptedBillsTable): AdoptedBill {
 
 /**
  * Adopts a reintroduction: the Senate and House candidates replace the campaign's bills. An adoption
- * still standing for the campaign is undone in the same transaction, so there is one at a time.
+ * still standing for the campaign in the same Congress is undone in the same transaction, so there is one
+ * per Congress (an earlier Congress's stays: letters written under it keep their companion bill).
  */
 export async function adoptReintroducedBill(
   db: Kysely<Database>,
@@ -76,6 +77,7 @@ export async function adoptReintroducedBill(
       .updateTable('adopted_bills')
       .set({ undone_at: at })
       .where('campaign', '=', input.campaign)
+      .where('congress', '=', input.bills.senate.congress)
       .where('undone_at', 'is', null)
       .execute();
     for (const chamber of ['senate', 'house'] as const) {
@@ -106,12 +108,23 @@ export async function adoptReintroducedBill(
   });
 }
 
-/** Undoes the campaign's standing adoption; the number of chambers it covered (0 when there was none). */
+/**
+ * Undoes the campaign's latest standing adoption (its newest Congress's); the number of chambers it
+ * covered (0 when there was none).
+ */
 export async function undoAdoptedBills(db: Db, input: { campaign: string; at: Date }): Promise<number> {
+  const latest = await db
+    .selectFrom('adopted_bills')
+    .select((eb) => eb.fn.max('congress').as('congress'))
+    .where('campaign', '=', input.campaign)
+    .where('undone_at', 'is', null)
+    .executeTakeFirst();
+  if (latest?.congress === null || latest?.congress === undefined) return 0;
   const result = await db
     .updateTable('adopted_bills')
     .set({ undone_at: input.at.toISOString() })
     .where('campaign', '=', input.campaign)
+    .where('congress', '=', Number(latest.congress))
     .where('undone_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
@@ -173,7 +186,7 @@ export interface AdoptedBills {
   refresh(): Promise<void>;
   /** Forgets the copy held: this instance just changed an adoption. */
   invalidate(): void;
-  /** The standing adoption of a campaign, both chambers, or none. */
+  /** The standing adoptions of a campaign, both chambers of each Congress, oldest Congress first. */
   forCampaign(slug: string): AdoptedBill[];
   /** The adopted bills of every campaign, for the sponsor-roll import. */
   refs(): BillRef[];
@@ -214,13 +227,13 @@ export function createAdoptedBills(deps: {
     invalidate() {
       readAt = undefined;
     },
-    forCampaign: (slug) => bills.filter((b) => b.campaign === slug),
+    forCampaign: (slug) => bills.filter((b) => b.campaign === slug).sort((a, b) => a.congress - b.congress),
     refs: () => bills.map((b) => ({ congress: b.congress, type: b.type, number: b.number })),
   };
 }
 
 /**
- * The catalog with each campaign read with its adopted bills: an entry for the new Congress is added to
+ * The catalog with each campaign read with its adopted bills: an entry per adopted Congress is added to
  * its `congresses` unless its file already has one for that Congress.
  */
 export function withAdoptedBills(
@@ -228,9 +241,15 @@ export function withAdoptedBills(
   adopted: Pick<AdoptedBills, 'forCampaign'>,
 ): CampaignCatalog {
   const withAdoption = (campaign: Campaign): Campaign => {
-    const entry = adoptedCongressEntry(adopted.forCampaign(campaign.slug));
-    if (!entry || campaign.congresses.some((c) => c.congress === entry.congress)) return campaign;
-    return { ...campaign, congresses: [...campaign.congresses, entry] };
+    const rows = adopted.forCampaign(campaign.slug);
+    const congresses = [...new Set(rows.map((b) => b.congress))];
+    const entries = congresses
+      .filter((congress) => !campaign.congresses.some((c) => c.congress === congress))
+      .map((congress) => adoptedCongressEntry(rows.filter((b) => b.congress === congress)))
+      .filter((entry) => entry !== undefined);
+    return entries.length === 0
+      ? campaign
+      : { ...campaign, congresses: [...campaign.congresses, ...entries] };
   };
   return {
     defaultSlug: catalog.defaultSlug,

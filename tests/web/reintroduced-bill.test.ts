@@ -241,7 +241,7 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
     await expectSchemaValid([{ name: 'adopted-bill-senate', xml }]);
 
     const page = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
-    expect(page.text).toContain('Undo: back to the campaign file’s bills');
+    expect(page.text).toContain('Undo the latest adoption');
     expect(page.text).not.toContain('Adopt these numbers');
   });
 

@@ -190,6 +190,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     const adopted = (deps.adoptedBills?.forCampaign(campaign.slug) ?? []).map((b) => ({
       chamber: b.chamber === 'senate' ? 'Senate' : 'House',
       label: billLabel(b.type, b.number),
+      congress: ordinal(b.congress),
       replaces: b.replaces,
       title: b.title,
       url: b.url,
@@ -383,7 +384,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign.slug)}#reintroduction`);
   };
 
-  // Undo: back to the campaign file's bills (and the "reintroduce" ask, once their Congress has ended).
+  // Undo: the campaign's bills as before its latest adoption (and the "reintroduce" ask, once they died).
   const undoBills: RequestHandler = async (req, res) => {
     const { campaign } = CampaignForm.parse(req.body ?? {});
     const slug = campaignOrNotFound(deps, campaign).slug;

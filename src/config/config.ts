@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../civic-data/source-urls';
 import { CwcEmail } from '../delivery/cwc/format';
+import { parseMailbox } from '../delivery/email-headers';
 import { trimEnd } from '../platform/text';
 
 /** A CWC text value: `min`-`max` characters (code points, as the schema counts them) once trimmed. */
@@ -103,8 +104,8 @@ const EnvSchema = DataUpdateSchema.extend({
   MAIL_TRANSPORT: z.enum(['smtp', 'files']).optional(),
   MAIL_FROM: z
     .string()
-    .regex(
-      /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>.]+(?:\.[^\s@<>.]+)+>|[^\s@<>]+@[^\s@<>.]+(?:\.[^\s@<>.]+)+)$/,
+    .refine(
+      (value) => parseMailbox(value) !== undefined,
       'must be an address with a dotted domain, like "Campaign <letters@example.org>"',
     )
     .optional(),

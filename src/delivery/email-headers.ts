@@ -3,6 +3,7 @@
  * display name or subject passes through `sanitizeHeaderText`, an address through `isSafeEmailAddress`.
  * Nodemailer encodes non-ASCII headers itself (RFC 2047); that is the second layer.
  */
+import addressparser from 'nodemailer/lib/addressparser';
 import { replaceControlCharacters } from '../platform/text';
 
 /** Maximum length of a sanitised header value we build from user input. */
@@ -53,4 +54,16 @@ export function isSafeEmailAddress(addr: string): boolean {
   if (!/^[^.\s]+(\.[^.\s]+)+$/.test(domain) || domain.length > 253) return false;
   // Domain labels: letters (any script, for IDN), digits and hyphens, not starting or ending with a hyphen.
   return domain.split('.').every((label) => /^[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?$/u.test(label));
+}
+
+/**
+ * One mailbox written as `addr` or `Name <addr>` (MAIL_FROM, a campaign's inbox), as Nodemailer parses it:
+ * undefined for a list, a group, or an address `isSafeEmailAddress` refuses.
+ */
+export function parseMailbox(input: string): { name: string; address: string } | undefined {
+  const parsed = addressparser(input);
+  const only = parsed.length === 1 ? parsed[0] : undefined;
+  if (!only || only.group !== undefined) return undefined;
+  const address = only.address.trim();
+  return isSafeEmailAddress(address) ? { name: only.name, address } : undefined;
 }

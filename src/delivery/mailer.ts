@@ -19,10 +19,9 @@ import {
   wrap,
 } from 'cockatiel';
 import nodemailer from 'nodemailer';
-import addressparser from 'nodemailer/lib/addressparser';
 import writeFileAtomic from 'write-file-atomic';
 import type { SendMailOptions, Transporter } from 'nodemailer';
-import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
+import { isSafeEmailAddress, parseMailbox, safeDisplayName, sanitizeHeaderText } from './email-headers';
 
 export interface MailAttachment {
   filename: string;
@@ -220,21 +219,13 @@ function addressOrThrow(address: string, reason: string): string {
 
 /** `addr`, `Name <addr>` or `{ name, address }` to a safe Nodemailer address; a list or a group is refused. */
 function toAddress(input: string | NamedAddress, reason: string): string | { name: string; address: string } {
-  let name = '';
-  let address: string;
-  if (typeof input === 'string') {
-    const parsed = addressparser(input);
-    const only = parsed.length === 1 ? parsed[0] : undefined;
-    if (!only || only.group !== undefined) throw new PermanentDeliveryError(reason);
-    name = only.name;
-    address = only.address;
-  } else {
-    name = input.name;
-    address = input.address;
-  }
-  const safe = addressOrThrow(address, reason);
-  const display = safeDisplayName(name);
-  return display ? { name: display, address: safe } : safe;
+  const mailbox =
+    typeof input === 'string'
+      ? parseMailbox(input)
+      : { name: input.name, address: addressOrThrow(input.address, reason) };
+  if (!mailbox) throw new PermanentDeliveryError(reason);
+  const display = safeDisplayName(mailbox.name);
+  return display ? { name: display, address: mailbox.address } : mailbox.address;
 }
 
 function customHeaders(headers: Record<string, string> | undefined): Record<string, string> {

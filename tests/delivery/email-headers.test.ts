@@ -1,4 +1,9 @@
-import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from '../../src/delivery/email-headers';
+import {
+  isSafeEmailAddress,
+  parseMailbox,
+  safeDisplayName,
+  sanitizeHeaderText,
+} from '../../src/delivery/email-headers';
 
 describe('sanitizeHeaderText', () => {
   it('removes CR, LF and other controls and collapses whitespace', () => {
@@ -51,4 +56,22 @@ describe('isSafeEmailAddress', () => {
     `a@${'b'.repeat(250)}.com`,
     '"quoted"@example.com',
   ])('rejects %j', (addr) => expect(isSafeEmailAddress(addr)).toBe(false));
+});
+
+describe('parseMailbox (MAIL_FROM and every From the mailer sends)', () => {
+  it('reads one address, with or without a name', () => {
+    expect(parseMailbox('Campaign <letters@example.org>')).toEqual({
+      name: 'Campaign',
+      address: 'letters@example.org',
+    });
+    expect(parseMailbox('letters@example.org')).toEqual({ name: '', address: 'letters@example.org' });
+  });
+
+  it.each([
+    'letters@localhost',
+    'a@b.org, c@d.org',
+    'x <a@b.org>\r\nBcc: c@d.org',
+    'team: a@b.org, c@d.org;',
+    'Campaign <not an address>',
+  ])('refuses %j', (input) => expect(parseMailbox(input)).toBeUndefined());
 });

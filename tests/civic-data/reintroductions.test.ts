@@ -151,6 +151,25 @@ describe('looking for a reintroduced bill', () => {
   });
 });
 
+test('when the Congress has ended but no congress.gov key is set, then nothing is asked and the file says why', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-reintro-nokey-'));
+  try {
+    const options = { bills: CAMPAIGN_BILLS, apiKey: undefined, apiBaseUrl: api.url, billPagesUrl: PAGES };
+    expect(await searchReintroductionsInto(dir, { ...options, now: FEBRUARY_2027 })).toEqual({
+      searched: 0,
+      candidates: 0,
+    });
+    expect(api.requests).toEqual([]);
+    expect(loadReintroductions(dir)).toEqual({
+      searchedAt: FEBRUARY_2027.toISOString(),
+      problem: 'not searched: the search needs the congress.gov API (set CONGRESS_GOV_API_KEY)',
+      candidates: [],
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe('the search in the data refresh', () => {
   let dataDir: string;
   const logs: string[] = [];

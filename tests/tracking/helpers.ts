@@ -30,8 +30,11 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** Opens a fresh, migrated database of the given kind (PostgreSQL suites: describeEachStorage). */
-export async function openTarget(kind: Kind): Promise<Target> {
+/**
+ * Opens a fresh, migrated database of the given kind (PostgreSQL suites: describeEachStorage);
+ * `connectWaitMs` replaces the pool's wait for a free connection (the request deadline's default).
+ */
+export async function openTarget(kind: Kind, postgres: { connectWaitMs?: number } = {}): Promise<Target> {
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-tracking-'));
     const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
@@ -44,7 +47,7 @@ export async function openTarget(kind: Kind): Promise<Target> {
     };
   }
   const pg: TestPostgres = await createTestPostgres();
-  const storage = await openStorage({ kind: 'postgres', url: pg.url });
+  const storage = await openStorage({ kind: 'postgres', url: pg.url, ...postgres });
   return {
     storage,
     async close() {

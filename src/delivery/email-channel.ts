@@ -146,7 +146,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
         storage,
         campaigns: deps.campaigns,
         civic,
-        renewal,
+        asks: deps.asks,
         ...(cwc ? { cwc } : {}),
         hbs: deps.hbs,
         templatesDir: deps.templatesDir ?? 'templates',

@@ -13,15 +13,17 @@
  * No header carries raw user input: names and subjects pass sanitizeHeaderText / safeDisplayName, addresses
  * isSafeEmailAddress (and the mailer checks them again).
  */
+import type { AskResolver } from '../campaign/asks';
 import { BILL_TYPES, billCongressOf } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import { ordinal } from '../civic-data/congress';
+import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
 import { letterAsText } from '../letters/letter';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { LETTER_OUTDATED, letterMeaning, renewalOf, type RenewalDeps } from '../letters/renewal';
-import { systemClock, type Clock } from '../platform/clock';
+import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { createTemplateRenderer, type RenderTemplate } from '../platform/templates';
 import type { Storage } from '../storage/database';
@@ -42,8 +44,10 @@ export const CONFIRMATION_SUBJECT = 'Confirm your letters to Congress';
 export interface EmailContentDeps {
   storage: Storage;
   campaigns: { get(slug: string): Campaign };
-  /** The member index, for the contact form link and the mailing office; optional (fallbacks apply). */
-  civic?: { memberByBioguide(id: string): Member | undefined };
+  /** The members in service: each letter's contact form link and mailing office. */
+  civic: CivicIndex;
+  /** What the campaign asks of each member now: a letter not sent is offered as it would now read. */
+  asks: AskResolver;
   hbs: HandlebarsInstance;
   /** Folder holding `email/*.hbs`; default `templates`. */
   templatesDir?: string;
@@ -53,9 +57,7 @@ export interface EmailContentDeps {
   appSecret: string;
   /** Draws the PDF each sender's copy carries. */
   pdf: Pick<PdfRenderer, 'render'>;
-  clock?: Clock;
-  /** Writes a letter as it would now read, for the writer of one that no longer means what they approved. */
-  renewal?: RenewalDeps;
+  clock: Clock;
   /** The CWC channel, when configured: the confirmation email says which letters it carries. */
   cwc?: Pick<CwcDelivery, 'route'>;
 }
@@ -142,7 +144,13 @@ export interface RenderedEmail extends OutgoingMail {
 
 /** Builds the renderer the outbox worker calls for each row. */
 export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
-  const clock = deps.clock ?? systemClock;
+  const { clock } = deps;
+  const renewalDeps: RenewalDeps = {
+    civic: deps.civic,
+    asks: deps.asks,
+    campaigns: deps.campaigns,
+    hbs: deps.hbs,
+  };
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
   const publicUrl = trimEnd(deps.publicUrl, '/');
   const statusUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}`;
@@ -245,7 +253,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       return outdatedNotice(row, letter);
     }
     const campaign = deps.campaigns.get(letter.campaign);
-    const member = deps.civic?.memberByBioguide(letter.bioguide);
+    const member = deps.civic.memberByBioguide(letter.bioguide);
     const date = new Date(letter.confirmed_at ?? letter.created_at);
     let printable: PrintableLetter;
     try {
@@ -305,10 +313,8 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
    */
   async function outdatedNotice(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
     const now = clock.now();
-    const renewal = deps.renewal ? renewalOf(deps.renewal, letter, now) : undefined;
-    const memberChanged = deps.renewal
-      ? letterMeaning(deps.renewal, letter, now) === 'not_represented'
-      : false;
+    const renewal = renewalOf(renewalDeps, letter, now);
+    const memberChanged = letterMeaning(renewalDeps, letter, now) === 'not_represented';
     const campaign = deps.campaigns.get(letter.campaign);
     const billCongress = letter.bill ? billCongressOf(letter.bill) : undefined;
     const entry = campaign.congresses.find((e) => e.congress === billCongress);

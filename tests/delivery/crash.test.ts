@@ -10,6 +10,7 @@ import { confirmationToken } from '../../src/delivery/confirmations';
 import { findBatch } from '../../src/letters/letter-store';
 import { systemClock } from '../../src/platform/clock';
 import { ManualClock } from '../helpers/clock';
+import { importedDataDir } from '../helpers/civic-data';
 import { createEmailService } from '../../src/delivery/email-service';
 import type { Storage } from '../../src/storage/database';
 import { describeEachStorage } from '../helpers/postgres';
@@ -107,7 +108,13 @@ describeEachStorage('crash safety on %s', (kind) => {
       kind === 'sqlite'
         ? { SQLITE_PATH: await sqlitePath(storage) }
         : { DATABASE_URL: await postgresUrl(storage) };
-    const common = { ...connection, SMTP_URL: sink.url, LEASE_MS: '1500', POLL_MS: '50' };
+    const common = {
+      ...connection,
+      SMTP_URL: sink.url,
+      DATA_DIR: await importedDataDir(),
+      LEASE_MS: '1500',
+      POLL_MS: '50',
+    };
 
     // Worker A: the server holds each DATA reply for 400 ms; kill -9 while the 4th message waits for it.
     sink.delayData(400);

@@ -7,12 +7,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCampaigns, type Campaign } from '../../src/campaign/campaign';
+import { createAskResolver, type AskResolver } from '../../src/campaign/asks';
+import { createSponsorRoll } from '../../src/campaign/sponsors';
+import { loadCivicIndex, type CivicIndex } from '../../src/civic-data/load';
 import type { Member } from '../../src/civic-data/types';
+import type { Clock } from '../../src/platform/clock';
 import { createEmailService } from '../../src/delivery/email-service';
 import { createMessageRenderer } from '../../src/delivery/email-content';
 import { createMailTransport } from '../../src/delivery/mailer';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker';
 import { insertLetters } from '../../src/letters/letter-store';
+import { importedDataDir } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';
 import { letterRow } from '../helpers/letter-row';
 import { createHandlebars } from '../../src/platform/handlebars';
@@ -54,12 +59,12 @@ const cantwell: Member = {
   party: 'Democrat',
   phone: '202-224-3441',
   url: 'https://www.cantwell.senate.gov',
-  contactUrl: 'https://www.cantwell.senate.gov/contact/email',
+  contactUrl: 'https://www.cantwell.senate.gov/public/index.cfm/email-maria',
   dcOffice: '511 Hart Senate Office Building',
   districtOffices: [
     {
       id: 'C000127-seattle',
-      address: '915 Second Avenue Suite 3206',
+      address: '915 Second Ave., Suite 3206',
       city: 'Seattle',
       state: 'WA',
       zip: '98174',
@@ -87,10 +92,17 @@ const jayapal: Member = {
 };
 
 export const members = { cantwell, jayapal };
-export const civic = {
-  memberByBioguide: (id: string) => [cantwell, jayapal].find((m) => m.bioguide === id),
-  termHasEnded: () => false,
-};
+
+/**
+ * The members in service (the committed fixture's, Cantwell and Jayapal among them) from `dataDir`, and
+ * the campaign's asks on `clock`: what the email renderer reads.
+ */
+export function civicAndAsks(dataDir: string, clock: Clock): { civic: CivicIndex; asks: AskResolver } {
+  return {
+    civic: loadCivicIndex(dataDir),
+    asks: createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) }),
+  };
+}
 
 export interface SenderFixture {
   name?: string;
@@ -182,11 +194,11 @@ export async function openTestStorage(
   };
 }
 
-export function createHarness(
+export async function createHarness(
   storage: Storage,
   sink: SmtpSink,
   options: Partial<OutboxWorkerOptions> & { clock?: ManualClock } = {},
-): Omit<Harness, 'close'> {
+): Promise<Omit<Harness, 'close'>> {
   const clock = options.clock ?? new ManualClock();
   const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-eml-'));
   const transport = createMailTransport({
@@ -197,7 +209,7 @@ export function createHarness(
   const renderMessage = createMessageRenderer({
     storage,
     campaigns,
-    civic,
+    ...civicAndAsks(await importedDataDir(), clock),
     hbs: createHandlebars(),
     templatesDir: path.resolve('templates'),
     publicUrl: PUBLIC_URL,

@@ -16,6 +16,7 @@ import {
   createHarness,
   drain,
   insertBatch,
+  members,
   memoryLogger,
   openTestStorage,
   PUBLIC_URL,
@@ -45,7 +46,7 @@ describeEachStorage('email flow on %s', (kind) => {
   test('when a person confirms by the emailed link, then the office and sender copies arrive once each', async () => {
     if (!db) return;
     const logger = memoryLogger();
-    const { storage, service, worker, clock } = createHarness(db.storage, sink, { logger });
+    const { storage, service, worker, clock } = await createHarness(db.storage, sink, { logger });
     const { batchId, letterIds } = await insertBatch(storage, clock);
 
     // Request: letters await confirmation, and the email is queued in the same transaction.
@@ -129,10 +130,11 @@ describeEachStorage('email flow on %s', (kind) => {
       expect(copy.parsed.text).toContain(`${PUBLIC_URL}/letters/batch/${batchId}/delete`);
     }
     const senateCopy = copies.find((m) => m.parsed.subject?.includes('Cantwell'))!;
-    expect(senateCopy.parsed.text).toContain('https://www.cantwell.senate.gov/contact/email');
-    expect(senateCopy.parsed.text).toContain('915 Second Avenue Suite 3206'); // nearest district office
+    expect(senateCopy.parsed.text).toContain(members.cantwell.contactUrl);
+    // Each member's district office nearest the writer, from the data in service (the fixture's).
+    expect(senateCopy.parsed.text).toContain(members.cantwell.districtOffices[0]!.address);
     const houseCopy = copies.find((m) => m.parsed.subject?.includes('Jayapal'))!;
-    expect(houseCopy.parsed.text).toContain('2346 Rayburn House Office Building'); // no district office: DC
+    expect(houseCopy.parsed.text).toContain('2033 6th Ave., Suite 1011');
 
     // Letters sent, 'emailed' counted once each, status readable for the batch page.
     const status = await service.getBatchStatus(batchId);
@@ -158,7 +160,7 @@ describeEachStorage('email flow on %s', (kind) => {
 
   test('when a link is used twice, then the second click changes nothing and says already confirmed', async () => {
     if (!db) return;
-    const { storage, service, worker, clock } = createHarness(db.storage, sink);
+    const { storage, service, worker, clock } = await createHarness(db.storage, sink);
     const { batchId } = await insertBatch(storage, clock);
     await service.requestEmailConfirmation({ batchId });
     await drain(worker);
@@ -178,14 +180,14 @@ describeEachStorage('email flow on %s', (kind) => {
 
   test('when a link is unknown or malformed, then NotFoundError explains it', async () => {
     if (!db) return;
-    const { service } = createHarness(db.storage, sink);
+    const { service } = await createHarness(db.storage, sink);
     await expect(service.confirmBatch('A'.repeat(43))).rejects.toThrow(NotFoundError);
     await expect(service.confirmBatch('not a token')).rejects.toThrow(/This confirmation link is not valid/);
   });
 
   test('when 24 hours pass, then the link expires and a new one can be requested', async () => {
     if (!db) return;
-    const { storage, service, worker, clock } = createHarness(db.storage, sink);
+    const { storage, service, worker, clock } = await createHarness(db.storage, sink);
     const { batchId } = await insertBatch(storage, clock);
     await service.requestEmailConfirmation({ batchId });
     await drain(worker);
@@ -208,7 +210,7 @@ describeEachStorage('email flow on %s', (kind) => {
 
   test('when confirmation emails are requested again, then 60 s apart and 3 per hour, and older links still work', async () => {
     if (!db) return;
-    const { storage, service, worker, clock } = createHarness(db.storage, sink);
+    const { storage, service, worker, clock } = await createHarness(db.storage, sink);
     const { batchId } = await insertBatch(storage, clock);
     await service.requestEmailConfirmation({ batchId });
     await expect(service.requestEmailConfirmation({ batchId })).rejects.toThrow(RateLimitedError);

@@ -35,7 +35,7 @@ describe('email header and body injection', () => {
     await db?.drop();
   });
 
-  async function confirmAndSend(h: ReturnType<typeof createHarness>, batchId: string) {
+  async function confirmAndSend(h: Awaited<ReturnType<typeof createHarness>>, batchId: string) {
     await h.service.requestEmailConfirmation({ batchId });
     await drain(h.worker);
     const token = tokenFromText(sink.messages.at(-1)!.parsed.text);
@@ -44,7 +44,7 @@ describe('email header and body injection', () => {
   }
 
   test('when the name and subject carry CR/LF and encoded words, then no header is added or decoded from them', async () => {
-    const h = createHarness(db!.storage, sink);
+    const h = await createHarness(db!.storage, sink);
     const { batchId } = await insertBatch(
       h.storage,
       h.clock,
@@ -85,7 +85,7 @@ describe('email header and body injection', () => {
   });
 
   test('when the sender address is unsafe, then the office copy has no Reply-To and the sender copy fails, named', async () => {
-    const h = createHarness(db!.storage, sink);
+    const h = await createHarness(db!.storage, sink);
     const { batchId } = await insertBatch(h.storage, h.clock, {}, [members.jayapal]);
     // The confirmation goes out with the good address; the address is then tampered with.
     await h.service.requestEmailConfirmation({ batchId });

@@ -74,7 +74,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   /** A confirmed one-letter batch (to Cantwell), with the confirmation email already delivered. */
-  async function confirmedLetter(h: ReturnType<typeof createHarness>) {
+  async function confirmedLetter(h: Awaited<ReturnType<typeof createHarness>>) {
     const { batchId, letterIds } = await insertBatch(h.storage, h.clock, {}, [members.cantwell]);
     await h.service.requestEmailConfirmation({ batchId });
     await drain(h.worker);
@@ -84,7 +84,7 @@ describe('outbox worker on sqlite', () => {
   }
 
   test('when the server answers 4xx once, then the message is retried after 30 s and delivered once', async () => {
-    const h = createHarness(db!.storage, sink);
+    const h = await createHarness(db!.storage, sink);
     const { letterId } = await confirmedLetter(h);
     sink.failNext(1, 451, { to: CANTWELL_INBOX });
     expect(await drain(h.worker)).toBe(2);
@@ -118,7 +118,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when the server answers 5xx, then the message and the letter fail with the reason', async () => {
-    const h = createHarness(db!.storage, sink, { batchSize: 1 });
+    const h = await createHarness(db!.storage, sink, { batchSize: 1 });
     const { batchId } = await confirmedLetter(h);
     sink.failNext(1, 550, { to: CANTWELL_INBOX });
     await drain(h.worker);
@@ -140,7 +140,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when the server is down, then messages stay queued with back-off and go out once it is back', async () => {
-    const h = createHarness(db!.storage, sink);
+    const h = await createHarness(db!.storage, sink);
     const { batchId } = await confirmedLetter(h);
     await sink.stop();
     expect(await drain(h.worker)).toBe(2);
@@ -169,7 +169,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when every attempt fails temporarily, then the message fails after maxAttempts', async () => {
-    const h = createHarness(db!.storage, sink, { maxAttempts: 2, batchSize: 1 });
+    const h = await createHarness(db!.storage, sink, { maxAttempts: 2, batchSize: 1 });
     const { batchId } = await confirmedLetter(h);
     sink.failNext(2, 421, { to: CANTWELL_INBOX });
     await drain(h.worker); // office attempt 1 fails; the sender copy goes out
@@ -182,7 +182,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when a worker dies holding a lease, then another reclaims the row after it expires; the stale one cannot record', async () => {
-    const h = createHarness(db!.storage, sink, { leaseMs: 10 * SECOND });
+    const h = await createHarness(db!.storage, sink, { leaseMs: 10 * SECOND });
     await confirmedLetter(h);
     // "Worker A" claims both rows and dies.
     const claimed = await claimDueMessages(h.storage, 'worker-a', 10, h.clock.now(), 5 * SECOND);
@@ -201,7 +201,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when the worker is stopped mid-send, then it finishes that message and hands the rest back', async () => {
-    const h = createHarness(db!.storage, sink, { batchSize: 10, pollMs: 10_000 });
+    const h = await createHarness(db!.storage, sink, { batchSize: 10, pollMs: 10_000 });
     await confirmedLetter(h);
     sink.delayData(400);
     const received = new Promise<void>((resolve) => sink.once('data-received', () => resolve()));
@@ -218,7 +218,7 @@ describe('outbox worker on sqlite', () => {
 
     // A restart resumes the queue.
     sink.delayData(0);
-    const again = createHarness(h.storage, sink, { clock: h.clock });
+    const again = await createHarness(h.storage, sink, { clock: h.clock });
     expect(await drain(again.worker)).toBe(1);
     expect(sink.messages).toHaveLength(2);
   });
@@ -230,7 +230,7 @@ describe('outbox worker on sqlite', () => {
       timeouts: { connectionMs: 2000, greetingMs: 2000, socketMs: 5000 },
       maxConnections: 3,
     });
-    const h = createHarness(db!.storage, sink, { transport: pooled, concurrency: 3 });
+    const h = await createHarness(db!.storage, sink, { transport: pooled, concurrency: 3 });
     for (let i = 0; i < 3; i++) {
       const { batchId } = await insertBatch(h.storage, h.clock, {}, [members.cantwell]);
       await h.service.requestEmailConfirmation({ batchId });
@@ -266,7 +266,7 @@ describe('outbox worker on sqlite', () => {
       expect(row?.status).toBe('sent'); // same transaction: sees the uncommitted 'sent'
       return true;
     };
-    const h = createHarness(db!.storage, sink, { recordAction: fake });
+    const h = await createHarness(db!.storage, sink, { recordAction: fake });
     const { letterId } = await confirmedLetter(h);
     await drain(h.worker);
     expect(calls).toEqual([{ action: 'emailed', letterId, inTransaction: true }]);
@@ -278,7 +278,7 @@ describe('outbox worker on sqlite', () => {
       if (fail) throw new Error('counter table locked');
       return true;
     };
-    const h = createHarness(db!.storage, sink, { recordAction: flaky });
+    const h = await createHarness(db!.storage, sink, { recordAction: flaky });
     await confirmedLetter(h);
     await expect(h.worker.runOnce()).rejects.toThrow('counter table locked');
     let office = (await outboxRows(h.storage)).find((r) => r.kind === 'office')!;
@@ -294,7 +294,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when a message was rendered for a deleted letter, then it fails permanently without sending', async () => {
-    const h = createHarness(db!.storage, sink);
+    const h = await createHarness(db!.storage, sink);
     const { batchId } = await confirmedLetter(h);
     await h.storage.db
       .updateTable('letters')
@@ -308,7 +308,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when the file transport is used (no SMTP_URL), then .eml files appear named by Message-ID', async () => {
-    const h = createHarness(db!.storage, sink);
+    const h = await createHarness(db!.storage, sink);
     const fileWorker = createOutboxWorker({
       storage: h.storage,
       transport: createMailTransport({ outboxDir: h.outboxDir }),

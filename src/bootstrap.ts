@@ -18,9 +18,9 @@ import { createCivicDataRefresh, type CivicDataRefresh } from './civic-data/refr
 import { createLetterService } from './letters/letter-service';
 import { createCensusGeocoder } from './lookup/census-geocoder';
 import { createMemberLocator } from './lookup/locate';
-import { systemClock, type Clock } from './platform/clock';
+import { systemClock } from './platform/clock';
 import { createHandlebars } from './platform/handlebars';
-import { createLogger, type Logger } from './platform/logger';
+import { createLogger } from './platform/logger';
 import { openStorage } from './storage/database';
 import { createEmailChannel } from './delivery/email-channel';
 import { createPdfRenderer } from './delivery/pdf-renderer';
@@ -55,15 +55,10 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export interface RuntimeOverrides {
-  clock?: Clock;
-  logger?: Logger;
-}
-
 /** Opens everything the app needs; throws a DataError naming the command to run when data is missing. */
-export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
-  const logger = overrides.logger ?? createLogger(config.logLevel);
-  const clock = overrides.clock ?? systemClock;
+export async function createRuntime(config: Config): Promise<Runtime> {
+  const logger = createLogger(config.logLevel, config.logFile);
+  const clock = systemClock;
   const civic = loadCivicIndex(config.dataDir);
   const campaignFiles = loadCampaigns(config.campaignsDir, config.defaultCampaign);
   if (config.env === 'production') {

@@ -4,7 +4,6 @@ import path from 'node:path';
 import request from 'supertest';
 import { createRuntime } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
-import { createLogger } from '../src/platform/logger';
 import { createTestApp } from './helpers/app';
 import { importedDataDir } from './helpers/civic-data';
 
@@ -13,12 +12,11 @@ describe('start-up', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-empty-'));
     const config = loadConfig({
       NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
       DATA_DIR: empty,
       SQLITE_PATH: path.join(empty, 'db.sqlite'),
     });
-    await expect(createRuntime(config, { logger: createLogger('silent') })).rejects.toThrow(
-      /npm run data:update/,
-    );
+    await expect(createRuntime(config)).rejects.toThrow(/npm run data:update/);
   });
 
   test('when the configuration is bad, then every problem is listed at once', () => {
@@ -36,6 +34,7 @@ describe('start-up', () => {
     const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-prod-'));
     const config = loadConfig({
       NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
       APP_SECRET: 'production-secret-production-secret-0123',
       PUBLIC_URL: 'https://letters.stopcsam.org',
       MAIL_FROM: 'Letters <letters@stopcsam.org>',
@@ -44,7 +43,7 @@ describe('start-up', () => {
       SQLITE_PATH: path.join(dbDir, 'db.sqlite'),
       CAMPAIGNS_DIR: path.resolve(__dirname, '..', 'campaigns'),
     });
-    await expect(createRuntime(config, { logger: createLogger('silent') })).rejects.toThrow(
+    await expect(createRuntime(config)).rejects.toThrow(
       /delivery\.inbox \(letters@stop-csam\.example\.org\) is on a reserved domain[\s\S]*set real addresses in .*campaign\.json/,
     );
     expect(fs.existsSync(path.join(dbDir, 'db.sqlite'))).toBe(false);

@@ -113,6 +113,7 @@ const EnvSchema = DataUpdateSchema.extend({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FILE: z.string().min(1).optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   OUTBOX_WORKER: booleanFromEnv.default(true),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
@@ -230,6 +231,8 @@ export type Config = Readonly<{
   adminToken: string | undefined;
   trustProxy: boolean | number | string;
   logLevel: string;
+  /** LOG_FILE: logs are appended to this file instead of standard output. */
+  logFile: string | undefined;
   retentionDays: number;
   outbox: {
     enabled: boolean;
@@ -396,6 +399,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE ? path.resolve(e.LOG_FILE) : undefined,
     retentionDays: e.RETENTION_DAYS,
     outbox: {
       enabled: e.OUTBOX_WORKER,

@@ -93,8 +93,8 @@ export function serializeError(error: Error): pino.SerializedError {
   return serialized;
 }
 
-/** Creates the app logger; pass a destination stream in tests to read what was logged. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** Creates the app logger, writing to standard output, a file (LOG_FILE) or a stream. */
+export function createLogger(level: string, destination?: pino.DestinationStream | string): Logger {
   return pino(
     {
       level,
@@ -102,6 +102,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       formatters: { log: redactPathsInLine },
       serializers: { err: serializeError },
     },
-    destination,
+    // Synchronous, as pino writes standard output: a line is in the file when the call returns.
+    typeof destination === 'string'
+      ? pino.destination({ dest: destination, sync: true, mkdir: true })
+      : destination,
   );
 }

@@ -5,24 +5,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
-import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/bootstrap';
+import { createRuntime, type Runtime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
-import { ManualClock } from './clock';
-import { createLogger } from '../../src/platform/logger';
+import { SystemTime } from './clock';
 import { createApp } from '../../src/web/app';
 import { importedDataDir } from './civic-data';
 
 export interface TestApp {
   app: Express;
   runtime: Runtime;
-  clock: ManualClock;
+  /** The time the app reads (the system clock, set and advanced by the test). */
+  clock: SystemTime;
   close(): Promise<void>;
 }
 
-export async function createTestApp(
-  env: Record<string, string> = {},
-  overrides: Pick<RuntimeOverrides, 'logger'> = {},
-): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = await importedDataDir();
   const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-app-'));
   const config = loadConfig({
@@ -37,11 +34,17 @@ export async function createTestApp(
     STATS_CACHE_MS: '0',
     ...env,
   });
-  const clock = new ManualClock(new Date('2026-11-28T12:00:00Z'));
-  const runtime = await createRuntime(config, {
-    ...overrides,
-    clock,
-    logger: overrides.logger ?? createLogger('silent'),
-  });
+  const clock = new SystemTime(new Date('2026-11-28T12:00:00Z'));
+  const runtime = await createRuntime(config);
   return { app: createApp(runtime.deps), runtime, clock, close: () => runtime.close() };
+}
+
+/** A fresh LOG_FILE for an app, and the lines logged to it so far (the app writes each line at once). */
+export function testLogFile(): { file: string; lines(): string[]; clear(): void } {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dc-log-')), 'app.log');
+  return {
+    file,
+    lines: () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []),
+    clear: () => fs.writeFileSync(file, ''),
+  };
 }

@@ -3,15 +3,13 @@
  * the error handler's included; every page and file with personal data is no-store and noindex; every
  * route that looks up an address shares the lookup limit.
  */
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '../../src/platform/logger';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestApp, testLogFile, type TestApp } from '../helpers/app';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { csrfSession, membersFor, requestConfirmationLink, saveLetters, type Session } from './helpers';
 
-const lines: string[] = [];
+const appLog = testLogFile();
 let sink: SmtpSink;
 let t: TestApp;
 let session: Session;
@@ -20,16 +18,12 @@ let letterId: string;
 let link: string;
 beforeAll(async () => {
   sink = await SmtpSink.start();
-  const logSink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
+  t = await createTestApp({
+    SMTP_URL: sink.url,
+    TRUST_PROXY: 'true',
+    LOG_LEVEL: 'debug',
+    LOG_FILE: appLog.file,
   });
-  t = await createTestApp(
-    { SMTP_URL: sink.url, TRUST_PROXY: 'true' },
-    { logger: createLogger('debug', logSink) },
-  );
   session = await csrfSession(t.app);
   const members = await membersFor(t.app);
   batchUrl = await saveLetters(t.app, session, members, { email: 'leaks@example.org', ip: '203.0.113.70' });
@@ -64,7 +58,7 @@ test('when capability URLs are requested, found or not, and a handler fails, the
   } finally {
     (db as { selectFrom: unknown }).selectFrom = original;
   }
-  const log = lines.join('\n');
+  const log = appLog.lines().join('\n');
   expect(log).toContain('request failed');
   expect(log).toContain('request rejected');
   for (const secret of [batchId, letterId, token, 'AAAAAAAAAAAAAAAAAAAAAA', 'B'.repeat(43)]) {

@@ -5,11 +5,9 @@
  * responses; a percent-encoded id in the log; made-up referral codes; a "name" greeting the confirmation
  * email's reader; an unlimited JSON preview; an admin cookie that outlives signing out.
  */
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '../../src/platform/logger';
 import { referralCodeFor } from '../../src/campaign/share';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestApp, testLogFile, type TestApp } from '../helpers/app';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import {
   createAttackedApp,
@@ -22,21 +20,17 @@ import {
   type Session,
 } from './helpers';
 
-const lines: string[] = [];
+const appLog = testLogFile();
 let t: TestApp;
 let session: Session;
 let members: string[];
 beforeAll(async () => {
-  const logSink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
+  t = await createTestApp({
+    TRUST_PROXY: 'true',
+    ADMIN_TOKEN: 'admin-token-for-the-tests-0123456789',
+    LOG_LEVEL: 'info',
+    LOG_FILE: appLog.file,
   });
-  t = await createTestApp(
-    { TRUST_PROXY: 'true', ADMIN_TOKEN: 'admin-token-for-the-tests-0123456789' },
-    { logger: createLogger('info', logSink) },
-  );
   session = await csrfSession(t.app);
   members = await membersFor(t.app);
 });
@@ -237,10 +231,10 @@ test('when a batch id is requested percent-encoded, then the log holds it in nei
   });
   const batchId = batchUrl.split('/').pop()!;
   const encoded = [...batchId].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
-  lines.length = 0;
+  appLog.clear();
   await request(t.app).get(`/letters/batch/${encoded}`).expect(200);
   await request(t.app).get(`/letters/batch/${encoded}x/delete`).expect(404);
-  const log = lines.join('\n');
+  const log = appLog.lines().join('\n');
   expect(log).toContain('/letters/batch/:id');
   expect(log).not.toContain(batchId);
   expect(log).not.toContain(encoded.slice(0, 30));

@@ -7,7 +7,6 @@
 import { decodeHTML } from 'entities';
 import request from 'supertest';
 import { createRuntime } from '../../src/bootstrap';
-import { createLogger } from '../../src/platform/logger';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import {
@@ -232,10 +231,8 @@ describe('a restart in the middle of a delivery', () => {
   test('when the worker dies after the service took the letter, then the restarted worker resends it with the same DeliveryId and counts it once', async () => {
     // A long timeout: the first worker hangs on the service's answer, as a process that died would.
     const t = await createTestApp(cwcEnv({ CWC_TIMEOUT_MS: '60000' }));
-    const restarted = await createRuntime(t.runtime.deps.config, {
-      clock: t.clock,
-      logger: createLogger('silent'),
-    });
+    // The same configuration and the same system time: a second process on the same database.
+    const restarted = await createRuntime(t.runtime.deps.config);
     try {
       const before = (await request(t.app).get('/api/campaigns/stop-csam/stats')).body.byChannel.delivered;
       const { batchUrl, houseDeliveryId } = await saveAndConfirm(t, 'eve@example.org');

@@ -2,23 +2,16 @@
  * Logs carry no personal data: a whole journey (lookup, letter, email request and confirmation, a bad
  * form, a print view) is logged at debug level, and nothing a person typed appears in any line.
  */
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '../../src/platform/logger';
-import { createTestApp } from '../helpers/app';
+import { createTestApp, testLogFile } from '../helpers/app';
 
 test('when a person goes through the whole journey, then no log line holds their name, email, street or letter', async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
+  const appLog = testLogFile();
+  const t = await createTestApp({
+    ADMIN_TOKEN: 'admin-token-for-logging-test',
+    LOG_LEVEL: 'debug',
+    LOG_FILE: appLog.file,
   });
-  const t = await createTestApp(
-    { ADMIN_TOKEN: 'admin-token-for-logging-test' },
-    { logger: createLogger('debug', sink) },
-  );
   try {
     const agent = request.agent(t.app);
     const address = '742 Evergreen Terrace, Springfield, IL 62704';
@@ -57,6 +50,7 @@ test('when a person goes through the whole journey, then no log line holds their
       .set('Authorization', 'Bearer admin-token-for-logging-test')
       .expect(200);
 
+    const lines = appLog.lines();
     expect(lines.length).toBeGreaterThan(5);
     const log = lines.join('\n');
     // One pino-http line per request, its URL without query string or ids, and no headers at all.

@@ -9,13 +9,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger, type Logger } from '../../src/platform/logger';
 import { DISTRICT_SHAPES_FILE } from '../../src/civic-data/district-shapes';
 import { INDEX_FILE_NAME } from '../../src/civic-data/import';
 import { letterDocument } from '../../src/delivery/cwc/letter-document';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestApp, testLogFile, type TestApp } from '../helpers/app';
 import { FIXTURE_DATA_DIR, importedDataDir } from '../helpers/civic-data';
 import {
   startCongressGovStandIn,
@@ -44,24 +42,16 @@ async function dataFolder(): Promise<string> {
   return dir;
 }
 
-async function startApp(
-  dataDir: string,
-  api: CongressGovStandIn,
-  env: Record<string, string> = {},
-  logger?: Logger,
-) {
-  const t = await createTestApp(
-    {
-      DATA_DIR: dataDir,
-      // Offline for the members (the fixture, as in service) and sponsor rolls; the search asks the stand-in.
-      CIVIC_DATA_FROM: FIXTURE_DATA_DIR,
-      CONGRESS_GOV_API_KEY: KEY,
-      CONGRESS_GOV_API_URL: api.url,
-      ADMIN_TOKEN,
-      ...env,
-    },
-    logger ? { logger } : {},
-  );
+async function startApp(dataDir: string, api: CongressGovStandIn, env: Record<string, string> = {}) {
+  const t = await createTestApp({
+    DATA_DIR: dataDir,
+    // Offline for the members (the fixture, as in service) and sponsor rolls; the search asks the stand-in.
+    CIVIC_DATA_FROM: FIXTURE_DATA_DIR,
+    CONGRESS_GOV_API_KEY: KEY,
+    CONGRESS_GOV_API_URL: api.url,
+    ADMIN_TOKEN,
+    ...env,
+  });
   t.clock.set(FEBRUARY_2027);
   return t;
 }
@@ -98,18 +88,12 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
   let dataDir: string;
   let t: TestApp;
   let admin: Awaited<ReturnType<typeof signIn>>;
-  const logLines: string[] = [];
+  const appLog = testLogFile();
 
   beforeAll(async () => {
     api = await startCongressGovStandIn({ apiKey: KEY, bills: [...STOP_CSAM_119, ...STOP_CSAM_120] });
     dataDir = await dataFolder();
-    const logSink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
-    t = await startApp(dataDir, api, {}, createLogger('debug', logSink));
+    t = await startApp(dataDir, api, { LOG_LEVEL: 'debug', LOG_FILE: appLog.file });
     admin = await signIn(t);
   }, 120_000);
   afterAll(async () => {
@@ -140,8 +124,8 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
       `The last search did not complete:</strong> search failed: 119-s-1829: ${api.url}/bill/119/s/1829?format&#x3D;json answered 503`,
     );
     expect(page.text).toContain('value="120-s-41"');
-    expect(logLines.some((l) => l.includes('civic_data.reintroduction_search_failed'))).toBe(true);
-    expect(logLines.filter((l) => l.includes(KEY) || l.includes('api_key'))).toEqual([]);
+    expect(appLog.lines().some((l) => l.includes('civic_data.reintroduction_search_failed'))).toBe(true);
+    expect(appLog.lines().filter((l) => l.includes(KEY) || l.includes('api_key'))).toEqual([]);
     api.down = false;
     t.clock.advance(60 * 60_000);
     await t.runtime.dataRefresh.refreshNow();

@@ -5,13 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '../../src/platform/logger';
 import { openStorage } from '../../src/storage/database';
 import { KyselyRateLimitStore, clientKey } from '../../src/web/rate-limits';
 import { signStartedAt } from '../../src/web/csrf';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestApp, testLogFile, type TestApp } from '../helpers/app';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import { readPdf } from '../delivery/helpers/pdf-text';
 import { csrfSession } from './security-helpers';
@@ -366,19 +364,14 @@ describe('rate limits', () => {
   });
 
   test('when RATE_LIMITS_ENABLED=false, then nothing is limited and the server warns at start-up', async () => {
-    const lines: string[] = [];
-    const logs = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
+    const appLog = testLogFile();
+    const open = await createTestApp({
+      RATE_LIMITS_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+      LOG_FILE: appLog.file,
     });
-    const open = await createTestApp(
-      { RATE_LIMITS_ENABLED: 'false' },
-      { logger: createLogger('info', logs) },
-    );
     try {
-      expect(lines.join('')).toContain('rate limits off (RATE_LIMITS_ENABLED=false)');
+      expect(appLog.lines().join('')).toContain('rate limits off (RATE_LIMITS_ENABLED=false)');
       for (let i = 0; i < 65; i += 1)
         await request(open.app).get('/api/representatives').query({ zip: '62704' }).expect(200);
     } finally {

@@ -98,7 +98,6 @@ export async function createRuntime(config: Config): Promise<Runtime> {
     civic,
     clock,
     appSecret: config.appSecret,
-    recordAction,
     recordActions,
     // The locator is built below (it needs the boundaries); the letters ask it only when saving.
     geocode: (input) => locator.findForAddress(input),

@@ -22,7 +22,7 @@ import { keyedHash, newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
 import type { Database } from '../storage/schema';
-import type { ActionInput, RecordAction } from '../tracking/record-action';
+import type { ActionInput } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { chooseMailingOffices } from '../delivery/mailing-office';
@@ -154,16 +154,15 @@ export interface LetterServiceDeps {
   civic: CivicIndex;
   clock: Clock;
   appSecret: string;
-  recordAction: RecordAction;
-  /** Refuses disposable and mail-less email domains (src/letters/mail-domain.ts); absent, any domain. */
-  mailDomains?: MailDomainCheck;
-  /** Several actions in one go (src/tracking/actions.ts recordActions); else recordAction one by one. */
-  recordActions?: (db: Transaction<Database>, inputs: ActionInput[]) => Promise<boolean[]>;
+  /** Refuses disposable and mail-less email domains (src/letters/mail-domain.ts). */
+  mailDomains: MailDomainCheck;
+  /** Counts the saved letters' actions (src/tracking/actions.ts recordActions), in the save's transaction. */
+  recordActions: (db: Transaction<Database>, inputs: ActionInput[]) => Promise<boolean[]>;
   /**
    * The geocoder's lookup (src/lookup/locate.ts findForAddress): settles a district a form names for a
-   * PO-box ZIP code from the street address. Without it such a district is refused.
+   * PO-box ZIP code from the street address.
    */
-  geocode?: Geocode;
+  geocode: Geocode;
 }
 
 export type LetterService = ReturnType<typeof createLetterService>;
@@ -283,7 +282,7 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   /** Refuses an address whose domain is disposable or takes no mail, at the email field (issue 28). */
   async function assertMailDomain(email: string): Promise<void> {
-    const verdict = await deps.mailDomains?.check(email);
+    const verdict = await deps.mailDomains.check(email);
     if (verdict === 'disposable') throw ValidationError.forField('sender.email', 'abuse.disposableEmail');
     if (verdict === 'no_mail_exchanger')
       throw ValidationError.forField('sender.email', 'abuse.noMailExchanger');
@@ -315,8 +314,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     await storage.db.transaction().execute(async (trx) => {
       await insertLetters(trx, rows);
       const actions = rows.map((row) => actionFor(row, 'created', now));
-      if (deps.recordActions) await deps.recordActions(trx, actions);
-      else for (const action of actions) await deps.recordAction(trx, action);
+      await deps.recordActions(trx, actions);
     });
     return { batchId, letterIds: rows.map((r) => r.id) };
   }
@@ -410,9 +408,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       const claimed = await renewOutdatedLetter(trx, letter.id, `${RENEWED_AS}${batchId}`, at);
       if (!claimed) return (await findLetter(trx, letter.id))?.status_reason?.slice(RENEWED_AS.length);
       await insertLetters(trx, [row]);
-      const action = actionFor(row, 'created', now);
-      if (deps.recordActions) await deps.recordActions(trx, [action]);
-      else await deps.recordAction(trx, action);
+      await deps.recordActions(trx, [actionFor(row, 'created', now)]);
       return undefined;
     });
     return existing ? { batchId: existing, created: false } : { batchId, created: true };

@@ -73,9 +73,9 @@ export async function geocodedDistrict(
   index: CivicIndex,
   address: ConstituentAddress,
   now: Date,
-  geocode: Geocode | undefined,
+  geocode: Geocode,
 ): Promise<DistrictRef | undefined> {
-  if (!geocode || !address.district || !address.lookedUp?.trim()) return undefined;
+  if (!address.district || !address.lookedUp?.trim()) return undefined;
   const zipResult = zipLookup(index, address, now);
   if (zipResult.precision !== 'state' || zipResult.districts.length > 0) return undefined;
   const located = await geocode({ address: address.lookedUp });

@@ -14,7 +14,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { loadDistrictShapes } from '../src/civic-data/district-shapes';
-import { importDistrictShapes } from '../src/civic-data/district-shapes-import';
+import { readDistrictShapes, writeDistrictShapes } from '../src/civic-data/district-shapes-import';
 
 export interface GeoBenchResult {
   pointLookupsPerSecond: number;
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   if (fromAt >= 0) {
     mirror = path.resolve(args[fromAt + 1] ?? '../shared/data');
     temp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-geo-'));
-    await importDistrictShapes({ from: mirror, outDir: temp });
+    await writeDistrictShapes(temp, (await readDistrictShapes({ from: mirror })).file);
     dataDir = temp;
   }
   try {

@@ -27,7 +27,6 @@ import {
   type DistrictShape,
   type DistrictShapesFile,
 } from './district-shapes';
-import { INDEX_FILE_NAME } from './load';
 import { fetchSource, lastModifiedDay, type ManifestEntry } from './source-files';
 import type { SourceInfo } from './types';
 import { isZip, readZipEntries, ZIP_TIME_LIMIT_MS } from './zip-archive';
@@ -52,16 +51,15 @@ export function shapesFolderName(congress: number): string {
   return `cd${congress}-shapes`;
 }
 
-export interface ImportDistrictShapesOptions {
+export interface ReadDistrictShapesOptions {
   /** A mirror folder (with cd<nnn>-shapes/) or a .geojson/.json/.zip file. */
   from?: string;
   /** An http(s) URL of the GeoJSON or zipped shapefile (e.g. from env DISTRICT_SHAPES_URL). */
   url?: string;
-  /** The Congress wanted: picks the folder and the canonical URL. Default: the index's in `outDir`. */
+  /** The Congress wanted: picks the folder and the canonical URL. */
   congress?: number;
   /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
   resolution?: DistrictShapesResolution;
-  outDir: string;
   /** Download and zip reading time limit, default 120 s each. */
   timeoutMs?: number;
   /**
@@ -76,13 +74,6 @@ export interface DistrictShapesRead {
   /** The file or URL read. */
   source: string;
   info: SourceInfo;
-}
-
-export interface ImportDistrictShapesResult {
-  features: number;
-  file: string;
-  source: string;
-  congress: number;
 }
 
 const coordinate = z.number().finite();
@@ -275,7 +266,7 @@ function findInFolder(
 }
 
 async function readSource(
-  options: ImportDistrictShapesOptions,
+  options: ReadDistrictShapesOptions,
 ): Promise<{ buffer: Buffer; source: string; date: string | null }> {
   const resolution = options.resolution ?? '20m';
   if (options.from) {
@@ -299,7 +290,7 @@ function congressFromFileName(source: string): number | null {
 }
 
 /** Reads and validates the boundaries without writing anything. */
-export async function readDistrictShapes(options: ImportDistrictShapesOptions): Promise<DistrictShapesRead> {
+export async function readDistrictShapes(options: ReadDistrictShapesOptions): Promise<DistrictShapesRead> {
   const { buffer, source, date } = await readSource(options);
   const features = await parseSource(buffer, source, options.timeoutMs ?? ZIP_TIME_LIMIT_MS);
   const { districts, congress, skipped } = featuresToDistricts(features, source);
@@ -353,7 +344,7 @@ export async function wantsShapes(from: string | undefined, said: boolean | unde
  * file at CENSUS_FILES_URL; null while the Bureau has not published them (404).
  */
 export async function readShapesIfPublished(
-  options: Pick<ImportDistrictShapesOptions, 'from' | 'outDir' | 'manifest'> & {
+  options: Pick<ReadDistrictShapesOptions, 'from' | 'manifest'> & {
     urls: Pick<CivicSourceUrls, 'census' | 'districtShapes'>;
     log?: ((line: string) => void) | undefined;
   },
@@ -368,7 +359,6 @@ export async function readShapesIfPublished(
       from: options.from,
       url,
       congress,
-      outDir: options.outDir,
       manifest: options.manifest,
     });
   } catch (error) {
@@ -389,37 +379,4 @@ export async function writeDistrictShapes(outDir: string, file: DistrictShapesFi
     throw new DataError(`${target}: cannot write district shapes: ${(err as Error).message}`, { cause: err });
   }
   return target;
-}
-
-/** The Congress of the member index already in `outDir`, if there is one. */
-function indexCongress(outDir: string): number | undefined {
-  try {
-    const meta = (
-      JSON.parse(fs.readFileSync(path.join(outDir, INDEX_FILE_NAME), 'utf8')) as {
-        meta?: { congress?: unknown };
-      }
-    ).meta;
-    return typeof meta?.congress === 'number' ? meta.congress : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Imports boundaries alone into `<outDir>/districts.json`. Refuses boundaries of another Congress than the
- * member index already in `outDir`; rejects with DataError (naming file, feature index and field) without
- * touching the existing file when the source is unusable.
- */
-export async function importDistrictShapes(
-  options: ImportDistrictShapesOptions,
-): Promise<ImportDistrictShapesResult> {
-  const served = indexCongress(options.outDir);
-  const read = await readDistrictShapes({ ...options, congress: options.congress ?? served });
-  if (served !== undefined && read.info.congress !== served) {
-    throw new DataError(
-      `${read.source}: district boundaries of the ${ordinal(read.info.congress)} Congress, but the member data in ${options.outDir} is of the ${ordinal(served)}; fetch the ${ordinal(served)} Congress's boundaries (${districtShapesUrl(served)})`,
-    );
-  }
-  const file = await writeDistrictShapes(options.outDir, read.file);
-  return { features: read.file.districts.length, file, source: read.source, congress: read.info.congress };
 }

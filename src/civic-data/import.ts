@@ -95,7 +95,6 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
     ? await readShapesIfPublished(
         {
           from,
-          outDir: options.outDir,
           urls,
           manifest: manifest.shapes,
           log: options.log,

@@ -10,7 +10,11 @@ import {
   stateFromFips,
   type DistrictShape,
 } from '../../src/civic-data/district-shapes';
-import { importDistrictShapes } from '../../src/civic-data/district-shapes-import';
+import {
+  readDistrictShapes,
+  writeDistrictShapes,
+  type ReadDistrictShapesOptions,
+} from '../../src/civic-data/district-shapes-import';
 import { DataError } from '../../src/platform/errors';
 import { startFileServer } from '../helpers/file-server';
 import { zipOf } from '../helpers/zip';
@@ -210,7 +214,14 @@ function writeMirror(
   return file;
 }
 
-describe('importDistrictShapes', () => {
+/** Reads boundaries and writes them into `outDir` as the import does; what was read. */
+async function importShapes(outDir: string, options: ReadDistrictShapesOptions) {
+  const read = await readDistrictShapes(options);
+  await writeDistrictShapes(outDir, read.file);
+  return { features: read.file.districts.length, source: read.source };
+}
+
+describe('reading and writing district boundaries', () => {
   let root: string;
   let out: string;
   beforeEach(() => {
@@ -230,7 +241,7 @@ describe('importDistrictShapes', () => {
       feature('51', '08', { type: 'Polygon', coordinates: [square(-77.3, 38.7, -77.25, 38.8)] }),
       feature('06', 'ZZ', { type: 'Polygon', coordinates: [square(-125, 33, -124, 34)] }),
     ]);
-    const result = await importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } });
+    const result = await importShapes(out, { from: root, manifest: { records: 1 } });
     expect(result.features).toBe(3);
     const written = JSON.parse(fs.readFileSync(path.join(out, 'districts.json'), 'utf8'));
     expect(written.meta).toMatchObject({ congress: 119, features: 3 });
@@ -252,9 +263,8 @@ describe('importDistrictShapes', () => {
       [feature('08', '01', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] })],
       'cb_2024_us_cd119_500k.geojson',
     );
-    const result = await importDistrictShapes({
+    const result = await importShapes(out, {
       from: root,
-      outDir: out,
       resolution: '500k',
       manifest: { records: 1 },
     });
@@ -269,17 +279,17 @@ describe('importDistrictShapes', () => {
       feature('08', '01', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] }),
       feature('99', '02', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] }),
     ]);
-    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
+    await expect(importShapes(out, { from: root, manifest: { records: 1 } })).rejects.toThrow(
       `${file}: feature 1: properties.STATEFP: unknown state FIPS code`,
     );
 
     writeMirror(root, [feature('08', '01', { type: 'Point', coordinates: [-105, 39] })]);
-    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
+    await expect(importShapes(out, { from: root, manifest: { records: 1 } })).rejects.toThrow(
       /feature 0: geometry\.type/,
     );
 
     writeMirror(root, [feature('08', '1A', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] })]);
-    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
+    await expect(importShapes(out, { from: root, manifest: { records: 1 } })).rejects.toThrow(
       /feature 0: properties\.CD119FP: "1A" is not a district code/,
     );
 
@@ -295,13 +305,13 @@ describe('importDistrictShapes', () => {
         ],
       }),
     ]);
-    await expect(importDistrictShapes({ from: root, outDir: out, manifest: { records: 1 } })).rejects.toThrow(
+    await expect(importShapes(out, { from: root, manifest: { records: 1 } })).rejects.toThrow(
       /feature 0: geometry\.coordinates\.0/,
     );
 
     // Too few districts (a truncated source) is refused by default.
     writeMirror(root, [feature('08', '01', { type: 'Polygon', coordinates: [square(-105, 39, -104, 40)] })]);
-    await expect(importDistrictShapes({ from: root, outDir: out })).rejects.toThrow(/only 1 districts/);
+    await expect(importShapes(out, { from: root })).rejects.toThrow(/only 1 districts/);
 
     expect(fs.readFileSync(path.join(out, 'districts.json'), 'utf8')).toBe('GOOD');
     expect(fs.readdirSync(out)).toEqual(['districts.json']);
@@ -311,7 +321,7 @@ describe('importDistrictShapes', () => {
     const publisher = await startFileServer(() => undefined);
     try {
       const url = `${publisher.url}/cb_2024_us_cd119_20m.zip`;
-      await expect(importDistrictShapes({ outDir: out, url, congress: 119 })).rejects.toThrow(
+      await expect(importShapes(out, { url, congress: 119 })).rejects.toThrow(
         `${url}: download failed with HTTP 404`,
       );
     } finally {
@@ -341,9 +351,8 @@ describe('importDistrictShapes', () => {
       { props: { STATEFP: '72', CD119FP: '98', GEOID: '7298' }, rings: [cw(-67, 18, -66, 18.5)] },
     ]);
     const publisher = await startFileServer(() => ({ body: new Uint8Array(zip) }));
-    const result = await importDistrictShapes({
+    const result = await importShapes(out, {
       url: `${publisher.url}/shapes.zip`,
-      outDir: out,
       manifest: { records: 1 },
     }).finally(() => publisher.close());
     expect(publisher.requested).toEqual(['/shapes.zip']);
@@ -384,7 +393,7 @@ describe('importDistrictShapes', () => {
     fs.mkdirSync(path.join(root, 'cd119-shapes'), { recursive: true });
     const file = path.join(root, 'cd119-shapes', 'cb_2024_us_cd119_20m.zip');
     fs.writeFileSync(file, zip.subarray(0, Math.floor(zip.length * 0.6)));
-    const attempt = importDistrictShapes({ from: file, outDir: out, manifest: { records: 1 } });
+    const attempt = importShapes(out, { from: file, manifest: { records: 1 } });
     await expect(attempt).rejects.toThrow(DataError);
     await expect(attempt).rejects.toThrow(/cb_2024_us_cd119_20m\.zip: .*truncated download/);
   });

@@ -77,7 +77,7 @@ export interface EmailServiceDeps {
   /** Called after a commit that queued email, e.g. `() => worker.wake()`. */
   onEnqueued?: () => void;
   /** Letters counted per mailbox a day and per district an hour; more wait for the organiser. */
-  countCaps?: CountCaps;
+  countCaps: CountCaps;
   /** The CWC channel: letters it takes go to the office through CWC instead of the email relay. */
   cwc?: Pick<CwcDelivery, 'route'>;
 }

@@ -15,7 +15,7 @@ import { createEmailService } from '../../src/delivery/email-service';
 import type { Storage } from '../../src/storage/database';
 import { describeEachStorage } from '../helpers/postgres';
 import { SmtpSink } from '../helpers/smtp-sink';
-import { APP_SECRET, insertBatch, openTestStorage } from './email-fixtures';
+import { APP_SECRET, COUNT_CAPS, insertBatch, openTestStorage } from './email-fixtures';
 
 jest.setTimeout(90_000);
 
@@ -88,7 +88,12 @@ describeEachStorage('crash safety on %s', (kind) => {
     if (!db) return;
     const { storage } = db;
     // The service runs on the real clock, like the worker processes.
-    const service = createEmailService({ storage, clock: systemClock, appSecret: APP_SECRET });
+    const service = createEmailService({
+      storage,
+      clock: systemClock,
+      appSecret: APP_SECRET,
+      countCaps: COUNT_CAPS,
+    });
     const batches = [];
     for (let i = 0; i < 2; i++) batches.push(await insertBatch(storage, new ManualClock(new Date())));
     for (const { batchId } of batches) {

@@ -12,6 +12,7 @@ import { createSponsorRoll } from '../../src/campaign/sponsors';
 import { loadCivicIndex, type CivicIndex } from '../../src/civic-data/load';
 import type { Member } from '../../src/civic-data/types';
 import type { Clock } from '../../src/platform/clock';
+import { loadConfig } from '../../src/config/config';
 import { createEmailService } from '../../src/delivery/email-service';
 import { createMessageRenderer } from '../../src/delivery/email-content';
 import { createMailTransport } from '../../src/delivery/mailer';
@@ -32,6 +33,8 @@ export const PUBLIC_URL = 'https://letters.example.org';
 export const MAIL_FROM = 'Stop CSAM Letters <letters@campaign.example.org>';
 export const CAMPAIGN_INBOX = 'inbox@campaign.example.org';
 export const CANTWELL_INBOX = 'cantwell-letters@senate.example.gov';
+/** The production defaults (COUNT_CAP_MAILBOX_PER_DAY, COUNT_CAP_DISTRICT_PER_HOUR). */
+export const COUNT_CAPS = loadConfig({ NODE_ENV: 'test' }).countCaps;
 
 const baseCampaign = loadCampaigns(path.resolve('campaigns'), 'stop-csam').get('stop-csam');
 
@@ -218,7 +221,7 @@ export async function createHarness(
     pdf: createPdfRenderer({ threads: 0 }),
     clock,
   });
-  const service = createEmailService({ storage, clock, appSecret: APP_SECRET });
+  const service = createEmailService({ storage, clock, appSecret: APP_SECRET, countCaps: COUNT_CAPS });
   const worker = createOutboxWorker({
     storage,
     transport,

@@ -10,7 +10,8 @@ import { XMLParser } from 'fast-xml-parser';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
-import { trimBase, type CivicSourceUrls } from './source-urls';
+import { type CivicSourceUrls } from '../config/config';
+import { trimEnd } from '../platform/text';
 
 export const BILL_STATUS_FILE = 'bill-status.json';
 
@@ -61,7 +62,7 @@ export function billStatusFileName(bill: BillRef): string {
 
 /** The bill's BILLSTATUS file in govinfo's bulk data folder at `base` (GOVINFO_BILLSTATUS_URL). */
 export function govinfoBillStatusUrl(bill: BillRef, base: string): string {
-  return `${trimBase(base)}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`;
+  return `${trimEnd(base, '/')}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`;
 }
 
 const xml = new XMLParser({
@@ -226,7 +227,7 @@ async function fromCongressGov(
   options: BillStatusImportOptions,
   bill: BillRef,
 ): Promise<Omit<BillSponsorsRecord, 'importedAt'>> {
-  const base = trimBase(options.urls.congressGovApi);
+  const base = trimEnd(options.urls.congressGovApi, '/');
   const request = { apiKey: options.congressGovApiKey, timeoutMs: options.timeoutMs };
   const billPath = `${base}/bill/${bill.congress}/${bill.type}/${bill.number}`;
   const info = CongressGovBill.parse(

@@ -2,16 +2,15 @@
  * civic-data/district-shapes-import: `data/districts.json` from the Census Bureau's cartographic boundary
  * file of congressional districts (`cb_<year>_us_cd<nnn>_20m`, or the finer `_500k`), for the Congress asked.
  *
- * Sources, in order:
- *  - `from`: a folder laid out like the shared mirror (`<from>/cd<nnn>-shapes/<file>.geojson` or `.zip`),
- *    or a path to one `.geojson`/`.json`/`.zip` file;
- *  - `url`: any http(s) URL of a GeoJSON FeatureCollection or of the zipped shapefile;
- *  - otherwise the canonical Census zip for the Congress and resolution.
+ * Sources: `from`, a folder laid out like the shared mirror (`<from>/cd<nnn>-shapes/<file>.geojson` or
+ * `.zip`) or a path to one `.geojson`/`.json`/`.zip` file; else `url`, the Census zip for the Congress
+ * (`districtShapesUrl`) or any http(s) URL of a GeoJSON FeatureCollection or of the zipped shapefile.
  * A zipped shapefile is opened with yauzl and read with the `shapefile` package, under a time limit. Every
  * feature goes through one Zod schema whichever the source; errors name the file, the feature index and the
  * field. The Congress is the features' `CDnnnFP` property (the file name, when it says one, must agree).
  */
-import { CANONICAL_SOURCE_URLS, trimBase, type CivicSourceUrls } from './source-urls';
+import type { CivicSourceUrls } from '../config/config';
+import { trimEnd } from '../platform/text';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as shapefile from 'shapefile';
@@ -34,16 +33,12 @@ import { isZip, readZipEntries, ZIP_TIME_LIMIT_MS } from './zip-archive';
 export type DistrictShapesResolution = '20m' | '500k';
 
 /**
- * The Bureau's cartographic boundary zip for a Congress: its districts first appear in the files of the
- * year before it begins (the 119th's in GENZ2024).
+ * The Bureau's 1:20,000,000 cartographic boundary zip for a Congress on its file server at `census`: its
+ * districts first appear in the files of the year before it begins (the 119th's in GENZ2024).
  */
-export function districtShapesUrl(
-  congress: number,
-  resolution: DistrictShapesResolution = '20m',
-  census: string = CANONICAL_SOURCE_URLS.census,
-): string {
+export function districtShapesUrl(congress: number, census: string): string {
   const year = Number(congressDates(congress).start.slice(0, 4)) - 1;
-  return `${trimBase(census)}/geo/tiger/GENZ${year}/shp/cb_${year}_us_cd${congress}_${resolution}.zip`;
+  return `${trimEnd(census, '/')}/geo/tiger/GENZ${year}/shp/cb_${year}_us_cd${congress}_20m.zip`;
 }
 
 /** `cd119-shapes`: the folder of a Congress's boundaries inside a `--from` folder. */
@@ -54,9 +49,9 @@ export function shapesFolderName(congress: number): string {
 export interface ReadDistrictShapesOptions {
   /** A mirror folder (with cd<nnn>-shapes/) or a .geojson/.json/.zip file. */
   from?: string;
-  /** An http(s) URL of the GeoJSON or zipped shapefile (e.g. from env DISTRICT_SHAPES_URL). */
+  /** An http(s) URL of the GeoJSON or zipped shapefile (DISTRICT_SHAPES_URL, or the Bureau's). */
   url?: string;
-  /** The Congress wanted: picks the folder and the canonical URL. */
+  /** The Congress wanted: picks the folder (default: the newest). */
   congress?: number;
   /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
   resolution?: DistrictShapesResolution;
@@ -275,10 +270,8 @@ async function readSource(
     const file = stat.isDirectory() ? findInFolder(options.from, options.congress, resolution) : options.from;
     return { buffer: fs.readFileSync(file), source: file, date: null };
   }
-  if (!options.url && options.congress === undefined) {
-    throw new DataError('District boundaries: no Congress to fetch them for (import the member data first)');
-  }
-  const url = options.url ?? districtShapesUrl(options.congress!, resolution);
+  const { url } = options;
+  if (!url) throw new DataError('District boundaries: neither a folder nor a URL to read them from');
   const response = await fetchSource(url, options.timeoutMs);
   return { buffer: Buffer.from(await response.arrayBuffer()), source: url, date: lastModifiedDay(response) };
 }
@@ -351,9 +344,7 @@ export async function readShapesIfPublished(
   congress: number,
 ): Promise<DistrictShapesRead | null> {
   const { urls } = options;
-  const url = options.from
-    ? undefined
-    : (urls.districtShapes ?? districtShapesUrl(congress, '20m', urls.census));
+  const url = options.from ? undefined : (urls.districtShapes ?? districtShapesUrl(congress, urls.census));
   try {
     return await readDistrictShapes({
       from: options.from,

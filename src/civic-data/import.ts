@@ -18,7 +18,7 @@ import { INDEX_FILE_NAME } from './load';
 import { memberUrls, readMembers } from './members-import';
 import { checkOneCongress, chooseMaps, readServedData, zipsInService } from './previous-maps';
 import { loadManifest } from './source-files';
-import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from './source-urls';
+import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../config/config';
 import type { CivicIndexFile, SourceInfo } from './types';
 import { readZipTable, type Progress, type ZipSourceChoice } from './zip-table-import';
 

@@ -4,7 +4,7 @@
  * from the members' current terms: a House term belongs to the Congress it ends with, and every senator's
  * term must cover part of it. A file whose House terms belong to two Congresses is refused.
  */
-import { CANONICAL_SOURCE_URLS, trimBase } from './source-urls';
+import { trimEnd } from '../platform/text';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { congressDates, congressOfHouseTerm, ordinal, termOverlapsCongress } from './congress';
@@ -23,8 +23,8 @@ import type { DistrictOffice, Member, SourceInfo } from './types';
 export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
 
 /** The three files, whose canonical URLs always hold the current Congress (upstream updates them). */
-export function memberUrls(base: string = CANONICAL_SOURCE_URLS.members) {
-  const folder = trimBase(base);
+export function memberUrls(base: string) {
+  const folder = trimEnd(base, '/');
   return {
     legislators: `${folder}/legislators-current.json`,
     offices: `${folder}/legislators-district-offices.json`,

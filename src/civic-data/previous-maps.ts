@@ -13,7 +13,7 @@ import { congressDates, ordinal } from './congress';
 import { DISTRICT_SHAPES_FILE, type DistrictShape, type DistrictShapesFile } from './district-shapes';
 import { districtShapesUrl, shapesFolderName, type DistrictShapesRead } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
-import type { CivicSourceUrls } from './source-urls';
+import type { CivicSourceUrls } from '../config/config';
 import { DELEGATE_TERRITORIES } from './states';
 import type { AwaitingMaps, CivicIndexFile, DistrictRef, Member, SourceInfo } from './types';
 import {
@@ -46,7 +46,7 @@ export function whatToFetch(
   }
   if (stale.includes('shapes')) {
     parts.push(
-      `its district boundaries: ${urls.districtShapes ?? districtShapesUrl(congress, '20m', urls.census)} into ${shapesFolderName(congress)}/ (setting: DISTRICT_SHAPES_URL)`,
+      `its district boundaries: ${urls.districtShapes ?? districtShapesUrl(congress, urls.census)} into ${shapesFolderName(congress)}/ (setting: DISTRICT_SHAPES_URL)`,
     );
   }
   return parts.join('; and ');

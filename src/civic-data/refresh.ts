@@ -28,7 +28,7 @@ import {
 import { DISTRICT_SHAPES_FILE, loadShapesForIndex, type DistrictShapeIndex } from './district-shapes';
 import { importCivicData, INDEX_FILE_NAME } from './import';
 import { loadCivicIndex, type CivicIndex } from './load';
-import type { CivicSourceUrls } from './source-urls';
+import type { CivicSourceUrls } from '../config/config';
 
 export const DAY_MS = 24 * 60 * 60_000;
 /** Once the data's Congress has ended, look for its successor more often. */

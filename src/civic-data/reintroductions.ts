@@ -15,7 +15,7 @@ import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
 import { billKey, fetchText, withoutApiKey, type BillRef } from './bill-status';
 import { congressAt, congressEnds, ordinal } from './congress';
-import { trimBase } from './source-urls';
+import { trimEnd } from '../platform/text';
 
 export const REINTRODUCTIONS_FILE = 'reintroductions.json';
 
@@ -171,7 +171,7 @@ export interface ReintroductionSearchOptions {
 export async function findReintroductions(
   options: ReintroductionSearchOptions,
 ): Promise<Array<Omit<ReintroductionCandidate, 'foundAt'>>> {
-  const base = trimBase(options.apiBaseUrl);
+  const base = trimEnd(options.apiBaseUrl, '/');
   const request = { apiKey: options.apiKey, timeoutMs: options.timeoutMs };
   const getJson = async <T>(schema: z.ZodType<T>, url: string, what: string): Promise<T> => {
     const text = await fetchText(url, what, request);
@@ -193,7 +193,7 @@ export async function findReintroductions(
     return detail;
   };
   const pageOf = (ref: BillRef) =>
-    `${trimBase(options.billPagesUrl)}/${ordinal(ref.congress)}-congress/${BILL_PAGE_KINDS[ref.type] ?? ref.type}/${ref.number}`;
+    `${trimEnd(options.billPagesUrl, '/')}/${ordinal(ref.congress)}-congress/${BILL_PAGE_KINDS[ref.type] ?? ref.type}/${ref.number}`;
   const action = (a: { actionDate: string; text: string } | null | undefined) => {
     const date = a?.actionDate.slice(0, 10);
     return a && date && IsoDate.safeParse(date).success && a.text.trim()

@@ -10,7 +10,8 @@
  * or file names (`GEOID_CD119_20`, `NationalCD119.txt`, `cd120.zip`), or for zccd.csv from a manifest or
  * its known checksum.
  */
-import { CANONICAL_SOURCE_URLS, trimBase, type CivicSourceUrls } from './source-urls';
+import type { CivicSourceUrls } from '../config/config';
+import { trimEnd } from '../platform/text';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -57,25 +58,25 @@ export type Progress = (line: string) => void;
 export const ZCCD_PATH = 'us-zipcodes-congress/zccd.csv';
 export const ZCTA_BLOCK_FILE = 'tab20_zcta520_tabblock20_natl.txt';
 /** The ZCTA-to-block relationship file on the Census file server at `census` (CENSUS_FILES_URL). */
-export function zctaBlockUrl(census: string = CANONICAL_SOURCE_URLS.census): string {
-  return `${trimBase(census)}/geo/docs/maps-data/data/rel2020/zcta520/${ZCTA_BLOCK_FILE}`;
+export function zctaBlockUrl(census: string): string {
+  return `${trimEnd(census, '/')}/geo/docs/maps-data/data/rel2020/zcta520/${ZCTA_BLOCK_FILE}`;
 }
 
 /** `tab20_cd11920_zcta520_natl.txt` for the 119th Congress. */
 export function relationshipFileName(congress: number): string {
   return `tab20_cd${congress}20_zcta520_natl.txt`;
 }
-export function relationshipFileUrl(congress: number, census: string = CANONICAL_SOURCE_URLS.census): string {
-  return `${trimBase(census)}/geo/docs/maps-data/data/rel2020/cd-sld/${relationshipFileName(congress)}`;
+export function relationshipFileUrl(congress: number, census: string): string {
+  return `${trimEnd(census, '/')}/geo/docs/maps-data/data/rel2020/cd-sld/${relationshipFileName(congress)}`;
 }
 /** `cd119.zip`, published in the year the Congress begins. */
 export function befFileName(congress: number): string {
   return `cd${congress}.zip`;
 }
 /** The BEFs are published in the year the Congress begins. */
-export function befUrl(congress: number, census: string = CANONICAL_SOURCE_URLS.census): string {
+export function befUrl(congress: number, census: string): string {
   const startYear = congressDates(congress).start.slice(0, 4);
-  return `${trimBase(census)}/programs-surveys/decennial/rdo/mapping-files/${startYear}/${congress}-congressional-district-befs/${befFileName(congress)}`;
+  return `${trimEnd(census, '/')}/programs-surveys/decennial/rdo/mapping-files/${startYear}/${congress}-congressional-district-befs/${befFileName(congress)}`;
 }
 
 const PROGRESS_EVERY_ROWS = 1_000_000;

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../civic-data/source-urls';
 import { CwcEmail } from '../delivery/cwc/format';
 import { parseMailbox } from '../delivery/email-headers';
 import { trimEnd } from '../platform/text';
@@ -24,17 +23,38 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 
 /**
  * Where the public data comes from (docs/data.md): read by the server's refresh and by `npm run
- * data:update` alike, so that both fetch the same files; tests point them at local stand-in servers.
+ * data:update` alike, so that both fetch the same files; tests point them at local stand-in servers. The
+ * defaults are the publishers' own addresses; file names and folders inside each base are the publishers'
+ * and templated by Congress in src/civic-data.
  */
 const SourceUrlsSchema = z.object({
-  CIVIC_MEMBERS_URL: httpUrl.default(CANONICAL_SOURCE_URLS.members),
-  CENSUS_FILES_URL: httpUrl.default(CANONICAL_SOURCE_URLS.census),
-  ZCCD_URL: httpUrl.default(CANONICAL_SOURCE_URLS.zccd),
+  CIVIC_MEMBERS_URL: httpUrl.default('https://unitedstates.github.io/congress-legislators'),
+  CENSUS_FILES_URL: httpUrl.default('https://www2.census.gov'),
+  ZCCD_URL: httpUrl.default(
+    'https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv',
+  ),
   DISTRICT_SHAPES_URL: httpUrl.optional(),
-  GOVINFO_BILLSTATUS_URL: httpUrl.default(CANONICAL_SOURCE_URLS.govinfoBillStatus),
-  CONGRESS_GOV_API_URL: httpUrl.default(CANONICAL_SOURCE_URLS.congressGovApi),
-  CONGRESS_GOV_BILL_PAGES_URL: httpUrl.default(CANONICAL_SOURCE_URLS.congressGovBillPages),
+  GOVINFO_BILLSTATUS_URL: httpUrl.default('https://www.govinfo.gov/bulkdata/BILLSTATUS'),
+  CONGRESS_GOV_API_URL: httpUrl.default('https://api.congress.gov/v3'),
+  CONGRESS_GOV_BILL_PAGES_URL: httpUrl.default('https://www.congress.gov/bill'),
 });
+
+export interface CivicSourceUrls {
+  /** congress-legislators' published folder: legislators-current.json and its two companions. */
+  members: string;
+  /** The Census Bureau's file server: relationship files, BEFs, the ZCTA-block file, boundaries. */
+  census: string;
+  /** us-zipcodes-congress's zccd.csv (the 119th Congress's fallback ZIP table). */
+  zccd: string;
+  /** One fixed boundary file instead of the Census Bureau's for the members' Congress. */
+  districtShapes: string | undefined;
+  /** govinfo's BILLSTATUS bulk data folder. */
+  govinfoBillStatus: string;
+  /** The congress.gov API (v3). */
+  congressGovApi: string;
+  /** congress.gov's bill pages, linked from a reintroduced bill found by the refresh. */
+  congressGovBillPages: string;
+}
 
 function sourceUrls(e: z.infer<typeof SourceUrlsSchema>): CivicSourceUrls {
   return Object.freeze({
@@ -47,6 +67,9 @@ function sourceUrls(e: z.infer<typeof SourceUrlsSchema>): CivicSourceUrls {
     congressGovBillPages: e.CONGRESS_GOV_BILL_PAGES_URL,
   });
 }
+
+/** The publishers' own addresses: every source URL setting left unset. */
+export const CANONICAL_SOURCE_URLS: CivicSourceUrls = sourceUrls(SourceUrlsSchema.parse({}));
 
 /** What `npm run data:update` reads: where the sources are, and the campaigns whose bills it imports. */
 const DataUpdateSchema = SourceUrlsSchema.extend({

@@ -11,7 +11,7 @@ import {
 } from '../../src/civic-data/bill-status';
 import { updateSponsorRolls } from '../../src/campaign/sponsors';
 import { loadDataUpdateConfig } from '../../src/config/config';
-import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
+import { CANONICAL_SOURCE_URLS } from '../../src/config/config';
 import { DataError } from '../../src/platform/errors';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'billstatus');

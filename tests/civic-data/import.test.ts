@@ -3,7 +3,7 @@ import path from 'node:path';
 import { importCivicData } from '../../src/civic-data/import';
 import { HOUSE_WRITE_YOUR_REP_URL, repairUrl } from '../../src/civic-data/members-import';
 import { relationshipFileName } from '../../src/civic-data/zip-table-import';
-import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
+import { CANONICAL_SOURCE_URLS } from '../../src/config/config';
 import type { CivicIndexFile } from '../../src/civic-data/types';
 import { DataError } from '../../src/platform/errors';
 import { main } from '../../scripts/data-update';

@@ -11,7 +11,7 @@ import { DISTRICT_SHAPES_FILE, loadDistrictShapes } from '../../src/civic-data/d
 import { INDEX_FILE_NAME } from '../../src/civic-data/import';
 import { loadCivicIndex, type CivicIndex } from '../../src/civic-data/load';
 import { createCivicDataRefresh, type CivicDataRefreshDeps } from '../../src/civic-data/refresh';
-import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
+import { CANONICAL_SOURCE_URLS } from '../../src/config/config';
 import { copyFixtureSources, removeDir } from '../fixtures/civic/mirror';
 import { FIXTURE_DATA_DIR, importedDataDir } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';

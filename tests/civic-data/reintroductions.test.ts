@@ -18,7 +18,7 @@ import {
   loadReintroductions,
   searchReintroductionsInto,
 } from '../../src/civic-data/reintroductions';
-import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
+import { CANONICAL_SOURCE_URLS } from '../../src/config/config';
 import { FIXTURE_DATA_DIR, importedDataDir } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';
 import {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { importBillStatus } from '../../src/civic-data/bill-status';
-import { CANONICAL_SOURCE_URLS } from '../../src/civic-data/source-urls';
+import { CANONICAL_SOURCE_URLS } from '../../src/config/config';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { importedDataDir } from '../helpers/civic-data';
 import { ADDRESS, SENDER } from '../helpers/sender';

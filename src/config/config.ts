@@ -1,6 +1,8 @@
 /**
- * config: every setting the app reads from the environment, parsed once by Zod into a frozen object.
- * Nothing else in the codebase reads `process.env`; a bad value stops start-up with a list of problems.
+ * config: every setting the server reads from the environment, parsed once by Zod into a deeply frozen
+ * object; a bad value stops start-up with a list of problems. Nothing in src/ reads `process.env`: server.ts
+ * and the scripts hand it to `loadConfig` or `loadDataUpdateConfig` (data:update also reads the defaults of
+ * its own options, CIVIC_DATA_FROM, DATA_DIR, CIVIC_DATA_MANIFEST and CIVIC_DATA_DATE).
  */
 import path from 'node:path';
 import { z } from 'zod';

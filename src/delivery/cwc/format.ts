@@ -78,7 +78,6 @@ export const CwcEmail = z
 export const HouseOfficeCode = z.string().regex(/^H[A-Z]{2}\d{2}$/);
 /** `SIL02`: S + state + the seat's class (01, 02 or 03). */
 export const SenateOfficeCode = z.string().regex(/^S[A-Z]{2}0[1-3]$/);
-export const MemberOfficeCode = z.union([HouseOfficeCode, SenateOfficeCode]);
 
 /** The CWC office of a seat; undefined for a senator whose class the member data does not give. */
 export function memberOfficeCode(seat: {

@@ -13,7 +13,7 @@
  *   This is done here, for every value, never by hand in a catalogue.
  */
 import Handlebars from 'handlebars';
-import type { i18n as I18n, InterpolationOptions } from 'i18next';
+import type { i18n as I18n, InterpolationOptions, TFunction } from 'i18next';
 
 /** First strong isolate and pop directional isolate (Unicode Bidirectional Algorithm, UAX #9). */
 export const FSI = '\u2068';
@@ -48,6 +48,32 @@ export function isolate(text: string): string {
 
 export function formatNumber(lng: string | undefined, n: number): string {
   return new Intl.NumberFormat(intlLocale(lng)).format(n);
+}
+
+/** The language a page is built in and its translator (an Express request carries both). */
+export interface PageLanguage {
+  language: string;
+  t: TFunction;
+}
+
+/** "a, b and c" in the language. */
+export function formatList(lng: string, items: string[]): string {
+  return new Intl.ListFormat(intlLocale(lng), { type: 'conjunction' }).format(items);
+}
+
+/** A calendar date ("2027-01-03") the language's way, day first in English: "3 January 2027". */
+export function formatLongDate(lng: string, isoDate: string): string {
+  const format = { dateStyle: 'long', timeZone: 'UTC' } as const;
+  const locale = intlLocale(lng);
+  return new Intl.DateTimeFormat(locale === 'en-US' ? 'en-GB' : locale, format).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
+}
+
+/** A date and time in UTC, written the language's way ("Nov 28, 2026, 4:32 PM"). */
+export function formatUtcDateTime(lng: string, date: Date): string {
+  const format = { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' } as const;
+  return new Intl.DateTimeFormat(intlLocale(lng), format).format(date);
 }
 
 /**

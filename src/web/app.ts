@@ -21,7 +21,8 @@ import {
 import { requestLogger } from './request-log';
 import { useViews } from './views';
 import { createRouteGuards, mountRoutes, routeTable } from './routes';
-import { createI18n, createI18nMiddleware, formatList, formatLongDate, registerI18nHelpers } from './i18n';
+import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
+import { formatList, formatLongDate } from '../platform/i18n-format';
 
 const ROOT = PROJECT_ROOT;
 

@@ -8,7 +8,7 @@ import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
 import type { Config } from '../config/config';
-import type { LetterReceipt } from '../delivery/receipts';
+import type { BatchLetterStatus } from '../letters/batch-page';
 import type { OfficeListStatus } from '../delivery/cwc/offices';
 import type { LetterService } from '../letters/letter-service';
 import type { MemberLocator } from '../lookup/locate';
@@ -64,11 +64,5 @@ export interface EmailChannel {
   queueApprovedBatch(batchId: string): Promise<number>;
   /** The channel a letter takes once confirmed: CWC to the office, or the relay. */
   channelOf(letter: LetterRow): 'cwc' | 'relay';
-  getBatchStatus(batchId: string): Promise<{
-    letters: Array<{
-      id: string;
-      channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
-      receipt?: LetterReceipt;
-    }>;
-  }>;
+  getBatchStatus(batchId: string): Promise<{ letters: BatchLetterStatus[] }>;
 }

@@ -11,13 +11,7 @@ import type { HelperOptions } from 'handlebars';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import type { HandlebarsInstance } from '../platform/handlebars';
-import {
-  addFormats,
-  EXAMPLES,
-  interpolationFor,
-  intlLocale,
-  withoutIsolatesInTags,
-} from '../platform/i18n-format';
+import { addFormats, EXAMPLES, interpolationFor, withoutIsolatesInTags } from '../platform/i18n-format';
 import { readCatalogue, type Message } from '../platform/messages';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
@@ -76,26 +70,6 @@ export function translatorFor(i18n: I18n, lng: LanguageCode, html = false): TFun
 export function supportedLanguage(lng: string | undefined): LanguageCode {
   const base = (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   return (CODES.includes(base) ? base : DEFAULT_LANGUAGE) as LanguageCode;
-}
-
-/** "a, b and c" in the language. */
-export function formatList(lng: string, items: string[]): string {
-  return new Intl.ListFormat(intlLocale(supportedLanguage(lng)), { type: 'conjunction' }).format(items);
-}
-
-/** A calendar date ("2027-01-03") the language's way, day first in English: "3 January 2027". */
-export function formatLongDate(lng: string, isoDate: string): string {
-  const lang = supportedLanguage(lng);
-  const format = { dateStyle: 'long', timeZone: 'UTC' } as const;
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : intlLocale(lang), format).format(
-    new Date(`${isoDate}T00:00:00Z`),
-  );
-}
-
-/** A date and time in UTC, written the language's way ("Nov 28, 2026, 4:32 PM"). */
-export function formatUtcDateTime(lng: string, date: Date): string {
-  const format = { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' } as const;
-  return new Intl.DateTimeFormat(intlLocale(supportedLanguage(lng)), format).format(date);
 }
 
 /**

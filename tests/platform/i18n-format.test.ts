@@ -4,8 +4,8 @@
  */
 import { createHandlebars } from '../../src/platform/handlebars';
 import { englishText } from '../../src/platform/messages';
-import { FSI, PDI, formatNumber } from '../../src/platform/i18n-format';
-import { createI18n, formatLongDate, translatorFor, type LanguageCode } from '../../src/web/i18n';
+import { FSI, PDI, formatLongDate, formatNumber } from '../../src/platform/i18n-format';
+import { createI18n, translatorFor, type LanguageCode } from '../../src/web/i18n';
 
 const COUNTS = [0, 1, 2, 3, 11, 100, 10000] as const;
 const i18n = createI18n();

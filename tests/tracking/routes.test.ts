@@ -4,7 +4,7 @@ import { insertLetters } from '../../src/letters/letter-store';
 import { recordAction } from '../../src/tracking/actions';
 import type { Express } from 'express';
 import { CSV_OPTIONS } from '../../src/web/handlers/admin';
-import { percentOfGoal } from '../../src/web/handlers/progress';
+import { percentOfGoal } from '../../src/tracking/progress-page';
 import { csrfSession } from '../web/security-helpers';
 import { letterRow } from '../helpers/letter-row';
 import { action, buildApp, openTarget, type Target } from './helpers';

@@ -9,87 +9,18 @@
  * an email sends nothing. People who print or use a web form can confirm their email too ('verify'), so
  * their letters count in the public total (src/tracking/verification.ts).
  */
-import { destinationOf } from '../../delivery/destination';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { ConfirmationExpiredError, ConfirmationRateLimitedError } from '../../delivery/email-service';
-import { printableLetter } from '../../delivery/printable';
 import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
-import { shareInvitation } from '../../campaign/share';
+import { printableLetter } from '../../delivery/printable';
+import { buildBatchPageView, buildConfirmPageView } from '../../letters/batch-page';
 import { letterAsText } from '../../letters/letter';
-import { districtGoalProgress } from '../../tracking/district-goals';
-import type { LetterRow } from '../../letters/letter-store';
-import type { CwcRouteNote } from '../../storage/schema';
-import { HELD_MAP_AWAITED, recipientStanding } from '../../letters/recipients';
-import { LETTER_OUTDATED, RENEWED_AS } from '../../letters/renewal';
 import type { Message } from '../../platform/messages';
 import type { AppDeps } from '../deps';
-import { formatList, formatUtcDateTime } from '../i18n';
-import { addresseeOf, type LetterReceipt } from '../../delivery/receipts';
 
 const OfficeChoice = z.object({ office: z.string().max(80) });
 const AskRepliesChoice = z.object({ askReplies: z.literal('yes').optional().catch(undefined) });
-
-/** The channels used for one letter, as a list in the page's language, or undefined if none yet. */
-function doneLabel(
-  channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean } | undefined,
-  req: Request,
-): string | undefined {
-  if (!channels) return undefined;
-  const labels = [
-    channels.delivered ? req.t('letters.batch.delivered') : undefined,
-    channels.emailed ? req.t('letters.batch.emailed') : undefined,
-    channels.printed ? req.t('letters.batch.printed') : undefined,
-    channels.webform ? req.t('letters.batch.sentOnWebsite') : undefined,
-  ].filter((label): label is string => label !== undefined);
-  if (labels.length === 0) return undefined;
-  return formatList(req.language, labels);
-}
-
-const ROUTE_NOTES: Record<CwcRouteNote, string> = {
-  office_not_live: 'cwcDelivery.routeOfficeNotLive',
-  senate_title: 'cwcDelivery.routeSenateTitle',
-  not_cwc_ready: 'cwcDelivery.routeNotCwcReady',
-};
-
-/** Where the letter went, in the page's language; undefined before it was confirmed. */
-function receiptLine(
-  receipt: LetterReceipt,
-  row: LetterRow,
-  req: Request,
-  retryHours: number | undefined,
-): string | undefined {
-  const values = {
-    addressee: addresseeOf(row.salutation, row.recipient_name),
-    id: receipt.id ?? '',
-    time: receipt.at ? formatUtcDateTime(req.language, new Date(receipt.at)) : '',
-    reason: receipt.reason ?? '',
-    hours: retryHours ?? '',
-  };
-  // Why a letter of a CWC campaign went by the relay instead (the office not live, the Senate's titles).
-  const why =
-    row.cwc_route_note && receipt.channel === 'relay'
-      ? ` ${req.t(ROUTE_NOTES[row.cwc_route_note], values)}`
-      : '';
-  switch (receipt.where) {
-    case 'office':
-      return req.t('letters.batch.receiptOffice', values);
-    case 'campaign_inbox':
-      return req.t('letters.batch.receiptCampaignInbox', values) + why;
-    case 'failed':
-      return req.t('letters.batch.receiptFailed', values);
-    case 'pending':
-      if (receipt.waiting) return req.t('cwcDelivery.receiptWaiting', values);
-      return (
-        req.t(
-          receipt.channel === 'cwc' ? 'letters.batch.receiptPendingCwc' : 'letters.batch.receiptPendingRelay',
-          values,
-        ) + why
-      );
-    default:
-      return undefined;
-  }
-}
 
 function param(req: Request, name: string): string {
   const value = req.params[name];
@@ -98,20 +29,6 @@ function param(req: Request, name: string): string {
 
 export function createLetterHandlers(deps: AppDeps) {
   const { letters, civic, clock } = deps;
-  const stats = deps.stats;
-
-  function textOf(row: LetterRow): string {
-    return letterAsText({
-      salutation: row.salutation,
-      body: row.body ?? '',
-      closing: 'Sincerely,',
-      signature: [
-        row.sender_name ?? '',
-        row.sender_street ?? '',
-        `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`,
-      ],
-    });
-  }
 
   const batchPdf: RequestHandler = async (req, res) => {
     const rows = letters.sendable(await letters.getBatch(param(req, 'batchId')));
@@ -135,80 +52,15 @@ export function createLetterHandlers(deps: AppDeps) {
   ): Promise<void> {
     const rows = await letters.getBatch(batchId);
     const status = deps.email ? await deps.email.getBatchStatus(batchId) : undefined;
-    const campaign = deps.campaigns.get(rows[0]!.campaign);
-    const channelsOf = (id: string) => status?.letters.find((l) => l.id === id)?.channels;
-    const anyChannelDone = (id: string) => {
-      const channels = channelsOf(id);
-      return Boolean(channels && Object.values(channels).some(Boolean));
-    };
-    const sentSomething = rows.some(
-      (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),
-    );
-    const texts = campaign.textsIn(req.language);
-    // The House letter's district, when the batch has one: its progress toward the campaign's goal there.
-    const house = rows.find((row) => row.chamber === 'house' && row.district !== null);
-    const districtGoal = await districtGoalProgress(
-      stats,
-      campaign,
-      civic.meta.congress,
-      house && `${house.state}-${house.district}`,
-    );
-    const unverified = rows.some((r) => r.verified_at === null && r.purged_at === null);
-    res.status(httpStatus).render('letters/batch', {
-      ...extra,
-      title: `${req.t('letters.batch.title')}: ${texts.shortTitle}`,
-      campaign,
-      texts,
+    const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
+    const view = await buildBatchPageView(deps, req, {
       batchId,
-      districtGoal,
-      notice: typeof req.query.notice === 'string' ? req.query.notice : undefined,
+      rows,
+      status,
       emailAvailable: Boolean(deps.email),
-      awaitingConfirmation: rows.some((r) => r.status === 'awaiting_confirmation'),
-      canRequestEmail: rows.some((r) => r.status === 'draft' || r.status === 'awaiting_confirmation'),
-      // People who print or use a web form can confirm their address so their letters count.
-      canVerify: unverified && !rows.some((r) => r.status === 'awaiting_confirmation'),
-      purged: rows.some((r) => r.purged_at !== null),
-      // Once something has been sent (or printed), invite the person to pass the campaign on.
-      share: sentSomething
-        ? shareInvitation(
-            { ...texts, slug: campaign.slug },
-            {
-              publicUrl: deps.config.publicUrl,
-              appSecret: deps.config.appSecret,
-              batchId,
-              lang: texts.lang,
-            },
-          )
-        : undefined,
-      letters: rows.map((row) => {
-        const member = civic.memberByBioguide(row.bioguide);
-        const channels = channelsOf(row.id);
-        const receipt = status?.letters.find((l) => l.id === row.id)?.receipt;
-        // Not sent, and never to be: the member list in service no longer has the recipient.
-        const leftCongress =
-          row.status !== 'sent' && recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress';
-        // Not sent because it no longer meant what its writer approved (letters/renewal).
-        const outdated =
-          !leftCongress &&
-          (row.status_reason === LETTER_OUTDATED || (row.status_reason?.startsWith(RENEWED_AS) ?? false));
-        const heldForMap = row.status === 'queued' && row.status_reason === HELD_MAP_AWAITED;
-        return {
-          row,
-          member,
-          leftCongress,
-          outdated,
-          // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded, or
-          // (a House letter) the writer's state's new districts are not published yet.
-          held: !leftCongress && (letters.isHeld(row) || heldForMap),
-          heldForMap,
-          receipt: receipt ? receiptLine(receipt, row, req, deps.config.cwc?.retryHours) : undefined,
-          // What was done ("printed and sent on website"), listed only once something was.
-          done: doneLabel(channels, req),
-          contactUrl: member?.contactUrl,
-          text: row.body === null ? null : textOf(row),
-        };
-      }),
+      notice,
     });
+    res.status(httpStatus).render('letters/batch', { ...view, ...extra });
   }
 
   const batchPage: RequestHandler = (req, res) => renderBatch(req, res, param(req, 'batchId'));
@@ -252,25 +104,13 @@ export function createLetterHandlers(deps: AppDeps) {
       res.redirect(303, `/letters/batch/${preview.batchId}?notice=${notice}`);
       return;
     }
-    res.render('letters/confirm', {
-      title: req.t('letters.confirm.title'),
+    const view = buildConfirmPageView(deps, req, {
       token: param(req, 'token'),
-      // "Ask me whether my members replied": off unless ticked (src/replies).
-      askReplies: deps.replies
-        ? {
-            days: deps.config.replies.askAfterDays,
-            reminderDays: deps.config.replies.reminderAfterDays,
-          }
-        : undefined,
-      verifyOnly: preview.purpose === 'verify',
-      letters: preview.letters
-        .filter((row) => row.purged_at === null)
-        .map((row) => ({
-          row,
-          text: row.body === null ? null : textOf(row),
-          destination: destinationOf(row, deps.campaigns.get(row.campaign), deps.email!.channelOf),
-        })),
+      preview,
+      channelOf: deps.email.channelOf,
+      askReplies: deps.replies !== undefined,
     });
+    res.render('letters/confirm', view);
   };
 
   /** The person pressed "Send my letters" (or "Confirm my email address"). */

@@ -1,22 +1,23 @@
 /**
- * web/reply-board: the responsiveness table and the board of where members stand (src/replies), as the
- * pages show them: names from the member data, bill labels, dates and counts in the page's language.
- * The progress page, the write page and the admin page share it; the numbers come from the component.
+ * replies/board-view: the responsiveness table and the board of where members stand, as the pages show
+ * them: names from the member data, bill labels, dates and counts in the page's language. The progress
+ * page, the write page and the stats JSON share it.
  */
-import type { Request } from 'express';
+import type { AskResolver } from '../campaign/asks';
 import type { Campaign } from '../campaign/campaign';
+import type { CivicIndex } from '../civic-data/load';
+import { formatLongDate, type PageLanguage } from '../platform/i18n-format';
+import { memberLabel } from '../tracking/labels';
 import {
   boardFor,
   publicReplies,
   type BoardLine,
   type CampaignReplies,
   type MemberReplies,
-} from '../replies/responsiveness';
-import type { AppDeps } from './deps';
-import { formatLongDate } from './i18n';
-import { memberLabel } from './handlers/progress';
+  type ResponsivenessService,
+} from './responsiveness';
 
-type Deps = Pick<AppDeps, 'civic' | 'asks' | 'replyStats'>;
+type Deps = { civic: CivicIndex; asks: AskResolver; replyStats?: ResponsivenessService };
 
 /** The members of the Congress in service with a sponsorship of the campaign's bill, dated. */
 export function sponsorsInService(deps: Deps, campaign: Campaign) {
@@ -51,21 +52,21 @@ function number(lang: string, n: number | null): string {
 }
 
 /** One table row as the page shows it. */
-export function replyRowView(deps: Deps, req: Request, campaign: Campaign, row: MemberReplies) {
+export function replyRowView(deps: Deps, page: PageLanguage, campaign: Campaign, row: MemberReplies) {
   return {
     ...row,
     name: memberLabel(deps, row.bioguide),
     billLabel: billLabel(deps, campaign, row.bill),
-    replyShareText: percent(req.language, row.replyShare),
-    medianDaysText: number(req.language, row.medianDaysToReply),
-    stancesText: req.t('replies.progress.stanceCounts', row.stances),
+    replyShareText: percent(page.language, row.replyShare),
+    medianDaysText: number(page.language, row.medianDaysToReply),
+    stancesText: page.t('replies.progress.stanceCounts', row.stances),
   };
 }
 
 /** A board line's sentences: the record's (dated) and the writers' (dated), in the page's language. */
 export function boardLineView(
   deps: Deps,
-  req: Request,
+  page: PageLanguage,
   campaign: Campaign,
   line: BoardLine,
   /** The write page's short form: the record's sentence without its source (the progress board has it). */
@@ -76,22 +77,22 @@ export function boardLineView(
   if (line.sponsorship) {
     const s = line.sponsorship;
     sentences.push(
-      req.t(
+      page.t(
         `replies.${short ? 'write' : 'progress'}.${s.role === 'sponsor' ? 'sponsorSince' : 'cosponsorSince'}`,
         {
           bill,
-          date: formatLongDate(req.language, s.since.slice(0, 10)),
+          date: formatLongDate(page.language, s.since.slice(0, 10)),
           source: s.source.name,
-          asOf: formatLongDate(req.language, s.asOf.slice(0, 10)),
+          asOf: formatLongDate(page.language, s.asOf.slice(0, 10)),
         },
       ),
     );
   }
   if (line.reported) {
     sentences.push(
-      req.t('replies.progress.reported', {
-        counts: req.t('replies.progress.stanceCounts', line.reported.stances),
-        date: line.reported.answersUpTo ? formatLongDate(req.language, line.reported.answersUpTo) : '',
+      page.t('replies.progress.reported', {
+        counts: page.t('replies.progress.stanceCounts', line.reported.stances),
+        date: line.reported.answersUpTo ? formatLongDate(page.language, line.reported.answersUpTo) : '',
       }),
     );
   }
@@ -104,16 +105,16 @@ export function boardLineView(
 }
 
 /** The progress page's section: public rows of the Congress in service, the count held back, the board. */
-export async function replySection(deps: Deps, req: Request, campaign: Campaign, congress: number) {
+export async function replySection(deps: Deps, page: PageLanguage, campaign: Campaign, congress: number) {
   if (!deps.replyStats) return undefined;
   const replies = await deps.replyStats.forCampaign(campaign.slug);
   const shown = publicReplies(replies, congress);
   return {
     minAnswers: shown.minAnswers,
-    rows: shown.members.map((m) => replyRowView(deps, req, campaign, m)),
+    rows: shown.members.map((m) => replyRowView(deps, page, campaign, m)),
     hiddenMembers: shown.hiddenMembers,
     board: boardFor(replies, congress, sponsorsInService(deps, campaign)).map((l) =>
-      boardLineView(deps, req, campaign, l),
+      boardLineView(deps, page, campaign, l),
     ),
   };
 }
@@ -121,7 +122,7 @@ export async function replySection(deps: Deps, req: Request, campaign: Campaign,
 /** The writer's own members' board lines (the write page), only those with something to say. */
 export async function boardLinesFor(
   deps: Deps,
-  req: Request,
+  page: PageLanguage,
   campaign: Campaign,
   congress: number,
   bioguides: string[],
@@ -131,7 +132,7 @@ export async function boardLinesFor(
   const wanted = new Set(bioguides);
   const sponsors = sponsorsInService(deps, campaign).filter((s) => wanted.has(s.bioguide));
   const lines = boardFor(replies, congress, sponsors).filter((l) => wanted.has(l.bioguide));
-  return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, req, campaign, l, true).sentences]));
+  return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, page, campaign, l, true).sentences]));
 }
 
 /** The JSON stats API's `replies`: public rows per Congress (names resolved) and the board, in English. */

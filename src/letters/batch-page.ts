@@ -1,0 +1,233 @@
+/**
+ * letters/batch-page: a saved batch as its pages show it: each letter with where it went, what its writer
+ * did with it and what they can still do; and the page behind the emailed confirmation link.
+ */
+import type { CampaignCatalog } from '../campaign/campaign';
+import { shareInvitation } from '../campaign/share';
+import type { CivicIndex } from '../civic-data/load';
+import type { Config } from '../config/config';
+import { destinationOf } from '../delivery/destination';
+import type { ConfirmationPreview } from '../delivery/email-service';
+import { addresseeOf, type LetterReceipt } from '../delivery/receipts';
+import type { Clock } from '../platform/clock';
+import { formatList, formatUtcDateTime, type PageLanguage } from '../platform/i18n-format';
+import type { CwcRouteNote } from '../storage/schema';
+import { districtGoalProgress } from '../tracking/district-goals';
+import type { StatsService } from '../tracking/stats';
+import { letterAsText } from './letter';
+import type { LetterService } from './letter-service';
+import type { LetterRow } from './letter-store';
+import { HELD_MAP_AWAITED, recipientStanding } from './recipients';
+import { LETTER_OUTDATED, RENEWED_AS } from './renewal';
+
+/** What the outbox knows of one letter of a batch (src/delivery's getBatchStatus). */
+export interface BatchLetterStatus {
+  id: string;
+  channels: LetterChannels;
+  receipt?: LetterReceipt;
+}
+
+type LetterChannels = { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
+
+export interface BatchPageDeps {
+  config: Pick<Config, 'publicUrl' | 'appSecret' | 'cwc'>;
+  civic: CivicIndex;
+  clock: Clock;
+  campaigns: CampaignCatalog;
+  stats: StatsService;
+  letters: Pick<LetterService, 'isHeld'>;
+}
+
+/** The channels used for one letter, as a list in the page's language, or undefined if none yet. */
+function doneLabel(channels: LetterChannels | undefined, page: PageLanguage): string | undefined {
+  if (!channels) return undefined;
+  const labels = [
+    channels.delivered ? page.t('letters.batch.delivered') : undefined,
+    channels.emailed ? page.t('letters.batch.emailed') : undefined,
+    channels.printed ? page.t('letters.batch.printed') : undefined,
+    channels.webform ? page.t('letters.batch.sentOnWebsite') : undefined,
+  ].filter((label): label is string => label !== undefined);
+  if (labels.length === 0) return undefined;
+  return formatList(page.language, labels);
+}
+
+const ROUTE_NOTES: Record<CwcRouteNote, string> = {
+  office_not_live: 'cwcDelivery.routeOfficeNotLive',
+  senate_title: 'cwcDelivery.routeSenateTitle',
+  not_cwc_ready: 'cwcDelivery.routeNotCwcReady',
+};
+
+/** Where the letter went, in the page's language; undefined before it was confirmed. */
+function receiptLine(
+  receipt: LetterReceipt,
+  row: LetterRow,
+  page: PageLanguage,
+  retryHours: number | undefined,
+): string | undefined {
+  const values = {
+    addressee: addresseeOf(row.salutation, row.recipient_name),
+    id: receipt.id ?? '',
+    time: receipt.at ? formatUtcDateTime(page.language, new Date(receipt.at)) : '',
+    reason: receipt.reason ?? '',
+    hours: retryHours ?? '',
+  };
+  // Why a letter of a CWC campaign went by the relay instead (the office not live, the Senate's titles).
+  const why =
+    row.cwc_route_note && receipt.channel === 'relay'
+      ? ` ${page.t(ROUTE_NOTES[row.cwc_route_note], values)}`
+      : '';
+  switch (receipt.where) {
+    case 'office':
+      return page.t('letters.batch.receiptOffice', values);
+    case 'campaign_inbox':
+      return page.t('letters.batch.receiptCampaignInbox', values) + why;
+    case 'failed':
+      return page.t('letters.batch.receiptFailed', values);
+    case 'pending':
+      if (receipt.waiting) return page.t('cwcDelivery.receiptWaiting', values);
+      return (
+        page.t(
+          receipt.channel === 'cwc' ? 'letters.batch.receiptPendingCwc' : 'letters.batch.receiptPendingRelay',
+          values,
+        ) + why
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** A stored letter as plain text, signed with the sender's name and address as it was saved. */
+export function storedLetterText(row: LetterRow): string {
+  return letterAsText({
+    salutation: row.salutation,
+    body: row.body ?? '',
+    closing: 'Sincerely,',
+    signature: [
+      row.sender_name ?? '',
+      row.sender_street ?? '',
+      `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`,
+    ],
+  });
+}
+/**
+ * The batch page: its letters (`rows`, in their batch), what the outbox knows of each (`status`, absent
+ * without email), the notice the page was sent with and whether email can be asked for.
+ */
+export async function buildBatchPageView(
+  deps: BatchPageDeps,
+  page: PageLanguage,
+  input: {
+    batchId: string;
+    rows: LetterRow[];
+    status?: { letters: BatchLetterStatus[] };
+    emailAvailable: boolean;
+    notice?: string;
+  },
+) {
+  const { batchId, rows, status, emailAvailable, notice } = input;
+  const { civic, clock } = deps;
+  const campaign = deps.campaigns.get(rows[0]!.campaign);
+  const channelsOf = (id: string) => status?.letters.find((l) => l.id === id)?.channels;
+  const anyChannelDone = (id: string) => {
+    const channels = channelsOf(id);
+    return Boolean(channels && Object.values(channels).some(Boolean));
+  };
+  const sentSomething = rows.some(
+    (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),
+  );
+  const texts = campaign.textsIn(page.language);
+  // The House letter's district, when the batch has one: its progress toward the campaign's goal there.
+  const house = rows.find((row) => row.chamber === 'house' && row.district !== null);
+  const districtGoal = await districtGoalProgress(
+    deps.stats,
+    campaign,
+    civic.meta.congress,
+    house && `${house.state}-${house.district}`,
+  );
+  const unverified = rows.some((r) => r.verified_at === null && r.purged_at === null);
+  return {
+    title: `${page.t('letters.batch.title')}: ${texts.shortTitle}`,
+    campaign,
+    texts,
+    batchId,
+    districtGoal,
+    notice,
+    emailAvailable,
+    awaitingConfirmation: rows.some((r) => r.status === 'awaiting_confirmation'),
+    canRequestEmail: rows.some((r) => r.status === 'draft' || r.status === 'awaiting_confirmation'),
+    // People who print or use a web form can confirm their address so their letters count.
+    canVerify: unverified && !rows.some((r) => r.status === 'awaiting_confirmation'),
+    purged: rows.some((r) => r.purged_at !== null),
+    // Once something has been sent (or printed), invite the person to pass the campaign on.
+    share: sentSomething
+      ? shareInvitation(
+          { ...texts, slug: campaign.slug },
+          {
+            publicUrl: deps.config.publicUrl,
+            appSecret: deps.config.appSecret,
+            batchId,
+            lang: texts.lang,
+          },
+        )
+      : undefined,
+    letters: rows.map((row) => {
+      const member = civic.memberByBioguide(row.bioguide);
+      const channels = channelsOf(row.id);
+      const receipt = status?.letters.find((l) => l.id === row.id)?.receipt;
+      // Not sent, and never to be: the member list in service no longer has the recipient.
+      const leftCongress =
+        row.status !== 'sent' && recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress';
+      // Not sent because it no longer meant what its writer approved (letters/renewal).
+      const outdated =
+        !leftCongress &&
+        (row.status_reason === LETTER_OUTDATED || (row.status_reason?.startsWith(RENEWED_AS) ?? false));
+      const heldForMap = row.status === 'queued' && row.status_reason === HELD_MAP_AWAITED;
+      return {
+        row,
+        member,
+        leftCongress,
+        outdated,
+        // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded, or
+        // (a House letter) the writer's state's new districts are not published yet.
+        held: !leftCongress && (deps.letters.isHeld(row) || heldForMap),
+        heldForMap,
+        receipt: receipt ? receiptLine(receipt, row, page, deps.config.cwc?.retryHours) : undefined,
+        // What was done ("printed and sent on website"), listed only once something was.
+        done: doneLabel(channels, page),
+        contactUrl: member?.contactUrl,
+        text: row.body === null ? null : storedLetterText(row),
+      };
+    }),
+  };
+}
+
+/** The page behind the emailed link: the letters it would send (or count) and where each goes. */
+export function buildConfirmPageView(
+  deps: { config: Pick<Config, 'replies'>; campaigns: CampaignCatalog },
+  page: PageLanguage,
+  input: {
+    token: string;
+    preview: ConfirmationPreview;
+    channelOf: (letter: LetterRow) => 'cwc' | 'relay';
+    /** Whether "did your members reply?" is offered (src/replies). */
+    askReplies: boolean;
+  },
+) {
+  const { token, preview, channelOf } = input;
+  return {
+    title: page.t('letters.confirm.title'),
+    token,
+    // "Ask me whether my members replied": off unless ticked.
+    askReplies: input.askReplies
+      ? { days: deps.config.replies.askAfterDays, reminderDays: deps.config.replies.reminderAfterDays }
+      : undefined,
+    verifyOnly: preview.purpose === 'verify',
+    letters: preview.letters
+      .filter((row) => row.purged_at === null)
+      .map((row) => ({
+        row,
+        text: row.body === null ? null : storedLetterText(row),
+        destination: destinationOf(row, deps.campaigns.get(row.campaign), channelOf),
+      })),
+  };
+}

@@ -1,12 +1,13 @@
 /**
  * Civic data for tests. Two sources, chosen by what a test measures:
  *
- * - The FIXTURE (`tests/fixtures/civic/small/`, committed): about a hundred members of the 119th Congress
- *   in congress-legislators' JSON format, the ZIP rows of the ZIP codes the tests use in zccd.csv's format,
- *   and a few hand-drawn district rectangles in the Census GeoJSON's format. Every test that needs members,
- *   ZIPs or boundaries uses it (`importedDataDir()`, `importFixtureData()`), so `npm test` passes on any
- *   fresh clone, offline. A test that needs another ZIP or member adds its row or record to the fixture
- *   (and counts it in the fixture's manifest.json, `records`).
+ * - The FIXTURE (`tests/fixtures/civic/small/`, committed, written by hand): 78 members of the 119th
+ *   Congress in congress-legislators' JSON format, the ZIP rows of the ZIP codes the tests use in zccd.csv's
+ *   format, and four hand-drawn district rectangles in the Census GeoJSON's format. Every test that needs
+ *   members, ZIPs or boundaries uses it (`importedDataDir()`, `importFixtureData()`), so `npm test` passes
+ *   on any fresh clone, offline. A test that needs another ZIP or member adds its row or record to the
+ *   fixture (and counts it in the fixture's manifest.json, `records`); tests/fixtures/civic/README.md says
+ *   which test relies on which row, and how to add one.
  * - The NATIONAL mirror, only when `CIVIC_DATA_FROM` names one (CI does): suites that measure accuracy on
  *   the full national data wrap themselves in `describeWithNationalData`, which skips them with a visible
  *   SKIPPED line otherwise. Nothing reads `../shared` by default.

@@ -22,7 +22,6 @@ import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../config/config';
 import type { CivicIndexFile, SourceInfo } from './types';
 import { readZipTable, type Progress, type ZipSourceChoice } from './zip-table-import';
 
-export { INDEX_FILE_NAME };
 export type { ZipSourceChoice };
 
 export interface ImportOptions {

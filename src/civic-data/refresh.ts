@@ -26,8 +26,8 @@ import {
   type BillSponsorsRecord,
 } from './bill-status';
 import { DISTRICT_SHAPES_FILE, loadShapesForIndex, type DistrictShapeIndex } from './district-shapes';
-import { importCivicData, INDEX_FILE_NAME } from './import';
-import { loadCivicIndex, type CivicIndex } from './load';
+import { importCivicData } from './import';
+import { INDEX_FILE_NAME, loadCivicIndex, type CivicIndex } from './load';
 import type { CivicSourceUrls } from '../config/config';
 
 export const DAY_MS = 24 * 60 * 60_000;

@@ -97,19 +97,6 @@ async function* csvRecords(
   delimiter: string | string[],
   onHeader?: (columns: string[]) => void,
 ): AsyncGenerator<CsvRecord> {
-  try {
-    yield* parseCsv(input, delimiter, onHeader);
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw new DataError(`${name}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-async function* parseCsv(
-  input: Readable | string,
-  delimiter: string | string[],
-  onHeader?: (columns: string[]) => void,
-): AsyncGenerator<CsvRecord> {
   const parser = parse({
     delimiter,
     bom: true,
@@ -124,24 +111,27 @@ async function* parseCsv(
       return header;
     },
   });
-  // A text is fed in small chunks: csv-parse emits every record of a chunk at once, whatever the reader.
-  const source = typeof input === 'string' ? Readable.from(textChunks(input)) : input;
+  const source = typeof input === 'string' ? Readable.from(chunksOf(input)) : input;
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
-  for await (const record of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    yield { row: record.record, line: record.info.lines };
+  try {
+    for await (const record of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      yield { row: record.record, line: record.info.lines };
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`${name}: ${(error as Error).message}`, { cause: error });
   }
 }
 
-function* bufferChunks(data: Buffer): Generator<Buffer> {
-  for (let i = 0; i < data.length; i += 64 * 1024) yield data.subarray(i, i + 64 * 1024);
-}
-
-function* textChunks(text: string): Generator<string> {
-  for (let i = 0; i < text.length; i += 64 * 1024) yield text.slice(i, i + 64 * 1024);
+/** Small chunks: csv-parse emits every record of a chunk at once, whatever the reader. */
+function* chunksOf(data: string | Buffer): Generator<string | Buffer> {
+  for (let i = 0; i < data.length; i += 64 * 1024) {
+    yield typeof data === 'string' ? data.slice(i, i + 64 * 1024) : data.subarray(i, i + 64 * 1024);
+  }
 }
 
 function requireColumns(file: string, header: string[], names: string[]): void {
@@ -489,10 +479,7 @@ async function loadBef(
         note(`${source.name}!${n}`, await readBefText(`${source.name}!${n}`, stream, blocks, progress)),
     );
   } else {
-    note(
-      source.name,
-      await readBefText(source.name, Readable.from(bufferChunks(source.data)), blocks, progress),
-    );
+    note(source.name, await readBefText(source.name, Readable.from(chunksOf(source.data)), blocks, progress));
   }
   if (congresses.size !== 1) {
     throw new DataError(

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BILL_STATUS_FILE, loadBillStatus, type BillSponsorsRecord } from '../../src/civic-data/bill-status';
 import { DISTRICT_SHAPES_FILE, loadDistrictShapes } from '../../src/civic-data/district-shapes';
-import { INDEX_FILE_NAME } from '../../src/civic-data/import';
+import { INDEX_FILE_NAME } from '../../src/civic-data/load';
 import { loadCivicIndex, type CivicIndex } from '../../src/civic-data/load';
 import { createCivicDataRefresh, type CivicDataRefreshDeps } from '../../src/civic-data/refresh';
 import { CANONICAL_SOURCE_URLS } from '../../src/config/config';

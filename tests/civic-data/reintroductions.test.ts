@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { congressEnds } from '../../src/civic-data/congress';
 import { DISTRICT_SHAPES_FILE } from '../../src/civic-data/district-shapes';
-import { INDEX_FILE_NAME } from '../../src/civic-data/import';
+import { INDEX_FILE_NAME } from '../../src/civic-data/load';
 import { loadCivicIndex } from '../../src/civic-data/load';
 import { createCivicDataRefresh } from '../../src/civic-data/refresh';
 import {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { DISTRICT_SHAPES_FILE } from '../../src/civic-data/district-shapes';
-import { INDEX_FILE_NAME } from '../../src/civic-data/import';
+import { INDEX_FILE_NAME } from '../../src/civic-data/load';
 import { letterDocument } from '../../src/delivery/cwc/letter-document';
 import { createTestApp, testLogFile, type TestApp } from '../helpers/app';
 import { FIXTURE_DATA_DIR, importedDataDir } from '../helpers/civic-data';

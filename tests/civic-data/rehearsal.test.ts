@@ -39,7 +39,7 @@ import {
   STOP_CSAM_120,
   type CongressGovStandIn,
 } from '../helpers/congress-gov-stand-in';
-import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
+import { cwcSettings, startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { zipOf } from '../helpers/zip';
 import { adminSession, csrfSession } from '../web/security-helpers';
@@ -127,13 +127,7 @@ beforeAll(async () => {
     SMTP_URL: sink.url,
     MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
     PUBLIC_URL: 'https://letters.example.org',
-    CWC_URL: cwc.url,
-    CWC_API_KEY: 'house-key',
-    CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
-    CWC_ACK_EMAIL: 'ack@vendor.example.org',
-    CWC_CONTACT_NAME: 'Pat Vendor',
-    CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
-    CWC_CONTACT_PHONE: '202-555-0100',
+    ...cwcSettings({ house: cwc }),
     CONGRESS_GOV_API_KEY: CONGRESS_GOV_KEY,
     CONGRESS_GOV_API_URL: congressGov.url,
     ADMIN_TOKEN,

@@ -26,7 +26,7 @@ import { newId } from '../../src/platform/ids';
 import { openStorage, type Storage } from '../../src/storage/database';
 import { recordAction } from '../../src/tracking/actions';
 import { createTestPostgres, type TestPostgres } from '../helpers/postgres';
-import type { SmtpSink } from '../helpers/smtp-sink';
+import { SmtpSink } from '../helpers/smtp-sink';
 
 export const APP_SECRET = 'test-secret-0123456789-0123456789-abcdef';
 export const PUBLIC_URL = 'https://letters.example.org';
@@ -195,6 +195,27 @@ export async function openTestStorage(
       await pg.drop();
     },
   };
+}
+
+/**
+ * For a suite: a local SMTP server for all its tests, and a fresh database of `kind` for each (with no
+ * messages left from the test before). Read `sink` and `db` inside tests.
+ */
+export function useSinkAndStorage(kind: StorageKind): {
+  readonly sink: SmtpSink;
+  readonly db: { storage: Storage; drop(): Promise<void> };
+} {
+  const suite = {} as { sink: SmtpSink; db: { storage: Storage; drop(): Promise<void> } };
+  beforeAll(async () => {
+    suite.sink = await SmtpSink.start();
+  });
+  afterAll(() => suite.sink.stop());
+  beforeEach(async () => {
+    suite.sink.messages.length = 0;
+    suite.db = await openTestStorage(kind);
+  });
+  afterEach(() => suite.db.drop());
+  return suite;
 }
 
 export async function createHarness(

@@ -7,9 +7,7 @@ import path from 'node:path';
 import { ConfirmationExpiredError } from '../../src/delivery/email-service';
 import { findBatch } from '../../src/letters/letter-store';
 import { NotFoundError, RateLimitedError } from '../../src/platform/errors';
-import type { Storage } from '../../src/storage/database';
 import { describeEachStorage } from '../helpers/postgres';
-import { SmtpSink } from '../helpers/smtp-sink';
 import {
   CAMPAIGN_INBOX,
   CANTWELL_INBOX,
@@ -18,35 +16,19 @@ import {
   insertBatch,
   members,
   memoryLogger,
-  openTestStorage,
   PUBLIC_URL,
   tokenFromText,
+  useSinkAndStorage,
 } from './email-fixtures';
 
 const HOUR = 60 * 60 * 1000;
 
 describeEachStorage('email flow on %s', (kind) => {
-  let sink: SmtpSink;
-  let db: { storage: Storage; drop(): Promise<void> } | null;
-
-  beforeAll(async () => {
-    sink = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-  });
-  beforeEach(async () => {
-    sink.messages.length = 0;
-    db = await openTestStorage(kind);
-  });
-  afterEach(async () => {
-    await db?.drop();
-  });
+  const suite = useSinkAndStorage(kind);
 
   test('when a person confirms by the emailed link, then the office and sender copies arrive once each', async () => {
-    if (!db) return;
     const logger = memoryLogger();
-    const { storage, service, worker, clock } = await createHarness(db.storage, sink, { logger });
+    const { storage, service, worker, clock } = await createHarness(suite.db.storage, suite.sink, { logger });
     const { batchId, letterIds } = await insertBatch(storage, clock);
 
     // Request: letters await confirmation, and the email is queued in the same transaction.
@@ -61,7 +43,7 @@ describeEachStorage('email flow on %s', (kind) => {
     expect(stored[0]!.expires_at).toBe(new Date(clock.now().getTime() + 24 * HOUR).toISOString());
 
     expect(await drain(worker)).toBe(1);
-    const [confirmation] = await sink.waitForMessages(1);
+    const [confirmation] = await suite.sink.waitForMessages(1);
     expect(confirmation!.envelopeTo).toEqual(['zoe@example.net']);
     expect(confirmation!.parsed.subject).toBe('Confirm your letters to Congress');
     expect(confirmation!.parsed.from?.text).toContain('letters@campaign.example.org');
@@ -84,17 +66,17 @@ describeEachStorage('email flow on %s', (kind) => {
     expect(queued.every((l) => l.confirmed_at === clock.now().toISOString())).toBe(true);
 
     expect(await drain(worker)).toBe(4);
-    expect(sink.messages).toHaveLength(5);
+    expect(suite.sink.messages).toHaveLength(5);
     const outbox = await storage.db.selectFrom('outbox').selectAll().execute();
     expect(outbox.every((o) => o.status === 'sent' && o.attempts === 1)).toBe(true);
 
     // Message-IDs: <outbox-id@host of PUBLIC_URL>, one per row.
     for (const row of outbox) {
-      const copies = sink.messages.filter((m) => m.messageId === `<${row.id}@letters.example.org>`);
+      const copies = suite.sink.messages.filter((m) => m.messageId === `<${row.id}@letters.example.org>`);
       expect(copies).toHaveLength(1);
     }
 
-    const offices = sink.messages.filter((m) => m.envelopeTo[0] !== 'zoe@example.net');
+    const offices = suite.sink.messages.filter((m) => m.envelopeTo[0] !== 'zoe@example.net');
     expect(offices.map((m) => m.envelopeTo[0]).sort()).toEqual([CANTWELL_INBOX, CAMPAIGN_INBOX].sort());
     for (const office of offices) {
       expect(office.parsed.from?.value[0]).toEqual({
@@ -117,7 +99,7 @@ describeEachStorage('email flow on %s', (kind) => {
     const cantwellCopy = offices.find((m) => m.envelopeTo[0] === CANTWELL_INBOX)!;
     expect(cantwellCopy.parsed.text).toContain('Dear Senator Cantwell:');
 
-    const copies = sink.messages.filter((m) => m.envelopeTo[0] === 'zoe@example.net').slice(1);
+    const copies = suite.sink.messages.filter((m) => m.envelopeTo[0] === 'zoe@example.net').slice(1);
     expect(copies).toHaveLength(2);
     for (const copy of copies) {
       expect(copy.parsed.replyTo).toBeUndefined();
@@ -159,12 +141,11 @@ describeEachStorage('email flow on %s', (kind) => {
   });
 
   test('when a link is used twice, then the second click changes nothing and says already confirmed', async () => {
-    if (!db) return;
-    const { storage, service, worker, clock } = await createHarness(db.storage, sink);
+    const { storage, service, worker, clock } = await createHarness(suite.db.storage, suite.sink);
     const { batchId } = await insertBatch(storage, clock);
     await service.requestEmailConfirmation({ batchId });
     await drain(worker);
-    const token = tokenFromText(sink.messages[0]!.parsed.text);
+    const token = tokenFromText(suite.sink.messages[0]!.parsed.text);
     await service.confirmBatch(token);
     await expect(service.confirmBatch(token)).resolves.toEqual({
       batchId,
@@ -179,19 +160,17 @@ describeEachStorage('email flow on %s', (kind) => {
   });
 
   test('when a link is unknown or malformed, then NotFoundError explains it', async () => {
-    if (!db) return;
-    const { service } = await createHarness(db.storage, sink);
+    const { service } = await createHarness(suite.db.storage, suite.sink);
     await expect(service.confirmBatch('A'.repeat(43))).rejects.toThrow(NotFoundError);
     await expect(service.confirmBatch('not a token')).rejects.toThrow(/This confirmation link is not valid/);
   });
 
   test('when 24 hours pass, then the link expires and a new one can be requested', async () => {
-    if (!db) return;
-    const { storage, service, worker, clock } = await createHarness(db.storage, sink);
+    const { storage, service, worker, clock } = await createHarness(suite.db.storage, suite.sink);
     const { batchId } = await insertBatch(storage, clock);
     await service.requestEmailConfirmation({ batchId });
     await drain(worker);
-    const token = tokenFromText(sink.messages[0]!.parsed.text);
+    const token = tokenFromText(suite.sink.messages[0]!.parsed.text);
     clock.advance(24 * HOUR);
     const error = await service.confirmBatch(token).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfirmationExpiredError);
@@ -203,14 +182,13 @@ describeEachStorage('email flow on %s', (kind) => {
 
     await service.requestEmailConfirmation({ batchId });
     await drain(worker);
-    const fresh = tokenFromText(sink.messages[1]!.parsed.text);
+    const fresh = tokenFromText(suite.sink.messages[1]!.parsed.text);
     expect(fresh).not.toBe(token);
     await expect(service.confirmBatch(fresh)).resolves.toMatchObject({ alreadyConfirmed: false, queued: 2 });
   });
 
   test('when confirmation emails are requested again, then 60 s apart and 3 per hour, and older links still work', async () => {
-    if (!db) return;
-    const { storage, service, worker, clock } = await createHarness(db.storage, sink);
+    const { storage, service, worker, clock } = await createHarness(suite.db.storage, suite.sink);
     const { batchId } = await insertBatch(storage, clock);
     await service.requestEmailConfirmation({ batchId });
     await expect(service.requestEmailConfirmation({ batchId })).rejects.toThrow(RateLimitedError);
@@ -223,8 +201,8 @@ describeEachStorage('email flow on %s', (kind) => {
     await expect(service.requestEmailConfirmation({ batchId })).rejects.toThrow(/3 confirmation emails/);
     expect((await service.getBatchStatus(batchId)).confirmation.sentLastHour).toBe(3);
     await drain(worker);
-    expect(sink.messages).toHaveLength(3);
-    const tokens = sink.messages.map((m) => tokenFromText(m.parsed.text));
+    expect(suite.sink.messages).toHaveLength(3);
+    const tokens = suite.sink.messages.map((m) => tokenFromText(m.parsed.text));
     expect(new Set(tokens).size).toBe(3);
 
     // An hour later the batch may ask again, but the mailbox had its 3 emails today (tests/security).

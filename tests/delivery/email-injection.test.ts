@@ -4,8 +4,6 @@
  * the form's own cleaning, to test the email layer on its own.
  */
 import { findBatch } from '../../src/letters/letter-store';
-import type { Storage } from '../../src/storage/database';
-import { SmtpSink } from '../helpers/smtp-sink';
 import {
   CAMPAIGN_INBOX,
   CANTWELL_INBOX,
@@ -13,38 +11,23 @@ import {
   drain,
   insertBatch,
   members,
-  openTestStorage,
   tokenFromText,
+  useSinkAndStorage,
 } from './email-fixtures';
 
 describe('email header and body injection', () => {
-  let sink: SmtpSink;
-  let db: { storage: Storage; drop(): Promise<void> } | null;
-
-  beforeAll(async () => {
-    sink = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-  });
-  beforeEach(async () => {
-    sink.messages.length = 0;
-    db = await openTestStorage('sqlite');
-  });
-  afterEach(async () => {
-    await db?.drop();
-  });
+  const suite = useSinkAndStorage('sqlite');
 
   async function confirmAndSend(h: Awaited<ReturnType<typeof createHarness>>, batchId: string) {
     await h.service.requestEmailConfirmation({ batchId });
     await drain(h.worker);
-    const token = tokenFromText(sink.messages.at(-1)!.parsed.text);
+    const token = tokenFromText(suite.sink.messages.at(-1)!.parsed.text);
     await h.service.confirmBatch(token);
     await drain(h.worker);
   }
 
   test('when the name and subject carry CR/LF and encoded words, then no header is added or decoded from them', async () => {
-    const h = await createHarness(db!.storage, sink);
+    const h = await createHarness(suite.db.storage, suite.sink);
     const { batchId } = await insertBatch(
       h.storage,
       h.clock,
@@ -56,8 +39,8 @@ describe('email header and body injection', () => {
       [members.cantwell],
     );
     await confirmAndSend(h, batchId);
-    expect(sink.messages).toHaveLength(3);
-    for (const m of sink.messages) {
+    expect(suite.sink.messages).toHaveLength(3);
+    for (const m of suite.sink.messages) {
       expect(m.envelopeTo).toHaveLength(1);
       expect(m.envelopeTo[0]).not.toMatch(/evil/);
       expect(m.parsed.bcc).toBeUndefined();
@@ -67,7 +50,7 @@ describe('email header and body injection', () => {
       expect(head).not.toMatch(/^Bcc:/im);
       expect(head).not.toMatch(/^X-Injected:/im);
     }
-    const office = sink.messages.find((m) => m.envelopeTo[0] === CANTWELL_INBOX)!;
+    const office = suite.sink.messages.find((m) => m.envelopeTo[0] === CANTWELL_INBOX)!;
     // The name is one line, its encoded-word opener broken, so no client decodes "Admin" out of it.
     const replyName = office.parsed.replyTo!.value[0]!.name;
     expect(replyName).not.toMatch(/[\r\n]/);
@@ -85,12 +68,12 @@ describe('email header and body injection', () => {
   });
 
   test('when the sender address is unsafe, then the office copy has no Reply-To and the sender copy fails, named', async () => {
-    const h = await createHarness(db!.storage, sink);
+    const h = await createHarness(suite.db.storage, suite.sink);
     const { batchId } = await insertBatch(h.storage, h.clock, {}, [members.jayapal]);
     // The confirmation goes out with the good address; the address is then tampered with.
     await h.service.requestEmailConfirmation({ batchId });
     await drain(h.worker);
-    const token = tokenFromText(sink.messages[0]!.parsed.text);
+    const token = tokenFromText(suite.sink.messages[0]!.parsed.text);
     await h.storage.db
       .updateTable('letters')
       .set({ sender_email: 'zoe@example.net\r\nBcc: victim@evil.example' })
@@ -98,10 +81,10 @@ describe('email header and body injection', () => {
       .execute();
     await h.service.confirmBatch(token);
     await drain(h.worker);
-    const office = sink.messages.find((m) => m.envelopeTo[0] === CAMPAIGN_INBOX)!;
+    const office = suite.sink.messages.find((m) => m.envelopeTo[0] === CAMPAIGN_INBOX)!;
     expect(office.parsed.replyTo).toBeUndefined();
     expect(office.parsed.text).not.toContain('evil');
-    expect(sink.messages.some((m) => m.envelopeTo.some((to) => to.includes('evil')))).toBe(false);
+    expect(suite.sink.messages.some((m) => m.envelopeTo.some((to) => to.includes('evil')))).toBe(false);
     const copy = await h.storage.db
       .selectFrom('outbox')
       .selectAll()

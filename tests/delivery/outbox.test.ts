@@ -23,7 +23,6 @@ import { newId } from '../../src/platform/ids';
 import { openStorage, type Storage } from '../../src/storage/database';
 import type { RecordAction } from '../../src/tracking/record-action';
 import { describeEachStorage, describePostgres } from '../helpers/postgres';
-import { SmtpSink } from '../helpers/smtp-sink';
 import {
   CAMPAIGN_INBOX,
   CANTWELL_INBOX,
@@ -34,6 +33,7 @@ import {
   openTestStorage,
   silentLogger,
   tokenFromText,
+  useSinkAndStorage,
 } from './email-fixtures';
 
 const SECOND = 1000;
@@ -54,23 +54,10 @@ describe('backoffDelay', () => {
 });
 
 describe('outbox worker on sqlite', () => {
-  let sink: SmtpSink;
-  let db: { storage: Storage; drop(): Promise<void> } | null;
-
-  beforeAll(async () => {
-    sink = await SmtpSink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-  });
+  const suite = useSinkAndStorage('sqlite');
   beforeEach(async () => {
-    sink.messages.length = 0;
-    sink.delayData(0);
-    await sink.restart();
-    db = await openTestStorage('sqlite');
-  });
-  afterEach(async () => {
-    await db?.drop();
+    suite.sink.delayData(0);
+    await suite.sink.restart();
   });
 
   /** A confirmed one-letter batch (to Cantwell), with the confirmation email already delivered. */
@@ -78,15 +65,15 @@ describe('outbox worker on sqlite', () => {
     const { batchId, letterIds } = await insertBatch(h.storage, h.clock, {}, [members.cantwell]);
     await h.service.requestEmailConfirmation({ batchId });
     await drain(h.worker);
-    await h.service.confirmBatch(tokenFromText(sink.messages.at(-1)!.parsed.text));
-    sink.messages.length = 0;
+    await h.service.confirmBatch(tokenFromText(suite.sink.messages.at(-1)!.parsed.text));
+    suite.sink.messages.length = 0;
     return { batchId, letterId: letterIds[0]! };
   }
 
   test('when the server answers 4xx once, then the message is retried after 30 s and delivered once', async () => {
-    const h = await createHarness(db!.storage, sink);
+    const h = await createHarness(suite.db.storage, suite.sink);
     const { letterId } = await confirmedLetter(h);
-    sink.failNext(1, 451, { to: CANTWELL_INBOX });
+    suite.sink.failNext(1, 451, { to: CANTWELL_INBOX });
     expect(await drain(h.worker)).toBe(2);
     let [office] = await outboxRows(h.storage).then((rows) => rows.filter((r) => r.kind === 'office'));
     expect(office).toMatchObject({
@@ -102,7 +89,7 @@ describe('outbox worker on sqlite', () => {
     });
 
     // The sender copy is independent and went out; the office copy waits for its back-off.
-    expect(sink.messages.map((m) => m.envelopeTo[0])).toEqual(['zoe@example.net']);
+    expect(suite.sink.messages.map((m) => m.envelopeTo[0])).toEqual(['zoe@example.net']);
     h.clock.advance(30 * SECOND - 1);
     expect(await h.worker.runOnce()).toBe(0);
     h.clock.advance(1);
@@ -110,7 +97,7 @@ describe('outbox worker on sqlite', () => {
     await drain(h.worker);
     [office] = await outboxRows(h.storage).then((rows) => rows.filter((r) => r.kind === 'office'));
     expect(office).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
-    const delivered = sink.messages.filter((m) => m.envelopeTo[0] === CANTWELL_INBOX);
+    const delivered = suite.sink.messages.filter((m) => m.envelopeTo[0] === CANTWELL_INBOX);
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.messageId).toBe(`<${office!.id}@letters.example.org>`);
     const letter = (await findBatch(h.storage.db, office!.batch_id))[0]!;
@@ -118,9 +105,9 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when the server answers 5xx, then the message and the letter fail with the reason', async () => {
-    const h = await createHarness(db!.storage, sink, { batchSize: 1 });
+    const h = await createHarness(suite.db.storage, suite.sink, { batchSize: 1 });
     const { batchId } = await confirmedLetter(h);
-    sink.failNext(1, 550, { to: CANTWELL_INBOX });
+    suite.sink.failNext(1, 550, { to: CANTWELL_INBOX });
     await drain(h.worker);
     const office = (await outboxRows(h.storage)).find((r) => r.kind === 'office')!;
     expect(office).toMatchObject({ status: 'failed', attempts: 1, last_error: 'smtp_550' });
@@ -140,9 +127,9 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when the server is down, then messages stay queued with back-off and go out once it is back', async () => {
-    const h = await createHarness(db!.storage, sink);
+    const h = await createHarness(suite.db.storage, suite.sink);
     const { batchId } = await confirmedLetter(h);
-    await sink.stop();
+    await suite.sink.stop();
     expect(await drain(h.worker)).toBe(2);
     let rows = await outboxRows(h.storage);
     const pending = rows.filter((r) => r.kind !== 'confirmation');
@@ -156,12 +143,12 @@ describe('outbox worker on sqlite', () => {
     h.clock.advance(30 * SECOND);
     expect(await h.worker.runOnce()).toBe(0); // second back-off is 60 s
 
-    await sink.restart();
+    await suite.sink.restart();
     h.clock.advance(30 * SECOND);
     expect(await drain(h.worker)).toBe(2);
     rows = await outboxRows(h.storage);
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
-    expect(sink.messages).toHaveLength(2);
+    expect(suite.sink.messages).toHaveLength(2);
     expect((await findBatch(h.storage.db, batchId))[0]).toMatchObject({
       status: 'sent',
       status_reason: null,
@@ -169,9 +156,9 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when every attempt fails temporarily, then the message fails after maxAttempts', async () => {
-    const h = await createHarness(db!.storage, sink, { maxAttempts: 2, batchSize: 1 });
+    const h = await createHarness(suite.db.storage, suite.sink, { maxAttempts: 2, batchSize: 1 });
     const { batchId } = await confirmedLetter(h);
-    sink.failNext(2, 421, { to: CANTWELL_INBOX });
+    suite.sink.failNext(2, 421, { to: CANTWELL_INBOX });
     await drain(h.worker); // office attempt 1 fails; the sender copy goes out
     h.clock.advance(30 * SECOND);
     await drain(h.worker); // office attempt 2 fails for good
@@ -182,7 +169,7 @@ describe('outbox worker on sqlite', () => {
   });
 
   test('when a worker dies holding a lease, then another reclaims the row after it expires; the stale one cannot record', async () => {
-    const h = await createHarness(db!.storage, sink, { leaseMs: 10 * SECOND });
+    const h = await createHarness(suite.db.storage, suite.sink, { leaseMs: 10 * SECOND });
     await confirmedLetter(h);
     // "Worker A" claims both rows and dies.
     const claimed = await claimDueMessages(h.storage, 'worker-a', 10, h.clock.now(), 5 * SECOND);
@@ -197,14 +184,14 @@ describe('outbox worker on sqlite', () => {
       markSent(trx, rows[0]!.id, 'worker-a', h.clock.now()),
     );
     expect(stale).toBe(false);
-    expect(sink.messages).toHaveLength(2);
+    expect(suite.sink.messages).toHaveLength(2);
   });
 
   test('when the worker is stopped mid-send, then it finishes that message and hands the rest back', async () => {
-    const h = await createHarness(db!.storage, sink, { batchSize: 10, pollMs: 10_000 });
+    const h = await createHarness(suite.db.storage, suite.sink, { batchSize: 10, pollMs: 10_000 });
     await confirmedLetter(h);
-    sink.delayData(400);
-    const received = new Promise<void>((resolve) => sink.once('data-received', () => resolve()));
+    suite.sink.delayData(400);
+    const received = new Promise<void>((resolve) => suite.sink.once('data-received', () => resolve()));
     h.worker.start();
     await received;
     await h.worker.stop();
@@ -214,43 +201,44 @@ describe('outbox worker on sqlite', () => {
     expect(sent).toHaveLength(1);
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({ attempts: 0, lease_owner: null });
-    expect(sink.messages).toHaveLength(1);
+    expect(suite.sink.messages).toHaveLength(1);
 
     // A restart resumes the queue.
-    sink.delayData(0);
-    const again = await createHarness(h.storage, sink, { clock: h.clock });
+    suite.sink.delayData(0);
+    const again = await createHarness(h.storage, suite.sink, { clock: h.clock });
     expect(await drain(again.worker)).toBe(1);
-    expect(sink.messages).toHaveLength(2);
+    expect(suite.sink.messages).toHaveLength(2);
   });
 
   test('when the worker sends three at a time over pooled connections, then three messages are in the server at once and each arrives once', async () => {
     const pooled = createMailTransport({
-      smtpUrl: sink.url,
+      smtpUrl: suite.sink.url,
       outboxDir: fs.mkdtempSync(`${os.tmpdir()}/dc-eml-`),
       timeouts: { connectionMs: 2000, greetingMs: 2000, socketMs: 5000 },
       maxConnections: 3,
     });
-    const h = await createHarness(db!.storage, sink, { transport: pooled, concurrency: 3 });
+    const h = await createHarness(suite.db.storage, suite.sink, { transport: pooled, concurrency: 3 });
     for (let i = 0; i < 3; i++) {
       const { batchId } = await insertBatch(h.storage, h.clock, {}, [members.cantwell]);
       await h.service.requestEmailConfirmation({ batchId });
     }
     await drain(h.worker);
-    for (const mail of sink.messages.splice(0)) await h.service.confirmBatch(tokenFromText(mail.parsed.text));
-    sink.delayData(300);
+    for (const mail of suite.sink.messages.splice(0))
+      await h.service.confirmBatch(tokenFromText(mail.parsed.text));
+    suite.sink.delayData(300);
     let mostAtOnce = 0;
-    const before = sink.dataReceived - sink.messages.length;
+    const before = suite.sink.dataReceived - suite.sink.messages.length;
     const watch = () =>
-      (mostAtOnce = Math.max(mostAtOnce, sink.dataReceived - before - sink.messages.length));
-    sink.on('data-received', watch);
+      (mostAtOnce = Math.max(mostAtOnce, suite.sink.dataReceived - before - suite.sink.messages.length));
+    suite.sink.on('data-received', watch);
     try {
       expect(await drain(h.worker)).toBe(6);
     } finally {
-      sink.off('data-received', watch);
+      suite.sink.off('data-received', watch);
       pooled.close();
     }
     expect(mostAtOnce).toBe(3);
-    expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(6);
+    expect(new Set(suite.sink.messages.map((m) => m.messageId)).size).toBe(6);
     expect((await outboxRows(h.storage)).every((r) => r.status === 'sent')).toBe(true);
   });
 
@@ -266,7 +254,7 @@ describe('outbox worker on sqlite', () => {
       expect(row?.status).toBe('sent'); // same transaction: sees the uncommitted 'sent'
       return true;
     };
-    const h = await createHarness(db!.storage, sink, { recordAction: fake });
+    const h = await createHarness(suite.db.storage, suite.sink, { recordAction: fake });
     const { letterId } = await confirmedLetter(h);
     await drain(h.worker);
     expect(calls).toEqual([{ action: 'emailed', letterId, inTransaction: true }]);
@@ -278,7 +266,7 @@ describe('outbox worker on sqlite', () => {
       if (fail) throw new Error('counter table locked');
       return true;
     };
-    const h = await createHarness(db!.storage, sink, { recordAction: flaky });
+    const h = await createHarness(suite.db.storage, suite.sink, { recordAction: flaky });
     await confirmedLetter(h);
     await expect(h.worker.runOnce()).rejects.toThrow('counter table locked');
     let office = (await outboxRows(h.storage)).find((r) => r.kind === 'office')!;
@@ -288,13 +276,13 @@ describe('outbox worker on sqlite', () => {
     await drain(h.worker);
     office = (await outboxRows(h.storage)).find((r) => r.kind === 'office')!;
     expect(office.status).toBe('sent');
-    const copies = sink.messages.filter((m) => m.envelopeTo[0] === CANTWELL_INBOX);
+    const copies = suite.sink.messages.filter((m) => m.envelopeTo[0] === CANTWELL_INBOX);
     expect(copies).toHaveLength(2);
     expect(new Set(copies.map((m) => m.messageId)).size).toBe(1);
   });
 
   test('when a message was rendered for a deleted letter, then it fails permanently without sending', async () => {
-    const h = await createHarness(db!.storage, sink);
+    const h = await createHarness(suite.db.storage, suite.sink);
     const { batchId } = await confirmedLetter(h);
     await h.storage.db
       .updateTable('letters')
@@ -303,12 +291,12 @@ describe('outbox worker on sqlite', () => {
     await drain(h.worker);
     const rows = (await outboxRows(h.storage)).filter((r) => r.kind !== 'confirmation');
     expect(rows.every((r) => r.status === 'failed' && r.last_error === 'personal_data_deleted')).toBe(true);
-    expect(sink.messages).toHaveLength(0);
+    expect(suite.sink.messages).toHaveLength(0);
     expect((await findBatch(h.storage.db, batchId))[0]!.status).toBe('failed');
   });
 
   test('when the file transport is used (no SMTP_URL), then .eml files appear named by Message-ID', async () => {
-    const h = await createHarness(db!.storage, sink);
+    const h = await createHarness(suite.db.storage, suite.sink);
     const fileWorker = createOutboxWorker({
       storage: h.storage,
       transport: createMailTransport({ outboxDir: h.outboxDir }),

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
+import { cwcSettings, startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import { SmtpSink } from '../helpers/smtp-sink';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -43,13 +43,7 @@ beforeAll(async () => {
     MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
     PUBLIC_URL: 'http://localhost',
     // House letters go to the office through a local Communicating with Congress stand-in.
-    CWC_URL: cwc.url,
-    CWC_API_KEY: 'e2e-key',
-    CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
-    CWC_ACK_EMAIL: 'ack@vendor.example.org',
-    CWC_CONTACT_NAME: 'Pat Vendor',
-    CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
-    CWC_CONTACT_PHONE: '202-555-0100',
+    ...cwcSettings({ house: cwc, apiKey: 'e2e-key' }),
   });
   server = await new Promise<Server>((resolve) => {
     const s = t.app.listen(0, '127.0.0.1', () => resolve(s));

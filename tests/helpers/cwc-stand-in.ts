@@ -546,3 +546,23 @@ export async function startCwcStandIn(options: CwcStandInOptions = {}): Promise<
     },
   };
 }
+
+/** The settings of an app that delivers through a House stand-in (with its key) and a Senate one, if any. */
+export function cwcSettings(stands: {
+  house: CwcStandIn;
+  senate?: CwcStandIn;
+  apiKey?: string;
+}): Record<string, string> {
+  const { house, senate, apiKey = 'house-key' } = stands;
+  return {
+    CWC_URL: house.url,
+    CWC_API_KEY: apiKey,
+    ...(senate ? { SCWC_URL: senate.url, SCWC_OFFICES_URL: senate.officesUrl } : {}),
+    CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
+    CWC_ACK_EMAIL: 'ack@vendor.example.org',
+    CWC_CONTACT_NAME: 'Pat Vendor',
+    CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
+    CWC_CONTACT_PHONE: '202-555-0100',
+    CWC_TIMEOUT_MS: '15000',
+  };
+}

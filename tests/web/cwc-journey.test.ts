@@ -8,7 +8,7 @@ import { decodeHTML } from 'entities';
 import request from 'supertest';
 import { createRuntime } from '../../src/bootstrap';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
+import { cwcSettings, startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import {
   askForConfirmation,
   confirmationPath,
@@ -35,16 +35,7 @@ function cwcEnv(extra: Record<string, string> = {}): Record<string, string> {
     SMTP_URL: sink.url,
     MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
     PUBLIC_URL: 'https://letters.example.org',
-    CWC_URL: house.url,
-    CWC_API_KEY: 'house-key',
-    SCWC_URL: senate.url,
-    SCWC_OFFICES_URL: senate.officesUrl,
-    CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
-    CWC_ACK_EMAIL: 'ack@vendor.example.org',
-    CWC_CONTACT_NAME: 'Pat Vendor',
-    CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
-    CWC_CONTACT_PHONE: '202-555-0100',
-    CWC_TIMEOUT_MS: '15000',
+    ...cwcSettings({ house, senate }),
     ...extra,
   };
 }

@@ -13,7 +13,7 @@ import type { LiveOffices } from '../../src/delivery/cwc/offices';
 import { MAX_BODY_LENGTH, MAX_NOTE_LENGTH } from '../../src/letters/letter';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { expectSchemaValid } from '../helpers/cwc-schema';
-import { startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
+import { cwcSettings, startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import { askForConfirmation, confirmationPath, pressConfirm, saveLetters } from '../helpers/letter-forms';
 import { ADDRESS } from '../helpers/sender';
 import { SmtpSink } from '../helpers/smtp-sink';
@@ -41,16 +41,7 @@ beforeAll(async () => {
     MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
     PUBLIC_URL: 'https://letters.example.org',
     ADMIN_TOKEN: 'organiser-token-0123456789',
-    CWC_URL: house.url,
-    CWC_API_KEY: 'house-key',
-    SCWC_URL: senate.url,
-    SCWC_OFFICES_URL: senate.officesUrl,
-    CWC_DELIVERY_AGENT: 'Dear Congress Test Vendor',
-    CWC_ACK_EMAIL: 'ack@vendor.example.org',
-    CWC_CONTACT_NAME: 'Pat Vendor',
-    CWC_CONTACT_EMAIL: 'pat@vendor.example.org',
-    CWC_CONTACT_PHONE: '202-555-0100',
-    CWC_TIMEOUT_MS: '15000',
+    ...cwcSettings({ house, senate }),
   });
 });
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { shareInvitation } from '../campaign/share';
 import type { CivicIndex } from '../civic-data/load';
 import type { Config } from '../config/config';
 import { destinationOf } from '../delivery/destination';
-import type { ConfirmationPreview } from '../delivery/email-service';
+import type { BatchStatus, ConfirmationPreview } from '../delivery/email-service';
 import { addresseeOf, type LetterReceipt } from '../delivery/receipts';
 import type { Clock } from '../platform/clock';
 import { formatList, formatUtcDateTime, type PageLanguage } from '../platform/i18n-format';
@@ -19,13 +19,6 @@ import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
 import { HELD_MAP_AWAITED, recipientStanding } from './recipients';
 import { LETTER_OUTDATED, RENEWED_AS } from './renewal';
-
-/** What the outbox knows of one letter of a batch (src/delivery's getBatchStatus). */
-export interface BatchLetterStatus {
-  id: string;
-  channels: LetterChannels;
-  receipt?: LetterReceipt;
-}
 
 type LetterChannels = { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
 
@@ -119,7 +112,7 @@ export async function buildBatchPageView(
   input: {
     batchId: string;
     rows: LetterRow[];
-    status?: { letters: BatchLetterStatus[] };
+    status?: Pick<BatchStatus, 'letters'>;
     emailAvailable: boolean;
     notice?: string;
   },

@@ -19,27 +19,8 @@ const SESSION_MS = 8 * 60 * 60 * 1000;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const LOGIN_LIMIT = 10;
 
-export interface AdminSession {
-  /** Every admin route: no-store and noindex, and 404 when ADMIN_TOKEN is not set. */
-  available: RequestHandler;
-  /** Admin pages and exports: a signed-in session, else the sign-in page (401). */
-  required: RequestHandler;
-  /** The stats API: the bearer token or a signed-in session, else 401. */
-  bearerOrSession: RequestHandler;
-  /** Sign-in attempts per client (the sign-in page again, 429). */
-  loginLimit: RequestHandler;
-  /** Failed bearer attempts per client (successful ones do not count). */
-  bearerLimit: RequestHandler;
-  /** POST /admin/login: the token for a session cookie. */
-  signIn: RequestHandler;
-  /** POST /admin/logout: the cookie cleared and its session ended on every instance. */
-  signOut: RequestHandler;
-  /** A signed, unexpired session that was not ended by signing out. */
-  has(req: Request): Promise<boolean>;
-  renderLogin(res: Response, status: number, error?: string): void;
-}
-
-export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'storage'>): AdminSession {
+/** The admin routes' guards and handlers, and what the dashboard asks of the session. */
+export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'storage'>) {
   const { config, clock, storage } = deps;
   const adminToken = config.adminToken ?? '';
   const sessionMac = (expires: number) =>
@@ -55,6 +36,7 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
     return safeEqual(mac, sessionMac(expires)) ? { mac, expires } : undefined;
   }
 
+  /** A signed, unexpired session that was not ended by signing out (on any instance). */
   async function has(req: Request): Promise<boolean> {
     const session = signedSession(req);
     if (!session) return false;
@@ -89,11 +71,13 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
       ...options,
     });
 
-  return {
+  const handlers = {
+    /** Every admin route: no-store and noindex, and 404 when ADMIN_TOKEN is not set. */
     available: (_req, res, next) => {
       setPrivateHeaders(res);
       next(config.adminToken ? undefined : new NotFoundError('messages.adminDisabled'));
     },
+    /** Admin pages and exports: a signed-in session, else the sign-in page (401). */
     required: async (req, res, next) => {
       if (await has(req)) {
         next();
@@ -101,6 +85,7 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
       }
       renderLogin(res, 401, 'Please sign in with the admin token.');
     },
+    /** The stats API: the bearer token or a signed-in session, else 401. */
     bearerOrSession: async (req, res, next) => {
       if (hasBearer(req) || (await has(req))) {
         next();
@@ -109,6 +94,7 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
       res.setHeader('WWW-Authenticate', 'Bearer realm="admin"');
       next(new UnauthorizedError('messages.adminBearer'));
     },
+    /** Sign-in attempts per client (the sign-in page again, 429). */
     loginLimit: limiter('admin-login', {
       handler: (_req, res) => {
         res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
@@ -119,6 +105,7 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
         );
       },
     }),
+    /** Failed bearer attempts per client (successful ones do not count). */
     bearerLimit: limiter('admin-bearer', {
       skipSuccessfulRequests: true,
       handler: (_req, res, next) => {
@@ -126,6 +113,7 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
         next(new RateLimitedError('messages.adminTooManyAttempts'));
       },
     }),
+    /** POST /admin/login: the token for a session cookie. */
     signIn: (req, res) => {
       const token = typeof req.body?.token === 'string' ? req.body.token : '';
       if (token === '' || token.length > 1000 || !safeEqual(token, adminToken)) {
@@ -142,7 +130,7 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
       });
       res.redirect(303, '/admin');
     },
-    // The cookie is cleared and its session ended on the server: a copy of the cookie no longer works.
+    /** POST /admin/logout: the cookie cleared and its session ended on the server (a copy no longer works). */
     signOut: async (req, res) => {
       const session = signedSession(req);
       if (session) {
@@ -157,7 +145,8 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
       res.clearCookie(ADMIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
       res.redirect(303, '/admin');
     },
-    has,
-    renderLogin,
-  };
+  } satisfies Record<string, RequestHandler>;
+  return { ...handlers, has, renderLogin };
 }
+
+export type AdminSession = ReturnType<typeof createAdminSession>;

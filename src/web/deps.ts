@@ -1,5 +1,4 @@
 /** web/deps: everything the Express app is built from. `src/bootstrap.ts` creates the real ones. */
-import type { LetterRow } from '../letters/letter-store';
 import type { PdfRenderer } from '../delivery/pdf-renderer';
 import type { AskResolver } from '../campaign/asks';
 import type { AdoptedBills } from '../campaign/adopted-bills';
@@ -8,7 +7,6 @@ import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
 import type { Config } from '../config/config';
-import type { BatchLetterStatus } from '../letters/batch-page';
 import type { OfficeListStatus } from '../delivery/cwc/offices';
 import type { LetterService } from '../letters/letter-service';
 import type { MemberLocator } from '../lookup/locate';
@@ -16,8 +14,7 @@ import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import type { Logger } from '../platform/logger';
 import type { Storage } from '../storage/database';
-import type { ConfirmationPreview, ConfirmResult } from '../delivery/email-service';
-import type { ConfirmationPurpose } from '../storage/schema';
+import type { EmailService } from '../delivery/email-service';
 import type { StatsService } from '../tracking/stats';
 import type { ReplyService } from '../replies/reply-service';
 import type { ResponsivenessService } from '../replies/responsiveness';
@@ -39,7 +36,7 @@ export interface AppDeps {
   /** Draws the printable PDFs (in a worker thread). */
   pdf: PdfRenderer;
   /** Email delivery (double opt-in and outbox); absent only in tests that do not need it. */
-  email?: EmailChannel;
+  email?: EmailService;
   /** "Did they answer?" (src/replies): the question, its answers and the responsiveness table. */
   replies?: ReplyService;
   /** The answers added up per member (public from REPLY_PUBLIC_MIN_ANSWERS answers), cached like stats. */
@@ -52,17 +49,4 @@ export interface AppDeps {
   dataRefresh?: { status(): RefreshStatus };
   /** The offices that take CWC today, for the organiser's page; absent without CWC. */
   cwcOffices?: { status(): OfficeListStatus[] };
-}
-
-/** What the pages need of the email channel (implemented in src/delivery). */
-export interface EmailChannel {
-  requestEmailConfirmation(input: { batchId: string; purpose?: ConfirmationPurpose }): Promise<unknown>;
-  /** Read only: what the emailed link would confirm (its page shows it with a button). */
-  previewConfirmation(token: string): Promise<ConfirmationPreview>;
-  confirmBatch(token: string): Promise<ConfirmResult>;
-  /** Queues a batch the writer approved from a link in their inbox (a letter as it would now read). */
-  queueApprovedBatch(batchId: string): Promise<number>;
-  /** The channel a letter takes once confirmed: CWC to the office, or the relay. */
-  channelOf(letter: LetterRow): 'cwc' | 'relay';
-  getBatchStatus(batchId: string): Promise<{ letters: BatchLetterStatus[] }>;
 }

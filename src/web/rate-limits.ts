@@ -168,12 +168,6 @@ export const LIMITS = {
     limit: 60,
     messageKey: 'abuse.previewRateLimited',
   },
-  adminLogin: {
-    name: 'admin-login',
-    windowMs: 15 * 60_000,
-    limit: 10,
-    messageKey: 'messages.adminLoginRateLimited',
-  },
 } satisfies Record<string, LimitSpec>;
 
 /** A limiter answering through the app's error family; a no-op when RATE_LIMITS_ENABLED=false. */

@@ -6,8 +6,8 @@
  * tests/web/routes.test.ts holds the table to that.
  */
 import type { Express, RequestHandler } from 'express';
-import { createAdminSession, type AdminSession } from './admin-session';
-import { createCsrfProtection, createFormGuard, type CsrfProtection, type FormGuard } from './csrf';
+import { createAdminSession } from './admin-session';
+import { createCsrfProtection, createFormGuard } from './csrf';
 import type { AppDeps } from './deps';
 import { createAdminHandlers } from './handlers/admin';
 import { createApiHandlers } from './handlers/api';
@@ -16,7 +16,7 @@ import { createLetterHandlers } from './handlers/letters';
 import { createPageHandlers } from './handlers/pages';
 import { createProgressHandlers } from './handlers/progress';
 import { createReplyHandlers } from './handlers/replies';
-import { createAppRateLimits, type AppRateLimits } from './rate-limits';
+import { createAppRateLimits } from './rate-limits';
 import { privateResponse } from './security';
 
 export interface Route {
@@ -32,38 +32,29 @@ export interface Route {
 }
 
 /** The middleware the table puts in front of handlers; one instance each, so limits count across routes. */
-export interface RouteGuards {
-  limits: AppRateLimits;
-  /** The letter form's honeypot and minimum fill time. */
-  form: FormGuard;
-  csrf: CsrfProtection;
-  admin: AdminSession;
-  /** no-store and noindex: the response carries a person's name, address or letters. */
-  private: RequestHandler;
-}
-
-export function createRouteGuards(deps: AppDeps): RouteGuards {
+export function createRouteGuards(deps: AppDeps) {
   return {
     limits: createAppRateLimits(deps),
+    /** The letter form's honeypot and minimum fill time. */
     form: createFormGuard(deps.config, deps.clock),
     csrf: createCsrfProtection(deps.config, deps.clock),
     admin: createAdminSession(deps),
+    /** no-store and noindex: the response carries a person's name, address or letters. */
     private: privateResponse,
   };
 }
 
-const get = (path: string, guards: RequestHandler[], handler: RequestHandler): Route => ({
-  method: 'get',
-  path,
-  guards,
-  handler,
-});
-const post = (path: string, guards: RequestHandler[], handler: RequestHandler): Route => ({
-  method: 'post',
-  path,
-  guards,
-  handler,
-});
+export type RouteGuards = ReturnType<typeof createRouteGuards>;
+
+const route =
+  (method: Route['method']) =>
+  (path: string, guards: RequestHandler[], handler: RequestHandler): Route => ({
+    method,
+    path,
+    guards,
+    handler,
+  });
+const [get, post] = [route('get'), route('post')];
 const bare = (route: Route): Route => ({ ...route, bare: true });
 
 export function routeTable(deps: AppDeps, guards: RouteGuards): Route[] {

@@ -1,7 +1,7 @@
 /**
  * The email channel wired from a Config, as bootstrap.ts does, with the fixture's members and the
  * campaign's asks: the worker is started, woken by the service after a commit, holds back a letter to a
- * member who left Congress, and stops cleanly. Also checks the service fits the routes' EmailChannel type.
+ * member who left Congress, and stops cleanly.
  */
 import { createPdfRenderer } from '../../src/delivery/pdf-renderer';
 import fs from 'node:fs';
@@ -16,7 +16,6 @@ import { findLetter } from '../../src/letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../../src/letters/recipients';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { recordAction } from '../../src/tracking/actions';
-import type { EmailChannel } from '../../src/web/deps';
 import { importedDataDir, TEST_NOW } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';
 import { SmtpSink } from '../helpers/smtp-sink';
@@ -57,7 +56,7 @@ test('when wired from the config, then a confirmation and the letters go without
     // Drawn in the test's own thread; the worker thread is tested in pdf-renderer.test.ts.
     pdf: createPdfRenderer({ threads: 0 }),
   });
-  const routesView: EmailChannel = channel.service;
+  const service = channel.service;
   try {
     channel.start();
     const departed = { ...members.cantwell, bioguide: 'X000001' };
@@ -66,15 +65,15 @@ test('when wired from the config, then a confirmation and the letters go without
       members.jayapal,
       departed,
     ]);
-    await routesView.requestEmailConfirmation({ batchId });
+    await service.requestEmailConfirmation({ batchId });
     await sink.waitForMessages(1, 10_000);
     const token = tokenFromText(sink.messages[0]!.parsed.text);
     expect(sink.messages[0]!.parsed.text).toContain(`https://letters.example.org/letters/confirm/${token}`);
-    await expect(routesView.confirmBatch(token)).resolves.toMatchObject({ batchId, alreadyConfirmed: false });
+    await expect(service.confirmBatch(token)).resolves.toMatchObject({ batchId, alreadyConfirmed: false });
     // The confirmation, two office letters and two sender's copies; the departed member's letter fails.
     await sink.waitForMessages(5, 10_000);
     await channel.worker.stop();
-    const status = await routesView.getBatchStatus(batchId);
+    const status = await service.getBatchStatus(batchId);
     expect(status.letters.filter((l) => l.channels.emailed)).toHaveLength(2);
     expect(await findLetter(db.storage.db, letterIds[2]!)).toMatchObject({
       status: 'failed',

@@ -22,16 +22,11 @@ import type { AppDeps } from '../deps';
 const OfficeChoice = z.object({ office: z.string().max(80) });
 const AskRepliesChoice = z.object({ askReplies: z.literal('yes').optional().catch(undefined) });
 
-function param(req: Request, name: string): string {
-  const value = req.params[name];
-  return typeof value === 'string' ? value : '';
-}
-
 export function createLetterHandlers(deps: AppDeps) {
   const { letters, civic, clock } = deps;
 
   const batchPdf: RequestHandler = async (req, res) => {
-    const rows = letters.sendable(await letters.getBatch(param(req, 'batchId')));
+    const rows = letters.sendable(await letters.getBatch(String(req.params.batchId)));
     const printable = rows.map(
       (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
     );
@@ -63,12 +58,12 @@ export function createLetterHandlers(deps: AppDeps) {
     res.status(httpStatus).render('letters/batch', { ...view, ...extra });
   }
 
-  const batchPage: RequestHandler = (req, res) => renderBatch(req, res, param(req, 'batchId'));
+  const batchPage: RequestHandler = (req, res) => renderBatch(req, res, String(req.params.batchId));
 
   /** Asks for a confirmation email: 'send' (email the letters) or 'verify' (count printed letters). */
   function requestConfirmation(purpose: 'send' | 'verify'): RequestHandler {
     return async (req, res) => {
-      const batchId = param(req, 'batchId');
+      const batchId = String(req.params.batchId);
       letters.sendable(await letters.getBatch(batchId));
       if (!deps.email) {
         res.redirect(303, `/letters/batch/${batchId}`);
@@ -98,14 +93,14 @@ export function createLetterHandlers(deps: AppDeps) {
       res.redirect(303, '/');
       return;
     }
-    const preview = await deps.email.previewConfirmation(param(req, 'token'));
+    const preview = await deps.email.previewConfirmation(String(req.params.token));
     if (preview.state !== 'open') {
       const notice = preview.state === 'used' ? 'already-confirmed' : 'link-expired';
       res.redirect(303, `/letters/batch/${preview.batchId}?notice=${notice}`);
       return;
     }
     const view = buildConfirmPageView(deps, req, {
-      token: param(req, 'token'),
+      token: String(req.params.token),
       preview,
       channelOf: deps.email.channelOf,
       askReplies: deps.replies !== undefined,
@@ -120,7 +115,7 @@ export function createLetterHandlers(deps: AppDeps) {
       return;
     }
     try {
-      const result = await deps.email.confirmBatch(param(req, 'token'));
+      const result = await deps.email.confirmBatch(String(req.params.token));
       // Only the holder of the emailed confirmation link gets here: the box is theirs to tick.
       if (deps.replies && AskRepliesChoice.parse(req.body ?? {}).askReplies === 'yes') {
         await deps.replies.optIn(result.batchId, req.language);
@@ -143,7 +138,7 @@ export function createLetterHandlers(deps: AppDeps) {
    * would now read and a button. GET and HEAD change nothing; only the button's POST sends it.
    */
   const renewalPage: RequestHandler = async (req, res) => {
-    const { letter, renewal, renewedBatchId } = await letters.previewRenewal(param(req, 'id'));
+    const { letter, renewal, renewedBatchId } = await letters.previewRenewal(String(req.params.id));
     if (renewedBatchId) {
       res.redirect(303, `/letters/batch/${renewedBatchId}`);
       return;
@@ -159,19 +154,19 @@ export function createLetterHandlers(deps: AppDeps) {
 
   /** The writer pressed "Send this letter instead": saved once, queued, and the new batch shown. */
   const renew: RequestHandler = async (req, res) => {
-    const { batchId, created } = await letters.renewLetter(param(req, 'id'));
+    const { batchId, created } = await letters.renewLetter(String(req.params.id));
     if (created) await deps.email?.queueApprovedBatch(batchId);
     res.redirect(303, `/letters/batch/${batchId}?notice=confirmed`);
   };
 
   const deletePage: RequestHandler = async (req, res) => {
-    const batchId = param(req, 'batchId');
+    const batchId = String(req.params.batchId);
     const rows = await letters.getBatch(batchId);
     res.render('letters/delete', { title: req.t('letters.delete.title'), batchId, count: rows.length });
   };
 
   const deleteBatch: RequestHandler = async (req, res) => {
-    const batchId = param(req, 'batchId');
+    const batchId = String(req.params.batchId);
     await letters.getBatch(batchId);
     await letters.deleteBatchPersonalData(batchId);
     res.render('letters/deleted', { title: req.t('letters.deleted.title') });
@@ -180,7 +175,7 @@ export function createLetterHandlers(deps: AppDeps) {
   // Opening the print view or a PDF records nothing: prefetchers and link scanners GET and HEAD them.
   // The writer says they printed the letter with the button (POST /:id/printed).
   const printPage: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
+    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
     const member = civic.memberByBioguide(row.bioguide);
     const choice = printableLetter(row, member, clock.now());
     res.render('letters/print', {
@@ -195,7 +190,7 @@ export function createLetterHandlers(deps: AppDeps) {
   };
 
   const letterPdf: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
+    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
     const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
     const pdf = await deps.pdf.download([choice.letter]);
     res
@@ -206,7 +201,7 @@ export function createLetterHandlers(deps: AppDeps) {
 
   /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */
   const chooseOffice: RequestHandler = async (req, res) => {
-    const id = param(req, 'id');
+    const id = String(req.params.id);
     const { office } = OfficeChoice.parse(req.body);
     await letters.chooseMailingOffice(id, office);
     res.redirect(303, `/letters/${id}/print`);
@@ -214,7 +209,7 @@ export function createLetterHandlers(deps: AppDeps) {
 
   /** The person says they printed the letter to mail it. */
   const reportPrinted: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
+    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
     await letters.recordChannel(row.id, 'printed');
     const notice = row.verified_at === null ? 'print-reported' : 'print-recorded';
     res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);
@@ -222,7 +217,7 @@ export function createLetterHandlers(deps: AppDeps) {
 
   /** The person says they sent the letter through the member's own web form. */
   const reportWebform: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(param(req, 'id'))])[0]!;
+    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
     await letters.recordChannel(row.id, 'webform');
     const notice = row.verified_at === null ? 'webform-reported' : 'webform-recorded';
     res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);

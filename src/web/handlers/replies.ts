@@ -11,11 +11,6 @@ import type { AppDeps } from '../deps';
 
 const Shown = z.object({ answer: z.enum(['replied', 'no_reply']).optional().catch(undefined) });
 
-function param(req: Request, name: string): string {
-  const value = req.params[name];
-  return typeof value === 'string' ? value : '';
-}
-
 export function createReplyHandlers(deps: AppDeps) {
   function service() {
     if (!deps.replies) throw new NotFoundError('messages.replies.linkInvalid');
@@ -23,7 +18,7 @@ export function createReplyHandlers(deps: AppDeps) {
   }
 
   const questionPage: RequestHandler = async (req, res) => {
-    const token = param(req, 'token');
+    const token = String(req.params.token);
     const view = await service().viewQuestion(token);
     res.render('replies/question', buildQuestionPageView(req, token, view, req.query.saved === '1'));
   };
@@ -33,10 +28,10 @@ export function createReplyHandlers(deps: AppDeps) {
     res: Response,
     extra: { errors?: ValidationError; form?: Record<string, unknown>; status?: number } = {},
   ): Promise<void> {
-    const token = param(req, 'token');
+    const token = String(req.params.token);
     const view = buildAnswerPageView(req, {
       token,
-      bioguide: param(req, 'bioguide'),
+      bioguide: String(req.params.bioguide),
       view: await service().viewQuestion(token),
       today: deps.clock.now().toISOString().slice(0, 10),
       // The email's "No reply yet" link leads straight to that button; "They replied" to the form.
@@ -49,10 +44,10 @@ export function createReplyHandlers(deps: AppDeps) {
   const answerPage: RequestHandler = (req, res) => renderAnswer(req, res);
 
   const saveAnswer: RequestHandler = async (req, res) => {
-    const token = param(req, 'token');
+    const token = String(req.params.token);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await service().answer(token, param(req, 'bioguide'), body);
+      await service().answer(token, String(req.params.bioguide), body);
     } catch (error) {
       // A wrong date or a note too long: the form again, with what was typed and the message at the field.
       if (!(error instanceof ValidationError)) throw error;

@@ -26,7 +26,7 @@ import {
   type DistrictShape,
   type DistrictShapesFile,
 } from './district-shapes';
-import { fetchSource, lastModifiedDay, type ManifestEntry } from './source-files';
+import { fetchSource, lastModifiedDay, sourceInfo, type ManifestEntry } from './source-files';
 import type { SourceInfo } from './types';
 import { isZip, readZipEntries, ZIP_TIME_LIMIT_MS } from './zip-archive';
 
@@ -302,22 +302,19 @@ export async function readDistrictShapes(options: ReadDistrictShapesOptions): Pr
   }
   const name = options.from ? path.basename(source) : source;
   const manifestDate = options.manifest?.date ?? null;
-  const window = congressDates(congress);
   return {
     file: {
       meta: { source: name, importedAt: new Date().toISOString(), congress, features: districts.length },
       districts,
     },
     source,
-    info: {
+    info: sourceInfo({
       name,
       congress,
       congressFrom: 'property',
       date: date ?? manifestDate,
       dateFrom: date ? 'last-modified' : manifestDate ? 'manifest' : null,
-      validFrom: window.start,
-      validUntil: window.end,
-    },
+    }),
   };
 }
 

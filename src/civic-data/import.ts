@@ -11,15 +11,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { buildCivicIndex, refuseTruncated } from './civic-index';
-import { congressDates } from './congress';
 import { DISTRICT_SHAPES_FILE } from './district-shapes';
 import { readShapesIfPublished, wantsShapes, writeDistrictShapes } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
 import { memberUrls, readMembers } from './members-import';
 import { checkOneCongress, chooseMaps, readServedData, zipsInService } from './previous-maps';
-import { loadManifest } from './source-files';
+import { loadManifest, sourceInfo } from './source-files';
 import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../config/config';
-import type { CivicIndexFile, SourceInfo } from './types';
+import type { CivicIndexFile } from './types';
 import { readZipTable, type Progress, type ZipSourceChoice } from './zip-table-import';
 
 export type { ZipSourceChoice };
@@ -78,16 +77,13 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
     congress,
   );
   const zips = zipsRead ?? zipsInService(served.index, congress, urls);
-  const zipWindow = congressDates(zips.result.congress);
-  const zipsInfo: SourceInfo = {
+  const zipsInfo = sourceInfo({
     name: zips.name,
     congress: zips.result.congress,
     congressFrom: zips.result.congressFrom,
     date: zips.date,
     dateFrom: zips.dateFrom,
-    validFrom: zipWindow.start,
-    validUntil: zipWindow.end,
-  };
+  });
 
   // 3. The boundaries, unless the operator said none or the Bureau has not published them yet.
   const shapes = (await wantsShapes(from, options.shapes))

@@ -14,6 +14,7 @@ import {
   parseJsonArray,
   readLocalText,
   recordError,
+  sourceInfo,
   type ManifestEntry,
   type SourceText,
 } from './source-files';
@@ -338,18 +339,15 @@ export async function readMembers(
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
     throw new DataError(`--data-date ${date}: must be a date like 2026-06-15`);
-  const window = congressDates(parsed.congress);
   return {
     members: parsed.members,
     warnings: parsed.warnings,
-    info: {
+    info: sourceInfo({
       name: legislators.name,
       congress: parsed.congress,
       congressFrom: 'terms',
       date,
       dateFrom,
-      validFrom: window.start,
-      validUntil: window.end,
-    },
+    }),
   };
 }

@@ -28,6 +28,7 @@ import {
 import { DISTRICT_SHAPES_FILE, loadShapesForIndex, type DistrictShapeIndex } from './district-shapes';
 import { importCivicData } from './import';
 import { INDEX_FILE_NAME, loadCivicIndex, type CivicIndex } from './load';
+import { isFile } from './source-files';
 import type { CivicSourceUrls } from '../config/config';
 
 export const DAY_MS = 24 * 60 * 60_000;
@@ -114,13 +115,6 @@ async function removeAbandonedStaging(dataDir: string, now: Date): Promise<void>
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRefresh {
   const { civic, clock, logger } = deps;
   let running: Promise<RefreshOutcome> | undefined;
@@ -148,7 +142,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
       );
     }
     // The import wrote the boundaries to serve with this index (new, kept or proven unchanged), or none.
-    const shapes = (await exists(path.join(staging, DISTRICT_SHAPES_FILE)))
+    const shapes = (await isFile(path.join(staging, DISTRICT_SHAPES_FILE)))
       ? loadShapesForIndex(staging, next.meta)
       : null;
     if (shapes && !shapes.shapes) throw new DataError(`${DISTRICT_SHAPES_FILE}: ${shapes.problem}`);

@@ -8,7 +8,15 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
+import { congressDates } from './congress';
 import knownFiles from './known-files.json';
+import type { SourceInfo } from './types';
+
+/** What is recorded of a source: what it says of itself, and the window of its Congress. */
+export function sourceInfo(read: Omit<SourceInfo, 'validFrom' | 'validUntil'>): SourceInfo {
+  const window = congressDates(read.congress);
+  return { ...read, validFrom: window.start, validUntil: window.end };
+}
 
 /** The raw text of one source and the name used for it in messages (a URL or a path in the folder). */
 export interface SourceText {

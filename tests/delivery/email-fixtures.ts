@@ -7,16 +7,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCampaigns, type Campaign } from '../../src/campaign/campaign';
-import { createAskResolver, type AskResolver } from '../../src/campaign/asks';
+import { createAskResolver } from '../../src/campaign/asks';
 import { createSponsorRoll } from '../../src/campaign/sponsors';
-import { loadCivicIndex, type CivicIndex } from '../../src/civic-data/load';
+import { loadCivicIndex } from '../../src/civic-data/load';
 import type { Member } from '../../src/civic-data/types';
 import type { Clock } from '../../src/platform/clock';
 import { loadConfig } from '../../src/config/config';
 import { createEmailService } from '../../src/delivery/email-service';
 import { createMessageRenderer } from '../../src/delivery/email-content';
 import { createMailTransport } from '../../src/delivery/mailer';
-import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/delivery/outbox-worker';
+import {
+  createOutboxWorker,
+  type OutboxWorkerOptions,
+  type RenderMessage,
+} from '../../src/delivery/outbox-worker';
 import { insertLetters } from '../../src/letters/letter-store';
 import { importedDataDir } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';
@@ -97,14 +101,23 @@ const jayapal: Member = {
 export const members = { cantwell, jayapal };
 
 /**
- * The members in service (the committed fixture's, Cantwell and Jayapal among them) from `dataDir`, and
- * the campaign's asks on `clock`: what the email renderer reads.
+ * The email renderer as the server builds it, for the test campaign, with the members in service read from
+ * `dataDir` (the committed fixture's, Cantwell and Jayapal among them) and the campaign's asks on `clock`.
  */
-export function civicAndAsks(dataDir: string, clock: Clock): { civic: CivicIndex; asks: AskResolver } {
-  return {
+export function fixtureMessageRenderer(storage: Storage, clock: Clock, dataDir: string): RenderMessage {
+  return createMessageRenderer({
+    storage,
+    campaigns,
     civic: loadCivicIndex(dataDir),
     asks: createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) }),
-  };
+    hbs: createHandlebars(),
+    templatesDir: path.resolve('templates'),
+    publicUrl: PUBLIC_URL,
+    mailFrom: MAIL_FROM,
+    appSecret: APP_SECRET,
+    pdf: createPdfRenderer({ threads: 0 }),
+    clock,
+  });
 }
 
 export interface SenderFixture {
@@ -230,18 +243,7 @@ export async function createHarness(
     outboxDir,
     timeouts: { connectionMs: 2000, greetingMs: 2000, socketMs: 5000 },
   });
-  const renderMessage = createMessageRenderer({
-    storage,
-    campaigns,
-    ...civicAndAsks(await importedDataDir(), clock),
-    hbs: createHandlebars(),
-    templatesDir: path.resolve('templates'),
-    publicUrl: PUBLIC_URL,
-    mailFrom: MAIL_FROM,
-    appSecret: APP_SECRET,
-    pdf: createPdfRenderer({ threads: 0 }),
-    clock,
-  });
+  const renderMessage = fixtureMessageRenderer(storage, clock, await importedDataDir());
   const service = createEmailService({ storage, clock, appSecret: APP_SECRET, countCaps: COUNT_CAPS });
   const worker = createOutboxWorker({
     storage,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadCampaigns, reservedDeliveryAddresses, type Campaign } from './campaign/campaign';
 import { createAskResolver } from './campaign/asks';
 import { createAdoptedBills, withAdoptedBills } from './campaign/adopted-bills';
-import { billSituation } from './campaign/bills';
+import { billSituation, expiredChambers } from './campaign/bills';
 import { billKey, type BillRef } from './civic-data/bill-status';
 import { searchReintroductionsInto } from './civic-data/reintroductions';
 import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
@@ -258,13 +258,12 @@ export async function createRuntime(config: Config): Promise<Runtime> {
   };
 }
 
-/** The bills of every campaign whose Congress has ended by `now` with no later entry or adoption. */
+/** Each campaign's bills whose Congress has ended by `now` with no later entry or adoption in their chamber. */
 function expiredCampaignBills(list: Campaign[], now: Date): Array<{ bill: BillRef; title: string }> {
   const bills = new Map<string, { bill: BillRef; title: string }>();
   for (const campaign of list) {
     const situation = billSituation(campaign.congresses, now);
-    if (!situation.expired) continue;
-    for (const bill of [situation.bills.senate, situation.bills.house]) {
+    for (const bill of expiredChambers(situation).map((chamber) => situation.bills[chamber])) {
       const ref = { congress: bill.congress, type: bill.type, number: bill.number };
       bills.set(billKey(ref), { bill: ref, title: bill.title });
     }

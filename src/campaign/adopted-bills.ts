@@ -1,10 +1,12 @@
 /**
  * campaign/adopted-bills: the reintroduced bills an organiser adopted for a campaign (issue 23). The data
- * refresh finds candidates (civic-data/reintroductions); the organiser adopts one per chamber on the admin
- * page; the adoption is a row per chamber in the database, so every instance reads the campaign's bills
- * with the new numbers within ADOPTED_BILLS_CACHE_MS, without a redeploy. The campaign is then read as if
- * its file had an entry for the new Congress (the file's own entry for that Congress, when there is one,
- * wins). Undo marks the latest Congress's rows undone: the campaign is read as before that adoption.
+ * refresh finds candidates (civic-data/reintroductions); the organiser adopts them on the admin page, one
+ * chamber at a time if need be (bills are often reintroduced in one chamber weeks before the other); each
+ * chamber's adoption is a row in the database, so every instance reads the campaign's bills with the new
+ * numbers within ADOPTED_BILLS_CACHE_MS, without a redeploy. The campaign is then read as if its file had
+ * an entry for the new Congress holding the adopted chambers' bills (the file's own entry for that
+ * Congress, when there is one, wins); a chamber with none keeps its earlier bill and the reintroduce ask.
+ * Undo names a chamber and marks its latest Congress's row undone: that chamber is read as before it.
  */
 import type { BillRef } from '../civic-data/bill-status';
 import type { ReintroductionCandidate } from '../civic-data/reintroductions';
@@ -14,7 +16,7 @@ import { newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
 import type { Kysely } from 'kysely';
 import type { AdoptedBillsTable, Database, Db } from '../storage/schema';
-import type { BillType, CongressBillsDefinition } from './bills';
+import type { BillType, CongressBills } from './bills';
 import type { Campaign, CampaignCatalog } from './campaign';
 
 /** One chamber's adopted bill, as the admin page shows it. */
@@ -59,29 +61,32 @@ function fromRow(row: AdoptedBillsTable): AdoptedBill {
 }
 
 /**
- * Adopts a reintroduction: the Senate and House candidates replace the campaign's bills. An adoption
- * still standing for the campaign in the same Congress is undone in the same transaction, so there is one
- * per Congress (an earlier Congress's stays: letters written under it keep their companion bill).
+ * Adopts a reintroduction in the chambers given (one or both): each candidate replaces its chamber's bill.
+ * An adoption still standing for the campaign in the same chamber and Congress is undone in the same
+ * transaction, so there is one per chamber and Congress (an earlier Congress's stays: letters written under
+ * it keep their companion bill).
  */
 export async function adoptReintroducedBill(
   db: Kysely<Database>,
   input: {
     campaign: string;
-    bills: Record<Chamber, ReintroductionCandidate>;
+    bills: Partial<Record<Chamber, ReintroductionCandidate>>;
     at: Date;
   },
 ): Promise<void> {
   const at = input.at.toISOString();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('adopted_bills')
-      .set({ undone_at: at })
-      .where('campaign', '=', input.campaign)
-      .where('congress', '=', input.bills.senate.congress)
-      .where('undone_at', 'is', null)
-      .execute();
     for (const chamber of ['senate', 'house'] as const) {
       const c = input.bills[chamber];
+      if (!c) continue;
+      await trx
+        .updateTable('adopted_bills')
+        .set({ undone_at: at })
+        .where('campaign', '=', input.campaign)
+        .where('chamber', '=', chamber)
+        .where('congress', '=', c.congress)
+        .where('undone_at', 'is', null)
+        .execute();
       await trx
         .insertInto('adopted_bills')
         .values({
@@ -109,14 +114,18 @@ export async function adoptReintroducedBill(
 }
 
 /**
- * Undoes the campaign's latest standing adoption (its newest Congress's); the number of chambers it
- * covered (0 when there was none).
+ * Undoes the campaign's latest standing adoption in the chamber named (its newest Congress's), leaving the
+ * other chamber's as it is; the number of rows undone (0 when the chamber had none).
  */
-export async function undoAdoptedBills(db: Db, input: { campaign: string; at: Date }): Promise<number> {
+export async function undoAdoptedBills(
+  db: Db,
+  input: { campaign: string; chamber: Chamber; at: Date },
+): Promise<number> {
   const latest = await db
     .selectFrom('adopted_bills')
     .select((eb) => eb.fn.max('congress').as('congress'))
     .where('campaign', '=', input.campaign)
+    .where('chamber', '=', input.chamber)
     .where('undone_at', 'is', null)
     .executeTakeFirst();
   if (latest?.congress === null || latest?.congress === undefined) return 0;
@@ -124,6 +133,7 @@ export async function undoAdoptedBills(db: Db, input: { campaign: string; at: Da
     .updateTable('adopted_bills')
     .set({ undone_at: input.at.toISOString() })
     .where('campaign', '=', input.campaign)
+    .where('chamber', '=', input.chamber)
     .where('congress', '=', Number(latest.congress))
     .where('undone_at', 'is', null)
     .executeTakeFirst();
@@ -142,14 +152,15 @@ export async function standingAdoptions(db: Db): Promise<AdoptedBill[]> {
 }
 
 /**
- * The campaign file's entry for the new Congress that an adoption stands for: both chambers' bills, with
- * their latest action (else their introduction) as the status shown until the imported record is read, and
- * the sponsors that introduced them. Undefined unless both chambers were adopted in one Congress.
+ * The campaign file's entry for the new Congress that the adoptions of one Congress stand for: the adopted
+ * chambers' bills (one or both), with their latest action (else their introduction) as the status shown
+ * until the imported record is read, and the sponsors that introduced them. Undefined without adoptions.
  */
-export function adoptedCongressEntry(bills: readonly AdoptedBill[]): CongressBillsDefinition | undefined {
+export function adoptedCongressEntry(bills: readonly AdoptedBill[]): CongressBills | undefined {
+  const first = bills[0];
+  if (!first || bills.some((b) => b.congress !== first.congress)) return undefined;
   const senate = bills.find((b) => b.chamber === 'senate');
   const house = bills.find((b) => b.chamber === 'house');
-  if (!senate || !house || senate.congress !== house.congress) return undefined;
   const definition = (bill: AdoptedBill) => ({
     type: bill.type as BillType,
     number: bill.number,
@@ -159,17 +170,18 @@ export function adoptedCongressEntry(bills: readonly AdoptedBill[]): CongressBil
       ? { text: bill.latestAction.text.slice(0, 500), asOf: bill.latestAction.date }
       : { text: `Introduced on ${bill.introducedDate}.`, asOf: bill.introducedDate },
   });
-  const sponsorOf = (bill: AdoptedBill) =>
-    bill.sponsor
+  const sponsorOf = (bill: AdoptedBill | undefined) =>
+    bill?.sponsor
       ? [{ bioguide: bill.sponsor.bioguide, role: 'sponsor' as const, since: bill.introducedDate }]
       : [];
+  const introduced = bills.map((b) => b.introducedDate).sort();
   return {
-    congress: senate.congress,
-    senate: definition(senate),
-    house: definition(house),
+    congress: first.congress,
+    ...(senate ? { senate: definition(senate) } : {}),
+    ...(house ? { house: definition(house) } : {}),
     sponsors: {
-      source: { name: 'congress.gov (the sponsor who introduced it)', url: senate.url },
-      asOf: senate.introducedDate > house.introducedDate ? senate.introducedDate : house.introducedDate,
+      source: { name: 'congress.gov (the sponsor who introduced it)', url: (senate ?? first).url },
+      asOf: introduced.at(-1)!,
       senate: sponsorOf(senate),
       house: sponsorOf(house),
     },
@@ -186,7 +198,7 @@ export interface AdoptedBills {
   refresh(): Promise<void>;
   /** Forgets the copy held: this instance just changed an adoption. */
   invalidate(): void;
-  /** The standing adoptions of a campaign, both chambers of each Congress, oldest Congress first. */
+  /** The standing adoptions of a campaign, each chamber's of each Congress, oldest Congress first. */
   forCampaign(slug: string): AdoptedBill[];
   /** The adopted bills of every campaign, for the sponsor-roll import. */
   refs(): BillRef[];
@@ -233,8 +245,8 @@ export function createAdoptedBills(deps: {
 }
 
 /**
- * The catalog with each campaign read with its adopted bills: an entry per adopted Congress is added to
- * its `congresses` unless its file already has one for that Congress.
+ * The catalog with each campaign read with its adopted bills: an entry per adopted Congress (with the
+ * chambers adopted in it) is added to its `congresses` unless its file already has one for that Congress.
  */
 export function withAdoptedBills(
   catalog: CampaignCatalog,

@@ -1,18 +1,29 @@
 /**
- * campaign/asks: which letter a member gets. The bills' Congress and the clock decide between the
- * ordinary ask and the between-Congresses one; the sponsor roll decides whether a member is thanked
+ * campaign/asks: which letter a member gets. The Congress of the member's chamber's bill and the clock
+ * decide between the ordinary ask and the between-Congresses one (each chamber's own: one may have its
+ * reintroduced bill adopted while the other still asks for one); the sponsor roll decides whether a member is thanked
  * (a sponsor, or a cosponsor who has not withdrawn) or asked to sign on.
  */
-import type { Chamber, Member } from '../civic-data/types';
+import type { Member } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
-import { askFor, billSituation, type AskKind, type BillSituation, type CampaignBill } from './bills';
+import {
+  askFor,
+  billSituation,
+  companionBill,
+  type AskKind,
+  type BillSituation,
+  type CampaignBill,
+  type ChamberBillSituation,
+} from './bills';
 import type { Campaign } from './campaign';
 import type { SponsorRoll, Sponsorship } from './sponsors';
 
 export interface LetterAsk {
   kind: AskKind;
   situation: BillSituation;
-  /** The member's chamber's bill, and the other chamber's. */
+  /** Where the member's chamber's bill stands: each chamber's ask follows its own bill. */
+  chamber: ChamberBillSituation;
+  /** The member's chamber's bill, and the other chamber's (campaign/bills companionBill). */
   bill: CampaignBill;
   companion: CampaignBill;
   sponsorship: Sponsorship | undefined;
@@ -26,8 +37,6 @@ export interface AskResolver {
   forMember(campaign: Campaign, member: Pick<Member, 'bioguide' | 'chamber'>): LetterAsk;
 }
 
-const OTHER: Record<Chamber, Chamber> = { senate: 'house', house: 'senate' };
-
 export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll }): AskResolver {
   function situation(campaign: Campaign): BillSituation {
     return billSituation(campaign.congresses, deps.clock.now());
@@ -36,14 +45,15 @@ export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll })
     situation,
     forMember(campaign, member) {
       const current = situation(campaign);
-      const bill = current.bills[member.chamber];
-      const sponsorship = deps.sponsors.sponsorshipOf(campaign, current, bill, member.bioguide);
-      const kind = askFor(current, sponsorship !== undefined);
+      const chamber = current.chambers[member.chamber];
+      const sponsorship = deps.sponsors.sponsorshipOf(campaign, current, chamber.bill, member.bioguide);
+      const kind = askFor(chamber, sponsorship !== undefined);
       return {
         kind,
         situation: current,
-        bill,
-        companion: current.bills[OTHER[member.chamber]],
+        chamber,
+        bill: chamber.bill,
+        companion: companionBill(current, member.chamber),
         sponsorship,
         template: campaign.templates[kind][member.chamber],
         subject: campaign.asks[kind].subject[member.chamber],

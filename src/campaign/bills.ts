@@ -122,52 +122,99 @@ export function campaignBill(congress: number, chamber: Chamber, bill: BillDefin
   };
 }
 
-/** Where the campaign stands at a moment: the bills it is about, and whether their Congress has ended. */
-export interface BillSituation {
-  /** The Congress in session by the clock. */
-  currentCongress: number;
-  /** The Congress the bills belong to. */
+/**
+ * A Congress's bills as the campaign is read: the campaign file lists both chambers'; an adopted
+ * reintroduction may cover one chamber only (the other's bill is not reintroduced yet, or not adopted).
+ */
+export type CongressBills = Omit<CongressBillsDefinition, Chamber> &
+  Partial<Pick<CongressBillsDefinition, Chamber>>;
+
+/** Where one chamber's bill stands at a moment: the bill it is about, and whether its Congress has ended. */
+export interface ChamberBillSituation {
+  /** The Congress the chamber's bill belongs to. */
   congress: number;
-  bills: Record<Chamber, CampaignBill>;
-  /** The bills' Congress has ended and the organiser has not added the next one's bills yet. */
+  bill: CampaignBill;
+  /** The bill's Congress has ended and no later bill of this chamber was added or adopted yet. */
   expired: boolean;
-  /** When the bills' Congress ended (or ends), as a date: "2027-01-03". */
+  /** When the bill's Congress ended (or ends), as a date: "2027-01-03". */
   endsOn: string;
   /** The Congress a reintroduced bill would belong to ("120th"). */
   nextCongressOrdinal: string;
-  definition: CongressBillsDefinition;
+  /** The campaign's entry the bill comes from (its listed sponsors, its other chamber's bill if any). */
+  entry: CongressBills;
 }
 
 /**
- * The bills for the Congress in session, else the latest earlier Congress's (expired). A campaign whose
- * only bills belong to a future Congress is shown as that Congress's (the organiser is preparing it).
+ * Where the campaign stands at a moment, chamber by chamber: a bill is often reintroduced in one chamber
+ * weeks before the other, so the Senate may ask about its new bill while the House still asks for one.
  */
-export function billSituation(entries: readonly CongressBillsDefinition[], now: Date): BillSituation {
-  const currentCongress = congressAt(now);
-  const sorted = [...entries].sort((a, b) => b.congress - a.congress);
+export interface BillSituation {
+  /** The Congress in session by the clock. */
+  currentCongress: number;
+  bills: Record<Chamber, CampaignBill>;
+  chambers: Record<Chamber, ChamberBillSituation>;
+}
+
+/**
+ * One chamber's bill for the Congress in session, else its latest earlier Congress's (expired). A campaign
+ * whose only bills belong to a future Congress is shown as that Congress's (the organiser is preparing it).
+ */
+function chamberSituation(
+  entries: readonly CongressBills[],
+  chamber: Chamber,
+  currentCongress: number,
+  now: Date,
+): ChamberBillSituation {
+  const sorted = entries.filter((e) => e[chamber] !== undefined).sort((a, b) => b.congress - a.congress);
   const entry =
     sorted.find((e) => e.congress === currentCongress) ??
     sorted.find((e) => e.congress < currentCongress) ??
-    sorted.at(-1)!;
-  const end = congressEnds(entry.congress);
+    sorted.at(-1);
+  // The campaign file's entries list both chambers, so every chamber has one.
+  if (!entry) throw new Error(`the campaign lists no ${chamber} bill`);
   return {
-    currentCongress,
     congress: entry.congress,
-    bills: {
-      senate: campaignBill(entry.congress, 'senate', entry.senate),
-      house: campaignBill(entry.congress, 'house', entry.house),
-    },
-    expired: now >= end,
+    bill: campaignBill(entry.congress, chamber, entry[chamber]!),
+    expired: now >= congressEnds(entry.congress),
     endsOn: congressDates(entry.congress).end,
     nextCongressOrdinal: ordinal(Math.max(entry.congress + 1, currentCongress)),
-    definition: entry,
+    entry,
   };
+}
+
+/** Each chamber's bills for the Congress in session, else its latest earlier Congress's (expired). */
+export function billSituation(entries: readonly CongressBills[], now: Date): BillSituation {
+  const currentCongress = congressAt(now);
+  const senate = chamberSituation(entries, 'senate', currentCongress, now);
+  const house = chamberSituation(entries, 'house', currentCongress, now);
+  return {
+    currentCongress,
+    bills: { senate: senate.bill, house: house.bill },
+    chambers: { senate, house },
+  };
+}
+
+/** The chambers whose bill's Congress has ended with no later bill added or adopted, Senate first. */
+export function expiredChambers(situation: BillSituation): Chamber[] {
+  return (['senate', 'house'] as const).filter((chamber) => situation.chambers[chamber].expired);
+}
+
+/**
+ * The bill a chamber's letter names as its companion: the other chamber's bill of the same Congress, else
+ * (that one is not reintroduced or adopted yet) the other chamber's bill as the campaign stands, which is
+ * what the letter's words about it ("advanced by the Senate Judiciary Committee") were written of.
+ */
+export function companionBill(situation: BillSituation, chamber: Chamber): CampaignBill {
+  const own = situation.chambers[chamber];
+  const other: Chamber = chamber === 'senate' ? 'house' : 'senate';
+  const sameCongress = own.entry[other];
+  return sameCongress ? campaignBill(own.congress, other, sameCongress) : situation.bills[other];
 }
 
 /** The three letters a campaign writes: support the bill, thank a (co)sponsor, or reintroduce it. */
 export type AskKind = 'support' | 'thanks' | 'reintroduce';
 
-export function askFor(situation: BillSituation, sponsor: boolean): AskKind {
+export function askFor(situation: ChamberBillSituation, sponsor: boolean): AskKind {
   if (situation.expired) return 'reintroduce';
   return sponsor ? 'thanks' : 'support';
 }

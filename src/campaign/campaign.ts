@@ -15,7 +15,7 @@ import {
   readCampaignTranslations,
   type CampaignTexts,
 } from './campaign-texts';
-import { CongressBillsDefinition, type AskKind } from './bills';
+import { CongressBillsDefinition, type AskKind, type CongressBills } from './bills';
 
 const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
 
@@ -110,7 +110,9 @@ export const CampaignDefinition = z.object({
 
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
 
-export interface Campaign extends CampaignDefinition {
+export interface Campaign extends Omit<CampaignDefinition, 'congresses'> {
+  /** The file's entries, plus any adopted reintroduction's (campaign/adopted-bills), which may lack a chamber. */
+  congresses: CongressBills[];
   /** Raw Handlebars source of the letter body per situation and chamber. */
   templates: Record<AskKind, Record<Chamber, string>>;
   /** The campaign's texts in a page's language, or in English when the campaign does not declare it. */

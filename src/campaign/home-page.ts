@@ -36,10 +36,12 @@ export async function buildHomePageView(deps: HomePageDeps, page: PageLanguage, 
           fromRecord: true,
         };
       }
+      // Each chamber's bill may be of its own Congress (one reintroduction adopted before the other's).
+      const translated = texts.billStatus?.[bill.congress]?.[chamber];
       return {
         label: bill.label,
-        text: texts.billStatus?.[situation.congress]?.[chamber] ?? bill.status.text,
-        lang: texts.billStatus?.[situation.congress] ? texts.lang : 'en',
+        text: translated ?? bill.status.text,
+        lang: translated ? texts.lang : 'en',
         asOf: formatLongDate(page.language, bill.status.asOf),
         fromRecord: false,
       };

@@ -57,7 +57,7 @@ export function createSponsorRoll(imported: ImportedSponsors): SponsorRoll {
   function rollFor(campaign: Campaign, situation: BillSituation, bill: CampaignBill) {
     const fromImport = imported.get(bill.id);
     if (fromImport) return fromImport;
-    const listed = situation.definition.sponsors;
+    const listed = situation.chambers[bill.chamber].entry.sponsors;
     if (!listed) return undefined;
     return { source: listed.source, asOf: listed.asOf, entries: listed[bill.chamber] };
   }

@@ -14,7 +14,7 @@
  * isSafeEmailAddress (and the mailer checks them again).
  */
 import type { AskResolver } from '../campaign/asks';
-import { BILL_TYPES, billCongressOf } from '../campaign/bills';
+import { BILL_TYPES, billCongressOf, type CongressBills } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
@@ -143,6 +143,14 @@ export interface RenderedEmail extends OutgoingMail {
 }
 
 /** Builds the renderer the outbox worker calls for each row. */
+/** "S. 1829 and H.R. 3921": the bills of a campaign entry (an adopted one may hold one chamber's). */
+function billsOf(entry: CongressBills | undefined): string {
+  const labels = [entry?.senate, entry?.house]
+    .filter((bill) => bill !== undefined)
+    .map((bill) => `${BILL_TYPES[bill.type]} ${bill.number}`);
+  return labels.length > 0 ? labels.join(' and ') : 'the bill';
+}
+
 export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
   const { clock } = deps;
   const renewalDeps: RenewalDeps = {
@@ -330,9 +338,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       memberChanged,
       senderPlace:
         `${letter.sender_city ?? ''}, ${letter.sender_state ?? ''} ${letter.sender_zip ?? ''}`.trim(),
-      bills: entry
-        ? `${BILL_TYPES[entry.senate.type]} ${entry.senate.number} and ${BILL_TYPES[entry.house.type]} ${entry.house.number}`
-        : 'the bill',
+      bills: billsOf(entry),
       billCongress: billCongress ? ordinal(billCongress) : 'previous',
       renewal: renewal && {
         recipientName: renewal.member.formalName,

@@ -175,7 +175,7 @@ function templateContext(
     sponsorship: ask.sponsorship
       ? { role: ask.sponsorship.role, introduced: ask.sponsorship.introduced, since: ask.sponsorship.since }
       : null,
-    nextCongress: ask.situation.nextCongressOrdinal,
+    nextCongress: ask.chamber.nextCongressOrdinal,
     campaign: { title: campaign.title, shortTitle: campaign.shortTitle },
   };
 }

@@ -213,9 +213,12 @@ function dashboardTables(deps: AdminDashboardDeps, s: CampaignStats) {
 const billLabel = (type: string, number: number) => `${BILL_TYPES[type as BillType] ?? type} ${number}`;
 
 /**
- * The reintroduction section: the candidates the refresh found for the campaign's ended bills, with the
- * organiser's choice and its errors when a form comes back; or the adoption standing, with undo.
+ * The reintroduction section, chamber by chamber: the candidates the refresh found for each chamber's
+ * ended bill, with the organiser's choice and its errors when a form comes back; the adoptions standing,
+ * each chamber's latest with its undo.
  */
+const CHAMBER_NAMES: Record<Chamber, string> = { senate: 'Senate', house: 'House' };
+
 function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, form?: AdoptFormState) {
   const situation = deps.asks.situation(campaign);
   let stored: ReturnType<typeof loadReintroductions>;
@@ -226,17 +229,22 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
     stored = { searchedAt: null, candidates: [] };
     unreadable = (error as Error).message;
   }
-  const adopted = (deps.adoptedBills?.forCampaign(campaign.slug) ?? []).map((b) => ({
-    chamber: b.chamber === 'senate' ? 'Senate' : 'House',
+  const rows = deps.adoptedBills?.forCampaign(campaign.slug) ?? [];
+  const adopted = rows.map((b) => ({
+    chamber: b.chamber,
+    name: CHAMBER_NAMES[b.chamber],
     label: billLabel(b.type, b.number),
     congress: ordinal(b.congress),
     replaces: b.replaces,
     title: b.title,
     url: b.url,
     adoptedAt: formatUtcDateTime('en', new Date(b.adoptedAt)),
+    // Undo takes back a chamber's latest Congress's adoption (campaign/adopted-bills undoAdoptedBills).
+    undoable: b === rows.findLast((r) => r.chamber === b.chamber),
   }));
   const chambers = (['senate', 'house'] as const).map((chamber) => {
     const replaces = situation.bills[chamber];
+    const expired = situation.chambers[chamber].expired;
     const candidates = stored.candidates
       .filter((c) => c.chamber === chamber && c.replaces === replaces.id)
       .map((c) => ({
@@ -253,20 +261,27 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
       }));
     return {
       chamber,
-      name: chamber === 'senate' ? 'Senate' : 'House',
+      name: CHAMBER_NAMES[chamber],
       replaces: replaces.label,
+      congress: replaces.congressOrdinal,
+      expired,
       candidates,
       error: form?.errors[chamber],
     };
   });
+  const waiting = chambers.filter((c) => c.expired);
+  const serving = chambers.filter((c) => !c.expired);
   return {
-    expired: situation.expired,
-    bills: `${situation.bills.senate.label} and ${situation.bills.house.label}`,
-    congress: situation.bills.senate.congressOrdinal,
+    // The chambers whose bill died and still wait for a reintroduction, and those asking about a live bill.
+    waiting: waiting.length > 0 ? waiting : undefined,
+    waitingBills: waiting.map((c) => c.replaces).join(' and '),
+    waitingCongress: waiting[0]?.congress,
+    serving: serving.length > 0 ? serving : undefined,
+    servingBills: serving.map((c) => `${c.replaces} (${c.congress} Congress)`).join(' and '),
     searchedAt: stored.searchedAt ? formatUtcDateTime('en', new Date(stored.searchedAt)) : undefined,
     problem: unreadable ?? stored.problem,
     adopted: adopted.length > 0 ? adopted : undefined,
     chambers,
-    canAdopt: situation.expired && chambers.every((c) => c.candidates.length > 0),
+    canAdopt: waiting.some((c) => c.candidates.length > 0),
   };
 }

@@ -10,6 +10,7 @@ import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { PROJECT_ROOT } from '../platform/paths';
 import { ordinal } from '../civic-data/congress';
+import { expiredChambers } from '../campaign/bills';
 import cookieParser from 'cookie-parser';
 import {
   createAssetManifest,
@@ -35,19 +36,27 @@ export const LISTEN_BACKLOG = 4096;
 
 const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
 
-/** The expiry notice for the page's campaign (the default one off campaign pages), or undefined. */
+/**
+ * The expiry notice for the page's campaign (the default one off campaign pages), or undefined: the bills
+ * of the chambers still waiting for a reintroduction (one chamber's may be adopted before the other's).
+ */
 function billNoticeFor(deps: AppDeps, req: Request) {
   const slug = CAMPAIGN_PATH.exec(req.path)?.[1] ?? deps.campaigns.defaultSlug;
   const campaign = deps.campaigns.list().find((c) => c.slug === slug);
   if (!campaign) return undefined;
   const situation = deps.asks.situation(campaign);
-  if (!situation.expired) return undefined;
+  const expired = expiredChambers(situation).map((chamber) => situation.chambers[chamber]);
+  const first = expired[0];
+  if (!first) return undefined;
   return {
-    bills: formatList(req.language, [situation.bills.senate.label, situation.bills.house.label]),
-    ordinal: situation.bills.senate.congressOrdinal,
-    congress: situation.congress,
-    next: situation.nextCongressOrdinal,
-    date: formatLongDate(req.language, situation.endsOn),
+    bills: formatList(
+      req.language,
+      expired.map((c) => c.bill.label),
+    ),
+    ordinal: first.bill.congressOrdinal,
+    congress: first.congress,
+    next: first.nextCongressOrdinal,
+    date: formatLongDate(req.language, first.endsOn),
   };
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createAskResolver } from '../../src/campaign/asks';
-import { billSituation } from '../../src/campaign/bills';
+import { billSituation, type CongressBills } from '../../src/campaign/bills';
 import { loadCampaigns } from '../../src/campaign/campaign';
 import { createSponsorRoll, type BillSponsors } from '../../src/campaign/sponsors';
 import type { Member } from '../../src/civic-data/types';
@@ -55,12 +55,16 @@ describe('Congress dates come from the number and the clock', () => {
     const next = {
       ...campaign.congresses[0]!,
       congress: 120,
-      senate: { ...campaign.congresses[0]!.senate, number: 77 },
+      senate: { ...campaign.congresses[0]!.senate!, number: 77 },
     };
-    const entries = [campaign.congresses[0]!, next];
-    expect(billSituation(entries, BEFORE_END)).toMatchObject({ congress: 119, expired: false });
+    const entries: CongressBills[] = [campaign.congresses[0]!, next];
+    expect(billSituation(entries, BEFORE_END).chambers.senate).toMatchObject({
+      congress: 119,
+      expired: false,
+    });
     const after = billSituation(entries, AFTER_END);
-    expect(after).toMatchObject({ congress: 120, expired: false, endsOn: '2029-01-03' });
+    expect(after.chambers.senate).toMatchObject({ congress: 120, expired: false, endsOn: '2029-01-03' });
+    expect(after.chambers.house).toMatchObject({ congress: 120, expired: false });
     expect(after.bills.senate.label).toBe('S. 77');
   });
 });

@@ -85,7 +85,7 @@ describe('the member index, the bills and the asks read the one clock', () => {
       durbinEnded: index.termHasEnded(member(DURBIN), now),
       budzinskiEnded: index.termHasEnded(member(BUDZINSKI), now),
       duckworthEnded: index.termHasEnded(member(DUCKWORTH), now),
-      billsExpired: billSituation(campaign.congresses, now).expired,
+      billsExpired: billSituation(campaign.congresses, now).chambers.senate.expired,
       askIsReintroduce: asks.forMember(campaign, member(DURBIN)).kind === 'reintroduce',
     };
   }

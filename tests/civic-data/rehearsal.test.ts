@@ -21,15 +21,20 @@
  *                    ("use my location" asks for a street address).
  *   1 Feb            The relationship file and the boundaries: nothing is awaited any more; nothing is left
  *                    in the outbox.
- *   1 Mar            congress.gov lists the bill reintroduced (S. 41, H.R. 12): the refresh finds it, and
- *                    until the organiser adopts the new numbers on the admin page the reintroduce ask
- *                    stands. Adopted: letters ask to support H.R. 12, and CWC cites it.
+ *   1 Mar            congress.gov lists the bill reintroduced in the Senate (S. 41): the refresh finds it,
+ *                    and until the organiser adopts it on the admin page the reintroduce ask stands.
+ *                    Adopted (the Senate's alone): Senate letters ask to support S. 41 and their CWC
+ *                    document cites it alone; House letters, in the same batch, still ask to reintroduce.
+ *   8 Mar            The House's H.R. 12 is listed and adopted: House letters ask to support it, and CWC
+ *                    cites it. Undoing the House's adoption brings its reintroduce ask back; the Senate's
+ *                    stands.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { decodeHTML } from 'entities';
 import request from 'supertest';
 import { importCivicData } from '../../src/civic-data/import';
+import { letterDocument } from '../../src/delivery/cwc/letter-document';
 import { HOUSE, legislators, writeSources, type Seat } from '../fixtures/civic/congress-sources';
 import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -40,6 +45,7 @@ import {
   type CongressGovStandIn,
 } from '../helpers/congress-gov-stand-in';
 import { cwcSettings, startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
+import { expectSchemaValid } from '../helpers/cwc-schema';
 import { SmtpSink, type ReceivedMail } from '../helpers/smtp-sink';
 import { zipOf } from '../helpers/zip';
 import { adminSession, csrfSession } from '../web/security-helpers';
@@ -401,25 +407,87 @@ test('the operator timeline of 3 January 2027', async () => {
   await worker();
   expect(deliveredToCwc()).toEqual([]);
 
-  // --- 1 March: congress.gov lists the bill reintroduced in the 120th (S. 41, H.R. 12). ---
+  // --- 1 March: congress.gov lists the bill reintroduced in the Senate (S. 41); the House's is not yet. ---
   t.clock.set(ET('2027-03-01T12:00:00'));
+  congressGov.bills = [...STOP_CSAM_119, ...STOP_CSAM_120.filter((b) => b.type === 's')];
+  expect(await refresh()).toMatchObject({ ok: true, congress: 120 });
+  // The refresh found the Senate's new number and the admin page offers it; until the organiser adopts
+  // it, the reintroduce ask stands.
+  let admin = await adminSession(t.app, ADMIN_TOKEN);
+  const dashboard = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
+  expect(dashboard.text).toContain('Senate: the reintroduction of S. 1829');
+  expect(dashboard.text).toContain('No House bill found yet');
+  expect(await previewAsk(BEN, NY_SENATOR)).toBe('reintroduce');
+  // The organiser adopts the Senate's at once (stored in the database: no redeploy). Senate letters ask
+  // to support S. 41; House letters still ask for the reintroduction.
+  const adopt = (form: Record<string, string>) =>
+    request(t.app)
+      .post('/admin/bills/adopt')
+      .set('Cookie', admin.cookies)
+      .type('form')
+      .send({ _csrf: admin.token, campaign: 'stop-csam', ...form })
+      .expect(303);
+  await adopt({ senate: '120-s-41' });
+  const senateOnly = await writePage(BEN);
+  expect(senateOnly.letter(NY_SENATOR)).toContain('I am writing to ask you to support S. 41');
+  expect(senateOnly.letter(TENTH_120)).toContain(ASKS_REINTRODUCTION);
+  // One batch to both: each letter keeps its chamber's ask; the Senate's CWC document cites S. 41 alone
+  // (no House bill of the 120th is adopted), the House's none (it asks for a bill that has no number yet).
+  const { address: benTyped, ...benSender } = BEN;
+  const both = await press('/campaigns/stop-csam/letters', {
+    ...benSender,
+    address: benTyped,
+    prefix: 'Mr.', // the Senate's CWC takes no letter without one
+    member: [NY_SENATOR, TENTH_120],
+  });
+  const batchLetters = () =>
+    t.runtime.deps.storage.db
+      .selectFrom('letters')
+      .selectAll()
+      .where('batch_id', '=', both.split('/').at(-1)!)
+      .orderBy('chamber', 'desc')
+      .execute();
+  const [senateLetter, houseLetter] = await batchLetters();
+  expect([senateLetter!.bill, houseLetter!.bill]).toEqual(['120-s-41', '119-hr-3921']);
+  const senateXml = letterDocument({
+    letter: {
+      ...senateLetter!,
+      sender_name: senateLetter!.sender_name!,
+      sender_email: senateLetter!.sender_email!,
+      body: senateLetter!.body!,
+    },
+    // The rehearsal's roster names no Senate class, which the Senate office code needs: New York's 1st.
+    member: { ...t.runtime.deps.civic.memberByBioguide(NY_SENATOR)!, senateClass: 1 },
+    campaign: t.runtime.deps.campaigns.get('stop-csam'),
+    agent: {
+      name: 'Dear Congress Test Vendor',
+      ackEmail: 'ack@vendor.example.org',
+      contactName: 'Pat Vendor',
+      contactEmail: 'pat@vendor.example.org',
+      contactPhone: '202-555-0100',
+    },
+    deliveryId: 'c'.repeat(32),
+    deliveredAt: t.clock.now(),
+  });
+  expect(citedBills(senateXml)).toEqual(['120 S. 41']);
+  await expectSchemaValid([{ name: 'senate-only-adopted', xml: senateXml }]);
+  await press(await askToEmail(both));
+  await worker();
+  expect(deliveredToCwc()).toEqual([{ office: 'HNY10', bill: 'none', subject: REINTRODUCE, from: 'Ben' }]);
+
+  // --- 8 March: the House's reintroduction (H.R. 12) is listed too, and adopted. ---
+  t.clock.set(ET('2027-03-08T12:00:00'));
   congressGov.bills = [...STOP_CSAM_119, ...STOP_CSAM_120];
   expect(await refresh()).toMatchObject({ ok: true, congress: 120 });
-  // The refresh found the new numbers and the admin page offers them; until the organiser adopts them,
-  // the reintroduce ask stands.
-  const admin = await adminSession(t.app, ADMIN_TOKEN);
-  const dashboard = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
-  expect(dashboard.text).toContain('House: the reintroduction of H.R. 3921');
-  expect((await writePage(BEN)).letter(TENTH_120)).toContain(ASKS_REINTRODUCTION);
-  // The organiser adopts them with one button (stored in the database: no redeploy). From now on the
-  // letter asks to support H.R. 12, and CWC cites it.
-  await request(t.app)
-    .post('/admin/bills/adopt')
-    .set('Cookie', admin.cookies)
-    .type('form')
-    .send({ _csrf: admin.token, campaign: 'stop-csam', senate: '120-s-41', house: '120-hr-12' })
-    .expect(303);
-  expect((await writePage(BEN)).letter(TENTH_120)).toContain('I am writing to ask you to support H.R. 12');
+  admin = await adminSession(t.app, ADMIN_TOKEN); // a week on: the organiser signs in again
+  expect((await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200)).text).toContain(
+    'House: the reintroduction of H.R. 3921',
+  );
+  // From now on both chambers' letters ask to support the new bills, and CWC cites them.
+  await adopt({ house: '120-hr-12' });
+  const adopted = await writePage(BEN);
+  expect(adopted.letter(NY_SENATOR)).toContain('I am writing to ask you to support S. 41');
+  expect(adopted.letter(TENTH_120)).toContain('I am writing to ask you to support H.R. 12');
   await press(await askToEmail(await save(BEN, TENTH_120)));
   await worker();
   expect(deliveredToCwc()).toEqual([
@@ -430,4 +498,25 @@ test('the operator timeline of 3 January 2027', async () => {
       from: 'Ben',
     },
   ]);
+
+  // The organiser undoes the House's adoption (undo names its chamber): House letters ask for the
+  // reintroduction again; the Senate's adoption stands.
+  await request(t.app)
+    .post('/admin/bills/undo')
+    .set('Cookie', admin.cookies)
+    .type('form')
+    .send({ _csrf: admin.token, campaign: 'stop-csam', chamber: 'house' })
+    .expect(303);
+  const undone = await writePage(BEN);
+  expect(undone.letter(TENTH_120)).toContain(ASKS_REINTRODUCTION);
+  expect(undone.letter(NY_SENATOR)).toContain('I am writing to ask you to support S. 41');
 });
+
+/** The bills a CWC document cites: "120 S. 41". */
+function citedBills(xml: string): string[] {
+  return [
+    ...xml.matchAll(
+      /<Bill>\s*<BillCongress>(\d+)<\/BillCongress>\s*<BillTypeAbbreviation>([^<]+)<\/BillTypeAbbreviation>\s*<BillNumber>(\d+)<\/BillNumber>/g,
+    ),
+  ].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+}

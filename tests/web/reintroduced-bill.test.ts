@@ -66,13 +66,15 @@ async function preview(t: TestApp) {
   return res.body as { ask: string; bill: { id: string; label: string }; subject: string; body: string };
 }
 
-function undo(t: TestApp, admin: { cookies: string; token: string }) {
-  return request(t.app)
-    .post('/admin/bills/undo')
-    .set('Cookie', admin.cookies)
-    .type('form')
-    .send({ _csrf: admin.token, campaign: 'stop-csam' })
-    .expect(303);
+async function undo(t: TestApp, admin: { cookies: string; token: string }) {
+  for (const chamber of ['senate', 'house']) {
+    await request(t.app)
+      .post('/admin/bills/undo')
+      .set('Cookie', admin.cookies)
+      .type('form')
+      .send({ _csrf: admin.token, campaign: 'stop-csam', chamber })
+      .expect(303);
+  }
 }
 
 function adopt(t: TestApp, admin: { cookies: string; token: string }, form: Record<string, string>) {
@@ -111,7 +113,7 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
       /value="120-s-41"[^]*S\. 41<\/a><\/label><\/th><td>STOP CSAM Act of 2027<\/td><td>Sen\. Hawley, Josh \[R-MO\]<\/td><td>2027-01-09<\/td><td>120th<\/td><td>same short title<\/td>/,
     );
     expect(page.text).toContain('Rep. Wagner, Ann [R-MO-2]');
-    expect(page.text).toContain('Adopt these numbers');
+    expect(page.text).toContain('Adopt the chosen numbers');
     expect((await preview(t)).ask).toBe('reintroduce');
   });
 
@@ -157,8 +159,10 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
     );
     expect(res.text).toMatch(/id="adopt-house-error"/);
     expect(res.text).toMatch(/value="120-s-41" id="adopt-120-s-41" checked/);
-    const missing = await adopt(t, admin, { senate: '120-s-41' }).expect(400);
-    expect(missing.text).toMatch(/id="adopt-house-error" role="alert">Choose one of the bills listed\./);
+    const missing = await adopt(t, admin, {}).expect(400);
+    expect(missing.text).toMatch(
+      /id="adopt-senate-error" role="alert">Choose a bill to adopt in at least one chamber\./,
+    );
     expect((await preview(t)).ask).toBe('reintroduce');
   });
 
@@ -225,8 +229,9 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
     await expectSchemaValid([{ name: 'adopted-bill-senate', xml }]);
 
     const page = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
-    expect(page.text).toContain('Undo the latest adoption');
-    expect(page.text).not.toContain('Adopt these numbers');
+    expect(page.text).toContain('Undo the Senate’s adoption');
+    expect(page.text).toContain('Undo the House’s adoption');
+    expect(page.text).not.toContain('Adopt the chosen numbers');
   });
 
   test('when the organiser undoes the adoption, then the reintroduce ask is back, and a stale adopt form is refused at its fields', async () => {
@@ -241,7 +246,7 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
       .executeTakeFirstOrThrow();
     expect(row.bill).toBe('120-s-41');
     const page = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
-    expect(page.text).toContain('Adopt these numbers');
+    expect(page.text).toContain('Adopt the chosen numbers');
     // Adopt again, then a second adopt form (opened before) arrives: its choices no longer apply.
     await adopt(t, admin, { senate: '120-s-41', house: '120-hr-12' }).expect(303);
     const stale = await adopt(t, admin, { senate: '120-s-41', house: '120-hr-12' }).expect(400);

@@ -17,7 +17,7 @@ import { chamberOfOffice, memberOfficeCode, PREFIX_WHEN_NONE, type CwcBill, type
 /**
  * The bills the letter was written about, as CWC names them, the letter's own chamber first: its own bill,
  * read from the letter (the campaign may have adopted other numbers since), and that bill's companion in
- * the campaign's entry for the same Congress. Never recomputed from the clock at delivery: a letter written
+ * the campaign's entry for the same Congress, when that chamber's bill there is known. Never recomputed from the clock at delivery: a letter written
  * before its bill died still cites it. None for a letter asking for a reintroduction (the bill has no
  * number yet) or one saved without a bill.
  */
@@ -34,8 +34,10 @@ export function letterBills(
   const entry = campaign.congresses.find((e) => e.congress === own.congress);
   const other: Chamber = letter.chamber === 'house' ? 'senate' : 'house';
   const listed = entry?.[letter.chamber];
-  if (!entry || listed?.type !== own.type || listed.number !== own.number) return [own];
-  return [own, { congress: entry.congress, type: entry[other].type, number: entry[other].number }];
+  const companion = entry?.[other];
+  // No companion in the Congress (the other chamber's reintroduction is not adopted yet): the own bill alone.
+  if (!entry || listed?.type !== own.type || listed.number !== own.number || !companion) return [own];
+  return [own, { congress: entry.congress, type: companion.type, number: companion.number }];
 }
 
 /** "Ana María Núñez" -> first "Ana María", last "Núñez"; one word serves as both (CWC needs both). */

@@ -9,6 +9,7 @@ import { stringify, type Stringifier } from 'csv-stringify';
 import { z } from 'zod';
 import { adoptReintroducedBill, undoAdoptedBills } from '../../campaign/adopted-bills';
 import type { Campaign } from '../../campaign/campaign';
+import { expiredChambers } from '../../campaign/bills';
 import {
   candidateKey,
   loadReintroductions,
@@ -42,11 +43,17 @@ const SetAsideForm = CampaignForm.extend({
     .or(z.literal('').transform(() => undefined)),
   reason: z.string().trim().min(1, 'messages.invalidValue').max(500),
 });
-/** "Adopt these numbers": one candidate per chamber, by its key ("120-s-12"). */
+/**
+ * "Adopt the chosen numbers": a candidate, by its key ("120-s-12"), in one chamber or both; a chamber left
+ * unchosen keeps its reintroduce ask (its bill is often reintroduced weeks after the other's).
+ */
 const CandidateChoice = z
   .string({ error: 'Choose one of the bills listed.' })
-  .regex(/^\d{1,3}-[a-z]{1,7}-\d{1,5}$/, 'Choose one of the bills listed.');
+  .regex(/^\d{1,3}-[a-z]{1,7}-\d{1,5}$/, 'Choose one of the bills listed.')
+  .optional();
 const AdoptForm = CampaignForm.extend({ senate: CandidateChoice, house: CandidateChoice });
+/** "Undo": the chamber whose latest adoption is taken back. */
+const UndoForm = CampaignForm.extend({ chamber: z.enum(['senate', 'house']) });
 const EXPORT_PAGE = 1000;
 
 /**
@@ -140,9 +147,9 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
   };
 
   /**
-   * Adopts the reintroduced bills chosen on the dashboard. Each choice must be a candidate the refresh
-   * stored for the campaign's ended bill in that chamber; otherwise the dashboard comes back with the
-   * error at the field and nothing changes.
+   * Adopts the reintroduced bills chosen on the dashboard, in one chamber or both. Each choice must be a
+   * candidate the refresh stored for the campaign's ended bill in that chamber; otherwise (or with no
+   * choice at all) the dashboard comes back with the error at the field and nothing changes.
    */
   const adoptBills: RequestHandler = async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -159,16 +166,20 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     }
     const situation = deps.asks.situation(campaign);
     const picked: Partial<Record<Chamber, ReintroductionCandidate>> = {};
-    if (parsed.success) {
+    if (parsed.success && !parsed.data.senate && !parsed.data.house) {
+      const first = expiredChambers(situation)[0] ?? 'senate';
+      errors[first] = 'Choose a bill to adopt in at least one chamber.';
+    } else if (parsed.success) {
       const stored = loadReintroductions(config.dataDir).candidates;
       for (const chamber of ['senate', 'house'] as const) {
+        if (!parsed.data[chamber]) continue;
         const match = stored.find(
           (c) =>
             c.chamber === chamber &&
             candidateKey(c) === parsed.data[chamber] &&
             c.replaces === situation.bills[chamber].id,
         );
-        if (!situation.expired) {
+        if (!situation.chambers[chamber].expired) {
           errors[chamber] =
             `The campaign’s ${situation.bills[chamber].label} is not waiting for a reintroduction (its Congress has not ended, or new numbers were adopted already). Reload the page.`;
         } else if (!match) {
@@ -179,25 +190,22 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
         }
       }
     }
-    if (!picked.senate || !picked.house) {
+    if (Object.keys(errors).length > 0 || (!picked.senate && !picked.house)) {
       const view = await buildAdminDashboardView(deps, campaign, { chosen, errors });
       res.status(400).render('admin/dashboard', view);
       return;
     }
-    await adoptReintroducedBill(storage.db, {
-      campaign: campaign.slug,
-      bills: { senate: picked.senate, house: picked.house },
-      at: clock.now(),
-    });
+    await adoptReintroducedBill(storage.db, { campaign: campaign.slug, bills: picked, at: clock.now() });
     deps.adoptedBills?.invalidate();
     res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign.slug)}#reintroduction`);
   };
 
-  // Undo: the campaign's bills as before its latest adoption (and the "reintroduce" ask, once they died).
+  // Undo: the chamber named reads its bill as before its latest adoption (and asks for a reintroduction
+  // again, its bill having died); the other chamber's adoption stands.
   const undoBills: RequestHandler = async (req, res) => {
-    const { campaign } = CampaignForm.parse(req.body ?? {});
+    const { campaign, chamber } = UndoForm.parse(req.body ?? {});
     const slug = campaignOrNotFound(deps, campaign).slug;
-    await undoAdoptedBills(storage.db, { campaign: slug, at: clock.now() });
+    await undoAdoptedBills(storage.db, { campaign: slug, chamber, at: clock.now() });
     deps.adoptedBills?.invalidate();
     res.redirect(303, `/admin?campaign=${encodeURIComponent(slug)}#reintroduction`);
   };

@@ -319,28 +319,22 @@ export async function readDistrictShapes(options: ReadDistrictShapesOptions): Pr
 }
 
 /**
- * Whether an import reads boundaries: as the operator said (--no-shapes), else always from the download,
- * and from a folder when it has a `cd<nnn>-shapes` folder.
- */
-export async function wantsShapes(from: string | undefined, said: boolean | undefined): Promise<boolean> {
-  if (said !== undefined) return said;
-  if (!from) return true;
-  const entries = await fs.promises.readdir(from).catch(() => [] as string[]);
-  return entries.some((n) => SHAPES_FOLDER.test(n));
-}
-
-/**
  * The boundaries of the members' Congress (or the newest in a folder): DISTRICT_SHAPES_URL or the Bureau's
- * file at CENSUS_FILES_URL; null while the Bureau has not published them (404).
+ * file at CENSUS_FILES_URL; null while the Bureau has not published them (404). `wanted` is the operator's
+ * word (--no-shapes); unsaid, a download always reads them and a folder when it has a `cd<nnn>-shapes`.
  */
 export async function readShapesIfPublished(
   options: Pick<ReadDistrictShapesOptions, 'from' | 'manifest'> & {
+    wanted: boolean | undefined;
     urls: Pick<CivicSourceUrls, 'census' | 'districtShapes'>;
     log?: ((line: string) => void) | undefined;
   },
   congress: number,
 ): Promise<DistrictShapesRead | null> {
-  const { urls } = options;
+  const { urls, from } = options;
+  const folders = from ? await fs.promises.readdir(from).catch(() => [] as string[]) : [];
+  const wanted = options.wanted ?? (!from || folders.some((n) => SHAPES_FOLDER.test(n)));
+  if (!wanted) return null;
   const url = options.from ? undefined : (urls.districtShapes ?? districtShapesUrl(congress, urls.census));
   try {
     return await readDistrictShapes({

@@ -12,7 +12,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { buildCivicIndex, refuseTruncated } from './civic-index';
 import { DISTRICT_SHAPES_FILE } from './district-shapes';
-import { readShapesIfPublished, wantsShapes, writeDistrictShapes } from './district-shapes-import';
+import { readShapesIfPublished, writeDistrictShapes } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
 import { memberUrls, readMembers } from './members-import';
 import { checkOneCongress, chooseMaps, readServedData, zipsInService } from './previous-maps';
@@ -86,17 +86,10 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
   });
 
   // 3. The boundaries, unless the operator said none or the Bureau has not published them yet.
-  const shapes = (await wantsShapes(from, options.shapes))
-    ? await readShapesIfPublished(
-        {
-          from,
-          urls,
-          manifest: manifest.shapes,
-          log: options.log,
-        },
-        congress,
-      )
-    : null;
+  const shapes = await readShapesIfPublished(
+    { from, wanted: options.shapes, urls, manifest: manifest.shapes, log: options.log },
+    congress,
+  );
 
   // 4. One Congress: the members', or per state the previous one's where its map is proven unchanged.
   checkOneCongress(members.info, zipsInfo, shapes, urls);

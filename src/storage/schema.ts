@@ -207,7 +207,7 @@ export interface ReplyLettersTable {
   note: string | null;
 }
 
-/** Admin sessions ended by signing out, until they would have expired (src/web/admin-session.ts). */
+/** Admin sessions ended by signing out, until they would have expired (src/tracking/admin-sessions.ts). */
 export interface AdminSessionRevocationsTable {
   mac: string;
   expires_at: string;

@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
-import type { ActionKind } from '../storage/schema';
+import type { ActionKind, Db } from '../storage/schema';
 
 export const ACTION_KINDS: readonly ActionKind[] = [
   'created',
@@ -269,6 +269,23 @@ export function statsFromCounters(
 function splitOnce(key: string): [string, string] {
   const i = key.indexOf(':');
   return i < 0 ? [key, ''] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** Every counter row of every campaign, with the Congress of the per-Congress ones (the counts CSV). */
+export async function listCounters(db: Db) {
+  const rows = await db
+    .selectFrom('counters')
+    .select(['campaign', 'dimension', 'key', 'count'])
+    .orderBy('campaign')
+    .orderBy('dimension')
+    .orderBy('key')
+    .execute();
+  // Per-Congress keys start "119:"; the all-time dimensions have no Congress.
+  return rows.map((r) => ({
+    ...r,
+    congress: r.dimension === 'district' || r.dimension.startsWith('congress') ? splitOnce(r.key)[0] : '',
+    count: Number(r.count),
+  }));
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../platform/errors';
 import { keyedHash, safeEqual } from '../platform/ids';
+import { isSessionRevoked, revokeSession } from '../tracking/admin-sessions';
 import type { AppDeps } from './deps';
 import { clientKey, createRateLimitStore } from './rate-limits';
 import { setPrivateHeaders } from './security';
@@ -40,12 +41,7 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
   async function has(req: Request): Promise<boolean> {
     const session = signedSession(req);
     if (!session) return false;
-    const revoked = await storage.db
-      .selectFrom('admin_session_revocations')
-      .select('mac')
-      .where('mac', '=', session.mac)
-      .executeTakeFirst();
-    return revoked === undefined;
+    return !(await isSessionRevoked(storage.db, session.mac));
   }
 
   function hasBearer(req: Request): boolean {
@@ -134,13 +130,8 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
     signOut: async (req, res) => {
       const session = signedSession(req);
       if (session) {
-        const now = clock.now().toISOString();
-        await storage.db.deleteFrom('admin_session_revocations').where('expires_at', '<=', now).execute();
-        await storage.db
-          .insertInto('admin_session_revocations')
-          .values({ mac: session.mac, expires_at: new Date(session.expires).toISOString() })
-          .onConflict((oc) => oc.column('mac').doNothing())
-          .execute();
+        const expiresAt = new Date(session.expires).toISOString();
+        await revokeSession(storage.db, { mac: session.mac, expiresAt }, clock.now());
       }
       res.clearCookie(ADMIN_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
       res.redirect(303, '/admin');

@@ -21,6 +21,7 @@ import { ValidationError } from '../../platform/errors';
 import { buildAdminDashboardView, type AdoptFormState } from '../../tracking/admin-dashboard';
 import { releaseHeldCounts, restoreSetAside, setAsideWindow } from '../../tracking/count-review';
 import { memberLabel } from '../../tracking/labels';
+import { listCounters } from '../../tracking/stats';
 import type { AdminSession } from '../admin-session';
 import type { AppDeps } from '../deps';
 import { campaignOrNotFound } from './progress';
@@ -218,19 +219,9 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
   };
 
   const countsCsv: RequestHandler = async (_req, res) => {
-    const rows = await storage.db
-      .selectFrom('counters')
-      .select(['campaign', 'dimension', 'key', 'count'])
-      .orderBy('campaign')
-      .orderBy('dimension')
-      .orderBy('key')
-      .execute();
     const csv = csvDownload(res, 'counts.csv', ['campaign', 'congress', 'dimension', 'key', 'count']);
-    for (const r of rows) {
-      // Per-Congress keys start "119:"; the all-time dimensions have no Congress.
-      const perCongress = r.dimension === 'district' || r.dimension.startsWith('congress');
-      const congress = perCongress ? r.key.split(':')[0] : '';
-      csv.write([r.campaign, congress, r.dimension, r.key, Number(r.count)]);
+    for (const r of await listCounters(storage.db)) {
+      csv.write([r.campaign, r.congress, r.dimension, r.key, r.count]);
     }
     csv.end();
   };

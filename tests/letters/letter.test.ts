@@ -7,6 +7,7 @@ import type { Member } from '../../src/civic-data/types';
 import {
   composeLetter,
   insertPersonalNote,
+  LetterBody,
   letterAsText,
   renderDefaultBody,
   SenderInput,
@@ -143,5 +144,30 @@ describe('composing letters', () => {
     expect(result.success).toBe(false);
     const fields = result.error!.issues.map((i) => i.path.join('.')).sort();
     expect(fields).toEqual(['email', 'name', 'state', 'zip']);
+  });
+});
+
+describe('control characters in what a person types', () => {
+  test('when a body carries C0 and C1 controls, a BOM and a line separator, then they go and the separator is a line break', () => {
+    expect(LetterBody.parse('\uFEFFDear\u0007 friend,\u2028I ask\u0085 you to act.\r\nThanks')).toBe(
+      'Dear friend,\nI ask you to act.\nThanks',
+    );
+  });
+
+  test('when a body carries direction marks, then they stay (the reader’s client lays them out)', () => {
+    const body = 'أطلب منكم دعم \u200FH.R. 3921\u200F من فضلكم';
+    expect(LetterBody.parse(body)).toBe(body);
+  });
+
+  test('when a one-line field carries line breaks and controls, then it is one line', () => {
+    const parsed = SenderInput.parse({
+      name: 'Zoë Example',
+      email: 'zoe@example.org',
+      street: '1 Main\u0000 St',
+      city: 'Spring\u2028field,\r\nIL',
+      state: 'IL',
+      zip: '62704',
+    });
+    expect([parsed.street, parsed.city]).toEqual(['1 Main St', 'Spring field, IL']);
   });
 });

@@ -17,7 +17,7 @@ import type { StatsService } from '../tracking/stats';
 import { letterAsText } from './letter';
 import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
-import { HELD_MAP_AWAITED, recipientStanding } from './recipients';
+import { isAwaitingMap, recipientStanding } from './recipients';
 import { LETTER_OUTDATED, RENEWED_AS } from './renewal';
 
 type LetterChannels = { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
@@ -174,7 +174,7 @@ export async function buildBatchPageView(
       const outdated =
         !leftCongress &&
         (row.status_reason === LETTER_OUTDATED || (row.status_reason?.startsWith(RENEWED_AS) ?? false));
-      const heldForMap = row.status === 'queued' && row.status_reason === HELD_MAP_AWAITED;
+      const heldForMap = isAwaitingMap(row);
       return {
         row,
         member,
@@ -182,7 +182,7 @@ export async function buildBatchPageView(
         outdated,
         // Not sent yet: the recipient's term has ended and the next Congress's list is not loaded, or
         // (a House letter) the writer's state's new districts are not published yet.
-        held: !leftCongress && (deps.letters.isHeld(row) || heldForMap),
+        held: !leftCongress && deps.letters.isHeld(row),
         heldForMap,
         receipt: receipt ? receiptLine(receipt, row, page, deps.config.cwc?.retryHours) : undefined,
         // What was done ("printed and sent on website"), listed only once something was.

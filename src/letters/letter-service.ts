@@ -39,7 +39,13 @@ import {
   type LetterRow,
 } from './letter-store';
 import { LETTER_OUTDATED, RENEWED_AS, renewalOf, type Renewal } from './renewal';
-import { leftCongressError, recipientStanding, termEndedError } from './recipients';
+import {
+  isAwaitingMap,
+  leftCongressError,
+  mapAwaitedError,
+  recipientStanding,
+  termEndedError,
+} from './recipients';
 
 export interface DraftInput {
   campaign: string;
@@ -191,23 +197,28 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   /**
    * Whether a saved letter may not be printed or sent now: its recipient's term has ended, or they left
-   * Congress. A letter that failed stays printable (the person mails it themselves) unless its recipient
-   * left Congress; a sent one is history.
+   * Congress, or (a House letter) it waits for its state's new map, so whether the member still
+   * represents the writer is not known yet. A letter that failed stays printable (the person mails it
+   * themselves) unless its recipient left Congress; a sent one is history.
    */
-  function isHeld(row: Pick<LetterRow, 'bioguide' | 'status'>): boolean {
+  function isHeld(row: Pick<LetterRow, 'bioguide' | 'status' | 'status_reason'>): boolean {
     if (row.status === 'sent') return false;
+    if (isAwaitingMap(row)) return true;
     const standing = recipientStanding(civic, row.bioguide, clock.now());
     return row.status === 'failed' ? standing === 'left_congress' : standing !== 'serving';
   }
 
-  /** Refuses letters whose recipients' terms have ended or who left Congress; returns the ones that may go. */
-  function sendable<T extends Pick<LetterRow, 'bioguide' | 'status'>>(rows: T[]): T[] {
+  /**
+   * Refuses letters whose recipients' terms have ended, who left Congress, or that wait for their state's
+   * new map; returns the ones that may be printed or sent.
+   */
+  function sendable<T extends Pick<LetterRow, 'bioguide' | 'status' | 'status_reason'>>(rows: T[]): T[] {
     const open = rows.filter((row) => !isHeld(row));
     if (open.length === 0) {
-      const left = rows.every(
-        (row) => recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress',
-      );
-      throw left ? leftCongressError() : termEndedError();
+      const standings = rows.map((row) => recipientStanding(civic, row.bioguide, clock.now()));
+      if (standings.every((standing) => standing === 'left_congress')) throw leftCongressError();
+      if (rows.some(isAwaitingMap)) throw mapAwaitedError();
+      throw termEndedError();
     }
     return open;
   }

@@ -14,6 +14,11 @@ export const HELD_TERM_ENDED = 'held: term_ended';
  */
 export const HELD_MAP_AWAITED = 'held: map_awaited';
 
+/** Whether a letter is held waiting for its state's new map (HELD_MAP_AWAITED). */
+export function isAwaitingMap(row: { status: string; status_reason: string | null }): boolean {
+  return row.status === 'queued' && row.status_reason === HELD_MAP_AWAITED;
+}
+
 /**
  * Why a letter failed when the loaded member list no longer has its recipient (they left Congress: not
  * re-elected, resigned, died). Such a letter is never sent; its writer is told and pointed to the members
@@ -40,6 +45,14 @@ export function recipientStanding(
 /** Refusal of a letter to a member whose term ended: the page says the new member list is being updated. */
 export function termEndedError(): ConflictError {
   return new ConflictError('messages.termEnded');
+}
+
+/**
+ * Refusal of a House letter waiting for its state's new map (HELD_MAP_AWAITED): it is neither printed nor
+ * sent until it is known whether the member still represents the writer; the batch page says the same.
+ */
+export function mapAwaitedError(): ConflictError {
+  return new ConflictError('letters.batch.heldForMapExplanation');
 }
 
 /** Refusal of a letter to a member the member list in service no longer has: they left Congress. */

@@ -359,6 +359,20 @@ test('the operator timeline of 3 January 2027', async () => {
   expect(await batchPage(devBatch)).toContain(
     "held, not sent: your state's districts for the new Congress are not published yet",
   );
+  // The page offers no print view or PDF of it, and neither answers: the letter may go to a member who no
+  // longer represents him.
+  const devLetter = await t.runtime.deps.storage.db
+    .selectFrom('letters')
+    .select(['id', 'status_reason'])
+    .where('batch_id', '=', devBatch.split('/').at(-1)!)
+    .executeTakeFirstOrThrow();
+  expect(devLetter.status_reason).toBe('held: map_awaited');
+  expect(await batchPage(devBatch)).not.toContain(`/letters/${devLetter.id}/print`);
+  const devPrint = await request(t.app).get(`/letters/${devLetter.id}/print`).expect(409);
+  expect(decodeHTML(devPrint.text)).toContain(
+    "your state's districts for the new Congress are not published yet",
+  );
+  await request(t.app).get(`/letters/${devLetter.id}.pdf`).expect(409);
   // Cara presses "Send this letter instead": it reaches her member's office, citing no bill (none exists).
   await press(renewalLink(caraOffer));
   await worker();

@@ -41,6 +41,22 @@ function officeOfXml(xml: string): string {
   return /<MemberOffice>([^<]*)<\/MemberOffice>/.exec(xml)?.[1] ?? '';
 }
 
+/**
+ * `test` where the schema and xmllint are here, else `test.skip` (Jest reports it skipped, with the
+ * SKIPPED line), for a test whose only subject is the schema's verdict.
+ */
+export function testWithCwcSchema(name: string, fn: () => Promise<void>, timeout?: number): void {
+  const xmllint = ['/usr/bin/xmllint', '/usr/local/bin/xmllint'].some((p) => fs.existsSync(p));
+  if (cwcSchemaPath() && xmllint) {
+    test(name, fn, timeout);
+    return;
+  }
+  if (cwcSchemaPath() && process.env.CI)
+    throw new Error('xmllint is missing: .ci/run installs libxml2-utils');
+  console.log(`SKIPPED: ${name} (no CWC schema or no xmllint here)`);
+  test.skip(name, fn, timeout);
+}
+
 /** Each document checked against the schema (Senate documents against its Senate form). */
 export async function schemaResults(
   documents: Array<{ name: string; xml: string }>,

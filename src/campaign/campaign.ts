@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Chamber } from '../civic-data/types';
 import { LIBRARY_OF_CONGRESS_TOPICS } from '../delivery/cwc/format';
+import { isSafeEmailAddress } from '../delivery/email-headers';
 import { DataError, NotFoundError } from '../platform/errors';
 import {
   CAMPAIGN_SOURCE_LANGUAGE,
@@ -16,6 +17,9 @@ import {
   type CampaignTexts,
 } from './campaign-texts';
 import { CongressBillsDefinition, type AskKind, type CongressBills } from './bills';
+
+/** An address the mailer will send to: the mailer's own check, so a campaign file is refused at load, not at send time. */
+const DeliverableEmail = z.email().refine(isSafeEmailAddress, 'is not an address the mailer can send to');
 
 const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
 
@@ -75,9 +79,9 @@ export const CampaignDefinition = z.object({
   delivery: z
     .object({
       /** Where emailed letters go when no member-specific address is listed. */
-      inbox: z.email(),
+      inbox: DeliverableEmail,
       /** Offices or coalition partners that accept email, keyed by bioguide id. */
-      byMember: z.record(z.string().regex(/^[A-Z]\d{6}$/), z.email()).default({}),
+      byMember: z.record(z.string().regex(/^[A-Z]\d{6}$/), DeliverableEmail).default({}),
     })
     .strict(),
   shareText: z.string().min(1).max(280),

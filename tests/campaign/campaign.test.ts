@@ -59,6 +59,18 @@ describe('campaign folders', () => {
     expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(/campaign\.json[\s\S]*goal[\s\S]*delivery\.inbox/);
   });
 
+  test('when a delivery address passes a plain email check but not the mailer’s, then loading fails naming the field', () => {
+    const dir = copyCampaigns();
+    const file = path.join(dir, 'stop-csam', 'campaign.json');
+    const definition = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // A local part over 64 characters: a well-formed-looking address that no SMTP server takes.
+    definition.delivery.byMember = { D000563: `${'a'.repeat(65)}@senate.gov` };
+    fs.writeFileSync(file, JSON.stringify(definition));
+    expect(() => loadCampaigns(dir, 'stop-csam')).toThrow(
+      /delivery\.byMember\.D000563[\s\S]*mailer can send to/,
+    );
+  });
+
   test('when a bill of the wrong chamber or a repeated Congress is listed, then loading fails naming the field', () => {
     const dir = copyCampaigns();
     const file = path.join(dir, 'stop-csam', 'campaign.json');

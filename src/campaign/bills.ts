@@ -102,6 +102,15 @@ export function billCongressOf(id: string): number | undefined {
   return Number.isInteger(congress) && congress > 0 ? congress : undefined;
 }
 
+/** The bill an id names, as cited ("119-s-1829" -> "S. 1829"), or undefined when it is not a bill id. */
+export function billLabelOf(id: string): string | undefined {
+  const [, type = '', number = ''] = id.split('-');
+  if (billCongressOf(id) === undefined || !(type in BILL_TYPES) || !/^[1-9]\d{0,4}$/.test(number)) {
+    return undefined;
+  }
+  return `${BILL_TYPES[type as BillType]} ${number}`;
+}
+
 /**
  * Whether a letter about a bill, written at a moment, asked for its reintroduction: it was written after
  * the bill's Congress had ended (the ask follows the clock, so its date and its bill say which it was).

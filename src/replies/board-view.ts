@@ -4,6 +4,7 @@
  * page, the write page and the stats JSON share it.
  */
 import type { AskResolver } from '../campaign/asks';
+import { billLabelOf } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import { formatLongDate, type PageLanguage } from '../platform/i18n-format';
@@ -36,11 +37,13 @@ export function sponsorsInService(deps: Deps, campaign: Campaign) {
   });
 }
 
-/** "S. 1829" for a bill id of the campaign, else the id. */
-function billLabel(deps: Deps, campaign: Campaign, id: string | null): string {
+/**
+ * "S. 1829" for a bill id, else the id: a member's replies may be about a chamber's earlier bill (its
+ * reintroduction adopted since, in one chamber or both).
+ */
+function billLabel(id: string | null): string {
   if (!id) return '';
-  const bills = deps.asks.situation(campaign).bills;
-  return [bills.senate, bills.house].find((b) => b.id === id)?.label ?? id;
+  return billLabelOf(id) ?? id;
 }
 
 function percent(lang: string, share: number | null): string {
@@ -56,7 +59,7 @@ export function replyRowView(deps: Deps, page: PageLanguage, campaign: Campaign,
   return {
     ...row,
     name: memberLabel(deps, row.bioguide),
-    billLabel: billLabel(deps, campaign, row.bill),
+    billLabel: billLabel(row.bill),
     replyShareText: percent(page.language, row.replyShare),
     medianDaysText: number(page.language, row.medianDaysToReply),
     stancesText: page.t('replies.progress.stanceCounts', row.stances),
@@ -73,7 +76,7 @@ export function boardLineView(
   short = false,
 ) {
   const sentences: string[] = [];
-  const bill = billLabel(deps, campaign, line.bill);
+  const bill = billLabel(line.bill);
   if (line.sponsorship) {
     const s = line.sponsorship;
     sentences.push(

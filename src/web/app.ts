@@ -45,14 +45,19 @@ function billNoticeFor(deps: AppDeps, req: Request) {
   const campaign = deps.campaigns.list().find((c) => c.slug === slug);
   if (!campaign) return undefined;
   const situation = deps.asks.situation(campaign);
-  const expired = expiredChambers(situation).map((chamber) => situation.chambers[chamber]);
-  const first = expired[0];
+  const waiting = expiredChambers(situation);
+  const first = waiting[0] && situation.chambers[waiting[0]];
   if (!first) return undefined;
+  // The other chamber's reintroduction, when it alone was adopted: the notice says its letters ask about it.
+  const adopted = (['senate', 'house'] as const)
+    .filter((chamber) => !waiting.includes(chamber))
+    .map((chamber) => situation.bills[chamber].label);
   return {
     bills: formatList(
       req.language,
-      expired.map((c) => c.bill.label),
+      waiting.map((chamber) => situation.bills[chamber].label),
     ),
+    adopted: adopted.length > 0 ? formatList(req.language, adopted) : undefined,
     ordinal: first.bill.congressOrdinal,
     congress: first.congress,
     next: first.nextCongressOrdinal,

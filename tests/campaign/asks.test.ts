@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createAskResolver } from '../../src/campaign/asks';
-import { billSituation, type CongressBills } from '../../src/campaign/bills';
+import { billLabelOf, billSituation, type CongressBills } from '../../src/campaign/bills';
 import { loadCampaigns } from '../../src/campaign/campaign';
 import { createSponsorRoll, type BillSponsors } from '../../src/campaign/sponsors';
 import type { Member } from '../../src/civic-data/types';
@@ -67,6 +67,15 @@ describe('Congress dates come from the number and the clock', () => {
     expect(after.chambers.house).toMatchObject({ congress: 120, expired: false });
     expect(after.bills.senate.label).toBe('S. 77');
   });
+});
+
+test('when a bill id is labelled, then it is cited as Congress.gov does, and anything else is not a bill', () => {
+  // The replies board labels a member's bill from its id, of whichever Congress it was.
+  expect(billLabelOf('119-s-1829')).toBe('S. 1829');
+  expect(billLabelOf('120-hr-12')).toBe('H.R. 12');
+  expect(billLabelOf('120-hjres-7')).toBe('H.J.Res. 7');
+  for (const id of ['s-1829', '119-xx-1', '119-s-0', '119-s-', '0-s-1'])
+    expect(billLabelOf(id)).toBeUndefined();
 });
 
 describe('which letter a member gets', () => {

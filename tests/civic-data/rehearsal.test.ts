@@ -445,6 +445,10 @@ test('the operator timeline of 3 January 2027', async () => {
   const senateOnly = await writePage(BEN);
   expect(senateOnly.letter(NY_SENATOR)).toContain('I am writing to ask you to support S. 41');
   expect(senateOnly.letter(TENTH_120)).toContain(ASKS_REINTRODUCTION);
+  // The pages' notice names only the House's dead bill, and the Senate's new one.
+  expect(senateOnly.html).toContain(
+    'H.R. 3921 expired with the 119th Congress on 3 January 2027. Until it is introduced again with a new number, the letters here to that chamber ask for its reintroduction in the 120th Congress; the letters to the other chamber ask about its new bill, S. 41.',
+  );
   // One batch to both: each letter keeps its chamber's ask; the Senate's CWC document cites S. 41 alone
   // (no House bill of the 120th is adopted), the House's none (it asks for a bill that has no number yet).
   const { address: benTyped, ...benSender } = BEN;

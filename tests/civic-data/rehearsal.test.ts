@@ -442,6 +442,12 @@ test('the operator timeline of 3 January 2027', async () => {
       .send({ _csrf: admin.token, campaign: 'stop-csam', ...form })
       .expect(303);
   await adopt({ senate: '120-s-41' });
+  // The admin page offers the House's alone now, and undo beside the Senate's adoption.
+  const afterSenate = (await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200)).text;
+  expect(afterSenate).toContain('Undo the Senate’s adoption');
+  expect(afterSenate).not.toContain('Undo the House’s adoption');
+  expect(afterSenate).toContain('House: the reintroduction of H.R. 3921');
+  expect(afterSenate).not.toContain('Senate: the reintroduction of S. 1829');
   const senateOnly = await writePage(BEN);
   expect(senateOnly.letter(NY_SENATOR)).toContain('I am writing to ask you to support S. 41');
   expect(senateOnly.letter(TENTH_120)).toContain(ASKS_REINTRODUCTION);

@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { createAskResolver } from '../../src/campaign/asks';
+import { createAskResolver, type LetterAsk } from '../../src/campaign/asks';
 import { loadCampaigns } from '../../src/campaign/campaign';
 import { createSponsorRoll } from '../../src/campaign/sponsors';
 import { ManualClock } from '../helpers/clock';
@@ -10,6 +11,7 @@ import {
   LetterBody,
   letterAsText,
   renderDefaultBody,
+  renderLetterTranslation,
   SenderInput,
   washingtonAddressBlock,
 } from '../../src/letters/letter';
@@ -170,4 +172,49 @@ describe('control characters in what a person types', () => {
     });
     expect([parsed.street, parsed.city]).toEqual(['1 Main St', 'Spring field, IL']);
   });
+});
+
+describe('the campaign’s letters about a later Congress’s bill', () => {
+  const folder = path.resolve(__dirname, '..', '..', 'campaigns', 'stop-csam');
+  const translated = (lng: string) =>
+    (
+      JSON.parse(fs.readFileSync(path.join(folder, 'content', `${lng}.json`), 'utf8')) as {
+        letters: Record<string, Record<string, string>>;
+      }
+    ).letters;
+  // An adopted reintroduction: the same ask with the 120th Congress's numbers.
+  const adopted = (ask: LetterAsk): LetterAsk => ({
+    ...ask,
+    bill: {
+      ...ask.bill,
+      congress: 120,
+      number: 41,
+      label: 'S. 41',
+      id: '120-s-41',
+      congressOrdinal: '120th',
+    },
+  });
+
+  for (const kind of ['support', 'thanks'] as const) {
+    for (const chamber of ['senate', 'house'] as const) {
+      test(`when the ${kind} letter to the ${chamber} is about a new Congress's bill, then it does not tell the old bill's committee vote as the new one's (en, es, ar)`, () => {
+        const file = `${kind === 'support' ? 'letter' : 'thanks'}-${chamber}.hbs`;
+        // The month the Senate Judiciary Committee advanced S. 1829 in the 119th Congress, as each text words it.
+        const sources: Array<[string, string]> = [
+          [fs.readFileSync(path.join(folder, file), 'utf8'), 'June 2025'],
+          [translated('es')[kind]![chamber]!, 'junio de 2025'],
+          [translated('ar')[kind]![chamber]!, 'يونيو 2025'],
+        ];
+        const m = member({ chamber, district: chamber === 'house' ? '13' : null });
+        for (const [source, committeeVote] of sources) {
+          const render = (ask: LetterAsk) =>
+            renderLetterTranslation(hbs, source, campaign, m, ask, { city: 'Springfield', state: 'IL' });
+          expect(render(askOf(m))).toContain(committeeVote);
+          const later = render(adopted(askOf(m)));
+          expect(later).not.toContain(committeeVote);
+          expect(later).toContain('S. 41');
+        }
+      });
+    }
+  }
 });

@@ -6,7 +6,7 @@
  */
 import { SmtpSink } from '../tests/helpers/smtp-sink';
 import { PEOPLE, personName, writeLetters } from './journey';
-import { cpuMsOf, startApp, stopServer, type ServerProcess } from './servers';
+import { cpuMsOf, memoryOf, startApp, stopServer, type ServerProcess } from './servers';
 import { fillForm, formsOf, loopbackAddress, Visitor } from './visitor';
 
 export interface OutboxResult {
@@ -16,6 +16,9 @@ export interface OutboxResult {
   seconds: number;
   /** Server CPU per email sent (rendering, PDF, SMTP, bookkeeping): less noisy than the rate on a shared machine. */
   serverCpuMsPerEmail: number;
+  /** The server's resident memory once the backlog is gone, and its peak (PDF threads included). */
+  rssMB: number;
+  peakRssMB: number;
 }
 
 async function inParallel<T>(count: number, limit: number, work: (i: number) => Promise<T>): Promise<T[]> {
@@ -40,11 +43,15 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
   }
 }
 
-export async function outboxThroughput(dataDir: string, batches: number): Promise<OutboxResult> {
+export async function outboxThroughput(
+  dataDir: string,
+  batches: number,
+  root?: string,
+): Promise<OutboxResult> {
   const sink = await SmtpSink.start();
   let server: ServerProcess | undefined;
   try {
-    server = await startApp({ dataDir, asDeployed: false, smtpUrl: sink.url });
+    server = await startApp({ root, dataDir, asDeployed: false, smtpUrl: sink.url });
     const app = server;
     // 1. Letters saved and confirmation emails requested.
     await inParallel(batches, 8, async (i) => {
@@ -101,12 +108,15 @@ export async function outboxThroughput(dataDir: string, batches: number): Promis
     const delivered = count - before;
     const cpuMs = cpuMsOf(app.child.pid) - cpuBefore;
     const seconds = (lastArrival - started) / 1000;
+    const memory = memoryOf(app.child.pid);
     return {
       batches,
       emailsDelivered: delivered,
       emailsPerSecond: Math.round(delivered / Math.max(seconds, 0.001)),
       seconds: Math.round(seconds * 100) / 100,
       serverCpuMsPerEmail: Math.round((cpuMs / Math.max(1, delivered)) * 10) / 10,
+      rssMB: Math.round(memory.rss / 2 ** 20),
+      peakRssMB: Math.round(memory.peak / 2 ** 20),
     };
   } finally {
     await stopServer(server);

@@ -1,9 +1,9 @@
 /**
- * bench/servers: the processes under test. The app runs as the Dockerfile runs it (`node dist/src/server.js`,
+ * bench/servers: the processes under test. The app runs as the image runs it (`scripts/docker-start.sh`,
  * NODE_ENV=production), each instance in its own child process, beside a plain Express route that serves as
  * the yardstick for CPU per request. Nothing here is used by the app itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -37,12 +37,52 @@ export function cpuMsOf(pid: number | undefined): number {
 
 /** Resident set size of a process, from /proc (Linux; 0 elsewhere). */
 export function rssOf(pid: number | undefined): number {
+  return memoryOf(pid).rss;
+}
+
+/** Resident set size now and its peak so far (VmHWM), in bytes, from /proc (Linux; 0 elsewhere). */
+export function memoryOf(pid: number | undefined): { rss: number; peak: number } {
   try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb ? Number(kb) * 1024 : 0;
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
   } catch {
-    return 0;
+    return { rss: 0, peak: 0 };
   }
+}
+
+/**
+ * Compiles the app in `root` (this checkout, or another one the comparison runs against). Another
+ * checkout is compiled without type checking: its type packages may differ from the node_modules it shares.
+ */
+export function buildApp(root: string, options: { typeCheck: boolean }): void {
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      'tsconfig.build.json',
+      ...(options.typeCheck ? [] : ['--noCheck']),
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+}
+
+/** The civic data imported by `root`'s own importer from the mirror into a new temp folder. */
+export function importData(root: string, mirror: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-data-'));
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'data-update.ts')], {
+    cwd: root,
+    // The mirror's files carry no date: the test fixture's manifest gives the member snapshot's.
+    env: {
+      ...process.env,
+      CIVIC_DATA_FROM: mirror,
+      CIVIC_DATA_MANIFEST: path.join(root, 'tests', 'fixtures', 'civic', 'mirror-manifest.json'),
+      DATA_DIR: dir,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return dir;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
@@ -69,6 +109,8 @@ export function stopServer(server: ServerProcess | undefined): Promise<void> {
 }
 
 export interface AppOptions {
+  /** The checkout whose compiled app runs (default: this one). */
+  root?: string;
   dataDir: string;
   /** SQLite file (default: a new temp folder) or a PostgreSQL URL. */
   databaseUrl?: string;
@@ -82,9 +124,9 @@ export interface AppOptions {
  * The shipped campaigns with a delivery inbox production accepts: the shipped one is on a reserved domain,
  * which start-up refuses in production. Mail from the bench only ever reaches its local SMTP sink.
  */
-function benchCampaigns(into: string): string {
+function benchCampaigns(root: string, into: string): string {
   const dir = path.join(into, 'campaigns');
-  fs.cpSync(path.join(ROOT, 'campaigns'), dir, { recursive: true });
+  fs.cpSync(path.join(root, 'campaigns'), dir, { recursive: true });
   for (const slug of fs.readdirSync(dir)) {
     const file = path.join(dir, slug, 'campaign.json');
     if (!fs.existsSync(file)) continue;
@@ -97,6 +139,7 @@ function benchCampaigns(into: string): string {
 
 /** One app instance, configured as production except where `options` says otherwise. */
 export async function startApp(options: AppOptions): Promise<ServerProcess> {
+  const root = options.root ?? ROOT;
   const port = await freePort();
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-bench-db-'));
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -110,23 +153,35 @@ export async function startApp(options: AppOptions): Promise<ServerProcess> {
     MAIL_FROM: 'Dear Congress <letters@bench.invalid>',
     DATA_DIR: options.dataDir,
     OUTBOX_DIR: path.join(tempDir, 'outbox'),
-    CAMPAIGNS_DIR: benchCampaigns(tempDir),
+    CAMPAIGNS_DIR: benchCampaigns(root, tempDir),
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     OUTBOX_WORKER: options.smtpUrl ? 'true' : 'false',
     // Without an SMTP server the bench writes .eml files, which production allows only when asked for.
     MAIL_TRANSPORT: options.smtpUrl ? 'smtp' : 'files',
     CENSUS_GEOCODER_ENABLED: 'false',
     DATA_REFRESH: 'off',
+    // Offline, as the tests are: production asks DNS once per email domain (then caches the answer), so
+    // the check costs nothing per request, and example.org's null MX would refuse every letter.
+    EMAIL_MX_CHECK: 'false',
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else env.SQLITE_PATH = options.sqlitePath ?? path.join(tempDir, 'bench.sqlite');
   if (options.smtpUrl) Object.assign(env, { SMTP_URL: options.smtpUrl, OUTBOX_POLL_MS: '200' });
   if (!options.asDeployed) Object.assign(env, { RATE_LIMITS_ENABLED: 'false', MIN_FORM_FILL_MS: '0' });
-  const child = spawn(process.execPath, [...extra, path.join(ROOT, 'dist', 'src', 'server.js')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  // As the image starts it: its start script (which replaces itself with node, so the pid is the server's)
+  // with the node flags written there; a checkout from before the script starts the server directly.
+  const startScript = path.join(root, 'scripts', 'docker-start.sh');
+  const child = fs.existsSync(startScript)
+    ? spawn('sh', [startScript], {
+        cwd: root,
+        env: { ...env, ...(extra.length > 0 ? { NODE_OPTIONS: extra.join(' ') } : {}) },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      })
+    : spawn(process.execPath, [...extra, path.join(root, 'dist', 'src', 'server.js')], {
+        cwd: root,
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
   // A capacity run writes hundreds of MB of letters: the folder goes when the server has stopped.
   child.once('exit', () => fs.rmSync(tempDir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;

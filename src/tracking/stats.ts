@@ -126,7 +126,7 @@ const byCountDesc =
   (a: T, b: T) =>
     b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
-/** Builds CampaignStats from counter rows; exported for tests and the benchmark. */
+/** Builds CampaignStats from counter rows; exported for the tests. */
 export function statsFromCounters(
   campaign: string,
   rows: Array<{ dimension: string; key: string; count: number | string }>,

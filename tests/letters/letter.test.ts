@@ -205,7 +205,7 @@ describe('the campaign’s letters about a later Congress’s bill', () => {
           [translated('es')[kind]![chamber]!, 'junio de 2025'],
           [translated('ar')[kind]![chamber]!, 'يونيو 2025'],
         ];
-        const m = member({ chamber, district: chamber === 'house' ? '13' : null });
+        const m = member({ chamber, district: chamber === 'house' ? 13 : null });
         for (const [source, committeeVote] of sources) {
           const render = (ask: LetterAsk) =>
             renderLetterTranslation(hbs, source, campaign, m, ask, { city: 'Springfield', state: 'IL' });

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../bench/servers';
-import { describeWithNationalData, importFixtureData, nationalDataDir } from './helpers/civic-data';
+import { describeWithNationalData, nationalDataDir } from './helpers/civic-data';
 import {
   readFinalStage,
   readmeDockerRun,
@@ -71,12 +71,12 @@ let root: string;
 let app: string;
 let readme: ReadmeDockerRun;
 let smtp: SmtpSink;
+/** An operator's mirror folder: the fixture's sources with their own manifest.json, outside tests/. */
+let operatorMirror: string;
 
-/** A container as `docker run` would make it: its environment and where each of its paths lives here. */
+/** A container as `docker run` would make it: its environment, paths in it replaced by this test's. */
 interface Container {
   env: Record<string, string>;
-  /** The host folder behind a path inside the container. */
-  hostPath: (containerPath: string) => string;
 }
 
 /**
@@ -103,7 +103,7 @@ function container(volumes: string, extra?: DockerRunOptions, binds: Record<stri
   const env = Object.fromEntries(
     Object.entries(settings).map(([k, v]) => [k, v.startsWith('/') ? hostPath(v) : v]),
   );
-  return { env, hostPath };
+  return { env };
 }
 
 /**
@@ -220,6 +220,8 @@ beforeAll(async () => {
   // The operator's own campaigns folder, which the README mounts from $PWD.
   for (const mount of readme.mounts.filter((m) => !m.named && m.source.startsWith(root)))
     ownCampaigns(mount.source);
+  operatorMirror = path.join(root, 'operator-mirror');
+  fs.cpSync(path.join(ROOT, 'tests', 'fixtures', 'civic', 'small'), operatorMirror, { recursive: true });
   smtp = await SmtpSink.start();
 });
 
@@ -261,15 +263,13 @@ describe("the image's final stage", () => {
 
   test('when `npm run data:update` runs in the image offline, then it imports a mirror with no file from tests/', () => {
     const out = path.join(root, 'cli-data');
-    const source = path.join(root, 'offline-source');
-    // An operator's folder: the fixture's sources with its own manifest.json, copied outside tests/.
-    fs.cpSync(path.join(ROOT, 'tests', 'fixtures', 'civic', 'small'), source, { recursive: true });
-    const result = npmRun(['data:update', '--', '--from', source, '--out', out], { NODE_ENV: 'production' });
+    const result = npmRun(['data:update', '--', '--from', operatorMirror, '--out', out], {
+      NODE_ENV: 'production',
+    });
     // The fixture's manifest states its own size, so the compiled script imports it like any mirror (a
-    // missing script or module fails before reading anything). The national suite below imports a whole
-    // mirror through the image's start command.
+    // missing script or module fails before reading anything).
     expect(result.output).toMatch(
-      /Civic data updated in .*cli-data: 119th Congress.*source .*offline-source/,
+      /Civic data updated in .*cli-data: 119th Congress.*source .*operator-mirror/,
     );
     expect(result.status).toBe(0);
     expect(fs.existsSync(path.join(out, 'civic-index.json'))).toBe(true);
@@ -289,15 +289,16 @@ describe("the image's final stage", () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
-  test('when started with data in its volume, then it serves /healthz, the Spanish home page and a lookup, and the operator scripts run', async () => {
+  test("when the volume is empty and the README's offline settings point at an operator's folder, then it imports at first start, serves /healthz, the Spanish home page and a lookup, and the operator scripts run", async () => {
     const port = await freePort();
-    const { env, hostPath } = container(path.join(root, 'volumes-ready'));
-    // The volume as a first start leaves it (imported now, so the daily refresh is a day away).
-    await importFixtureData(hostPath(stage.env.DATA_DIR!), { now: new Date() });
+    const { env } = container(path.join(root, 'volumes-operator-mirror'), readme.offline, {
+      [readme.offline.mounts[0]!.source]: operatorMirror,
+    });
     const started = startImage(withTestOverrides(env, port));
     try {
-      await waitForHealth(port, started, 60_000);
-      expect(started.stdout()).not.toContain('First start');
+      await waitForHealth(port, started, 120_000);
+      expect(started.stdout()).toContain('First start: importing');
+      expect(started.stdout()).toMatch(/Civic data updated in .*member data of 2026-06-15/);
       await expectSpanishHome(port);
       const found = await lookUp(port, '62704');
       expect(found.districts).toEqual([{ state: 'IL', district: 13 }]);
@@ -320,7 +321,7 @@ describe("the image's final stage", () => {
 describeWithNationalData('the image at first start, on the national mirror', () => {
   test("when the volume is empty and the README's offline settings point at the mirror, then it imports it and serves", async () => {
     const port = await freePort();
-    const { env } = container(path.join(root, 'volumes-first-start'), readme.offline, {
+    const { env } = container(path.join(root, 'volumes-national-mirror'), readme.offline, {
       [readme.offline.mounts[0]!.source]: nationalDataDir(),
     });
     const started = startImage(withTestOverrides(env, port));

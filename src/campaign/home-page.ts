@@ -8,7 +8,7 @@ import type { Campaign } from './campaign';
 export interface HomePageDeps {
   asks: AskResolver;
   stats: StatsService;
-  billRecords?: { get(billId: string): BillSponsorsRecord | undefined };
+  billRecords: { get(billId: string): BillSponsorsRecord | undefined };
 }
 
 /** The home page: the campaign's texts, the running total and where each of its bills stands, dated. */
@@ -26,7 +26,7 @@ export async function buildHomePageView(deps: HomePageDeps, page: PageLanguage, 
     statuses: (['senate', 'house'] as const).map((chamber) => {
       const bill = situation.bills[chamber];
       // The bill's own record when imported (its latest action, dated); else the campaign's text, dated.
-      const latest = deps.billRecords?.get(bill.id)?.latestAction;
+      const latest = deps.billRecords.get(bill.id)?.latestAction;
       if (latest) {
         return {
           label: bill.label,

@@ -103,8 +103,8 @@ export function storedLetterText(row: LetterRow): string {
   });
 }
 /**
- * The batch page: its letters (`rows`, in their batch), what the outbox knows of each (`status`, absent
- * without email), the notice the page was sent with and whether email can be asked for.
+ * The batch page: its letters (`rows`, in their batch), what the outbox knows of each (`status`) and
+ * the notice the page was sent with.
  */
 export async function buildBatchPageView(
   deps: BatchPageDeps,
@@ -112,15 +112,14 @@ export async function buildBatchPageView(
   input: {
     batchId: string;
     rows: LetterRow[];
-    status?: Pick<BatchStatus, 'letters'>;
-    emailAvailable: boolean;
+    status: Pick<BatchStatus, 'letters'>;
     notice?: string;
   },
 ) {
-  const { batchId, rows, status, emailAvailable, notice } = input;
+  const { batchId, rows, status, notice } = input;
   const { civic, clock } = deps;
   const campaign = deps.campaigns.get(rows[0]!.campaign);
-  const channelsOf = (id: string) => status?.letters.find((l) => l.id === id)?.channels;
+  const channelsOf = (id: string) => status.letters.find((l) => l.id === id)?.channels;
   const anyChannelDone = (id: string) => {
     const channels = channelsOf(id);
     return Boolean(channels && Object.values(channels).some(Boolean));
@@ -145,7 +144,6 @@ export async function buildBatchPageView(
     batchId,
     districtGoal,
     notice,
-    emailAvailable,
     awaitingConfirmation: rows.some((r) => r.status === 'awaiting_confirmation'),
     canRequestEmail: rows.some((r) => r.status === 'draft' || r.status === 'awaiting_confirmation'),
     // People who print or use a web form can confirm their address so their letters count.
@@ -166,7 +164,7 @@ export async function buildBatchPageView(
     letters: rows.map((row) => {
       const member = civic.memberByBioguide(row.bioguide);
       const channels = channelsOf(row.id);
-      const receipt = status?.letters.find((l) => l.id === row.id)?.receipt;
+      const receipt = status.letters.find((l) => l.id === row.id)?.receipt;
       // Not sent, and never to be: the member list in service no longer has the recipient.
       const leftCongress =
         row.status !== 'sent' && recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress';
@@ -202,8 +200,6 @@ export function buildConfirmPageView(
     token: string;
     preview: ConfirmationPreview;
     channelOf: (letter: LetterRow) => 'cwc' | 'relay';
-    /** Whether "did your members reply?" is offered (src/replies). */
-    askReplies: boolean;
   },
 ) {
   const { token, preview, channelOf } = input;
@@ -211,9 +207,10 @@ export function buildConfirmPageView(
     title: page.t('letters.confirm.title'),
     token,
     // "Ask me whether my members replied": off unless ticked.
-    askReplies: input.askReplies
-      ? { days: deps.config.replies.askAfterDays, reminderDays: deps.config.replies.reminderAfterDays }
-      : undefined,
+    askReplies: {
+      days: deps.config.replies.askAfterDays,
+      reminderDays: deps.config.replies.reminderAfterDays,
+    },
     verifyOnly: preview.purpose === 'verify',
     letters: preview.letters
       .filter((row) => row.purged_at === null)

@@ -30,7 +30,7 @@ export interface WritePageDeps {
   stats: StatsService;
   hbs: HandlebarsInstance;
   locator: Pick<MemberLocator, 'findForAddress'>;
-  replyStats?: ResponsivenessService;
+  replyStats: ResponsivenessService;
 }
 
 /** The compose form's fields as the page shows them again (what the person typed, or the lookup's). */

@@ -18,7 +18,7 @@ import {
   type ResponsivenessService,
 } from './responsiveness';
 
-type Deps = { civic: CivicIndex; asks: AskResolver; replyStats?: ResponsivenessService };
+type Deps = { civic: CivicIndex; asks: AskResolver; replyStats: ResponsivenessService };
 
 /** The members of the Congress in service with a sponsorship of the campaign's bill, dated. */
 export function sponsorsInService(deps: Deps, campaign: Campaign) {
@@ -109,7 +109,6 @@ export function boardLineView(
 
 /** The progress page's section: public rows of the Congress in service, the count held back, the board. */
 export async function replySection(deps: Deps, page: PageLanguage, campaign: Campaign, congress: number) {
-  if (!deps.replyStats) return undefined;
   const replies = await deps.replyStats.forCampaign(campaign.slug);
   const shown = publicReplies(replies, congress);
   return {
@@ -130,7 +129,7 @@ export async function boardLinesFor(
   congress: number,
   bioguides: string[],
 ) {
-  if (!deps.replyStats || bioguides.length === 0) return new Map<string, string[]>();
+  if (bioguides.length === 0) return new Map<string, string[]>();
   const replies: CampaignReplies = await deps.replyStats.forCampaign(campaign.slug);
   const wanted = new Set(bioguides);
   const sponsors = sponsorsInService(deps, campaign).filter((s) => wanted.has(s.bioguide));
@@ -140,7 +139,6 @@ export async function boardLinesFor(
 
 /** The JSON stats API's `replies`: public rows per Congress (names resolved) and the board, in English. */
 export async function publicReplyStats(deps: Deps, campaign: Campaign, congress: number) {
-  if (!deps.replyStats) return null;
   const replies = await deps.replyStats.forCampaign(campaign.slug);
   const congresses = [...new Set(replies.members.map((m) => m.congress))].sort((a, b) => b - a);
   const strip = ({ public: _public, ...row }: MemberReplies) => ({

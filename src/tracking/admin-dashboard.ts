@@ -34,9 +34,9 @@ export interface AdminDashboardDeps {
   civic: CivicIndex;
   campaigns: CampaignCatalog;
   asks: AskResolver;
-  replyStats?: ResponsivenessService;
-  adoptedBills?: AdoptedBills;
-  dataRefresh?: { status(): RefreshStatus };
+  replyStats: ResponsivenessService;
+  adoptedBills: AdoptedBills;
+  dataRefresh: { status(): RefreshStatus };
   cwcOffices?: { status(): OfficeListStatus[] };
 }
 
@@ -59,7 +59,7 @@ export async function buildAdminDashboardView(
   const s = await deps.stats.getCampaignStats(campaign.slug);
   const recent = await recentLetters(deps, campaign.slug);
   const review = await countReview(deps, campaign.slug);
-  const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
+  const replies = await deps.replyStats.forCampaign(campaign.slug);
   const notes = await latestNotes(deps.storage.db, campaign.slug, 50);
   return {
     cwcOffices: cwcOfficeLists(deps),
@@ -75,7 +75,7 @@ export async function buildAdminDashboardView(
     recent,
     review,
     // Every row, public or not, with whether the public sees it; and the writers' notes (never public).
-    replies: replies && {
+    replies: {
       minAnswers: replies.minAnswers,
       rows: replies.members.map((m) => ({
         ...m,
@@ -123,7 +123,7 @@ function civicDataSummary(deps: AdminDashboardDeps) {
   const meta = deps.civic.meta;
   const names = (states: readonly string[] | undefined) =>
     states?.length ? states.map((s) => stateByAbbr(s)?.name ?? s).join(', ') : null;
-  const failure = deps.dataRefresh?.status().failure;
+  const failure = deps.dataRefresh.status().failure;
   return {
     congress: meta.congress,
     snapshotDate: meta.snapshotDate,
@@ -229,7 +229,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
     stored = { searchedAt: null, candidates: [] };
     unreadable = (error as Error).message;
   }
-  const rows = deps.adoptedBills?.forCampaign(campaign.slug) ?? [];
+  const rows = deps.adoptedBills.forCampaign(campaign.slug);
   const adopted = rows.map((b) => ({
     chamber: b.chamber,
     name: CHAMBER_NAMES[b.chamber],

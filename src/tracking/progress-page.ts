@@ -14,7 +14,7 @@ import { memberLabel } from './labels';
 import { CHANNEL_NAMES, statsForCongress, type CampaignStats } from './stats';
 import { renderStateMapSvg, STATE_NAMES } from './us-map';
 
-type Deps = { civic: CivicIndex; asks: AskResolver; replyStats?: ResponsivenessService };
+type Deps = { civic: CivicIndex; asks: AskResolver; replyStats: ResponsivenessService };
 
 /** The channels whose figures only verified letters reach: the public numbers show no other. */
 export const PUBLIC_CHANNELS = ['verified', 'delivered', 'emailed'] as const;

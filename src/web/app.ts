@@ -82,15 +82,11 @@ export function createApp(deps: AppDeps): Express {
   // The organiser's adopted bill numbers (campaign/adopted-bills), read again when the copy held is older
   // than ADOPTED_BILLS_CACHE_MS, before any route asks which bill a page or a letter is about. Static files
   // and the probes say nothing about bills: they never wait for the database here.
-  const adoptedBills = deps.adoptedBills;
-  if (adoptedBills) {
-    app.use(async (req, _res, next) => {
-      const aboutNoBill =
-        req.path.startsWith('/static/') || req.path === '/healthz' || req.path === '/readyz';
-      if (!aboutNoBill) await adoptedBills.refresh();
-      next();
-    });
-  }
+  app.use(async (req, _res, next) => {
+    const aboutNoBill = req.path.startsWith('/static/') || req.path === '/healthz' || req.path === '/readyz';
+    if (!aboutNoBill) await deps.adoptedBills.refresh();
+    next();
+  });
 
   // Security headers on every response.
   app.use(securityHeaders(deps.config));

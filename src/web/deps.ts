@@ -35,18 +35,18 @@ export interface AppDeps {
   locator: MemberLocator;
   /** Draws the printable PDFs (in a worker thread). */
   pdf: PdfRenderer;
-  /** Email delivery (double opt-in and outbox); absent only in tests that do not need it. */
-  email?: EmailService;
+  /** Email delivery (double opt-in and outbox). */
+  email: EmailService;
   /** "Did they answer?" (src/replies): the question, its answers and the responsiveness table. */
-  replies?: ReplyService;
+  replies: ReplyService;
   /** The answers added up per member (public from REPLY_PUBLIC_MIN_ANSWERS answers), cached like stats. */
-  replyStats?: ResponsivenessService;
+  replyStats: ResponsivenessService;
   /** The bills' own records (bill-status.json, refreshed with the data): latest action and its date. */
-  billRecords?: { get(billId: string): BillSponsorsRecord | undefined };
+  billRecords: { get(billId: string): BillSponsorsRecord | undefined };
   /** The reintroduced bills the organiser adopted (read again per request when the cached copy is old). */
-  adoptedBills?: AdoptedBills;
-  /** The civic data refresh, for /readyz; absent in tests that do not need it. */
-  dataRefresh?: { status(): RefreshStatus };
+  adoptedBills: AdoptedBills;
+  /** The civic data refresh, for /readyz. */
+  dataRefresh: { status(): RefreshStatus };
   /** The offices that take CWC today, for the organiser's page; absent without CWC. */
   cwcOffices?: { status(): OfficeListStatus[] };
 }

@@ -1,32 +1,21 @@
 /**
  * Shared set-up for the tracking tests: a storage per database kind (SQLite temp file, or a throw-away
- * PostgreSQL database, null when no server answers), action inputs, and the app on fake deps.
+ * PostgreSQL database, null when no server answers), action inputs, and the app on that database.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import type { Express } from 'express';
-import { createAskResolver } from '../../src/campaign/asks';
-import { createSponsorRoll } from '../../src/campaign/sponsors';
-import { loadCampaigns } from '../../src/campaign/campaign';
-import type { CivicIndex } from '../../src/civic-data/load';
-import type { Member } from '../../src/civic-data/types';
-import { loadConfig } from '../../src/config/config';
-import { ManualClock } from '../helpers/clock';
-import { createHandlebars } from '../../src/platform/handlebars';
-import { createLogger } from '../../src/platform/logger';
 import { openStorage, type Storage } from '../../src/storage/database';
 import type { ActionInput } from '../../src/tracking/record-action';
-import { createStatsService } from '../../src/tracking/stats';
-import { createApp } from '../../src/web/app';
-import type { AppDeps } from '../../src/web/deps';
+import { createTestApp, testLogFile, type TestApp } from '../helpers/app';
 import { createTestPostgres, type StorageKind, type TestPostgres } from '../helpers/postgres';
 
 export type Kind = StorageKind;
 
 export interface Target {
   storage: Storage;
+  /** The configuration naming this database, for an app built on it. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -37,9 +26,11 @@ export interface Target {
 export async function openTarget(kind: Kind, postgres: { connectWaitMs?: number } = {}): Promise<Target> {
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-tracking-'));
-    const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
+    const file = path.join(dir, 'test.sqlite');
+    const storage = await openStorage({ kind: 'sqlite', path: file });
     return {
       storage,
+      env: { SQLITE_PATH: file },
       async close() {
         await storage.close();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -50,6 +41,7 @@ export async function openTarget(kind: Kind, postgres: { connectWaitMs?: number 
   const storage = await openStorage({ kind: 'postgres', url: pg.url, ...postgres });
   return {
     storage,
+    env: { DATABASE_URL: pg.url },
     async close() {
       await storage.close();
       await pg.drop();
@@ -77,92 +69,14 @@ export function action(overrides: Partial<ActionInput> = {}): ActionInput {
   };
 }
 
-const MEMBERS: Record<string, Partial<Member>> = {
-  C000127: {
-    bioguide: 'C000127',
-    name: 'Maria Cantwell',
-    formalName: 'Senator Maria Cantwell',
-    chamber: 'senate',
-    state: 'WA',
-  },
-  M001111: {
-    bioguide: 'M001111',
-    name: 'Patty Murray',
-    formalName: 'Senator Patty Murray',
-    chamber: 'senate',
-    state: 'WA',
-  },
-  J000298: {
-    bioguide: 'J000298',
-    name: 'Pramila Jayapal',
-    formalName: 'Representative Pramila Jayapal',
-    chamber: 'house',
-    state: 'WA',
-    district: 7,
-  },
-};
-
-export function fakeCivic(): CivicIndex {
-  return {
-    memberByBioguide: (id: string) => MEMBERS[id] as Member | undefined,
-    meta: { snapshotDate: '2026-11-01', validUntil: '2027-01-03', congress: 119 },
-    isStale: () => false,
-    members: Object.values(MEMBERS),
-    districts: [
-      { state: 'WA', district: 7 },
-      { state: 'WA', district: 9 },
-    ],
-  } as unknown as CivicIndex;
+export interface TrackingApp extends TestApp {
+  /** Every log line the app wrote so far. */
+  logs(): string[];
 }
 
-const ROOT = path.resolve(__dirname, '..', '..');
-
-export interface TrackingApp {
-  app: Express;
-  deps: AppDeps;
-  clock: ManualClock;
-  /** Every log line the app wrote. */
-  logs: string[];
-}
-
-/** The app on fake member data and the given storage. */
-export function buildApp(storage: Storage, env: Record<string, string> = {}): TrackingApp {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MIN_FORM_FILL_MS: '0',
-    STATS_CACHE_MS: '0',
-    LOG_LEVEL: 'info',
-    ...env,
-  });
-  const logs: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
-  const logger = createLogger('info', stream);
-  const clock = new ManualClock(AT);
-  const hbs = createHandlebars();
-  const campaigns = loadCampaigns(path.join(ROOT, 'campaigns'), 'stop-csam');
-  const deps = {
-    config,
-    logger,
-    clock,
-    hbs,
-    civic: fakeCivic(),
-    campaigns,
-    asks: createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) }),
-    storage,
-    stats: createStatsService({
-      storage,
-      clock,
-      cacheMs: 0,
-      goalFor: (slug) => campaigns.list().find((c) => c.slug === slug)?.goal,
-    }),
-    letters: {} as AppDeps['letters'],
-  } as unknown as AppDeps;
-
-  const app = createApp(deps);
-  return { app, deps, clock, logs };
+/** The app as production builds it, on the committed small fixture and the target's database. */
+export async function buildApp(target: Target, env: Record<string, string> = {}): Promise<TrackingApp> {
+  const log = testLogFile();
+  const built = await createTestApp({ ...target.env, LOG_LEVEL: 'info', LOG_FILE: log.file, ...env });
+  return { ...built, logs: log.lines };
 }

@@ -197,7 +197,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
       return;
     }
     await adoptReintroducedBill(storage.db, { campaign: campaign.slug, bills: picked, at: clock.now() });
-    deps.adoptedBills?.invalidate();
+    deps.adoptedBills.invalidate();
     res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign.slug)}#reintroduction`);
   };
 
@@ -207,7 +207,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     const { campaign, chamber } = UndoForm.parse(req.body ?? {});
     const slug = campaignOrNotFound(deps, campaign).slug;
     await undoAdoptedBills(storage.db, { campaign: slug, chamber, at: clock.now() });
-    deps.adoptedBills?.invalidate();
+    deps.adoptedBills.invalidate();
     res.redirect(303, `/admin?campaign=${encodeURIComponent(slug)}#reintroduction`);
   };
 
@@ -251,9 +251,9 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
   /** Every member's replies row, public or not (the organiser's view of "did they answer?"). */
   const repliesCsv: RequestHandler = async (req, res) => {
     const campaign = campaignFromQuery(req);
-    const replies = deps.replyStats ? await deps.replyStats.forCampaign(campaign.slug) : undefined;
+    const replies = await deps.replyStats.forCampaign(campaign.slug);
     const csv = csvDownload(res, 'replies.csv', [...REPLY_EXPORT_COLUMNS]);
-    for (const m of replies?.members ?? []) {
+    for (const m of replies.members) {
       csv.write([
         campaign.slug,
         m.congress,

@@ -21,7 +21,7 @@ export function createHealthHandlers(deps: AppDeps) {
     }
     const ready = checks.data && checks.database;
     const degraded: string[] = [];
-    const failure = deps.dataRefresh?.status().failure;
+    const failure = deps.dataRefresh.status().failure;
     // The reason names files and folders of this server: it is in the log (civic_data.refresh_failed), not
     // on a public endpoint.
     if (failure) degraded.push(`data refresh failed at ${failure.at}; the server log says why`);

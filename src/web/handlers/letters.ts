@@ -46,13 +46,12 @@ export function createLetterHandlers(deps: AppDeps) {
     httpStatus = 200,
   ): Promise<void> {
     const rows = await letters.getBatch(batchId);
-    const status = deps.email ? await deps.email.getBatchStatus(batchId) : undefined;
+    const status = await deps.email.getBatchStatus(batchId);
     const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
     const view = await buildBatchPageView(deps, req, {
       batchId,
       rows,
       status,
-      emailAvailable: Boolean(deps.email),
       notice,
     });
     res.status(httpStatus).render('letters/batch', { ...view, ...extra });
@@ -65,10 +64,6 @@ export function createLetterHandlers(deps: AppDeps) {
     return async (req, res) => {
       const batchId = String(req.params.batchId);
       letters.sendable(await letters.getBatch(batchId));
-      if (!deps.email) {
-        res.redirect(303, `/letters/batch/${batchId}`);
-        return;
-      }
       try {
         await deps.email.requestEmailConfirmation({ batchId, purpose });
       } catch (error) {
@@ -89,10 +84,6 @@ export function createLetterHandlers(deps: AppDeps) {
 
   /** The emailed link: shows the letters and a button. GET and HEAD change nothing. */
   const confirmPage: RequestHandler = async (req, res) => {
-    if (!deps.email) {
-      res.redirect(303, '/');
-      return;
-    }
     const preview = await deps.email.previewConfirmation(String(req.params.token));
     if (preview.state !== 'open') {
       const notice = preview.state === 'used' ? 'already-confirmed' : 'link-expired';
@@ -103,21 +94,16 @@ export function createLetterHandlers(deps: AppDeps) {
       token: String(req.params.token),
       preview,
       channelOf: deps.email.channelOf,
-      askReplies: deps.replies !== undefined,
     });
     res.render('letters/confirm', view);
   };
 
   /** The person pressed "Send my letters" (or "Confirm my email address"). */
   const confirm: RequestHandler = async (req, res) => {
-    if (!deps.email) {
-      res.redirect(303, '/');
-      return;
-    }
     try {
       const result = await deps.email.confirmBatch(String(req.params.token));
       // Only the holder of the emailed confirmation link gets here: the box is theirs to tick.
-      if (deps.replies && AskRepliesChoice.parse(req.body ?? {}).askReplies === 'yes') {
+      if (AskRepliesChoice.parse(req.body ?? {}).askReplies === 'yes') {
         await deps.replies.optIn(result.batchId, req.language);
       }
       const notice = result.alreadyConfirmed
@@ -155,7 +141,7 @@ export function createLetterHandlers(deps: AppDeps) {
   /** The writer pressed "Send this letter instead": saved once, queued, and the new batch shown. */
   const renew: RequestHandler = async (req, res) => {
     const { batchId, created } = await letters.renewLetter(String(req.params.id));
-    if (created) await deps.email?.queueApprovedBatch(batchId);
+    if (created) await deps.email.queueApprovedBatch(batchId);
     res.redirect(303, `/letters/batch/${batchId}?notice=confirmed`);
   };
 

@@ -5,21 +5,16 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../platform/errors';
+import { ValidationError } from '../../platform/errors';
 import { buildAnswerPageView, buildQuestionPageView } from '../../replies/answer-pages';
 import type { AppDeps } from '../deps';
 
 const Shown = z.object({ answer: z.enum(['replied', 'no_reply']).optional().catch(undefined) });
 
 export function createReplyHandlers(deps: AppDeps) {
-  function service() {
-    if (!deps.replies) throw new NotFoundError('messages.replies.linkInvalid');
-    return deps.replies;
-  }
-
   const questionPage: RequestHandler = async (req, res) => {
     const token = String(req.params.token);
-    const view = await service().viewQuestion(token);
+    const view = await deps.replies.viewQuestion(token);
     res.render('replies/question', buildQuestionPageView(req, token, view, req.query.saved === '1'));
   };
 
@@ -32,7 +27,7 @@ export function createReplyHandlers(deps: AppDeps) {
     const view = buildAnswerPageView(req, {
       token,
       bioguide: String(req.params.bioguide),
-      view: await service().viewQuestion(token),
+      view: await deps.replies.viewQuestion(token),
       today: deps.clock.now().toISOString().slice(0, 10),
       // The email's "No reply yet" link leads straight to that button; "They replied" to the form.
       noReplyFirst: Shown.parse(req.query).answer === 'no_reply',
@@ -47,7 +42,7 @@ export function createReplyHandlers(deps: AppDeps) {
     const token = String(req.params.token);
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await service().answer(token, String(req.params.bioguide), body);
+      await deps.replies.answer(token, String(req.params.bioguide), body);
     } catch (error) {
       // A wrong date or a note too long: the form again, with what was typed and the message at the field.
       if (!(error instanceof ValidationError)) throw error;

@@ -13,13 +13,6 @@ import type { Logger } from '../platform/logger';
 
 export type MailDomainVerdict = 'ok' | 'disposable' | 'no_mail_exchanger' | 'unchecked';
 
-/** The DNS questions the check asks; node:dns's Resolver answers them (tests point it at a local server). */
-export interface MxResolver {
-  resolveMx(domain: string): Promise<dns.MxRecord[]>;
-  resolve4(domain: string): Promise<string[]>;
-  resolve6(domain: string): Promise<string[]>;
-}
-
 export interface MailDomainCheck {
   /** The verdict on an address's domain (the part after the last `@`). */
   check(email: string): Promise<MailDomainVerdict>;
@@ -28,10 +21,8 @@ export interface MailDomainCheck {
 export interface MailDomainCheckOptions {
   /** Ask DNS for mail exchangers; off, only the disposable list is consulted. */
   mxCheck: boolean;
-  /** `host` or `host:port` of the DNS servers to ask; empty, the system's. */
+  /** `host` or `host:port` of the DNS servers to ask (DNS_SERVERS); empty, the system's. */
   dnsServers?: readonly string[];
-  /** Another resolver (tests); by default node:dns's, with `dnsServers`. */
-  resolver?: MxResolver;
   logger?: Pick<Logger, 'warn'>;
 }
 
@@ -55,7 +46,8 @@ function errorCode(error: unknown): string | undefined {
 
 export function createMailDomainCheck(options: MailDomainCheckOptions): MailDomainCheck {
   const list = disposableDomains();
-  const resolver = options.resolver ?? systemResolver(options.dnsServers ?? []);
+  const resolver = new dns.promises.Resolver({ timeout: 2_000, tries: 2 });
+  if (options.dnsServers?.length) resolver.setServers([...options.dnsServers]);
   const verdicts = new LRUCache<string, MailDomainVerdict>({ max: 10_000, ttl: DOMAIN_CACHE_TTL_MS });
   let skipNoted = false;
 
@@ -108,10 +100,4 @@ export function createMailDomainCheck(options: MailDomainCheckOptions): MailDoma
       return verdict;
     },
   };
-}
-
-function systemResolver(servers: readonly string[]): MxResolver {
-  const resolver = new dns.promises.Resolver({ timeout: 2_000, tries: 2 });
-  if (servers.length > 0) resolver.setServers([...servers]);
-  return resolver;
 }

@@ -65,6 +65,24 @@ describe('counted nouns in Arabic', () => {
   });
 
   test.each([
+    // [count, days after "قبل" (ago), writers as the subject]
+    [1, 'يوم واحد', 'كاتب واحد'],
+    [2, 'يومين', 'كاتبان'],
+    [3, '3 أيام', '3 كُتّاب'],
+    [10, '10 أيام', '10 كُتّاب'],
+    [14, '14 يومًا', '14 كاتبًا'],
+    [100, '100 يوم', '100 كاتب'],
+  ])(
+    'when the reply question counts %i days or writers, then the noun takes its form',
+    (n, days, writers) => {
+      expect(say('ar', 'replies.email.introReminder', { days: n })).toMatch(
+        new RegExp(`^قبل ${days} أخبرتنا`),
+      );
+      expect(say('ar', 'replies.progress.honesty', { min: n })).toContain(`يجيب عنه ${writers} على الأقل`);
+    },
+  );
+
+  test.each([
     [0, 'لا توجد رسائل موثقة حتى الآن.'],
     [1, 'رسالة موثقة واحدة حتى الآن.'],
     [2, 'رسالتان موثقتان حتى الآن.'],
@@ -89,6 +107,12 @@ describe('counted nouns in Arabic', () => {
 });
 
 describe('counted nouns in Spanish and English', () => {
+  test('when the reply question counts one day or one writer, then English and Spanish say it in the singular', () => {
+    expect(say('en', 'replies.email.introReminder', { days: 1 })).toMatch(/^1 day ago/);
+    expect(say('en', 'replies.email.introReminder', { days: 28 })).toMatch(/^28 days ago/);
+    expect(say('es', 'replies.email.introReminder', { days: 1 })).toMatch(/^Hace 1 día nos/);
+    expect(say('es', 'replies.progress.honesty', { min: 10 })).toContain('al menos 10 personas');
+  });
   test.each([
     [0, '0 caracteres', '0 characters'],
     [1, '1 carácter', '1 character'],

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { congressAt, congressDates, congressEnds, ordinal } from '../civic-data/congress';
 import type { Chamber } from '../civic-data/types';
+import { formatList, formatLongDate } from '../platform/i18n-format';
 
 /** The bill types congress.gov and govinfo use, with the way each is cited. */
 export const BILL_TYPES = {
@@ -206,6 +207,27 @@ export function billSituation(entries: readonly CongressBills[], now: Date): Bil
 /** The chambers whose bill's Congress has ended with no later bill added or adopted, Senate first. */
 export function expiredChambers(situation: BillSituation): Chamber[] {
   return (['senate', 'house'] as const).filter((chamber) => situation.chambers[chamber].expired);
+}
+
+/**
+ * The layout's expiry notice, or undefined: the bills of the chambers still waiting for a reintroduction
+ * (one chamber's may be adopted before the other's), in the page's language.
+ */
+export function billExpiryNotice(situation: BillSituation, lng: string) {
+  const waiting = expiredChambers(situation);
+  const first = waiting[0] && situation.chambers[waiting[0]];
+  if (!first) return undefined;
+  const labelOf = (chamber: Chamber) => situation.bills[chamber].label;
+  // The other chamber's reintroduction, when it alone was adopted: the notice says its letters ask about it.
+  const adopted = (['senate', 'house'] as const).filter((chamber) => !waiting.includes(chamber));
+  return {
+    bills: formatList(lng, waiting.map(labelOf)),
+    adopted: adopted.length > 0 ? formatList(lng, adopted.map(labelOf)) : undefined,
+    ordinal: first.bill.congressOrdinal,
+    congress: first.congress,
+    next: first.nextCongressOrdinal,
+    date: formatLongDate(lng, first.endsOn),
+  };
 }
 
 /**

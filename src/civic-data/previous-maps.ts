@@ -14,8 +14,8 @@ import { DISTRICT_SHAPES_FILE, type DistrictShape, type DistrictShapesFile } fro
 import { districtShapesUrl, shapesFolderName, type DistrictShapesRead } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
 import type { CivicSourceUrls } from '../config/config';
-import { DELEGATE_TERRITORIES } from './states';
-import type { AwaitingMaps, CivicIndexFile, DistrictRef, Member, SourceInfo } from './types';
+import { DELEGATE_TERRITORIES, stateByAbbr } from './states';
+import type { AwaitingMaps, CivicDataMeta, CivicIndexFile, DistrictRef, Member, SourceInfo } from './types';
 import {
   befFileName,
   befUrl,
@@ -379,4 +379,29 @@ export function chooseMaps(input: {
           ? (shapes?.info ?? served.index?.meta.sources?.shapes ?? undefined)
           : undefined;
   return { ...composed, previousMaps, newZips, shapesAreNew: newShapes !== null, shapesInfo };
+}
+
+/**
+ * The layout's notices: states on the previous Congress's maps; states awaiting new ZIP rows or boundaries,
+ * by English name (en, es) and code (ar).
+ */
+export function mapsNotices(meta: Pick<CivicDataMeta, 'previousMaps' | 'awaitingMaps'>) {
+  const awaiting = meta.awaitingMaps;
+  const listed = (states: readonly string[]) =>
+    states.length > 0
+      ? {
+          names: states.map((s) => stateByAbbr(s)?.name ?? s).join(', '),
+          codes: states.join(', '),
+        }
+      : undefined;
+  const zips = listed(awaiting?.zips ?? []);
+  const boundaries = listed((awaiting?.boundaries ?? []).filter((s) => !awaiting?.zips.includes(s)));
+  return {
+    previousMaps: meta.previousMaps && {
+      congress: meta.previousMaps.congress,
+      ordinal: ordinal(meta.previousMaps.congress),
+      stateList: meta.previousMaps.states.join(', '),
+    },
+    awaitingMaps: zips || boundaries ? { zips, boundaries } : undefined,
+  };
 }

@@ -2,15 +2,14 @@
  * web/app: assembles the Express app from injected dependencies. No module-level state: tests build a
  * fresh app per file with `createApp(deps)`; `src/server.ts` listens and drains it.
  */
-import { stateByAbbr } from '../civic-data/states';
-import type { AwaitingMaps } from '../civic-data/types';
 import path from 'node:path';
-import express, { type Express, type Request } from 'express';
+import express, { type Express } from 'express';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { PROJECT_ROOT } from '../platform/paths';
 import { ordinal } from '../civic-data/congress';
-import { expiredChambers } from '../campaign/bills';
+import { billExpiryNotice } from '../campaign/bills';
+import { mapsNotices } from '../civic-data/previous-maps';
 import cookieParser from 'cookie-parser';
 import {
   createAssetManifest,
@@ -23,7 +22,6 @@ import { requestLogger } from './request-log';
 import { useViews } from './views';
 import { createRouteGuards, mountRoutes, routeTable } from './routes';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
-import { formatList, formatLongDate } from '../platform/i18n-format';
 
 const ROOT = PROJECT_ROOT;
 
@@ -35,35 +33,6 @@ const ROOT = PROJECT_ROOT;
 export const LISTEN_BACKLOG = 4096;
 
 const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
-
-/**
- * The expiry notice for the page's campaign (the default one off campaign pages), or undefined: the bills
- * of the chambers still waiting for a reintroduction (one chamber's may be adopted before the other's).
- */
-function billNoticeFor(deps: AppDeps, req: Request) {
-  const slug = CAMPAIGN_PATH.exec(req.path)?.[1] ?? deps.campaigns.defaultSlug;
-  const campaign = deps.campaigns.list().find((c) => c.slug === slug);
-  if (!campaign) return undefined;
-  const situation = deps.asks.situation(campaign);
-  const waiting = expiredChambers(situation);
-  const first = waiting[0] && situation.chambers[waiting[0]];
-  if (!first) return undefined;
-  // The other chamber's reintroduction, when it alone was adopted: the notice says its letters ask about it.
-  const adopted = (['senate', 'house'] as const)
-    .filter((chamber) => !waiting.includes(chamber))
-    .map((chamber) => situation.bills[chamber].label);
-  return {
-    bills: formatList(
-      req.language,
-      waiting.map((chamber) => situation.bills[chamber].label),
-    ),
-    adopted: adopted.length > 0 ? formatList(req.language, adopted) : undefined,
-    ordinal: first.bill.congressOrdinal,
-    congress: first.congress,
-    next: first.nextCongressOrdinal,
-    date: formatLongDate(req.language, first.endsOn),
-  };
-}
 
 /** Builds the Express app; it does not listen. */
 export function createApp(deps: AppDeps): Express {
@@ -127,23 +96,20 @@ export function createApp(deps: AppDeps): Express {
   // Every page shows how fresh the member data is, and warns once it is past its validUntil date.
   // It also says when the campaign's bills died with their Congress (the letters then ask to reintroduce).
   app.use((req, res, next) => {
-    res.locals.billNotice = billNoticeFor(deps, req);
+    const slug = CAMPAIGN_PATH.exec(req.path)?.[1] ?? deps.campaigns.defaultSlug;
+    const campaign = deps.campaigns.list().find((c) => c.slug === slug);
+    res.locals.billNotice = campaign && billExpiryNotice(deps.asks.situation(campaign), req.language);
     const meta = deps.civic.meta;
     res.locals.dataAsOf = meta.snapshotDate;
     res.locals.dataStale = deps.civic.isStale(deps.clock.now());
     res.locals.dataValidUntil = meta.validUntil;
     res.locals.congress = meta.congress;
     res.locals.congressOrdinal = ordinal(meta.congress);
-    // New members on the previous Congress's maps, where proven unchanged: every page says where.
-    res.locals.previousMaps = meta.previousMaps
-      ? {
-          congress: meta.previousMaps.congress,
-          ordinal: ordinal(meta.previousMaps.congress),
-          stateList: meta.previousMaps.states.join(', '),
-        }
-      : undefined;
-    // States whose new districts are not published yet (civic-data/import): named on every page.
-    res.locals.awaitingMaps = awaitingMapsNotice(meta.awaitingMaps);
+    // New members on the previous Congress's maps, and states whose new districts are not published yet:
+    // every page says where (civic-data/previous-maps).
+    const maps = mapsNotices(meta);
+    res.locals.previousMaps = maps.previousMaps;
+    res.locals.awaitingMaps = maps.awaitingMaps;
     next();
   });
 
@@ -153,18 +119,4 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));
   return app;
-}
-
-/** The states of `awaitingMaps` as the layout names them: English names (en, es) and codes (ar). */
-function awaitingMapsNotice(awaiting: AwaitingMaps | undefined) {
-  const listed = (states: readonly string[]) =>
-    states.length > 0
-      ? {
-          names: states.map((s) => stateByAbbr(s)?.name ?? s).join(', '),
-          codes: states.join(', '),
-        }
-      : undefined;
-  const zips = listed(awaiting?.zips ?? []);
-  const boundaries = listed((awaiting?.boundaries ?? []).filter((s) => !awaiting?.zips.includes(s)));
-  return zips || boundaries ? { zips, boundaries } : undefined;
 }

@@ -9,6 +9,7 @@
  * Undo names a chamber and marks its latest Congress's row undone: that chamber is read as before it.
  */
 import type { BillRef } from '../civic-data/bill-status';
+import { candidateKey, loadReintroductions } from '../civic-data/reintroductions';
 import type { ReintroductionCandidate } from '../civic-data/reintroductions';
 import type { Chamber } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
@@ -16,7 +17,7 @@ import { newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
 import type { Kysely } from 'kysely';
 import type { AdoptedBillsTable, Database, Db } from '../storage/schema';
-import type { BillType, CongressBills } from './bills';
+import { expiredChambers, type BillSituation, type BillType, type CongressBills } from './bills';
 import type { Campaign, CampaignCatalog } from './campaign';
 
 /** One chamber's adopted bill, as the admin page shows it. */
@@ -58,6 +59,44 @@ function fromRow(row: AdoptedBillsTable): AdoptedBill {
     foundAt: row.found_at,
     adoptedAt: row.adopted_at,
   };
+}
+
+type ByChamber<T> = Partial<Record<Chamber, T>>;
+
+/**
+ * Checks the organiser's choice of reintroductions (candidate keys, "120-s-12"): at least one chamber, and
+ * each a candidate the refresh stored in `dataDir` for the campaign's ended bill in that chamber. Returns
+ * the candidates to adopt, or the admin form's error at each chamber (the admin pages are English).
+ */
+export function checkAdoptChoice(
+  situation: BillSituation,
+  choice: ByChamber<string>,
+  dataDir: string,
+): { picked: ByChamber<ReintroductionCandidate>; errors: ByChamber<string> } {
+  const picked: ByChamber<ReintroductionCandidate> = {};
+  const errors: ByChamber<string> = {};
+  if (!choice.senate && !choice.house) {
+    errors[expiredChambers(situation)[0] ?? 'senate'] = 'Choose a bill to adopt in at least one chamber.';
+    return { picked, errors };
+  }
+  const stored = loadReintroductions(dataDir).candidates;
+  for (const chamber of ['senate', 'house'] as const) {
+    const key = choice[chamber];
+    if (!key) continue;
+    const label = situation.bills[chamber].label;
+    const match = stored.find(
+      (c) => c.chamber === chamber && candidateKey(c) === key && c.replaces === situation.bills[chamber].id,
+    );
+    if (!situation.chambers[chamber].expired) {
+      errors[chamber] =
+        `The campaign’s ${label} is not waiting for a reintroduction (its Congress has not ended, or new numbers were adopted already). Reload the page.`;
+    } else if (!match) {
+      errors[chamber] = `${key} is not a bill found for ${label}. Choose one of the bills listed.`;
+    } else {
+      picked[chamber] = match;
+    }
+  }
+  return { picked, errors };
 }
 
 /**

@@ -5,8 +5,11 @@
 import type { CampaignCatalog } from '../campaign/campaign';
 import { shareInvitation } from '../campaign/share';
 import type { CivicIndex } from '../civic-data/load';
+import type { Member } from '../civic-data/types';
 import type { Config } from '../config/config';
 import { destinationOf } from '../delivery/destination';
+import { WHY_DISTRICT_OFFICE } from '../delivery/mailing-office';
+import { printableLetter } from '../delivery/printable';
 import type { BatchStatus, ConfirmationPreview } from '../delivery/email-service';
 import { addresseeOf, type LetterReceipt } from '../delivery/receipts';
 import type { Clock } from '../platform/clock';
@@ -189,6 +192,20 @@ export async function buildBatchPageView(
         text: row.body === null ? null : storedLetterText(row),
       };
     }),
+  };
+}
+
+/** A letter's print view: the letter as printed, and the offices it may be mailed to, the chosen one selected. */
+export function buildPrintPageView(row: LetterRow, member: Member | undefined, now: Date) {
+  const choice = printableLetter(row, member, now);
+  return {
+    title: `Letter to ${row.recipient_name}`,
+    layout: 'print',
+    row,
+    letter: choice.letter,
+    office: choice.office,
+    options: choice.options.map((o) => ({ ...o, selected: o.id === choice.office?.id })),
+    whyDistrictOffice: WHY_DISTRICT_OFFICE,
   };
 }
 

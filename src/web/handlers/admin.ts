@@ -7,15 +7,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { stringify, type Stringifier } from 'csv-stringify';
 import { z } from 'zod';
-import { adoptReintroducedBill, undoAdoptedBills } from '../../campaign/adopted-bills';
+import { adoptReintroducedBill, checkAdoptChoice, undoAdoptedBills } from '../../campaign/adopted-bills';
 import type { Campaign } from '../../campaign/campaign';
-import { expiredChambers } from '../../campaign/bills';
-import {
-  candidateKey,
-  loadReintroductions,
-  type ReintroductionCandidate,
-} from '../../civic-data/reintroductions';
-import type { Chamber } from '../../civic-data/types';
 import { SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
 import { ValidationError } from '../../platform/errors';
 import { buildAdminDashboardView, type AdoptFormState } from '../../tracking/admin-dashboard';
@@ -55,6 +48,11 @@ const CandidateChoice = z
 const AdoptForm = CampaignForm.extend({ senate: CandidateChoice, house: CandidateChoice });
 /** "Undo": the chamber whose latest adoption is taken back. */
 const UndoForm = CampaignForm.extend({ chamber: z.enum(['senate', 'house']) });
+/** The adoption form's Zod issues at the field they are about. */
+const choiceErrors = (error: z.ZodError): AdoptFormState['errors'] =>
+  Object.fromEntries(
+    error.issues.map((i) => [i.path[0], i.message]).filter(([f]) => f === 'senate' || f === 'house'),
+  );
 const EXPORT_PAGE = 1000;
 
 /**
@@ -147,11 +145,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     backToReview(res, slug);
   };
 
-  /**
-   * Adopts the reintroduced bills chosen on the dashboard, in one chamber or both. Each choice must be a
-   * candidate the refresh stored for the campaign's ended bill in that chamber; otherwise (or with no
-   * choice at all) the dashboard comes back with the error at the field and nothing changes.
-   */
+  /** Adopts the bills chosen on the dashboard; a wrong choice brings the dashboard back with its error. */
   const adoptBills: RequestHandler = async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const campaign = campaignOrNotFound(deps, CampaignForm.parse(body).campaign);
@@ -160,37 +154,9 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
       senate: typeof body.senate === 'string' ? body.senate.slice(0, 40) : undefined,
       house: typeof body.house === 'string' ? body.house.slice(0, 40) : undefined,
     };
-    const errors: AdoptFormState['errors'] = {};
-    for (const issue of parsed.error?.issues ?? []) {
-      const field = issue.path[0];
-      if (field === 'senate' || field === 'house') errors[field] = issue.message;
-    }
-    const situation = deps.asks.situation(campaign);
-    const picked: Partial<Record<Chamber, ReintroductionCandidate>> = {};
-    if (parsed.success && !parsed.data.senate && !parsed.data.house) {
-      const first = expiredChambers(situation)[0] ?? 'senate';
-      errors[first] = 'Choose a bill to adopt in at least one chamber.';
-    } else if (parsed.success) {
-      const stored = loadReintroductions(config.dataDir).candidates;
-      for (const chamber of ['senate', 'house'] as const) {
-        if (!parsed.data[chamber]) continue;
-        const match = stored.find(
-          (c) =>
-            c.chamber === chamber &&
-            candidateKey(c) === parsed.data[chamber] &&
-            c.replaces === situation.bills[chamber].id,
-        );
-        if (!situation.chambers[chamber].expired) {
-          errors[chamber] =
-            `The campaign’s ${situation.bills[chamber].label} is not waiting for a reintroduction (its Congress has not ended, or new numbers were adopted already). Reload the page.`;
-        } else if (!match) {
-          errors[chamber] =
-            `${parsed.data[chamber]} is not a bill found for ${situation.bills[chamber].label}. Choose one of the bills listed.`;
-        } else {
-          picked[chamber] = match;
-        }
-      }
-    }
+    const { picked, errors } = parsed.success
+      ? checkAdoptChoice(deps.asks.situation(campaign), parsed.data, config.dataDir)
+      : { picked: {}, errors: choiceErrors(parsed.error) };
     if (Object.keys(errors).length > 0 || (!picked.senate && !picked.house)) {
       const view = await buildAdminDashboardView(deps, campaign, { chosen, errors });
       res.status(400).render('admin/dashboard', view);

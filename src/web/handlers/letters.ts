@@ -12,9 +12,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { ConfirmationExpiredError, ConfirmationRateLimitedError } from '../../delivery/email-service';
-import { WHY_DISTRICT_OFFICE } from '../../delivery/mailing-office';
 import { printableLetter } from '../../delivery/printable';
-import { buildBatchPageView, buildConfirmPageView } from '../../letters/batch-page';
+import { buildBatchPageView, buildConfirmPageView, buildPrintPageView } from '../../letters/batch-page';
 import { letterAsText } from '../../letters/letter';
 import type { Message } from '../../platform/messages';
 import type { AppDeps } from '../deps';
@@ -48,12 +47,7 @@ export function createLetterHandlers(deps: AppDeps) {
     const rows = await letters.getBatch(batchId);
     const status = await deps.email.getBatchStatus(batchId);
     const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
-    const view = await buildBatchPageView(deps, req, {
-      batchId,
-      rows,
-      status,
-      notice,
-    });
+    const view = await buildBatchPageView(deps, req, { batchId, rows, status, notice });
     res.status(httpStatus).render('letters/batch', { ...view, ...extra });
   }
 
@@ -162,17 +156,7 @@ export function createLetterHandlers(deps: AppDeps) {
   // The writer says they printed the letter with the button (POST /:id/printed).
   const printPage: RequestHandler = async (req, res) => {
     const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
-    const member = civic.memberByBioguide(row.bioguide);
-    const choice = printableLetter(row, member, clock.now());
-    res.render('letters/print', {
-      title: `Letter to ${row.recipient_name}`,
-      layout: 'print',
-      row,
-      letter: choice.letter,
-      office: choice.office,
-      options: choice.options.map((o) => ({ ...o, selected: o.id === choice.office?.id })),
-      whyDistrictOffice: WHY_DISTRICT_OFFICE,
-    });
+    res.render('letters/print', buildPrintPageView(row, civic.memberByBioguide(row.bioguide), clock.now()));
   };
 
   const letterPdf: RequestHandler = async (req, res) => {

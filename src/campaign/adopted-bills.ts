@@ -64,9 +64,8 @@ function fromRow(row: AdoptedBillsTable): AdoptedBill {
 type ByChamber<T> = Partial<Record<Chamber, T>>;
 
 /**
- * Checks the organiser's choice of reintroductions (candidate keys, "120-s-12"): at least one chamber, and
- * each a candidate the refresh stored in `dataDir` for the campaign's ended bill in that chamber. Returns
- * the candidates to adopt, or the admin form's error at each chamber (the admin pages are English).
+ * Checks the organiser's choice (candidate keys, "120-s-12"): one chamber at least, each a candidate stored in
+ * `dataDir` for the campaign's ended bill there. Returns what to adopt, or each chamber's error (in English).
  */
 export function checkAdoptChoice(
   situation: BillSituation,
@@ -83,15 +82,15 @@ export function checkAdoptChoice(
   for (const chamber of ['senate', 'house'] as const) {
     const key = choice[chamber];
     if (!key) continue;
-    const label = situation.bills[chamber].label;
     const match = stored.find(
       (c) => c.chamber === chamber && candidateKey(c) === key && c.replaces === situation.bills[chamber].id,
     );
     if (!situation.chambers[chamber].expired) {
       errors[chamber] =
-        `The campaign’s ${label} is not waiting for a reintroduction (its Congress has not ended, or new numbers were adopted already). Reload the page.`;
+        `The campaign’s ${situation.bills[chamber].label} is not waiting for a reintroduction (its Congress has not ended, or new numbers were adopted already). Reload the page.`;
     } else if (!match) {
-      errors[chamber] = `${key} is not a bill found for ${label}. Choose one of the bills listed.`;
+      errors[chamber] =
+        `${key} is not a bill found for ${situation.bills[chamber].label}. Choose one of the bills listed.`;
     } else {
       picked[chamber] = match;
     }

@@ -21,7 +21,7 @@ import { letterAsText } from './letter';
 import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
 import { isAwaitingMap, recipientStanding } from './recipients';
-import { LETTER_OUTDATED, RENEWED_AS } from './renewal';
+import { isOutdated } from './renewal';
 
 type LetterChannels = { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
 
@@ -172,9 +172,7 @@ export async function buildBatchPageView(
       const leftCongress =
         row.status !== 'sent' && recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress';
       // Not sent because it no longer meant what its writer approved (letters/renewal).
-      const outdated =
-        !leftCongress &&
-        (row.status_reason === LETTER_OUTDATED || (row.status_reason?.startsWith(RENEWED_AS) ?? false));
+      const outdated = !leftCongress && isOutdated(row);
       const heldForMap = isAwaitingMap(row);
       return {
         row,

@@ -38,7 +38,7 @@ import {
   setMailingOffice,
   type LetterRow,
 } from './letter-store';
-import { LETTER_OUTDATED, RENEWED_AS, renewalOf, type Renewal } from './renewal';
+import { isOutdated, RENEWED_AS, renewalOf, type Renewal } from './renewal';
 import {
   isAwaitingMap,
   leftCongressError,
@@ -196,21 +196,21 @@ export function createLetterService(deps: LetterServiceDeps) {
   }
 
   /**
-   * Whether a saved letter may not be printed or sent now: its recipient's term has ended, or they left
-   * Congress, or (a House letter) it waits for its state's new map, so whether the member still
-   * represents the writer is not known yet. A letter that failed stays printable (the person mails it
+   * Whether a saved letter may not be printed or sent now: its recipient's term has ended or they left
+   * Congress, it waits for its state's new map (a House letter), or it no longer means what its writer
+   * approved (letters/renewal). Another letter that failed stays printable (the person mails it
    * themselves) unless its recipient left Congress; a sent one is history.
    */
   function isHeld(row: Pick<LetterRow, 'bioguide' | 'status' | 'status_reason'>): boolean {
     if (row.status === 'sent') return false;
-    if (isAwaitingMap(row)) return true;
+    if (isAwaitingMap(row) || isOutdated(row)) return true;
     const standing = recipientStanding(civic, row.bioguide, clock.now());
     return row.status === 'failed' ? standing === 'left_congress' : standing !== 'serving';
   }
 
   /**
-   * Refuses letters whose recipients' terms have ended, who left Congress, or that wait for their state's
-   * new map; returns the ones that may be printed or sent.
+   * Refuses letters whose recipients' terms have ended, who left Congress, that wait for their state's new
+   * map, or that are outdated; returns the ones that may be printed or sent.
    */
   function sendable<T extends Pick<LetterRow, 'bioguide' | 'status' | 'status_reason'>>(rows: T[]): T[] {
     const open = rows.filter((row) => !isHeld(row));
@@ -218,6 +218,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       const standings = rows.map((row) => recipientStanding(civic, row.bioguide, clock.now()));
       if (standings.every((standing) => standing === 'left_congress')) throw leftCongressError();
       if (rows.some(isAwaitingMap)) throw mapAwaitedError();
+      if (rows.some(isOutdated)) throw new ConflictError('letters.renewal.outdated');
       throw termEndedError();
     }
     return open;
@@ -381,8 +382,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     const renewedBatchId = letter.status_reason?.startsWith(RENEWED_AS)
       ? letter.status_reason.slice(RENEWED_AS.length)
       : undefined;
-    if (!renewedBatchId && letter.status_reason !== LETTER_OUTDATED)
-      throw new NotFoundError('messages.letterNotFound');
+    if (!isOutdated(letter)) throw new NotFoundError('messages.letterNotFound');
     const renewal = renewedBatchId ? undefined : renewalOf(renewalDeps, letter, clock.now());
     return { letter, renewal, renewedBatchId };
   }

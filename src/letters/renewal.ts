@@ -23,6 +23,11 @@ export const LETTER_OUTDATED = 'letter_outdated';
 /** The reason once the writer sent the letter as it now reads instead: `renewed:<new batch id>`. */
 export const RENEWED_AS = 'renewed:';
 
+/** Whether a letter was not sent because it no longer meant what its writer approved (outdated or renewed). */
+export function isOutdated(row: Pick<LetterRow, 'status_reason'>): boolean {
+  return row.status_reason === LETTER_OUTDATED || (row.status_reason?.startsWith(RENEWED_AS) ?? false);
+}
+
 export interface RenewalDeps {
   civic: CivicIndex;
   asks: AskResolver;

@@ -105,11 +105,9 @@ export function createApp(deps: AppDeps): Express {
     res.locals.dataValidUntil = meta.validUntil;
     res.locals.congress = meta.congress;
     res.locals.congressOrdinal = ordinal(meta.congress);
-    // New members on the previous Congress's maps, and states whose new districts are not published yet:
-    // every page says where (civic-data/previous-maps).
-    const maps = mapsNotices(meta);
-    res.locals.previousMaps = maps.previousMaps;
-    res.locals.awaitingMaps = maps.awaitingMaps;
+    // `previousMaps` (new members on the previous Congress's maps) and `awaitingMaps` (states whose new
+    // districts are not published yet): every page says where (civic-data/previous-maps).
+    Object.assign(res.locals, mapsNotices(meta));
     next();
   });
 

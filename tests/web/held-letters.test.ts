@@ -117,6 +117,24 @@ describe('a held letter after the change of Congress', () => {
     expect(toOffices().slice(officesBefore)).toHaveLength(1);
   });
 
+  test('when a letter is not sent because it no longer means what its writer approved, then its print view and PDF refuse it (409, with the reason), as its page offers neither, also once the writer sent it as it now reads', async () => {
+    await heldLetterToBudzinski();
+    env.t.clock.set(new Date(END_OF_119TH.getTime() + 2 * 60 * 60_000));
+    load120th(13);
+    const { path } = await asItWouldReadNow('Representative Nikki Budzinski');
+    const letter = path.replace(/\/renewal$/, '');
+    const refusesPrinting = async () => {
+      const print = await request(env.t.app).get(`${letter}/print`).expect(409);
+      expect(print.text).toContain('has changed, so it is neither sent nor printed');
+      await request(env.t.app).get(`${letter}.pdf`).expect(409);
+    };
+    await refusesPrinting(); // held as letter_outdated
+    env.csrf = await csrfSession(env.t.app);
+    await pressSend(path);
+    await refusesPrinting(); // held as renewed:<the new batch>
+    while ((await env.t.runtime.worker.runOnce()) > 0); // the letter as it now reads goes
+  });
+
   test("when its member was re-elected but the district was redrawn away from the writer, then it waits while the state's new districts are unpublished, then is not sent; the writer gets the letter to their new member, and nothing without the button", async () => {
     const batchUrl = await heldLetterToBudzinski();
     env.t.clock.set(new Date(END_OF_119TH.getTime() + 2 * 60 * 60_000));

@@ -177,21 +177,15 @@ export function createLetterHandlers(deps: AppDeps) {
     res.redirect(303, `/letters/${id}/print`);
   };
 
-  /** The person says they printed the letter to mail it. */
-  const reportPrinted: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
-    await letters.recordChannel(row.id, 'printed');
-    const notice = row.verified_at === null ? 'print-reported' : 'print-recorded';
-    res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);
-  };
-
-  /** The person says they sent the letter through the member's own web form. */
-  const reportWebform: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
-    await letters.recordChannel(row.id, 'webform');
-    const notice = row.verified_at === null ? 'webform-reported' : 'webform-recorded';
-    res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notice}`);
-  };
+  /** The person says they printed the letter to mail it, or sent it through the member's own web form. */
+  function reportChannel(channel: 'printed' | 'webform', notices: [unverified: string, verified: string]) {
+    const report: RequestHandler = async (req, res) => {
+      const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
+      await letters.recordChannel(row.id, channel);
+      res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notices[row.verified_at === null ? 0 : 1]}`);
+    };
+    return report;
+  }
 
   return {
     batchPdf,
@@ -207,7 +201,7 @@ export function createLetterHandlers(deps: AppDeps) {
     printPage,
     letterPdf,
     chooseOffice,
-    reportPrinted,
-    reportWebform,
+    reportPrinted: reportChannel('printed', ['print-reported', 'print-recorded']),
+    reportWebform: reportChannel('webform', ['webform-reported', 'webform-recorded']),
   };
 }

@@ -46,8 +46,43 @@ export function isolate(text: string): string {
   return text === '' ? '' : `${FSI}${text}${PDI}`;
 }
 
+/**
+ * The `Intl` formatters, one per locale and options, kept: each holds ICU objects of tens of KB outside
+ * V8's heap that V8 neither counts nor frees until it collects the formatter, so a page that made a few
+ * per request grew the process by 150-250 MB under load (docs/performance.md, "Where the memory goes").
+ * The keys are bounded: three locales and the options written in the code.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>();
+
+function kept<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>(
+  kind: string,
+  locale: string,
+  options: object,
+  make: () => T,
+): T {
+  const key = `${kind} ${locale} ${JSON.stringify(options)}`;
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  return kept('number', locale, options, () => new Intl.NumberFormat(locale, options));
+}
+
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return kept('date', locale, options, () => new Intl.DateTimeFormat(locale, options));
+}
+
+function listFormat(locale: string, options: Intl.ListFormatOptions): Intl.ListFormat {
+  return kept('list', locale, options, () => new Intl.ListFormat(locale, options));
+}
+
 export function formatNumber(lng: string | undefined, n: number): string {
-  return new Intl.NumberFormat(intlLocale(lng)).format(n);
+  return numberFormat(intlLocale(lng)).format(n);
 }
 
 /** The language a page is built in and its translator (an Express request carries both). */
@@ -58,14 +93,14 @@ export interface PageLanguage {
 
 /** "a, b and c" in the language. */
 export function formatList(lng: string, items: string[]): string {
-  return new Intl.ListFormat(intlLocale(lng), { type: 'conjunction' }).format(items);
+  return listFormat(intlLocale(lng), { type: 'conjunction' }).format(items);
 }
 
 /** A calendar date ("2027-01-03") the language's way, day first in English: "3 January 2027". */
 export function formatLongDate(lng: string, isoDate: string): string {
   const format = { dateStyle: 'long', timeZone: 'UTC' } as const;
   const locale = intlLocale(lng);
-  return new Intl.DateTimeFormat(locale === 'en-US' ? 'en-GB' : locale, format).format(
+  return dateTimeFormat(locale === 'en-US' ? 'en-GB' : locale, format).format(
     new Date(`${isoDate}T00:00:00Z`),
   );
 }
@@ -73,7 +108,7 @@ export function formatLongDate(lng: string, isoDate: string): string {
 /** A date and time in UTC, written the language's way ("Nov 28, 2026, 4:32 PM"). */
 export function formatUtcDateTime(lng: string, date: Date): string {
   const format = { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' } as const;
-  return new Intl.DateTimeFormat(intlLocale(lng), format).format(date);
+  return dateTimeFormat(intlLocale(lng), format).format(date);
 }
 
 /**
@@ -100,7 +135,7 @@ export function addFormats(instance: I18n): void {
   if (!formatter) throw new Error('i18next has no formatter to add formats to');
   formatter.add('number', (value: unknown, lng: string | undefined) => formatNumber(lng, Number(value)));
   formatter.add('list', (value: unknown, lng: string | undefined, options: { type?: string }) =>
-    new Intl.ListFormat(intlLocale(lng), {
+    listFormat(intlLocale(lng), {
       type: options.type === 'disjunction' ? 'disjunction' : 'conjunction',
     }).format(Array.isArray(value) ? value.map(String) : [String(value)]),
   );

@@ -7,7 +7,7 @@ import type { AskResolver } from '../campaign/asks';
 import { billLabelOf } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
-import { formatLongDate, type PageLanguage } from '../platform/i18n-format';
+import { formatLongDate, numberFormat, type PageLanguage } from '../platform/i18n-format';
 import { memberLabel } from '../tracking/labels';
 import {
   boardFor,
@@ -47,11 +47,11 @@ function billLabel(id: string | null): string {
 }
 
 function percent(lang: string, share: number | null): string {
-  return share === null ? '–' : new Intl.NumberFormat(lang, { style: 'percent' }).format(share);
+  return share === null ? '–' : numberFormat(lang, { style: 'percent' }).format(share);
 }
 
 function number(lang: string, n: number | null): string {
-  return n === null ? '–' : new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(n);
+  return n === null ? '–' : numberFormat(lang, { maximumFractionDigits: 1 }).format(n);
 }
 
 /** One table row as the page shows it. */

@@ -8,6 +8,7 @@ import type { LetterRow } from '../letters/letter-store';
 import { ValidationError } from '../platform/errors';
 import { chooseMailingOffices, type MailingOffice } from './mailing-office';
 import type { PrintableLetter } from './pdf';
+import { dateTimeFormat } from '../platform/i18n-format';
 
 export interface PrintChoice {
   letter: PrintableLetter;
@@ -17,12 +18,9 @@ export interface PrintChoice {
 
 /** "November 28, 2026" in US English: letters to Congress are written in English. */
 export function formatLetterDate(date: Date): string {
-  return date.toLocaleDateString('en-US', {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+  return dateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
+    date,
+  );
 }
 
 /** Builds the printable letter, addressed to the office the person chose, else the one nearest them. */

@@ -5,6 +5,7 @@
  * this, so the person holds a receipt they can quote to an office.
  */
 import type { OutboxRow } from './outbox';
+import { dateTimeFormat } from '../platform/i18n-format';
 
 export type ReceiptWhere = 'office' | 'campaign_inbox' | 'failed' | 'pending' | 'not_sent';
 
@@ -55,13 +56,13 @@ export function addresseeOf(salutation: string, fallback: string): string {
 /** "29 November 2026, 19:30 UTC". */
 export function receiptTime(iso: string): string {
   const date = new Date(iso);
-  const day = date.toLocaleDateString('en-GB', {
+  const day = dateTimeFormat('en-GB', {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
     timeZone: 'UTC',
-  });
-  const time = date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  }).format(date);
+  const time = dateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date);
   return `${day}, ${time} UTC`;
 }
 

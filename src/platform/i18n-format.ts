@@ -73,7 +73,7 @@ export function numberFormat(locale: string, options: Intl.NumberFormatOptions =
   return kept('number', locale, options, () => new Intl.NumberFormat(locale, options));
 }
 
-function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   return kept('date', locale, options, () => new Intl.DateTimeFormat(locale, options));
 }
 

@@ -17,6 +17,7 @@ import type { Storage } from '../storage/database';
 import { askedLettersOfBatch, findEmailRound, findQuestion } from './reply-store';
 import { replyToken } from './reply-token';
 import { trimEnd } from '../platform/text';
+import { dateTimeFormat } from '../platform/i18n-format';
 
 export interface QuestionEmailDeps {
   storage: Storage;
@@ -35,10 +36,9 @@ export interface QuestionEmailDeps {
 
 /** A date the language's way, in UTC ("4 January 2027"). */
 function longDate(lang: string, iso: string): string {
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
-    dateStyle: 'long',
-    timeZone: 'UTC',
-  }).format(new Date(iso));
+  return dateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(iso),
+  );
 }
 
 export function createQuestionEmailRenderer(

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkAgainstSchema, findXmllint, type SchemaResult } from '../../src/delivery/cwc/schema-check';
+import { checkAgainstSchema, XMLLINT_PATHS, type SchemaResult } from '../../src/delivery/cwc/schema-check';
 import { chamberOfOffice } from '../../src/delivery/cwc/format';
 
 const FILE = 'cwc-2.0-house.rng';
@@ -20,19 +20,34 @@ export function cwcSchemaPath(): string | undefined {
   return candidates.find((c): c is string => c !== undefined && fs.existsSync(c));
 }
 
+/**
+ * Why the schema checks cannot run here, or undefined when they can (the schema and xmllint are both
+ * here). Under CI a missing xmllint beside the schema is an error: .ci/run installs libxml2-utils.
+ */
+function whySchemaChecksCannotRun(): string | undefined {
+  const schema = cwcSchemaPath();
+  const xmllint = XMLLINT_PATHS.some((p) => {
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (schema && xmllint) return undefined;
+  if (schema && process.env.CI) throw new Error('xmllint is missing: .ci/run installs libxml2-utils');
+  return schema ? 'xmllint is not installed' : `no ${FILE} in ../shared/cwc`;
+}
+
 let announced = false;
 
 /** Whether the schema checks can run here; prints SKIPPED once when they cannot. */
 export async function schemaCheckAvailable(): Promise<boolean> {
-  const schema = cwcSchemaPath();
-  const xmllint = await findXmllint();
-  if (schema && xmllint) return true;
-  if (schema && process.env.CI) throw new Error('xmllint is missing: .ci/run installs libxml2-utils');
+  const why = whySchemaChecksCannotRun();
+  if (why === undefined) return true;
   if (!announced) {
     announced = true;
-    console.log(
-      `SKIPPED: CWC schema checks (${schema ? 'xmllint is not installed' : `no ${FILE} in ../shared/cwc`})`,
-    );
+    console.log(`SKIPPED: CWC schema checks (${why})`);
   }
   return false;
 }
@@ -46,14 +61,12 @@ function officeOfXml(xml: string): string {
  * SKIPPED line), for a test whose only subject is the schema's verdict.
  */
 export function testWithCwcSchema(name: string, fn: () => Promise<void>, timeout?: number): void {
-  const xmllint = ['/usr/bin/xmllint', '/usr/local/bin/xmllint'].some((p) => fs.existsSync(p));
-  if (cwcSchemaPath() && xmllint) {
+  const why = whySchemaChecksCannotRun();
+  if (why === undefined) {
     test(name, fn, timeout);
     return;
   }
-  if (cwcSchemaPath() && process.env.CI)
-    throw new Error('xmllint is missing: .ci/run installs libxml2-utils');
-  console.log(`SKIPPED: ${name} (no CWC schema or no xmllint here)`);
+  console.log(`SKIPPED: ${name} (${why})`);
   test.skip(name, fn, timeout);
 }
 

@@ -57,9 +57,12 @@ export function senateSchemaFrom(houseRng: string): string {
   );
 }
 
+/** Where Debian's libxml2-utils, or a local build, puts xmllint. */
+export const XMLLINT_PATHS = ['/usr/bin/xmllint', '/usr/local/bin/xmllint'] as const;
+
 /** Where xmllint is, or undefined when it is not installed. */
 export async function findXmllint(): Promise<string | undefined> {
-  for (const candidate of ['/usr/bin/xmllint', '/usr/local/bin/xmllint']) {
+  for (const candidate of XMLLINT_PATHS) {
     try {
       await fs.access(candidate, fs.constants.X_OK);
       return candidate;

@@ -11,7 +11,9 @@ if [ ! -f "${DATA_DIR:-data}/civic-index.json" ]; then
     exit 1
   fi
 fi
-# Node sizes V8's young generation from the machine's memory (128 MB of it on a 24 GB host); a request's
-# garbage is short-lived, and 8 MB semi-spaces cost about 110 MB less RSS at the same CPU per request
-# (docs/performance.md, "Where the memory goes").
-exec node --max-semi-space-size=8 dist/src/server.js
+# Node sizes V8's heap from the machine's memory (a 128 MB young generation and a 4 GB limit on a 24 GB
+# host, where the old generation grows to four times the live heap before it is collected). A request's
+# garbage is short-lived: 8 MB semi-spaces. The live heap is 50-60 MB: a 160 MB old generation. Maglev's
+# compiler memory stays in malloc's thread arenas once the template functions get hot: no Maglev
+# (docs/performance.md, "Where the memory goes"; docs/decisions.md).
+exec node --max-semi-space-size=8 --max-old-space-size=160 --no-maglev dist/src/server.js

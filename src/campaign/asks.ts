@@ -35,29 +35,39 @@ export interface LetterAsk {
 export interface AskResolver {
   situation(campaign: Campaign): BillSituation;
   forMember(campaign: Campaign, member: Pick<Member, 'bioguide' | 'chamber'>): LetterAsk;
+  /** The asks of many members at one instant: the bills' situation is worked out once, not per member. */
+  forMembers(campaign: Campaign, members: ReadonlyArray<Pick<Member, 'bioguide' | 'chamber'>>): LetterAsk[];
 }
 
 export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll }): AskResolver {
   function situation(campaign: Campaign): BillSituation {
     return billSituation(campaign.congresses, deps.clock.now());
   }
+  function askIn(
+    current: BillSituation,
+    campaign: Campaign,
+    member: Pick<Member, 'bioguide' | 'chamber'>,
+  ): LetterAsk {
+    const chamber = current.chambers[member.chamber];
+    const sponsorship = deps.sponsors.sponsorshipOf(campaign, current, chamber.bill, member.bioguide);
+    const kind = askFor(chamber, sponsorship !== undefined);
+    return {
+      kind,
+      situation: current,
+      chamber,
+      bill: chamber.bill,
+      companion: companionBill(current, member.chamber),
+      sponsorship,
+      template: campaign.templates[kind][member.chamber],
+      subject: campaign.asks[kind].subject[member.chamber],
+    };
+  }
   return {
     situation,
-    forMember(campaign, member) {
+    forMember: (campaign, member) => askIn(situation(campaign), campaign, member),
+    forMembers(campaign, members) {
       const current = situation(campaign);
-      const chamber = current.chambers[member.chamber];
-      const sponsorship = deps.sponsors.sponsorshipOf(campaign, current, chamber.bill, member.bioguide);
-      const kind = askFor(chamber, sponsorship !== undefined);
-      return {
-        kind,
-        situation: current,
-        chamber,
-        bill: chamber.bill,
-        companion: companionBill(current, member.chamber),
-        sponsorship,
-        template: campaign.templates[kind][member.chamber],
-        subject: campaign.asks[kind].subject[member.chamber],
-      };
+      return members.map((member) => askIn(current, campaign, member));
     },
   };
 }

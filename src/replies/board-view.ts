@@ -7,6 +7,7 @@ import type { AskResolver } from '../campaign/asks';
 import { billLabelOf } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
+import type { Member } from '../civic-data/types';
 import { formatLongDate, numberFormat, type PageLanguage } from '../platform/i18n-format';
 import { memberLabel } from '../tracking/labels';
 import {
@@ -20,21 +21,24 @@ import {
 
 type Deps = { civic: CivicIndex; asks: AskResolver; replyStats: ResponsivenessService };
 
-/** The members of the Congress in service with a sponsorship of the campaign's bill, dated. */
-export function sponsorsInService(deps: Deps, campaign: Campaign) {
-  return deps.civic.members.flatMap((member) => {
-    const ask = deps.asks.forMember(campaign, member);
-    return ask.sponsorship
+/** The members of the Congress in service (or those of them given) with a sponsorship of the campaign's bill, dated. */
+export function sponsorsInService(
+  deps: Deps,
+  campaign: Campaign,
+  members: ReadonlyArray<Pick<Member, 'bioguide' | 'chamber'>> = deps.civic.members,
+) {
+  return deps.asks.forMembers(campaign, members).flatMap((ask, i) =>
+    ask.sponsorship
       ? [
           {
-            bioguide: member.bioguide,
-            chamber: member.chamber,
+            bioguide: members[i]!.bioguide,
+            chamber: members[i]!.chamber,
             bill: ask.bill.id,
             sponsorship: ask.sponsorship,
           },
         ]
-      : [];
-  });
+      : [],
+  );
 }
 
 /**
@@ -132,7 +136,8 @@ export async function boardLinesFor(
   if (bioguides.length === 0) return new Map<string, string[]>();
   const replies: CampaignReplies = await deps.replyStats.forCampaign(campaign.slug);
   const wanted = new Set(bioguides);
-  const sponsors = sponsorsInService(deps, campaign).filter((s) => wanted.has(s.bioguide));
+  const members = deps.civic.members.filter((m) => wanted.has(m.bioguide));
+  const sponsors = sponsorsInService(deps, campaign, members);
   const lines = boardFor(replies, congress, sponsors).filter((l) => wanted.has(l.bioguide));
   return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, page, campaign, l, true).sentences]));
 }

@@ -94,7 +94,8 @@ export async function buildProgressPageView(
   const writtenTo = current.byMember
     .map((m) => deps.civic.memberByBioguide(m.bioguide))
     .filter((m): m is NonNullable<typeof m> => m !== undefined);
-  const signedOn = writtenTo.filter((m) => deps.asks.forMember(campaign, m).sponsorship !== undefined);
+  const asks = deps.asks.forMembers(campaign, writtenTo);
+  const signedOn = writtenTo.filter((_, i) => asks[i]!.sponsorship !== undefined);
   const goal = campaign.goal;
   const t = page.t;
   const texts = campaign.textsIn(page.language);

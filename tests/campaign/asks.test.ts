@@ -163,3 +163,20 @@ describe('which letter a member gets', () => {
     }
   });
 });
+
+test('when many members are asked at once, then each gets the ask they get alone, before and after the Congress ends', () => {
+  // The reply board and the progress page ask for every member at one instant (forMembers).
+  const everyone = [durbin, hawley, moore, otherSenator, otherRep];
+  for (const now of [BEFORE_END, AFTER_END]) {
+    const asks = createAskResolver({ clock: new ManualClock(now), sponsors: createSponsorRoll(new Map()) });
+    const together = asks.forMembers(campaign, everyone);
+    expect(together.map((a) => [a.kind, a.bill.id, a.sponsorship?.role])).toEqual(
+      everyone.map((m) => {
+        const alone = asks.forMember(campaign, m);
+        return [alone.kind, alone.bill.id, alone.sponsorship?.role];
+      }),
+    );
+    // Thanks for the sponsors and support for the rest; after the end, reintroduce for all.
+    expect(new Set(together.map((a) => a.kind)).size).toBe(now === BEFORE_END ? 2 : 1);
+  }
+});

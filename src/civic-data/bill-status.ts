@@ -273,40 +273,26 @@ export async function importBillStatus(
   const missing: string[] = [];
   for (const bill of options.bills) {
     const key = billKey(bill);
-    if (options.from) {
-      const file = localFile(options.from, bill);
-      if (!file) {
-        missing.push(key);
-        continue;
-      }
-      const parsed = parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file);
-      out.bills[key] = {
-        source: {
-          name: 'govinfo BILLSTATUS (local copy)',
-          url: govinfoBillStatusUrl(bill, options.urls.govinfoBillStatus),
-        },
-        asOf: parsed.asOf ?? importedAt.slice(0, 10),
-        ...(parsed.latestAction ? { latestAction: parsed.latestAction } : {}),
-        importedAt,
-        entries: parsed.entries,
-      };
-    } else if (options.congressGovApiKey) {
+    if (options.congressGovApiKey && !options.from) {
       out.bills[key] = { ...(await fromCongressGov(options, bill)), importedAt };
-    } else {
-      const url = govinfoBillStatusUrl(bill, options.urls.govinfoBillStatus);
-      const parsed = parseBillStatusXml(
-        await fetchText(url, key, { timeoutMs: options.timeoutMs }),
-        bill,
-        url,
-      );
-      out.bills[key] = {
-        source: { name: 'govinfo BILLSTATUS bulk data', url },
-        asOf: parsed.asOf ?? importedAt.slice(0, 10),
-        ...(parsed.latestAction ? { latestAction: parsed.latestAction } : {}),
-        importedAt,
-        entries: parsed.entries,
-      };
+      continue;
     }
+    const url = govinfoBillStatusUrl(bill, options.urls.govinfoBillStatus);
+    const file = options.from ? localFile(options.from, bill) : undefined;
+    if (options.from && !file) {
+      missing.push(key);
+      continue;
+    }
+    const parsed = file
+      ? parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file)
+      : parseBillStatusXml(await fetchText(url, key, { timeoutMs: options.timeoutMs }), bill, url);
+    out.bills[key] = {
+      source: { name: file ? 'govinfo BILLSTATUS (local copy)' : 'govinfo BILLSTATUS bulk data', url },
+      asOf: parsed.asOf ?? importedAt.slice(0, 10),
+      ...(parsed.latestAction ? { latestAction: parsed.latestAction } : {}),
+      importedAt,
+      entries: parsed.entries,
+    };
   }
   fs.mkdirSync(options.outDir, { recursive: true });
   const file = path.join(options.outDir, BILL_STATUS_FILE);

@@ -17,7 +17,7 @@ import * as shapefile from 'shapefile';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
-import { MIN_COUNTS } from './civic-index';
+import { compareSeats, MIN_COUNTS, seatKey } from './civic-index';
 import { congressDates, ordinal } from './congress';
 import {
   DISTRICT_SHAPES_FILE,
@@ -28,7 +28,7 @@ import {
 } from './district-shapes';
 import { fetchSource, lastModifiedDay, sourceInfo, type ManifestEntry } from './source-files';
 import type { SourceInfo } from './types';
-import { isZip, readZipEntries, ZIP_TIME_LIMIT_MS } from './zip-archive';
+import { isZip, readZipEntries } from './zip-archive';
 
 export type DistrictShapesResolution = '20m' | '500k';
 
@@ -55,8 +55,6 @@ export interface ReadDistrictShapesOptions {
   congress?: number;
   /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
   resolution?: DistrictShapesResolution;
-  /** Download and zip reading time limit, default 120 s each. */
-  timeoutMs?: number;
   /**
    * What the manifest says of the shapes: their date, and how many districts they hold (`records`; default
    * 435): fewer is refused, so a truncated download never replaces data.
@@ -180,29 +178,18 @@ export function featuresToDistricts(
     if (polygons.length === 0) {
       throw new DataError(`${source}: feature ${index}: geometry.coordinates: every polygon is degenerate`);
     }
-    const key = `${state}-${district}`;
+    const key = seatKey({ state, district });
     const existing = byKey.get(key);
     if (existing) existing.polygons.push(...polygons);
     else byKey.set(key, { state, district, polygons });
   });
-  const districts = [...byKey.values()].sort((a, b) =>
-    a.state === b.state ? a.district - b.district : a.state < b.state ? -1 : 1,
-  );
+  const districts = [...byKey.values()].sort(compareSeats);
   return { districts, congress, skipped };
 }
 
-interface RawFeature {
-  properties: unknown;
-  geometry: unknown;
-}
-
 /** Features (properties from .dbf, geometry from .shp) of the first shapefile in a zip. */
-async function shapefileZipToFeatures(
-  buffer: Buffer,
-  source: string,
-  timeLimitMs: number,
-): Promise<RawFeature[]> {
-  const entries = await readZipEntries(buffer, source, (n) => /\.(shp|dbf)$/i.test(n), timeLimitMs);
+async function shapefileZipToFeatures(buffer: Buffer, source: string): Promise<unknown[]> {
+  const entries = await readZipEntries(buffer, source, (n) => /\.(shp|dbf)$/i.test(n));
   const shpName = [...entries.keys()].find((n) => n.toLowerCase().endsWith('.shp'));
   if (!shpName) throw new DataError(`${source}: no .shp file in the zip`);
   const base = shpName.slice(0, -4);
@@ -218,8 +205,8 @@ async function shapefileZipToFeatures(
   }
 }
 
-async function parseSource(buffer: Buffer, source: string, timeLimitMs: number): Promise<unknown[]> {
-  if (isZip(buffer)) return shapefileZipToFeatures(buffer, source, timeLimitMs);
+async function parseSource(buffer: Buffer, source: string): Promise<unknown[]> {
+  if (isZip(buffer)) return shapefileZipToFeatures(buffer, source);
   let json: unknown;
   try {
     json = JSON.parse(buffer.toString('utf8'));
@@ -248,9 +235,7 @@ function findInFolder(
     .filter((n) => SHAPES_FOLDER.test(n))
     .sort();
   const folder =
-    congress !== undefined
-      ? (folders.find((n) => n === shapesFolderName(congress)) ?? folders.at(-1))
-      : folders.at(-1);
+    folders.find((n) => congress !== undefined && n === shapesFolderName(congress)) ?? folders.at(-1);
   if (!folder) throw new DataError(`${from}: no cd<nnn>-shapes folder of district boundaries`);
   const dir = path.join(from, folder);
   const files = fs.readdirSync(dir).filter((n) => SHAPES_FILE.test(n));
@@ -272,7 +257,7 @@ async function readSource(
   }
   const { url } = options;
   if (!url) throw new DataError('District boundaries: neither a folder nor a URL to read them from');
-  const response = await fetchSource(url, options.timeoutMs);
+  const response = await fetchSource(url);
   return { buffer: Buffer.from(await response.arrayBuffer()), source: url, date: lastModifiedDay(response) };
 }
 
@@ -285,7 +270,7 @@ function congressFromFileName(source: string): number | null {
 /** Reads and validates the boundaries without writing anything. */
 export async function readDistrictShapes(options: ReadDistrictShapesOptions): Promise<DistrictShapesRead> {
   const { buffer, source, date } = await readSource(options);
-  const features = await parseSource(buffer, source, options.timeoutMs ?? ZIP_TIME_LIMIT_MS);
+  const features = await parseSource(buffer, source);
   const { districts, congress, skipped } = featuresToDistricts(features, source);
   const least = options.manifest?.records ?? MIN_COUNTS.districts;
   if (districts.length < least) {
@@ -335,14 +320,9 @@ export async function readShapesIfPublished(
   const folders = from ? await fs.promises.readdir(from).catch(() => [] as string[]) : [];
   const wanted = options.wanted ?? (!from || folders.some((n) => SHAPES_FOLDER.test(n)));
   if (!wanted) return null;
-  const url = options.from ? undefined : (urls.districtShapes ?? districtShapesUrl(congress, urls.census));
+  const url = from ? undefined : (urls.districtShapes ?? districtShapesUrl(congress, urls.census));
   try {
-    return await readDistrictShapes({
-      from: options.from,
-      url,
-      congress,
-      manifest: options.manifest,
-    });
+    return await readDistrictShapes({ from, url, congress, manifest: options.manifest });
   } catch (error) {
     if (error instanceof DataError && / HTTP 404$/.test(error.message)) {
       options.log?.(`${url}: not published yet (HTTP 404)`);

@@ -86,9 +86,7 @@ function segmentDistanceSq(ax: number, ay: number, bx: number, by: number): numb
   const dx = bx - ax;
   const dy = by - ay;
   const lenSq = dx * dx + dy * dy;
-  let t = lenSq > 0 ? -(ax * dx + ay * dy) / lenSq : 0;
-  if (t < 0) t = 0;
-  else if (t > 1) t = 1;
+  const t = lenSq > 0 ? Math.min(1, Math.max(0, -(ax * dx + ay * dy) / lenSq)) : 0;
   const x = ax + t * dx;
   const y = ay + t * dy;
   return x * x + y * y;
@@ -135,7 +133,6 @@ export class DistrictShapeIndex {
     }
     if (polygons === 0 || runs === 0) throw new DataError('District shapes: no polygons to index');
 
-    const F = Flatbush;
     this.districts = shapes.map((s) => ({ state: s.state, district: s.district }));
     this.coords = new Float64Array(vertices * 2);
     this.ringStart = new Uint32Array(rings + 1);
@@ -144,8 +141,8 @@ export class DistrictShapeIndex {
     this.runStart = new Uint32Array(runs);
     this.runCount = new Uint8Array(runs);
     this.runDistrict = new Uint32Array(runs);
-    this.polyTree = new F(polygons);
-    this.runTree = new F(runs);
+    this.polyTree = new Flatbush(polygons);
+    this.runTree = new Flatbush(runs);
 
     let v = 0;
     let r = 0;
@@ -156,33 +153,20 @@ export class DistrictShapeIndex {
       for (const polygon of shape.polygons) {
         this.polyRingStart[p] = r;
         this.polyDistrict[p] = d;
-        let minX = Infinity;
-        let minY = Infinity;
-        let maxX = -Infinity;
-        let maxY = -Infinity;
+        const polygonStart = v;
         for (const ring of polygon) {
           this.ringStart[r++] = v;
           const first = v;
-          for (const pos of ring) {
-            const x = pos[0];
-            const y = pos[1];
-            if (
-              typeof x !== 'number' ||
-              typeof y !== 'number' ||
-              !Number.isFinite(x) ||
-              !Number.isFinite(y)
-            ) {
+          for (const [x, y] of ring) {
+            // Number.isFinite is also false for a missing or non-numeric coordinate.
+            if (!Number.isFinite(x) || !Number.isFinite(y)) {
               throw new DataError(
                 `District shapes: ${shape.state}-${shape.district} has a non-numeric coordinate`,
               );
             }
-            c[v * 2] = x;
-            c[v * 2 + 1] = y;
+            c[v * 2] = x!;
+            c[v * 2 + 1] = y!;
             v++;
-            if (x < minX) minX = x;
-            if (x > maxX) maxX = x;
-            if (y < minY) minY = y;
-            if (y > maxY) maxY = y;
           }
           if (!ringIsClosed(ring)) {
             c[v * 2] = c[first * 2]!;
@@ -193,26 +177,14 @@ export class DistrictShapeIndex {
           const segments = v - first - 1;
           for (let s = 0; s < segments; s += EDGE_RUN) {
             const count = Math.min(EDGE_RUN, segments - s);
-            let rMinX = Infinity;
-            let rMinY = Infinity;
-            let rMaxX = -Infinity;
-            let rMaxY = -Infinity;
-            for (let k = first + s; k <= first + s + count; k++) {
-              const x = c[k * 2]!;
-              const y = c[k * 2 + 1]!;
-              if (x < rMinX) rMinX = x;
-              if (x > rMaxX) rMaxX = x;
-              if (y < rMinY) rMinY = y;
-              if (y > rMaxY) rMaxY = y;
-            }
             this.runStart[run] = first + s;
             this.runCount[run] = count;
             this.runDistrict[run] = d;
-            this.runTree.add(rMinX, rMinY, rMaxX, rMaxY);
+            this.runTree.add(...bounds(c, first + s, first + s + count + 1));
             run++;
           }
         }
-        this.polyTree.add(minX, minY, maxX, maxY);
+        this.polyTree.add(...bounds(c, polygonStart, v));
         p++;
       }
     });
@@ -305,16 +277,10 @@ export class DistrictShapeIndex {
       // A point in two polygons (rounding slivers) is also near the other district.
       for (const other of inside.slice(1)) if (!near.has(other)) near.set(other, 0);
     } else {
-      let bestD = -1;
-      let bestKm = Infinity;
-      for (const [d, km] of near) {
-        if (km < bestKm) {
-          bestKm = km;
-          bestD = d;
-        }
-      }
-      if (bestD < 0) return null;
-      own = bestD;
+      // Snap to the nearest district (the first found among equals).
+      const nearest = [...near].sort((a, b) => a[1] - b[1])[0];
+      if (!nearest) return null;
+      own = nearest[0];
       nearBoundary = true;
     }
     const neighbours = [...near.entries()]
@@ -324,6 +290,20 @@ export class DistrictShapeIndex {
     const ref = this.districts[own]!;
     return { state: ref.state, district: ref.district, nearBoundary, neighbours };
   }
+}
+
+/** The bounding box [minX, minY, maxX, maxY] of the vertices from index `from` up to (not including) `to`. */
+function bounds(c: Float64Array, from: number, to: number): [number, number, number, number] {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let k = from; k < to; k++) {
+    const x = c[k * 2]!;
+    const y = c[k * 2 + 1]!;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  return [minX, minY, maxX, maxY];
 }
 
 function ringIsClosed(ring: number[][]): boolean {

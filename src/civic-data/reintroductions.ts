@@ -158,9 +158,6 @@ export interface ReintroductionSearchOptions {
   apiBaseUrl: string;
   /** CONGRESS_GOV_BILL_PAGES_URL: where each candidate's page is linked. */
   billPagesUrl: string;
-  /** Per request; default BILL_STATUS_TIMEOUT_MS (civic-data/bill-status). */
-  timeoutMs?: number;
-  listPages?: number;
 }
 
 /**
@@ -172,9 +169,8 @@ export async function findReintroductions(
   options: ReintroductionSearchOptions,
 ): Promise<Array<Omit<ReintroductionCandidate, 'foundAt'>>> {
   const base = trimEnd(options.apiBaseUrl, '/');
-  const request = { apiKey: options.apiKey, timeoutMs: options.timeoutMs };
   const getJson = async <T>(schema: z.ZodType<T>, url: string, what: string): Promise<T> => {
-    const text = await fetchText(url, what, request);
+    const text = await fetchText(url, what, { apiKey: options.apiKey });
     const parsed = schema.safeParse(JSON.parse(text));
     if (!parsed.success) throw new DataError(`${what}: ${url} is not the expected congress.gov answer`);
     return parsed.data;
@@ -251,7 +247,7 @@ export async function findReintroductions(
       let next: string | undefined =
         `${base}/member/${sponsor.bioguideId}/sponsored-legislation?format=json&limit=250`;
       // Newest first: the first page holds a Congress that began weeks ago.
-      for (let page = 0; next && page < (options.listPages ?? BILL_LIST_PAGES); page++) {
+      for (let page = 0; next && page < BILL_LIST_PAGES; page++) {
         const answer: z.infer<typeof ApiSponsored> = await getJson(ApiSponsored, next, what);
         let older = false;
         for (const item of answer.sponsoredLegislation) {
@@ -271,7 +267,7 @@ export async function findReintroductions(
 
     // Any member's bill of the same type in the new Congress with the same short title.
     let next: string | undefined = `${base}/bill/${newCongress}/${bill.type}?format=json&limit=250`;
-    for (let page = 0; next && page < (options.listPages ?? BILL_LIST_PAGES); page++) {
+    for (let page = 0; next && page < BILL_LIST_PAGES; page++) {
       const answer: z.infer<typeof ApiBillList> = await getJson(ApiBillList, next, what);
       for (const item of answer.bills) {
         const number = Number(item.number);

@@ -25,9 +25,10 @@ import { newId } from '../platform/ids';
 import type { LetterRow } from '../letters/letter-store';
 import type { ActionKind, CountersTable, Database, Db } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
+import { compareText } from './stats';
 
 /** UTC calendar day of an instant, `YYYY-MM-DD`. Every count by day uses UTC. */
-export function utcDay(at: Date): string {
+function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
@@ -51,17 +52,19 @@ export function dedupeKey(
   return `${input.campaign}|${input.action}|${input.bioguide}|${who}|${input.congress}`;
 }
 
-/** The counter rows one newly recorded action increments, in a fixed order (see recordAction). */
 /** What the counters read of an action: an ActionInput, or a stored action row with its time. */
 export type CountedAction = Pick<
   ActionInput,
   'action' | 'bioguide' | 'chamber' | 'state' | 'district' | 'congress' | 'ref' | 'at'
 >;
 
-export function counterKeysFor(input: CountedAction): Array<Pick<CountersTable, 'dimension' | 'key'>> {
+type CounterKey = Pick<CountersTable, 'dimension' | 'key'>;
+
+/** The counter rows one newly recorded action increments, in lock order (see byCounterKey). */
+export function counterKeysFor(input: CountedAction): CounterKey[] {
   if (input.action === 'reported') return [{ dimension: 'reported', key: 'all' }];
   const day = utcDay(input.at);
-  const keys: Array<Pick<CountersTable, 'dimension' | 'key'>> = [
+  const keys: CounterKey[] = [
     { dimension: 'action', key: input.action },
     { dimension: 'action_chamber', key: `${input.action}:${input.chamber}` },
     { dimension: 'action_state', key: `${input.action}:${input.state}` },
@@ -85,23 +88,12 @@ export function counterKeysFor(input: CountedAction): Array<Pick<CountersTable, 
     }
     if (input.ref) keys.push({ dimension: 'ref', key: input.ref });
   }
-  // One global lock order for counter rows: concurrent PostgreSQL transactions cannot deadlock on them.
   return keys.sort(byCounterKey);
 }
 
-type CounterKey = Pick<CountersTable, 'dimension' | 'key'>;
-
-/** The global lock order of counter rows (see counterKeysFor). */
-export const byCounterKey = (a: CounterKey, b: CounterKey): number =>
-  a.dimension === b.dimension
-    ? a.key < b.key
-      ? -1
-      : a.key > b.key
-        ? 1
-        : 0
-    : a.dimension < b.dimension
-      ? -1
-      : 1;
+/** One global lock order for counter rows: concurrent PostgreSQL transactions cannot deadlock on them. */
+const byCounterKey = (a: CounterKey, b: CounterKey): number =>
+  compareText(a.dimension, b.dimension) || compareText(a.key, b.key);
 
 /**
  * Increments the given counters (by `by`, default one; creating them), in one multi-row
@@ -186,28 +178,15 @@ function actionRow(input: ActionInput) {
  * Records one action in the caller's transaction; returns false (and counts nothing) when the same
  * sender already did this action for this member in this campaign.
  */
-export const recordAction: RecordAction = async (db, input) => {
-  const result = await db
-    .insertInto('actions')
-    .values(actionRow(input))
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    // RETURNING (PostgreSQL, SQLite >= 3.35) yields a row only when one was inserted.
-    .returning('id')
-    .executeTakeFirst();
-  if (!result) return false;
-  await incrementCounters(db, input.campaign, counterKeysFor(input));
-  return true;
-};
+export const recordAction: RecordAction = async (db, input) => (await recordActions(db, [input]))[0]!;
 
 /**
- * recordAction for several actions at once (a saved batch of letters), in the caller's transaction:
- * one INSERT for the actions and one upsert per campaign for all their counters, instead of two
- * statements per action. Same result as calling recordAction for each input in order: returns, per
- * input, whether it was counted (a repeat, also within the batch, is not).
+ * Records actions (a saved batch of letters) in the caller's transaction: one INSERT for the actions and
+ * one upsert per campaign for all their counters. Returns, per input, whether it was counted (a repeat,
+ * also within the batch, is not): the same as recording each input in order.
  */
 export async function recordActions(db: Db, inputs: readonly ActionInput[]): Promise<boolean[]> {
   if (inputs.length === 0) return [];
-  if (inputs.length === 1) return [await recordAction(db, inputs[0]!)];
   const firstByKey = new Map<string, number>();
   inputs.forEach((input, i) => {
     const key = dedupeKey(input);
@@ -218,6 +197,7 @@ export async function recordActions(db: Db, inputs: readonly ActionInput[]): Pro
     .insertInto('actions')
     .values(rows)
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    // RETURNING (PostgreSQL, SQLite >= 3.35) yields a row only when one was inserted.
     .returning('dedupe_key')
     .execute();
   const insertedKeys = new Set(inserted.map((r) => r.dedupe_key));

@@ -4,7 +4,7 @@
  * cached campaign stats only.
  */
 import { districtGoalFor, type Campaign } from '../campaign/campaign';
-import type { CampaignStats, StatsService } from './stats';
+import { compareText, type CampaignStats, type StatsService } from './stats';
 
 export interface DistrictProgress {
   /** `IL-13`; `AK-0` for an at-large seat. */
@@ -77,9 +77,7 @@ export function districtsClosestToGoal(
   }
   open.sort(
     (a, b) =>
-      b.count / b.goal - a.count / a.goal ||
-      a.remaining - b.remaining ||
-      (a.district < b.district ? -1 : a.district > b.district ? 1 : 0),
+      b.count / b.goal - a.count / a.goal || a.remaining - b.remaining || compareText(a.district, b.district),
   );
   return { closest: open.slice(0, limit), reached };
 }

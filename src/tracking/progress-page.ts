@@ -17,14 +17,14 @@ import { renderStateMapSvg, STATE_NAMES } from './us-map';
 type Deps = { civic: CivicIndex; asks: AskResolver; replyStats: ResponsivenessService };
 
 /** The channels whose figures only verified letters reach: the public numbers show no other. */
-export const PUBLIC_CHANNELS = ['verified', 'delivered', 'emailed'] as const;
+const PUBLIC_CHANNELS = ['verified', 'delivered', 'emailed'] as const;
 
 /** What the public numbers count, said in the JSON itself (the progress page says it in its own words). */
-export const PUBLIC_COUNTS_NOTE =
+const PUBLIC_COUNTS_NOTE =
   "total: letters whose writer confirmed their email address, or that the office accepted; one per writer and member; letters above a mailbox's or a district's hourly cap wait for the organiser's review, and letters the organiser set aside are not counted. reportedByWriters: printed or web-form letters whose writer has not confirmed, never in the total.";
 
-/** The public JSON shape: the stats plus names resolved from the member data. */
-export function publicStats(deps: Pick<Deps, 'civic'>, stats: CampaignStats) {
+/** GET /api/campaigns/:slug/stats: the public numbers, names from the member data, "did they answer?". */
+export async function buildStatsJson(deps: Deps, campaign: Campaign, stats: CampaignStats) {
   return {
     campaign: stats.campaign,
     /** Verified letters (see docs/tracking.md). */
@@ -48,6 +48,8 @@ export function publicStats(deps: Pick<Deps, 'civic'>, stats: CampaignStats) {
       byChamber: c.byChamber,
     })),
     updatedAt: stats.updatedAt,
+    // "Did they answer?": rows with enough answers only, reported by writers, not verified.
+    replies: await publicReplyStats(deps, campaign, deps.civic.meta.congress),
   };
 }
 
@@ -56,15 +58,6 @@ export function percentOfGoal(part: number, whole: number): number | 'lessThanOn
   if (whole <= 0 || part <= 0) return 0;
   const p = (part / whole) * 100;
   return p < 1 ? 'lessThanOne' : Math.min(100, Math.floor(p));
-}
-
-/** GET /api/campaigns/:slug/stats: the public numbers and, from enough answers, "did they answer?". */
-export async function buildStatsJson(deps: Deps, campaign: Campaign, stats: CampaignStats) {
-  return {
-    ...publicStats(deps, stats),
-    // "Did they answer?": rows with enough answers only, reported by writers, not verified.
-    replies: await publicReplyStats(deps, campaign, deps.civic.meta.congress),
-  };
 }
 
 /** `il-013` -> `IL-13`; undefined for anything that is not a House district of the member data. */

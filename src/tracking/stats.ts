@@ -78,18 +78,20 @@ export interface CongressStats {
   byMember: Array<{ bioguide: string; count: number }>;
 }
 
+const emptyChannels = () => Object.fromEntries(ACTION_KINDS.map((kind) => [kind, 0])) as ChannelCounts;
+
+const emptyCongress = (congress: number): CongressStats => ({
+  congress,
+  total: 0,
+  byChamber: { senate: 0, house: 0 },
+  byChannel: emptyChannels(),
+  byState: [],
+  byMember: [],
+});
+
 /** One Congress's counts, zero when no letter was written in it. */
 export function statsForCongress(stats: CampaignStats, congress: number): CongressStats {
-  return (
-    stats.byCongress.find((c) => c.congress === congress) ?? {
-      congress,
-      total: 0,
-      byChamber: { senate: 0, house: 0 },
-      byChannel: emptyChannels(),
-      byState: [],
-      byMember: [],
-    }
-  );
+  return stats.byCongress.find((c) => c.congress === congress) ?? emptyCongress(congress);
 }
 
 export interface StatsService {
@@ -107,24 +109,17 @@ export interface StatsOptions {
   topMembersLimit?: number;
 }
 
-const emptyChannels = (): ChannelCounts => ({
-  created: 0,
-  verified: 0,
-  delivered: 0,
-  emailed: 0,
-  printed: 0,
-  webform: 0,
-  reported: 0,
-});
-
 function isActionKind(value: string): value is ActionKind {
   return (ACTION_KINDS as readonly string[]).includes(value);
 }
 
+/** Code-unit order, the same on every machine (localeCompare is not). */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const byCountDesc =
   <T extends { count: number }>(key: (row: T) => string) =>
   (a: T, b: T) =>
-    b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    b.count - a.count || compareText(key(a), key(b));
 
 /** Builds CampaignStats from counter rows; exported for the tests. */
 export function statsFromCounters(
@@ -134,12 +129,8 @@ export function statsFromCounters(
   goal?: number,
   topMembersLimit = 10,
 ): CampaignStats {
-  let total = 0;
+  const allTime = emptyCongress(0);
   let reported = 0;
-  const byChamber = { senate: 0, house: 0 };
-  const byChannel = emptyChannels();
-  const byState: CampaignStats['byState'] = [];
-  const byMember: CampaignStats['byMember'] = [];
   const byDay: CampaignStats['byDay'] = [];
   const byDistrict: CampaignStats['byDistrict'] = [];
   const byRef: CampaignStats['byRef'] = [];
@@ -148,97 +139,44 @@ export function statsFromCounters(
   const channelDay = new Map<string, ChannelCounts>();
   const congresses = new Map<number, CongressStats>();
   const congressOf = (n: number): CongressStats => {
-    let entry = congresses.get(n);
-    if (!entry) {
-      entry = {
-        congress: n,
-        total: 0,
-        byChamber: { senate: 0, house: 0 },
-        byChannel: emptyChannels(),
-        byState: [],
-        byMember: [],
-      };
-      congresses.set(n, entry);
-    }
-    return entry;
+    if (!congresses.has(n)) congresses.set(n, emptyCongress(n));
+    return congresses.get(n)!;
   };
 
-  for (const row of rows) {
-    const count = Number(row.count);
-    switch (row.dimension) {
-      case 'total':
-        total = count;
-        break;
-      case 'reported':
-        reported = count;
-        break;
-      case 'action':
-        if (isActionKind(row.key)) byChannel[row.key] = count;
-        break;
-      case 'chamber':
-        if (row.key === 'senate' || row.key === 'house') byChamber[row.key] = count;
-        break;
-      case 'state':
-        byState.push({ state: row.key, count });
-        break;
-      case 'member':
-        byMember.push({ bioguide: row.key, count });
-        break;
-      case 'day':
-        byDay.push({ day: row.key, count });
-        break;
-      case 'district': {
-        const [congress, district] = splitOnce(row.key);
-        byDistrict.push({ congress: Number(congress), district, count });
-        break;
+  for (const { dimension, key, count: text } of rows) {
+    const count = Number(text);
+    if (dimension === 'total') allTime.total = count;
+    else if (dimension === 'congress') congressOf(Number(key)).total = count;
+    else if (dimension.startsWith('congress_')) {
+      const [congress, rest] = splitOnce(key);
+      addCount(congressOf(Number(congress)), dimension.slice('congress_'.length), rest, count);
+    } else if (dimension.startsWith('action_')) {
+      const [action, rest] = splitOnce(key);
+      if (!isActionKind(action)) continue;
+      if (dimension === 'action_chamber') {
+        if (rest === 'senate' || rest === 'house') channelChamber[rest][action] = count;
+      } else {
+        const map = dimension === 'action_state' ? channelState : channelDay;
+        const entry = map.get(rest) ?? emptyChannels();
+        entry[action] = count;
+        map.set(rest, entry);
       }
-      case 'congress':
-        congressOf(Number(row.key)).total = count;
-        break;
-      case 'congress_chamber':
-      case 'congress_state':
-      case 'congress_member':
-      case 'congress_action': {
-        const [congress, rest] = splitOnce(row.key);
-        const entry = congressOf(Number(congress));
-        if (row.dimension === 'congress_chamber') {
-          if (rest === 'senate' || rest === 'house') entry.byChamber[rest] = count;
-        } else if (row.dimension === 'congress_state') entry.byState.push({ state: rest, count });
-        else if (row.dimension === 'congress_member') entry.byMember.push({ bioguide: rest, count });
-        else if (isActionKind(rest)) entry.byChannel[rest] = count;
-        break;
-      }
-      case 'ref':
-        byRef.push({ ref: row.key, count });
-        break;
-      case 'action_chamber':
-      case 'action_state':
-      case 'action_day': {
-        const [action, rest] = splitOnce(row.key);
-        if (!isActionKind(action)) break;
-        if (row.dimension === 'action_chamber') {
-          if (rest === 'senate' || rest === 'house') channelChamber[rest][action] = count;
-        } else {
-          const map = row.dimension === 'action_state' ? channelState : channelDay;
-          const entry = map.get(rest) ?? emptyChannels();
-          entry[action] = count;
-          map.set(rest, entry);
-        }
-        break;
-      }
-      default:
-        break;
-    }
+    } else if (dimension === 'reported') reported = count;
+    else if (dimension === 'day') byDay.push({ day: key, count });
+    else if (dimension === 'ref') byRef.push({ ref: key, count });
+    else if (dimension === 'district') {
+      const [congress, district] = splitOnce(key);
+      byDistrict.push({ congress: Number(congress), district, count });
+    } else addCount(allTime, dimension, key, count);
   }
-  byState.sort(byCountDesc((r) => r.state));
-  byMember.sort(byCountDesc((r) => r.bioguide));
-  byDistrict.sort(byCountDesc((r) => `${r.congress}:${r.district}`));
-  for (const entry of congresses.values()) {
+  for (const entry of [allTime, ...congresses.values()]) {
     entry.byState.sort(byCountDesc((r) => r.state));
     entry.byMember.sort(byCountDesc((r) => r.bioguide));
   }
+  byDistrict.sort(byCountDesc((r) => `${r.congress}:${r.district}`));
   byRef.sort(byCountDesc((r) => r.ref));
-  byDay.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  byDay.sort((a, b) => compareText(a.day, b.day));
+  const { total, byChamber, byChannel, byState, byMember } = allTime;
   return {
     campaign,
     total,
@@ -264,6 +202,14 @@ export function statsFromCounters(
     },
     updatedAt,
   };
+}
+
+/** One counter of a chamber, state, member or action, of all time or of one Congress. */
+function addCount(into: CongressStats, dimension: string, key: string, count: number): void {
+  if (dimension === 'chamber' && (key === 'senate' || key === 'house')) into.byChamber[key] = count;
+  else if (dimension === 'state') into.byState.push({ state: key, count });
+  else if (dimension === 'member') into.byMember.push({ bioguide: key, count });
+  else if (dimension === 'action' && isActionKind(key)) into.byChannel[key] = count;
 }
 
 function splitOnce(key: string): [string, string] {

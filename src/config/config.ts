@@ -41,37 +41,27 @@ const SourceUrlsSchema = z.object({
   CONGRESS_GOV_BILL_PAGES_URL: httpUrl.default('https://www.congress.gov/bill'),
 });
 
-export interface CivicSourceUrls {
-  /** congress-legislators' published folder: legislators-current.json and its two companions. */
-  members: string;
-  /** The Census Bureau's file server: relationship files, BEFs, the ZCTA-block file, boundaries. */
-  census: string;
-  /** us-zipcodes-congress's zccd.csv (the 119th Congress's fallback ZIP table). */
-  zccd: string;
-  /** One fixed boundary file instead of the Census Bureau's for the members' Congress. */
-  districtShapes: string | undefined;
-  /** govinfo's BILLSTATUS bulk data folder. */
-  govinfoBillStatus: string;
-  /** The congress.gov API (v3). */
-  congressGovApi: string;
-  /** congress.gov's bill pages, linked from a reintroduced bill found by the refresh. */
-  congressGovBillPages: string;
-}
-
-function sourceUrls(e: z.infer<typeof SourceUrlsSchema>): CivicSourceUrls {
+function sourceUrls(e: z.infer<typeof SourceUrlsSchema>) {
   return Object.freeze({
+    /** congress-legislators' published folder: legislators-current.json and its two companions. */
     members: e.CIVIC_MEMBERS_URL,
+    /** The Census Bureau's file server: relationship files, BEFs, the ZCTA-block file, boundaries. */
     census: e.CENSUS_FILES_URL,
+    /** us-zipcodes-congress's zccd.csv (the 119th Congress's fallback ZIP table). */
     zccd: e.ZCCD_URL,
+    /** One fixed boundary file instead of the Census Bureau's for the members' Congress. */
     districtShapes: e.DISTRICT_SHAPES_URL,
     govinfoBillStatus: e.GOVINFO_BILLSTATUS_URL,
     congressGovApi: e.CONGRESS_GOV_API_URL,
+    /** congress.gov's bill pages, linked from a reintroduced bill found by the refresh. */
     congressGovBillPages: e.CONGRESS_GOV_BILL_PAGES_URL,
   });
 }
 
+export type CivicSourceUrls = ReturnType<typeof sourceUrls>;
+
 /** The publishers' own addresses: every source URL setting left unset. */
-export const CANONICAL_SOURCE_URLS: CivicSourceUrls = sourceUrls(SourceUrlsSchema.parse({}));
+export const CANONICAL_SOURCE_URLS = sourceUrls(SourceUrlsSchema.parse({}));
 
 /** What `npm run data:update` reads: where the sources are, and the campaigns whose bills it imports. */
 const DataUpdateSchema = SourceUrlsSchema.extend({
@@ -87,22 +77,28 @@ export type DataUpdateConfig = Pick<Config, 'civicSources' | 'campaignsDir' | 'c
  * each bad variable.
  */
 export function loadDataUpdateConfig(env: Readonly<Record<string, string | undefined>>): DataUpdateConfig {
-  const parsed = DataUpdateSchema.safeParse(env);
+  const e = parseEnv(DataUpdateSchema, env);
+  return deepFreeze({
+    civicSources: sourceUrls(e),
+    campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
+    congressGovApiKey: e.CONGRESS_GOV_API_KEY,
+  });
+}
+
+/** The environment parsed by `schema`, or a ConfigError naming each bad variable. */
+function parseEnv<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>>) {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  return deepFreeze({
-    civicSources: sourceUrls(parsed.data),
-    campaignsDir: path.resolve(parsed.data.CAMPAIGNS_DIR),
-    congressGovApiKey: parsed.data.CONGRESS_GOV_API_KEY,
-  });
+  return parsed.data;
 }
 
 const EnvSchema = DataUpdateSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLIC_URL: httpUrl.optional(),
   DATA_DIR: z.string().min(1).default('data'),
   DATA_REFRESH: z.enum(['off', 'daily']).optional(),
   CIVIC_DATA_FROM: z.string().min(1).optional(),
@@ -171,7 +167,7 @@ const EnvSchema = DataUpdateSchema.extend({
   COUNT_CAP_DISTRICT_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(150),
   // Communicating with Congress (docs/delivery.md): all of a group or none of it. Lengths and patterns
   // are the CWC schema's, counted in characters as XML counts them.
-  CWC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CWC_URL: httpUrl.optional(),
   CWC_API_KEY: z.string().min(1).max(200).optional(),
   CWC_DELIVERY_AGENT: cwcText(4, 500, 'your registered vendor name').optional(),
   CWC_ACK_EMAIL: CwcEmail.optional(),
@@ -184,8 +180,8 @@ const EnvSchema = DataUpdateSchema.extend({
   CWC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
   // At least eight hours: the House's daily maintenance window is six (docs/delivery.md).
   CWC_RETRY_HOURS: z.coerce.number().int().min(8).max(72).default(12),
-  SCWC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  SCWC_OFFICES_URL: z.url({ protocol: /^https?$/ }).default('https://soapbox.senate.gov/api/active_offices'),
+  SCWC_URL: httpUrl.optional(),
+  SCWC_OFFICES_URL: httpUrl.default('https://soapbox.senate.gov/api/active_offices'),
 });
 
 const CWC_AGENT_VARS = [
@@ -197,106 +193,6 @@ const CWC_AGENT_VARS = [
 ] as const;
 const CWC_HOUSE_SERVICE = ['CWC_URL', 'CWC_API_KEY'] as const;
 const CWC_SENATE_SERVICE = ['SCWC_URL'] as const;
-
-/** The vendor registration behind every CWC document (docs/delivery.md). */
-export interface CwcAgentConfig {
-  name: string;
-  ackEmail: string;
-  contactName: string;
-  contactEmail: string;
-  contactPhone: string;
-}
-
-export interface CwcConfig {
-  agent: CwcAgentConfig;
-  /** The House service; undefined when only the Senate's is configured. */
-  house: { url: string; apiKey: string } | undefined;
-  /**
-   * The Senate's service: the messages URL as the Senate gave it (nothing is appended) and its public
-   * active-office list, read at start-up and with each data refresh.
-   */
-  senate: { url: string; officesUrl: string } | undefined;
-  timeoutMs: number;
-  /** How long a letter is retried while the service is down or in maintenance (at least 8 h). */
-  retryHours: number;
-}
-
-export type Config = Readonly<{
-  env: 'development' | 'production' | 'test';
-  host: string;
-  port: number;
-  publicUrl: string;
-  dataDir: string;
-  /** 'daily': the running server re-imports the civic data and swaps it in (default in production). */
-  dataRefresh: 'off' | 'daily';
-  /** CIVIC_DATA_FROM: a local folder laid out like the data mirror, read instead of the canonical URLs. */
-  civicDataFrom: string | undefined;
-  /** CIVIC_DATA_MANIFEST: a manifest giving the dates of CIVIC_DATA_FROM's files (docs/data.md). */
-  civicDataManifest: string | undefined;
-  /** Where the public sources are fetched from (CIVIC_MEMBERS_URL, CENSUS_FILES_URL, ...; docs/data.md). */
-  civicSources: CivicSourceUrls;
-  /** CONGRESS_GOV_API_KEY: the bill status comes from the congress.gov API instead of govinfo's bulk data. */
-  congressGovApiKey: string | undefined;
-  /** Worker threads that draw PDFs (src/delivery/pdf-renderer.ts); 0 draws in the request thread. */
-  pdfThreads: number;
-  /** Letters of PDF downloads waiting or being drawn at once; past it a download answers 503. */
-  pdfQueueLimit: number;
-  /** Where emails are written as .eml files when no SMTP_URL is set. */
-  outboxDir: string;
-  campaignsDir: string;
-  defaultCampaign: string;
-  /** PostgreSQL: the pool's size and how long a request waits for a connection (its deadline). */
-  database:
-    | { kind: 'sqlite'; path: string }
-    | { kind: 'postgres'; url: string; poolSize: number; connectWaitMs: number };
-  /** SMTP server for emails; undefined writes them as .eml files (MAIL_TRANSPORT=files, or not production). */
-  smtpUrl: string | undefined;
-  mailFrom: string;
-  appSecret: string;
-  adminToken: string | undefined;
-  trustProxy: boolean | number | string;
-  logLevel: string;
-  /** LOG_FILE: logs are appended to this file instead of standard output. */
-  logFile: string | undefined;
-  retentionDays: number;
-  outbox: {
-    enabled: boolean;
-    pollMs: number;
-    maxAttempts: number;
-    smtpTimeoutMs: number;
-    /** Pooled SMTP connections, and so messages sent at once. */
-    smtpConnections: number;
-  };
-  /** `vintage`: a fixed geocoder vintage; unset, the one whose districts are the index's Congress is chosen. */
-  geocoder: { enabled: boolean; url: string; vintage: string | undefined };
-  statsCacheMs: number;
-  /** ADOPTED_BILLS_CACHE_MS: how long an instance reads the organiser's adopted bill numbers from memory. */
-  adoptedBillsCacheMs: number;
-  /** "Did your members reply?" (src/replies, docs/tracking.md): its delays and the public threshold. */
-  replies: {
-    askAfterDays: number;
-    reminderAfterDays: number;
-    closeAfterDays: number;
-    publicMinAnswers: number;
-    scheduleMs: number;
-  };
-  minFormFillMs: number;
-  /**
-   * Per-client rate limits (lookup, submission, email, admin sign-in). An operator turns them off
-   * (RATE_LIMITS_ENABLED=false) to load-test a deployment from one machine, as `npm run bench` does; the
-   * server says so at start-up.
-   */
-  rateLimitsEnabled: boolean;
-  /**
-   * Senders' email domains: `mxCheck` asks DNS (`dnsServers`, or the system's) for mail exchangers; the
-   * disposable-domain list is always consulted (src/letters/mail-domain.ts).
-   */
-  emailDomains: { mxCheck: boolean; dnsServers: readonly string[] };
-  /** Verified letters counted per mailbox a day and per House district an hour; more wait for the organiser. */
-  countCaps: { mailboxPerDay: number; districtPerHour: number };
-  /** Delivery through Communicating with Congress; undefined when not configured (letters go by relay). */
-  cwc: CwcConfig | undefined;
-}>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -335,13 +231,14 @@ function missingCwcSettings(e: ParsedEnv): string[] {
     );
 }
 
-function cwcConfig(e: ParsedEnv): CwcConfig | undefined {
+function cwcConfig(e: ParsedEnv) {
   if (!e.CWC_DELIVERY_AGENT || !e.CWC_ACK_EMAIL || !e.CWC_CONTACT_NAME) return undefined;
   if (!e.CWC_CONTACT_EMAIL || !e.CWC_CONTACT_PHONE) return undefined;
   const house = e.CWC_URL && e.CWC_API_KEY ? { url: e.CWC_URL, apiKey: e.CWC_API_KEY } : undefined;
   const senate = e.SCWC_URL ? { url: e.SCWC_URL, officesUrl: e.SCWC_OFFICES_URL } : undefined;
   if (!house && !senate) return undefined;
   return {
+    /** The vendor registration behind every CWC document (docs/delivery.md). */
     agent: {
       name: e.CWC_DELIVERY_AGENT,
       ackEmail: e.CWC_ACK_EMAIL,
@@ -349,12 +246,21 @@ function cwcConfig(e: ParsedEnv): CwcConfig | undefined {
       contactEmail: e.CWC_CONTACT_EMAIL,
       contactPhone: e.CWC_CONTACT_PHONE,
     },
+    /** The House service; undefined when only the Senate's is configured. */
     house,
+    /**
+     * The Senate's service: the messages URL as the Senate gave it (nothing is appended) and its public
+     * active-office list, read at start-up and with each data refresh.
+     */
     senate,
     timeoutMs: e.CWC_TIMEOUT_MS,
+    /** How long a letter is retried while the service is down or in maintenance (at least 8 h). */
     retryHours: e.CWC_RETRY_HOURS,
   };
 }
+
+export type CwcConfig = NonNullable<ReturnType<typeof cwcConfig>>;
+export type CwcAgentConfig = CwcConfig['agent'];
 
 /** Freezes an object and every object inside it: no part of the configuration changes after start-up. */
 function deepFreeze<T>(value: T): T {
@@ -366,12 +272,8 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Parses the environment into a frozen Config, or throws ConfigError listing every bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const e = parsed.data;
+export function loadConfig(env: Record<string, string | undefined>) {
+  const e = parseEnv(EnvSchema, env);
   const problems: string[] = [];
   if (e.NODE_ENV === 'production') {
     if (!e.APP_SECRET) problems.push('APP_SECRET: required in production (signs one-time links and forms)');
@@ -398,12 +300,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl,
     dataDir,
+    /** 'daily': the running server re-imports the civic data and swaps it in (default in production). */
     dataRefresh: e.DATA_REFRESH ?? (e.NODE_ENV === 'production' ? 'daily' : 'off'),
+    /** A local folder laid out like the data mirror, read instead of the canonical URLs. */
     civicDataFrom: e.CIVIC_DATA_FROM ? path.resolve(e.CIVIC_DATA_FROM) : undefined,
+    /** A manifest giving the dates of CIVIC_DATA_FROM's files (docs/data.md). */
     civicDataManifest: e.CIVIC_DATA_MANIFEST ? path.resolve(e.CIVIC_DATA_MANIFEST) : undefined,
     civicSources: sourceUrls(e),
+    /** With it, the bill status comes from the congress.gov API instead of govinfo's bulk data. */
     congressGovApiKey: e.CONGRESS_GOV_API_KEY,
+    /** Worker threads that draw PDFs (src/delivery/pdf-renderer.ts); 0 draws in the request thread. */
     pdfThreads: e.PDF_THREADS,
+    /** Letters of PDF downloads waiting or being drawn at once; past it a download answers 503. */
     pdfQueueLimit: e.PDF_QUEUE_LIMIT,
     outboxDir: path.resolve(e.OUTBOX_DIR ?? path.join(dataDir, 'outbox')),
     campaignsDir: path.resolve(e.CAMPAIGNS_DIR),
@@ -413,6 +321,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           kind: 'postgres' as const,
           url: e.DATABASE_URL,
           poolSize: e.DATABASE_POOL_SIZE,
+          // A request waits for a connection up to its deadline.
           connectWaitMs: e.REQUEST_DEADLINE_MS,
         }
       : { kind: 'sqlite' as const, path: e.SQLITE_PATH ?? path.join(dataDir, 'dear-congress.sqlite') },
@@ -431,15 +340,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       pollMs: e.OUTBOX_POLL_MS,
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       smtpTimeoutMs: e.SMTP_TIMEOUT_MS,
+      /** Pooled SMTP connections, and so messages sent at once. */
       smtpConnections: e.SMTP_CONNECTIONS,
     },
+    /** `vintage`: a fixed geocoder vintage; unset, the one whose districts are the index's Congress is chosen. */
     geocoder: {
       enabled: e.CENSUS_GEOCODER_ENABLED ?? e.NODE_ENV === 'production',
       url: e.CENSUS_GEOCODER_URL,
       vintage: e.CENSUS_GEOCODER_VINTAGE,
     },
     statsCacheMs: e.STATS_CACHE_MS,
+    /** How long an instance reads the organiser's adopted bill numbers from memory. */
     adoptedBillsCacheMs: e.ADOPTED_BILLS_CACHE_MS,
+    /** "Did your members reply?" (src/replies, docs/tracking.md): its delays and the public threshold. */
     replies: {
       askAfterDays: e.REPLY_ASK_AFTER_DAYS,
       reminderAfterDays: e.REPLY_REMINDER_AFTER_DAYS,
@@ -448,15 +361,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       scheduleMs: e.REPLY_SCHEDULE_MS,
     },
     minFormFillMs: e.MIN_FORM_FILL_MS ?? 3000,
+    /**
+     * Per-client rate limits (lookup, submission, email, admin sign-in). An operator turns them off
+     * (RATE_LIMITS_ENABLED=false) to load-test a deployment from one machine, as `npm run bench` does; the
+     * server says so at start-up.
+     */
     rateLimitsEnabled: e.RATE_LIMITS_ENABLED,
+    /**
+     * Senders' email domains: `mxCheck` asks DNS (`dnsServers`, or the system's) for mail exchangers; the
+     * disposable-domain list is always consulted (src/letters/mail-domain.ts).
+     */
     emailDomains: {
       mxCheck: e.EMAIL_MX_CHECK ?? e.NODE_ENV === 'production',
       dnsServers: e.DNS_SERVERS ? e.DNS_SERVERS.split(',') : [],
     },
+    /** Verified letters counted per mailbox a day and per House district an hour; more wait for the organiser. */
     countCaps: {
       mailboxPerDay: e.COUNT_CAP_MAILBOX_PER_DAY,
       districtPerHour: e.COUNT_CAP_DISTRICT_PER_HOUR,
     },
+    /** Delivery through Communicating with Congress; undefined when not configured (letters go by relay). */
     cwc: cwcConfig(e),
   });
 }
+
+export type Config = Readonly<ReturnType<typeof loadConfig>>;

@@ -25,17 +25,12 @@ import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import { keyedHash, safeEqual } from '../platform/ids';
-import { setPrivateHeaders } from './security';
+import { isApiPath, setPrivateHeaders } from './security';
 
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 export const HONEYPOT_FIELD = 'website';
 export const STARTED_AT_FIELD = 'startedAt';
-
-/** The cookie that carries the CSRF token (`__Host-` needs Secure, so only over https). */
-export function csrfCookieName(config: Pick<Config, 'publicUrl'>): string {
-  return config.publicUrl.startsWith('https:') ? '__Host-dc.csrf' : 'dc.csrf';
-}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LONG_FIELDS = /^(personalNote|body_[A-Za-z0-9]+)$/;
@@ -49,11 +44,14 @@ function wantsJson(req: Request): boolean {
   );
 }
 
-function firstString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.find((v): v is string => typeof v === 'string');
-  return undefined;
+/** Every value of a field that may have been sent several times (`website=&website=spam`). */
+function allStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
 }
+
+const firstString = (value: unknown): string | undefined => allStrings(value)[0];
 
 /** The form again with what the person typed; `titleKey` and `messageKey` are catalogue keys. */
 function renderKeptForm(
@@ -86,25 +84,13 @@ function renderKeptForm(
     .render('errors/resubmit', { title: req.t(titleKey), messageKey, action, texts, hidden, status });
 }
 
-export interface CsrfProtection {
-  /** Issues a token to every page GET (app-wide, so 404 and error pages carry one too). */
-  issueToken: RequestHandler;
-  /** Route guard: refuses a state-changing request without a valid token. */
-  check: RequestHandler;
-  /** Route guard for the cookieless JSON preview: checks the token only when the header is sent. */
-  checkWhenHeaderSent: RequestHandler;
-  cookieName: string;
-}
-
 /** CSRF keys change this often; a token lives one to two periods (see the header comment). */
 export const CSRF_PERIOD_MS = 4 * 60 * 60 * 1000;
 
-export function createCsrfProtection(
-  config: Pick<Config, 'publicUrl' | 'appSecret'>,
-  clock: Clock,
-): CsrfProtection {
+export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecret'>, clock: Clock) {
   const https = config.publicUrl.startsWith('https:');
-  const cookieName = csrfCookieName(config);
+  // The cookie that carries the token (`__Host-` needs Secure, so only over https).
+  const cookieName = https ? '__Host-dc.csrf' : 'dc.csrf';
   // Keys of their own, derived from APP_SECRET and the period, so a CSRF token can never be replayed as
   // another HMAC, nor after it expired.
   const keyFor = (period: number) => keyedHash(config.appSecret, `csrf-token-key:${period}`);
@@ -126,21 +112,17 @@ export function createCsrfProtection(
     },
   });
 
+  /** Issues a token to every page GET (app-wide, so 404 and error pages carry one too). */
   const issueToken: RequestHandler = (req, res, next) => {
     // Pages only: the JSON API and the probes do not need (or set) the cookie.
-    if (
-      SAFE_METHODS.has(req.method) &&
-      !req.path.startsWith('/api/') &&
-      req.path !== '/healthz' &&
-      req.path !== '/readyz'
-    ) {
+    if (SAFE_METHODS.has(req.method) && !isApiPath(req.path))
       res.locals.csrfToken = generateCsrfToken(req, res);
-    }
     next();
   };
 
+  /** Route guard: refuses a state-changing request without a valid token. */
   const check: RequestHandler = (req, res, next) => {
-    let valid = false;
+    let valid: boolean;
     try {
       valid = validateRequest(req);
     } catch {
@@ -162,11 +144,12 @@ export function createCsrfProtection(
     renderKeptForm(req, res, 403, 'errors.formExpiredTitle', 'errors.formExpired');
   };
 
+  /** Route guard for the cookieless JSON preview: checks the token only when the header is sent. */
   const checkWhenHeaderSent: RequestHandler = (req, res, next) => {
     if (req.headers[CSRF_HEADER] === undefined) next();
     else check(req, res, next);
   };
-  return { issueToken, check, checkWhenHeaderSent, cookieName };
+  return { issueToken, check, checkWhenHeaderSent };
 }
 
 /**
@@ -196,31 +179,13 @@ function visitorOf(res: Response): string {
   return typeof token === 'string' ? token : '';
 }
 
-/** Every value of a field that may have been sent several times (`website=&website=spam`). */
-function allStrings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return [];
-}
-
-export interface FormGuard {
-  /** The compose page (GET): signs the time the form was opened. */
-  start: RequestHandler;
-  /** "Change something" (POST compose): carries the original start time on, checks nothing. */
-  carry: RequestHandler;
-  /** Review and save (POST): refuse a filled honeypot or a form sent too soon. */
-  check: RequestHandler;
-}
-
 /**
  * The honeypot and minimum fill time for the letter form, as middleware for the routes they protect.
  * Sets `res.locals.formStartedAt` for the compose, review and "change something" forms (the original
  * start time travels through them).
  */
-export function createFormGuard(
-  config: Pick<Config, 'appSecret' | 'minFormFillMs'>,
-  clock: Clock,
-): FormGuard {
+export function createFormGuard(config: Pick<Config, 'appSecret' | 'minFormFillMs'>, clock: Clock) {
+  /** The compose page (GET): signs the time the form was opened. */
   const start: RequestHandler = (_req, res, next) => {
     res.locals.formStartedAt = signStartedAt(config.appSecret, clock.now().getTime(), visitorOf(res));
     next();
@@ -254,5 +219,7 @@ export function createFormGuard(
     };
   }
 
+  // "Change something" (POST compose) carries the original start time on and checks nothing; review and
+  // save refuse a filled honeypot or a form sent too soon.
   return { start, carry: guard(false), check: guard(true) };
 }

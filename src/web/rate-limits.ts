@@ -99,7 +99,7 @@ export function clientKey(appSecret: string, ip: string | undefined): string {
   return keyedHash(appSecret, `rate-limit:${ipKeyGenerator(ip ?? 'unknown')}`).slice(0, 40);
 }
 
-export interface LimitSpec {
+interface LimitSpec {
   name: string;
   windowMs: number;
   limit: number;
@@ -113,36 +113,19 @@ export interface LimitSpec {
 }
 
 /** An HMAC of the batch or letter id in a route's parameters (never the id itself). */
-export function capabilityKey(appSecret: string, params: Record<string, unknown>): string {
+function capabilityKey(appSecret: string, params: Record<string, unknown>): string {
   const id = params.batchId ?? params.id;
   return keyedHash(appSecret, `rate-limit-capability:${typeof id === 'string' ? id : ''}`).slice(0, 40);
 }
 
 export const LIMITS = {
-  lookup: {
-    name: 'lookup',
-    windowMs: 60_000,
-    limit: 60,
-    messageKey: 'messages.lookupRateLimited',
-  },
-  submit: {
-    name: 'submit',
-    windowMs: 60 * 60_000,
-    limit: 20,
-    messageKey: 'messages.submitRateLimited',
-  },
-  email: {
-    name: 'email',
-    windowMs: 60 * 60_000,
-    limit: 5,
-    messageKey: 'messages.emailRateLimited',
-  },
-  pdf: {
-    name: 'pdf',
-    windowMs: 10 * 60_000,
-    limit: 20,
-    messageKey: 'messages.pdfRateLimited',
-  },
+  /** Every route that looks up an address. */
+  lookup: { name: 'lookup', windowMs: 60_000, limit: 60, messageKey: 'messages.lookupRateLimited' },
+  submit: { name: 'submit', windowMs: 60 * 60_000, limit: 20, messageKey: 'messages.submitRateLimited' },
+  email: { name: 'email', windowMs: 60 * 60_000, limit: 5, messageKey: 'messages.emailRateLimited' },
+  /** PDFs, per client... */
+  pdf: { name: 'pdf', windowMs: 10 * 60_000, limit: 20, messageKey: 'messages.pdfRateLimited' },
+  /** ...and per batch or letter. */
   pdfPerLetters: {
     name: 'pdf-letters',
     windowMs: 60 * 60_000,
@@ -150,28 +133,21 @@ export const LIMITS = {
     messageKey: 'messages.pdfLettersRateLimited',
     per: 'capability',
   },
-  report: {
-    name: 'report',
-    windowMs: 60 * 60_000,
-    limit: 30,
-    messageKey: 'messages.reportRateLimited',
-  },
+  /** Print views and "I sent it through the website": what writers report without verification. */
+  report: { name: 'report', windowMs: 60 * 60_000, limit: 30, messageKey: 'messages.reportRateLimited' },
+  /** Answers to "did your members reply?" (src/replies). */
   replyAnswer: {
     name: 'reply-answer',
     windowMs: 60 * 60_000,
     limit: 30,
     messageKey: 'messages.replies.rateLimited',
   },
-  preview: {
-    name: 'preview',
-    windowMs: 60_000,
-    limit: 60,
-    messageKey: 'abuse.previewRateLimited',
-  },
+  /** The JSON letter preview (no cookie needed, so only the client's address tells callers apart). */
+  preview: { name: 'preview', windowMs: 60_000, limit: 60, messageKey: 'abuse.previewRateLimited' },
 } satisfies Record<string, LimitSpec>;
 
 /** A limiter answering through the app's error family; a no-op when RATE_LIMITS_ENABLED=false. */
-export function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHandler {
+function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHandler {
   if (!deps.config.rateLimitsEnabled) return (_req, _res, next) => next();
   return rateLimit({
     windowMs: spec.windowMs,
@@ -192,32 +168,7 @@ export function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHand
 }
 
 /** One limiter per kind, each shared by every route it guards (one counter per client across them). */
-export interface AppRateLimits {
-  /** Every route that looks up an address. */
-  lookup: RequestHandler;
-  submit: RequestHandler;
-  email: RequestHandler;
-  /** PDFs, per client... */
-  pdf: RequestHandler;
-  /** ...and per batch or letter. */
-  pdfPerLetters: RequestHandler;
-  /** Print views and "I sent it through the website": what writers report without verification. */
-  report: RequestHandler;
-  /** Answers to "did your members reply?" (src/replies). */
-  replyAnswer: RequestHandler;
-  /** The JSON letter preview (no cookie needed, so only the client's address tells callers apart). */
-  preview: RequestHandler;
-}
-
-export function createAppRateLimits(deps: RateLimitDeps): AppRateLimits {
-  return {
-    lookup: createLimiter(deps, LIMITS.lookup),
-    submit: createLimiter(deps, LIMITS.submit),
-    email: createLimiter(deps, LIMITS.email),
-    pdf: createLimiter(deps, LIMITS.pdf),
-    pdfPerLetters: createLimiter(deps, LIMITS.pdfPerLetters),
-    report: createLimiter(deps, LIMITS.report),
-    replyAnswer: createLimiter(deps, LIMITS.replyAnswer),
-    preview: createLimiter(deps, LIMITS.preview),
-  };
+export function createAppRateLimits(deps: RateLimitDeps) {
+  const limiters = Object.entries(LIMITS).map(([kind, spec]) => [kind, createLimiter(deps, spec)]);
+  return Object.fromEntries(limiters) as Record<keyof typeof LIMITS, RequestHandler>;
 }

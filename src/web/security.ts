@@ -49,7 +49,8 @@ export const privateWhenLocated: RequestHandler = (req, res, next) => {
   next();
 };
 
-function isApiPath(path: string): boolean {
+/** The JSON API and the probes: no browser renders them, so they get the API's headers and no CSRF token. */
+export function isApiPath(path: string): boolean {
   return path.startsWith('/api/') || path === '/healthz' || path === '/readyz';
 }
 

@@ -30,7 +30,7 @@ import type { Storage } from '../storage/database';
 import { confirmationToken, findConfirmation, tokenHash } from './confirmations';
 import { channelWith, destinationOf } from './destination';
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
-import { PermanentDeliveryError, type NamedAddress, type OutgoingMail } from './mailer';
+import { PermanentDeliveryError, type OutgoingMail } from './mailer';
 import { findOutboxByBatch, type OutboxRow } from './outbox';
 import type { PrintableLetter } from './pdf';
 import type { PdfRenderer } from './pdf-renderer';
@@ -99,15 +99,6 @@ function signatureOf(row: LetterRow): string[] {
   ].filter((l) => l.replace(/[\s,]/g, '') !== '');
 }
 
-function textOf(row: LetterRow & { body: string }): string {
-  return letterAsText({
-    salutation: row.salutation,
-    body: row.body,
-    closing: 'Sincerely,',
-    signature: signatureOf(row),
-  });
-}
-
 type LiveLetter = LetterRow & { body: string; sender_name: string; sender_email: string };
 
 /** The letter with its personal fields, or a permanent failure when they were deleted. */
@@ -117,6 +108,21 @@ function liveLetter(row: LetterRow | undefined): LiveLetter {
     throw new PermanentDeliveryError('personal_data_deleted');
   }
   return row as LiveLetter;
+}
+
+/** The letter as the office and sender's copy emails show it. */
+function letterContext(row: LiveLetter, campaign: Campaign) {
+  const letter = {
+    salutation: row.salutation,
+    body: row.body,
+    closing: 'Sincerely,',
+    signature: signatureOf(row),
+  };
+  return {
+    subject: sanitizeHeaderText(row.subject ?? campaign.title),
+    ...letter,
+    letterText: letterAsText(letter),
+  };
 }
 
 function senderAddress(row: LiveLetter): string {
@@ -142,7 +148,6 @@ export interface RenderedEmail extends OutgoingMail {
   kind: OutboxRow['kind'];
 }
 
-/** Builds the renderer the outbox worker calls for each row. */
 /** "S. 1829 and H.R. 3921": the bills of a campaign entry (an adopted one may hold one chamber's). */
 function billsOf(entry: CongressBills | undefined): string {
   const labels = [entry?.senate, entry?.house]
@@ -151,6 +156,7 @@ function billsOf(entry: CongressBills | undefined): string {
   return labels.length > 0 ? labels.join(' and ') : 'the bill';
 }
 
+/** Builds the renderer the outbox worker calls for each row. */
 export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
   const { clock } = deps;
   const renewalDeps: RenewalDeps = {
@@ -161,8 +167,10 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
   };
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
   const publicUrl = trimEnd(deps.publicUrl, '/');
-  const statusUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}`;
-  const deleteUrl = (batchId: string) => `${publicUrl}/letters/batch/${batchId}/delete`;
+  const batchLinks = (batchId: string) => ({
+    statusUrl: `${publicUrl}/letters/batch/${batchId}`,
+    deleteUrl: `${publicUrl}/letters/batch/${batchId}/delete`,
+  });
 
   /** An automatic email to the letter's writer, from the campaign, rendered from `email/<template>`. */
   async function toWriter(
@@ -183,12 +191,13 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     };
   }
 
-  async function lettersOf(row: OutboxRow): Promise<LetterRow[]> {
-    return findBatch(deps.storage.db, row.batch_id);
+  /** The one letter an office or sender's copy carries. */
+  async function letterOf(row: OutboxRow): Promise<LiveLetter> {
+    return liveLetter((await findBatch(deps.storage.db, row.batch_id)).find((l) => l.id === row.letter_id));
   }
 
   async function confirmation(row: OutboxRow): Promise<RenderedEmail> {
-    const letters = await lettersOf(row);
+    const letters = await findBatch(deps.storage.db, row.batch_id);
     const first = liveLetter(letters[0]);
     const token = confirmationToken(deps.appSecret, row.id);
     const stored = await findConfirmation(deps.storage.db, tokenHash(deps.appSecret, token));
@@ -209,34 +218,24 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       })),
       confirmUrl: `${publicUrl}/letters/confirm/${token}`,
       expiresAt: new Date(stored.expires_at).toUTCString(),
-      statusUrl: statusUrl(row.batch_id),
-      deleteUrl: deleteUrl(row.batch_id),
+      ...batchLinks(row.batch_id),
       campaignTitle: campaign.title,
     };
     return toWriter(row, first, CONFIRMATION_SUBJECT, 'confirmation', context);
   }
 
   async function office(row: OutboxRow): Promise<RenderedEmail> {
-    const letter = liveLetter((await lettersOf(row)).find((l) => l.id === row.letter_id));
+    const letter = await letterOf(row);
     const campaign = deps.campaigns.get(letter.campaign);
     const to = officeAddressFor(campaign, letter.bioguide);
     const email = letter.sender_email.trim();
     const safeReply = isSafeEmailAddress(email);
-    const replyTo: NamedAddress | undefined = safeReply
-      ? { name: safeDisplayName(letter.sender_name), address: email }
-      : undefined;
-    const contactLines = [...signatureOf(letter), ...(safeReply ? [`Email: ${email}`] : [])];
     const context = {
       // Sent to the campaign's own inbox, the email reaches no office: it must say so to whoever reads it.
       campaignCopy: to === campaign.delivery.inbox,
       recipientName: letter.recipient_name,
-      subject: sanitizeHeaderText(letter.subject ?? campaign.title),
-      salutation: letter.salutation,
-      body: letter.body,
-      closing: 'Sincerely,',
-      signature: signatureOf(letter),
-      letterText: textOf(letter),
-      contactLines,
+      ...letterContext(letter, campaign),
+      contactLines: [...signatureOf(letter), ...(safeReply ? [`Email: ${email}`] : [])],
       campaignTitle: campaign.title,
       publicUrl,
     };
@@ -245,7 +244,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       messageId: messageIdFor(row.id, publicUrl),
       from: deps.mailFrom,
       to: [to],
-      ...(replyTo ? { replyTo } : {}),
+      ...(safeReply ? { replyTo: { name: safeDisplayName(letter.sender_name), address: email } } : {}),
       subject: context.subject,
       ...(await renderPair(render, 'office-letter', context)),
     };
@@ -256,7 +255,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
    * delivered ('delivery_failed'): both carry the letter, the PDF and the member's web form.
    */
   async function senderCopy(row: OutboxRow): Promise<RenderedEmail> {
-    const letter = liveLetter((await lettersOf(row)).find((l) => l.id === row.letter_id));
+    const letter = await letterOf(row);
     if (row.kind === 'delivery_failed' && letter.status_reason === LETTER_OUTDATED) {
       return outdatedNotice(row, letter);
     }
@@ -272,7 +271,6 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     // The letter's chosen mailing office, else the nearest district office, else the DC office.
     const mailingAddress = printable.recipientAddress;
     const pdf = await deps.pdf.render([printable]);
-    const subject = sanitizeHeaderText(letter.subject ?? campaign.title);
     const receipt = receiptOf(letter.id, await findOutboxByBatch(deps.storage.db, letter.batch_id));
     const failed = row.kind === 'delivery_failed';
     const leftCongress = failed && letter.status_reason === RECIPIENT_LEFT_CONGRESS;
@@ -293,14 +291,8 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       deliveredToOffice: receipt.where === 'office',
       contactUrl: contactUrlFor(letter, member),
       mailingAddress,
-      statusUrl: statusUrl(letter.batch_id),
-      deleteUrl: deleteUrl(letter.batch_id),
-      subject,
-      salutation: letter.salutation,
-      body: letter.body,
-      closing: 'Sincerely,',
-      signature: signatureOf(letter),
-      letterText: textOf(letter),
+      ...batchLinks(letter.batch_id),
+      ...letterContext(letter, campaign),
     };
     return {
       ...(await toWriter(row, letter, subjectLine, failed ? 'delivery-failed' : 'sender-copy', context)),
@@ -341,18 +333,13 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       bills: billsOf(entry),
       billCongress: billCongress ? ordinal(billCongress) : 'previous',
       renewal: renewal && {
+        ...renewal.composed,
         recipientName: renewal.member.formalName,
-        subject: renewal.composed.subject,
-        salutation: renewal.composed.salutation,
-        body: renewal.composed.body,
-        closing: renewal.composed.closing,
-        signature: renewal.composed.signature,
         text: letterAsText(renewal.composed),
       },
       renewUrl: `${publicUrl}/letters/${letter.id}/renewal`,
       campaignUrl: `${publicUrl}/campaigns/${encodeURIComponent(letter.campaign)}`,
-      statusUrl: statusUrl(letter.batch_id),
-      deleteUrl: deleteUrl(letter.batch_id),
+      ...batchLinks(letter.batch_id),
     };
     return toWriter(row, letter, subjectLine, 'letter-outdated', context);
   }

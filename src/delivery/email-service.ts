@@ -19,7 +19,7 @@ import {
 import { normaliseEmail } from '../letters/letter-service';
 import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
-import type { ConfirmationPurpose, Database, LetterStatus, OutboxStatus } from '../storage/schema';
+import type { ConfirmationPurpose, Database, Db } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
 import type { CountCaps } from '../tracking/count-review';
 import { verifyLetters } from '../tracking/verification';
@@ -37,7 +37,7 @@ import {
 } from './confirmations';
 import { newDeliveryId, type CwcDelivery } from './cwc/cwc-delivery';
 import { enqueueMessage, findOutboxByBatch, inWriteTransaction } from './outbox';
-import { receiptOf, type LetterReceipt } from './receipts';
+import { receiptOf } from './receipts';
 
 /** The link was right but is older than 24 hours; the batch page offers a new one. */
 export class ConfirmationExpiredError extends ValidationError {
@@ -82,14 +82,6 @@ export interface EmailServiceDeps {
   cwc?: Pick<CwcDelivery, 'route'>;
 }
 
-export interface ConfirmationRequested {
-  batchId: string;
-  /** ISO time the new link expires. */
-  expiresAt: string;
-  /** How many letters now await confirmation. */
-  letters: number;
-}
-
 export interface ConfirmResult {
   batchId: string;
   purpose: ConfirmationPurpose;
@@ -101,59 +93,30 @@ export interface ConfirmResult {
   queued: number;
 }
 
-export interface LetterDeliveryStatus {
-  id: string;
-  bioguide: string;
-  recipientName: string;
-  chamber: 'senate' | 'house';
-  state: string;
-  district: number | null;
-  /** The email status: draft, awaiting_confirmation, queued, sent, failed. */
-  status: LetterStatus;
-  /** Why a letter failed, or why it is still queued ("retrying: smtp_451"). */
-  statusReason: string | null;
-  confirmedAt: string | null;
-  deliveredAt: string | null;
-  /** Counted actions for this letter. */
-  channels: { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
-  /** Where the letter went, when, and its delivery id (src/delivery/receipts.ts). */
-  receipt: LetterReceipt;
-  /** Outbox state of the two emails of this letter, null before confirmation. */
-  email: { office: OutboxStatus | null; senderCopy: OutboxStatus | null };
-}
-
-export interface BatchStatus {
-  batchId: string;
-  letters: LetterDeliveryStatus[];
-  confirmation: {
-    /** Whether a confirmation email was ever requested. */
-    requested: boolean;
-    /** Outbox state of the newest confirmation email. */
-    emailStatus: OutboxStatus | null;
-    lastRequestedAt: string | null;
-    /** When the newest link expires. */
-    expiresAt: string | null;
-    /** Confirmation emails requested in the last hour (at most 3). */
-    sentLastHour: number;
-  };
-  awaitingConfirmation: boolean;
-}
-
-/** What the confirmation page shows before the person presses "Send my letters" (nothing changes). */
-export interface ConfirmationPreview {
-  batchId: string;
-  purpose: ConfirmationPurpose;
-  state: 'open' | 'used' | 'expired';
-  letters: LetterRow[];
-}
-
 export type EmailService = ReturnType<typeof createEmailService>;
+/** Each letter's email status and counted channels, and the batch's confirmation emails. */
+export type BatchStatus = Awaited<ReturnType<EmailService['getBatchStatus']>>;
+/** What the confirmation page shows before the person presses "Send my letters" (nothing changes). */
+export type ConfirmationPreview = Awaited<ReturnType<EmailService['previewConfirmation']>>;
 
 const NOT_FOUND_BATCH = 'messages.lettersNotFound';
 const INVALID_LINK = 'messages.confirmationInvalid';
 
+/** The letters of a batch, else NotFoundError; an id longer than any batch id is not looked up. */
+async function batchLetters(db: Db, batchId: string): Promise<LetterRow[]> {
+  const letters = batchId.length <= 64 ? await findBatch(db, batchId) : [];
+  if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+  return letters;
+}
+
 export function createEmailService(deps: EmailServiceDeps) {
   const { storage, clock, appSecret } = deps;
+
+  /** The stored hash of a link's token; NotFoundError for anything that is not one of our tokens. */
+  function linkHash(token: string): string {
+    if (typeof token !== 'string' || !looksLikeToken(token)) throw new NotFoundError(INVALID_LINK);
+    return tokenHash(appSecret, token);
+  }
 
   function notify(): void {
     try {
@@ -171,16 +134,12 @@ export function createEmailService(deps: EmailServiceDeps) {
    * batch stay valid until they expire. At most 3 per batch per hour, 60 s apart, and 3 per recipient
    * address per day across every batch and network.
    */
-  async function requestEmailConfirmation(input: {
-    batchId: string;
-    purpose?: ConfirmationPurpose;
-  }): Promise<ConfirmationRequested> {
+  async function requestEmailConfirmation(input: { batchId: string; purpose?: ConfirmationPurpose }) {
     const { batchId } = input;
     const purpose = input.purpose ?? 'send';
     const now = clock.now();
     const result = await inWriteTransaction(storage, async (db) => {
-      const letters = batchId.length <= 64 ? await findBatch(db, batchId) : [];
-      if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+      const letters = await batchLetters(db, batchId);
       const open =
         purpose === 'send'
           ? letters.filter((l) => l.status === 'draft' || l.status === 'awaiting_confirmation')
@@ -237,12 +196,10 @@ export function createEmailService(deps: EmailServiceDeps) {
    * What a confirmation link would confirm, read only: the page behind the emailed link shows this with a
    * "Send my letters" button, so a mail scanner or prefetcher that opens the link changes nothing.
    */
-  async function previewConfirmation(token: string): Promise<ConfirmationPreview> {
-    if (typeof token !== 'string' || !looksLikeToken(token)) throw new NotFoundError(INVALID_LINK);
-    const confirmation = await findConfirmation(storage.db, tokenHash(appSecret, token));
+  async function previewConfirmation(token: string) {
+    const confirmation = await findConfirmation(storage.db, linkHash(token));
     if (!confirmation) throw new NotFoundError(INVALID_LINK);
-    const letters = await findBatch(storage.db, confirmation.batch_id);
-    if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+    const letters = await batchLetters(storage.db, confirmation.batch_id);
     const done =
       confirmation.purpose === 'verify'
         ? letters.every((l) => l.verified_at !== null || l.purged_at !== null)
@@ -262,8 +219,7 @@ export function createEmailService(deps: EmailServiceDeps) {
    * already confirmed through another link, returns `alreadyConfirmed: true` (nothing is queued twice).
    */
   async function confirmBatch(token: string): Promise<ConfirmResult> {
-    if (typeof token !== 'string' || !looksLikeToken(token)) throw new NotFoundError(INVALID_LINK);
-    const hash = tokenHash(appSecret, token);
+    const hash = linkHash(token);
     const now = clock.now();
     const at = now.toISOString();
     const result = await inWriteTransaction(storage, async (db): Promise<ConfirmResult> => {
@@ -272,9 +228,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       const { batch_id: batchId, purpose } = confirmation;
       const already = { batchId, purpose, alreadyConfirmed: true, queued: 0, verified: 0 };
       if (confirmation.used_at !== null) return already;
-      const letters = await findBatch(db, batchId);
-      if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
-      const live = letters.filter((l) => l.purged_at === null);
+      const live = (await batchLetters(db, batchId)).filter((l) => l.purged_at === null);
       const awaiting =
         purpose === 'verify'
           ? live.filter((l) => l.verified_at === null)
@@ -350,9 +304,8 @@ export function createEmailService(deps: EmailServiceDeps) {
   }
 
   /** Each letter's email status and counted channels, for the batch page (/letters/batch/:id). */
-  async function getBatchStatus(batchId: string): Promise<BatchStatus> {
-    const letters: LetterRow[] = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
-    if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
+  async function getBatchStatus(batchId: string) {
+    const letters = await batchLetters(storage.db, batchId);
     const ids = letters.map((l) => l.id);
     const actions = await storage.db
       .selectFrom('actions')
@@ -378,6 +331,7 @@ export function createEmailService(deps: EmailServiceDeps) {
         state: l.state,
         district: l.district,
         status: l.status,
+        // Why a letter failed, or why it is still queued ("retrying: smtp_451").
         statusReason: l.status_reason,
         confirmedAt: l.confirmed_at,
         deliveredAt: l.delivered_at,
@@ -388,6 +342,7 @@ export function createEmailService(deps: EmailServiceDeps) {
           webform: has(l.id, 'webform'),
         },
         receipt: receiptOf(l.id, outbox),
+        // Outbox state of the letter's two emails, null before confirmation.
         email: { office: emailOf(l.id, 'office'), senderCopy: emailOf(l.id, 'sender_copy') },
       })),
       confirmation: {

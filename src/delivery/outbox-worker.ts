@@ -13,6 +13,7 @@ import type { Clock } from '../platform/clock';
 import { newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
 import type { OutboxKind } from '../storage/schema';
+import { actionFor } from '../tracking/actions';
 import type { RecordAction } from '../tracking/record-action';
 import { findLetter, noteQueuedReason, setLetterStatus } from '../letters/letter-store';
 import { DeliveryError, PermanentDeliveryError, type MailTransport, type OutgoingMail } from './mailer';
@@ -139,20 +140,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           // The sender's copy waits for the office's answer, so it can carry the delivery id.
           await enqueueMessage(db, { kind: 'sender_copy', batchId: row.batch_id, letterId: letter.id, at });
         }
-        await recordAction(db, {
-          campaign: letter.campaign,
-          letterId: letter.id,
-          action: row.kind === 'cwc' ? 'delivered' : 'emailed',
-          bioguide: letter.bioguide,
-          chamber: letter.chamber,
-          state: letter.state,
-          district: letter.district,
-          congress: letter.congress,
-          bill: letter.bill,
-          senderKey: letter.sender_key,
-          ref: letter.ref,
-          at,
-        });
+        await recordAction(db, actionFor(letter, row.kind === 'cwc' ? 'delivered' : 'emailed', at));
       }
     });
   }
@@ -174,32 +162,26 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     });
   }
 
-  /** Queues a claimed row again for `next`; its letter stays queued, with `letterReason` saying why. */
+  /**
+   * Queues a claimed row again in `delayMs`; its letter stays queued, with `letterReason` saying why.
+   * Resolves with when the row is due again.
+   */
   async function requeue(
     row: OutboxRow,
-    next: Date,
+    delayMs: number,
     reason: string,
     letterReason: string,
     countAttempt: boolean,
-  ): Promise<void> {
+  ): Promise<Date> {
     const now = clock.now();
+    const next = new Date(now.getTime() + delayMs);
     await inWriteTransaction(storage, async (db) => {
-      if (!(await markRetry(db, row.id, workerId, next, reason, { countAttempt }))) return;
+      if (!(await markRetry(db, row.id, workerId, next, reason, countAttempt))) return;
       if (isLetterDelivery(row.kind) && row.letter_id) {
         await noteQueuedReason(db, row.letter_id, shortReason(letterReason), now.toISOString());
       }
     });
-  }
-
-  async function recordRetry(row: OutboxRow, reason: string): Promise<Date> {
-    const next = new Date(clock.now().getTime() + backoffDelay(row.attempts, policyOf(row.kind).backoff));
-    await requeue(row, next, reason, `retrying: ${reason}`, true);
     return next;
-  }
-
-  /** A held message is not an attempt: it waits for `holdRecheckMs`, however long the hold lasts. */
-  async function recordHold(row: OutboxRow, reason: string): Promise<void> {
-    await requeue(row, new Date(clock.now().getTime() + holdRecheckMs), reason, reason, false);
   }
 
   async function processRow(row: OutboxRow): Promise<void> {
@@ -214,7 +196,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return;
     }
     if (hold) {
-      await recordHold(row, hold);
+      // Holding is not an attempt: the message waits for `holdRecheckMs`, however long the hold lasts.
+      await requeue(row, holdRecheckMs, hold, hold, false);
       logger.info({ ...log, reason: hold }, 'outbox: message held');
       return;
     }
@@ -242,7 +225,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await recordFailure(row, `gave_up_after_${row.attempts}_attempts: ${reason}`);
         logger.error({ ...log, reason: code }, 'outbox: message failed, out of attempts');
       } else {
-        const next = await recordRetry(row, reason);
+        const delay = backoffDelay(row.attempts, policyOf(row.kind).backoff);
+        const next = await requeue(row, delay, reason, `retrying: ${reason}`, true);
         logger.warn(
           { ...log, reason: code, nextAttemptAt: next.toISOString() },
           'outbox: temporary failure, will retry',

@@ -8,7 +8,7 @@
  * attempts). Every state change after the claim is guarded by `lease_owner = <this worker>`, so a stale
  * worker whose lease was taken over cannot overwrite the new owner's outcome.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type Transaction, type UpdateObject } from 'kysely';
 import { newId } from '../platform/ids';
 import { requeueFailedLetters } from '../letters/letter-store';
 import type { Storage } from '../storage/database';
@@ -94,26 +94,18 @@ export async function claimDueMessages(
   const nowIso = now.toISOString();
   const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
   return inWriteTransaction(storage, async (db) => {
+    const due = () => db.selectFrom('outbox').select('id');
     const picks = [
-      db
-        .selectFrom('outbox')
-        .select('id')
+      due()
         .where('status', '=', 'sending')
         .where('lease_expires_at', '<', nowIso)
         .orderBy('lease_expires_at'),
-      db
-        .selectFrom('outbox')
-        .select('id')
+      due()
         .where('status', '=', 'queued')
         .where('kind', '=', 'confirmation')
         .where('next_attempt_at', '<=', nowIso)
         .orderBy('next_attempt_at'),
-      db
-        .selectFrom('outbox')
-        .select('id')
-        .where('status', '=', 'queued')
-        .where('next_attempt_at', '<=', nowIso)
-        .orderBy('next_attempt_at'),
+      due().where('status', '=', 'queued').where('next_attempt_at', '<=', nowIso).orderBy('next_attempt_at'),
     ];
     const ids: string[] = [];
     for (let pick of picks) {
@@ -139,22 +131,31 @@ export async function claimDueMessages(
   });
 }
 
-/** Marks a claimed message sent; false when this worker no longer owns it (its lease was taken over). */
-export async function markSent(db: Db, id: string, workerId: string, at: Date): Promise<boolean> {
+/**
+ * Applies an outcome to claimed messages this worker still owns, freeing their lease; how many changed.
+ * A worker whose lease was taken over (it hung past it) changes nothing.
+ */
+async function settleClaims(
+  db: Db,
+  ids: string[],
+  workerId: string,
+  outcome: UpdateObject<Database, 'outbox'>,
+): Promise<number> {
+  if (ids.length === 0) return 0;
   const result = await db
     .updateTable('outbox')
-    .set({
-      status: 'sent',
-      sent_at: at.toISOString(),
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error: null,
-    })
-    .where('id', '=', id)
+    .set({ lease_owner: null, lease_expires_at: null, ...outcome })
+    .where('id', 'in', ids)
     .where('lease_owner', '=', workerId)
     .where('status', '=', 'sending')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return Number(result.numUpdatedRows);
+}
+
+/** Marks a claimed message sent; false when this worker no longer owns it (its lease was taken over). */
+export async function markSent(db: Db, id: string, workerId: string, at: Date): Promise<boolean> {
+  const outcome = { status: 'sent', sent_at: at.toISOString(), last_error: null } as const;
+  return (await settleClaims(db, [id], workerId, outcome)) > 0;
 }
 
 /**
@@ -167,35 +168,20 @@ export async function markRetry(
   workerId: string,
   nextAttemptAt: Date,
   reason: string,
-  { countAttempt = true }: { countAttempt?: boolean } = {},
+  countAttempt: boolean,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('outbox')
-    .set({
-      status: 'queued',
-      next_attempt_at: nextAttemptAt.toISOString(),
-      lease_owner: null,
-      lease_expires_at: null,
-      last_error: shortReason(reason),
-      ...(countAttempt ? {} : { attempts: sql<number>`attempts - 1` }),
-    })
-    .where('id', '=', id)
-    .where('lease_owner', '=', workerId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const outcome = {
+    status: 'queued',
+    next_attempt_at: nextAttemptAt.toISOString(),
+    last_error: shortReason(reason),
+    ...(countAttempt ? {} : { attempts: sql<number>`attempts - 1` }),
+  } as const;
+  return (await settleClaims(db, [id], workerId, outcome)) > 0;
 }
 
 /** Gives up on a claimed message; false when this worker lost the lease. */
 export async function markFailed(db: Db, id: string, workerId: string, reason: string): Promise<boolean> {
-  const result = await db
-    .updateTable('outbox')
-    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, last_error: shortReason(reason) })
-    .where('id', '=', id)
-    .where('lease_owner', '=', workerId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return (await settleClaims(db, [id], workerId, { status: 'failed', last_error: shortReason(reason) })) > 0;
 }
 
 /**
@@ -203,21 +189,8 @@ export async function markFailed(db: Db, id: string, workerId: string, reason: s
  * as an attempt. Only rows this worker still owns.
  */
 export async function releaseClaims(db: Db, ids: string[], workerId: string, now: Date): Promise<number> {
-  if (ids.length === 0) return 0;
-  const result = await db
-    .updateTable('outbox')
-    .set({
-      status: 'queued',
-      next_attempt_at: now.toISOString(),
-      lease_owner: null,
-      lease_expires_at: null,
-      attempts: sql<number>`attempts - 1`,
-    })
-    .where('id', 'in', ids)
-    .where('lease_owner', '=', workerId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const attempts = sql<number>`attempts - 1`;
+  return settleClaims(db, ids, workerId, { status: 'queued', next_attempt_at: now.toISOString(), attempts });
 }
 
 /**

@@ -61,6 +61,7 @@ export function reasonFromBody(body: string): string {
 
 /** Statuses that reject the message itself. */
 const REJECTED = new Set([400, 413, 422]);
+const isOk = (status: number) => status >= 200 && status < 300;
 
 /** The House's URL for a path, with the key; the Senate's messages URL is its own. */
 export function houseUrl(base: string, path: string, apiKey: string): string {
@@ -81,13 +82,10 @@ export function createCwcClient(options: CwcClientOptions): CwcClient {
       const reason = name === 'TimeoutError' || name === 'AbortError' ? 'cwc_timeout' : 'cwc_unreachable';
       throw new TemporaryDeliveryError(reason);
     }
-    let body = '';
-    try {
-      body = await response.text();
-    } catch {
-      if (response.ok) return { status: response.status, body: '' };
+    const body = await response.text().catch(() => {
+      if (response.ok) return '';
       throw new TemporaryDeliveryError(`cwc_${response.status}`, { responseCode: response.status });
-    }
+    });
     return { status: response.status, body };
   }
 
@@ -102,7 +100,7 @@ export function createCwcClient(options: CwcClientOptions): CwcClient {
     chamber: options.chamber,
     async deliver(xml) {
       const { status, body } = await post(messageUrl, xml);
-      if (status >= 200 && status < 300) return { status, alreadyDelivered: false };
+      if (isOk(status)) return { status, alreadyDelivered: false };
       // Our DeliveryId is reused only for the same letter: a conflict means the office has it already.
       if (status === 409) return { status, alreadyDelivered: true };
       if (REJECTED.has(status)) {
@@ -116,7 +114,7 @@ export function createCwcClient(options: CwcClientOptions): CwcClient {
     async validate(xml) {
       if (options.chamber === 'senate') throw new Error('the Senate service has no validate endpoint');
       const answer = await post(houseUrl(options.url, '/v2/validate', apiKey), xml);
-      return { ...answer, ok: answer.status >= 200 && answer.status < 300 };
+      return { ...answer, ok: isOk(answer.status) };
     },
     async offices() {
       const url =
@@ -126,7 +124,7 @@ export function createCwcClient(options: CwcClientOptions): CwcClient {
         method: 'GET',
         headers: { Accept: 'application/json' },
       });
-      if (status < 200 || status >= 300) throw new TemporaryDeliveryError(`cwc_${status}`);
+      if (!isOk(status)) throw new TemporaryDeliveryError(`cwc_${status}`);
       try {
         return JSON.parse(body) as unknown;
       } catch {

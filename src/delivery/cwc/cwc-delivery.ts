@@ -16,9 +16,9 @@ import type { Storage } from '../../storage/database';
 import type { CwcRouteNote } from '../../storage/schema';
 import { PermanentDeliveryError } from '../mailer';
 import { attemptsToCover, type BackoffPolicy, type OutboxRow } from '../outbox';
-import { createCwcClient, type CwcClient } from './client';
-import { senateTakesPrefix } from './format';
-import { letterDocument, officeOf, type CwcLetter } from './letter-document';
+import { createCwcClient } from './client';
+import { memberOfficeCode, senateTakesPrefix } from './format';
+import { letterDocument, type CwcLetter } from './letter-document';
 import { createLiveOffices, type LiveOffices } from './offices';
 import { trimEnd } from '../../platform/text';
 
@@ -62,26 +62,12 @@ export interface CwcDelivery {
 
 export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
   const { config } = deps;
-  const house = config.house
-    ? createCwcClient({
-        chamber: 'house',
-        url: config.house.url,
-        apiKey: config.house.apiKey,
-        timeoutMs: config.timeoutMs,
-      })
-    : undefined;
-  const senate = config.senate
-    ? createCwcClient({
-        chamber: 'senate',
-        url: config.senate.url,
-        officesUrl: config.senate.officesUrl,
-        timeoutMs: config.timeoutMs,
-      })
-    : undefined;
+  const house =
+    config.house && createCwcClient({ chamber: 'house', ...config.house, timeoutMs: config.timeoutMs });
+  const senate =
+    config.senate && createCwcClient({ chamber: 'senate', ...config.senate, timeoutMs: config.timeoutMs });
   const offices = createLiveOffices(
-    [house, senate]
-      .filter((c): c is CwcClient => c !== undefined)
-      .map((client) => ({ chamber: client.chamber, read: () => client.offices() })),
+    [house, senate].filter((client) => client !== undefined),
     { now: () => deps.clock.now(), logger: deps.logger },
   );
 
@@ -110,7 +96,7 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
     const campaign = campaignOf(letter.campaign);
     const member = deps.civic.memberByBioguide(letter.bioguide);
     if (!campaign?.cwc || !member || member.chamber !== letter.chamber) return undefined;
-    const office = officeOf(member);
+    const office = memberOfficeCode(member);
     const service = member.chamber === 'house' ? house : senate;
     if (!office || !service) return undefined;
     return { campaign, member, office, service };
@@ -138,8 +124,7 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
     },
 
     async deliver(row) {
-      if (!row.letter_id) throw new PermanentDeliveryError('letter_not_found');
-      const letter = await findLetter(deps.storage.db, row.letter_id);
+      const letter = row.letter_id ? await findLetter(deps.storage.db, row.letter_id) : undefined;
       if (!letter) throw new PermanentDeliveryError('letter_not_found');
       if (letter.purged_at !== null || !letter.body || !letter.sender_name || !letter.sender_email) {
         throw new PermanentDeliveryError('personal_data_deleted');

@@ -5,7 +5,6 @@
  * the service's schema accepts; optional elements are left out rather than sent empty.
  */
 import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import { z } from 'zod';
 import { BillType } from '../../campaign/bills';
 import { STATE_CODES } from '../../civic-data/states';
@@ -19,6 +18,7 @@ import {
   LIMITS,
   SENATE_PREFIXES,
   SenateOfficeCode,
+  senateTakesPrefix,
 } from './format';
 
 /** Exactly 32 letters and digits (the schema's uid_type); the same id on every retry of one letter. */
@@ -101,105 +101,92 @@ export const CwcDocumentInput = z
   })
   .superRefine((d, ctx) => {
     // The Senate's own rules: only these prefixes.
-    if (chamberOfOffice(d.recipient.memberOffice) === 'senate') {
-      if (!(SENATE_PREFIXES as readonly string[]).includes(d.constituent.prefix)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['constituent', 'prefix'],
-          message: `the Senate takes only ${SENATE_PREFIXES.join(', ')}`,
-        });
-      }
+    if (chamberOfOffice(d.recipient.memberOffice) === 'senate' && !senateTakesPrefix(d.constituent.prefix)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['constituent', 'prefix'],
+        message: `the Senate takes only ${SENATE_PREFIXES.join(', ')}`,
+      });
     }
   });
 export type CwcDocumentInput = z.input<typeof CwcDocumentInput>;
-
-const yesNo = (value: boolean) => (value ? 'Y' : 'N');
 
 /** YYYYMMDD in UTC. */
 export function cwcDate(date: Date): string {
   return date.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-function optional(parent: XMLBuilder, name: string, value: string | undefined): void {
-  if (value !== undefined && value !== '') parent.ele(name).txt(value);
-}
+const yesNo = (value: boolean | undefined) => (value === undefined ? undefined : value ? 'Y' : 'N');
 
 /** The XML document for one letter; throws a ZodError naming the field when an input is not acceptable. */
 export function buildCwcDocument(input: CwcDocumentInput): string {
-  const d = CwcDocumentInput.parse(input);
-  const chamber = chamberOfOffice(d.recipient.memberOffice);
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('CWC');
-  root.ele('CWCVersion').txt('2.0');
-
-  const delivery = root.ele('Delivery');
-  delivery.ele('DeliveryId').txt(d.deliveryId);
-  delivery.ele('DeliveryDate').txt(cwcDate(d.deliveryDate));
-  delivery.ele('DeliveryAgent').txt(d.agent.name);
-  delivery.ele('DeliveryAgentAckEmailAddress').txt(d.agent.ackEmail);
-  const agentContact = delivery.ele('DeliveryAgentContact');
-  agentContact.ele('DeliveryAgentContactName').txt(d.agent.contactName);
-  agentContact.ele('DeliveryAgentContactEmail').txt(d.agent.contactEmail);
-  agentContact.ele('DeliveryAgentContactPhone').txt(d.agent.contactPhone);
-  if (d.organization) {
-    delivery.ele('Organization').txt(d.organization.name);
-    if (d.organization.contact) {
-      const contact = delivery.ele('OrganizationContact');
-      contact.ele('OrganizationContactName').txt(d.organization.contact.name);
-      contact.ele('OrganizationContactEmail').txt(d.organization.contact.email);
-      contact.ele('OrganizationContactPhone').txt(d.organization.contact.phone);
-    }
-    optional(delivery, 'OrganizationAbout', d.organization.about);
-  }
-  delivery.ele('CampaignId').txt(d.campaignId);
-
-  const recipient = root.ele('Recipient');
-  recipient.ele('MemberOffice').txt(d.recipient.memberOffice);
-  if (d.recipient.isResponseRequested !== undefined) {
-    recipient.ele('IsResponseRequested').txt(yesNo(d.recipient.isResponseRequested));
-  }
-  if (d.recipient.newsletterOptIn !== undefined) {
-    recipient.ele('NewsletterOptIn').txt(yesNo(d.recipient.newsletterOptIn));
-  }
-
-  const c = d.constituent;
-  const constituent = root.ele('Constituent');
-  constituent.ele('Prefix').txt(c.prefix);
-  constituent.ele('FirstName').txt(c.firstName);
-  optional(constituent, 'MiddleName', c.middleName);
-  constituent.ele('LastName').txt(c.lastName);
-  optional(constituent, 'Suffix', c.suffix);
-  optional(constituent, 'Title', c.title);
-  optional(constituent, 'ConstituentOrganization', c.organization);
-  constituent.ele('Address1').txt(c.address1);
-  optional(constituent, 'Address2', c.address2);
-  optional(constituent, 'Address3', c.address3);
-  constituent.ele('City').txt(c.city);
-  constituent.ele('StateAbbreviation').txt(c.state);
-  constituent.ele('Zip').txt(c.zip);
-  optional(constituent, 'Phone', c.phone);
-  // Y only when validated; "N" would claim a check that was not made, so the element is left out.
-  if (c.addressValidated) constituent.ele('AddressValidation').txt('Y');
-  constituent.ele('Email').txt(c.email);
-  if (c.emailValidated) constituent.ele('EmailValidation').txt('Y');
-
-  const m = d.message;
-  const message = root.ele('Message');
-  message.ele('Subject').txt(m.subject);
-  const topics = message.ele('LibraryOfCongressTopics');
-  for (const topic of m.topics) topics.ele('LibraryOfCongressTopic').txt(topic);
-  if (m.bills.length > 0) {
-    const bills = message.ele('Bills');
-    for (const bill of m.bills) {
-      const b = bills.ele('Bill');
-      b.ele('BillCongress').txt(String(bill.congress));
-      b.ele('BillTypeAbbreviation').txt(billTypeFor(chamber, bill.type));
-      b.ele('BillNumber').txt(String(bill.number));
-    }
-  }
-  optional(message, 'ProOrCon', m.proOrCon);
-  optional(message, 'OrganizationStatement', m.organizationStatement);
-  optional(message, 'ConstituentMessage', m.constituentMessage);
-  optional(message, 'MoreInfo', m.moreInfo);
-
-  return root.end({ prettyPrint: true });
+  const { agent, organization, recipient, constituent: c, message: m, ...d } = CwcDocumentInput.parse(input);
+  const chamber = chamberOfOffice(recipient.memberOffice);
+  // Keys in the format's element order; xmlbuilder2 leaves out undefined values (optional elements).
+  const cwc = {
+    CWCVersion: '2.0',
+    Delivery: {
+      DeliveryId: d.deliveryId,
+      DeliveryDate: cwcDate(d.deliveryDate),
+      DeliveryAgent: agent.name,
+      DeliveryAgentAckEmailAddress: agent.ackEmail,
+      DeliveryAgentContact: {
+        DeliveryAgentContactName: agent.contactName,
+        DeliveryAgentContactEmail: agent.contactEmail,
+        DeliveryAgentContactPhone: agent.contactPhone,
+      },
+      Organization: organization?.name,
+      OrganizationContact: organization?.contact && {
+        OrganizationContactName: organization.contact.name,
+        OrganizationContactEmail: organization.contact.email,
+        OrganizationContactPhone: organization.contact.phone,
+      },
+      OrganizationAbout: organization?.about,
+      CampaignId: d.campaignId,
+    },
+    Recipient: {
+      MemberOffice: recipient.memberOffice,
+      IsResponseRequested: yesNo(recipient.isResponseRequested),
+      NewsletterOptIn: yesNo(recipient.newsletterOptIn),
+    },
+    Constituent: {
+      Prefix: c.prefix,
+      FirstName: c.firstName,
+      MiddleName: c.middleName,
+      LastName: c.lastName,
+      Suffix: c.suffix,
+      Title: c.title,
+      ConstituentOrganization: c.organization,
+      Address1: c.address1,
+      Address2: c.address2,
+      Address3: c.address3,
+      City: c.city,
+      StateAbbreviation: c.state,
+      Zip: c.zip,
+      Phone: c.phone,
+      // Y only when validated; "N" would claim a check that was not made, so the element is left out.
+      AddressValidation: c.addressValidated ? 'Y' : undefined,
+      Email: c.email,
+      EmailValidation: c.emailValidated ? 'Y' : undefined,
+    },
+    Message: {
+      Subject: m.subject,
+      LibraryOfCongressTopics: { LibraryOfCongressTopic: m.topics },
+      Bills:
+        m.bills.length > 0
+          ? {
+              Bill: m.bills.map((bill) => ({
+                BillCongress: String(bill.congress),
+                BillTypeAbbreviation: billTypeFor(chamber, bill.type),
+                BillNumber: String(bill.number),
+              })),
+            }
+          : undefined,
+      ProOrCon: m.proOrCon,
+      OrganizationStatement: m.organizationStatement,
+      ConstituentMessage: m.constituentMessage,
+      MoreInfo: m.moreInfo,
+    },
+  };
+  return create({ version: '1.0', encoding: 'UTF-8' }).ele({ CWC: cwc }).end({ prettyPrint: true });
 }

@@ -129,13 +129,6 @@ export const LIMITS = {
   message: [6, 10_000],
 } as const satisfies Record<string, readonly [number, number]>;
 
-/** Characters as XML counts them (a letter outside the BMP, an emoji, is one character, two UTF-16 units). */
-export function xmlLength(value: string): number {
-  let n = 0;
-  for (const _ of value) n++;
-  return n;
-}
-
 /** Characters XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF, lone surrogates). */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
@@ -145,7 +138,7 @@ export function cwcText([min, max]: readonly [number, number]) {
     .string()
     .trim()
     .refine((s) => !NOT_XML.test(s), { message: 'has a character XML cannot carry' })
-    .refine((s) => xmlLength(s) >= min && xmlLength(s) <= max, {
+    .refine((s) => [...s].length >= min && [...s].length <= max, {
       message: `must be ${min} to ${max} characters`,
     });
 }

@@ -10,7 +10,7 @@ import type { Campaign } from '../../campaign/campaign';
 import type { Chamber, Member } from '../../civic-data/types';
 import type { CwcAgentConfig } from '../../config/config';
 import type { LetterRow } from '../../letters/letter-store';
-import { buildCwcDocument, type CwcDocumentInput } from './document';
+import { buildCwcDocument } from './document';
 import { askedToReintroduce, BILL_TYPES, type BillType } from '../../campaign/bills';
 import { chamberOfOffice, memberOfficeCode, PREFIX_WHEN_NONE, type CwcBill, type CwcChamber } from './format';
 
@@ -53,9 +53,8 @@ export function splitName(fullName: string): { firstName: string; lastName: stri
  * (cwc-delivery) sends such a writer's Senate letters by the relay instead.
  */
 export function cwcPrefix(stored: string | null, chamber: CwcChamber): string {
-  const chosen = stored && stored !== 'none' ? stored : undefined;
-  if (chamber === 'senate') return chosen ?? '';
-  return chosen ?? PREFIX_WHEN_NONE;
+  if (stored && stored !== 'none') return stored;
+  return chamber === 'senate' ? '' : PREFIX_WHEN_NONE;
 }
 
 export type CwcLetter = Pick<
@@ -86,31 +85,19 @@ export interface LetterDocumentInput {
   moreInfo?: string;
 }
 
-/** The CWC office of the letter's member, or undefined when it cannot be named. */
-export function officeOf(member: LetterDocumentInput['member']): string | undefined {
-  return memberOfficeCode(member);
-}
-
-/** The document's fields; buildCwcDocument checks and serialises them. */
-export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInput {
+/** The letter's CWC document (buildCwcDocument checks and serialises its fields). */
+export function letterDocument(input: LetterDocumentInput): string {
   const { letter, campaign } = input;
   const cwc = campaign.cwc;
   if (!cwc) throw new Error(`campaign ${campaign.slug} has no cwc section`);
-  const office = officeOf(input.member);
+  const office = memberOfficeCode(input.member);
   if (!office) throw new Error('the member has no CWC office code');
   const text = letter.body.trim();
-  return {
+  return buildCwcDocument({
     deliveryId: input.deliveryId,
     deliveryDate: input.deliveredAt,
     agent: input.agent,
-    ...(cwc.organization
-      ? {
-          organization: {
-            name: cwc.organization,
-            ...(cwc.organizationAbout ? { about: cwc.organizationAbout } : {}),
-          },
-        }
-      : {}),
+    organization: cwc.organization ? { name: cwc.organization, about: cwc.organizationAbout } : undefined,
     campaignId: cwc.campaignId,
     recipient: { memberOffice: office },
     constituent: {
@@ -121,7 +108,7 @@ export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInpu
       // Checked by the builder against the schema's list.
       state: letter.sender_state ?? '',
       zip: letter.sender_zip ?? '',
-      ...(letter.sender_phone ? { phone: letter.sender_phone } : {}),
+      phone: letter.sender_phone || undefined,
       email: letter.sender_email.trim(),
       // Double opt-in: the letter is only delivered after the person clicked the link sent to this address.
       emailValidated: true,
@@ -132,11 +119,7 @@ export function letterDocumentInput(input: LetterDocumentInput): CwcDocumentInpu
       bills: letterBills(campaign, letter),
       proOrCon: cwc.proOrCon,
       ...(letter.own_words ? { constituentMessage: text } : { organizationStatement: text }),
-      ...(input.moreInfo ? { moreInfo: input.moreInfo } : {}),
+      moreInfo: input.moreInfo || undefined,
     },
-  };
-}
-
-export function letterDocument(input: LetterDocumentInput): string {
-  return buildCwcDocument(letterDocumentInput(input));
+  });
 }

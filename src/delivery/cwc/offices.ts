@@ -5,8 +5,8 @@
  * letter keeps the relay rather than being refused). Neither list's layout is published, so every string
  * shaped like an office code of the service's chamber counts, wherever it sits in the JSON.
  */
-import type { CwcChamber } from './format';
-import { HouseOfficeCode, SenateOfficeCode } from './format';
+import type { CwcClient } from './client';
+import { HouseOfficeCode, SenateOfficeCode, type CwcChamber } from './format';
 
 export interface OfficeListStatus {
   chamber: CwcChamber;
@@ -26,10 +26,8 @@ export interface LiveOffices {
   status(): OfficeListStatus[];
 }
 
-export interface OfficeSource {
-  chamber: CwcChamber;
-  read(): Promise<unknown>;
-}
+/** A service's client (client.ts): its chamber and its list. */
+type OfficeSource = Pick<CwcClient, 'chamber' | 'offices'>;
 
 /** Bounds the walk through a list: the real ones hold a few hundred entries. */
 const MAX_NODES = 200_000;
@@ -71,7 +69,7 @@ export function createLiveOffices(
     const at = deps.now().toISOString();
     const previous = lists.get(source.chamber)!;
     try {
-      const offices = officeCodesIn(await source.read(), source.chamber);
+      const offices = officeCodesIn(await source.offices(), source.chamber);
       // An empty list is more likely a changed layout than every office leaving CWC at once.
       if (offices.length === 0) throw new Error('the list names no office');
       lists.set(source.chamber, { chamber: source.chamber, offices, readAt: at, failure: null });

@@ -27,8 +27,6 @@ function replaceOnce(text: string, pattern: RegExp, replacement: string, what: s
   return text.replace(pattern, replacement);
 }
 
-const escapeForPattern = (s: string) => s.replace(/\./g, '\\.');
-
 /** The House schema with the Senate's rules in place of the House's. */
 export function senateSchemaFrom(houseRng: string): string {
   let rng = replaceOnce(
@@ -37,16 +35,19 @@ export function senateSchemaFrom(houseRng: string): string {
     '<param name="pattern">S[A-Z][A-Z]0[1-3]</param>',
     'MemberOffice pattern',
   );
-  const prefixAt = rng.indexOf('<element name="Prefix">');
-  const prefixEnd = rng.indexOf('</element>', prefixAt);
-  if (prefixAt < 0 || prefixEnd < 0)
-    throw new Error('the CWC schema has no Prefix where the Senate’s rule goes');
   const senatePrefixes = SENATE_PREFIXES.map((p) => `<value>${p}</value>`).join('');
-  rng = `${rng.slice(0, prefixAt)}<element name="Prefix"><choice>${senatePrefixes}</choice></element>${rng.slice(prefixEnd + '</element>'.length)}`;
+  rng = replaceOnce(
+    rng,
+    /<element name="Prefix">[\s\S]*?<\/element>/,
+    `<element name="Prefix"><choice>${senatePrefixes}</choice></element>`,
+    'Prefix',
+  );
   rng = replaceOnce(
     rng,
     /<param name="pattern">hamdt\|[a-z|]+<\/param>/,
-    `<param name="pattern">${Object.values(BILL_TYPES).map(escapeForPattern).join('|')}</param>`,
+    `<param name="pattern">${Object.values(BILL_TYPES)
+      .map((type) => type.replace(/\./g, '\\.'))
+      .join('|')}</param>`,
     'BillTypeAbbreviation pattern',
   );
   return replaceOnce(
@@ -87,16 +88,13 @@ export async function checkAgainstSchema(
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cwc-schema-'));
   try {
     // One result per document, in the order given, whatever order the files are written in.
-    const results = new Map<string, SchemaResult>(
-      documents.map((doc, i) => [
-        path.join(dir, `${doc.chamber}-${i}.xml`),
-        { name: doc.name, ok: false, errors: [] },
-      ]),
-    );
+    const checks = documents.map((doc, i) => ({
+      doc,
+      file: path.join(dir, `${doc.chamber}-${i}.xml`),
+      result: { name: doc.name, ok: false, errors: [] as string[] },
+    }));
     for (const chamber of ['house', 'senate'] as const) {
-      const files = documents
-        .map((doc, i) => ({ doc, file: path.join(dir, `${doc.chamber}-${i}.xml`) }))
-        .filter(({ doc }) => doc.chamber === chamber);
+      const files = checks.filter(({ doc }) => doc.chamber === chamber);
       if (files.length === 0) continue;
       const schema = path.join(dir, `${chamber}.rng`);
       await fs.writeFile(schema, chamber === 'house' ? house : senateSchemaFrom(house));
@@ -110,14 +108,15 @@ export async function checkAgainstSchema(
         stderr = (error as { stderr?: string }).stderr ?? String(error);
       }
       for (const line of stderr.split('\n')) {
-        const file = files.find(({ file: f }) => line.startsWith(`${f}:`) || line.startsWith(`${f} `))?.file;
-        if (!file) continue;
-        const result = results.get(file)!;
-        if (line === `${file} validates`) result.ok = true;
-        else if (line !== `${file} fails to validate`) result.errors.push(line.slice(file.length + 1));
+        const check = files.find(({ file }) => line.startsWith(`${file}:`) || line.startsWith(`${file} `));
+        if (!check) continue;
+        if (line === `${check.file} validates`) check.result.ok = true;
+        else if (line !== `${check.file} fails to validate`) {
+          check.result.errors.push(line.slice(check.file.length + 1));
+        }
       }
     }
-    return [...results.values()];
+    return checks.map((check) => check.result);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

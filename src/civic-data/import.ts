@@ -108,7 +108,7 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
   const index = buildCivicIndex(
     { members: members.members, warnings: members.warnings, zipTable: maps.zipTable, zipsName: zips.name },
     {
-      source: from ?? [...Object.values(memberUrls(urls.members)), zips.name].join(' '),
+      source: from ?? [...memberUrls(urls.members), zips.name].join(' '),
       snapshotDate: members.info.date!,
       sources: {
         members: members.info,

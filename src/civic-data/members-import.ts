@@ -23,22 +23,20 @@ import type { DistrictOffice, Member, SourceInfo } from './types';
 
 export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
 
-/** The three files, whose canonical URLs always hold the current Congress (upstream updates them). */
-export function memberUrls(base: string) {
-  const folder = trimEnd(base, '/');
-  return {
-    legislators: `${folder}/legislators-current.json`,
-    offices: `${folder}/legislators-district-offices.json`,
-    social: `${folder}/legislators-social-media.json`,
-  } as const;
-}
-
-/** Paths inside a `--from` folder, laid out like the shared data mirror. */
-export const MEMBER_PATHS = {
-  legislators: 'congress-legislators/legislators-current.json',
-  offices: 'congress-legislators/legislators-district-offices.json',
-  social: 'congress-legislators/legislators-social-media.json',
+/**
+ * The three files, whose canonical URLs always hold the current Congress (upstream updates them); in a
+ * `--from` folder they are in `congress-legislators/`, as in the shared data mirror.
+ */
+const MEMBER_FILES = {
+  legislators: 'legislators-current.json',
+  offices: 'legislators-district-offices.json',
+  social: 'legislators-social-media.json',
 } as const;
+
+/** The three files' URLs in the published folder at `base`. */
+export function memberUrls(base: string): string[] {
+  return Object.values(MEMBER_FILES).map((file) => `${trimEnd(base, '/')}/${file}`);
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Zod schemas of the source records (only the fields used; unknown fields are ignored).
@@ -49,10 +47,7 @@ export const StateCode = z.string().refine((s) => stateByAbbr(s) !== undefined &
 });
 const OptionalText = z.string().optional();
 /** Text that the source sometimes writes as a number (a suite "247" as 247). */
-const LooseText = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .optional();
+const LooseText = z.union([z.string(), z.number()]).transform(String);
 
 const LegislatorSchema = z.object({
   id: z.object({ bioguide: Bioguide }),
@@ -88,11 +83,11 @@ const TermSchema = z
 const OfficeSchema = z.object({
   id: z.string().min(1),
   address: OptionalText,
-  suite: LooseText,
-  building: LooseText,
+  suite: LooseText.optional(),
+  building: LooseText.optional(),
   city: OptionalText,
   state: OptionalText,
-  zip: LooseText,
+  zip: LooseText.optional(),
   phone: OptionalText,
   latitude: z.number().nullable().optional(),
   longitude: z.number().nullable().optional(),
@@ -104,84 +99,74 @@ const OfficesRecordSchema = z.object({
 
 const SocialRecordSchema = z.object({
   id: z.object({ bioguide: Bioguide }),
-  social: z.record(z.string(), z.union([z.string(), z.number()])),
+  social: z.record(z.string(), LooseText),
 });
 
 // ---------------------------------------------------------------------------------------------------
 // Records
 
-export interface MembersResult {
-  members: Member[];
-  warnings: string[];
-  /** The Congress of the current terms. */
-  congress: number;
-}
-
-function describeRecord(index: number, raw: unknown): string {
-  const bioguide = (raw as { id?: { bioguide?: unknown } } | null)?.id?.bioguide;
-  return typeof bioguide === 'string' && bioguide
-    ? `record ${index} (bioguide ${bioguide})`
-    : `record ${index} (no bioguide)`;
+/**
+ * The file's records checked against `schema`, each with where it is; the first bad one is refused. A
+ * generator, so that a caller's own checks of earlier records still speak first.
+ */
+function* parseRecords<T>(source: SourceText, schema: z.ZodType<T>): Generator<{ record: T; where: string }> {
+  for (const [index, raw] of parseJsonArray(source).entries()) {
+    const bioguide = (raw as { id?: { bioguide?: unknown } } | null)?.id?.bioguide;
+    const where =
+      typeof bioguide === 'string' && bioguide
+        ? `record ${index} (bioguide ${bioguide})`
+        : `record ${index} (no bioguide)`;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw recordError(source.name, where, parsed.error.issues[0]!);
+    yield { record: parsed.data, where };
+  }
 }
 
 function normaliseSuite(suite: string): string {
   return /^\d+[A-Z]?$/i.test(suite) ? `Suite ${suite}` : suite;
 }
 
-export function parseOffices(source: SourceText): Map<string, DistrictOffice[]> {
-  const out = new Map<string, DistrictOffice[]>();
-  parseJsonArray(source).forEach((raw, index) => {
-    const parsed = OfficesRecordSchema.safeParse(raw);
-    if (!parsed.success) throw recordError(source.name, describeRecord(index, raw), parsed.error.issues[0]!);
-    const offices: DistrictOffice[] = [];
-    for (const office of parsed.data.offices) {
+function parseOffices(source: SourceText): Map<string, DistrictOffice[]> {
+  return new Map(
+    [...parseRecords(source, OfficesRecordSchema)].map(({ record }) => [
+      record.id.bioguide,
       // An office without a street address cannot be written to: it is left out.
-      if (!office.address?.trim()) continue;
-      const lines = [office.address, office.suite && normaliseSuite(office.suite), office.building]
-        .map((part) => part?.trim())
-        .filter((part): part is string => Boolean(part));
-      offices.push({
-        id: office.id,
-        address: lines.join(', '),
-        city: office.city?.trim() ?? '',
-        state: office.state?.trim() ?? '',
-        zip: office.zip?.trim() ?? '',
-        phone: office.phone?.trim() || null,
-        latitude: office.latitude ?? null,
-        longitude: office.longitude ?? null,
-      });
-    }
-    out.set(parsed.data.id.bioguide, offices);
-  });
-  return out;
+      record.offices
+        .filter((office) => office.address?.trim())
+        .map((office) => ({
+          id: office.id,
+          address: [office.address, office.suite && normaliseSuite(office.suite), office.building]
+            .map((part) => part?.trim())
+            .filter(Boolean)
+            .join(', '),
+          city: office.city?.trim() ?? '',
+          state: office.state?.trim() ?? '',
+          zip: office.zip?.trim() ?? '',
+          phone: office.phone?.trim() || null,
+          latitude: office.latitude ?? null,
+          longitude: office.longitude ?? null,
+        })),
+    ]),
+  );
 }
 
-export function parseSocial(source: SourceText): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  parseJsonArray(source).forEach((raw, index) => {
-    const parsed = SocialRecordSchema.safeParse(raw);
-    if (!parsed.success) throw recordError(source.name, describeRecord(index, raw), parsed.error.issues[0]!);
-    const social: Record<string, string> = {};
-    for (const [key, value] of Object.entries(parsed.data.social)) social[key] = String(value);
-    out.set(parsed.data.id.bioguide, social);
-  });
-  return out;
+function parseSocial(source: SourceText): Map<string, Record<string, string>> {
+  return new Map(
+    [...parseRecords(source, SocialRecordSchema)].map(({ record }) => [record.id.bioguide, record.social]),
+  );
 }
 
-export function parseLegislators(
+function parseLegislators(
   source: SourceText,
-  offices: Map<string, DistrictOffice[]> = new Map(),
-  social: Map<string, Record<string, string>> = new Map(),
-): MembersResult {
+  offices: Map<string, DistrictOffice[]>,
+  social: Map<string, Record<string, string>>,
+): { members: Member[]; warnings: string[]; congress: number } {
   const members: Member[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
   const currentTerms: Array<{ bioguide: string; type: 'sen' | 'rep'; start: string; end: string }> = [];
-  parseJsonArray(source).forEach((raw, index) => {
-    const where = describeRecord(index, raw);
-    const parsed = LegislatorSchema.safeParse(raw);
-    if (!parsed.success) throw recordError(source.name, where, parsed.error.issues[0]!);
-    const { id, name, terms } = parsed.data;
+  for (const { record, where } of parseRecords(source, LegislatorSchema)) {
+    const { id, name, terms } = record;
     const lastIndex = terms.length - 1;
     const term = TermSchema.safeParse(terms[lastIndex]);
     if (!term.success) throw recordError(source.name, where, term.error.issues[0]!, ['terms', lastIndex]);
@@ -205,6 +190,9 @@ export function parseLegislators(
     if (t.contact_form && !contactForm) {
       warnings.push(`${id.bioguide}: unusable contact_form ${JSON.stringify(t.contact_form)} dropped`);
     }
+    const contactUrl = contactForm ?? (chamber === 'house' ? HOUSE_WRITE_YOUR_REP_URL : url);
+    // A senator with neither a contact form nor a website: pointed at the Senate's own directory instead.
+    if (!contactUrl) warnings.push(`${id.bioguide}: senator without contact form or website`);
     members.push({
       bioguide: id.bioguide,
       chamber,
@@ -219,20 +207,12 @@ export function parseLegislators(
       party: t.party,
       phone: t.phone?.trim() || null,
       url,
-      contactUrl:
-        contactForm ?? (chamber === 'house' ? HOUSE_WRITE_YOUR_REP_URL : (url ?? HOUSE_WRITE_YOUR_REP_URL)),
+      contactUrl: contactUrl ?? 'https://www.senate.gov/senators/senators-contact.htm',
       dcOffice: t.office?.trim() || null,
       districtOffices: offices.get(id.bioguide) ?? [],
       social: social.get(id.bioguide) ?? {},
       termEnd: t.end,
     });
-  });
-  for (const member of members) {
-    if (member.chamber === 'senate' && member.contactUrl === HOUSE_WRITE_YOUR_REP_URL) {
-      // A senator with neither a contact form nor a website: point at the Senate's own directory instead.
-      member.contactUrl = 'https://www.senate.gov/senators/senators-contact.htm';
-      warnings.push(`${member.bioguide}: senator without contact form or website`);
-    }
   }
   return { members, warnings, congress: congressOfTerms(source.name, currentTerms) };
 }
@@ -301,12 +281,6 @@ export function repairUrl(value: string | null | undefined): string | null {
 // ---------------------------------------------------------------------------------------------------
 // Reading and dating the list
 
-export interface MembersRead {
-  members: Member[];
-  warnings: string[];
-  info: SourceInfo;
-}
-
 /**
  * The member list from a `--from` folder or the published folder at `url`, dated by the operator's
  * --data-date, else the download's Last-Modified, else the manifest, else a known file's checksum.
@@ -314,15 +288,17 @@ export interface MembersRead {
 export async function readMembers(
   source: { from: string | undefined; url: string; dataDate: string | undefined },
   manifest: ManifestEntry | undefined,
-): Promise<MembersRead> {
-  const read = (key: keyof typeof MEMBER_PATHS): Promise<SourceText> =>
-    source.from ? readLocalText(source.from, MEMBER_PATHS[key]) : downloadText(memberUrls(source.url)[key]);
+): Promise<{ members: Member[]; warnings: string[]; info: SourceInfo }> {
+  const read = (key: keyof typeof MEMBER_FILES): Promise<SourceText> =>
+    source.from
+      ? readLocalText(source.from, `congress-legislators/${MEMBER_FILES[key]}`)
+      : downloadText(`${trimEnd(source.url, '/')}/${MEMBER_FILES[key]}`);
   const [legislators, offices, social] = await Promise.all([
     read('legislators'),
     read('offices'),
     read('social'),
   ]);
-  const parsed = parseLegislators(legislators, parseOffices(offices), parseSocial(social));
+  const { congress, ...parsed } = parseLegislators(legislators, parseOffices(offices), parseSocial(social));
 
   let date: string | null = null;
   let dateFrom: SourceInfo['dateFrom'] = null;
@@ -340,14 +316,7 @@ export async function readMembers(
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
     throw new DataError(`--data-date ${date}: must be a date like 2026-06-15`);
   return {
-    members: parsed.members,
-    warnings: parsed.warnings,
-    info: sourceInfo({
-      name: legislators.name,
-      congress: parsed.congress,
-      congressFrom: 'terms',
-      date,
-      dateFrom,
-    }),
+    ...parsed,
+    info: sourceInfo({ name: legislators.name, congress, congressFrom: 'terms', date, dateFrom }),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { DataError } from '../platform/errors';
 import { seatKey } from './civic-index';
 import { congressDates, ordinal } from './congress';
@@ -125,8 +126,7 @@ export function statesWithUnchangedMaps(
     const old = zipListsByState(previousZips);
     const fresh = zipListsByState(newZips);
     for (const [state, list] of fresh) {
-      const was = old.get(state);
-      if (was && was.length === list.length && was.every((v, i) => v === list[i])) proven.add(state);
+      if (isDeepStrictEqual(old.get(state), list)) proven.add(state);
     }
   }
   return [...proven].sort();
@@ -154,10 +154,24 @@ export async function readServedData(dir: string): Promise<ServedData> {
 
 /** The previous Congress's maps at hand: its ZIP rows and seats, and the states already proven unchanged. */
 interface PreviousMaps {
-  zips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>> | null;
+  zips: ReadonlyMap<string, ReadonlyArray<ZipDistrict>>;
   seats: ReadonlyArray<DistrictRef>;
   /** Set when these maps were kept by an earlier import of the new Congress: only these states are usable. */
   proven: ReadonlySet<string> | null;
+}
+
+/**
+ * Which states of the data in service are usable as the previous Congress's maps: all (null) when it is
+ * that Congress's; those an earlier import of the new Congress kept; none (undefined) otherwise.
+ */
+function usableServedStates(
+  meta: Pick<CivicDataMeta, 'previousMaps'> & { congress: number | null },
+  congress: number,
+): ReadonlySet<string> | null | undefined {
+  if (meta.congress === congress - 1) return null;
+  const kept = meta.previousMaps;
+  if (meta.congress === congress && kept?.congress === congress - 1) return new Set(kept.states);
+  return undefined;
 }
 
 /**
@@ -196,16 +210,15 @@ function previousZipMaps(
   if (zipsRead.congress === congress - 1 && zipsRead.table.size > 0) {
     return { zips: zipsRead.table, seats: [...zipsRead.table.values()].flat(), proven: null };
   }
-  if (!served) return null;
-  const table = new Map(Object.entries(served.zips).map(([zip, entry]) => [zip, entry.districts]));
-  if (served.meta.congress === congress - 1) return { zips: table, seats: served.districts, proven: null };
-  const kept = served.meta.previousMaps;
-  if (served.meta.congress === congress && kept?.congress === congress - 1) {
-    const states = new Set(kept.states);
-    const rows = new Map([...table].filter(([, list]) => list.every((d) => states.has(d.state))));
-    return { zips: rows, seats: served.districts.filter((d) => states.has(d.state)), proven: states };
-  }
-  return null;
+  const states = served ? usableServedStates(served.meta, congress) : undefined;
+  if (!served || states === undefined) return null;
+  const usable = (d: DistrictRef): boolean => !states || states.has(d.state);
+  const zips = new Map(
+    Object.entries(served.zips)
+      .map(([zip, entry]) => [zip, entry.districts] as const)
+      .filter(([, list]) => list.every(usable)),
+  );
+  return { zips, seats: served.districts.filter(usable), proven: states };
 }
 
 /** Boundaries usable for the new Congress where proven unchanged: the previous Congress's, read or served. */
@@ -213,16 +226,11 @@ function previousShapes(
   congress: number,
   read: DistrictShapesRead | null,
   served: DistrictShapesFile | null,
-): { districts: DistrictShape[]; proven: ReadonlySet<string> | null } | null {
-  if (read && read.info.congress === congress - 1) return { districts: read.file.districts, proven: null };
-  if (!served) return null;
-  if (served.meta.congress === congress - 1) return { districts: served.districts, proven: null };
-  const kept = served.meta.previousMaps;
-  if (served.meta.congress === congress && kept?.congress === congress - 1) {
-    const states = new Set(kept.states);
-    return { districts: served.districts.filter((d) => states.has(d.state)), proven: states };
-  }
-  return null;
+): DistrictShape[] | null {
+  if (read && read.info.congress === congress - 1) return read.file.districts;
+  const states = served ? usableServedStates(served.meta, congress) : undefined;
+  if (!served || states === undefined) return null;
+  return served.districts.filter((d) => !states || states.has(d.state));
 }
 
 interface ComposedMaps {
@@ -241,31 +249,25 @@ interface ComposedMaps {
  * (the state is the district) and the island areas have none in any table.
  */
 function composeMaps(input: {
-  congress: number;
   members: ReadonlyArray<Member>;
   newZips: ZipTable | null;
   /** The new table covers the nation (a relationship file, a national BEF): no state is awaited. */
   newZipsNational: boolean;
   previous: PreviousMaps | null;
   newShapes: DistrictShape[] | null;
-  oldShapes: { districts: DistrictShape[]; proven: ReadonlySet<string> | null } | null;
+  oldShapes: DistrictShape[] | null;
 }): ComposedMaps {
   const { newZips, previous } = input;
-  const houseSeats = input.members
-    .filter((m) => m.chamber === 'house')
-    .map((m) => ({ state: m.state, district: m.district ?? 0 }));
-  const proven = new Set(
-    statesWithUnchangedMaps(previous?.seats ?? [], input.members, previous?.zips ?? null, newZips),
-  );
-  if (previous?.proven)
-    for (const state of [...proven]) if (!previous.proven.has(state)) proven.delete(state);
-  for (const state of previous?.proven ?? []) proven.add(state);
+  // Maps kept by an earlier import of the new Congress were proven then: only their states are usable.
+  const proven =
+    previous?.proven ??
+    new Set(statesWithUnchangedMaps(previous?.seats ?? [], input.members, previous?.zips ?? null, newZips));
 
-  const statesOf = (rows: Iterable<ReadonlyArray<DistrictRef>>): Set<string> =>
-    new Set([...rows].flatMap((list) => list.map((d) => d.state)));
-  const newZipStates = newZips ? statesOf(newZips.values()) : new Set<string>();
+  const newZipStates = new Set([...(newZips?.values() ?? [])].flatMap((list) => list.map((d) => d.state)));
   const seatsPerState = new Map<string, number>();
-  for (const seat of houseSeats) seatsPerState.set(seat.state, (seatsPerState.get(seat.state) ?? 0) + 1);
+  for (const m of input.members) {
+    if (m.chamber === 'house') seatsPerState.set(m.state, (seatsPerState.get(m.state) ?? 0) + 1);
+  }
   const territories = new Set<string>(DELEGATE_TERRITORIES);
   const allStates = [...new Set([...seatsPerState.keys(), ...newZipStates])]
     .filter((state) => !territories.has(state))
@@ -274,17 +276,15 @@ function composeMaps(input: {
   // ZIP rows.
   const previousZipStates = new Set<string>();
   const zipTable: ZipTable = new Map(newZips ?? []);
-  if (previous?.zips) {
-    for (const [zip, list] of previous.zips) {
-      if (zipTable.has(zip)) continue;
-      const states = new Set(list.map((d) => d.state));
-      if ([...states].every((state) => proven.has(state) && !newZipStates.has(state))) {
-        zipTable.set(
-          zip,
-          list.map((d) => ({ ...d })),
-        );
-        for (const state of states) previousZipStates.add(state);
-      }
+  for (const [zip, list] of previous?.zips ?? []) {
+    if (zipTable.has(zip)) continue;
+    const states = new Set(list.map((d) => d.state));
+    if ([...states].every((state) => proven.has(state) && !newZipStates.has(state))) {
+      zipTable.set(
+        zip,
+        list.map((d) => ({ ...d })),
+      );
+      for (const state of states) previousZipStates.add(state);
     }
   }
   const zipsAwaiting = input.newZipsNational
@@ -298,7 +298,7 @@ function composeMaps(input: {
   let shapes: DistrictShape[] | null = input.newShapes;
   const previousShapeStates = new Set<string>();
   if (!shapes && input.oldShapes) {
-    const kept = input.oldShapes.districts.filter((d) => proven.has(d.state));
+    const kept = input.oldShapes.filter((d) => proven.has(d.state));
     for (const d of kept) previousShapeStates.add(d.state);
     shapes = kept.length > 0 ? kept : null;
   }
@@ -359,7 +359,6 @@ export function chooseMaps(input: {
         ? served.shapes.districts
         : null;
   const composed = composeMaps({
-    congress,
     members: input.members,
     newZips,
     newZipsNational: newZips !== null && zips.national !== false,

@@ -142,6 +142,21 @@ function requireColumns(file: string, header: string[], names: string[]): void {
   }
 }
 
+/** The formats of the Bureau's fields, each with what a mismatch says. */
+const FORMAT = {
+  zcta: [/^\d{5}$/, 'must be 5 digits'],
+  zctaOrNone: [/^(\d{5})?$/, 'must be 5 digits'],
+  block: [/^\d{15}$/, 'must be a 15-digit block GEOID'],
+  district: [/^\d{2}(\d{2}|ZZ)$/, 'must be 2-digit state FIPS + 2-digit district'],
+  land: [/^\d+(\.\d+)?$/, 'must be a land area in square metres'],
+} satisfies Record<string, [RegExp, string]>;
+
+/** The field's value when it has the format; else a DataError naming file, line and column. */
+function field(where: string, column: string, value: string | undefined, [format, rule]: [RegExp, string]) {
+  if (value === undefined || !format.test(value)) throw new DataError(`${where}: field "${column}" ${rule}`);
+  return value;
+}
+
 function addZip(table: ZipTable, zip: string, ref: ZipDistrict): void {
   const list = table.get(zip);
   if (!list) table.set(zip, [ref]);
@@ -199,11 +214,6 @@ export async function parseZccd(source: SourceText, manifest: ManifestEntry = {}
 // Census CD-to-ZCTA relationship file
 
 const GEOID_CD_COLUMN = /^GEOID_CD(\d{3})_20$/;
-const CensusRowSchema = z.object({
-  district: z.string().regex(/^\d{2}(\d{2}|ZZ)$/, 'must be 2-digit state FIPS + 2-digit district'),
-  zcta: z.string().regex(/^(\d{5})?$/, 'must be 5 digits'),
-  land: z.string().regex(/^\d+(\.\d+)?$/, 'must be a land area in square metres'),
-});
 
 /** Land area of each (ZIP area, district) overlap, summed as rows come. */
 class OverlapAreas {
@@ -247,19 +257,12 @@ class OverlapAreas {
 }
 
 /** "3610" to NY-10; '00' (at-large) and '98' (DC, PR) to district 0; undefined for 'ZZ' (no district). */
-function districtFromGeoid(
-  file: string,
-  where: string,
-  column: string,
-  geoid: string,
-): DistrictRef | undefined {
+function districtFromGeoid(where: string, column: string, geoid: string): DistrictRef | undefined {
   if (geoid.endsWith('ZZ')) return undefined;
   const state = stateByFips(geoid.slice(0, 2));
-  if (!state) throw new DataError(`${file}: ${where}: field "${column}" has unknown state FIPS`);
+  if (!state) throw new DataError(`${where}: field "${column}" has unknown state FIPS`);
   const district = normaliseDistrictCode(geoid.slice(2));
-  if (district === undefined) {
-    throw new DataError(`${file}: ${where}: field "${column}" "${geoid}" is not a district`);
-  }
+  if (district === undefined) throw new DataError(`${where}: field "${column}" "${geoid}" is not a district`);
   return { state: state.abbr, district };
 }
 
@@ -283,24 +286,14 @@ export async function parseCensusRelationship(
     congress = Number(GEOID_CD_COLUMN.exec(column)![1]);
   })) {
     if (++rows % PROGRESS_EVERY_ROWS === 0) progress?.(`${name}: ${rows.toLocaleString('en-US')} rows`);
-    const candidate = {
-      district: row[column],
-      zcta: row.GEOID_ZCTA5_20,
-      land: row.AREALAND_PART || '0',
-    };
-    const where = `line ${line} (${column} ${candidate.district ?? '?'}, GEOID_ZCTA5_20 ${candidate.zcta ?? '?'})`;
-    const parsed = CensusRowSchema.safeParse(candidate);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = { district: column, zcta: 'GEOID_ZCTA5_20', land: 'AREALAND_PART' }[
-        String(issue.path[0])
-      ];
-      throw new DataError(`${name}: ${where}: field "${field}" ${issue.message}`);
-    }
+    const where = `${name}: line ${line} (${column} ${row[column] ?? '?'}, GEOID_ZCTA5_20 ${row.GEOID_ZCTA5_20 ?? '?'})`;
+    const geoid = field(where, column, row[column], FORMAT.district);
+    const zcta = field(where, 'GEOID_ZCTA5_20', row.GEOID_ZCTA5_20, FORMAT.zctaOrNone);
+    const land = field(where, 'AREALAND_PART', row.AREALAND_PART || '0', FORMAT.land);
     // Rows without a ZCTA (water, unpopulated parts) carry no ZIP.
-    if (!parsed.data.zcta) continue;
-    const ref = districtFromGeoid(name, where, column, parsed.data.district);
-    if (ref) areas.add(parsed.data.zcta, ref, Number(parsed.data.land));
+    if (!zcta) continue;
+    const ref = districtFromGeoid(where, column, geoid);
+    if (ref) areas.add(zcta, ref, Number(land));
   }
   if (!column) throw new DataError(`${name}: empty file`);
   const fromName = /tab20_cd(\d{3})20_zcta520/.exec(name);
@@ -398,10 +391,8 @@ async function readBefText(
     }
   })) {
     if (++rows % PROGRESS_EVERY_ROWS === 0) progress?.(`${name}: ${rows.toLocaleString('en-US')} blocks`);
-    const block = row[blockColumn] ?? '';
+    const block = field(`${name}: line ${line}`, blockColumn, row[blockColumn], FORMAT.block);
     const code = row[districtColumn] ?? '';
-    if (!/^\d{15}$/.test(block))
-      throw new DataError(`${name}: line ${line}: field "${blockColumn}" must be a 15-digit block GEOID`);
     if (!stateByFips(block.slice(0, 2)))
       throw new DataError(`${name}: line ${line}: field "${blockColumn}" has unknown state FIPS`);
     if (code === 'ZZ') {
@@ -511,18 +502,11 @@ export async function buildZipTableFromBlocks(
     requireColumns(name, header, ['GEOID_ZCTA5_20', 'GEOID_TABBLOCK_20', 'AREALAND_PART']),
   )) {
     if (++rows % PROGRESS_EVERY_ROWS === 0) progress?.(`${name}: ${rows.toLocaleString('en-US')} rows`);
-    const zcta = row.GEOID_ZCTA5_20 ?? '';
-    if (!zcta) continue;
-    const block = row.GEOID_TABBLOCK_20 ?? '';
-    const land = row.AREALAND_PART || '0';
-    if (!/^\d{5}$/.test(zcta))
-      throw new DataError(`${name}: line ${line}: field "GEOID_ZCTA5_20" must be 5 digits`);
-    if (!/^\d{15}$/.test(block))
-      throw new DataError(`${name}: line ${line}: field "GEOID_TABBLOCK_20" must be a 15-digit block GEOID`);
-    if (!/^\d+(\.\d+)?$/.test(land))
-      throw new DataError(
-        `${name}: line ${line}: field "AREALAND_PART" must be a land area in square metres`,
-      );
+    if (!row.GEOID_ZCTA5_20) continue;
+    const where = `${name}: line ${line}`;
+    const zcta = field(where, 'GEOID_ZCTA5_20', row.GEOID_ZCTA5_20, FORMAT.zcta);
+    const block = field(where, 'GEOID_TABBLOCK_20', row.GEOID_TABBLOCK_20 ?? '', FORMAT.block);
+    const land = field(where, 'AREALAND_PART', row.AREALAND_PART || '0', FORMAT.land);
     const code = blocks.find(Number(block));
     if (code === undefined) {
       // Blocks the BEF does not cover (island areas) have no district.
@@ -592,12 +576,11 @@ async function readZipsLocal(
     date: result.date ?? manifestDate,
     dateFrom: result.dateFrom ?? (manifestDate ? 'manifest' : null),
   });
+  const readRelationship = async (rel: string): Promise<ZipsRead> =>
+    fromManifest(await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log), rel);
   if (choice === 'auto' || choice === 'census') {
     const rel = await firstFile(dir, inCensusFolder(relationshipFileName(congress)));
-    if (rel) {
-      const result = await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log);
-      return fromManifest(result, rel);
-    }
+    if (rel) return readRelationship(rel);
     if (choice === 'census')
       throw new DataError(`${dir}: no ${relationshipFileName(congress)} (in census/ or at the top)`);
   }
@@ -621,19 +604,12 @@ async function readZipsLocal(
       );
     }
   }
-  if (choice === 'auto') {
+  if (choice === 'auto' && !(await isFile(path.join(dir, ZCCD_PATH)))) {
     // A relationship file of another Congress is still read, so that the mismatch is reported by name.
     const entries = await fs.readdir(path.join(dir, 'census')).catch(() => [] as string[]);
     const other = entries.find((n) => /^tab20_cd\d{3}20_zcta520_natl\.txt$/.test(n));
-    if (other && !(await isFile(path.join(dir, ZCCD_PATH)))) {
-      const rel = `census/${other}`;
-      return fromManifest(
-        await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log),
-        rel,
-      );
-    }
+    return other ? readRelationship(`census/${other}`) : null;
   }
-  if (choice === 'auto' && !(await isFile(path.join(dir, ZCCD_PATH)))) return null;
   const zccd = await readLocalText(dir, ZCCD_PATH);
   return fromManifest(await parseZccd(zccd, options.manifest), zccd.name);
 }

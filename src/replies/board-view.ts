@@ -21,24 +21,23 @@ import {
 
 type Deps = { civic: CivicIndex; asks: AskResolver; replyStats: ResponsivenessService };
 
-/** The members of the Congress in service (or those of them given) with a sponsorship of the campaign's bill, dated. */
-export function sponsorsInService(
+/**
+ * The board of a Congress for the members in service (or those of them given): their dated sponsorships
+ * of the campaign's bills joined with the public rows of answers.
+ */
+function board(
   deps: Deps,
+  replies: CampaignReplies,
   campaign: Campaign,
+  congress: number,
   members: ReadonlyArray<Pick<Member, 'bioguide' | 'chamber'>> = deps.civic.members,
 ) {
-  return deps.asks.forMembers(campaign, members).flatMap((ask, i) =>
-    ask.sponsorship
-      ? [
-          {
-            bioguide: members[i]!.bioguide,
-            chamber: members[i]!.chamber,
-            bill: ask.bill.id,
-            sponsorship: ask.sponsorship,
-          },
-        ]
-      : [],
-  );
+  const asks = deps.asks.forMembers(campaign, members);
+  const sponsors = members.flatMap(({ bioguide, chamber }, i) => {
+    const { sponsorship, bill } = asks[i]!;
+    return sponsorship ? [{ bioguide, chamber, bill: bill.id, sponsorship }] : [];
+  });
+  return boardFor(replies, congress, sponsors);
 }
 
 /**
@@ -46,8 +45,7 @@ export function sponsorsInService(
  * reintroduction adopted since, in one chamber or both).
  */
 function billLabel(id: string | null): string {
-  if (!id) return '';
-  return billLabelOf(id) ?? id;
+  return id ? (billLabelOf(id) ?? id) : '';
 }
 
 function percent(lang: string, share: number | null): string {
@@ -59,7 +57,7 @@ function number(lang: string, n: number | null): string {
 }
 
 /** One table row as the page shows it. */
-export function replyRowView(deps: Deps, page: PageLanguage, campaign: Campaign, row: MemberReplies) {
+function replyRowView(deps: Deps, page: PageLanguage, row: MemberReplies) {
   return {
     ...row,
     name: memberLabel(deps, row.bioguide),
@@ -71,38 +69,31 @@ export function replyRowView(deps: Deps, page: PageLanguage, campaign: Campaign,
 }
 
 /** A board line's sentences: the record's (dated) and the writers' (dated), in the page's language. */
-export function boardLineView(
+function boardLineView(
   deps: Deps,
   page: PageLanguage,
-  campaign: Campaign,
   line: BoardLine,
   /** The write page's short form: the record's sentence without its source (the progress board has it). */
   short = false,
 ) {
-  const sentences: string[] = [];
-  const bill = billLabel(line.bill);
-  if (line.sponsorship) {
-    const s = line.sponsorship;
-    sentences.push(
+  const { sponsorship: s, reported } = line;
+  const sentences = [
+    s &&
       page.t(
         `replies.${short ? 'write' : 'progress'}.${s.role === 'sponsor' ? 'sponsorSince' : 'cosponsorSince'}`,
         {
-          bill,
+          bill: billLabel(line.bill),
           date: formatLongDate(page.language, s.since.slice(0, 10)),
           source: s.source.name,
           asOf: formatLongDate(page.language, s.asOf.slice(0, 10)),
         },
       ),
-    );
-  }
-  if (line.reported) {
-    sentences.push(
+    reported &&
       page.t('replies.progress.reported', {
-        counts: page.t('replies.progress.stanceCounts', line.reported.stances),
-        date: line.reported.answersUpTo ? formatLongDate(page.language, line.reported.answersUpTo) : '',
+        counts: page.t('replies.progress.stanceCounts', reported.stances),
+        date: reported.answersUpTo ? formatLongDate(page.language, reported.answersUpTo) : '',
       }),
-    );
-  }
+  ].filter((sentence) => sentence !== undefined);
   return {
     bioguide: line.bioguide,
     name: memberLabel(deps, line.bioguide),
@@ -117,11 +108,9 @@ export async function replySection(deps: Deps, page: PageLanguage, campaign: Cam
   const shown = publicReplies(replies, congress);
   return {
     minAnswers: shown.minAnswers,
-    rows: shown.members.map((m) => replyRowView(deps, page, campaign, m)),
+    rows: shown.members.map((m) => replyRowView(deps, page, m)),
     hiddenMembers: shown.hiddenMembers,
-    board: boardFor(replies, congress, sponsorsInService(deps, campaign)).map((l) =>
-      boardLineView(deps, page, campaign, l),
-    ),
+    board: board(deps, replies, campaign, congress).map((l) => boardLineView(deps, page, l)),
   };
 }
 
@@ -134,12 +123,11 @@ export async function boardLinesFor(
   bioguides: string[],
 ) {
   if (bioguides.length === 0) return new Map<string, string[]>();
-  const replies: CampaignReplies = await deps.replyStats.forCampaign(campaign.slug);
+  const replies = await deps.replyStats.forCampaign(campaign.slug);
   const wanted = new Set(bioguides);
   const members = deps.civic.members.filter((m) => wanted.has(m.bioguide));
-  const sponsors = sponsorsInService(deps, campaign, members);
-  const lines = boardFor(replies, congress, sponsors).filter((l) => wanted.has(l.bioguide));
-  return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, page, campaign, l, true).sentences]));
+  const lines = board(deps, replies, campaign, congress, members).filter((l) => wanted.has(l.bioguide));
+  return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, page, l, true).sentences]));
 }
 
 /** The JSON stats API's `replies`: public rows per Congress (names resolved) and the board, in English. */
@@ -159,7 +147,7 @@ export async function publicReplyStats(deps: Deps, campaign: Campaign, congress:
     }),
     board: {
       congress,
-      members: boardFor(replies, congress, sponsorsInService(deps, campaign)).map((l) => ({
+      members: board(deps, replies, campaign, congress).map((l) => ({
         ...l,
         name: memberLabel(deps, l.bioguide),
         sponsorship: l.sponsorship ?? null,

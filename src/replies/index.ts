@@ -5,8 +5,6 @@
  * Everything published from it is reported by writers, not verified; it holds no personal data beyond
  * the links to the writer's letters, which their delete link removes. See docs/tracking.md.
  */
-export { createReplyService, startReplySchedule, ReplyAnswerInput } from './reply-service';
-export type { ReplyService, QuestionView } from './reply-service';
+export { createReplyService, startReplySchedule, type ReplyService } from './reply-service';
 export { createQuestionEmailRenderer } from './question-email';
-export { createResponsivenessService, publicReplies, boardFor, summariseReplies } from './responsiveness';
-export type { CampaignReplies, MemberReplies, BoardLine, ResponsivenessService } from './responsiveness';
+export { createResponsivenessService } from './responsiveness';

@@ -17,7 +17,7 @@ import type { Storage } from '../storage/database';
 import { askedLettersOfBatch, findEmailRound, findQuestion } from './reply-store';
 import { replyToken } from './reply-token';
 import { trimEnd } from '../platform/text';
-import { dateTimeFormat } from '../platform/i18n-format';
+import { formatLongDate } from '../platform/i18n-format';
 
 export interface QuestionEmailDeps {
   storage: Storage;
@@ -27,18 +27,11 @@ export interface QuestionEmailDeps {
   publicUrl: string;
   mailFrom: string;
   appSecret: string;
-  /** When the question closes (the service's rule), to tell the writer until when they can answer. */
   /** The delays the intro mentions ("about 14 days ago"). */
   askAfterDays: number;
   reminderAfterDays: number;
+  /** When the question closes (the service's rule), to tell the writer until when they can answer. */
   closesAt(question: NonNullable<Awaited<ReturnType<typeof findQuestion>>>): string;
-}
-
-/** A date the language's way, in UTC ("4 January 2027"). */
-function longDate(lang: string, iso: string): string {
-  return dateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(iso),
-  );
 }
 
 export function createQuestionEmailRenderer(
@@ -66,18 +59,18 @@ export function createQuestionEmailRenderer(
     const token = replyToken(deps.appSecret, row.batch_id);
     const pageUrl = `${publicUrl}/replies/${token}?lang=${lang}`;
     const names = new Map(letters.map((l) => [l.id, l.recipient_name]));
-    const campaign = deps.campaigns.get(question.campaign);
+    // The campaign's own translation of its title, where it has one (English otherwise).
+    const campaignTitle = deps.campaigns.get(question.campaign).textsIn(lang).title;
+    const name = safeDisplayName(writer.sender_name ?? '');
     const subject = sanitizeHeaderText(t(reminder ? 'subjectReminder' : 'subject'));
     const context = {
       lang,
       dir: lang === 'ar' ? 'rtl' : 'ltr',
       subject,
-      hello: safeDisplayName(writer.sender_name ?? '')
-        ? t('hello', { name: safeDisplayName(writer.sender_name ?? '') })
-        : t('helloAnonymous'),
+      hello: name ? t('hello', { name }) : t('helloAnonymous'),
       intro: reminder
         ? t('introReminder', { days: deps.reminderAfterDays })
-        : t('intro', { days: deps.askAfterDays, campaign: campaign.textsIn(lang).title }),
+        : t('intro', { days: deps.askAfterDays, campaign: campaignTitle }),
       members: listed.map((a) => ({
         name: names.get(a.letter_id ?? '') ?? a.bioguide,
         repliedUrl: `${publicUrl}/replies/${token}/${a.bioguide}?answer=replied&lang=${lang}`,
@@ -86,14 +79,13 @@ export function createQuestionEmailRenderer(
       replied: t('replied'),
       noReply: t('noReply'),
       howItCounts: t('howItCounts'),
-      closes: t('closes', { date: longDate(lang, deps.closesAt(question)) }),
+      closes: t('closes', { date: formatLongDate(lang, deps.closesAt(question).slice(0, 10)) }),
       pageLabel: t('pageLabel'),
       pageUrl,
       why: t('why'),
       deleteLabel: t('deleteLabel'),
       deleteUrl: `${publicUrl}/letters/batch/${row.batch_id}/delete`,
-      // The campaign's own translation of its title, where it has one (English otherwise).
-      campaignTitle: campaign.textsIn(lang).title,
+      campaignTitle,
     };
     return {
       messageId: messageIdFor(row.id, publicUrl),

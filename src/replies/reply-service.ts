@@ -21,19 +21,17 @@ import { ConflictError, fieldErrorsFromZod, NotFoundError, ValidationError } fro
 import { newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
-import type { Database, ReplyStance, YesNoUnsure } from '../storage/schema';
+import type { Database } from '../storage/schema';
 import {
   askedLettersOfBatch,
   claimEmailRound,
   dropExpiredNotes,
-  findQuestion,
   findQuestionByTokenHash,
   insertAskedLetters,
   insertQuestion,
   moveQuestion,
   questionsIn,
   saveAnswer,
-  type ReplyLetterRow,
   type ReplyQuestionRow,
 } from './reply-store';
 import { looksLikeReplyToken, replyToken, replyTokenHash } from './reply-token';
@@ -42,18 +40,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Questions looked at per state per schedule run; the next run takes the rest. */
 const SCHEDULE_PAGE = 500;
 
-export interface ReplySettings {
-  askAfterDays: number;
-  reminderAfterDays: number;
-  closeAfterDays: number;
-}
-
 export interface ReplyServiceDeps {
   storage: Storage;
   clock: Clock;
   appSecret: string;
   retentionDays: number;
-  settings: ReplySettings;
+  settings: { askAfterDays: number; reminderAfterDays: number; closeAfterDays: number };
   /** Called after a commit that queued an email (`() => worker.wake()`). */
   onEnqueued?: () => void;
 }
@@ -79,30 +71,11 @@ export const ReplyAnswerInput = z.discriminatedUnion('answer', [
 ]);
 export type ReplyAnswerInput = z.infer<typeof ReplyAnswerInput>;
 
-export interface QuestionView {
-  batchId: string;
-  campaign: string;
-  lang: string;
-  state: ReplyQuestionRow['state'];
-  /** Whether answers can still be given or changed. */
-  open: boolean;
-  /** When the question closes, as far as is known now (ISO). */
-  closesAt: string;
-  letters: Array<{
-    bioguide: string;
-    recipientName: string;
-    chamber: 'senate' | 'house';
-    deliveredOn: string;
-    answer: ReplyLetterRow['answer'];
-    repliedOn: string | null;
-    about: YesNoUnsure | null;
-    stance: ReplyStance | null;
-    form: YesNoUnsure | null;
-    note: string | null;
-  }>;
-}
-
 export type ReplyService = ReturnType<typeof createReplyService>;
+/** What one schedule step did to a question; undefined when it stays as it was. */
+type Outcome = 'asked' | 'reminded' | 'closed' | undefined;
+/** What the answer pages show of a question: its letters with their answers so far. */
+export type QuestionView = Awaited<ReturnType<ReplyService['viewQuestion']>>;
 
 /** The UTC day of an ISO time. */
 function dayOf(iso: string): string {
@@ -126,12 +99,12 @@ export function createReplyService(deps: ReplyServiceDeps) {
 
   /** When an open question closes: at the reminder's date if none is sent, after it if one is. */
   function closesAt(q: ReplyQuestionRow): string {
-    const byRetention = q.use_until;
-    let planned: string;
-    if (q.reminded_at) planned = plusDays(q.reminded_at, settings.closeAfterDays);
-    else if (q.asked_at) planned = plusDays(q.asked_at, settings.reminderAfterDays);
-    else planned = byRetention;
-    return planned < byRetention ? planned : byRetention;
+    const planned = q.reminded_at
+      ? plusDays(q.reminded_at, settings.closeAfterDays)
+      : q.asked_at
+        ? plusDays(q.asked_at, settings.reminderAfterDays)
+        : q.use_until;
+    return planned < q.use_until ? planned : q.use_until;
   }
 
   /**
@@ -152,9 +125,6 @@ export function createReplyService(deps: ReplyServiceDeps) {
       state: 'waiting',
       created_at: now,
       use_until: plusDays(firstWritten, deps.retentionDays),
-      asked_at: null,
-      reminded_at: null,
-      closed_at: null,
     });
     return true;
   }
@@ -188,31 +158,32 @@ export function createReplyService(deps: ReplyServiceDeps) {
     await enqueueMessage(db, { id: outboxId, kind: 'reply_question', batchId, letterId: null, at: now });
   }
 
-  async function close(q: ReplyQuestionRow, now: string): Promise<boolean> {
-    return moveQuestion(storage.db, q.batch_id, q.state, { state: 'closed', closed_at: now });
+  /** 'closed' when this run closed it; undefined when another instance (or request) moved it first. */
+  async function close(q: ReplyQuestionRow, now: string): Promise<Outcome> {
+    const moved = await moveQuestion(storage.db, q.batch_id, q.state, { state: 'closed', closed_at: now });
+    return moved ? 'closed' : undefined;
   }
 
   /** Round 1 for a waiting question, when its letters have been at their offices for `askAfterDays`. */
-  async function askIfDue(q: ReplyQuestionRow, now: Date): Promise<'asked' | 'closed' | 'waiting'> {
+  async function askIfDue(q: ReplyQuestionRow, now: Date): Promise<Outcome> {
     const nowIso = now.toISOString();
-    if (q.use_until <= nowIso) return (await close(q, nowIso)) ? 'closed' : 'waiting';
+    if (q.use_until <= nowIso) return close(q, nowIso);
     const letters = await findBatch(storage.db, q.batch_id);
     const live = letters.filter((l) => l.verified_at !== null);
     // The email address went with the data (deleted or purged): nobody can be asked.
     if (live.length === 0 || live.some((l) => l.purged_at !== null || l.sender_email === null)) {
-      return (await close(q, nowIso)) ? 'closed' : 'waiting';
+      return close(q, nowIso);
     }
-    if (live.some((l) => l.status === 'queued' || l.status === 'awaiting_confirmation')) return 'waiting';
+    if (live.some((l) => l.status === 'queued' || l.status === 'awaiting_confirmation')) return undefined;
     const times = await deliveryTimes(live);
-    if (times.size === 0) return (await close(q, nowIso)) ? 'closed' : 'waiting';
+    if (times.size === 0) return close(q, nowIso);
     const lastDelivery = [...times.values()].sort().at(-1)!;
-    if (plusDays(lastDelivery, settings.askAfterDays) > nowIso) return 'waiting';
+    if (plusDays(lastDelivery, settings.askAfterDays) > nowIso) return undefined;
 
     const asked = live.filter((l) => times.has(l.id));
-    const outcome = await inWriteTransaction(storage, async (db) => {
-      if (!(await moveQuestion(db, q.batch_id, 'waiting', { state: 'asked', asked_at: nowIso }))) {
-        return 'waiting' as const;
-      }
+    return inWriteTransaction(storage, async (db): Promise<Outcome> => {
+      if (!(await moveQuestion(db, q.batch_id, 'waiting', { state: 'asked', asked_at: nowIso })))
+        return undefined;
       const inserted = await insertAskedLetters(
         db,
         asked.map((l) => ({
@@ -228,39 +199,30 @@ export function createReplyService(deps: ReplyServiceDeps) {
           bill: l.bill,
           delivered_on: dayOf(times.get(l.id)!),
           asked_on: dayOf(nowIso),
-          answer: null,
-          answered_at: null,
-          replied_on: null,
-          about_bill: null,
-          stance: null,
-          form_letter: null,
-          note: null,
         })),
       );
       if (inserted === 0) {
         // The writer was asked about each of these members through another batch already.
         await moveQuestion(db, q.batch_id, 'asked', { state: 'closed', closed_at: nowIso });
-        return 'closed' as const;
+        return 'closed';
       }
       await queueRound(db, q.batch_id, 1, now);
-      return 'asked' as const;
+      return 'asked';
     });
-    return outcome;
   }
 
   /** Round 2, only for letters answered "no reply yet"; otherwise the question closes. */
-  async function remindIfDue(q: ReplyQuestionRow, now: Date): Promise<'reminded' | 'closed' | 'asked'> {
+  async function remindIfDue(q: ReplyQuestionRow, now: Date): Promise<Outcome> {
     const nowIso = now.toISOString();
-    if (q.use_until <= nowIso) return (await close(q, nowIso)) ? 'closed' : 'asked';
-    if (plusDays(q.asked_at!, settings.reminderAfterDays) > nowIso) return 'asked';
+    if (q.use_until <= nowIso) return close(q, nowIso);
+    if (plusDays(q.asked_at!, settings.reminderAfterDays) > nowIso) return undefined;
     const letters = await askedLettersOfBatch(storage.db, q.batch_id);
-    if (!letters.some((l) => l.answer === 'no_reply')) return (await close(q, nowIso)) ? 'closed' : 'asked';
-    return inWriteTransaction(storage, async (db) => {
-      if (!(await moveQuestion(db, q.batch_id, 'asked', { state: 'reminded', reminded_at: nowIso }))) {
-        return 'asked' as const;
-      }
+    if (!letters.some((l) => l.answer === 'no_reply')) return close(q, nowIso);
+    return inWriteTransaction(storage, async (db): Promise<Outcome> => {
+      const moved = await moveQuestion(db, q.batch_id, 'asked', { state: 'reminded', reminded_at: nowIso });
+      if (!moved) return undefined;
       await queueRound(db, q.batch_id, 2, now);
-      return 'reminded' as const;
+      return 'reminded';
     });
   }
 
@@ -272,18 +234,13 @@ export function createReplyService(deps: ReplyServiceDeps) {
     const now = clock.now();
     const nowIso = now.toISOString();
     const done = { asked: 0, reminded: 0, closed: 0 };
-    for (const q of await questionsIn(storage.db, 'waiting', SCHEDULE_PAGE)) {
-      const outcome = await askIfDue(q, now);
-      if (outcome === 'asked') done.asked++;
-      if (outcome === 'closed') done.closed++;
-    }
-    for (const q of await questionsIn(storage.db, 'asked', SCHEDULE_PAGE)) {
-      const outcome = await remindIfDue(q, now);
-      if (outcome === 'reminded') done.reminded++;
-      if (outcome === 'closed') done.closed++;
-    }
+    const count = (outcome: Outcome) => {
+      if (outcome) done[outcome]++;
+    };
+    for (const q of await questionsIn(storage.db, 'waiting', SCHEDULE_PAGE)) count(await askIfDue(q, now));
+    for (const q of await questionsIn(storage.db, 'asked', SCHEDULE_PAGE)) count(await remindIfDue(q, now));
     for (const q of await questionsIn(storage.db, 'reminded', SCHEDULE_PAGE)) {
-      if (closesAt(q) <= nowIso && (await close(q, nowIso))) done.closed++;
+      if (closesAt(q) <= nowIso) count(await close(q, nowIso));
     }
     await dropExpiredNotes(storage.db, nowIso);
     if (done.asked + done.reminded > 0) notify();
@@ -303,7 +260,7 @@ export function createReplyService(deps: ReplyServiceDeps) {
   }
 
   /** What the answer pages show, read only (a link scanner's GET changes nothing). */
-  async function viewQuestion(token: unknown): Promise<QuestionView> {
+  async function viewQuestion(token: unknown) {
     const q = await questionByToken(token);
     const [asked, letters] = await Promise.all([
       askedLettersOfBatch(storage.db, q.batch_id),
@@ -315,7 +272,9 @@ export function createReplyService(deps: ReplyServiceDeps) {
       campaign: q.campaign,
       lang: q.lang,
       state: q.state,
+      /** Whether answers can still be given or changed. */
       open: isOpen(q, clock.now().toISOString()),
+      /** When the question closes, as far as is known now (ISO). */
       closesAt: closesAt(q),
       letters: asked.map((a) => ({
         bioguide: a.bioguide,
@@ -348,46 +307,28 @@ export function createReplyService(deps: ReplyServiceDeps) {
         fields: fieldErrorsFromZod(parsed.error),
       });
     }
-    const a = parsed.data;
-    if (a.answer === 'no_reply') {
-      await saveAnswer(storage.db, row.id, {
-        answer: 'no_reply',
-        answered_at: now,
-        replied_on: null,
-        about_bill: null,
-        stance: null,
-        form_letter: null,
-        note: null,
-      });
-      return;
-    }
+    const replied = parsed.data.answer === 'replied' ? parsed.data : undefined;
     const today = dayOf(now);
-    const typed = a.repliedOn ? a.repliedOn : undefined;
+    const typed = replied?.repliedOn || undefined;
     if (typed && (typed < row.delivered_on || typed > today || Number.isNaN(Date.parse(typed)))) {
       throw ValidationError.forField('repliedOn', 'messages.replies.dateOutOfRange', {
         from: row.delivered_on,
         to: today,
       });
     }
-    const note = a.note?.trim();
     await saveAnswer(storage.db, row.id, {
-      answer: 'replied',
+      answer: parsed.data.answer,
       answered_at: now,
-      replied_on: typed ?? today,
-      about_bill: a.about ?? null,
+      replied_on: replied ? (typed ?? today) : null,
+      about_bill: replied?.about ?? null,
       // A reply about something else says nothing of the bill.
-      stance: a.about === 'no' ? null : (a.stance ?? null),
-      form_letter: a.form ?? null,
-      note: note ? note : null,
+      stance: replied?.about === 'no' ? null : (replied?.stance ?? null),
+      form_letter: replied?.form ?? null,
+      note: replied?.note?.trim() || null,
     });
   }
 
-  /** The question of a batch, for the email renderer. */
-  async function questionOf(batchId: string) {
-    return findQuestion(storage.db, batchId);
-  }
-
-  return { optIn, runSchedule, viewQuestion, answer, questionOf, closesAt };
+  return { optIn, runSchedule, viewQuestion, answer, closesAt };
 }
 
 /**

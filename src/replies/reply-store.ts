@@ -2,13 +2,14 @@
  * replies/reply-store: the only code that reads and writes `reply_questions`, `reply_emails` and
  * `reply_letters`. Returns plain objects.
  */
+import type { Insertable } from 'kysely';
 import type { Db, ReplyLettersTable, ReplyQuestionsTable, ReplyQuestionState } from '../storage/schema';
 
 export type ReplyQuestionRow = ReplyQuestionsTable;
 export type ReplyLetterRow = ReplyLettersTable;
 
 /** Records the opt-in; a second tick of the same batch changes nothing. */
-export async function insertQuestion(db: Db, row: ReplyQuestionRow): Promise<void> {
+export async function insertQuestion(db: Db, row: Insertable<ReplyQuestionsTable>): Promise<void> {
   await db
     .insertInto('reply_questions')
     .values(row)
@@ -79,7 +80,7 @@ export async function findEmailRound(db: Db, outboxId: string) {
 }
 
 /** Inserts the asked letters; a letter, or a (writer, member, Congress), already asked is skipped. */
-export async function insertAskedLetters(db: Db, rows: ReplyLetterRow[]): Promise<number> {
+export async function insertAskedLetters(db: Db, rows: Insertable<ReplyLettersTable>[]): Promise<number> {
   let inserted = 0;
   for (const row of rows) {
     const result = await db

@@ -12,6 +12,7 @@
  * misses), like the counters' stats.
  */
 import { LRUCache } from 'lru-cache';
+import type { Sponsorship } from '../campaign/sponsors';
 import type { Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ReplyStance } from '../storage/schema';
@@ -83,21 +84,21 @@ export function summariseReplies(
   updatedAt: string,
 ): CampaignReplies {
   const rows = new Map<string, MemberReplies & { days: number[] }>();
-  const keyOf = (r: { congress: number; bill: string | null; bioguide: string }) =>
-    `${r.congress}|${r.bill ?? ''}|${r.bioguide}`;
+  // A member's chamber and state come with the answers (read first); a row of deliveries alone has none.
   const rowFor = (
     r: { congress: number; bill: string | null; bioguide: string },
-    chamber?: 'senate' | 'house',
-    state?: string,
+    chamber: 'senate' | 'house' = 'senate',
+    state = '',
   ) => {
-    let row = rows.get(keyOf(r));
+    const key = `${r.congress}|${r.bill ?? ''}|${r.bioguide}`;
+    let row = rows.get(key);
     if (!row) {
       row = {
         congress: r.congress,
         bill: r.bill,
         bioguide: r.bioguide,
-        chamber: chamber ?? 'senate',
-        state: state ?? '',
+        chamber,
+        state,
         delivered: 0,
         asked: 0,
         answers: 0,
@@ -110,10 +111,8 @@ export function summariseReplies(
         public: false,
         days: [],
       };
-      rows.set(keyOf(r), row);
+      rows.set(key, row);
     }
-    if (chamber) row.chamber = chamber;
-    if (state) row.state = state;
     return row;
   };
   for (const a of answers) {
@@ -177,19 +176,12 @@ export function publicReplies(replies: CampaignReplies, congress?: number) {
   };
 }
 
-export interface BoardSponsorship {
-  role: 'sponsor' | 'cosponsor';
-  since: string;
-  source: { name: string; url?: string | undefined };
-  asOf: string;
-}
-
 export interface BoardLine {
   bioguide: string;
   chamber: 'senate' | 'house';
   bill: string | null;
   /** What the public record says, dated. */
-  sponsorship: BoardSponsorship | undefined;
+  sponsorship: Sponsorship | undefined;
   /** What writers report, dated; only from a public row. */
   reported: { stances: StanceCounts; replied: number; answersUpTo: string | null } | undefined;
 }
@@ -201,23 +193,9 @@ export interface BoardLine {
 export function boardFor(
   replies: CampaignReplies,
   congress: number,
-  sponsors: Array<{
-    bioguide: string;
-    chamber: 'senate' | 'house';
-    bill: string | null;
-    sponsorship: BoardSponsorship;
-  }>,
+  sponsors: Array<Omit<BoardLine, 'reported'> & { sponsorship: Sponsorship }>,
 ): BoardLine[] {
-  const lines = new Map<string, BoardLine>();
-  for (const s of sponsors) {
-    lines.set(s.bioguide, {
-      bioguide: s.bioguide,
-      chamber: s.chamber,
-      bill: s.bill,
-      sponsorship: s.sponsorship,
-      reported: undefined,
-    });
-  }
+  const lines = new Map<string, BoardLine>(sponsors.map((s) => [s.bioguide, { ...s, reported: undefined }]));
   for (const m of replies.members) {
     if (m.congress !== congress || !m.public) continue;
     const line = lines.get(m.bioguide) ?? {

@@ -29,7 +29,7 @@ export type DatabaseSettings =
  * cores busy without a crowd of backends fighting over the same counter rows (every saved letter updates
  * its campaign's counters, so more connections only wait longer on the same row locks).
  */
-export const POSTGRES_POOL_DEFAULTS = { poolSize: 5, connectWaitMs: 30_000 } as const;
+const POSTGRES_POOL_DEFAULTS = { poolSize: 5, connectWaitMs: 30_000 } as const;
 
 export interface Storage {
   db: Kysely<Database>;
@@ -61,21 +61,25 @@ function applySqliteSettings(sqlite: BetterSqlite3.Database): void {
 
 /** Opens the database and applies migrations. */
 export async function openStorage(settings: DatabaseSettings): Promise<Storage> {
+  const db = new Kysely<Database>({ dialect: dialectFor(settings) });
+  await migrateToLatest(db as Kysely<unknown>);
+  return {
+    db,
+    kind: settings.kind,
+    supportsSkipLocked: settings.kind === 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function dialectFor(settings: DatabaseSettings): SqliteDialect | PostgresDialect {
   if (settings.kind === 'sqlite') {
     if (settings.path !== ':memory:') fs.mkdirSync(path.dirname(settings.path), { recursive: true });
     const sqlite = new BetterSqlite3(settings.path);
     applySqliteSettings(sqlite);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    await migrateToLatest(db as Kysely<unknown>);
-    return {
-      db,
-      kind: 'sqlite',
-      supportsSkipLocked: false,
-      ping: async () => {
-        await sql`select 1`.execute(db);
-      },
-      close: () => db.destroy(),
-    };
+    return new SqliteDialect({ database: sqlite });
   }
   // During a burst, requests queue for a connection up to their own deadline (REQUEST_DEADLINE_MS) rather
   // than failing after a few seconds: a submission that waits 10 s is saved, one that gets 503 is lost.
@@ -87,15 +91,5 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db as Kysely<unknown>);
-  return {
-    db,
-    kind: 'postgres',
-    supportsSkipLocked: true,
-    ping: async () => {
-      await sql`select 1`.execute(db);
-    },
-    close: () => db.destroy(),
-  };
+  return new PostgresDialect({ pool });
 }

@@ -5,6 +5,10 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 
+/** `create index <name> on <table> (<columns>)`. */
+const createIndex = (db: Kysely<unknown>, name: string, table: string, columns: string[]) =>
+  db.schema.createIndex(name).on(table).columns(columns).execute();
+
 export const migrations: Record<string, Migration> = {
   '0001-initial': {
     async up(db: Kysely<unknown>) {
@@ -39,17 +43,9 @@ export const migrations: Record<string, Migration> = {
         .addColumn('delivered_at', 'varchar(32)')
         .addColumn('purged_at', 'varchar(32)')
         .execute();
-      await db.schema.createIndex('letters_batch').on('letters').column('batch_id').execute();
-      await db.schema
-        .createIndex('letters_retention')
-        .on('letters')
-        .columns(['purged_at', 'created_at'])
-        .execute();
-      await db.schema
-        .createIndex('letters_campaign_created')
-        .on('letters')
-        .columns(['campaign', 'created_at'])
-        .execute();
+      await createIndex(db, 'letters_batch', 'letters', ['batch_id']);
+      await createIndex(db, 'letters_retention', 'letters', ['purged_at', 'created_at']);
+      await createIndex(db, 'letters_campaign_created', 'letters', ['campaign', 'created_at']);
 
       await db.schema
         .createTable('outbox')
@@ -66,8 +62,8 @@ export const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .addColumn('sent_at', 'varchar(32)')
         .execute();
-      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
-      await db.schema.createIndex('outbox_batch').on('outbox').column('batch_id').execute();
+      await createIndex(db, 'outbox_due', 'outbox', ['status', 'next_attempt_at']);
+      await createIndex(db, 'outbox_batch', 'outbox', ['batch_id']);
 
       await db.schema
         .createTable('confirmations')
@@ -77,7 +73,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('used_at', 'varchar(32)')
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('confirmations_batch').on('confirmations').column('batch_id').execute();
+      await createIndex(db, 'confirmations_batch', 'confirmations', ['batch_id']);
 
       await db.schema
         .createTable('actions')
@@ -94,11 +90,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('day', 'varchar(10)', (c) => c.notNull())
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('actions_campaign_created')
-        .on('actions')
-        .columns(['campaign', 'created_at'])
-        .execute();
+      await createIndex(db, 'actions_campaign_created', 'actions', ['campaign', 'created_at']);
 
       await db.schema
         .createTable('counters')
@@ -138,11 +130,7 @@ export const migrations: Record<string, Migration> = {
           SELECT campaign, ${`congress_${dimension}`}, '119:' || key, count FROM counters
           WHERE dimension = ${dimension}`.execute(db);
       }
-      await db.schema
-        .createIndex('letters_congress')
-        .on('letters')
-        .columns(['campaign', 'congress'])
-        .execute();
+      await createIndex(db, 'letters_congress', 'letters', ['campaign', 'congress']);
     },
   },
   '0170-i17-cwc-constituent': {
@@ -248,11 +236,7 @@ export const migrations: Record<string, Migration> = {
     // The outbox claims confirmation emails before letters (src/delivery/outbox.ts): this index hands
     // them over in order without reading the rest of the backlog.
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createIndex('outbox_due_by_kind')
-        .on('outbox')
-        .columns(['status', 'kind', 'next_attempt_at'])
-        .execute();
+      await createIndex(db, 'outbox_due_by_kind', 'outbox', ['status', 'kind', 'next_attempt_at']);
     },
   },
   /**
@@ -277,11 +261,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('reminded_at', 'varchar(32)')
         .addColumn('closed_at', 'varchar(32)')
         .execute();
-      await db.schema
-        .createIndex('reply_questions_state')
-        .on('reply_questions')
-        .columns(['state', 'created_at'])
-        .execute();
+      await createIndex(db, 'reply_questions_state', 'reply_questions', ['state', 'created_at']);
       await db.schema
         .createTable('reply_emails')
         .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
@@ -312,12 +292,8 @@ export const migrations: Record<string, Migration> = {
         .addColumn('form_letter', 'varchar(8)')
         .addColumn('note', 'varchar(1000)')
         .execute();
-      await db.schema.createIndex('reply_letters_batch').on('reply_letters').column('batch_id').execute();
-      await db.schema
-        .createIndex('reply_letters_campaign')
-        .on('reply_letters')
-        .columns(['campaign', 'congress', 'bioguide'])
-        .execute();
+      await createIndex(db, 'reply_letters_batch', 'reply_letters', ['batch_id']);
+      await createIndex(db, 'reply_letters_campaign', 'reply_letters', ['campaign', 'congress', 'bioguide']);
     },
   },
   '0220-i24-cwc-route-note': {
@@ -351,11 +327,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('district', 'varchar(8)')
         .addColumn('held_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('count_holds_campaign')
-        .on('count_holds')
-        .columns(['campaign', 'held_at'])
-        .execute();
+      await createIndex(db, 'count_holds_campaign', 'count_holds', ['campaign', 'held_at']);
       await db.schema
         .createTable('count_set_asides')
         .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
@@ -386,11 +358,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('day', 'varchar(10)', (c) => c.notNull())
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('count_set_aside_actions_set')
-        .on('count_set_aside_actions')
-        .column('set_aside_id')
-        .execute();
+      await createIndex(db, 'count_set_aside_actions_set', 'count_set_aside_actions', ['set_aside_id']);
     },
   },
   '0270-i23-adopted-bills': {
@@ -418,7 +386,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('adopted_at', 'varchar(32)', (c) => c.notNull())
         .addColumn('undone_at', 'varchar(32)')
         .execute();
-      await db.schema.createIndex('adopted_bills_campaign').on('adopted_bills').column('campaign').execute();
+      await createIndex(db, 'adopted_bills_campaign', 'adopted_bills', ['campaign']);
     },
   },
 };

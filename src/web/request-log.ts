@@ -10,9 +10,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import { redactPath, type Logger } from '../platform/logger';
 
-// The logger itself redacts every path and URL field too (src/platform/logger.ts), whoever logs them.
-export { redactPath };
-
 /** Probes and static files get an id but no line. */
 function quiet(req: IncomingMessage): boolean {
   const url = req.url ?? '';

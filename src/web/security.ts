@@ -98,13 +98,6 @@ function helmetFor(config: Pick<Config, 'publicUrl'>, kind: 'page' | 'api'): Req
   });
 }
 
-export interface AssetManifest {
-  /** '/static/css/app.css' -> '/static/css/app.css?v=<hash>'; unknown paths come back unchanged. */
-  url(publicPath: string): string;
-  /** The current hash for a URL path, if the file is known. */
-  hashOf(publicPath: string): string | undefined;
-}
-
 function hashFile(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('base64url').slice(0, 12);
 }
@@ -121,9 +114,7 @@ function walk(dir: string): string[] {
  * Hashes every file under each mount (URL prefix -> folder). Folders given as `eager` are hashed now;
  * the others (large vendor folders) on first use of a file.
  */
-export function createAssetManifest(
-  mounts: Array<{ prefix: string; dir: string; eager?: boolean }>,
-): AssetManifest {
+export function createAssetManifest(mounts: Array<{ prefix: string; dir: string; eager?: boolean }>) {
   const hashes = new Map<string, string | null>();
   for (const mount of mounts.filter((m) => m.eager !== false)) {
     for (const file of walk(mount.dir)) {
@@ -131,6 +122,7 @@ export function createAssetManifest(
       hashes.set(`${mount.prefix}/${rel}`, hashFile(file));
     }
   }
+  /** The current hash for a URL path, if the file is known. */
   function hashOf(publicPath: string): string | undefined {
     const known = hashes.get(publicPath);
     if (known !== undefined) return known ?? undefined;
@@ -152,14 +144,10 @@ export function createAssetManifest(
     if (hashes.size < 10_000) hashes.set(publicPath, hash);
     return hash ?? undefined;
   }
-  return {
-    hashOf,
-    url(publicPath) {
-      const hash = hashOf(publicPath);
-      return hash ? `${publicPath}?v=${hash}` : publicPath;
-    },
-  };
+  return { hashOf };
 }
+
+type AssetManifest = ReturnType<typeof createAssetManifest>;
 
 /** Registers `{{asset "/static/css/app.css"}}`. */
 export function registerAssetHelper(hbs: HandlebarsInstance, manifest: AssetManifest): void {

@@ -108,162 +108,153 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     return campaignOrNotFound(deps, slug);
   }
 
-  const dashboard: RequestHandler = async (req, res) => {
-    if (!(await session.has(req))) {
-      session.renderLogin(res, 200);
-      return;
-    }
-    res.render('admin/dashboard', await buildAdminDashboardView(deps, campaignFromQuery(req)));
-  };
-
   /** Back to the dashboard's count review after a change, with its counts read again. */
   function backToReview(res: Response, campaign: string): void {
     stats.invalidate(campaign);
     res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign)}#count-review`);
   }
 
-  const setAside: RequestHandler = async (req, res) => {
-    const form = SetAsideForm.parse(req.body ?? {});
-    const campaign = campaignOrNotFound(deps, form.campaign).slug;
-    const from = new Date(`${form.from.length === 13 ? `${form.from}:00` : form.from}:00Z`);
-    if (Number.isNaN(from.getTime())) throw ValidationError.forField('from', 'messages.invalidValue');
-    await setAsideWindow(storage.db, {
-      campaign,
-      from,
-      to: new Date(from.getTime() + form.hours * 60 * 60 * 1000),
-      ...(form.district ? { district: form.district } : {}),
-      reason: form.reason,
-      at: clock.now(),
-    });
-    backToReview(res, campaign);
-  };
-
-  const restoreSetAsideWindow: RequestHandler = async (req, res) => {
-    const { campaign } = CampaignForm.parse(req.body ?? {});
-    const slug = campaignOrNotFound(deps, campaign).slug;
-    await restoreSetAside(storage.db, String(req.params.id), clock.now());
-    backToReview(res, slug);
-  };
-
-  /** Adopts the bills chosen on the dashboard; a wrong choice brings the dashboard back with its error. */
-  const adoptBills: RequestHandler = async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const campaign = campaignOrNotFound(deps, CampaignForm.parse(body).campaign);
-    const parsed = AdoptForm.safeParse(body);
-    const chosen = {
-      senate: typeof body.senate === 'string' ? body.senate.slice(0, 40) : undefined,
-      house: typeof body.house === 'string' ? body.house.slice(0, 40) : undefined,
-    };
-    const { picked, errors } = parsed.success
-      ? checkAdoptChoice(deps.asks.situation(campaign), parsed.data, config.dataDir)
-      : { picked: {}, errors: choiceErrors(parsed.error) };
-    if (Object.keys(errors).length > 0 || (!picked.senate && !picked.house)) {
-      const view = await buildAdminDashboardView(deps, campaign, { chosen, errors });
-      res.status(400).render('admin/dashboard', view);
-      return;
-    }
-    await adoptReintroducedBill(storage.db, { campaign: campaign.slug, bills: picked, at: clock.now() });
-    deps.adoptedBills.invalidate();
-    res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign.slug)}#reintroduction`);
-  };
-
-  // Undo: the chamber named reads its bill as before its latest adoption (and asks for a reintroduction
-  // again, its bill having died); the other chamber's adoption stands.
-  const undoBills: RequestHandler = async (req, res) => {
-    const { campaign, chamber } = UndoForm.parse(req.body ?? {});
-    const slug = campaignOrNotFound(deps, campaign).slug;
-    await undoAdoptedBills(storage.db, { campaign: slug, chamber, at: clock.now() });
-    deps.adoptedBills.invalidate();
-    res.redirect(303, `/admin?campaign=${encodeURIComponent(slug)}#reintroduction`);
-  };
-
-  const releaseHeld: RequestHandler = async (req, res) => {
-    const { campaign } = CampaignForm.parse(req.body ?? {});
-    const slug = campaignOrNotFound(deps, campaign).slug;
-    await releaseHeldCounts(storage.db, slug);
-    backToReview(res, slug);
-  };
-
-  const countsCsv: RequestHandler = async (_req, res) => {
-    const csv = csvDownload(res, 'counts.csv', ['campaign', 'congress', 'dimension', 'key', 'count']);
-    for (const r of await listCounters(storage.db)) {
-      csv.write([r.campaign, r.congress, r.dimension, r.key, r.count]);
-    }
-    csv.end();
-  };
-
-  const lettersCsv: RequestHandler = async (req, res) => {
-    const campaign =
-      typeof req.query.campaign === 'string' ? campaignOrNotFound(deps, req.query.campaign).slug : undefined;
-    const csv = csvDownload(
-      res,
-      'letters.csv',
-      SHARED_LETTER_COLUMNS.map((key) => LETTER_EXPORT_HEADERS[key] ?? key),
-    );
-    // Keyset pages: the export never holds every letter in memory.
-    let after: { created_at: string; id: string } | undefined;
-    for (;;) {
-      const page = await sharedLettersPage(storage.db, { campaign, after, limit: EXPORT_PAGE });
-      for (const l of page) {
-        csv.write(SHARED_LETTER_COLUMNS.map((key) => l[key]));
-      }
-      if (page.length < EXPORT_PAGE) break;
-      const last = page[page.length - 1]!;
-      after = { created_at: last.created_at, id: last.id };
-    }
-    csv.end();
-  };
-
-  /** Every member's replies row, public or not (the organiser's view of "did they answer?"). */
-  const repliesCsv: RequestHandler = async (req, res) => {
-    const campaign = campaignFromQuery(req);
-    const replies = await deps.replyStats.forCampaign(campaign.slug);
-    const csv = csvDownload(res, 'replies.csv', [...REPLY_EXPORT_COLUMNS]);
-    for (const m of replies.members) {
-      csv.write([
-        campaign.slug,
-        m.congress,
-        m.bill ?? '',
-        m.bioguide,
-        memberLabel(deps, m.bioguide),
-        m.delivered,
-        m.asked,
-        m.answers,
-        m.replied,
-        m.replyShare === null ? '' : m.replyShare.toFixed(3),
-        m.medianDaysToReply ?? '',
-        m.stances.support,
-        m.stances.oppose,
-        m.stances.undecided,
-        m.stances.unstated,
-        m.formLetters,
-        m.answersUpTo ?? '',
-        m.public ? 'yes' : 'no',
-      ]);
-    }
-    csv.end();
-  };
-
-  const statsJson: RequestHandler = async (req, res) => {
-    const campaign = campaignFromQuery(req);
-    const s = await stats.getCampaignStats(campaign.slug);
-    res.json({
-      ...s,
-      byMember: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
-      topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
-    });
-  };
-
   return {
-    dashboard,
-    setAside,
-    restoreSetAside: restoreSetAsideWindow,
-    releaseHeld,
-    adoptBills,
-    undoBills,
-    countsCsv,
-    lettersCsv,
-    repliesCsv,
-    statsJson,
-  };
+    dashboard: async (req, res) => {
+      if (!(await session.has(req))) {
+        session.renderLogin(res, 200);
+        return;
+      }
+      res.render('admin/dashboard', await buildAdminDashboardView(deps, campaignFromQuery(req)));
+    },
+
+    setAside: async (req, res) => {
+      const form = SetAsideForm.parse(req.body ?? {});
+      const campaign = campaignOrNotFound(deps, form.campaign).slug;
+      const from = new Date(`${form.from.length === 13 ? `${form.from}:00` : form.from}:00Z`);
+      if (Number.isNaN(from.getTime())) throw ValidationError.forField('from', 'messages.invalidValue');
+      await setAsideWindow(storage.db, {
+        campaign,
+        from,
+        to: new Date(from.getTime() + form.hours * 60 * 60 * 1000),
+        ...(form.district ? { district: form.district } : {}),
+        reason: form.reason,
+        at: clock.now(),
+      });
+      backToReview(res, campaign);
+    },
+
+    restoreSetAside: async (req, res) => {
+      const { campaign } = CampaignForm.parse(req.body ?? {});
+      const slug = campaignOrNotFound(deps, campaign).slug;
+      await restoreSetAside(storage.db, String(req.params.id), clock.now());
+      backToReview(res, slug);
+    },
+
+    /** Adopts the bills chosen on the dashboard; a wrong choice brings the dashboard back with its error. */
+    adoptBills: async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const campaign = campaignOrNotFound(deps, CampaignForm.parse(body).campaign);
+      const parsed = AdoptForm.safeParse(body);
+      const chosen = {
+        senate: typeof body.senate === 'string' ? body.senate.slice(0, 40) : undefined,
+        house: typeof body.house === 'string' ? body.house.slice(0, 40) : undefined,
+      };
+      const { picked, errors } = parsed.success
+        ? checkAdoptChoice(deps.asks.situation(campaign), parsed.data, config.dataDir)
+        : { picked: {}, errors: choiceErrors(parsed.error) };
+      if (Object.keys(errors).length > 0 || (!picked.senate && !picked.house)) {
+        const view = await buildAdminDashboardView(deps, campaign, { chosen, errors });
+        res.status(400).render('admin/dashboard', view);
+        return;
+      }
+      await adoptReintroducedBill(storage.db, { campaign: campaign.slug, bills: picked, at: clock.now() });
+      deps.adoptedBills.invalidate();
+      res.redirect(303, `/admin?campaign=${encodeURIComponent(campaign.slug)}#reintroduction`);
+    },
+
+    // Undo: the chamber named reads its bill as before its latest adoption (and asks for a reintroduction
+    // again, its bill having died); the other chamber's adoption stands.
+    undoBills: async (req, res) => {
+      const { campaign, chamber } = UndoForm.parse(req.body ?? {});
+      const slug = campaignOrNotFound(deps, campaign).slug;
+      await undoAdoptedBills(storage.db, { campaign: slug, chamber, at: clock.now() });
+      deps.adoptedBills.invalidate();
+      res.redirect(303, `/admin?campaign=${encodeURIComponent(slug)}#reintroduction`);
+    },
+
+    releaseHeld: async (req, res) => {
+      const { campaign } = CampaignForm.parse(req.body ?? {});
+      const slug = campaignOrNotFound(deps, campaign).slug;
+      await releaseHeldCounts(storage.db, slug);
+      backToReview(res, slug);
+    },
+
+    countsCsv: async (_req, res) => {
+      const csv = csvDownload(res, 'counts.csv', ['campaign', 'congress', 'dimension', 'key', 'count']);
+      for (const r of await listCounters(storage.db)) {
+        csv.write([r.campaign, r.congress, r.dimension, r.key, r.count]);
+      }
+      csv.end();
+    },
+
+    lettersCsv: async (req, res) => {
+      const campaign =
+        typeof req.query.campaign === 'string'
+          ? campaignOrNotFound(deps, req.query.campaign).slug
+          : undefined;
+      const csv = csvDownload(
+        res,
+        'letters.csv',
+        SHARED_LETTER_COLUMNS.map((key) => LETTER_EXPORT_HEADERS[key] ?? key),
+      );
+      // Keyset pages: the export never holds every letter in memory.
+      let after: { created_at: string; id: string } | undefined;
+      for (;;) {
+        const page = await sharedLettersPage(storage.db, { campaign, after, limit: EXPORT_PAGE });
+        for (const l of page) {
+          csv.write(SHARED_LETTER_COLUMNS.map((key) => l[key]));
+        }
+        if (page.length < EXPORT_PAGE) break;
+        const last = page[page.length - 1]!;
+        after = { created_at: last.created_at, id: last.id };
+      }
+      csv.end();
+    },
+
+    /** Every member's replies row, public or not (the organiser's view of "did they answer?"). */
+    repliesCsv: async (req, res) => {
+      const campaign = campaignFromQuery(req);
+      const replies = await deps.replyStats.forCampaign(campaign.slug);
+      const csv = csvDownload(res, 'replies.csv', [...REPLY_EXPORT_COLUMNS]);
+      for (const m of replies.members) {
+        csv.write([
+          campaign.slug,
+          m.congress,
+          m.bill ?? '',
+          m.bioguide,
+          memberLabel(deps, m.bioguide),
+          m.delivered,
+          m.asked,
+          m.answers,
+          m.replied,
+          m.replyShare === null ? '' : m.replyShare.toFixed(3),
+          m.medianDaysToReply ?? '',
+          m.stances.support,
+          m.stances.oppose,
+          m.stances.undecided,
+          m.stances.unstated,
+          m.formLetters,
+          m.answersUpTo ?? '',
+          m.public ? 'yes' : 'no',
+        ]);
+      }
+      csv.end();
+    },
+
+    statsJson: async (req, res) => {
+      const campaign = campaignFromQuery(req);
+      const s = await stats.getCampaignStats(campaign.slug);
+      res.json({
+        ...s,
+        byMember: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+        topMembers: s.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+      });
+    },
+  } satisfies Record<string, RequestHandler>;
 }

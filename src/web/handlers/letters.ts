@@ -24,18 +24,6 @@ const AskRepliesChoice = z.object({ askReplies: z.literal('yes').optional().catc
 export function createLetterHandlers(deps: AppDeps) {
   const { letters, civic, clock } = deps;
 
-  const batchPdf: RequestHandler = async (req, res) => {
-    const rows = letters.sendable(await letters.getBatch(String(req.params.batchId)));
-    const printable = rows.map(
-      (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
-    );
-    const pdf = await deps.pdf.download(printable, { envelopes: true });
-    res
-      .type('application/pdf')
-      .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
-      .send(pdf);
-  };
-
   /** The batch page; `extra` carries an error at the email button (status 429). */
   async function renderBatch(
     req: Request,
@@ -50,8 +38,6 @@ export function createLetterHandlers(deps: AppDeps) {
     const view = await buildBatchPageView(deps, req, { batchId, rows, status, notice });
     res.status(httpStatus).render('letters/batch', { ...view, ...extra });
   }
-
-  const batchPage: RequestHandler = (req, res) => renderBatch(req, res, String(req.params.batchId));
 
   /** Asks for a confirmation email: 'send' (email the letters) or 'verify' (count printed letters). */
   function requestConfirmation(purpose: 'send' | 'verify'): RequestHandler {
@@ -73,114 +59,14 @@ export function createLetterHandlers(deps: AppDeps) {
     };
   }
 
-  const requestSend = requestConfirmation('send');
-  const requestVerify = requestConfirmation('verify');
-
-  /** The emailed link: shows the letters and a button. GET and HEAD change nothing. */
-  const confirmPage: RequestHandler = async (req, res) => {
-    const preview = await deps.email.previewConfirmation(String(req.params.token));
-    if (preview.state !== 'open') {
-      const notice = preview.state === 'used' ? 'already-confirmed' : 'link-expired';
-      res.redirect(303, `/letters/batch/${preview.batchId}?notice=${notice}`);
-      return;
-    }
-    const view = buildConfirmPageView(deps, req, {
-      token: String(req.params.token),
-      preview,
-      channelOf: deps.email.channelOf,
-    });
-    res.render('letters/confirm', view);
-  };
-
-  /** The person pressed "Send my letters" (or "Confirm my email address"). */
-  const confirm: RequestHandler = async (req, res) => {
-    try {
-      const result = await deps.email.confirmBatch(String(req.params.token));
-      // Only the holder of the emailed confirmation link gets here: the box is theirs to tick.
-      if (AskRepliesChoice.parse(req.body ?? {}).askReplies === 'yes') {
-        await deps.replies.optIn(result.batchId, req.language);
-      }
-      const notice = result.alreadyConfirmed
-        ? 'already-confirmed'
-        : result.purpose === 'verify'
-          ? 'verified'
-          : 'confirmed';
-      res.redirect(303, `/letters/batch/${result.batchId}?notice=${notice}`);
-    } catch (error) {
-      // An expired link leads back to the letters, where a new one can be requested.
-      if (!(error instanceof ConfirmationExpiredError)) throw error;
-      res.redirect(303, `/letters/batch/${error.batchId}?notice=link-expired`);
-    }
-  };
-
-  /**
-   * The link in the email about a letter that no longer meant what its writer approved: the letter as it
-   * would now read and a button. GET and HEAD change nothing; only the button's POST sends it.
-   */
-  const renewalPage: RequestHandler = async (req, res) => {
-    const { letter, renewal, renewedBatchId } = await letters.previewRenewal(String(req.params.id));
-    if (renewedBatchId) {
-      res.redirect(303, `/letters/batch/${renewedBatchId}`);
-      return;
-    }
-    res.render('letters/renewal', {
-      title: req.t('letters.renewal.title'),
-      id: letter.id,
-      oldRecipient: letter.recipient_name,
-      renewal: renewal && { recipient: renewal.member.formalName, text: letterAsText(renewal.composed) },
-      campaignUrl: `/campaigns/${encodeURIComponent(letter.campaign)}`,
-    });
-  };
-
-  /** The writer pressed "Send this letter instead": saved once, queued, and the new batch shown. */
-  const renew: RequestHandler = async (req, res) => {
-    const { batchId, created } = await letters.renewLetter(String(req.params.id));
-    if (created) await deps.email.queueApprovedBatch(batchId);
-    res.redirect(303, `/letters/batch/${batchId}?notice=confirmed`);
-  };
-
-  const deletePage: RequestHandler = async (req, res) => {
-    const batchId = String(req.params.batchId);
-    const rows = await letters.getBatch(batchId);
-    res.render('letters/delete', { title: req.t('letters.delete.title'), batchId, count: rows.length });
-  };
-
-  const deleteBatch: RequestHandler = async (req, res) => {
-    const batchId = String(req.params.batchId);
-    await letters.getBatch(batchId);
-    await letters.deleteBatchPersonalData(batchId);
-    res.render('letters/deleted', { title: req.t('letters.deleted.title') });
-  };
-
-  // Opening the print view or a PDF records nothing: prefetchers and link scanners GET and HEAD them.
-  // The writer says they printed the letter with the button (POST /:id/printed).
-  const printPage: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
-    res.render('letters/print', buildPrintPageView(row, civic.memberByBioguide(row.bioguide), clock.now()));
-  };
-
-  const letterPdf: RequestHandler = async (req, res) => {
-    const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
-    const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
-    const pdf = await deps.pdf.download([choice.letter]);
-    res
-      .type('application/pdf')
-      .setHeader('Content-Disposition', `attachment; filename="letter-${row.bioguide}.pdf"`)
-      .send(pdf);
-  };
-
-  /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */
-  const chooseOffice: RequestHandler = async (req, res) => {
-    const id = String(req.params.id);
-    const { office } = OfficeChoice.parse(req.body);
-    await letters.chooseMailingOffice(id, office);
-    res.redirect(303, `/letters/${id}/print`);
-  };
+  /** The letter in the path, if it can still be printed or sent. */
+  const sendableLetter = async (req: Request) =>
+    letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
 
   /** The person says they printed the letter to mail it, or sent it through the member's own web form. */
   function reportChannel(channel: 'printed' | 'webform', notices: [unverified: string, verified: string]) {
     const report: RequestHandler = async (req, res) => {
-      const row = letters.sendable([await letters.getLetter(String(req.params.id))])[0]!;
+      const row = await sendableLetter(req);
       await letters.recordChannel(row.id, channel);
       res.redirect(303, `/letters/batch/${row.batch_id}?notice=${notices[row.verified_at === null ? 0 : 1]}`);
     };
@@ -188,20 +74,124 @@ export function createLetterHandlers(deps: AppDeps) {
   }
 
   return {
-    batchPdf,
-    batchPage,
-    requestSend,
-    requestVerify,
-    confirmPage,
-    confirm,
-    renewalPage,
-    renew,
-    deletePage,
-    deleteBatch,
-    printPage,
-    letterPdf,
-    chooseOffice,
+    batchPdf: async (req, res) => {
+      const rows = letters.sendable(await letters.getBatch(String(req.params.batchId)));
+      const printable = rows.map(
+        (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
+      );
+      const pdf = await deps.pdf.download(printable, { envelopes: true });
+      res
+        .type('application/pdf')
+        .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
+        .send(pdf);
+    },
+
+    batchPage: (req, res) => renderBatch(req, res, String(req.params.batchId)),
+    requestSend: requestConfirmation('send'),
+    requestVerify: requestConfirmation('verify'),
+
+    /** The emailed link: shows the letters and a button. GET and HEAD change nothing. */
+    confirmPage: async (req, res) => {
+      const preview = await deps.email.previewConfirmation(String(req.params.token));
+      if (preview.state !== 'open') {
+        const notice = preview.state === 'used' ? 'already-confirmed' : 'link-expired';
+        res.redirect(303, `/letters/batch/${preview.batchId}?notice=${notice}`);
+        return;
+      }
+      const view = buildConfirmPageView(deps, req, {
+        token: String(req.params.token),
+        preview,
+        channelOf: deps.email.channelOf,
+      });
+      res.render('letters/confirm', view);
+    },
+
+    /** The person pressed "Send my letters" (or "Confirm my email address"). */
+    confirm: async (req, res) => {
+      try {
+        const result = await deps.email.confirmBatch(String(req.params.token));
+        // Only the holder of the emailed confirmation link gets here: the box is theirs to tick.
+        if (AskRepliesChoice.parse(req.body ?? {}).askReplies === 'yes') {
+          await deps.replies.optIn(result.batchId, req.language);
+        }
+        const notice = result.alreadyConfirmed
+          ? 'already-confirmed'
+          : result.purpose === 'verify'
+            ? 'verified'
+            : 'confirmed';
+        res.redirect(303, `/letters/batch/${result.batchId}?notice=${notice}`);
+      } catch (error) {
+        // An expired link leads back to the letters, where a new one can be requested.
+        if (!(error instanceof ConfirmationExpiredError)) throw error;
+        res.redirect(303, `/letters/batch/${error.batchId}?notice=link-expired`);
+      }
+    },
+
+    /**
+     * The link in the email about a letter that no longer meant what its writer approved: the letter as it
+     * would now read and a button. GET and HEAD change nothing; only the button's POST sends it.
+     */
+    renewalPage: async (req, res) => {
+      const { letter, renewal, renewedBatchId } = await letters.previewRenewal(String(req.params.id));
+      if (renewedBatchId) {
+        res.redirect(303, `/letters/batch/${renewedBatchId}`);
+        return;
+      }
+      res.render('letters/renewal', {
+        title: req.t('letters.renewal.title'),
+        id: letter.id,
+        oldRecipient: letter.recipient_name,
+        renewal: renewal && { recipient: renewal.member.formalName, text: letterAsText(renewal.composed) },
+        campaignUrl: `/campaigns/${encodeURIComponent(letter.campaign)}`,
+      });
+    },
+
+    /** The writer pressed "Send this letter instead": saved once, queued, and the new batch shown. */
+    renew: async (req, res) => {
+      const { batchId, created } = await letters.renewLetter(String(req.params.id));
+      if (created) await deps.email.queueApprovedBatch(batchId);
+      res.redirect(303, `/letters/batch/${batchId}?notice=confirmed`);
+    },
+
+    deletePage: async (req, res) => {
+      const batchId = String(req.params.batchId);
+      const rows = await letters.getBatch(batchId);
+      res.render('letters/delete', { title: req.t('letters.delete.title'), batchId, count: rows.length });
+    },
+
+    deleteBatch: async (req, res) => {
+      const batchId = String(req.params.batchId);
+      await letters.getBatch(batchId);
+      await letters.deleteBatchPersonalData(batchId);
+      res.render('letters/deleted', { title: req.t('letters.deleted.title') });
+    },
+
+    // Opening the print view or a PDF records nothing: prefetchers and link scanners GET and HEAD them.
+    // The writer says they printed the letter with the button (POST /:id/printed).
+    printPage: async (req, res) => {
+      const row = await sendableLetter(req);
+      res.render('letters/print', buildPrintPageView(row, civic.memberByBioguide(row.bioguide), clock.now()));
+    },
+
+    letterPdf: async (req, res) => {
+      const row = await sendableLetter(req);
+      const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
+      const pdf = await deps.pdf.download([choice.letter]);
+      res
+        .type('application/pdf')
+        .setHeader('Content-Disposition', `attachment; filename="letter-${row.bioguide}.pdf"`)
+        .send(pdf);
+    },
+
+    /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */
+    chooseOffice: async (req, res) => {
+      const id = String(req.params.id);
+      const { office } = OfficeChoice.parse(req.body);
+      await letters.chooseMailingOffice(id, office);
+      res.redirect(303, `/letters/${id}/print`);
+    },
+
     reportPrinted: reportChannel('printed', ['print-reported', 'print-recorded']),
     reportWebform: reportChannel('webform', ['webform-reported', 'webform-recorded']),
-  };
+  } satisfies Record<string, RequestHandler>;
 }

@@ -60,19 +60,7 @@ function bodiesFrom(form: LetterFormValues): Record<string, string> {
   return bodies;
 }
 
-/** The form's field for each field of the draft's errors. */
-const FIELD_LABELS: Record<string, string> = {
-  'sender.name': 'name',
-  'sender.email': 'email',
-  'sender.street': 'street',
-  'sender.city': 'city',
-  'sender.state': 'state',
-  'sender.zip': 'zip',
-  'sender.prefix': 'prefix',
-  'sender.phone': 'phone',
-  personalNote: 'personalNote',
-  members: 'member',
-};
+type DraftInput = ReturnType<typeof draftInputFrom>['input'];
 
 /** The letters service's draft input and the letter bodies, from the posted form. */
 function draftInputFrom(campaign: Campaign, form: LetterFormValues) {
@@ -101,10 +89,13 @@ function draftInputFrom(campaign: Campaign, form: LetterFormValues) {
   };
 }
 
-/** The draft's errors at the form's fields. */
+/**
+ * The draft's errors at the form's fields: the draft's `sender.name` is the form's `name`, `members` its
+ * `member`, `body.<bioguide>` its `body_<bioguide>`.
+ */
 function formErrors(error: ValidationError) {
   return Object.entries(error.fields).map(([key, message]) => ({
-    field: FIELD_LABELS[key] ?? key.replace(/^body\./, 'body_'),
+    field: key === 'members' ? 'member' : key.replace(/^sender\./, '').replace(/^body\./, 'body_'),
     key,
     message,
   }));
@@ -143,92 +134,83 @@ export function createPageHandlers(deps: AppDeps) {
     res.status(status).render('letters/compose', view);
   }
 
-  /** The campaign's home page: the address form (the default campaign's at /). */
-  const home: RequestHandler = (req, res) =>
-    renderHome(res, campaignFor(req), { ref: ReferralCode.parse(req.query.ref) });
-
-  const membersPage: RequestHandler = async (req, res) => {
-    const campaign = campaignFor(req);
-    const query = LookupQuery.parse(req.query);
-    try {
-      const result =
-        query.lat !== undefined && query.lon !== undefined
-          ? await deps.locator.findForPoint(query.lat, query.lon)
-          : await deps.locator.findForAddress({
-              address: query.address ?? '',
-              district: query.district || undefined,
-            });
-      res.render('lookup/members', buildMembersPageView(deps, req, campaign, query, result));
-    } catch (error) {
-      await renderAddressError(res, campaign, query.address, error);
-    }
-  };
-
-  const writePage: RequestHandler = async (req, res) => {
-    const campaign = campaignFor(req);
-    const query = LookupQuery.parse(req.query);
-    try {
-      const found = await findMembersToWrite(deps, query.address ?? '', query.district);
-      const { result } = found;
-      const form = {
-        address: query.address ?? '',
-        district: query.district ?? '',
-        street: result.parsed?.street ?? '',
-        city: result.parsed?.city ?? '',
-        state: result.parsed?.state ?? result.state ?? '',
-        zip: result.parsed?.zip ?? '',
-        ref: query.ref,
-      };
-      await renderCompose(res, campaign, form, {}, [], 200, found);
-    } catch (error) {
-      await renderAddressError(res, campaign, query.address, error);
-    }
-  };
-
-  /** Review: shows exactly what will be sent, or the form again with every problem marked. */
-  const review: RequestHandler = async (req, res) => {
-    const campaign = campaignFor(req);
-    const form = LetterForm.parse(req.body ?? {});
-    const { bodies, input } = draftInputFrom(campaign, form);
-    if (form.member.length === 0) {
-      await renderCompose(
-        res,
-        campaign,
-        form,
-        bodies,
-        [{ field: 'member', message: { key: 'messages.chooseMember' } }],
-        400,
-      );
-      return;
-    }
-    try {
-      const draft = await letters.validateDraft(input);
-      res.render('letters/review', buildReviewPageView(req, campaign, form, draft));
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
-    }
-  };
-
-  /** "Change something": the compose form again, with everything the person typed. */
-  const changeLetters: RequestHandler = async (req, res) => {
-    const campaign = campaignFor(req);
-    const form = LetterForm.parse(req.body ?? {});
-    await renderCompose(res, campaign, form, bodiesFrom(form));
-  };
-
-  const saveLetters: RequestHandler = async (req, res) => {
+  /** The posted letter form: the compose page again with its problems (400) unless `use` accepts the draft. */
+  async function withDraft(
+    req: Request,
+    res: Response,
+    use: (input: DraftInput, campaign: Campaign, form: LetterFormValues) => Promise<void>,
+  ) {
     const campaign = campaignFor(req);
     const form = LetterForm.parse(req.body ?? {});
     const { bodies, input } = draftInputFrom(campaign, form);
     try {
-      const { batchId } = await letters.saveDraftLetters(input);
-      res.redirect(303, `/letters/batch/${batchId}`);
+      await use(input, campaign, form);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       await renderCompose(res, campaign, form, bodies, formErrors(error), 400);
     }
-  };
+  }
 
-  return { home, membersPage, writePage, review, changeLetters, saveLetters };
+  return {
+    /** The campaign's home page: the address form (the default campaign's at /). */
+    home: (req, res) => renderHome(res, campaignFor(req), { ref: ReferralCode.parse(req.query.ref) }),
+
+    membersPage: async (req, res) => {
+      const campaign = campaignFor(req);
+      const query = LookupQuery.parse(req.query);
+      try {
+        const result =
+          query.lat !== undefined && query.lon !== undefined
+            ? await deps.locator.findForPoint(query.lat, query.lon)
+            : await deps.locator.findForAddress({
+                address: query.address ?? '',
+                district: query.district || undefined,
+              });
+        res.render('lookup/members', buildMembersPageView(deps, req, campaign, query, result));
+      } catch (error) {
+        await renderAddressError(res, campaign, query.address, error);
+      }
+    },
+
+    writePage: async (req, res) => {
+      const campaign = campaignFor(req);
+      const query = LookupQuery.parse(req.query);
+      try {
+        const found = await findMembersToWrite(deps, query.address ?? '', query.district);
+        const { result } = found;
+        const form = {
+          address: query.address ?? '',
+          district: query.district ?? '',
+          street: result.parsed?.street ?? '',
+          city: result.parsed?.city ?? '',
+          state: result.parsed?.state ?? result.state ?? '',
+          zip: result.parsed?.zip ?? '',
+          ref: query.ref,
+        };
+        await renderCompose(res, campaign, form, {}, [], 200, found);
+      } catch (error) {
+        await renderAddressError(res, campaign, query.address, error);
+      }
+    },
+
+    /** Review: shows exactly what will be sent, or the form again with every problem marked. */
+    review: (req, res) =>
+      withDraft(req, res, async (input, campaign, form) => {
+        if (input.letters.length === 0) throw ValidationError.forField('members', 'messages.chooseMember');
+        const draft = await letters.validateDraft(input);
+        res.render('letters/review', buildReviewPageView(req, campaign, form, draft));
+      }),
+
+    /** "Change something": the compose form again, with everything the person typed. */
+    changeLetters: async (req, res) => {
+      const form = LetterForm.parse(req.body ?? {});
+      await renderCompose(res, campaignFor(req), form, bodiesFrom(form));
+    },
+
+    saveLetters: (req, res) =>
+      withDraft(req, res, async (input) => {
+        const { batchId } = await letters.saveDraftLetters(input);
+        res.redirect(303, `/letters/batch/${batchId}`);
+      }),
+  } satisfies Record<string, RequestHandler>;
 }

@@ -63,31 +63,14 @@ export interface CensusGeocoderOptions {
   /** Extra attempts after a fast failure (network error, HTTP 5xx/429) while time remains. */
   retries?: number;
   breaker?: { failureThreshold: number; resetAfterMs: number };
-  /** Entries in the LRU cache; 0 disables caching. */
+  /** Entries in the LRU cache. */
   cacheSize?: number;
   /** After no vintage was found for a Congress, wait this long before asking the service again. */
   rechooseAfterMs?: number;
   now?: () => number;
 }
 
-export interface CensusGeocoder {
-  /** The district of an address on the map of `congress`, never on another Congress's map. */
-  geocodeDistrict(oneLineAddress: string, congress: number): Promise<GeocodeResult>;
-  /**
-   * The district at a point on the map of `congress` (the coordinates service), for states whose new
-   * boundaries are not published in a file yet; `matchedAddress` is empty.
-   */
-  districtAtPoint(lat: number, lon: number, congress: number): Promise<GeocodeResult>;
-  /** Chooses the vintage for `congress` ahead of the first lookup (start-up, after a data refresh). */
-  prepare(congress: number): Promise<GeocoderVintage | null>;
-  /** For health pages and tests. */
-  stats(): {
-    breaker: 'closed' | 'open' | 'half-open' | 'isolated';
-    cacheEntries: number;
-    upstreamCalls: number;
-    vintages: Record<number, GeocoderVintage | null>;
-  };
-}
+export type CensusGeocoder = ReturnType<typeof createCensusGeocoder>;
 
 export const DEFAULT_CENSUS_GEOCODER_URL = 'https://geocoding.geo.census.gov';
 const MAX_ADDRESS_LENGTH = 300;
@@ -183,17 +166,16 @@ type Answer =
   | { status: 'no_match' }
   | (Omit<Extract<GeocodeResult, { status: 'matched' }>, 'congress'> & { congress: number | null });
 
-const CIRCUIT_STATES: Record<CircuitState, ReturnType<CensusGeocoder['stats']>['breaker']> = {
+const CIRCUIT_STATES = {
   0: 'closed',
   1: 'open',
   2: 'half-open',
   3: 'isolated',
-};
+} as const satisfies Record<CircuitState, string>;
 
-export function createCensusGeocoder(options: CensusGeocoderOptions = {}): CensusGeocoder {
+export function createCensusGeocoder(options: CensusGeocoderOptions = {}) {
   const baseUrl = trimEnd(options.baseUrl ?? DEFAULT_CENSUS_GEOCODER_URL, '/');
   const timeoutMs = options.timeoutMs ?? 3000;
-  const cacheSize = Math.max(0, options.cacheSize ?? 1000);
   const rechooseAfterMs = options.rechooseAfterMs ?? 60 * 60_000;
   const now = options.now ?? Date.now;
   const fixed: GeocoderVintage | undefined = options.vintage
@@ -215,13 +197,10 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   const resilience = wrap(breaker, timeout(timeoutMs, TimeoutStrategy.Aggressive), retrying);
 
   // Keyed by vintage and normalised address; concurrent askers of one key share one upstream call.
-  const cache =
-    cacheSize > 0
-      ? new LRUCache<string, Answer, GeocoderVintage>({
-          max: cacheSize,
-          fetchMethod: (key, _stale, { context }) => askAddress(key.slice(key.indexOf('\n') + 1), context),
-        })
-      : undefined;
+  const cache = new LRUCache<string, Answer, GeocoderVintage>({
+    max: options.cacheSize ?? 1000,
+    fetchMethod: (key, _stale, { context }) => askAddress(key.slice(key.indexOf('\n') + 1), context),
+  });
   const chosen = new Map<number, { pick: GeocoderVintage | null; at: number }>();
   const choosing = new Map<number, Promise<GeocoderVintage | null>>();
   let upstreamCalls = 0;
@@ -256,7 +235,7 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
     });
   }
 
-  function unavailable(error: unknown): { status: 'unavailable'; reason: string } {
+  function unavailable(error: unknown): GeocodeResult {
     if (error instanceof BrokenCircuitError) return { status: 'unavailable', reason: 'circuit open' };
     if (error instanceof TaskCancelledError)
       return { status: 'unavailable', reason: `timed out after ${timeoutMs} ms` };
@@ -264,13 +243,19 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
     return { status: 'unavailable', reason: `unexpected error: ${(error as Error)?.message}` };
   }
 
+  /** Every layer's geographies at an address or a point ("coordinates?x=..&y=.."), on one vintage's map. */
+  function getGeographies(query: string, pick: GeocoderVintage, onBadRequest?: () => unknown) {
+    const { benchmark, vintage } = pick;
+    return getJson(
+      `/geocoder/geographies/${query}&benchmark=${encodeURIComponent(benchmark)}` +
+        `&vintage=${encodeURIComponent(vintage)}&layers=all&format=json`,
+      onBadRequest,
+    );
+  }
+
   /** Which Congress a vintage's district layer carries, read at a fixed point. */
   async function congressOfVintage(pick: GeocoderVintage): Promise<number | null> {
-    const body = await getJson(
-      `/geocoder/geographies/coordinates?x=${PROBE_POINT.x}&y=${PROBE_POINT.y}` +
-        `&benchmark=${encodeURIComponent(pick.benchmark)}&vintage=${encodeURIComponent(pick.vintage)}` +
-        '&layers=all&format=json',
-    );
+    const body = await getGeographies(`coordinates?x=${PROBE_POINT.x}&y=${PROBE_POINT.y}`, pick);
     const parsed = CoordinatesResponse.safeParse(body);
     if (!parsed.success) return null;
     const layer = congressionalLayer(parsed.data.result.geographies);
@@ -317,10 +302,9 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   }
 
   async function askAddress(address: string, pick: GeocoderVintage): Promise<Answer> {
-    const body = await getJson(
-      `/geocoder/geographies/onelineaddress?address=${encodeURIComponent(address)}` +
-        `&benchmark=${encodeURIComponent(pick.benchmark)}&vintage=${encodeURIComponent(pick.vintage)}` +
-        '&layers=all&format=json',
+    const body = await getGeographies(
+      `onelineaddress?address=${encodeURIComponent(address)}`,
+      pick,
       // The geocoder answers 400 with {"errors": [...]} for an address it cannot parse at all.
       () => ({ result: { addressMatches: [] } }),
     );
@@ -343,7 +327,6 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
 
   /** Cached and shared per vintage and address. */
   async function answerFor(address: string, pick: GeocoderVintage): Promise<Answer> {
-    if (!cache) return askAddress(address, pick);
     return (await cache.fetch(`${pick.benchmark}|${pick.vintage}\n${address}`, { context: pick }))!;
   }
 
@@ -353,9 +336,14 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
     return answer.congress === congress ? { ...answer, congress } : undefined;
   }
 
+  /** A lookup waits for a vintage choice at most as long as for one upstream call. */
+  function vintageInTime(congress: number): Promise<GeocoderVintage | null> {
+    return timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(() => vintageFor(congress));
+  }
+
   async function geocodeFor(address: string, congress: number): Promise<GeocodeResult> {
     const noVintage = { status: 'unavailable', reason: `no vintage for Congress ${congress}` } as const;
-    const pick = await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(() => vintageFor(congress));
+    const pick = await vintageInTime(congress);
     if (!pick) return noVintage;
     const answer = await answerFor(address, pick);
     const first = onMap(answer, congress);
@@ -372,12 +360,9 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   }
 
   async function askPoint(lat: number, lon: number, pick: GeocoderVintage): Promise<Answer> {
-    const body = await getJson(
-      `/geocoder/geographies/coordinates?x=${lon}&y=${lat}` +
-        `&benchmark=${encodeURIComponent(pick.benchmark)}&vintage=${encodeURIComponent(pick.vintage)}` +
-        '&layers=all&format=json',
-      () => ({ result: { geographies: {} } }),
-    );
+    const body = await getGeographies(`coordinates?x=${lon}&y=${lat}`, pick, () => ({
+      result: { geographies: {} },
+    }));
     const parsed = CoordinatesResponse.safeParse(body);
     if (!parsed.success) throw new UpstreamFailure('unexpected response shape', false);
     const found = districtFromGeographies(parsed.data.result.geographies);
@@ -385,7 +370,7 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   }
 
   async function pointFor(lat: number, lon: number, congress: number): Promise<GeocodeResult> {
-    const pick = await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(() => vintageFor(congress));
+    const pick = await vintageInTime(congress);
     if (!pick) return { status: 'unavailable', reason: `no vintage for Congress ${congress}` };
     return (
       onMap(await askPoint(lat, lon, pick), congress) ?? {
@@ -396,36 +381,31 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}): Censu
   }
 
   return {
+    /**
+     * The district at a point on the map of `congress` (the coordinates service), for states whose new
+     * boundaries are not published in a file yet; `matchedAddress` is empty.
+     */
     async districtAtPoint(lat: number, lon: number, congress: number): Promise<GeocodeResult> {
       if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
         return { status: 'no_match' };
       }
-      try {
-        return await pointFor(lat, lon, congress);
-      } catch (error) {
-        return unavailable(error);
-      }
+      return pointFor(lat, lon, congress).catch(unavailable);
     },
+    /** The district of an address on the map of `congress`, never on another Congress's map. */
     async geocodeDistrict(oneLineAddress: string, congress: number): Promise<GeocodeResult> {
       const address = normaliseAddress(typeof oneLineAddress === 'string' ? oneLineAddress : '');
       if (address.length < 5 || address.length > MAX_ADDRESS_LENGTH) return { status: 'no_match' };
-      try {
-        return await geocodeFor(address, congress);
-      } catch (error) {
-        return unavailable(error);
-      }
+      return geocodeFor(address, congress).catch(unavailable);
     },
+    /** Chooses the vintage for `congress` ahead of the first lookup (start-up, after a data refresh). */
     async prepare(congress: number): Promise<GeocoderVintage | null> {
-      try {
-        return await vintageFor(congress);
-      } catch {
-        return null;
-      }
+      return vintageFor(congress).catch(() => null);
     },
+    /** For health pages and tests. */
     stats() {
       return {
         breaker: CIRCUIT_STATES[breaker.state],
-        cacheEntries: cache?.size ?? 0,
+        cacheEntries: cache.size,
         upstreamCalls,
         vintages: Object.fromEntries([...chosen].map(([c, { pick }]) => [c, pick])),
       };

@@ -11,6 +11,7 @@ import type { DistrictRef, Member } from '../civic-data/types';
 import { NotYourMemberError, ValidationError } from '../platform/errors';
 import type { Message } from '../platform/messages';
 import {
+  districtCode,
   findMembersForAddress,
   parseDistrictChoice,
   type LookupInput,
@@ -47,7 +48,6 @@ export interface Constituency {
 /** A district the geocoder found for a street address (src/lookup/locate.ts), when it found one. */
 export type Geocode = (input: LookupInput) => Promise<LookupResult>;
 
-const label = (d: DistrictRef): string => `${d.state}-${d.district === 0 ? 'AL' : d.district}`;
 const same = (a: DistrictRef, b: DistrictRef) => a.state === b.state && a.district === b.district;
 
 function lookedUpText(address: ConstituentAddress): string {
@@ -102,9 +102,9 @@ export function constituencyOf(
       settled = true;
     } else if (candidates.length > 0) {
       throw ValidationError.forField('members', 'messages.districtNotInZip', {
-        district: label(chosen),
+        district: districtCode(chosen),
         zip: result.zip,
-        choices: candidates.map(label),
+        choices: candidates.map(districtCode),
       });
     } else {
       throw ValidationError.forField('members', 'constituency.districtNeedsStreet', { zip: result.zip });
@@ -123,7 +123,7 @@ function notYourMember(message: Message): NotYourMemberError {
  * the field), the senators are the state's, and the House letter goes to one member, of a district the
  * address may be in (NotYourMemberError at `members`).
  */
-export function assertMayWrite(
+function assertMayWrite(
   constituency: Constituency,
   sender: { state: string; zip: string },
   members: readonly Member[],

@@ -15,25 +15,27 @@ import { ValidationError } from '../platform/errors';
 import { englishParagraph, type Message, type MessageValues } from '../platform/messages';
 import type { CivicIndex } from '../civic-data/load';
 import { hasSenators, stateByAbbr } from '../civic-data/states';
-import type { Chamber, DistrictRef, Member } from '../civic-data/types';
+import type { DistrictRef, Member, ZipDistrict } from '../civic-data/types';
 import { parseAddress, parseZip, ADDRESS_EXAMPLE, type ParsedAddress } from './address';
 import { isMilitaryZip, stateForZip } from './zip-prefixes';
 
-export interface MemberSummary {
-  bioguide: string;
-  chamber: Chamber;
-  name: string;
-  formalName: string;
-  title: string;
-  firstName: string;
-  lastName: string;
-  state: string;
-  district: number | null;
-  party: string;
-  phone: string | null;
-  url: string | null;
-  contactUrl: string;
-}
+/** What a lookup tells of a member (the JSON API's fields, in its order). */
+const SUMMARY_FIELDS = [
+  'bioguide',
+  'chamber',
+  'name',
+  'formalName',
+  'title',
+  'firstName',
+  'lastName',
+  'state',
+  'district',
+  'party',
+  'phone',
+  'url',
+  'contactUrl',
+] as const satisfies ReadonlyArray<keyof Member>;
+export type MemberSummary = Pick<Member, (typeof SUMMARY_FIELDS)[number]>;
 
 export interface LookupResult {
   /** The ZIP code used (5 digits). */
@@ -42,7 +44,7 @@ export interface LookupResult {
   parsed?: ParsedAddress;
   state: string;
   /** Candidate House districts, most likely first; `share` (0..1) when the data gives overlap areas. */
-  districts: Array<DistrictRef & { share?: number }>;
+  districts: ZipDistrict[];
   /** zip: ZIP-area table; state: ZIP prefix only; address: Census geocoder; point: district boundaries. */
   precision: 'zip' | 'state' | 'address' | 'point';
   /** Point lookups only: the point lies within about 1 km of a district line. */
@@ -67,29 +69,18 @@ export interface LookupInput {
   district?: DistrictRef | string;
 }
 
-export interface LookupOptions {
-  now?: Date;
+function summarizeMember(member: Member): MemberSummary {
+  return Object.fromEntries(SUMMARY_FIELDS.map((field) => [field, member[field]])) as MemberSummary;
 }
 
-export function summarizeMember(member: Member): MemberSummary {
-  return {
-    bioguide: member.bioguide,
-    chamber: member.chamber,
-    name: member.name,
-    formalName: member.formalName,
-    title: member.title,
-    firstName: member.firstName,
-    lastName: member.lastName,
-    state: member.state,
-    district: member.district,
-    party: member.party,
-    phone: member.phone,
-    url: member.url,
-    contactUrl: member.contactUrl,
-  };
-}
+/** "IL-13", "AK-AL": a district as the messages name it. */
+export const districtCode = (d: DistrictRef): string => `${d.state}-${d.district === 0 ? 'AL' : d.district}`;
 
-const label = (d: DistrictRef): string => `${d.state}-${d.district === 0 ? 'AL' : d.district}`;
+/** Which member data answered, and whether it is past its date. */
+export function lookupData(index: CivicIndex, now: Date): LookupResult['data'] {
+  const { snapshotDate: asOf, congress, validUntil } = index.meta;
+  return { asOf, congress, validUntil, stale: index.isStale(now) };
+}
 
 function fail(field: string, messageKey: string, values?: MessageValues): never {
   throw ValidationError.forField(field, messageKey, values);
@@ -130,7 +121,7 @@ export function houseOf(
 
 export function vacancyNote(vacancies: readonly DistrictRef[]): Message | undefined {
   if (vacancies.length === 0) return undefined;
-  const seats = vacancies.map(label);
+  const seats = vacancies.map(districtCode);
   return { key: vacancies.length === 1 ? 'messages.vacantSeat' : 'messages.vacantSeats', values: { seats } };
 }
 
@@ -164,11 +155,12 @@ export function pickHouseDistrict(
       : index.districtsInState(result.state);
   const match = allowed.find((d) => d.state === pick.state && d.district === pick.district);
   if (!match) {
-    if (allowed.length === 0) fail('district', 'messages.districtNotInZipNone', { district: label(pick) });
+    if (allowed.length === 0)
+      fail('district', 'messages.districtNotInZipNone', { district: districtCode(pick) });
     fail('district', 'messages.districtNotInZip', {
-      district: label(pick),
+      district: districtCode(pick),
       zip: result.zip,
-      choices: allowed.map(label),
+      choices: allowed.map(districtCode),
     });
   }
   const house = houseOf(index, [match]);
@@ -200,7 +192,7 @@ export function awaitingNote(index: CivicIndex, state: string): Message | undefi
 export function findMembersForAddress(
   index: CivicIndex,
   input: LookupInput,
-  options: LookupOptions = {},
+  options: { now?: Date } = {},
 ): LookupResult {
   const now = options.now ?? new Date();
   let field: 'address' | 'zip';
@@ -219,12 +211,7 @@ export function findMembersForAddress(
     fail('address', 'messages.addressHelp', { example: ADDRESS_EXAMPLE });
   }
 
-  const data = {
-    asOf: index.meta.snapshotDate,
-    congress: index.meta.congress,
-    validUntil: index.meta.validUntil,
-    stale: index.isStale(now),
-  };
+  const data = lookupData(index, now);
   const prefixState = stateForZip(zip);
   const rows = index.districtsForZip(zip);
   let result: LookupResult;
@@ -290,7 +277,7 @@ export function findMembersForAddress(
     } else if (ambiguous) {
       choose = {
         key: hasShares ? 'messages.splitZipLikely' : 'messages.splitZip',
-        values: { zip, count: candidates.length, districts: candidates.map(label) },
+        values: { zip, count: candidates.length, districts: candidates.map(districtCode) },
       };
     }
     result = withNotes(

@@ -12,6 +12,7 @@ import type { CensusGeocoder } from './census-geocoder';
 import {
   findMembersForAddress,
   houseOf,
+  lookupData,
   senatorsOf,
   vacancyNote,
   withNotes,
@@ -41,7 +42,6 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
     base: Partial<LookupResult> = {},
   ): LookupResult {
     const house = houseOf(civic, [main, ...candidates]);
-    const meta = civic.meta;
     const result: LookupResult = {
       zip: base.zip ?? '',
       ...(base.parsed ? { parsed: base.parsed } : {}),
@@ -53,12 +53,7 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
       vacancies: house.vacancies,
       needsFullAddress: false,
       notes: [],
-      data: {
-        asOf: meta.snapshotDate,
-        congress: meta.congress,
-        validUntil: meta.validUntil,
-        stale: civic.isStale(clock.now()),
-      },
+      data: lookupData(civic, clock.now()),
     };
     return withNotes(result, [vacancyNote(house.vacancies)]);
   }

@@ -32,7 +32,7 @@ const SponsorEntry = z.object({
 });
 
 /** The bill's latest action as its own record gives it (Congress.gov's wording, in English). */
-const LatestAction = z.object({ date: IsoDate, text: z.string().min(1).max(1000) });
+export const LatestAction = z.object({ date: IsoDate, text: z.string().min(1).max(1000) });
 export type LatestAction = z.infer<typeof LatestAction>;
 
 const BillSponsorsRecord = z.object({
@@ -77,15 +77,7 @@ const text = (value: unknown): string | undefined =>
 const day = (value: unknown): string | undefined => text(value)?.slice(0, 10);
 
 /** Reads one BILLSTATUS document; throws a DataError naming the bill when it is not the expected one. */
-export function parseBillStatusXml(
-  source: string,
-  expected: BillRef,
-  origin: string,
-): {
-  entries: BillSponsorsRecord['entries'];
-  asOf: string | undefined;
-  latestAction: LatestAction | undefined;
-} {
+export function parseBillStatusXml(source: string, expected: BillRef, origin: string) {
   let doc: Record<string, unknown>;
   try {
     doc = xml.parse(source) as Record<string, unknown>;

@@ -11,19 +11,20 @@ const FIRST_CONGRESS_YEAR = 1789;
 /** The Capitol's time zone: "noon" in the 20th Amendment is noon in Washington. */
 export const CONGRESS_TIME_ZONE = 'America/New_York';
 
-export interface CongressDates {
-  congress: number;
-  /** ISO date its members take office: 3 January of an odd year. */
-  start: string;
-  /** ISO date the next Congress begins (this one's members' terms end, at noon Eastern). */
-  end: string;
-}
-
 function startYear(congress: number): number {
   return FIRST_CONGRESS_YEAR + 2 * (congress - 1);
 }
 
-export function congressDates(congress: number): CongressDates {
+/** The Congress that sits in a year from 3 January on (its first or its second year). */
+function congressOfYear(year: number): number {
+  return Math.floor((year - FIRST_CONGRESS_YEAR) / 2) + 1;
+}
+
+/**
+ * A Congress's ISO dates: `start`, when its members take office (3 January of an odd year), and `end`,
+ * when the next Congress begins (this one's members' terms end, at noon Eastern).
+ */
+export function congressDates(congress: number) {
   return {
     congress,
     start: `${startYear(congress)}-01-03`,
@@ -66,12 +67,9 @@ const beginnings = new Map<number, number>();
 
 /** The moment a Congress begins: noon Eastern on 3 January of its first year. */
 export function congressBegins(congress: number): Date {
-  let ms = beginnings.get(congress);
-  if (ms === undefined) {
-    ms = noonEastern(congressDates(congress).start).getTime();
-    beginnings.set(congress, ms);
-  }
-  return new Date(ms);
+  if (!beginnings.has(congress))
+    beginnings.set(congress, noonEastern(congressDates(congress).start).getTime());
+  return new Date(beginnings.get(congress)!);
 }
 
 /** The moment a Congress ends and its members' terms with it: when the next one begins. */
@@ -83,7 +81,7 @@ export function congressEnds(congress: number): Date {
 export function congressAt(moment: Date): number {
   // The UTC year's Congress is never too early: from 1 January UTC to noon Eastern on 3 January of an odd
   // year the guess is the next Congress, which has not begun yet.
-  const guess = Math.floor((moment.getUTCFullYear() - FIRST_CONGRESS_YEAR) / 2) + 1;
+  const guess = congressOfYear(moment.getUTCFullYear());
   return moment < congressBegins(guess) ? guess - 1 : guess;
 }
 
@@ -101,9 +99,7 @@ export function termEndsAt(endDate: string): Date {
  */
 export function congressOn(date: string): number {
   const year = Number(date.slice(0, 4));
-  const beforeThird = date.slice(5, 10) < '01-03';
-  const effectiveYear = beforeThird ? year - 1 : year;
-  return Math.floor((effectiveYear - FIRST_CONGRESS_YEAR) / 2) + 1;
+  return congressOfYear(date.slice(5, 10) < '01-03' ? year - 1 : year);
 }
 
 /**

@@ -6,11 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
+import { seatKey } from './civic-index';
 import { congressEnds, termEndsAt } from './congress';
 import type { CivicDataMeta, CivicIndexFile, DistrictRef, Member, ZipDistrict } from './types';
 
 /** The index file inside DATA_DIR, written by `npm run data:update` (civic-data/import). */
 export const INDEX_FILE_NAME = 'civic-index.json';
+
+const Seat = z.object({ state: z.string(), district: z.number().int() });
 
 const MinimalIndexSchema = z.object({
   meta: z.object({
@@ -38,61 +41,44 @@ const MinimalIndexSchema = z.object({
       contactUrl: z.string(),
     }),
   ),
-  districts: z.array(z.object({ state: z.string(), district: z.number().int() })),
-  vacancies: z.array(z.object({ state: z.string(), district: z.number().int() })),
+  districts: z.array(Seat),
+  vacancies: z.array(Seat),
   zips: z.record(
     z.string(),
     z.object({ districts: z.array(z.object({ state: z.string(), district: z.number() })) }),
   ),
 });
 
-const seatKey = (state: string, district: number): string => `${state}-${district}`;
-
 /** Everything one import gave, with its lookup maps: never changed once built. */
-interface IndexContents {
-  file: CivicIndexFile;
-  byBioguide: Map<string, Member>;
-  senatorsByState: Map<string, Member[]>;
-  houseBySeat: Map<string, Member>;
-  seats: Set<string>;
-  seatsByState: Map<string, DistrictRef[]>;
-  zips: Map<string, readonly ZipDistrict[]>;
-  /**
-   * When the index's Congress ends (noon Eastern, 3 January, from the Congress clock): from then the data
-   * is stale, and members imported without their own term end have ended theirs.
-   */
-  congressEndsAt: number;
-}
-
-function buildContents(file: CivicIndexFile): IndexContents {
-  const contents: IndexContents = {
-    file,
-    byBioguide: new Map(),
-    senatorsByState: new Map(),
-    houseBySeat: new Map(),
-    seats: new Set(),
-    seatsByState: new Map(),
-    zips: new Map(Object.entries(file.zips).map(([zip, entry]) => [zip, entry.districts])),
-    congressEndsAt: congressEnds(file.meta.congress).getTime(),
-  };
+function buildContents(file: CivicIndexFile) {
+  const senatorsByState = new Map<string, Member[]>();
+  const houseBySeat = new Map<string, Member>();
   for (const member of file.members) {
-    contents.byBioguide.set(member.bioguide, member);
     if (member.chamber === 'senate') {
-      const list = contents.senatorsByState.get(member.state) ?? [];
-      list.push(member);
-      contents.senatorsByState.set(member.state, list);
+      senatorsByState.set(member.state, [...(senatorsByState.get(member.state) ?? []), member]);
     } else {
-      contents.houseBySeat.set(seatKey(member.state, member.district ?? 0), member);
+      houseBySeat.set(seatKey({ state: member.state, district: member.district ?? 0 }), member);
     }
   }
-  for (const d of file.districts) {
-    contents.seats.add(seatKey(d.state, d.district));
-    const list = contents.seatsByState.get(d.state) ?? [];
-    list.push({ state: d.state, district: d.district });
-    contents.seatsByState.set(d.state, list);
+  const seatsByState = new Map<string, DistrictRef[]>();
+  for (const { state, district } of file.districts) {
+    seatsByState.set(state, [...(seatsByState.get(state) ?? []), { state, district }]);
   }
-  for (const list of contents.seatsByState.values()) list.sort((a, b) => a.district - b.district);
-  return contents;
+  for (const list of seatsByState.values()) list.sort((a, b) => a.district - b.district);
+  return {
+    file,
+    byBioguide: new Map(file.members.map((member) => [member.bioguide, member])),
+    senatorsByState,
+    houseBySeat,
+    seats: new Set(file.districts.map((d) => seatKey(d))),
+    seatsByState,
+    zips: new Map(Object.entries(file.zips).map(([zip, entry]) => [zip, entry.districts])),
+    /**
+     * When the index's Congress ends (noon Eastern, 3 January, from the Congress clock): from then the data
+     * is stale, and members imported without their own term end have ended theirs.
+     */
+    congressEndsAt: congressEnds(file.meta.congress).getTime(),
+  };
 }
 
 /**
@@ -101,7 +87,7 @@ function buildContents(file: CivicIndexFile): IndexContents {
  * from one import or the next, never a mix, and nothing has to be restarted.
  */
 export class CivicIndex {
-  private contents: IndexContents;
+  private contents: ReturnType<typeof buildContents>;
 
   constructor(file: CivicIndexFile) {
     this.contents = buildContents(file);
@@ -138,17 +124,17 @@ export class CivicIndex {
 
   /** The current House member (Representative, Delegate or Resident Commissioner), undefined when vacant. */
   houseMemberFor(state: string, district: number): Member | undefined {
-    return this.contents.houseBySeat.get(seatKey(state.toUpperCase(), district));
+    return this.contents.houseBySeat.get(seatKey({ state: state.toUpperCase(), district }));
   }
 
   /** Whether the seat exists and has no current member. */
   isVacant(state: string, district: number): boolean {
-    const key = seatKey(state.toUpperCase(), district);
+    const key = seatKey({ state: state.toUpperCase(), district });
     return this.contents.seats.has(key) && !this.contents.houseBySeat.has(key);
   }
 
   hasSeat(state: string, district: number): boolean {
-    return this.contents.seats.has(seatKey(state.toUpperCase(), district));
+    return this.contents.seats.has(seatKey({ state: state.toUpperCase(), district }));
   }
 
   /** The districts of a 5-digit ZIP area, most likely first; empty when the ZIP has no ZIP-area row. */

@@ -13,7 +13,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
-import { billKey, fetchText, withoutApiKey, type BillRef } from './bill-status';
+import { billKey, fetchText, LatestAction, withoutApiKey, type BillRef } from './bill-status';
 import { congressAt, congressEnds, ordinal } from './congress';
 import { trimEnd } from '../platform/text';
 
@@ -34,7 +34,7 @@ export const ReintroductionCandidate = z.object({
   title: z.string().min(1).max(1000),
   sponsor: z.object({ bioguide: z.string().regex(/^[A-Z]\d{6}$/), name: z.string().max(200) }).optional(),
   introducedDate: IsoDate,
-  latestAction: z.object({ date: IsoDate, text: z.string().min(1).max(1000) }).optional(),
+  latestAction: LatestAction.optional(),
   /** The bill's page on congress.gov. */
   url: z.url(),
   /** Why it is a candidate: the same short title, or a new bill of one of the sponsors. */
@@ -180,13 +180,11 @@ export async function findReintroductions(
   const details = new Map<string, z.infer<typeof ApiBill>['bill']>();
   const detailOf = async (ref: BillRef) => {
     const key = billKey(ref);
-    let detail = details.get(key);
-    if (!detail) {
+    if (!details.has(key)) {
       const url = `${base}/bill/${ref.congress}/${ref.type}/${ref.number}?format=json`;
-      detail = (await getJson(ApiBill, url, key)).bill;
-      details.set(key, detail);
+      details.set(key, (await getJson(ApiBill, url, key)).bill);
     }
-    return detail;
+    return details.get(key)!;
   };
   const pageOf = (ref: BillRef) =>
     `${trimEnd(options.billPagesUrl, '/')}/${ordinal(ref.congress)}-congress/${BILL_PAGE_KINDS[ref.type] ?? ref.type}/${ref.number}`;

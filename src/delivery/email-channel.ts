@@ -39,15 +39,7 @@ const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
 export interface EmailChannelDeps {
   config: Pick<
     Config,
-    | 'smtpUrl'
-    | 'mailFrom'
-    | 'publicUrl'
-    | 'appSecret'
-    | 'dataDir'
-    | 'outboxDir'
-    | 'outbox'
-    | 'cwc'
-    | 'countCaps'
+    'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'outboxDir' | 'outbox' | 'cwc' | 'countCaps'
   >;
   storage: Storage;
   clock: Clock;
@@ -86,14 +78,6 @@ export interface EmailDelivery {
   stop(): Promise<void>;
 }
 
-/** The delivery emails' renderer, with the other components' kinds handed to their own renderers. */
-function withRenderers(
-  renderers: Partial<Record<OutboxKind, RenderMessage>> | undefined,
-  base: RenderMessage,
-): RenderMessage {
-  return (row) => (renderers?.[row.kind] ?? base)(row);
-}
-
 export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
   const { config, storage, clock, logger } = deps;
   const timeout = config.outbox.smtpTimeoutMs;
@@ -117,6 +101,13 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
         logger,
       })
     : undefined;
+  const renderDelivery = createMessageRenderer({
+    ...deps,
+    ...(cwc ? { cwc } : {}),
+    publicUrl: config.publicUrl,
+    mailFrom: config.mailFrom,
+    appSecret: config.appSecret,
+  });
   const worker = createOutboxWorker({
     storage,
     transport,
@@ -140,23 +131,8 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       return null;
     },
     recordAction: deps.recordAction,
-    renderMessage: withRenderers(
-      deps.renderers,
-      createMessageRenderer({
-        storage,
-        campaigns: deps.campaigns,
-        civic,
-        asks: deps.asks,
-        ...(cwc ? { cwc } : {}),
-        hbs: deps.hbs,
-        templatesDir: deps.templatesDir ?? 'templates',
-        publicUrl: config.publicUrl,
-        mailFrom: config.mailFrom,
-        appSecret: config.appSecret,
-        pdf: deps.pdf,
-        clock,
-      }),
-    ),
+    // The other components' emails go to their own renderers.
+    renderMessage: (row) => (deps.renderers?.[row.kind] ?? renderDelivery)(row),
     ...(cwc && config.cwc
       ? {
           deliverers: { cwc: (row) => cwc.deliver(row) },

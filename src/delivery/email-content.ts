@@ -32,7 +32,6 @@ import { channelWith, destinationOf } from './destination';
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
 import { PermanentDeliveryError, type OutgoingMail } from './mailer';
 import { findOutboxByBatch, type OutboxRow } from './outbox';
-import type { PrintableLetter } from './pdf';
 import type { PdfRenderer } from './pdf-renderer';
 import type { CwcDelivery } from './cwc/cwc-delivery';
 import { printableLetter } from './printable';
@@ -262,12 +261,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     const campaign = deps.campaigns.get(letter.campaign);
     const member = deps.civic.memberByBioguide(letter.bioguide);
     const date = new Date(letter.confirmed_at ?? letter.created_at);
-    let printable: PrintableLetter;
-    try {
-      printable = printableLetter(letter, member, date).letter;
-    } catch {
-      throw new PermanentDeliveryError('personal_data_deleted');
-    }
+    const printable = printableLetter(letter, member, date).letter;
     // The letter's chosen mailing office, else the nearest district office, else the DC office.
     const mailingAddress = printable.recipientAddress;
     const pdf = await deps.pdf.render([printable]);

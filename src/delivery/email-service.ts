@@ -109,6 +109,15 @@ async function batchLetters(db: Db, batchId: string): Promise<LetterRow[]> {
   return letters;
 }
 
+/** The letters a link of `purpose` still confirms: live ones awaiting confirmation, or not yet verified. */
+function unconfirmed(letters: LetterRow[], purpose: ConfirmationPurpose): LetterRow[] {
+  return letters.filter(
+    (l) =>
+      l.purged_at === null &&
+      (purpose === 'verify' ? l.verified_at === null : l.status === 'awaiting_confirmation'),
+  );
+}
+
 export function createEmailService(deps: EmailServiceDeps) {
   const { storage, clock, appSecret } = deps;
 
@@ -200,12 +209,8 @@ export function createEmailService(deps: EmailServiceDeps) {
     const confirmation = await findConfirmation(storage.db, linkHash(token));
     if (!confirmation) throw new NotFoundError(INVALID_LINK);
     const letters = await batchLetters(storage.db, confirmation.batch_id);
-    const done =
-      confirmation.purpose === 'verify'
-        ? letters.every((l) => l.verified_at !== null || l.purged_at !== null)
-        : !letters.some((l) => l.status === 'awaiting_confirmation' && l.purged_at === null);
     const state =
-      confirmation.used_at !== null || done
+      confirmation.used_at !== null || unconfirmed(letters, confirmation.purpose).length === 0
         ? 'used'
         : confirmation.expires_at <= clock.now().toISOString()
           ? 'expired'
@@ -228,11 +233,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       const { batch_id: batchId, purpose } = confirmation;
       const already = { batchId, purpose, alreadyConfirmed: true, queued: 0, verified: 0 };
       if (confirmation.used_at !== null) return already;
-      const live = (await batchLetters(db, batchId)).filter((l) => l.purged_at === null);
-      const awaiting =
-        purpose === 'verify'
-          ? live.filter((l) => l.verified_at === null)
-          : live.filter((l) => l.status === 'awaiting_confirmation');
+      const awaiting = unconfirmed(await batchLetters(db, batchId), purpose);
       if (awaiting.length === 0) {
         // Confirmed through another link already (or deleted): nothing to do, the page shows the status.
         if (confirmation.expires_at > at) await useConfirmation(db, hash, now);
@@ -240,12 +241,10 @@ export function createEmailService(deps: EmailServiceDeps) {
       }
       if (confirmation.expires_at <= at) throw new ConfirmationExpiredError(batchId);
       if (!(await useConfirmation(db, hash, now))) return already;
-      if (purpose === 'verify') {
-        const verified = await verifyLetters(db, awaiting, now, deps.countCaps);
-        return { batchId, purpose, alreadyConfirmed: false, queued: 0, verified };
-      }
-
-      const { queued, verified } = await queueBatch(db, batchId, awaiting, now);
+      const { queued, verified } =
+        purpose === 'verify'
+          ? { queued: 0, verified: await verifyLetters(db, awaiting, now, deps.countCaps) }
+          : await queueBatch(db, batchId, awaiting, now);
       return { batchId, purpose, alreadyConfirmed: false, queued, verified };
     });
     if (result.queued > 0) notify();
@@ -294,9 +293,7 @@ export function createEmailService(deps: EmailServiceDeps) {
   async function queueApprovedBatch(batchId: string): Promise<number> {
     const now = clock.now();
     const queued = await inWriteTransaction(storage, async (db) => {
-      const awaiting = (await findBatch(db, batchId)).filter(
-        (l) => l.status === 'awaiting_confirmation' && l.purged_at === null,
-      );
+      const awaiting = unconfirmed(await findBatch(db, batchId), 'send');
       return awaiting.length === 0 ? 0 : (await queueBatch(db, batchId, awaiting, now)).queued;
     });
     if (queued > 0) notify();

@@ -23,12 +23,6 @@ import writeFileAtomic from 'write-file-atomic';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import { isSafeEmailAddress, parseMailbox, safeDisplayName, sanitizeHeaderText } from './email-headers';
 
-export interface MailAttachment {
-  filename: string;
-  content: Buffer;
-  contentType: string;
-}
-
 /** An address with a display name; the name is sanitised before it reaches a header. */
 export interface NamedAddress {
   name: string;
@@ -47,7 +41,7 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
-  attachments?: MailAttachment[];
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
   /** Extra headers (X-..., List-...): names checked, values sanitised. Address and MIME headers are refused. */
   headers?: Record<string, string>;
 }
@@ -69,20 +63,18 @@ export interface MailTransport {
   close(): void;
 }
 
-export interface MailLogger {
-  info: (obj: object, msg: string) => void;
-}
-
 export interface MailTransportConfig {
   /** smtp://user:pass@host:587 or smtps://...; absent: write .eml files to outboxDir. */
   smtpUrl?: string;
   outboxDir: string;
-  logger?: MailLogger;
+  logger?: { info(obj: object, msg: string): void };
   /** Milliseconds; each defaults to 10 000 (SMTP_TIMEOUT_MS). */
   timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
   /** SMTP connections kept open and reused (default 1); the outbox sends that many messages at once. */
   maxConnections?: number;
 }
+
+type DeliveryDetails = { responseCode?: number; code?: string };
 
 /** Base of the two delivery failures; `reason` is a short code safe to log and store. */
 export abstract class DeliveryError extends Error {
@@ -92,7 +84,7 @@ export abstract class DeliveryError extends Error {
   /** Nodemailer's error code (ECONNREFUSED, EENVELOPE, ...), when there was one. */
   readonly code?: string;
 
-  constructor(message: string, reason: string, details: { responseCode?: number; code?: string } = {}) {
+  constructor(message: string, reason: string, details: DeliveryDetails = {}) {
     super(message);
     this.name = new.target.name;
     this.reason = reason;
@@ -104,7 +96,7 @@ export abstract class DeliveryError extends Error {
 /** Worth retrying later: 4xx replies, network failures, timeouts, DNS, TLS, login problems. */
 export class TemporaryDeliveryError extends DeliveryError {
   readonly retryable = true;
-  constructor(reason: string, details: { responseCode?: number; code?: string } = {}) {
+  constructor(reason: string, details: DeliveryDetails = {}) {
     super(`Temporary mail delivery failure: ${reason}`, reason, details);
   }
 }
@@ -112,7 +104,7 @@ export class TemporaryDeliveryError extends DeliveryError {
 /** Retrying will not help: 5xx replies, invalid or refused addresses, a message the server will not take. */
 export class PermanentDeliveryError extends DeliveryError {
   readonly retryable = false;
-  constructor(reason: string, details: { responseCode?: number; code?: string } = {}) {
+  constructor(reason: string, details: DeliveryDetails = {}) {
     super(`Permanent mail delivery failure: ${reason}`, reason, details);
   }
 }
@@ -195,21 +187,10 @@ export function classifyDeliveryError(err: unknown): DeliveryError {
 
 const MESSAGE_ID = /^<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+>$/;
 const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,75}$/;
-const RESERVED_HEADERS = new Set([
-  'from',
-  'sender',
-  'to',
-  'cc',
-  'bcc',
-  'reply-to',
-  'subject',
-  'message-id',
-  'date',
-  'return-path',
-  'mime-version',
-  'in-reply-to',
-  'references',
-]);
+// Headers built from checked values only: the addresses, and the message's identity and threading.
+const ADDRESS_HEADERS = ['from', 'sender', 'to', 'cc', 'bcc', 'reply-to', 'return-path'];
+const MESSAGE_HEADERS = ['subject', 'message-id', 'date', 'mime-version', 'in-reply-to', 'references'];
+const RESERVED_HEADERS = new Set([...ADDRESS_HEADERS, ...MESSAGE_HEADERS]);
 
 function addressOrThrow(address: string, reason: string): string {
   const trimmed = address.trim();

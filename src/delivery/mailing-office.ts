@@ -51,10 +51,6 @@ function clean(s: string | null | undefined): string {
   return (s ?? '').replace(/\s+/g, ' ').trim();
 }
 
-function honorable(member: Member): string {
-  return `The Honorable ${clean(member.name)}`;
-}
-
 export function dcOffice(member: Member): MailingOffice {
   return {
     id: 'dc',
@@ -75,7 +71,11 @@ function districtOffice(member: Member, office: DistrictOffice, from: LatLng | u
     id: office.id,
     kind: 'district',
     label: `${city}, ${state} office`,
-    addressLines: [honorable(member), clean(office.address), `${city}, ${state} ${clean(office.zip)}`],
+    addressLines: [
+      `The Honorable ${clean(member.name)}`,
+      clean(office.address),
+      `${city}, ${state} ${clean(office.zip)}`,
+    ],
   };
   const at = officePosition(office);
   if (from && at) result.distanceMiles = Math.round(distanceMiles(from, at) * 10) / 10;
@@ -84,15 +84,10 @@ function districtOffice(member: Member, office: DistrictOffice, from: LatLng | u
 
 /** The office's own coordinates, else the centre of its ZIP area. */
 function officePosition(office: DistrictOffice): LatLng | undefined {
-  if (
-    office.latitude !== null &&
-    office.longitude !== null &&
-    Number.isFinite(office.latitude) &&
-    Number.isFinite(office.longitude)
-  ) {
-    return { latitude: office.latitude, longitude: office.longitude };
-  }
-  return zipCentre(office.zip);
+  const { latitude, longitude } = office;
+  const known =
+    latitude !== null && longitude !== null && Number.isFinite(latitude) && Number.isFinite(longitude);
+  return known ? { latitude, longitude } : zipCentre(office.zip);
 }
 
 /**
@@ -107,16 +102,13 @@ export function chooseMailingOffices(
   const district = member.districtOffices
     .filter(usableDistrictOffice)
     .map((office) => districtOffice(member, office, from))
-    .map((office, index) => ({ office, index }))
+    // Array sort is stable: offices at the same (or no known) distance keep their source order.
     .sort((a, b) => {
-      const da = a.office.distanceMiles ?? Number.POSITIVE_INFINITY;
-      const db = b.office.distanceMiles ?? Number.POSITIVE_INFINITY;
-      return da === db ? a.index - b.index : da - db;
-    })
-    .map(({ office }) => office);
+      const da = a.distanceMiles ?? Number.POSITIVE_INFINITY;
+      const db = b.distanceMiles ?? Number.POSITIVE_INFINITY;
+      return da === db ? 0 : da - db;
+    });
   const dc = dcOffice(member);
-  const options = [...district, dc];
   const nearest = district[0];
-  const recommended = nearest && nearest.distanceMiles !== undefined ? nearest : dc;
-  return { recommended, options };
+  return { recommended: nearest?.distanceMiles !== undefined ? nearest : dc, options: [...district, dc] };
 }

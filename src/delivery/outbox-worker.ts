@@ -109,9 +109,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, ...options.backoff };
   const policyOf = (kind: OutboxKind) => {
     const own = options.retryPolicies?.[kind];
-    return own
-      ? { maxAttempts: own.maxAttempts, backoff: { ...backoff, ...own.backoff } }
-      : { maxAttempts, backoff };
+    return { maxAttempts: own?.maxAttempts ?? maxAttempts, backoff: { ...backoff, ...own?.backoff } };
   };
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const batchSize = options.batchSize ?? 5;

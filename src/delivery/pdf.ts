@@ -16,7 +16,6 @@ export interface PrintableSender {
   city: string;
   state: string;
   zip: string;
-  email?: string;
 }
 
 export interface PrintableLetter {
@@ -154,16 +153,14 @@ function dejaVuFonts(): { regular: ParsedFont; bold: ParsedFont } {
   return parsedFonts;
 }
 
-function senderLines(sender: PrintableSender, includeEmail: boolean): string[] {
+function senderLines(sender: PrintableSender): string[] {
   const cityLine = [
     sanitizePrintText(sender.city),
     [sanitizePrintText(sender.state), sanitizePrintText(sender.zip)].filter(Boolean).join(' '),
   ]
     .filter(Boolean)
     .join(', ');
-  const lines = [sanitizePrintText(sender.name), sanitizePrintText(sender.street), cityLine];
-  if (includeEmail && sender.email) lines.push(sanitizePrintText(sender.email));
-  return lines.filter((l) => l.length > 0);
+  return [sanitizePrintText(sender.name), sanitizePrintText(sender.street), cityLine].filter(Boolean);
 }
 
 function addressLines(lines: string[]): string[] {
@@ -172,12 +169,13 @@ function addressLines(lines: string[]): string[] {
 
 type Doc = PDFKit.PDFDocument;
 
-/** Draws single-line-per-entry blocks; long entries wrap inside the content width. */
-function drawLines(doc: Doc, lines: string[], font = FONT_REGULAR): void {
+/** Draws one entry per line (a long one wraps inside the content width), then `linesAfter` blank lines. */
+function drawLines(doc: Doc, lines: string[], linesAfter = 1, font = FONT_REGULAR): void {
   doc.font(font).fontSize(BODY_SIZE);
   for (const line of lines) {
     doc.text(line, MARGIN, doc.y, { width: CONTENT_WIDTH, lineGap: LINE_GAP });
   }
+  if (linesAfter > 0) blankLines(doc, linesAfter);
 }
 
 function blankLines(doc: Doc, n: number): void {
@@ -199,20 +197,12 @@ function newLetterPage(doc: Doc): void {
 }
 
 function drawLetter(doc: Doc, letter: PrintableLetter): void {
-  const name = sanitizePrintText(letter.sender.name);
-  drawLines(doc, senderLines(letter.sender, true));
-  blankLines(doc, 1);
+  drawLines(doc, senderLines(letter.sender));
   drawLines(doc, [sanitizePrintText(letter.date)]);
-  blankLines(doc, 1);
   drawLines(doc, addressLines(letter.recipientAddress));
-  blankLines(doc, 1);
   const subject = letter.subject ? sanitizePrintText(letter.subject) : '';
-  if (subject) {
-    drawLines(doc, [`Re: ${subject}`], FONT_BOLD);
-    blankLines(doc, 1);
-  }
+  if (subject) drawLines(doc, [`Re: ${subject}`], 1, FONT_BOLD);
   drawLines(doc, [sanitizePrintText(letter.salutation)]);
-  blankLines(doc, 1);
 
   // PDFKit wraps at spaces and splits a word wider than the line (a long URL) across lines by itself.
   const closingBlock = lineHeight(doc) * 5;
@@ -233,9 +223,8 @@ function drawLetter(doc: Doc, letter: PrintableLetter): void {
 
   // Closing, signature space and printed name stay together on one page.
   if (spaceLeft(doc) < closingBlock) newLetterPage(doc);
-  drawLines(doc, [sanitizePrintText(letter.closing) || 'Sincerely,']);
-  blankLines(doc, 3);
-  drawLines(doc, [name]);
+  drawLines(doc, [sanitizePrintText(letter.closing) || 'Sincerely,'], 3);
+  drawLines(doc, [sanitizePrintText(letter.sender.name)], 0);
 }
 
 function drawPageNumbers(doc: Doc, first: number, last: number): void {
@@ -282,32 +271,16 @@ const LABEL = {
 };
 
 function drawLabels(doc: Doc, letters: PrintableLetter[]): void {
+  const width = LABEL.width - 2 * LABEL.padding;
+  const height = LABEL.height - 2 * LABEL.padding;
   letters.forEach((letter, index) => {
     const row = index % LABEL.rows;
     if (row === 0) doc.addPage({ size: 'LETTER', margin: 0 });
-    const y = LABEL.top + row * LABEL.height;
-    const inner = LABEL.width - 2 * LABEL.padding;
-    const innerHeight = LABEL.height - 2 * LABEL.padding;
-    const recipientX = LABEL.left;
-    const returnX = LABEL.left + LABEL.width + LABEL.columnGap;
-    drawBox(
-      doc,
-      addressLines(letter.recipientAddress),
-      recipientX + LABEL.padding,
-      y + LABEL.padding,
-      inner,
-      innerHeight,
-      11,
-    );
-    drawBox(
-      doc,
-      senderLines(letter.sender, false),
-      returnX + LABEL.padding,
-      y + LABEL.padding,
-      inner,
-      innerHeight,
-      10,
-    );
+    const y = LABEL.top + row * LABEL.height + LABEL.padding;
+    const recipientX = LABEL.left + LABEL.padding;
+    const returnX = recipientX + LABEL.width + LABEL.columnGap;
+    drawBox(doc, addressLines(letter.recipientAddress), recipientX, y, width, height, 11);
+    drawBox(doc, senderLines(letter.sender), returnX, y, width, height, 10);
   });
 }
 
@@ -318,7 +291,7 @@ function drawEnvelopes(doc: Doc, letters: PrintableLetter[]): void {
   for (const letter of letters) {
     doc.addPage({ size: [ENVELOPE_WIDTH, ENVELOPE_HEIGHT], margin: 0 });
     const edge = 0.375 * PT_PER_IN;
-    drawBox(doc, senderLines(letter.sender, false), edge, edge, 3.25 * PT_PER_IN, 1.1 * PT_PER_IN, 9.5);
+    drawBox(doc, senderLines(letter.sender), edge, edge, 3.25 * PT_PER_IN, 1.1 * PT_PER_IN, 9.5);
     const x = 4 * PT_PER_IN;
     drawBox(
       doc,

@@ -20,7 +20,6 @@ function letter(overrides: Partial<PrintableLetter> = {}): PrintableLetter {
       city: 'Seattle',
       state: 'WA',
       zip: '98101',
-      email: 'zoe@example.com',
     },
     date: 'November 28, 2026',
     recipientAddress: [

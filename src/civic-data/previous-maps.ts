@@ -53,11 +53,17 @@ export function whatToFetch(
   return parts.join('; and ');
 }
 
-function mixedCongressError(
+/** Refuses maps newer than the members, or older than the previous Congress, naming what to fetch. */
+export function checkOneCongress(
   members: SourceInfo,
-  sources: Array<['zips' | 'shapes', SourceInfo]>,
+  zips: SourceInfo,
+  shapes: DistrictShapesRead | null,
   urls: CivicSourceUrls,
-): DataError {
+): void {
+  const sources: Array<['zips' | 'shapes', SourceInfo]> = [];
+  if (zips.congress !== members.congress) sources.push(['zips', zips]);
+  if (shapes && shapes.info.congress !== members.congress) sources.push(['shapes', shapes.info]);
+  if (sources.every(([, info]) => info.congress === members.congress - 1)) return;
   const lines = [
     describeSource('members', members),
     ...sources.map(([key, info]) => describeSource(key === 'zips' ? 'ZIP table' : 'boundaries', info)),
@@ -72,7 +78,7 @@ function mixedCongressError(
       `The maps are of the ${ordinal(next)} Congress but the member list is still the ${ordinal(members.congress)}'s: fetch the member list again once upstream has updated it (from ${congressDates(next).start}).`,
     );
   }
-  return new DataError(
+  throw new DataError(
     `The sources describe different Congresses, and two Congresses are never combined; the data in service is unchanged.\n  - ${lines.join('\n  - ')}\n${advice.join(' ')}`,
   );
 }
@@ -314,22 +320,6 @@ function composeMaps(input: {
   return { zipTable, shapes, previousStates, awaiting };
 }
 
-/** Refuses maps newer than the members, or older than the previous Congress, naming what to fetch. */
-export function checkOneCongress(
-  members: SourceInfo,
-  zips: SourceInfo,
-  shapes: DistrictShapesRead | null,
-  urls: CivicSourceUrls,
-): void {
-  const congress = members.congress;
-  const mismatched: Array<['zips' | 'shapes', SourceInfo]> = [];
-  if (zips.congress !== congress) mismatched.push(['zips', zips]);
-  if (shapes && shapes.info.congress !== congress) mismatched.push(['shapes', shapes.info]);
-  if (mismatched.some(([, info]) => info.congress !== congress - 1)) {
-    throw mixedCongressError(members, mismatched, urls);
-  }
-}
-
 export interface ChosenMaps extends ComposedMaps {
   /** The states on the previous Congress's maps, as `meta.previousMaps` names them. */
   previousMaps: { congress: number; states: string[] } | undefined;
@@ -369,14 +359,11 @@ export function chooseMaps(input: {
   const previousMaps = composed.previousStates.length
     ? { congress: congress - 1, states: composed.previousStates }
     : undefined;
-  const shapesInfo =
-    shapes?.info.congress === congress
-      ? shapes.info
-      : newShapes
-        ? (served.index?.meta.sources?.shapes ?? undefined)
-        : composed.shapes
-          ? (shapes?.info ?? served.index?.meta.sources?.shapes ?? undefined)
-          : undefined;
+  // The record of the boundaries read now when they are the ones served, else the one kept in service.
+  const readInfo = shapes && (!newShapes || shapes.info.congress === congress) ? shapes.info : undefined;
+  const shapesInfo = composed.shapes
+    ? (readInfo ?? served.index?.meta.sources?.shapes ?? undefined)
+    : undefined;
   return { ...composed, previousMaps, newZips, shapesAreNew: newShapes !== null, shapesInfo };
 }
 

@@ -31,9 +31,9 @@ import { INDEX_FILE_NAME, loadCivicIndex, type CivicIndex } from './load';
 import { isFile } from './source-files';
 import type { CivicSourceUrls } from '../config/config';
 
-export const DAY_MS = 24 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 /** Once the data's Congress has ended, look for its successor more often. */
-export const STALE_INTERVAL_MS = 60 * 60_000;
+const STALE_INTERVAL_MS = 60 * 60_000;
 /** A staging folder this old was left by a process that died mid-refresh (never one still running). */
 const ABANDONED_STAGING_MS = 6 * 60 * 60_000;
 const STAGING_PREFIX = '.refresh-';
@@ -53,8 +53,8 @@ export interface CivicDataRefreshDeps {
   urls: CivicSourceUrls;
   /** The index in service; replaced in place. */
   civic: CivicIndex;
-  /** The boundaries in service, and how to replace them. */
-  shapes: { current(): DistrictShapeIndex | null; replace(next: DistrictShapeIndex | null): void };
+  /** Puts new boundaries in service. */
+  shapes: { replace(next: DistrictShapeIndex | null): void };
   clock: Clock;
   logger: RefreshLogger;
   /** Called after new data went into service (the geocoder chooses its vintage for the new Congress). */
@@ -93,15 +93,7 @@ export interface RefreshStatus {
 export type RefreshOutcome =
   { ok: true; congress: number; importedAt: string } | { ok: false; reason: string };
 
-export interface CivicDataRefresh {
-  /** Runs one refresh now (or joins the one running). Never throws. */
-  refreshNow(): Promise<RefreshOutcome>;
-  /** Schedules refreshes: the first when the data is a day old (at once if it already is). */
-  start(): void;
-  /** Cancels the schedule and waits for a refresh in progress. */
-  stop(): Promise<void>;
-  status(): RefreshStatus;
-}
+export type CivicDataRefresh = ReturnType<typeof createCivicDataRefresh>;
 
 /** Removes staging folders left behind by a crash; another instance's refresh in progress is younger. */
 async function removeAbandonedStaging(dataDir: string, now: Date): Promise<void> {
@@ -115,7 +107,7 @@ async function removeAbandonedStaging(dataDir: string, now: Date): Promise<void>
   }
 }
 
-export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRefresh {
+export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
   const { civic, clock, logger } = deps;
   let running: Promise<RefreshOutcome> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -123,8 +115,8 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
   let lastSuccessAt: string | null = null;
   let failure: RefreshStatus['failure'] = null;
 
-  /** Imports into a fresh folder next to the data and checks it; the new index and boundaries, or throws. */
-  async function importAndCheck(staging: string) {
+  /** Members, ZIP table and boundaries: imported into `staging`, checked, on disk, then in memory. */
+  async function refreshCivicData(staging: string): Promise<RefreshOutcome> {
     // The maps in service stay where nothing newer is published (civic-data/previous-maps).
     await importCivicData({
       from: deps.from,
@@ -135,23 +127,18 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
       servedDir: deps.dataDir,
     });
     const next = loadCivicIndex(staging);
-    const current = civic.meta.congress;
-    if (next.meta.congress < current) {
+    const previous = civic.meta.congress;
+    if (next.meta.congress < previous) {
       throw new DataError(
-        `the sources describe Congress ${next.meta.congress}, older than Congress ${current} in service`,
+        `the sources describe Congress ${next.meta.congress}, older than Congress ${previous} in service`,
       );
     }
     // The import wrote the boundaries to serve with this index (new, kept or proven unchanged), or none.
-    const shapes = (await isFile(path.join(staging, DISTRICT_SHAPES_FILE)))
+    const read = (await isFile(path.join(staging, DISTRICT_SHAPES_FILE)))
       ? loadShapesForIndex(staging, next.meta)
       : null;
-    if (shapes && !shapes.shapes) throw new DataError(`${DISTRICT_SHAPES_FILE}: ${shapes.problem}`);
-    return { next, shapes: shapes?.shapes ?? null };
-  }
-
-  /** Members, ZIP table and boundaries: checked, on disk, then in memory. Throws when anything is wrong. */
-  async function refreshCivicData(staging: string): Promise<RefreshOutcome> {
-    const { next, shapes } = await importAndCheck(staging);
+    if (read && !read.shapes) throw new DataError(`${DISTRICT_SHAPES_FILE}: ${read.problem}`);
+    const shapes = read?.shapes ?? null;
     // On disk first, so a restart serves what memory serves. districts.json names the index it belongs
     // to, so a crash between the two renames leaves boundaries that start-up refuses, never a mix.
     if (shapes) {
@@ -163,7 +150,6 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
       await fs.rm(path.join(deps.dataDir, DISTRICT_SHAPES_FILE), { force: true });
     }
     await fs.rename(path.join(staging, INDEX_FILE_NAME), path.join(deps.dataDir, INDEX_FILE_NAME));
-    const previous = civic.meta.congress;
     civic.replaceWith(next);
     deps.shapes.replace(shapes);
     lastSuccessAt = clock.now().toISOString();
@@ -267,6 +253,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
     return outcome;
   }
 
+  /** Runs one refresh now (or joins the one running). Never throws. */
   function refreshNow(): Promise<RefreshOutcome> {
     running ??= refresh().finally(() => {
       running = undefined;
@@ -293,18 +280,20 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps): CivicDataRef
 
   return {
     refreshNow,
-    start() {
+    /** Schedules refreshes: the first when the data is a day old (at once if it already is). */
+    start(): void {
       if (!stopped) return;
       stopped = false;
       schedule();
     },
-    async stop() {
+    /** Cancels the schedule and waits for a refresh in progress. */
+    async stop(): Promise<void> {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       await running;
     },
-    status() {
+    status(): RefreshStatus {
       return { state: failure ? 'degraded' : 'ok', lastSuccessAt, failure };
     },
   };

@@ -45,7 +45,7 @@ const ManifestEntrySchema = z.object({
  * A manifest describes sources that carry no date or Congress of their own: `manifest.json` at the top of a
  * `--from` folder, or a file passed with `--manifest`. Keys: members, zips, shapes.
  */
-export const ManifestSchema = z.object({
+const ManifestSchema = z.object({
   members: ManifestEntrySchema.optional(),
   zips: ManifestEntrySchema.optional(),
   shapes: ManifestEntrySchema.optional(),
@@ -53,17 +53,12 @@ export const ManifestSchema = z.object({
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestEntry = z.infer<typeof ManifestEntrySchema>;
 
-export const MANIFEST_FILE_NAME = 'manifest.json';
+const MANIFEST_FILE_NAME = 'manifest.json';
 
-export async function readManifest(file: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw new DataError(`${file}: cannot read the manifest (${(error as NodeJS.ErrnoException).code})`, {
-      cause: error,
-    });
-  }
+async function readManifest(file: string): Promise<Manifest> {
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new DataError(`${file}: cannot read the manifest (${error.code})`, { cause: error });
+  });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -77,11 +72,8 @@ export async function readManifest(file: string): Promise<Manifest> {
 
 /** The manifest of a `--from` folder (its `manifest.json`), merged under the operator's own file. */
 export async function loadManifest(options: { from?: string; manifest?: string }): Promise<Manifest> {
-  let folder: Manifest = {};
-  if (options.from) {
-    const file = path.join(options.from, MANIFEST_FILE_NAME);
-    if (await isFile(file)) folder = await readManifest(file);
-  }
+  const inFolder = options.from && path.join(options.from, MANIFEST_FILE_NAME);
+  const folder = inFolder && (await isFile(inFolder)) ? await readManifest(inFolder) : {};
   const given = options.manifest ? await readManifest(options.manifest) : {};
   return {
     members: { ...folder.members, ...given.members },
@@ -158,7 +150,7 @@ export async function readLocalText(dir: string, rel: string): Promise<SourceTex
   }
 }
 
-export const DOWNLOAD_TIMEOUT_MS = 120_000;
+const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /** "Tue, 16 Jun 2026 04:12:00 GMT" to "2026-06-16"; null when absent or unreadable. */
 export function lastModifiedDay(response: Response): string | null {

@@ -67,13 +67,12 @@ function editServed(file: string, edit: (json: { meta: Record<string, unknown> }
 
 /** The refresh of the data in `dataDir` from the sources folder, as the server builds it. */
 function refreshWith(extra: Partial<CivicDataRefreshDeps> = {}) {
-  let shapes = loadDistrictShapes(dataDir);
   return createCivicDataRefresh({
     dataDir,
     from: source,
     urls: CANONICAL_SOURCE_URLS,
     civic,
-    shapes: { current: () => shapes, replace: (next) => void (shapes = next) },
+    shapes: { replace: () => undefined },
     clock,
     logger: {
       info: (obj, msg) => logs.push({ level: 'info', obj: obj as Record<string, unknown>, msg }),
@@ -161,7 +160,7 @@ describe('civic data refresh', () => {
     editServed(DISTRICT_SHAPES_FILE, (shapes) => void (shapes.meta.congress = 117));
     let shapes = loadDistrictShapes(dataDir);
     const refresh = refreshWith({
-      shapes: { current: () => shapes, replace: (next) => void (shapes = next) },
+      shapes: { replace: (next) => void (shapes = next) },
     });
     expect(shapes?.meta?.congress).toBe(117);
     expect((await refresh.refreshNow()).ok).toBe(true);

@@ -191,7 +191,7 @@ describe('the search in the data refresh', () => {
       from: FIXTURE_DATA_DIR,
       urls: CANONICAL_SOURCE_URLS,
       civic: loadCivicIndex(dataDir),
-      shapes: { current: () => null, replace: () => undefined },
+      shapes: { replace: () => undefined },
       clock,
       logger: {
         info: (obj, msg) => logs.push(JSON.stringify({ obj, msg })),

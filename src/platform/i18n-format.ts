@@ -29,16 +29,14 @@ export function isRightToLeft(lng: string | undefined): boolean {
   return RIGHT_TO_LEFT.has(baseLanguage(lng));
 }
 
+const INTL_LOCALES = new Map([
+  ['es', 'es-US'],
+  ['ar', 'ar-u-nu-latn'],
+]);
+
 /** The `Intl` locale a language's numbers, lists and dates are written in. */
 export function intlLocale(lng: string | undefined): string {
-  switch (baseLanguage(lng)) {
-    case 'es':
-      return 'es-US';
-    case 'ar':
-      return 'ar-u-nu-latn';
-    default:
-      return 'en-US';
-  }
+  return INTL_LOCALES.get(baseLanguage(lng)) ?? 'en-US';
 }
 
 /** Text as one isolated run, direction taken from its first strong character. Empty text stays empty. */

@@ -2,7 +2,7 @@
  * storage/schema: the tables shared by SQLite and PostgreSQL, as Kysely types. Only SQL both databases
  * share is used: app-generated text ids, ISO-8601 UTC timestamps as text, text enums, integer flags.
  */
-import type { Generated, Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 
 /** Delivery status of a letter (CWC or the email relay); it can also be printed or sent through a web form (see `actions`). */
 export type LetterStatus = 'draft' | 'awaiting_confirmation' | 'queued' | 'sent' | 'failed';
@@ -283,6 +283,3 @@ export interface Database {
   count_set_aside_actions: CountSetAsideActionsTable;
   adopted_bills: AdoptedBillsTable;
 }
-
-// Generated is re-exported for repositories that add auto columns later.
-export type { Generated };

@@ -43,26 +43,12 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-  'SQLITE_CANTOPEN',
-  'SQLITE_FULL',
-  'SQLITE_READONLY',
-  'SQLITE_PROTOCOL',
+  // The network: refused, reset, timed out, or the host not found.
+  ...['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'],
+  // PostgreSQL: the server shutting down or starting (57P0x), a connection exception (class 08).
+  ...['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006'],
+  // SQLite: the file locked, unopenable, full or read-only.
+  ...['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_PROTOCOL'],
 ]);
 const UNAVAILABLE_MESSAGES =
   /driver has already been destroyed|database connection is not open|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection due to administrator command/i;

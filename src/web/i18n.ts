@@ -66,6 +66,12 @@ export function translatorFor(i18n: I18n, lng: LanguageCode, html = false): TFun
     fixed(key, { ...options, interpolation })) as unknown as TFunction;
 }
 
+/** A translator per interface language. */
+const translatorsFor = (i18n: I18n, html = false) =>
+  new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code, html)]));
+
+const dirOf = (lang: string) => LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
+
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
 export function supportedLanguage(lng: string | undefined): LanguageCode {
   const base = (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
@@ -94,13 +100,13 @@ export function urlsWithLanguages(originalUrl: string, languages: readonly strin
  * Detects the language (i18next-http-middleware), remembers an explicit `?lang=` choice in a cookie and
  * sets the render locals: `lang`, `dir` and the switcher's `languages`.
  */
-export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolean }): RequestHandler[] {
+export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolean }): RequestHandler {
   // The library's detector, called directly: translation needs no per-request i18next instance (its
   // `handle` middleware clones one per request), because the `t` helper reads the language from the
   // render context.
   const detector = i18n.services.languageDetector as LanguageDetector;
-  const translators = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code)]));
-  const remember: RequestHandler = (req, res, next) => {
+  const translators = translatorsFor(i18n);
+  return (req, res, next) => {
     // Typed as void upstream; it returns the detected language (or languages).
     const detected = detector.detect(req, res, [...DETECTION_ORDER]) as unknown as
       string | string[] | undefined;
@@ -118,9 +124,8 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
         path: '/',
       });
     }
-    const dir = LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
     res.locals.lang = lang;
-    res.locals.dir = dir;
+    res.locals.dir = dirOf(lang);
     // Links on a page that answers a POST would drop what the person posted: offer them on GETs only.
     if (req.method === 'GET' || req.method === 'HEAD') {
       const urls = urlsWithLanguages(req.originalUrl, CODES);
@@ -130,7 +135,6 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
     }
     next();
   };
-  return [remember];
 }
 
 /** The language of the page being rendered (its `lang`), English for emails and letters. */
@@ -147,10 +151,8 @@ function renderLanguage(options: HelperOptions | undefined): LanguageCode {
  * every value comes isolated (src/platform/i18n-format.ts), except inside a tag's attributes.
  */
 export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
-  const text = new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code)]));
-  const markup = new Map<string, TFunction>(
-    LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code, true)]),
-  );
+  const text = translatorsFor(i18n);
+  const markup = translatorsFor(i18n, true);
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
     const name = String(key);
     const lang = renderLanguage(options);
@@ -169,8 +171,7 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   hbs.registerHelper('langOf', (code: unknown, options: HelperOptions) => {
     const lang = String(code);
     if (lang === renderLanguage(options)) return '';
-    const dir = LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
-    return new hbs.SafeString(` lang="${hbs.escapeExpression(lang)}" dir="${dir}"`);
+    return new hbs.SafeString(` lang="${hbs.escapeExpression(lang)}" dir="${dirOf(lang)}"`);
   });
   // ` lang="en" dir="ltr"` on campaign text and letters shown inside a page in another language.
   hbs.registerHelper('inEnglish', (options: HelperOptions) => {

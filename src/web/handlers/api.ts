@@ -28,68 +28,67 @@ const PreviewRequest = z.object({
 
 /** GET /api/representatives (read-only, answered from memory) and POST /api/letters/preview. */
 export function createApiHandlers(deps: AppDeps) {
-  const findRepresentatives: RequestHandler = async (req, res) => {
-    const query = RepresentativesQuery.safeParse(req.query);
-    if (!query.success) {
-      const field = String(query.error.issues[0]?.path[0] ?? 'address');
-      throw ValidationError.forField(
-        field,
-        field === 'lat' || field === 'lon' ? 'messages.latLonDegrees' : 'messages.addressFarTooLong',
-      );
-    }
-    const { address, zip, district, lat, lon } = query.data;
-    if (lat !== undefined || lon !== undefined) {
-      if (lat === undefined || lon === undefined) {
-        throw ValidationError.forField(lat === undefined ? 'lat' : 'lon', 'messages.latLonBoth');
+  return {
+    findRepresentatives: async (req, res) => {
+      const query = RepresentativesQuery.safeParse(req.query);
+      if (!query.success) {
+        const field = String(query.error.issues[0]?.path[0] ?? 'address');
+        throw ValidationError.forField(
+          field,
+          field === 'lat' || field === 'lon' ? 'messages.latLonDegrees' : 'messages.addressFarTooLong',
+        );
       }
-      res.json(await deps.locator.findForPoint(lat, lon));
-      return;
-    }
-    res.json(await deps.locator.findForAddress({ address, zip, district }));
-  };
-
-  const previewLetter: RequestHandler = (req, res) => {
-    const parsed = PreviewRequest.safeParse(req.body ?? {});
-    if (!parsed.success)
-      throw new ValidationError('messages.previewIncomplete', { fields: fieldErrorsFromZod(parsed.error) });
-    const campaign = deps.campaigns.get(parsed.data.campaign ?? deps.campaigns.defaultSlug);
-    const member = deps.letters.memberOrThrow(parsed.data.bioguide);
-    deps.letters.checkServing(member);
-    const sender = SenderInput.safeParse(parsed.data.sender ?? {});
-    const note = PersonalNote.safeParse(parsed.data.personalNote ?? '');
-    const body =
-      typeof parsed.data.body === 'string' && parsed.data.body.trim() !== ''
-        ? LetterBody.safeParse(parsed.data.body)
-        : undefined;
-    const fields: FieldErrors = {
-      ...(sender.success ? {} : fieldErrorsFromZod(sender.error, 'sender')),
-      ...(note.success ? {} : fieldErrorsFromZod(note.error, 'personalNote')),
-      ...(body && !body.success ? fieldErrorsFromZod(body.error, 'body') : {}),
-    };
-    if (!sender.success || !note.success || (body && !body.success)) {
-      throw new ValidationError('messages.needsFixing', { fields });
-    }
-    deps.letters.checkRepresents(sender.data, member, parsed.data.district);
-    const ask = deps.asks.forMember(campaign, member);
-    const letter = composeLetter(deps.hbs, campaign, member, sender.data, ask, {
-      personalNote: note.data,
-      body: body?.success ? body.data : undefined,
-    });
-    res.json({
-      ask: letter.ask.kind,
-      bill: { id: ask.bill.id, label: ask.bill.label, title: ask.bill.title, url: ask.bill.url },
-      ...(ask.sponsorship
-        ? { sponsorship: { role: ask.sponsorship.role, since: ask.sponsorship.since } }
-        : {}),
-      recipient: letter.recipient,
-      subject: letter.subject,
-      salutation: letter.salutation,
-      body: letter.body,
-      closing: letter.closing,
-      signature: letter.signature,
-      addressBlock: letter.addressBlock,
-    });
-  };
-
-  return { findRepresentatives, previewLetter };
+      const { address, zip, district, lat, lon } = query.data;
+      if (lat !== undefined || lon !== undefined) {
+        if (lat === undefined || lon === undefined) {
+          throw ValidationError.forField(lat === undefined ? 'lat' : 'lon', 'messages.latLonBoth');
+        }
+        res.json(await deps.locator.findForPoint(lat, lon));
+        return;
+      }
+      res.json(await deps.locator.findForAddress({ address, zip, district }));
+    },
+    previewLetter: (req, res) => {
+      const parsed = PreviewRequest.safeParse(req.body ?? {});
+      if (!parsed.success)
+        throw new ValidationError('messages.previewIncomplete', { fields: fieldErrorsFromZod(parsed.error) });
+      const campaign = deps.campaigns.get(parsed.data.campaign ?? deps.campaigns.defaultSlug);
+      const member = deps.letters.memberOrThrow(parsed.data.bioguide);
+      deps.letters.checkServing(member);
+      const sender = SenderInput.safeParse(parsed.data.sender ?? {});
+      const note = PersonalNote.safeParse(parsed.data.personalNote ?? '');
+      const body =
+        typeof parsed.data.body === 'string' && parsed.data.body.trim() !== ''
+          ? LetterBody.safeParse(parsed.data.body)
+          : undefined;
+      const fields: FieldErrors = {
+        ...(sender.success ? {} : fieldErrorsFromZod(sender.error, 'sender')),
+        ...(note.success ? {} : fieldErrorsFromZod(note.error, 'personalNote')),
+        ...(body && !body.success ? fieldErrorsFromZod(body.error, 'body') : {}),
+      };
+      if (!sender.success || !note.success || (body && !body.success)) {
+        throw new ValidationError('messages.needsFixing', { fields });
+      }
+      deps.letters.checkRepresents(sender.data, member, parsed.data.district);
+      const ask = deps.asks.forMember(campaign, member);
+      const letter = composeLetter(deps.hbs, campaign, member, sender.data, ask, {
+        personalNote: note.data,
+        body: body?.success ? body.data : undefined,
+      });
+      res.json({
+        ask: letter.ask.kind,
+        bill: { id: ask.bill.id, label: ask.bill.label, title: ask.bill.title, url: ask.bill.url },
+        ...(ask.sponsorship
+          ? { sponsorship: { role: ask.sponsorship.role, since: ask.sponsorship.since } }
+          : {}),
+        recipient: letter.recipient,
+        subject: letter.subject,
+        salutation: letter.salutation,
+        body: letter.body,
+        closing: letter.closing,
+        signature: letter.signature,
+        addressBlock: letter.addressBlock,
+      });
+    },
+  } satisfies Record<string, RequestHandler>;
 }

@@ -8,47 +8,48 @@ import type { RequestHandler } from 'express';
 import type { AppDeps } from '../deps';
 
 export function createHealthHandlers(deps: AppDeps) {
-  const live: RequestHandler = (_req, res) => {
-    res.json({ status: 'ok' });
-  };
-  const ready: RequestHandler = async (_req, res) => {
-    const checks = { data: deps.civic.members.length > 0, database: false };
-    try {
-      await deps.storage.ping();
-      checks.database = true;
-    } catch {
-      checks.database = false;
-    }
-    const ready = checks.data && checks.database;
-    const degraded: string[] = [];
-    const failure = deps.dataRefresh.status().failure;
-    // The reason names files and folders of this server: it is in the log (civic_data.refresh_failed), not
-    // on a public endpoint.
-    if (failure) degraded.push(`data refresh failed at ${failure.at}; the server log says why`);
-    if (deps.civic.isStale(deps.clock.now())) {
-      degraded.push(
-        `the data is of Congress ${deps.civic.meta.congress}, valid until ${deps.civic.meta.validUntil}; the next Congress's data is not loaded yet`,
-      );
-    }
-    // States that cannot be served from maps yet (the Bureau has not published them): named for operators.
-    const awaiting = deps.civic.meta.awaitingMaps;
-    if (awaiting?.zips.length) {
-      degraded.push(
-        `the ZIP table of Congress ${deps.civic.meta.congress} is not published yet for ${awaiting.zips.join(', ')}; lookups there need a street address`,
-      );
-    }
-    if (awaiting?.boundaries.length) {
-      degraded.push(
-        `district boundaries of Congress ${deps.civic.meta.congress} are not published yet for ${awaiting.boundaries.join(', ')}`,
-      );
-    }
-    const status = !ready ? 'not_ready' : degraded.length > 0 ? 'degraded' : 'ready';
-    res.status(ready ? 200 : 503).json({
-      status,
-      checks,
-      ...(degraded.length > 0 ? { degraded } : {}),
-      ...(awaiting ? { awaitingMaps: awaiting } : {}),
-    });
-  };
-  return { live, ready };
+  return {
+    live: (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+    ready: async (_req, res) => {
+      const checks = { data: deps.civic.members.length > 0, database: false };
+      try {
+        await deps.storage.ping();
+        checks.database = true;
+      } catch {
+        checks.database = false;
+      }
+      const ready = checks.data && checks.database;
+      const degraded: string[] = [];
+      const failure = deps.dataRefresh.status().failure;
+      // The reason names files and folders of this server: it is in the log (civic_data.refresh_failed), not
+      // on a public endpoint.
+      if (failure) degraded.push(`data refresh failed at ${failure.at}; the server log says why`);
+      if (deps.civic.isStale(deps.clock.now())) {
+        degraded.push(
+          `the data is of Congress ${deps.civic.meta.congress}, valid until ${deps.civic.meta.validUntil}; the next Congress's data is not loaded yet`,
+        );
+      }
+      // States that cannot be served from maps yet (the Bureau has not published them): named for operators.
+      const awaiting = deps.civic.meta.awaitingMaps;
+      if (awaiting?.zips.length) {
+        degraded.push(
+          `the ZIP table of Congress ${deps.civic.meta.congress} is not published yet for ${awaiting.zips.join(', ')}; lookups there need a street address`,
+        );
+      }
+      if (awaiting?.boundaries.length) {
+        degraded.push(
+          `district boundaries of Congress ${deps.civic.meta.congress} are not published yet for ${awaiting.boundaries.join(', ')}`,
+        );
+      }
+      const status = !ready ? 'not_ready' : degraded.length > 0 ? 'degraded' : 'ready';
+      res.status(ready ? 200 : 503).json({
+        status,
+        checks,
+        ...(degraded.length > 0 ? { degraded } : {}),
+        ...(awaiting ? { awaitingMaps: awaiting } : {}),
+      });
+    },
+  } satisfies Record<string, RequestHandler>;
 }

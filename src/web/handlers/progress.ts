@@ -25,23 +25,22 @@ export function campaignOrNotFound(deps: Pick<AppDeps, 'campaigns'>, slug: unkno
 
 /** The progress page and its JSON twin, GET /api/campaigns/:slug/stats. */
 export function createProgressHandlers(deps: AppDeps) {
-  const progressPage: RequestHandler = async (req, res) => {
-    const campaign = campaignOrNotFound(deps, req.params.slug);
-    const { district } = ProgressQuery.parse(req.query);
-    const stats = await deps.stats.getCampaignStats(campaign.slug);
-    const view = await buildProgressPageView(deps, req, campaign, stats, district);
-    res.status(view.districtError ? 400 : 200).render('tracking/progress', view);
-  };
-
-  const statsJson: RequestHandler = async (req, res) => {
-    const campaign = campaignOrNotFound(deps, req.params.slug);
-    const stats = await deps.stats.getCampaignStats(campaign.slug);
-    res.setHeader(
-      'Cache-Control',
-      `public, max-age=${Math.max(0, Math.floor(deps.config.statsCacheMs / 1000))}`,
-    );
-    res.json(await buildStatsJson(deps, campaign, stats));
-  };
-
-  return { progressPage, statsJson };
+  return {
+    progressPage: async (req, res) => {
+      const campaign = campaignOrNotFound(deps, req.params.slug);
+      const { district } = ProgressQuery.parse(req.query);
+      const stats = await deps.stats.getCampaignStats(campaign.slug);
+      const view = await buildProgressPageView(deps, req, campaign, stats, district);
+      res.status(view.districtError ? 400 : 200).render('tracking/progress', view);
+    },
+    statsJson: async (req, res) => {
+      const campaign = campaignOrNotFound(deps, req.params.slug);
+      const stats = await deps.stats.getCampaignStats(campaign.slug);
+      res.setHeader(
+        'Cache-Control',
+        `public, max-age=${Math.max(0, Math.floor(deps.config.statsCacheMs / 1000))}`,
+      );
+      res.json(await buildStatsJson(deps, campaign, stats));
+    },
+  } satisfies Record<string, RequestHandler>;
 }

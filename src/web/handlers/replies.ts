@@ -12,12 +12,6 @@ import type { AppDeps } from '../deps';
 const Shown = z.object({ answer: z.enum(['replied', 'no_reply']).optional().catch(undefined) });
 
 export function createReplyHandlers(deps: AppDeps) {
-  const questionPage: RequestHandler = async (req, res) => {
-    const token = String(req.params.token);
-    const view = await deps.replies.viewQuestion(token);
-    res.render('replies/question', buildQuestionPageView(req, token, view, req.query.saved === '1'));
-  };
-
   async function renderAnswer(
     req: Request,
     res: Response,
@@ -36,21 +30,26 @@ export function createReplyHandlers(deps: AppDeps) {
     });
     res.status(extra.status ?? 200).render('replies/answer', view);
   }
-  const answerPage: RequestHandler = (req, res) => renderAnswer(req, res);
 
-  const saveAnswer: RequestHandler = async (req, res) => {
-    const token = String(req.params.token);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      await deps.replies.answer(token, String(req.params.bioguide), body);
-    } catch (error) {
-      // A wrong date or a note too long: the form again, with what was typed and the message at the field.
-      if (!(error instanceof ValidationError)) throw error;
-      await renderAnswer(req, res, { errors: error, form: body, status: 400 });
-      return;
-    }
-    res.redirect(303, `/replies/${token}?saved=1`);
-  };
-
-  return { questionPage, answerPage, saveAnswer };
+  return {
+    questionPage: async (req, res) => {
+      const token = String(req.params.token);
+      const view = await deps.replies.viewQuestion(token);
+      res.render('replies/question', buildQuestionPageView(req, token, view, req.query.saved === '1'));
+    },
+    answerPage: (req, res) => renderAnswer(req, res),
+    saveAnswer: async (req, res) => {
+      const token = String(req.params.token);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      try {
+        await deps.replies.answer(token, String(req.params.bioguide), body);
+      } catch (error) {
+        // A wrong date or a note too long: the form again, with what was typed and the message at the field.
+        if (!(error instanceof ValidationError)) throw error;
+        await renderAnswer(req, res, { errors: error, form: body, status: 400 });
+        return;
+      }
+      res.redirect(303, `/replies/${token}?saved=1`);
+    },
+  } satisfies Record<string, RequestHandler>;
 }

@@ -30,8 +30,6 @@ import { fetchSource, lastModifiedDay, sourceInfo, type ManifestEntry } from './
 import type { SourceInfo } from './types';
 import { isZip, readZipEntries } from './zip-archive';
 
-export type DistrictShapesResolution = '20m' | '500k';
-
 /**
  * The Bureau's 1:20,000,000 cartographic boundary zip for a Congress on its file server at `census`: its
  * districts first appear in the files of the year before it begins (the 119th's in GENZ2024).
@@ -54,7 +52,7 @@ export interface ReadDistrictShapesOptions {
   /** The Congress wanted: picks the folder (default: the newest). */
   congress?: number;
   /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
-  resolution?: DistrictShapesResolution;
+  resolution?: '20m' | '500k';
   /**
    * What the manifest says of the shapes: their date, and how many districts they hold (`records`; default
    * 435): fewer is refused, so a truncated download never replaces data.
@@ -123,48 +121,37 @@ function compactRing(raw: number[][]): number[][] | null {
   return out.length >= 4 ? out : null;
 }
 
-function formatIssue(source: string, index: number, issue: z.core.$ZodIssue): string {
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(feature)';
-  return `${source}: feature ${index}: ${field}: ${issue.message}`;
-}
-
 /** Validate and convert features; merges several features of one district into one entry. */
-export function featuresToDistricts(
-  features: readonly unknown[],
-  source: string,
-): { districts: DistrictShape[]; congress: number | null; skipped: number } {
+function featuresToDistricts(features: readonly unknown[], source: string) {
   const byKey = new Map<string, DistrictShape>();
   let congress: number | null = null;
   let skipped = 0;
   features.forEach((raw, index) => {
+    const fail = (field: string, why: string) =>
+      new DataError(`${source}: feature ${index}: ${field}: ${why}`);
     const parsed = FeatureSchema.safeParse(raw);
-    if (!parsed.success) throw new DataError(formatIssue(source, index, parsed.error.issues[0]!));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw fail(issue.path.length > 0 ? issue.path.map(String).join('.') : '(feature)', issue.message);
+    }
     const { properties, geometry } = parsed.data;
     const districtKey = Object.keys(properties).find((k) => DISTRICT_KEY.test(k));
-    if (!districtKey) {
-      throw new DataError(`${source}: feature ${index}: properties: no CDnnnFP property (e.g. CD119FP)`);
-    }
+    if (!districtKey) throw fail('properties', 'no CDnnnFP property (e.g. CD119FP)');
+    const field = `properties.${districtKey}`;
     const code = properties[districtKey];
-    if (typeof code !== 'string') {
-      throw new DataError(`${source}: feature ${index}: properties.${districtKey}: must be a string`);
-    }
+    if (typeof code !== 'string') throw fail(field, 'must be a string');
     if (code === 'ZZ') {
       // "ZZ": an area assigned to no district (water in some files). Not a district; skip it.
       skipped++;
       return;
     }
     const district = normaliseDistrictCode(code);
-    if (district === undefined || !/^\d{2}$/.test(code)) {
-      throw new DataError(
-        `${source}: feature ${index}: properties.${districtKey}: "${code}" is not a district code`,
-      );
-    }
+    if (district === undefined || !/^\d{2}$/.test(code))
+      throw fail(field, `"${code}" is not a district code`);
     const featureCongress = Number(DISTRICT_KEY.exec(districtKey)![1]);
     if (congress === null) congress = featureCongress;
     else if (congress !== featureCongress) {
-      throw new DataError(
-        `${source}: feature ${index}: properties.${districtKey}: mixes Congress ${featureCongress} with ${congress}`,
-      );
+      throw fail(field, `mixes Congress ${featureCongress} with ${congress}`);
     }
     const state = stateFromFips(properties.STATEFP)!;
     const rawPolygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
@@ -175,9 +162,7 @@ export function featuresToDistricts(
       if (!rings[0]) continue;
       polygons.push(rings.filter((r): r is number[][] => r !== null));
     }
-    if (polygons.length === 0) {
-      throw new DataError(`${source}: feature ${index}: geometry.coordinates: every polygon is degenerate`);
-    }
+    if (polygons.length === 0) throw fail('geometry.coordinates', 'every polygon is degenerate');
     const key = seatKey({ state, district });
     const existing = byKey.get(key);
     if (existing) existing.polygons.push(...polygons);
@@ -225,11 +210,7 @@ const SHAPES_FOLDER = /^cd(\d{3})-shapes$/;
 const SHAPES_FILE = /\.(geojson|json|zip)$/i;
 
 /** The boundary file in a `--from` folder: `cd<nnn>-shapes/`, the resolution's file first. */
-function findInFolder(
-  from: string,
-  congress: number | undefined,
-  resolution: DistrictShapesResolution,
-): string {
+function findInFolder(from: string, congress: number | undefined, resolution: string): string {
   const folders = fs
     .readdirSync(from)
     .filter((n) => SHAPES_FOLDER.test(n))
@@ -245,9 +226,7 @@ function findInFolder(
   return path.join(dir, chosen);
 }
 
-async function readSource(
-  options: ReadDistrictShapesOptions,
-): Promise<{ buffer: Buffer; source: string; date: string | null }> {
+async function readSource(options: ReadDistrictShapesOptions) {
   const resolution = options.resolution ?? '20m';
   if (options.from) {
     const stat = fs.statSync(options.from, { throwIfNoEntry: false });
@@ -259,12 +238,6 @@ async function readSource(
   if (!url) throw new DataError('District boundaries: neither a folder nor a URL to read them from');
   const response = await fetchSource(url);
   return { buffer: Buffer.from(await response.arrayBuffer()), source: url, date: lastModifiedDay(response) };
-}
-
-/** The Congress in a file name such as `cb_2024_us_cd119_20m.zip`, if it says one. */
-function congressFromFileName(source: string): number | null {
-  const match = /_cd(\d{3})_/i.exec(path.basename(source));
-  return match ? Number(match[1]) : null;
 }
 
 /** Reads and validates the boundaries without writing anything. */
@@ -279,8 +252,9 @@ export async function readDistrictShapes(options: ReadDistrictShapesOptions): Pr
     );
   }
   if (congress === null) throw new DataError(`${source}: no feature says its Congress (CDnnnFP)`);
-  const fromName = congressFromFileName(source);
-  if (fromName !== null && fromName !== congress) {
+  // The Congress in a file name such as `cb_2024_us_cd119_20m.zip`, when it says one, must agree.
+  const fromName = Number(/_cd(\d{3})_/i.exec(path.basename(source))?.[1] ?? congress);
+  if (fromName !== congress) {
     throw new DataError(
       `${source}: the file name says the ${ordinal(fromName)} Congress but the features say the ${ordinal(congress)}`,
     );

@@ -14,7 +14,7 @@ import path from 'node:path';
 import Flatbush from 'flatbush';
 import { stateByFips } from './states';
 import { DataError } from '../platform/errors';
-import type { DistrictRef } from './types';
+import type { DistrictRef, PreviousMapsNotice } from './types';
 
 /** Name of the boundary file inside the data directory. */
 export const DISTRICT_SHAPES_FILE = 'districts.json';
@@ -63,7 +63,7 @@ export interface DistrictShapesMeta {
   /** The `importedAt` of the index written with this file: start-up serves the two together or not at all. */
   indexImportedAt?: string;
   /** States whose boundaries are the previous Congress's, proven unchanged (civic-data/import). */
-  previousMaps?: { congress: number; states: string[] };
+  previousMaps?: PreviousMapsNotice;
 }
 
 /** The JSON file written by the boundaries import: `data/districts.json`. */
@@ -123,8 +123,7 @@ export class DistrictShapeIndex {
       for (const polygon of shape.polygons) {
         polygons++;
         for (const ring of polygon) {
-          const closed = ringIsClosed(ring);
-          const n = ring.length + (closed ? 0 : 1);
+          const n = ring.length + (ringIsClosed(ring) ? 0 : 1);
           rings++;
           vertices += n;
           runs += Math.ceil((n - 1) / EDGE_RUN);
@@ -249,12 +248,9 @@ export class DistrictShapeIndex {
       }
       best.set(d, min);
     }
-    const result = new Map<number, number>();
-    for (const [d, sq] of best) {
-      const km = Math.sqrt(sq);
-      if (km <= radiusKm) result.set(d, km);
-    }
-    return result;
+    return new Map(
+      [...best].map(([d, sq]) => [d, Math.sqrt(sq)] as const).filter(([, km]) => km <= radiusKm),
+    );
   }
 
   /**

@@ -38,13 +38,12 @@ export interface BatchPageDeps {
 function doneLabel(channels: LetterChannels | undefined, page: PageLanguage): string | undefined {
   if (!channels) return undefined;
   const labels = [
-    channels.delivered ? page.t('letters.batch.delivered') : undefined,
-    channels.emailed ? page.t('letters.batch.emailed') : undefined,
-    channels.printed ? page.t('letters.batch.printed') : undefined,
-    channels.webform ? page.t('letters.batch.sentOnWebsite') : undefined,
-  ].filter((label): label is string => label !== undefined);
-  if (labels.length === 0) return undefined;
-  return formatList(page.language, labels);
+    channels.delivered && page.t('letters.batch.delivered'),
+    channels.emailed && page.t('letters.batch.emailed'),
+    channels.printed && page.t('letters.batch.printed'),
+    channels.webform && page.t('letters.batch.sentOnWebsite'),
+  ].filter((label) => typeof label === 'string');
+  return labels.length === 0 ? undefined : formatList(page.language, labels);
 }
 
 const ROUTE_NOTES: Record<CwcRouteNote, string> = {
@@ -122,11 +121,8 @@ export async function buildBatchPageView(
   const { batchId, rows, status, notice } = input;
   const { civic, clock } = deps;
   const campaign = deps.campaigns.get(rows[0]!.campaign);
-  const channelsOf = (id: string) => status.letters.find((l) => l.id === id)?.channels;
-  const anyChannelDone = (id: string) => {
-    const channels = channelsOf(id);
-    return Boolean(channels && Object.values(channels).some(Boolean));
-  };
+  const statusOf = (id: string) => status.letters.find((l) => l.id === id);
+  const anyChannelDone = (id: string) => Object.values(statusOf(id)?.channels ?? {}).some(Boolean);
   const sentSomething = rows.some(
     (row) => row.status === 'queued' || row.status === 'sent' || anyChannelDone(row.id),
   );
@@ -166,8 +162,7 @@ export async function buildBatchPageView(
       : undefined,
     letters: rows.map((row) => {
       const member = civic.memberByBioguide(row.bioguide);
-      const channels = channelsOf(row.id);
-      const receipt = status.letters.find((l) => l.id === row.id)?.receipt;
+      const { channels, receipt } = statusOf(row.id) ?? {};
       // Not sent, and never to be: the member list in service no longer has the recipient.
       const leftCongress =
         row.status !== 'sent' && recipientStanding(civic, row.bioguide, clock.now()) === 'left_congress';

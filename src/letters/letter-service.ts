@@ -73,59 +73,6 @@ export interface ValidDraft {
   termEnded: Member[];
 }
 
-/** A new letter's row, a draft of its batch: the letter's member, Congress and bill, and its writer. */
-function letterRowFor(input: {
-  campaign: string;
-  batchId: string;
-  member: Member;
-  composed: ComposedLetter;
-  sender: SenderInput;
-  senderKey: string;
-  at: string;
-  shareWithCampaign: boolean;
-  ref: string | null;
-  congress: number;
-}): LetterRow {
-  const { member, composed, sender, at } = input;
-  return {
-    id: newId(),
-    campaign: input.campaign,
-    batch_id: input.batchId,
-    bioguide: member.bioguide,
-    chamber: member.chamber,
-    state: member.state,
-    district: member.district,
-    congress: input.congress,
-    bill: composed.ask.billId,
-    recipient_name: member.formalName,
-    sender_name: sender.name,
-    sender_email: sender.email,
-    sender_key: input.senderKey,
-    sender_street: sender.street,
-    sender_city: sender.city,
-    sender_state: sender.state,
-    sender_zip: sender.zip,
-    sender_prefix: sender.prefix ?? null,
-    sender_phone: sender.phone ?? null,
-    subject: composed.subject,
-    salutation: composed.salutation,
-    body: composed.body,
-    mailing_office: null,
-    share_with_campaign: input.shareWithCampaign ? 1 : 0,
-    own_words: composed.ownWords ? 1 : 0,
-    ref: input.ref,
-    status: 'draft',
-    status_reason: null,
-    created_at: at,
-    updated_at: at,
-    confirmed_at: null,
-    verified_at: null,
-    delivered_at: null,
-    cwc_route_note: null,
-    purged_at: null,
-  };
-}
-
 /** Domains of Gmail, which ignores dots in the local part and delivers googlemail.com to gmail.com. */
 const GMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com']);
 
@@ -175,6 +122,58 @@ export type LetterService = ReturnType<typeof createLetterService>;
 
 export function createLetterService(deps: LetterServiceDeps) {
   const { storage, hbs, campaigns, civic, clock } = deps;
+
+  /** A new letter's row, a draft of its batch: the letter's member, Congress and bill, and its writer. */
+  function letterRowFor(input: {
+    campaign: string;
+    batchId: string;
+    member: Member;
+    composed: ComposedLetter;
+    sender: SenderInput;
+    senderKey: string;
+    at: string;
+    shareWithCampaign: boolean;
+    ref: string | null;
+  }): LetterRow {
+    const { member, composed, sender, at } = input;
+    return {
+      id: newId(),
+      campaign: input.campaign,
+      batch_id: input.batchId,
+      bioguide: member.bioguide,
+      chamber: member.chamber,
+      state: member.state,
+      district: member.district,
+      congress: civic.meta.congress,
+      bill: composed.ask.billId,
+      recipient_name: member.formalName,
+      sender_name: sender.name,
+      sender_email: sender.email,
+      sender_key: input.senderKey,
+      sender_street: sender.street,
+      sender_city: sender.city,
+      sender_state: sender.state,
+      sender_zip: sender.zip,
+      sender_prefix: sender.prefix ?? null,
+      sender_phone: sender.phone ?? null,
+      subject: composed.subject,
+      salutation: composed.salutation,
+      body: composed.body,
+      mailing_office: null,
+      share_with_campaign: input.shareWithCampaign ? 1 : 0,
+      own_words: composed.ownWords ? 1 : 0,
+      ref: input.ref,
+      status: 'draft',
+      status_reason: null,
+      created_at: at,
+      updated_at: at,
+      confirmed_at: null,
+      verified_at: null,
+      delivered_at: null,
+      cwc_route_note: null,
+      purged_at: null,
+    };
+  }
 
   function memberOrThrow(bioguide: string): Member {
     const member = BioguideId.safeParse(bioguide).success ? civic.memberByBioguide(bioguide) : undefined;
@@ -265,21 +264,12 @@ export function createLetterService(deps: LetterServiceDeps) {
     }
     if (sender.success) {
       // The lookup, done again: the form's state, ZIP and district are checked against it.
-      const address = {
-        state: sender.data.state,
-        zip: sender.data.zip,
-        district: input.district,
-        lookedUp: input.address,
-      };
+      const { state, zip } = sender.data;
+      const address = { state, zip, district: input.district, lookedUp: input.address };
       try {
         const geocoded = await geocodedDistrict(civic, address, now, deps.geocode);
-        assertRepresents(
-          civic,
-          address,
-          letters.map((l) => l.member),
-          now,
-          geocoded,
-        );
+        const members = letters.map((l) => l.member);
+        assertRepresents(civic, address, members, now, geocoded);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         if (error instanceof NotYourMemberError && Object.keys(errors).length === 0) throw error;
@@ -320,7 +310,6 @@ export function createLetterService(deps: LetterServiceDeps) {
         at,
         shareWithCampaign: input.shareWithCampaign === true,
         ref: input.ref && isKnownReferralCode(campaign, deps.appSecret, input.ref) ? input.ref : null,
-        congress: civic.meta.congress,
       }),
     );
     await storage.db.transaction().execute(async (trx) => {
@@ -339,9 +328,7 @@ export function createLetterService(deps: LetterServiceDeps) {
 
   async function getBatch(batchId: string): Promise<LetterRow[]> {
     const rows = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
-    if (rows.length === 0) {
-      throw new NotFoundError('messages.lettersNotFound');
-    }
+    if (rows.length === 0) throw new NotFoundError('messages.lettersNotFound');
     return rows;
   }
 
@@ -362,9 +349,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       member && row.purged_at === null
         ? chooseMailingOffices(member, row.sender_zip ?? '').options.some((o) => o.id === officeId)
         : false;
-    if (!offered) {
-      throw ValidationError.forField('office', 'messages.unknownMailingOffice');
-    }
+    if (!offered) throw ValidationError.forField('office', 'messages.unknownMailingOffice');
     await setMailingOffice(storage.db, row.id, officeId, clock.now().toISOString());
   }
 
@@ -411,7 +396,6 @@ export function createLetterService(deps: LetterServiceDeps) {
         at,
         shareWithCampaign: letter.share_with_campaign === 1,
         ref: letter.ref,
-        congress: civic.meta.congress,
       }),
       status: 'awaiting_confirmation',
     };
@@ -426,9 +410,7 @@ export function createLetterService(deps: LetterServiceDeps) {
   }
 
   /** The sender's "delete my data" link: personal fields and letter text go, the counts stay. */
-  async function deleteBatchPersonalData(batchId: string): Promise<number> {
-    return purgeBatch(storage, batchId, clock);
-  }
+  const deleteBatchPersonalData = (batchId: string) => purgeBatch(storage, batchId, clock);
 
   return {
     validateDraft,

@@ -32,11 +32,10 @@ export async function setBatchStatus(
   from: LetterStatus[],
   to: LetterStatus,
   at: string,
-  extra: Partial<Pick<LetterRow, 'confirmed_at'>> = {},
 ): Promise<number> {
   const result = await db
     .updateTable('letters')
-    .set({ status: to, updated_at: at, ...extra })
+    .set({ status: to, updated_at: at })
     .where('batch_id', '=', batchId)
     .where('status', 'in', from)
     .executeTakeFirst();
@@ -44,11 +43,7 @@ export async function setBatchStatus(
 }
 
 /** A confirmed batch's letters go to the outbox: those awaiting confirmation, senators first. */
-export async function queueConfirmedBatch(
-  db: Db,
-  batchId: string,
-  at: string,
-): Promise<Array<Pick<LetterRow, 'id' | 'chamber' | 'bioguide' | 'campaign'>>> {
+export async function queueConfirmedBatch(db: Db, batchId: string, at: string) {
   const queued = await db
     .updateTable('letters')
     .set({ status: 'queued', status_reason: null, confirmed_at: at, updated_at: at })

@@ -4,15 +4,13 @@
  */
 import { z } from 'zod';
 import type { LetterAsk } from '../campaign/asks';
-import type { AskKind, CampaignBill } from '../campaign/bills';
+import type { CampaignBill } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import { STATE_CODES } from '../civic-data/states';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { isolateStrings } from '../platform/i18n-format';
 import { replaceControlCharacters } from '../platform/text';
-
-/** The codes a sender's state may take: the states, DC and the territories (civic-data/states). */
 
 /**
  * The longest letter (body and personal note together): Communicating with Congress takes a message of
@@ -103,33 +101,7 @@ export const LetterBody = z
   .transform(cleanText)
   .pipe(z.string().min(20, 'messages.bodyEmpty').max(MAX_BODY_LENGTH, 'messages.bodyTooLong'));
 
-export interface ComposedLetter {
-  /** Which of the campaign's letters this is, and the bill it is about ("119-s-1829"). */
-  ask: { kind: AskKind; billId: string; congress: number };
-  recipient: {
-    bioguide: string;
-    name: string;
-    formalName: string;
-    chamber: Member['chamber'];
-    state: string;
-    district: number | null;
-  };
-  subject: string;
-  salutation: string;
-  /** The letter's paragraphs between salutation and closing, blank-line separated. */
-  body: string;
-  closing: string;
-  /** Printed under the closing: name, street, city/state/ZIP. */
-  signature: string[];
-  /** The Washington office address block: "The Honorable ...". */
-  addressBlock: string[];
-  /**
-   * Whether the letter holds the person's own words (an edited text or a personal note) rather than the
-   * campaign's text as it stands: CWC sends the first as the constituent's message, the second as the
-   * organisation's statement.
-   */
-  ownWords: boolean;
-}
+export type ComposedLetter = ReturnType<typeof composeLetter>;
 
 /** "Dear Senator Cantwell:" / "Dear Representative Norton:" (delegates are addressed as Representative). */
 export function salutationFor(member: Member): string {
@@ -165,6 +137,11 @@ function compileLetterText(hbs: HandlebarsInstance, source: string): HandlebarsT
   let template = bySource.get(source);
   if (!template) bySource.set(source, (template = hbs.compile(source, { noEscape: true })));
   return template;
+}
+
+/** A letter text filled in, as plain text with at most one blank line between paragraphs. */
+function fillLetterText(hbs: HandlebarsInstance, source: string, context: object): string {
+  return cleanText(compileLetterText(hbs, source)(context)).replace(/\n{3,}/g, '\n\n');
 }
 
 /** What a letter's templates may use: the member, the sender's town, the bill and the campaign. */
@@ -204,16 +181,6 @@ function billContext(bill: CampaignBill) {
   };
 }
 
-/** The subject line of the member's letter, from the campaign's subject template for the ask. */
-export function renderSubject(
-  hbs: HandlebarsInstance,
-  campaign: Campaign,
-  member: Member,
-  ask: LetterAsk,
-): string {
-  return cleanLine(compileLetterText(hbs, ask.subject)(templateContext(campaign, member, ask, {})));
-}
-
 /** Renders the campaign's template for the member's ask and chamber: the default body a person starts from. */
 export function renderDefaultBody(
   hbs: HandlebarsInstance,
@@ -222,9 +189,7 @@ export function renderDefaultBody(
   ask: LetterAsk,
   sender: { name?: string; city?: string; state?: string },
 ): string {
-  const template = compileLetterText(hbs, ask.template);
-  const context = templateContext(campaign, member, ask, sender);
-  return cleanText(template(context)).replace(/\n{3,}/g, '\n\n');
+  return fillLetterText(hbs, ask.template, templateContext(campaign, member, ask, sender));
 }
 
 /**
@@ -241,7 +206,6 @@ export function renderLetterTranslation(
   sender: { city?: string; state?: string },
   options: { rightToLeft?: boolean } = {},
 ): string {
-  // Without a town the template words the sentence itself: no English filler in a translation.
   const context = templateContext(
     campaign,
     member,
@@ -252,7 +216,7 @@ export function renderLetterTranslation(
   // In a right-to-left translation each value (a Latin name, a town, a bill number) is an isolate, so it
   // keeps its order inside the Arabic sentence; an empty value stays empty for `{{#if}}`.
   const values = options.rightToLeft ? isolateStrings(context) : context;
-  return cleanText(compileLetterText(hbs, source)(values)).replace(/\n{3,}/g, '\n\n');
+  return fillLetterText(hbs, source, values);
 }
 
 /** Puts the personal sentence before the final paragraph (the ask), where offices read it. */
@@ -273,7 +237,7 @@ export function composeLetter(
   sender: SenderInput,
   ask: LetterAsk,
   options: { personalNote?: string; body?: string } = {},
-): ComposedLetter {
+) {
   const campaignText = renderDefaultBody(hbs, campaign, member, ask, sender);
   const typed = options.body?.trim() ? cleanText(options.body) : undefined;
   // The form shows the campaign text rendered for the town only; either rendering unchanged is not an edit.
@@ -284,7 +248,11 @@ export function composeLetter(
   const base = typed ?? campaignText;
   const personalNote = (options.personalNote ?? '').trim();
   return {
+    // Whether the letter holds the person's own words (an edited text or a personal note) rather than the
+    // campaign's text as it stands: CWC sends the first as the constituent's message, the second as the
+    // organisation's statement.
     ownWords: edited || personalNote !== '',
+    // Which of the campaign's letters this is, and the bill it is about ("119-s-1829").
     ask: { kind: ask.kind, billId: ask.bill.id, congress: ask.bill.congress },
     recipient: {
       bioguide: member.bioguide,
@@ -294,10 +262,13 @@ export function composeLetter(
       state: member.state,
       district: member.district,
     },
-    subject: renderSubject(hbs, campaign, member, ask),
+    // The campaign's subject template for the ask, on one line.
+    subject: cleanLine(compileLetterText(hbs, ask.subject)(templateContext(campaign, member, ask, {}))),
     salutation: salutationFor(member),
+    // The paragraphs between salutation and closing, blank-line separated.
     body: insertPersonalNote(base, options.personalNote),
     closing: 'Sincerely,',
+    // Printed under the closing: name, street, city/state/ZIP.
     signature: [sender.name, sender.street, `${sender.city}, ${sender.state} ${sender.zip}`],
     addressBlock: washingtonAddressBlock(member),
   };

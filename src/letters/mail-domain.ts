@@ -26,8 +26,6 @@ export interface MailDomainCheckOptions {
   logger?: Pick<Logger, 'warn'>;
 }
 
-/** DNS answers that say the name has no such record (as opposed to "could not ask"). */
-const NO_RECORD: ReadonlySet<string> = new Set([dns.NODATA, dns.NOTFOUND]);
 const DOMAIN_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Whether a domain or one of its parent domains is on the disposable list (`x.mailinator.com` too). */
@@ -37,11 +35,6 @@ export function isDisposableDomain(domain: string, list: ReadonlySet<string> = d
     if (list.has(labels.slice(i).join('.'))) return true;
   }
   return false;
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 export function createMailDomainCheck(options: MailDomainCheckOptions): MailDomainCheck {
@@ -61,26 +54,23 @@ export function createMailDomainCheck(options: MailDomainCheckOptions): MailDoma
     try {
       const records = await resolver.resolveMx(domain);
       // A null MX (RFC 7505: one record, exchange ".") says the domain takes no mail.
-      const exchangers = records.filter((r) => r.exchange !== '' && r.exchange !== '.');
-      if (exchangers.length > 0) return 'ok';
-      return records.length > 0
-        ? 'no_mail_exchanger'
-        : (await hasAddress(domain))
-          ? 'ok'
-          : 'no_mail_exchanger';
+      if (records.some((r) => r.exchange !== '' && r.exchange !== '.')) return 'ok';
+      if (records.length > 0) return 'no_mail_exchanger';
     } catch (error) {
-      const code = errorCode(error);
-      if (code === dns.NODATA) return (await hasAddress(domain)) ? 'ok' : 'no_mail_exchanger';
-      if (code !== undefined && NO_RECORD.has(code)) return 'no_mail_exchanger';
-      if (!skipNoted) {
-        skipNoted = true;
-        options.logger?.warn(
-          { code },
-          'mail exchanger check skipped: DNS did not answer (letters are accepted until it does)',
-        );
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      if (code === dns.NOTFOUND) return 'no_mail_exchanger';
+      if (code !== dns.NODATA) {
+        if (!skipNoted) {
+          skipNoted = true;
+          options.logger?.warn(
+            { code },
+            'mail exchanger check skipped: DNS did not answer (letters are accepted until it does)',
+          );
+        }
+        return 'unchecked';
       }
-      return 'unchecked';
     }
+    return (await hasAddress(domain)) ? 'ok' : 'no_mail_exchanger';
   }
 
   return {

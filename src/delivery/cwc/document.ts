@@ -2,7 +2,8 @@
  * delivery/cwc/document: builds one CWC 2.0 XML document (one letter to one office) with xmlbuilder2, in
  * the element order the format prescribes. Inputs are checked by Zod first against the schema's lengths
  * and patterns (and, for a Senate office, the Senate's prefixes), so a document that leaves here is one
- * the service's schema accepts; optional elements are left out rather than sent empty.
+ * the service's schema accepts; optional elements are left out rather than sent empty, and those no letter
+ * fills (a middle name, a second address line, the organisation's contact, the response flags) are not built.
  */
 import { create } from 'xmlbuilder2';
 import { z } from 'zod';
@@ -46,34 +47,22 @@ export const CwcDocumentInput = z
       .object({
         // The House's floor (6); the Senate's (3) is lower, so one value serves both.
         name: cwcText(LIMITS.organization),
-        contact: z
-          .object({ name: cwcText(LIMITS.organizationContactName), email: CwcEmail, phone: CwcPhone })
-          .optional(),
         about: optionalText(LIMITS.organizationAbout),
       })
       .optional(),
     campaignId: cwcText(LIMITS.campaignId),
     recipient: z.object({
       memberOffice: z.union([HouseOfficeCode, SenateOfficeCode]),
-      isResponseRequested: z.boolean().optional(),
-      newsletterOptIn: z.boolean().optional(),
     }),
     constituent: z.object({
       prefix: cwcText(LIMITS.prefix),
       firstName: cwcText(LIMITS.name),
-      middleName: optionalText(LIMITS.name),
       lastName: cwcText(LIMITS.name),
-      suffix: optionalText(LIMITS.name),
-      title: optionalText(LIMITS.name),
-      organization: optionalText(LIMITS.constituentOrganization),
       address1: cwcText(LIMITS.address),
-      address2: optionalText(LIMITS.address),
-      address3: optionalText(LIMITS.address),
       city: cwcText(LIMITS.city),
       state: z.enum(STATE_CODES),
       zip: z.string().regex(/^\d{5}(-\d{4})?$/),
       phone: CwcPhone.optional(),
-      addressValidated: z.boolean().optional(),
       email: CwcEmail,
       emailValidated: z.boolean(),
     }),
@@ -116,8 +105,6 @@ export function cwcDate(date: Date): string {
   return date.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-const yesNo = (value: boolean | undefined) => (value === undefined ? undefined : value ? 'Y' : 'N');
-
 /** The XML document for one letter; throws a ZodError naming the field when an input is not acceptable. */
 export function buildCwcDocument(input: CwcDocumentInput): string {
   const { agent, organization, recipient, constituent: c, message: m, ...d } = CwcDocumentInput.parse(input);
@@ -136,37 +123,23 @@ export function buildCwcDocument(input: CwcDocumentInput): string {
         DeliveryAgentContactPhone: agent.contactPhone,
       },
       Organization: organization?.name,
-      OrganizationContact: organization?.contact && {
-        OrganizationContactName: organization.contact.name,
-        OrganizationContactEmail: organization.contact.email,
-        OrganizationContactPhone: organization.contact.phone,
-      },
       OrganizationAbout: organization?.about,
       CampaignId: d.campaignId,
     },
     Recipient: {
       MemberOffice: recipient.memberOffice,
-      IsResponseRequested: yesNo(recipient.isResponseRequested),
-      NewsletterOptIn: yesNo(recipient.newsletterOptIn),
     },
     Constituent: {
       Prefix: c.prefix,
       FirstName: c.firstName,
-      MiddleName: c.middleName,
       LastName: c.lastName,
-      Suffix: c.suffix,
-      Title: c.title,
-      ConstituentOrganization: c.organization,
       Address1: c.address1,
-      Address2: c.address2,
-      Address3: c.address3,
       City: c.city,
       StateAbbreviation: c.state,
       Zip: c.zip,
       Phone: c.phone,
-      // Y only when validated; "N" would claim a check that was not made, so the element is left out.
-      AddressValidation: c.addressValidated ? 'Y' : undefined,
       Email: c.email,
+      // Y only when validated; "N" would claim a check that was not made, so the element is left out.
       EmailValidation: c.emailValidated ? 'Y' : undefined,
     },
     Message: {

@@ -123,8 +123,6 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
 
   // 6. Boundaries first, the index last; districts.json names the index it belongs to (start-up checks).
   if (maps.shapes) {
-    const previousStates = new Set(maps.previousMaps?.states ?? []);
-    const keptPrevious = maps.shapes.some((d) => previousStates.has(d.state)) && !maps.shapesAreNew;
     await writeDistrictShapes(options.outDir, {
       meta: {
         source: maps.shapesInfo?.name ?? 'districts.json',
@@ -132,7 +130,8 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
         indexImportedAt: index.meta.importedAt,
         congress,
         features: maps.shapes.length,
-        ...(keptPrevious && maps.previousMaps ? { previousMaps: maps.previousMaps } : {}),
+        // Boundaries that are not the members' Congress's are the previous one's, kept where proven.
+        ...(!maps.shapesAreNew && maps.previousMaps ? { previousMaps: maps.previousMaps } : {}),
       },
       districts: maps.shapes,
     });

@@ -239,39 +239,53 @@ function previousShapes(
   return served.districts.filter((d) => !states || states.has(d.state));
 }
 
-interface ComposedMaps {
+/** The maps to serve, and what `meta` says of them. */
+export interface ChosenMaps {
   zipTable: ZipTable;
   shapes: DistrictShape[] | null;
-  /** States served on the previous Congress's maps, proven unchanged. */
-  previousStates: string[];
+  /** The states on the previous Congress's maps (proven unchanged), as `meta.previousMaps` names them. */
+  previousMaps: { congress: number; states: string[] } | undefined;
   awaiting: AwaitingMaps | undefined;
+  /** The members' Congress's ZIP table as read; null when it is not published (or empty). */
+  newZips: ZipTable | null;
+  /** The boundaries are the members' Congress's (read now, or kept from the data in service). */
+  shapesAreNew: boolean;
+  /** Where the boundaries served come from, for `meta.sources.shapes`. */
+  shapesInfo: SourceInfo | undefined;
 }
 
 /**
- * Takes what is published, state by state. A state's ZIP rows are the new Congress's when its table (or
- * its BEF) is published, else the previous Congress's when its map is proven unchanged, else none; its
- * boundaries the same. Within a state the two are never of different maps: previous boundaries are used
- * beside new ZIP rows only when the state is proven unchanged. States with a single seat need no ZIP rows
- * (the state is the district) and the island areas have none in any table.
+ * Per state, the maps to serve: takes what is published, state by state. A state's ZIP rows are the new
+ * Congress's when its table (or its BEF) is published, else the previous Congress's when its map is proven
+ * unchanged, else none; its boundaries the same. Within a state the two are never of different maps:
+ * previous boundaries are used beside new ZIP rows only when the state is proven unchanged. States with a
+ * single seat need no ZIP rows (the state is the district) and the island areas have none in any table.
  */
-function composeMaps(input: {
+export function chooseMaps(input: {
+  congress: number;
   members: ReadonlyArray<Member>;
-  newZips: ZipTable | null;
-  /** The new table covers the nation (a relationship file, a national BEF): no state is awaited. */
-  newZipsNational: boolean;
-  previous: PreviousMaps | null;
-  newShapes: DistrictShape[] | null;
-  oldShapes: DistrictShape[] | null;
-}): ComposedMaps {
-  const { newZips, previous } = input;
+  zips: ZipTableResult;
+  shapes: DistrictShapesRead | null;
+  served: ServedData;
+}): ChosenMaps {
+  const { congress, members, zips, shapes, served } = input;
+  const newZips = zips.congress === congress && zips.table.size > 0 ? zips.table : null;
+  // Boundaries not published: the ones in service stay while they are of the members' Congress.
+  const newShapes =
+    shapes && shapes.info.congress === congress
+      ? shapes.file.districts
+      : served.shapes?.meta.congress === congress && !served.shapes.meta.previousMaps
+        ? served.shapes.districts
+        : null;
+  const previous = previousZipMaps(congress, zips, served.index);
   // Maps kept by an earlier import of the new Congress were proven then: only their states are usable.
   const proven =
     previous?.proven ??
-    new Set(statesWithUnchangedMaps(previous?.seats ?? [], input.members, previous?.zips ?? null, newZips));
+    new Set(statesWithUnchangedMaps(previous?.seats ?? [], members, previous?.zips ?? null, newZips));
 
   const newZipStates = new Set([...(newZips?.values() ?? [])].flatMap((list) => list.map((d) => d.state)));
   const seatsPerState = new Map<string, number>();
-  for (const m of input.members) {
+  for (const m of members) {
     if (m.chamber === 'house') seatsPerState.set(m.state, (seatsPerState.get(m.state) ?? 0) + 1);
   }
   const territories = new Set<string>(DELEGATE_TERRITORIES);
@@ -293,78 +307,42 @@ function composeMaps(input: {
       for (const state of states) previousZipStates.add(state);
     }
   }
-  const zipsAwaiting = input.newZipsNational
-    ? []
-    : allStates.filter(
-        (state) =>
-          !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
-      );
+  // A new table that covers the nation (a relationship file, a national BEF) leaves no state awaited.
+  const zipsAwaiting =
+    newZips !== null && zips.national !== false
+      ? []
+      : allStates.filter(
+          (state) =>
+            !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
+        );
 
   // Boundaries.
-  let shapes: DistrictShape[] | null = input.newShapes;
+  let boundaries = newShapes;
   const previousShapeStates = new Set<string>();
-  if (!shapes && input.oldShapes) {
-    const kept = input.oldShapes.filter((d) => proven.has(d.state));
+  if (!newShapes) {
+    const kept = (previousShapes(congress, shapes, served.shapes) ?? []).filter((d) => proven.has(d.state));
     for (const d of kept) previousShapeStates.add(d.state);
-    shapes = kept.length > 0 ? kept : null;
+    boundaries = kept.length > 0 ? kept : null;
   }
   // A published boundary file is the whole map; only without one are states awaited.
-  const shapeStates = new Set((shapes ?? []).map((d) => d.state));
-  const shapesAwaiting = input.newShapes ? [] : allStates.filter((state) => !shapeStates.has(state));
+  const shapeStates = new Set((boundaries ?? []).map((d) => d.state));
+  const shapesAwaiting = newShapes ? [] : allStates.filter((state) => !shapeStates.has(state));
 
   const previousStates = [...new Set([...previousZipStates, ...previousShapeStates])].sort();
-  const awaiting =
-    zipsAwaiting.length > 0 || shapesAwaiting.length > 0
-      ? { zips: zipsAwaiting, boundaries: shapesAwaiting }
-      : undefined;
-  return { zipTable, shapes, previousStates, awaiting };
-}
-
-export interface ChosenMaps extends ComposedMaps {
-  /** The states on the previous Congress's maps, as `meta.previousMaps` names them. */
-  previousMaps: { congress: number; states: string[] } | undefined;
-  /** The members' Congress's ZIP table as read; null when it is not published (or empty). */
-  newZips: ZipTable | null;
-  /** The boundaries are the members' Congress's (read now, or kept from the data in service). */
-  shapesAreNew: boolean;
-  /** Where the boundaries served come from, for `meta.sources.shapes`. */
-  shapesInfo: SourceInfo | undefined;
-}
-
-/** Per state, the maps to serve: the members' Congress's where published, else the previous proven. */
-export function chooseMaps(input: {
-  congress: number;
-  members: ReadonlyArray<Member>;
-  zips: ZipTableResult;
-  shapes: DistrictShapesRead | null;
-  served: ServedData;
-}): ChosenMaps {
-  const { congress, zips, shapes, served } = input;
-  const newZips = zips.congress === congress && zips.table.size > 0 ? zips.table : null;
-  // Boundaries not published: the ones in service stay while they are of the members' Congress.
-  const newShapes =
-    shapes && shapes.info.congress === congress
-      ? shapes.file.districts
-      : served.shapes?.meta.congress === congress && !served.shapes.meta.previousMaps
-        ? served.shapes.districts
-        : null;
-  const composed = composeMaps({
-    members: input.members,
-    newZips,
-    newZipsNational: newZips !== null && zips.national !== false,
-    previous: previousZipMaps(congress, zips, served.index),
-    newShapes,
-    oldShapes: newShapes ? null : previousShapes(congress, shapes, served.shapes),
-  });
-  const previousMaps = composed.previousStates.length
-    ? { congress: congress - 1, states: composed.previousStates }
-    : undefined;
   // The record of the boundaries read now when they are the ones served, else the one kept in service.
   const readInfo = shapes && (!newShapes || shapes.info.congress === congress) ? shapes.info : undefined;
-  const shapesInfo = composed.shapes
-    ? (readInfo ?? served.index?.meta.sources?.shapes ?? undefined)
-    : undefined;
-  return { ...composed, previousMaps, newZips, shapesAreNew: newShapes !== null, shapesInfo };
+  return {
+    zipTable,
+    shapes: boundaries,
+    previousMaps: previousStates.length ? { congress: congress - 1, states: previousStates } : undefined,
+    awaiting:
+      zipsAwaiting.length > 0 || shapesAwaiting.length > 0
+        ? { zips: zipsAwaiting, boundaries: shapesAwaiting }
+        : undefined,
+    newZips,
+    shapesAreNew: newShapes !== null,
+    shapesInfo: boundaries ? (readInfo ?? served.index?.meta.sources?.shapes ?? undefined) : undefined,
+  };
 }
 
 /**

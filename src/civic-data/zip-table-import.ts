@@ -631,13 +631,19 @@ function bodyStream(response: Response): Readable {
 
 async function readZipsRemote(options: ZipSourceOptions, congress: number): Promise<ZipsRead | null> {
   const { choice, urls } = options;
+  const dated = (result: ZipTableResult, name: string, response: Response): ZipsRead => ({
+    result,
+    name,
+    date: lastModifiedDay(response),
+    dateFrom: 'last-modified',
+  });
   if (choice === 'auto' || choice === 'census') {
     const url = relationshipFileUrl(congress, urls.census);
     const response = await fetchIfPublished(url);
     if (response) {
       options.log?.(`Reading ${url}`);
       const result = await parseCensusRelationship(url, bodyStream(response), options.log);
-      return { result, name: url, date: lastModifiedDay(response), dateFrom: 'last-modified' };
+      return dated(result, url, response);
     }
     if (choice === 'census') throw new DataError(`${url}: not published (HTTP 404)`);
   }
@@ -653,12 +659,7 @@ async function readZipsRemote(options: ZipSourceOptions, congress: number): Prom
         { name: blocksUrl, input: bodyStream(blocks) },
         options.log,
       );
-      return {
-        result,
-        name: `${url} + ${blocksUrl}`,
-        date: lastModifiedDay(bef),
-        dateFrom: 'last-modified',
-      };
+      return dated(result, `${url} + ${blocksUrl}`, bef);
     }
     if (choice === 'bef') throw new DataError(`${url}: not published (HTTP 404)`);
   }

@@ -21,23 +21,9 @@ import { expiredChambers, type BillSituation, type BillType, type CongressBills 
 import type { Campaign, CampaignCatalog } from './campaign';
 
 /** One chamber's adopted bill, as the admin page shows it. */
-export interface AdoptedBill {
-  campaign: string;
-  chamber: Chamber;
-  replaces: string;
-  congress: number;
-  type: string;
-  number: number;
-  title: string;
-  url: string;
-  sponsor: { bioguide: string; name: string } | undefined;
-  introducedDate: string;
-  latestAction: { date: string; text: string } | undefined;
-  foundAt: string;
-  adoptedAt: string;
-}
+export type AdoptedBill = ReturnType<typeof fromRow>;
 
-function fromRow(row: AdoptedBillsTable): AdoptedBill {
+function fromRow(row: AdoptedBillsTable) {
   return {
     campaign: row.campaign,
     chamber: row.chamber,
@@ -106,11 +92,7 @@ export function checkAdoptChoice(
  */
 export async function adoptReintroducedBill(
   db: Kysely<Database>,
-  input: {
-    campaign: string;
-    bills: Partial<Record<Chamber, ReintroductionCandidate>>;
-    at: Date;
-  },
+  input: { campaign: string; bills: ByChamber<ReintroductionCandidate>; at: Date },
 ): Promise<void> {
   const at = input.at.toISOString();
   await db.transaction().execute(async (trx) => {
@@ -144,7 +126,6 @@ export async function adoptReintroducedBill(
           latest_action_text: c.latestAction?.text ?? null,
           found_at: c.foundAt,
           adopted_at: at,
-          undone_at: null,
         })
         .execute();
     }
@@ -226,28 +207,15 @@ export function adoptedCongressEntry(bills: readonly AdoptedBill[]): CongressBil
   };
 }
 
-export interface AdoptedBillsLogger {
-  warn(obj: object, msg: string): void;
-}
-
 /** The standing adoptions as one instance holds them: read from the database at most every `cacheMs`. */
-export interface AdoptedBills {
-  /** Reads the adoptions again when the copy held is older than the cache time; never throws. */
-  refresh(): Promise<void>;
-  /** Forgets the copy held: this instance just changed an adoption. */
-  invalidate(): void;
-  /** The standing adoptions of a campaign, each chamber's of each Congress, oldest Congress first. */
-  forCampaign(slug: string): AdoptedBill[];
-  /** The adopted bills of every campaign, for the sponsor-roll import. */
-  refs(): BillRef[];
-}
+export type AdoptedBills = ReturnType<typeof createAdoptedBills>;
 
 export function createAdoptedBills(deps: {
   storage: Pick<Storage, 'db'>;
   clock: Clock;
   cacheMs: number;
-  logger: AdoptedBillsLogger;
-}): AdoptedBills {
+  logger: { warn(obj: object, msg: string): void };
+}) {
   let bills: AdoptedBill[] = [];
   let readAt: number | undefined;
   let reading: Promise<void> | undefined;
@@ -266,7 +234,8 @@ export function createAdoptedBills(deps: {
   }
 
   return {
-    refresh() {
+    /** Reads the adoptions again when the copy held is older than the cache time; never throws. */
+    refresh(): Promise<void> {
       const now = deps.clock.now().getTime();
       if (readAt !== undefined && now - readAt < deps.cacheMs && now >= readAt) return Promise.resolve();
       reading ??= read().finally(() => {
@@ -274,11 +243,15 @@ export function createAdoptedBills(deps: {
       });
       return reading;
     },
+    /** Forgets the copy held: this instance just changed an adoption. */
     invalidate() {
       readAt = undefined;
     },
-    forCampaign: (slug) => bills.filter((b) => b.campaign === slug).sort((a, b) => a.congress - b.congress),
-    refs: () => bills.map((b) => ({ congress: b.congress, type: b.type, number: b.number })),
+    /** The standing adoptions of a campaign, each chamber's of each Congress, oldest Congress first. */
+    forCampaign: (slug: string) =>
+      bills.filter((b) => b.campaign === slug).sort((a, b) => a.congress - b.congress),
+    /** The adopted bills of every campaign, for the sponsor-roll import. */
+    refs: (): BillRef[] => bills.map((b) => ({ congress: b.congress, type: b.type, number: b.number })),
   };
 }
 

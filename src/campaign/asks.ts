@@ -7,7 +7,6 @@
 import type { Member } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
 import {
-  askFor,
   billSituation,
   companionBill,
   type AskKind,
@@ -49,8 +48,8 @@ export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll })
     member: Pick<Member, 'bioguide' | 'chamber'>,
   ): LetterAsk {
     const chamber = current.chambers[member.chamber];
-    const sponsorship = deps.sponsors.sponsorshipOf(campaign, current, chamber.bill, member.bioguide);
-    const kind = askFor(chamber, sponsorship !== undefined);
+    const sponsorship = deps.sponsors.sponsorshipOf(current, chamber.bill, member.bioguide);
+    const kind: AskKind = chamber.expired ? 'reintroduce' : sponsorship ? 'thanks' : 'support';
     return {
       kind,
       situation: current,

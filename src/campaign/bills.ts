@@ -48,7 +48,6 @@ export const SponsorshipDefinition = z
     withdrawn: IsoDate.optional(),
   })
   .strict();
-export type SponsorshipDefinition = z.infer<typeof SponsorshipDefinition>;
 
 export const CongressBillsDefinition = z
   .object({
@@ -121,7 +120,7 @@ export function askedToReintroduce(bill: string, writtenAt: Date): boolean {
   return congress !== undefined && writtenAt >= congressEnds(congress);
 }
 
-export function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition): CampaignBill {
+function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition): CampaignBill {
   return {
     ...bill,
     congress,
@@ -244,8 +243,3 @@ export function companionBill(situation: BillSituation, chamber: Chamber): Campa
 
 /** The three letters a campaign writes: support the bill, thank a (co)sponsor, or reintroduce it. */
 export type AskKind = 'support' | 'thanks' | 'reintroduce';
-
-export function askFor(situation: ChamberBillSituation, sponsor: boolean): AskKind {
-  if (situation.expired) return 'reintroduce';
-  return sponsor ? 'thanks' : 'support';
-}

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Chamber } from '../civic-data/types';
 import type { AskKind } from './bills';
+import type { CampaignDefinition } from './campaign';
 import { DataError } from '../platform/errors';
 
 /** The language of campaign.json's texts and of every letter sent. */
@@ -46,24 +47,19 @@ export const CampaignTranslation = z
   .strict();
 export type CampaignTranslation = z.infer<typeof CampaignTranslation>;
 
-/** What campaign.json provides: the English texts a translation must match item for item. */
-export interface CampaignSourceTexts {
-  slug: string;
-  title: string;
-  shortTitle: string;
-  summary: string;
-  explainer: string[];
-  talkingPoints: Array<{ text: string; source: { name: string; url: string } }>;
-  criticism: Array<{ text: string; source: { name: string; url: string } }>;
-  sources: Array<{ name: string; url: string }>;
-  personalNotePrompt: string;
-  shareText: string;
-  /** The bills per Congress; their status lines are translated too. */
-  congresses: ReadonlyArray<{ congress: number }>;
-}
-
 /** A campaign's texts as a page shows them: in `lang`, which is the page's language or English. */
-export interface CampaignTexts extends Omit<CampaignSourceTexts, 'slug' | 'congresses'> {
+export interface CampaignTexts extends Pick<
+  CampaignDefinition,
+  | 'title'
+  | 'shortTitle'
+  | 'summary'
+  | 'explainer'
+  | 'talkingPoints'
+  | 'criticism'
+  | 'sources'
+  | 'personalNotePrompt'
+  | 'shareText'
+> {
   lang: string;
   /** False when the page's language is not one the campaign declares (the texts are then English). */
   inPageLanguage: boolean;
@@ -74,7 +70,7 @@ export interface CampaignTexts extends Omit<CampaignSourceTexts, 'slug' | 'congr
 }
 
 /** Where each list in a translation must have as many items as campaign.json has. */
-function countProblems(source: CampaignSourceTexts, translation: CampaignTranslation): string[] {
+function countProblems(source: CampaignDefinition, translation: CampaignTranslation): string[] {
   const lists = ['explainer', 'talkingPoints', 'criticism', 'sources'] as const;
   const congresses = source.congresses.map((c) => String(c.congress));
   const statuses = Object.keys(translation.billStatus);
@@ -96,38 +92,53 @@ function countProblems(source: CampaignSourceTexts, translation: CampaignTransla
   );
 }
 
-/** Reads and checks `content/<lng>.json` for every declared language but English; fails naming the key. */
-export function readCampaignTranslations(
-  folder: string,
-  source: CampaignSourceTexts,
-  languages: readonly string[],
-): Map<string, CampaignTranslation> {
-  const translations = new Map<string, CampaignTranslation>();
-  for (const lng of languages) {
-    if (lng === CAMPAIGN_SOURCE_LANGUAGE) continue;
-    const file = path.join(folder, 'content', `${lng}.json`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new DataError(
-        `Campaign ${source.slug} declares "${lng}" but ${file} cannot be read: ${(error as Error).message}`,
-      );
-    }
-    const parsed = CampaignTranslation.safeParse(raw);
-    const problems = parsed.success
-      ? countProblems(source, parsed.data)
-      : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    if (!parsed.success || problems.length > 0) {
-      throw new DataError(`Campaign texts ${file} are incomplete:\n  - ${problems.join('\n  - ')}`);
-    }
-    translations.set(lng, parsed.data);
+/** Reads and checks `content/<lng>.json` of a declared language; fails naming the key. */
+function readTranslation(folder: string, source: CampaignDefinition, lng: string): CampaignTranslation {
+  const file = path.join(folder, 'content', `${lng}.json`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new DataError(
+      `Campaign ${source.slug} declares "${lng}" but ${file} cannot be read: ${(error as Error).message}`,
+    );
   }
-  return translations;
+  const parsed = CampaignTranslation.safeParse(raw);
+  const problems = parsed.success
+    ? countProblems(source, parsed.data)
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (!parsed.success || problems.length > 0) {
+    throw new DataError(`Campaign texts ${file} are incomplete:\n  - ${problems.join('\n  - ')}`);
+  }
+  return parsed.data;
 }
 
-function englishTexts(source: CampaignSourceTexts): CampaignTexts {
+function translatedTexts(source: CampaignDefinition, lng: string, t: CampaignTranslation): CampaignTexts {
+  const cited = (items: CampaignDefinition['talkingPoints'], translated: CampaignTranslation['criticism']) =>
+    items.map((item, i) => ({
+      text: translated[i]!.text,
+      source: { name: translated[i]!.source, url: item.source.url },
+    }));
   return {
+    ...t,
+    lang: lng,
+    inPageLanguage: true,
+    talkingPoints: cited(source.talkingPoints, t.talkingPoints),
+    criticism: cited(source.criticism, t.criticism),
+    sources: source.sources.map((s, i) => ({ name: t.sources[i]!, url: s.url })),
+  };
+}
+
+/**
+ * The campaign's texts for every page language, read and built once at load: a declared language gets its
+ * translation (`content/<lng>.json`, checked against campaign.json), any other gets English marked as not
+ * being in the page's language.
+ */
+export function campaignTextsByLanguage(
+  folder: string,
+  source: CampaignDefinition,
+): (lng: string) => CampaignTexts {
+  const english: CampaignTexts = {
     lang: CAMPAIGN_SOURCE_LANGUAGE,
     inPageLanguage: true,
     title: source.title,
@@ -140,42 +151,10 @@ function englishTexts(source: CampaignSourceTexts): CampaignTexts {
     personalNotePrompt: source.personalNotePrompt,
     shareText: source.shareText,
   };
-}
-
-function translatedTexts(source: CampaignSourceTexts, lng: string, t: CampaignTranslation): CampaignTexts {
-  const cited = (items: CampaignSourceTexts['talkingPoints'], translated: CampaignTranslation['criticism']) =>
-    items.map((item, i) => ({
-      text: translated[i]!.text,
-      source: { name: translated[i]!.source, url: item.source.url },
-    }));
-  return {
-    lang: lng,
-    inPageLanguage: true,
-    title: t.title,
-    shortTitle: t.shortTitle,
-    summary: t.summary,
-    explainer: t.explainer,
-    talkingPoints: cited(source.talkingPoints, t.talkingPoints),
-    criticism: cited(source.criticism, t.criticism),
-    sources: source.sources.map((s, i) => ({ name: t.sources[i]!, url: s.url })),
-    personalNotePrompt: t.personalNotePrompt,
-    shareText: t.shareText,
-    letters: t.letters,
-    billStatus: t.billStatus,
-  };
-}
-
-/**
- * The campaign's texts for every page language, built once at load: a declared language gets its
- * translation, any other gets English marked as not being in the page's language.
- */
-export function campaignTextsByLanguage(
-  source: CampaignSourceTexts,
-  translations: ReadonlyMap<string, CampaignTranslation>,
-): (lng: string) => CampaignTexts {
-  const english = englishTexts(source);
   const englishElsewhere: CampaignTexts = { ...english, inPageLanguage: false };
   const built = new Map<string, CampaignTexts>([[CAMPAIGN_SOURCE_LANGUAGE, english]]);
-  for (const [lng, translation] of translations) built.set(lng, translatedTexts(source, lng, translation));
+  for (const lng of source.languages.filter((l) => l !== CAMPAIGN_SOURCE_LANGUAGE)) {
+    built.set(lng, translatedTexts(source, lng, readTranslation(folder, source, lng)));
+  }
   return (lng) => built.get(lng) ?? englishElsewhere;
 }

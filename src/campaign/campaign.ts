@@ -10,12 +10,7 @@ import type { Chamber } from '../civic-data/types';
 import { LIBRARY_OF_CONGRESS_TOPICS } from '../delivery/cwc/format';
 import { isSafeEmailAddress } from '../delivery/email-headers';
 import { DataError, NotFoundError } from '../platform/errors';
-import {
-  CAMPAIGN_SOURCE_LANGUAGE,
-  campaignTextsByLanguage,
-  readCampaignTranslations,
-  type CampaignTexts,
-} from './campaign-texts';
+import { CAMPAIGN_SOURCE_LANGUAGE, campaignTextsByLanguage, type CampaignTexts } from './campaign-texts';
 import { CongressBillsDefinition, type AskKind, type CongressBills } from './bills';
 
 /** An address the mailer will send to: the mailer's own check, so a campaign file is refused at load, not at send time. */
@@ -151,8 +146,7 @@ function readCampaignFolder(folder: string): Campaign {
     }
     templates[kind] = perChamber;
   }
-  const translations = readCampaignTranslations(folder, parsed.data, parsed.data.languages);
-  return { ...parsed.data, templates, textsIn: campaignTextsByLanguage(parsed.data, translations) };
+  return { ...parsed.data, templates, textsIn: campaignTextsByLanguage(folder, parsed.data) };
 }
 
 /**

@@ -6,16 +6,6 @@
 import { keyedHash, safeEqual } from '../platform/ids';
 import type { Campaign } from './campaign';
 
-export interface ShareInvitation {
-  /** Short, stable for one batch of letters, and not the batch id (which opens the letters). */
-  ref: string;
-  url: string;
-  /** The campaign's share text followed by the link. */
-  text: string;
-  mailtoUrl: string;
-  smsUrl: string;
-}
-
 /**
  * The referral code of one batch of letters: 10 hex digits of a keyed hash of the batch (so it cannot be
  * turned back into the batch id) and 6 of a keyed hash of those, so a code can be recognised as one this
@@ -46,10 +36,14 @@ export function isKnownReferralCode(
   return signed !== null && safeEqual(signed[2]!, referralSignature(appSecret, signed[1]!));
 }
 
+/**
+ * The link and texts to pass on: `ref` is short, stable for one batch of letters, and not the batch id
+ * (which opens the letters); `text` is the campaign's share text followed by the link.
+ */
 export function shareInvitation(
   campaign: Pick<Campaign, 'slug' | 'shortTitle' | 'shareText'>,
   options: { publicUrl: string; appSecret: string; batchId: string; lang?: string },
-): ShareInvitation {
+) {
   const ref = referralCodeFor(options.appSecret, options.batchId);
   // Shared in a language other than English, the link opens the campaign in that language too.
   const lang = options.lang && options.lang !== 'en' ? `&lang=${encodeURIComponent(options.lang)}` : '';

@@ -10,7 +10,6 @@ import { billKey, importBillStatus, type BillRef } from '../civic-data/bill-stat
 import type { DataUpdateConfig } from '../config/config';
 import { DataError } from '../platform/errors';
 import { CongressBillsDefinition, type BillSituation, type CampaignBill } from './bills';
-import type { Campaign } from './campaign';
 
 export interface SponsorEntry {
   bioguide: string;
@@ -39,41 +38,27 @@ export interface Sponsorship {
   asOf: string;
 }
 
-export interface SponsorRoll {
-  /** The roll used for a bill: the imported one, else the campaign's own list. */
-  rollFor(campaign: Campaign, situation: BillSituation, bill: CampaignBill): BillSponsors | undefined;
-  sponsorshipOf(
-    campaign: Campaign,
-    situation: BillSituation,
-    bill: CampaignBill,
-    bioguide: string,
-  ): Sponsorship | undefined;
-}
-
 /** Bill id ("119-s-1829") to its imported roll; the server's refresh may replace it while it runs. */
 export type ImportedSponsors = Pick<ReadonlyMap<string, BillSponsors>, 'get'>;
 
-export function createSponsorRoll(imported: ImportedSponsors): SponsorRoll {
-  function rollFor(campaign: Campaign, situation: BillSituation, bill: CampaignBill) {
-    const fromImport = imported.get(bill.id);
-    if (fromImport) return fromImport;
+export type SponsorRoll = ReturnType<typeof createSponsorRoll>;
+
+export function createSponsorRoll(imported: ImportedSponsors) {
+  /** The roll used for a bill: the imported one, else the campaign's own list. */
+  function rollFor(situation: BillSituation, bill: CampaignBill): BillSponsors | undefined {
     const listed = situation.chambers[bill.chamber].entry.sponsors;
-    if (!listed) return undefined;
-    return { source: listed.source, asOf: listed.asOf, entries: listed[bill.chamber] };
+    return (
+      imported.get(bill.id) ??
+      (listed && { source: listed.source, asOf: listed.asOf, entries: listed[bill.chamber] })
+    );
   }
   return {
-    rollFor,
-    sponsorshipOf(campaign, situation, bill, bioguide) {
-      const roll = rollFor(campaign, situation, bill);
+    sponsorshipOf(situation: BillSituation, bill: CampaignBill, bioguide: string): Sponsorship | undefined {
+      const roll = rollFor(situation, bill);
       const entry = roll?.entries.find((e) => e.bioguide === bioguide && !e.withdrawn);
       if (!roll || !entry) return undefined;
-      return {
-        role: entry.role,
-        introduced: entry.role === 'sponsor',
-        since: entry.since,
-        source: roll.source,
-        asOf: roll.asOf,
-      };
+      const { role, since } = entry;
+      return { role, introduced: role === 'sponsor', since, source: roll.source, asOf: roll.asOf };
     },
   };
 }

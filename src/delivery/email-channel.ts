@@ -13,7 +13,7 @@ import {
 } from '../letters/recipients';
 import type { AskResolver } from '../campaign/asks';
 import type { CivicIndex } from '../civic-data/load';
-import { LETTER_OUTDATED, letterMeaning, type RenewalDeps } from '../letters/renewal';
+import { LETTER_OUTDATED, letterMeaning } from '../letters/renewal';
 import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
@@ -89,7 +89,6 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     maxConnections: config.outbox.smtpConnections,
   });
   const { civic } = deps;
-  const renewal: RenewalDeps = { civic, asks: deps.asks, campaigns: deps.campaigns, hbs: deps.hbs };
   const cwc = config.cwc
     ? createCwcDelivery({
         config: config.cwc,
@@ -125,7 +124,7 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
       if (standing === 'term_ended') return HELD_TERM_ENDED;
       // A letter already delivered is history: its sender's copy still goes.
       if (letter.status === 'sent') return null;
-      const meaning = letterMeaning(renewal, letter, now);
+      const meaning = letterMeaning(deps, letter, now);
       if (meaning === 'map_awaited') return HELD_MAP_AWAITED;
       if (meaning !== 'current') throw new PermanentDeliveryError(LETTER_OUTDATED);
       return null;

@@ -22,10 +22,10 @@ import type { Member } from '../civic-data/types';
 import { letterAsText } from '../letters/letter';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
-import { LETTER_OUTDATED, letterMeaning, renewalOf, type RenewalDeps } from '../letters/renewal';
+import { LETTER_OUTDATED, letterMeaning, renewalOf } from '../letters/renewal';
 import type { Clock } from '../platform/clock';
 import type { HandlebarsInstance } from '../platform/handlebars';
-import { createTemplateRenderer, type RenderTemplate } from '../platform/templates';
+import { createTemplateRenderer } from '../platform/templates';
 import type { Storage } from '../storage/database';
 import { confirmationToken, findConfirmation, tokenHash } from './confirmations';
 import { channelWith, destinationOf } from './destination';
@@ -130,19 +130,6 @@ function senderAddress(row: LiveLetter): string {
   return address;
 }
 
-/** Renders text + html variants of `email/<name>`. */
-async function renderPair(
-  render: RenderTemplate,
-  name: string,
-  context: object,
-): Promise<{ text: string; html: string }> {
-  const [text, html] = await Promise.all([
-    render(`email/${name}.text`, context),
-    render(`email/${name}.html`, context),
-  ]);
-  return { text: text.replace(/\n{3,}/g, '\n\n').trim() + '\n', html };
-}
-
 export interface RenderedEmail extends OutgoingMail {
   kind: OutboxRow['kind'];
 }
@@ -158,12 +145,6 @@ function billsOf(entry: CongressBills | undefined): string {
 /** Builds the renderer the outbox worker calls for each row. */
 export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
   const { clock } = deps;
-  const renewalDeps: RenewalDeps = {
-    civic: deps.civic,
-    asks: deps.asks,
-    campaigns: deps.campaigns,
-    hbs: deps.hbs,
-  };
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
   const publicUrl = trimEnd(deps.publicUrl, '/');
   const batchLinks = (batchId: string) => ({
@@ -171,7 +152,30 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     deleteUrl: `${publicUrl}/letters/batch/${batchId}/delete`,
   });
 
-  /** An automatic email to the letter's writer, from the campaign, rendered from `email/<template>`. */
+  /** The email of an outbox row, from the campaign, rendered from `email/<template>.{text,html}`. */
+  async function compose(
+    row: OutboxRow,
+    to: string,
+    subject: string,
+    template: string,
+    context: object,
+  ): Promise<RenderedEmail> {
+    const [text, html] = await Promise.all([
+      render(`email/${template}.text`, context),
+      render(`email/${template}.html`, context),
+    ]);
+    return {
+      kind: row.kind,
+      messageId: messageIdFor(row.id, publicUrl),
+      from: deps.mailFrom,
+      to: [to],
+      subject,
+      text: text.replace(/\n{3,}/g, '\n\n').trim() + '\n',
+      html,
+    };
+  }
+
+  /** An automatic email to the letter's writer. */
   async function toWriter(
     row: OutboxRow,
     letter: LiveLetter,
@@ -179,15 +183,8 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     template: string,
     context: object,
   ): Promise<RenderedEmail> {
-    return {
-      kind: row.kind,
-      messageId: messageIdFor(row.id, publicUrl),
-      from: deps.mailFrom,
-      to: [senderAddress(letter)],
-      subject,
-      ...(await renderPair(render, template, context)),
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    };
+    const email = await compose(row, senderAddress(letter), subject, template, context);
+    return { ...email, headers: { 'Auto-Submitted': 'auto-generated' } };
   }
 
   /** The one letter an office or sender's copy carries. */
@@ -239,13 +236,8 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       publicUrl,
     };
     return {
-      kind: row.kind,
-      messageId: messageIdFor(row.id, publicUrl),
-      from: deps.mailFrom,
-      to: [to],
+      ...(await compose(row, to, context.subject, 'office-letter', context)),
       ...(safeReply ? { replyTo: { name: safeDisplayName(letter.sender_name), address: email } } : {}),
-      subject: context.subject,
-      ...(await renderPair(render, 'office-letter', context)),
     };
   }
 
@@ -307,8 +299,8 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
    */
   async function outdatedNotice(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
     const now = clock.now();
-    const renewal = renewalOf(renewalDeps, letter, now);
-    const memberChanged = letterMeaning(renewalDeps, letter, now) === 'not_represented';
+    const renewal = renewalOf(deps, letter, now);
+    const memberChanged = letterMeaning(deps, letter, now) === 'not_represented';
     const campaign = deps.campaigns.get(letter.campaign);
     const billCongress = letter.bill ? billCongressOf(letter.bill) : undefined;
     const entry = campaign.congresses.find((e) => e.congress === billCongress);

@@ -148,7 +148,6 @@ interface NodemailerLikeError {
   /** Nodemailer keeps the socket's code here when it reports ESOCKET/ECONNECTION. */
   originalCode?: unknown;
   responseCode?: unknown;
-  errno?: unknown;
   timeoutType?: unknown;
 }
 
@@ -183,6 +182,15 @@ export function classifyDeliveryError(err: unknown): DeliveryError {
   if (code && code in PERMANENT_CODES) return new PermanentDeliveryError(PERMANENT_CODES[code]!, details);
   // Unknown failures are retried: the outbox bounds the attempts, and losing a letter is worse.
   return new TemporaryDeliveryError('unknown', details);
+}
+
+/** Awaits a Nodemailer call, turning whatever it throws into a delivery error. */
+async function classified<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw classifyDeliveryError(err);
+  }
 }
 
 const MESSAGE_ID = /^<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+>$/;
@@ -314,20 +322,13 @@ function createSmtpTransport(config: MailTransportConfig & { smtpUrl: string }):
   });
   // Nodemailer's own timeouts bound each step; this bounds a whole try, however its steps add up.
   const policy = smtpSendPolicy(2 * (connectionMs + greetingMs + socketMs));
-  async function sendOnce(options: SendMailOptions) {
-    try {
-      return (await transporter.sendMail(options)) as { accepted?: unknown; rejected?: unknown };
-    } catch (err) {
-      throw classifyDeliveryError(err);
-    }
-  }
   return {
     kind: 'smtp',
     async send(message) {
       const options = buildMailOptions(message);
       let info: { accepted?: unknown; rejected?: unknown };
       try {
-        info = await policy.execute(() => sendOnce(options));
+        info = await policy.execute(() => classified(transporter.sendMail(options)));
       } catch (err) {
         if (err instanceof BrokenCircuitError) throw new TemporaryDeliveryError('smtp_unreachable');
         if (err instanceof TaskCancelledError) throw new TemporaryDeliveryError('timeout_send');
@@ -339,11 +340,7 @@ function createSmtpTransport(config: MailTransportConfig & { smtpUrl: string }):
       return { messageId: message.messageId, accepted, rejected };
     },
     async verify() {
-      try {
-        await transporter.verify();
-      } catch (err) {
-        throw classifyDeliveryError(err);
-      }
+      await classified(transporter.verify());
     },
     close() {
       transporter.close();
@@ -363,12 +360,10 @@ function createFileTransport(config: MailTransportConfig): MailTransport {
     kind: 'file',
     async send(message) {
       const options = buildMailOptions(message);
-      let info: { envelope: { to: string[] }; message: unknown };
-      try {
-        info = (await transporter.sendMail(options)) as typeof info;
-      } catch (err) {
-        throw classifyDeliveryError(err);
-      }
+      const info = (await classified(transporter.sendMail(options))) as {
+        envelope: { to: string[] };
+        message: unknown;
+      };
       if (!Buffer.isBuffer(info.message)) throw new TemporaryDeliveryError('outbox_write_failed');
       const file = path.join(config.outboxDir, emlFileName(message.messageId));
       try {

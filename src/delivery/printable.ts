@@ -3,7 +3,6 @@
  * office the person chose (default: the district office nearest them).
  */
 import type { Member } from '../civic-data/types';
-import { washingtonAddressBlock } from '../letters/letter';
 import type { LetterRow } from '../letters/letter-store';
 import { ValidationError } from '../platform/errors';
 import { chooseMailingOffices, type MailingOffice } from './mailing-office';
@@ -28,18 +27,12 @@ export function printableLetter(row: LetterRow, member: Member | undefined, date
   if (row.body === null || row.sender_name === null) {
     throw new ValidationError('messages.letterTextDeleted');
   }
-  let office: MailingOffice | undefined;
-  let options: MailingOffice[] = [];
-  if (member) {
-    const choice = chooseMailingOffices(member, row.sender_zip ?? '');
-    options = choice.options;
-    office = options.find((o) => o.id === row.mailing_office) ?? choice.recommended;
-  }
-  const recipientAddress =
-    office?.addressLines ?? (member ? washingtonAddressBlock(member) : [row.recipient_name]);
+  const choice = member && chooseMailingOffices(member, row.sender_zip ?? '');
+  // With the member known there is always an office: the nearest district office, else the DC office.
+  const office = choice && (choice.options.find((o) => o.id === row.mailing_office) ?? choice.recommended);
   return {
     office,
-    options,
+    options: choice?.options ?? [],
     letter: {
       sender: {
         name: row.sender_name,
@@ -49,7 +42,7 @@ export function printableLetter(row: LetterRow, member: Member | undefined, date
         zip: row.sender_zip ?? '',
       },
       date: formatLetterDate(date),
-      recipientAddress,
+      recipientAddress: office?.addressLines ?? [row.recipient_name],
       salutation: row.salutation,
       body: row.body,
       closing: 'Sincerely,',

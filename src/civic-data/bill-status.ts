@@ -292,13 +292,18 @@ export async function importBillStatus(
   return { bills: Object.keys(out.bills).length, missing, file };
 }
 
+/** A JSON file of the data folder checked against `schema`; `missing` while there is none; `hint` says what mends it. */
+export function readDataFile<T>(file: string, schema: z.ZodType<T>, missing: T, hint: string): T {
+  if (!fs.existsSync(file)) return missing;
+  const parsed = schema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new DataError(`${file} is invalid: ${parsed.error.issues[0]?.message}${hint}`);
+  return parsed.data;
+}
+
 /** The imported rolls, by bill key; empty when `data:update` has not imported any (yet). */
 export function loadBillStatus(dataDir: string): Map<string, BillSponsorsRecord> {
   const file = path.join(dataDir, BILL_STATUS_FILE);
-  if (!fs.existsSync(file)) return new Map();
-  const parsed = BillStatusFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    throw new DataError(`${file} is invalid: ${parsed.error.issues[0]?.message}. Run npm run data:update.`);
-  }
-  return new Map(Object.entries(parsed.data.bills));
+  return new Map(
+    Object.entries(readDataFile(file, BillStatusFile, { bills: {} }, '. Run npm run data:update.').bills),
+  );
 }

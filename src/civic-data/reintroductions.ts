@@ -13,7 +13,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
-import { billKey, fetchText, LatestAction, withoutApiKey, type BillRef } from './bill-status';
+import { billKey, fetchText, LatestAction, readDataFile, withoutApiKey, type BillRef } from './bill-status';
 import { congressAt, congressEnds, ordinal } from './congress';
 import { trimEnd } from '../platform/text';
 
@@ -63,14 +63,12 @@ export function candidateKey(
 /** The search's last result in the data folder; an empty one when no refresh has searched yet. */
 export function loadReintroductions(dataDir: string): ReintroductionsFile {
   const file = path.join(dataDir, REINTRODUCTIONS_FILE);
-  if (!fs.existsSync(file)) return { searchedAt: null, candidates: [] };
-  const parsed = ReintroductionsFile.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    throw new DataError(
-      `${file} is invalid: ${parsed.error.issues[0]?.message}; the next refresh rewrites it`,
-    );
-  }
-  return parsed.data;
+  return readDataFile(
+    file,
+    ReintroductionsFile,
+    { searchedAt: null, candidates: [] },
+    '; the next refresh rewrites it',
+  );
 }
 
 async function writeReintroductions(dataDir: string, content: ReintroductionsFile): Promise<void> {

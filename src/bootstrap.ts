@@ -7,10 +7,9 @@ import { loadCampaigns, reservedDeliveryAddresses, type Campaign } from './campa
 import { createAskResolver } from './campaign/asks';
 import { createAdoptedBills, withAdoptedBills } from './campaign/adopted-bills';
 import { billSituation, expiredChambers } from './campaign/bills';
-import { billKey, type BillRef } from './civic-data/bill-status';
 import { searchReintroductionsInto } from './civic-data/reintroductions';
 import { campaignBillRefs, createSponsorRoll } from './campaign/sponsors';
-import { loadBillStatus, type BillSponsorsRecord } from './civic-data/bill-status';
+import { billKey, loadBillStatus, type BillRef, type BillSponsorsRecord } from './civic-data/bill-status';
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadShapesForIndex } from './civic-data/district-shapes';
@@ -48,9 +47,9 @@ export interface Runtime {
   /** The civic data refresh (DATA_REFRESH); tests call `refreshNow()`. */
   dataRefresh: CivicDataRefresh;
   /** Starts background work (the outbox worker, the retention purge). */
-  startBackground?(): void;
+  startBackground(): void;
   /** Stops background work, letting a message in flight finish. */
-  stopBackground?(): Promise<void>;
+  stopBackground(): Promise<void>;
   /** Closes the database; call after the HTTP server and worker have stopped. */
   close(): Promise<void>;
 }

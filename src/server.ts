@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       'Dear Congress is listening',
     );
   });
-  runtime.startBackground?.();
+  runtime.startBackground();
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     server.close(async () => {
-      await runtime.stopBackground?.();
+      await runtime.stopBackground();
       await runtime.close();
       process.exit(0);
     });

@@ -23,8 +23,6 @@ import { useViews } from './views';
 import { createRouteGuards, mountRoutes, routeTable } from './routes';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
 
-const ROOT = PROJECT_ROOT;
-
 /**
  * The listening socket's accept queue. Node's default (511) overflows when a campaign launch sends
  * a thousand submissions at once while the event loop is busy: the kernel then resets connections that
@@ -71,16 +69,17 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(app, bareRoutes);
 
   // Hashed static assets (`{{asset "/static/..."}}`; see src/web/security.ts).
-  const uswdsDir = path.join(ROOT, 'node_modules', '@uswds', 'uswds', 'dist');
+  const publicDir = path.join(PROJECT_ROOT, 'public');
+  const uswdsDir = path.join(PROJECT_ROOT, 'node_modules', '@uswds', 'uswds', 'dist');
   const assets = createAssetManifest([
-    { prefix: '/static', dir: path.join(ROOT, 'public') },
+    { prefix: '/static', dir: publicDir },
     { prefix: '/static/uswds', dir: uswdsDir, eager: false },
   ]);
   registerAssetHelper(deps.hbs, assets);
   const i18n = createI18n();
   registerI18nHelpers(deps.hbs, i18n);
   app.use('/static/uswds', hashedStatic('/static/uswds', uswdsDir, assets, 7 * 24 * 3600));
-  app.use('/static', hashedStatic('/static', path.join(ROOT, 'public'), assets));
+  app.use('/static', hashedStatic('/static', publicDir, assets));
   // A batch of letters written up to the form's limits in Arabic (6 bytes a character, percent-encoded)
   // is about 180 kB: the form must take every letter it lets a person write (docs/decisions.md).
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));

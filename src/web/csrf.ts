@@ -71,11 +71,7 @@ function renderKeptForm(
   const hidden: Array<{ name: string; value: string }> = [];
   for (const [name, raw] of Object.entries(body)) {
     if (NEVER_ECHO.has(name) || name.length > 100) continue;
-    const values = Array.isArray(raw) ? raw : [raw];
-    for (const value of values) {
-      if (typeof value !== 'string') continue;
-      (LONG_FIELDS.test(name) ? texts : hidden).push({ name, value });
-    }
+    for (const value of allStrings(raw)) (LONG_FIELDS.test(name) ? texts : hidden).push({ name, value });
   }
   // Same-origin path only: collapse leading slashes so `//host/x` cannot become a protocol-relative URL.
   const action = req.originalUrl.replace(/^[/\\]+/, '/');

@@ -4,12 +4,13 @@
  * API in English with the error's `code`. Anything else is logged with the request id and shown as a
  * plain apology.
  */
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
   AppError,
   BusyError,
   fieldErrorsFromZod,
   UnavailableError,
+  type FieldErrors,
   ValidationError,
 } from '../platform/errors';
 import { englishText, type Message } from '../platform/messages';
@@ -30,17 +31,36 @@ function pageText(req: Request, key: string): string {
   return typeof req.t === 'function' ? req.t(key) : englishText({ key });
 }
 
-export const notFoundHandler: RequestHandler = (req, res) => {
+export const notFoundHandler: RequestHandler = (req, res) =>
+  sendError(req, res, { status: 404, code: 'not_found', message: { key: 'errors.notFound' } });
+
+/**
+ * The error as JSON (the API answers in English, field messages included) or as the error page, in the
+ * person's language.
+ */
+function sendError(
+  req: Request,
+  res: Response,
+  error: { status: number; code: string; message: Message; fields?: FieldErrors; titleKey?: string },
+): void {
+  const { status, code, message, fields = {} } = error;
   if (wantsJson(req.path, req.headers.accept)) {
-    res.status(404).json({ error: { code: 'not_found', message: englishText({ key: 'errors.notFound' }) } });
+    const field = Object.keys(fields)[0];
+    const body = {
+      code,
+      message: englishText(message),
+      ...(field
+        ? { field, fields: Object.fromEntries(Object.entries(fields).map(([k, m]) => [k, englishText(m)])) }
+        : {}),
+    };
+    res.status(status).json({ error: body });
     return;
   }
-  res.status(404).render('errors/error', {
-    title: pageText(req, 'errors.notFoundTitle'),
-    message: { key: 'errors.notFound' },
-    status: 404,
-  });
-};
+  const titleKey =
+    error.titleKey ??
+    (status >= 500 ? 'errors.serverTitle' : status === 404 ? 'errors.notFoundTitle' : 'errors.problemTitle');
+  res.status(status).render('errors/error', { title: pageText(req, titleKey), message, status });
+}
 
 const UNAVAILABLE_CODES = new Set([
   // The network: refused, reset, timed out, or the host not found.
@@ -104,28 +124,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (appError && status === 429 && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', '60');
     if (appError instanceof BusyError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
-    if (wantsJson(req.path, req.headers.accept)) {
-      // The API answers in English, field messages included.
-      const fields = appError instanceof ValidationError ? appError.fields : {};
-      const field = Object.keys(fields)[0];
-      const body = {
-        code,
-        message: englishText(message),
-        ...(field
-          ? { field, fields: Object.fromEntries(Object.entries(fields).map(([k, m]) => [k, englishText(m)])) }
-          : {}),
-      };
-      res.status(status).json({ error: body });
-      return;
-    }
-    const titleKey =
-      appError instanceof BusyError
-        ? appError.titleKey
-        : status >= 500
-          ? 'errors.serverTitle'
-          : status === 404
-            ? 'errors.notFoundTitle'
-            : 'errors.problemTitle';
-    res.status(status).render('errors/error', { title: pageText(req, titleKey), message, status });
+    sendError(req, res, {
+      status,
+      code,
+      message,
+      fields: appError instanceof ValidationError ? appError.fields : {},
+      titleKey: appError instanceof BusyError ? appError.titleKey : undefined,
+    });
   };
 }

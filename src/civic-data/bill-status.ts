@@ -215,10 +215,7 @@ export function withoutApiKey(link: string, what: string): string {
   return url.toString();
 }
 
-async function fromCongressGov(
-  options: BillStatusImportOptions,
-  bill: BillRef,
-): Promise<Omit<BillSponsorsRecord, 'importedAt'>> {
+async function fromCongressGov(options: BillStatusImportOptions, bill: BillRef) {
   const base = trimEnd(options.urls.congressGovApi, '/');
   const request = { apiKey: options.congressGovApiKey, timeoutMs: options.timeoutMs };
   const billPath = `${base}/bill/${bill.congress}/${bill.type}/${bill.number}`;
@@ -244,11 +241,10 @@ async function fromCongressGov(
     }
     next = answer.pagination?.next ? withoutApiKey(answer.pagination.next, billKey(bill)) : undefined;
   }
-  const latestAction = latestActionOf(info.bill.latestAction);
   return {
     source: { name: 'congress.gov API', url: billPath },
     asOf: info.bill.updateDate.slice(0, 10),
-    ...(latestAction ? { latestAction } : {}),
+    latestAction: latestActionOf(info.bill.latestAction),
     entries: z.array(SponsorEntry).parse(entries),
   };
 }
@@ -265,25 +261,29 @@ export async function importBillStatus(
   const missing: string[] = [];
   for (const bill of options.bills) {
     const key = billKey(bill);
-    if (options.congressGovApiKey && !options.from) {
-      out.bills[key] = { ...(await fromCongressGov(options, bill)), importedAt };
-      continue;
-    }
     const url = govinfoBillStatusUrl(bill, options.urls.govinfoBillStatus);
     const file = options.from ? localFile(options.from, bill) : undefined;
     if (options.from && !file) {
       missing.push(key);
       continue;
     }
-    const parsed = file
-      ? parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file)
-      : parseBillStatusXml(await fetchText(url, key, { timeoutMs: options.timeoutMs }), bill, url);
+    const read = file
+      ? {
+          source: { name: 'govinfo BILLSTATUS (local copy)', url },
+          ...parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file),
+        }
+      : options.congressGovApiKey
+        ? await fromCongressGov(options, bill)
+        : {
+            source: { name: 'govinfo BILLSTATUS bulk data', url },
+            ...parseBillStatusXml(await fetchText(url, key, { timeoutMs: options.timeoutMs }), bill, url),
+          };
     out.bills[key] = {
-      source: { name: file ? 'govinfo BILLSTATUS (local copy)' : 'govinfo BILLSTATUS bulk data', url },
-      asOf: parsed.asOf ?? importedAt.slice(0, 10),
-      ...(parsed.latestAction ? { latestAction: parsed.latestAction } : {}),
+      source: read.source,
+      asOf: read.asOf ?? importedAt.slice(0, 10),
+      ...(read.latestAction ? { latestAction: read.latestAction } : {}),
       importedAt,
-      entries: parsed.entries,
+      entries: read.entries,
     };
   }
   fs.mkdirSync(options.outDir, { recursive: true });
@@ -292,7 +292,7 @@ export async function importBillStatus(
   return { bills: Object.keys(out.bills).length, missing, file };
 }
 
-/** A JSON file of the data folder checked against `schema`; `missing` while there is none; `hint` says what mends it. */
+/** A JSON file of the data folder checked against `schema`; `missing` while there is none. */
 export function readDataFile<T>(file: string, schema: z.ZodType<T>, missing: T, hint: string): T {
   if (!fs.existsSync(file)) return missing;
   const parsed = schema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));

@@ -92,17 +92,13 @@ const STATE_CODE = /^([A-Za-z]{2})\.?$/;
 /** "123 Oak" before "Ct 06510": a house number and one word, so CT is the street suffix, not the state. */
 const NUMBER_AND_ONE_WORD = /^\d+[A-Za-z]? \S+$/;
 
-/** Characters that never appear in a postal address: the input is not an address. */
-const NOT_AN_ADDRESS = /[<>{}[\]\\|^~$*=;@`]/;
+/**
+ * Characters that never appear in a postal address, control characters among them (tab, line feed and
+ * carriage return are white space): the input is not an address.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_AN_ADDRESS = /[<>{}[\]\\|^~$*=;@`\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const SPACE = /\s/;
-
-function hasControlCharacters(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 127) return true;
-  }
-  return false;
-}
 
 /** Between two parts of the address; a token list never starts or ends with one, nor has two in a row. */
 const COMMA = ',';
@@ -155,6 +151,25 @@ function trailingWords(tokens: Tokens, max: number): number {
   let count = 0;
   while (count < max && count < tokens.length && tokens[tokens.length - 1 - count] !== COMMA) count++;
   return count;
+}
+
+/**
+ * The last words (at most `max`, no comma among them) that `read` accepts, the most words first, and the
+ * tokens before them; undefined when no run of them is accepted.
+ */
+function takeFromEnd<T>(
+  tokens: Tokens,
+  max: number,
+  work: WorkBudget,
+  read: (words: string) => T | null | undefined,
+): { found: T; rest: Tokens } | undefined {
+  for (let k = trailingWords(tokens, max); k >= 1; k--) {
+    const candidate = tokens.slice(tokens.length - k).join(' ');
+    work.spend(candidate.length);
+    const found = read(candidate);
+    if (found) return { found, rest: withoutTrailingComma(tokens.slice(0, tokens.length - k)) };
+  }
+  return undefined;
 }
 
 /** "…, IL 62704, USA": a country at the end says nothing the ZIP does not (on single-spaced text). */
@@ -231,7 +246,7 @@ export function parseAddress(
     invalid('messages.addressTooLong', { max: MAX_ADDRESS_LENGTH });
   }
   work.spend(text.length);
-  if (NOT_AN_ADDRESS.test(text) || hasControlCharacters(text)) invalid('messages.notAnAddress');
+  if (NOT_AN_ADDRESS.test(text)) invalid('messages.notAnAddress');
 
   const normalised = text.normalize('NFC');
   work.spend(normalised.length);
@@ -239,17 +254,11 @@ export function parseAddress(
   work.spend(2 * tidy.length);
   let tokens = tokenise(tidy.replace(COUNTRY_AT_END, '').replace(DC_BEFORE_ZIP, 'DC'), work);
 
-  const zipWords = trailingWords(tokens, 3);
-  let zipMatch: RegExpExecArray | null = null;
-  for (let k = zipWords; k >= 1 && !zipMatch; k--) {
-    const candidate = tokens.slice(tokens.length - k).join(' ');
-    work.spend(candidate.length);
-    zipMatch = ZIP_WORDS.exec(candidate);
-    if (zipMatch) tokens = withoutTrailingComma(tokens.slice(0, tokens.length - k));
-  }
-  if (!zipMatch) invalid('messages.includeZip');
-  const zip = zipMatch[1]!;
-  const zip4 = zipMatch[2] ?? zipMatch[3];
+  const zipAtEnd = takeFromEnd(tokens, 3, work, (words) => ZIP_WORDS.exec(words));
+  if (!zipAtEnd) invalid('messages.includeZip');
+  const zip = zipAtEnd.found[1]!;
+  const zip4 = zipAtEnd.found[2] ?? zipAtEnd.found[3];
+  tokens = zipAtEnd.rest;
 
   let state: string | undefined;
   const lastWord = trailingWords(tokens, 1) === 1 ? tokens[tokens.length - 1]! : '';
@@ -260,11 +269,12 @@ export function parseAddress(
     tokens = withoutTrailingComma(tokens.slice(0, -1));
   } else {
     // The longest name first, so "West Virginia" wins over "Virginia".
-    for (let k = trailingWords(tokens, LONGEST_STATE_NAME_WORDS); k >= 1 && !state; k--) {
-      const candidate = tokens.slice(tokens.length - k).join(' ');
-      work.spend(candidate.length);
-      state = STATE_NAMES.get(nameKey(candidate));
-      if (state) tokens = withoutTrailingComma(tokens.slice(0, tokens.length - k));
+    const named = takeFromEnd(tokens, LONGEST_STATE_NAME_WORDS, work, (words) =>
+      STATE_NAMES.get(nameKey(words)),
+    );
+    if (named) {
+      state = named.found;
+      tokens = named.rest;
     }
   }
 

@@ -86,17 +86,32 @@ function fail(field: string, messageKey: string, values?: MessageValues): never 
   throw ValidationError.forField(field, messageKey, values);
 }
 
-/** Sets a result's notes and their English `message` (none when there is nothing to say). */
-export function withNotes(result: LookupResult, notes: Array<Message | undefined>): LookupResult {
-  result.notes = notes.filter((n): n is Message => n !== undefined);
-  const message = englishParagraph(result.notes);
-  if (message === undefined) delete result.message;
-  else result.message = message;
-  return result;
+/**
+ * The result with its members: the senators of `senatorState` (none when undefined), then the House member
+ * of each of `house`; and its notes (their English in `message`), then one on any vacant seat among them.
+ */
+export function withMembers(
+  index: CivicIndex,
+  result: Omit<LookupResult, 'members' | 'vacancies' | 'notes' | 'message'>,
+  senatorState: string | undefined,
+  house: readonly DistrictRef[],
+  notes: Array<Message | undefined> = [],
+): LookupResult {
+  const { members, vacancies } = houseOf(index, house);
+  const full: LookupResult = {
+    ...result,
+    members: [...(senatorState ? senatorsOf(index, senatorState) : []), ...members],
+    vacancies,
+    notes: [...notes, vacancyNote(vacancies)].filter((n): n is Message => n !== undefined),
+  };
+  const message = englishParagraph(full.notes);
+  if (message === undefined) delete full.message;
+  else full.message = message;
+  return full;
 }
 
 /** The state's senators, by last name (none for DC and the territories). */
-export function senatorsOf(index: CivicIndex, state: string): MemberSummary[] {
+function senatorsOf(index: CivicIndex, state: string): MemberSummary[] {
   if (!hasSenators(state)) return [];
   return index
     .senatorsForState(state)
@@ -105,7 +120,7 @@ export function senatorsOf(index: CivicIndex, state: string): MemberSummary[] {
 }
 
 /** The House members of the given districts, and the vacant ones among them. */
-export function houseOf(
+function houseOf(
   index: CivicIndex,
   districts: readonly DistrictRef[],
 ): { members: MemberSummary[]; vacancies: DistrictRef[] } {
@@ -119,7 +134,7 @@ export function houseOf(
   return { members, vacancies };
 }
 
-export function vacancyNote(vacancies: readonly DistrictRef[]): Message | undefined {
+function vacancyNote(vacancies: readonly DistrictRef[]): Message | undefined {
   if (vacancies.length === 0) return undefined;
   const seats = vacancies.map(districtCode);
   return { key: vacancies.length === 1 ? 'messages.vacantSeat' : 'messages.vacantSeats', values: { seats } };
@@ -163,17 +178,14 @@ export function pickHouseDistrict(
       choices: allowed.map(districtCode),
     });
   }
-  const house = houseOf(index, [match]);
-  const narrowed: LookupResult = {
+  const narrowed = {
     ...result,
     state: match.state,
     districts: [match],
     ambiguous: false,
     needsFullAddress: false,
-    members: [...senatorsOf(index, match.state), ...house.members],
-    vacancies: house.vacancies,
   };
-  return withNotes(narrowed, [vacancyNote(house.vacancies)]);
+  return withMembers(index, narrowed, match.state, [match]);
 }
 
 /**
@@ -225,25 +237,24 @@ export function findMembersForAddress(
     }
     const seats = index.districtsInState(prefixState);
     const atLarge = seats.length === 1;
-    const house = atLarge ? houseOf(index, seats) : { members: [], vacancies: [] };
-    result = withNotes(
+    const districts = atLarge ? seats : [];
+    result = withMembers(
+      index,
       {
         zip,
         state: prefixState,
-        districts: atLarge ? seats : [],
+        districts,
         precision: 'state',
         ambiguous: false,
-        members: [...senatorsOf(index, prefixState), ...house.members],
-        vacancies: house.vacancies,
         needsFullAddress: !atLarge,
-        notes: [],
         data,
       },
+      prefixState,
+      districts,
       [
         atLarge
           ? undefined
           : (awaitingNote(index, prefixState) ?? { key: 'messages.poBoxZip', values: { zip } }),
-        vacancyNote(house.vacancies),
       ],
     );
   } else {
@@ -269,7 +280,6 @@ export function findMembersForAddress(
     const states = [...new Set(candidates.map((d) => d.state))];
     const stateCertain = states.length === 1;
     const state = candidates[0]!.state;
-    const house = houseOf(index, candidates);
     const ambiguous = candidates.length > 1;
     let choose: Message | undefined;
     if (!stateCertain) {
@@ -280,20 +290,12 @@ export function findMembersForAddress(
         values: { zip, count: candidates.length, districts: candidates.map(districtCode) },
       };
     }
-    result = withNotes(
-      {
-        zip,
-        state,
-        districts: candidates,
-        precision: 'zip',
-        ambiguous,
-        members: [...(stateCertain ? senatorsOf(index, state) : []), ...house.members],
-        vacancies: house.vacancies,
-        needsFullAddress: false,
-        notes: [],
-        data,
-      },
-      [stateNote, choose, vacancyNote(house.vacancies)],
+    result = withMembers(
+      index,
+      { zip, state, districts: candidates, precision: 'zip', ambiguous, needsFullAddress: false, data },
+      stateCertain ? state : undefined,
+      candidates,
+      [stateNote, choose],
     );
   }
 

@@ -8,14 +8,12 @@ import type { DistrictShapeIndex } from '../civic-data/district-shapes';
 import type { DistrictRef } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
 import { UnavailableError, ValidationError } from '../platform/errors';
+import type { Message } from '../platform/messages';
 import type { CensusGeocoder } from './census-geocoder';
 import {
   findMembersForAddress,
-  houseOf,
   lookupData,
-  senatorsOf,
-  vacancyNote,
-  withNotes,
+  withMembers,
   type LookupInput,
   type LookupResult,
 } from './find-members';
@@ -40,22 +38,20 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
     candidates: DistrictRef[],
     precision: 'address' | 'point',
     base: Partial<LookupResult> = {},
+    notes: Array<Message | undefined> = [],
   ): LookupResult {
-    const house = houseOf(civic, [main, ...candidates]);
-    const result: LookupResult = {
+    const districts = [main, ...candidates];
+    const result = {
       zip: base.zip ?? '',
       ...(base.parsed ? { parsed: base.parsed } : {}),
       state: main.state,
-      districts: [main, ...candidates],
+      districts,
       precision,
       ambiguous: false,
-      members: [...senatorsOf(civic, main.state), ...house.members],
-      vacancies: house.vacancies,
       needsFullAddress: false,
-      notes: [],
       data: lookupData(civic, clock.now()),
     };
-    return withNotes(result, [vacancyNote(house.vacancies)]);
+    return withMembers(civic, result, main.state, districts, notes);
   }
 
   /** ZIP lookup, refined by the geocoder when the ZIP leaves the district open and a street is known. */
@@ -89,10 +85,15 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
     const hit = shapes?.findDistrictAtPoint(lat, lon) ?? null;
     if (hit && !awaiting.includes(hit.state)) {
       const neighbours = hit.nearBoundary ? hit.neighbours : [];
-      const result = resultForDistricts({ state: hit.state, district: hit.district }, neighbours, 'point');
-      result.nearBoundary = hit.nearBoundary;
-      if (hit.nearBoundary) withNotes(result, [{ key: 'messages.nearBoundary' }, ...result.notes]);
-      return result;
+      const nearBoundary = hit.nearBoundary ? { key: 'messages.nearBoundary' } : undefined;
+      const result = resultForDistricts(
+        { state: hit.state, district: hit.district },
+        neighbours,
+        'point',
+        {},
+        [nearBoundary],
+      );
+      return { ...result, nearBoundary: hit.nearBoundary };
     }
     if (awaiting.length === 0) {
       if (!shapes) throw new UnavailableError('messages.locationUnavailable');

@@ -23,7 +23,7 @@
 import { sql, type Transaction } from 'kysely';
 import { newId } from '../platform/ids';
 import type { LetterRow } from '../letters/letter-store';
-import type { ActionKind, CountersTable, Database, Db } from '../storage/schema';
+import type { ActionKind, ActionsTable, CountersTable, Database, Db } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
 import { compareText } from './stats';
 
@@ -155,7 +155,7 @@ export function actionFor(row: LetterRow, action: ActionKind, at: Date): ActionI
   };
 }
 
-function actionRow(input: ActionInput) {
+function actionRow(input: ActionInput): ActionsTable {
   return {
     id: newId(),
     campaign: input.campaign,
@@ -187,24 +187,12 @@ export const recordAction: RecordAction = async (db, input) => (await recordActi
  */
 export async function recordActions(db: Db, inputs: readonly ActionInput[]): Promise<boolean[]> {
   if (inputs.length === 0) return [];
-  const firstByKey = new Map<string, number>();
-  inputs.forEach((input, i) => {
-    const key = dedupeKey(input);
-    if (!firstByKey.has(key)) firstByKey.set(key, i);
-  });
-  const rows = [...firstByKey.values()].map((i) => actionRow(inputs[i]!));
-  const inserted = await db
-    .insertInto('actions')
-    .values(rows)
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    // RETURNING (PostgreSQL, SQLite >= 3.35) yields a row only when one was inserted.
-    .returning('dedupe_key')
-    .execute();
-  const insertedKeys = new Set(inserted.map((r) => r.dedupe_key));
-  const counted = inputs.map((input, i) => {
-    const key = dedupeKey(input);
-    return insertedKeys.has(key) && firstByKey.get(key) === i;
-  });
+  // The first of each dedupe key only: a repeat within the batch is not counted either.
+  const rows = inputs.map(actionRow);
+  const firsts = new Map<string, ActionsTable>();
+  for (const row of rows) if (!firsts.has(row.dedupe_key)) firsts.set(row.dedupe_key, row);
+  const inserted = await insertActions(db, [...firsts.values()]);
+  const counted = rows.map((row) => inserted.has(row.id));
   // One upsert per campaign, campaigns in order, each campaign's counters in lock order.
   const countedInputs = inputs.filter((_, i) => counted[i]);
   for (const campaign of [...new Set(countedInputs.map((input) => input.campaign))].sort()) {
@@ -215,6 +203,18 @@ export async function recordActions(db: Db, inputs: readonly ActionInput[]): Pro
     );
   }
   return counted;
+}
+
+/** Inserts action rows but those whose dedupe key is stored already; returns the ids inserted. */
+export async function insertActions(db: Db, rows: readonly ActionsTable[]): Promise<Set<string>> {
+  const inserted = await db
+    .insertInto('actions')
+    .values(rows)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    // RETURNING (PostgreSQL, SQLite >= 3.35) yields a row only when one was inserted.
+    .returning('id')
+    .execute();
+  return new Set(inserted.map((r) => r.id));
 }
 
 /** Runs fn in a transaction, or inside the caller's transaction when db already is one. */

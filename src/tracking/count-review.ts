@@ -24,6 +24,7 @@ import {
   actionFor,
   addToCounters,
   dedupeKey,
+  insertActions,
   recordActions,
   withTransaction,
   type CountedAction,
@@ -139,14 +140,8 @@ export async function releaseHeldCounts(db: Db, campaign: string): Promise<numbe
       trx,
       held.map((letter) => actionFor(letter, 'verified', new Date(letter.verified_at ?? letter.created_at))),
     );
-    await trx
-      .deleteFrom('count_holds')
-      .where(
-        'letter_id',
-        'in',
-        held.map((l) => l.id),
-      )
-      .execute();
+    const ids = held.map((l) => l.id);
+    await trx.deleteFrom('count_holds').where('letter_id', 'in', ids).execute();
     return held.length;
   });
 }
@@ -159,10 +154,8 @@ export async function heldSummary(db: Db, campaign: string): Promise<Record<Hold
     .where('campaign', '=', campaign)
     .groupBy('reason')
     .execute();
-  const summary: Record<HoldReason, number> = { mailbox: 0, district: 0 };
-  for (const row of rows)
-    if (row.reason === 'mailbox' || row.reason === 'district') summary[row.reason] = Number(row.letters);
-  return summary;
+  const letters = (reason: HoldReason) => Number(rows.find((r) => r.reason === reason)?.letters ?? 0);
+  return { mailbox: letters('mailbox'), district: letters('district') };
 }
 
 export interface Burst {
@@ -289,14 +282,8 @@ export async function setAsideWindow(db: Db, input: SetAsideInput): Promise<SetA
       .insertInto('count_set_aside_actions')
       .values(actions.map((a) => ({ ...a, set_aside_id: setAside.id })))
       .execute();
-    await trx
-      .deleteFrom('actions')
-      .where(
-        'id',
-        'in',
-        actions.map((a) => a.id),
-      )
-      .execute();
+    const ids = actions.map((a) => a.id);
+    await trx.deleteFrom('actions').where('id', 'in', ids).execute();
     await addToCounters(trx, input.campaign, actions.map(countedAction), -1);
     return setAside;
   });
@@ -321,19 +308,11 @@ export async function restoreSetAside(db: Db, id: string, at: Date): Promise<num
     if (moved.length === 0) return 0;
     const actions: ActionsTable[] = moved.map(({ set_aside_id: _setAside, ...action }) => action);
     // A repeat counted in the meantime (the same writer and member again) keeps its own row.
-    const inserted = new Set(
-      (
-        await trx
-          .insertInto('actions')
-          .values(actions)
-          .onConflict((oc) => oc.column('dedupe_key').doNothing())
-          .returning('id')
-          .execute()
-      ).map((r) => r.id),
-    );
-    await addToCounters(trx, restored.campaign, actions.filter((a) => inserted.has(a.id)).map(countedAction));
+    const inserted = await insertActions(trx, actions);
+    const back = actions.filter((a) => inserted.has(a.id));
+    await addToCounters(trx, restored.campaign, back.map(countedAction));
     await trx.deleteFrom('count_set_aside_actions').where('set_aside_id', '=', id).execute();
-    return actions.filter((a) => inserted.has(a.id) && a.action === 'verified').length;
+    return back.filter((a) => a.action === 'verified').length;
   });
 }
 

@@ -32,16 +32,13 @@ export const CHANNEL_NAMES: Readonly<Record<ActionKind, string>> = {
 
 export type ChannelCounts = Record<ActionKind, number>;
 
-export interface CampaignStats {
-  campaign: string;
+/** Letters of all time, or of one Congress (of the members written to). */
+interface LetterCounts {
   /**
    * Verified letters: distinct (sender, member) pairs whose sender confirmed their email or whose office
    * accepted the letter. The only number the public total and goal bar show. See docs/tracking.md.
    */
   total: number;
-  /** Letters printed or sent through a web form by writers who have not confirmed: shown apart. */
-  reported: number;
-  goal?: number;
   byChamber: { senate: number; house: number };
   /** Each action counted once per (sender, member), or per letter when unverified; `verified` equals `total`. */
   byChannel: ChannelCounts;
@@ -49,6 +46,17 @@ export interface CampaignStats {
   byState: Array<{ state: string; count: number }>;
   /** Letters per member, most first; every member with at least one letter. */
   byMember: Array<{ bioguide: string; count: number }>;
+}
+
+export interface CongressStats extends LetterCounts {
+  congress: number;
+}
+
+export interface CampaignStats extends LetterCounts {
+  campaign: string;
+  /** Letters printed or sent through a web form by writers who have not confirmed: shown apart. */
+  reported: number;
+  goal?: number;
   /** The first `topMembersLimit` of byMember. */
   topMembers: Array<{ bioguide: string; count: number }>;
   /** Letters per UTC day, oldest first. */
@@ -67,15 +75,6 @@ export interface CampaignStats {
   };
   /** When these counts were read from the database (ISO-8601). */
   updatedAt: string;
-}
-
-export interface CongressStats {
-  congress: number;
-  total: number;
-  byChamber: { senate: number; house: number };
-  byChannel: ChannelCounts;
-  byState: Array<{ state: string; count: number }>;
-  byMember: Array<{ bioguide: string; count: number }>;
 }
 
 const emptyChannels = () => Object.fromEntries(ACTION_KINDS.map((kind) => [kind, 0])) as ChannelCounts;
@@ -205,7 +204,7 @@ export function statsFromCounters(
 }
 
 /** One counter of a chamber, state, member or action, of all time or of one Congress. */
-function addCount(into: CongressStats, dimension: string, key: string, count: number): void {
+function addCount(into: LetterCounts, dimension: string, key: string, count: number): void {
   if (dimension === 'chamber' && (key === 'senate' || key === 'house')) into.byChamber[key] = count;
   else if (dimension === 'state') into.byState.push({ state: key, count });
   else if (dimension === 'member') into.byMember.push({ bioguide: key, count });

@@ -14,8 +14,8 @@ import { applyCountCaps, holdCounts, type CountCaps } from './count-review';
 /**
  * Marks letters verified and counts them (once per sender and member), in the caller's transaction when
  * `db` is one. With `caps`, a letter above its mailbox's day or its district's hour is held for the
- * organiser instead (src/tracking/count-review.ts). Letters already verified are skipped; a letter that had been "reported by writers" leaves
- * that count. Returns how many letters became verified.
+ * organiser instead (src/tracking/count-review.ts). Letters already verified are skipped; a letter that
+ * had been "reported by writers" leaves that count. Returns how many letters became verified.
  */
 export async function verifyLetters(
   db: Db,
@@ -40,11 +40,7 @@ export async function verifyLetters(
       .selectFrom('actions')
       .select(['campaign', sql<number>`count(*)`.as('letters')])
       .where('action', '=', 'reported')
-      .where(
-        'letter_id',
-        'in',
-        verified.map((l) => l.id),
-      )
+      .where('letter_id', 'in', [...ids])
       .groupBy('campaign')
       .execute();
     for (const row of reported) {

@@ -42,7 +42,6 @@ function fromRow(row: AdoptedBillsTable) {
       row.latest_action_on !== null && row.latest_action_text !== null
         ? { date: row.latest_action_on, text: row.latest_action_text }
         : undefined,
-    foundAt: row.found_at,
     adoptedAt: row.adopted_at,
   };
 }

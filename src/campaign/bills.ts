@@ -26,9 +26,10 @@ export type BillType = z.infer<typeof BillType>;
 const SENATE_TYPES = new Set<BillType>(['s', 'sres', 'sjres', 'sconres']);
 
 const IsoDate = z.iso.date();
-const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
+export const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
+export const BioguideId = z.string().regex(/^[A-Z]\d{6}$/);
 
-export const BillDefinition = z
+const BillDefinition = z
   .object({
     type: BillType,
     number: z.number().int().positive(),
@@ -40,9 +41,9 @@ export const BillDefinition = z
 export type BillDefinition = z.infer<typeof BillDefinition>;
 
 /** A sponsor or cosponsor as the campaign lists it (when it does not rely on the imported bill status). */
-export const SponsorshipDefinition = z
+const SponsorshipDefinition = z
   .object({
-    bioguide: z.string().regex(/^[A-Z]\d{6}$/),
+    bioguide: BioguideId,
     role: z.enum(['sponsor', 'cosponsor']),
     since: IsoDate,
     withdrawn: IsoDate.optional(),
@@ -92,10 +93,6 @@ export interface CampaignBill extends BillDefinition {
   congressOrdinal: string;
 }
 
-export function billId(congress: number, type: string, number: number): string {
-  return `${congress}-${type}-${number}`;
-}
-
 /** The Congress of a bill id ("119-s-1829" -> 119), or undefined when it is not one. */
 export function billCongressOf(id: string): number | undefined {
   const congress = Number(id.split('-')[0]);
@@ -126,7 +123,7 @@ function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition):
     congress,
     chamber,
     label: `${BILL_TYPES[bill.type]} ${bill.number}`,
-    id: billId(congress, bill.type, bill.number),
+    id: `${congress}-${bill.type}-${bill.number}`,
     congressOrdinal: ordinal(congress),
   };
 }

@@ -11,12 +11,10 @@ import { LIBRARY_OF_CONGRESS_TOPICS } from '../delivery/cwc/format';
 import { isSafeEmailAddress } from '../delivery/email-headers';
 import { DataError, NotFoundError } from '../platform/errors';
 import { CAMPAIGN_SOURCE_LANGUAGE, campaignTextsByLanguage, type CampaignTexts } from './campaign-texts';
-import { CongressBillsDefinition, type AskKind, type CongressBills } from './bills';
+import { BioguideId, CongressBillsDefinition, SourceLink, type AskKind, type CongressBills } from './bills';
 
 /** An address the mailer will send to: the mailer's own check, so a campaign file is refused at load, not at send time. */
 const DeliverableEmail = z.email().refine(isSafeEmailAddress, 'is not an address the mailer can send to');
-
-const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
 
 const PerChamber = z.object({ senate: z.string().min(1), house: z.string().min(1) }).strict();
 
@@ -76,7 +74,7 @@ export const CampaignDefinition = z.object({
       /** Where emailed letters go when no member-specific address is listed. */
       inbox: DeliverableEmail,
       /** Offices or coalition partners that accept email, keyed by bioguide id. */
-      byMember: z.record(z.string().regex(/^[A-Z]\d{6}$/), DeliverableEmail).default({}),
+      byMember: z.record(BioguideId, DeliverableEmail).default({}),
     })
     .strict(),
   shareText: z.string().min(1).max(280),

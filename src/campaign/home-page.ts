@@ -27,24 +27,17 @@ export async function buildHomePageView(deps: HomePageDeps, page: PageLanguage, 
       const bill = situation.bills[chamber];
       // The bill's own record when imported (its latest action, dated); else the campaign's text, dated.
       const latest = deps.billRecords.get(bill.id)?.latestAction;
-      if (latest) {
-        return {
-          label: bill.label,
-          text: latest.text,
-          lang: 'en',
-          asOf: formatLongDate(page.language, latest.date),
-          fromRecord: true,
-        };
-      }
       // Each chamber's bill may be of its own Congress (one reintroduction adopted before the other's).
       const translated = texts.billStatus?.[bill.congress]?.[chamber];
-      return {
-        label: bill.label,
-        text: translated ?? bill.status.text,
-        lang: translated ? texts.lang : 'en',
-        asOf: formatLongDate(page.language, bill.status.asOf),
-        fromRecord: false,
-      };
+      const status = latest
+        ? { text: latest.text, lang: 'en', asOf: latest.date, fromRecord: true }
+        : {
+            text: translated ?? bill.status.text,
+            lang: translated ? texts.lang : 'en',
+            asOf: bill.status.asOf,
+            fromRecord: false,
+          };
+      return { label: bill.label, ...status, asOf: formatLongDate(page.language, status.asOf) };
     }),
   };
 }

@@ -54,7 +54,7 @@ const YES_NO_UNSURE = ['yes', 'no', 'unsure'] as const;
 const STANCES = ['support', 'oppose', 'undecided', 'unstated'] as const;
 
 /** What the answer form posts. Every choice is optional: a writer may not know; nothing is guessed. */
-export const ReplyAnswerInput = z.discriminatedUnion('answer', [
+const ReplyAnswerInput = z.discriminatedUnion('answer', [
   z.object({ answer: z.literal('no_reply') }),
   z.object({
     answer: z.literal('replied'),
@@ -69,7 +69,6 @@ export const ReplyAnswerInput = z.discriminatedUnion('answer', [
     note: z.string().max(500, 'messages.replies.noteTooLong').optional(),
   }),
 ]);
-export type ReplyAnswerInput = z.infer<typeof ReplyAnswerInput>;
 
 export type ReplyService = ReturnType<typeof createReplyService>;
 /** What one schedule step did to a question; undefined when it stays as it was. */
@@ -130,9 +129,8 @@ export function createReplyService(deps: ReplyServiceDeps) {
   }
 
   /** When each verified letter reached its office (or the writer reported printing it or using the form). */
-  async function deliveryTimes(letters: LetterRow[]): Promise<Map<string, string>> {
+  async function deliveryTimes(verified: LetterRow[]): Promise<Map<string, string>> {
     const times = new Map<string, string>();
-    const verified = letters.filter((l) => l.verified_at !== null);
     for (const l of verified) if (l.status === 'sent' && l.delivered_at) times.set(l.id, l.delivered_at);
     const others = verified.filter((l) => !times.has(l.id)).map((l) => l.id);
     if (others.length > 0) {

@@ -39,13 +39,7 @@ import {
   type LetterRow,
 } from './letter-store';
 import { isOutdated, RENEWED_AS, renewalOf, type Renewal } from './renewal';
-import {
-  isAwaitingMap,
-  leftCongressError,
-  mapAwaitedError,
-  recipientStanding,
-  termEndedError,
-} from './recipients';
+import { isAwaitingMap, recipientStanding, termEndedError } from './recipients';
 
 export interface DraftInput {
   campaign: string;
@@ -63,14 +57,6 @@ export interface DraftInput {
   letters: Array<{ bioguide: string; body?: unknown }>;
   shareWithCampaign?: boolean;
   ref?: string | null;
-}
-
-export interface ValidDraft {
-  sender: SenderInput;
-  personalNote: string;
-  letters: Array<{ member: Member; body: string | undefined; composed: ComposedLetter }>;
-  /** Members chosen whose term has ended (between Congresses): left out of the batch. */
-  termEnded: Member[];
 }
 
 /** Domains of Gmail, which ignores dots in the local part and delivers googlemail.com to gmail.com. */
@@ -215,8 +201,11 @@ export function createLetterService(deps: LetterServiceDeps) {
     const open = rows.filter((row) => !isHeld(row));
     if (open.length === 0) {
       const standings = rows.map((row) => recipientStanding(civic, row.bioguide, clock.now()));
-      if (standings.every((standing) => standing === 'left_congress')) throw leftCongressError();
-      if (rows.some(isAwaitingMap)) throw mapAwaitedError();
+      if (standings.every((standing) => standing === 'left_congress')) {
+        throw new ConflictError('messages.recipientLeftCongress');
+      }
+      // Neither printed nor sent until it is known whether the member still represents the writer.
+      if (rows.some(isAwaitingMap)) throw new ConflictError('letters.batch.heldForMapExplanation');
       if (rows.some(isOutdated)) throw new ConflictError('letters.renewal.outdated');
       throw termEndedError();
     }
@@ -224,7 +213,7 @@ export function createLetterService(deps: LetterServiceDeps) {
   }
 
   /** Validates everything a person typed; throws one ValidationError listing every field at fault. */
-  async function validateDraft(input: DraftInput): Promise<ValidDraft> {
+  async function validateDraft(input: DraftInput) {
     const campaign = campaigns.get(input.campaign);
     const errors: FieldErrors = {};
     const sender = SenderInput.safeParse(input.sender ?? {});
@@ -233,7 +222,8 @@ export function createLetterService(deps: LetterServiceDeps) {
     if (!note.success) collectIssues('personalNote', note.error, errors);
     if (input.letters.length === 0) errors.members = { key: 'messages.chooseMember' };
     if (input.letters.length > 5) errors.members = { key: 'messages.tooManyMembers', values: { max: 5 } };
-    const letters: ValidDraft['letters'] = [];
+    const letters: Array<{ member: Member; body: string | undefined; composed: ComposedLetter }> = [];
+    // Members chosen whose term has ended (between Congresses): left out of the batch.
     const termEnded: Member[] = [];
     const now = clock.now();
     const chosen = input.letters

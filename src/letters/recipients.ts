@@ -46,16 +46,3 @@ export function recipientStanding(
 export function termEndedError(): ConflictError {
   return new ConflictError('messages.termEnded');
 }
-
-/**
- * Refusal of a House letter waiting for its state's new map (HELD_MAP_AWAITED): it is neither printed nor
- * sent until it is known whether the member still represents the writer; the batch page says the same.
- */
-export function mapAwaitedError(): ConflictError {
-  return new ConflictError('letters.batch.heldForMapExplanation');
-}
-
-/** Refusal of a letter to a member the member list in service no longer has: they left Congress. */
-export function leftCongressError(): ConflictError {
-  return new ConflictError('messages.recipientLeftCongress');
-}

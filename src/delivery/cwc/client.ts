@@ -13,32 +13,16 @@ import { PermanentDeliveryError, TemporaryDeliveryError } from '../mailer';
 import type { CwcChamber } from './format';
 import { trimEnd } from '../../platform/text';
 
+/** `url`, `apiKey` and `officesUrl` as the header says for each chamber; `timeoutMs` per request. */
 export interface CwcClientOptions {
   chamber: CwcChamber;
-  /** House: the service's base URL (`/v2/message` is appended). Senate: the messages URL, used as given. */
   url: string;
-  /** House: the key, sent as `?apikey=`. The Senate's URL is used exactly as given, with nothing added. */
   apiKey?: string;
-  /** Senate: the active-office list (JSON). The House's is `{url}/v2/offices`. */
   officesUrl?: string;
-  /** Per request. Default 30 s. */
   timeoutMs?: number;
 }
 
-export interface CwcAnswer {
-  status: number;
-  body: string;
-}
-
-export interface CwcClient {
-  readonly chamber: CwcChamber;
-  /** Delivers one document; resolves with the service's status (2xx, or 409: delivered before). */
-  deliver(xml: string): Promise<{ status: number; alreadyDelivered: boolean }>;
-  /** House only: checks one document without delivering it. The Senate has no such endpoint. */
-  validate(xml: string): Promise<CwcAnswer & { ok: boolean }>;
-  /** The offices that take CWC today, as the service lists them (JSON); see offices.ts. */
-  offices(): Promise<unknown>;
-}
+export type CwcClient = ReturnType<typeof createCwcClient>;
 
 /** The longest part of the service's answer kept as a reason (it lands in the letter's status). */
 const MAX_REASON = 160;
@@ -68,12 +52,12 @@ export function houseUrl(base: string, path: string, apiKey: string): string {
   return `${trimEnd(base, '/')}${path}?apikey=${encodeURIComponent(apiKey)}`;
 }
 
-export function createCwcClient(options: CwcClientOptions): CwcClient {
+export function createCwcClient(options: CwcClientOptions) {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const apiKey = options.apiKey ?? '';
   const messageUrl = options.chamber === 'house' ? houseUrl(options.url, '/v2/message', apiKey) : options.url;
 
-  async function request(url: string, init: RequestInit): Promise<CwcAnswer> {
+  async function request(url: string, init: RequestInit): Promise<{ status: number; body: string }> {
     let response: Response;
     try {
       response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
@@ -98,7 +82,8 @@ export function createCwcClient(options: CwcClientOptions): CwcClient {
 
   return {
     chamber: options.chamber,
-    async deliver(xml) {
+    /** Delivers one document; resolves with the service's status (2xx, or 409: delivered before). */
+    async deliver(xml: string) {
       const { status, body } = await post(messageUrl, xml);
       if (isOk(status)) return { status, alreadyDelivered: false };
       // Our DeliveryId is reused only for the same letter: a conflict means the office has it already.
@@ -111,12 +96,14 @@ export function createCwcClient(options: CwcClientOptions): CwcClient {
       // service's to fix: the letters wait, retried with back-off, instead of all failing at once.
       throw new TemporaryDeliveryError(`cwc_${status}`, { responseCode: status });
     },
-    async validate(xml) {
+    /** House only: checks one document without delivering it. The Senate has no such endpoint. */
+    async validate(xml: string) {
       if (options.chamber === 'senate') throw new Error('the Senate service has no validate endpoint');
       const answer = await post(houseUrl(options.url, '/v2/validate', apiKey), xml);
       return { ...answer, ok: isOk(answer.status) };
     },
-    async offices() {
+    /** The offices that take CWC today, as the service lists them (JSON); see offices.ts. */
+    async offices(): Promise<unknown> {
       const url =
         options.chamber === 'house' ? houseUrl(options.url, '/v2/offices', apiKey) : options.officesUrl;
       if (!url) throw new Error('no active-office list URL for the Senate');

@@ -19,7 +19,7 @@ import { attemptsToCover, type BackoffPolicy, type OutboxRow } from '../outbox';
 import { createCwcClient } from './client';
 import { memberOfficeCode, senateTakesPrefix } from './format';
 import { letterDocument, type CwcLetter } from './letter-document';
-import { createLiveOffices, type LiveOffices } from './offices';
+import { createLiveOffices } from './offices';
 import { trimEnd } from '../../platform/text';
 
 /** CWC letters: 1 min, 2 min, ... 32 min, then hourly, jittered: a back-online office gets them soon. */
@@ -51,16 +51,9 @@ export interface CwcDeliveryDeps {
 /** Where a confirmed letter goes: CWC, or the relay with the reason when CWC was in play for it. */
 export type CwcRoute = { channel: 'cwc' } | { channel: 'relay'; note: CwcRouteNote | null };
 
-export interface CwcDelivery {
-  /** The route of one confirmed letter (its personal data still present). */
-  route(letter: LetterRow): CwcRoute;
-  /** Delivers the letter of a 'cwc' outbox row; throws a DeliveryError as the mail transport does. */
-  deliver(row: OutboxRow): Promise<void>;
-  /** The offices that take CWC today (read at start-up and with each data refresh). */
-  offices: LiveOffices;
-}
+export type CwcDelivery = ReturnType<typeof createCwcDelivery>;
 
-export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
+export function createCwcDelivery(deps: CwcDeliveryDeps) {
   const { config } = deps;
   const house =
     config.house && createCwcClient({ chamber: 'house', ...config.house, timeoutMs: config.timeoutMs });
@@ -103,9 +96,11 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
   }
 
   return {
+    /** The offices that take CWC today (read at start-up and with each data refresh). */
     offices,
 
-    route(letter) {
+    /** The route of one confirmed letter (its personal data still present). */
+    route(letter: LetterRow): CwcRoute {
       const found = reach(letter);
       if (!found) return { channel: 'relay', note: null };
       if (!offices.takes(found.office)) return { channel: 'relay', note: 'office_not_live' };
@@ -123,7 +118,8 @@ export function createCwcDelivery(deps: CwcDeliveryDeps): CwcDelivery {
       return { channel: 'cwc' };
     },
 
-    async deliver(row) {
+    /** Delivers the letter of a 'cwc' outbox row; throws a DeliveryError as the mail transport does. */
+    async deliver(row: OutboxRow): Promise<void> {
       const letter = row.letter_id ? await findLetter(deps.storage.db, row.letter_id) : undefined;
       if (!letter) throw new PermanentDeliveryError('letter_not_found');
       if (letter.purged_at !== null || !letter.body || !letter.sender_name || !letter.sender_email) {

@@ -16,7 +16,6 @@ import {
   cwcText,
   HouseOfficeCode,
   LIBRARY_OF_CONGRESS_TOPICS,
-  LIMITS,
   SENATE_PREFIXES,
   SenateOfficeCode,
   senateTakesPrefix,
@@ -26,12 +25,12 @@ import {
 export const DeliveryId = z.string().regex(/^[A-Za-z0-9]{32}$/);
 export const CwcPhone = z.string().regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100');
 
-const optionalText = (limits: readonly [number, number]) => cwcText(limits).optional();
+const optionalText = (min: number, max: number) => cwcText(min, max).optional();
 
 export const CwcDeliveryAgent = z.object({
-  name: cwcText(LIMITS.deliveryAgent),
+  name: cwcText(4, 500),
   ackEmail: CwcEmail,
-  contactName: cwcText(LIMITS.contactName),
+  contactName: cwcText(6, 500),
   contactEmail: CwcEmail,
   contactPhone: CwcPhone,
 });
@@ -46,20 +45,18 @@ export const CwcDocumentInput = z
     organization: z
       .object({
         // The House's floor (6); the Senate's (3) is lower, so one value serves both.
-        name: cwcText(LIMITS.organization),
-        about: optionalText(LIMITS.organizationAbout),
+        name: cwcText(6, 500),
+        about: optionalText(6, 500),
       })
       .optional(),
-    campaignId: cwcText(LIMITS.campaignId),
-    recipient: z.object({
-      memberOffice: z.union([HouseOfficeCode, SenateOfficeCode]),
-    }),
+    campaignId: cwcText(2, 500),
+    recipient: z.object({ memberOffice: z.union([HouseOfficeCode, SenateOfficeCode]) }),
     constituent: z.object({
-      prefix: cwcText(LIMITS.prefix),
-      firstName: cwcText(LIMITS.name),
-      lastName: cwcText(LIMITS.name),
-      address1: cwcText(LIMITS.address),
-      city: cwcText(LIMITS.city),
+      prefix: cwcText(1, 500),
+      firstName: cwcText(1, 500),
+      lastName: cwcText(1, 500),
+      address1: cwcText(3, 500),
+      city: cwcText(3, 500),
       state: z.enum(STATE_CODES),
       zip: z.string().regex(/^\d{5}(-\d{4})?$/),
       phone: CwcPhone.optional(),
@@ -68,7 +65,7 @@ export const CwcDocumentInput = z
     }),
     message: z
       .object({
-        subject: cwcText(LIMITS.subject),
+        subject: cwcText(6, 500),
         topics: z.array(z.enum(LIBRARY_OF_CONGRESS_TOPICS)).min(1),
         bills: z
           .array(
@@ -80,8 +77,8 @@ export const CwcDocumentInput = z
           )
           .default([]),
         proOrCon: z.enum(['Pro', 'Con']).optional(),
-        organizationStatement: optionalText(LIMITS.message),
-        constituentMessage: optionalText(LIMITS.message),
+        organizationStatement: optionalText(6, 10_000),
+        constituentMessage: optionalText(6, 10_000),
         moreInfo: z.url().optional(),
       })
       .refine((m) => Boolean(m.organizationStatement || m.constituentMessage), {
@@ -126,9 +123,7 @@ export function buildCwcDocument(input: CwcDocumentInput): string {
       OrganizationAbout: organization?.about,
       CampaignId: d.campaignId,
     },
-    Recipient: {
-      MemberOffice: recipient.memberOffice,
-    },
+    Recipient: { MemberOffice: recipient.memberOffice },
     Constituent: {
       Prefix: c.prefix,
       FirstName: c.firstName,

@@ -109,29 +109,14 @@ export interface CwcBill {
   number: number;
 }
 
-/**
- * The schema's length limits (cwc-2.0-house.rng), counted as XML counts: in characters (code points),
- * not UTF-16 units. The Senate takes an Organization from 3 characters.
- */
-export const LIMITS = {
-  deliveryAgent: [4, 500],
-  contactName: [6, 500],
-  campaignId: [2, 500],
-  organization: [6, 500],
-  organizationAbout: [6, 500],
-  prefix: [1, 500],
-  name: [1, 500],
-  address: [3, 500],
-  city: [3, 500],
-  subject: [6, 500],
-  message: [6, 10_000],
-} as const satisfies Record<string, readonly [number, number]>;
-
 /** Characters XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF, lone surrogates). */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
-/** A string the schema's `string` type with these bounds accepts (trimmed first: blanks are not text). */
-export function cwcText([min, max]: readonly [number, number]) {
+/**
+ * A string the schema's `string` type with these length limits (cwc-2.0-house.rng) accepts, trimmed first
+ * (blanks are not text); counted as XML counts, in characters (code points), not UTF-16 units.
+ */
+export function cwcText(min: number, max: number) {
   return z
     .string()
     .trim()

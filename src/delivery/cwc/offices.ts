@@ -18,13 +18,7 @@ export interface OfficeListStatus {
   failure: { at: string; reason: string } | null;
 }
 
-export interface LiveOffices {
-  /** Whether the office is on its service's last list. */
-  takes(office: string): boolean;
-  /** Reads every configured service's list again; never throws (a failure keeps the last list). */
-  refresh(): Promise<void>;
-  status(): OfficeListStatus[];
-}
+export type LiveOffices = ReturnType<typeof createLiveOffices>;
 
 /** A service's client (client.ts): its chamber and its list. */
 type OfficeSource = Pick<CwcClient, 'chamber' | 'offices'>;
@@ -58,7 +52,7 @@ export function createLiveOffices(
     now(): Date;
     logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   },
-): LiveOffices {
+) {
   const lists = new Map<CwcChamber, OfficeListStatus>(
     sources.map((s) => [s.chamber, { chamber: s.chamber, offices: [], readAt: null, failure: null }]),
   );
@@ -85,10 +79,12 @@ export function createLiveOffices(
   }
 
   return {
-    takes(office) {
+    /** Whether the office is on its service's last list. */
+    takes(office: string) {
       return live.has(office);
     },
-    refresh() {
+    /** Reads every configured service's list again; never throws (a failure keeps the last list). */
+    refresh(): Promise<void> {
       running ??= Promise.all(sources.map(readOne))
         .then(() => {
           live = new Set([...lists.values()].flatMap((l) => l.offices));

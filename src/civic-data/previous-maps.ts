@@ -139,19 +139,17 @@ export function statesWithUnchangedMaps(
 }
 
 /** The data in service (the index and boundaries in `dir`), each null when absent or unreadable. */
-export interface ServedData {
+interface ServedData {
   index: CivicIndexFile | null;
   shapes: DistrictShapesFile | null;
 }
 
 export async function readServedData(dir: string): Promise<ServedData> {
-  const read = async <T>(name: string): Promise<T | null> => {
-    try {
-      return JSON.parse(await fs.readFile(path.join(dir, name), 'utf8')) as T;
-    } catch {
-      return null;
-    }
-  };
+  const read = <T>(name: string): Promise<T | null> =>
+    fs
+      .readFile(path.join(dir, name), 'utf8')
+      .then((text) => JSON.parse(text) as T)
+      .catch(() => null);
   return {
     index: await read<CivicIndexFile>(INDEX_FILE_NAME),
     shapes: await read<DistrictShapesFile>(DISTRICT_SHAPES_FILE),
@@ -240,7 +238,7 @@ function previousShapes(
 }
 
 /** The maps to serve, and what `meta` says of them. */
-export interface ChosenMaps {
+interface ChosenMaps {
   zipTable: ZipTable;
   shapes: DistrictShape[] | null;
   /** The states on the previous Congress's maps (proven unchanged), as `meta.previousMaps` names them. */

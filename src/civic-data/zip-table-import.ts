@@ -55,10 +55,10 @@ export interface ZipTableResult {
 /** Called every so often with a line such as "ZCTA-block file: 2,000,000 rows". */
 export type Progress = (line: string) => void;
 
-export const ZCCD_PATH = 'us-zipcodes-congress/zccd.csv';
+const ZCCD_PATH = 'us-zipcodes-congress/zccd.csv';
 export const ZCTA_BLOCK_FILE = 'tab20_zcta520_tabblock20_natl.txt';
 /** The ZCTA-to-block relationship file on the Census file server at `census` (CENSUS_FILES_URL). */
-export function zctaBlockUrl(census: string): string {
+function zctaBlockUrl(census: string): string {
   return `${trimEnd(census, '/')}/geo/docs/maps-data/data/rel2020/zcta520/${ZCTA_BLOCK_FILE}`;
 }
 
@@ -176,7 +176,7 @@ const ZccdRowSchema = z.object({
  * us-zipcodes-congress zccd.csv: `state_fips,state_abbr,zcta,cd`, one row per ZCTA and district. The file
  * says neither its Congress nor its date: they come from the manifest, or from its known checksum.
  */
-export async function parseZccd(source: SourceText, manifest: ManifestEntry = {}): Promise<ZipTableResult> {
+async function parseZccd(source: SourceText, manifest: ManifestEntry = {}): Promise<ZipTableResult> {
   const table: ZipTable = new Map();
   for await (const { row, line } of csvRecords(source.name, source.text, ',', (header) =>
     requireColumns(source.name, header, ['state_abbr', 'zcta', 'cd']),
@@ -270,7 +270,7 @@ function districtFromGeoid(where: string, column: string, geoid: string): Distri
  * The Census CD-to-ZCTA relationship file (pipe-delimited). Its Congress is in its column names
  * (`GEOID_CD119_20`); the file name, when it follows the Bureau's pattern, must agree.
  */
-export async function parseCensusRelationship(
+async function parseCensusRelationship(
   name: string,
   input: Readable | string,
   progress?: Progress,
@@ -417,7 +417,7 @@ export function congressFromBefName(name: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-export interface BefSource {
+interface BefSource {
   /** The zip (`cd120.zip`) or one text file. */
   name: string;
   data: Buffer;
@@ -536,7 +536,7 @@ export interface ZipsRead {
   dateFrom: SourceInfo['dateFrom'];
 }
 
-export interface ZipSourceOptions {
+interface ZipSourceOptions {
   /** A local folder laid out like the data mirror; without it `urls` are downloaded. */
   from: string | undefined;
   choice: ZipSourceChoice;

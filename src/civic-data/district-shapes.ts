@@ -115,21 +115,14 @@ export class DistrictShapeIndex {
 
   constructor(shapes: readonly DistrictShape[], meta: DistrictShapesMeta | null = null) {
     this.meta = meta;
-    let vertices = 0;
-    let rings = 0;
-    let polygons = 0;
-    let runs = 0;
-    for (const shape of shapes) {
-      for (const polygon of shape.polygons) {
-        polygons++;
-        for (const ring of polygon) {
-          const n = ring.length + (ringIsClosed(ring) ? 0 : 1);
-          rings++;
-          vertices += n;
-          runs += Math.ceil((n - 1) / EDGE_RUN);
-        }
-      }
-    }
+    const polygons = shapes.reduce((n, shape) => n + shape.polygons.length, 0);
+    // Vertices per ring, an open ring closed.
+    const ringSizes = shapes
+      .flatMap((s) => s.polygons.flat())
+      .map((r) => r.length + (ringIsClosed(r) ? 0 : 1));
+    const rings = ringSizes.length;
+    const vertices = ringSizes.reduce((sum, n) => sum + n, 0);
+    const runs = ringSizes.reduce((sum, n) => sum + Math.ceil((n - 1) / EDGE_RUN), 0);
     if (polygons === 0 || runs === 0) throw new DataError('District shapes: no polygons to index');
 
     this.districts = shapes.map((s) => ({ state: s.state, district: s.district }));
@@ -283,12 +276,11 @@ export class DistrictShapeIndex {
       .filter(([d, km]) => d !== own && km <= NEAR_BOUNDARY_KM)
       .sort((a, b) => a[1] - b[1])
       .map(([d]) => ({ ...this.districts[d]! }));
-    const ref = this.districts[own]!;
-    return { state: ref.state, district: ref.district, nearBoundary, neighbours };
+    return { ...this.districts[own]!, nearBoundary, neighbours };
   }
 }
 
-/** The bounding box [minX, minY, maxX, maxY] of the vertices from index `from` up to (not including) `to`. */
+/** The bounding box [minX, minY, maxX, maxY] of vertices `from` up to (not including) `to`. */
 function bounds(c: Float64Array, from: number, to: number): [number, number, number, number] {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (let k = from; k < to; k++) {

@@ -145,8 +145,6 @@ const BILL_PAGE_KINDS: Record<string, string> = {
   hconres: 'house-concurrent-resolution',
 };
 
-const SENATE_TYPES = new Set(['s', 'sres', 'sjres', 'sconres']);
-
 export interface ReintroductionSearchOptions {
   /** The campaign bills to look for, each with the title the campaign gives it. */
   bills: ReadonlyArray<{ bill: BillRef; title: string }>;
@@ -207,7 +205,7 @@ export async function findReintroductions(
         .map(comparableTitle)
         .filter(Boolean),
     );
-    const chamber = SENATE_TYPES.has(bill.type) ? 'senate' : 'house';
+    const chamber = BILL_PAGE_KINDS[bill.type]?.startsWith('senate-') ? 'senate' : 'house';
     const add = async (ref: BillRef, candidateTitle: string, reason: 'title' | 'sponsor') => {
       const key = billKey(ref);
       const known = found.get(key);

@@ -22,15 +22,9 @@ import type { OutboxKind } from '../storage/schema';
 import type { RecordAction } from '../tracking/record-action';
 import { createCwcDelivery, cwcRetryPolicy } from './cwc/cwc-delivery';
 import { createMessageRenderer } from './email-content';
-import { createEmailService, type EmailService } from './email-service';
-import { createMailTransport, PermanentDeliveryError, type MailTransport } from './mailer';
-import {
-  createOutboxWorker,
-  type OutboxWorker,
-  type RenderMessage,
-  type WorkerLogger,
-} from './outbox-worker';
-import type { LiveOffices } from './cwc/offices';
+import { createEmailService } from './email-service';
+import { createMailTransport, PermanentDeliveryError } from './mailer';
+import { createOutboxWorker, type RenderMessage, type WorkerLogger } from './outbox-worker';
 import type { PdfRenderer } from './pdf-renderer';
 
 /** What waits while a letter's recipient's term has ended. */
@@ -66,19 +60,7 @@ export interface EmailChannelDeps {
   renderers?: Partial<Record<OutboxKind, RenderMessage>>;
 }
 
-export interface EmailDelivery {
-  service: EmailService;
-  worker: OutboxWorker;
-  transport: MailTransport;
-  /** The offices that take CWC today, when CWC is configured (bootstrap refreshes them). */
-  cwcOffices: LiveOffices | undefined;
-  /** Starts the worker when OUTBOX_WORKER is on (the default). */
-  start(): void;
-  /** Lets the message in flight finish, then closes the transport. */
-  stop(): Promise<void>;
-}
-
-export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
+export function createEmailChannel(deps: EmailChannelDeps) {
   const { config, storage, clock, logger } = deps;
   const timeout = config.outbox.smtpTimeoutMs;
   const transport = createMailTransport({
@@ -158,10 +140,13 @@ export function createEmailChannel(deps: EmailChannelDeps): EmailDelivery {
     service,
     worker,
     transport,
+    /** The offices that take CWC today, when CWC is configured (bootstrap refreshes them). */
     cwcOffices: cwc?.offices,
+    /** Starts the worker when OUTBOX_WORKER is on (the default). */
     start() {
       if (config.outbox.enabled) worker.start();
     },
+    /** Lets the message in flight finish, then closes the transport. */
     async stop() {
       await worker.stop();
       transport.close();

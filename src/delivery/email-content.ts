@@ -254,8 +254,6 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     const member = deps.civic.memberByBioguide(letter.bioguide);
     const date = new Date(letter.confirmed_at ?? letter.created_at);
     const printable = printableLetter(letter, member, date).letter;
-    // The letter's chosen mailing office, else the nearest district office, else the DC office.
-    const mailingAddress = printable.recipientAddress;
     const pdf = await deps.pdf.render([printable]);
     const receipt = receiptOf(letter.id, await findOutboxByBatch(deps.storage.db, letter.batch_id));
     const failed = row.kind === 'delivery_failed';
@@ -276,18 +274,15 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       receipt: receiptSentence(receipt, addresseeOf(letter.salutation, letter.recipient_name)),
       deliveredToOffice: receipt.where === 'office',
       contactUrl: contactUrlFor(letter, member),
-      mailingAddress,
+      // The letter's chosen mailing office, else the nearest district office, else the DC office.
+      mailingAddress: printable.recipientAddress,
       ...batchLinks(letter.batch_id),
       ...letterContext(letter, campaign),
     };
     return {
       ...(await toWriter(row, letter, subjectLine, failed ? 'delivery-failed' : 'sender-copy', context)),
       attachments: [
-        {
-          filename: `letter-to-${letter.bioguide}.pdf`,
-          content: pdf,
-          contentType: 'application/pdf',
-        },
+        { filename: `letter-to-${letter.bioguide}.pdf`, content: pdf, contentType: 'application/pdf' },
       ],
     };
   }

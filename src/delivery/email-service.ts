@@ -144,8 +144,7 @@ export function createEmailService(deps: EmailServiceDeps) {
    * address per day across every batch and network.
    */
   async function requestEmailConfirmation(input: { batchId: string; purpose?: ConfirmationPurpose }) {
-    const { batchId } = input;
-    const purpose = input.purpose ?? 'send';
+    const { batchId, purpose = 'send' } = input;
     const now = clock.now();
     const result = await inWriteTransaction(storage, async (db) => {
       const letters = await batchLetters(db, batchId);
@@ -153,9 +152,7 @@ export function createEmailService(deps: EmailServiceDeps) {
         purpose === 'send'
           ? letters.filter((l) => l.status === 'draft' || l.status === 'awaiting_confirmation')
           : letters.filter((l) => l.verified_at === null);
-      if (open.length === 0) {
-        throw new ConflictError('messages.alreadyConfirmed');
-      }
+      if (open.length === 0) throw new ConflictError('messages.alreadyConfirmed');
       if (open.some((l) => l.purged_at !== null || l.sender_email === null || l.body === null)) {
         throw new ValidationError('messages.lettersDeleted');
       }

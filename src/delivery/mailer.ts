@@ -165,9 +165,8 @@ export function classifyDeliveryError(err: unknown): DeliveryError {
   };
 
   // Checked before the reply code: a 535 login refusal must not drop the letter as a permanent failure.
-  if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2') {
+  if (code && TEMPORARY_CODES[code] === 'auth_failed')
     return new TemporaryDeliveryError('auth_failed', details);
-  }
   if (responseCode !== undefined) {
     if (responseCode >= 400 && responseCode < 500)
       return new TemporaryDeliveryError(`smtp_${responseCode}`, details);

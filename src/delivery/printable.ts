@@ -24,9 +24,7 @@ export function formatLetterDate(date: Date): string {
 
 /** Builds the printable letter, addressed to the office the person chose, else the one nearest them. */
 export function printableLetter(row: LetterRow, member: Member | undefined, date: Date): PrintChoice {
-  if (row.body === null || row.sender_name === null) {
-    throw new ValidationError('messages.letterTextDeleted');
-  }
+  if (row.body === null || row.sender_name === null) throw new ValidationError('messages.letterTextDeleted');
   const choice = member && chooseMailingOffices(member, row.sender_zip ?? '');
   // With the member known there is always an office: the nearest district office, else the DC office.
   const office = choice && (choice.options.find((o) => o.id === row.mailing_office) ?? choice.recommended);

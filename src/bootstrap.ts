@@ -72,7 +72,8 @@ export async function createRuntime(config: Config): Promise<Runtime> {
   }
   // The data refresh replaces the sponsor rolls while the server runs (a cosponsor signs on any day).
   let billStatus: ReadonlyMap<string, BillSponsorsRecord> = loadBillStatus(config.dataDir);
-  const sponsors = createSponsorRoll({ get: (billId) => billStatus.get(billId) });
+  const billRecords = { get: (billId: string) => billStatus.get(billId) };
+  const sponsors = createSponsorRoll(billRecords);
   const asks = createAskResolver({ clock, sponsors });
   const storage = await openStorage(config.database);
   // The reintroduced bills the organiser adopted (in the database, shared by every instance): the
@@ -202,7 +203,7 @@ export async function createRuntime(config: Config): Promise<Runtime> {
     civic,
     campaigns,
     asks,
-    billRecords: { get: (billId) => billStatus.get(billId) },
+    billRecords,
     adoptedBills,
     storage,
     stats: createStatsService({

@@ -52,32 +52,26 @@ export function isolate(text: string): string {
  */
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>();
 
-function kept<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>(
-  kind: string,
+function kept<O, T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>(
+  Format: new (locale: string, options: O) => T,
   locale: string,
-  options: object,
-  make: () => T,
+  options: O,
 ): T {
-  const key = `${kind} ${locale} ${JSON.stringify(options)}`;
+  const key = `${Format.name} ${locale} ${JSON.stringify(options)}`;
   let formatter = formatters.get(key) as T | undefined;
   if (!formatter) {
-    formatter = make();
+    formatter = new Format(locale, options);
     formatters.set(key, formatter);
   }
   return formatter;
 }
 
-export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
-  return kept('number', locale, options, () => new Intl.NumberFormat(locale, options));
-}
-
-export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  return kept('date', locale, options, () => new Intl.DateTimeFormat(locale, options));
-}
-
-function listFormat(locale: string, options: Intl.ListFormatOptions): Intl.ListFormat {
-  return kept('list', locale, options, () => new Intl.ListFormat(locale, options));
-}
+export const numberFormat = (locale: string, options: Intl.NumberFormatOptions = {}) =>
+  kept(Intl.NumberFormat, locale, options);
+export const dateTimeFormat = (locale: string, options: Intl.DateTimeFormatOptions) =>
+  kept(Intl.DateTimeFormat, locale, options);
+const listFormat = (locale: string, options: Intl.ListFormatOptions) =>
+  kept(Intl.ListFormat, locale, options);
 
 export function formatNumber(lng: string | undefined, n: number): string {
   return numberFormat(intlLocale(lng)).format(n);

@@ -9,21 +9,12 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 export const REDACTED_PATHS = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'req.headers["x-admin-token"]',
+  // Headers that carry a session or a token.
+  ...['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-admin-token"]'],
   'res.headers["set-cookie"]',
-  '*.email',
-  '*.senderEmail',
-  '*.street',
-  '*.address',
-  '*.name',
-  '*.body',
-  '*.token',
-  'email',
-  'address',
-  'body',
-  'token',
+  // Personal data and tokens, at the top of a line or one object down.
+  ...['email', 'address', 'body', 'token'],
+  ...['*.email', '*.senderEmail', '*.street', '*.address', '*.name', '*.body', '*.token'],
 ];
 
 /**

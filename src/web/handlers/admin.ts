@@ -16,6 +16,7 @@ import { releaseHeldCounts, restoreSetAside, setAsideWindow } from '../../tracki
 import { memberLabel } from '../../tracking/labels';
 import { listCounters } from '../../tracking/stats';
 import type { AdminSession } from '../admin-session';
+import type { MemberReplies } from '../../replies/responsiveness';
 import type { AppDeps } from '../deps';
 import { campaignOrNotFound } from './progress';
 
@@ -67,27 +68,28 @@ const LETTER_EXPORT_HEADERS: Partial<Record<string, string>> = {
   recipient_name: 'recipient',
 };
 
-/** The replies export: every member's row, with whether the public sees it. */
-const REPLY_EXPORT_COLUMNS = [
-  'campaign',
-  'congress',
-  'bill',
-  'member',
-  'name',
-  'delivered',
-  'asked',
-  'answers',
-  'replied',
-  'reply_share',
-  'median_days_to_reply',
-  'support',
-  'oppose',
-  'undecided',
-  'did_not_say',
-  'form_letters',
-  'answers_up_to',
-  'public',
-] as const;
+/** The replies export: every member's row, with whether the public sees it; each column and its value. */
+type ReplyColumn = [column: string, value: (m: MemberReplies, campaign: string, name: string) => unknown];
+const REPLY_EXPORT: ReplyColumn[] = [
+  ['campaign', (_m, campaign) => campaign],
+  ['congress', (m) => m.congress],
+  ['bill', (m) => m.bill ?? ''],
+  ['member', (m) => m.bioguide],
+  ['name', (_m, _campaign, name) => name],
+  ['delivered', (m) => m.delivered],
+  ['asked', (m) => m.asked],
+  ['answers', (m) => m.answers],
+  ['replied', (m) => m.replied],
+  ['reply_share', (m) => (m.replyShare === null ? '' : m.replyShare.toFixed(3))],
+  ['median_days_to_reply', (m) => m.medianDaysToReply ?? ''],
+  ['support', (m) => m.stances.support],
+  ['oppose', (m) => m.stances.oppose],
+  ['undecided', (m) => m.stances.undecided],
+  ['did_not_say', (m) => m.stances.unstated],
+  ['form_letters', (m) => m.formLetters],
+  ['answers_up_to', (m) => m.answersUpTo ?? ''],
+  ['public', (m) => (m.public ? 'yes' : 'no')],
+];
 
 /** Starts a CSV download with its header row; write rows to it, then `end()` it. */
 function csvDownload(res: Response, filename: string, columns: string[]): Stringifier {
@@ -221,28 +223,14 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     repliesCsv: async (req, res) => {
       const campaign = campaignFromQuery(req);
       const replies = await deps.replyStats.forCampaign(campaign.slug);
-      const csv = csvDownload(res, 'replies.csv', [...REPLY_EXPORT_COLUMNS]);
+      const csv = csvDownload(
+        res,
+        'replies.csv',
+        REPLY_EXPORT.map(([column]) => column),
+      );
       for (const m of replies.members) {
-        csv.write([
-          campaign.slug,
-          m.congress,
-          m.bill ?? '',
-          m.bioguide,
-          memberLabel(deps, m.bioguide),
-          m.delivered,
-          m.asked,
-          m.answers,
-          m.replied,
-          m.replyShare === null ? '' : m.replyShare.toFixed(3),
-          m.medianDaysToReply ?? '',
-          m.stances.support,
-          m.stances.oppose,
-          m.stances.undecided,
-          m.stances.unstated,
-          m.formLetters,
-          m.answersUpTo ?? '',
-          m.public ? 'yes' : 'no',
-        ]);
+        const name = memberLabel(deps, m.bioguide);
+        csv.write(REPLY_EXPORT.map(([, value]) => value(m, campaign.slug, name)));
       }
       csv.end();
     },

@@ -86,14 +86,6 @@ export function congressAt(moment: Date): number {
 }
 
 /**
- * The moment a term that ends on an ISO day is over: noon Eastern that day (a term in the member list
- * ends on 3 January, with its Congress).
- */
-export function termEndsAt(endDate: string): Date {
-  return noonEastern(endDate);
-}
-
-/**
  * The Congress an ISO day belongs to, for data that carries days, not moments (a term's dates): 3 January
  * belongs to the Congress that begins that day.
  */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { seatKey } from './civic-index';
-import { congressEnds, termEndsAt } from './congress';
+import { congressEnds, noonEastern } from './congress';
 import type { CivicDataMeta, CivicIndexFile, DistrictRef, Member, ZipDistrict } from './types';
 
 /** The index file inside DATA_DIR, written by `npm run data:update` (civic-data/import). */
@@ -162,7 +162,7 @@ export class CivicIndex {
    * changes.
    */
   termHasEnded(member: Member, now: Date): boolean {
-    const end = member.termEnd ? termEndsAt(member.termEnd).getTime() : this.contents.congressEndsAt;
+    const end = member.termEnd ? noonEastern(member.termEnd).getTime() : this.contents.congressEndsAt;
     return now.getTime() >= end;
   }
 }

@@ -167,8 +167,8 @@ export function createResponsivenessService(options: {
 }
 
 /** What the public may see: rows with enough answers, and how many rows with answers are held back. */
-export function publicReplies(replies: CampaignReplies, congress?: number) {
-  const inCongress = replies.members.filter((m) => congress === undefined || m.congress === congress);
+export function publicReplies(replies: CampaignReplies, congress: number) {
+  const inCongress = replies.members.filter((m) => m.congress === congress);
   return {
     minAnswers: replies.minAnswers,
     members: inCongress.filter((m) => m.public),

@@ -11,7 +11,6 @@ import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
 import { candidateKey, loadReintroductions } from '../civic-data/reintroductions';
-import { stateByAbbr } from '../civic-data/states';
 import type { Chamber } from '../civic-data/types';
 import type { Config } from '../config/config';
 import type { OfficeListStatus } from '../delivery/cwc/offices';
@@ -22,9 +21,8 @@ import { latestNotes } from '../replies/reply-store';
 import type { ResponsivenessService } from '../replies/responsiveness';
 import type { Storage } from '../storage/database';
 import { findBursts, heldSummary, listSetAsides } from './count-review';
-import { districtLabel, memberLabel } from './labels';
+import { districtLabel, memberLabel, stateName } from './labels';
 import { ACTION_KINDS, CHANNEL_NAMES, type CampaignStats, type StatsService } from './stats';
-import { STATE_NAMES } from './us-map';
 
 export interface AdminDashboardDeps {
   config: Pick<Config, 'countCaps' | 'dataDir'>;
@@ -122,7 +120,7 @@ function cwcOfficeLists(deps: AdminDashboardDeps) {
 function civicDataSummary(deps: AdminDashboardDeps) {
   const meta = deps.civic.meta;
   const names = (states: readonly string[] | undefined) =>
-    states?.length ? states.map((s) => stateByAbbr(s)?.name ?? s).join(', ') : null;
+    states?.length ? states.map(stateName).join(', ') : null;
   const failure = deps.dataRefresh.status().failure;
   return {
     congress: meta.congress,
@@ -203,7 +201,7 @@ function dashboardTables(deps: AdminDashboardDeps, s: CampaignStats) {
       house: s.channels.byChamber.house[kind],
     })),
     days: [...s.channels.byDay].reverse(),
-    states: s.channels.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
+    states: s.channels.byState.map((r) => ({ ...r, name: stateName(r.state) })),
     districts: s.byDistrict.map((d) => ({ ...d, name: `${districtLabel(d.district)} (${d.congress})` })),
     members: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
   };

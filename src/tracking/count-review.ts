@@ -43,11 +43,19 @@ export type HoldReason = 'mailbox' | 'district';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
+/** `IL-13` for a letter to a House member, undefined for a letter to a senator. */
+function houseDistrictOf(letter: Pick<LetterRow, 'chamber' | 'state' | 'district'>): string | undefined {
+  return letter.chamber === 'house' && letter.district !== null
+    ? `${letter.state}-${letter.district}`
+    : undefined;
+}
+
 /** The writer's district of each letter: its own for a House letter, its batch's House letter's otherwise. */
 function writerDistricts(letters: readonly LetterRow[]): Map<string, string> {
   const byBatch = new Map<string, string>();
   for (const l of letters) {
-    if (l.chamber === 'house' && l.district !== null) byBatch.set(l.batch_id, `${l.state}-${l.district}`);
+    const district = houseDistrictOf(l);
+    if (district) byBatch.set(l.batch_id, district);
   }
   return new Map(letters.map((l) => [l.id, byBatch.get(l.batch_id) ?? l.state]));
 }
@@ -65,11 +73,12 @@ export async function applyCountCaps(
 ): Promise<{ count: ActionInput[]; hold: Array<{ letter: LetterRow; reason: HoldReason }> }> {
   if (inputs.length === 0) return { count: [], hold: [] };
   const keys = inputs.map((i) => dedupeKey(i.action));
-  const existing = new Set(
-    (await db.selectFrom('actions').select('dedupe_key').where('dedupe_key', 'in', keys).execute()).map(
-      (r) => r.dedupe_key,
-    ),
-  );
+  const stored = await db
+    .selectFrom('actions')
+    .select('dedupe_key')
+    .where('dedupe_key', 'in', keys)
+    .execute();
+  const existing = new Set(stored.map((r) => r.dedupe_key));
   const districts = writerDistricts(inputs.map((i) => i.letter));
   const count: ActionInput[] = [];
   const hold: Array<{ letter: LetterRow; reason: HoldReason }> = [];
@@ -78,23 +87,14 @@ export async function applyCountCaps(
       count.push(action);
       continue;
     }
-    const mailbox = await countHit(
-      db,
-      `count-cap-mailbox:${letter.campaign}:${letter.sender_key}`,
-      DAY_MS,
-      at.getTime(),
-    );
-    if (mailbox.hits > caps.mailboxPerDay) {
+    const mailbox = `count-cap-mailbox:${letter.campaign}:${letter.sender_key}`;
+    if ((await countHit(db, mailbox, DAY_MS, at.getTime())).hits > caps.mailboxPerDay) {
       hold.push({ letter, reason: 'mailbox' });
       continue;
     }
-    const district = await countHit(
-      db,
-      `count-cap-district:${letter.campaign}:${letter.congress}:${districts.get(letter.id)}`,
-      HOUR_MS,
-      at.getTime(),
-    );
-    if (district.hits > caps.districtPerHour) hold.push({ letter, reason: 'district' });
+    const district = `count-cap-district:${letter.campaign}:${letter.congress}:${districts.get(letter.id)}`;
+    const districtHits = (await countHit(db, district, HOUR_MS, at.getTime())).hits;
+    if (districtHits > caps.districtPerHour) hold.push({ letter, reason: 'district' });
     else count.push(action);
   }
   return { count, hold };
@@ -114,10 +114,7 @@ export async function holdCounts(
         letter_id: letter.id,
         campaign: letter.campaign,
         reason,
-        district:
-          letter.chamber === 'house' && letter.district !== null
-            ? `${letter.state}-${letter.district}`
-            : null,
+        district: houseDistrictOf(letter) ?? null,
         held_at: at.toISOString(),
       })),
     )

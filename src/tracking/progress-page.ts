@@ -10,9 +10,9 @@ import { formatUtcDateTime, type PageLanguage } from '../platform/i18n-format';
 import { publicReplyStats, replySection } from '../replies/board-view';
 import type { ResponsivenessService } from '../replies/responsiveness';
 import { districtProgress, districtsClosestToGoal } from './district-goals';
-import { memberLabel } from './labels';
-import { CHANNEL_NAMES, statsForCongress, type CampaignStats } from './stats';
-import { renderStateMapSvg, STATE_NAMES } from './us-map';
+import { memberLabel, stateName } from './labels';
+import { CHANNEL_NAMES, statsForCongress, TOP_MEMBERS, type CampaignStats } from './stats';
+import { renderStateMapSvg } from './us-map';
 
 type Deps = { civic: CivicIndex; asks: AskResolver; replyStats: ResponsivenessService };
 
@@ -38,7 +38,7 @@ export async function buildStatsJson(deps: Deps, campaign: Campaign, stats: Camp
     byChannel: Object.fromEntries(PUBLIC_CHANNELS.map((kind) => [kind, stats.byChannel[kind]])),
     channelNames: Object.fromEntries(PUBLIC_CHANNELS.map((kind) => [kind, CHANNEL_NAMES[kind]])),
     counts: PUBLIC_COUNTS_NOTE,
-    byState: stats.byState.map((s) => ({ ...s, name: STATE_NAMES[s.state] ?? s.state })),
+    byState: stats.byState.map((s) => ({ ...s, name: stateName(s.state) })),
     topMembers: stats.topMembers.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     byDay: stats.byDay,
     byDistrict: stats.byDistrict,
@@ -120,8 +120,10 @@ export async function buildProgressPageView(
       : undefined,
     districtRanking: districtsClosestToGoal(s, congress, goalFor),
     updatedAt: formatUtcDateTime(page.language, new Date(s.updatedAt)),
-    states: current.byState.map((r) => ({ ...r, name: STATE_NAMES[r.state] ?? r.state })),
-    topMembers: current.byMember.slice(0, 10).map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
+    states: current.byState.map((r) => ({ ...r, name: stateName(r.state) })),
+    topMembers: current.byMember
+      .slice(0, TOP_MEMBERS)
+      .map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     mapSvg: renderStateMapSvg(counts, {
       idPrefix: 'progress-map',
       title: t('tracking.progress.mapTitle', { campaign: texts.shortTitle }),

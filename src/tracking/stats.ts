@@ -57,7 +57,7 @@ export interface CampaignStats extends LetterCounts {
   /** Letters printed or sent through a web form by writers who have not confirmed: shown apart. */
   reported: number;
   goal?: number;
-  /** The first `topMembersLimit` of byMember. */
+  /** The first TOP_MEMBERS of byMember. */
   topMembers: Array<{ bioguide: string; count: number }>;
   /** Letters per UTC day, oldest first. */
   byDay: Array<{ day: string; count: number }>;
@@ -105,8 +105,10 @@ export interface StatsOptions {
   cacheMs: number;
   /** The campaign goal, e.g. `(slug) => campaigns.get(slug).goal`; undefined leaves goal out. */
   goalFor?: (campaign: string) => number | undefined;
-  topMembersLimit?: number;
 }
+
+/** How many members the public numbers name. */
+export const TOP_MEMBERS = 10;
 
 function isActionKind(value: string): value is ActionKind {
   return (ACTION_KINDS as readonly string[]).includes(value);
@@ -126,7 +128,6 @@ export function statsFromCounters(
   rows: Array<{ dimension: string; key: string; count: number | string }>,
   updatedAt: string,
   goal?: number,
-  topMembersLimit = 10,
 ): CampaignStats {
   const allTime = emptyCongress(0);
   let reported = 0;
@@ -185,7 +186,7 @@ export function statsFromCounters(
     byChannel,
     byState,
     byMember,
-    topMembers: byMember.slice(0, topMembersLimit),
+    topMembers: byMember.slice(0, TOP_MEMBERS),
     byDay,
     byDistrict,
     byCongress: [...congresses.values()].sort((a, b) => b.congress - a.congress),
@@ -239,7 +240,7 @@ export async function listCounters(db: Db) {
  * (lru-cache's fetchMethod).
  */
 export function createStatsService(options: StatsOptions): StatsService {
-  const { storage, clock, cacheMs, goalFor, topMembersLimit } = options;
+  const { storage, clock, cacheMs, goalFor } = options;
 
   async function read(campaign: string): Promise<CampaignStats> {
     const rows = await storage.db
@@ -247,7 +248,7 @@ export function createStatsService(options: StatsOptions): StatsService {
       .select(['dimension', 'key', 'count'])
       .where('campaign', '=', campaign)
       .execute();
-    return statsFromCounters(campaign, rows, clock.now().toISOString(), goalFor?.(campaign), topMembersLimit);
+    return statsFromCounters(campaign, rows, clock.now().toISOString(), goalFor?.(campaign));
   }
 
   if (cacheMs <= 0) return { getCampaignStats: read, invalidate: () => undefined };

@@ -9,13 +9,8 @@
 import fs from 'node:fs';
 import { geoPath } from 'd3-geo';
 import { feature } from 'topojson-client';
-import { STATES, stateByFips } from '../civic-data/states';
+import { stateByFips } from '../civic-data/states';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-
-/** USPS code -> name, e.g. for the table beside the map. */
-export const STATE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
-  STATES.map((s) => [s.abbr, s.name]),
-);
 
 /** ColorBrewer Blues, 5 classes: sequential and distinguishable with the common colour-vision deficiencies. */
 export const MAP_COLOURS = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'] as const;

@@ -13,10 +13,7 @@ import type { Logger } from '../platform/logger';
 
 export type MailDomainVerdict = 'ok' | 'disposable' | 'no_mail_exchanger' | 'unchecked';
 
-export interface MailDomainCheck {
-  /** The verdict on an address's domain (the part after the last `@`). */
-  check(email: string): Promise<MailDomainVerdict>;
-}
+export type MailDomainCheck = ReturnType<typeof createMailDomainCheck>;
 
 export interface MailDomainCheckOptions {
   /** Ask DNS for mail exchangers; off, only the disposable list is consulted. */
@@ -37,7 +34,7 @@ export function isDisposableDomain(domain: string, list: ReadonlySet<string> = d
   return false;
 }
 
-export function createMailDomainCheck(options: MailDomainCheckOptions): MailDomainCheck {
+export function createMailDomainCheck(options: MailDomainCheckOptions) {
   const list = disposableDomains();
   const resolver = new dns.promises.Resolver({ timeout: 2_000, tries: 2 });
   if (options.dnsServers?.length) resolver.setServers([...options.dnsServers]);
@@ -74,7 +71,8 @@ export function createMailDomainCheck(options: MailDomainCheckOptions): MailDoma
   }
 
   return {
-    async check(email) {
+    /** The verdict on an address's domain (the part after the last `@`). */
+    async check(email: string): Promise<MailDomainVerdict> {
       const domain = email
         .slice(email.lastIndexOf('@') + 1)
         .trim()

@@ -11,11 +11,10 @@ import type { AskResolver } from '../campaign/asks';
 import { askedToReintroduce } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
-import type { Member } from '../civic-data/types';
 import { representativesOf } from '../lookup/constituency';
 import { ValidationError } from '../platform/errors';
 import type { HandlebarsInstance } from '../platform/handlebars';
-import { composeLetter, SenderInput, type ComposedLetter } from './letter';
+import { composeLetter, SenderInput } from './letter';
 import type { LetterRow } from './letter-store';
 
 /** The reason on a letter that was not sent because it no longer meant what its writer approved. */
@@ -94,11 +93,7 @@ export function letterMeaning(deps: RenewalDeps, letter: RenewableLetter, now: D
   return 'current';
 }
 
-export interface Renewal {
-  member: Member;
-  composed: ComposedLetter;
-  sender: SenderInput;
-}
+export type Renewal = NonNullable<ReturnType<typeof renewalOf>>;
 
 /**
  * The letter as it would now read: the campaign's current ask, in its own text, to the member of the same
@@ -106,7 +101,7 @@ export interface Renewal {
  * district). Undefined when no such letter can be written: the writer's details were deleted, their ZIP
  * is split between districts now, or that member's term has ended too.
  */
-export function renewalOf(deps: RenewalDeps, letter: RenewableLetter, now: Date): Renewal | undefined {
+export function renewalOf(deps: RenewalDeps, letter: RenewableLetter, now: Date) {
   const sender = SenderInput.safeParse({
     name: letter.sender_name ?? '',
     email: letter.sender_email ?? '',
@@ -121,7 +116,7 @@ export function renewalOf(deps: RenewalDeps, letter: RenewableLetter, now: Date)
   const allowed = representativesOfWriter(deps.civic, letter, now);
   const sameChamber = [...allowed]
     .map((id) => deps.civic.memberByBioguide(id))
-    .filter((m): m is Member => m !== undefined && m.chamber === letter.chamber);
+    .filter((m) => m !== undefined && m.chamber === letter.chamber);
   const member = allowed.has(letter.bioguide)
     ? deps.civic.memberByBioguide(letter.bioguide)
     : letter.chamber === 'house' && sameChamber.length === 1
@@ -129,12 +124,10 @@ export function renewalOf(deps: RenewalDeps, letter: RenewableLetter, now: Date)
       : undefined;
   if (!member || deps.civic.termHasEnded(member, now)) return undefined;
   const campaign = deps.campaigns.get(letter.campaign);
-  const composed = composeLetter(
-    deps.hbs,
-    campaign,
+  const ask = deps.asks.forMember(campaign, member);
+  return {
     member,
-    sender.data,
-    deps.asks.forMember(campaign, member),
-  );
-  return { member, composed, sender: sender.data };
+    composed: composeLetter(deps.hbs, campaign, member, sender.data, ask),
+    sender: sender.data,
+  };
 }

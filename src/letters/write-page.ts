@@ -68,9 +68,7 @@ export async function buildWritePageView(
     ({ result, members } = found ?? (await findMembersToWrite(deps, form.address ?? '', form.district)));
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    members = (form.member ?? [])
-      .map((id) => civic.memberByBioguide(id))
-      .filter((m): m is Member => m !== undefined);
+    members = (form.member ?? []).map((id) => civic.memberByBioguide(id)).filter((m) => m !== undefined);
   }
   // Between Congresses, a member whose term has ended is shown unticked with why and when their
   // seat's next holder appears; the form cannot tick them (no letter is saved or sent to them).
@@ -173,6 +171,7 @@ function termEndedLine(civic: CivicIndex, member: Member, now: Date, lng: string
     nth: ordinal(next),
   };
 }
+
 type Draft = Awaited<ReturnType<LetterService['validateDraft']>>;
 
 /** The review page: exactly what will be sent, and the form's fields to send it or change it. */

@@ -16,6 +16,7 @@ import type { Storage } from '../../storage/database';
 import type { CwcRouteNote } from '../../storage/schema';
 import { PermanentDeliveryError } from '../mailer';
 import { attemptsToCover, type BackoffPolicy, type OutboxRow } from '../outbox';
+import type { WorkerLogger } from '../outbox-worker';
 import { createCwcClient } from './client';
 import { memberOfficeCode, senateTakesPrefix } from './format';
 import { letterDocument, type CwcLetter } from './letter-document';
@@ -45,7 +46,7 @@ export interface CwcDeliveryDeps {
   civic: { memberByBioguide(id: string): Member | undefined };
   clock: Clock;
   publicUrl: string;
-  logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  logger: Pick<WorkerLogger, 'warn' | 'info'>;
 }
 
 /** Where a confirmed letter goes: CWC, or the relay with the reason when CWC was in play for it. */

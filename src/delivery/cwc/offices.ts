@@ -5,6 +5,7 @@
  * letter keeps the relay rather than being refused). Neither list's layout is published, so every string
  * shaped like an office code of the service's chamber counts, wherever it sits in the JSON.
  */
+import type { WorkerLogger } from '../outbox-worker';
 import type { CwcClient } from './client';
 import { HouseOfficeCode, SenateOfficeCode, type CwcChamber } from './format';
 
@@ -48,10 +49,7 @@ export function officeCodesIn(json: unknown, chamber: CwcChamber): string[] {
 
 export function createLiveOffices(
   sources: OfficeSource[],
-  deps: {
-    now(): Date;
-    logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
-  },
+  deps: { now(): Date; logger: Pick<WorkerLogger, 'warn' | 'info'> },
 ) {
   const lists = new Map<CwcChamber, OfficeListStatus>(
     sources.map((s) => [s.chamber, { chamber: s.chamber, offices: [], readAt: null, failure: null }]),

@@ -16,7 +16,6 @@ import { stateByFips } from './states';
 import { DataError } from '../platform/errors';
 import type { DistrictRef, PreviousMapsNotice } from './types';
 
-/** Name of the boundary file inside the data directory. */
 export const DISTRICT_SHAPES_FILE = 'districts.json';
 
 /** A point this close (km) to its district's boundary is "near the boundary". */

@@ -129,8 +129,7 @@ export class CivicIndex {
 
   /** Whether the seat exists and has no current member. */
   isVacant(state: string, district: number): boolean {
-    const key = seatKey({ state: state.toUpperCase(), district });
-    return this.contents.seats.has(key) && !this.contents.houseBySeat.has(key);
+    return this.hasSeat(state, district) && !this.houseMemberFor(state, district);
   }
 
   hasSeat(state: string, district: number): boolean {

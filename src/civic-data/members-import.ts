@@ -38,7 +38,6 @@ export function memberUrls(base: string): string[] {
   return Object.values(MEMBER_FILES).map((file) => `${trimEnd(base, '/')}/${file}`);
 }
 
-// ---------------------------------------------------------------------------------------------------
 // Zod schemas of the source records (only the fields used; unknown fields are ignored).
 
 const Bioguide = z.string().regex(/^[A-Z]\d{6}$/, 'must be a bioguide id like "C000127"');
@@ -101,9 +100,6 @@ const SocialRecordSchema = z.object({
   id: z.object({ bioguide: Bioguide }),
   social: z.record(z.string(), LooseText),
 });
-
-// ---------------------------------------------------------------------------------------------------
-// Records
 
 /**
  * The file's records checked against `schema`, each with where it is; the first bad one is refused. A
@@ -252,9 +248,6 @@ export function congressOfTerms(
   return congress;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// URL repair
-
 /**
  * Repairs a URL from the source: adds https:// when the scheme is missing, fixes a doubled letter in the
  * scheme ("hhttps://"), upgrades http to https for .gov hosts, and returns null for anything that still is
@@ -277,9 +270,6 @@ export function repairUrl(value: string | null | undefined): string | null {
   if (url.protocol === 'http:' && /(^|\.)[a-z0-9-]+\.gov$/i.test(url.hostname)) url.protocol = 'https:';
   return url.toString();
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Reading and dating the list
 
 /**
  * The member list from a `--from` folder or the published folder at `url`, dated by the operator's

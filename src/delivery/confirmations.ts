@@ -82,12 +82,17 @@ export async function recentConfirmations(db: Db, batchId: string, since: Date) 
     .execute();
 }
 
+/** The confirmations of `recent` requested within the last RESEND_WINDOW_MS. */
+export function inResendWindow<T extends { created_at: string }>(recent: T[], now: Date): T[] {
+  return recent.filter((r) => Date.parse(r.created_at) > now.getTime() - RESEND_WINDOW_MS);
+}
+
 /** Why a resend is refused right now, or null when it is allowed. */
 export function resendRefusal(
   recent: Array<{ created_at: string }>,
   now: Date,
 ): { key: string; values: MessageValues; retryAfterSeconds: number } | null {
-  const inWindow = recent.filter((r) => Date.parse(r.created_at) > now.getTime() - RESEND_WINDOW_MS);
+  const inWindow = inResendWindow(recent, now);
   const latest = inWindow.reduce((max, r) => Math.max(max, Date.parse(r.created_at)), 0);
   if (latest && now.getTime() - latest < MIN_RESEND_INTERVAL_MS) {
     const wait = Math.ceil((latest + MIN_RESEND_INTERVAL_MS - now.getTime()) / 1000);

@@ -27,6 +27,7 @@ import {
   CONFIRMATION_TTL_MS,
   confirmationToken,
   findConfirmation,
+  inResendWindow,
   insertConfirmation,
   looksLikeToken,
   recentConfirmations,
@@ -307,7 +308,6 @@ export function createEmailService(deps: EmailServiceDeps) {
       .where('letter_id', 'in', ids)
       .execute();
     const outbox = await findOutboxByBatch(storage.db, batchId);
-    const now = clock.now();
     const recent = await recentConfirmations(storage.db, batchId, new Date(0));
     const newest = recent[0];
     const newestEmail = outbox.filter((o) => o.kind === 'confirmation').at(-1);
@@ -344,8 +344,7 @@ export function createEmailService(deps: EmailServiceDeps) {
         emailStatus: newestEmail?.status ?? null,
         lastRequestedAt: newest?.created_at ?? null,
         expiresAt: newest?.expires_at ?? null,
-        sentLastHour: recent.filter((r) => Date.parse(r.created_at) > now.getTime() - RESEND_WINDOW_MS)
-          .length,
+        sentLastHour: inResendWindow(recent, clock.now()).length,
       },
       awaitingConfirmation: letters.some((l) => l.status === 'awaiting_confirmation'),
     };

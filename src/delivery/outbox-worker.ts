@@ -85,24 +85,14 @@ export interface OutboxWorkerOptions {
   holdRecheckMs?: number;
 }
 
-export interface OutboxWorker {
-  readonly workerId: string;
-  /** Starts polling; returns at once. */
-  start(): void;
-  /** Finishes the messages in flight, hands back the rest of the claim, then resolves. */
-  stop(): Promise<void>;
-  /** One round: claims and processes due messages; resolves with how many were processed. */
-  runOnce(): Promise<number>;
-  /** Asks for a round now (e.g. right after a batch was confirmed) instead of at the next poll. */
-  wake(): void;
-}
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
 
 /** The rows that carry a letter to its office: the email relay and CWC. */
 function isLetterDelivery(kind: OutboxKind): boolean {
   return kind === 'office' || kind === 'cwc';
 }
 
-export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { storage, transport, clock, logger, renderMessage, recordAction } = options;
   const pollMs = options.pollMs ?? 1000;
   const maxAttempts = options.maxAttempts ?? 8;
@@ -299,6 +289,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   return {
     workerId,
+    /** Starts polling; returns at once. */
     start() {
       if (running) return;
       running = true;
@@ -306,6 +297,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       logger.info({ workerId, pollMs, maxAttempts, leaseMs }, 'outbox worker started');
       schedule(0);
     },
+    /** Finishes the messages in flight, hands back the rest of the claim, then resolves. */
     async stop() {
       if (!running) return;
       stopping = true;
@@ -315,7 +307,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       running = false;
       logger.info({ workerId }, 'outbox worker stopped');
     },
+    /** One round: claims and processes due messages; resolves with how many were processed. */
     runOnce,
+    /** Asks for a round now (e.g. right after a batch was confirmed) instead of at the next poll. */
     wake() {
       wakeRequested = true;
       if (running && !stopping && timer) {

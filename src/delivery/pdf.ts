@@ -6,6 +6,7 @@
  */
 import * as fontkit from 'fontkit';
 import fs from 'node:fs';
+import { buffer } from 'node:stream/consumers';
 import PDFDocument from 'pdfkit';
 import { ValidationError } from '../platform/errors';
 import { replaceControlCharacters, trimBoth, trimEnd } from '../platform/text';
@@ -324,12 +325,7 @@ export async function renderLettersPdf(
     info: { Title: 'Letters to Congress', Creator: 'Dear Congress', Producer: 'Dear Congress' },
     lang: 'en-US',
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = buffer(doc);
 
   doc.registerFont(FONT_REGULAR, fonts.regular as unknown as Buffer);
   doc.registerFont(FONT_BOLD, fonts.bold as unknown as Buffer);

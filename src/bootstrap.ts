@@ -13,7 +13,7 @@ import { billKey, loadBillStatus, type BillRef, type BillSponsorsRecord } from '
 import { loadCivicIndex } from './civic-data/load';
 import { ConfigError, type Config } from './config/config';
 import { loadShapesForIndex } from './civic-data/district-shapes';
-import { createCivicDataRefresh, type CivicDataRefresh } from './civic-data/refresh';
+import { createCivicDataRefresh } from './civic-data/refresh';
 import { createLetterService } from './letters/letter-service';
 import { createCensusGeocoder } from './lookup/census-geocoder';
 import { createMemberLocator } from './lookup/locate';
@@ -32,30 +32,12 @@ import {
   createReplyService,
   createResponsivenessService,
   startReplySchedule,
-  type ReplyService,
 } from './replies';
 import { TEMPLATES_DIR } from './web/views';
 import type { AppDeps } from './web/deps';
-import type { OutboxWorker } from './delivery/outbox-worker';
-
-export interface Runtime {
-  deps: AppDeps;
-  /** The email outbox worker; tests drive it with `runOnce()`. */
-  worker: OutboxWorker;
-  /** "Did they answer?"; tests drive its schedule with `runSchedule()`. */
-  replies: ReplyService;
-  /** The civic data refresh (DATA_REFRESH); tests call `refreshNow()`. */
-  dataRefresh: CivicDataRefresh;
-  /** Starts background work (the outbox worker, the retention purge). */
-  startBackground(): void;
-  /** Stops background work, letting a message in flight finish. */
-  stopBackground(): Promise<void>;
-  /** Closes the database; call after the HTTP server and worker have stopped. */
-  close(): Promise<void>;
-}
 
 /** Opens everything the app needs; throws a DataError naming the command to run when data is missing. */
-export async function createRuntime(config: Config): Promise<Runtime> {
+export async function createRuntime(config: Config) {
   const logger = createLogger(config.logLevel, config.logFile);
   const clock = systemClock;
   const civic = loadCivicIndex(config.dataDir);
@@ -231,9 +213,13 @@ export async function createRuntime(config: Config): Promise<Runtime> {
   let adoptionReads: NodeJS.Timeout | undefined;
   return {
     deps,
+    /** The email outbox worker; tests drive it with `runOnce()`. */
     worker: email.worker,
+    /** "Did they answer?"; tests drive its schedule with `runSchedule()`. */
     replies,
+    /** The civic data refresh (DATA_REFRESH); tests call `refreshNow()`. */
     dataRefresh,
+    /** Starts background work (the outbox worker, the retention purge). */
     startBackground: () => {
       if (config.outbox.enabled) email.start();
       if (config.dataRefresh === 'daily') dataRefresh.start();
@@ -246,17 +232,21 @@ export async function createRuntime(config: Config): Promise<Runtime> {
       );
       adoptionReads.unref();
     },
+    /** Stops background work, letting a message in flight finish. */
     stopBackground: async () => {
       clearInterval(adoptionReads);
       retention?.stop();
       replySchedule?.stop();
       await Promise.all([email.stop(), dataRefresh.stop()]);
     },
+    /** Closes the database; call after the HTTP server and worker have stopped. */
     close: async () => {
       await Promise.all([storage.close(), pdf.close()]);
     },
   };
 }
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
 /** Each campaign's bills whose Congress has ended by `now` with no later entry or adoption in their chamber. */
 function expiredCampaignBills(list: Campaign[], now: Date): Array<{ bill: BillRef; title: string }> {

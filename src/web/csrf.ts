@@ -25,6 +25,7 @@ import type { Config } from '../config/config';
 import type { Clock } from '../platform/clock';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import { keyedHash, safeEqual } from '../platform/ids';
+import { wantsJson } from './error-handler';
 import { isApiPath, setPrivateHeaders } from './security';
 
 export const CSRF_FIELD = '_csrf';
@@ -35,14 +36,6 @@ export const STARTED_AT_FIELD = 'startedAt';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LONG_FIELDS = /^(personalNote|body_[A-Za-z0-9]+)$/;
 const NEVER_ECHO = new Set([CSRF_FIELD, HONEYPOT_FIELD, STARTED_AT_FIELD]);
-
-function wantsJson(req: Request): boolean {
-  return (
-    req.path.startsWith('/api/') ||
-    (req.headers.accept ?? '').startsWith('application/json') ||
-    req.is('application/json') === 'application/json'
-  );
-}
 
 /** Every value of a field that may have been sent several times (`website=&website=spam`). */
 function allStrings(value: unknown): string[] {
@@ -132,7 +125,7 @@ export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecr
       next();
       return;
     }
-    if (wantsJson(req)) {
+    if (wantsJson(req) || req.is('application/json')) {
       next(new ForbiddenError('messages.csrfInvalid'));
       return;
     }

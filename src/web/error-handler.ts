@@ -22,8 +22,9 @@ function loggedPath(req: Request): string {
   return redactPath(req.originalUrl ?? req.url);
 }
 
-function wantsJson(path: string, accept: string | undefined): boolean {
-  return path.startsWith('/api/') || (accept ?? '').startsWith('application/json');
+/** The JSON API, or a client that asks for JSON: errors answer it in JSON rather than as a page. */
+export function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || (req.headers.accept ?? '').startsWith('application/json');
 }
 
 /** A text in the page's language; English before the language middleware ran (probes, the lookup API). */
@@ -44,7 +45,7 @@ function sendError(
   error: { status: number; code: string; message: Message; fields?: FieldErrors; titleKey?: string },
 ): void {
   const { status, code, message, fields = {} } = error;
-  if (wantsJson(req.path, req.headers.accept)) {
+  if (wantsJson(req)) {
     const field = Object.keys(fields)[0];
     const body = {
       code,

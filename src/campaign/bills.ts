@@ -82,16 +82,7 @@ export const CongressBillsDefinition = z
 export type CongressBillsDefinition = z.infer<typeof CongressBillsDefinition>;
 
 /** A bill with everything the pages and letters show about it. */
-export interface CampaignBill extends BillDefinition {
-  congress: number;
-  chamber: Chamber;
-  /** "S. 1829", "H.R. 3921". */
-  label: string;
-  /** "119-s-1829": the bill recorded on letters and counts. */
-  id: string;
-  /** "119th". */
-  congressOrdinal: string;
-}
+export type CampaignBill = ReturnType<typeof campaignBill>;
 
 /** The Congress of a bill id ("119-s-1829" -> 119), or undefined when it is not one. */
 export function billCongressOf(id: string): number | undefined {
@@ -117,13 +108,16 @@ export function askedToReintroduce(bill: string, writtenAt: Date): boolean {
   return congress !== undefined && writtenAt >= congressEnds(congress);
 }
 
-function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition): CampaignBill {
+function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition) {
   return {
     ...bill,
     congress,
     chamber,
+    /** "S. 1829", "H.R. 3921". */
     label: `${BILL_TYPES[bill.type]} ${bill.number}`,
+    /** "119-s-1829": the bill recorded on letters and counts. */
     id: `${congress}-${bill.type}-${bill.number}`,
+    /** "119th". */
     congressOrdinal: ordinal(congress),
   };
 }
@@ -136,30 +130,13 @@ export type CongressBills = Omit<CongressBillsDefinition, Chamber> &
   Partial<Pick<CongressBillsDefinition, Chamber>>;
 
 /** Where one chamber's bill stands at a moment: the bill it is about, and whether its Congress has ended. */
-export interface ChamberBillSituation {
-  /** The Congress the chamber's bill belongs to. */
-  congress: number;
-  bill: CampaignBill;
-  /** The bill's Congress has ended and no later bill of this chamber was added or adopted yet. */
-  expired: boolean;
-  /** When the bill's Congress ended (or ends), as a date: "2027-01-03". */
-  endsOn: string;
-  /** The Congress a reintroduced bill would belong to ("120th"). */
-  nextCongressOrdinal: string;
-  /** The campaign's entry the bill comes from (its listed sponsors, its other chamber's bill if any). */
-  entry: CongressBills;
-}
+export type ChamberBillSituation = ReturnType<typeof chamberSituation>;
 
 /**
  * Where the campaign stands at a moment, chamber by chamber: a bill is often reintroduced in one chamber
  * weeks before the other, so the Senate may ask about its new bill while the House still asks for one.
  */
-export interface BillSituation {
-  /** The Congress in session by the clock. */
-  currentCongress: number;
-  bills: Record<Chamber, CampaignBill>;
-  chambers: Record<Chamber, ChamberBillSituation>;
-}
+export type BillSituation = ReturnType<typeof billSituation>;
 
 /**
  * One chamber's bill for the Congress in session, else its latest earlier Congress's (expired). A campaign
@@ -170,7 +147,7 @@ function chamberSituation(
   chamber: Chamber,
   currentCongress: number,
   now: Date,
-): ChamberBillSituation {
+) {
   const sorted = entries.filter((e) => e[chamber] !== undefined).sort((a, b) => b.congress - a.congress);
   const entry =
     sorted.find((e) => e.congress === currentCongress) ??
@@ -179,21 +156,27 @@ function chamberSituation(
   // The campaign file's entries list both chambers, so every chamber has one.
   if (!entry) throw new Error(`the campaign lists no ${chamber} bill`);
   return {
+    /** The Congress the chamber's bill belongs to. */
     congress: entry.congress,
     bill: campaignBill(entry.congress, chamber, entry[chamber]!),
+    /** The bill's Congress has ended and no later bill of this chamber was added or adopted yet. */
     expired: now >= congressEnds(entry.congress),
+    /** When the bill's Congress ended (or ends), as a date: "2027-01-03". */
     endsOn: congressDates(entry.congress).end,
+    /** The Congress a reintroduced bill would belong to ("120th"). */
     nextCongressOrdinal: ordinal(Math.max(entry.congress + 1, currentCongress)),
+    /** The campaign's entry the bill comes from (its listed sponsors, its other chamber's bill if any). */
     entry,
   };
 }
 
 /** Each chamber's bills for the Congress in session, else its latest earlier Congress's (expired). */
-export function billSituation(entries: readonly CongressBills[], now: Date): BillSituation {
+export function billSituation(entries: readonly CongressBills[], now: Date) {
   const currentCongress = congressAt(now);
   const senate = chamberSituation(entries, 'senate', currentCongress, now);
   const house = chamberSituation(entries, 'house', currentCongress, now);
   return {
+    /** The Congress in session by the clock. */
     currentCongress,
     bills: { senate: senate.bill, house: house.bill },
     chambers: { senate, house },

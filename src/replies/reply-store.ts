@@ -81,17 +81,14 @@ export async function findEmailRound(db: Db, outboxId: string) {
 
 /** Inserts the asked letters; a letter, or a (writer, member, Congress), already asked is skipped. */
 export async function insertAskedLetters(db: Db, rows: Insertable<ReplyLettersTable>[]): Promise<number> {
-  let inserted = 0;
-  for (const row of rows) {
-    const result = await db
-      .insertInto('reply_letters')
-      .values(row)
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .execute();
-    inserted += result.length;
-  }
-  return inserted;
+  if (rows.length === 0) return 0;
+  const inserted = await db
+    .insertInto('reply_letters')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .execute();
+  return inserted.length;
 }
 
 export async function askedLettersOfBatch(db: Db, batchId: string): Promise<ReplyLetterRow[]> {

@@ -8,8 +8,8 @@
  * Congress, when there is one, wins); a chamber with none keeps its earlier bill and the reintroduce ask.
  * Undo names a chamber and marks its latest Congress's row undone: that chamber is read as before it.
  */
-import type { BillRef } from '../civic-data/bill-status';
-import { candidateKey, loadReintroductions } from '../civic-data/reintroductions';
+import { billKey, type BillRef } from '../civic-data/bill-status';
+import { loadReintroductions } from '../civic-data/reintroductions';
 import type { ReintroductionCandidate } from '../civic-data/reintroductions';
 import type { Chamber } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
@@ -68,7 +68,7 @@ export function checkAdoptChoice(
     const key = choice[chamber];
     if (!key) continue;
     const match = stored.find(
-      (c) => c.chamber === chamber && candidateKey(c) === key && c.replaces === situation.bills[chamber].id,
+      (c) => c.chamber === chamber && billKey(c) === key && c.replaces === situation.bills[chamber].id,
     );
     if (!situation.chambers[chamber].expired) {
       errors[chamber] =

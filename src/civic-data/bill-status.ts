@@ -50,7 +50,7 @@ export type BillSponsorsRecord = z.infer<typeof BillSponsorsRecord>;
 export const BillStatusFile = z.object({ bills: z.record(z.string(), BillSponsorsRecord) });
 export type BillStatusFile = z.infer<typeof BillStatusFile>;
 
-/** "119-s-1829": how bills are keyed here, in campaign files' resolved bills and on letters. */
+/** "119-s-1829": how bills are keyed here: campaign files' resolved bills, letters, the admin form. */
 export function billKey(bill: BillRef): string {
   return `${bill.congress}-${bill.type}-${bill.number}`;
 }

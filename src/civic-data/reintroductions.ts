@@ -53,13 +53,6 @@ export const ReintroductionsFile = z.object({
 });
 export type ReintroductionsFile = z.infer<typeof ReintroductionsFile>;
 
-/** The candidate's own key, as the admin form sends it: "120-s-12". */
-export function candidateKey(
-  candidate: Pick<ReintroductionCandidate, 'congress' | 'type' | 'number'>,
-): string {
-  return billKey(candidate);
-}
-
 /** The search's last result in the data folder; an empty one when no refresh has searched yet. */
 export function loadReintroductions(dataDir: string): ReintroductionsFile {
   const file = path.join(dataDir, REINTRODUCTIONS_FILE);
@@ -301,12 +294,10 @@ export async function searchReintroductionsInto(
   }
   try {
     const fresh = await findReintroductions({ ...options, apiKey: options.apiKey });
-    const firstFound = new Map(
-      previous.candidates.map((c) => [`${c.replaces}>${candidateKey(c)}`, c.foundAt]),
-    );
+    const firstFound = new Map(previous.candidates.map((c) => [`${c.replaces}>${billKey(c)}`, c.foundAt]));
     const candidates = fresh.map((c) => ({
       ...c,
-      foundAt: firstFound.get(`${c.replaces}>${candidateKey(c)}`) ?? at,
+      foundAt: firstFound.get(`${c.replaces}>${billKey(c)}`) ?? at,
     }));
     await writeReintroductions(dataDir, { searchedAt: at, candidates });
     return { searched: due.length, candidates: candidates.length };

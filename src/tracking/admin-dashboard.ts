@@ -7,10 +7,11 @@ import type { AdoptedBills } from '../campaign/adopted-bills';
 import type { AskResolver } from '../campaign/asks';
 import { BILL_TYPES, type BillType } from '../campaign/bills';
 import type { Campaign, CampaignCatalog } from '../campaign/campaign';
+import { billKey } from '../civic-data/bill-status';
 import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { RefreshStatus } from '../civic-data/refresh';
-import { candidateKey, loadReintroductions } from '../civic-data/reintroductions';
+import { loadReintroductions } from '../civic-data/reintroductions';
 import type { Chamber } from '../civic-data/types';
 import type { Config } from '../config/config';
 import type { OfficeListStatus } from '../delivery/cwc/offices';
@@ -246,7 +247,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
     const candidates = stored.candidates
       .filter((c) => c.chamber === chamber && c.replaces === replaces.id)
       .map((c) => ({
-        key: candidateKey(c),
+        key: billKey(c),
         label: billLabel(c.type, c.number),
         title: c.title,
         url: c.url,
@@ -255,7 +256,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
         introducedDate: c.introducedDate,
         reason: c.reason === 'title' ? 'same short title' : 'new bill of a sponsor',
         foundAt: formatUtcDateTime('en', new Date(c.foundAt)),
-        checked: form?.chosen[chamber] === candidateKey(c),
+        checked: form?.chosen[chamber] === billKey(c),
       }));
     return {
       chamber,

@@ -207,15 +207,12 @@ export function findMembersForAddress(
   options: { now?: Date } = {},
 ): LookupResult {
   const now = options.now ?? new Date();
-  let field: 'address' | 'zip';
+  let field: 'address' | 'zip' = 'address';
   let zip: string;
-  let writtenState: string | undefined;
   let parsed: ParsedAddress | undefined;
   if (typeof input.address === 'string' && input.address.trim()) {
-    field = 'address';
     parsed = parseAddress(input.address);
     zip = parsed.zip;
-    writtenState = parsed.state;
   } else if (typeof input.zip === 'string' && input.zip.trim()) {
     field = 'zip';
     zip = parseZip(input.zip).zip;
@@ -223,6 +220,7 @@ export function findMembersForAddress(
     fail('address', 'messages.addressHelp', { example: ADDRESS_EXAMPLE });
   }
 
+  const writtenState = parsed?.state;
   const data = lookupData(index, now);
   const prefixState = stateForZip(zip);
   const rows = index.districtsForZip(zip);

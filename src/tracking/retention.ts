@@ -21,14 +21,10 @@ export interface RetentionOptions {
 }
 
 /** Purges letters created more than retentionDays ago whose status is final; returns how many. */
-export async function purgeExpiredPersonalData({
-  storage,
-  clock,
-  retentionDays,
-}: RetentionOptions): Promise<number> {
-  const now = clock.now();
-  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS).toISOString();
-  return purgePersonalData(storage.db, { deliveredBefore: cutoff }, now.toISOString());
+export async function purgeExpiredPersonalData(options: RetentionOptions): Promise<number> {
+  const now = options.clock.now();
+  const cutoff = new Date(now.getTime() - options.retentionDays * DAY_MS).toISOString();
+  return purgePersonalData(options.storage.db, { deliveredBefore: cutoff }, now.toISOString());
 }
 
 /** The sender's "delete my data" link: the batch's personal fields and texts go now, counts stay. */

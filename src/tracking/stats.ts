@@ -9,16 +9,6 @@ import type { Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ActionKind, Db } from '../storage/schema';
 
-export const ACTION_KINDS: readonly ActionKind[] = [
-  'created',
-  'verified',
-  'delivered',
-  'emailed',
-  'printed',
-  'webform',
-  'reported',
-];
-
 /** Each channel's honest name, for the admin view and the API (pages use the catalogue's translations). */
 export const CHANNEL_NAMES: Readonly<Record<ActionKind, string>> = {
   created: 'written',
@@ -29,6 +19,9 @@ export const CHANNEL_NAMES: Readonly<Record<ActionKind, string>> = {
   webform: 'web form (reported by the writer)',
   reported: 'reported by the writer without a confirmed email (not in the total)',
 };
+
+/** Every action kind, in the order the admin view lists them. */
+export const ACTION_KINDS = Object.keys(CHANNEL_NAMES) as readonly ActionKind[];
 
 export type ChannelCounts = Record<ActionKind, number>;
 

@@ -22,26 +22,23 @@ import {
 } from './format';
 
 /** Exactly 32 letters and digits (the schema's uid_type); the same id on every retry of one letter. */
-export const DeliveryId = z.string().regex(/^[A-Za-z0-9]{32}$/);
-export const CwcPhone = z.string().regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100');
+const DeliveryId = z.string().regex(/^[A-Za-z0-9]{32}$/);
+const CwcPhone = z.string().regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100');
 
 const optionalText = (min: number, max: number) => cwcText(min, max).optional();
-
-export const CwcDeliveryAgent = z.object({
-  name: cwcText(4, 500),
-  ackEmail: CwcEmail,
-  contactName: cwcText(6, 500),
-  contactEmail: CwcEmail,
-  contactPhone: CwcPhone,
-});
-export type CwcDeliveryAgent = z.infer<typeof CwcDeliveryAgent>;
 
 export const CwcDocumentInput = z
   .object({
     deliveryId: DeliveryId,
     /** The day of delivery (UTC) for DeliveryDate. */
     deliveryDate: z.date(),
-    agent: CwcDeliveryAgent,
+    agent: z.object({
+      name: cwcText(4, 500),
+      ackEmail: CwcEmail,
+      contactName: cwcText(6, 500),
+      contactEmail: CwcEmail,
+      contactPhone: CwcPhone,
+    }),
     organization: z
       .object({
         // The House's floor (6); the Senate's (3) is lower, so one value serves both.

@@ -87,15 +87,12 @@ export function memberOfficeCode(seat: {
   senateClass?: number | null;
 }): string | undefined {
   const state = seat.state.toUpperCase();
-  if (!/^[A-Z]{2}$/.test(state)) return undefined;
-  if (seat.chamber === 'house') {
-    const district = seat.district ?? 0;
-    if (!Number.isInteger(district) || district < 0 || district > 99) return undefined;
-    return `H${state}${String(district).padStart(2, '0')}`;
-  }
-  const senateClass = seat.senateClass;
-  if (senateClass !== 1 && senateClass !== 2 && senateClass !== 3) return undefined;
-  return `S${state}0${senateClass}`;
+  const [code, pattern] =
+    seat.chamber === 'house'
+      ? [`H${state}${String(seat.district ?? 0).padStart(2, '0')}`, HouseOfficeCode]
+      : [`S${state}0${seat.senateClass}`, SenateOfficeCode];
+  // A state, district or class out of range makes a code the pattern refuses.
+  return pattern.safeParse(code).success ? code : undefined;
 }
 
 export function chamberOfOffice(office: string): CwcChamber {

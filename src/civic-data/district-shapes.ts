@@ -299,22 +299,18 @@ function ringIsClosed(ring: number[][]): boolean {
   return ring.length > 1 && !!first && !!last && first[0] === last[0] && first[1] === last[1];
 }
 
+const isRing = (ring: unknown) => Array.isArray(ring) && ring.length >= 3 && ring.every(Array.isArray);
+const isPolygon = (polygon: unknown) => Array.isArray(polygon) && polygon.every(isRing);
+
 function isDistrictShape(value: unknown): value is DistrictShape {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
+  const v = value as Partial<Record<keyof DistrictShape, unknown>> | null;
   return (
-    typeof v.state === 'string' &&
+    typeof v?.state === 'string' &&
     /^[A-Z]{2}$/.test(v.state) &&
     Number.isInteger(v.district) &&
     (v.district as number) >= 0 &&
     Array.isArray(v.polygons) &&
-    v.polygons.every(
-      (polygon: unknown) =>
-        Array.isArray(polygon) &&
-        polygon.every(
-          (ring: unknown) => Array.isArray(ring) && ring.length >= 3 && ring.every(Array.isArray),
-        ),
-    )
+    v.polygons.every(isPolygon)
   );
 }
 

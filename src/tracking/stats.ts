@@ -72,14 +72,14 @@ export interface CampaignStats extends LetterCounts {
 
 const emptyChannels = () => Object.fromEntries(ACTION_KINDS.map((kind) => [kind, 0])) as ChannelCounts;
 
-const emptyCongress = (congress: number): CongressStats => ({
-  congress,
+const emptyCounts = (): LetterCounts => ({
   total: 0,
   byChamber: { senate: 0, house: 0 },
   byChannel: emptyChannels(),
   byState: [],
   byMember: [],
 });
+const emptyCongress = (congress: number): CongressStats => ({ congress, ...emptyCounts() });
 
 /** One Congress's counts, zero when no letter was written in it. */
 export function statsForCongress(stats: CampaignStats, congress: number): CongressStats {
@@ -122,7 +122,7 @@ export function statsFromCounters(
   updatedAt: string,
   goal?: number,
 ): CampaignStats {
-  const allTime = emptyCongress(0);
+  const allTime = emptyCounts();
   let reported = 0;
   const byDay: CampaignStats['byDay'] = [];
   const byDistrict: CampaignStats['byDistrict'] = [];

@@ -12,7 +12,7 @@ import { NotFoundError, RateLimitedError, UnauthorizedError } from '../platform/
 import { keyedHash, safeEqual } from '../platform/ids';
 import { isSessionRevoked, revokeSession } from '../tracking/admin-sessions';
 import type { AppDeps } from './deps';
-import { clientKey, createRateLimitStore } from './rate-limits';
+import { sharedLimiterOptions } from './rate-limits';
 import { setPrivateHeaders } from './security';
 
 export const ADMIN_COOKIE = 'dc_admin';
@@ -56,13 +56,9 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
 
   const limiter = (prefix: string, options: Partial<Parameters<typeof rateLimit>[0]>) =>
     rateLimit({
+      ...sharedLimiterOptions(deps, prefix),
       windowMs: LOGIN_WINDOW_MS,
       limit: LOGIN_LIMIT,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      store: createRateLimitStore(deps, prefix),
-      passOnStoreError: true,
-      keyGenerator: (req) => clientKey(config.appSecret, req.ip),
       validate: { keyGeneratorIpFallback: false },
       ...options,
     });

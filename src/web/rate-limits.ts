@@ -5,7 +5,7 @@
  * process, they live in memory. A store that fails (database down) lets requests through rather than
  * taking the lookup down with it. A limited request becomes a RateLimitedError (429, friendly page/JSON).
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import {
   ipKeyGenerator,
   MemoryStore,
@@ -87,11 +87,22 @@ type RateLimitDeps = {
   storage: Pick<Storage, 'db'>;
 };
 
-/** The store for one limiter: the shared table with PostgreSQL, memory with SQLite. */
-export function createRateLimitStore(deps: RateLimitDeps, prefix: string): Store {
-  return deps.config.database.kind === 'postgres'
-    ? new KyselyRateLimitStore(deps.storage.db, prefix)
-    : new MemoryStore();
+/**
+ * What every limiter shares, the admin session's too: draft-8 headers, its store (the shared table with
+ * PostgreSQL, memory with SQLite), letting requests through when the store fails, and clients keyed by
+ * an HMAC of their address.
+ */
+export function sharedLimiterOptions(deps: RateLimitDeps, prefix: string) {
+  return {
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store:
+      deps.config.database.kind === 'postgres'
+        ? new KyselyRateLimitStore(deps.storage.db, prefix)
+        : new MemoryStore(),
+    passOnStoreError: true,
+    keyGenerator: (req: Request) => clientKey(deps.config.appSecret, req.ip),
+  } satisfies Partial<Options>;
 }
 
 /** An HMAC of the client address (never the raw IP); IPv6 addresses are grouped by /56. */
@@ -150,13 +161,10 @@ export const LIMITS = {
 function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHandler {
   if (!deps.config.rateLimitsEnabled) return (_req, _res, next) => next();
   return rateLimit({
+    ...sharedLimiterOptions(deps, spec.name),
     windowMs: spec.windowMs,
     limit: spec.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
     identifier: spec.name,
-    store: createRateLimitStore(deps, spec.name),
-    passOnStoreError: true,
     keyGenerator: (req) =>
       spec.per === 'capability'
         ? capabilityKey(deps.config.appSecret, req.params)

@@ -19,6 +19,11 @@ export function channelWith(
   return (letter) => (cwc && letter.purged_at === null ? cwc.route(letter).channel : 'relay');
 }
 
+/** Where the office copy of a letter goes: the campaign's address for that member, else its inbox. */
+export function officeAddressFor(campaign: Campaign, bioguide: string): string {
+  return campaign.delivery.byMember[bioguide] ?? campaign.delivery.inbox;
+}
+
 /** The destination of one letter if its batch were confirmed now. */
 export function destinationOf(
   letter: LetterRow,
@@ -26,8 +31,6 @@ export function destinationOf(
   channelOf: (letter: LetterRow) => 'cwc' | 'relay',
 ): LetterDestination {
   if (channelOf(letter) === 'cwc') return { kind: 'office_system' };
-  const byMember = campaign.delivery.byMember[letter.bioguide];
-  return byMember && byMember !== campaign.delivery.inbox
-    ? { kind: 'office_email', address: byMember }
-    : { kind: 'campaign_inbox', address: campaign.delivery.inbox };
+  const address = officeAddressFor(campaign, letter.bioguide);
+  return { kind: address === campaign.delivery.inbox ? 'campaign_inbox' : 'office_email', address };
 }

@@ -28,7 +28,7 @@ import type { HandlebarsInstance } from '../platform/handlebars';
 import { createTemplateRenderer } from '../platform/templates';
 import type { Storage } from '../storage/database';
 import { confirmationToken, findConfirmation, tokenHash } from './confirmations';
-import { channelWith, destinationOf } from './destination';
+import { channelWith, destinationOf, officeAddressFor } from './destination';
 import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from './email-headers';
 import { PermanentDeliveryError, type OutgoingMail } from './mailer';
 import { findOutboxByBatch, type OutboxRow } from './outbox';
@@ -74,11 +74,6 @@ export function messageIdHost(publicUrl: string): string {
 /** `<outbox-id@host>`: the same for every attempt of one outbox row. */
 export function messageIdFor(outboxId: string, publicUrl: string): string {
   return `<${outboxId}@${messageIdHost(publicUrl)}>`;
-}
-
-/** Where the office copy of a letter goes: the campaign's address for that member, else its inbox. */
-export function officeAddressFor(campaign: Campaign, bioguide: string): string {
-  return campaign.delivery.byMember[bioguide] ?? campaign.delivery.inbox;
 }
 
 const SENATE_CONTACT = 'https://www.senate.gov/senators/senators-contact.htm';

@@ -209,9 +209,7 @@ export async function requeueFailed(
       .where('status', '=', 'failed');
     if (where.batchId) query = query.where('batch_id', '=', where.batchId);
     const rows = await query.returning(['letter_id', 'kind']).execute();
-    const letterIds = rows
-      .filter((r) => r.kind === 'office' && r.letter_id)
-      .map((r) => r.letter_id as string);
+    const letterIds = rows.flatMap((r) => (r.kind === 'office' && r.letter_id ? [r.letter_id] : []));
     await requeueFailedLetters(db, letterIds, now.toISOString());
     return rows.length;
   });

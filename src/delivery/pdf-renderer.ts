@@ -99,22 +99,20 @@ export function createPdfRenderer(options: PdfRendererOptions): PdfRenderer {
     }
   }
 
-  function enqueue(
+  async function enqueue(
     lane: Job['lane'],
     letters: PrintableLetter[],
     renderOptions: RenderPdfOptions | undefined,
   ): Promise<Buffer> {
-    if (closed) return Promise.reject(new Error('the PDF renderer is closed'));
+    if (closed) throw new Error('the PDF renderer is closed');
     // Checked here: an error thrown in the worker comes back as a plain Error, not our typed one.
-    if (letters.length === 0) return Promise.reject(new ValidationError('messages.nothingToPrint'));
+    if (letters.length === 0) throw new ValidationError('messages.nothingToPrint');
     if (lane === 'download') {
-      if (downloadLetters + letters.length > queueLimit) {
-        return Promise.reject(new BusyError('abuse.pdfBusy'));
-      }
+      if (downloadLetters + letters.length > queueLimit) throw new BusyError('abuse.pdfBusy');
       downloadLetters += letters.length;
     }
+    const task: PdfTask = { letters, ...(renderOptions ? { options: renderOptions } : {}) };
     return new Promise<Buffer>((resolve, reject) => {
-      const task: PdfTask = { letters, ...(renderOptions ? { options: renderOptions } : {}) };
       (lane === 'download' ? downloads : senderCopies).push({
         task,
         letters: letters.length,

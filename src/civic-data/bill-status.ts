@@ -255,7 +255,7 @@ async function fromCongressGov(options: BillStatusImportOptions, bill: BillRef) 
  */
 export async function importBillStatus(
   options: BillStatusImportOptions,
-): Promise<{ bills: number; missing: string[]; file: string }> {
+): Promise<{ bills: number; missing: string[] }> {
   const importedAt = (options.now ?? new Date()).toISOString();
   const out: BillStatusFile = { bills: {} };
   const missing: string[] = [];
@@ -287,9 +287,8 @@ export async function importBillStatus(
     };
   }
   fs.mkdirSync(options.outDir, { recursive: true });
-  const file = path.join(options.outDir, BILL_STATUS_FILE);
-  await writeFileAtomic(file, `${JSON.stringify(out, null, 2)}\n`);
-  return { bills: Object.keys(out.bills).length, missing, file };
+  await writeFileAtomic(path.join(options.outDir, BILL_STATUS_FILE), `${JSON.stringify(out, null, 2)}\n`);
+  return { bills: Object.keys(out.bills).length, missing };
 }
 
 /** A JSON file of the data folder checked against `schema`; `missing` while there is none. */

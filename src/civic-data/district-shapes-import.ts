@@ -306,7 +306,7 @@ export async function readShapesIfPublished(
   }
 }
 
-export async function writeDistrictShapes(outDir: string, file: DistrictShapesFile): Promise<string> {
+export async function writeDistrictShapes(outDir: string, file: DistrictShapesFile): Promise<void> {
   const target = path.join(outDir, DISTRICT_SHAPES_FILE);
   try {
     fs.mkdirSync(outDir, { recursive: true });
@@ -314,5 +314,4 @@ export async function writeDistrictShapes(outDir: string, file: DistrictShapesFi
   } catch (err) {
     throw new DataError(`${target}: cannot write district shapes: ${(err as Error).message}`, { cause: err });
   }
-  return target;
 }

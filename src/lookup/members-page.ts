@@ -51,7 +51,7 @@ export function buildMembersPageView(
   const members = membersOf(deps.civic, result);
   const main = result.districts[0];
   // A district settled by the person, the geocoder or the map travels on to the letter page.
-  const settled = !result.ambiguous && main && result.precision !== 'state' && result.districts.length >= 1;
+  const settled = !result.ambiguous && main && result.precision !== 'state';
   /** "Introduced the bill" / "Cosponsor since 12 June 2025" / nothing, for a member card. */
   const standingOf = (member: Member) => {
     const ask = deps.asks.forMember(campaign, member);

@@ -23,7 +23,7 @@ import type { ResponsivenessService } from '../replies/responsiveness';
 import type { Storage } from '../storage/database';
 import { findBursts, heldSummary, listSetAsides } from './count-review';
 import { districtLabel, memberLabel, stateName } from './labels';
-import { ACTION_KINDS, CHANNEL_NAMES, type CampaignStats, type StatsService } from './stats';
+import { ACTION_KINDS, CHANNEL_NAMES, type StatsService } from './stats';
 
 export interface AdminDashboardDeps {
   config: Pick<Config, 'countCaps' | 'dataDir'>;
@@ -70,7 +70,17 @@ export async function buildAdminDashboardView(
     stats: s,
     // The admin pages are English; times readable, in UTC as labelled.
     updatedAt: formatUtcDateTime('en', new Date(s.updatedAt)),
-    ...dashboardTables(deps, s),
+    channelTotals: ACTION_KINDS.map((kind) => ({
+      kind,
+      name: CHANNEL_NAMES[kind],
+      total: s.byChannel[kind],
+      senate: s.channels.byChamber.senate[kind],
+      house: s.channels.byChamber.house[kind],
+    })),
+    days: [...s.channels.byDay].reverse(),
+    states: s.channels.byState.map((r) => ({ ...r, name: stateName(r.state) })),
+    districts: s.byDistrict.map((d) => ({ ...d, name: `${districtLabel(d.district)} (${d.congress})` })),
+    members: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
     recent,
     review,
     // Every row, public or not, with whether the public sees it; and the writers' notes (never public).
@@ -192,32 +202,16 @@ async function recentLetters(deps: AdminDashboardDeps, campaign: string) {
   }));
 }
 
-function dashboardTables(deps: AdminDashboardDeps, s: CampaignStats) {
-  return {
-    channelTotals: ACTION_KINDS.map((kind) => ({
-      kind,
-      name: CHANNEL_NAMES[kind],
-      total: s.byChannel[kind],
-      senate: s.channels.byChamber.senate[kind],
-      house: s.channels.byChamber.house[kind],
-    })),
-    days: [...s.channels.byDay].reverse(),
-    states: s.channels.byState.map((r) => ({ ...r, name: stateName(r.state) })),
-    districts: s.byDistrict.map((d) => ({ ...d, name: `${districtLabel(d.district)} (${d.congress})` })),
-    members: s.byMember.map((m) => ({ ...m, name: memberLabel(deps, m.bioguide) })),
-  };
-}
-
 /** The bill label as cited: "S. 12". */
 const billLabel = (type: string, number: number) => `${BILL_TYPES[type as BillType] ?? type} ${number}`;
+
+const CHAMBER_NAMES: Record<Chamber, string> = { senate: 'Senate', house: 'House' };
 
 /**
  * The reintroduction section, chamber by chamber: the candidates the refresh found for each chamber's
  * ended bill, with the organiser's choice and its errors when a form comes back; the adoptions standing,
  * each chamber's latest with its undo.
  */
-const CHAMBER_NAMES: Record<Chamber, string> = { senate: 'Senate', house: 'House' };
-
 function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, form?: AdoptFormState) {
   const situation = deps.asks.situation(campaign);
   let stored: ReturnType<typeof loadReintroductions>;

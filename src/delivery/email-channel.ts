@@ -3,7 +3,6 @@
  * under <DATA_DIR>/outbox), message renderer, outbox worker and the service the routes call. bootstrap.ts
  * creates one, puts `service` into AppDeps.email, and starts/stops it with the background work.
  */
-import type { Campaign } from '../campaign/campaign';
 import { findLetter } from '../letters/letter-store';
 import {
   HELD_MAP_AWAITED,
@@ -11,51 +10,30 @@ import {
   RECIPIENT_LEFT_CONGRESS,
   recipientStanding,
 } from '../letters/recipients';
-import type { AskResolver } from '../campaign/asks';
-import type { CivicIndex } from '../civic-data/load';
 import { LETTER_OUTDATED, letterMeaning } from '../letters/renewal';
 import type { Config } from '../config/config';
-import type { Clock } from '../platform/clock';
-import type { HandlebarsInstance } from '../platform/handlebars';
-import type { Storage } from '../storage/database';
 import type { OutboxKind } from '../storage/schema';
 import type { RecordAction } from '../tracking/record-action';
 import { createCwcDelivery, cwcRetryPolicy } from './cwc/cwc-delivery';
-import { createMessageRenderer } from './email-content';
+import { createMessageRenderer, type EmailContentDeps } from './email-content';
 import { createEmailService } from './email-service';
 import { createMailTransport, PermanentDeliveryError } from './mailer';
 import { createOutboxWorker, type RenderMessage, type WorkerLogger } from './outbox-worker';
-import type { PdfRenderer } from './pdf-renderer';
 
 /** What waits while a letter's recipient's term has ended. */
 const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
 
-export interface EmailChannelDeps {
+/** The emails' deps (the members in service also decide which letters are held, and name CWC's offices). */
+export interface EmailChannelDeps extends Omit<
+  EmailContentDeps,
+  'publicUrl' | 'mailFrom' | 'appSecret' | 'cwc'
+> {
   config: Pick<
     Config,
     'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'outboxDir' | 'outbox' | 'cwc' | 'countCaps'
   >;
-  storage: Storage;
-  clock: Clock;
   logger: WorkerLogger;
-  hbs: HandlebarsInstance;
-  campaigns: { get(slug: string): Campaign };
-  /**
-   * The members in service: letters to members whose term has ended are held, and CWC names each office
-   * from them.
-   */
-  civic: CivicIndex;
-  /**
-   * What the campaign asks of each member now: a waiting letter is sent only while it still means what its
-   * writer approved (its member represents them, its ask is the campaign's now); otherwise the writer gets
-   * it as it would now read.
-   */
-  asks: AskResolver;
   recordAction: RecordAction;
-  /** Default `templates`. */
-  templatesDir?: string;
-  /** Draws the PDF each sender's copy carries. */
-  pdf: Pick<PdfRenderer, 'render'>;
   /** Emails of other components, by outbox kind (the reply question, src/replies). */
   renderers?: Partial<Record<OutboxKind, RenderMessage>>;
 }
@@ -106,6 +84,8 @@ export function createEmailChannel(deps: EmailChannelDeps) {
       if (standing === 'term_ended') return HELD_TERM_ENDED;
       // A letter already delivered is history: its sender's copy still goes.
       if (letter.status === 'sent') return null;
+      // A waiting letter is sent only while it still means what its writer approved (its member represents
+      // them, its ask is the campaign's now); otherwise the writer gets it as it would now read.
       const meaning = letterMeaning(deps, letter, now);
       if (meaning === 'map_awaited') return HELD_MAP_AWAITED;
       if (meaning !== 'current') throw new PermanentDeliveryError(LETTER_OUTDATED);

@@ -13,6 +13,7 @@ export const MIN_COUNTS = { senators: 90, representatives: 400, zips: 30_000, di
 
 export const seatKey = (d: DistrictRef): string => `${d.state}-${d.district}`;
 
+/** Seats in order: by state, then district number. */
 export function compareSeats(a: DistrictRef, b: DistrictRef): number {
   return a.state.localeCompare(b.state) || a.district - b.district;
 }

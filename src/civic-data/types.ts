@@ -53,12 +53,11 @@ export interface DistrictRef {
   district: number;
 }
 
-/** One district of a ZIP code, with the share of its addresses when the ZIP is split (from the source). */
+/** One district of a ZIP area, with `share`: the part of the ZIP area's land in it (0..1), when given. */
 export type ZipDistrict = DistrictRef & { share?: number };
 
 /** One ZIP area's districts, most likely first when the source gives overlap areas. */
 export interface ZipEntry {
-  /** `share`: the part of the ZIP area's land in that district (0..1), when the source gives overlaps. */
   districts: ZipDistrict[];
 }
 

@@ -54,13 +54,18 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
     res.status(status).render('admin/login', { title: 'Admin sign-in', error });
   }
 
-  const limiter = (prefix: string, options: Partial<Parameters<typeof rateLimit>[0]>) =>
+  /** A limit of attempts per client; past it, Retry-After and then `refuse`. */
+  const limiter = (prefix: string, refuse: RequestHandler, skipSuccessfulRequests = false) =>
     rateLimit({
       ...sharedLimiterOptions(deps, prefix),
       windowMs: LOGIN_WINDOW_MS,
       limit: LOGIN_LIMIT,
       validate: { keyGeneratorIpFallback: false },
-      ...options,
+      skipSuccessfulRequests,
+      handler: (req, res, next) => {
+        res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
+        void refuse(req, res, next);
+      },
     });
 
   const handlers = {
@@ -87,24 +92,19 @@ export function createAdminSession(deps: Pick<AppDeps, 'config' | 'clock' | 'sto
       next(new UnauthorizedError('messages.adminBearer'));
     },
     /** Sign-in attempts per client (the sign-in page again, 429). */
-    loginLimit: limiter('admin-login', {
-      handler: (_req, res) => {
-        res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
-        renderLogin(
-          res,
-          429,
-          'Too many sign-in attempts from your network. Please wait 15 minutes and try again.',
-        );
-      },
-    }),
+    loginLimit: limiter('admin-login', (_req, res) =>
+      renderLogin(
+        res,
+        429,
+        'Too many sign-in attempts from your network. Please wait 15 minutes and try again.',
+      ),
+    ),
     /** Failed bearer attempts per client (successful ones do not count). */
-    bearerLimit: limiter('admin-bearer', {
-      skipSuccessfulRequests: true,
-      handler: (_req, res, next) => {
-        res.setHeader('Retry-After', String(Math.ceil(LOGIN_WINDOW_MS / 1000)));
-        next(new RateLimitedError('messages.adminTooManyAttempts'));
-      },
-    }),
+    bearerLimit: limiter(
+      'admin-bearer',
+      (_req, _res, next) => next(new RateLimitedError('messages.adminTooManyAttempts')),
+      true,
+    ),
     /** POST /admin/login: the token for a session cookie. */
     signIn: (req, res) => {
       const token = typeof req.body?.token === 'string' ? req.body.token : '';

@@ -114,11 +114,21 @@ export function createPageHandlers(deps: AppDeps) {
     res.status(status).render('campaign/home', { ...view, ...extra });
   }
 
-  /** The home page again with the lookup's problem at the address field (400). */
-  async function renderAddressError(res: Response, campaign: Campaign, address: unknown, error: unknown) {
-    if (!(error instanceof ValidationError)) throw error;
-    const errors = [{ field: 'address', message: error.userMessage }];
-    await renderHome(res, campaign, { address, errors }, 400);
+  /** A lookup's page, or the home page again with the lookup's problem at the address field (400). */
+  async function withLookup(
+    req: Request,
+    res: Response,
+    use: (campaign: Campaign, query: z.infer<typeof LookupQuery>) => Promise<void>,
+  ) {
+    const campaign = campaignFor(req);
+    const query = LookupQuery.parse(req.query);
+    try {
+      await use(campaign, query);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const errors = [{ field: 'address', message: error.userMessage }];
+      await renderHome(res, campaign, { address: query.address, errors }, 400);
+    }
   }
 
   async function renderCompose(
@@ -155,10 +165,8 @@ export function createPageHandlers(deps: AppDeps) {
     /** The campaign's home page: the address form (the default campaign's at /). */
     home: (req, res) => renderHome(res, campaignFor(req), { ref: ReferralCode.parse(req.query.ref) }),
 
-    membersPage: async (req, res) => {
-      const campaign = campaignFor(req);
-      const query = LookupQuery.parse(req.query);
-      try {
+    membersPage: (req, res) =>
+      withLookup(req, res, async (campaign, query) => {
         const result =
           query.lat !== undefined && query.lon !== undefined
             ? await deps.locator.findForPoint(query.lat, query.lon)
@@ -167,15 +175,10 @@ export function createPageHandlers(deps: AppDeps) {
                 district: query.district || undefined,
               });
         res.render('lookup/members', buildMembersPageView(deps, req, campaign, query, result));
-      } catch (error) {
-        await renderAddressError(res, campaign, query.address, error);
-      }
-    },
+      }),
 
-    writePage: async (req, res) => {
-      const campaign = campaignFor(req);
-      const query = LookupQuery.parse(req.query);
-      try {
+    writePage: (req, res) =>
+      withLookup(req, res, async (campaign, query) => {
         const found = await findMembersToWrite(deps, query.address ?? '', query.district);
         const { result } = found;
         const form = {
@@ -188,10 +191,7 @@ export function createPageHandlers(deps: AppDeps) {
           ref: query.ref,
         };
         await renderCompose(res, campaign, form, {}, [], 200, found);
-      } catch (error) {
-        await renderAddressError(res, campaign, query.address, error);
-      }
-    },
+      }),
 
     /** Review: shows exactly what will be sent, or the form again with every problem marked. */
     review: (req, res) =>

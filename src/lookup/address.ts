@@ -61,10 +61,7 @@ const STATE_NAMES = new Map<string, string>(
     [nameKey(name).replaceAll(' ', ''), abbr],
   ]),
 );
-const LONGEST_STATE_NAME_WORDS = Math.max(
-  ...STATES.map((s) => s.name.split(' ').length),
-  'Virgin Islands of the United States'.split(' ').length,
-);
+const LONGEST_STATE_NAME_WORDS = Math.max(...[...STATE_NAMES.keys()].map((name) => name.split(' ').length));
 
 /** A PO box anywhere in a street (single spaces, as the parser leaves it); the box number is group 1. */
 const PO_BOX = /\b(?:P ?\.? ?O ?\.? ?B(?:ox)?|Post Office Box|POB)\.? ?#? ?(\d+[A-Z]?)\b/i;

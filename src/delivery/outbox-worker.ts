@@ -77,13 +77,13 @@ export interface OutboxWorkerOptions {
   workerId?: string;
   /**
    * Why a message must not be sent now (a reason code), or null. A held message stays queued and is looked
-   * at again after `holdRecheckMs`; holding is not an attempt. Throws a PermanentDeliveryError when the
+   * at again after HOLD_RECHECK_MS; holding is not an attempt. Throws a PermanentDeliveryError when the
    * message must never be sent (its recipient left Congress): it fails as if the server had refused it.
    */
   holdFor?: (row: OutboxRow) => Promise<string | null>;
-  /** Default 15 min. */
-  holdRecheckMs?: number;
 }
+
+const HOLD_RECHECK_MS = 15 * 60_000;
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
 
@@ -105,7 +105,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const batchSize = options.batchSize ?? 5;
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const workerId = options.workerId ?? `worker-${newId()}`;
-  const holdRecheckMs = options.holdRecheckMs ?? 15 * 60_000;
 
   let running = false;
   let stopping = false;
@@ -184,8 +183,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       return;
     }
     if (hold) {
-      // Holding is not an attempt: the message waits for `holdRecheckMs`, however long the hold lasts.
-      await requeue(row, holdRecheckMs, hold, hold, false);
+      // Holding is not an attempt: the message waits for HOLD_RECHECK_MS, however long the hold lasts.
+      await requeue(row, HOLD_RECHECK_MS, hold, hold, false);
       logger.info({ ...log, reason: hold }, 'outbox: message held');
       return;
     }

@@ -7,6 +7,12 @@ import { writeValue } from './i18n-format';
 
 export type HandlebarsInstance = typeof Handlebars;
 
+/** The `lang` of the render context: a page's language; emails and letters have none. */
+export function renderLanguage(options: HelperOptions | undefined): string | undefined {
+  const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
+  return typeof root?.lang === 'string' ? root.lang : undefined;
+}
+
 /** Creates an isolated Handlebars environment with the app's helpers registered. */
 export function createHandlebars(): HandlebarsInstance {
   const hbs = Handlebars.create();
@@ -24,11 +30,9 @@ export function createHandlebars(): HandlebarsInstance {
   // In the page's language (`lang` in the render context; English in emails and letters), isolated in a
   // right-to-left page: after a Latin name ("... Communicating with Congress: 12") it stays the
   // sentence's number instead of joining the Latin run.
-  hbs.registerHelper('number', (n: unknown, options: HelperOptions) => {
-    const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-    const lang = typeof root?.lang === 'string' ? root.lang : 'en';
-    return writeValue(lang, Number(n ?? 0), false);
-  });
+  hbs.registerHelper('number', (n: unknown, options: HelperOptions) =>
+    writeValue(renderLanguage(options) ?? 'en', Number(n ?? 0), false),
+  );
   /** Plain text with blank-line paragraphs to escaped <p> elements; never evaluates the text. */
   hbs.registerHelper('paragraphs', (text: unknown) => {
     const html = String(text ?? '')

@@ -10,7 +10,7 @@ import type { RequestHandler } from 'express';
 import type { HelperOptions } from 'handlebars';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
-import type { HandlebarsInstance } from '../platform/handlebars';
+import { renderLanguage, type HandlebarsInstance } from '../platform/handlebars';
 import { addFormats, EXAMPLES, interpolationFor, withoutIsolatesInTags } from '../platform/i18n-format';
 import { readCatalogue, type Message } from '../platform/messages';
 
@@ -138,10 +138,7 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
 }
 
 /** The language of the page being rendered (its `lang`), English for emails and letters. */
-function renderLanguage(options: HelperOptions | undefined): LanguageCode {
-  const root = (options?.data as { root?: { lang?: unknown } } | undefined)?.root;
-  return supportedLanguage(typeof root?.lang === 'string' ? root.lang : undefined);
-}
+const pageLanguage = (options: HelperOptions | undefined) => supportedLanguage(renderLanguage(options));
 
 /**
  * Registers `{{t "component.key" name=value}}` on the shared Handlebars instance. The language is the
@@ -155,7 +152,7 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   const markup = translatorsFor(i18n, true);
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
     const name = String(key);
-    const lang = renderLanguage(options);
+    const lang = pageLanguage(options);
     if (!name.endsWith('Html')) return String(text.get(lang)!(name, { ...(options?.hash as object) }));
     const html = String(markup.get(lang)!(name, { ...(options?.hash as object) }));
     return new hbs.SafeString(withoutIsolatesInTags(html));
@@ -164,18 +161,18 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
   hbs.registerHelper('tm', function (this: unknown, message: unknown, options: HelperOptions) {
     const { key, values } = (message ?? {}) as Partial<Message>;
     if (typeof key !== 'string') return '';
-    return text.get(renderLanguage(options))!(key, { ...values });
+    return text.get(pageLanguage(options))!(key, { ...values });
   });
   // ` lang="xx" dir="..."` on campaign texts in a language other than the page's (English, where the
   // campaign has no translation).
   hbs.registerHelper('langOf', (code: unknown, options: HelperOptions) => {
     const lang = String(code);
-    if (lang === renderLanguage(options)) return '';
+    if (lang === pageLanguage(options)) return '';
     return new hbs.SafeString(` lang="${hbs.escapeExpression(lang)}" dir="${dirOf(lang)}"`);
   });
   // ` lang="en" dir="ltr"` on campaign text and letters shown inside a page in another language.
   hbs.registerHelper('inEnglish', (options: HelperOptions) => {
-    const lang = renderLanguage(options);
+    const lang = pageLanguage(options);
     return new hbs.SafeString(lang === 'en' ? '' : ' lang="en" dir="ltr"');
   });
 }

@@ -56,7 +56,7 @@ function lookedUpText(address: ConstituentAddress): string {
 
 function zipLookup(index: CivicIndex, address: ConstituentAddress, now: Date): LookupResult {
   try {
-    return findMembersForAddress(index, { address: lookedUpText(address) }, { now });
+    return findMembersForAddress(index, { address: lookedUpText(address) }, now);
   } catch (error) {
     // The looked-up address travels in a hidden field: if it no longer reads as an address, the writer
     // looks it up again (the ZIP field is where they can see the problem).

@@ -204,9 +204,9 @@ export function awaitingNote(index: CivicIndex, state: string): Message | undefi
 export function findMembersForAddress(
   index: CivicIndex,
   input: LookupInput,
-  options: { now?: Date } = {},
+  /** The app's clock's now: the data's staleness and the Congress in service follow it. */
+  now: Date,
 ): LookupResult {
-  const now = options.now ?? new Date();
   let field: 'address' | 'zip' = 'address';
   let zip: string;
   let parsed: ParsedAddress | undefined;

@@ -56,7 +56,7 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
 
   /** ZIP lookup, refined by the geocoder when the ZIP leaves the district open and a street is known. */
   async function findForAddress(input: LookupInput): Promise<LookupResult> {
-    const zipResult = findMembersForAddress(civic, input, { now: clock.now() });
+    const zipResult = findMembersForAddress(civic, input, clock.now());
     const street = zipResult.parsed?.street;
     if (!deps.geocoder || input.district || !street || !(zipResult.ambiguous || zipResult.needsFullAddress)) {
       return zipResult;

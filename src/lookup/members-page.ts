@@ -29,12 +29,12 @@ export async function findMembersToWrite(
   district: string | undefined,
 ) {
   const { civic } = deps;
+  const now = deps.clock.now();
   if (district) {
-    const now = deps.clock.now();
     const named = { state: '', zip: '', district, lookedUp: address };
     constituencyOf(civic, named, now, await geocodedDistrict(civic, named, now, deps.locator.findForAddress));
   }
-  const result = findMembersForAddress(civic, { address, district: district || undefined });
+  const result = findMembersForAddress(civic, { address, district: district || undefined }, now);
   return { result, members: membersOf(civic, result) };
 }
 

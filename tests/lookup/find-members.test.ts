@@ -32,7 +32,7 @@ describe('findMembersForAddress on the fixture', () => {
   let dir: string;
   let index: CivicIndex;
   const find = (address: string, district?: string) =>
-    findMembersForAddress(index, { address, district }, { now: TEST_NOW });
+    findMembersForAddress(index, { address, district }, TEST_NOW);
 
   beforeAll(async () => {
     ({ dir } = await importFixture());
@@ -82,7 +82,7 @@ describe('findMembersForAddress on the fixture', () => {
   });
 
   test('when the data is past its validity, then data.stale is true', () => {
-    const result = findMembersForAddress(index, { zip: '62704' }, { now: new Date('2027-02-01T00:00:00Z') });
+    const result = findMembersForAddress(index, { zip: '62704' }, new Date('2027-02-01T00:00:00Z'));
     expect(result.data.stale).toBe(true);
   });
 
@@ -249,14 +249,14 @@ describe('findMembersForAddress on the fixture', () => {
 
   test('when the address is empty or 10 kB long, then it is a ValidationError on address', () => {
     expect(validationError(() => find('')).field).toBe('address');
-    expect(validationError(() => findMembersForAddress(index, {})).field).toBe('address');
+    expect(validationError(() => findMembersForAddress(index, {}, TEST_NOW)).field).toBe('address');
     expect(validationError(() => find('9'.repeat(10_240))).field).toBe('address');
     expect(validationError(() => find(`${'a'.repeat(10_240)} 62704`)).field).toBe('address');
   });
 
   test('when only a ZIP field is given, then it is used, and a bad one is a ValidationError on zip', () => {
-    expect(house(findMembersForAddress(index, { zip: '62704-1234' }))).toHaveLength(1);
-    expect(validationError(() => findMembersForAddress(index, { zip: '6270' })).field).toBe('zip');
+    expect(house(findMembersForAddress(index, { zip: '62704-1234' }, TEST_NOW))).toHaveLength(1);
+    expect(validationError(() => findMembersForAddress(index, { zip: '6270' }, TEST_NOW)).field).toBe('zip');
   });
 });
 
@@ -292,7 +292,7 @@ describe('findMembersForAddress with Census overlap shares', () => {
   });
 
   test('when a ZIP spans two districts, then the largest overlap comes first with its share', () => {
-    const result = findMembersForAddress(index, { zip: '10001' }, { now: TEST_NOW });
+    const result = findMembersForAddress(index, { zip: '10001' }, TEST_NOW);
     expect(result.districts).toEqual([
       { state: 'NY', district: 12, share: 0.75 },
       { state: 'NY', district: 10, share: 0.25 },

@@ -36,12 +36,11 @@ export function senateSchemaFrom(houseRng: string): string {
     'MemberOffice pattern',
   );
   const senatePrefixes = SENATE_PREFIXES.map((p) => `<value>${p}</value>`).join('');
-  rng = replaceOnce(
-    rng,
-    /<element name="Prefix">[\s\S]*?<\/element>/,
-    `<element name="Prefix"><choice>${senatePrefixes}</choice></element>`,
-    'Prefix',
-  );
+  // By position, not by a lazy pattern: `[\s\S]*?` up to a closing tag is not linear (tests/security).
+  const prefixAt = rng.indexOf('<element name="Prefix">');
+  const prefixEnd = prefixAt < 0 ? -1 : rng.indexOf('</element>', prefixAt);
+  if (prefixEnd < 0) throw new Error(`the CWC schema has no Prefix where the Senate's rule goes`);
+  rng = `${rng.slice(0, prefixAt)}<element name="Prefix"><choice>${senatePrefixes}</choice></element>${rng.slice(prefixEnd + '</element>'.length)}`;
   rng = replaceOnce(
     rng,
     /<param name="pattern">hamdt\|[a-z|]+<\/param>/,

@@ -21,6 +21,14 @@ import type { AppDeps } from '../deps';
 const OfficeChoice = z.object({ office: z.string().max(80) });
 const AskRepliesChoice = z.object({ askReplies: z.literal('yes').optional().catch(undefined) });
 
+/** A PDF, as a download. */
+function sendPdf(res: Response, filename: string, pdf: Buffer): void {
+  res
+    .type('application/pdf')
+    .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
+    .send(pdf);
+}
+
 export function createLetterHandlers(deps: AppDeps) {
   const { letters, civic, clock } = deps;
 
@@ -79,11 +87,7 @@ export function createLetterHandlers(deps: AppDeps) {
       const printable = rows.map(
         (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
       );
-      const pdf = await deps.pdf.download(printable, { envelopes: true });
-      res
-        .type('application/pdf')
-        .setHeader('Content-Disposition', 'attachment; filename="letters-to-congress.pdf"')
-        .send(pdf);
+      sendPdf(res, 'letters-to-congress.pdf', await deps.pdf.download(printable, { envelopes: true }));
     },
 
     batchPage: (req, res) => renderBatch(req, res, String(req.params.batchId)),
@@ -176,11 +180,7 @@ export function createLetterHandlers(deps: AppDeps) {
     letterPdf: async (req, res) => {
       const row = await sendableLetter(req);
       const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
-      const pdf = await deps.pdf.download([choice.letter]);
-      res
-        .type('application/pdf')
-        .setHeader('Content-Disposition', `attachment; filename="letter-${row.bioguide}.pdf"`)
-        .send(pdf);
+      sendPdf(res, `letter-${row.bioguide}.pdf`, await deps.pdf.download([choice.letter]));
     },
 
     /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */

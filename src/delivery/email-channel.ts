@@ -39,7 +39,7 @@ export interface EmailChannelDeps extends Omit<
 }
 
 export function createEmailChannel(deps: EmailChannelDeps) {
-  const { config, storage, clock, logger } = deps;
+  const { config, storage, clock, logger, civic } = deps;
   const timeout = config.outbox.smtpTimeoutMs;
   const transport = createMailTransport({
     ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
@@ -48,7 +48,6 @@ export function createEmailChannel(deps: EmailChannelDeps) {
     timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
     maxConnections: config.outbox.smtpConnections,
   });
-  const { civic } = deps;
   const cwc = config.cwc
     ? createCwcDelivery({
         config: config.cwc,

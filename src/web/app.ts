@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   const uswdsDir = path.join(PROJECT_ROOT, 'node_modules', '@uswds', 'uswds', 'dist');
   const assets = createAssetManifest([
     { prefix: '/static', dir: publicDir },
-    { prefix: '/static/uswds', dir: uswdsDir, eager: false },
+    { prefix: '/static/uswds', dir: uswdsDir },
   ]);
   registerAssetHelper(deps.hbs, assets);
   const i18n = createI18n();

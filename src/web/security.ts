@@ -1,6 +1,6 @@
 /**
  * web/security: response headers (helmet: a CSP without inline script or style, HSTS only over HTTPS) and
- * the static-asset manifest. Every file under `public/` gets a content hash at start-up; the `asset`
+ * the static-asset manifest. Every static file gets a content hash on its first use; the `asset`
  * Handlebars helper turns `/static/css/app.css` into `/static/css/app.css?v=<hash>`, and a request whose
  * `v` matches the current hash is served with a one-year immutable cache. Anything else gets one hour.
  */
@@ -102,36 +102,18 @@ function hashFile(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('base64url').slice(0, 12);
 }
 
-function walk(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? walk(full) : entry.isFile() ? [full] : [];
-  });
-}
-
-/**
- * Hashes every file under each mount (URL prefix -> folder). Folders given as `eager` are hashed now;
- * the others (large vendor folders) on first use of a file.
- */
-export function createAssetManifest(mounts: Array<{ prefix: string; dir: string; eager?: boolean }>) {
+/** Hashes the files under each mount (URL prefix -> folder) on their first use, and keeps the hashes. */
+export function createAssetManifest(mounts: Array<{ prefix: string; dir: string }>) {
   const hashes = new Map<string, string | null>();
-  for (const mount of mounts.filter((m) => m.eager !== false)) {
-    for (const file of walk(mount.dir)) {
-      const rel = path.relative(mount.dir, file).split(path.sep).join('/');
-      hashes.set(`${mount.prefix}/${rel}`, hashFile(file));
-    }
-  }
+  // Longest prefix first, so /static/uswds is not read as a file in public/uswds.
+  const byPrefix = [...mounts].sort((a, b) => b.prefix.length - a.prefix.length);
   /** The current hash for a URL path, if the file is known. */
   function hashOf(publicPath: string): string | undefined {
     const known = hashes.get(publicPath);
     if (known !== undefined) return known ?? undefined;
-    // Longest prefix first, so /static/uswds is not read as a file in public/uswds.
-    const mount = [...mounts]
-      .sort((a, b) => b.prefix.length - a.prefix.length)
-      .find((m) => publicPath.startsWith(`${m.prefix}/`));
+    const mount = byPrefix.find((m) => publicPath.startsWith(`${m.prefix}/`));
     let hash: string | null = null;
-    if (mount && mount.eager === false) {
+    if (mount) {
       const file = path.resolve(mount.dir, `.${publicPath.slice(mount.prefix.length)}`);
       if (
         file.startsWith(path.resolve(mount.dir) + path.sep) &&

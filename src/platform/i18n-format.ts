@@ -21,7 +21,8 @@ export const PDI = '\u2069';
 
 const RIGHT_TO_LEFT = new Set(['ar']);
 
-function baseLanguage(lng: string | undefined): string {
+/** `es` for `es-MX` or `ES_us`. */
+export function baseLanguage(lng: string | undefined): string {
   return (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
 }
 

@@ -11,7 +11,13 @@ import type { HelperOptions } from 'handlebars';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import { renderLanguage, type HandlebarsInstance } from '../platform/handlebars';
-import { addFormats, EXAMPLES, interpolationFor, withoutIsolatesInTags } from '../platform/i18n-format';
+import {
+  addFormats,
+  baseLanguage,
+  EXAMPLES,
+  interpolationFor,
+  withoutIsolatesInTags,
+} from '../platform/i18n-format';
 import { readCatalogue, type Message } from '../platform/messages';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
@@ -74,7 +80,7 @@ const dirOf = (lang: string) => LANGUAGES.find((l) => l.code === lang)?.dir ?? '
 
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
 export function supportedLanguage(lng: string | undefined): LanguageCode {
-  const base = (lng ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
+  const base = baseLanguage(lng);
   return (CODES.includes(base) ? base : DEFAULT_LANGUAGE) as LanguageCode;
 }
 

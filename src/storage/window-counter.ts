@@ -6,14 +6,11 @@
 import { sql } from 'kysely';
 import type { Db } from './schema';
 
-export interface WindowCount {
-  /** Hits in the current window, this one included. */
-  hits: number;
-  resetAt: Date;
-}
-
-/** Counts one hit for `key` (at most 200 characters) and returns the hits in its window. */
-export async function countHit(db: Db, key: string, windowMs: number, now: number): Promise<WindowCount> {
+/**
+ * Counts one hit for `key` (at most 200 characters) and returns the hits in its window, this one included,
+ * and when the window ends.
+ */
+export async function countHit(db: Db, key: string, windowMs: number, now: number) {
   const nowIso = new Date(now).toISOString();
   const resetIso = new Date(now + windowMs).toISOString();
   // One statement: insert the first hit, or count this one (restarting an expired window).

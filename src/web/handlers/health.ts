@@ -13,13 +13,11 @@ export function createHealthHandlers(deps: AppDeps) {
       res.json({ status: 'ok' });
     },
     ready: async (_req, res) => {
-      const checks = { data: deps.civic.members.length > 0, database: false };
-      try {
-        await deps.storage.ping();
-        checks.database = true;
-      } catch {
-        checks.database = false;
-      }
+      const database = await deps.storage.ping().then(
+        () => true,
+        () => false,
+      );
+      const checks = { data: deps.civic.members.length > 0, database };
       const ready = checks.data && checks.database;
       const degraded: string[] = [];
       const failure = deps.dataRefresh.status().failure;

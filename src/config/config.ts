@@ -192,7 +192,6 @@ const CWC_AGENT_VARS = [
   'CWC_CONTACT_PHONE',
 ] as const;
 const CWC_HOUSE_SERVICE = ['CWC_URL', 'CWC_API_KEY'] as const;
-const CWC_SENATE_SERVICE = ['SCWC_URL'] as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -220,11 +219,10 @@ type ParsedEnv = z.infer<typeof EnvSchema>;
 function missingCwcSettings(e: ParsedEnv): string[] {
   const isSet = (name: keyof ParsedEnv) => e[name] !== undefined;
   const house = CWC_HOUSE_SERVICE.some(isSet);
-  const senate = CWC_SENATE_SERVICE.some(isSet);
+  const senate = isSet('SCWC_URL');
   if (!house && !senate && !CWC_AGENT_VARS.some(isSet)) return [];
   // The agent alone means the House service was meant (the Senate's is the optional addition).
-  const needed = [...(house || !senate ? CWC_HOUSE_SERVICE : []), ...(senate ? CWC_SENATE_SERVICE : [])];
-  return [...needed, ...CWC_AGENT_VARS]
+  return [...(house || !senate ? CWC_HOUSE_SERVICE : []), ...CWC_AGENT_VARS]
     .filter((name) => !isSet(name))
     .map(
       (name) => `${name}: missing; Communicating with Congress is only half configured (docs/delivery.md)`,

@@ -25,12 +25,7 @@ const CampaignForm = z.object({ campaign: z.string().max(64) });
 /** "Set these letters aside": a window of whole hours from `from` (UTC), one district or all, and why. */
 const SetAsideForm = CampaignForm.extend({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}(?::\d{2})?$/, 'messages.invalidValue'),
-  hours: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 31)
-    .default(1),
+  hours: z.coerce.number().int().min(1).max(744).default(1), // at most 31 days
   district: z
     .string()
     .regex(/^[A-Z]{2}-\d{1,2}$/)

@@ -55,7 +55,6 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  // Security headers on every response.
   app.use(securityHeaders(deps.config));
   // A home address or location in the query (the lookup API, the members and letter pages, any spelling):
   // never kept by a cache, never indexed.

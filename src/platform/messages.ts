@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import i18next, { type TFunction } from 'i18next';
+import i18next, { type i18n as I18n, type InitOptions } from 'i18next';
 import { addFormats, EXAMPLES, interpolationFor } from './i18n-format';
 import { PROJECT_ROOT } from './paths';
 
@@ -33,7 +33,33 @@ export function englishText(message: Message): string {
   return textIn('en', message.key, message.values);
 }
 
-const fixedByLanguage = new Map<string, TFunction>();
+/** The languages with a catalogue; English is every other's fallback. */
+const CATALOGUE_LANGUAGES = ['en', 'es', 'ar'];
+
+/**
+ * An i18next instance with every catalogue loaded (synchronously: they are small files); `setup` adds a
+ * plugin before it starts (the interface's language detector).
+ */
+export function createCatalogues(options: InitOptions = {}, setup = (instance: I18n) => instance): I18n {
+  const instance = setup(i18next.createInstance());
+  void instance.init({
+    initAsync: false,
+    resources: Object.fromEntries(
+      CATALOGUE_LANGUAGES.map((lng) => [lng, { translation: readCatalogue(lng) }]),
+    ),
+    fallbackLng: 'en',
+    returnNull: false,
+    // Handlebars escapes what the `t` helper returns; `*Html` keys escape their values here instead.
+    // Text is translated with interpolationFor (src/platform/i18n-format.ts): numbers in the language's
+    // digits and grouping, every value isolated in Arabic. The examples are values, for the same reason.
+    interpolation: { escapeValue: false, defaultVariables: { ...EXAMPLES } },
+    ...options,
+  });
+  addFormats(instance);
+  return instance;
+}
+
+let catalogues: I18n | undefined;
 
 /**
  * A catalogue text in one of the interface languages (English for any other code), for text rendered
@@ -42,23 +68,9 @@ const fixedByLanguage = new Map<string, TFunction>();
  * in the language's digits and grouping, counted nouns, and in Arabic each value isolated.
  */
 export function textIn(lng: string, key: string, values: MessageValues = {}): string {
-  const lang = ['en', 'es', 'ar'].includes(lng) ? lng : 'en';
-  let t = fixedByLanguage.get(lang);
-  if (!t) {
-    const instance = i18next.createInstance();
-    void instance.init({
-      initAsync: false,
-      lng: lang,
-      fallbackLng: 'en',
-      resources: { [lang]: { translation: readCatalogue(lang) }, en: { translation: readCatalogue('en') } },
-      returnNull: false,
-      interpolation: { escapeValue: false, defaultVariables: { ...EXAMPLES } },
-    });
-    addFormats(instance);
-    t = instance.getFixedT(lang);
-    fixedByLanguage.set(lang, t);
-  }
-  return String(t(key, { ...values, interpolation: interpolationFor(lang, false) }));
+  const lang = CATALOGUE_LANGUAGES.includes(lng) ? lng : 'en';
+  catalogues ??= createCatalogues();
+  return String(catalogues.t(key, { ...values, lng: lang, interpolation: interpolationFor(lang, false) }));
 }
 
 /** Several messages (lookup notes) as one English paragraph, or undefined when there are none. */

@@ -8,17 +8,11 @@
  */
 import type { RequestHandler } from 'express';
 import type { HelperOptions } from 'handlebars';
-import i18next, { type i18n as I18n, type TFunction } from 'i18next';
+import type { i18n as I18n, TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import { renderLanguage, type HandlebarsInstance } from '../platform/handlebars';
-import {
-  addFormats,
-  baseLanguage,
-  EXAMPLES,
-  interpolationFor,
-  withoutIsolatesInTags,
-} from '../platform/i18n-format';
-import { readCatalogue, type Message } from '../platform/messages';
+import { baseLanguage, interpolationFor, withoutIsolatesInTags } from '../platform/i18n-format';
+import { createCatalogues, type Message } from '../platform/messages';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
 export const LANGUAGES = [
@@ -33,32 +27,25 @@ const CODES: readonly string[] = LANGUAGES.map((l) => l.code);
 /** Where the language comes from, first match wins. */
 const DETECTION_ORDER = ['querystring', 'cookie', 'header'] as const;
 
-/** An initialised i18next instance with every catalogue loaded (synchronously: they are small files). */
+/** The interface's i18next instance (src/platform/messages.ts), with the language detector. */
 export function createI18n(): I18n {
-  const instance = i18next.createInstance();
-  void instance.use(LanguageDetector).init({
-    initAsync: false,
-    resources: Object.fromEntries(LANGUAGES.map((l) => [l.code, { translation: readCatalogue(l.code) }])),
-    supportedLngs: [...CODES],
-    nonExplicitSupportedLngs: true,
-    load: 'languageOnly',
-    fallbackLng: DEFAULT_LANGUAGE,
-    returnNull: false,
-    // Handlebars escapes what the `t` helper returns; `*Html` keys escape their values here instead.
-    // Pages translate with interpolationFor (src/platform/i18n-format.ts): numbers in the language's
-    // digits and grouping, every value isolated in Arabic. The examples are values, for the same reason.
-    interpolation: { escapeValue: false, defaultVariables: { ...EXAMPLES } },
-    detection: {
-      order: [...DETECTION_ORDER],
-      lookupQuerystring: 'lang',
-      lookupCookie: 'lang',
-      // The cookie is written only when the person picks a language (see below), not on every page.
-      caches: false,
-      cookieSameSite: 'lax',
+  return createCatalogues(
+    {
+      supportedLngs: [...CODES],
+      nonExplicitSupportedLngs: true,
+      load: 'languageOnly',
+      fallbackLng: DEFAULT_LANGUAGE,
+      detection: {
+        order: [...DETECTION_ORDER],
+        lookupQuerystring: 'lang',
+        lookupCookie: 'lang',
+        // The cookie is written only when the person picks a language (see below), not on every page.
+        caches: false,
+        cookieSameSite: 'lax',
+      },
     },
-  });
-  addFormats(instance);
-  return instance;
+    (instance) => instance.use(LanguageDetector),
+  );
 }
 
 /**

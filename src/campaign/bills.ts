@@ -4,6 +4,7 @@
  * answer (civic-data/congress), never a constant here.
  */
 import { z } from 'zod';
+import { BioguideId } from '../civic-data/members-import';
 import { congressAt, congressDates, congressEnds, ordinal } from '../civic-data/congress';
 import type { Chamber } from '../civic-data/types';
 import { formatList, formatLongDate } from '../platform/i18n-format';
@@ -27,7 +28,6 @@ const SENATE_TYPES = new Set<BillType>(['s', 'sres', 'sjres', 'sconres']);
 
 const IsoDate = z.iso.date();
 export const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
-export const BioguideId = z.string().regex(/^[A-Z]\d{6}$/);
 
 const BillDefinition = z
   .object({
@@ -96,7 +96,12 @@ export function billLabelOf(id: string): string | undefined {
   if (billCongressOf(id) === undefined || !(type in BILL_TYPES) || !/^[1-9]\d{0,4}$/.test(number)) {
     return undefined;
   }
-  return `${BILL_TYPES[type as BillType]} ${number}`;
+  return billLabel(type, Number(number));
+}
+
+/** The bill label as cited: "S. 12" (an unknown type as it is). */
+export function billLabel(type: string, number: number): string {
+  return `${BILL_TYPES[type as BillType] ?? type} ${number}`;
 }
 
 /**

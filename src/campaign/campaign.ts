@@ -11,7 +11,8 @@ import { LIBRARY_OF_CONGRESS_TOPICS } from '../delivery/cwc/format';
 import { isSafeEmailAddress } from '../delivery/email-headers';
 import { DataError, NotFoundError } from '../platform/errors';
 import { CAMPAIGN_SOURCE_LANGUAGE, campaignTextsByLanguage, type CampaignTexts } from './campaign-texts';
-import { BioguideId, CongressBillsDefinition, SourceLink, type AskKind, type CongressBills } from './bills';
+import { BioguideId } from '../civic-data/members-import';
+import { CongressBillsDefinition, SourceLink, type AskKind, type CongressBills } from './bills';
 
 /** An address the mailer will send to: the mailer's own check, so a campaign file is refused at load, not at send time. */
 const DeliverableEmail = z.email().refine(isSafeEmailAddress, 'is not an address the mailer can send to');

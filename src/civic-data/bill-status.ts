@@ -9,6 +9,7 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { BioguideId } from './members-import';
 import { DataError } from '../platform/errors';
 import { type CivicSourceUrls } from '../config/config';
 import { trimEnd } from '../platform/text';
@@ -25,7 +26,7 @@ export interface BillRef {
 const IsoDate = z.iso.date();
 
 const SponsorEntry = z.object({
-  bioguide: z.string().regex(/^[A-Z]\d{6}$/),
+  bioguide: BioguideId,
   role: z.enum(['sponsor', 'cosponsor']),
   since: IsoDate,
   withdrawn: IsoDate.optional(),

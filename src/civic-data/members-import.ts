@@ -40,7 +40,8 @@ export function memberUrls(base: string): string[] {
 
 // Zod schemas of the source records (only the fields used; unknown fields are ignored).
 
-const Bioguide = z.string().regex(/^[A-Z]\d{6}$/, 'must be a bioguide id like "C000127"');
+/** A member's Congress-wide id: the one check of its form, for the data, the campaigns and the forms. */
+export const BioguideId = z.string().regex(/^[A-Z]\d{6}$/, 'must be a bioguide id like "C000127"');
 export const StateCode = z.string().refine((s) => stateByAbbr(s) !== undefined && s === s.toUpperCase(), {
   message: 'must be a two-letter state, DC or territory code',
 });
@@ -49,7 +50,7 @@ const OptionalText = z.string().optional();
 const LooseText = z.union([z.string(), z.number()]).transform(String);
 
 const LegislatorSchema = z.object({
-  id: z.object({ bioguide: Bioguide }),
+  id: z.object({ bioguide: BioguideId }),
   name: z.object({
     first: z.string().min(1),
     last: z.string().min(1),
@@ -92,12 +93,12 @@ const OfficeSchema = z.object({
   longitude: z.number().nullable().optional(),
 });
 const OfficesRecordSchema = z.object({
-  id: z.object({ bioguide: Bioguide }),
+  id: z.object({ bioguide: BioguideId }),
   offices: z.array(OfficeSchema),
 });
 
 const SocialRecordSchema = z.object({
-  id: z.object({ bioguide: Bioguide }),
+  id: z.object({ bioguide: BioguideId }),
   social: z.record(z.string(), LooseText),
 });
 

@@ -14,7 +14,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Clock } from '../platform/clock';
+import { DAY_MS, type Clock } from '../platform/clock';
 import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
@@ -31,7 +31,6 @@ import { INDEX_FILE_NAME, loadCivicIndex, type CivicIndex } from './load';
 import { isFile } from './source-files';
 import type { CivicSourceUrls } from '../config/config';
 
-const DAY_MS = 24 * 60 * 60_000;
 /** Once the data's Congress has ended, look for its successor more often. */
 const STALE_INTERVAL_MS = 60 * 60_000;
 /** A staging folder this old was left by a process that died mid-refresh (never one still running). */

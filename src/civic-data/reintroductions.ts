@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { BioguideId } from './members-import';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
 import { billKey, fetchText, LatestAction, readDataFile, withoutApiKey, type BillRef } from './bill-status';
@@ -32,7 +33,7 @@ export const ReintroductionCandidate = z.object({
   type: z.string().regex(/^[a-z]{1,7}$/),
   number: z.number().int().positive(),
   title: z.string().min(1).max(1000),
-  sponsor: z.object({ bioguide: z.string().regex(/^[A-Z]\d{6}$/), name: z.string().max(200) }).optional(),
+  sponsor: z.object({ bioguide: BioguideId, name: z.string().max(200) }).optional(),
   introducedDate: IsoDate,
   latestAction: LatestAction.optional(),
   /** The bill's page on congress.gov. */
@@ -213,7 +214,7 @@ export async function findReintroductions(
         chamber,
         ...ref,
         title: candidateTitle.slice(0, 1000),
-        ...(sponsor && /^[A-Z]\d{6}$/.test(sponsor.bioguideId)
+        ...(sponsor && BioguideId.safeParse(sponsor.bioguideId).success
           ? {
               sponsor: {
                 bioguide: sponsor.bioguideId,
@@ -230,7 +231,7 @@ export async function findReintroductions(
 
     // The sponsors' new bills of the same type, whatever their title.
     for (const sponsor of original.sponsors) {
-      if (!/^[A-Z]\d{6}$/.test(sponsor.bioguideId)) continue;
+      if (!BioguideId.safeParse(sponsor.bioguideId).success) continue;
       let next: string | undefined =
         `${base}/member/${sponsor.bioguideId}/sponsored-legislation?format=json&limit=250`;
       // Newest first: the first page holds a Congress that began weeks ago.

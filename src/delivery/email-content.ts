@@ -19,7 +19,7 @@ import type { Campaign } from '../campaign/campaign';
 import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
-import { letterAsText } from '../letters/letter';
+import { LETTER_CLOSING, letterAsText } from '../letters/letter';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { LETTER_OUTDATED, letterMeaning, renewalOf } from '../letters/renewal';
@@ -109,7 +109,7 @@ function letterContext(row: LiveLetter, campaign: Campaign) {
   const letter = {
     salutation: row.salutation,
     body: row.body,
-    closing: 'Sincerely,',
+    closing: LETTER_CLOSING,
     signature: signatureOf(row),
   };
   return {

@@ -224,7 +224,7 @@ function drawLetter(doc: Doc, letter: PrintableLetter): void {
 
   // Closing, signature space and printed name stay together on one page.
   if (spaceLeft(doc) < closingBlock) newLetterPage(doc);
-  drawLines(doc, [sanitizePrintText(letter.closing) || 'Sincerely,'], 3);
+  drawLines(doc, [sanitizePrintText(letter.closing)], 3);
   drawLines(doc, [sanitizePrintText(letter.sender.name)], 0);
 }
 

@@ -8,6 +8,7 @@ import { ValidationError } from '../platform/errors';
 import { chooseMailingOffices, type MailingOffice } from './mailing-office';
 import type { PrintableLetter } from './pdf';
 import { dateTimeFormat } from '../platform/i18n-format';
+import { LETTER_CLOSING } from '../letters/letter';
 
 export interface PrintChoice {
   letter: PrintableLetter;
@@ -43,7 +44,7 @@ export function printableLetter(row: LetterRow, member: Member | undefined, date
       recipientAddress: office?.addressLines ?? [row.recipient_name],
       salutation: row.salutation,
       body: row.body,
-      closing: 'Sincerely,',
+      closing: LETTER_CLOSING,
       subject: row.subject ?? undefined,
     },
   };

@@ -17,7 +17,7 @@ import { formatList, formatUtcDateTime, type PageLanguage } from '../platform/i1
 import type { CwcRouteNote } from '../storage/schema';
 import { districtGoalProgress } from '../tracking/district-goals';
 import type { StatsService } from '../tracking/stats';
-import { letterAsText } from './letter';
+import { LETTER_CLOSING, letterAsText } from './letter';
 import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
 import { isAwaitingMap, recipientStanding } from './recipients';
@@ -96,7 +96,7 @@ export function storedLetterText(row: LetterRow): string {
   return letterAsText({
     salutation: row.salutation,
     body: row.body ?? '',
-    closing: 'Sincerely,',
+    closing: LETTER_CLOSING,
     signature: [
       row.sender_name ?? '',
       row.sender_street ?? '',

@@ -3,6 +3,7 @@
  * chosen member), and record the print and web-form channels (reported by writers until verified). Email delivery lives in src/delivery.
  */
 import { z } from 'zod';
+import { BioguideId } from '../civic-data/members-import';
 import type { AskResolver } from '../campaign/asks';
 import type { CampaignCatalog } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
@@ -78,8 +79,6 @@ export function normaliseEmail(email: string): string {
   }
   return `${local}@${domain}`;
 }
-
-const BioguideId = z.string().regex(/^[A-Z]\d{6}$/);
 
 function collectIssues(prefix: string, error: z.ZodError, into: FieldErrors): void {
   for (const [field, message] of Object.entries(fieldErrorsFromZod(error, prefix))) into[field] ??= message;

@@ -12,6 +12,9 @@ import type { HandlebarsInstance } from '../platform/handlebars';
 import { isolateStrings } from '../platform/i18n-format';
 import { replaceControlCharacters } from '../platform/text';
 
+/** Every letter's closing, on the page, in the email, the PDF and the print view. */
+export const LETTER_CLOSING = 'Sincerely,';
+
 /**
  * The longest letter (body and personal note together): Communicating with Congress takes a message of
  * at most 10,000 characters, and the letter's body is that message (greeting, closing and name travel
@@ -267,7 +270,7 @@ export function composeLetter(
     salutation: salutationFor(member),
     // The paragraphs between salutation and closing, blank-line separated.
     body: insertPersonalNote(base, options.personalNote),
-    closing: 'Sincerely,',
+    closing: LETTER_CLOSING,
     // Printed under the closing: name, street, city/state/ZIP.
     signature: [sender.name, sender.street, `${sender.city}, ${sender.state} ${sender.zip}`],
     addressBlock: washingtonAddressBlock(member),

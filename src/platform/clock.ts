@@ -4,3 +4,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** A day in milliseconds, for windows and intervals counted in days (calendar dates use the Congress clock). */
+export const DAY_MS = 24 * 60 * 60 * 1000;

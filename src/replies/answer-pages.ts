@@ -2,12 +2,11 @@
  * replies/answer-pages: the pages behind the "did your members reply?" email: the question (each letter
  * with what was answered so far) and one letter's answer form.
  */
+import { BioguideId } from '../civic-data/members-import';
 import { NotFoundError } from '../platform/errors';
 import { formatLongDate, type PageLanguage } from '../platform/i18n-format';
 import type { Message } from '../platform/messages';
 import type { QuestionView } from './reply-service';
-
-const BIOGUIDE = /^[A-Z]\d{6}$/;
 
 /** A letter's answer as the pages show it: what was said, in the page's language. */
 function summary(page: PageLanguage, letter: QuestionView['letters'][number]): string | undefined {
@@ -46,7 +45,9 @@ export function buildAnswerPageView(
   },
 ) {
   const { token, bioguide, view, fieldErrors = {} } = input;
-  const letter = BIOGUIDE.test(bioguide) ? view.letters.find((l) => l.bioguide === bioguide) : undefined;
+  const letter = BioguideId.safeParse(bioguide).success
+    ? view.letters.find((l) => l.bioguide === bioguide)
+    : undefined;
   if (!letter) throw new NotFoundError('messages.replies.linkInvalid');
   const form = input.typed ?? {
     about: letter.about,

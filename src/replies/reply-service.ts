@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { enqueueMessage, inWriteTransaction } from '../delivery/outbox';
-import type { Clock } from '../platform/clock';
+import { DAY_MS, type Clock } from '../platform/clock';
 import { ConflictError, fieldErrorsFromZod, NotFoundError, ValidationError } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
@@ -36,7 +36,6 @@ import {
 } from './reply-store';
 import { looksLikeReplyToken, replyToken, replyTokenHash } from './reply-token';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Questions looked at per state per schedule run; the next run takes the rest. */
 const SCHEDULE_PAGE = 500;
 

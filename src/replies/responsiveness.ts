@@ -13,12 +13,10 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Sponsorship } from '../campaign/sponsors';
-import type { Clock } from '../platform/clock';
+import { DAY_MS, type Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ReplyStance } from '../storage/schema';
 import { answersOfCampaign, deliveredPerMember } from './reply-store';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type StanceCounts = Record<ReplyStance, number>;
 

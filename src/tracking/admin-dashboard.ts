@@ -5,7 +5,7 @@
  */
 import type { AdoptedBills } from '../campaign/adopted-bills';
 import type { AskResolver } from '../campaign/asks';
-import { BILL_TYPES, type BillType } from '../campaign/bills';
+import { billLabel } from '../campaign/bills';
 import type { Campaign, CampaignCatalog } from '../campaign/campaign';
 import { billKey } from '../civic-data/bill-status';
 import { ordinal } from '../civic-data/congress';
@@ -201,9 +201,6 @@ async function recentLetters(deps: AdminDashboardDeps, campaign: string) {
     channels: (channels.get(l.id) ?? []).join(', ') || 'none yet',
   }));
 }
-
-/** The bill label as cited: "S. 12". */
-const billLabel = (type: string, number: number) => `${BILL_TYPES[type as BillType] ?? type} ${number}`;
 
 const CHAMBER_NAMES: Record<Chamber, string> = { senate: 'Senate', house: 'House' };
 

@@ -15,6 +15,7 @@
  * Everything runs in the caller's transaction where one is given, so a count and its hold or set-aside
  * commit together.
  */
+import { DAY_MS } from '../platform/clock';
 import { sql } from 'kysely';
 import type { LetterRow } from '../letters/letter-store';
 import { newId } from '../platform/ids';
@@ -40,7 +41,6 @@ export interface CountCaps {
 
 export type HoldReason = 'mailbox' | 'district';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
 /** `IL-13` for a letter to a House member, undefined for a letter to a senator. */

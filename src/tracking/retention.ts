@@ -8,11 +8,9 @@
  */
 import { purgePersonalData } from '../letters/letter-store';
 import { forgetBatch } from '../replies/reply-store';
-import type { Clock } from '../platform/clock';
+import { DAY_MS, type Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { Storage } from '../storage/database';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RetentionOptions {
   storage: Pick<Storage, 'db'>;

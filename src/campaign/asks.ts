@@ -42,8 +42,16 @@ export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll })
   function situation(campaign: Campaign): BillSituation {
     return billSituation(campaign.congresses, deps.clock.now());
   }
+  /** The situation with each chamber's companion bill, worked out once for however many members. */
+  function situationWithCompanions(campaign: Campaign) {
+    const current = situation(campaign);
+    return {
+      current,
+      companions: { senate: companionBill(current, 'senate'), house: companionBill(current, 'house') },
+    };
+  }
   function askIn(
-    current: BillSituation,
+    { current, companions }: ReturnType<typeof situationWithCompanions>,
     campaign: Campaign,
     member: Pick<Member, 'bioguide' | 'chamber'>,
   ): LetterAsk {
@@ -55,7 +63,7 @@ export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll })
       situation: current,
       chamber,
       bill: chamber.bill,
-      companion: companionBill(current, member.chamber),
+      companion: companions[member.chamber],
       sponsorship,
       template: campaign.templates[kind][member.chamber],
       subject: campaign.asks[kind].subject[member.chamber],
@@ -63,10 +71,10 @@ export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll })
   }
   return {
     situation,
-    forMember: (campaign, member) => askIn(situation(campaign), campaign, member),
+    forMember: (campaign, member) => askIn(situationWithCompanions(campaign), campaign, member),
     forMembers(campaign, members) {
-      const current = situation(campaign);
-      return members.map((member) => askIn(current, campaign, member));
+      const now = situationWithCompanions(campaign);
+      return members.map((member) => askIn(now, campaign, member));
     },
   };
 }

@@ -119,7 +119,7 @@ function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition) 
     congress,
     chamber,
     /** "S. 1829", "H.R. 3921". */
-    label: `${BILL_TYPES[bill.type]} ${bill.number}`,
+    label: billLabel(bill.type, bill.number),
     /** "119-s-1829": the bill recorded on letters and counts. */
     id: `${congress}-${bill.type}-${bill.number}`,
     /** "119th". */

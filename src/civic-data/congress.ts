@@ -5,6 +5,7 @@
  * day is in, and how a Congress is named ("119th") is answered here, from the Congress's number, never
  * from a date written down elsewhere.
  */
+import { DAY_MS } from '../platform/clock';
 
 const FIRST_CONGRESS_YEAR = 1789;
 
@@ -48,28 +49,33 @@ function easternOffsetSeconds(ms: number): number {
 }
 
 /**
+ * Each day's noon, read from the time-zone database once: a reading costs tens of microseconds, and pages
+ * ask per member (a Congress's beginning, a term's end; measured: a letter page and the stats API cost 7
+ * and 140 times their CPU without). The days are the data's (Congresses and term ends), a few dozen.
+ */
+const noons = new Map<string, number>();
+
+/**
  * Noon in Washington on an ISO day, as a moment: when a term ending that day ends (20th Amendment). The
  * offset is read from the time-zone database for that day, so it is right in summer (EDT) as in winter.
  */
 export function noonEastern(isoDate: string): Date {
-  const noonUtc = Date.parse(`${isoDate.slice(0, 10)}T12:00:00Z`);
-  const guess = noonUtc - easternOffsetSeconds(noonUtc) * 1000;
-  // Daylight saving changes at 02:00 local, never between 12:00 UTC and noon Eastern; reading the offset
-  // again at the moment found keeps that true of any rule the time-zone database may hold.
-  return new Date(noonUtc - easternOffsetSeconds(guess) * 1000);
+  const day = isoDate.slice(0, 10);
+  let noon = noons.get(day);
+  if (noon === undefined) {
+    const noonUtc = Date.parse(`${day}T12:00:00Z`);
+    const guess = noonUtc - easternOffsetSeconds(noonUtc) * 1000;
+    // Daylight saving changes at 02:00 local, never between 12:00 UTC and noon Eastern; reading the offset
+    // again at the moment found keeps that true of any rule the time-zone database may hold.
+    noon = noonUtc - easternOffsetSeconds(guess) * 1000;
+    noons.set(day, noon);
+  }
+  return new Date(noon);
 }
-
-/**
- * Each Congress's beginning, read from the time-zone database once: a reading costs tens of microseconds,
- * and a letter page or the stats API asks once per member (measured: 7 and 140 times their CPU without).
- */
-const beginnings = new Map<number, number>();
 
 /** The moment a Congress begins: noon Eastern on 3 January of its first year. */
 export function congressBegins(congress: number): Date {
-  if (!beginnings.has(congress))
-    beginnings.set(congress, noonEastern(congressDates(congress).start).getTime());
-  return new Date(beginnings.get(congress)!);
+  return noonEastern(congressDates(congress).start);
 }
 
 /** The moment a Congress ends and its members' terms with it: when the next one begins. */
@@ -99,7 +105,7 @@ export function congressOn(date: string): number {
  * special election starts late but still ends with the Congress.
  */
 export function congressOfHouseTerm(term: { start: string; end: string }): number {
-  const dayBeforeEnd = new Date(Date.parse(`${term.end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const dayBeforeEnd = new Date(Date.parse(`${term.end}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
   return congressOn(dayBeforeEnd);
 }
 

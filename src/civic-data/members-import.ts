@@ -21,7 +21,9 @@ import {
 import { hasSenators, houseTitle, stateByAbbr } from './states';
 import type { DistrictOffice, Member, SourceInfo } from './types';
 
+/** Each chamber's own page for reaching a member, for a member whose data gives no contact form. */
 export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
+export const SENATE_CONTACT_URL = 'https://www.senate.gov/senators/senators-contact.htm';
 
 /**
  * The three files, whose canonical URLs always hold the current Congress (upstream updates them); in a
@@ -204,7 +206,7 @@ function parseLegislators(
       party: t.party,
       phone: t.phone?.trim() || null,
       url,
-      contactUrl: contactUrl ?? 'https://www.senate.gov/senators/senators-contact.htm',
+      contactUrl: contactUrl ?? SENATE_CONTACT_URL,
       dcOffice: t.office?.trim() || null,
       districtOffices: offices.get(id.bioguide) ?? [],
       social: social.get(id.bioguide) ?? {},

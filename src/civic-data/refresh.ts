@@ -92,8 +92,6 @@ export interface RefreshStatus {
 export type RefreshOutcome =
   { ok: true; congress: number; importedAt: string } | { ok: false; reason: string };
 
-export type CivicDataRefresh = ReturnType<typeof createCivicDataRefresh>;
-
 /** Removes staging folders left behind by a crash; another instance's refresh in progress is younger. */
 async function removeAbandonedStaging(dataDir: string, now: Date): Promise<void> {
   for (const name of await fs.readdir(dataDir)) {

@@ -20,7 +20,7 @@ import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
 import { LETTER_CLOSING, letterAsText } from '../letters/letter';
-import { findBatch, type LetterRow } from '../letters/letter-store';
+import { findBatch, findLetter, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { LETTER_OUTDATED, letterMeaning, renewalOf } from '../letters/renewal';
 import type { Clock } from '../platform/clock';
@@ -37,6 +37,7 @@ import type { CwcDelivery } from './cwc/cwc-delivery';
 import { printableLetter } from './printable';
 import { addresseeOf, receiptOf, receiptSentence } from './receipts';
 import { trimEnd } from '../platform/text';
+import { HOUSE_WRITE_YOUR_REP_URL, SENATE_CONTACT_URL } from '../civic-data/members-import';
 
 export const CONFIRMATION_SUBJECT = 'Confirm your letters to Congress';
 
@@ -76,13 +77,10 @@ export function messageIdFor(outboxId: string, publicUrl: string): string {
   return `<${outboxId}@${messageIdHost(publicUrl)}>`;
 }
 
-const SENATE_CONTACT = 'https://www.senate.gov/senators/senators-contact.htm';
-const HOUSE_CONTACT = 'https://www.house.gov/representatives/find-your-representative';
-
 function contactUrlFor(row: LetterRow, member: Member | undefined): string {
   const url = member?.contactUrl;
   if (url && /^https?:\/\/[^\s"'<>]+$/i.test(url)) return url;
-  return row.chamber === 'senate' ? SENATE_CONTACT : HOUSE_CONTACT;
+  return row.chamber === 'senate' ? SENATE_CONTACT_URL : HOUSE_WRITE_YOUR_REP_URL;
 }
 
 function signatureOf(row: LetterRow): string[] {
@@ -184,7 +182,9 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
 
   /** The one letter an office or sender's copy carries. */
   async function letterOf(row: OutboxRow): Promise<LiveLetter> {
-    return liveLetter((await findBatch(deps.storage.db, row.batch_id)).find((l) => l.id === row.letter_id));
+    // One row by its key, not the whole batch: this runs for every office copy and sender's copy.
+    const letter = row.letter_id ? await findLetter(deps.storage.db, row.letter_id) : undefined;
+    return liveLetter(letter?.batch_id === row.batch_id ? letter : undefined);
   }
 
   async function confirmation(row: OutboxRow): Promise<RenderedEmail> {

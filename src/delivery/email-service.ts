@@ -11,6 +11,7 @@ import { keyedHash, newId } from '../platform/ids';
 import type { MessageValues } from '../platform/messages';
 import {
   findBatch,
+  findBatchOrNotFound,
   noteCwcRoute,
   queueConfirmedBatch,
   setBatchStatus,
@@ -19,7 +20,7 @@ import {
 import { normaliseEmail } from '../letters/letter-service';
 import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
-import type { ConfirmationPurpose, Database, Db } from '../storage/schema';
+import type { ConfirmationPurpose, Database } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
 import type { CountCaps } from '../tracking/count-review';
 import { verifyLetters } from '../tracking/verification';
@@ -100,15 +101,7 @@ export type BatchStatus = Awaited<ReturnType<EmailService['getBatchStatus']>>;
 /** What the confirmation page shows before the person presses "Send my letters" (nothing changes). */
 export type ConfirmationPreview = Awaited<ReturnType<EmailService['previewConfirmation']>>;
 
-const NOT_FOUND_BATCH = 'messages.lettersNotFound';
 const INVALID_LINK = 'messages.confirmationInvalid';
-
-/** The letters of a batch, else NotFoundError; an id longer than any batch id is not looked up. */
-async function batchLetters(db: Db, batchId: string): Promise<LetterRow[]> {
-  const letters = batchId.length <= 64 ? await findBatch(db, batchId) : [];
-  if (letters.length === 0) throw new NotFoundError(NOT_FOUND_BATCH);
-  return letters;
-}
 
 /** The letters a link of `purpose` still confirms: live ones awaiting confirmation, or not yet verified. */
 function unconfirmed(letters: LetterRow[], purpose: ConfirmationPurpose): LetterRow[] {
@@ -148,7 +141,7 @@ export function createEmailService(deps: EmailServiceDeps) {
     const { batchId, purpose = 'send' } = input;
     const now = clock.now();
     const result = await inWriteTransaction(storage, async (db) => {
-      const letters = await batchLetters(db, batchId);
+      const letters = await findBatchOrNotFound(db, batchId);
       const open =
         purpose === 'send'
           ? letters.filter((l) => l.status === 'draft' || l.status === 'awaiting_confirmation')
@@ -206,7 +199,7 @@ export function createEmailService(deps: EmailServiceDeps) {
   async function previewConfirmation(token: string) {
     const confirmation = await findConfirmation(storage.db, linkHash(token));
     if (!confirmation) throw new NotFoundError(INVALID_LINK);
-    const letters = await batchLetters(storage.db, confirmation.batch_id);
+    const letters = await findBatchOrNotFound(storage.db, confirmation.batch_id);
     const state =
       confirmation.used_at !== null || unconfirmed(letters, confirmation.purpose).length === 0
         ? 'used'
@@ -231,7 +224,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       const { batch_id: batchId, purpose } = confirmation;
       const already = { batchId, purpose, alreadyConfirmed: true, queued: 0, verified: 0 };
       if (confirmation.used_at !== null) return already;
-      const awaiting = unconfirmed(await batchLetters(db, batchId), purpose);
+      const awaiting = unconfirmed(await findBatchOrNotFound(db, batchId), purpose);
       if (awaiting.length === 0) {
         // Confirmed through another link already (or deleted): nothing to do, the page shows the status.
         if (confirmation.expires_at > at) await useConfirmation(db, hash, now);
@@ -300,7 +293,7 @@ export function createEmailService(deps: EmailServiceDeps) {
 
   /** Each letter's email status and counted channels, for the batch page (/letters/batch/:id). */
   async function getBatchStatus(batchId: string) {
-    const letters = await batchLetters(storage.db, batchId);
+    const letters = await findBatchOrNotFound(storage.db, batchId);
     const ids = letters.map((l) => l.id);
     const actions = await storage.db
       .selectFrom('actions')

@@ -32,7 +32,7 @@ import { reportSend } from '../tracking/verification';
 import { isKnownReferralCode } from '../campaign/share';
 import type { MailDomainCheck } from './mail-domain';
 import {
-  findBatch,
+  findBatchOrNotFound,
   findLetter,
   insertLetters,
   renewOutdatedLetter,
@@ -316,9 +316,7 @@ export function createLetterService(deps: LetterServiceDeps) {
   }
 
   async function getBatch(batchId: string): Promise<LetterRow[]> {
-    const rows = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
-    if (rows.length === 0) throw new NotFoundError('messages.lettersNotFound');
-    return rows;
+    return findBatchOrNotFound(storage.db, batchId);
   }
 
   /**

@@ -2,6 +2,7 @@
  * letters/letter-store: the only code that reads and writes the `letters` table (the migrations create
  * it); delivery, tracking and the admin pages go through these functions. Returns plain objects.
  */
+import { NotFoundError } from '../platform/errors';
 import type { CwcRouteNote, Db, LetterStatus, LettersTable } from '../storage/schema';
 import { LETTER_OUTDATED } from './renewal';
 
@@ -14,6 +15,13 @@ export async function insertLetters(db: Db, rows: LetterRow[]): Promise<void> {
 
 export async function findLetter(db: Db, id: string): Promise<LetterRow | undefined> {
   return db.selectFrom('letters').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The letters of a batch, else NotFoundError; an id longer than any batch id is not looked up. */
+export async function findBatchOrNotFound(db: Db, batchId: string): Promise<LetterRow[]> {
+  const letters = batchId.length <= 64 ? await findBatch(db, batchId) : [];
+  if (letters.length === 0) throw new NotFoundError('messages.lettersNotFound');
+  return letters;
 }
 
 export async function findBatch(db: Db, batchId: string): Promise<LetterRow[]> {

@@ -36,7 +36,7 @@ const INTL_LOCALES = new Map([
 ]);
 
 /** The `Intl` locale a language's numbers, lists and dates are written in. */
-export function intlLocale(lng: string | undefined): string {
+function intlLocale(lng: string | undefined): string {
   return INTL_LOCALES.get(baseLanguage(lng)) ?? 'en-US';
 }
 

@@ -33,8 +33,8 @@ export function englishText(message: Message): string {
   return textIn('en', message.key, message.values);
 }
 
-/** The languages with a catalogue; English is every other's fallback. */
-const CATALOGUE_LANGUAGES = ['en', 'es', 'ar'];
+/** The languages with a catalogue (locales/<code>/); English is every other's fallback. */
+export const CATALOGUE_LANGUAGES = ['en', 'es', 'ar'] as const;
 
 /**
  * An i18next instance with every catalogue loaded (synchronously: they are small files); `setup` adds a
@@ -68,7 +68,7 @@ let catalogues: I18n | undefined;
  * in the language's digits and grouping, counted nouns, and in Arabic each value isolated.
  */
 export function textIn(lng: string, key: string, values: MessageValues = {}): string {
-  const lang = CATALOGUE_LANGUAGES.includes(lng) ? lng : 'en';
+  const lang = (CATALOGUE_LANGUAGES as readonly string[]).includes(lng) ? lng : 'en';
   catalogues ??= createCatalogues();
   return String(catalogues.t(key, { ...values, lng: lang, interpolation: interpolationFor(lang, false) }));
 }

@@ -125,7 +125,7 @@ export async function boardLinesFor(
   if (bioguides.length === 0) return new Map<string, string[]>();
   const replies = await deps.replyStats.forCampaign(campaign.slug);
   const wanted = new Set(bioguides);
-  const members = deps.civic.members.filter((m) => wanted.has(m.bioguide));
+  const members = [...wanted].flatMap((id) => deps.civic.memberByBioguide(id) ?? []);
   const lines = board(deps, replies, campaign, congress, members).filter((l) => wanted.has(l.bioguide));
   return new Map(lines.map((l) => [l.bioguide, boardLineView(deps, page, l, true).sentences]));
 }

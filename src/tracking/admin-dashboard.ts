@@ -16,7 +16,7 @@ import type { Chamber } from '../civic-data/types';
 import type { Config } from '../config/config';
 import type { OfficeListStatus } from '../delivery/cwc/offices';
 import { latestLetters } from '../letters/letter-store';
-import type { Clock } from '../platform/clock';
+import { DAY_MS, type Clock } from '../platform/clock';
 import { formatUtcDateTime } from '../platform/i18n-format';
 import { latestNotes } from '../replies/reply-store';
 import type { ResponsivenessService } from '../replies/responsiveness';
@@ -46,7 +46,7 @@ export interface AdoptFormState {
 }
 
 /** How far back the dashboard looks for bursts. */
-const BURST_LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
+const BURST_LOOKBACK_MS = 7 * DAY_MS;
 const RECENT_LETTERS = 50;
 
 /** The organiser's dashboard of one campaign; `adoptForm` is the adoption form sent back with its errors. */

@@ -63,8 +63,10 @@ export function percentOfGoal(part: number, whole: number): number | 'lessThanOn
 /** `il-013` -> `IL-13`; undefined for anything that is not a House district of the member data. */
 function houseDistrict(civic: CivicIndex, typed: string): string | undefined {
   const match = /^([A-Za-z]{2})\s*(?:-\s*)?(\d{1,2})$/.exec(typed.trim());
-  const key = match && `${match[1]!.toUpperCase()}-${Number(match[2])}`;
-  return key && civic.districts.some((d) => `${d.state}-${d.district}` === key) ? key : undefined;
+  if (!match) return undefined;
+  const state = match[1]!.toUpperCase();
+  const district = Number(match[2]);
+  return civic.hasSeat(state, district) ? `${state}-${district}` : undefined;
 }
 
 /**

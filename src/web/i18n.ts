@@ -12,14 +12,18 @@ import type { i18n as I18n, TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import { renderLanguage, type HandlebarsInstance } from '../platform/handlebars';
 import { baseLanguage, interpolationFor, withoutIsolatesInTags } from '../platform/i18n-format';
-import { createCatalogues, type Message } from '../platform/messages';
+import { CATALOGUE_LANGUAGES, createCatalogues, type Message } from '../platform/messages';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
 export const LANGUAGES = [
   { code: 'en', name: 'English', dir: 'ltr' },
   { code: 'es', name: 'Español', dir: 'ltr' },
   { code: 'ar', name: 'العربية', dir: 'rtl' },
-] as const;
+] as const satisfies ReadonlyArray<{
+  code: (typeof CATALOGUE_LANGUAGES)[number];
+  name: string;
+  dir: 'ltr' | 'rtl';
+}>;
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const DEFAULT_LANGUAGE: LanguageCode = 'en';
 const CODES: readonly string[] = LANGUAGES.map((l) => l.code);

@@ -165,10 +165,10 @@ function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHandler {
     windowMs: spec.windowMs,
     limit: spec.limit,
     identifier: spec.name,
-    keyGenerator: (req) =>
-      spec.per === 'capability'
-        ? capabilityKey(deps.config.appSecret, req.params)
-        : clientKey(deps.config.appSecret, req.ip),
+    // A client's limit keys on its address (sharedLimiterOptions); a capability's on the link it opens.
+    ...(spec.per === 'capability' && {
+      keyGenerator: (req: Request) => capabilityKey(deps.config.appSecret, req.params),
+    }),
     // The key is an HMAC; trust proxy is a documented setting (TRUST_PROXY), so skip those checks.
     validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
     handler: (_req, _res, next) => next(new RateLimitedError(spec.messageKey)),

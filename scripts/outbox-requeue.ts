@@ -9,7 +9,8 @@ import { loadConfig } from '../src/config/config';
 import { requeueFailed } from '../src/delivery/outbox';
 import { openStorage } from '../src/storage/database';
 
-const USAGE = 'Usage: npm run outbox:requeue -- --batch BATCH_ID | --all-failed';
+// `--batch=ID`: a batch id is base64url and may begin with '-', which parseArgs refuses after a space.
+const USAGE = 'Usage: npm run outbox:requeue -- --batch=BATCH_ID | --all-failed';
 
 interface Io {
   log: (line: string) => void;

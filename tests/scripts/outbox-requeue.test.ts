@@ -58,7 +58,7 @@ describe('npm run outbox:requeue', () => {
     const chosen = await failedBatch();
     const other = await failedBatch();
     const { lines, io } = quietIo();
-    expect(await main(['--batch', chosen], env, io)).toBe(0);
+    expect(await main([`--batch=${chosen}`], env, io)).toBe(0);
     expect(lines.join('\n')).toContain(`Re-queued 2 failed emails of batch ${chosen}`);
 
     expect(await outboxOf(chosen)).toEqual([
@@ -86,12 +86,18 @@ describe('npm run outbox:requeue', () => {
 
   test('when given neither, both, or an unknown option, then it prints the usage and exits 2', async () => {
     const batchId = await failedBatch();
-    for (const argv of [[], ['--batch', batchId, '--all-failed'], ['--all'], ['--batch']]) {
+    for (const argv of [[], [`--batch=${batchId}`, '--all-failed'], ['--all'], ['--batch']]) {
       const { lines, io } = quietIo();
       expect(await main(argv, env, io)).toBe(2);
-      expect(lines.join('\n')).toContain('Usage: npm run outbox:requeue -- --batch BATCH_ID | --all-failed');
+      expect(lines.join('\n')).toContain('Usage: npm run outbox:requeue -- --batch=BATCH_ID | --all-failed');
     }
     expect((await outboxOf(batchId)).map((r) => r.status)).toEqual(['failed', 'failed']);
+  });
+
+  test('when a batch id begins with a dash (base64url, 1 in 64), then --batch=ID still takes it', async () => {
+    const { lines, io } = quietIo();
+    expect(await main(['--batch=-Xq3'], env, io)).toBe(0);
+    expect(lines.join('\n')).toContain('Re-queued 0 failed emails of batch -Xq3');
   });
 
   test('when run through npm, then it re-queues and says how many', async () => {

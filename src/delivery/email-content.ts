@@ -19,7 +19,7 @@ import type { Campaign } from '../campaign/campaign';
 import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
-import { LETTER_CLOSING, letterAsText } from '../letters/letter';
+import { LETTER_CLOSING, letterAsText, senderSignature } from '../letters/letter';
 import { findBatch, findLetter, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { LETTER_OUTDATED, letterMeaning, renewalOf } from '../letters/renewal';
@@ -83,14 +83,6 @@ function contactUrlFor(row: LetterRow, member: Member | undefined): string {
   return row.chamber === 'senate' ? SENATE_CONTACT_URL : HOUSE_WRITE_YOUR_REP_URL;
 }
 
-function signatureOf(row: LetterRow): string[] {
-  return [
-    row.sender_name ?? '',
-    row.sender_street ?? '',
-    `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`.trim(),
-  ].filter((l) => l.replace(/[\s,]/g, '') !== '');
-}
-
 type LiveLetter = LetterRow & { body: string; sender_name: string; sender_email: string };
 
 /** The letter with its personal fields, or a permanent failure when they were deleted. */
@@ -108,7 +100,7 @@ function letterContext(row: LiveLetter, campaign: Campaign) {
     salutation: row.salutation,
     body: row.body,
     closing: LETTER_CLOSING,
-    signature: signatureOf(row),
+    signature: senderSignature(row),
   };
   return {
     subject: sanitizeHeaderText(row.subject ?? campaign.title),
@@ -226,7 +218,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
       campaignCopy: to === campaign.delivery.inbox,
       recipientName: letter.recipient_name,
       ...letterContext(letter, campaign),
-      contactLines: [...signatureOf(letter), ...(safeReply ? [`Email: ${email}`] : [])],
+      contactLines: [...senderSignature(letter), ...(safeReply ? [`Email: ${email}`] : [])],
       campaignTitle: campaign.title,
       publicUrl,
     };

@@ -17,7 +17,7 @@ import { formatList, formatUtcDateTime, type PageLanguage } from '../platform/i1
 import type { CwcRouteNote } from '../storage/schema';
 import { districtGoalProgress } from '../tracking/district-goals';
 import type { StatsService } from '../tracking/stats';
-import { LETTER_CLOSING, letterAsText } from './letter';
+import { LETTER_CLOSING, letterAsText, senderSignature } from './letter';
 import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
 import { isAwaitingMap, recipientStanding } from './recipients';
@@ -92,18 +92,15 @@ function receiptLine(
 }
 
 /** A stored letter as plain text, signed with the sender's name and address as it was saved. */
-export function storedLetterText(row: LetterRow): string {
+function storedLetterText(row: LetterRow): string {
   return letterAsText({
     salutation: row.salutation,
     body: row.body ?? '',
     closing: LETTER_CLOSING,
-    signature: [
-      row.sender_name ?? '',
-      row.sender_street ?? '',
-      `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`,
-    ],
+    signature: senderSignature(row),
   });
 }
+
 /**
  * The batch page: its letters (`rows`, in their batch), what the outbox knows of each (`status`) and
  * the notice the page was sent with.

@@ -9,6 +9,7 @@ import type { Campaign } from '../campaign/campaign';
 import { STATE_CODES } from '../civic-data/states';
 import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
+import type { LetterRow } from './letter-store';
 import { isolateStrings } from '../platform/i18n-format';
 import { replaceControlCharacters } from '../platform/text';
 
@@ -275,6 +276,20 @@ export function composeLetter(
     signature: [sender.name, sender.street, `${sender.city}, ${sender.state} ${sender.zip}`],
     addressBlock: washingtonAddressBlock(member),
   };
+}
+
+type SavedSender = Pick<
+  LetterRow,
+  'sender_name' | 'sender_street' | 'sender_city' | 'sender_state' | 'sender_zip'
+>;
+
+/** A saved letter's signature: the sender's name, street and town as saved, empty lines left out. */
+export function senderSignature(row: SavedSender): string[] {
+  return [
+    row.sender_name ?? '',
+    row.sender_street ?? '',
+    `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`.trim(),
+  ].filter((l) => l.replace(/[\s,]/g, '') !== '');
 }
 
 /** The whole letter as plain text, exactly as emailed. */

@@ -6,16 +6,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { CwcEmail } from '../delivery/cwc/format';
+import { CwcEmail, CwcPhone, cwcText } from '../delivery/cwc/format';
 import { parseMailbox } from '../delivery/email-headers';
 import { trimEnd } from '../platform/text';
-
-/** A CWC text value: `min`-`max` characters (code points, as the schema counts them) once trimmed. */
-const cwcText = (min: number, max: number, what: string) =>
-  z
-    .string()
-    .trim()
-    .refine((v) => [...v].length >= min && [...v].length <= max, `must be ${what}, ${min}-${max} characters`);
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -173,10 +166,7 @@ const EnvSchema = DataUpdateSchema.extend({
   CWC_ACK_EMAIL: CwcEmail.optional(),
   CWC_CONTACT_NAME: cwcText(6, 500, 'the vendor contact’s full name').optional(),
   CWC_CONTACT_EMAIL: CwcEmail.optional(),
-  CWC_CONTACT_PHONE: z
-    .string()
-    .regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100 (xxx-xxx-xxxx)')
-    .optional(),
+  CWC_CONTACT_PHONE: CwcPhone.optional(),
   CWC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
   // At least eight hours: the House's daily maintenance window is six (docs/delivery.md).
   CWC_RETRY_HOURS: z.coerce.number().int().min(8).max(72).default(12),

@@ -58,6 +58,9 @@ describe('CWC configuration', () => {
     expect(() => loadConfig({ ...house, CWC_DELIVERY_AGENT: 'DCV' })).toThrow(/CWC_DELIVERY_AGENT: .*4-500/);
     expect(() => loadConfig({ ...house, CWC_CONTACT_NAME: 'Pat' })).toThrow(/CWC_CONTACT_NAME: .*6-500/);
     expect(() => loadConfig({ ...house, CWC_ACK_EMAIL: 'ack@localhost' })).toThrow(/CWC_ACK_EMAIL/);
+    expect(() => loadConfig({ ...house, CWC_DELIVERY_AGENT: 'Dear \uFFFF Vendor' })).toThrow(
+      /XML cannot carry/,
+    );
     // Shorter than the House's six-hour maintenance window with room to spare: refused.
     expect(() => loadConfig({ ...house, CWC_RETRY_HOURS: '6' })).toThrow(/CWC_RETRY_HOURS/);
   });

@@ -1,18 +1,21 @@
 /**
  * delivery/cwc/document: builds one CWC 2.0 XML document (one letter to one office) with xmlbuilder2, in
- * the element order the format prescribes. Inputs are checked by Zod first against the schema's lengths
- * and patterns (and, for a Senate office, the Senate's prefixes), so a document that leaves here is one
- * the service's schema accepts; optional elements are left out rather than sent empty, and those no letter
- * fills (a middle name, a second address line, the organisation's contact, the response flags) are not built.
+ * the element order the format prescribes. The letter's fields are checked by Zod first against the
+ * schema's lengths and patterns (and, for a Senate office, the Senate's prefixes); the delivery agent was
+ * checked the same way by the config at start-up. So a document that leaves here is one the service's
+ * schema accepts; optional elements are left out rather than sent empty, and those no letter fills (a
+ * middle name, a second address line, the organisation's contact, the response flags) are not built.
  */
 import { create } from 'xmlbuilder2';
 import { z } from 'zod';
 import { BillType } from '../../campaign/bills';
 import { STATE_CODES } from '../../civic-data/states';
+import type { CwcAgentConfig } from '../../config/config';
 import {
   billTypeFor,
   chamberOfOffice,
   CwcEmail,
+  CwcPhone,
   cwcText,
   HouseOfficeCode,
   LIBRARY_OF_CONGRESS_TOPICS,
@@ -23,22 +26,14 @@ import {
 
 /** Exactly 32 letters and digits (the schema's uid_type); the same id on every retry of one letter. */
 const DeliveryId = z.string().regex(/^[A-Za-z0-9]{32}$/);
-const CwcPhone = z.string().regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100');
 
 const optionalText = (min: number, max: number) => cwcText(min, max).optional();
 
-export const CwcDocumentInput = z
+const LetterFields = z
   .object({
     deliveryId: DeliveryId,
     /** The day of delivery (UTC) for DeliveryDate. */
     deliveryDate: z.date(),
-    agent: z.object({
-      name: cwcText(4, 500),
-      ackEmail: CwcEmail,
-      contactName: cwcText(6, 500),
-      contactEmail: CwcEmail,
-      contactPhone: CwcPhone,
-    }),
     organization: z
       .object({
         // The House's floor (6); the Senate's (3) is lower, so one value serves both.
@@ -92,16 +87,16 @@ export const CwcDocumentInput = z
       });
     }
   });
-export type CwcDocumentInput = z.input<typeof CwcDocumentInput>;
+export type CwcDocumentInput = z.input<typeof LetterFields> & { agent: CwcAgentConfig };
 
 /** YYYYMMDD in UTC. */
 export function cwcDate(date: Date): string {
   return date.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-/** The XML document for one letter; throws a ZodError naming the field when an input is not acceptable. */
-export function buildCwcDocument(input: CwcDocumentInput): string {
-  const { agent, organization, recipient, constituent: c, message: m, ...d } = CwcDocumentInput.parse(input);
+/** The XML document for one letter; throws a ZodError naming the field when a letter's field is not acceptable. */
+export function buildCwcDocument({ agent, ...letter }: CwcDocumentInput): string {
+  const { organization, recipient, constituent: c, message: m, ...d } = LetterFields.parse(letter);
   const chamber = chamberOfOffice(recipient.memberOffice);
   // Keys in the format's element order; xmlbuilder2 leaves out undefined values (optional elements).
   const cwc = {

@@ -111,14 +111,18 @@ const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /**
  * A string the schema's `string` type with these length limits (cwc-2.0-house.rng) accepts, trimmed first
- * (blanks are not text); counted as XML counts, in characters (code points), not UTF-16 units.
+ * (blanks are not text); counted as XML counts, in characters (code points), not UTF-16 units. `what`
+ * names the value in the message (a setting's, for the operator).
  */
-export function cwcText(min: number, max: number) {
+export function cwcText(min: number, max: number, what = 'text') {
   return z
     .string()
     .trim()
     .refine((s) => !NOT_XML.test(s), { message: 'has a character XML cannot carry' })
     .refine((s) => [...s].length >= min && [...s].length <= max, {
-      message: `must be ${min} to ${max} characters`,
+      message: `must be ${what}, ${min}-${max} characters`,
     });
 }
+
+/** A phone number in the schema's pattern (the agent's contact and the constituent's). */
+export const CwcPhone = z.string().regex(/^\d{3}-\d{3}-\d{4}$/, 'must look like 202-555-0100 (xxx-xxx-xxxx)');

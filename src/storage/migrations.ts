@@ -2,8 +2,24 @@
  * storage/migrations: the one ordered migration list for both databases. Kysely's Migrator takes a lock
  * (a row lock on PostgreSQL), so several instances starting at once apply each migration exactly once.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+
+/**
+ * `create table <name> (<column> <definition>, ...)`, each definition written as the SQL both databases take
+ * ("varchar(64) not null"); the caller adds any table constraint and executes it.
+ */
+function createTable(db: Kysely<unknown>, name: string, columns: Record<string, string>) {
+  let table: CreateTableBuilder<string, string> = db.schema.createTable(name);
+  for (const [column, definition] of Object.entries(columns)) {
+    table = table.addColumn(column, sql.raw(definition));
+  }
+  return table;
+}
+
+/** `alter table <table> add column <column> <definition>`, the definition as in `createTable`. */
+const addColumn = (db: Kysely<unknown>, table: string, column: string, definition: string) =>
+  db.schema.alterTable(table).addColumn(column, sql.raw(definition)).execute();
 
 /** `create index <name> on <table> (<columns>)`. */
 const createIndex = (db: Kysely<unknown>, name: string, table: string, columns: string[]) =>
@@ -12,101 +28,96 @@ const createIndex = (db: Kysely<unknown>, name: string, table: string, columns: 
 export const migrations: Record<string, Migration> = {
   '0001-initial': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('letters')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
-        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
-        .addColumn('state', 'varchar(2)', (c) => c.notNull())
-        .addColumn('district', 'integer')
-        .addColumn('recipient_name', 'varchar(200)', (c) => c.notNull())
-        .addColumn('sender_name', 'varchar(200)')
-        .addColumn('sender_email', 'varchar(320)')
-        .addColumn('sender_key', 'varchar(128)', (c) => c.notNull())
-        .addColumn('sender_street', 'varchar(300)')
-        .addColumn('sender_city', 'varchar(200)')
-        .addColumn('sender_state', 'varchar(2)')
-        .addColumn('sender_zip', 'varchar(10)')
-        .addColumn('subject', 'varchar(300)')
-        .addColumn('salutation', 'varchar(200)', (c) => c.notNull())
-        .addColumn('body', 'text')
-        .addColumn('mailing_office', 'varchar(120)')
-        .addColumn('share_with_campaign', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('ref', 'varchar(64)')
-        .addColumn('status', 'varchar(32)', (c) => c.notNull())
-        .addColumn('status_reason', 'varchar(500)')
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('confirmed_at', 'varchar(32)')
-        .addColumn('delivered_at', 'varchar(32)')
-        .addColumn('purged_at', 'varchar(32)')
-        .execute();
+      await createTable(db, 'letters', {
+        id: 'varchar(64) primary key',
+        campaign: 'varchar(64) not null',
+        batch_id: 'varchar(64) not null',
+        bioguide: 'varchar(16) not null',
+        chamber: 'varchar(8) not null',
+        state: 'varchar(2) not null',
+        district: 'integer',
+        recipient_name: 'varchar(200) not null',
+        sender_name: 'varchar(200)',
+        sender_email: 'varchar(320)',
+        sender_key: 'varchar(128) not null',
+        sender_street: 'varchar(300)',
+        sender_city: 'varchar(200)',
+        sender_state: 'varchar(2)',
+        sender_zip: 'varchar(10)',
+        subject: 'varchar(300)',
+        salutation: 'varchar(200) not null',
+        body: 'text',
+        mailing_office: 'varchar(120)',
+        share_with_campaign: 'integer default 0 not null',
+        ref: 'varchar(64)',
+        status: 'varchar(32) not null',
+        status_reason: 'varchar(500)',
+        created_at: 'varchar(32) not null',
+        updated_at: 'varchar(32) not null',
+        confirmed_at: 'varchar(32)',
+        delivered_at: 'varchar(32)',
+        purged_at: 'varchar(32)',
+      }).execute();
       await createIndex(db, 'letters_batch', 'letters', ['batch_id']);
       await createIndex(db, 'letters_retention', 'letters', ['purged_at', 'created_at']);
       await createIndex(db, 'letters_campaign_created', 'letters', ['campaign', 'created_at']);
 
-      await db.schema
-        .createTable('outbox')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
-        .addColumn('letter_id', 'varchar(64)')
-        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('status', 'varchar(16)', (c) => c.notNull())
-        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('next_attempt_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('lease_owner', 'varchar(64)')
-        .addColumn('lease_expires_at', 'varchar(32)')
-        .addColumn('last_error', 'varchar(500)')
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('sent_at', 'varchar(32)')
-        .execute();
+      await createTable(db, 'outbox', {
+        id: 'varchar(64) primary key',
+        kind: 'varchar(16) not null',
+        letter_id: 'varchar(64)',
+        batch_id: 'varchar(64) not null',
+        status: 'varchar(16) not null',
+        attempts: 'integer default 0 not null',
+        next_attempt_at: 'varchar(32) not null',
+        lease_owner: 'varchar(64)',
+        lease_expires_at: 'varchar(32)',
+        last_error: 'varchar(500)',
+        created_at: 'varchar(32) not null',
+        sent_at: 'varchar(32)',
+      }).execute();
       await createIndex(db, 'outbox_due', 'outbox', ['status', 'next_attempt_at']);
       await createIndex(db, 'outbox_batch', 'outbox', ['batch_id']);
 
-      await db.schema
-        .createTable('confirmations')
-        .addColumn('token_hash', 'varchar(128)', (c) => c.primaryKey())
-        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('used_at', 'varchar(32)')
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'confirmations', {
+        token_hash: 'varchar(128) primary key',
+        batch_id: 'varchar(64) not null',
+        expires_at: 'varchar(32) not null',
+        used_at: 'varchar(32)',
+        created_at: 'varchar(32) not null',
+      }).execute();
       await createIndex(db, 'confirmations_batch', 'confirmations', ['batch_id']);
 
-      await db.schema
-        .createTable('actions')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('letter_id', 'varchar(64)')
-        .addColumn('action', 'varchar(16)', (c) => c.notNull())
-        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
-        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
-        .addColumn('state', 'varchar(2)', (c) => c.notNull())
-        .addColumn('district', 'integer')
-        .addColumn('dedupe_key', 'varchar(200)', (c) => c.notNull().unique())
-        .addColumn('ref', 'varchar(64)')
-        .addColumn('day', 'varchar(10)', (c) => c.notNull())
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'actions', {
+        id: 'varchar(64) primary key',
+        campaign: 'varchar(64) not null',
+        letter_id: 'varchar(64)',
+        action: 'varchar(16) not null',
+        bioguide: 'varchar(16) not null',
+        chamber: 'varchar(8) not null',
+        state: 'varchar(2) not null',
+        district: 'integer',
+        dedupe_key: 'varchar(200) not null unique',
+        ref: 'varchar(64)',
+        day: 'varchar(10) not null',
+        created_at: 'varchar(32) not null',
+      }).execute();
       await createIndex(db, 'actions_campaign_created', 'actions', ['campaign', 'created_at']);
 
-      await db.schema
-        .createTable('counters')
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('dimension', 'varchar(32)', (c) => c.notNull())
-        .addColumn('key', 'varchar(128)', (c) => c.notNull())
-        .addColumn('count', 'integer', (c) => c.notNull().defaultTo(0))
+      await createTable(db, 'counters', {
+        campaign: 'varchar(64) not null',
+        dimension: 'varchar(32) not null',
+        key: 'varchar(128) not null',
+        count: 'integer default 0 not null',
+      })
         .addPrimaryKeyConstraint('counters_pk', ['campaign', 'dimension', 'key'])
         .execute();
 
-      await db.schema
-        .createTable('rate_limits')
-        .addColumn('key', 'varchar(200)', (c) => c.primaryKey())
-        .addColumn('hits', 'integer', (c) => c.notNull())
-        .addColumn('reset_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'rate_limits', {
+        key: 'varchar(200) primary key',
+        hits: 'integer not null',
+        reset_at: 'varchar(32) not null',
+      }).execute();
     },
   },
   /**
@@ -117,8 +128,8 @@ export const migrations: Record<string, Migration> = {
   '0150-i15-congress-on-letters-and-counts': {
     async up(db: Kysely<unknown>) {
       for (const table of ['letters', 'actions']) {
-        await db.schema.alterTable(table).addColumn('congress', 'integer').execute();
-        await db.schema.alterTable(table).addColumn('bill', 'varchar(40)').execute();
+        await addColumn(db, table, 'congress', 'integer');
+        await addColumn(db, table, 'bill', 'varchar(40)');
         await sql`UPDATE ${sql.table(table)} SET congress = 119 WHERE congress IS NULL`.execute(db);
       }
       await sql`UPDATE actions SET dedupe_key = dedupe_key || '|119'`.execute(db);
@@ -137,12 +148,9 @@ export const migrations: Record<string, Migration> = {
     // What Communicating with Congress needs beyond the email relay: how the person is addressed, an
     // optional phone (both personal: the purge nulls them), and whether the letter holds their own words.
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('letters').addColumn('sender_prefix', 'varchar(8)').execute();
-      await db.schema.alterTable('letters').addColumn('sender_phone', 'varchar(20)').execute();
-      await db.schema
-        .alterTable('letters')
-        .addColumn('own_words', 'integer', (c) => c.notNull().defaultTo(0))
-        .execute();
+      await addColumn(db, 'letters', 'sender_prefix', 'varchar(8)');
+      await addColumn(db, 'letters', 'sender_phone', 'varchar(20)');
+      await addColumn(db, 'letters', 'own_words', 'integer default 0 not null');
     },
   },
   /**
@@ -154,11 +162,8 @@ export const migrations: Record<string, Migration> = {
    */
   '0180-i18-verified-counts': {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('letters').addColumn('verified_at', 'varchar(32)').execute();
-      await db.schema
-        .alterTable('confirmations')
-        .addColumn('purpose', 'varchar(8)', (c) => c.notNull().defaultTo('send'))
-        .execute();
+      await addColumn(db, 'letters', 'verified_at', 'varchar(32)');
+      await addColumn(db, 'confirmations', 'purpose', "varchar(8) default 'send' not null");
       await sql`update letters set verified_at = confirmed_at where confirmed_at is not null`.execute(db);
       // One 'verified' action per (campaign, member, sender, Congress), from the earliest confirmed letter.
       await sql`
@@ -248,50 +253,48 @@ export const migrations: Record<string, Migration> = {
    */
   '0240-i27-reply-tracking': {
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('reply_questions')
-        .addColumn('batch_id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('token_hash', 'varchar(128)', (c) => c.notNull().unique())
-        .addColumn('lang', 'varchar(8)', (c) => c.notNull())
-        .addColumn('state', 'varchar(16)', (c) => c.notNull())
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('use_until', 'varchar(32)', (c) => c.notNull())
-        .addColumn('asked_at', 'varchar(32)')
-        .addColumn('reminded_at', 'varchar(32)')
-        .addColumn('closed_at', 'varchar(32)')
-        .execute();
+      await createTable(db, 'reply_questions', {
+        batch_id: 'varchar(64) primary key',
+        campaign: 'varchar(64) not null',
+        token_hash: 'varchar(128) not null unique',
+        lang: 'varchar(8) not null',
+        state: 'varchar(16) not null',
+        created_at: 'varchar(32) not null',
+        use_until: 'varchar(32) not null',
+        asked_at: 'varchar(32)',
+        reminded_at: 'varchar(32)',
+        closed_at: 'varchar(32)',
+      }).execute();
       await createIndex(db, 'reply_questions_state', 'reply_questions', ['state', 'created_at']);
-      await db.schema
-        .createTable('reply_emails')
-        .addColumn('batch_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('round', 'integer', (c) => c.notNull())
-        .addColumn('outbox_id', 'varchar(64)', (c) => c.notNull().unique())
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      await createTable(db, 'reply_emails', {
+        batch_id: 'varchar(64) not null',
+        round: 'integer not null',
+        outbox_id: 'varchar(64) not null unique',
+        created_at: 'varchar(32) not null',
+      })
         .addPrimaryKeyConstraint('reply_emails_pk', ['batch_id', 'round'])
         .execute();
-      await db.schema
-        .createTable('reply_letters')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('letter_id', 'varchar(64)', (c) => c.unique())
-        .addColumn('batch_id', 'varchar(64)')
-        .addColumn('dedupe_key', 'varchar(200)', (c) => c.unique())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
-        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
-        .addColumn('state', 'varchar(2)', (c) => c.notNull())
-        .addColumn('congress', 'integer', (c) => c.notNull())
-        .addColumn('bill', 'varchar(40)')
-        .addColumn('delivered_on', 'varchar(10)', (c) => c.notNull())
-        .addColumn('asked_on', 'varchar(10)', (c) => c.notNull())
-        .addColumn('answer', 'varchar(16)')
-        .addColumn('answered_at', 'varchar(32)')
-        .addColumn('replied_on', 'varchar(10)')
-        .addColumn('about_bill', 'varchar(8)')
-        .addColumn('stance', 'varchar(16)')
-        .addColumn('form_letter', 'varchar(8)')
-        .addColumn('note', 'varchar(1000)')
-        .execute();
+      await createTable(db, 'reply_letters', {
+        id: 'varchar(64) primary key',
+        letter_id: 'varchar(64) unique',
+        batch_id: 'varchar(64)',
+        dedupe_key: 'varchar(200) unique',
+        campaign: 'varchar(64) not null',
+        bioguide: 'varchar(16) not null',
+        chamber: 'varchar(8) not null',
+        state: 'varchar(2) not null',
+        congress: 'integer not null',
+        bill: 'varchar(40)',
+        delivered_on: 'varchar(10) not null',
+        asked_on: 'varchar(10) not null',
+        answer: 'varchar(16)',
+        answered_at: 'varchar(32)',
+        replied_on: 'varchar(10)',
+        about_bill: 'varchar(8)',
+        stance: 'varchar(16)',
+        form_letter: 'varchar(8)',
+        note: 'varchar(1000)',
+      }).execute();
       await createIndex(db, 'reply_letters_batch', 'reply_letters', ['batch_id']);
       await createIndex(db, 'reply_letters_campaign', 'reply_letters', ['campaign', 'congress', 'bioguide']);
     },
@@ -300,18 +303,17 @@ export const migrations: Record<string, Migration> = {
     // Why a letter of a CWC campaign went by the relay (the office not live, the Senate's titles), so
     // its receipt can say so.
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('letters').addColumn('cwc_route_note', 'varchar(16)').execute();
+      await addColumn(db, 'letters', 'cwc_route_note', 'varchar(16)');
     },
   },
   '0260-i28-admin-session-revocations': {
     // Signing out ends the session on the server too (issue 28): the signed cookie's MAC is listed until
     // the session would have expired anyway, and a listed cookie is refused by every instance.
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('admin_session_revocations')
-        .addColumn('mac', 'varchar(128)', (c) => c.primaryKey())
-        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'admin_session_revocations', {
+        mac: 'varchar(128) primary key',
+        expires_at: 'varchar(32) not null',
+      }).execute();
     },
   },
   '0261-i28-count-review': {
@@ -319,45 +321,42 @@ export const migrations: Record<string, Migration> = {
     // (`count_holds`); a set-aside takes a window's counted actions out of the counts into
     // `count_set_aside_actions`, whence restoring puts them back (src/tracking/count-review.ts).
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('count_holds')
-        .addColumn('letter_id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('reason', 'varchar(16)', (c) => c.notNull())
-        .addColumn('district', 'varchar(8)')
-        .addColumn('held_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'count_holds', {
+        letter_id: 'varchar(64) primary key',
+        campaign: 'varchar(64) not null',
+        reason: 'varchar(16) not null',
+        district: 'varchar(8)',
+        held_at: 'varchar(32) not null',
+      }).execute();
       await createIndex(db, 'count_holds_campaign', 'count_holds', ['campaign', 'held_at']);
-      await db.schema
-        .createTable('count_set_asides')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('from_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('to_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('district', 'varchar(8)')
-        .addColumn('reason', 'varchar(500)', (c) => c.notNull())
-        .addColumn('letters', 'integer', (c) => c.notNull())
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('restored_at', 'varchar(32)')
-        .execute();
-      await db.schema
-        .createTable('count_set_aside_actions')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('set_aside_id', 'varchar(64)', (c) => c.notNull())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('letter_id', 'varchar(64)')
-        .addColumn('action', 'varchar(16)', (c) => c.notNull())
-        .addColumn('bioguide', 'varchar(16)', (c) => c.notNull())
-        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
-        .addColumn('state', 'varchar(2)', (c) => c.notNull())
-        .addColumn('district', 'integer')
-        .addColumn('congress', 'integer', (c) => c.notNull())
-        .addColumn('bill', 'varchar(40)')
-        .addColumn('dedupe_key', 'varchar(400)', (c) => c.notNull())
-        .addColumn('ref', 'varchar(64)')
-        .addColumn('day', 'varchar(10)', (c) => c.notNull())
-        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
-        .execute();
+      await createTable(db, 'count_set_asides', {
+        id: 'varchar(64) primary key',
+        campaign: 'varchar(64) not null',
+        from_at: 'varchar(32) not null',
+        to_at: 'varchar(32) not null',
+        district: 'varchar(8)',
+        reason: 'varchar(500) not null',
+        letters: 'integer not null',
+        created_at: 'varchar(32) not null',
+        restored_at: 'varchar(32)',
+      }).execute();
+      await createTable(db, 'count_set_aside_actions', {
+        id: 'varchar(64) primary key',
+        set_aside_id: 'varchar(64) not null',
+        campaign: 'varchar(64) not null',
+        letter_id: 'varchar(64)',
+        action: 'varchar(16) not null',
+        bioguide: 'varchar(16) not null',
+        chamber: 'varchar(8) not null',
+        state: 'varchar(2) not null',
+        district: 'integer',
+        congress: 'integer not null',
+        bill: 'varchar(40)',
+        dedupe_key: 'varchar(400) not null',
+        ref: 'varchar(64)',
+        day: 'varchar(10) not null',
+        created_at: 'varchar(32) not null',
+      }).execute();
       await createIndex(db, 'count_set_aside_actions_set', 'count_set_aside_actions', ['set_aside_id']);
     },
   },
@@ -366,26 +365,25 @@ export const migrations: Record<string, Migration> = {
     // In the database, not a file, so every instance switches without a redeploy; undoing keeps the row
     // (`undone_at`) as the record of what was asked for while it stood.
     async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('adopted_bills')
-        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('campaign', 'varchar(64)', (c) => c.notNull())
-        .addColumn('chamber', 'varchar(8)', (c) => c.notNull())
-        .addColumn('replaces', 'varchar(40)', (c) => c.notNull())
-        .addColumn('congress', 'integer', (c) => c.notNull())
-        .addColumn('bill_type', 'varchar(8)', (c) => c.notNull())
-        .addColumn('bill_number', 'integer', (c) => c.notNull())
-        .addColumn('title', 'varchar(1000)', (c) => c.notNull())
-        .addColumn('url', 'varchar(500)', (c) => c.notNull())
-        .addColumn('sponsor_bioguide', 'varchar(16)')
-        .addColumn('sponsor_name', 'varchar(200)')
-        .addColumn('introduced_on', 'varchar(10)', (c) => c.notNull())
-        .addColumn('latest_action_on', 'varchar(10)')
-        .addColumn('latest_action_text', 'varchar(1000)')
-        .addColumn('found_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('adopted_at', 'varchar(32)', (c) => c.notNull())
-        .addColumn('undone_at', 'varchar(32)')
-        .execute();
+      await createTable(db, 'adopted_bills', {
+        id: 'varchar(64) primary key',
+        campaign: 'varchar(64) not null',
+        chamber: 'varchar(8) not null',
+        replaces: 'varchar(40) not null',
+        congress: 'integer not null',
+        bill_type: 'varchar(8) not null',
+        bill_number: 'integer not null',
+        title: 'varchar(1000) not null',
+        url: 'varchar(500) not null',
+        sponsor_bioguide: 'varchar(16)',
+        sponsor_name: 'varchar(200)',
+        introduced_on: 'varchar(10) not null',
+        latest_action_on: 'varchar(10)',
+        latest_action_text: 'varchar(1000)',
+        found_at: 'varchar(32) not null',
+        adopted_at: 'varchar(32) not null',
+        undone_at: 'varchar(32)',
+      }).execute();
       await createIndex(db, 'adopted_bills_campaign', 'adopted_bills', ['campaign']);
     },
   },

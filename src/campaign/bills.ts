@@ -4,6 +4,7 @@
  * answer (civic-data/congress), never a constant here.
  */
 import { z } from 'zod';
+import { billKey } from '../civic-data/bill-status';
 import { BioguideId } from '../civic-data/members-import';
 import { congressAt, congressDates, congressEnds, ordinal } from '../civic-data/congress';
 import type { Chamber } from '../civic-data/types';
@@ -24,7 +25,12 @@ export const BILL_TYPES = {
 export const BillType = z.enum(Object.keys(BILL_TYPES) as [keyof typeof BILL_TYPES]);
 export type BillType = z.infer<typeof BillType>;
 
-const SENATE_TYPES = new Set<BillType>(['s', 'sres', 'sjres', 'sconres']);
+const SENATE_TYPES = new Set<string>(['s', 'sres', 'sjres', 'sconres']);
+
+/** The chamber a bill of this type is introduced in (an unknown type counts as the House's). */
+export function billChamber(type: string): Chamber {
+  return SENATE_TYPES.has(type) ? 'senate' : 'house';
+}
 
 const IsoDate = z.iso.date();
 export const SourceLink = z.object({ name: z.string().min(1), url: z.url() });
@@ -69,8 +75,7 @@ export const CongressBillsDefinition = z
   .strict()
   .superRefine((entry, ctx) => {
     for (const chamber of ['senate', 'house'] as const) {
-      const isSenate = SENATE_TYPES.has(entry[chamber].type);
-      if (isSenate !== (chamber === 'senate')) {
+      if (billChamber(entry[chamber].type) !== chamber) {
         ctx.addIssue({
           code: 'custom',
           path: [chamber, 'type'],
@@ -84,19 +89,17 @@ export type CongressBillsDefinition = z.infer<typeof CongressBillsDefinition>;
 /** A bill with everything the pages and letters show about it. */
 export type CampaignBill = ReturnType<typeof campaignBill>;
 
-/** The Congress of a bill id ("119-s-1829" -> 119), or undefined when it is not one. */
-export function billCongressOf(id: string): number | undefined {
-  const congress = Number(id.split('-')[0]);
-  return Number.isInteger(congress) && congress > 0 ? congress : undefined;
+/** The bill a bill id names ("119-s-1829", as billKey writes it), or undefined when it is not one. */
+export function parseBillId(id: string) {
+  const [, congress, type = '', number] = /^([1-9]\d{0,2})-([a-z]{1,7})-([1-9]\d{0,4})$/.exec(id) ?? [];
+  if (!Object.hasOwn(BILL_TYPES, type)) return undefined;
+  return { congress: Number(congress), type: type as BillType, number: Number(number) };
 }
 
 /** The bill an id names, as cited ("119-s-1829" -> "S. 1829"), or undefined when it is not a bill id. */
 export function billLabelOf(id: string): string | undefined {
-  const [, type = '', number = ''] = id.split('-');
-  if (billCongressOf(id) === undefined || !(type in BILL_TYPES) || !/^[1-9]\d{0,4}$/.test(number)) {
-    return undefined;
-  }
-  return billLabel(type, Number(number));
+  const bill = parseBillId(id);
+  return bill && billLabel(bill.type, bill.number);
 }
 
 /** The bill label as cited: "S. 12" (an unknown type as it is). */
@@ -109,7 +112,7 @@ export function billLabel(type: string, number: number): string {
  * the bill's Congress had ended (the ask follows the clock, so its date and its bill say which it was).
  */
 export function askedToReintroduce(bill: string, writtenAt: Date): boolean {
-  const congress = billCongressOf(bill);
+  const congress = parseBillId(bill)?.congress;
   return congress !== undefined && writtenAt >= congressEnds(congress);
 }
 
@@ -121,7 +124,7 @@ function campaignBill(congress: number, chamber: Chamber, bill: BillDefinition) 
     /** "S. 1829", "H.R. 3921". */
     label: billLabel(bill.type, bill.number),
     /** "119-s-1829": the bill recorded on letters and counts. */
-    id: `${congress}-${bill.type}-${bill.number}`,
+    id: billKey({ ...bill, congress }),
     /** "119th". */
     congressOrdinal: ordinal(congress),
   };

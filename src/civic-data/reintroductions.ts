@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { billChamber } from '../campaign/bills';
 import { BioguideId } from './members-import';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
@@ -199,7 +200,7 @@ export async function findReintroductions(
         .map(comparableTitle)
         .filter(Boolean),
     );
-    const chamber = BILL_PAGE_KINDS[bill.type]?.startsWith('senate-') ? 'senate' : 'house';
+    const chamber = billChamber(bill.type);
     const add = async (ref: BillRef, candidateTitle: string, reason: 'title' | 'sponsor') => {
       const key = billKey(ref);
       const known = found.get(key);

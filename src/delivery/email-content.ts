@@ -14,7 +14,7 @@
  * isSafeEmailAddress (and the mailer checks them again).
  */
 import type { AskResolver } from '../campaign/asks';
-import { BILL_TYPES, billCongressOf, type CongressBills } from '../campaign/bills';
+import { billLabel, parseBillId, type CongressBills } from '../campaign/bills';
 import type { Campaign } from '../campaign/campaign';
 import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
@@ -123,7 +123,7 @@ export interface RenderedEmail extends OutgoingMail {
 function billsOf(entry: CongressBills | undefined): string {
   const labels = [entry?.senate, entry?.house]
     .filter((bill) => bill !== undefined)
-    .map((bill) => `${BILL_TYPES[bill.type]} ${bill.number}`);
+    .map((bill) => billLabel(bill.type, bill.number));
   return labels.length > 0 ? labels.join(' and ') : 'the bill';
 }
 
@@ -284,7 +284,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     const renewal = renewalOf(deps, letter, now);
     const memberChanged = letterMeaning(deps, letter, now) === 'not_represented';
     const campaign = deps.campaigns.get(letter.campaign);
-    const billCongress = letter.bill ? billCongressOf(letter.bill) : undefined;
+    const billCongress = letter.bill ? parseBillId(letter.bill)?.congress : undefined;
     const entry = campaign.congresses.find((e) => e.congress === billCongress);
     const subjectLine = sanitizeHeaderText(
       renewal

@@ -11,7 +11,7 @@ import type { Chamber, Member } from '../../civic-data/types';
 import type { CwcAgentConfig } from '../../config/config';
 import type { LetterRow } from '../../letters/letter-store';
 import { buildCwcDocument } from './document';
-import { askedToReintroduce, BILL_TYPES, type BillType } from '../../campaign/bills';
+import { askedToReintroduce, parseBillId } from '../../campaign/bills';
 import { chamberOfOffice, memberOfficeCode, PREFIX_WHEN_NONE, type CwcBill, type CwcChamber } from './format';
 
 /**
@@ -26,11 +26,8 @@ export function letterBills(
   letter: { chamber: Chamber; bill: string | null; created_at: string },
 ): CwcBill[] {
   if (!letter.bill || askedToReintroduce(letter.bill, new Date(letter.created_at))) return [];
-  const [congressText = '', type = '', numberText = ''] = letter.bill.split('-');
-  const own = { congress: Number(congressText), type: type as BillType, number: Number(numberText) };
-  if (!(type in BILL_TYPES) || !(own.congress > 0) || !Number.isInteger(own.number) || own.number <= 0) {
-    return [];
-  }
+  const own = parseBillId(letter.bill);
+  if (!own) return [];
   const entry = campaign.congresses.find((e) => e.congress === own.congress);
   const other: Chamber = letter.chamber === 'house' ? 'senate' : 'house';
   const listed = entry?.[letter.chamber];

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { findBatch, type LetterRow } from '../letters/letter-store';
+import { actionsOfLetters } from '../tracking/actions';
 import { enqueueMessage, inWriteTransaction } from '../delivery/outbox';
 import { DAY_MS, type Clock } from '../platform/clock';
 import { ConflictError, fieldErrorsFromZod, NotFoundError, ValidationError } from '../platform/errors';
@@ -132,17 +133,9 @@ export function createReplyService(deps: ReplyServiceDeps) {
     const times = new Map<string, string>();
     for (const l of verified) if (l.status === 'sent' && l.delivered_at) times.set(l.id, l.delivered_at);
     const others = verified.filter((l) => !times.has(l.id)).map((l) => l.id);
-    if (others.length > 0) {
-      const reported = await storage.db
-        .selectFrom('actions')
-        .select(['letter_id', 'created_at'])
-        .where('letter_id', 'in', others)
-        .where('action', 'in', ['printed', 'webform'])
-        .execute();
-      for (const r of reported) {
-        const known = times.get(r.letter_id!);
-        if (!known || r.created_at < known) times.set(r.letter_id!, r.created_at);
-      }
+    for (const r of await actionsOfLetters(storage.db, others, ['printed', 'webform'])) {
+      const known = times.get(r.letter_id!);
+      if (!known || r.created_at < known) times.set(r.letter_id!, r.created_at);
     }
     return times;
   }

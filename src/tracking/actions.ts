@@ -217,6 +217,17 @@ export async function insertActions(db: Db, rows: readonly ActionsTable[]): Prom
   return new Set(inserted.map((r) => r.id));
 }
 
+/** The actions recorded for the given letters, of the given kinds (else of every kind). */
+export async function actionsOfLetters(db: Db, letterIds: readonly string[], kinds?: readonly ActionKind[]) {
+  if (letterIds.length === 0) return [];
+  let query = db
+    .selectFrom('actions')
+    .select(['letter_id', 'action', 'created_at'])
+    .where('letter_id', 'in', letterIds);
+  if (kinds) query = query.where('action', 'in', kinds);
+  return query.execute();
+}
+
 /** Runs fn in a transaction, or inside the caller's transaction when db already is one. */
 export async function withTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db as Transaction<Database>);

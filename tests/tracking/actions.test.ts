@@ -1,5 +1,11 @@
 import { sql } from 'kysely';
-import { counterKeysFor, recordAction, recordActions, withTransaction } from '../../src/tracking/actions';
+import {
+  actionsOfLetters,
+  counterKeysFor,
+  recordAction,
+  recordActions,
+  withTransaction,
+} from '../../src/tracking/actions';
 import type { Storage } from '../../src/storage/database';
 import { action, AT, openTarget, type Target } from './helpers';
 import { describeEachStorage } from '../helpers/postgres';
@@ -173,6 +179,27 @@ describeEachStorage('recordAction on %s', (kind) => {
       expect(joined).toBe(trx);
     });
     expect(await withTransaction(storage.db, async (trx) => trx.isTransaction)).toBe(true);
+  });
+
+  test('when the actions of some letters are read, then only those letters and kinds come back', async () => {
+    if (!target) return;
+    const { storage } = target;
+    const of = (letterId: string, kind: 'printed' | 'webform' | 'verified') =>
+      action({ letterId, action: kind, senderKey: `reader-${letterId}` });
+    await recordActions(storage.db, [
+      of('read-1', 'printed'),
+      of('read-1', 'verified'),
+      of('read-2', 'webform'),
+    ]);
+    await recordActions(storage.db, [of('read-3', 'printed')]);
+    const found = await actionsOfLetters(storage.db, ['read-1', 'read-2'], ['printed', 'webform']);
+    expect(found.map((a) => `${a.letter_id} ${a.action}`).sort()).toEqual([
+      'read-1 printed',
+      'read-2 webform',
+    ]);
+    expect(found.every((a) => a.created_at === AT.toISOString())).toBe(true);
+    expect(await actionsOfLetters(storage.db, ['read-1'])).toHaveLength(2);
+    expect(await actionsOfLetters(storage.db, [])).toEqual([]);
   });
 });
 

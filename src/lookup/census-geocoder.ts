@@ -27,7 +27,6 @@ import {
   retry,
   timeout,
   wrap,
-  type CircuitState,
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
@@ -55,7 +54,8 @@ export interface GeocoderVintage {
 }
 
 export interface CensusGeocoderOptions {
-  baseUrl?: string;
+  /** CENSUS_GEOCODER_URL. */
+  baseUrl: string;
   /** CENSUS_GEOCODER_VINTAGE: use this vintage instead of choosing one per Congress. */
   vintage?: string;
   /** Budget for one upstream call, retries included (ms); a request waits at most this long for a choice. */
@@ -72,15 +72,9 @@ export interface CensusGeocoderOptions {
 
 export type CensusGeocoder = ReturnType<typeof createCensusGeocoder>;
 
-export const DEFAULT_CENSUS_GEOCODER_URL = 'https://geocoding.geo.census.gov';
 const MAX_ADDRESS_LENGTH = 300;
 /** The US Capitol: inside a district on every map (DC's delegate district), so every vintage names its Congress. */
 const PROBE_POINT = { x: -77.00906, y: 38.88987 };
-
-/** Uppercase, single spaces, ", " between parts: the cache key and what is sent upstream. */
-export function normaliseAddress(address: string): string {
-  return tidyAddress(address.toUpperCase());
-}
 
 /** "ACS2025_Current" is a vintage of the "Public_AR_Current" benchmark: the part after "_" names it. */
 export function benchmarkOfVintage(vintage: string): string {
@@ -166,15 +160,8 @@ type Answer =
   | { status: 'no_match' }
   | (Omit<Extract<GeocodeResult, { status: 'matched' }>, 'congress'> & { congress: number | null });
 
-const CIRCUIT_STATES = {
-  0: 'closed',
-  1: 'open',
-  2: 'half-open',
-  3: 'isolated',
-} as const satisfies Record<CircuitState, string>;
-
-export function createCensusGeocoder(options: CensusGeocoderOptions = {}) {
-  const baseUrl = trimEnd(options.baseUrl ?? DEFAULT_CENSUS_GEOCODER_URL, '/');
+export function createCensusGeocoder(options: CensusGeocoderOptions) {
+  const baseUrl = trimEnd(options.baseUrl, '/');
   const timeoutMs = options.timeoutMs ?? 3000;
   const rechooseAfterMs = options.rechooseAfterMs ?? 60 * 60_000;
   const now = options.now ?? Date.now;
@@ -203,12 +190,10 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}) {
   });
   const chosen = new Map<number, { pick: GeocoderVintage | null; at: number }>();
   const choosing = new Map<number, Promise<GeocoderVintage | null>>();
-  let upstreamCalls = 0;
 
   /** One GET through the resilience policy; the parsed JSON, or an UpstreamFailure. */
   async function getJson(pathAndQuery: string, onBadRequest?: () => unknown): Promise<unknown> {
     return resilience.execute(async ({ signal }) => {
-      upstreamCalls++;
       let response: Response;
       try {
         response = await fetch(`${baseUrl}${pathAndQuery}`, {
@@ -393,22 +378,14 @@ export function createCensusGeocoder(options: CensusGeocoderOptions = {}) {
     },
     /** The district of an address on the map of `congress`, never on another Congress's map. */
     async geocodeDistrict(oneLineAddress: string, congress: number): Promise<GeocodeResult> {
-      const address = normaliseAddress(typeof oneLineAddress === 'string' ? oneLineAddress : '');
+      // Uppercase, single spaces, ", " between parts: the cache key and what is sent upstream.
+      const address = tidyAddress((typeof oneLineAddress === 'string' ? oneLineAddress : '').toUpperCase());
       if (address.length < 5 || address.length > MAX_ADDRESS_LENGTH) return { status: 'no_match' };
       return geocodeFor(address, congress).catch(unavailable);
     },
     /** Chooses the vintage for `congress` ahead of the first lookup (start-up, after a data refresh). */
     async prepare(congress: number): Promise<GeocoderVintage | null> {
       return vintageFor(congress).catch(() => null);
-    },
-    /** For health pages and tests. */
-    stats() {
-      return {
-        breaker: CIRCUIT_STATES[breaker.state],
-        cacheEntries: cache.size,
-        upstreamCalls,
-        vintages: Object.fromEntries([...chosen].map(([c, { pick }]) => [c, pick])),
-      };
     },
   };
 }

@@ -2,7 +2,6 @@ import {
   benchmarkOfVintage,
   createCensusGeocoder,
   districtFromGeographies,
-  normaliseAddress,
   type CensusGeocoderOptions,
 } from '../../src/lookup/census-geocoder';
 import {
@@ -24,7 +23,7 @@ afterEach(async () => {
 });
 
 /** A generous budget: the tests about behaviour must not depend on how busy the machine is. */
-function geocoder(options: CensusGeocoderOptions = {}) {
+function geocoder(options: Partial<CensusGeocoderOptions> = {}) {
   return createCensusGeocoder({ baseUrl: server.url, timeoutMs: 10_000, ...options });
 }
 
@@ -83,10 +82,6 @@ describe('census geocoder: the vintage of the Congress in service', () => {
       congress: 119,
     });
     expect(server.queries.at(-1)?.get('vintage')).toBe('ACS2025_Current');
-    expect(g.stats().vintages).toEqual({
-      119: { benchmark: 'Public_AR_Current', vintage: 'ACS2025_Current' },
-      120: { benchmark: 'Public_AR_Current', vintage: 'Current_Current' },
-    });
   });
 
   test('the service is asked for its benchmarks and vintages once per Congress, then the choice is kept', async () => {
@@ -220,7 +215,10 @@ describe('census geocoder client', () => {
     expect(b).toEqual(a);
     await g.geocodeDistrict('1 Nowhere Lane, Atlantis', 119);
     await g.geocodeDistrict('1 NOWHERE LANE,  ATLANTIS', 119);
-    expect(server.requests).toEqual([normaliseAddress(WHITE_HOUSE), '1 NOWHERE LANE, ATLANTIS']);
+    expect(server.requests).toEqual([
+      '1600 PENNSYLVANIA AVE NW, WASHINGTON, DC 20500',
+      '1 NOWHERE LANE, ATLANTIS',
+    ]);
   });
 
   test('cache: failures are not cached; LRU evicts the oldest entry', async () => {
@@ -232,7 +230,6 @@ describe('census geocoder client', () => {
     await g.geocodeDistrict(ARLINGTON_VA, 119);
     await g.geocodeDistrict(WHITE_HOUSE, 119);
     expect(server.requests).toHaveLength(5);
-    expect(g.stats().cacheEntries).toBe(1);
   });
 
   test('identical concurrent requests share one upstream call', async () => {
@@ -255,7 +252,6 @@ describe('census geocoder client', () => {
       expect((await g.geocodeDistrict(`${i} FAIL500 St`, 119)).status).toBe('unavailable');
     }
     expect(server.requests).toHaveLength(3);
-    expect(g.stats().breaker).toBe('open');
     expect(await g.geocodeDistrict(WHITE_HOUSE, 119)).toEqual({
       status: 'unavailable',
       reason: 'circuit open',
@@ -271,7 +267,6 @@ describe('census geocoder client', () => {
 
     clock += 60_000;
     expect(await g.geocodeDistrict(WHITE_HOUSE, 119)).toMatchObject({ status: 'matched', state: 'DC' });
-    expect(g.stats().breaker).toBe('closed');
   });
 
   test('retries count as one failure for the breaker', async () => {

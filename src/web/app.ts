@@ -38,7 +38,6 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
   // No automatic ETags: pages carry a fresh CSRF token, so hashing every page could never save a byte.
-  // The cacheable JSON answers (representatives by ZIP, stats) carry their own (src/web/handlers/api.ts).
   app.set('etag', false);
 
   useViews(app, deps.hbs, { cache: deps.config.env !== 'development' });
@@ -46,26 +45,15 @@ export function createApp(deps: AppDeps): Express {
   // Request ids and one log line per request, without personal data (src/web/request-log.ts).
   app.use(requestLogger(deps.logger));
 
-  // The organiser's adopted bill numbers (campaign/adopted-bills), read again when the copy held is older
-  // than ADOPTED_BILLS_CACHE_MS, before any route asks which bill a page or a letter is about. Static files
-  // and the probes say nothing about bills: they never wait for the database here.
-  app.use(async (req, _res, next) => {
-    const aboutNoBill = req.path.startsWith('/static/') || req.path === '/healthz' || req.path === '/readyz';
-    if (!aboutNoBill) await deps.adoptedBills.refresh();
-    next();
-  });
-
   app.use(securityHeaders(deps.config));
   // A home address or location in the query (the lookup API, the members and letter pages, any spelling):
   // never kept by a cache, never indexed.
   app.use(privateWhenLocated);
 
-  // The routes (src/web/routes.ts): the read-only JSON API and the probes need no static files, body
-  // parsers, cookies, CSRF tokens or page locals, so they are answered first.
+  // The routes (src/web/routes.ts), mounted stage by stage among the middleware each stage needs.
   const guards = createRouteGuards(deps);
   const routes = routeTable(deps, guards);
-  const bareRoutes = routes.filter((route) => route.bare);
-  mountRoutes(app, bareRoutes);
+  mountRoutes(app, routes, 'probe');
 
   // Hashed static assets (`{{asset "/static/..."}}`; see src/web/security.ts).
   const publicDir = path.join(PROJECT_ROOT, 'public');
@@ -75,16 +63,25 @@ export function createApp(deps: AppDeps): Express {
     { prefix: '/static/uswds', dir: uswdsDir },
   ]);
   registerAssetHelper(deps.hbs, assets);
-  const i18n = createI18n();
-  registerI18nHelpers(deps.hbs, i18n);
   app.use('/static/uswds', hashedStatic('/static/uswds', uswdsDir, assets, 7 * 24 * 3600));
   app.use('/static', hashedStatic('/static', publicDir, assets));
+
+  // The organiser's adopted bill numbers (campaign/adopted-bills), read again when the copy held is older
+  // than ADOPTED_BILLS_CACHE_MS, before any route asks which bill a page or a letter is about.
+  app.use(async (_req, _res, next) => {
+    await deps.adoptedBills.refresh();
+    next();
+  });
+  mountRoutes(app, routes, 'api');
+
   // A batch of letters written up to the form's limits in Arabic (6 bytes a character, percent-encoded)
   // is about 180 kB: the form must take every letter it lets a person write (docs/decisions.md).
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());
   // The interface language (query, cookie, Accept-Language) and `lang`/`dir` for the layout.
+  const i18n = createI18n();
+  registerI18nHelpers(deps.hbs, i18n);
   app.use(createI18nMiddleware(i18n, { secureCookie: deps.config.publicUrl.startsWith('https:') }));
   // A CSRF token for every page; the check is a guard of each route that changes something. The guards
   // are middleware of the routes they protect, so they run for every spelling of a path that reaches the
@@ -109,8 +106,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  const pageRoutes = routes.filter((route) => !route.bare);
-  mountRoutes(app, pageRoutes);
+  mountRoutes(app, routes, 'page');
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));

@@ -125,7 +125,7 @@ export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecr
       next();
       return;
     }
-    if (wantsJson(req) || req.is('application/json')) {
+    if (wantsJson(req)) {
       next(new ForbiddenError('messages.csrfInvalid'));
       return;
     }
@@ -193,7 +193,7 @@ export function createFormGuard(config: Pick<Config, 'appSecret' | 'minFormFillM
         const tooFast =
           config.minFormFillMs > 0 && (started === undefined || now - started < config.minFormFillMs);
         if (honeypotFilled || tooFast) {
-          if (req.is('application/json')) {
+          if (wantsJson(req)) {
             next(new ValidationError('messages.formTooFast'));
             return;
           }

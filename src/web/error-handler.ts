@@ -22,9 +22,16 @@ function loggedPath(req: Request): string {
   return redactPath(req.originalUrl ?? req.url);
 }
 
-/** The JSON API, or a client that asks for JSON: errors answer it in JSON rather than as a page. */
+/**
+ * The JSON API, or a client that asks for JSON or sends it: it is answered in JSON (errors, refused forms)
+ * rather than with a page.
+ */
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || (req.headers.accept ?? '').startsWith('application/json');
+  return (
+    req.path.startsWith('/api/') ||
+    (req.headers.accept ?? '').startsWith('application/json') ||
+    Boolean(req.is('application/json'))
+  );
 }
 
 /** A text in the page's language; English before the language middleware ran (probes, the lookup API). */

@@ -1,6 +1,6 @@
 /**
  * web/routes: every URL the app serves, in the order Express matches them: its method, path, guards (run
- * in order, left to right) and handler. Handlers live in src/web/handlers by area; app-wide middleware
+ * in order, left to right), handler and stage. Handlers live in src/web/handlers by area; app-wide middleware
  * (headers, logging, static files, body parsers, cookies, language, page locals) is in src/web/app.ts.
  * Every state-changing route starts with the CSRF check, every admin route with `admin.available`, and
  * tests/web/routes.test.ts holds the table to that.
@@ -19,16 +19,19 @@ import { createReplyHandlers } from './handlers/replies';
 import { createAppRateLimits } from './rate-limits';
 import { privateResponse } from './security';
 
+/**
+ * Where src/web/app.ts mounts a route, in this order: `probe` before anything reads the database for the
+ * adopted bills; `api` (read-only JSON) before the page set-up (body parsers, cookies, language, CSRF
+ * token, page locals), which it needs none of; `page` after it.
+ */
+export type Stage = 'probe' | 'api' | 'page';
+
 export interface Route {
   method: 'get' | 'post';
   path: string;
   guards: RequestHandler[];
   handler: RequestHandler;
-  /**
-   * Answered before the page set-up (static files, body parsers, cookies, CSRF token, page locals): the
-   * read-only JSON and the probes need none of it. These come first in the table.
-   */
-  bare?: true;
+  stage: Stage;
 }
 
 /** The middleware the table puts in front of handlers; one instance each, so limits count across routes. */
@@ -53,9 +56,10 @@ const route =
     path,
     guards,
     handler,
+    stage: 'page',
   });
 const [get, post] = [route('get'), route('post')];
-const bare = (route: Route): Route => ({ ...route, bare: true });
+const at = (stage: Stage, route: Route): Route => ({ ...route, stage });
 
 export function routeTable(deps: AppDeps, guards: RouteGuards): Route[] {
   const { limits, form, csrf, admin } = guards;
@@ -69,11 +73,11 @@ export function routeTable(deps: AppDeps, guards: RouteGuards): Route[] {
   const dashboard = createAdminHandlers(deps, admin);
 
   return [
+    at('probe', get('/healthz', [], health.live)),
+    at('probe', get('/readyz', [], health.ready)),
     // The lookup API reads only memory, so it answers while the database is down (docs/api.md).
-    bare(get('/api/representatives', [limits.lookup], api.findRepresentatives)),
-    bare(get('/api/campaigns/:slug/stats', [], progress.statsJson)),
-    bare(get('/healthz', [], health.live)),
-    bare(get('/readyz', [], health.ready)),
+    at('api', get('/api/representatives', [limits.lookup], api.findRepresentatives)),
+    at('api', get('/api/campaigns/:slug/stats', [], progress.statsJson)),
 
     // Without an x-csrf-token header the preview is for API clients without cookies: it changes nothing.
     post('/api/letters/preview', [csrf.checkWhenHeaderSent, limits.preview], api.previewLetter),
@@ -134,7 +138,8 @@ export function routeTable(deps: AppDeps, guards: RouteGuards): Route[] {
   ];
 }
 
-/** Registers the routes on the app in the table's order. */
-export function mountRoutes(app: Express, routes: readonly Route[]): void {
-  for (const route of routes) app[route.method](route.path, ...route.guards, route.handler);
+/** Registers the table's routes of one stage on the app, in the table's order. */
+export function mountRoutes(app: Express, routes: readonly Route[], stage: Stage): void {
+  for (const route of routes.filter((r) => r.stage === stage))
+    app[route.method](route.path, ...route.guards, route.handler);
 }

@@ -1,4 +1,4 @@
-import express from 'express';
+import express, { type Response } from 'express';
 import request from 'supertest';
 import {
   createRouteGuards,
@@ -6,6 +6,7 @@ import {
   routeTable,
   type Route,
   type RouteGuards,
+  type Stage,
 } from '../../src/web/routes';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { csrfSession } from './security-helpers';
@@ -34,22 +35,22 @@ function sampleUrl(path: string): string {
   );
 }
 
+/** The stages in the order src/web/app.ts mounts them. */
+const STAGES: Stage[] = ['probe', 'api', 'page'];
 const label = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
 const isAdmin = (route: Route) => /^\/(api\/)?admin(\/|$)/.test(route.path);
 
 describe('the route table', () => {
   test('when each URL is requested, then the row that lists it answers, never an earlier one', async () => {
     const app = express();
-    mountRoutes(
-      app,
-      routes.map((route, index) => ({
-        ...route,
-        guards: [],
-        handler: (_req, res) => {
-          res.send(String(index));
-        },
-      })),
-    );
+    const answering = routes.map((route, index) => ({
+      ...route,
+      guards: [],
+      handler: (_req: unknown, res: Response) => {
+        res.send(String(index));
+      },
+    }));
+    for (const stage of STAGES) mountRoutes(app, answering, stage);
     for (const [index, route] of routes.entries()) {
       const res = await request(app)[route.method](sampleUrl(route.path));
       expect({ route: label(route), answeredBy: res.text }).toEqual({
@@ -59,14 +60,9 @@ describe('the route table', () => {
     }
   });
 
-  test('when the table is read top to bottom, then the routes answered before the page set-up come first', () => {
-    const firstPage = routes.findIndex((route) => !route.bare);
-    expect(
-      routes
-        .slice(firstPage)
-        .filter((route) => route.bare)
-        .map(label),
-    ).toEqual([]);
+  test('when the table is read top to bottom, then its stages come in the order they are mounted', () => {
+    const stages = routes.map((route) => route.stage);
+    expect(stages).toEqual([...stages].sort((a, b) => STAGES.indexOf(a) - STAGES.indexOf(b)));
   });
 
   test('when a route changes something (POST), then its first guard is the CSRF check', () => {

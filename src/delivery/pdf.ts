@@ -1,6 +1,6 @@
 /**
  * delivery/pdf: printable letters as one PDF, drawn with PDFKit (no browser). Every letter starts on a new
- * US Letter page; an optional last section carries address labels or #10 envelopes. DejaVu fonts are
+ * US Letter page; an optional last section carries their address labels. DejaVu fonts are
  * embedded so any Latin, Greek or Cyrillic name prints. User text is only ever drawn as plain text, after
  * control and bidi-override characters are removed.
  */
@@ -33,13 +33,11 @@ export interface PrintableLetter {
 }
 
 export interface RenderPdfOptions {
-  /** Append address sheets for the letters. */
-  envelopes?: boolean;
   /**
-   * 'labels' (default): one US Letter page per five letters of 4x2 in labels (Avery 5163/8163 layout),
-   * recipient on the left, return address on the right. 'number10': one 9.5x4.125 in page per letter.
+   * Append the envelopes' address labels: one US Letter page per five letters of 4x2 in labels (Avery
+   * 5163/8163 layout), recipient on the left, return address on the right.
    */
-  envelopeStyle?: 'labels' | 'number10';
+  envelopes?: boolean;
 }
 
 const PT_PER_IN = 72;
@@ -247,20 +245,6 @@ function drawPageNumbers(doc: Doc, first: number, last: number): void {
   }
 }
 
-/** Text inside a fixed box; never spills into the next label or off the envelope. */
-function drawBox(
-  doc: Doc,
-  lines: string[],
-  x: number,
-  y: number,
-  width: number,
-  height: number,
-  size: number,
-) {
-  doc.font(FONT_REGULAR).fontSize(size);
-  doc.text(lines.join('\n'), x, y, { width, height, ellipsis: true, lineGap: 1 });
-}
-
 const LABEL = {
   width: 4 * PT_PER_IN,
   height: 2 * PT_PER_IN,
@@ -272,38 +256,23 @@ const LABEL = {
 };
 
 function drawLabels(doc: Doc, letters: PrintableLetter[]): void {
-  const width = LABEL.width - 2 * LABEL.padding;
-  const height = LABEL.height - 2 * LABEL.padding;
+  // Text inside a fixed box, cut with an ellipsis: it never spills into the next label.
+  const box = {
+    width: LABEL.width - 2 * LABEL.padding,
+    height: LABEL.height - 2 * LABEL.padding,
+    ellipsis: true,
+    lineGap: 1,
+  };
   letters.forEach((letter, index) => {
     const row = index % LABEL.rows;
     if (row === 0) doc.addPage({ size: 'LETTER', margin: 0 });
     const y = LABEL.top + row * LABEL.height + LABEL.padding;
     const recipientX = LABEL.left + LABEL.padding;
     const returnX = recipientX + LABEL.width + LABEL.columnGap;
-    drawBox(doc, addressLines(letter.recipientAddress), recipientX, y, width, height, 11);
-    drawBox(doc, senderLines(letter.sender), returnX, y, width, height, 10);
+    doc.font(FONT_REGULAR).fontSize(11);
+    doc.text(addressLines(letter.recipientAddress).join('\n'), recipientX, y, box);
+    doc.fontSize(10).text(senderLines(letter.sender).join('\n'), returnX, y, box);
   });
-}
-
-const ENVELOPE_WIDTH = 9.5 * PT_PER_IN;
-const ENVELOPE_HEIGHT = 4.125 * PT_PER_IN;
-
-function drawEnvelopes(doc: Doc, letters: PrintableLetter[]): void {
-  for (const letter of letters) {
-    doc.addPage({ size: [ENVELOPE_WIDTH, ENVELOPE_HEIGHT], margin: 0 });
-    const edge = 0.375 * PT_PER_IN;
-    drawBox(doc, senderLines(letter.sender), edge, edge, 3.25 * PT_PER_IN, 1.1 * PT_PER_IN, 9.5);
-    const x = 4 * PT_PER_IN;
-    drawBox(
-      doc,
-      addressLines(letter.recipientAddress),
-      x,
-      1.75 * PT_PER_IN,
-      ENVELOPE_WIDTH - x - edge,
-      ENVELOPE_HEIGHT - 1.75 * PT_PER_IN - edge,
-      12,
-    );
-  }
 }
 
 /** Renders the letters (one or more pages each) and, on request, their address sheets into one PDF. */
@@ -340,10 +309,7 @@ export async function renderLettersPdf(
     }
     for (const [first, last] of ranges) drawPageNumbers(doc, first, last);
 
-    if (options.envelopes) {
-      if (options.envelopeStyle === 'number10') drawEnvelopes(doc, letters);
-      else drawLabels(doc, letters);
-    }
+    if (options.envelopes) drawLabels(doc, letters);
     doc.flushPages();
     doc.end();
   } catch (err) {

@@ -133,15 +133,6 @@ describe('renderLettersPdf', () => {
     expect(six.pages).toBe(6 + 2);
   });
 
-  it('can lay out one #10 envelope per letter instead', async () => {
-    const { pages, pageTexts } = await readPdf(
-      await renderLettersPdf([letter(), letter()], { envelopes: true, envelopeStyle: 'number10' }),
-    );
-    expect(pages).toBe(4);
-    expect(pageTexts[2]).toContain('511 Hart Senate Office Building');
-    expect(pageTexts[3]).toContain(SENDER_NAME);
-  });
-
   it('prints Greek, Cyrillic and Latin Extended names with the embedded fonts', async () => {
     const name = 'Ελένη Παπαδοπούλου Жанна Ковальчук Şükrü Öztürk';
     const { text } = await readPdf(

@@ -40,12 +40,11 @@ export interface EmailChannelDeps extends Omit<
 
 export function createEmailChannel(deps: EmailChannelDeps) {
   const { config, storage, clock, logger, civic } = deps;
-  const timeout = config.outbox.smtpTimeoutMs;
   const transport = createMailTransport({
     ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
     outboxDir: config.outboxDir,
     logger,
-    timeouts: { connectionMs: timeout, greetingMs: timeout, socketMs: timeout },
+    timeoutMs: config.outbox.smtpTimeoutMs,
     maxConnections: config.outbox.smtpConnections,
   });
   const cwc = config.cwc
@@ -105,7 +104,7 @@ export function createEmailChannel(deps: EmailChannelDeps) {
     concurrency: config.outbox.smtpConnections,
     batchSize: Math.max(5, config.outbox.smtpConnections * 4),
     // Longer than any one send can take (connect + greeting + inactivity timeouts, with room to spare).
-    leaseMs: Math.max(5 * 60_000, timeout * 10),
+    leaseMs: Math.max(5 * 60_000, config.outbox.smtpTimeoutMs * 10),
   });
   const service = createEmailService({
     storage,

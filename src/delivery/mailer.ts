@@ -56,10 +56,7 @@ export interface SendResult {
 }
 
 export interface MailTransport {
-  readonly kind: 'smtp' | 'file';
   send(message: OutgoingMail): Promise<SendResult>;
-  /** Checks the SMTP connection (and login); a no-op for the file outbox. Throws a delivery error. */
-  verify(): Promise<void>;
   close(): void;
 }
 
@@ -68,8 +65,8 @@ export interface MailTransportConfig {
   smtpUrl?: string;
   outboxDir: string;
   logger?: { info(obj: object, msg: string): void };
-  /** Milliseconds; each defaults to 10 000 (SMTP_TIMEOUT_MS). */
-  timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
+  /** SMTP_TIMEOUT_MS: the connection, greeting and socket inactivity timeouts (default 10 000 ms each). */
+  timeoutMs?: number;
   /** SMTP connections kept open and reused (default 1); the outbox sends that many messages at once. */
   maxConnections?: number;
 }
@@ -108,8 +105,6 @@ export class PermanentDeliveryError extends DeliveryError {
     super(`Permanent mail delivery failure: ${reason}`, reason, details);
   }
 }
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 const TEMPORARY_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection_refused',
@@ -303,26 +298,23 @@ function smtpSendPolicy(limitMs: number) {
 function createSmtpTransport(config: MailTransportConfig & { smtpUrl: string }): MailTransport {
   if (!/^smtps?:\/\//i.test(config.smtpUrl))
     throw new TypeError('smtpUrl must start with smtp:// or smtps://');
-  const t = config.timeouts ?? {};
-  const connectionMs = t.connectionMs ?? DEFAULT_TIMEOUT_MS;
-  const greetingMs = t.greetingMs ?? DEFAULT_TIMEOUT_MS;
-  const socketMs = t.socketMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = config.timeoutMs ?? 10_000;
   // Pooled: one handshake (and TLS negotiation) serves many messages instead of one per message.
   const transporter: Transporter = nodemailer.createTransport({
     url: config.smtpUrl,
     pool: true,
     maxConnections: config.maxConnections ?? 1,
-    connectionTimeout: connectionMs,
-    greetingTimeout: greetingMs,
-    socketTimeout: socketMs,
-    dnsTimeout: connectionMs,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  // Nodemailer's own timeouts bound each step; this bounds a whole try, however its steps add up.
-  const policy = smtpSendPolicy(2 * (connectionMs + greetingMs + socketMs));
+  // Nodemailer's own timeouts bound each step; this bounds a whole try (twice the three steps' timeouts),
+  // however its steps add up.
+  const policy = smtpSendPolicy(6 * timeoutMs);
   return {
-    kind: 'smtp',
     async send(message) {
       const options = buildMailOptions(message);
       let info: { accepted?: unknown; rejected?: unknown };
@@ -337,9 +329,6 @@ function createSmtpTransport(config: MailTransportConfig & { smtpUrl: string }):
       const rejected = Array.isArray(info.rejected) ? info.rejected.map(String) : [];
       if (accepted.length === 0) throw new PermanentDeliveryError('all_recipients_rejected');
       return { messageId: message.messageId, accepted, rejected };
-    },
-    async verify() {
-      await classified(transporter.verify());
     },
     close() {
       transporter.close();
@@ -356,7 +345,6 @@ function createFileTransport(config: MailTransportConfig): MailTransport {
     disableUrlAccess: true,
   });
   return {
-    kind: 'file',
     async send(message) {
       const options = buildMailOptions(message);
       const info = (await classified(transporter.sendMail(options))) as {
@@ -375,7 +363,6 @@ function createFileTransport(config: MailTransportConfig): MailTransport {
       config.logger?.info({ file, messageId: message.messageId }, 'mail written to the outbox directory');
       return { messageId: message.messageId, accepted: [...info.envelope.to], rejected: [], file };
     },
-    async verify() {},
     close() {},
   };
 }

@@ -241,7 +241,7 @@ export async function createHarness(
   const transport = createMailTransport({
     smtpUrl: sink.url,
     outboxDir,
-    timeouts: { connectionMs: 2000, greetingMs: 2000, socketMs: 5000 },
+    timeoutMs: 5000,
   });
   const renderMessage = fixtureMessageRenderer(storage, clock, await importedDataDir());
   const service = createEmailService({ storage, clock, appSecret: APP_SECRET, countCaps: COUNT_CAPS });

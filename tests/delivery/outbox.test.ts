@@ -214,7 +214,7 @@ describe('outbox worker on sqlite', () => {
     const pooled = createMailTransport({
       smtpUrl: suite.sink.url,
       outboxDir: fs.mkdtempSync(`${os.tmpdir()}/dc-eml-`),
-      timeouts: { connectionMs: 2000, greetingMs: 2000, socketMs: 5000 },
+      timeoutMs: 5000,
       maxConnections: 3,
     });
     const h = await createHarness(suite.db.storage, suite.sink, { transport: pooled, concurrency: 3 });

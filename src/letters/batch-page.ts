@@ -127,9 +127,8 @@ export async function buildBatchPageView(
   // The House letter's district, when the batch has one: its progress toward the campaign's goal there.
   const house = rows.find((row) => row.chamber === 'house' && row.district !== null);
   const districtGoal = await districtGoalProgress(
-    deps.stats,
+    deps,
     campaign,
-    civic.meta.congress,
     house && `${house.state}-${house.district}`,
   );
   const unverified = rows.some((r) => r.verified_at === null && r.purged_at === null);

@@ -83,12 +83,7 @@ export async function buildWritePageView(
   const errorFor = (field: string) => errors.find((e) => e.field === field)?.message;
   const texts = campaign.textsIn(page.language);
   const home = result && !result.ambiguous && result.districts.length === 1 ? result.districts[0] : undefined;
-  const districtGoal = await districtGoalProgress(
-    deps.stats,
-    campaign,
-    civic.meta.congress,
-    home && `${home.state}-${home.district}`,
-  );
+  const districtGoal = await districtGoalProgress(deps, campaign, home && `${home.state}-${home.district}`);
   // Where each of the writer's members stands: the record and, with enough answers, what writers report.
   const standing = await boardLinesFor(
     deps,

@@ -8,14 +8,13 @@
  * with what writers report, each with its date.
  *
  * It reads the answer rows (one per asked letter) and one GROUP BY over delivered letters, cached per
- * campaign for `cacheMs` on the app's clock (lru-cache's fetchMethod shares one read among concurrent
- * misses), like the counters' stats.
+ * campaign like the counters' stats (tracking/stats cachePerCampaign).
  */
-import { LRUCache } from 'lru-cache';
 import type { Sponsorship } from '../campaign/sponsors';
 import { DAY_MS, type Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ReplyStance } from '../storage/schema';
+import { cachePerCampaign } from '../tracking/stats';
 import { answersOfCampaign, deliveredPerMember } from './reply-store';
 
 export type StanceCounts = Record<ReplyStance, number>;
@@ -153,15 +152,7 @@ export function createResponsivenessService(options: {
     ]);
     return summariseReplies(campaign, answers, delivered, minAnswers, clock.now().toISOString());
   }
-  if (cacheMs <= 0) return { forCampaign: read };
-  const cache = new LRUCache<string, CampaignReplies>({
-    max: 1000,
-    ttl: cacheMs,
-    ttlResolution: 0,
-    perf: { now: () => clock.now().getTime() },
-    fetchMethod: (campaign) => read(campaign),
-  });
-  return { forCampaign: async (campaign) => (await cache.fetch(campaign))! };
+  return { forCampaign: cachePerCampaign(clock, cacheMs, read).get };
 }
 
 /** What the public may see: rows with enough answers, and how many rows with answers are held back. */

@@ -4,6 +4,7 @@
  * cached campaign stats only.
  */
 import { districtGoalFor, type Campaign } from '../campaign/campaign';
+import type { CivicIndex } from '../civic-data/load';
 import { compareText, type CampaignStats, type StatsService } from './stats';
 
 export interface DistrictProgress {
@@ -47,14 +48,14 @@ export function districtProgress(
  * not answer (a nicety must not take a page down with it).
  */
 export async function districtGoalProgress(
-  stats: StatsService,
+  deps: { stats: StatsService; civic: Pick<CivicIndex, 'meta'> },
   campaign: Campaign,
-  congress: number,
   district: string | undefined,
 ): Promise<DistrictProgress | undefined> {
   if (!district || districtGoalFor(campaign, district) === undefined) return undefined;
-  const current = await stats.getCampaignStats(campaign.slug).catch(() => undefined);
-  return current && districtProgress(current, congress, (d) => districtGoalFor(campaign, d), district);
+  const current = await deps.stats.getCampaignStats(campaign.slug).catch(() => undefined);
+  const goalFor = (d: string) => districtGoalFor(campaign, d);
+  return current && districtProgress(current, deps.civic.meta.congress, goalFor, district);
 }
 
 /**

@@ -228,10 +228,32 @@ export async function listCounters(db: Db) {
 }
 
 /**
- * Creates the stats reader; the app builds one (src/bootstrap.ts) so every page shares its cache. Counts
- * are cached for `cacheMs` on the app's clock, and concurrent readers of an expired entry share one query
- * (lru-cache's fetchMethod).
+ * `read` behind a per-campaign cache of `cacheMs` on the app's clock (no cache when 0): concurrent readers
+ * of an expired entry share one read (lru-cache's fetchMethod). The counters' stats and the replies' use it.
  */
+export function cachePerCampaign<V extends object>(
+  clock: Clock,
+  cacheMs: number,
+  read: (campaign: string) => Promise<V>,
+) {
+  if (cacheMs <= 0) return { get: read, invalidate: (_campaign?: string) => undefined };
+  const cache = new LRUCache<string, V>({
+    max: 1000,
+    ttl: cacheMs,
+    ttlResolution: 0,
+    perf: { now: () => clock.now().getTime() },
+    fetchMethod: (campaign) => read(campaign),
+  });
+  return {
+    get: async (campaign: string) => (await cache.fetch(campaign))!,
+    invalidate(campaign?: string) {
+      if (campaign === undefined) cache.clear();
+      else cache.delete(campaign);
+    },
+  };
+}
+
+/** Creates the stats reader; the app builds one (src/bootstrap.ts) so every page shares its cache. */
 export function createStatsService(options: StatsOptions): StatsService {
   const { storage, clock, cacheMs, goalFor } = options;
 
@@ -244,23 +266,8 @@ export function createStatsService(options: StatsOptions): StatsService {
     return statsFromCounters(campaign, rows, clock.now().toISOString(), goalFor?.(campaign));
   }
 
-  if (cacheMs <= 0) return { getCampaignStats: read, invalidate: () => undefined };
-  const cache = new LRUCache<string, CampaignStats>({
-    max: 1000,
-    ttl: cacheMs,
-    ttlResolution: 0,
-    perf: { now: () => clock.now().getTime() },
-    fetchMethod: (campaign) => read(campaign),
-  });
-  return {
-    async getCampaignStats(campaign) {
-      return (await cache.fetch(campaign))!;
-    },
-    invalidate(campaign) {
-      if (campaign === undefined) cache.clear();
-      else cache.delete(campaign);
-    },
-  };
+  const cache = cachePerCampaign(clock, cacheMs, read);
+  return { getCampaignStats: cache.get, invalidate: cache.invalidate };
 }
 
 /** The running total for a campaign page ("N letters written so far"). */

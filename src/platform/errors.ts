@@ -38,10 +38,16 @@ export abstract class AppError extends Error {
   }
 }
 
+/** The AppError class answered with this HTTP status and JSON `code`. */
+function appErrorWith(status: number, code: string) {
+  return class extends AppError {
+    readonly status = status;
+    readonly code = code;
+  };
+}
+
 /** Input a person gave cannot be used; `fields` maps a form field name to what is wrong with it. */
-export class ValidationError extends AppError {
-  readonly status = 400;
-  readonly code: string = 'invalid_input';
+export class ValidationError extends appErrorWith(400, 'invalid_input') {
   readonly fields: FieldErrors;
 
   constructor(messageKey: string, options: AppErrorOptions & { fields?: FieldErrors } = {}) {
@@ -65,44 +71,19 @@ export class NotYourMemberError extends ValidationError {
   override readonly code = 'not_your_member';
 }
 
-export class NotFoundError extends AppError {
-  readonly status = 404;
-  readonly code = 'not_found';
-}
-
-export class ForbiddenError extends AppError {
-  readonly status = 403;
-  readonly code = 'forbidden';
-}
-
-export class UnauthorizedError extends AppError {
-  readonly status = 401;
-  readonly code = 'unauthorized';
-}
-
-export class RateLimitedError extends AppError {
-  readonly status = 429;
-  readonly code = 'rate_limited';
-}
-
-export class ConflictError extends AppError {
-  readonly status = 409;
-  readonly code = 'conflict';
-}
-
+export class NotFoundError extends appErrorWith(404, 'not_found') {}
+export class ForbiddenError extends appErrorWith(403, 'forbidden') {}
+export class UnauthorizedError extends appErrorWith(401, 'unauthorized') {}
+export class RateLimitedError extends appErrorWith(429, 'rate_limited') {}
+export class ConflictError extends appErrorWith(409, 'conflict') {}
 /** A dependency (database, data files, SMTP) is not available right now; try again later. */
-export class UnavailableError extends AppError {
-  readonly status = 503;
-  readonly code = 'unavailable';
-}
+export class UnavailableError extends appErrorWith(503, 'unavailable') {}
 
 /**
  * More of some costly work is waiting than the server takes at once (PDFs): nothing is wrong, the person
  * tries again in a minute. 503 with Retry-After, logged as a refusal rather than a failure.
  */
-export class BusyError extends AppError {
-  readonly status = 503;
-  readonly code = 'busy';
+export class BusyError extends appErrorWith(503, 'busy') {
   readonly titleKey = 'abuse.busyTitle';
   constructor(
     messageKey: string,
@@ -117,9 +98,7 @@ export class BusyError extends AppError {
  * operators: `message` is the English detail they need (file, row); a person only ever sees that the
  * service is unavailable (`messages.dataUnavailable`).
  */
-export class DataError extends AppError {
-  readonly status = 503;
-  readonly code = 'data_error';
+export class DataError extends appErrorWith(503, 'data_error') {
   constructor(detail: string, options: { cause?: unknown } = {}) {
     super('messages.dataUnavailable', options);
     this.message = detail;

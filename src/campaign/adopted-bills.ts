@@ -9,8 +9,7 @@
  * Undo names a chamber and marks its latest Congress's row undone: that chamber is read as before it.
  */
 import { billKey, type BillRef } from '../civic-data/bill-status';
-import { loadReintroductions } from '../civic-data/reintroductions';
-import type { ReintroductionCandidate } from '../civic-data/reintroductions';
+import { loadReintroductions, type ReintroductionCandidate } from '../civic-data/reintroductions';
 import type { Chamber } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
 import { newId } from '../platform/ids';
@@ -48,6 +47,15 @@ function fromRow(row: AdoptedBillsTable) {
 
 type ByChamber<T> = Partial<Record<Chamber, T>>;
 
+/** The candidates found for a chamber: those that would replace the bill the campaign asks about there. */
+export function candidatesFor(
+  candidates: readonly ReintroductionCandidate[],
+  situation: BillSituation,
+  chamber: Chamber,
+): ReintroductionCandidate[] {
+  return candidates.filter((c) => c.chamber === chamber && c.replaces === situation.bills[chamber].id);
+}
+
 /**
  * Checks the organiser's choice (candidate keys, "120-s-12"): one chamber at least, each a candidate stored in
  * `dataDir` for the campaign's ended bill there. Returns what to adopt, or each chamber's error (in English).
@@ -67,9 +75,7 @@ export function checkAdoptChoice(
   for (const chamber of ['senate', 'house'] as const) {
     const key = choice[chamber];
     if (!key) continue;
-    const match = stored.find(
-      (c) => c.chamber === chamber && billKey(c) === key && c.replaces === situation.bills[chamber].id,
-    );
+    const match = candidatesFor(stored, situation, chamber).find((c) => billKey(c) === key);
     if (!situation.chambers[chamber].expired) {
       errors[chamber] =
         `The campaign’s ${situation.bills[chamber].label} is not waiting for a reintroduction (its Congress has not ended, or new numbers were adopted already). Reload the page.`;

@@ -106,11 +106,14 @@ function boardLineView(
 export async function replySection(deps: Deps, page: PageLanguage, campaign: Campaign, congress: number) {
   const replies = await deps.replyStats.forCampaign(campaign.slug);
   const shown = publicReplies(replies, congress);
+  const lines = board(deps, replies, campaign, congress);
   return {
     minAnswers: shown.minAnswers,
     rows: shown.members.map((m) => replyRowView(deps, page, m)),
     hiddenMembers: shown.hiddenMembers,
-    board: board(deps, replies, campaign, congress).map((l) => boardLineView(deps, page, l)),
+    board: lines.map((l) => boardLineView(deps, page, l)),
+    /** The members in service who sponsor or cosponsor their chamber's bill. */
+    sponsors: new Set(lines.filter((l) => l.sponsorship).map((l) => l.bioguide)),
   };
 }
 

@@ -3,7 +3,7 @@
  * the count review (held letters, bursts, set-asides), recent letters without any personal field, the
  * replies table, the data and CWC office lists in service, and a reintroduced bill's candidates.
  */
-import type { AdoptedBills } from '../campaign/adopted-bills';
+import { candidatesFor, type AdoptedBills } from '../campaign/adopted-bills';
 import type { AskResolver } from '../campaign/asks';
 import { billLabel } from '../campaign/bills';
 import type { Campaign, CampaignCatalog } from '../campaign/campaign';
@@ -235,20 +235,18 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
   const chambers = (['senate', 'house'] as const).map((chamber) => {
     const replaces = situation.bills[chamber];
     const expired = situation.chambers[chamber].expired;
-    const candidates = stored.candidates
-      .filter((c) => c.chamber === chamber && c.replaces === replaces.id)
-      .map((c) => ({
-        key: billKey(c),
-        label: billLabel(c.type, c.number),
-        title: c.title,
-        url: c.url,
-        congress: ordinal(c.congress),
-        sponsor: c.sponsor?.name ?? 'not named',
-        introducedDate: c.introducedDate,
-        reason: c.reason === 'title' ? 'same short title' : 'new bill of a sponsor',
-        foundAt: formatUtcDateTime('en', new Date(c.foundAt)),
-        checked: form?.chosen[chamber] === billKey(c),
-      }));
+    const candidates = candidatesFor(stored.candidates, situation, chamber).map((c) => ({
+      key: billKey(c),
+      label: billLabel(c.type, c.number),
+      title: c.title,
+      url: c.url,
+      congress: ordinal(c.congress),
+      sponsor: c.sponsor?.name ?? 'not named',
+      introducedDate: c.introducedDate,
+      reason: c.reason === 'title' ? 'same short title' : 'new bill of a sponsor',
+      foundAt: formatUtcDateTime('en', new Date(c.foundAt)),
+      checked: form?.chosen[chamber] === billKey(c),
+    }));
     return {
       chamber,
       name: CHAMBER_NAMES[chamber],

@@ -85,18 +85,15 @@ export async function buildProgressPageView(
   const goalFor = (district: string) => districtGoalFor(campaign, district);
   const district = typed ? houseDistrict(deps.civic, typed) : undefined;
   const counts = Object.fromEntries(current.byState.map((r) => [r.state, r.count]));
-  // Of the members the writers wrote to this Congress, those who have signed on to the bill.
-  const writtenTo = current.byMember
-    .map((m) => deps.civic.memberByBioguide(m.bioguide))
-    .filter((m): m is NonNullable<typeof m> => m !== undefined);
-  const asks = deps.asks.forMembers(campaign, writtenTo);
-  const signedOn = writtenTo.filter((_, i) => asks[i]!.sponsorship !== undefined);
+  const replies = await replySection(deps, page, campaign, congress);
+  // Of the members in service the writers wrote to this Congress, those who have signed on to the bill.
+  const writtenTo = current.byMember.filter((m) => deps.civic.memberByBioguide(m.bioguide));
+  const signedOn = writtenTo.filter((m) => replies.sponsors.has(m.bioguide));
   const goal = campaign.goal;
   const t = page.t;
   const texts = campaign.textsIn(page.language);
   const percent = percentOfGoal(s.total, goal);
   const districtError = typed && !district ? t('tracking.progress.districtUnknown') : undefined;
-  const replies = await replySection(deps, page, campaign, congress);
   return {
     replies,
     title: t('tracking.progress.pageTitle', { campaign: texts.shortTitle }),

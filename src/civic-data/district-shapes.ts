@@ -257,23 +257,16 @@ export class DistrictShapeIndex {
       return null;
     const inside = this.containing(lon, lat);
     const near = this.boundaryDistances(lat, lon, inside.length > 0 ? NEAR_BOUNDARY_KM : OUTSIDE_SNAP_KM);
-    let own: number;
-    let nearBoundary: boolean;
-    if (inside.length > 0) {
-      own = inside[0]!;
-      nearBoundary = inside.length > 1 || near.has(own);
-      // A point in two polygons (rounding slivers) is also near the other district.
-      for (const other of inside.slice(1)) if (!near.has(other)) near.set(other, 0);
-    } else {
-      // Snap to the nearest district (the first found among equals).
-      const nearest = [...near].sort((a, b) => a[1] - b[1])[0];
-      if (!nearest) return null;
-      own = nearest[0];
-      nearBoundary = true;
-    }
-    const neighbours = [...near.entries()]
+    // A point in two polygons (rounding slivers) is also near the other district.
+    for (const other of inside.slice(1)) if (!near.has(other)) near.set(other, 0);
+    const nearestFirst = [...near].sort((a, b) => a[1] - b[1]);
+    // Outside every polygon: snapped to the nearest district (the first found among equals).
+    const own = inside[0] ?? nearestFirst[0]?.[0];
+    if (own === undefined) return null;
+    // Near its own boundary, in two polygons, or snapped in from outside.
+    const nearBoundary = inside.length !== 1 || near.has(own);
+    const neighbours = nearestFirst
       .filter(([d, km]) => d !== own && km <= NEAR_BOUNDARY_KM)
-      .sort((a, b) => a[1] - b[1])
       .map(([d]) => ({ ...this.districts[d]! }));
     return { ...this.districts[own]!, nearBoundary, neighbours };
   }

@@ -14,7 +14,7 @@ import { buildCivicIndex, refuseTruncated } from './civic-index';
 import { DISTRICT_SHAPES_FILE } from './district-shapes';
 import { readShapesIfPublished, writeDistrictShapes } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
-import { memberUrls, readMembers } from './members-import';
+import { readMembers } from './members-import';
 import { checkOneCongress, chooseMaps, readServedData, zipsInService } from './previous-maps';
 import { loadManifest, sourceInfo } from './source-files';
 import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../config/config';
@@ -108,7 +108,7 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
   const index = buildCivicIndex(
     { members: members.members, warnings: members.warnings, zipTable: maps.zipTable, zipsName: zips.name },
     {
-      source: from ?? [...memberUrls(urls.members), zips.name].join(' '),
+      source: from ?? [...members.files, zips.name].join(' '),
       snapshotDate: members.info.date!,
       sources: {
         members: members.info,

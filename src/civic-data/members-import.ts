@@ -25,21 +25,6 @@ import type { DistrictOffice, Member, SourceInfo } from './types';
 export const HOUSE_WRITE_YOUR_REP_URL = 'https://www.house.gov/representatives/find-your-representative';
 export const SENATE_CONTACT_URL = 'https://www.senate.gov/senators/senators-contact.htm';
 
-/**
- * The three files, whose canonical URLs always hold the current Congress (upstream updates them); in a
- * `--from` folder they are in `congress-legislators/`, as in the shared data mirror.
- */
-const MEMBER_FILES = {
-  legislators: 'legislators-current.json',
-  offices: 'legislators-district-offices.json',
-  social: 'legislators-social-media.json',
-} as const;
-
-/** The three files' URLs in the published folder at `base`. */
-export function memberUrls(base: string): string[] {
-  return Object.values(MEMBER_FILES).map((file) => `${trimEnd(base, '/')}/${file}`);
-}
-
 // Zod schemas of the source records (only the fields used; unknown fields are ignored).
 
 /** A member's Congress-wide id: the one check of its form, for the data, the campaigns and the forms. */
@@ -155,6 +140,8 @@ function parseSocial(source: SourceText): Map<string, Record<string, string>> {
   );
 }
 
+type CurrentTerm = { bioguide: string } & Pick<z.infer<typeof TermSchema>, 'type' | 'start' | 'end'>;
+
 function parseLegislators(
   source: SourceText,
   offices: Map<string, DistrictOffice[]>,
@@ -163,7 +150,7 @@ function parseLegislators(
   const members: Member[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
-  const currentTerms: Array<{ bioguide: string; type: 'sen' | 'rep'; start: string; end: string }> = [];
+  const currentTerms: CurrentTerm[] = [];
   for (const { record, where } of parseRecords(source, LegislatorSchema)) {
     const { id, name, terms } = record;
     const lastIndex = terms.length - 1;
@@ -220,10 +207,7 @@ function parseLegislators(
  * The Congress of a member list: every House term must end with the same Congress, and every senator's
  * term must cover part of it. Upstream rewrites all terms on 3 January; a file caught half-way is refused.
  */
-export function congressOfTerms(
-  file: string,
-  terms: ReadonlyArray<{ bioguide: string; type: 'sen' | 'rep'; start: string; end: string }>,
-): number {
+function congressOfTerms(file: string, terms: readonly CurrentTerm[]): number {
   const byCongress = new Map<number, string[]>();
   for (const term of terms) {
     if (term.type !== 'rep') continue;
@@ -275,21 +259,23 @@ export function repairUrl(value: string | null | undefined): string | null {
 }
 
 /**
- * The member list from a `--from` folder or the published folder at `url`, dated by the operator's
- * --data-date, else the download's Last-Modified, else the manifest, else a known file's checksum.
+ * The member list from a `--from` folder (its `congress-legislators/`, as in the shared data mirror) or the
+ * published folder at `url`, whose files always hold the current Congress (upstream updates them). Dated by
+ * the operator's --data-date, else the download's Last-Modified, else the manifest, else a known file's
+ * checksum.
  */
 export async function readMembers(
   source: { from: string | undefined; url: string; dataDate: string | undefined },
   manifest: ManifestEntry | undefined,
-): Promise<{ members: Member[]; warnings: string[]; info: SourceInfo }> {
-  const read = (key: keyof typeof MEMBER_FILES): Promise<SourceText> =>
+): Promise<{ members: Member[]; warnings: string[]; info: SourceInfo; files: string[] }> {
+  const read = (file: string): Promise<SourceText> =>
     source.from
-      ? readLocalText(source.from, `congress-legislators/${MEMBER_FILES[key]}`)
-      : downloadText(`${trimEnd(source.url, '/')}/${MEMBER_FILES[key]}`);
+      ? readLocalText(source.from, `congress-legislators/${file}`)
+      : downloadText(`${trimEnd(source.url, '/')}/${file}`);
   const [legislators, offices, social] = await Promise.all([
-    read('legislators'),
-    read('offices'),
-    read('social'),
+    read('legislators-current.json'),
+    read('legislators-district-offices.json'),
+    read('legislators-social-media.json'),
   ]);
   const { congress, ...parsed } = parseLegislators(legislators, parseOffices(offices), parseSocial(social));
 
@@ -310,6 +296,8 @@ export async function readMembers(
     throw new DataError(`--data-date ${date}: must be a date like 2026-06-15`);
   return {
     ...parsed,
+    /** The files read, as their messages name them (a path in the folder, or a URL). */
+    files: [legislators, offices, social].map((file) => file.name),
     info: sourceInfo({ name: legislators.name, congress, congressFrom: 'terms', date, dateFrom }),
   };
 }

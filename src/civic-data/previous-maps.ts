@@ -16,14 +16,21 @@ import { districtShapesUrl, shapesFolderName, type DistrictShapesRead } from './
 import { INDEX_FILE_NAME } from './load';
 import type { CivicSourceUrls } from '../config/config';
 import { DELEGATE_TERRITORIES, stateByAbbr } from './states';
-import type { AwaitingMaps, CivicDataMeta, CivicIndexFile, DistrictRef, Member, SourceInfo } from './types';
+import type {
+  AwaitingMaps,
+  CivicDataMeta,
+  CivicIndexFile,
+  DistrictRef,
+  Member,
+  SourceInfo,
+  ZipDistrict,
+} from './types';
 import {
   befFileName,
   befUrl,
   relationshipFileName,
   relationshipFileUrl,
   ZCTA_BLOCK_FILE,
-  type ZipDistrict,
   type ZipsRead,
   type ZipTable,
   type ZipTableResult,
@@ -34,11 +41,7 @@ function describeSource(label: string, info: Pick<SourceInfo, 'name' | 'congress
 }
 
 /** What to fetch so that every source is of the members' Congress. */
-export function whatToFetch(
-  congress: number,
-  stale: Array<'zips' | 'shapes'>,
-  urls: CivicSourceUrls,
-): string {
+function whatToFetch(congress: number, stale: Array<'zips' | 'shapes'>, urls: CivicSourceUrls): string {
   const parts: string[] = [];
   if (stale.includes('zips')) {
     parts.push(
@@ -298,10 +301,7 @@ export function chooseMaps(input: {
     if (zipTable.has(zip)) continue;
     const states = new Set(list.map((d) => d.state));
     if ([...states].every((state) => proven.has(state) && !newZipStates.has(state))) {
-      zipTable.set(
-        zip,
-        list.map((d) => ({ ...d })),
-      );
+      zipTable.set(zip, [...list]);
       for (const state of states) previousZipStates.add(state);
     }
   }

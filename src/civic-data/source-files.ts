@@ -159,8 +159,11 @@ export function lastModifiedDay(response: Response): string | null {
   return Number.isFinite(time) ? new Date(time).toISOString().slice(0, 10) : null;
 }
 
-/** GET with a time limit; the error names the URL and, when offline, suggests --from. */
-export async function fetchSource(url: string, timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<Response> {
+/** GET with a time limit; null when the URL answers 404 (the publisher has not published the file yet). */
+export async function fetchIfPublished(
+  url: string,
+  timeoutMs = DOWNLOAD_TIMEOUT_MS,
+): Promise<Response | null> {
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -169,7 +172,15 @@ export async function fetchSource(url: string, timeoutMs = DOWNLOAD_TIMEOUT_MS):
       cause: error,
     });
   }
+  if (response.status === 404) return null;
   if (!response.ok) throw new DataError(`${url}: download failed with HTTP ${response.status}`);
+  return response;
+}
+
+/** GET with a time limit; the error names the URL and, when offline, suggests --from. */
+export async function fetchSource(url: string, timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<Response> {
+  const response = await fetchIfPublished(url, timeoutMs);
+  if (!response) throw new DataError(`${url}: download failed with HTTP 404`);
   return response;
 }
 

@@ -15,6 +15,8 @@ import { trimEnd } from '../platform/text';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import type { ReadableStream as WebStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
@@ -22,20 +24,18 @@ import { congressDates, ordinal } from './congress';
 import { normaliseDistrictCode } from './district-shapes';
 import { StateCode } from './members-import';
 import {
+  fetchIfPublished,
   fetchSource,
   isFile,
   knownFile,
   lastModifiedDay,
-  readLocalText,
   recordError,
   type ManifestEntry,
-  type SourceText,
 } from './source-files';
 import { stateByFips } from './states';
 import type { DistrictRef, SourceInfo, ZipDistrict } from './types';
 import { forEachZipEntry, isZip } from './zip-archive';
 
-export type { ZipDistrict };
 export type ZipTable = Map<string, ZipDistrict[]>;
 
 export interface ZipTableResult {
@@ -69,7 +69,7 @@ export function relationshipFileName(congress: number): string {
 export function relationshipFileUrl(congress: number, census: string): string {
   return `${trimEnd(census, '/')}/geo/docs/maps-data/data/rel2020/cd-sld/${relationshipFileName(congress)}`;
 }
-/** `cd119.zip`, published in the year the Congress begins. */
+/** `cd119.zip`: the 119th Congress's block equivalency files. */
 export function befFileName(congress: number): string {
   return `cd${congress}.zip`;
 }
@@ -176,22 +176,22 @@ const ZccdRowSchema = z.object({
  * us-zipcodes-congress zccd.csv: `state_fips,state_abbr,zcta,cd`, one row per ZCTA and district. The file
  * says neither its Congress nor its date: they come from the manifest, or from its known checksum.
  */
-async function parseZccd(source: SourceText, manifest: ManifestEntry = {}): Promise<ZipTableResult> {
+async function parseZccd(name: string, text: string, manifest: ManifestEntry = {}): Promise<ZipTableResult> {
   const table: ZipTable = new Map();
-  for await (const { row, line } of csvRecords(source.name, source.text, ',', (header) =>
-    requireColumns(source.name, header, ['state_abbr', 'zcta', 'cd']),
+  for await (const { row, line } of csvRecords(name, text, ',', (header) =>
+    requireColumns(name, header, ['state_abbr', 'zcta', 'cd']),
   )) {
     const parsed = ZccdRowSchema.safeParse(row);
     if (!parsed.success) {
-      throw recordError(source.name, `line ${line} (zcta ${row.zcta ?? '?'})`, parsed.error.issues[0]!);
+      throw recordError(name, `line ${line} (zcta ${row.zcta ?? '?'})`, parsed.error.issues[0]!);
     }
     addZip(table, parsed.data.zcta, { state: parsed.data.state_abbr, district: Number(parsed.data.cd) });
   }
-  const known = knownFile(source.text);
+  const known = knownFile(text);
   if (manifest.congress !== undefined) {
     if (known && known.congress !== manifest.congress) {
       throw new DataError(
-        `${source.name}: the manifest says the ${ordinal(manifest.congress)} Congress, but this file is ${known.source}, the ${ordinal(known.congress)} Congress`,
+        `${name}: the manifest says the ${ordinal(manifest.congress)} Congress, but this file is ${known.source}, the ${ordinal(known.congress)} Congress`,
       );
     }
     return { table, congress: manifest.congress, congressFrom: 'manifest' };
@@ -206,7 +206,7 @@ async function parseZccd(source: SourceText, manifest: ManifestEntry = {}): Prom
     };
   }
   throw new DataError(
-    `${source.name}: this zccd.csv is not the published 119th-Congress file and says no Congress itself; give its Congress in a manifest ("zips": {"congress": N}, see docs/data.md) or use the Census files`,
+    `${name}: this zccd.csv is not the published 119th-Congress file and says no Congress itself; give its Congress in a manifest ("zips": {"congress": N}, see docs/data.md) or use the Census files`,
   );
 }
 
@@ -523,7 +523,7 @@ export async function buildZipTableFromBlocks(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Choosing the source: the relationship file, else the BEF join, else zccd.csv
+// Choosing the source: the relationship file, else the BEF join, else zccd.csv, from a folder or the URLs
 
 /** Which ZIP table to build: the best available (default), or one named. */
 export type ZipSourceChoice = 'auto' | 'census' | 'bef' | 'zccd';
@@ -546,132 +546,119 @@ interface ZipSourceOptions {
   log?: Progress | undefined;
 }
 
-/** The Census ZIP files are large: a download may take this long before it is abandoned. */
-const LARGE_DOWNLOAD_TIMEOUT_MS = 30 * 60_000;
-
-/** The best ZIP table published for `congress` (or the one chosen); null when none is (auto only). */
-export function readZipTable(options: ZipSourceOptions, congress: number): Promise<ZipsRead | null> {
-  return options.from ? readZipsLocal(options, options.from, congress) : readZipsRemote(options, congress);
+/** A ZIP source file in the folder or published at its URL, with the date its origin gives it. */
+interface FoundFile {
+  /** The path inside the folder, or the URL. */
+  name: string;
+  date: string | null;
+  dateFrom: SourceInfo['dateFrom'];
+  open: () => Readable;
 }
 
-/** The first of `candidates` (paths inside the folder) that exists. */
-async function firstFile(dir: string, candidates: string[]): Promise<string | undefined> {
-  for (const candidate of candidates) if (await isFile(path.join(dir, candidate))) return candidate;
-  return undefined;
+type ZipFile = 'relationship' | 'bef' | 'blocks' | 'zccd' | 'other relationship';
+
+/**
+ * Finds a ZIP source file in the folder or at the publisher's URL: null when the folder lacks it or the
+ * publisher answers 404 (not published yet); a DataError instead when the operator's choice requires it.
+ */
+type FindZipFile = (file: ZipFile, required: boolean) => Promise<FoundFile | null>;
+
+/** The best ZIP table published for `congress` (or the one chosen); null when none is (auto only). */
+export async function readZipTable(options: ZipSourceOptions, congress: number): Promise<ZipsRead | null> {
+  const { choice, log } = options;
+  const find = options.from
+    ? inFolder(options.from, congress, options.manifest)
+    : atPublishers(options.urls, congress);
+  const read = (result: ZipTableResult, name: string, file: FoundFile): ZipsRead => ({
+    result,
+    name,
+    date: result.date ?? file.date,
+    dateFrom: result.dateFrom ?? file.dateFrom,
+  });
+  const readRelationship = async (rel: FoundFile): Promise<ZipsRead> => {
+    log?.(`Reading ${rel.name}`);
+    return read(await parseCensusRelationship(rel.name, rel.open(), log), rel.name, rel);
+  };
+  if (choice === 'auto' || choice === 'census') {
+    const rel = await find('relationship', choice === 'census');
+    if (rel) return readRelationship(rel);
+  }
+  if (choice === 'auto' || choice === 'bef') {
+    const bef = await find('bef', choice === 'bef');
+    const blocks = bef && (await find('blocks', choice === 'bef'));
+    if (bef && blocks) {
+      log?.(`Joining ${bef.name} with ${blocks.name}`);
+      const result = await buildZipTableFromBlocks(
+        { name: bef.name, data: await buffer(bef.open()) },
+        { name: blocks.name, input: blocks.open() },
+        log,
+      );
+      return read(result, `${bef.name} + ${blocks.name}`, bef);
+    }
+  }
+  const zccd = await find('zccd', choice === 'zccd');
+  if (!zccd) {
+    // Nothing of this Congress (auto): a folder's relationship file of another Congress is still read, so
+    // that the mismatch is reported by name.
+    const other = await find('other relationship', false);
+    return other && readRelationship(other);
+  }
+  const text = (await buffer(zccd.open())).toString('utf8');
+  return read(await parseZccd(zccd.name, text, options.manifest), zccd.name, zccd);
 }
 
 /** `census/<name>`, then `<name>` at the top of the folder. */
 const inCensusFolder = (name: string): string[] => [`census/${name}`, name];
 
-async function readZipsLocal(
-  options: ZipSourceOptions,
-  dir: string,
-  congress: number,
-): Promise<ZipsRead | null> {
-  const { choice } = options;
-  const manifestDate = options.manifest?.date ?? null;
-  const fromManifest = (result: ZipTableResult, name: string): ZipsRead => ({
-    result,
-    name,
-    date: result.date ?? manifestDate,
-    dateFrom: result.dateFrom ?? (manifestDate ? 'manifest' : null),
-  });
-  const readRelationship = async (rel: string): Promise<ZipsRead> =>
-    fromManifest(await parseCensusRelationship(rel, createReadStream(path.join(dir, rel)), options.log), rel);
-  if (choice === 'auto' || choice === 'census') {
-    const rel = await firstFile(dir, inCensusFolder(relationshipFileName(congress)));
-    if (rel) return readRelationship(rel);
-    if (choice === 'census')
-      throw new DataError(`${dir}: no ${relationshipFileName(congress)} (in census/ or at the top)`);
-  }
-  if (choice === 'auto' || choice === 'bef') {
-    const bef = await firstFile(dir, [
-      ...inCensusFolder(befFileName(congress)),
-      ...inCensusFolder(`NationalCD${congress}.txt`),
-    ]);
-    const blocks = await firstFile(dir, inCensusFolder(ZCTA_BLOCK_FILE));
-    if (bef && blocks) {
-      const result = await buildZipTableFromBlocks(
-        { name: bef, data: await fs.readFile(path.join(dir, bef)) },
-        { name: blocks, input: createReadStream(path.join(dir, blocks)) },
-        options.log,
-      );
-      return fromManifest(result, `${bef} + ${blocks}`);
+function inFolder(dir: string, congress: number, manifest: ManifestEntry | undefined): FindZipFile {
+  const date = manifest?.date ?? null;
+  const candidates = {
+    relationship: inCensusFolder(relationshipFileName(congress)),
+    bef: [...inCensusFolder(befFileName(congress)), ...inCensusFolder(`NationalCD${congress}.txt`)],
+    blocks: inCensusFolder(ZCTA_BLOCK_FILE),
+    zccd: [ZCCD_PATH],
+  };
+  const otherRelationship = async (): Promise<string[]> =>
+    (await fs.readdir(path.join(dir, 'census')).catch(() => [] as string[]))
+      .filter((n) => /^tab20_cd\d{3}20_zcta520_natl\.txt$/.test(n))
+      .map((n) => `census/${n}`);
+  return async (file, required) => {
+    const names = file === 'other relationship' ? await otherRelationship() : candidates[file];
+    for (const name of names) {
+      const full = path.join(dir, name);
+      if (await isFile(full)) {
+        return { name, date, dateFrom: date ? 'manifest' : null, open: () => createReadStream(full) };
+      }
     }
-    if (choice === 'bef') {
-      throw new DataError(
-        `${dir}: the BEF join needs census/${befFileName(congress)} and census/${ZCTA_BLOCK_FILE}`,
-      );
-    }
-  }
-  if (choice === 'auto' && !(await isFile(path.join(dir, ZCCD_PATH)))) {
-    // A relationship file of another Congress is still read, so that the mismatch is reported by name.
-    const entries = await fs.readdir(path.join(dir, 'census')).catch(() => [] as string[]);
-    const other = entries.find((n) => /^tab20_cd\d{3}20_zcta520_natl\.txt$/.test(n));
-    return other ? readRelationship(`census/${other}`) : null;
-  }
-  const zccd = await readLocalText(dir, ZCCD_PATH);
-  return fromManifest(await parseZccd(zccd, options.manifest), zccd.name);
+    if (required) throw new DataError(`${dir}: no ${names.join(' or ')}`);
+    return null;
+  };
 }
 
-/** Null when the URL answers 404 (the Bureau has not published that file for this Congress). */
-async function fetchIfPublished(url: string): Promise<Response | null> {
-  try {
-    return await fetchSource(url, LARGE_DOWNLOAD_TIMEOUT_MS);
-  } catch (error) {
-    if (error instanceof DataError && / HTTP 404$/.test(error.message)) return null;
-    throw error;
-  }
-}
+/** The Census ZIP files are large: a download may take this long before it is abandoned. */
+const LARGE_DOWNLOAD_TIMEOUT_MS = 30 * 60_000;
 
-function bodyStream(response: Response): Readable {
-  if (!response.body) return Readable.from([]);
-  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-}
-
-async function readZipsRemote(options: ZipSourceOptions, congress: number): Promise<ZipsRead | null> {
-  const { choice, urls } = options;
-  const dated = (result: ZipTableResult, name: string, response: Response): ZipsRead => ({
-    result,
-    name,
-    date: lastModifiedDay(response),
-    dateFrom: 'last-modified',
-  });
-  if (choice === 'auto' || choice === 'census') {
-    const url = relationshipFileUrl(congress, urls.census);
-    const response = await fetchIfPublished(url);
-    if (response) {
-      options.log?.(`Reading ${url}`);
-      const result = await parseCensusRelationship(url, bodyStream(response), options.log);
-      return dated(result, url, response);
-    }
-    if (choice === 'census') throw new DataError(`${url}: not published (HTTP 404)`);
-  }
-  if (choice === 'auto' || choice === 'bef') {
-    const url = befUrl(congress, urls.census);
-    const bef = await fetchIfPublished(url);
-    if (bef) {
-      const blocksUrl = zctaBlockUrl(urls.census);
-      const blocks = await fetchSource(blocksUrl, LARGE_DOWNLOAD_TIMEOUT_MS);
-      options.log?.(`Joining ${url} with ${blocksUrl}`);
-      const result = await buildZipTableFromBlocks(
-        { name: url, data: Buffer.from(await bef.arrayBuffer()) },
-        { name: blocksUrl, input: bodyStream(blocks) },
-        options.log,
-      );
-      return dated(result, `${url} + ${blocksUrl}`, bef);
-    }
-    if (choice === 'bef') throw new DataError(`${url}: not published (HTTP 404)`);
-  }
-  const published = await fetchIfPublished(urls.zccd);
-  if (!published && choice === 'auto') return null;
-  if (!published) throw new DataError(`${urls.zccd}: not published (HTTP 404)`);
-  const zccd = { name: urls.zccd, text: await published.text(), date: lastModifiedDay(published) };
-  const result = await parseZccd(zccd, options.manifest);
-  return {
-    result,
-    name: urls.zccd,
-    date: result.date ?? zccd.date ?? null,
-    dateFrom: result.dateFrom ?? (zccd.date ? 'last-modified' : null),
+function atPublishers(urls: ZipSourceOptions['urls'], congress: number): FindZipFile {
+  const url = {
+    relationship: relationshipFileUrl(congress, urls.census),
+    bef: befUrl(congress, urls.census),
+    blocks: zctaBlockUrl(urls.census),
+    zccd: urls.zccd,
+  };
+  return async (file, required) => {
+    if (file === 'other relationship') return null;
+    // The ZCTA-to-block file is the 2020 census's, published for good: a 404 there is an error.
+    const response =
+      required || file === 'blocks'
+        ? await fetchSource(url[file], LARGE_DOWNLOAD_TIMEOUT_MS)
+        : await fetchIfPublished(url[file], LARGE_DOWNLOAD_TIMEOUT_MS);
+    if (!response) return null;
+    const date = lastModifiedDay(response);
+    return {
+      name: url[file],
+      date,
+      dateFrom: date ? 'last-modified' : null,
+      open: () => (response.body ? Readable.fromWeb(response.body as WebStream) : Readable.from([])),
+    };
   };
 }

@@ -16,6 +16,9 @@ const booleanFromEnv = z
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
+/** A whole number from `min` to `max`, read from its text. */
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
 /**
  * Where the public data comes from (docs/data.md): read by the server's refresh and by `npm run
  * data:update` alike, so that both fetch the same files; tests point them at local stand-in servers. The
@@ -90,7 +93,7 @@ function parseEnv<S extends z.ZodType>(schema: S, env: Readonly<Record<string, s
 const EnvSchema = DataUpdateSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integer(0, 65535).default(3000),
   PUBLIC_URL: httpUrl.optional(),
   DATA_DIR: z.string().min(1).default('data'),
   DATA_REFRESH: z.enum(['off', 'daily']).optional(),
@@ -109,8 +112,8 @@ const EnvSchema = DataUpdateSchema.extend({
     )
     .optional(),
   SQLITE_PATH: z.string().min(1).optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
-  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  DATABASE_POOL_SIZE: integer(1, 100).default(5),
+  REQUEST_DEADLINE_MS: integer(100, 300_000).default(30_000),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -128,36 +131,36 @@ const EnvSchema = DataUpdateSchema.extend({
   TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().min(1).optional(),
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_DAYS: integer(1, 3650).default(90),
   OUTBOX_WORKER: booleanFromEnv.default(true),
-  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(20).default(5),
-  PDF_THREADS: z.coerce.number().int().min(0).max(16).default(1),
-  PDF_QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(30),
+  OUTBOX_POLL_MS: integer(10, 60_000).default(1000),
+  OUTBOX_MAX_ATTEMPTS: integer(1, 50).default(8),
+  SMTP_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  SMTP_CONNECTIONS: integer(1, 20).default(5),
+  PDF_THREADS: integer(0, 16).default(1),
+  PDF_QUEUE_LIMIT: integer(1, 10_000).default(30),
   CENSUS_GEOCODER_ENABLED: booleanFromEnv.optional(),
   CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),
   CENSUS_GEOCODER_VINTAGE: z
     .string()
     .regex(/^[A-Za-z0-9]+_[A-Za-z0-9]+$/, 'must be a geocoder vintage name like "ACS2025_Current"')
     .optional(),
-  REPLY_ASK_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-  REPLY_REMINDER_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(28),
-  REPLY_CLOSE_AFTER_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-  REPLY_PUBLIC_MIN_ANSWERS: z.coerce.number().int().min(1).max(100_000).default(10),
-  REPLY_SCHEDULE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
-  STATS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
-  ADOPTED_BILLS_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
-  MIN_FORM_FILL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  REPLY_ASK_AFTER_DAYS: integer(1, 365).default(14),
+  REPLY_REMINDER_AFTER_DAYS: integer(1, 365).default(28),
+  REPLY_CLOSE_AFTER_DAYS: integer(1, 365).default(14),
+  REPLY_PUBLIC_MIN_ANSWERS: integer(1, 100_000).default(10),
+  REPLY_SCHEDULE_MS: integer(1000, 86_400_000).default(600_000),
+  STATS_CACHE_MS: integer(0, 600_000).default(5000),
+  ADOPTED_BILLS_CACHE_MS: integer(0, 600_000).default(5000),
+  MIN_FORM_FILL_MS: integer(0, 600_000).default(3000),
   RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
   EMAIL_MX_CHECK: booleanFromEnv.optional(),
   DNS_SERVERS: z
     .string()
     .regex(/^[\w.:[\]-]+(,[\w.:[\]-]+)*$/, 'must be a comma-separated list like "127.0.0.1:5353,[::1]:53"')
     .optional(),
-  COUNT_CAP_MAILBOX_PER_DAY: z.coerce.number().int().min(1).max(1000).default(3),
-  COUNT_CAP_DISTRICT_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(150),
+  COUNT_CAP_MAILBOX_PER_DAY: integer(1, 1000).default(3),
+  COUNT_CAP_DISTRICT_PER_HOUR: integer(1, 1_000_000).default(150),
   // Communicating with Congress (docs/delivery.md): all of a group or none of it. Lengths and patterns
   // are the CWC schema's, counted in characters as XML counts them.
   CWC_URL: httpUrl.optional(),
@@ -167,9 +170,9 @@ const EnvSchema = DataUpdateSchema.extend({
   CWC_CONTACT_NAME: cwcText(6, 500, 'the vendor contact’s full name').optional(),
   CWC_CONTACT_EMAIL: CwcEmail.optional(),
   CWC_CONTACT_PHONE: CwcPhone.optional(),
-  CWC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+  CWC_TIMEOUT_MS: integer(100, 120_000).default(30_000),
   // At least eight hours: the House's daily maintenance window is six (docs/delivery.md).
-  CWC_RETRY_HOURS: z.coerce.number().int().min(8).max(72).default(12),
+  CWC_RETRY_HOURS: integer(8, 72).default(12),
   SCWC_URL: httpUrl.optional(),
   SCWC_OFFICES_URL: httpUrl.default('https://soapbox.senate.gov/api/active_offices'),
 });
@@ -348,7 +351,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       publicMinAnswers: e.REPLY_PUBLIC_MIN_ANSWERS,
       scheduleMs: e.REPLY_SCHEDULE_MS,
     },
-    minFormFillMs: e.MIN_FORM_FILL_MS ?? 3000,
+    minFormFillMs: e.MIN_FORM_FILL_MS,
     /**
      * Per-client rate limits (lookup, submission, email, admin sign-in). An operator turns them off
      * (RATE_LIMITS_ENABLED=false) to load-test a deployment from one machine, as `npm run bench` does; the

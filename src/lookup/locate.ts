@@ -9,7 +9,7 @@ import type { DistrictRef } from '../civic-data/types';
 import type { Clock } from '../platform/clock';
 import { UnavailableError, ValidationError } from '../platform/errors';
 import type { Message } from '../platform/messages';
-import type { CensusGeocoder } from './census-geocoder';
+import type { CensusGeocoder, GeocodeResult } from './census-geocoder';
 import {
   findMembersForAddress,
   lookupData,
@@ -54,23 +54,24 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
     return withMembers(civic, result, main.state, districts, notes);
   }
 
+  /**
+   * The geocoder's district when it is a seat in the index in service. The index may have been replaced
+   * while the geocoder answered: a district from another Congress's map is wrong.
+   */
+  function seatOf(answer: GeocodeResult | null): DistrictRef | undefined {
+    if (answer?.status !== 'matched' || answer.congress !== civic.meta.congress) return undefined;
+    const seat = { state: answer.state, district: answer.district };
+    return civic.hasSeat(seat.state, seat.district) ? seat : undefined;
+  }
+
   /** ZIP lookup, refined by the geocoder when the ZIP leaves the district open and a street is known. */
   async function findForAddress(input: LookupInput): Promise<LookupResult> {
     const zipResult = findMembersForAddress(civic, input, clock.now());
-    const street = zipResult.parsed?.street;
-    if (!deps.geocoder || input.district || !street || !(zipResult.ambiguous || zipResult.needsFullAddress)) {
-      return zipResult;
-    }
-    const congress = civic.meta.congress;
-    const answer = await deps.geocoder.geocodeDistrict(
-      zipResult.parsed?.oneLine ?? input.address ?? '',
-      congress,
-    );
-    if (answer.status !== 'matched') return zipResult;
-    // The index may have been replaced while the geocoder answered: districts from another map are wrong.
-    if (answer.congress !== civic.meta.congress) return zipResult;
-    if (!civic.hasSeat(answer.state, answer.district)) return zipResult;
-    return resultForDistricts({ state: answer.state, district: answer.district }, [], 'address', zipResult);
+    const { parsed } = zipResult;
+    const settled = !zipResult.ambiguous && !zipResult.needsFullAddress;
+    if (!deps.geocoder || input.district || !parsed?.street || settled) return zipResult;
+    const seat = seatOf(await deps.geocoder.geocodeDistrict(parsed.oneLine, civic.meta.congress));
+    return seat ? resultForDistricts(seat, [], 'address', zipResult) : zipResult;
   }
 
   /**
@@ -99,15 +100,9 @@ export function createMemberLocator(deps: MemberLocatorDeps) {
       if (!shapes) throw new UnavailableError('messages.locationUnavailable');
       throw ValidationError.forField('location', 'messages.locationOutside');
     }
-    const congress = civic.meta.congress;
-    const answer = deps.geocoder ? await deps.geocoder.districtAtPoint(lat, lon, congress) : null;
-    if (
-      answer?.status === 'matched' &&
-      answer.congress === civic.meta.congress &&
-      civic.hasSeat(answer.state, answer.district)
-    ) {
-      return resultForDistricts({ state: answer.state, district: answer.district }, [], 'point');
-    }
+    const answer = deps.geocoder ? await deps.geocoder.districtAtPoint(lat, lon, civic.meta.congress) : null;
+    const seat = seatOf(answer);
+    if (seat) return resultForDistricts(seat, [], 'point');
     // No boundaries of this Congress where the person may stand: only a street address can say.
     throw new UnavailableError('awaitingMaps.location');
   }

@@ -8,58 +8,18 @@ import path from 'node:path';
 import { parseArgs as parseCommandLine } from 'node:util';
 import { updateSponsorRolls } from '../src/campaign/sponsors';
 import { ordinal } from '../src/civic-data/congress';
-import { importCivicData, type ZipSourceChoice } from '../src/civic-data/import';
-import { loadDataUpdateConfig, type DataUpdateConfig } from '../src/config/config';
-import type { CivicIndexFile } from '../src/civic-data/types';
-
-export interface DataUpdateContext {
-  /** Local source folder, or undefined to download. */
-  from: string | undefined;
-  /** Output folder (DATA_DIR, default `data`). */
-  outDir: string;
-  now?: Date;
-  /** Print a line of progress. */
-  log: (line: string) => void;
-  /** The sources, the campaigns and the congress.gov key, from the environment (src/config). */
-  config: DataUpdateConfig;
-}
-
-export interface DataUpdateStep {
-  name: string;
-  /** Runs after the member/ZIP/boundary import succeeded; returns a short summary for the output line. */
-  run: (context: DataUpdateContext, civic: CivicIndexFile) => Promise<string>;
-}
-
-/** Further imports register a step here; steps run in order after the civic import (one Congress). */
-export const extraImportSteps: DataUpdateStep[] = [
-  {
-    // Sponsors and cosponsors of the campaigns' bills, for the thank-you letters (docs/campaigns.md).
-    name: 'bill status',
-    run: (context) => updateSponsorRolls(context),
-  },
-];
+import { importCivicData } from '../src/civic-data/import';
+import type { ZipSourceChoice } from '../src/civic-data/zip-table-import';
+import { loadDataUpdateConfig } from '../src/config/config';
 
 const USAGE = `Usage: tsx scripts/data-update.ts [--from DIR] [--out DIR] [--manifest FILE] [--data-date YYYY-MM-DD]
        [--zips auto|census|bef|zccd] [--no-shapes]
   env: CIVIC_DATA_FROM, DATA_DIR, CIVIC_DATA_MANIFEST, CIVIC_DATA_DATE, and the source URLs
        CIVIC_MEMBERS_URL, CENSUS_FILES_URL, ZCCD_URL, DISTRICT_SHAPES_URL (see docs/data.md)`;
 
-export interface DataUpdateArgs {
-  from: string | undefined;
-  outDir: string;
-  manifest: string | undefined;
-  dataDate: string | undefined;
-  zips: ZipSourceChoice;
-  shapes: boolean | undefined;
-  help: boolean;
-}
-
 const ZIP_CHOICES: readonly ZipSourceChoice[] = ['auto', 'census', 'bef', 'zccd'];
 
-export function parseArgs(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): DataUpdateArgs {
+function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>) {
   let values;
   try {
     ({ values } = parseCommandLine({
@@ -112,22 +72,18 @@ export async function main(
       io.log(USAGE);
       return 0;
     }
-    const context: DataUpdateContext = {
-      from: args.from ? path.resolve(args.from) : undefined,
-      outDir: path.resolve(args.outDir),
-      now: io.now,
-      log: io.log,
-      config: loadDataUpdateConfig(env),
-    };
+    const config = loadDataUpdateConfig(env);
+    const from = args.from ? path.resolve(args.from) : undefined;
+    const outDir = path.resolve(args.outDir);
     const civic = await importCivicData({
-      from: context.from,
-      outDir: context.outDir,
-      now: context.now,
+      from,
+      outDir,
+      now: io.now,
       manifest: args.manifest ? path.resolve(args.manifest) : undefined,
       dataDate: args.dataDate,
       zipSource: args.zips,
       shapes: args.shapes,
-      urls: context.config.civicSources,
+      urls: config.civicSources,
       log: io.log,
     });
     const meta = civic.meta;
@@ -152,10 +108,11 @@ export async function main(
     if (meta.awaitingMaps?.boundaries.length) {
       parts.push(`no boundaries yet for ${meta.awaitingMaps.boundaries.join(' ')}`);
     }
-    for (const step of extraImportSteps) parts.push(`${step.name}: ${await step.run(context, civic)}`);
+    // Sponsors and cosponsors of the campaigns' bills, for the thank-you letters (docs/campaigns.md).
+    parts.push(`bill status: ${await updateSponsorRolls({ from, outDir, config, now: io.now })}`);
     const warnings = meta.warnings?.length ? `, ${meta.warnings.length} warning(s)` : '';
     io.log(
-      `Civic data updated in ${context.outDir}: ${parts.join('; ')} (source ${context.from ?? 'public URLs'}, member data of ${meta.snapshotDate}${warnings}).`,
+      `Civic data updated in ${outDir}: ${parts.join('; ')} (source ${from ?? 'public URLs'}, member data of ${meta.snapshotDate}${warnings}).`,
     );
     return 0;
   } catch (error) {

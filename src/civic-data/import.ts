@@ -21,8 +21,6 @@ import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../config/config';
 import type { CivicIndexFile } from './types';
 import { readZipTable, type Progress, type ZipSourceChoice } from './zip-table-import';
 
-export type { ZipSourceChoice };
-
 export interface ImportOptions {
   /** A local folder laid out like the data mirror; without it the canonical URLs are downloaded. */
   from?: string;

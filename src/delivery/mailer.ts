@@ -71,38 +71,31 @@ export interface MailTransportConfig {
   maxConnections?: number;
 }
 
-type DeliveryDetails = { responseCode?: number; code?: string };
-
 /** Base of the two delivery failures; `reason` is a short code safe to log and store. */
 export abstract class DeliveryError extends Error {
-  abstract readonly retryable: boolean;
   readonly reason: string;
-  readonly responseCode?: number;
-  /** Nodemailer's error code (ECONNREFUSED, EENVELOPE, ...), when there was one. */
-  readonly code?: string;
+  /** The SMTP server's reply code; undefined when it did not reply at all. */
+  readonly responseCode: number | undefined;
 
-  constructor(message: string, reason: string, details: DeliveryDetails = {}) {
+  constructor(message: string, reason: string, responseCode?: number) {
     super(message);
     this.name = new.target.name;
     this.reason = reason;
-    if (details.responseCode !== undefined) this.responseCode = details.responseCode;
-    if (details.code !== undefined) this.code = details.code;
+    this.responseCode = responseCode;
   }
 }
 
 /** Worth retrying later: 4xx replies, network failures, timeouts, DNS, TLS, login problems. */
 export class TemporaryDeliveryError extends DeliveryError {
-  readonly retryable = true;
-  constructor(reason: string, details: DeliveryDetails = {}) {
-    super(`Temporary mail delivery failure: ${reason}`, reason, details);
+  constructor(reason: string, responseCode?: number) {
+    super(`Temporary mail delivery failure: ${reason}`, reason, responseCode);
   }
 }
 
 /** Retrying will not help: 5xx replies, invalid or refused addresses, a message the server will not take. */
 export class PermanentDeliveryError extends DeliveryError {
-  readonly retryable = false;
-  constructor(reason: string, details: DeliveryDetails = {}) {
-    super(`Permanent mail delivery failure: ${reason}`, reason, details);
+  constructor(reason: string, responseCode?: number) {
+    super(`Permanent mail delivery failure: ${reason}`, reason, responseCode);
   }
 }
 
@@ -154,28 +147,26 @@ export function classifyDeliveryError(err: unknown): DeliveryError {
   const code =
     original && original in TEMPORARY_CODES ? original : typeof e.code === 'string' ? e.code : undefined;
   const responseCode = typeof e.responseCode === 'number' && e.responseCode > 0 ? e.responseCode : undefined;
-  const details = {
-    ...(responseCode !== undefined && { responseCode }),
-    ...(code !== undefined && { code }),
-  };
 
   // Checked before the reply code: a 535 login refusal must not drop the letter as a permanent failure.
   if (code && TEMPORARY_CODES[code] === 'auth_failed')
-    return new TemporaryDeliveryError('auth_failed', details);
+    return new TemporaryDeliveryError('auth_failed', responseCode);
   if (responseCode !== undefined) {
     if (responseCode >= 400 && responseCode < 500)
-      return new TemporaryDeliveryError(`smtp_${responseCode}`, details);
+      return new TemporaryDeliveryError(`smtp_${responseCode}`, responseCode);
     if (responseCode >= 500 && responseCode < 600)
-      return new PermanentDeliveryError(`smtp_${responseCode}`, details);
+      return new PermanentDeliveryError(`smtp_${responseCode}`, responseCode);
   }
   if (code === 'ETIMEDOUT' && typeof e.timeoutType === 'string') {
     const kind = e.timeoutType.toLowerCase().replace(/[^a-z]+/g, '_');
-    return new TemporaryDeliveryError(`timeout_${kind}`.slice(0, 40), details);
+    return new TemporaryDeliveryError(`timeout_${kind}`.slice(0, 40), responseCode);
   }
-  if (code && code in TEMPORARY_CODES) return new TemporaryDeliveryError(TEMPORARY_CODES[code]!, details);
-  if (code && code in PERMANENT_CODES) return new PermanentDeliveryError(PERMANENT_CODES[code]!, details);
+  if (code && code in TEMPORARY_CODES)
+    return new TemporaryDeliveryError(TEMPORARY_CODES[code]!, responseCode);
+  if (code && code in PERMANENT_CODES)
+    return new PermanentDeliveryError(PERMANENT_CODES[code]!, responseCode);
   // Unknown failures are retried: the outbox bounds the attempts, and losing a letter is worse.
-  return new TemporaryDeliveryError('unknown', details);
+  return new TemporaryDeliveryError('unknown', responseCode);
 }
 
 /** Awaits a Nodemailer call, turning whatever it throws into a delivery error. */
@@ -356,9 +347,8 @@ function createFileTransport(config: MailTransportConfig): MailTransport {
       try {
         await fs.mkdir(config.outboxDir, { recursive: true, mode: 0o700 });
         await writeFileAtomic(file, info.message, { mode: 0o600 });
-      } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        throw new TemporaryDeliveryError('outbox_write_failed', typeof code === 'string' ? { code } : {});
+      } catch {
+        throw new TemporaryDeliveryError('outbox_write_failed');
       }
       config.logger?.info({ file, messageId: message.messageId }, 'mail written to the outbox directory');
       return { messageId: message.messageId, accepted: [...info.envelope.to], rejected: [], file };

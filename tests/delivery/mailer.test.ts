@@ -172,14 +172,12 @@ describe('createMailTransport over SMTP', () => {
     const err = await expectRejection(smtp(server.port).send(mail()), TemporaryDeliveryError);
     expect(err.responseCode).toBe(451);
     expect(err.reason).toBe('smtp_451');
-    expect(err.retryable).toBe(true);
   });
 
   it('classifies 451 on RCPT as temporary', async () => {
     server = await startServer({ onRcpt: () => smtpError('Greylisted', 451) });
     const err = await expectRejection(smtp(server.port).send(mail({ cc: [] })), TemporaryDeliveryError);
     expect(err.responseCode).toBe(451);
-    expect(err.code).toBe('EENVELOPE');
   });
 
   it('classifies 550 on RCPT as permanent, without personal data in reason or message', async () => {
@@ -187,7 +185,6 @@ describe('createMailTransport over SMTP', () => {
     const err = await expectRejection(smtp(server.port).send(mail({ cc: [] })), PermanentDeliveryError);
     expect(err.responseCode).toBe(550);
     expect(err.reason).toBe('smtp_550');
-    expect(err.retryable).toBe(false);
     expect(`${err.message} ${err.reason}`).not.toMatch(/@/);
   });
 
@@ -230,7 +227,6 @@ describe('createMailTransport network failures', () => {
         timeoutMs: 300,
       });
       const err = await expectRejection(transport.send(mail()), TemporaryDeliveryError);
-      expect(err.code).toBe('ETIMEDOUT');
       expect(err.reason).toMatch(/^timeout/);
     } finally {
       sockets.forEach((s) => s.destroy());

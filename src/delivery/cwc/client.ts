@@ -68,7 +68,7 @@ export function createCwcClient(options: CwcClientOptions) {
     }
     const body = await response.text().catch(() => {
       if (response.ok) return '';
-      throw new TemporaryDeliveryError(`cwc_${response.status}`, { responseCode: response.status });
+      throw new TemporaryDeliveryError(`cwc_${response.status}`);
     });
     return { status: response.status, body };
   }
@@ -90,11 +90,11 @@ export function createCwcClient(options: CwcClientOptions) {
       if (status === 409) return { status, alreadyDelivered: true };
       if (REJECTED.has(status)) {
         // A rejected message stays rejected: the reason is kept for the person and the organiser.
-        throw new PermanentDeliveryError(`cwc_${status}: ${reasonFromBody(body)}`, { responseCode: status });
+        throw new PermanentDeliveryError(`cwc_${status}: ${reasonFromBody(body)}`);
       }
       // 401/403 (a wrong key, an unregistered address), 404, 429 and 5xx are the organiser's or the
       // service's to fix: the letters wait, retried with back-off, instead of all failing at once.
-      throw new TemporaryDeliveryError(`cwc_${status}`, { responseCode: status });
+      throw new TemporaryDeliveryError(`cwc_${status}`);
     },
     /** House only: checks one document without delivering it. The Senate has no such endpoint. */
     async validate(xml: string) {

@@ -456,7 +456,9 @@ describe('CWC client', () => {
       apiKey: 'wrong-key',
       timeoutMs: 20_000,
     });
-    await expect(wrongKey.deliver(xml)).rejects.toMatchObject({ reason: 'cwc_401', retryable: true });
+    const refusedKey = wrongKey.deliver(xml);
+    await expect(refusedKey).rejects.toThrow(TemporaryDeliveryError);
+    await expect(refusedKey).rejects.toMatchObject({ reason: 'cwc_401' });
     const checked = await client.validate(xml);
     expect(checked).toMatchObject({ ok: true, status: 200 });
     expect(standIn.validated).toHaveLength(1);

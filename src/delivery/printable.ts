@@ -16,13 +16,6 @@ export interface PrintChoice {
   options: MailingOffice[];
 }
 
-/** "November 28, 2026" in US English: letters to Congress are written in English. */
-export function formatLetterDate(date: Date): string {
-  return dateTimeFormat('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
-    date,
-  );
-}
-
 /** Builds the printable letter, addressed to the office the person chose, else the one nearest them. */
 export function printableLetter(row: LetterRow, member: Member | undefined, date: Date): PrintChoice {
   if (row.body === null || row.sender_name === null) throw new ValidationError('messages.letterTextDeleted');
@@ -40,7 +33,8 @@ export function printableLetter(row: LetterRow, member: Member | undefined, date
         state: row.sender_state ?? '',
         zip: row.sender_zip ?? '',
       },
-      date: formatLetterDate(date),
+      // "November 28, 2026": letters to Congress are written in US English.
+      date: dateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(date),
       recipientAddress: office?.addressLines ?? [row.recipient_name],
       salutation: row.salutation,
       body: row.body,

@@ -54,15 +54,10 @@ export function addresseeOf(salutation: string, fallback: string): string {
 }
 
 /** "29 November 2026, 19:30 UTC". */
-export function receiptTime(iso: string): string {
+function receiptTime(iso: string): string {
   const date = new Date(iso);
-  const day = dateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
-  const time = dateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(date);
+  const day = dateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  const time = dateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'UTC' }).format(date);
   return `${day}, ${time} UTC`;
 }
 

@@ -21,7 +21,6 @@ import { createCwcClient } from './client';
 import { memberOfficeCode, senateTakesPrefix } from './format';
 import { letterDocument, type CwcLetter } from './letter-document';
 import { createLiveOffices } from './offices';
-import { trimEnd } from '../../platform/text';
 
 /** CWC letters: 1 min, 2 min, ... 32 min, then hourly, jittered: a back-online office gets them soon. */
 export const CWC_BACKOFF: BackoffPolicy = { baseMs: 60_000, capMs: 3_600_000, jitter: 0.2 };
@@ -45,6 +44,7 @@ export interface CwcDeliveryDeps {
   campaigns: { get(slug: string): Campaign };
   civic: { memberByBioguide(id: string): Member | undefined };
   clock: Clock;
+  /** PUBLIC_URL, without a trailing slash (the config trims it). */
   publicUrl: string;
   logger: Pick<WorkerLogger, 'warn' | 'info'>;
 }
@@ -81,7 +81,7 @@ export function createCwcDelivery(deps: CwcDeliveryDeps) {
       agent: config.agent,
       deliveryId,
       deliveredAt: deps.clock.now(),
-      moreInfo: `${trimEnd(deps.publicUrl, '/')}/campaigns/${campaign.slug}`,
+      moreInfo: `${deps.publicUrl}/campaigns/${campaign.slug}`,
     });
   }
 

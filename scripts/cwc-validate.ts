@@ -19,12 +19,8 @@ import { loadCampaigns } from '../src/campaign/campaign';
 import { loadConfig, type Config } from '../src/config/config';
 import { createCwcClient, type CwcClient } from '../src/delivery/cwc/client';
 import { newDeliveryId } from '../src/delivery/cwc/cwc-delivery';
-import {
-  chamberOfOffice,
-  HouseOfficeCode,
-  SenateOfficeCode,
-  type CwcChamber,
-} from '../src/delivery/cwc/format';
+import type { Chamber } from '../src/civic-data/types';
+import { chamberOfOffice, HouseOfficeCode, SenateOfficeCode } from '../src/delivery/cwc/format';
 import { letterDocument, type CwcLetter } from '../src/delivery/cwc/letter-document';
 import { officeCodesIn } from '../src/delivery/cwc/offices';
 import { checkAgainstSchema } from '../src/delivery/cwc/schema-check';
@@ -46,7 +42,7 @@ export interface ValidateOptions {
 
 interface Sample {
   name: string;
-  chamber: CwcChamber;
+  chamber: Chamber;
   office: string;
   xml: string;
 }
@@ -59,15 +55,10 @@ function sampleText(source: string): string {
     .trim();
 }
 
-function samples(
-  config: Config,
-  campaign: Campaign,
-  offices: Record<CwcChamber, string>,
-  now: Date,
-): Sample[] {
+function samples(config: Config, campaign: Campaign, offices: Record<Chamber, string>, now: Date): Sample[] {
   const cwc = config.cwc!;
   const out: Sample[] = [];
-  const build = (name: string, chamber: CwcChamber, letter: Partial<CwcLetter>) => {
+  const build = (name: string, chamber: Chamber, letter: Partial<CwcLetter>) => {
     const office = offices[chamber];
     const state = office.slice(1, 3);
     const member = {
@@ -173,7 +164,7 @@ export async function validateSample(config: Config, options: ValidateOptions): 
     }
   }
 
-  const clients: Partial<Record<CwcChamber, CwcClient>> = {};
+  const clients: Partial<Record<Chamber, CwcClient>> = {};
   if (cwc.house) {
     clients.house = createCwcClient({
       chamber: 'house',
@@ -202,7 +193,7 @@ export async function validateSample(config: Config, options: ValidateOptions): 
   }
 
   log('3. The offices that take CWC today:');
-  for (const [chamber, client] of Object.entries(clients) as Array<[CwcChamber, CwcClient]>) {
+  for (const [chamber, client] of Object.entries(clients) as Array<[Chamber, CwcClient]>) {
     const office = chamber === 'house' ? houseOffice : senateOffice;
     try {
       const listed = officeCodesIn(await client.offices(), chamber);

@@ -10,12 +10,12 @@
  * 429, timeouts and network errors are temporary. The API key is never logged or put in an error.
  */
 import { PermanentDeliveryError, TemporaryDeliveryError } from '../mailer';
-import type { CwcChamber } from './format';
+import type { Chamber } from '../../civic-data/types';
 import { trimEnd } from '../../platform/text';
 
 /** `url`, `apiKey` and `officesUrl` as the header says for each chamber; `timeoutMs` per request. */
 export interface CwcClientOptions {
-  chamber: CwcChamber;
+  chamber: Chamber;
   url: string;
   apiKey?: string;
   officesUrl?: string;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { BILL_TYPES, type BillType } from '../../campaign/bills';
+import type { Chamber } from '../../civic-data/types';
 import type { SenderPrefix } from '../../letters/letter';
 
 export const LIBRARY_OF_CONGRESS_TOPICS = [
@@ -43,10 +44,8 @@ export const LIBRARY_OF_CONGRESS_TOPICS = [
   'Water Resources Development',
 ] as const;
 
-export type CwcChamber = 'house' | 'senate';
-
 /** The House takes bill types as congress.gov spells them (`hr`); the Senate in print (`H.R.`). */
-export function billTypeFor(chamber: CwcChamber, type: BillType): string {
+export function billTypeFor(chamber: Chamber, type: BillType): string {
   return chamber === 'house' ? type : BILL_TYPES[type];
 }
 
@@ -81,7 +80,7 @@ export const SenateOfficeCode = z.string().regex(/^S[A-Z]{2}0[1-3]$/);
 
 /** The CWC office of a seat; undefined for a senator whose class the member data does not give. */
 export function memberOfficeCode(seat: {
-  chamber: CwcChamber;
+  chamber: Chamber;
   state: string;
   district: number | null;
   senateClass?: number | null;
@@ -95,15 +94,8 @@ export function memberOfficeCode(seat: {
   return pattern.safeParse(code).success ? code : undefined;
 }
 
-export function chamberOfOffice(office: string): CwcChamber {
+export function chamberOfOffice(office: string): Chamber {
   return office.startsWith('S') ? 'senate' : 'house';
-}
-
-/** A bill as the campaign names it: `{ congress: 119, type: 'hr', number: 3921 }`. */
-export interface CwcBill {
-  congress: number;
-  type: BillType;
-  number: number;
 }
 
 /** Characters XML 1.0 cannot carry at all (most control characters, U+FFFE/U+FFFF, lone surrogates). */

@@ -12,19 +12,19 @@ import type { CwcAgentConfig } from '../../config/config';
 import type { LetterRow } from '../../letters/letter-store';
 import { buildCwcDocument } from './document';
 import { askedToReintroduce, parseBillId } from '../../campaign/bills';
-import { chamberOfOffice, memberOfficeCode, PREFIX_WHEN_NONE, type CwcBill, type CwcChamber } from './format';
+import { chamberOfOffice, memberOfficeCode, PREFIX_WHEN_NONE } from './format';
 
 /**
  * The bills the letter was written about, as CWC names them, the letter's own chamber first: its own bill,
  * read from the letter (the campaign may have adopted other numbers since), and that bill's companion in
- * the campaign's entry for the same Congress, when that chamber's bill there is known. Never recomputed from the clock at delivery: a letter written
- * before its bill died still cites it. None for a letter asking for a reintroduction (the bill has no
- * number yet) or one saved without a bill.
+ * the campaign's entry for the same Congress, when that chamber's bill there is known. Never recomputed
+ * from the clock at delivery: a letter written before its bill died still cites it. None for a letter
+ * asking for a reintroduction (the bill has no number yet) or one saved without a bill.
  */
 export function letterBills(
   campaign: Campaign,
   letter: { chamber: Chamber; bill: string | null; created_at: string },
-): CwcBill[] {
+) {
   if (!letter.bill || askedToReintroduce(letter.bill, new Date(letter.created_at))) return [];
   const own = parseBillId(letter.bill);
   if (!own) return [];
@@ -49,7 +49,7 @@ export function splitName(fullName: string): { firstName: string; lastName: stri
  * takes none of "Mx." or an empty prefix: the builder refuses them, and the letter's route
  * (cwc-delivery) sends such a writer's Senate letters by the relay instead.
  */
-export function cwcPrefix(stored: string | null, chamber: CwcChamber): string {
+export function cwcPrefix(stored: string | null, chamber: Chamber): string {
   if (stored && stored !== 'none') return stored;
   return chamber === 'senate' ? '' : PREFIX_WHEN_NONE;
 }

@@ -7,10 +7,11 @@
  */
 import type { WorkerLogger } from '../outbox-worker';
 import type { CwcClient } from './client';
-import { HouseOfficeCode, SenateOfficeCode, type CwcChamber } from './format';
+import type { Chamber } from '../../civic-data/types';
+import { HouseOfficeCode, SenateOfficeCode } from './format';
 
 export interface OfficeListStatus {
-  chamber: CwcChamber;
+  chamber: Chamber;
   /** The offices on the last list read, sorted. */
   offices: readonly string[];
   /** When that list was read (ISO), or null before the first read. */
@@ -28,7 +29,7 @@ type OfficeSource = Pick<CwcClient, 'chamber' | 'offices'>;
 const MAX_NODES = 200_000;
 
 /** The office codes of `chamber` anywhere in a JSON value (arrays, objects, strings). */
-export function officeCodesIn(json: unknown, chamber: CwcChamber): string[] {
+export function officeCodesIn(json: unknown, chamber: Chamber): string[] {
   const pattern = chamber === 'house' ? HouseOfficeCode : SenateOfficeCode;
   const found = new Set<string>();
   const stack: unknown[] = [json];
@@ -51,7 +52,7 @@ export function createLiveOffices(
   sources: OfficeSource[],
   deps: { now(): Date; logger: Pick<WorkerLogger, 'warn' | 'info'> },
 ) {
-  const lists = new Map<CwcChamber, OfficeListStatus>(
+  const lists = new Map<Chamber, OfficeListStatus>(
     sources.map((s) => [s.chamber, { chamber: s.chamber, offices: [], readAt: null, failure: null }]),
   );
   let live = new Set<string>();

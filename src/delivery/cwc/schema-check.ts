@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BILL_TYPES } from '../../campaign/bills';
-import { SENATE_PREFIXES, type CwcChamber } from './format';
+import type { Chamber } from '../../civic-data/types';
+import { SENATE_PREFIXES } from './format';
 
 const run = promisify(execFile);
 
@@ -79,7 +80,7 @@ export async function findXmllint(): Promise<string | undefined> {
  */
 export async function checkAgainstSchema(
   houseSchemaPath: string,
-  documents: Array<{ name: string; chamber: CwcChamber; xml: string }>,
+  documents: Array<{ name: string; chamber: Chamber; xml: string }>,
 ): Promise<SchemaResult[]> {
   const xmllint = await findXmllint();
   if (!xmllint) throw new Error('xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils)');

@@ -24,7 +24,7 @@ import { openStorage } from './storage/database';
 import { createEmailChannel } from './delivery/email-channel';
 import { createPdfRenderer } from './delivery/pdf-renderer';
 import { createMailDomainCheck } from './letters/mail-domain';
-import { recordAction, recordActions } from './tracking/actions';
+import { recordAction } from './tracking/actions';
 import { startRetentionSchedule } from './tracking/retention';
 import { createStatsService } from './tracking/stats';
 import {
@@ -80,7 +80,6 @@ export async function createRuntime(config: Config) {
     civic,
     clock,
     appSecret: config.appSecret,
-    recordActions,
     // The locator is built below (it needs the boundaries); the letters ask it only when saving.
     geocode: (input) => locator.findForAddress(input),
   });

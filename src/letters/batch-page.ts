@@ -20,7 +20,7 @@ import type { StatsService } from '../tracking/stats';
 import { LETTER_CLOSING, letterAsText, senderSignature } from './letter';
 import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
-import { isAwaitingMap, recipientStanding } from './recipients';
+import { houseDistrictOf, isAwaitingMap, recipientStanding } from './recipients';
 import { isOutdated } from './renewal';
 
 type LetterChannels = { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
@@ -125,12 +125,8 @@ export async function buildBatchPageView(
   );
   const texts = campaign.textsIn(page.language);
   // The House letter's district, when the batch has one: its progress toward the campaign's goal there.
-  const house = rows.find((row) => row.chamber === 'house' && row.district !== null);
-  const districtGoal = await districtGoalProgress(
-    deps,
-    campaign,
-    house && `${house.state}-${house.district}`,
-  );
+  const house = rows.map(houseDistrictOf).find((district) => district !== undefined);
+  const districtGoal = await districtGoalProgress(deps, campaign, house);
   const unverified = rows.some((r) => r.verified_at === null && r.purged_at === null);
   return {
     title: `${page.t('letters.batch.title')}: ${texts.shortTitle}`,

@@ -1,6 +1,7 @@
 /**
  * letters/letter-service: the use cases around a person's letters: preview, save a batch (one letter per
- * chosen member), and record the print and web-form channels (reported by writers until verified). Email delivery lives in src/delivery.
+ * chosen member), and record the print and web-form channels (reported by writers until verified). Email
+ * delivery lives in src/delivery.
  */
 import { z } from 'zod';
 import { BioguideId } from '../civic-data/members-import';
@@ -21,13 +22,10 @@ import {
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { keyedHash, newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
-import type { Transaction } from 'kysely';
-import type { Database } from '../storage/schema';
-import type { ActionInput } from '../tracking/record-action';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { chooseMailingOffices } from '../delivery/mailing-office';
-import { actionFor } from '../tracking/actions';
+import { actionFor, recordActions } from '../tracking/actions';
 import { reportSend } from '../tracking/verification';
 import { isKnownReferralCode } from '../campaign/share';
 import type { MailDomainCheck } from './mail-domain';
@@ -94,8 +92,6 @@ export interface LetterServiceDeps {
   appSecret: string;
   /** Refuses disposable and mail-less email domains (src/letters/mail-domain.ts). */
   mailDomains: MailDomainCheck;
-  /** Counts the saved letters' actions (src/tracking/actions.ts recordActions), in the save's transaction. */
-  recordActions: (db: Transaction<Database>, inputs: ActionInput[]) => Promise<boolean[]>;
   /**
    * The geocoder's lookup (src/lookup/locate.ts findForAddress): settles a district a form names for a
    * PO-box ZIP code from the street address.
@@ -304,7 +300,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     await storage.db.transaction().execute(async (trx) => {
       await insertLetters(trx, rows);
       const actions = rows.map((row) => actionFor(row, 'created', now));
-      await deps.recordActions(trx, actions);
+      await recordActions(trx, actions);
     });
     return { batchId, letterIds: rows.map((r) => r.id) };
   }
@@ -390,7 +386,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       const claimed = await renewOutdatedLetter(trx, letter.id, `${RENEWED_AS}${batchId}`, at);
       if (!claimed) return (await findLetter(trx, letter.id))?.status_reason?.slice(RENEWED_AS.length);
       await insertLetters(trx, [row]);
-      await deps.recordActions(trx, [actionFor(row, 'created', now)]);
+      await recordActions(trx, [actionFor(row, 'created', now)]);
       return undefined;
     });
     return existing ? { batchId: existing, created: false } : { batchId, created: true };

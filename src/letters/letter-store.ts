@@ -174,6 +174,18 @@ export async function latestLetters(db: Db, campaign: string, limit: number) {
     .execute();
 }
 
+/** Letters delivered (the office's system accepted it, or the relay sent it) per Congress and member. */
+export async function deliveredPerMember(db: Db, campaign: string) {
+  const rows = await db
+    .selectFrom('letters')
+    .select(['congress', 'bill', 'bioguide', (eb) => eb.fn.countAll<number | string>().as('count')])
+    .where('campaign', '=', campaign)
+    .where('status', '=', 'sent')
+    .groupBy(['congress', 'bill', 'bioguide'])
+    .execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
 /** What a shared letter shows the campaign (never the sender's email, street or ZIP), in export order. */
 export const SHARED_LETTER_COLUMNS = [
   'created_at',

@@ -1,10 +1,21 @@
 /**
- * letters/recipients: whether a letter may still go to its recipient. At the end of a Congress the members
- * whose term ended stay in the index until the next Congress's data is loaded (lookups keep answering), but
- * no letter is saved for them or sent to them: saving is refused, and queued letters are held.
+ * letters/recipients: a letter's House district, and whether the letter may still go to its recipient. At
+ * the end of a Congress the members whose term ended stay in the index until the next Congress's data is
+ * loaded (lookups keep answering), but no letter is saved for them or sent to them: saving is refused, and
+ * queued letters are held.
  */
 import type { CivicIndex } from '../civic-data/load';
 import { ConflictError } from '../platform/errors';
+import type { LetterRow } from './letter-store';
+
+/** `IL-13` for a letter to a House member (`AK-0` at large), undefined for a letter to a senator. */
+export function houseDistrictOf(
+  letter: Pick<LetterRow, 'chamber' | 'state' | 'district'>,
+): string | undefined {
+  return letter.chamber === 'house' && letter.district !== null
+    ? `${letter.state}-${letter.district}`
+    : undefined;
+}
 
 /** The reason stored on a held letter and its outbox row (a code, no personal data). */
 export const HELD_TERM_ENDED = 'held: term_ended';

@@ -169,15 +169,3 @@ export async function latestNotes(db: Db, campaign: string, limit: number) {
     .limit(limit)
     .execute();
 }
-
-/** Letters delivered (the office's system accepted it, or the relay sent it) per Congress and member. */
-export async function deliveredPerMember(db: Db, campaign: string) {
-  const rows = await db
-    .selectFrom('letters')
-    .select(['congress', 'bill', 'bioguide', (eb) => eb.fn.countAll<number | string>().as('count')])
-    .where('campaign', '=', campaign)
-    .where('status', '=', 'sent')
-    .groupBy(['congress', 'bill', 'bioguide'])
-    .execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
-}

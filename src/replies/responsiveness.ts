@@ -15,7 +15,8 @@ import { DAY_MS, type Clock } from '../platform/clock';
 import type { Storage } from '../storage/database';
 import type { ReplyStance } from '../storage/schema';
 import { cachePerCampaign } from '../tracking/stats';
-import { answersOfCampaign, deliveredPerMember } from './reply-store';
+import { deliveredPerMember } from '../letters/letter-store';
+import { answersOfCampaign } from './reply-store';
 
 export type StanceCounts = Record<ReplyStance, number>;
 

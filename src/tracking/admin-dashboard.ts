@@ -16,6 +16,7 @@ import type { Chamber } from '../civic-data/types';
 import type { Config } from '../config/config';
 import type { OfficeListStatus } from '../delivery/cwc/offices';
 import { latestLetters } from '../letters/letter-store';
+import { houseDistrictOf } from '../letters/recipients';
 import { DAY_MS, type Clock } from '../platform/clock';
 import { formatUtcDateTime } from '../platform/i18n-format';
 import { latestNotes } from '../replies/reply-store';
@@ -192,14 +193,17 @@ async function recentLetters(deps: AdminDashboardDeps, campaign: string) {
     if (!a.letter_id) continue;
     channels.set(a.letter_id, [...(channels.get(a.letter_id) ?? []), a.action].sort());
   }
-  return letters.map((l) => ({
-    createdAt: formatUtcDateTime('en', new Date(l.created_at)),
-    member: memberLabel(deps, l.bioguide),
-    state: l.state,
-    district: l.chamber === 'house' && l.district !== null ? districtLabel(`${l.state}-${l.district}`) : '',
-    status: l.status.replace(/_/g, ' '),
-    channels: (channels.get(l.id) ?? []).join(', ') || 'none yet',
-  }));
+  return letters.map((l) => {
+    const district = houseDistrictOf(l);
+    return {
+      createdAt: formatUtcDateTime('en', new Date(l.created_at)),
+      member: memberLabel(deps, l.bioguide),
+      state: l.state,
+      district: district ? districtLabel(district) : '',
+      status: l.status.replace(/_/g, ' '),
+      channels: (channels.get(l.id) ?? []).join(', ') || 'none yet',
+    };
+  });
 }
 
 const CHAMBER_NAMES: Record<Chamber, string> = { senate: 'Senate', house: 'House' };

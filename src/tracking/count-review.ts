@@ -18,6 +18,7 @@
 import { DAY_MS } from '../platform/clock';
 import { sql } from 'kysely';
 import type { LetterRow } from '../letters/letter-store';
+import { houseDistrictOf } from '../letters/recipients';
 import { newId } from '../platform/ids';
 import type { ActionsTable, CountSetAsidesTable, Db } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
@@ -42,13 +43,6 @@ export interface CountCaps {
 export type HoldReason = 'mailbox' | 'district';
 
 const HOUR_MS = 60 * 60 * 1000;
-
-/** `IL-13` for a letter to a House member, undefined for a letter to a senator. */
-function houseDistrictOf(letter: Pick<LetterRow, 'chamber' | 'state' | 'district'>): string | undefined {
-  return letter.chamber === 'house' && letter.district !== null
-    ? `${letter.state}-${letter.district}`
-    : undefined;
-}
 
 /** The writer's district of each letter: its own for a House letter, its batch's House letter's otherwise. */
 function writerDistricts(letters: readonly LetterRow[]): Map<string, string> {

@@ -38,25 +38,20 @@ export async function deleteBatchPersonalData(
 }
 
 /**
- * Runs the purge now and then every intervalMs (default hourly) until the returned stop() is called.
- * The timer does not keep the process alive; a failed run is logged and retried at the next tick.
+ * Runs the purge now and then hourly until stop(); a failed run is logged and retried at the next tick.
+ * The timer does not keep the process alive.
  */
-export function startRetentionSchedule(options: RetentionOptions & { logger: Logger; intervalMs?: number }): {
-  stop(): void;
-  runNow(): Promise<number>;
-} {
-  const run = async (): Promise<number> => {
+export function startRetentionSchedule(options: RetentionOptions & { logger: Logger }): { stop(): void } {
+  const run = async () => {
     try {
       const purged = await purgeExpiredPersonalData(options);
       if (purged > 0) options.logger.info({ purged }, 'retention: personal data purged');
-      return purged;
     } catch (error) {
       options.logger.error({ err: error }, 'retention: purge failed');
-      return 0;
     }
   };
-  const timer = setInterval(() => void run(), options.intervalMs ?? 60 * 60 * 1000);
+  const timer = setInterval(() => void run(), 60 * 60 * 1000);
   timer.unref();
   void run();
-  return { stop: () => clearInterval(timer), runNow: run };
+  return { stop: () => clearInterval(timer) };
 }

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { geoPath } from 'd3-geo';
+import Handlebars from 'handlebars';
 import { feature } from 'topojson-client';
 import { stateByFips } from '../civic-data/states';
 import type { GeometryCollection, Topology } from 'topojson-specification';
@@ -19,7 +20,7 @@ const WIDTH = 975;
 const MAP_HEIGHT = 610;
 const LEGEND_HEIGHT = 60;
 
-export interface StatePath {
+interface StatePath {
   code: string;
   name: string;
   d: string;
@@ -28,7 +29,7 @@ export interface StatePath {
 let cachedPaths: StatePath[] | undefined;
 
 /** The projected outline of each state and DC; computed on first use, then kept. */
-export function statePaths(): StatePath[] {
+function statePaths(): StatePath[] {
   if (cachedPaths) return cachedPaths;
   const file = require.resolve('us-atlas/states-albers-10m.json');
   const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology<{ states: GeometryCollection }>;
@@ -55,7 +56,7 @@ export interface MapBucket {
 }
 
 /** Up to five equal-width ranges from 1 to the largest count, plus a "no letters" class. */
-export function mapBuckets(max: number, noneLabel = 'No letters'): MapBucket[] {
+export function mapBuckets(max: number, noneLabel: string): MapBucket[] {
   const buckets: MapBucket[] = [{ min: 0, max: 0, colour: NO_LETTERS_COLOUR, label: noneLabel }];
   if (max <= 0) return buckets;
   const classes = Math.min(MAP_COLOURS.length, max);
@@ -77,33 +78,25 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function escapeXml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
-  );
-}
+const escapeXml = Handlebars.escapeExpression;
 
 export interface MapOptions {
   /** Prefix for element ids, unique per page. */
-  idPrefix?: string;
-  title?: string;
-  description?: string;
+  idPrefix: string;
+  title: string;
+  description: string;
   /** A state's count with its noun in the language's plural form ("1 letter", "3 letters"). */
-  countLabel?: (n: number) => string;
+  countLabel: (n: number) => string;
   /** The legend's heading ("Letters"). */
-  legendTitle?: string;
+  legendTitle: string;
   /** The legend's label for states without letters. */
-  noneLabel?: string;
+  noneLabel: string;
 }
 
 /** The SVG (a string of markup) for counts keyed by USPS code. Unknown codes are ignored. */
-export function renderStateMapSvg(counts: Record<string, number>, options: MapOptions = {}): string {
-  const prefix = (options.idPrefix ?? 'us-map').replace(/[^A-Za-z0-9_-]/g, '');
-  const countLabel = options.countLabel ?? ((n: number) => `${fmt(n)} ${n === 1 ? 'letter' : 'letters'}`);
-  const title = options.title ?? 'Letters by state';
-  const description =
-    options.description ??
-    'Map of the United States; darker states have more letters. The table on this page lists the same numbers.';
+export function renderStateMapSvg(counts: Record<string, number>, options: MapOptions): string {
+  const { title, description, countLabel } = options;
+  const prefix = options.idPrefix.replace(/[^A-Za-z0-9_-]/g, '');
   const paths = statePaths();
   const max = Math.max(0, ...paths.map((p) => Math.floor(Number(counts[p.code] ?? 0)) || 0));
   const buckets = mapBuckets(max, options.noneLabel);
@@ -131,7 +124,7 @@ export function renderStateMapSvg(counts: Record<string, number>, options: MapOp
   const itemWidth = 150;
   const legendY = MAP_HEIGHT + 20;
   out.push(`<g class="dc-us-map__legend" font-family="sans-serif" font-size="14" fill="#1b1b1b">`);
-  out.push(`<text x="10" y="${legendY + 14}">${escapeXml(options.legendTitle ?? 'Letters')}:</text>`);
+  out.push(`<text x="10" y="${legendY + 14}">${escapeXml(options.legendTitle)}:</text>`);
   buckets.forEach((b, i) => {
     const x = 80 + i * itemWidth;
     out.push(

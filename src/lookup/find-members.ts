@@ -65,8 +65,8 @@ export interface LookupResult {
 export interface LookupInput {
   address?: string;
   zip?: string;
-  /** The district the person chose among the candidates: { state, district } or "CA-14" / "AK-AL". */
-  district?: DistrictRef | string;
+  /** The district the person chose among the candidates: "CA-14", "AK-AL". */
+  district?: string;
 }
 
 function summarizeMember(member: Member): MemberSummary {
@@ -140,29 +140,19 @@ function vacancyNote(vacancies: readonly DistrictRef[]): Message | undefined {
   return { key: vacancies.length === 1 ? 'messages.vacantSeat' : 'messages.vacantSeats', values: { seats } };
 }
 
-/** "IL-13", "AK-AL" or { state, district }: a district as a form or the API names it (not yet checked against a ZIP). */
-export function parseDistrictChoice(choice: DistrictRef | string): DistrictRef {
-  if (typeof choice === 'string') {
-    const match = /^\s*([A-Za-z]{2})\s*-\s*(AL|\d{1,2})\s*$/i.exec(choice);
-    if (!match) fail('district', 'messages.chooseDistrict');
-    const district = match[2]!.toUpperCase() === 'AL' ? 0 : Number(match[2]);
-    return { state: match[1]!.toUpperCase(), district };
-  }
-  if (!choice || typeof choice.state !== 'string' || !Number.isInteger(choice.district)) {
-    fail('district', 'messages.chooseDistrict');
-  }
-  return { state: choice.state.toUpperCase(), district: choice.district };
+/** "IL-13", "AK-AL": a district as a form or the API names it (not yet checked against a ZIP). */
+export function parseDistrictChoice(choice: string): DistrictRef {
+  const match = /^\s*([A-Za-z]{2})\s*-\s*(AL|\d{1,2})\s*$/i.exec(choice);
+  if (!match) fail('district', 'messages.chooseDistrict');
+  const district = match[2]!.toUpperCase() === 'AL' ? 0 : Number(match[2]);
+  return { state: match[1]!.toUpperCase(), district };
 }
 
 /**
  * Narrows a result to the district the person chose. The choice must be one of the candidate districts,
  * or, for a state-precision result, any district of that state.
  */
-export function pickHouseDistrict(
-  index: CivicIndex,
-  result: LookupResult,
-  chosen: DistrictRef | string,
-): LookupResult {
+function pickHouseDistrict(index: CivicIndex, result: LookupResult, chosen: string): LookupResult {
   const pick = parseDistrictChoice(chosen);
   const allowed =
     result.districts.length > 0 && result.precision === 'zip'
@@ -298,8 +288,5 @@ export function findMembersForAddress(
   }
 
   if (parsed) result.parsed = parsed;
-  if (input.district !== undefined && input.district !== '') {
-    return pickHouseDistrict(index, result, input.district);
-  }
-  return result;
+  return input.district ? pickHouseDistrict(index, result, input.district) : result;
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { importCivicData } from '../../src/civic-data/import';
 import { relationshipFileName } from '../../src/civic-data/zip-table-import';
 import { CivicIndex, loadCivicIndex } from '../../src/civic-data/load';
-import { findMembersForAddress, pickHouseDistrict, type LookupResult } from '../../src/lookup/find-members';
+import { findMembersForAddress, type LookupResult } from '../../src/lookup/find-members';
 import { ValidationError } from '../../src/platform/errors';
 import {
   FIXTURES_DIR,
@@ -141,7 +141,7 @@ describe('findMembersForAddress on the fixture', () => {
     expect(result.districts).toEqual([{ state: 'NY', district: 12 }]);
     expect(house(result)).toHaveLength(1);
     expect(senate(result)).toHaveLength(2);
-    const picked = pickHouseDistrict(index, find('10001'), { state: 'NY', district: 10 });
+    const picked = find('10001', 'NY-10');
     expect(house(picked)[0]!.district).toBe(10);
   });
 

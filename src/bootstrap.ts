@@ -205,7 +205,7 @@ export async function createRuntime(config: Config) {
       minAnswers: config.replies.publicMinAnswers,
     }),
     dataRefresh,
-    ...(email.cwcOffices ? { cwcOffices: email.cwcOffices } : {}),
+    cwcOffices: email.cwcOffices,
   };
   let retention: { stop(): void } | undefined;
   let replySchedule: { stop(): void } | undefined;

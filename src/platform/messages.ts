@@ -22,10 +22,8 @@ export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
 
 /** The catalogue of one language, as stored in `locales/<lng>/translation.json`. */
 export function readCatalogue(lng: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, lng, 'translation.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  const file = path.join(LOCALES_DIR, lng, 'translation.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
 /** The message in English, as the JSON API and the logs give it. */

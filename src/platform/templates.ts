@@ -12,13 +12,9 @@ export type RenderTemplate = (name: string, context: object) => Promise<string>;
 
 /** Returns a renderer for `templates/<name>.hbs`; express-handlebars caches the compiled templates. */
 export function createTemplateRenderer(hbs: HandlebarsInstance, templatesDir: string): RenderTemplate {
-  const html = create({ handlebars: hbs, extname: '.hbs', partialsDir: [] });
-  const text = create({
-    handlebars: hbs,
-    extname: '.hbs',
-    partialsDir: [],
-    compilerOptions: { noEscape: true },
-  });
+  const options = { handlebars: hbs, extname: '.hbs', partialsDir: [] };
+  const html = create(options);
+  const text = create({ ...options, compilerOptions: { noEscape: true } });
   return (name, context) =>
     (name.endsWith('.text') ? text : html).render(path.join(templatesDir, `${name}.hbs`), context as never, {
       cache: true,

@@ -138,6 +138,7 @@ const EnvSchema = DataUpdateSchema.extend({
   SMTP_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   SMTP_CONNECTIONS: integer(1, 20).default(5),
   PDF_THREADS: integer(0, 16).default(1),
+  // About a second and a half of drawing at the bounded cost of a letter.
   PDF_QUEUE_LIMIT: integer(1, 10_000).default(30),
   CENSUS_GEOCODER_ENABLED: booleanFromEnv.optional(),
   CENSUS_GEOCODER_URL: z.url().default('https://geocoding.geo.census.gov'),

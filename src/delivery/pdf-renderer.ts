@@ -20,8 +20,6 @@ export interface PdfRenderer {
   render(letters: PrintableLetter[], options?: RenderPdfOptions): Promise<Buffer>;
   /** A download from the pages: refused with BusyError when too many letters are queued already. */
   download(letters: PrintableLetter[], options?: RenderPdfOptions): Promise<Buffer>;
-  /** Letters of downloads waiting or being drawn, and of senders' copies waiting (for /readyz, tests). */
-  queued(): { downloads: number; senderCopies: number };
   /** Lets the drawings in progress finish, then ends the worker threads; drawing afterwards fails. */
   close(): Promise<void>;
 }
@@ -29,12 +27,9 @@ export interface PdfRenderer {
 export interface PdfRendererOptions {
   /** Worker threads; 0 draws in the calling thread. */
   threads: number;
-  /** The most letters of downloads waiting or being drawn at once; past it a download is refused. */
-  queueLimit?: number;
+  /** PDF_QUEUE_LIMIT: the most letters of downloads waiting or being drawn at once; past it one is refused. */
+  queueLimit: number;
 }
-
-/** PDF_QUEUE_LIMIT's default: about a second and a half of drawing at the bounded cost of a letter. */
-export const DEFAULT_PDF_QUEUE_LIMIT = 30;
 
 /** A thread left idle this long ends (and its fonts with it); the next PDF starts one again. */
 const IDLE_MS = 60_000;
@@ -73,7 +68,6 @@ export function createPdfRenderer(options: PdfRendererOptions): PdfRenderer {
       : workerPool(options.threads);
   // The queue hands a thread one PDF at a time, so piscina's own queue stays empty and the lanes decide.
   const concurrency = Math.max(1, options.threads);
-  const queueLimit = options.queueLimit ?? DEFAULT_PDF_QUEUE_LIMIT;
   const senderCopies: Job[] = [];
   const downloads: Job[] = [];
   let drawing = 0;
@@ -108,7 +102,7 @@ export function createPdfRenderer(options: PdfRendererOptions): PdfRenderer {
     // Checked here: an error thrown in the worker comes back as a plain Error, not our typed one.
     if (letters.length === 0) throw new ValidationError('messages.nothingToPrint');
     if (lane === 'download') {
-      if (downloadLetters + letters.length > queueLimit) throw new BusyError('abuse.pdfBusy');
+      if (downloadLetters + letters.length > options.queueLimit) throw new BusyError('abuse.pdfBusy');
       downloadLetters += letters.length;
     }
     const task: PdfTask = { letters, ...(renderOptions ? { options: renderOptions } : {}) };
@@ -127,10 +121,6 @@ export function createPdfRenderer(options: PdfRendererOptions): PdfRenderer {
   return {
     render: (letters, renderOptions) => enqueue('senderCopy', letters, renderOptions),
     download: (letters, renderOptions) => enqueue('download', letters, renderOptions),
-    queued: () => ({
-      downloads: downloadLetters,
-      senderCopies: senderCopies.reduce((sum, job) => sum + job.letters, 0),
-    }),
     // Drawings in progress finish first (the server has stopped taking requests by then).
     async close() {
       closed = true;

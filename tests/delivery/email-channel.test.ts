@@ -54,7 +54,7 @@ test('when wired from the config, then a confirmation and the letters go without
     asks: createAskResolver({ clock, sponsors: createSponsorRoll(new Map()) }),
     recordAction,
     // Drawn in the test's own thread; the worker thread is tested in pdf-renderer.test.ts.
-    pdf: createPdfRenderer({ threads: 0 }),
+    pdf: createPdfRenderer({ threads: 0, queueLimit: 30 }),
   });
   const service = channel.service;
   try {

@@ -115,7 +115,7 @@ export function fixtureMessageRenderer(storage: Storage, clock: Clock, dataDir: 
     publicUrl: PUBLIC_URL,
     mailFrom: MAIL_FROM,
     appSecret: APP_SECRET,
-    pdf: createPdfRenderer({ threads: 0 }),
+    pdf: createPdfRenderer({ threads: 0, queueLimit: 30 }),
     clock,
   });
 }

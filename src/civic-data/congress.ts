@@ -10,9 +10,10 @@ import { DAY_MS } from '../platform/clock';
 const FIRST_CONGRESS_YEAR = 1789;
 
 /** The Capitol's time zone: "noon" in the 20th Amendment is noon in Washington. */
-export const CONGRESS_TIME_ZONE = 'America/New_York';
+const CONGRESS_TIME_ZONE = 'America/New_York';
 
-function startYear(congress: number): number {
+/** The year a Congress begins (on 3 January): 2025 for the 119th. */
+export function congressStartYear(congress: number): number {
   return FIRST_CONGRESS_YEAR + 2 * (congress - 1);
 }
 
@@ -27,9 +28,8 @@ function congressOfYear(year: number): number {
  */
 export function congressDates(congress: number) {
   return {
-    congress,
-    start: `${startYear(congress)}-01-03`,
-    end: `${startYear(congress + 1)}-01-03`,
+    start: `${congressStartYear(congress)}-01-03`,
+    end: `${congressStartYear(congress + 1)}-01-03`,
   };
 }
 
@@ -95,7 +95,7 @@ export function congressAt(moment: Date): number {
  * The Congress an ISO day belongs to, for data that carries days, not moments (a term's dates): 3 January
  * belongs to the Congress that begins that day.
  */
-export function congressOn(date: string): number {
+function congressOn(date: string): number {
   const year = Number(date.slice(0, 4));
   return congressOfYear(date.slice(5, 10) < '01-03' ? year - 1 : year);
 }

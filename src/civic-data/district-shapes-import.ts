@@ -18,7 +18,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { compareSeats, MIN_COUNTS, seatKey } from './civic-index';
-import { congressDates, ordinal } from './congress';
+import { congressStartYear, ordinal } from './congress';
 import {
   DISTRICT_SHAPES_FILE,
   normaliseDistrictCode,
@@ -35,7 +35,7 @@ import { isZip, readZipEntries } from './zip-archive';
  * districts first appear in the files of the year before it begins (the 119th's in GENZ2024).
  */
 export function districtShapesUrl(congress: number, census: string): string {
-  const year = Number(congressDates(congress).start.slice(0, 4)) - 1;
+  const year = congressStartYear(congress) - 1;
   return `${trimEnd(census, '/')}/geo/tiger/GENZ${year}/shp/cb_${year}_us_cd${congress}_20m.zip`;
 }
 
@@ -51,8 +51,6 @@ export interface ReadDistrictShapesOptions {
   url?: string;
   /** The Congress wanted: picks the folder (default: the newest). */
   congress?: number;
-  /** Which cartographic boundary file to look for: 1:20,000,000 (default) or 1:500,000. */
-  resolution?: '20m' | '500k';
   /**
    * What the manifest says of the shapes: their date, and how many districts they hold (`records`; default
    * 435): fewer is refused, so a truncated download never replaces data.
@@ -62,8 +60,6 @@ export interface ReadDistrictShapesOptions {
 
 export interface DistrictShapesRead {
   file: DistrictShapesFile;
-  /** The file or URL read. */
-  source: string;
   info: SourceInfo;
 }
 
@@ -209,8 +205,8 @@ async function parseSource(buffer: Buffer, source: string): Promise<unknown[]> {
 const SHAPES_FOLDER = /^cd(\d{3})-shapes$/;
 const SHAPES_FILE = /\.(geojson|json|zip)$/i;
 
-/** The boundary file in a `--from` folder: `cd<nnn>-shapes/`, the resolution's file first. */
-function findInFolder(from: string, congress: number | undefined, resolution: string): string {
+/** The boundary file in a `--from` folder: `cd<nnn>-shapes/`, the 1:20,000,000 file or the only one. */
+function findInFolder(from: string, congress: number | undefined): string {
   const folders = fs
     .readdirSync(from)
     .filter((n) => SHAPES_FOLDER.test(n))
@@ -220,18 +216,16 @@ function findInFolder(from: string, congress: number | undefined, resolution: st
   if (!folder) throw new DataError(`${from}: no cd<nnn>-shapes folder of district boundaries`);
   const dir = path.join(from, folder);
   const files = fs.readdirSync(dir).filter((n) => SHAPES_FILE.test(n));
-  const chosen =
-    files.find((n) => n.includes(`_${resolution}`)) ?? (files.length === 1 ? files[0] : undefined);
-  if (!chosen) throw new DataError(`${dir}: no ${resolution} boundary file (.geojson, .json or .zip)`);
+  const chosen = files.find((n) => n.includes('_20m')) ?? (files.length === 1 ? files[0] : undefined);
+  if (!chosen) throw new DataError(`${dir}: no 20m boundary file (.geojson, .json or .zip)`);
   return path.join(dir, chosen);
 }
 
 async function readSource(options: ReadDistrictShapesOptions) {
-  const resolution = options.resolution ?? '20m';
   if (options.from) {
     const stat = fs.statSync(options.from, { throwIfNoEntry: false });
     if (!stat) throw new DataError(`${options.from}: not found`);
-    const file = stat.isDirectory() ? findInFolder(options.from, options.congress, resolution) : options.from;
+    const file = stat.isDirectory() ? findInFolder(options.from, options.congress) : options.from;
     return { buffer: fs.readFileSync(file), source: file, date: null };
   }
   const { url } = options;
@@ -266,7 +260,6 @@ export async function readDistrictShapes(options: ReadDistrictShapesOptions): Pr
       meta: { source: name, importedAt: new Date().toISOString(), congress, features: districts.length },
       districts,
     },
-    source,
     info: sourceInfo({
       name,
       congress,

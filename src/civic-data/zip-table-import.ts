@@ -20,7 +20,7 @@ import type { ReadableStream as WebStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
-import { congressDates, ordinal } from './congress';
+import { congressStartYear, ordinal } from './congress';
 import { normaliseDistrictCode } from './district-shapes';
 import { StateCode } from './members-import';
 import {
@@ -75,8 +75,7 @@ export function befFileName(congress: number): string {
 }
 /** The BEFs are published in the year the Congress begins. */
 export function befUrl(congress: number, census: string): string {
-  const startYear = congressDates(congress).start.slice(0, 4);
-  return `${trimEnd(census, '/')}/programs-surveys/decennial/rdo/mapping-files/${startYear}/${congress}-congressional-district-befs/${befFileName(congress)}`;
+  return `${trimEnd(census, '/')}/programs-surveys/decennial/rdo/mapping-files/${congressStartYear(congress)}/${congress}-congressional-district-befs/${befFileName(congress)}`;
 }
 
 const PROGRESS_EVERY_ROWS = 1_000_000;

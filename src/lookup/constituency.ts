@@ -123,20 +123,23 @@ function notYourMember(message: Message): NotYourMemberError {
  * the field), the senators are the state's, and the House letter goes to one member, of a district the
  * address may be in (NotYourMemberError at `members`).
  */
-function assertMayWrite(
-  constituency: Constituency,
-  sender: { state: string; zip: string },
+export function assertRepresents(
+  index: CivicIndex,
+  address: ConstituentAddress,
   members: readonly Member[],
+  now: Date,
+  geocoded?: DistrictRef,
 ): void {
-  const zip = sender.zip.slice(0, 5);
+  const constituency = constituencyOf(index, address, now, geocoded);
+  const zip = address.zip.slice(0, 5);
   if (zip !== constituency.zip) {
     throw ValidationError.forField('sender.zip', 'constituency.zipNotLookedUp', { zip: constituency.zip });
   }
   // "As your constituent in Springfield, NY" to Illinois's senators would mislead the office.
-  if (!constituency.states.includes(sender.state)) {
+  if (!constituency.states.includes(address.state)) {
     throw ValidationError.forField('sender.zip', 'messages.zipNotInState', {
       zip: constituency.zip,
-      state: sender.state,
+      state: address.state,
       zipStates: constituency.states.join(', '),
     });
   }
@@ -149,14 +152,14 @@ function assertMayWrite(
   }
   const stranger = members.find((m) =>
     m.chamber === 'senate'
-      ? m.state !== sender.state
-      : m.state !== sender.state ||
+      ? m.state !== address.state
+      : m.state !== address.state ||
         !constituency.districts.some((d) => d.state === m.state && d.district === m.district),
   );
   if (stranger) {
     throw notYourMember({
       key: 'messages.notYourMember',
-      values: { name: stranger.formalName, place: `${sender.state} ${zip}` },
+      values: { name: stranger.formalName, place: `${address.state} ${zip}` },
     });
   }
 }
@@ -164,22 +167,11 @@ function assertMayWrite(
 /** The bioguide ids of every member who may receive a letter from this address (one House member at a time). */
 export function representativesOf(index: CivicIndex, address: ConstituentAddress, now: Date): Set<string> {
   const constituency = constituencyOf(index, address, now);
-  const state = constituency.states.includes(address.state) ? address.state : undefined;
-  if (!state) assertMayWrite(constituency, address, []);
+  // A state the lookup does not give throws the ValidationError a save would.
+  if (!constituency.states.includes(address.state)) assertRepresents(index, address, [], now);
   const house = constituency.districts
-    .filter((d) => d.state === state)
+    .filter((d) => d.state === address.state)
     .map((d) => index.houseMemberFor(d.state, d.district))
     .filter((m): m is Member => m !== undefined);
-  return new Set([...index.senatorsForState(state!), ...house].map((m) => m.bioguide));
-}
-
-/** Throws NotYourMemberError (field `members`) unless every member may receive a letter from this address. */
-export function assertRepresents(
-  index: CivicIndex,
-  address: ConstituentAddress,
-  members: readonly Member[],
-  now: Date,
-  geocoded?: DistrictRef,
-): void {
-  assertMayWrite(constituencyOf(index, address, now, geocoded), address, members);
+  return new Set([...index.senatorsForState(address.state), ...house].map((m) => m.bioguide));
 }

@@ -17,14 +17,16 @@ export async function findLetter(db: Db, id: string): Promise<LetterRow | undefi
   return db.selectFrom('letters').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The letters of a batch, else NotFoundError; an id longer than any batch id is not looked up. */
+/** The letters of a batch, else NotFoundError. */
 export async function findBatchOrNotFound(db: Db, batchId: string): Promise<LetterRow[]> {
-  const letters = batchId.length <= 64 ? await findBatch(db, batchId) : [];
+  const letters = await findBatch(db, batchId);
   if (letters.length === 0) throw new NotFoundError('messages.lettersNotFound');
   return letters;
 }
 
+/** The letters of a batch, House letters last; none for an id longer than any batch id (not looked up). */
 export async function findBatch(db: Db, batchId: string): Promise<LetterRow[]> {
+  if (batchId.length > 64) return [];
   return db
     .selectFrom('letters')
     .selectAll()

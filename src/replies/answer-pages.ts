@@ -6,7 +6,7 @@ import { BioguideId } from '../civic-data/members-import';
 import { NotFoundError } from '../platform/errors';
 import { formatLongDate, type PageLanguage } from '../platform/i18n-format';
 import type { Message } from '../platform/messages';
-import type { QuestionView } from './reply-service';
+import { STANCES, YES_NO_UNSURE, type QuestionView } from './reply-service';
 
 /** A letter's answer as the pages show it: what was said, in the page's language. */
 function summary(page: PageLanguage, letter: QuestionView['letters'][number]): string | undefined {
@@ -56,8 +56,8 @@ export function buildAnswerPageView(
     repliedOn: letter.repliedOn ?? '',
     note: letter.note ?? '',
   };
-  const choices = (field: 'about' | 'stance' | 'form', values: string[], labelKey: (v: string) => string) =>
-    values.map((value) => ({ value, label: page.t(labelKey(value)), checked: form[field] === value }));
+  const choices = (field: 'about' | 'stance' | 'form', values: readonly string[], keyPrefix: string) =>
+    values.map((value) => ({ value, label: page.t(keyPrefix + value), checked: form[field] === value }));
   return {
     title: page.t('replies.answer.title', { name: letter.recipientName }),
     token,
@@ -71,9 +71,9 @@ export function buildAnswerPageView(
     errors: Object.entries(fieldErrors).map(([field, message]) => ({ field, message })),
     today: input.today,
     choices: {
-      about: choices('about', ['yes', 'no', 'unsure'], (v) => `replies.answer.about_${v}`),
-      stance: choices('stance', ['support', 'oppose', 'undecided', 'unstated'], (v) => `replies.stance.${v}`),
-      form: choices('form', ['yes', 'no', 'unsure'], (v) => `replies.answer.form_${v}`),
+      about: choices('about', YES_NO_UNSURE, 'replies.answer.about_'),
+      stance: choices('stance', STANCES, 'replies.stance.'),
+      form: choices('form', YES_NO_UNSURE, 'replies.answer.form_'),
     },
   };
 }

@@ -17,7 +17,7 @@ import type { Storage } from '../storage/database';
 import { askedLettersOfBatch, findEmailRound, findQuestion } from './reply-store';
 import { replyToken } from './reply-token';
 import { trimEnd } from '../platform/text';
-import { formatLongDate } from '../platform/i18n-format';
+import { formatLongDate, isRightToLeft } from '../platform/i18n-format';
 
 export interface QuestionEmailDeps {
   storage: Storage;
@@ -65,7 +65,7 @@ export function createQuestionEmailRenderer(
     const subject = sanitizeHeaderText(t(reminder ? 'subjectReminder' : 'subject'));
     const context = {
       lang,
-      dir: lang === 'ar' ? 'rtl' : 'ltr',
+      dir: isRightToLeft(lang) ? 'rtl' : 'ltr',
       subject,
       hello: name ? t('hello', { name }) : t('helloAnonymous'),
       intro: reminder

@@ -20,6 +20,7 @@ import { enqueueMessage, inWriteTransaction } from '../delivery/outbox';
 import { DAY_MS, type Clock } from '../platform/clock';
 import { ConflictError, fieldErrorsFromZod, NotFoundError, ValidationError } from '../platform/errors';
 import { newId } from '../platform/ids';
+import { CATALOGUE_LANGUAGES } from '../platform/messages';
 import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
 import type { Database } from '../storage/schema';
@@ -50,8 +51,9 @@ export interface ReplyServiceDeps {
   onEnqueued?: () => void;
 }
 
-const YES_NO_UNSURE = ['yes', 'no', 'unsure'] as const;
-const STANCES = ['support', 'oppose', 'undecided', 'unstated'] as const;
+/** The choices of the answer form (replies/answer-pages shows them in this order). */
+export const YES_NO_UNSURE = ['yes', 'no', 'unsure'] as const;
+export const STANCES = ['support', 'oppose', 'undecided', 'unstated'] as const;
 
 /** What the answer form posts. Every choice is optional: a writer may not know; nothing is guessed. */
 const ReplyAnswerInput = z.discriminatedUnion('answer', [
@@ -112,7 +114,7 @@ export function createReplyService(deps: ReplyServiceDeps) {
    */
   async function optIn(batchId: string, lang: string): Promise<boolean> {
     const now = clock.now().toISOString();
-    const letters = batchId.length <= 64 ? await findBatch(storage.db, batchId) : [];
+    const letters = await findBatch(storage.db, batchId);
     const verified = letters.filter((l) => l.verified_at !== null && l.purged_at === null);
     if (verified.length === 0) return false;
     const firstWritten = letters.reduce((min, l) => (l.created_at < min ? l.created_at : min), now);
@@ -120,7 +122,7 @@ export function createReplyService(deps: ReplyServiceDeps) {
       batch_id: batchId,
       campaign: verified[0]!.campaign,
       token_hash: replyTokenHash(appSecret, replyToken(appSecret, batchId)),
-      lang: ['en', 'es', 'ar'].includes(lang) ? lang : 'en',
+      lang: (CATALOGUE_LANGUAGES as readonly string[]).includes(lang) ? lang : 'en',
       state: 'waiting',
       created_at: now,
       use_until: plusDays(firstWritten, deps.retentionDays),

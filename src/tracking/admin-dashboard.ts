@@ -208,6 +208,10 @@ async function recentLetters(deps: AdminDashboardDeps, campaign: string) {
 
 const CHAMBER_NAMES: Record<Chamber, string> = { senate: 'Senate', house: 'House' };
 
+/** A bill as this page names it: "S. 1829" with a no-break space, so its number never starts a line. */
+const labelOf = (bill: { type: string; number: number }) =>
+  billLabel(bill.type, bill.number).replace(' ', '\u00a0');
+
 /**
  * The reintroduction section, chamber by chamber: the candidates the refresh found for each chamber's
  * ended bill, with the organiser's choice and its errors when a form comes back; the adoptions standing,
@@ -227,7 +231,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
   const adopted = rows.map((b) => ({
     chamber: b.chamber,
     name: CHAMBER_NAMES[b.chamber],
-    label: billLabel(b.type, b.number),
+    label: labelOf(b),
     congress: ordinal(b.congress),
     replaces: b.replaces,
     title: b.title,
@@ -241,7 +245,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
     const expired = situation.chambers[chamber].expired;
     const candidates = candidatesFor(stored.candidates, situation, chamber).map((c) => ({
       key: billKey(c),
-      label: billLabel(c.type, c.number),
+      label: labelOf(c),
       title: c.title,
       url: c.url,
       congress: ordinal(c.congress),
@@ -254,7 +258,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
     return {
       chamber,
       name: CHAMBER_NAMES[chamber],
-      replaces: replaces.label,
+      replaces: labelOf(replaces),
       congress: replaces.congressOrdinal,
       expired,
       candidates,

@@ -10,13 +10,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { openWritePage, saveLetters } from '../helpers/letter-forms';
 import { cwcSettings, startCwcStandIn, type CwcStandIn } from '../helpers/cwc-stand-in';
 import { SmtpSink } from '../helpers/smtp-sink';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(__dirname, 'screenshots');
 const ADDRESS = '100 Main St, Springfield, IL 62704';
+const ADMIN_TOKEN = 'e2e-organiser-token-0123456789';
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI === 'true')
@@ -42,6 +45,7 @@ beforeAll(async () => {
     SMTP_URL: sink.url,
     MAIL_FROM: 'STOP CSAM campaign <letters@campaign.example.org>',
     PUBLIC_URL: 'http://localhost',
+    ADMIN_TOKEN,
     // House letters go to the office through a local Communicating with Congress stand-in.
     ...cwcSettings({ house: cwc, apiKey: 'e2e-key' }),
   });
@@ -289,6 +293,20 @@ describeIfBrowser('journeys in Chromium', () => {
     await check(page, 'a-js-7b-delivered');
 
     await expectCounted(page, 'a-js', 3);
+    await context.close();
+  });
+
+  test("when the organiser signs in with letters saved, then the admin page passes axe and its tables keep to a phone's width", async () => {
+    const writer = request.agent(base);
+    const write = await openWritePage(writer);
+    await saveLetters(writer, { token: write.token }, { member: write.members });
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/admin`);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/admin`);
+    await check(page, 'admin');
     await context.close();
   });
 

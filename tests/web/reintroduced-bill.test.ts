@@ -107,10 +107,11 @@ describe('a reintroduced bill, on one instance (SQLite)', () => {
   test('when the refresh found the new numbers, then the admin page lists them with chamber, title, sponsor, date and Congress, and the reintroduce ask still stands', async () => {
     expect(await t.runtime.dataRefresh.refreshNow()).toMatchObject({ ok: true });
     const page = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
-    expect(page.text).toContain('Senate: the reintroduction of S. 1829');
-    expect(page.text).toContain('House: the reintroduction of H.R. 3921');
+    // A bill's label never breaks between its type and number (a no-break space).
+    expect(page.text).toContain('Senate: the reintroduction of S.\u00a01829');
+    expect(page.text).toContain('House: the reintroduction of H.R.\u00a03921');
     expect(page.text).toMatch(
-      /value="120-s-41"[^]*S\. 41<\/a><\/label><\/th><td>STOP CSAM Act of 2027<\/td><td>Sen\. Hawley, Josh \[R-MO\]<\/td><td>2027-01-09<\/td><td>120th<\/td><td>same short title<\/td>/,
+      /value="120-s-41"[^]*S\.\u00a041<\/a><\/label><\/th><td>STOP CSAM Act of 2027<\/td><td>Sen\. Hawley, Josh \[R-MO\]<\/td><td>2027-01-09<\/td><td>120th<\/td><td>same short title<\/td>/,
     );
     expect(page.text).toContain('Rep. Wagner, Ann [R-MO-2]');
     expect(page.text).toContain('Adopt the chosen numbers');

@@ -117,12 +117,11 @@ export function createEmailChannel(deps: EmailChannelDeps) {
   return {
     service,
     worker,
-    transport,
     /** The offices that take CWC today, when CWC is configured (bootstrap refreshes them). */
     cwcOffices: cwc?.offices,
-    /** Starts the worker when OUTBOX_WORKER is on (the default). */
+    /** Starts the worker (bootstrap does when OUTBOX_WORKER is on, the default). */
     start() {
-      if (config.outbox.enabled) worker.start();
+      worker.start();
     },
     /** Lets the message in flight finish, then closes the transport. */
     async stop() {

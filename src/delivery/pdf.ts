@@ -11,16 +11,8 @@ import PDFDocument from 'pdfkit';
 import { ValidationError } from '../platform/errors';
 import { replaceControlCharacters, trimBoth, trimEnd } from '../platform/text';
 
-export interface PrintableSender {
-  name: string;
-  street: string;
-  city: string;
-  state: string;
-  zip: string;
-}
-
 export interface PrintableLetter {
-  sender: PrintableSender;
+  sender: { name: string; street: string; city: string; state: string; zip: string };
   /** Already formatted, e.g. "November 28, 2026". */
   date: string;
   /** Lines of the recipient address block, "The Honorable ..." first. */
@@ -80,23 +72,21 @@ export function splitParagraphs(body: string): string[] {
     .filter((p) => p.trim().length > 0);
 }
 
-/**
- * The most characters drawn without a break opportunity. PDFKit splits a word wider than the line by
- * measuring it again one character shorter at a time, so one 10,000-character word cost seconds; a zero-width
- * space every 40 characters (no glyph of DejaVu Serif at 11 pt is wider than 468/40 pt) lets the line wrapper
- * break it like any other text, at the same places, in time linear in its length.
- */
-export const MAX_UNBROKEN_CHARACTERS = 40;
 /** The most line breaks a letter keeps; past them line breaks become spaces, so no text is dropped. */
 export const MAX_LINE_BREAKS = 120;
 
-const ZERO_WIDTH_SPACE = '\u200B';
-// MAX_UNBROKEN_CHARACTERS non-spaces followed by another: written out, so the pattern checkers see it.
+/**
+ * 40 characters without a break opportunity, followed by another. PDFKit splits a word wider than the line
+ * by measuring it again one character shorter at a time, so one 10,000-character word cost seconds; a
+ * zero-width space after every 40 characters (no glyph of DejaVu Serif at 11 pt is wider than 468/40 pt)
+ * lets the line wrapper break it like any other text, at the same places, in time linear in its length.
+ */
 const LONG_RUN = /\S{40}(?=\S)/g;
+const ZERO_WIDTH_SPACE = '\u200B';
 
 /**
  * A letter's paragraphs with bounded drawing work (issue 28): at most MAX_LINE_BREAKS line breaks
- * (paragraph breaks included), and a break opportunity at least every MAX_UNBROKEN_CHARACTERS characters.
+ * (paragraph breaks included), and a break opportunity at least every 40 characters (LONG_RUN).
  * Normal letters come back unchanged.
  */
 export function boundedParagraphs(body: string): string[] {
@@ -152,7 +142,7 @@ function dejaVuFonts(): { regular: ParsedFont; bold: ParsedFont } {
   return parsedFonts;
 }
 
-function senderLines(sender: PrintableSender): string[] {
+function senderLines(sender: PrintableLetter['sender']): string[] {
   const cityLine = [
     sanitizePrintText(sender.city),
     [sanitizePrintText(sender.state), sanitizePrintText(sender.zip)].filter(Boolean).join(' '),

@@ -7,8 +7,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import {
+  CongressGovBill,
+  congressGovPages,
+  fetchCongressGov,
+  fetchText,
+  Pagination,
+  type CongressGovRequest,
+} from './congress-gov';
+import { readDataFile, writeDataFile } from './data-files';
 import { BioguideId } from './members-import';
 import { DataError } from '../platform/errors';
 import { type CivicSourceUrls } from '../config/config';
@@ -48,8 +56,7 @@ const BillSponsorsRecord = z.object({
 });
 export type BillSponsorsRecord = z.infer<typeof BillSponsorsRecord>;
 
-export const BillStatusFile = z.object({ bills: z.record(z.string(), BillSponsorsRecord) });
-export type BillStatusFile = z.infer<typeof BillStatusFile>;
+const BillStatusFile = z.object({ bills: z.record(z.string(), BillSponsorsRecord) });
 
 /** "119-s-1829": how bills are keyed here: campaign files' resolved bills, letters, the admin form. */
 export function billKey(bill: BillRef): string {
@@ -57,13 +64,8 @@ export function billKey(bill: BillRef): string {
 }
 
 /** govinfo's file name for a bill's status: BILLSTATUS-119s1829.xml. */
-export function billStatusFileName(bill: BillRef): string {
+function billStatusFileName(bill: BillRef): string {
   return `BILLSTATUS-${bill.congress}${bill.type}${bill.number}.xml`;
-}
-
-/** The bill's BILLSTATUS file in govinfo's bulk data folder at `base` (GOVINFO_BILLSTATUS_URL). */
-export function govinfoBillStatusUrl(bill: BillRef, base: string): string {
-  return `${trimEnd(base, '/')}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`;
 }
 
 const xml = new XMLParser({
@@ -97,15 +99,22 @@ export function parseBillStatusXml(source: string, expected: BillRef, origin: st
       `${origin}: holds ${congress}-${type}-${number}, not the expected ${billKey(expected)}`,
     );
   }
+  const items = (list: unknown): unknown[] => (list as { item?: unknown[] } | undefined)?.item ?? [];
+  return rollOf(bill, items(bill.sponsors), items(bill.cosponsors), origin);
+}
+
+/**
+ * A bill's roll from its record, BILLSTATUS XML's `<bill>` or the congress.gov API's `bill` (the same field
+ * names): the sponsor from the bill's introduction, each cosponsor from signing on, with any withdrawal.
+ */
+function rollOf(bill: Record<string, unknown>, sponsors: unknown[], cosponsors: unknown[], origin: string) {
   const introduced = day(bill.introducedDate);
-  const items = (list: unknown): Array<Record<string, unknown>> =>
-    ((list as { item?: unknown } | undefined)?.item as Array<Record<string, unknown>> | undefined) ?? [];
   const entries: BillSponsorsRecord['entries'] = [];
-  for (const sponsor of items(bill.sponsors)) {
+  for (const sponsor of sponsors as Array<Record<string, unknown>>) {
     const bioguide = text(sponsor.bioguideId);
     if (bioguide && introduced) entries.push({ bioguide, role: 'sponsor', since: introduced });
   }
-  for (const cosponsor of items(bill.cosponsors)) {
+  for (const cosponsor of cosponsors as Array<Record<string, unknown>>) {
     const bioguide = text(cosponsor.bioguideId);
     const since = day(cosponsor.sponsorshipDate);
     if (!bioguide || !since) continue;
@@ -116,27 +125,23 @@ export function parseBillStatusXml(source: string, expected: BillRef, origin: st
   if (!parsed.success) throw new DataError(`${origin}: ${parsed.error.issues[0]?.message ?? 'bad entry'}`);
   return {
     entries: parsed.data,
-    asOf: day(bill.updateDate),
+    // An unusable date is no date: the import's own stands for it.
+    asOf: IsoDate.safeParse(day(bill.updateDate)).data,
     latestAction: latestActionOf(bill.latestAction),
   };
 }
 
 /** `<latestAction><actionDate/><text/></latestAction>` (XML) or `{actionDate, text}` (JSON), if usable. */
-function latestActionOf(value: unknown): LatestAction | undefined {
+export function latestActionOf(value: unknown): LatestAction | undefined {
   const action = value as { actionDate?: unknown; text?: unknown } | undefined;
-  const parsed = LatestAction.safeParse({ date: day(action?.actionDate), text: text(action?.text) });
+  const parsed = LatestAction.safeParse({
+    date: day(action?.actionDate),
+    text: text(action?.text)?.slice(0, 1000),
+  });
   return parsed.success ? parsed.data : undefined;
 }
 
-/** The congress.gov API's answers we read (JSON). */
-const CongressGovBill = z.object({
-  bill: z.object({
-    introducedDate: IsoDate,
-    updateDate: z.string(),
-    sponsors: z.array(z.object({ bioguideId: z.string() })).default([]),
-    latestAction: z.object({ actionDate: z.string(), text: z.string() }).optional(),
-  }),
-});
+/** The congress.gov API's list of a bill's cosponsors (JSON). */
 const CongressGovCosponsors = z.object({
   cosponsors: z
     .array(
@@ -147,12 +152,14 @@ const CongressGovCosponsors = z.object({
       }),
     )
     .default([]),
-  pagination: z.object({ next: z.string().optional() }).optional(),
+  pagination: Pagination,
 });
 
-export interface BillStatusImportOptions {
+/** Most pages (250 cosponsors each) of a bill's cosponsor list read. */
+const COSPONSOR_PAGES = 20;
+
+export interface BillStatusReadOptions {
   bills: readonly BillRef[];
-  outDir: string;
   /** A local folder: BILLSTATUS-*.xml files in it (or under BILLSTATUS/<congress>/<type>/) are read. */
   from?: string | undefined;
   /** When set (and not offline), the congress.gov API is used instead of govinfo's bulk data. */
@@ -160,12 +167,9 @@ export interface BillStatusImportOptions {
   now?: Date;
   /** Where govinfo's bulk data and the congress.gov API are (configuration: GOVINFO_BILLSTATUS_URL, ...). */
   urls: Pick<CivicSourceUrls, 'govinfoBillStatus' | 'congressGovApi'>;
-  /** Per request; default BILL_STATUS_TIMEOUT_MS. */
+  /** Per request (civic-data/congress-gov's default when absent). */
   timeoutMs?: number;
 }
-
-/** How long one bill-status request may take before the import gives up on it. */
-export const BILL_STATUS_TIMEOUT_MS = 30_000;
 
 function localFile(from: string, bill: BillRef): string | undefined {
   const name = billStatusFileName(bill);
@@ -176,128 +180,75 @@ function localFile(from: string, bill: BillRef): string | undefined {
   ].find((candidate) => fs.existsSync(candidate));
 }
 
-/**
- * GET with a time limit. The congress.gov key travels in the `X-Api-Key` header (api.data.gov takes it
- * there as well as in the query), so the URL that errors and logs name never carries it.
- */
-export async function fetchText(
-  url: string,
-  what: string,
-  options: { apiKey?: string | undefined; timeoutMs?: number | undefined },
-): Promise<string> {
-  const timeoutMs = options.timeoutMs ?? BILL_STATUS_TIMEOUT_MS;
-  try {
-    const response = await fetch(url, {
-      headers: {
-        accept: 'application/xml, application/json',
-        ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
-      },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new DataError(`${what}: ${url} answered ${response.status}`);
-    }
-    return await response.text();
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    const name = (error as Error)?.name;
-    const why =
-      name === 'TimeoutError' ? `did not answer within ${timeoutMs / 1000} s` : 'could not be reached';
-    throw new DataError(`${what}: ${url} ${why}`, { cause: error });
-  }
-}
-
-/** The congress.gov API's pagination link, without any key it may carry (ours goes in a header). */
-export function withoutApiKey(link: string, what: string): string {
-  const url = URL.parse(link);
-  if (!url) throw new DataError(`${what}: the congress.gov API's next-page link is not a URL`);
-  url.searchParams.delete('api_key');
-  return url.toString();
-}
-
-async function fromCongressGov(options: BillStatusImportOptions, bill: BillRef) {
-  const base = trimEnd(options.urls.congressGovApi, '/');
-  const request = { apiKey: options.congressGovApiKey, timeoutMs: options.timeoutMs };
-  const billPath = `${base}/bill/${bill.congress}/${bill.type}/${bill.number}`;
-  const info = CongressGovBill.parse(
-    JSON.parse(await fetchText(`${billPath}?format=json`, billKey(bill), request)),
-  );
-  const entries: BillSponsorsRecord['entries'] = info.bill.sponsors.map((s) => ({
-    bioguide: s.bioguideId,
-    role: 'sponsor' as const,
-    since: info.bill.introducedDate,
-  }));
-  let next: string | undefined = `${billPath}/cosponsors?format=json&limit=250`;
-  for (let page = 0; next && page < 20; page++) {
-    const answer = CongressGovCosponsors.parse(JSON.parse(await fetchText(next, billKey(bill), request)));
-    for (const c of answer.cosponsors) {
-      const withdrawn = c.sponsorshipWithdrawnDate?.slice(0, 10);
-      entries.push({
-        bioguide: c.bioguideId,
-        role: 'cosponsor',
-        since: c.sponsorshipDate.slice(0, 10),
-        ...(withdrawn ? { withdrawn } : {}),
-      });
-    }
-    next = answer.pagination?.next ? withoutApiKey(answer.pagination.next, billKey(bill)) : undefined;
+async function fromCongressGov(options: BillStatusReadOptions, bill: BillRef) {
+  const what = billKey(bill);
+  const request: CongressGovRequest = { apiKey: options.congressGovApiKey, timeoutMs: options.timeoutMs };
+  const billPath = `${trimEnd(options.urls.congressGovApi, '/')}/bill/${bill.congress}/${bill.type}/${bill.number}`;
+  const info = await fetchCongressGov(CongressGovBill, `${billPath}?format=json`, what, request);
+  const list = `${billPath}/cosponsors?format=json&limit=250`;
+  const cosponsors = [];
+  for await (const page of congressGovPages(CongressGovCosponsors, list, what, request, COSPONSOR_PAGES)) {
+    cosponsors.push(...page.cosponsors);
   }
   return {
     source: { name: 'congress.gov API', url: billPath },
-    asOf: info.bill.updateDate.slice(0, 10),
-    latestAction: latestActionOf(info.bill.latestAction),
-    entries: z.array(SponsorEntry).parse(entries),
+    ...rollOf(info.bill, info.bill.sponsors, cosponsors, billPath),
   };
 }
 
 /**
- * Imports the sponsors of each bill and writes bill-status.json. Offline, a bill without a local file is
- * left out (the campaign's own list stands for it) and named in `missing`.
+ * One bill's roll: from its file in the `from` folder (undefined when there is none), else the congress.gov
+ * API when there is a key, else govinfo's bulk data.
  */
-export async function importBillStatus(
-  options: BillStatusImportOptions,
-): Promise<{ bills: number; missing: string[] }> {
+async function readRoll(options: BillStatusReadOptions, bill: BillRef) {
+  const url = `${trimEnd(options.urls.govinfoBillStatus, '/')}/${bill.congress}/${bill.type}/${billStatusFileName(bill)}`;
+  if (options.from) {
+    const file = localFile(options.from, bill);
+    const source = { name: 'govinfo BILLSTATUS (local copy)', url };
+    return file && { source, ...parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file) };
+  }
+  if (options.congressGovApiKey) return fromCongressGov(options, bill);
+  const body = await fetchText(url, billKey(bill), { timeoutMs: options.timeoutMs });
+  return { source: { name: 'govinfo BILLSTATUS bulk data', url }, ...parseBillStatusXml(body, bill, url) };
+}
+
+/**
+ * The sponsors of each bill, by bill key. Offline, a bill without a local file is left out (the campaign's
+ * own list stands for it) and named in `missing`.
+ */
+export async function readBillStatus(options: BillStatusReadOptions) {
   const importedAt = (options.now ?? new Date()).toISOString();
-  const out: BillStatusFile = { bills: {} };
+  const rolls = new Map<string, BillSponsorsRecord>();
   const missing: string[] = [];
   for (const bill of options.bills) {
-    const key = billKey(bill);
-    const url = govinfoBillStatusUrl(bill, options.urls.govinfoBillStatus);
-    const file = options.from ? localFile(options.from, bill) : undefined;
-    if (options.from && !file) {
-      missing.push(key);
+    const read = await readRoll(options, bill);
+    if (!read) {
+      missing.push(billKey(bill));
       continue;
     }
-    const read = file
-      ? {
-          source: { name: 'govinfo BILLSTATUS (local copy)', url },
-          ...parseBillStatusXml(fs.readFileSync(file, 'utf8'), bill, file),
-        }
-      : options.congressGovApiKey
-        ? await fromCongressGov(options, bill)
-        : {
-            source: { name: 'govinfo BILLSTATUS bulk data', url },
-            ...parseBillStatusXml(await fetchText(url, key, { timeoutMs: options.timeoutMs }), bill, url),
-          };
-    out.bills[key] = {
+    rolls.set(billKey(bill), {
       source: read.source,
       asOf: read.asOf ?? importedAt.slice(0, 10),
       ...(read.latestAction ? { latestAction: read.latestAction } : {}),
       importedAt,
       entries: read.entries,
-    };
+    });
   }
-  fs.mkdirSync(options.outDir, { recursive: true });
-  await writeFileAtomic(path.join(options.outDir, BILL_STATUS_FILE), `${JSON.stringify(out, null, 2)}\n`);
-  return { bills: Object.keys(out.bills).length, missing };
+  return { rolls, missing };
 }
 
-/** A JSON file of the data folder checked against `schema`; `missing` while there is none. */
-export function readDataFile<T>(file: string, schema: z.ZodType<T>, missing: T, hint: string): T {
-  if (!fs.existsSync(file)) return missing;
-  const parsed = schema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new DataError(`${file} is invalid: ${parsed.error.issues[0]?.message}${hint}`);
-  return parsed.data;
+/** Writes the rolls to bill-status.json in `dataDir`. */
+export async function writeBillStatus(dataDir: string, rolls: ReadonlyMap<string, BillSponsorsRecord>) {
+  await writeDataFile(path.join(dataDir, BILL_STATUS_FILE), { bills: Object.fromEntries(rolls) });
+}
+
+/** Imports the sponsors of each bill (readBillStatus) and writes bill-status.json. */
+export async function importBillStatus(
+  options: BillStatusReadOptions & { outDir: string },
+): Promise<{ bills: number; missing: string[] }> {
+  const { rolls, missing } = await readBillStatus(options);
+  await writeBillStatus(options.outDir, rolls);
+  return { bills: rolls.size, missing };
 }
 
 /** The imported rolls, by bill key; empty when `data:update` has not imported any (yet). */

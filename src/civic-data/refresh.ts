@@ -15,13 +15,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DAY_MS, type Clock } from '../platform/clock';
-import writeFileAtomic from 'write-file-atomic';
 import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
 import {
-  BILL_STATUS_FILE,
-  importBillStatus,
   loadBillStatus,
+  readBillStatus,
+  writeBillStatus,
   type BillRef,
   type BillSponsorsRecord,
 } from './bill-status';
@@ -168,31 +167,50 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
   }
 
   /** The sponsor rolls: the fresh ones over the last imported, on disk, then in service. Throws on failure. */
-  async function refreshBillStatus(
-    staging: string,
-    billStatus: NonNullable<CivicDataRefreshDeps['billStatus']>,
-  ): Promise<void> {
-    const folder = path.join(staging, 'bill-status');
-    await importBillStatus({
+  async function refreshBillStatus() {
+    const { billStatus } = deps;
+    if (!billStatus) return;
+    const { rolls: fresh } = await readBillStatus({
       bills: billStatus.bills(),
-      outDir: folder,
       from: deps.from,
       congressGovApiKey: billStatus.congressGovApiKey,
       urls: deps.urls,
       now: clock.now(),
     });
-    const fresh = loadBillStatus(folder);
     if (fresh.size === 0) return; // nothing read (offline without the files): the rolls stay as they are
     const rolls = new Map([...loadBillStatus(deps.dataDir), ...fresh]);
-    const json = `${JSON.stringify({ bills: Object.fromEntries(rolls) }, null, 2)}\n`;
-    await writeFileAtomic(path.join(deps.dataDir, BILL_STATUS_FILE), json);
+    await writeBillStatus(deps.dataDir, rolls);
     billStatus.replace(rolls);
     logger.info({ event: 'civic_data.bill_status_refreshed', bills: rolls.size }, 'bill status refreshed');
+  }
+
+  /** The search for the reintroduction of the campaign bills whose Congress has ended. */
+  async function searchReintroductions() {
+    const found = await deps.reintroductions?.search(clock.now());
+    if (!found?.searched) return;
+    logger.info(
+      { event: 'civic_data.reintroductions_searched', bills: found.searched, candidates: found.candidates },
+      'looked for the reintroduction of bills whose Congress has ended',
+    );
   }
 
   async function refresh(): Promise<RefreshOutcome> {
     const startedAt = clock.now();
     const failures: string[] = [];
+    const reasonOf = (e: unknown) => redactSecrets(e instanceof Error ? e.message : String(e));
+    /** Runs a step after the civic data's: its failure is logged and kept for status(), and undoes nothing. */
+    const attempt = async (
+      step: () => Promise<void>,
+      failed: { label: string; event: string; msg: string },
+    ) => {
+      try {
+        await step();
+      } catch (error) {
+        const reason = reasonOf(error);
+        failures.push(`${failed.label}: ${reason}`);
+        logger.warn({ event: failed.event, reason }, failed.msg);
+      }
+    };
     let staging: string | undefined;
     let outcome: RefreshOutcome;
     try {
@@ -201,7 +219,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
       staging = await fs.mkdtemp(path.join(deps.dataDir, STAGING_PREFIX));
       outcome = await refreshCivicData(staging);
     } catch (error) {
-      const reason = redactSecrets(error instanceof Error ? error.message : String(error));
+      const reason = reasonOf(error);
       failures.push(reason);
       logger.warn(
         { event: 'civic_data.refresh_failed', reason, congressInService: civic.meta.congress },
@@ -209,42 +227,18 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
       );
       outcome = { ok: false, reason };
     }
-    // The rolls change more often than the members (a cosponsor signs on any day): refreshed either way.
-    if (staging && deps.billStatus) {
-      try {
-        await refreshBillStatus(staging, deps.billStatus);
-      } catch (error) {
-        const reason = redactSecrets(error instanceof Error ? error.message : String(error));
-        failures.push(`bill status: ${reason}`);
-        logger.warn(
-          { event: 'civic_data.bill_status_failed', reason },
-          'bill status refresh failed; the sponsor rolls in service are kept',
-        );
-      }
-    }
-    if (deps.reintroductions) {
-      try {
-        const found = await deps.reintroductions.search(clock.now());
-        if (found.searched > 0) {
-          logger.info(
-            {
-              event: 'civic_data.reintroductions_searched',
-              bills: found.searched,
-              candidates: found.candidates,
-            },
-            'looked for the reintroduction of bills whose Congress has ended',
-          );
-        }
-      } catch (error) {
-        const reason = redactSecrets(error instanceof Error ? error.message : String(error));
-        failures.push(`reintroduction search: ${reason}`);
-        logger.warn(
-          { event: 'civic_data.reintroduction_search_failed', reason },
-          'the search for reintroduced bills failed; the candidates found before are kept',
-        );
-      }
-    }
     if (staging) await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    // The rolls change more often than the members (a cosponsor signs on any day): refreshed either way.
+    await attempt(refreshBillStatus, {
+      label: 'bill status',
+      event: 'civic_data.bill_status_failed',
+      msg: 'bill status refresh failed; the sponsor rolls in service are kept',
+    });
+    await attempt(searchReintroductions, {
+      label: 'reintroduction search',
+      event: 'civic_data.reintroduction_search_failed',
+      msg: 'the search for reintroduced bills failed; the candidates found before are kept',
+    });
     await deps.eachRound?.().catch(() => undefined);
     failure = failures.length > 0 ? { at: startedAt.toISOString(), reason: failures.join('; ') } : null;
     return outcome;

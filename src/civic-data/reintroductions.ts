@@ -5,17 +5,16 @@
  * the same type that the bill's sponsors introduced. What it finds is a list of candidates for the
  * organiser, written beside the bills' other facts in the data folder (`reintroductions.json`) with the
  * moment each was first found; the organiser adopts one per chamber on the admin page (campaign/
- * adopted-bills). The API key travels in a header (civic-data/bill-status), never in a URL or a message.
+ * adopted-bills). The API key travels in a header (civic-data/congress-gov), never in a URL or a message.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { billChamber } from '../campaign/bills';
 import { BioguideId } from './members-import';
-import { DataError } from '../platform/errors';
 import { redactSecrets } from '../platform/logger';
-import { billKey, fetchText, LatestAction, readDataFile, withoutApiKey, type BillRef } from './bill-status';
+import { billKey, LatestAction, latestActionOf, type BillRef } from './bill-status';
+import { CongressGovBill, congressGovPages, fetchCongressGov, Pagination } from './congress-gov';
+import { readDataFile, writeDataFile } from './data-files';
 import { congressAt, congressEnds, ordinal } from './congress';
 import { trimEnd } from '../platform/text';
 
@@ -66,21 +65,11 @@ export function loadReintroductions(dataDir: string): ReintroductionsFile {
   );
 }
 
-async function writeReintroductions(dataDir: string, content: ReintroductionsFile): Promise<void> {
-  fs.mkdirSync(dataDir, { recursive: true });
-  await writeFileAtomic(path.join(dataDir, REINTRODUCTIONS_FILE), `${JSON.stringify(content, null, 2)}\n`);
+function writeReintroductions(dataDir: string, content: ReintroductionsFile): Promise<void> {
+  return writeDataFile(path.join(dataDir, REINTRODUCTIONS_FILE), content);
 }
 
-/** The congress.gov API's answers read here (JSON), only the fields used. */
-const ApiAction = z.object({ actionDate: z.string(), text: z.string() }).optional();
-const ApiBill = z.object({
-  bill: z.object({
-    title: z.string().optional(),
-    introducedDate: IsoDate,
-    sponsors: z.array(z.object({ bioguideId: z.string(), fullName: z.string().optional() })).default([]),
-    latestAction: ApiAction,
-  }),
-});
+/** The congress.gov API's other answers read here (JSON), only the fields used. */
 const ApiTitles = z.object({
   titles: z.array(z.object({ title: z.string(), titleType: z.string() })).default([]),
 });
@@ -93,12 +82,10 @@ const ApiSponsored = z.object({
         type: z.string().nullable().optional(),
         number: z.string().nullable().optional(),
         title: z.string().nullable().optional(),
-        introducedDate: z.string().nullable().optional(),
-        latestAction: ApiAction.nullable(),
       }),
     )
     .default([]),
-  pagination: z.object({ next: z.string().optional() }).optional(),
+  pagination: Pagination,
 });
 const ApiBillList = z.object({
   bills: z
@@ -108,11 +95,10 @@ const ApiBillList = z.object({
         type: z.string(),
         number: z.string(),
         title: z.string(),
-        latestAction: ApiAction.nullable(),
       }),
     )
     .default([]),
-  pagination: z.object({ next: z.string().optional() }).optional(),
+  pagination: Pagination,
 });
 
 /**
@@ -160,40 +146,30 @@ export async function findReintroductions(
   options: ReintroductionSearchOptions,
 ): Promise<Array<Omit<ReintroductionCandidate, 'foundAt'>>> {
   const base = trimEnd(options.apiBaseUrl, '/');
-  const getJson = async <T>(schema: z.ZodType<T>, url: string, what: string): Promise<T> => {
-    const text = await fetchText(url, what, { apiKey: options.apiKey });
-    const parsed = schema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new DataError(`${what}: ${url} is not the expected congress.gov answer`);
-    return parsed.data;
-  };
+  const request = { apiKey: options.apiKey };
   const newCongress = congressAt(options.now);
   const found = new Map<string, Omit<ReintroductionCandidate, 'foundAt'>>();
-  const details = new Map<string, z.infer<typeof ApiBill>['bill']>();
+  const details = new Map<string, z.infer<typeof CongressGovBill>['bill']>();
   const detailOf = async (ref: BillRef) => {
     const key = billKey(ref);
     if (!details.has(key)) {
       const url = `${base}/bill/${ref.congress}/${ref.type}/${ref.number}?format=json`;
-      details.set(key, (await getJson(ApiBill, url, key)).bill);
+      details.set(key, (await fetchCongressGov(CongressGovBill, url, key, request)).bill);
     }
     return details.get(key)!;
   };
   const pageOf = (ref: BillRef) =>
     `${trimEnd(options.billPagesUrl, '/')}/${ordinal(ref.congress)}-congress/${BILL_PAGE_KINDS[ref.type] ?? ref.type}/${ref.number}`;
-  const action = (a: { actionDate: string; text: string } | null | undefined) => {
-    const date = a?.actionDate.slice(0, 10);
-    return a && date && IsoDate.safeParse(date).success && a.text.trim()
-      ? { latestAction: { date, text: a.text.trim().slice(0, 1000) } }
-      : {};
-  };
 
   for (const { bill, title } of options.bills) {
     if (options.now < congressEnds(bill.congress) || newCongress <= bill.congress) continue;
     const what = billKey(bill);
     const original = await detailOf(bill);
-    const titles = await getJson(
+    const titles = await fetchCongressGov(
       ApiTitles,
       `${base}/bill/${bill.congress}/${bill.type}/${bill.number}/titles?format=json`,
       what,
+      request,
     );
     const shortTitles = new Set(
       [title, ...titles.titles.filter((t) => /short title/i.test(t.titleType)).map((t) => t.title)]
@@ -210,6 +186,7 @@ export async function findReintroductions(
       }
       const detail = await detailOf(ref);
       const sponsor = detail.sponsors[0];
+      const latestAction = latestActionOf(detail.latestAction);
       found.set(key, {
         replaces: what,
         chamber,
@@ -224,7 +201,7 @@ export async function findReintroductions(
             }
           : {}),
         introducedDate: detail.introducedDate,
-        ...action(detail.latestAction),
+        ...(latestAction ? { latestAction } : {}),
         url: pageOf(ref),
         reason,
       });
@@ -233,11 +210,8 @@ export async function findReintroductions(
     // The sponsors' new bills of the same type, whatever their title.
     for (const sponsor of original.sponsors) {
       if (!BioguideId.safeParse(sponsor.bioguideId).success) continue;
-      let next: string | undefined =
-        `${base}/member/${sponsor.bioguideId}/sponsored-legislation?format=json&limit=250`;
-      // Newest first: the first page holds a Congress that began weeks ago.
-      for (let page = 0; next && page < BILL_LIST_PAGES; page++) {
-        const answer: z.infer<typeof ApiSponsored> = await getJson(ApiSponsored, next, what);
+      const sponsored = `${base}/member/${sponsor.bioguideId}/sponsored-legislation?format=json&limit=250`;
+      for await (const answer of congressGovPages(ApiSponsored, sponsored, what, request, BILL_LIST_PAGES)) {
         let older = false;
         for (const item of answer.sponsoredLegislation) {
           const type = item.type?.toLowerCase();
@@ -250,21 +224,20 @@ export async function findReintroductions(
           const reason = shortTitles.has(comparableTitle(item.title)) ? 'title' : 'sponsor';
           await add({ congress: item.congress, type, number }, item.title, reason);
         }
-        next = older || !answer.pagination?.next ? undefined : withoutApiKey(answer.pagination.next, what);
+        // Newest first: the first page holds a Congress that began weeks ago, older ones follow.
+        if (older) break;
       }
     }
 
     // Any member's bill of the same type in the new Congress with the same short title.
-    let next: string | undefined = `${base}/bill/${newCongress}/${bill.type}?format=json&limit=250`;
-    for (let page = 0; next && page < BILL_LIST_PAGES; page++) {
-      const answer: z.infer<typeof ApiBillList> = await getJson(ApiBillList, next, what);
+    const list = `${base}/bill/${newCongress}/${bill.type}?format=json&limit=250`;
+    for await (const answer of congressGovPages(ApiBillList, list, what, request, BILL_LIST_PAGES)) {
       for (const item of answer.bills) {
         const number = Number(item.number);
         if (item.type.toLowerCase() !== bill.type || !Number.isInteger(number) || number <= 0) continue;
         if (!shortTitles.has(comparableTitle(item.title))) continue;
         await add({ congress: item.congress, type: bill.type, number }, item.title, 'title');
       }
-      next = answer.pagination?.next ? withoutApiKey(answer.pagination.next, what) : undefined;
     }
   }
   // Same-title candidates first: they are the likelier reintroductions.

@@ -1,6 +1,8 @@
 /**
- * letters/letter-store: the only code that reads and writes the `letters` table (the migrations create
- * it); delivery, tracking and the admin pages go through these functions. Returns plain objects.
+ * letters/letter-store: the only code that writes the `letters` table (the migrations create it), and
+ * its reads; delivery, replies, tracking and the admin pages go through these functions, except the
+ * count review (tracking/count-review), whose queries join letters to its holds and actions. Returns
+ * plain objects.
  */
 import { NotFoundError } from '../platform/errors';
 import type { CwcRouteNote, Db, LetterStatus, LettersTable } from '../storage/schema';

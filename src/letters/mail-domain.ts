@@ -2,13 +2,14 @@
  * letters/mail-domain: whether a sender's email domain can receive the confirmation email at all (issue 28:
  * throwaway mailboxes padded the verified total). Refused: disposable-mail domains and their subdomains
  * (mailchecker's maintained list) and domains without mail exchangers: no MX and no address record
- * (RFC 5321's implicit MX), a null MX (RFC 7505) or a name that does not exist. Each domain is looked up
- * once and the answer cached. When DNS cannot answer (offline, a resolver that times out) the address is
+ * (RFC 5321's implicit MX), a null MX (RFC 7505) or a name that does not exist. A domain's answer is
+ * cached for a day. When DNS cannot answer (offline, a resolver that times out) the address is
  * accepted and the log says once that the check was skipped: a DNS outage must not stop letters.
  */
 import dns from 'node:dns';
 import { LRUCache } from 'lru-cache';
 import { blacklist as disposableDomains } from 'mailchecker';
+import { DAY_MS } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 
 export type MailDomainVerdict = 'ok' | 'disposable' | 'no_mail_exchanger' | 'unchecked';
@@ -23,8 +24,6 @@ export interface MailDomainCheckOptions {
   logger?: Pick<Logger, 'warn'>;
 }
 
-const DOMAIN_CACHE_TTL_MS = 24 * 60 * 60 * 1000;
-
 /** Whether a domain or one of its parent domains is on the disposable list (`x.mailinator.com` too). */
 export function isDisposableDomain(domain: string, list: ReadonlySet<string> = disposableDomains()): boolean {
   const labels = domain.toLowerCase().replace(/\.$/, '').split('.');
@@ -38,7 +37,7 @@ export function createMailDomainCheck(options: MailDomainCheckOptions) {
   const list = disposableDomains();
   const resolver = new dns.promises.Resolver({ timeout: 2_000, tries: 2 });
   if (options.dnsServers?.length) resolver.setServers([...options.dnsServers]);
-  const verdicts = new LRUCache<string, MailDomainVerdict>({ max: 10_000, ttl: DOMAIN_CACHE_TTL_MS });
+  const verdicts = new LRUCache<string, MailDomainVerdict>({ max: 10_000, ttl: DAY_MS });
   let skipNoted = false;
 
   /** Whether a name with no MX still takes mail at its address records (RFC 5321 section 5.1). */

@@ -1,6 +1,7 @@
 /**
  * tracking/progress-page: the public progress page and the stats JSON, built from the cached counters
- * (tracking/stats), never the letters, so they stay cheap under a traffic spike.
+ * (tracking/stats) and the cached replies figures (replies/responsiveness), so they stay cheap under a
+ * traffic spike.
  */
 import type { AskResolver } from '../campaign/asks';
 import { districtGoalFor, type Campaign } from '../campaign/campaign';

@@ -1,7 +1,7 @@
 /**
  * tracking/retention: personal data is kept only as long as needed. After `retentionDays`, letters in a
- * final state (sent, failed, or a draft never sent) lose the sender's name, email, street, city, ZIP
- * and the letter text; `purged_at` records when. Actions and counters never hold personal data, so
+ * final state (sent, failed, or never confirmed) lose the sender's name, email, street, city, ZIP, title,
+ * phone and the letter text; `purged_at` records when. Actions and counters never hold personal data, so
  * every count stays exactly as it was. The same purge serves the sender's "delete my data" link.
  * The purge is one idempotent UPDATE: several instances may run it at the same time. The "did they reply?"
  * question (src/replies) reads the email only until it closes, at the latest at this same retention date.

@@ -12,10 +12,10 @@ import type { Db } from '../storage/schema';
 
 export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
 /** At most this many confirmation emails per batch in RESEND_WINDOW_MS... */
-export const MAX_CONFIRMATIONS_PER_WINDOW = 3;
+const MAX_CONFIRMATIONS_PER_WINDOW = 3;
 export const RESEND_WINDOW_MS = 60 * 60 * 1000;
 /** ...and at least this long between two of them. */
-export const MIN_RESEND_INTERVAL_MS = 60 * 1000;
+const MIN_RESEND_INTERVAL_MS = 60 * 1000;
 
 /** base64url of 32 bytes. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;

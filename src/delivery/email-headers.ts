@@ -7,7 +7,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { replaceControlCharacters } from '../platform/text';
 
 /** Maximum length of a sanitised header value we build from user input. */
-export const MAX_HEADER_TEXT = 200;
+const MAX_HEADER_TEXT = 200;
 
 /**
  * Single-line header text: control characters become spaces, whitespace collapses, and an RFC 2047

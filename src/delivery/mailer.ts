@@ -220,7 +220,7 @@ function attachmentName(filename: string): string {
 }
 
 /** The Nodemailer message for an OutgoingMail: every header built from checked or sanitised values. */
-export function buildMailOptions(message: OutgoingMail): SendMailOptions {
+function buildMailOptions(message: OutgoingMail): SendMailOptions {
   if (!MESSAGE_ID.test(message.messageId)) throw new TypeError('messageId must look like <id@host>');
   const to = message.to.map((a) => addressOrThrow(a, 'invalid_recipient'));
   if (to.length === 0) throw new PermanentDeliveryError('no_recipients');

@@ -51,15 +51,6 @@ function clean(s: string | null | undefined): string {
   return (s ?? '').replace(/\s+/g, ' ').trim();
 }
 
-export function dcOffice(member: Member): MailingOffice {
-  return {
-    id: 'dc',
-    kind: 'dc',
-    label: 'Washington, DC office',
-    addressLines: washingtonAddressBlock(member),
-  };
-}
-
 function usableDistrictOffice(office: DistrictOffice): boolean {
   return Boolean(clean(office.address) && clean(office.city) && clean(office.state) && clean(office.zip));
 }
@@ -108,7 +99,12 @@ export function chooseMailingOffices(
       const db = b.distanceMiles ?? Number.POSITIVE_INFINITY;
       return da === db ? 0 : da - db;
     });
-  const dc = dcOffice(member);
+  const dc: MailingOffice = {
+    id: 'dc',
+    kind: 'dc',
+    label: 'Washington, DC office',
+    addressLines: washingtonAddressBlock(member),
+  };
   const nearest = district[0];
   return { recommended: nearest?.distanceMiles !== undefined ? nearest : dc, options: [...district, dc] };
 }

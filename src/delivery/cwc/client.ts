@@ -48,7 +48,7 @@ const REJECTED = new Set([400, 413, 422]);
 const isOk = (status: number) => status >= 200 && status < 300;
 
 /** The House's URL for a path, with the key; the Senate's messages URL is its own. */
-export function houseUrl(base: string, path: string, apiKey: string): string {
+function houseUrl(base: string, path: string, apiKey: string): string {
   return `${trimEnd(base, '/')}${path}?apikey=${encodeURIComponent(apiKey)}`;
 }
 

@@ -89,11 +89,6 @@ const LetterFields = z
   });
 export type CwcDocumentInput = z.input<typeof LetterFields> & { agent: CwcAgentConfig };
 
-/** YYYYMMDD in UTC. */
-export function cwcDate(date: Date): string {
-  return date.toISOString().slice(0, 10).replace(/-/g, '');
-}
-
 /** The XML document for one letter; throws a ZodError naming the field when a letter's field is not acceptable. */
 export function buildCwcDocument({ agent, ...letter }: CwcDocumentInput): string {
   const { organization, recipient, constituent: c, message: m, ...d } = LetterFields.parse(letter);
@@ -103,7 +98,7 @@ export function buildCwcDocument({ agent, ...letter }: CwcDocumentInput): string
     CWCVersion: '2.0',
     Delivery: {
       DeliveryId: d.deliveryId,
-      DeliveryDate: cwcDate(d.deliveryDate),
+      DeliveryDate: d.deliveryDate.toISOString().slice(0, 10).replace(/-/g, ''), // YYYYMMDD, UTC
       DeliveryAgent: agent.name,
       DeliveryAgentAckEmailAddress: agent.ackEmail,
       DeliveryAgentContact: {

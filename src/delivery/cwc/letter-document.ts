@@ -49,7 +49,7 @@ export function splitName(fullName: string): { firstName: string; lastName: stri
  * takes none of "Mx." or an empty prefix: the builder refuses them, and the letter's route
  * (cwc-delivery) sends such a writer's Senate letters by the relay instead.
  */
-export function cwcPrefix(stored: string | null, chamber: Chamber): string {
+function cwcPrefix(stored: string | null, chamber: Chamber): string {
   if (stored && stored !== 'none') return stored;
   return chamber === 'senate' ? '' : PREFIX_WHEN_NONE;
 }

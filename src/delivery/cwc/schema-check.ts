@@ -29,7 +29,7 @@ function replaceOnce(text: string, pattern: RegExp, replacement: string, what: s
 }
 
 /** The House schema with the Senate's rules in place of the House's. */
-export function senateSchemaFrom(houseRng: string): string {
+function senateSchemaFrom(houseRng: string): string {
   let rng = replaceOnce(
     houseRng,
     /<param name="pattern">H\[A-Z\]\[A-Z\]\[0-9\]\[0-9\]<\/param>/,

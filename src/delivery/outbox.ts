@@ -112,7 +112,8 @@ export async function claimDueMessages(
       if (ids.length >= limit) break;
       if (ids.length > 0) pick = pick.where('id', 'not in', ids);
       pick = pick.orderBy('id').limit(limit - ids.length);
-      if (storage.supportsSkipLocked) pick = pick.forUpdate().skipLocked();
+      // PostgreSQL instances skip each other's claimed rows; SQLite has one writer anyway.
+      if (storage.kind === 'postgres') pick = pick.forUpdate().skipLocked();
       ids.push(...(await pick.execute()).map((row) => row.id));
     }
     if (ids.length === 0) return [];

@@ -1,9 +1,9 @@
 /**
  * storage/database: opens the embedded SQLite file (default) or PostgreSQL (DATABASE_URL) behind one
  * Kysely instance, and runs migrations. The settings of each dialect live here. Elsewhere the dialect
- * shows in three places, each saying why where it is: the outbox's write transaction and claim
- * (`kind`, `supportsSkipLocked`), the rate limiter's store (memory with SQLite), and the error handler's
- * list of codes that mean the database is unavailable.
+ * (`kind`) shows in three places, each saying why where it is: the outbox's write transaction and claim,
+ * the rate limiter's store (memory with SQLite), and the error handler's list of codes that mean the
+ * database is unavailable.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,8 +34,6 @@ const POSTGRES_POOL_DEFAULTS = { poolSize: 5, connectWaitMs: 30_000 } as const;
 export interface Storage {
   db: Kysely<Database>;
   kind: 'sqlite' | 'postgres';
-  /** Claims due outbox rows: `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer anyway. */
-  supportsSkipLocked: boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,7 +64,6 @@ export async function openStorage(settings: DatabaseSettings): Promise<Storage> 
   return {
     db,
     kind: settings.kind,
-    supportsSkipLocked: settings.kind === 'postgres',
     ping: async () => {
       await sql`select 1`.execute(db);
     },

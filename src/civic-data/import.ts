@@ -16,7 +16,7 @@ import { readShapesIfPublished, writeDistrictShapes } from './district-shapes-im
 import { INDEX_FILE_NAME } from './load';
 import { readMembers } from './members-import';
 import { checkOneCongress, chooseMaps, readServedData, zipsInService } from './previous-maps';
-import { loadManifest, sourceInfo } from './source-files';
+import { loadManifest } from './source-files';
 import { CANONICAL_SOURCE_URLS, type CivicSourceUrls } from '../config/config';
 import type { CivicIndexFile } from './types';
 import { readZipTable, type Progress, type ZipSourceChoice } from './zip-table-import';
@@ -75,13 +75,6 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
     congress,
   );
   const zips = zipsRead ?? zipsInService(served.index, congress, urls);
-  const zipsInfo = sourceInfo({
-    name: zips.name,
-    congress: zips.result.congress,
-    congressFrom: zips.result.congressFrom,
-    date: zips.date,
-    dateFrom: zips.dateFrom,
-  });
 
   // 3. The boundaries, unless the operator said none or the Bureau has not published them yet.
   const shapes = await readShapesIfPublished(
@@ -90,27 +83,32 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
   );
 
   // 4. One Congress: the members', or per state the previous one's where its map is proven unchanged.
-  checkOneCongress(members.info, zipsInfo, shapes, urls);
-  const maps = chooseMaps({ congress, members: members.members, zips: zips.result, shapes, served });
+  checkOneCongress(members.info, zips.info, shapes, urls);
+  const maps = chooseMaps({ congress, members: members.members, zips, shapes, served });
 
   // 5. The index, unless a source looks truncated.
   refuseTruncated({
     members: { name: members.info.name, list: members.members, records: manifest.members?.records },
     zips: zipsRead && {
-      name: zipsRead.name,
-      size: zipsRead.result.table.size,
-      national: maps.newZips !== null && zipsRead.result.national !== false,
+      name: zipsRead.info.name,
+      size: zipsRead.table.size,
+      national: maps.newZips !== null && zipsRead.national !== false,
       records: manifest.zips?.records,
     },
   });
   const index = buildCivicIndex(
-    { members: members.members, warnings: members.warnings, zipTable: maps.zipTable, zipsName: zips.name },
     {
-      source: from ?? [...members.files, zips.name].join(' '),
+      members: members.members,
+      warnings: members.warnings,
+      zipTable: maps.zipTable,
+      zipsName: zips.info.name,
+    },
+    {
+      source: from ?? [...members.files, zips.info.name].join(' '),
       snapshotDate: members.info.date!,
       sources: {
         members: members.info,
-        zips: zipsInfo,
+        zips: zips.info,
         ...(maps.shapesInfo ? { shapes: maps.shapesInfo } : {}),
       },
       previousMaps: maps.previousMaps,

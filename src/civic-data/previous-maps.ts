@@ -14,8 +14,9 @@ import { congressDates, ordinal } from './congress';
 import { DISTRICT_SHAPES_FILE, type DistrictShape, type DistrictShapesFile } from './district-shapes';
 import { districtShapesUrl, shapesFolderName, type DistrictShapesRead } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
+import { sourceInfo } from './source-files';
 import type { CivicSourceUrls } from '../config/config';
-import { DELEGATE_TERRITORIES, stateByAbbr } from './states';
+import { DELEGATE_TERRITORIES } from './states';
 import type {
   AwaitingMaps,
   CivicDataMeta,
@@ -33,7 +34,6 @@ import {
   ZCTA_BLOCK_FILE,
   type ZipsRead,
   type ZipTable,
-  type ZipTableResult,
 } from './zip-table-import';
 
 function describeSource(label: string, info: Pick<SourceInfo, 'name' | 'congress' | 'congressFrom'>): string {
@@ -197,24 +197,24 @@ export function zipsInService(
   }
   const info = served.meta.sources?.zips;
   return {
-    result: {
-      table: new Map(),
+    table: new Map(),
+    info: sourceInfo({
+      name: info?.name ?? INDEX_FILE_NAME,
       congress: info?.congress ?? served.meta.congress,
       congressFrom: info?.congressFrom ?? 'manifest',
-    },
-    name: info?.name ?? INDEX_FILE_NAME,
-    date: info?.date ?? null,
-    dateFrom: info?.dateFrom ?? null,
+      date: info?.date ?? null,
+      dateFrom: info?.dateFrom ?? null,
+    }),
   };
 }
 
 /** The previous Congress's ZIP table: from the sources read, else from the index in service. */
 function previousZipMaps(
   congress: number,
-  zipsRead: ZipTableResult,
+  zipsRead: ZipsRead,
   served: CivicIndexFile | null,
 ): PreviousMaps | null {
-  if (zipsRead.congress === congress - 1 && zipsRead.table.size > 0) {
+  if (zipsRead.info.congress === congress - 1 && zipsRead.table.size > 0) {
     return { zips: zipsRead.table, seats: [...zipsRead.table.values()].flat(), proven: null };
   }
   const states = served ? usableServedStates(served.meta, congress) : undefined;
@@ -265,12 +265,12 @@ interface ChosenMaps {
 export function chooseMaps(input: {
   congress: number;
   members: ReadonlyArray<Member>;
-  zips: ZipTableResult;
+  zips: ZipsRead;
   shapes: DistrictShapesRead | null;
   served: ServedData;
 }): ChosenMaps {
   const { congress, members, zips, shapes, served } = input;
-  const newZips = zips.congress === congress && zips.table.size > 0 ? zips.table : null;
+  const newZips = zips.info.congress === congress && zips.table.size > 0 ? zips.table : null;
   // Boundaries not published: the ones in service stay while they are of the members' Congress.
   const newShapes =
     shapes && shapes.info.congress === congress
@@ -340,30 +340,5 @@ export function chooseMaps(input: {
     newZips,
     shapesAreNew: newShapes !== null,
     shapesInfo: boundaries ? (readInfo ?? served.index?.meta.sources?.shapes ?? undefined) : undefined,
-  };
-}
-
-/**
- * The layout's notices: states on the previous Congress's maps; states awaiting new ZIP rows or boundaries,
- * by English name (en, es) and code (ar).
- */
-export function mapsNotices(meta: Pick<CivicDataMeta, 'previousMaps' | 'awaitingMaps'>) {
-  const awaiting = meta.awaitingMaps;
-  const listed = (states: readonly string[]) =>
-    states.length > 0
-      ? {
-          names: states.map((s) => stateByAbbr(s)?.name ?? s).join(', '),
-          codes: states.join(', '),
-        }
-      : undefined;
-  const zips = listed(awaiting?.zips ?? []);
-  const boundaries = listed((awaiting?.boundaries ?? []).filter((s) => !awaiting?.zips.includes(s)));
-  return {
-    previousMaps: meta.previousMaps && {
-      congress: meta.previousMaps.congress,
-      ordinal: ordinal(meta.previousMaps.congress),
-      stateList: meta.previousMaps.states.join(', '),
-    },
-    awaitingMaps: zips || boundaries ? { zips, boundaries } : undefined,
   };
 }

@@ -30,6 +30,7 @@ import {
   knownFile,
   lastModifiedDay,
   recordError,
+  sourceInfo,
   type ManifestEntry,
 } from './source-files';
 import { stateByFips } from './states';
@@ -527,13 +528,8 @@ export async function buildZipTableFromBlocks(
 /** Which ZIP table to build: the best available (default), or one named. */
 export type ZipSourceChoice = 'auto' | 'census' | 'bef' | 'zccd';
 
-export interface ZipsRead {
-  result: ZipTableResult;
-  /** The file or URL read (two joined with " + " for the BEF join). */
-  name: string;
-  date: string | null;
-  dateFrom: SourceInfo['dateFrom'];
-}
+/** The ZIP table read; `info.name` is the file or URL (two joined with " + " for the BEF join). */
+export type ZipsRead = Pick<ZipTableResult, 'table' | 'national'> & { info: SourceInfo };
 
 interface ZipSourceOptions {
   /** A local folder laid out like the data mirror; without it `urls` are downloaded. */
@@ -568,11 +564,16 @@ export async function readZipTable(options: ZipSourceOptions, congress: number):
   const find = options.from
     ? inFolder(options.from, congress, options.manifest)
     : atPublishers(options.urls, congress);
-  const read = (result: ZipTableResult, name: string, file: FoundFile): ZipsRead => ({
-    result,
-    name,
-    date: result.date ?? file.date,
-    dateFrom: result.dateFrom ?? file.dateFrom,
+  const read = ({ table, national, ...result }: ZipTableResult, name: string, file: FoundFile): ZipsRead => ({
+    table,
+    national,
+    info: sourceInfo({
+      name,
+      congress: result.congress,
+      congressFrom: result.congressFrom,
+      date: result.date ?? file.date,
+      dateFrom: result.dateFrom ?? file.dateFrom,
+    }),
   });
   const readRelationship = async (rel: FoundFile): Promise<ZipsRead> => {
     log?.(`Reading ${rel.name}`);

@@ -9,7 +9,8 @@ import { createErrorHandler, notFoundHandler } from './error-handler';
 import { PROJECT_ROOT } from '../platform/paths';
 import { ordinal } from '../civic-data/congress';
 import { billExpiryNotice } from '../campaign/bills';
-import { mapsNotices } from '../civic-data/previous-maps';
+import { stateByAbbr } from '../civic-data/states';
+import type { CivicDataMeta } from '../civic-data/types';
 import cookieParser from 'cookie-parser';
 import {
   createAssetManifest,
@@ -100,8 +101,6 @@ export function createApp(deps: AppDeps): Express {
     res.locals.dataValidUntil = meta.validUntil;
     res.locals.congress = meta.congress;
     res.locals.congressOrdinal = ordinal(meta.congress);
-    // `previousMaps` (new members on the previous Congress's maps) and `awaitingMaps` (states whose new
-    // districts are not published yet): every page says where (civic-data/previous-maps).
     Object.assign(res.locals, mapsNotices(meta));
     next();
   });
@@ -111,4 +110,30 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The layout's map notices: `previousMaps`, the states whose new members are served on the previous
+ * Congress's maps (proven unchanged), and `awaitingMaps`, the states whose new ZIP rows or boundaries are
+ * not published yet (civic-data/previous-maps decides both at import), by English name (en, es) and code (ar).
+ */
+function mapsNotices(meta: Pick<CivicDataMeta, 'previousMaps' | 'awaitingMaps'>) {
+  const awaiting = meta.awaitingMaps;
+  const listed = (states: readonly string[]) =>
+    states.length > 0
+      ? {
+          names: states.map((s) => stateByAbbr(s)?.name ?? s).join(', '),
+          codes: states.join(', '),
+        }
+      : undefined;
+  const zips = listed(awaiting?.zips ?? []);
+  const boundaries = listed((awaiting?.boundaries ?? []).filter((s) => !awaiting?.zips.includes(s)));
+  return {
+    previousMaps: meta.previousMaps && {
+      congress: meta.previousMaps.congress,
+      ordinal: ordinal(meta.previousMaps.congress),
+      stateList: meta.previousMaps.states.join(', '),
+    },
+    awaitingMaps: zips || boundaries ? { zips, boundaries } : undefined,
+  };
 }

@@ -4,8 +4,7 @@
  * answer (civic-data/congress), never a constant here.
  */
 import { z } from 'zod';
-import { billKey } from '../civic-data/bill-status';
-import { BioguideId } from '../civic-data/members-import';
+import { billKey, SponsorEntry } from '../civic-data/bill-status';
 import { congressAt, congressDates, congressEnds, ordinal } from '../civic-data/congress';
 import type { Chamber } from '../civic-data/types';
 import { formatList, formatLongDate } from '../platform/i18n-format';
@@ -47,14 +46,7 @@ const BillDefinition = z
 export type BillDefinition = z.infer<typeof BillDefinition>;
 
 /** A sponsor or cosponsor as the campaign lists it (when it does not rely on the imported bill status). */
-const SponsorshipDefinition = z
-  .object({
-    bioguide: BioguideId,
-    role: z.enum(['sponsor', 'cosponsor']),
-    since: IsoDate,
-    withdrawn: IsoDate.optional(),
-  })
-  .strict();
+const SponsorshipDefinition = SponsorEntry.strict();
 
 export const CongressBillsDefinition = z
   .object({

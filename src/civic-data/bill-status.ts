@@ -33,7 +33,8 @@ export interface BillRef {
 
 const IsoDate = z.iso.date();
 
-const SponsorEntry = z.object({
+/** A bill's sponsor or cosponsor: the day they signed on (the bill's introduction for its sponsor). */
+export const SponsorEntry = z.object({
   bioguide: BioguideId,
   role: z.enum(['sponsor', 'cosponsor']),
   since: IsoDate,

@@ -198,7 +198,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
     const startedAt = clock.now();
     const failures: string[] = [];
     const reasonOf = (e: unknown) => redactSecrets(e instanceof Error ? e.message : String(e));
-    /** Runs a step after the civic data's: its failure is logged and kept for status(), and undoes nothing. */
+    /** A step after the civic data's: its failure is logged and kept for status(), and undoes nothing. */
     const attempt = async (
       step: () => Promise<void>,
       failed: { label: string; event: string; msg: string },

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { billChamber } from '../campaign/bills';
+import { billChamber, parseBillId } from '../campaign/bills';
 import { BioguideId } from './members-import';
 import { redactSecrets } from '../platform/logger';
 import { billKey, LatestAction, latestActionOf, type BillRef } from './bill-status';
@@ -27,7 +27,7 @@ const IsoDate = z.iso.date();
 
 export const ReintroductionCandidate = z.object({
   /** The campaign bill it would replace: "119-s-1829". */
-  replaces: z.string().regex(/^\d{1,3}-[a-z]{1,7}-\d{1,5}$/),
+  replaces: z.string().refine((id) => parseBillId(id) !== undefined, 'must be a bill id like "119-s-1829"'),
   chamber: z.enum(['senate', 'house']),
   congress: z.number().int().positive(),
   type: z.string().regex(/^[a-z]{1,7}$/),

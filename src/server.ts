@@ -26,8 +26,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
+    setTimeout(() => process.exit(1), 15_000).unref();
     server.close(async () => {
       await runtime.stopBackground();
       await runtime.close();
@@ -40,10 +39,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof AppError) {
-    console.error(error.message);
-  } else {
-    console.error(error);
-  }
+  // A configuration or data problem is a message for the operator; anything else keeps its stack.
+  console.error(error instanceof ConfigError || error instanceof AppError ? error.message : error);
   process.exit(1);
 });

@@ -213,8 +213,6 @@ export interface AdminSessionRevocationsTable {
   expires_at: string;
 }
 
-/** A connection or an open transaction: what a repository function writes through. */
-export type Db = Kysely<Database> | Transaction<Database>;
 /** A verified letter above a count cap, waiting for the organiser (src/tracking/count-review.ts). */
 export interface CountHoldsTable {
   letter_id: string;
@@ -283,3 +281,6 @@ export interface Database {
   count_set_aside_actions: CountSetAsideActionsTable;
   adopted_bills: AdoptedBillsTable;
 }
+
+/** A connection or an open transaction: what a repository function writes through. */
+export type Db = Kysely<Database> | Transaction<Database>;

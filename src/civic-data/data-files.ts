@@ -1,6 +1,7 @@
 /**
- * civic-data/data-files: the data folder's small JSON files (bill-status.json, reintroductions.json), read
- * checked against their schema and written whole, atomically.
+ * civic-data/data-files: the data folder's JSON files, read (a DataError naming the file when it cannot be
+ * read or parsed) and the small ones (bill-status.json, reintroductions.json) checked against their schema
+ * and written whole, atomically.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,10 +9,27 @@ import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
 import { DataError } from '../platform/errors';
 
+/** The file's JSON; undefined when there is no such file. */
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new DataError(`${file}: cannot be read`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`${file}: not valid JSON`, { cause: error });
+  }
+}
+
 /** The file checked against `schema`; `missing` while there is none. */
 export function readDataFile<T>(file: string, schema: z.ZodType<T>, missing: T, hint: string): T {
-  if (!fs.existsSync(file)) return missing;
-  const parsed = schema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const json = readJsonFile(file);
+  if (json === undefined) return missing;
+  const parsed = schema.safeParse(json);
   if (!parsed.success) throw new DataError(`${file} is invalid: ${parsed.error.issues[0]?.message}${hint}`);
   return parsed.data;
 }

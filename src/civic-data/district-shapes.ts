@@ -9,9 +9,9 @@
  * Distances use an equirectangular projection centred on the query point (x scaled by cos(lat)), which is
  * accurate to well under 1% at the ~1-2 km scale used here.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import Flatbush from 'flatbush';
+import { readJsonFile } from './data-files';
 import { stateByFips } from './states';
 import { DataError } from '../platform/errors';
 import type { DistrictRef, PreviousMapsNotice } from './types';
@@ -313,20 +313,8 @@ function isDistrictShape(value: unknown): value is DistrictShape {
  */
 export function loadDistrictShapes(dataDir: string): DistrictShapeIndex | null {
   const file = path.join(dataDir, DISTRICT_SHAPES_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new DataError(`${file}: cannot read district shapes`, { cause: err });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new DataError(`${file}: not valid JSON`, { cause: err });
-  }
-  const body = parsed as Partial<DistrictShapesFile> | null;
+  const body = readJsonFile(file) as Partial<DistrictShapesFile> | null | undefined;
+  if (body === undefined) return null;
   if (!body || typeof body !== 'object' || !Array.isArray(body.districts)) {
     throw new DataError(`${file}: expected an object with a "districts" array`);
   }

@@ -344,25 +344,18 @@ export function createCensusGeocoder(options: CensusGeocoderOptions) {
     return onMap(await answerFor(address, again), congress) ?? noVintage;
   }
 
-  async function askPoint(lat: number, lon: number, pick: GeocoderVintage): Promise<Answer> {
+  async function pointFor(lat: number, lon: number, congress: number): Promise<GeocodeResult> {
+    const pick = await vintageInTime(congress);
+    if (!pick) return { status: 'unavailable', reason: `no vintage for Congress ${congress}` };
     const body = await getGeographies(`coordinates?x=${lon}&y=${lat}`, pick, () => ({
       result: { geographies: {} },
     }));
     const parsed = CoordinatesResponse.safeParse(body);
     if (!parsed.success) throw new UpstreamFailure('unexpected response shape', false);
     const found = districtFromGeographies(parsed.data.result.geographies);
-    return found ? { status: 'matched', ...found, matchedAddress: '', lat, lon } : { status: 'no_match' };
-  }
-
-  async function pointFor(lat: number, lon: number, congress: number): Promise<GeocodeResult> {
-    const pick = await vintageInTime(congress);
-    if (!pick) return { status: 'unavailable', reason: `no vintage for Congress ${congress}` };
-    return (
-      onMap(await askPoint(lat, lon, pick), congress) ?? {
-        status: 'unavailable',
-        reason: `vintage does not answer for Congress ${congress}`,
-      }
-    );
+    if (!found) return { status: 'no_match' };
+    const answer = onMap({ status: 'matched', ...found, matchedAddress: '', lat, lon }, congress);
+    return answer ?? { status: 'unavailable', reason: `vintage does not answer for Congress ${congress}` };
   }
 
   return {

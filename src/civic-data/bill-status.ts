@@ -159,7 +159,7 @@ const CongressGovCosponsors = z.object({
 /** Most pages (250 cosponsors each) of a bill's cosponsor list read. */
 const COSPONSOR_PAGES = 20;
 
-export interface BillStatusReadOptions {
+interface BillStatusReadOptions {
   bills: readonly BillRef[];
   /** A local folder: BILLSTATUS-*.xml files in it (or under BILLSTATUS/<congress>/<type>/) are read. */
   from?: string | undefined;

@@ -19,9 +19,9 @@ import type { DistrictRef, PreviousMapsNotice } from './types';
 export const DISTRICT_SHAPES_FILE = 'districts.json';
 
 /** A point this close (km) to its district's boundary is "near the boundary". */
-export const NEAR_BOUNDARY_KM = 1;
+const NEAR_BOUNDARY_KM = 1;
 /** A point outside every polygon (coast, generalised outline) snaps to a district this close (km). */
-export const OUTSIDE_SNAP_KM = 2;
+const OUTSIDE_SNAP_KM = 2;
 
 /** Kilometres per degree of latitude (mean Earth radius 6371.0088 km). */
 const KM_PER_DEG = (Math.PI / 180) * 6371.0088;
@@ -71,7 +71,7 @@ export interface DistrictShapesFile {
   districts: DistrictShape[];
 }
 
-export interface DistrictAtPoint {
+interface DistrictAtPoint {
   state: string;
   district: number;
   /** The point is within ~1 km of its district's boundary (or was snapped in from outside every polygon). */

@@ -36,7 +36,7 @@ const STALE_INTERVAL_MS = 60 * 60_000;
 const ABANDONED_STAGING_MS = 6 * 60 * 60_000;
 const STAGING_PREFIX = '.refresh-';
 
-export interface RefreshLogger {
+interface RefreshLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
@@ -88,8 +88,7 @@ export interface RefreshStatus {
   failure: { at: string; reason: string } | null;
 }
 
-export type RefreshOutcome =
-  { ok: true; congress: number; importedAt: string } | { ok: false; reason: string };
+type RefreshOutcome = { ok: true; congress: number; importedAt: string } | { ok: false; reason: string };
 
 /** Removes staging folders left behind by a crash; another instance's refresh in progress is younger. */
 async function removeAbandonedStaging(dataDir: string, now: Date): Promise<void> {

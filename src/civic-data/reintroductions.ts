@@ -18,10 +18,10 @@ import { readDataFile, writeDataFile } from './data-files';
 import { congressAt, congressEnds, ordinal } from './congress';
 import { trimEnd } from '../platform/text';
 
-export const REINTRODUCTIONS_FILE = 'reintroductions.json';
+const REINTRODUCTIONS_FILE = 'reintroductions.json';
 
 /** Most pages (250 bills each) of the new Congress's bill list read per bill type and search. */
-export const BILL_LIST_PAGES = 8;
+const BILL_LIST_PAGES = 8;
 
 const IsoDate = z.iso.date();
 
@@ -45,14 +45,14 @@ export const ReintroductionCandidate = z.object({
 });
 export type ReintroductionCandidate = z.infer<typeof ReintroductionCandidate>;
 
-export const ReintroductionsFile = z.object({
+const ReintroductionsFile = z.object({
   /** When the last search finished or failed; null before any. */
   searchedAt: z.iso.datetime().nullable(),
   /** Why the last search did not run or failed (candidates found before stay). */
   problem: z.string().max(2000).optional(),
   candidates: z.array(ReintroductionCandidate),
 });
-export type ReintroductionsFile = z.infer<typeof ReintroductionsFile>;
+type ReintroductionsFile = z.infer<typeof ReintroductionsFile>;
 
 /** The search's last result in the data folder; an empty one when no refresh has searched yet. */
 export function loadReintroductions(dataDir: string): ReintroductionsFile {
@@ -126,7 +126,7 @@ const BILL_PAGE_KINDS: Record<string, string> = {
   hconres: 'house-concurrent-resolution',
 };
 
-export interface ReintroductionSearchOptions {
+interface ReintroductionSearchOptions {
   /** The campaign bills to look for, each with the title the campaign gives it. */
   bills: ReadonlyArray<{ bill: BillRef; title: string }>;
   now: Date;

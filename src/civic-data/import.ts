@@ -92,7 +92,7 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
     zips: zipsRead && {
       name: zipsRead.info.name,
       size: zipsRead.table.size,
-      national: maps.newZips !== null && zipsRead.national !== false,
+      national: maps.newZipsNational,
       records: manifest.zips?.records,
     },
   });

@@ -17,15 +17,7 @@ import { INDEX_FILE_NAME } from './load';
 import { sourceInfo } from './source-files';
 import type { CivicSourceUrls } from '../config/config';
 import { DELEGATE_TERRITORIES } from './states';
-import type {
-  AwaitingMaps,
-  CivicDataMeta,
-  CivicIndexFile,
-  DistrictRef,
-  Member,
-  SourceInfo,
-  ZipDistrict,
-} from './types';
+import type { CivicDataMeta, CivicIndexFile, DistrictRef, Member, SourceInfo, ZipDistrict } from './types';
 import {
   befFileName,
   befUrl,
@@ -240,21 +232,6 @@ function previousShapes(
   return served.districts.filter((d) => !states || states.has(d.state));
 }
 
-/** The maps to serve, and what `meta` says of them. */
-interface ChosenMaps {
-  zipTable: ZipTable;
-  shapes: DistrictShape[] | null;
-  /** The states on the previous Congress's maps (proven unchanged), as `meta.previousMaps` names them. */
-  previousMaps: { congress: number; states: string[] } | undefined;
-  awaiting: AwaitingMaps | undefined;
-  /** The members' Congress's ZIP table as read; null when it is not published (or empty). */
-  newZips: ZipTable | null;
-  /** The boundaries are the members' Congress's (read now, or kept from the data in service). */
-  shapesAreNew: boolean;
-  /** Where the boundaries served come from, for `meta.sources.shapes`. */
-  shapesInfo: SourceInfo | undefined;
-}
-
 /**
  * Per state, the maps to serve: takes what is published, state by state. A state's ZIP rows are the new
  * Congress's when its table (or its BEF) is published, else the previous Congress's when its map is proven
@@ -268,7 +245,7 @@ export function chooseMaps(input: {
   zips: ZipsRead;
   shapes: DistrictShapesRead | null;
   served: ServedData;
-}): ChosenMaps {
+}) {
   const { congress, members, zips, shapes, served } = input;
   const newZips = zips.info.congress === congress && zips.table.size > 0 ? zips.table : null;
   // Boundaries not published: the ones in service stay while they are of the members' Congress.
@@ -306,13 +283,13 @@ export function chooseMaps(input: {
     }
   }
   // A new table that covers the nation (a relationship file, a national BEF) leaves no state awaited.
-  const zipsAwaiting =
-    newZips !== null && zips.national !== false
-      ? []
-      : allStates.filter(
-          (state) =>
-            !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
-        );
+  const newZipsNational = newZips !== null && zips.national !== false;
+  const zipsAwaiting = newZipsNational
+    ? []
+    : allStates.filter(
+        (state) =>
+          !newZipStates.has(state) && !previousZipStates.has(state) && (seatsPerState.get(state) ?? 0) > 1,
+      );
 
   // Boundaries.
   let boundaries = newShapes;
@@ -332,13 +309,17 @@ export function chooseMaps(input: {
   return {
     zipTable,
     shapes: boundaries,
+    /** The states on the previous Congress's maps (proven unchanged), as `meta.previousMaps` names them. */
     previousMaps: previousStates.length ? { congress: congress - 1, states: previousStates } : undefined,
     awaiting:
       zipsAwaiting.length > 0 || shapesAwaiting.length > 0
         ? { zips: zipsAwaiting, boundaries: shapesAwaiting }
         : undefined,
-    newZips,
+    /** The members' Congress's ZIP table is read and covers the nation (so it is counted as one). */
+    newZipsNational,
+    /** The boundaries are the members' Congress's (read now, or kept from the data in service). */
     shapesAreNew: newShapes !== null,
+    /** Where the boundaries served come from, for `meta.sources.shapes`. */
     shapesInfo: boundaries ? (readInfo ?? served.index?.meta.sources?.shapes ?? undefined) : undefined,
   };
 }

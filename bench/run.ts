@@ -1,7 +1,7 @@
 /**
  * bench/run: `npm run bench`. Compiles the app and measures it as deployed (docs/performance.md):
  *
- *   capacity   closed loop, one client, rate limits off: server CPU per request against a plain Express
+ *   capacity   closed loop, one machine as many clients: server CPU per request against a plain Express
  *              route's, and saved letters per second
  *   launch     open loop, rate limits on: people arriving at a fixed rate, each from their own loopback
  *              address, walking the whole journey; on SQLite, then on PostgreSQL with two instances
@@ -151,7 +151,9 @@ async function main(): Promise<void> {
   if (wanted('capacity')) {
     const c = await capacity(dataDir);
     results.capacity = c;
-    console.log(`\nClosed loop, ${CONNECTIONS} connections, ${DURATION_S} s, rate limits off\n`);
+    console.log(
+      `\nClosed loop, ${CONNECTIONS} connections, ${DURATION_S} s, each request from a client of its own\n`,
+    );
     console.log('| Scenario | req/s | p99 ms | errors | server CPU µs/req | × baseline CPU |');
     console.log('|---|---:|---:|---:|---:|---:|');
     for (const r of c.rows)

@@ -115,7 +115,10 @@ export interface AppOptions {
   /** SQLite file (default: a new temp folder) or a PostgreSQL URL. */
   databaseUrl?: string;
   sqlitePath?: string;
-  /** Rate limits and the minimum form-fill time as deployed, or off for single-client capacity runs. */
+  /**
+   * The minimum form-fill time and the client address as deployed; or, for the closed loop, no minimum time
+   * and the address the bench names in X-Forwarded-For.
+   */
   asDeployed: boolean;
   smtpUrl?: string;
 }
@@ -167,7 +170,9 @@ export async function startApp(options: AppOptions): Promise<ServerProcess> {
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else env.SQLITE_PATH = options.sqlitePath ?? path.join(tempDir, 'bench.sqlite');
   if (options.smtpUrl) Object.assign(env, { SMTP_URL: options.smtpUrl, OUTBOX_POLL_MS: '200' });
-  if (!options.asDeployed) Object.assign(env, { RATE_LIMITS_ENABLED: 'false', MIN_FORM_FILL_MS: '0' });
+  // The closed loop is one machine playing many clients: each request names its own in X-Forwarded-For
+  // (bench/capacity.ts), which the server believes from the loopback proxy it takes the bench for.
+  if (!options.asDeployed) Object.assign(env, { TRUST_PROXY: 'loopback', MIN_FORM_FILL_MS: '0' });
   // As the image starts it: its start script (which replaces itself with node, so the pid is the server's)
   // with the node flags written there; a checkout from before the script starts the server directly.
   const startScript = path.join(root, 'scripts', 'docker-start.sh');

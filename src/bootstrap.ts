@@ -64,9 +64,6 @@ export async function createRuntime(config: Config) {
   await adoptedBills.refresh();
   const campaigns = withAdoptedBills(campaignFiles, adoptedBills);
   const hbs = createHandlebars();
-  if (!config.rateLimitsEnabled) {
-    logger.warn('rate limits off (RATE_LIMITS_ENABLED=false): for a load test, never for the public');
-  }
   if (!config.emailDomains.mxCheck) {
     logger.info('mail exchanger check off (EMAIL_MX_CHECK): only the disposable-domain list is consulted');
   }

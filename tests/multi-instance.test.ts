@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
+import { clientAddress } from './helpers/app';
 import { importedDataDir } from './helpers/civic-data';
 import {
   askForConfirmation,
@@ -91,7 +92,8 @@ describePostgres('two instances on one PostgreSQL', () => {
       APP_SECRET: 'multi-instance-test-secret-0123456789abcdef',
       OUTBOX_POLL_MS: '50',
       LOG_LEVEL: process.env.MULTI_DEBUG ? 'info' : 'silent',
-      RATE_LIMITS_ENABLED: 'false',
+      // Each writer from an address of their own (X-Forwarded-For), as the per-client limits expect.
+      TRUST_PROXY: 'loopback',
       // 500 letters from one district in a minute: above the hourly cap they would wait for the organiser.
       COUNT_CAP_DISTRICT_PER_HOUR: '1000000',
       STATS_CACHE_MS: '0',
@@ -107,7 +109,7 @@ describePostgres('two instances on one PostgreSQL', () => {
   });
 
   async function submitLetter(base: string, n: number): Promise<string> {
-    const agent = request.agent(base);
+    const agent = request.agent(base).set('X-Forwarded-For', clientAddress(n));
     const { members, token } = await openWritePage(agent);
     const batchUrl = await saveLetters(
       agent,

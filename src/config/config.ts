@@ -154,7 +154,6 @@ const EnvSchema = DataUpdateSchema.extend({
   STATS_CACHE_MS: integer(0, 600_000).default(5000),
   ADOPTED_BILLS_CACHE_MS: integer(0, 600_000).default(5000),
   MIN_FORM_FILL_MS: integer(0, 600_000).default(3000),
-  RATE_LIMITS_ENABLED: booleanFromEnv.default(true),
   EMAIL_MX_CHECK: booleanFromEnv.optional(),
   DNS_SERVERS: z
     .string()
@@ -353,12 +352,6 @@ export function loadConfig(env: Record<string, string | undefined>) {
       scheduleMs: e.REPLY_SCHEDULE_MS,
     },
     minFormFillMs: e.MIN_FORM_FILL_MS,
-    /**
-     * Per-client rate limits (lookup, submission, email, admin sign-in). An operator turns them off
-     * (RATE_LIMITS_ENABLED=false) to load-test a deployment from one machine, as `npm run bench` does; the
-     * server says so at start-up.
-     */
-    rateLimitsEnabled: e.RATE_LIMITS_ENABLED,
     /**
      * Senders' email domains: `mxCheck` asks DNS (`dnsServers`, or the system's) for mail exchangers; the
      * disposable-domain list is always consulted (src/letters/mail-domain.ts).

@@ -83,7 +83,7 @@ export class KyselyRateLimitStore implements Store {
 }
 
 type RateLimitDeps = {
-  config: Pick<Config, 'database' | 'appSecret' | 'rateLimitsEnabled'>;
+  config: Pick<Config, 'database' | 'appSecret'>;
   storage: Pick<Storage, 'db'>;
 };
 
@@ -157,9 +157,8 @@ export const LIMITS = {
   preview: { name: 'preview', windowMs: 60_000, limit: 60, messageKey: 'abuse.previewRateLimited' },
 } satisfies Record<string, LimitSpec>;
 
-/** A limiter answering through the app's error family; a no-op when RATE_LIMITS_ENABLED=false. */
+/** A limiter answering through the app's error family. */
 function createLimiter(deps: RateLimitDeps, spec: LimitSpec): RequestHandler {
-  if (!deps.config.rateLimitsEnabled) return (_req, _res, next) => next();
   return rateLimit({
     ...sharedLimiterOptions(deps, spec.name),
     windowMs: spec.windowMs,

@@ -30,6 +30,7 @@
  *                    stands.
  */
 import { promises as fs } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import path from 'node:path';
 import { decodeHTML } from 'entities';
 import request from 'supertest';
@@ -37,7 +38,7 @@ import { importCivicData } from '../../src/civic-data/import';
 import { letterDocument } from '../../src/delivery/cwc/letter-document';
 import { HOUSE, legislators, writeSources, type Seat } from '../fixtures/civic/congress-sources';
 import { makeTempDir, removeDir } from '../fixtures/civic/mirror';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestApp, fromManyClients, type TestApp } from '../helpers/app';
 import {
   startCongressGovStandIn,
   STOP_CSAM_119,
@@ -116,6 +117,8 @@ let sink: SmtpSink;
 let cwc: CwcStandIn;
 let congressGov: CongressGovStandIn;
 let t: TestApp;
+/** The app as the rehearsal's writers reach it: each request from an address of its own. */
+let site: RequestListener;
 
 beforeAll(async () => {
   root = await makeTempDir('rehearsal-');
@@ -137,9 +140,10 @@ beforeAll(async () => {
     CONGRESS_GOV_API_KEY: CONGRESS_GOV_KEY,
     CONGRESS_GOV_API_URL: congressGov.url,
     ADMIN_TOKEN,
-    // Every writer here comes from 127.0.0.1: the per-address limits are not what this rehearses.
-    RATE_LIMITS_ENABLED: 'false',
+    // Every writer here comes from this machine: each request from an address of its own instead.
+    TRUST_PROXY: 'loopback',
   });
+  site = fromManyClients(t.app);
 }, 120_000);
 afterAll(async () => {
   await t.close();
@@ -151,7 +155,7 @@ afterAll(async () => {
 
 /** What a writer sees on the write page: the members ticked, those shown as ended, the notice, a letter. */
 async function writePage(who: Writer, district?: string) {
-  const res = await request(t.app)
+  const res = await request(site)
     .get('/campaigns/stop-csam/write')
     .query({ address: who.address, ...(district ? { district } : {}) })
     .expect(200);
@@ -172,7 +176,7 @@ async function writePage(who: Writer, district?: string) {
  */
 async function press(path: string, fields: Record<string, unknown> = {}): Promise<string> {
   const session = await csrfSession(t.app);
-  const res = await request(t.app)
+  const res = await request(site)
     .post(path)
     .set('Cookie', session.cookie)
     .type('form')
@@ -237,7 +241,7 @@ function offerTo(who: Writer, recipient: string): ReceivedMail {
 }
 
 async function batchPage(batchUrl: string): Promise<string> {
-  return decodeHTML((await request(t.app).get(batchUrl).expect(200)).text);
+  return decodeHTML((await request(site).get(batchUrl).expect(200)).text);
 }
 
 /** The "send this letter instead" link of the email offering a letter as it would now read. */
@@ -247,15 +251,15 @@ function renewalLink(email: ReceivedMail): string {
 /** The letter the JSON preview gives for a member: its ask, or the refusal's status. */
 async function previewAsk(who: Writer, bioguide: string): Promise<string | number> {
   const { address: _typed, ...sender } = who;
-  const res = await request(t.app).post('/api/letters/preview').send({ bioguide, sender });
+  const res = await request(site).post('/api/letters/preview').send({ bioguide, sender });
   return res.status === 200 ? (res.body.ask as string) : res.status;
 }
 
 async function lookup(query: Record<string, string | number>) {
-  return request(t.app).get('/api/representatives').query(query);
+  return request(site).get('/api/representatives').query(query);
 }
 async function readyz() {
-  return (await request(t.app).get('/readyz')).body;
+  return (await request(site).get('/readyz')).body;
 }
 async function refresh() {
   return t.runtime.dataRefresh.refreshNow();
@@ -368,11 +372,11 @@ test('the operator timeline of 3 January 2027', async () => {
     .executeTakeFirstOrThrow();
   expect(devLetter.status_reason).toBe('held: map_awaited');
   expect(await batchPage(devBatch)).not.toContain(`/letters/${devLetter.id}/print`);
-  const devPrint = await request(t.app).get(`/letters/${devLetter.id}/print`).expect(409);
+  const devPrint = await request(site).get(`/letters/${devLetter.id}/print`).expect(409);
   expect(decodeHTML(devPrint.text)).toContain(
     "your state's districts for the new Congress are not published yet",
   );
-  await request(t.app).get(`/letters/${devLetter.id}.pdf`).expect(409);
+  await request(site).get(`/letters/${devLetter.id}.pdf`).expect(409);
   // Cara presses "Send this letter instead": it reaches her member's office, citing no bill (none exists).
   await press(renewalLink(caraOffer));
   await worker();
@@ -428,14 +432,14 @@ test('the operator timeline of 3 January 2027', async () => {
   // The refresh found the Senate's new number and the admin page offers it; until the organiser adopts
   // it, the reintroduce ask stands.
   let admin = await adminSession(t.app, ADMIN_TOKEN);
-  const dashboard = await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200);
-  expect(dashboard.text).toContain('Senate: the reintroduction of S. 1829');
+  const dashboard = await request(site).get('/admin').set('Cookie', admin.cookies).expect(200);
+  expect(dashboard.text).toContain('Senate: the reintroduction of S.\u00a01829');
   expect(dashboard.text).toContain('No House bill found yet');
   expect(await previewAsk(BEN, NY_SENATOR)).toBe('reintroduce');
   // The organiser adopts the Senate's at once (stored in the database: no redeploy). Senate letters ask
   // to support S. 41; House letters still ask for the reintroduction.
   const adopt = (form: Record<string, string>) =>
-    request(t.app)
+    request(site)
       .post('/admin/bills/adopt')
       .set('Cookie', admin.cookies)
       .type('form')
@@ -443,11 +447,11 @@ test('the operator timeline of 3 January 2027', async () => {
       .expect(303);
   await adopt({ senate: '120-s-41' });
   // The admin page offers the House's alone now, and undo beside the Senate's adoption.
-  const afterSenate = (await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200)).text;
+  const afterSenate = (await request(site).get('/admin').set('Cookie', admin.cookies).expect(200)).text;
   expect(afterSenate).toContain('Undo the Senate’s adoption');
   expect(afterSenate).not.toContain('Undo the House’s adoption');
-  expect(afterSenate).toContain('House: the reintroduction of H.R. 3921');
-  expect(afterSenate).not.toContain('Senate: the reintroduction of S. 1829');
+  expect(afterSenate).toContain('House: the reintroduction of H.R.\u00a03921');
+  expect(afterSenate).not.toContain('Senate: the reintroduction of S.\u00a01829');
   const senateOnly = await writePage(BEN);
   expect(senateOnly.letter(NY_SENATOR)).toContain('I am writing to ask you to support S. 41');
   expect(senateOnly.letter(TENTH_120)).toContain(ASKS_REINTRODUCTION);
@@ -504,8 +508,8 @@ test('the operator timeline of 3 January 2027', async () => {
   congressGov.bills = [...STOP_CSAM_119, ...STOP_CSAM_120];
   expect(await refresh()).toMatchObject({ ok: true, congress: 120 });
   admin = await adminSession(t.app, ADMIN_TOKEN); // a week on: the organiser signs in again
-  expect((await request(t.app).get('/admin').set('Cookie', admin.cookies).expect(200)).text).toContain(
-    'House: the reintroduction of H.R. 3921',
+  expect((await request(site).get('/admin').set('Cookie', admin.cookies).expect(200)).text).toContain(
+    'House: the reintroduction of H.R.\u00a03921',
   );
   // From now on both chambers' letters ask to support the new bills, and CWC cites them.
   await adopt({ house: '120-hr-12' });
@@ -525,7 +529,7 @@ test('the operator timeline of 3 January 2027', async () => {
 
   // The organiser undoes the House's adoption (undo names its chamber): House letters ask for the
   // reintroduction again; the Senate's adoption stands.
-  await request(t.app)
+  await request(site)
     .post('/admin/bills/undo')
     .set('Cookie', admin.cookies)
     .type('form')

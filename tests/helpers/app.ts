@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { RequestListener } from 'node:http';
 import type { Express } from 'express';
 import { createRuntime, type Runtime } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
@@ -37,6 +38,25 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const clock = new SystemTime(new Date('2026-11-28T12:00:00Z'));
   const runtime = await createRuntime(config);
   return { app: createApp(runtime.deps), runtime, clock, close: () => runtime.close() };
+}
+
+/** Client `n`'s address (10.x.y.z), for X-Forwarded-For to an app that believes it (TRUST_PROXY). */
+export function clientAddress(n: number): string {
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * The app as a new client reaches it with every request: each carries an address of its own in
+ * X-Forwarded-For, which the app believes with TRUST_PROXY=loopback. A test that sends hundreds of requests
+ * from this machine then meets the per-client rate limits as that many people would.
+ */
+export function fromManyClients(app: Express): RequestListener {
+  let client = 0;
+  return (req, res) => {
+    client += 1;
+    req.headers['x-forwarded-for'] = clientAddress(client);
+    app(req, res);
+  };
 }
 
 /** A fresh LOG_FILE for an app, and the lines logged to it so far (the app writes each line at once). */

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { LISTEN_BACKLOG } from '../../src/web/app';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestApp, fromManyClients, type TestApp } from '../helpers/app';
 import { createTestPostgres, describeEachStorage, type TestPostgres } from '../helpers/postgres';
 
 jest.setTimeout(180_000);
@@ -20,9 +20,12 @@ async function withApp(
   if (kind === 'postgres') {
     pg = await createTestPostgres();
   }
-  const t = await createTestApp({ RATE_LIMITS_ENABLED: 'false', ...(pg ? { DATABASE_URL: pg.url } : {}) });
-  // The server's own accept queue: 1,000 connections arrive at once (src/web/app.ts, LISTEN_BACKLOG).
-  const server = http.createServer(t.app).listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
+  const t = await createTestApp({ TRUST_PROXY: 'loopback', ...(pg ? { DATABASE_URL: pg.url } : {}) });
+  // The server's own accept queue: 1,000 connections arrive at once (src/web/app.ts, LISTEN_BACKLOG),
+  // from 1,000 writers (the per-client limits as deployed).
+  const server = http
+    .createServer(fromManyClients(t.app))
+    .listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
   await new Promise((r) => server.once('listening', r));
   try {
     await run(t, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);

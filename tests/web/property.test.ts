@@ -3,21 +3,22 @@
  * fail only with ValidationError, whatever they are given; and no route answers 500 to about a thousand
  * generated requests (random paths, query strings and form bodies, with and without a CSRF token).
  */
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import fc from 'fast-check';
 import request from 'supertest';
 import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../src/letters/letter';
 import { parseAddress } from '../../src/lookup/address';
 import { NotFoundError, ValidationError } from '../../src/platform/errors';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { createTestApp, fromManyClients, type TestApp } from '../helpers/app';
 import { csrfSession } from './security-helpers';
 
 let t: TestApp;
 let server: Server;
 let csrf: { cookie: string; token: string };
 beforeAll(async () => {
-  t = await createTestApp({ RATE_LIMITS_ENABLED: 'false' });
-  server = t.app.listen(0, '127.0.0.1');
+  t = await createTestApp({ TRUST_PROXY: 'loopback' });
+  // Each generated request from a client of its own: the rate limits would answer most of them with 429.
+  server = http.createServer(fromManyClients(t.app)).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   csrf = await csrfSession(t.app);
 });

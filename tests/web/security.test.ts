@@ -9,7 +9,7 @@ import request from 'supertest';
 import { openStorage } from '../../src/storage/database';
 import { KyselyRateLimitStore, clientKey } from '../../src/web/rate-limits';
 import { signStartedAt } from '../../src/web/csrf';
-import { createTestApp, testLogFile, type TestApp } from '../helpers/app';
+import { createTestApp, type TestApp } from '../helpers/app';
 import { ADDRESS, SENDER } from '../helpers/sender';
 import { readPdf } from '../delivery/helpers/pdf-text';
 import { csrfSession } from './security-helpers';
@@ -360,22 +360,6 @@ describe('rate limits', () => {
       expect(statuses[5]).toBe(429);
     } finally {
       await limited.close();
-    }
-  });
-
-  test('when RATE_LIMITS_ENABLED=false, then nothing is limited and the server warns at start-up', async () => {
-    const appLog = testLogFile();
-    const open = await createTestApp({
-      RATE_LIMITS_ENABLED: 'false',
-      LOG_LEVEL: 'info',
-      LOG_FILE: appLog.file,
-    });
-    try {
-      expect(appLog.lines().join('')).toContain('rate limits off (RATE_LIMITS_ENABLED=false)');
-      for (let i = 0; i < 65; i += 1)
-        await request(open.app).get('/api/representatives').query({ zip: '62704' }).expect(200);
-    } finally {
-      await open.close();
     }
   });
 

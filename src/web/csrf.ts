@@ -26,7 +26,7 @@ import type { Clock } from '../platform/clock';
 import { ForbiddenError, ValidationError } from '../platform/errors';
 import { keyedHash, safeEqual } from '../platform/ids';
 import { wantsJson } from './error-handler';
-import { isApiPath, setPrivateHeaders } from './security';
+import { isApiPath, sameSitePath, setPrivateHeaders } from './security';
 
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -66,8 +66,7 @@ function renderKeptForm(
     if (NEVER_ECHO.has(name) || name.length > 100) continue;
     for (const value of allStrings(raw)) (LONG_FIELDS.test(name) ? texts : hidden).push({ name, value });
   }
-  // Same-origin path only: collapse leading slashes so `//host/x` cannot become a protocol-relative URL.
-  const action = req.originalUrl.replace(/^[/\\]+/, '/');
+  const action = sameSitePath(req.originalUrl);
   res
     .status(status)
     .render('errors/resubmit', { title: req.t(titleKey), messageKey, action, texts, hidden, status });

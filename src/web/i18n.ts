@@ -13,6 +13,7 @@ import { LanguageDetector } from 'i18next-http-middleware';
 import { renderLanguage, type HandlebarsInstance } from '../platform/handlebars';
 import { baseLanguage, interpolationFor, withoutIsolatesInTags } from '../platform/i18n-format';
 import { CATALOGUE_LANGUAGES, createCatalogues, type Message } from '../platform/messages';
+import { sameSitePath } from './security';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
 export const LANGUAGES = [
@@ -80,16 +81,13 @@ export function supportedLanguage(lng: string | undefined): LanguageCode {
  * `lang` last); the URL is parsed once and its other parameters serialised once.
  */
 export function urlsWithLanguages(originalUrl: string, languages: readonly string[]): string[] {
-  let url: URL;
-  try {
-    // Parsed under a fixed origin, never as a URL of its own: `//host` must not become a link elsewhere.
-    url = new URL(`http://localhost/${originalUrl.replace(/^\/+/, '')}`);
-  } catch {
-    return languages.map((lng) => `/?lang=${encodeURIComponent(lng)}`);
-  }
+  // Parsed under a fixed origin, never as a URL of its own; the parsed path is made a path of this site's
+  // again, since `/.//host` reads as `//host`.
+  const url = new URL(`http://localhost${sameSitePath(originalUrl)}`);
   url.searchParams.delete('lang');
   const others = url.searchParams.toString();
-  const prefix = others ? `${url.pathname}?${others}&lang=` : `${url.pathname}?lang=`;
+  const path = sameSitePath(url.pathname);
+  const prefix = others ? `${path}?${others}&lang=` : `${path}?lang=`;
   return languages.map((lng) => `${prefix}${encodeURIComponent(lng)}`);
 }
 

@@ -49,6 +49,14 @@ export const privateWhenLocated: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * A URL of this site's as a path that stays on it: the leading slashes and backslashes are one slash, so
+ * `//host/x`, `/\host/x` or an absolute `http://host/x` can never become a link to another host.
+ */
+export function sameSitePath(url: string): string {
+  return `/${url.replace(/^[/\\]+/, '')}`;
+}
+
 /** The JSON API and the probes: no browser renders them, so they get the API's headers and no CSRF token. */
 export function isApiPath(path: string): boolean {
   return path.startsWith('/api/') || path === '/healthz' || path === '/readyz';

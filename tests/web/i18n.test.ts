@@ -332,6 +332,9 @@ describe('urlsWithLanguages', () => {
     ['/', '/?lang=es'],
     ['/campaigns/x?a=1&lang=ar', '/campaigns/x?a=1&lang=es'],
     ['//evil.example/path', '/evil.example/path?lang=es'],
+    ['/\\evil.example/path', '/evil.example/path?lang=es'],
+    ['/.//evil.example/path', '/evil.example/path?lang=es'],
+    ['http://evil.example/path', '/http://evil.example/path?lang=es'],
     ['///', '/?lang=es'],
     ['/x?lang=ar&a=1&lang=en&b=%20two', '/x?a=1&b=+two&lang=es'],
   ])('when the page is %s, then the Spanish link is %s and stays on this site', (from, to) => {

@@ -3,7 +3,6 @@
  * under <DATA_DIR>/outbox), message renderer, outbox worker and the service the routes call. bootstrap.ts
  * creates one, puts `service` into AppDeps.email, and starts/stops it with the background work.
  */
-import { findLetter } from '../letters/letter-store';
 import {
   HELD_MAP_AWAITED,
   HELD_TERM_ENDED,
@@ -50,7 +49,6 @@ export function createEmailChannel(deps: EmailChannelDeps) {
   const cwc = config.cwc
     ? createCwcDelivery({
         config: config.cwc,
-        storage,
         campaigns: deps.campaigns,
         civic,
         clock,
@@ -70,12 +68,10 @@ export function createEmailChannel(deps: EmailChannelDeps) {
     transport,
     clock,
     logger,
-    holdFor: async (row) => {
+    holdFor: async (row, letter) => {
       // The letter (email relay or CWC) and the sender's copy, which would otherwise say it went out;
       // never the messages that only tell the sender something (confirmation, delivery failed).
-      if (!HELD_KINDS.has(row.kind) || !row.letter_id) return null;
-      const letter = await findLetter(storage.db, row.letter_id);
-      if (!letter) return null;
+      if (!HELD_KINDS.has(row.kind) || !letter) return null;
       const now = clock.now();
       const standing = recipientStanding(civic, letter.bioguide, now);
       if (standing === 'left_congress') throw new PermanentDeliveryError(RECIPIENT_LEFT_CONGRESS);
@@ -91,10 +87,10 @@ export function createEmailChannel(deps: EmailChannelDeps) {
     },
     recordAction: deps.recordAction,
     // The other components' emails go to their own renderers.
-    renderMessage: (row) => (deps.renderers?.[row.kind] ?? renderDelivery)(row),
+    renderMessage: (row, letter) => (deps.renderers?.[row.kind] ?? renderDelivery)(row, letter),
     ...(cwc && config.cwc
       ? {
-          deliverers: { cwc: (row) => cwc.deliver(row) },
+          deliverers: { cwc: (row, letter) => cwc.deliver(row, letter) },
           // Through a maintenance window (the House's is six hours a day): CWC_RETRY_HOURS, at least 8.
           retryPolicies: { cwc: cwcRetryPolicy(config.cwc.retryHours) },
         }

@@ -20,7 +20,7 @@ import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
 import { LETTER_CLOSING, letterAsText, senderSignature } from '../letters/letter';
-import { findBatch, findLetter, type LetterRow } from '../letters/letter-store';
+import { findBatch, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { LETTER_OUTDATED, letterMeaning, renewalOf } from '../letters/renewal';
 import type { Clock } from '../platform/clock';
@@ -128,7 +128,9 @@ function billsOf(entry: CongressBills | undefined): string {
 }
 
 /** Builds the renderer the outbox worker calls for each row. */
-export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) => Promise<RenderedEmail> {
+export function createMessageRenderer(
+  deps: EmailContentDeps,
+): (row: OutboxRow, letter: LetterRow | undefined) => Promise<RenderedEmail> {
   const { clock } = deps;
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
   const publicUrl = trimEnd(deps.publicUrl, '/');
@@ -172,10 +174,8 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     return { ...email, headers: { 'Auto-Submitted': 'auto-generated' } };
   }
 
-  /** The one letter an office or sender's copy carries. */
-  async function letterOf(row: OutboxRow): Promise<LiveLetter> {
-    // One row by its key, not the whole batch: this runs for every office copy and sender's copy.
-    const letter = row.letter_id ? await findLetter(deps.storage.db, row.letter_id) : undefined;
+  /** The one letter an office or sender's copy carries (the worker read it by the row's letter_id). */
+  function letterOf(row: OutboxRow, letter: LetterRow | undefined): LiveLetter {
     return liveLetter(letter?.batch_id === row.batch_id ? letter : undefined);
   }
 
@@ -207,8 +207,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     return toWriter(row, first, CONFIRMATION_SUBJECT, 'confirmation', context);
   }
 
-  async function office(row: OutboxRow): Promise<RenderedEmail> {
-    const letter = await letterOf(row);
+  async function office(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
     const campaign = deps.campaigns.get(letter.campaign);
     const to = officeAddressFor(campaign, letter.bioguide);
     const email = letter.sender_email.trim();
@@ -232,8 +231,7 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
    * The sender's copy ('sender_copy', with the receipt) or the news that the letter could not be
    * delivered ('delivery_failed'): both carry the letter, the PDF and the member's web form.
    */
-  async function senderCopy(row: OutboxRow): Promise<RenderedEmail> {
-    const letter = await letterOf(row);
+  async function senderCopy(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
     if (row.kind === 'delivery_failed' && letter.status_reason === LETTER_OUTDATED) {
       return outdatedNotice(row, letter);
     }
@@ -312,15 +310,15 @@ export function createMessageRenderer(deps: EmailContentDeps): (row: OutboxRow) 
     return toWriter(row, letter, subjectLine, 'letter-outdated', context);
   }
 
-  return async (row) => {
+  return async (row, letter) => {
     switch (row.kind) {
       case 'confirmation':
         return confirmation(row);
       case 'office':
-        return office(row);
+        return office(row, letterOf(row, letter));
       case 'sender_copy':
       case 'delivery_failed':
-        return senderCopy(row);
+        return senderCopy(row, letterOf(row, letter));
       default:
         throw new PermanentDeliveryError('unknown_kind');
     }

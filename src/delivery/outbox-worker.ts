@@ -1,7 +1,8 @@
 /**
- * delivery/outbox-worker: sends what the outbox holds. Each round claims due rows (with a lease), renders
- * each message from the database, sends it through the mail transport and records the outcome in one
- * transaction: for the copy to the office that also marks the letter sent and counts the 'emailed' action.
+ * delivery/outbox-worker: sends what the outbox holds. Each round claims due rows (with a lease), reads
+ * each row's letter once (for the hold check, the rendering and the outcome), renders the message, sends it
+ * through the mail transport and records the outcome in one transaction: for the copy to the office that
+ * also marks the letter sent and counts the 'emailed' action.
  *
  * Crash safety: a row is only ever 'sent' after the SMTP server accepted it. A worker killed between the
  * server's acceptance and our commit leaves the row 'sending'; when its lease expires another worker sends
@@ -15,7 +16,7 @@ import type { Storage } from '../storage/database';
 import type { OutboxKind } from '../storage/schema';
 import { actionFor } from '../tracking/actions';
 import type { RecordAction } from '../tracking/record-action';
-import { findLetter, noteQueuedReason, setLetterStatus } from '../letters/letter-store';
+import { findLetter, noteQueuedReason, setLetterStatus, type LetterRow } from '../letters/letter-store';
 import { DeliveryError, PermanentDeliveryError, type MailTransport, type OutgoingMail } from './mailer';
 import {
   backoffDelay,
@@ -38,8 +39,8 @@ export interface WorkerLogger {
   error(obj: object, msg: string): void;
 }
 
-/** Renders the email for an outbox row from the database; throws PermanentDeliveryError when it cannot exist. */
-export type RenderMessage = (row: OutboxRow) => Promise<OutgoingMail>;
+/** Renders the email for an outbox row and its letter; throws PermanentDeliveryError when it cannot exist. */
+export type RenderMessage = (row: OutboxRow, letter: LetterRow | undefined) => Promise<OutgoingMail>;
 
 export interface OutboxWorkerOptions {
   storage: Storage;
@@ -72,7 +73,7 @@ export interface OutboxWorkerOptions {
    * Kinds delivered by something other than email (the 'cwc' kind: src/delivery/cwc). Each throws a
    * DeliveryError as the mail transport does, so retries, leases and failures work the same.
    */
-  deliverers?: Partial<Record<OutboxKind, (row: OutboxRow) => Promise<void>>>;
+  deliverers?: Partial<Record<OutboxKind, (row: OutboxRow, letter: LetterRow | undefined) => Promise<void>>>;
   /** Unique per process; default a random id. */
   workerId?: string;
   /**
@@ -80,7 +81,7 @@ export interface OutboxWorkerOptions {
    * at again after HOLD_RECHECK_MS; holding is not an attempt. Throws a PermanentDeliveryError when the
    * message must never be sent (its recipient left Congress): it fails as if the server had refused it.
    */
-  holdFor?: (row: OutboxRow) => Promise<string | null>;
+  holdFor?: (row: OutboxRow, letter: LetterRow | undefined) => Promise<string | null>;
 }
 
 const HOLD_RECHECK_MS = 15 * 60_000;
@@ -112,16 +113,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let loop: Promise<void> | undefined;
   let wakeRequested = false;
 
-  async function recordSent(row: OutboxRow): Promise<void> {
+  /** `letter` as read before the send: what its action counts never changes once it is saved. */
+  async function recordSent(row: OutboxRow, letter: LetterRow | undefined): Promise<void> {
     const at = clock.now();
     await inWriteTransaction(storage, async (db) => {
       if (!(await markSent(db, row.id, workerId, at))) {
         logger.warn({ outboxId: row.id, kind: row.kind }, 'outbox: lease lost before the send was recorded');
         return;
       }
-      if (isLetterDelivery(row.kind) && row.letter_id) {
-        const letter = await findLetter(db, row.letter_id);
-        if (!letter) return;
+      if (isLetterDelivery(row.kind) && letter) {
         await setLetterStatus(db, letter.id, 'sent', at.toISOString());
         if (row.kind === 'cwc') {
           // The sender's copy waits for the office's answer, so it can carry the delivery id.
@@ -173,9 +173,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   async function processRow(row: OutboxRow): Promise<void> {
     const log = { outboxId: row.id, kind: row.kind, attempt: row.attempts };
+    const letter = row.letter_id ? await findLetter(storage.db, row.letter_id) : undefined;
     let hold: string | null;
     try {
-      hold = options.holdFor ? await options.holdFor(row) : null;
+      hold = options.holdFor ? await options.holdFor(row, letter) : null;
     } catch (error) {
       if (!(error instanceof PermanentDeliveryError)) throw error;
       await recordFailure(row, error.reason);
@@ -197,8 +198,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
     const deliver = options.deliverers?.[row.kind];
     try {
-      if (deliver) await deliver(row);
-      else await transport.send(await renderMessage(row));
+      if (deliver) await deliver(row, letter);
+      else await transport.send(await renderMessage(row, letter));
     } catch (error) {
       const delivery = error instanceof DeliveryError ? error : undefined;
       const reason = delivery ? delivery.reason : `internal: ${(error as Error)?.name ?? 'Error'}`;
@@ -223,7 +224,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         logger.error({ ...log, err: { name: (error as Error)?.name } }, 'outbox: unexpected error');
       return;
     }
-    await recordSent(row);
+    await recordSent(row, letter);
     logger.info(log, 'outbox: message sent');
   }
 

@@ -10,9 +10,8 @@ import crypto from 'node:crypto';
 import type { Campaign } from '../../campaign/campaign';
 import type { Member } from '../../civic-data/types';
 import type { CwcConfig } from '../../config/config';
-import { findLetter, type LetterRow } from '../../letters/letter-store';
+import type { LetterRow } from '../../letters/letter-store';
 import type { Clock } from '../../platform/clock';
-import type { Storage } from '../../storage/database';
 import type { CwcRouteNote } from '../../storage/schema';
 import { PermanentDeliveryError } from '../mailer';
 import { attemptsToCover, type BackoffPolicy, type OutboxRow } from '../outbox';
@@ -40,7 +39,6 @@ export function newDeliveryId(): string {
 
 export interface CwcDeliveryDeps {
   config: CwcConfig;
-  storage: Storage;
   campaigns: { get(slug: string): Campaign };
   civic: { memberByBioguide(id: string): Member | undefined };
   clock: Clock;
@@ -120,8 +118,7 @@ export function createCwcDelivery(deps: CwcDeliveryDeps) {
     },
 
     /** Delivers the letter of a 'cwc' outbox row; throws a DeliveryError as the mail transport does. */
-    async deliver(row: OutboxRow): Promise<void> {
-      const letter = row.letter_id ? await findLetter(deps.storage.db, row.letter_id) : undefined;
+    async deliver(row: OutboxRow, letter: LetterRow | undefined): Promise<void> {
       if (!letter) throw new PermanentDeliveryError('letter_not_found');
       if (letter.purged_at !== null || !letter.body || !letter.sender_name || !letter.sender_email) {
         throw new PermanentDeliveryError('personal_data_deleted');

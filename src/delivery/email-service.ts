@@ -38,7 +38,7 @@ import {
   useConfirmation,
 } from './confirmations';
 import { newDeliveryId, type CwcDelivery } from './cwc/cwc-delivery';
-import { enqueueMessage, findOutboxByBatch, inWriteTransaction } from './outbox';
+import { enqueueMessages, findOutboxByBatch, inWriteTransaction, type EnqueueInput } from './outbox';
 import { receiptOf } from './receipts';
 
 /** The link was right but is older than 24 hours; the batch page offers a new one. */
@@ -185,7 +185,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       });
       if (purpose === 'send')
         await setBatchStatus(db, batchId, ['draft'], 'awaiting_confirmation', now.toISOString());
-      await enqueueMessage(db, { id: outboxId, kind: 'confirmation', batchId, letterId: null, at: now });
+      await enqueueMessages(db, [{ id: outboxId, kind: 'confirmation', batchId, letterId: null, at: now }]);
       return { batchId, expiresAt: expiresAt.toISOString(), letters: open.length };
     });
     notify();
@@ -262,18 +262,19 @@ export function createEmailService(deps: EmailServiceDeps) {
       deps.countCaps,
     );
     const rows = new Map(awaiting.map((l) => [l.id, l]));
+    const messages: EnqueueInput[] = [];
     for (const letter of confirmed) {
       const route = deps.cwc?.route(rows.get(letter.id)!) ?? { channel: 'relay', note: null };
       if (route.channel === 'relay' && route.note) await noteCwcRoute(db, letter.id, route.note);
+      const message = { batchId, letterId: letter.id, at: now };
       if (route.channel === 'cwc') {
         // The sender's copy is queued once the office answered, so it can say where the letter went.
-        const id = newDeliveryId();
-        await enqueueMessage(db, { id, kind: 'cwc', batchId, letterId: letter.id, at: now });
+        messages.push({ ...message, id: newDeliveryId(), kind: 'cwc' });
       } else {
-        await enqueueMessage(db, { kind: 'office', batchId, letterId: letter.id, at: now });
-        await enqueueMessage(db, { kind: 'sender_copy', batchId, letterId: letter.id, at: now });
+        messages.push({ ...message, kind: 'office' }, { ...message, kind: 'sender_copy' });
       }
     }
+    await enqueueMessages(db, messages);
     return { queued: confirmed.length, verified };
   }
 

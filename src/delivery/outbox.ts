@@ -49,18 +49,16 @@ export interface EnqueueInput {
   id?: string;
 }
 
-/** Writes one queued message; call inside the transaction that makes the email necessary. */
-export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<string> {
-  const id = input.id ?? newId();
-  const at = input.at.toISOString();
-  await db
-    .insertInto('outbox')
-    .values({
-      id,
+/** Writes queued messages in one INSERT; call inside the transaction that makes the emails necessary. */
+export async function enqueueMessages(db: Db, inputs: EnqueueInput[]): Promise<string[]> {
+  const rows = inputs.map((input) => {
+    const at = input.at.toISOString();
+    return {
+      id: input.id ?? newId(),
       kind: input.kind,
       letter_id: input.letterId,
       batch_id: input.batchId,
-      status: 'queued',
+      status: 'queued' as const,
       attempts: 0,
       next_attempt_at: at,
       lease_owner: null,
@@ -68,9 +66,15 @@ export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<strin
       last_error: null,
       created_at: at,
       sent_at: null,
-    })
-    .execute();
-  return id;
+    };
+  });
+  if (rows.length > 0) await db.insertInto('outbox').values(rows).execute();
+  return rows.map((row) => row.id);
+}
+
+/** Writes one queued message; returns its id. */
+export async function enqueueMessage(db: Db, input: EnqueueInput): Promise<string> {
+  return (await enqueueMessages(db, [input]))[0]!;
 }
 
 /**

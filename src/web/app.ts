@@ -7,10 +7,6 @@ import express, { type Express } from 'express';
 import type { AppDeps } from './deps';
 import { createErrorHandler, notFoundHandler } from './error-handler';
 import { PROJECT_ROOT } from '../platform/paths';
-import { ordinal } from '../civic-data/congress';
-import { billExpiryNotice } from '../campaign/bills';
-import { stateByAbbr } from '../civic-data/states';
-import type { CivicDataMeta } from '../civic-data/types';
 import cookieParser from 'cookie-parser';
 import {
   createAssetManifest,
@@ -23,6 +19,7 @@ import { requestLogger } from './request-log';
 import { useViews } from './views';
 import { createRouteGuards, mountRoutes, routeTable } from './routes';
 import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
+import { layoutLocals } from './layout-locals';
 
 /**
  * The listening socket's accept queue. Node's default (511) overflows when a campaign launch sends
@@ -30,8 +27,6 @@ import { createI18n, createI18nMiddleware, registerI18nHelpers } from './i18n';
  * would have been served a moment later. Linux caps it at net.core.somaxconn (4096 on current kernels).
  */
 export const LISTEN_BACKLOG = 4096;
-
-const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
 
 /** Builds the Express app; it does not listen. */
 export function createApp(deps: AppDeps): Express {
@@ -89,51 +84,12 @@ export function createApp(deps: AppDeps): Express {
   // route (any case, a trailing slash).
   app.use(guards.csrf.issueToken);
 
-  // Every page shows how fresh the member data is, and warns once it is past its validUntil date.
-  // It also says when the campaign's bills died with their Congress (the letters then ask to reintroduce).
-  app.use((req, res, next) => {
-    const slug = CAMPAIGN_PATH.exec(req.path)?.[1] ?? deps.campaigns.defaultSlug;
-    const campaign = deps.campaigns.list().find((c) => c.slug === slug);
-    res.locals.billNotice = campaign && billExpiryNotice(deps.asks.situation(campaign), req.language);
-    const meta = deps.civic.meta;
-    res.locals.dataAsOf = meta.snapshotDate;
-    res.locals.dataStale = deps.civic.isStale(deps.clock.now());
-    res.locals.dataValidUntil = meta.validUntil;
-    res.locals.congress = meta.congress;
-    res.locals.congressOrdinal = ordinal(meta.congress);
-    Object.assign(res.locals, mapsNotices(meta));
-    next();
-  });
+  // The layout's data and bill notices (src/web/layout-locals.ts).
+  app.use(layoutLocals(deps));
 
   mountRoutes(app, routes, 'page');
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(deps.logger));
   return app;
-}
-
-/**
- * The layout's map notices: `previousMaps`, the states whose new members are served on the previous
- * Congress's maps (proven unchanged), and `awaitingMaps`, the states whose new ZIP rows or boundaries are
- * not published yet (civic-data/previous-maps decides both at import), by English name (en, es) and code (ar).
- */
-function mapsNotices(meta: Pick<CivicDataMeta, 'previousMaps' | 'awaitingMaps'>) {
-  const awaiting = meta.awaitingMaps;
-  const listed = (states: readonly string[]) =>
-    states.length > 0
-      ? {
-          names: states.map((s) => stateByAbbr(s)?.name ?? s).join(', '),
-          codes: states.join(', '),
-        }
-      : undefined;
-  const zips = listed(awaiting?.zips ?? []);
-  const boundaries = listed((awaiting?.boundaries ?? []).filter((s) => !awaiting?.zips.includes(s)));
-  return {
-    previousMaps: meta.previousMaps && {
-      congress: meta.previousMaps.congress,
-      ordinal: ordinal(meta.previousMaps.congress),
-      stateList: meta.previousMaps.states.join(', '),
-    },
-    awaitingMaps: zips || boundaries ? { zips, boundaries } : undefined,
-  };
 }

@@ -28,10 +28,10 @@ import { keyedHash, safeEqual } from '../platform/ids';
 import { wantsJson } from './error-handler';
 import { isApiPath, sameSitePath, setPrivateHeaders } from './security';
 
-export const CSRF_FIELD = '_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
-export const HONEYPOT_FIELD = 'website';
-export const STARTED_AT_FIELD = 'startedAt';
+const CSRF_FIELD = '_csrf';
+const CSRF_HEADER = 'x-csrf-token';
+const HONEYPOT_FIELD = 'website';
+const STARTED_AT_FIELD = 'startedAt';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LONG_FIELDS = /^(personalNote|body_[A-Za-z0-9]+)$/;
@@ -73,7 +73,7 @@ function renderKeptForm(
 }
 
 /** CSRF keys change this often; a token lives one to two periods (see the header comment). */
-export const CSRF_PERIOD_MS = 4 * 60 * 60 * 1000;
+const CSRF_PERIOD_MS = 4 * 60 * 60 * 1000;
 
 export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecret'>, clock: Clock) {
   const https = config.publicUrl.startsWith('https:');
@@ -144,7 +144,7 @@ export function createCsrfProtection(config: Pick<Config, 'publicUrl' | 'appSecr
  * Signs a form start time for one visitor: `<ms>.<hmac>`, the HMAC over the time and the visitor's CSRF
  * token, so a start time taken from one page load cannot be replayed by another client (issue 28).
  */
-export function signStartedAt(appSecret: string, ms: number, visitor = ''): string {
+export function signStartedAt(appSecret: string, ms: number, visitor: string): string {
   return `${ms}.${startedAtMac(appSecret, ms, visitor)}`;
 }
 
@@ -153,7 +153,7 @@ function startedAtMac(appSecret: string, ms: number, visitor: string): string {
 }
 
 /** The start time in a signed `startedAt` of this visitor, or undefined if it is missing or forged. */
-export function verifyStartedAt(appSecret: string, value: unknown, visitor = ''): number | undefined {
+function verifyStartedAt(appSecret: string, value: unknown, visitor: string): number | undefined {
   if (typeof value !== 'string' || value.length > 100) return undefined;
   const match = /^(\d{1,15})\.([0-9a-f]{32})$/.exec(value);
   if (!match) return undefined;

@@ -31,7 +31,6 @@ export class KyselyRateLimitStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     readonly prefix: string,
-    private readonly now: () => number = Date.now,
   ) {}
 
   init(options: Options): void {
@@ -48,12 +47,12 @@ export class KyselyRateLimitStore implements Store {
       .select(['hits', 'reset_at'])
       .where('key', '=', this.key(key))
       .executeTakeFirst();
-    if (!row || row.reset_at <= new Date(this.now()).toISOString()) return undefined;
+    if (!row || row.reset_at <= new Date().toISOString()) return undefined;
     return { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) };
   }
 
   async increment(key: string): Promise<ClientRateLimitInfo> {
-    const now = this.now();
+    const now = Date.now();
     const { hits, resetAt } = await countHit(this.db, this.key(key), this.windowMs, now);
     if (++this.calls % 1000 === 0) void this.sweep(new Date(now).toISOString());
     return { totalHits: hits, resetTime: resetAt };
@@ -129,7 +128,7 @@ function capabilityKey(appSecret: string, params: Record<string, unknown>): stri
   return keyedHash(appSecret, `rate-limit-capability:${typeof id === 'string' ? id : ''}`).slice(0, 40);
 }
 
-export const LIMITS = {
+const LIMITS = {
   /** Every route that looks up an address. */
   lookup: { name: 'lookup', windowMs: 60_000, limit: 60, messageKey: 'messages.lookupRateLimited' },
   submit: { name: 'submit', windowMs: 60 * 60_000, limit: 20, messageKey: 'messages.submitRateLimited' },

@@ -315,7 +315,7 @@ describe('bot guard on the letter form', () => {
         .type('form')
         .send({ ...form, startedAt })
         .expect(303);
-      expect(signStartedAt('x', 1)).toMatch(/^1\.[0-9a-f]{32}$/);
+      expect(signStartedAt('x', 1, 'visitor')).toMatch(/^1\.[0-9a-f]{32}$/);
     } finally {
       await slow.close();
     }
@@ -366,8 +366,9 @@ describe('rate limits', () => {
   test('when the database store counts hits, then it increments atomically, keys by an HMAC and restarts expired windows', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dc-rl-'));
     const storage = await openStorage({ kind: 'sqlite', path: path.join(dir, 'rl.sqlite') });
-    let now = Date.parse('2026-01-01T00:00:00Z');
-    const store = new KyselyRateLimitStore(storage.db, 'test', () => now);
+    // The store reads the system clock, which this file's apps set (tests/helpers/clock SystemTime).
+    const clock = t.clock;
+    const store = new KyselyRateLimitStore(storage.db, 'test');
     store.init({ windowMs: 60_000 } as never);
     try {
       const key = clientKey('secret-secret-secret-secret-secret', '203.0.113.9');
@@ -377,10 +378,10 @@ describe('rate limits', () => {
       expect((await store.get(key))?.totalHits).toBe(10);
       await store.decrement(key);
       expect((await store.get(key))?.totalHits).toBe(9);
-      now += 61_000;
+      clock.advance(61_000);
       expect(await store.get(key)).toBeUndefined();
       const fresh = await store.increment(key);
-      expect(fresh).toEqual({ totalHits: 1, resetTime: new Date(now + 60_000) });
+      expect(fresh).toEqual({ totalHits: 1, resetTime: new Date(clock.now().getTime() + 60_000) });
       await store.resetKey(key);
       expect(await store.get(key)).toBeUndefined();
       const rows = await storage.db.selectFrom('rate_limits').selectAll().execute();

@@ -20,7 +20,7 @@ import { expiredChambers, type BillSituation, type BillType, type CongressBills 
 import type { Campaign, CampaignCatalog } from './campaign';
 
 /** One chamber's adopted bill, as the admin page shows it. */
-export type AdoptedBill = ReturnType<typeof fromRow>;
+type AdoptedBill = ReturnType<typeof fromRow>;
 
 function fromRow(row: AdoptedBillsTable) {
   return {
@@ -164,23 +164,12 @@ export async function undoAdoptedBills(
   return Number(result.numUpdatedRows);
 }
 
-/** Every campaign's standing adoptions (rows not undone). */
-export async function standingAdoptions(db: Db): Promise<AdoptedBill[]> {
-  const rows = await db
-    .selectFrom('adopted_bills')
-    .selectAll()
-    .where('undone_at', 'is', null)
-    .orderBy('adopted_at')
-    .execute();
-  return rows.map(fromRow);
-}
-
 /**
  * The campaign file's entry for the new Congress that the adoptions of one Congress stand for: the adopted
  * chambers' bills (one or both), with their latest action (else their introduction) as the status shown
  * until the imported record is read, and the sponsors that introduced them. Undefined without adoptions.
  */
-export function adoptedCongressEntry(bills: readonly AdoptedBill[]): CongressBills | undefined {
+function adoptedCongressEntry(bills: readonly AdoptedBill[]): CongressBills | undefined {
   const first = bills[0];
   if (!first || bills.some((b) => b.congress !== first.congress)) return undefined;
   const senate = bills.find((b) => b.chamber === 'senate');
@@ -227,7 +216,14 @@ export function createAdoptedBills(deps: {
 
   async function read(): Promise<void> {
     try {
-      bills = await standingAdoptions(deps.storage.db);
+      // Every campaign's standing adoptions (rows not undone).
+      const rows = await deps.storage.db
+        .selectFrom('adopted_bills')
+        .selectAll()
+        .where('undone_at', 'is', null)
+        .orderBy('adopted_at')
+        .execute();
+      bills = rows.map(fromRow);
       readAt = deps.clock.now().getTime();
     } catch (error) {
       // A database outage must not take the pages down: the copy held stays until the next read.

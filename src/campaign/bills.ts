@@ -43,7 +43,7 @@ const BillDefinition = z
     status: z.object({ text: z.string().min(1).max(500), asOf: IsoDate }).strict(),
   })
   .strict();
-export type BillDefinition = z.infer<typeof BillDefinition>;
+type BillDefinition = z.infer<typeof BillDefinition>;
 
 /** A sponsor or cosponsor as the campaign lists it (when it does not rely on the imported bill status). */
 const SponsorshipDefinition = SponsorEntry.strict();

@@ -26,7 +26,7 @@ const PerChamberText = z.object({ senate: Text, house: Text }).strict();
  * (Handlebars, with the same `{{sender.city}}`-style values as the English template), shown beside the
  * English letter so a person knows what they sign; it is never sent.
  */
-export const CampaignTranslation = z
+const CampaignTranslation = z
   .object({
     title: Text,
     shortTitle: Text,
@@ -45,7 +45,7 @@ export const CampaignTranslation = z
     billStatus: z.record(z.string().regex(/^\d{1,3}$/), PerChamberText),
   })
   .strict();
-export type CampaignTranslation = z.infer<typeof CampaignTranslation>;
+type CampaignTranslation = z.infer<typeof CampaignTranslation>;
 
 /** A campaign's texts as a page shows them: in `lang`, which is the page's language or English. */
 export interface CampaignTexts extends Pick<

@@ -5,7 +5,7 @@ import { getRunningTotal, type StatsService } from '../tracking/stats';
 import type { AskResolver } from './asks';
 import type { Campaign } from './campaign';
 
-export interface HomePageDeps {
+interface HomePageDeps {
   asks: AskResolver;
   stats: StatsService;
   billRecords: { get(billId: string): BillSponsorsRecord | undefined };

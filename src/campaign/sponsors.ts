@@ -6,27 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { billKey, importBillStatus, type BillRef } from '../civic-data/bill-status';
+import { billKey, importBillStatus, type BillRef, type BillSponsorsRecord } from '../civic-data/bill-status';
 import type { DataUpdateConfig } from '../config/config';
 import { DataError } from '../platform/errors';
 import { CongressBillsDefinition, type BillSituation, type CampaignBill } from './bills';
 
-export interface SponsorEntry {
-  bioguide: string;
-  role: 'sponsor' | 'cosponsor';
-  /** The day the member signed on (for the sponsor: the day the bill was introduced). */
-  since: string;
-  /** The day a cosponsor withdrew, if they did: they are asked again like anyone else. */
-  withdrawn?: string | undefined;
-}
-
 /** One bill's roll, as imported or as the campaign lists it. */
-export interface BillSponsors {
-  source: { name: string; url?: string | undefined };
-  /** When the roll was read. */
-  asOf: string;
-  entries: SponsorEntry[];
-}
+export type BillSponsors = Pick<BillSponsorsRecord, 'source' | 'asOf' | 'entries'>;
 
 /** A member's standing on a bill: only a sponsor or a cosponsor who has not withdrawn has one. */
 export interface Sponsorship {
@@ -39,7 +25,7 @@ export interface Sponsorship {
 }
 
 /** Bill id ("119-s-1829") to its imported roll; the server's refresh may replace it while it runs. */
-export type ImportedSponsors = Pick<ReadonlyMap<string, BillSponsors>, 'get'>;
+type ImportedSponsors = Pick<ReadonlyMap<string, BillSponsors>, 'get'>;
 
 export type SponsorRoll = ReturnType<typeof createSponsorRoll>;
 

@@ -15,7 +15,7 @@ import type { AppDeps } from './deps';
 import { sharedLimiterOptions } from './rate-limits';
 import { setPrivateHeaders } from './security';
 
-export const ADMIN_COOKIE = 'dc_admin';
+const ADMIN_COOKIE = 'dc_admin';
 const SESSION_MS = 8 * 60 * 60 * 1000;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 const LOGIN_LIMIT = 10;

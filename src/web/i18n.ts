@@ -26,7 +26,7 @@ export const LANGUAGES = [
   dir: 'ltr' | 'rtl';
 }>;
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
-export const DEFAULT_LANGUAGE: LanguageCode = 'en';
+const DEFAULT_LANGUAGE: LanguageCode = 'en';
 const CODES: readonly string[] = LANGUAGES.map((l) => l.code);
 
 /** Where the language comes from, first match wins. */
@@ -71,7 +71,7 @@ const translatorsFor = (i18n: I18n, html = false) =>
 const dirOf = (lang: string) => LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
 
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
-export function supportedLanguage(lng: string | undefined): LanguageCode {
+function supportedLanguage(lng: string | undefined): LanguageCode {
   const base = baseLanguage(lng);
   return (CODES.includes(base) ? base : DEFAULT_LANGUAGE) as LanguageCode;
 }

@@ -18,7 +18,6 @@ import { listCounters } from '../../tracking/stats';
 import type { AdminSession } from '../admin-session';
 import type { MemberReplies } from '../../replies/responsiveness';
 import type { AppDeps } from '../deps';
-import { campaignOrNotFound } from './progress';
 
 const CampaignForm = z.object({ campaign: z.string().max(64) });
 
@@ -102,7 +101,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
 
   function campaignFromQuery(req: Request): Campaign {
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : deps.campaigns.defaultSlug;
-    return campaignOrNotFound(deps, slug);
+    return deps.campaigns.get(slug);
   }
 
   /** Back to the dashboard's count review after a change, with its counts read again. */
@@ -122,7 +121,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
 
     setAside: async (req, res) => {
       const form = SetAsideForm.parse(req.body ?? {});
-      const campaign = campaignOrNotFound(deps, form.campaign).slug;
+      const campaign = deps.campaigns.get(form.campaign).slug;
       const from = new Date(`${form.from.length === 13 ? `${form.from}:00` : form.from}:00Z`);
       if (Number.isNaN(from.getTime())) throw ValidationError.forField('from', 'messages.invalidValue');
       await setAsideWindow(storage.db, {
@@ -138,7 +137,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
 
     restoreSetAside: async (req, res) => {
       const { campaign } = CampaignForm.parse(req.body ?? {});
-      const slug = campaignOrNotFound(deps, campaign).slug;
+      const slug = deps.campaigns.get(campaign).slug;
       await restoreSetAside(storage.db, String(req.params.id), clock.now());
       backToReview(res, slug);
     },
@@ -146,7 +145,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     /** Adopts the bills chosen on the dashboard; a wrong choice brings the dashboard back with its error. */
     adoptBills: async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const campaign = campaignOrNotFound(deps, CampaignForm.parse(body).campaign);
+      const campaign = deps.campaigns.get(CampaignForm.parse(body).campaign);
       const parsed = AdoptForm.safeParse(body);
       const chosen = {
         senate: typeof body.senate === 'string' ? body.senate.slice(0, 40) : undefined,
@@ -169,7 +168,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
     // again, its bill having died); the other chamber's adoption stands.
     undoBills: async (req, res) => {
       const { campaign, chamber } = UndoForm.parse(req.body ?? {});
-      const slug = campaignOrNotFound(deps, campaign).slug;
+      const slug = deps.campaigns.get(campaign).slug;
       await undoAdoptedBills(storage.db, { campaign: slug, chamber, at: clock.now() });
       deps.adoptedBills.invalidate();
       res.redirect(303, `/admin?campaign=${encodeURIComponent(slug)}#reintroduction`);
@@ -177,7 +176,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
 
     releaseHeld: async (req, res) => {
       const { campaign } = CampaignForm.parse(req.body ?? {});
-      const slug = campaignOrNotFound(deps, campaign).slug;
+      const slug = deps.campaigns.get(campaign).slug;
       await releaseHeldCounts(storage.db, slug);
       backToReview(res, slug);
     },
@@ -192,9 +191,7 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
 
     lettersCsv: async (req, res) => {
       const campaign =
-        typeof req.query.campaign === 'string'
-          ? campaignOrNotFound(deps, req.query.campaign).slug
-          : undefined;
+        typeof req.query.campaign === 'string' ? deps.campaigns.get(req.query.campaign).slug : undefined;
       const csv = csvDownload(
         res,
         'letters.csv',

@@ -4,12 +4,9 @@
  */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Campaign } from '../../campaign/campaign';
-import { NotFoundError } from '../../platform/errors';
 import { buildProgressPageView, buildStatsJson } from '../../tracking/progress-page';
 import type { AppDeps } from '../deps';
 
-const SLUG = /^[a-z0-9-]{1,64}$/;
 /** The House district a visitor typed (`?district=il-13`), at most 10 characters of it. */
 const ProgressQuery = z.object({
   district: z
@@ -18,23 +15,18 @@ const ProgressQuery = z.object({
     .transform((typed) => typed.slice(0, 10)),
 });
 
-export function campaignOrNotFound(deps: Pick<AppDeps, 'campaigns'>, slug: unknown): Campaign {
-  if (typeof slug !== 'string' || !SLUG.test(slug)) throw new NotFoundError('messages.noSuchCampaign');
-  return deps.campaigns.get(slug);
-}
-
 /** The progress page and its JSON twin, GET /api/campaigns/:slug/stats. */
 export function createProgressHandlers(deps: AppDeps) {
   return {
     progressPage: async (req, res) => {
-      const campaign = campaignOrNotFound(deps, req.params.slug);
+      const campaign = deps.campaigns.get(String(req.params.slug));
       const { district } = ProgressQuery.parse(req.query);
       const stats = await deps.stats.getCampaignStats(campaign.slug);
       const view = await buildProgressPageView(deps, req, campaign, stats, district);
       res.status(view.districtError ? 400 : 200).render('tracking/progress', view);
     },
     statsJson: async (req, res) => {
-      const campaign = campaignOrNotFound(deps, req.params.slug);
+      const campaign = deps.campaigns.get(String(req.params.slug));
       const stats = await deps.stats.getCampaignStats(campaign.slug);
       res.setHeader(
         'Cache-Control',

@@ -1,6 +1,6 @@
 /**
  * letters/batch-page: a saved batch as its pages show it: each letter with where it went, what its writer
- * did with it and what they can still do; and the page behind the emailed confirmation link.
+ * did with it and what they can still do; and the pages behind the emailed confirmation and renewal links.
  */
 import type { CampaignCatalog } from '../campaign/campaign';
 import { shareInvitation } from '../campaign/share';
@@ -21,7 +21,7 @@ import { LETTER_CLOSING, letterAsText, senderSignature } from './letter';
 import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
 import { houseDistrictOf, isAwaitingMap, recipientStanding } from './recipients';
-import { isOutdated } from './renewal';
+import { isOutdated, type Renewal } from './renewal';
 
 type LetterChannels = { delivered: boolean; emailed: boolean; printed: boolean; webform: boolean };
 
@@ -191,6 +191,17 @@ export function buildPrintPageView(row: LetterRow, member: Member | undefined, n
     office: choice.office,
     options: choice.options.map((o) => ({ ...o, selected: o.id === choice.office?.id })),
     whyDistrictOffice: WHY_DISTRICT_OFFICE,
+  };
+}
+
+/** The page behind the renewal email's link: the letter as it would now read, and to whom it first went. */
+export function buildRenewalPageView(page: PageLanguage, letter: LetterRow, renewal: Renewal | undefined) {
+  return {
+    title: page.t('letters.renewal.title'),
+    id: letter.id,
+    oldRecipient: letter.recipient_name,
+    renewal: renewal && { recipient: renewal.member.formalName, text: letterAsText(renewal.composed) },
+    campaignUrl: `/campaigns/${encodeURIComponent(letter.campaign)}`,
   };
 }
 

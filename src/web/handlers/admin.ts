@@ -87,8 +87,7 @@ const REPLY_EXPORT: ReplyColumn[] = [
 
 /** Starts a CSV download with its header row; write rows to it, then `end()` it. */
 function csvDownload(res: Response, filename: string, columns: string[]): Stringifier {
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.attachment(filename);
   const csv = stringify({ ...CSV_OPTIONS, header: true, columns });
   csv.pipe(res);
   return csv;

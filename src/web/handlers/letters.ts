@@ -13,21 +13,17 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { ConfirmationExpiredError, ConfirmationRateLimitedError } from '../../delivery/email-service';
 import { printableLetter } from '../../delivery/printable';
-import { buildBatchPageView, buildConfirmPageView, buildPrintPageView } from '../../letters/batch-page';
-import { letterAsText } from '../../letters/letter';
+import {
+  buildBatchPageView,
+  buildConfirmPageView,
+  buildPrintPageView,
+  buildRenewalPageView,
+} from '../../letters/batch-page';
 import type { Message } from '../../platform/messages';
 import type { AppDeps } from '../deps';
 
 const OfficeChoice = z.object({ office: z.string().max(80) });
 const AskRepliesChoice = z.object({ askReplies: z.literal('yes').optional().catch(undefined) });
-
-/** A PDF, as a download. */
-function sendPdf(res: Response, filename: string, pdf: Buffer): void {
-  res
-    .type('application/pdf')
-    .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
-    .send(pdf);
-}
 
 export function createLetterHandlers(deps: AppDeps) {
   const { letters, civic, clock } = deps;
@@ -87,7 +83,9 @@ export function createLetterHandlers(deps: AppDeps) {
       const printable = rows.map(
         (row) => printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now()).letter,
       );
-      sendPdf(res, 'letters-to-congress.pdf', await deps.pdf.download(printable, { envelopes: true }));
+      // Drawn before the headers are set: a full PDF queue answers with the error page (BusyError).
+      const pdf = await deps.pdf.download(printable, { envelopes: true });
+      res.attachment('letters-to-congress.pdf').send(pdf);
     },
 
     batchPage: (req, res) => renderBatch(req, res, String(req.params.batchId)),
@@ -141,13 +139,7 @@ export function createLetterHandlers(deps: AppDeps) {
         res.redirect(303, `/letters/batch/${renewedBatchId}`);
         return;
       }
-      res.render('letters/renewal', {
-        title: req.t('letters.renewal.title'),
-        id: letter.id,
-        oldRecipient: letter.recipient_name,
-        renewal: renewal && { recipient: renewal.member.formalName, text: letterAsText(renewal.composed) },
-        campaignUrl: `/campaigns/${encodeURIComponent(letter.campaign)}`,
-      });
+      res.render('letters/renewal', buildRenewalPageView(req, letter, renewal));
     },
 
     /** The writer pressed "Send this letter instead": saved once, queued, and the new batch shown. */
@@ -180,7 +172,8 @@ export function createLetterHandlers(deps: AppDeps) {
     letterPdf: async (req, res) => {
       const row = await sendableLetter(req);
       const choice = printableLetter(row, civic.memberByBioguide(row.bioguide), clock.now());
-      sendPdf(res, `letter-${row.bioguide}.pdf`, await deps.pdf.download([choice.letter]));
+      const pdf = await deps.pdf.download([choice.letter]);
+      res.attachment(`letter-${row.bioguide}.pdf`).send(pdf);
     },
 
     /** The person picks the office a printed letter goes to; the print view and PDF use it from then on. */

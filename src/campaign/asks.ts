@@ -31,14 +31,11 @@ export interface LetterAsk {
   subject: string;
 }
 
-export interface AskResolver {
-  situation(campaign: Campaign): BillSituation;
-  forMember(campaign: Campaign, member: Pick<Member, 'bioguide' | 'chamber'>): LetterAsk;
-  /** The asks of many members at one instant: the bills' situation is worked out once, not per member. */
-  forMembers(campaign: Campaign, members: ReadonlyArray<Pick<Member, 'bioguide' | 'chamber'>>): LetterAsk[];
-}
+type MemberRef = Pick<Member, 'bioguide' | 'chamber'>;
 
-export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll }): AskResolver {
+export type AskResolver = ReturnType<typeof createAskResolver>;
+
+export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll }) {
   function situation(campaign: Campaign): BillSituation {
     return billSituation(campaign.congresses, deps.clock.now());
   }
@@ -53,7 +50,7 @@ export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll })
   function askIn(
     { current, companions }: ReturnType<typeof situationWithCompanions>,
     campaign: Campaign,
-    member: Pick<Member, 'bioguide' | 'chamber'>,
+    member: MemberRef,
   ): LetterAsk {
     const chamber = current.chambers[member.chamber];
     const sponsorship = deps.sponsors.sponsorshipOf(current, chamber.bill, member.bioguide);
@@ -71,8 +68,10 @@ export function createAskResolver(deps: { clock: Clock; sponsors: SponsorRoll })
   }
   return {
     situation,
-    forMember: (campaign, member) => askIn(situationWithCompanions(campaign), campaign, member),
-    forMembers(campaign, members) {
+    forMember: (campaign: Campaign, member: MemberRef) =>
+      askIn(situationWithCompanions(campaign), campaign, member),
+    /** The asks of many members at one instant: the bills' situation is worked out once, not per member. */
+    forMembers(campaign: Campaign, members: readonly MemberRef[]) {
       const now = situationWithCompanions(campaign);
       return members.map((member) => askIn(now, campaign, member));
     },

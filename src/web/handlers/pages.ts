@@ -6,6 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Campaign } from '../../campaign/campaign';
 import { buildHomePageView } from '../../campaign/home-page';
+import type { DraftInput } from '../../letters/letter-service';
 import { buildReviewPageView, buildWritePageView, type WriteForm } from '../../letters/write-page';
 import { buildMembersPageView, findMembersToWrite, type MembersToWrite } from '../../lookup/members-page';
 import { ValidationError } from '../../platform/errors';
@@ -59,8 +60,6 @@ function bodiesFrom(form: LetterFormValues): Record<string, string> {
   }
   return bodies;
 }
-
-type DraftInput = ReturnType<typeof draftInputFrom>['input'];
 
 /** The letters service's draft input and the letter bodies, from the posted form. */
 function draftInputFrom(campaign: Campaign, form: LetterFormValues) {

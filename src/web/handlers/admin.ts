@@ -11,7 +11,7 @@ import { adoptReintroducedBill, checkAdoptChoice, undoAdoptedBills } from '../..
 import type { Campaign } from '../../campaign/campaign';
 import { SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
 import { ValidationError } from '../../platform/errors';
-import { buildAdminDashboardView, type AdoptFormState } from '../../tracking/admin-dashboard';
+import { buildAdminDashboardView } from '../../tracking/admin-dashboard';
 import { releaseHeldCounts, restoreSetAside, setAsideWindow } from '../../tracking/count-review';
 import { memberLabel } from '../../tracking/labels';
 import { listCounters } from '../../tracking/stats';
@@ -34,20 +34,17 @@ const SetAsideForm = CampaignForm.extend({
 });
 /**
  * "Adopt the chosen numbers": a candidate, by its key ("120-s-12"), in one chamber or both; a chamber left
- * unchosen keeps its reintroduce ask (its bill is often reintroduced weeks after the other's).
+ * unchosen keeps its reintroduce ask (its bill is often reintroduced weeks after the other's). The keys are
+ * checked against the candidates found (checkAdoptChoice); what was sent is kept, cut short, to show again.
  */
 const CandidateChoice = z
-  .string({ error: 'Choose one of the bills listed.' })
-  .regex(/^\d{1,3}-[a-z]{1,7}-\d{1,5}$/, 'Choose one of the bills listed.')
-  .optional();
+  .string()
+  .transform((key) => key.slice(0, 40))
+  .optional()
+  .catch(undefined);
 const AdoptForm = CampaignForm.extend({ senate: CandidateChoice, house: CandidateChoice });
 /** "Undo": the chamber whose latest adoption is taken back. */
 const UndoForm = CampaignForm.extend({ chamber: z.enum(['senate', 'house']) });
-/** The adoption form's Zod issues at the field they are about. */
-const choiceErrors = (error: z.ZodError): AdoptFormState['errors'] =>
-  Object.fromEntries(
-    error.issues.map((i) => [i.path[0], i.message]).filter(([f]) => f === 'senate' || f === 'house'),
-  );
 const EXPORT_PAGE = 1000;
 
 /**
@@ -143,16 +140,9 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
 
     /** Adopts the bills chosen on the dashboard; a wrong choice brings the dashboard back with its error. */
     adoptBills: async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const campaign = deps.campaigns.get(CampaignForm.parse(body).campaign);
-      const parsed = AdoptForm.safeParse(body);
-      const chosen = {
-        senate: typeof body.senate === 'string' ? body.senate.slice(0, 40) : undefined,
-        house: typeof body.house === 'string' ? body.house.slice(0, 40) : undefined,
-      };
-      const { picked, errors } = parsed.success
-        ? checkAdoptChoice(deps.asks.situation(campaign), parsed.data, config.dataDir)
-        : { picked: {}, errors: choiceErrors(parsed.error) };
+      const { campaign: slug, ...chosen } = AdoptForm.parse(req.body ?? {});
+      const campaign = deps.campaigns.get(slug);
+      const { picked, errors } = checkAdoptChoice(deps.asks.situation(campaign), chosen, config.dataDir);
       if (Object.keys(errors).length > 0 || (!picked.senate && !picked.house)) {
         const view = await buildAdminDashboardView(deps, campaign, { chosen, errors });
         res.status(400).render('admin/dashboard', view);

@@ -47,18 +47,13 @@ const CampaignTranslation = z
   .strict();
 type CampaignTranslation = z.infer<typeof CampaignTranslation>;
 
-/** A campaign's texts as a page shows them: in `lang`, which is the page's language or English. */
+/**
+ * A campaign's texts as a page shows them (those of campaign.json a translation gives again): in `lang`,
+ * which is the page's language or English.
+ */
 export interface CampaignTexts extends Pick<
   CampaignDefinition,
-  | 'title'
-  | 'shortTitle'
-  | 'summary'
-  | 'explainer'
-  | 'talkingPoints'
-  | 'criticism'
-  | 'sources'
-  | 'personalNotePrompt'
-  | 'shareText'
+  keyof CampaignDefinition & keyof CampaignTranslation
 > {
   lang: string;
   /** False when the page's language is not one the campaign declares (the texts are then English). */

@@ -208,30 +208,35 @@ export const SHARED_LETTER_COLUMNS = [
   'body',
 ] as const;
 
+const SHARED_LETTERS_PAGE = 1000;
+
 /**
- * One page of the letters whose senders chose to share them with the campaign (the admin export), in
- * (created_at, id) order after `after`: keyset pages, so the export never holds every letter in memory.
+ * The letters whose senders chose to share them with the campaign (the admin export), of one campaign or
+ * all, in (created_at, id) order, read in keyset pages: the export never holds every letter in memory.
  */
-export async function sharedLettersPage(
-  db: Db,
-  options: { campaign?: string; after?: { created_at: string; id: string }; limit: number },
-) {
-  let query = db
-    .selectFrom('letters')
-    .select(['id', ...SHARED_LETTER_COLUMNS])
-    .where('share_with_campaign', '=', 1)
-    .where('purged_at', 'is', null);
-  if (options.campaign) query = query.where('campaign', '=', options.campaign);
-  const after = options.after;
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '>', after.created_at),
-        eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
-      ]),
-    );
+export async function* sharedLetters(db: Db, campaign: string | undefined) {
+  let after: { created_at: string; id: string } | undefined;
+  for (;;) {
+    let query = db
+      .selectFrom('letters')
+      .select(['id', ...SHARED_LETTER_COLUMNS])
+      .where('share_with_campaign', '=', 1)
+      .where('purged_at', 'is', null);
+    if (campaign) query = query.where('campaign', '=', campaign);
+    const last = after;
+    if (last) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '>', last.created_at),
+          eb.and([eb('created_at', '=', last.created_at), eb('id', '>', last.id)]),
+        ]),
+      );
+    }
+    const page = await query.orderBy('created_at').orderBy('id').limit(SHARED_LETTERS_PAGE).execute();
+    yield* page;
+    if (page.length < SHARED_LETTERS_PAGE) return;
+    after = page.at(-1);
   }
-  return query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
 }
 
 /**

@@ -54,6 +54,32 @@ export interface CampaignReplies {
   updatedAt: string;
 }
 
+/**
+ * The organiser's replies CSV (web/handlers/admin): every member's row, with whether the public sees it;
+ * each column and its value.
+ */
+type ReplyColumn = [column: string, value: (m: MemberReplies, campaign: string, name: string) => unknown];
+export const REPLY_EXPORT: ReplyColumn[] = [
+  ['campaign', (_m, campaign) => campaign],
+  ['congress', (m) => m.congress],
+  ['bill', (m) => m.bill ?? ''],
+  ['member', (m) => m.bioguide],
+  ['name', (_m, _campaign, name) => name],
+  ['delivered', (m) => m.delivered],
+  ['asked', (m) => m.asked],
+  ['answers', (m) => m.answers],
+  ['replied', (m) => m.replied],
+  ['reply_share', (m) => (m.replyShare === null ? '' : m.replyShare.toFixed(3))],
+  ['median_days_to_reply', (m) => m.medianDaysToReply ?? ''],
+  ['support', (m) => m.stances.support],
+  ['oppose', (m) => m.stances.oppose],
+  ['undecided', (m) => m.stances.undecided],
+  ['did_not_say', (m) => m.stances.unstated],
+  ['form_letters', (m) => m.formLetters],
+  ['answers_up_to', (m) => m.answersUpTo ?? ''],
+  ['public', (m) => (m.public ? 'yes' : 'no')],
+];
+
 export interface ResponsivenessService {
   forCampaign(campaign: string): Promise<CampaignReplies>;
 }

@@ -9,14 +9,14 @@ import { stringify, type Stringifier } from 'csv-stringify';
 import { z } from 'zod';
 import { adoptReintroducedBill, checkAdoptChoice, undoAdoptedBills } from '../../campaign/adopted-bills';
 import type { Campaign } from '../../campaign/campaign';
-import { SHARED_LETTER_COLUMNS, sharedLettersPage } from '../../letters/letter-store';
+import { SHARED_LETTER_COLUMNS, sharedLetters } from '../../letters/letter-store';
 import { ValidationError } from '../../platform/errors';
 import { buildAdminDashboardView } from '../../tracking/admin-dashboard';
 import { releaseHeldCounts, restoreSetAside, setAsideWindow } from '../../tracking/count-review';
 import { memberLabel } from '../../tracking/labels';
 import { listCounters } from '../../tracking/stats';
 import type { AdminSession } from '../admin-session';
-import type { MemberReplies } from '../../replies/responsiveness';
+import { REPLY_EXPORT } from '../../replies/responsiveness';
 import type { AppDeps } from '../deps';
 
 const CampaignForm = z.object({ campaign: z.string().max(64) });
@@ -45,7 +45,6 @@ const CandidateChoice = z
 const AdoptForm = CampaignForm.extend({ senate: CandidateChoice, house: CandidateChoice });
 /** "Undo": the chamber whose latest adoption is taken back. */
 const UndoForm = CampaignForm.extend({ chamber: z.enum(['senate', 'house']) });
-const EXPORT_PAGE = 1000;
 
 /**
  * The admin CSVs: RFC 4180 with CRLF line ends. A cell that starts like a spreadsheet formula (= + - @, tab
@@ -58,29 +57,6 @@ const LETTER_EXPORT_HEADERS: Partial<Record<string, string>> = {
   bioguide: 'member',
   recipient_name: 'recipient',
 };
-
-/** The replies export: every member's row, with whether the public sees it; each column and its value. */
-type ReplyColumn = [column: string, value: (m: MemberReplies, campaign: string, name: string) => unknown];
-const REPLY_EXPORT: ReplyColumn[] = [
-  ['campaign', (_m, campaign) => campaign],
-  ['congress', (m) => m.congress],
-  ['bill', (m) => m.bill ?? ''],
-  ['member', (m) => m.bioguide],
-  ['name', (_m, _campaign, name) => name],
-  ['delivered', (m) => m.delivered],
-  ['asked', (m) => m.asked],
-  ['answers', (m) => m.answers],
-  ['replied', (m) => m.replied],
-  ['reply_share', (m) => (m.replyShare === null ? '' : m.replyShare.toFixed(3))],
-  ['median_days_to_reply', (m) => m.medianDaysToReply ?? ''],
-  ['support', (m) => m.stances.support],
-  ['oppose', (m) => m.stances.oppose],
-  ['undecided', (m) => m.stances.undecided],
-  ['did_not_say', (m) => m.stances.unstated],
-  ['form_letters', (m) => m.formLetters],
-  ['answers_up_to', (m) => m.answersUpTo ?? ''],
-  ['public', (m) => (m.public ? 'yes' : 'no')],
-];
 
 /** Starts a CSV download with its header row; write rows to it, then `end()` it. */
 function csvDownload(res: Response, filename: string, columns: string[]): Stringifier {
@@ -186,16 +162,8 @@ export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, '
         'letters.csv',
         SHARED_LETTER_COLUMNS.map((key) => LETTER_EXPORT_HEADERS[key] ?? key),
       );
-      // Keyset pages: the export never holds every letter in memory.
-      let after: { created_at: string; id: string } | undefined;
-      for (;;) {
-        const page = await sharedLettersPage(storage.db, { campaign, after, limit: EXPORT_PAGE });
-        for (const l of page) {
-          csv.write(SHARED_LETTER_COLUMNS.map((key) => l[key]));
-        }
-        if (page.length < EXPORT_PAGE) break;
-        const last = page[page.length - 1]!;
-        after = { created_at: last.created_at, id: last.id };
+      for await (const l of sharedLetters(storage.db, campaign)) {
+        csv.write(SHARED_LETTER_COLUMNS.map((key) => l[key]));
       }
       csv.end();
     },

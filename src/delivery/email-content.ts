@@ -19,7 +19,7 @@ import type { Campaign } from '../campaign/campaign';
 import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
-import { LETTER_CLOSING, letterAsText, senderSignature } from '../letters/letter';
+import { LETTER_CLOSING, letterAsText, senderPlace, senderSignature } from '../letters/letter';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { LETTER_OUTDATED, letterMeaning, renewalOf } from '../letters/renewal';
@@ -109,12 +109,6 @@ function letterContext(row: LiveLetter, campaign: Campaign) {
   };
 }
 
-function senderAddress(row: LiveLetter): string {
-  const address = row.sender_email.trim();
-  if (!isSafeEmailAddress(address)) throw new PermanentDeliveryError('invalid_sender_address');
-  return address;
-}
-
 export interface RenderedEmail extends OutgoingMail {
   kind: OutboxRow['kind'];
 }
@@ -127,19 +121,16 @@ function billsOf(entry: CongressBills | undefined): string {
   return labels.length > 0 ? labels.join(' and ') : 'the bill';
 }
 
-/** Builds the renderer the outbox worker calls for each row. */
-export function createMessageRenderer(
-  deps: EmailContentDeps,
-): (row: OutboxRow, letter: LetterRow | undefined) => Promise<RenderedEmail> {
-  const { clock } = deps;
+/**
+ * Renders an outbox row's email from `email/<template>.{text,html}`: the campaign's emails here and the
+ * replies' questions (replies/question-email) alike.
+ */
+export function createEmailComposer(
+  deps: Pick<EmailContentDeps, 'hbs' | 'templatesDir' | 'publicUrl' | 'mailFrom'>,
+) {
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
   const publicUrl = trimEnd(deps.publicUrl, '/');
-  const batchLinks = (batchId: string) => ({
-    statusUrl: `${publicUrl}/letters/batch/${batchId}`,
-    deleteUrl: `${publicUrl}/letters/batch/${batchId}/delete`,
-  });
 
-  /** The email of an outbox row, from the campaign, rendered from `email/<template>.{text,html}`. */
   async function compose(
     row: OutboxRow,
     to: string,
@@ -162,17 +153,34 @@ export function createMessageRenderer(
     };
   }
 
-  /** An automatic email to the letter's writer. */
+  /** An automatic email to a letter's writer, at the address they gave once it is checked. */
   async function toWriter(
     row: OutboxRow,
-    letter: LiveLetter,
+    address: string,
     subject: string,
     template: string,
     context: object,
   ): Promise<RenderedEmail> {
-    const email = await compose(row, senderAddress(letter), subject, template, context);
+    const to = address.trim();
+    if (!isSafeEmailAddress(to)) throw new PermanentDeliveryError('invalid_sender_address');
+    const email = await compose(row, to, subject, template, context);
     return { ...email, headers: { 'Auto-Submitted': 'auto-generated' } };
   }
+
+  return { compose, toWriter };
+}
+
+/** Builds the renderer the outbox worker calls for each row. */
+export function createMessageRenderer(
+  deps: EmailContentDeps,
+): (row: OutboxRow, letter: LetterRow | undefined) => Promise<RenderedEmail> {
+  const { clock } = deps;
+  const { compose, toWriter } = createEmailComposer(deps);
+  const publicUrl = trimEnd(deps.publicUrl, '/');
+  const batchLinks = (batchId: string) => ({
+    statusUrl: `${publicUrl}/letters/batch/${batchId}`,
+    deleteUrl: `${publicUrl}/letters/batch/${batchId}/delete`,
+  });
 
   /** The one letter an office or sender's copy carries (the worker read it by the row's letter_id). */
   function letterOf(row: OutboxRow, letter: LetterRow | undefined): LiveLetter {
@@ -204,7 +212,7 @@ export function createMessageRenderer(
       ...batchLinks(row.batch_id),
       campaignTitle: campaign.title,
     };
-    return toWriter(row, first, CONFIRMATION_SUBJECT, 'confirmation', context);
+    return toWriter(row, first.sender_email, CONFIRMATION_SUBJECT, 'confirmation', context);
   }
 
   async function office(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
@@ -265,7 +273,13 @@ export function createMessageRenderer(
       ...letterContext(letter, campaign),
     };
     return {
-      ...(await toWriter(row, letter, subjectLine, failed ? 'delivery-failed' : 'sender-copy', context)),
+      ...(await toWriter(
+        row,
+        letter.sender_email,
+        subjectLine,
+        failed ? 'delivery-failed' : 'sender-copy',
+        context,
+      )),
       attachments: [
         { filename: `letter-to-${letter.bioguide}.pdf`, content: pdf, contentType: 'application/pdf' },
       ],
@@ -294,8 +308,7 @@ export function createMessageRenderer(
       senderName: safeDisplayName(letter.sender_name) || 'there',
       recipientName: letter.recipient_name,
       memberChanged,
-      senderPlace:
-        `${letter.sender_city ?? ''}, ${letter.sender_state ?? ''} ${letter.sender_zip ?? ''}`.trim(),
+      senderPlace: senderPlace(letter),
       bills: billsOf(entry),
       billCongress: billCongress ? ordinal(billCongress) : 'previous',
       renewal: renewal && {
@@ -307,7 +320,7 @@ export function createMessageRenderer(
       campaignUrl: `${publicUrl}/campaigns/${encodeURIComponent(letter.campaign)}`,
       ...batchLinks(letter.batch_id),
     };
-    return toWriter(row, letter, subjectLine, 'letter-outdated', context);
+    return toWriter(row, letter.sender_email, subjectLine, 'letter-outdated', context);
   }
 
   return async (row, letter) => {

@@ -22,6 +22,7 @@ import type { Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
 import type { ConfirmationPurpose, Database } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
+import { actionsOfLetters } from '../tracking/actions';
 import type { CountCaps } from '../tracking/count-review';
 import { verifyLetters } from '../tracking/verification';
 import {
@@ -296,11 +297,7 @@ export function createEmailService(deps: EmailServiceDeps) {
   async function getBatchStatus(batchId: string) {
     const letters = await findBatchOrNotFound(storage.db, batchId);
     const ids = letters.map((l) => l.id);
-    const actions = await storage.db
-      .selectFrom('actions')
-      .select(['letter_id', 'action'])
-      .where('letter_id', 'in', ids)
-      .execute();
+    const actions = await actionsOfLetters(storage.db, ids);
     const outbox = await findOutboxByBatch(storage.db, batchId);
     const recent = await recentConfirmations(storage.db, batchId, new Date(0));
     const newest = recent[0];

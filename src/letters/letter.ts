@@ -285,11 +285,14 @@ type SavedSender = Pick<
 
 /** A saved letter's signature: the sender's name, street and town as saved, empty lines left out. */
 export function senderSignature(row: SavedSender): string[] {
-  return [
-    row.sender_name ?? '',
-    row.sender_street ?? '',
-    `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`.trim(),
-  ].filter((l) => l.replace(/[\s,]/g, '') !== '');
+  return [row.sender_name ?? '', row.sender_street ?? '', senderPlace(row)].filter(
+    (l) => l.replace(/[\s,]/g, '') !== '',
+  );
+}
+
+/** The sender's "City, ST 12345" line. */
+export function senderPlace(row: SavedSender): string {
+  return `${row.sender_city ?? ''}, ${row.sender_state ?? ''} ${row.sender_zip ?? ''}`.trim();
 }
 
 /** The whole letter as plain text, exactly as emailed. */

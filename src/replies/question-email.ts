@@ -5,14 +5,13 @@
  * A closed question (or one whose writer deleted their data) is never sent: the address is no longer used.
  */
 import type { Campaign } from '../campaign/campaign';
-import { messageIdFor } from '../delivery/email-content';
-import { isSafeEmailAddress, safeDisplayName, sanitizeHeaderText } from '../delivery/email-headers';
+import { createEmailComposer } from '../delivery/email-content';
+import { safeDisplayName, sanitizeHeaderText } from '../delivery/email-headers';
 import { PermanentDeliveryError, type OutgoingMail } from '../delivery/mailer';
 import type { OutboxRow } from '../delivery/outbox';
 import { findBatch } from '../letters/letter-store';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { textIn } from '../platform/messages';
-import { createTemplateRenderer } from '../platform/templates';
 import type { Storage } from '../storage/database';
 import { askedLettersOfBatch, findEmailRound, findQuestion } from './reply-store';
 import { replyToken } from './reply-token';
@@ -37,7 +36,7 @@ export interface QuestionEmailDeps {
 export function createQuestionEmailRenderer(
   deps: QuestionEmailDeps,
 ): (row: OutboxRow) => Promise<OutgoingMail> {
-  const render = createTemplateRenderer(deps.hbs, deps.templatesDir);
+  const { toWriter } = createEmailComposer(deps);
   const publicUrl = trimEnd(deps.publicUrl, '/');
 
   return async (row) => {
@@ -48,8 +47,6 @@ export function createQuestionEmailRenderer(
     const letters = await findBatch(deps.storage.db, row.batch_id);
     const writer = letters.find((l) => l.sender_email !== null && l.purged_at === null);
     if (!writer?.sender_email) throw new PermanentDeliveryError('personal_data_deleted');
-    const to = writer.sender_email.trim();
-    if (!isSafeEmailAddress(to)) throw new PermanentDeliveryError('invalid_sender_address');
     const asked = await askedLettersOfBatch(deps.storage.db, row.batch_id);
     const reminder = round.round === 2;
     const listed = reminder ? asked.filter((a) => a.answer === 'no_reply') : asked;
@@ -87,14 +84,6 @@ export function createQuestionEmailRenderer(
       deleteUrl: `${publicUrl}/letters/batch/${row.batch_id}/delete`,
       campaignTitle,
     };
-    return {
-      messageId: messageIdFor(row.id, publicUrl),
-      from: deps.mailFrom,
-      to: [to],
-      subject,
-      text: (await render('email/reply-question.text', context)).replace(/\n{3,}/g, '\n\n').trim() + '\n',
-      html: await render('email/reply-question.html', context),
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    };
+    return toWriter(row, writer.sender_email, subject, 'reply-question', context);
   };
 }

@@ -77,10 +77,10 @@ function supportedLanguage(lng: string | undefined): LanguageCode {
 }
 
 /**
- * The current URL with `lang` set, for each language (the switcher keeps the page and its query string,
- * `lang` last); the URL is parsed once and its other parameters serialised once.
+ * The current URL with `lang` set, for each interface language in LANGUAGES' order (the switcher keeps
+ * the page and its query string, `lang` last); the URL is parsed once, its other parameters serialised once.
  */
-export function urlsWithLanguages(originalUrl: string, languages: readonly string[]): string[] {
+export function urlsWithLanguages(originalUrl: string): string[] {
   // Parsed under a fixed origin, never as a URL of its own; the parsed path is made a path of this site's
   // again, since `/.//host` reads as `//host`.
   const url = new URL(`http://localhost${sameSitePath(originalUrl)}`);
@@ -88,7 +88,7 @@ export function urlsWithLanguages(originalUrl: string, languages: readonly strin
   const others = url.searchParams.toString();
   const path = sameSitePath(url.pathname);
   const prefix = others ? `${path}?${others}&lang=` : `${path}?lang=`;
-  return languages.map((lng) => `${prefix}${encodeURIComponent(lng)}`);
+  return CODES.map((lng) => `${prefix}${lng}`);
 }
 
 /**
@@ -123,7 +123,7 @@ export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolea
     res.locals.dir = dirOf(lang);
     // Links on a page that answers a POST would drop what the person posted: offer them on GETs only.
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const urls = urlsWithLanguages(req.originalUrl, CODES);
+      const urls = urlsWithLanguages(req.originalUrl);
       res.locals.languages = LANGUAGES.map((l, i) => ({ ...l, current: l.code === lang, url: urls[i] }));
     } else {
       res.locals.languages = [];

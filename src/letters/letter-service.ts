@@ -40,6 +40,17 @@ import {
 import { isOutdated, RENEWED_AS, renewalOf, type Renewal } from './renewal';
 import { isAwaitingMap, recipientStanding, termEndedError } from './recipients';
 
+/** What the preview sends: the fields as typed, checked by `previewLetter`. */
+export interface PreviewInput {
+  campaign: string;
+  bioguide: string;
+  /** The House district the person chose when the ZIP is split ("IL-13"). */
+  district?: string | undefined;
+  sender: unknown;
+  personalNote?: unknown;
+  body?: unknown;
+}
+
 export interface DraftInput {
   campaign: string;
   sender: unknown;
@@ -163,16 +174,35 @@ export function createLetterService(deps: LetterServiceDeps) {
   }
 
   /**
-   * Refuses a letter to a member whose term has ended (between Congresses), as saving leaves them out:
-   * nothing is previewed that would not be saved and sent.
+   * One member's letter as it would read (the write page's live preview), checked as saving checks it
+   * without the geocoder: a member whose term has ended is refused as saving leaves them out, and so is one
+   * who does not represent the sender's address (NotYourMemberError); bad fields come back together.
    */
-  function checkServing(member: Member): void {
+  function previewLetter(input: PreviewInput) {
+    const campaign = campaigns.get(input.campaign);
+    const member = memberOrThrow(input.bioguide);
     if (civic.termHasEnded(member, clock.now())) throw termEndedError();
-  }
-
-  /** Refuses a letter to a member who does not represent the sender's address (NotYourMemberError). */
-  function checkRepresents(sender: SenderInput, member: Member, district?: string): void {
-    assertRepresents(civic, { state: sender.state, zip: sender.zip, district }, [member], clock.now());
+    const errors: FieldErrors = {};
+    const sender = SenderInput.safeParse(input.sender ?? {});
+    if (!sender.success) collectIssues('sender', sender.error, errors);
+    const note = PersonalNote.safeParse(input.personalNote ?? '');
+    if (!note.success) collectIssues('personalNote', note.error, errors);
+    const body =
+      typeof input.body === 'string' && input.body.trim() !== ''
+        ? LetterBody.safeParse(input.body)
+        : undefined;
+    if (body && !body.success) collectIssues('body', body.error, errors);
+    if (!sender.success || !note.success || (body && !body.success)) {
+      throw new ValidationError('messages.needsFixing', { fields: errors });
+    }
+    const { state, zip } = sender.data;
+    assertRepresents(civic, { state, zip, district: input.district }, [member], clock.now());
+    const ask = deps.asks.forMember(campaign, member);
+    const letter = composeLetter(hbs, campaign, member, sender.data, ask, {
+      personalNote: note.data,
+      body: body?.data,
+    });
+    return { ask, letter };
   }
 
   /**
@@ -402,9 +432,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     getBatch,
     recordChannel,
     chooseMailingOffice,
-    memberOrThrow,
-    checkServing,
-    checkRepresents,
+    previewLetter,
     isHeld,
     sendable,
     deleteBatchPersonalData,

@@ -4,8 +4,7 @@
  */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { composeLetter, LetterBody, PersonalNote, SenderInput } from '../../letters/letter';
-import { fieldErrorsFromZod, ValidationError, type FieldErrors } from '../../platform/errors';
+import { fieldErrorsFromZod, ValidationError } from '../../platform/errors';
 import type { AppDeps } from '../deps';
 
 const RepresentativesQuery = z.object({
@@ -19,7 +18,6 @@ const RepresentativesQuery = z.object({
 const PreviewRequest = z.object({
   campaign: z.string().max(64).optional(),
   bioguide: z.string().max(16),
-  /** The House district the person chose when the ZIP is split ("IL-13"). */
   district: z.string().max(10).optional(),
   sender: z.unknown(),
   personalNote: z.unknown().optional(),
@@ -52,29 +50,8 @@ export function createApiHandlers(deps: AppDeps) {
       const parsed = PreviewRequest.safeParse(req.body ?? {});
       if (!parsed.success)
         throw new ValidationError('messages.previewIncomplete', { fields: fieldErrorsFromZod(parsed.error) });
-      const campaign = deps.campaigns.get(parsed.data.campaign ?? deps.campaigns.defaultSlug);
-      const member = deps.letters.memberOrThrow(parsed.data.bioguide);
-      deps.letters.checkServing(member);
-      const sender = SenderInput.safeParse(parsed.data.sender ?? {});
-      const note = PersonalNote.safeParse(parsed.data.personalNote ?? '');
-      const body =
-        typeof parsed.data.body === 'string' && parsed.data.body.trim() !== ''
-          ? LetterBody.safeParse(parsed.data.body)
-          : undefined;
-      const fields: FieldErrors = {
-        ...(sender.success ? {} : fieldErrorsFromZod(sender.error, 'sender')),
-        ...(note.success ? {} : fieldErrorsFromZod(note.error, 'personalNote')),
-        ...(body && !body.success ? fieldErrorsFromZod(body.error, 'body') : {}),
-      };
-      if (!sender.success || !note.success || (body && !body.success)) {
-        throw new ValidationError('messages.needsFixing', { fields });
-      }
-      deps.letters.checkRepresents(sender.data, member, parsed.data.district);
-      const ask = deps.asks.forMember(campaign, member);
-      const letter = composeLetter(deps.hbs, campaign, member, sender.data, ask, {
-        personalNote: note.data,
-        body: body?.success ? body.data : undefined,
-      });
+      const { campaign = deps.campaigns.defaultSlug, ...draft } = parsed.data;
+      const { ask, letter } = deps.letters.previewLetter({ campaign, ...draft });
       res.json({
         ask: letter.ask.kind,
         bill: { id: ask.bill.id, label: ask.bill.label, title: ask.bill.title, url: ask.bill.url },

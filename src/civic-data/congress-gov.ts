@@ -48,7 +48,15 @@ export async function fetchCongressGov<T>(
   what: string,
   request: CongressGovRequest,
 ): Promise<T> {
-  const parsed = schema.safeParse(JSON.parse(await fetchText(url, what, request)));
+  const text = await fetchText(url, what, request);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    // A proxy's or a maintenance page's HTML, say: named like any other unusable answer.
+    throw new DataError(`${what}: ${url} did not answer JSON`, { cause: error });
+  }
+  const parsed = schema.safeParse(json);
   if (!parsed.success) throw new DataError(`${what}: ${url} is not the expected congress.gov answer`);
   return parsed.data;
 }

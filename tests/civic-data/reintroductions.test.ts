@@ -5,6 +5,8 @@
  * found before, and no log line or error carries the key.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { congressEnds } from '../../src/civic-data/congress';
@@ -19,6 +21,7 @@ import {
   searchReintroductionsInto,
 } from '../../src/civic-data/reintroductions';
 import { CANONICAL_SOURCE_URLS } from '../../src/config/config';
+import { DataError } from '../../src/platform/errors';
 import { FIXTURE_DATA_DIR, importedDataDir } from '../helpers/civic-data';
 import { ManualClock } from '../helpers/clock';
 import {
@@ -149,6 +152,27 @@ describe('looking for a reintroduced bill', () => {
     expect(await search(new Date(congressEnds(119).getTime() - 60_000))).toEqual([]);
     expect(api.requests).toEqual([]);
   });
+});
+
+test('when the API answers a page that is not JSON, then the search fails with a DataError naming the URL, never the key', async () => {
+  const page = http.createServer((_req, res) => res.end('<html><body>Down for maintenance</body></html>'));
+  await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+  try {
+    const base = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+    const failure = await findReintroductions({
+      bills: CAMPAIGN_BILLS,
+      now: FEBRUARY_2027,
+      apiKey: KEY,
+      apiBaseUrl: base,
+      billPagesUrl: PAGES,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DataError);
+    expect((failure as Error).message).toContain(`${base}/`);
+    expect((failure as Error).message).toContain('did not answer JSON');
+    expect((failure as Error).message).not.toContain(KEY);
+  } finally {
+    await new Promise((resolve) => page.close(resolve));
+  }
 });
 
 test('when the Congress has ended but no congress.gov key is set, then nothing is asked and the file says why', async () => {

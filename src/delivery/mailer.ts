@@ -282,7 +282,8 @@ function smtpSendPolicy(limitMs: number) {
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
     }),
     circuitBreaker(handleWhen(unreachable), { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(5) }),
-    timeout(limitMs, TimeoutStrategy.Aggressive),
+    // The send never reads the signal, so nothing is aborted once it returns (an abort builds an error).
+    timeout(limitMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
   );
 }
 

@@ -133,6 +133,48 @@ describe('renderLettersPdf', () => {
     expect(six.pages).toBe(6 + 2);
   });
 
+  describe('the fonts', () => {
+    const westernSender = { ...letter().sender, name: 'José Müller-O’Brien' };
+
+    it('when every character is in WinAnsi, then the letter is set in Times and no font is embedded', async () => {
+      const body = 'Curly “quotes”, a dash — the euro €5, œuvre and Æsir: all in WinAnsi.';
+      const pdf = await renderLettersPdf([letter({ sender: westernSender, body })], { envelopes: true });
+      const raw = pdf.toString('latin1');
+      expect(raw).toContain('/BaseFont /Times-Roman');
+      expect(raw).toContain('/BaseFont /Times-Bold');
+      expect(raw).not.toContain('/FontFile2');
+      const { text } = await readPdf(pdf);
+      expect(text).toContain(body);
+      expect(text.split('José Müller-O’Brien').length - 1).toBe(3);
+    });
+
+    it('when one character is outside WinAnsi, then the whole PDF embeds DejaVu Serif', async () => {
+      const pdf = await renderLettersPdf([
+        letter({ sender: westernSender }),
+        letter({ sender: { ...westernSender, name: 'Łucja Nowak' } }),
+      ]);
+      const raw = pdf.toString('latin1');
+      expect(raw).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSerif/);
+      expect(raw).toContain('/FontFile2');
+      expect(raw).not.toContain('/Times-Roman');
+      const { pageTexts } = await readPdf(pdf);
+      expect(pageTexts[0]).toContain('José Müller-O’Brien');
+      expect(pageTexts[1]).toContain('Łucja Nowak');
+    });
+
+    it('when a soft hyphen or a very long word is in a Western letter, then DejaVu draws it', async () => {
+      const word = 'https://example.com/' + 'a'.repeat(100);
+      const pdf = await renderLettersPdf([
+        letter({ sender: westernSender, body: `We co\u00ADoperate. See ${word} please.` }),
+      ]);
+      expect(pdf.toString('latin1')).toContain('/FontFile2');
+      const { text } = await readPdf(pdf);
+      // Times would print the soft hyphen as a hyphen; DejaVu does not print it.
+      expect(text).toMatch(/We co\s?operate\./);
+      expect(text.replace(/\s+/g, '')).toContain(word);
+    });
+  });
+
   it('prints Greek, Cyrillic and Latin Extended names with the embedded fonts', async () => {
     const name = 'Ελένη Παπαδοπούλου Жанна Ковальчук Şükrü Öztürk';
     const { text } = await readPdf(

@@ -10,7 +10,6 @@ import * as fontkit from 'fontkit';
 import fs from 'node:fs';
 import { buffer } from 'node:stream/consumers';
 import PDFDocument from 'pdfkit';
-import { ValidationError } from '../platform/errors';
 import { replaceControlCharacters, trimBoth, trimEnd } from '../platform/text';
 
 export interface PrintableLetter {
@@ -306,13 +305,15 @@ function drawLabels(doc: Doc, letters: DrawnLetter[]): void {
   });
 }
 
-/** Renders the letters (one or more pages each) and, on request, their address sheets into one PDF. */
+/**
+ * Renders the letters (one or more pages each) and, on request, their address sheets into one PDF. The
+ * caller (delivery/pdf-renderer) refuses an empty list; this file imports nothing of the app's beyond
+ * platform/text, so the PDF thread does not load the message catalogue and its libraries.
+ */
 export async function renderLettersPdf(
   letters: PrintableLetter[],
   options: RenderPdfOptions = {},
 ): Promise<Buffer> {
-  if (letters.length === 0) throw new ValidationError('messages.nothingToPrint');
-
   const drawn = letters.map(drawnLetter);
   const fonts = fontsFor(drawn);
   const doc = new PDFDocument({

@@ -7,7 +7,6 @@ import {
   splitParagraphs,
   type PrintableLetter,
 } from '../../src/delivery/pdf';
-import { ValidationError } from '../../src/platform/errors';
 import { readPdf } from './helpers/pdf-text';
 
 const SENDER_NAME = 'Zoë Łukasiewicz-Núñez';
@@ -264,9 +263,6 @@ describe('renderLettersPdf', () => {
     });
   });
 
-  it('refuses an empty batch', async () => {
-    await expect(renderLettersPdf([])).rejects.toBeInstanceOf(ValidationError);
-  });
 });
 
 describe('sanitizePrintText and splitParagraphs', () => {

@@ -145,21 +145,20 @@ export async function undoAdoptedBills(
   db: Db,
   input: { campaign: string; chamber: Chamber; at: Date },
 ): Promise<number> {
-  const latest = await db
-    .selectFrom('adopted_bills')
-    .select((eb) => eb.fn.max('congress').as('congress'))
-    .where('campaign', '=', input.campaign)
-    .where('chamber', '=', input.chamber)
-    .where('undone_at', 'is', null)
-    .executeTakeFirst();
-  if (latest?.congress === null || latest?.congress === undefined) return 0;
   const result = await db
     .updateTable('adopted_bills')
     .set({ undone_at: input.at.toISOString() })
     .where('campaign', '=', input.campaign)
     .where('chamber', '=', input.chamber)
-    .where('congress', '=', Number(latest.congress))
     .where('undone_at', 'is', null)
+    .where('congress', '=', (eb) =>
+      eb
+        .selectFrom('adopted_bills as latest')
+        .select((l) => l.fn.max('latest.congress').as('congress'))
+        .where('latest.campaign', '=', input.campaign)
+        .where('latest.chamber', '=', input.chamber)
+        .where('latest.undone_at', 'is', null),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

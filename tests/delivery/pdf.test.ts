@@ -262,7 +262,6 @@ describe('renderLettersPdf', () => {
       expect(paragraphs.join(' ').replace(/\s+/g, '')).toBe('a'.repeat(MAX_LINE_BREAKS * 3));
     });
   });
-
 });
 
 describe('sanitizePrintText and splitParagraphs', () => {

@@ -280,22 +280,31 @@ describe('sanitizePrintText and splitParagraphs', () => {
 });
 
 describe('the campaign letter on paper', () => {
-  it('fits the full STOP CSAM letter with a personal sentence on one page, closing and all', async () => {
-    const fs = await import('node:fs');
-    const path = await import('node:path');
-    const template = fs.readFileSync(
-      path.resolve(__dirname, '../../campaigns/stop-csam/letter-senate.hbs'),
-      'utf8',
-    );
-    const body = template
-      .replace('{{sender.city}}', 'Springfield')
-      .replace('{{sender.state}}', 'IL')
-      .replace(
-        /\n\nPlease support/,
-        '\n\nMy daughter is twelve and uses these apps every day.\n\nPlease support',
+  it.each([
+    ['Times', 'José Müller-O’Brien'],
+    ['DejaVu Serif', SENDER_NAME],
+  ])(
+    'fits the full STOP CSAM letter with a personal sentence on one page in %s, closing and all',
+    async (font, name) => {
+      const fs = await import('node:fs');
+      const path = await import('node:path');
+      const template = fs.readFileSync(
+        path.resolve(__dirname, '../../campaigns/stop-csam/letter-senate.hbs'),
+        'utf8',
       );
-    const { pages, text } = await readPdf(await renderLettersPdf([letter({ body })]));
-    expect(pages).toBe(1);
-    expect(text).toContain('Sincerely,');
-  });
+      const body = template
+        .replace('{{sender.city}}', 'Springfield')
+        .replace('{{sender.state}}', 'IL')
+        .replace(
+          /\n\nPlease support/,
+          '\n\nMy daughter is twelve and uses these apps every day.\n\nPlease support',
+        );
+      const pdf = await renderLettersPdf([letter({ body, sender: { ...letter().sender, name } })]);
+      expect(pdf.toString('latin1').includes('/FontFile2')).toBe(font === 'DejaVu Serif');
+      const { pages, text } = await readPdf(pdf);
+      expect(pages).toBe(1);
+      expect(text).toContain('Sincerely,');
+      expect(text).toContain(name);
+    },
+  );
 });

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import i18next, { type i18n as I18n, type InitOptions } from 'i18next';
+import i18next, { type i18n as I18n, type InitOptions, type TFunction } from 'i18next';
 import { addFormats, EXAMPLES, interpolationFor } from './i18n-format';
 import { PROJECT_ROOT } from './paths';
 
@@ -57,7 +57,16 @@ export function createCatalogues(options: InitOptions = {}, setup = (instance: I
   return instance;
 }
 
-let catalogues: I18n | undefined;
+/**
+ * A translator fixed to one language that writes every value the language's way (interpolationFor): a
+ * clone of `instance` (sharing its catalogues) made with those interpolation options once. Passed with
+ * each call instead, they make i18next rebuild its interpolation patterns twice per text.
+ */
+export function translatorIn(instance: I18n, lng: string, html: boolean): TFunction {
+  return instance.cloneInstance({ interpolation: interpolationFor(lng, html) }).getFixedT(lng);
+}
+
+let translators: Map<string, TFunction> | undefined;
 
 /**
  * A catalogue text in one of the interface languages (English for any other code), for text rendered
@@ -66,9 +75,11 @@ let catalogues: I18n | undefined;
  * in the language's digits and grouping, counted nouns, and in Arabic each value isolated.
  */
 export function textIn(lng: string, key: string, values: MessageValues = {}): string {
-  const lang = (CATALOGUE_LANGUAGES as readonly string[]).includes(lng) ? lng : 'en';
-  catalogues ??= createCatalogues();
-  return String(catalogues.t(key, { ...values, lng: lang, interpolation: interpolationFor(lang, false) }));
+  if (!translators) {
+    const catalogues = createCatalogues();
+    translators = new Map(CATALOGUE_LANGUAGES.map((l) => [l, translatorIn(catalogues, l, false)]));
+  }
+  return String((translators.get(lng) ?? translators.get('en')!)(key, values));
 }
 
 /** Several messages (lookup notes) as one English paragraph, or undefined when there are none. */

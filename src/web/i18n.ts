@@ -11,8 +11,8 @@ import type { HelperOptions } from 'handlebars';
 import type { i18n as I18n, TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import { renderLanguage, type HandlebarsInstance } from '../platform/handlebars';
-import { baseLanguage, interpolationFor, withoutIsolatesInTags } from '../platform/i18n-format';
-import { CATALOGUE_LANGUAGES, createCatalogues, type Message } from '../platform/messages';
+import { baseLanguage, withoutIsolatesInTags } from '../platform/i18n-format';
+import { CATALOGUE_LANGUAGES, createCatalogues, translatorIn, type Message } from '../platform/messages';
 import { sameSitePath } from './security';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
@@ -53,20 +53,9 @@ export function createI18n(): I18n {
   );
 }
 
-/**
- * A translator for one language that writes every value the language's way (interpolationFor): the one
- * used by the `t` and `tm` helpers and, as `req.t`, by routes.
- */
-export function translatorFor(i18n: I18n, lng: LanguageCode, html = false): TFunction {
-  const fixed = i18n.getFixedT(lng);
-  const interpolation = interpolationFor(lng, html);
-  return ((key: string | string[], options?: Record<string, unknown>) =>
-    fixed(key, { ...options, interpolation })) as unknown as TFunction;
-}
-
 /** A translator per interface language. */
 const translatorsFor = (i18n: I18n, html = false) =>
-  new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorFor(i18n, l.code, html)]));
+  new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorIn(i18n, l.code, html)]));
 
 const dirOf = (lang: string) => LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
 

@@ -5,13 +5,14 @@
 import { createHandlebars } from '../../src/platform/handlebars';
 import { englishText } from '../../src/platform/messages';
 import { FSI, PDI, formatLongDate, formatNumber } from '../../src/platform/i18n-format';
-import { createI18n, translatorFor, type LanguageCode } from '../../src/web/i18n';
+import { translatorIn } from '../../src/platform/messages';
+import { createI18n, type LanguageCode } from '../../src/web/i18n';
 
 const COUNTS = [0, 1, 2, 3, 11, 100, 10000] as const;
 const i18n = createI18n();
 /** The page translator without the isolates, to read the words. */
 const say = (lng: LanguageCode, key: string, values: Record<string, unknown>) =>
-  String(translatorFor(i18n, lng)(key, values)).replace(new RegExp(`[${FSI}${PDI}]`, 'g'), '');
+  String(translatorIn(i18n, lng, false)(key, values)).replace(new RegExp(`[${FSI}${PDI}]`, 'g'), '');
 
 describe('numbers', () => {
   test('when a number is written, then Spanish uses U.S. grouping and Arabic Western digits', () => {

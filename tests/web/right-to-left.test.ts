@@ -15,7 +15,8 @@ import { renderLetterTranslation } from '../../src/letters/letter';
 import { createHandlebars } from '../../src/platform/handlebars';
 import { EXAMPLES, withoutIsolatesInTags } from '../../src/platform/i18n-format';
 import { readCatalogue } from '../../src/platform/messages';
-import { createI18n, registerI18nHelpers, translatorFor } from '../../src/web/i18n';
+import { translatorIn } from '../../src/platform/messages';
+import { createI18n, registerI18nHelpers } from '../../src/web/i18n';
 import { ManualClock } from '../helpers/clock';
 
 const bidi = bidiFactory();
@@ -90,8 +91,8 @@ function misordered(text: string): string[] {
 }
 
 const i18n = createI18n();
-const arabic = translatorFor(i18n, 'ar');
-const arabicMarkup = translatorFor(i18n, 'ar', true);
+const arabic = translatorIn(i18n, 'ar', false);
+const arabicMarkup = translatorIn(i18n, 'ar', true);
 
 describe('the Arabic interface catalogue', () => {
   const keys = strings(readCatalogue('ar')).map(
@@ -143,7 +144,7 @@ describe('the Arabic interface catalogue', () => {
   });
 
   test('when an English page is rendered, then nothing is isolated', () => {
-    const text = String(translatorFor(i18n, 'en')('messages.addressHelp', { example: ADDRESS }));
+    const text = String(translatorIn(i18n, 'en', false)('messages.addressHelp', { example: ADDRESS }));
     expect(text).toBe(`Enter your street address, city, state and ZIP code, for example "${ADDRESS}".`);
   });
 });

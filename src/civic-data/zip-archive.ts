@@ -4,10 +4,11 @@
  * of hanging or yielding half a file.
  */
 import type { Readable } from 'node:stream';
+import { buffer as readAll } from 'node:stream/consumers';
 import yauzl from 'yauzl';
 import { DataError } from '../platform/errors';
 
-export const ZIP_TIME_LIMIT_MS = 120_000;
+const ZIP_TIME_LIMIT_MS = 120_000;
 
 export function isZip(buffer: Buffer): boolean {
   return buffer.length >= 4 && buffer.readUInt32LE(0) === 0x04034b50;
@@ -22,13 +23,15 @@ export async function forEachZipEntry(
   source: string,
   wanted: (name: string) => boolean,
   onEntry: (name: string, stream: Readable) => Promise<void>,
-  timeLimitMs = ZIP_TIME_LIMIT_MS,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
-      () => reject(new DataError(`${source}: reading the zip took over ${timeLimitMs / 1000} s; giving up`)),
-      timeLimitMs,
+      () =>
+        reject(
+          new DataError(`${source}: reading the zip took over ${ZIP_TIME_LIMIT_MS / 1000} s; giving up`),
+        ),
+      ZIP_TIME_LIMIT_MS,
     );
   });
   try {
@@ -90,19 +93,10 @@ export async function readZipEntries(
   buffer: Buffer,
   source: string,
   wanted: (name: string) => boolean,
-  timeLimitMs = ZIP_TIME_LIMIT_MS,
 ): Promise<Map<string, Buffer>> {
   const entries = new Map<string, Buffer>();
-  await forEachZipEntry(
-    buffer,
-    source,
-    wanted,
-    async (name, stream) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      entries.set(name, Buffer.concat(chunks));
-    },
-    timeLimitMs,
-  );
+  await forEachZipEntry(buffer, source, wanted, async (name, stream) => {
+    entries.set(name, await readAll(stream));
+  });
   return entries;
 }

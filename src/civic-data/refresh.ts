@@ -27,7 +27,6 @@ import {
 import { DISTRICT_SHAPES_FILE, loadShapesForIndex, type DistrictShapeIndex } from './district-shapes';
 import { importCivicData } from './import';
 import { INDEX_FILE_NAME, loadCivicIndex, type CivicIndex } from './load';
-import { isFile } from './source-files';
 import type { CivicSourceUrls } from '../config/config';
 
 /** Once the data's Congress has ended, look for its successor more often. */
@@ -129,11 +128,8 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
       );
     }
     // The import wrote the boundaries to serve with this index (new, kept or proven unchanged), or none.
-    const read = (await isFile(path.join(staging, DISTRICT_SHAPES_FILE)))
-      ? loadShapesForIndex(staging, next.meta)
-      : null;
-    if (read && !read.shapes) throw new DataError(`${DISTRICT_SHAPES_FILE}: ${read.problem}`);
-    const shapes = read?.shapes ?? null;
+    const { shapes, problem } = loadShapesForIndex(staging, next.meta);
+    if (problem) throw new DataError(`${DISTRICT_SHAPES_FILE}: ${problem}`);
     // On disk first, so a restart serves what memory serves. districts.json names the index it belongs
     // to, so a crash between the two renames leaves boundaries that start-up refuses, never a mix.
     if (shapes) {

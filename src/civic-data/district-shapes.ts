@@ -53,7 +53,7 @@ export interface DistrictShape {
   polygons: number[][][][];
 }
 
-export interface DistrictShapesMeta {
+interface DistrictShapesMeta {
   source: string;
   importedAt: string;
   /** The Congress whose districts these are (from the CDnnnFP property), e.g. 119. */

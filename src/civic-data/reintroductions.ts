@@ -23,8 +23,6 @@ const REINTRODUCTIONS_FILE = 'reintroductions.json';
 /** Most pages (250 bills each) of the new Congress's bill list read per bill type and search. */
 const BILL_LIST_PAGES = 8;
 
-const IsoDate = z.iso.date();
-
 export const ReintroductionCandidate = z.object({
   /** The campaign bill it would replace: "119-s-1829". */
   replaces: z.string().refine((id) => parseBillId(id) !== undefined, 'must be a bill id like "119-s-1829"'),
@@ -34,7 +32,7 @@ export const ReintroductionCandidate = z.object({
   number: z.number().int().positive(),
   title: z.string().min(1).max(1000),
   sponsor: z.object({ bioguide: BioguideId, name: z.string().max(200) }).optional(),
-  introducedDate: IsoDate,
+  introducedDate: z.iso.date(),
   latestAction: LatestAction.optional(),
   /** The bill's page on congress.gov. */
   url: z.url(),

@@ -3,7 +3,7 @@
  * FIPS codes and names. Shared by the importer (Census GEOIDs) and the address parser (full state names).
  */
 
-export interface StateInfo {
+interface StateInfo {
   abbr: string;
   fips: string;
   name: string;

@@ -78,7 +78,7 @@ export interface SourceInfo {
   validUntil: string;
 }
 
-export interface CivicDataSources {
+interface CivicDataSources {
   members: SourceInfo;
   zips: SourceInfo;
   /** District boundaries (`districts.json`), when they were imported with the index. */
@@ -100,7 +100,7 @@ export interface PreviousMapsNotice {
  * asks the geocoder or for a street address). Single-seat states need no ZIP rows and are never listed
  * under `zips`.
  */
-export interface AwaitingMaps {
+interface AwaitingMaps {
   zips: string[];
   boundaries: string[];
 }

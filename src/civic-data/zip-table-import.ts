@@ -21,7 +21,7 @@ import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { congressStartYear, ordinal } from './congress';
-import { normaliseDistrictCode } from './district-shapes';
+import { normaliseDistrictCode, stateFromFips } from './district-shapes';
 import { StateCode } from './members-import';
 import {
   fetchIfPublished,
@@ -33,13 +33,12 @@ import {
   sourceInfo,
   type ManifestEntry,
 } from './source-files';
-import { stateByFips } from './states';
 import type { DistrictRef, SourceInfo, ZipDistrict } from './types';
 import { forEachZipEntry, isZip } from './zip-archive';
 
 export type ZipTable = Map<string, ZipDistrict[]>;
 
-export interface ZipTableResult {
+interface ZipTableResult {
   table: ZipTable;
   congress: number;
   congressFrom: SourceInfo['congressFrom'];
@@ -259,11 +258,11 @@ class OverlapAreas {
 /** "3610" to NY-10; '00' (at-large) and '98' (DC, PR) to district 0; undefined for 'ZZ' (no district). */
 function districtFromGeoid(where: string, column: string, geoid: string): DistrictRef | undefined {
   if (geoid.endsWith('ZZ')) return undefined;
-  const state = stateByFips(geoid.slice(0, 2));
+  const state = stateFromFips(geoid.slice(0, 2));
   if (!state) throw new DataError(`${where}: field "${column}" has unknown state FIPS`);
   const district = normaliseDistrictCode(geoid.slice(2));
   if (district === undefined) throw new DataError(`${where}: field "${column}" "${geoid}" is not a district`);
-  return { state: state.abbr, district };
+  return { state, district };
 }
 
 /**
@@ -393,7 +392,7 @@ async function readBefText(
     if (++rows % PROGRESS_EVERY_ROWS === 0) progress?.(`${name}: ${rows.toLocaleString('en-US')} blocks`);
     const block = field(`${name}: line ${line}`, blockColumn, row[blockColumn], FORMAT.block);
     const code = row[districtColumn] ?? '';
-    if (!stateByFips(block.slice(0, 2)))
+    if (!stateFromFips(block.slice(0, 2)))
       throw new DataError(`${name}: line ${line}: field "${blockColumn}" has unknown state FIPS`);
     if (code === 'ZZ') {
       blocks.add(Number(block), NO_DISTRICT);
@@ -514,8 +513,8 @@ export async function buildZipTableFromBlocks(
       continue;
     }
     if (code === NO_DISTRICT) continue;
-    const state = stateByFips(String(Math.floor(code / 100)).padStart(2, '0'))!;
-    areas.add(zcta, { state: state.abbr, district: code % 100 }, Number(land));
+    const state = stateFromFips(String(Math.floor(code / 100)))!;
+    areas.add(zcta, { state, district: code % 100 }, Number(land));
   }
   if (rows === 0) throw new DataError(`${name}: no rows`);
   progress?.(`${name}: ${rows.toLocaleString('en-US')} rows joined`);

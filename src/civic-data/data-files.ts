@@ -1,7 +1,7 @@
 /**
  * civic-data/data-files: the data folder's JSON files, read (a DataError naming the file when it cannot be
- * read or parsed) and the small ones (bill-status.json, reintroductions.json) checked against their schema
- * and written whole, atomically.
+ * read or parsed) and written whole, atomically; the small ones (bill-status.json, reintroductions.json)
+ * checked against their schema.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,8 +34,8 @@ export function readDataFile<T>(file: string, schema: z.ZodType<T>, missing: T, 
   return parsed.data;
 }
 
-/** Writes `content` to `file` as indented JSON, its folder made if need be. */
-export async function writeDataFile(file: string, content: unknown): Promise<void> {
+/** Writes `content` to `file` as indented JSON (one line when `compact`), its folder made if need be. */
+export async function writeDataFile(file: string, content: unknown, { compact = false } = {}): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
+  await writeFileAtomic(file, compact ? JSON.stringify(content) : `${JSON.stringify(content, null, 2)}\n`);
 }

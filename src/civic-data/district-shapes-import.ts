@@ -14,7 +14,6 @@ import { trimEnd } from '../platform/text';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as shapefile from 'shapefile';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { compareSeats, MIN_COUNTS, seatKey } from './civic-index';
@@ -26,6 +25,7 @@ import {
   type DistrictShape,
   type DistrictShapesFile,
 } from './district-shapes';
+import { writeDataFile } from './data-files';
 import { fetchSource, lastModifiedDay, sourceInfo, type ManifestEntry } from './source-files';
 import type { SourceInfo } from './types';
 import { isZip, readZipEntries } from './zip-archive';
@@ -302,8 +302,7 @@ export async function readShapesIfPublished(
 export async function writeDistrictShapes(outDir: string, file: DistrictShapesFile): Promise<void> {
   const target = path.join(outDir, DISTRICT_SHAPES_FILE);
   try {
-    fs.mkdirSync(outDir, { recursive: true });
-    await writeFileAtomic(target, JSON.stringify(file));
+    await writeDataFile(target, file, { compact: true });
   } catch (err) {
     throw new DataError(`${target}: cannot write district shapes: ${(err as Error).message}`, { cause: err });
   }

@@ -9,8 +9,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { buildCivicIndex, refuseTruncated } from './civic-index';
+import { writeDataFile } from './data-files';
 import { DISTRICT_SHAPES_FILE } from './district-shapes';
 import { readShapesIfPublished, writeDistrictShapes } from './district-shapes-import';
 import { INDEX_FILE_NAME } from './load';
@@ -132,8 +132,7 @@ export async function importCivicData(options: ImportOptions): Promise<CivicInde
       districts: maps.shapes,
     });
   }
-  await fs.mkdir(options.outDir, { recursive: true });
-  await writeFileAtomic(path.join(options.outDir, INDEX_FILE_NAME), JSON.stringify(index));
+  await writeDataFile(path.join(options.outDir, INDEX_FILE_NAME), index, { compact: true });
   if (!maps.shapes) await fs.rm(path.join(options.outDir, DISTRICT_SHAPES_FILE), { force: true });
   return index;
 }

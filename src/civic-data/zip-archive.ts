@@ -53,9 +53,7 @@ async function readEntries(
   } catch (error) {
     throw new DataError(
       `${source}: not a readable zip file (${(error as Error).message}; truncated download?)`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
   try {

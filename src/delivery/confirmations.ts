@@ -7,8 +7,7 @@
 import crypto from 'node:crypto';
 import { keyedHash } from '../platform/ids';
 import type { MessageValues } from '../platform/messages';
-import type { ConfirmationPurpose } from '../storage/schema';
-import type { Db } from '../storage/schema';
+import type { ConfirmationPurpose, Db } from '../storage/schema';
 
 export const CONFIRMATION_TTL_MS = 24 * 60 * 60 * 1000;
 /** At most this many confirmation emails per batch in RESEND_WINDOW_MS... */

@@ -7,7 +7,7 @@ import type { Campaign } from '../campaign/campaign';
 import type { LetterRow } from '../letters/letter-store';
 import type { CwcDelivery } from './cwc/cwc-delivery';
 
-export type LetterDestination =
+type LetterDestination =
   | { kind: 'office_system' }
   | { kind: 'office_email'; address: string }
   | { kind: 'campaign_inbox'; address: string };

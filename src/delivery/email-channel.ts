@@ -23,10 +23,7 @@ import { createOutboxWorker, type RenderMessage, type WorkerLogger } from './out
 const HELD_KINDS = new Set<OutboxKind>(['office', 'cwc', 'sender_copy']);
 
 /** The emails' deps (the members in service also decide which letters are held, and name CWC's offices). */
-export interface EmailChannelDeps extends Omit<
-  EmailContentDeps,
-  'publicUrl' | 'mailFrom' | 'appSecret' | 'cwc'
-> {
+interface EmailChannelDeps extends Omit<EmailContentDeps, 'publicUrl' | 'mailFrom' | 'appSecret' | 'cwc'> {
   config: Pick<
     Config,
     'smtpUrl' | 'mailFrom' | 'publicUrl' | 'appSecret' | 'outboxDir' | 'outbox' | 'cwc' | 'countCaps'

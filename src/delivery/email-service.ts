@@ -65,15 +65,15 @@ export class ConfirmationRateLimitedError extends RateLimitedError {
 }
 
 /** At most this many confirmation emails to one address per RECIPIENT_WINDOW_MS, whoever asks. */
-export const MAX_CONFIRMATIONS_PER_RECIPIENT = 3;
-export const RECIPIENT_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_CONFIRMATIONS_PER_RECIPIENT = 3;
+const RECIPIENT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The shared counter key of a mailbox: an HMAC of the normalised address, never the address. */
-export function recipientCounterKey(appSecret: string, email: string): string {
+function recipientCounterKey(appSecret: string, email: string): string {
   return `confirm-recipient:${keyedHash(appSecret, `confirmation-recipient\0${normaliseEmail(email)}`)}`;
 }
 
-export interface EmailServiceDeps {
+interface EmailServiceDeps {
   storage: Storage;
   clock: Clock;
   appSecret: string;
@@ -85,7 +85,7 @@ export interface EmailServiceDeps {
   cwc?: Pick<CwcDelivery, 'route'>;
 }
 
-export interface ConfirmResult {
+interface ConfirmResult {
   batchId: string;
   purpose: ConfirmationPurpose;
   /** Letters that became verified (counted) by this click. */

@@ -24,7 +24,7 @@ import type { SendMailOptions, Transporter } from 'nodemailer';
 import { isSafeEmailAddress, parseMailbox, safeDisplayName, sanitizeHeaderText } from './email-headers';
 
 /** An address with a display name; the name is sanitised before it reaches a header. */
-export interface NamedAddress {
+interface NamedAddress {
   name: string;
   address: string;
 }
@@ -46,7 +46,7 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
 }
 
-export interface SendResult {
+interface SendResult {
   messageId: string;
   accepted: string[];
   /** Recipients the SMTP server refused while others were accepted (empty for the file outbox). */
@@ -60,7 +60,7 @@ export interface MailTransport {
   close(): void;
 }
 
-export interface MailTransportConfig {
+interface MailTransportConfig {
   /** smtp://user:pass@host:587 or smtps://...; absent: write .eml files to outboxDir. */
   smtpUrl?: string;
   outboxDir: string;

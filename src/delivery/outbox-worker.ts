@@ -86,8 +86,6 @@ export interface OutboxWorkerOptions {
 
 const HOLD_RECHECK_MS = 15 * 60_000;
 
-export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
-
 /** The rows that carry a letter to its office: the email relay and CWC. */
 function isLetterDelivery(kind: OutboxKind): boolean {
   return kind === 'office' || kind === 'cwc';

@@ -24,7 +24,7 @@ export interface PdfRenderer {
   close(): Promise<void>;
 }
 
-export interface PdfRendererOptions {
+interface PdfRendererOptions {
   /** Worker threads; 0 draws in the calling thread. */
   threads: number;
   /** PDF_QUEUE_LIMIT: the most letters of downloads waiting or being drawn at once; past it one is refused. */

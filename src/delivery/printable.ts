@@ -10,7 +10,7 @@ import type { PrintableLetter } from './pdf';
 import { dateTimeFormat } from '../platform/i18n-format';
 import { LETTER_CLOSING } from '../letters/letter';
 
-export interface PrintChoice {
+interface PrintChoice {
   letter: PrintableLetter;
   office: MailingOffice | undefined;
   options: MailingOffice[];

@@ -7,7 +7,7 @@
 import type { OutboxRow } from './outbox';
 import { dateTimeFormat } from '../platform/i18n-format';
 
-export type ReceiptWhere = 'office' | 'campaign_inbox' | 'failed' | 'pending' | 'not_sent';
+type ReceiptWhere = 'office' | 'campaign_inbox' | 'failed' | 'pending' | 'not_sent';
 
 export interface LetterReceipt {
   where: ReceiptWhere;

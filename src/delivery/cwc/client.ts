@@ -14,7 +14,7 @@ import type { Chamber } from '../../civic-data/types';
 import { trimEnd } from '../../platform/text';
 
 /** `url`, `apiKey` and `officesUrl` as the header says for each chamber; `timeoutMs` per request. */
-export interface CwcClientOptions {
+interface CwcClientOptions {
   chamber: Chamber;
   url: string;
   apiKey?: string;

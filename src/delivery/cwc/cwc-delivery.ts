@@ -37,7 +37,7 @@ export function newDeliveryId(): string {
   return crypto.randomBytes(16).toString('hex');
 }
 
-export interface CwcDeliveryDeps {
+interface CwcDeliveryDeps {
   config: CwcConfig;
   campaigns: { get(slug: string): Campaign };
   civic: { memberByBioguide(id: string): Member | undefined };
@@ -48,7 +48,7 @@ export interface CwcDeliveryDeps {
 }
 
 /** Where a confirmed letter goes: CWC, or the relay with the reason when CWC was in play for it. */
-export type CwcRoute = { channel: 'cwc' } | { channel: 'relay'; note: CwcRouteNote | null };
+type CwcRoute = { channel: 'cwc' } | { channel: 'relay'; note: CwcRouteNote | null };
 
 export type CwcDelivery = ReturnType<typeof createCwcDelivery>;
 

@@ -71,7 +71,7 @@ export type CwcLetter = Pick<
   | 'own_words'
 > & { sender_name: string; sender_email: string; body: string };
 
-export interface LetterDocumentInput {
+interface LetterDocumentInput {
   letter: CwcLetter;
   member: Pick<Member, 'chamber' | 'state' | 'district' | 'senateClass'>;
   campaign: Campaign;

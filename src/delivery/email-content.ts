@@ -1,5 +1,5 @@
 /**
- * delivery/email-content: the three emails, rendered from the database for an outbox row, so a retry (or a
+ * delivery/email-content: the emails, rendered from the database for an outbox row, so a retry (or a
  * different worker after a crash) sends the same message again with the same Message-ID:
  *
  *  - confirmation (to the sender): the one-time link, the recipients, the 24 h expiry, status and delete links;
@@ -39,8 +39,6 @@ import { addresseeOf, receiptOf, receiptSentence } from './receipts';
 import { trimEnd } from '../platform/text';
 import { HOUSE_WRITE_YOUR_REP_URL, SENATE_CONTACT_URL } from '../civic-data/members-import';
 
-export const CONFIRMATION_SUBJECT = 'Confirm your letters to Congress';
-
 export interface EmailContentDeps {
   storage: Storage;
   campaigns: { get(slug: string): Campaign };
@@ -63,18 +61,13 @@ export interface EmailContentDeps {
 }
 
 /** Host part of the Message-ID: the public URL's host name, or "localhost" when it cannot be used. */
-export function messageIdHost(publicUrl: string): string {
+function messageIdHost(publicUrl: string): string {
   try {
     const host = new URL(publicUrl).hostname;
     return /^[A-Za-z0-9.-]+$/.test(host) ? host : 'localhost';
   } catch {
     return 'localhost';
   }
-}
-
-/** `<outbox-id@host>`: the same for every attempt of one outbox row. */
-export function messageIdFor(outboxId: string, publicUrl: string): string {
-  return `<${outboxId}@${messageIdHost(publicUrl)}>`;
 }
 
 function contactUrlFor(row: LetterRow, member: Member | undefined): string {
@@ -109,10 +102,6 @@ function letterContext(row: LiveLetter, campaign: Campaign) {
   };
 }
 
-export interface RenderedEmail extends OutgoingMail {
-  kind: OutboxRow['kind'];
-}
-
 /** "S. 1829 and H.R. 3921": the bills of a campaign entry (an adopted one may hold one chamber's). */
 function billsOf(entry: CongressBills | undefined): string {
   const labels = [entry?.senate, entry?.house]
@@ -130,6 +119,7 @@ export function createEmailComposer(
 ) {
   const render = createTemplateRenderer(deps.hbs, deps.templatesDir ?? 'templates');
   const publicUrl = trimEnd(deps.publicUrl, '/');
+  const messageIdDomain = messageIdHost(publicUrl);
 
   async function compose(
     row: OutboxRow,
@@ -137,14 +127,14 @@ export function createEmailComposer(
     subject: string,
     template: string,
     context: object,
-  ): Promise<RenderedEmail> {
+  ): Promise<OutgoingMail> {
     const [text, html] = await Promise.all([
       render(`email/${template}.text`, context),
       render(`email/${template}.html`, context),
     ]);
     return {
-      kind: row.kind,
-      messageId: messageIdFor(row.id, publicUrl),
+      // `<outbox-id@host>`: the same for every attempt of one outbox row.
+      messageId: `<${row.id}@${messageIdDomain}>`,
       from: deps.mailFrom,
       to: [to],
       subject,
@@ -160,7 +150,7 @@ export function createEmailComposer(
     subject: string,
     template: string,
     context: object,
-  ): Promise<RenderedEmail> {
+  ): Promise<OutgoingMail> {
     const to = address.trim();
     if (!isSafeEmailAddress(to)) throw new PermanentDeliveryError('invalid_sender_address');
     const email = await compose(row, to, subject, template, context);
@@ -173,13 +163,20 @@ export function createEmailComposer(
 /** Builds the renderer the outbox worker calls for each row. */
 export function createMessageRenderer(
   deps: EmailContentDeps,
-): (row: OutboxRow, letter: LetterRow | undefined) => Promise<RenderedEmail> {
+): (row: OutboxRow, letter: LetterRow | undefined) => Promise<OutgoingMail> {
   const { clock } = deps;
   const { compose, toWriter } = createEmailComposer(deps);
   const publicUrl = trimEnd(deps.publicUrl, '/');
+  const channelOf = channelWith(deps.cwc);
   const batchLinks = (batchId: string) => ({
     statusUrl: `${publicUrl}/letters/batch/${batchId}`,
     deleteUrl: `${publicUrl}/letters/batch/${batchId}/delete`,
+  });
+  /** What each email to a writer about their letter has: their name, the campaign's page, the batch's links. */
+  const writerContext = (letter: LiveLetter) => ({
+    senderName: safeDisplayName(letter.sender_name) || 'there',
+    campaignUrl: `${publicUrl}/campaigns/${encodeURIComponent(letter.campaign)}`,
+    ...batchLinks(letter.batch_id),
   });
 
   /** The one letter an office or sender's copy carries (the worker read it by the row's letter_id). */
@@ -187,7 +184,7 @@ export function createMessageRenderer(
     return liveLetter(letter?.batch_id === row.batch_id ? letter : undefined);
   }
 
-  async function confirmation(row: OutboxRow): Promise<RenderedEmail> {
+  async function confirmation(row: OutboxRow): Promise<OutgoingMail> {
     const letters = await findBatch(deps.storage.db, row.batch_id);
     const first = liveLetter(letters[0]);
     const token = confirmationToken(deps.appSecret, row.id);
@@ -205,17 +202,17 @@ export function createMessageRenderer(
       // Where each letter will go: the office's own system, the office's address, or a copy for the campaign.
       recipients: letters.map((l) => ({
         name: l.recipient_name,
-        destination: destinationOf(l, campaign, channelWith(deps.cwc)),
+        destination: destinationOf(l, campaign, channelOf),
       })),
       confirmUrl: `${publicUrl}/letters/confirm/${token}`,
       expiresAt: new Date(stored.expires_at).toUTCString(),
       ...batchLinks(row.batch_id),
       campaignTitle: campaign.title,
     };
-    return toWriter(row, first.sender_email, CONFIRMATION_SUBJECT, 'confirmation', context);
+    return toWriter(row, first.sender_email, 'Confirm your letters to Congress', 'confirmation', context);
   }
 
-  async function office(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
+  async function office(row: OutboxRow, letter: LiveLetter): Promise<OutgoingMail> {
     const campaign = deps.campaigns.get(letter.campaign);
     const to = officeAddressFor(campaign, letter.bioguide);
     const email = letter.sender_email.trim();
@@ -239,7 +236,7 @@ export function createMessageRenderer(
    * The sender's copy ('sender_copy', with the receipt) or the news that the letter could not be
    * delivered ('delivery_failed'): both carry the letter, the PDF and the member's web form.
    */
-  async function senderCopy(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
+  async function senderCopy(row: OutboxRow, letter: LiveLetter): Promise<OutgoingMail> {
     if (row.kind === 'delivery_failed' && letter.status_reason === LETTER_OUTDATED) {
       return outdatedNotice(row, letter);
     }
@@ -261,15 +258,13 @@ export function createMessageRenderer(
     const context = {
       subjectLine,
       leftCongress,
-      campaignUrl: `${publicUrl}/campaigns/${encodeURIComponent(letter.campaign)}`,
-      senderName: safeDisplayName(letter.sender_name) || 'there',
       recipientName: letter.recipient_name,
       receipt: receiptSentence(receipt, addresseeOf(letter.salutation, letter.recipient_name)),
       deliveredToOffice: receipt.where === 'office',
       contactUrl: contactUrlFor(letter, member),
       // The letter's chosen mailing office, else the nearest district office, else the DC office.
       mailingAddress: printable.recipientAddress,
-      ...batchLinks(letter.batch_id),
+      ...writerContext(letter),
       ...letterContext(letter, campaign),
     };
     return {
@@ -291,7 +286,7 @@ export function createMessageRenderer(
    * gets it as it would now read, with a link to a page whose button sends that one instead. No PDF of the
    * old letter: it is not one to print and mail any more.
    */
-  async function outdatedNotice(row: OutboxRow, letter: LiveLetter): Promise<RenderedEmail> {
+  async function outdatedNotice(row: OutboxRow, letter: LiveLetter): Promise<OutgoingMail> {
     const now = clock.now();
     const renewal = renewalOf(deps, letter, now);
     const memberChanged = letterMeaning(deps, letter, now) === 'not_represented';
@@ -305,7 +300,6 @@ export function createMessageRenderer(
     );
     const context = {
       subjectLine,
-      senderName: safeDisplayName(letter.sender_name) || 'there',
       recipientName: letter.recipient_name,
       memberChanged,
       senderPlace: senderPlace(letter),
@@ -317,8 +311,7 @@ export function createMessageRenderer(
         text: letterAsText(renewal.composed),
       },
       renewUrl: `${publicUrl}/letters/${letter.id}/renewal`,
-      campaignUrl: `${publicUrl}/campaigns/${encodeURIComponent(letter.campaign)}`,
-      ...batchLinks(letter.batch_id),
+      ...writerContext(letter),
     };
     return toWriter(row, letter.sender_email, subjectLine, 'letter-outdated', context);
   }

@@ -37,7 +37,7 @@ interface EmailChannelDeps extends Omit<EmailContentDeps, 'publicUrl' | 'mailFro
 export function createEmailChannel(deps: EmailChannelDeps) {
   const { config, storage, clock, logger, civic } = deps;
   const transport = createMailTransport({
-    ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
+    smtpUrl: config.smtpUrl,
     outboxDir: config.outboxDir,
     logger,
     timeoutMs: config.outbox.smtpTimeoutMs,
@@ -55,7 +55,7 @@ export function createEmailChannel(deps: EmailChannelDeps) {
     : undefined;
   const renderDelivery = createMessageRenderer({
     ...deps,
-    ...(cwc ? { cwc } : {}),
+    cwc,
     publicUrl: config.publicUrl,
     mailFrom: config.mailFrom,
     appSecret: config.appSecret,
@@ -105,7 +105,7 @@ export function createEmailChannel(deps: EmailChannelDeps) {
     appSecret: config.appSecret,
     countCaps: config.countCaps,
     onEnqueued: () => worker.wake(),
-    ...(cwc ? { cwc } : {}),
+    cwc,
   });
   return {
     service,

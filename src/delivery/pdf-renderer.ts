@@ -105,7 +105,7 @@ export function createPdfRenderer(options: PdfRendererOptions): PdfRenderer {
       if (downloadLetters + letters.length > options.queueLimit) throw new BusyError('abuse.pdfBusy');
       downloadLetters += letters.length;
     }
-    const task: PdfTask = { letters, ...(renderOptions ? { options: renderOptions } : {}) };
+    const task: PdfTask = { letters, options: renderOptions };
     return new Promise<Buffer>((resolve, reject) => {
       (lane === 'download' ? downloads : senderCopies).push({
         task,

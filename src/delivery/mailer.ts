@@ -192,7 +192,7 @@ function addressOrThrow(address: string, reason: string): string {
 }
 
 /** `addr`, `Name <addr>` or `{ name, address }` to a safe Nodemailer address; a list or a group is refused. */
-function toAddress(input: string | NamedAddress, reason: string): string | { name: string; address: string } {
+function toAddress(input: string | NamedAddress, reason: string): string | NamedAddress {
   const mailbox =
     typeof input === 'string'
       ? parseMailbox(input)

@@ -41,7 +41,7 @@ import { isOutdated, RENEWED_AS, renewalOf, type Renewal } from './renewal';
 import { isAwaitingMap, recipientStanding, termEndedError } from './recipients';
 
 /** What the preview sends: the fields as typed, checked by `previewLetter`. */
-export interface PreviewInput {
+interface PreviewInput {
   campaign: string;
   bioguide: string;
   /** The House district the person chose when the ZIP is split ("IL-13"). */
@@ -89,8 +89,29 @@ export function normaliseEmail(email: string): string {
   return `${local}@${domain}`;
 }
 
-function collectIssues(prefix: string, error: z.ZodError, into: FieldErrors): void {
-  for (const [field, message] of Object.entries(fieldErrorsFromZod(error, prefix))) into[field] ??= message;
+/** `value` parsed by `schema`, or undefined with its problems added to `errors` (a field's first stands). */
+function parseField<T>(schema: z.ZodType<T>, value: unknown, field: string, errors: FieldErrors) {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = fieldErrorsFromZod(parsed.error, field);
+  for (const [key, message] of Object.entries(problems)) errors[key] ??= message;
+  return undefined;
+}
+
+/**
+ * What the preview and the save both check: the sender and the personal note, and a letter's own text
+ * when one was typed (blank: the campaign's). Each is undefined where at fault, its problems in `errors`.
+ */
+function parseWriter(input: { sender: unknown; personalNote?: unknown }, errors: FieldErrors) {
+  return {
+    sender: parseField(SenderInput, input.sender ?? {}, 'sender', errors),
+    personalNote: parseField(PersonalNote, input.personalNote ?? '', 'personalNote', errors),
+  };
+}
+
+function parseBody(body: unknown, field: string, errors: FieldErrors): string | undefined {
+  if (typeof body !== 'string' || body.trim() === '') return undefined;
+  return parseField(LetterBody, body, field, errors);
 }
 
 export interface LetterServiceDeps {
@@ -183,25 +204,15 @@ export function createLetterService(deps: LetterServiceDeps) {
     const member = memberOrThrow(input.bioguide);
     if (civic.termHasEnded(member, clock.now())) throw termEndedError();
     const errors: FieldErrors = {};
-    const sender = SenderInput.safeParse(input.sender ?? {});
-    if (!sender.success) collectIssues('sender', sender.error, errors);
-    const note = PersonalNote.safeParse(input.personalNote ?? '');
-    if (!note.success) collectIssues('personalNote', note.error, errors);
-    const body =
-      typeof input.body === 'string' && input.body.trim() !== ''
-        ? LetterBody.safeParse(input.body)
-        : undefined;
-    if (body && !body.success) collectIssues('body', body.error, errors);
-    if (!sender.success || !note.success || (body && !body.success)) {
+    const { sender, personalNote } = parseWriter(input, errors);
+    const body = parseBody(input.body, 'body', errors);
+    if (Object.keys(errors).length > 0 || !sender || personalNote === undefined) {
       throw new ValidationError('messages.needsFixing', { fields: errors });
     }
-    const { state, zip } = sender.data;
+    const { state, zip } = sender;
     assertRepresents(civic, { state, zip, district: input.district }, [member], clock.now());
     const ask = deps.asks.forMember(campaign, member);
-    const letter = composeLetter(hbs, campaign, member, sender.data, ask, {
-      personalNote: note.data,
-      body: body?.data,
-    });
+    const letter = composeLetter(hbs, campaign, member, sender, ask, { personalNote, body });
     return { ask, letter };
   }
 
@@ -241,10 +252,7 @@ export function createLetterService(deps: LetterServiceDeps) {
   async function validateDraft(input: DraftInput) {
     const campaign = campaigns.get(input.campaign);
     const errors: FieldErrors = {};
-    const sender = SenderInput.safeParse(input.sender ?? {});
-    if (!sender.success) collectIssues('sender', sender.error, errors);
-    const note = PersonalNote.safeParse(input.personalNote ?? '');
-    if (!note.success) collectIssues('personalNote', note.error, errors);
+    const { sender, personalNote } = parseWriter(input, errors);
     if (input.letters.length === 0) errors.members = { key: 'messages.chooseMember' };
     if (input.letters.length > 5) errors.members = { key: 'messages.tooManyMembers', values: { max: 5 } };
     const letters: Array<{ member: Member; body: string | undefined; composed: ComposedLetter }> = [];
@@ -262,24 +270,16 @@ export function createLetterService(deps: LetterServiceDeps) {
         if (termEnded.length === chosen.length) throw termEndedError();
         continue;
       }
-      let body: string | undefined;
-      if (typeof entry.body === 'string' && entry.body.trim() !== '') {
-        const parsed = LetterBody.safeParse(entry.body);
-        if (parsed.success) body = parsed.data;
-        else collectIssues(`body.${member.bioguide}`, parsed.error, errors);
-      }
-      if (sender.success && note.success) {
+      const body = parseBody(entry.body, `body.${member.bioguide}`, errors);
+      if (sender && personalNote !== undefined) {
         const ask = deps.asks.forMember(campaign, member);
-        const composed = composeLetter(hbs, campaign, member, sender.data, ask, {
-          personalNote: note.data,
-          body,
-        });
+        const composed = composeLetter(hbs, campaign, member, sender, ask, { personalNote, body });
         letters.push({ member, body, composed });
       }
     }
-    if (sender.success) {
+    if (sender) {
       // The lookup, done again: the form's state, ZIP and district are checked against it.
-      const { state, zip } = sender.data;
+      const { state, zip } = sender;
       const address = { state, zip, district: input.district, lookedUp: input.address };
       try {
         const geocoded = await geocodedDistrict(civic, address, now, deps.geocode);
@@ -291,10 +291,10 @@ export function createLetterService(deps: LetterServiceDeps) {
         for (const [field, message] of Object.entries(error.fields)) errors[field] ??= message;
       }
     }
-    if (Object.keys(errors).length > 0 || !sender.success || !note.success) {
+    if (Object.keys(errors).length > 0 || !sender || personalNote === undefined) {
       throw new ValidationError('messages.needsFixing', { fields: errors });
     }
-    return { sender: sender.data, personalNote: note.data, letters, termEnded };
+    return { sender, personalNote, letters, termEnded };
   }
 
   /** Refuses an address whose domain is disposable or takes no mail, at the email field (issue 28). */

@@ -21,7 +21,7 @@ export const LETTER_CLOSING = 'Sincerely,';
  * at most 10,000 characters, and the letter's body is that message (greeting, closing and name travel
  * in their own fields: src/delivery/cwc/letter-document.ts). Offices read short letters anyway.
  */
-export const MAX_LETTER_LENGTH = 10_000;
+const MAX_LETTER_LENGTH = 10_000;
 export const MAX_NOTE_LENGTH = 1_000;
 /** The body leaves room for the longest personal note and the blank line before it. */
 export const MAX_BODY_LENGTH = MAX_LETTER_LENGTH - MAX_NOTE_LENGTH - 2;
@@ -108,7 +108,7 @@ export const LetterBody = z
 export type ComposedLetter = ReturnType<typeof composeLetter>;
 
 /** "Dear Senator Cantwell:" / "Dear Representative Norton:" (delegates are addressed as Representative). */
-export function salutationFor(member: Member): string {
+function salutationFor(member: Member): string {
   const title = member.chamber === 'senate' ? 'Senator' : 'Representative';
   return `Dear ${title} ${member.lastName}:`;
 }

@@ -12,7 +12,7 @@ import { blacklist as disposableDomains } from 'mailchecker';
 import { DAY_MS } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 
-export type MailDomainVerdict = 'ok' | 'disposable' | 'no_mail_exchanger' | 'unchecked';
+type MailDomainVerdict = 'ok' | 'disposable' | 'no_mail_exchanger' | 'unchecked';
 
 export type MailDomainCheck = ReturnType<typeof createMailDomainCheck>;
 

@@ -37,7 +37,7 @@ export function isAwaitingMap(row: { status: string; status_reason: string | nul
  */
 export const RECIPIENT_LEFT_CONGRESS = 'recipient_left_congress';
 
-export type RecipientIndex = Pick<CivicIndex, 'memberByBioguide' | 'termHasEnded'>;
+type RecipientIndex = Pick<CivicIndex, 'memberByBioguide' | 'termHasEnded'>;
 
 /**
  * 'left_congress' when the member list in service no longer has the recipient; 'term_ended' while their

@@ -56,7 +56,7 @@ export type RenewableLetter = Pick<
  * What stands between a waiting letter and its sending: nothing, its ask, the writer's address, or, for a
  * House letter, the writer's state's new districts, not published yet.
  */
-export type LetterMeaning = 'current' | 'ask_changed' | 'not_represented' | 'map_awaited';
+type LetterMeaning = 'current' | 'ask_changed' | 'not_represented' | 'map_awaited';
 
 /** The members who represent the writer's stored address under the data in service (none when unknown). */
 function representativesOfWriter(civic: CivicIndex, letter: RenewableLetter, now: Date): Set<string> {

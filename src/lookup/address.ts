@@ -308,11 +308,11 @@ export function parseAddress(
   return result;
 }
 
-/** Checks a bare ZIP code field ("62704" or "62704-1234"). */
-export function parseZip(text: string, field = 'zip'): { zip: string; zip4?: string } {
-  const match = /^\s*(\d{5})(?:\s*(?:-\s*)?(\d{4}))?\s*$/.exec(typeof text === 'string' ? text : '');
-  if (!match) throw ValidationError.forField(field, 'messages.zipExample');
-  return match[2] ? { zip: match[1]!, zip4: match[2] } : { zip: match[1]! };
+/** The 5-digit ZIP code of a bare ZIP code field ("62704" or "62704-1234"). */
+export function parseZip(text: string): string {
+  const match = /^\s*(\d{5})(?:\s*(?:-\s*)?\d{4})?\s*$/.exec(typeof text === 'string' ? text : '');
+  if (!match) throw ValidationError.forField('zip', 'messages.zipExample');
+  return match[1]!;
 }
 
 /** "123  Main St ,Springfield ,": single spaces, ", " between parts, no comma or space at either end. */

@@ -48,7 +48,7 @@ export type GeocodeResult =
   | { status: 'unavailable'; reason: string };
 
 /** A benchmark and vintage pair, as the service names them ("Public_AR_Current", "ACS2025_Current"). */
-export interface GeocoderVintage {
+interface GeocoderVintage {
   benchmark: string;
   vintage: string;
 }

@@ -18,7 +18,7 @@ import {
   type LookupResult,
 } from './find-members';
 
-export interface ConstituentAddress {
+interface ConstituentAddress {
   /** The state and ZIP code the letter is signed with (the sender's fields). */
   state: string;
   zip: string;

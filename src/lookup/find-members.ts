@@ -35,7 +35,7 @@ const SUMMARY_FIELDS = [
   'url',
   'contactUrl',
 ] as const satisfies ReadonlyArray<keyof Member>;
-export type MemberSummary = Pick<Member, (typeof SUMMARY_FIELDS)[number]>;
+type MemberSummary = Pick<Member, (typeof SUMMARY_FIELDS)[number]>;
 
 export interface LookupResult {
   /** The ZIP code used (5 digits). */
@@ -182,7 +182,7 @@ function pickHouseDistrict(index: CivicIndex, result: LookupResult, chosen: stri
  * For a state whose new Congress's districts are not published yet (civic-data/import `awaitingMaps`):
  * the reason there is no ZIP answer, and what to do (give a street address).
  */
-export function awaitingNote(index: CivicIndex, state: string): Message | undefined {
+function awaitingNote(index: CivicIndex, state: string): Message | undefined {
   if (!index.meta.awaitingMaps?.zips.includes(state)) return undefined;
   return {
     key: 'awaitingMaps.lookup',
@@ -205,7 +205,7 @@ export function findMembersForAddress(
     zip = parsed.zip;
   } else if (typeof input.zip === 'string' && input.zip.trim()) {
     field = 'zip';
-    zip = parseZip(input.zip).zip;
+    zip = parseZip(input.zip);
   } else {
     fail('address', 'messages.addressHelp', { example: ADDRESS_EXAMPLE });
   }

@@ -22,6 +22,7 @@ import {
 import type { HandlebarsInstance } from '../platform/handlebars';
 import { keyedHash, newId } from '../platform/ids';
 import type { Storage } from '../storage/database';
+import type { Db } from '../storage/schema';
 import { composeLetter, LetterBody, PersonalNote, SenderInput, type ComposedLetter } from './letter';
 import { deleteBatchPersonalData as purgeBatch } from '../tracking/retention';
 import { chooseMailingOffices } from '../delivery/mailing-office';
@@ -112,6 +113,13 @@ function parseWriter(input: { sender: unknown; personalNote?: unknown }, errors:
 function parseBody(body: unknown, field: string, errors: FieldErrors): string | undefined {
   if (typeof body !== 'string' || body.trim() === '') return undefined;
   return parseField(LetterBody, body, field, errors);
+}
+
+/** Saves new letters and counts them as created, in the caller's transaction. */
+async function insertCreatedLetters(trx: Db, rows: LetterRow[], now: Date): Promise<void> {
+  await insertLetters(trx, rows);
+  const actions = rows.map((row) => actionFor(row, 'created', now));
+  await recordActions(trx, actions);
 }
 
 export interface LetterServiceDeps {
@@ -327,11 +335,7 @@ export function createLetterService(deps: LetterServiceDeps) {
         ref: input.ref && isKnownReferralCode(campaign, deps.appSecret, input.ref) ? input.ref : null,
       }),
     );
-    await storage.db.transaction().execute(async (trx) => {
-      await insertLetters(trx, rows);
-      const actions = rows.map((row) => actionFor(row, 'created', now));
-      await recordActions(trx, actions);
-    });
+    await storage.db.transaction().execute((trx) => insertCreatedLetters(trx, rows, now));
     return { batchId, letterIds: rows.map((r) => r.id) };
   }
 
@@ -341,9 +345,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     return row;
   }
 
-  async function getBatch(batchId: string): Promise<LetterRow[]> {
-    return findBatchOrNotFound(storage.db, batchId);
-  }
+  const getBatch = (batchId: string): Promise<LetterRow[]> => findBatchOrNotFound(storage.db, batchId);
 
   /**
    * The writer printed a letter or sent it through a web form: the channel counts once per letter, and an
@@ -415,8 +417,7 @@ export function createLetterService(deps: LetterServiceDeps) {
     const existing = await storage.db.transaction().execute(async (trx) => {
       const claimed = await renewOutdatedLetter(trx, letter.id, `${RENEWED_AS}${batchId}`, at);
       if (!claimed) return (await findLetter(trx, letter.id))?.status_reason?.slice(RENEWED_AS.length);
-      await insertLetters(trx, [row]);
-      await recordActions(trx, [actionFor(row, 'created', now)]);
+      await insertCreatedLetters(trx, [row], now);
       return undefined;
     });
     return existing ? { batchId: existing, created: false } : { batchId, created: true };

@@ -264,7 +264,6 @@ export function createLetterService(deps: LetterServiceDeps) {
     if (input.letters.length === 0) errors.members = { key: 'messages.chooseMember' };
     if (input.letters.length > 5) errors.members = { key: 'messages.tooManyMembers', values: { max: 5 } };
     const letters: Array<{ member: Member; body: string | undefined; composed: ComposedLetter }> = [];
-    // Members chosen whose term has ended (between Congresses): left out of the batch.
     const termEnded: Member[] = [];
     const now = clock.now();
     const chosen = input.letters

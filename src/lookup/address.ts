@@ -199,13 +199,12 @@ function cityStart(words: string[], work: WorkBudget): number | undefined {
     unitSpans.push(spans);
   }
   const allCityWords: boolean[] = new Array<boolean>(n + 1).fill(true);
-  const cityHere: boolean[] = new Array<boolean>(n + 1).fill(false);
   const cityFrom: boolean[] = new Array<boolean>(n + 1).fill(false);
   for (let p = n - 1; p >= 0; p--) {
     const word = words[p]!;
     allCityWords[p] = allCityWords[p + 1]! && test(work, CITY_WORD, word);
-    cityHere[p] = allCityWords[p]! && test(work, CITY_START, word) && !test(work, UNIT_DESIGNATOR, word);
-    cityFrom[p] = cityHere[p]! || unitSpans[p]!.some((k) => cityFrom[p + k]);
+    const cityHere = allCityWords[p]! && test(work, CITY_START, word) && !test(work, UNIT_DESIGNATOR, word);
+    cityFrom[p] = cityHere || unitSpans[p]!.some((k) => cityFrom[p + k]);
   }
   for (let s = n - 1; s >= 0; s--) {
     work.spend();

@@ -88,7 +88,7 @@ export const SenderInput = z.object({
   phone: z
     .string()
     .transform(cleanLine)
-    .transform((raw) => (raw === '' ? '' : raw.replace(/[\s().+-]/g, '').replace(/^1(?=\d{10}$)/, '')))
+    .transform((raw) => raw.replace(/[\s().+-]/g, '').replace(/^1(?=\d{10}$)/, ''))
     .pipe(z.string().regex(/^(\d{10})?$/, 'messages.phoneFormat'))
     .transform((d) => (d === '' ? undefined : `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`))
     .optional(),

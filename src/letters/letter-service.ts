@@ -99,10 +99,7 @@ function parseField<T>(schema: z.ZodType<T>, value: unknown, field: string, erro
   return undefined;
 }
 
-/**
- * What the preview and the save both check: the sender and the personal note, and a letter's own text
- * when one was typed (blank: the campaign's). Each is undefined where at fault, its problems in `errors`.
- */
+/** The sender and the personal note, as the preview and the save both check them (`parseField`). */
 function parseWriter(input: { sender: unknown; personalNote?: unknown }, errors: FieldErrors) {
   return {
     sender: parseField(SenderInput, input.sender ?? {}, 'sender', errors),
@@ -110,6 +107,7 @@ function parseWriter(input: { sender: unknown; personalNote?: unknown }, errors:
   };
 }
 
+/** A letter's own text when one was typed (blank: the campaign's text), as `parseField` reads it. */
 function parseBody(body: unknown, field: string, errors: FieldErrors): string | undefined {
   if (typeof body !== 'string' || body.trim() === '') return undefined;
   return parseField(LetterBody, body, field, errors);

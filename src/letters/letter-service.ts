@@ -38,7 +38,7 @@ import {
   setMailingOffice,
   type LetterRow,
 } from './letter-store';
-import { isOutdated, RENEWED_AS, renewalOf, type Renewal } from './renewal';
+import { isOutdated, RENEWED_AS, renewalOf } from './renewal';
 import { isAwaitingMap, recipientStanding, termEndedError } from './recipients';
 
 /** What the preview sends: the fields as typed, checked by `previewLetter`. */
@@ -372,9 +372,7 @@ export function createLetterService(deps: LetterServiceDeps) {
    * approved (letters/renewal): the letter as it would now read, or the batch it was already sent in.
    * Read only, so a link scanner that opens it changes nothing.
    */
-  async function previewRenewal(
-    letterId: string,
-  ): Promise<{ letter: LetterRow; renewal: Renewal | undefined; renewedBatchId: string | undefined }> {
+  async function previewRenewal(letterId: string) {
     const letter = await getLetter(letterId);
     const renewedBatchId = letter.status_reason?.startsWith(RENEWED_AS)
       ? letter.status_reason.slice(RENEWED_AS.length)

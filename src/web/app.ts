@@ -77,8 +77,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(cookieParser());
   // The interface language (query, cookie, Accept-Language) and `lang`/`dir` for the layout.
   const i18n = createI18n();
-  registerI18nHelpers(deps.hbs, i18n);
-  app.use(createI18nMiddleware(i18n, { secureCookie: deps.config.publicUrl.startsWith('https:') }));
+  const translators = registerI18nHelpers(deps.hbs, i18n);
+  const secureCookie = deps.config.publicUrl.startsWith('https:');
+  app.use(createI18nMiddleware(i18n, translators, { secureCookie }));
   // A CSRF token for every page; the check is a guard of each route that changes something. The guards
   // are middleware of the routes they protect, so they run for every spelling of a path that reaches the
   // route (any case, a trailing slash).

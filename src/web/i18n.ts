@@ -54,8 +54,9 @@ export function createI18n(): I18n {
 }
 
 /** A translator per interface language. */
-const translatorsFor = (i18n: I18n, html = false) =>
-  new Map<string, TFunction>(LANGUAGES.map((l) => [l.code, translatorIn(i18n, l.code, html)]));
+type Translators = Map<string, TFunction>;
+const translatorsFor = (i18n: I18n, html = false): Translators =>
+  new Map(LANGUAGES.map((l) => [l.code, translatorIn(i18n, l.code, html)]));
 
 const dirOf = (lang: string) => LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
 
@@ -82,14 +83,18 @@ export function urlsWithLanguages(originalUrl: string): string[] {
 
 /**
  * Detects the language (i18next-http-middleware), remembers an explicit `?lang=` choice in a cookie and
- * sets the render locals: `lang`, `dir` and the switcher's `languages`.
+ * sets the render locals: `lang`, `dir` and the switcher's `languages`. `translators` are the `t` helper's
+ * (registerI18nHelpers), for `req.t`.
  */
-export function createI18nMiddleware(i18n: I18n, options: { secureCookie: boolean }): RequestHandler {
+export function createI18nMiddleware(
+  i18n: I18n,
+  translators: Translators,
+  options: { secureCookie: boolean },
+): RequestHandler {
   // The library's detector, called directly: translation needs no per-request i18next instance (its
   // `handle` middleware clones one per request), because the `t` helper reads the language from the
   // render context.
   const detector = i18n.services.languageDetector as LanguageDetector;
-  const translators = translatorsFor(i18n);
   return (req, res, next) => {
     // Typed as void upstream; it returns the detected language (or languages).
     const detected = detector.detect(req, res, [...DETECTION_ORDER]) as unknown as
@@ -129,9 +134,10 @@ const pageLanguage = (options: HelperOptions | undefined) => supportedLanguage(r
  * render context's `lang` (pages), or English (emails and letters, which have none). Keys ending in
  * `Html` hold trusted markup from the catalogue: their interpolated values are escaped by i18next and
  * the result is not escaped again; every other text is an ordinary value, escaped by Handlebars. In Arabic
- * every value comes isolated (src/platform/i18n-format.ts), except inside a tag's attributes.
+ * every value comes isolated (src/platform/i18n-format.ts), except inside a tag's attributes. Returns the
+ * plain-text translators, which `req.t` shares (createI18nMiddleware).
  */
-export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
+export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): Translators {
   const text = translatorsFor(i18n);
   const markup = translatorsFor(i18n, true);
   hbs.registerHelper('t', function (this: unknown, key: unknown, options: HelperOptions) {
@@ -159,6 +165,7 @@ export function registerI18nHelpers(hbs: HandlebarsInstance, i18n: I18n): void {
     const lang = pageLanguage(options);
     return new hbs.SafeString(lang === 'en' ? '' : ' lang="en" dir="ltr"');
   });
+  return text;
 }
 
 declare module 'express-serve-static-core' {

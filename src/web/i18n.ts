@@ -11,20 +11,16 @@ import type { HelperOptions } from 'handlebars';
 import type { i18n as I18n, TFunction } from 'i18next';
 import { LanguageDetector } from 'i18next-http-middleware';
 import { renderLanguage, type HandlebarsInstance } from '../platform/handlebars';
-import { baseLanguage, withoutIsolatesInTags } from '../platform/i18n-format';
+import { baseLanguage, isRightToLeft, withoutIsolatesInTags } from '../platform/i18n-format';
 import { CATALOGUE_LANGUAGES, createCatalogues, translatorIn, type Message } from '../platform/messages';
 import { sameSitePath } from './security';
 
 /** The interface languages, each with its name written in itself (for the switcher). */
 export const LANGUAGES = [
-  { code: 'en', name: 'English', dir: 'ltr' },
-  { code: 'es', name: 'Español', dir: 'ltr' },
-  { code: 'ar', name: 'العربية', dir: 'rtl' },
-] as const satisfies ReadonlyArray<{
-  code: (typeof CATALOGUE_LANGUAGES)[number];
-  name: string;
-  dir: 'ltr' | 'rtl';
-}>;
+  { code: 'en', name: 'English' },
+  { code: 'es', name: 'Español' },
+  { code: 'ar', name: 'العربية' },
+] as const satisfies ReadonlyArray<{ code: (typeof CATALOGUE_LANGUAGES)[number]; name: string }>;
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 const DEFAULT_LANGUAGE: LanguageCode = 'en';
 const CODES: readonly string[] = LANGUAGES.map((l) => l.code);
@@ -58,7 +54,7 @@ type Translators = Map<string, TFunction>;
 const translatorsFor = (i18n: I18n, html = false): Translators =>
   new Map(LANGUAGES.map((l) => [l.code, translatorIn(i18n, l.code, html)]));
 
-const dirOf = (lang: string) => LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
+const dirOf = (lang: string) => (isRightToLeft(lang) ? 'rtl' : 'ltr');
 
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
 function supportedLanguage(lng: string | undefined): LanguageCode {
@@ -118,7 +114,12 @@ export function createI18nMiddleware(
     // Links on a page that answers a POST would drop what the person posted: offer them on GETs only.
     if (req.method === 'GET' || req.method === 'HEAD') {
       const urls = urlsWithLanguages(req.originalUrl);
-      res.locals.languages = LANGUAGES.map((l, i) => ({ ...l, current: l.code === lang, url: urls[i] }));
+      res.locals.languages = LANGUAGES.map((l, i) => ({
+        ...l,
+        dir: dirOf(l.code),
+        current: l.code === lang,
+        url: urls[i],
+      }));
     } else {
       res.locals.languages = [];
     }

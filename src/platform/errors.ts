@@ -13,7 +13,7 @@ import { englishText, type Message, type MessageValues } from './messages';
 /** A form field name (`sender.email`, `body.A000360`) to what is wrong with it. */
 export type FieldErrors = Record<string, Message>;
 
-export interface AppErrorOptions {
+interface AppErrorOptions {
   values?: MessageValues;
   cause?: unknown;
 }

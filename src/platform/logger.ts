@@ -8,7 +8,7 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   // Headers that carry a session or a token.
   ...['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-admin-token"]'],
   'res.headers["set-cookie"]',
@@ -68,7 +68,7 @@ const withRedactedPaths = (object: Record<string, unknown>) =>
  * pino's `formatters.log`: path and URL fields of the line and of its `req` are redacted, and error texts
  * lose any key, token or password a URL in them carried.
  */
-export function redactPathsInLine(line: Record<string, unknown>): Record<string, unknown> {
+function redactPathsInLine(line: Record<string, unknown>): Record<string, unknown> {
   const redacted = withRedactedFields(withRedactedPaths(line), MESSAGE_FIELDS, redactSecrets);
   const req = redacted.req;
   if (!req || typeof req !== 'object') return redacted;
@@ -77,7 +77,7 @@ export function redactPathsInLine(line: Record<string, unknown>): Record<string,
 }
 
 /** pino's error serializer, with any secret a URL in the message or stack carried blanked. */
-export function serializeError(error: Error): pino.SerializedError {
+function serializeError(error: Error): pino.SerializedError {
   const serialized = pino.stdSerializers.err(error);
   serialized.message = redactSecrets(serialized.message);
   if (serialized.stack) serialized.stack = redactSecrets(serialized.stack);

@@ -18,7 +18,7 @@ export interface Message {
   values?: MessageValues;
 }
 
-export const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
+const LOCALES_DIR = path.join(PROJECT_ROOT, 'locales');
 
 /** The catalogue of one language, as stored in `locales/<lng>/translation.json`. */
 export function readCatalogue(lng: string): Record<string, unknown> {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { create } from 'express-handlebars';
 import type { HandlebarsInstance } from './handlebars';
 
-export type RenderTemplate = (name: string, context: object) => Promise<string>;
+type RenderTemplate = (name: string, context: object) => Promise<string>;
 
 /** Returns a renderer for `templates/<name>.hbs`; express-handlebars caches the compiled templates. */
 export function createTemplateRenderer(hbs: HandlebarsInstance, templatesDir: string): RenderTemplate {

@@ -18,7 +18,7 @@ import { replyToken } from './reply-token';
 import { trimEnd } from '../platform/text';
 import { formatLongDate, isRightToLeft } from '../platform/i18n-format';
 
-export interface QuestionEmailDeps {
+interface QuestionEmailDeps {
   storage: Storage;
   campaigns: { get(slug: string): Campaign };
   hbs: HandlebarsInstance;

@@ -41,7 +41,7 @@ import { looksLikeReplyToken, replyToken, replyTokenHash } from './reply-token';
 /** Questions looked at per state per schedule run; the next run takes the rest. */
 const SCHEDULE_PAGE = 500;
 
-export interface ReplyServiceDeps {
+interface ReplyServiceDeps {
   storage: Storage;
   clock: Clock;
   appSecret: string;

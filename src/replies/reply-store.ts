@@ -6,7 +6,6 @@ import type { Insertable } from 'kysely';
 import type { Db, ReplyLettersTable, ReplyQuestionsTable, ReplyQuestionState } from '../storage/schema';
 
 export type ReplyQuestionRow = ReplyQuestionsTable;
-export type ReplyLetterRow = ReplyLettersTable;
 
 /** Records the opt-in; a second tick of the same batch changes nothing. */
 export async function insertQuestion(db: Db, row: Insertable<ReplyQuestionsTable>): Promise<void> {
@@ -91,7 +90,7 @@ export async function insertAskedLetters(db: Db, rows: Insertable<ReplyLettersTa
   return inserted.length;
 }
 
-export async function askedLettersOfBatch(db: Db, batchId: string): Promise<ReplyLetterRow[]> {
+export async function askedLettersOfBatch(db: Db, batchId: string): Promise<ReplyLettersTable[]> {
   return db
     .selectFrom('reply_letters')
     .selectAll()
@@ -105,7 +104,7 @@ export async function saveAnswer(
   db: Db,
   id: string,
   answer: Pick<
-    ReplyLetterRow,
+    ReplyLettersTable,
     'answer' | 'answered_at' | 'replied_on' | 'about_bill' | 'stance' | 'form_letter' | 'note'
   >,
 ): Promise<void> {

@@ -18,7 +18,7 @@ import { cachePerCampaign } from '../tracking/stats';
 import { deliveredPerMember } from '../letters/letter-store';
 import { answersOfCampaign } from './reply-store';
 
-export type StanceCounts = Record<ReplyStance, number>;
+type StanceCounts = Record<ReplyStance, number>;
 
 export interface MemberReplies {
   congress: number;

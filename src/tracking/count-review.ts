@@ -40,7 +40,7 @@ export interface CountCaps {
   districtPerHour: number;
 }
 
-export type HoldReason = 'mailbox' | 'district';
+type HoldReason = 'mailbox' | 'district';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -149,7 +149,7 @@ export async function heldSummary(db: Db, campaign: string): Promise<Record<Hold
   return { mailbox: letters('mailbox'), district: letters('district') };
 }
 
-export interface Burst {
+interface Burst {
   /** The hour, `YYYY-MM-DDTHH` (UTC). */
   hour: string;
   /** `IL-13`. */
@@ -199,7 +199,7 @@ export async function findBursts(db: Db, campaign: string, since: Date, threshol
     .slice(0, 50);
 }
 
-export interface SetAsideInput {
+interface SetAsideInput {
   campaign: string;
   from: Date;
   to: Date;
@@ -210,7 +210,7 @@ export interface SetAsideInput {
 }
 
 /** A set-aside as stored: the row is the record the admin page shows. */
-export type SetAside = CountSetAsidesTable;
+type SetAside = CountSetAsidesTable;
 
 /** A stored action as the counters read it. */
 const countedAction = (row: ActionsTable): CountedAction => ({ ...row, at: new Date(row.created_at) });

@@ -7,7 +7,7 @@ import { districtGoalFor, type Campaign } from '../campaign/campaign';
 import type { CivicIndex } from '../civic-data/load';
 import { compareText, type CampaignStats, type StatsService } from './stats';
 
-export interface DistrictProgress {
+interface DistrictProgress {
   /** `IL-13`; `AK-0` for an at-large seat. */
   district: string;
   count: number;

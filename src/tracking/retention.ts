@@ -12,7 +12,7 @@ import { DAY_MS, type Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { Storage } from '../storage/database';
 
-export interface RetentionOptions {
+interface RetentionOptions {
   storage: Pick<Storage, 'db'>;
   clock: Clock;
   retentionDays: number;

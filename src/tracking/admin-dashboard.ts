@@ -26,7 +26,7 @@ import { findBursts, heldSummary, listSetAsides } from './count-review';
 import { districtLabel, memberLabel, stateName } from './labels';
 import { ACTION_KINDS, CHANNEL_NAMES, type StatsService } from './stats';
 
-export interface AdminDashboardDeps {
+interface AdminDashboardDeps {
   config: Pick<Config, 'countCaps' | 'dataDir'>;
   clock: Clock;
   storage: Storage;
@@ -41,10 +41,13 @@ export interface AdminDashboardDeps {
 }
 
 /** The adoption form as the organiser sent it, with an error per chamber. */
-export interface AdoptFormState {
+interface AdoptFormState {
   chosen: Partial<Record<Chamber, string>>;
   errors: Partial<Record<Chamber, string>>;
 }
+
+/** A time as the page shows it: English, readable, in UTC as labelled. */
+const utcTime = (iso: string) => formatUtcDateTime('en', new Date(iso));
 
 /** How far back the dashboard looks for bursts. */
 const BURST_LOOKBACK_MS = 7 * DAY_MS;
@@ -69,8 +72,7 @@ export async function buildAdminDashboardView(
       .list()
       .map((c) => ({ slug: c.slug, title: c.shortTitle, selected: c.slug === campaign.slug })),
     stats: s,
-    // The admin pages are English; times readable, in UTC as labelled.
-    updatedAt: formatUtcDateTime('en', new Date(s.updatedAt)),
+    updatedAt: utcTime(s.updatedAt),
     channelTotals: ACTION_KINDS.map((kind) => ({
       kind,
       name: CHANNEL_NAMES[kind],
@@ -119,9 +121,9 @@ function cwcOfficeLists(deps: AdminDashboardDeps) {
   return deps.cwcOffices?.status().map((list) => ({
     service: list.chamber === 'house' ? 'House (CWC)' : 'Senate (SCWC)',
     count: list.offices.length,
-    readAt: list.readAt ? formatUtcDateTime('en', new Date(list.readAt)) : undefined,
+    readAt: list.readAt ? utcTime(list.readAt) : undefined,
     failure: list.failure && {
-      at: formatUtcDateTime('en', new Date(list.failure.at)),
+      at: utcTime(list.failure.at),
       reason: list.failure.reason,
     },
     offices: list.offices.map((office) => ({ office, member: memberOfOffice(deps, office) })),
@@ -140,7 +142,7 @@ function civicDataSummary(deps: AdminDashboardDeps) {
     previousMaps: names(meta.previousMaps?.states),
     awaitingZips: names(meta.awaitingMaps?.zips),
     awaitingBoundaries: names(meta.awaitingMaps?.boundaries),
-    refreshFailedAt: failure ? formatUtcDateTime('en', new Date(failure.at)) : null,
+    refreshFailedAt: failure ? utcTime(failure.at) : null,
   };
 }
 
@@ -161,11 +163,11 @@ async function countReview(deps: AdminDashboardDeps, campaign: string) {
     bursts: bursts.map((b) => ({
       ...b,
       name: districtLabel(b.district),
-      time: formatUtcDateTime('en', new Date(`${b.hour}:00:00Z`)),
+      time: utcTime(`${b.hour}:00:00Z`),
     })),
     setAsides: setAsides.map((a) => ({
       ...a,
-      window: `${formatUtcDateTime('en', new Date(a.from_at))} to ${formatUtcDateTime('en', new Date(a.to_at))}`,
+      window: `${utcTime(a.from_at)} to ${utcTime(a.to_at)}`,
       districtName: a.district ? districtLabel(a.district) : 'all districts',
     })),
   };
@@ -196,7 +198,7 @@ async function recentLetters(deps: AdminDashboardDeps, campaign: string) {
   return letters.map((l) => {
     const district = houseDistrictOf(l);
     return {
-      createdAt: formatUtcDateTime('en', new Date(l.created_at)),
+      createdAt: utcTime(l.created_at),
       member: memberLabel(deps, l.bioguide),
       state: l.state,
       district: district ? districtLabel(district) : '',
@@ -236,7 +238,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
     replaces: b.replaces,
     title: b.title,
     url: b.url,
-    adoptedAt: formatUtcDateTime('en', new Date(b.adoptedAt)),
+    adoptedAt: utcTime(b.adoptedAt),
     // Undo takes back a chamber's latest Congress's adoption (campaign/adopted-bills undoAdoptedBills).
     undoable: b === rows.findLast((r) => r.chamber === b.chamber),
   }));
@@ -252,7 +254,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
       sponsor: c.sponsor?.name ?? 'not named',
       introducedDate: c.introducedDate,
       reason: c.reason === 'title' ? 'same short title' : 'new bill of a sponsor',
-      foundAt: formatUtcDateTime('en', new Date(c.foundAt)),
+      foundAt: utcTime(c.foundAt),
       checked: form?.chosen[chamber] === billKey(c),
     }));
     return {
@@ -274,7 +276,7 @@ function reintroductionSection(deps: AdminDashboardDeps, campaign: Campaign, for
     waitingCongress: waiting[0]?.congress,
     serving: serving.length > 0 ? serving : undefined,
     servingBills: serving.map((c) => `${c.replaces} (${c.congress} Congress)`).join(' and '),
-    searchedAt: stored.searchedAt ? formatUtcDateTime('en', new Date(stored.searchedAt)) : undefined,
+    searchedAt: stored.searchedAt ? utcTime(stored.searchedAt) : undefined,
     problem: unreadable ?? stored.problem,
     adopted: adopted.length > 0 ? adopted : undefined,
     chambers,

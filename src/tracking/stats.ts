@@ -23,7 +23,7 @@ export const CHANNEL_NAMES: Readonly<Record<ActionKind, string>> = {
 /** Every action kind, in the order the admin view lists them. */
 export const ACTION_KINDS = Object.keys(CHANNEL_NAMES) as readonly ActionKind[];
 
-export type ChannelCounts = Record<ActionKind, number>;
+type ChannelCounts = Record<ActionKind, number>;
 
 /** Letters of all time, or of one Congress (of the members written to). */
 interface LetterCounts {
@@ -41,7 +41,7 @@ interface LetterCounts {
   byMember: Array<{ bioguide: string; count: number }>;
 }
 
-export interface CongressStats extends LetterCounts {
+interface CongressStats extends LetterCounts {
   congress: number;
 }
 
@@ -92,7 +92,7 @@ export interface StatsService {
   invalidate(campaign?: string): void;
 }
 
-export interface StatsOptions {
+interface StatsOptions {
   storage: Pick<Storage, 'db'>;
   clock: Clock;
   cacheMs: number;
@@ -188,10 +188,10 @@ export function statsFromCounters(
       byChamber: channelChamber,
       byState: [...channelState.entries()]
         .map(([state, c]) => ({ state, ...c }))
-        .sort((a, b) => b.verified - a.verified || b.created - a.created || (a.state < b.state ? -1 : 1)),
+        .sort((a, b) => b.verified - a.verified || b.created - a.created || compareText(a.state, b.state)),
       byDay: [...channelDay.entries()]
         .map(([day, c]) => ({ day, ...c }))
-        .sort((a, b) => (a.day < b.day ? -1 : 1)),
+        .sort((a, b) => compareText(a.day, b.day)),
     },
     updatedAt,
   };

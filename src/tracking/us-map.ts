@@ -11,6 +11,8 @@ import { geoPath } from 'd3-geo';
 import Handlebars from 'handlebars';
 import { feature } from 'topojson-client';
 import { stateByFips } from '../civic-data/states';
+import { formatNumber } from '../platform/i18n-format';
+import { compareText } from './stats';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 
 /** ColorBrewer Blues, 5 classes: sequential and distinguishable with the common colour-vision deficiencies. */
@@ -43,11 +45,11 @@ function statePaths(): StatePath[] {
       return { code: info.abbr, name: info.name, d: path(f) ?? '' };
     })
     .filter((p): p is StatePath => p !== undefined && p.d !== '')
-    .sort((a, b) => (a.code < b.code ? -1 : 1));
+    .sort((a, b) => compareText(a.code, b.code));
   return cachedPaths;
 }
 
-export interface MapBucket {
+interface MapBucket {
   /** Inclusive bounds; 0..0 is "no letters". */
   min: number;
   max: number;
@@ -68,19 +70,15 @@ export function mapBuckets(max: number, noneLabel: string): MapBucket[] {
     // Spread the colours over the classes used, so few classes still run from light to dark.
     const colourIndex =
       classes === 1 ? MAP_COLOURS.length - 1 : Math.round((i * (MAP_COLOURS.length - 1)) / (classes - 1));
-    const label = lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+    const label = lo === hi ? formatNumber('en', lo) : `${formatNumber('en', lo)}–${formatNumber('en', hi)}`;
     buckets.push({ min: lo, max: hi, colour: MAP_COLOURS[colourIndex]!, label });
   }
   return buckets;
 }
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 const escapeXml = Handlebars.escapeExpression;
 
-export interface MapOptions {
+interface MapOptions {
   /** Prefix for element ids, unique per page. */
   idPrefix: string;
   title: string;

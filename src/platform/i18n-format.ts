@@ -137,10 +137,7 @@ export function addFormats(instance: I18n): void {
   );
 }
 
-/**
- * Per-call interpolation options for text in `lng`: every value written by `writeValue`. Pass as
- * `t(key, { ...values, interpolation: interpolationFor(lng, html) })`.
- */
+/** Interpolation options for text in `lng`: every value written by `writeValue` (see messages translatorIn). */
 export function interpolationFor(lng: string, html: boolean): InterpolationOptions {
   return {
     escapeValue: true,

@@ -6,8 +6,8 @@
 import type { RequestHandler } from 'express';
 import { billExpiryNotice } from '../campaign/bills';
 import { ordinal } from '../civic-data/congress';
-import { stateByAbbr } from '../civic-data/states';
 import type { CivicDataMeta } from '../civic-data/types';
+import { stateName } from '../tracking/labels';
 import type { AppDeps } from './deps';
 
 const CAMPAIGN_PATH = /^\/campaigns\/([a-z0-9-]{1,64})(?:\/|$)/;
@@ -39,9 +39,7 @@ export function layoutLocals(deps: AppDeps): RequestHandler {
 function mapsNotices(meta: Pick<CivicDataMeta, 'previousMaps' | 'awaitingMaps'>) {
   const awaiting = meta.awaitingMaps;
   const listed = (states: readonly string[]) =>
-    states.length > 0
-      ? { names: states.map((s) => stateByAbbr(s)?.name ?? s).join(', '), codes: states.join(', ') }
-      : undefined;
+    states.length > 0 ? { names: states.map(stateName).join(', '), codes: states.join(', ') } : undefined;
   const zips = listed(awaiting?.zips ?? []);
   const boundaries = listed((awaiting?.boundaries ?? []).filter((s) => !awaiting?.zips.includes(s)));
   return {

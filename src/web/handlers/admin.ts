@@ -68,8 +68,7 @@ function csvDownload(res: Response, filename: string, columns: string[]): String
 
 /** The handlers of the admin routes (src/web/routes.ts guards them with src/web/admin-session.ts). */
 export function createAdminHandlers(deps: AppDeps, session: Pick<AdminSession, 'has' | 'renderLogin'>) {
-  const { config, clock, storage } = deps;
-  const stats = deps.stats;
+  const { config, clock, storage, stats } = deps;
 
   function campaignFromQuery(req: Request): Campaign {
     const slug = typeof req.query.campaign === 'string' ? req.query.campaign : deps.campaigns.defaultSlug;

@@ -21,11 +21,11 @@ import { congressStartYear, ordinal } from './congress';
 import {
   DISTRICT_SHAPES_FILE,
   normaliseDistrictCode,
-  stateFromFips,
   type DistrictShape,
   type DistrictShapesFile,
 } from './district-shapes';
 import { writeDataFile } from './data-files';
+import { stateFromFips } from './states';
 import { fetchSource, lastModifiedDay, sourceInfo, type ManifestEntry } from './source-files';
 import type { SourceInfo } from './types';
 import { isZip, readZipEntries } from './zip-archive';

@@ -12,7 +12,6 @@
 import path from 'node:path';
 import Flatbush from 'flatbush';
 import { readJsonFile } from './data-files';
-import { stateByFips } from './states';
 import { DataError } from '../platform/errors';
 import type { DistrictRef, PreviousMapsNotice } from './types';
 
@@ -27,11 +26,6 @@ const OUTSIDE_SNAP_KM = 2;
 const KM_PER_DEG = (Math.PI / 180) * 6371.0088;
 /** Boundary edges are indexed in runs of this many consecutive segments. */
 const EDGE_RUN = 16;
-
-/** "06" -> "CA"; undefined for an unknown code. Accepts "6" too. */
-export function stateFromFips(fips: string): string | undefined {
-  return stateByFips(fips.trim().padStart(2, '0'))?.abbr;
-}
 
 /**
  * Census district code to the district number used everywhere in the app: "00" (at-large) and "98"

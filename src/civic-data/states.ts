@@ -97,6 +97,11 @@ export function stateByFips(fips: string): StateInfo | undefined {
   return BY_FIPS.get(fips);
 }
 
+/** "06" -> "CA"; undefined for an unknown code. Accepts "6" too. */
+export function stateFromFips(fips: string): string | undefined {
+  return stateByFips(fips.trim().padStart(2, '0'))?.abbr;
+}
+
 /** Whether the place elects two senators (the 50 states; not DC, PR or the territories). */
 export function hasSenators(abbr: string): boolean {
   return BY_ABBR.get(abbr)?.kind === 'state';

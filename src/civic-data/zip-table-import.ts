@@ -21,7 +21,7 @@ import { parse } from 'csv-parse';
 import { z } from 'zod';
 import { DataError } from '../platform/errors';
 import { congressStartYear, ordinal } from './congress';
-import { normaliseDistrictCode, stateFromFips } from './district-shapes';
+import { normaliseDistrictCode } from './district-shapes';
 import { StateCode } from './members-import';
 import {
   fetchIfPublished,
@@ -33,6 +33,7 @@ import {
   sourceInfo,
   type ManifestEntry,
 } from './source-files';
+import { stateFromFips } from './states';
 import type { DistrictRef, SourceInfo, ZipDistrict } from './types';
 import { forEachZipEntry, isZip } from './zip-archive';
 

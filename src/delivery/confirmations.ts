@@ -4,8 +4,7 @@
  * the outbox row that carries the email: the worker, maybe another process after a restart, can render the
  * very same link again without the token ever being written down, and a retry sends the same link.
  */
-import crypto from 'node:crypto';
-import { keyedHash } from '../platform/ids';
+import { looksLikePurposeToken, purposeToken, purposeTokenHash } from '../platform/ids';
 import type { MessageValues } from '../platform/messages';
 import type { ConfirmationPurpose, Db } from '../storage/schema';
 
@@ -16,22 +15,15 @@ export const RESEND_WINDOW_MS = 60 * 60 * 1000;
 /** ...and at least this long between two of them. */
 const MIN_RESEND_INTERVAL_MS = 60 * 1000;
 
-/** base64url of 32 bytes. */
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
 /** The token carried by the confirmation email of outbox row `outboxId`. */
-export function confirmationToken(appSecret: string, outboxId: string): string {
-  return crypto.createHmac('sha256', appSecret).update(`confirmation-token\0${outboxId}`).digest('base64url');
-}
+export const confirmationToken = (appSecret: string, outboxId: string): string =>
+  purposeToken(appSecret, 'confirmation', outboxId);
 
 /** What is stored: a keyed hash, so a database leak alone does not reveal a usable link. */
-export function tokenHash(appSecret: string, token: string): string {
-  return keyedHash(appSecret, `confirmation\0${token}`);
-}
+export const tokenHash = (appSecret: string, token: string): string =>
+  purposeTokenHash(appSecret, 'confirmation', token);
 
-export function looksLikeToken(token: string): boolean {
-  return TOKEN_SHAPE.test(token);
-}
+export const looksLikeToken = looksLikePurposeToken;
 
 export async function insertConfirmation(
   db: Db,

@@ -19,7 +19,7 @@ import type { Campaign } from '../campaign/campaign';
 import { ordinal } from '../civic-data/congress';
 import type { CivicIndex } from '../civic-data/load';
 import type { Member } from '../civic-data/types';
-import { LETTER_CLOSING, letterAsText, senderPlace, senderSignature } from '../letters/letter';
+import { letterAsText, savedLetter, senderPlace, senderSignature } from '../letters/letter';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { RECIPIENT_LEFT_CONGRESS } from '../letters/recipients';
 import { LETTER_OUTDATED, letterMeaning, renewalOf } from '../letters/renewal';
@@ -89,12 +89,7 @@ function liveLetter(row: LetterRow | undefined): LiveLetter {
 
 /** The letter as the office and sender's copy emails show it. */
 function letterContext(row: LiveLetter, campaign: Campaign) {
-  const letter = {
-    salutation: row.salutation,
-    body: row.body,
-    closing: LETTER_CLOSING,
-    signature: senderSignature(row),
-  };
+  const letter = savedLetter(row);
   return {
     subject: sanitizeHeaderText(row.subject ?? campaign.title),
     ...letter,

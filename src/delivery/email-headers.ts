@@ -4,7 +4,7 @@
  * Nodemailer encodes non-ASCII headers itself (RFC 2047); that is the second layer.
  */
 import addressparser from 'nodemailer/lib/addressparser';
-import { replaceControlCharacters } from '../platform/text';
+import { oneLine, replaceControlCharacters } from '../platform/text';
 
 /** Maximum length of a sanitised header value we build from user input. */
 const MAX_HEADER_TEXT = 200;
@@ -18,7 +18,7 @@ export function sanitizeHeaderText(input: string, maxLength = MAX_HEADER_TEXT): 
   let s = String(input ?? '').normalize('NFC');
   // Control and direction characters become spaces (tab, CR and LF with the rest, as whitespace).
   s = replaceControlCharacters(s, ' ', { direction: true });
-  s = s.replace(/\s+/g, ' ').trim();
+  s = oneLine(s);
   // "=?" can only start an encoded word; "?=" alone is harmless once no word can start.
   s = s.replace(/=\?/g, '= ?');
   if (s.length > maxLength) s = Array.from(s).slice(0, maxLength).join('').trim();
@@ -31,10 +31,7 @@ export function sanitizeHeaderText(input: string, maxLength = MAX_HEADER_TEXT): 
  * comma, semicolon, colon). Empty when nothing usable is left.
  */
 export function safeDisplayName(name: string, maxLength = 100): string {
-  const s = sanitizeHeaderText(name, maxLength * 2)
-    .replace(/["\\<>@,;:()[\]]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const s = oneLine(sanitizeHeaderText(name, maxLength * 2).replace(/["\\<>@,;:()[\]]/g, ' '));
   return Array.from(s).slice(0, maxLength).join('').trim();
 }
 

@@ -6,6 +6,7 @@
 import { geoDistance } from 'd3-geo';
 import type { DistrictOffice, Member } from '../civic-data/types';
 import { washingtonAddressBlock } from '../letters/letter';
+import { oneLine } from '../platform/text';
 
 export interface MailingOffice {
   /** 'dc' or the district office id. */
@@ -47,25 +48,23 @@ export function distanceMiles(a: LatLng, b: LatLng): number {
   return geoDistance([a.longitude, a.latitude], [b.longitude, b.latitude]) * EARTH_RADIUS_MILES;
 }
 
-function clean(s: string | null | undefined): string {
-  return (s ?? '').replace(/\s+/g, ' ').trim();
-}
-
 function usableDistrictOffice(office: DistrictOffice): boolean {
-  return Boolean(clean(office.address) && clean(office.city) && clean(office.state) && clean(office.zip));
+  return Boolean(
+    oneLine(office.address) && oneLine(office.city) && oneLine(office.state) && oneLine(office.zip),
+  );
 }
 
 function districtOffice(member: Member, office: DistrictOffice, from: LatLng | undefined): MailingOffice {
-  const city = clean(office.city);
-  const state = clean(office.state);
+  const city = oneLine(office.city);
+  const state = oneLine(office.state);
   const result: MailingOffice = {
     id: office.id,
     kind: 'district',
     label: `${city}, ${state} office`,
     addressLines: [
-      `The Honorable ${clean(member.name)}`,
-      clean(office.address),
-      `${city}, ${state} ${clean(office.zip)}`,
+      `The Honorable ${oneLine(member.name)}`,
+      oneLine(office.address),
+      `${city}, ${state} ${oneLine(office.zip)}`,
     ],
   };
   const at = officePosition(office);

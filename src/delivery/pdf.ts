@@ -10,7 +10,7 @@ import * as fontkit from 'fontkit';
 import fs from 'node:fs';
 import { buffer } from 'node:stream/consumers';
 import PDFDocument from 'pdfkit';
-import { replaceControlCharacters, trimBoth, trimEnd } from '../platform/text';
+import { oneLine, replaceControlCharacters, trimBoth, trimEnd } from '../platform/text';
 
 export interface PrintableLetter {
   sender: { name: string; street: string; city: string; state: string; zip: string };
@@ -57,7 +57,7 @@ export function sanitizePrintText(input: string, options: { multiline?: boolean 
   s = s.replace(/\r\n?/g, '\n').replace(/[\u2028\u2029]/g, '\n');
   s = replaceControlCharacters(s, '', { direction: true });
   s = s.replace(/\t/g, '    ');
-  if (!options.multiline) return s.replace(/\s+/g, ' ').trim();
+  if (!options.multiline) return oneLine(s);
   return s
     .split('\n')
     .map((line) => trimEnd(line, ' \u00A0'))

@@ -17,7 +17,7 @@ import { formatList, formatUtcDateTime, type PageLanguage } from '../platform/i1
 import type { CwcRouteNote } from '../storage/schema';
 import { districtGoalProgress } from '../tracking/district-goals';
 import type { StatsService } from '../tracking/stats';
-import { LETTER_CLOSING, letterAsText, senderSignature } from './letter';
+import { letterAsText, savedLetter } from './letter';
 import type { LetterService } from './letter-service';
 import type { LetterRow } from './letter-store';
 import { houseDistrictOf, isAwaitingMap, recipientStanding } from './recipients';
@@ -89,16 +89,6 @@ function receiptLine(
     default:
       return undefined;
   }
-}
-
-/** A stored letter as plain text, signed with the sender's name and address as it was saved. */
-function storedLetterText(row: LetterRow): string {
-  return letterAsText({
-    salutation: row.salutation,
-    body: row.body ?? '',
-    closing: LETTER_CLOSING,
-    signature: senderSignature(row),
-  });
 }
 
 /**
@@ -174,7 +164,7 @@ export async function buildBatchPageView(
         // What was done ("printed and sent on website"), listed only once something was.
         done: doneLabel(channels, page),
         contactUrl: member?.contactUrl,
-        text: row.body === null ? null : storedLetterText(row),
+        text: row.body === null ? null : letterAsText(savedLetter(row)),
       };
     }),
   };
@@ -229,7 +219,7 @@ export function buildConfirmPageView(
       .filter((row) => row.purged_at === null)
       .map((row) => ({
         row,
-        text: row.body === null ? null : storedLetterText(row),
+        text: row.body === null ? null : letterAsText(savedLetter(row)),
         destination: destinationOf(row, deps.campaigns.get(row.campaign), channelOf),
       })),
   };

@@ -11,7 +11,7 @@ import type { Member } from '../civic-data/types';
 import type { HandlebarsInstance } from '../platform/handlebars';
 import type { LetterRow } from './letter-store';
 import { isolateStrings } from '../platform/i18n-format';
-import { replaceControlCharacters } from '../platform/text';
+import { oneLine, replaceControlCharacters } from '../platform/text';
 
 /** Every letter's closing, on the page, in the email, the PDF and the print view. */
 export const LETTER_CLOSING = 'Sincerely,';
@@ -29,9 +29,7 @@ export const MAX_BODY_LENGTH = MAX_LETTER_LENGTH - MAX_NOTE_LENGTH - 2;
 // Control characters never belong in a letter: they break email and PDF output. Line breaks of any
 // spelling are one newline (in a one-line field, a space).
 function cleanLine(value: string): string {
-  return replaceControlCharacters(value.replace(/[\r\n\u2028\u2029]+/g, ' '), '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return oneLine(replaceControlCharacters(value.replace(/[\r\n\u2028\u2029]+/g, ' '), ''));
 }
 
 function cleanText(value: string): string {
@@ -115,7 +113,6 @@ function salutationFor(member: Member): string {
 
 /** The DC office address block for a member: the letter's heading and the printed envelope's default. */
 export function washingtonAddressBlock(member: Member): string[] {
-  const oneLine = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
   const senate = member.chamber === 'senate';
   const room = oneLine(member.dcOffice);
   return [
@@ -288,6 +285,12 @@ export function senderSignature(row: SavedSender): string[] {
   return [row.sender_name ?? '', row.sender_street ?? '', senderPlace(row)].filter(
     (l) => l.replace(/[\s,]/g, '') !== '',
   );
+}
+
+/** A saved letter's parts as sent: its salutation and body, the closing and the sender's signature. */
+export function savedLetter(row: SavedSender & Pick<LetterRow, 'salutation' | 'body'>) {
+  const body = row.body ?? '';
+  return { salutation: row.salutation, body, closing: LETTER_CLOSING, signature: senderSignature(row) };
 }
 
 /** The sender's "City, ST 12345" line. */

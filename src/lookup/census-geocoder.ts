@@ -30,7 +30,8 @@ import {
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { normaliseDistrictCode, stateFromFips } from '../civic-data/district-shapes';
+import { normaliseDistrictCode } from '../civic-data/district-shapes';
+import { stateFromFips } from '../civic-data/states';
 import { tidyAddress } from './address';
 import { trimEnd } from '../platform/text';
 

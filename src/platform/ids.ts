@@ -9,6 +9,26 @@ export function newId(): string {
   return crypto.randomBytes(16).toString('base64url');
 }
 
+/** base64url of 32 bytes: a `purposeToken`'s shape. */
+const PURPOSE_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * A link's token that only the app can make, and can make again at any time without storing it: an
+ * HMAC-SHA-256 of `id` under the secret, labelled with its purpose so that one kind never passes for another.
+ */
+export function purposeToken(secret: string, purpose: string, id: string): string {
+  return crypto.createHmac('sha256', secret).update(`${purpose}-token\0${id}`).digest('base64url');
+}
+
+/** What the database keeps of a `purposeToken` and looks it up by: a database leak alone opens nothing. */
+export function purposeTokenHash(secret: string, purpose: string, token: string): string {
+  return keyedHash(secret, `${purpose}\0${token}`);
+}
+
+export function looksLikePurposeToken(token: unknown): token is string {
+  return typeof token === 'string' && PURPOSE_TOKEN_SHAPE.test(token);
+}
+
 /** Keyed hash (HMAC-SHA-256, hex) for values we must compare but not keep: tokens, emails, IPs. */
 export function keyedHash(secret: string, value: string): string {
   return crypto.createHmac('sha256', secret).update(value).digest('hex');

@@ -24,6 +24,11 @@ export function replaceControlCharacters(
   return options.direction ? s.replace(DIRECTION_CONTROLS, by) : s;
 }
 
+/** `text` on one line: each run of white space one space, none at either end. */
+export function oneLine(text: string | null | undefined): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}
+
 /** `text` without any of `chars` at its end ("https://x.example//" -> "https://x.example"). */
 export function trimEnd(text: string, chars: string): string {
   let end = text.length;

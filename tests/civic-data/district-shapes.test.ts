@@ -7,9 +7,9 @@ import {
   loadDistrictShapes,
   loadShapesForIndex,
   normaliseDistrictCode,
-  stateFromFips,
   type DistrictShape,
 } from '../../src/civic-data/district-shapes';
+import { stateFromFips } from '../../src/civic-data/states';
 import {
   readDistrictShapes,
   writeDistrictShapes,

@@ -12,6 +12,7 @@
 import { PermanentDeliveryError, TemporaryDeliveryError } from '../mailer';
 import type { Chamber } from '../../civic-data/types';
 import { trimEnd } from '../../platform/text';
+import { oneLine } from '../../platform/text';
 
 /** `url`, `apiKey` and `officesUrl` as the header says for each chamber; `timeoutMs` per request. */
 interface CwcClientOptions {
@@ -29,17 +30,17 @@ const MAX_REASON = 160;
 
 /** A readable one-line reason from an XML or text error body: the text of its elements, squeezed. */
 export function reasonFromBody(body: string): string {
-  const squeezed = body
-    .slice(0, 4096)
-    .replace(/<\?xml[^<>]*\?>/g, ' ')
-    .replace(/<[^<>]+>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const squeezed = oneLine(
+    body
+      .slice(0, 4096)
+      .replace(/<\?xml[^<>]*\?>/g, ' ')
+      .replace(/<[^<>]+>/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
+  );
   return squeezed.slice(0, MAX_REASON) || 'no reason given';
 }
 

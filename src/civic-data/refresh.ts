@@ -16,7 +16,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DAY_MS, type Clock } from '../platform/clock';
 import { DataError } from '../platform/errors';
-import { redactSecrets } from '../platform/logger';
+import { redactedReason } from '../platform/logger';
 import {
   loadBillStatus,
   readBillStatus,
@@ -192,7 +192,6 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
   async function refresh(): Promise<RefreshOutcome> {
     const startedAt = clock.now();
     const failures: string[] = [];
-    const reasonOf = (e: unknown) => redactSecrets(e instanceof Error ? e.message : String(e));
     /** A step after the civic data's: its failure is logged and kept for status(), and undoes nothing. */
     const attempt = async (
       step: () => Promise<void>,
@@ -201,7 +200,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
       try {
         await step();
       } catch (error) {
-        const reason = reasonOf(error);
+        const reason = redactedReason(error);
         failures.push(`${failed.label}: ${reason}`);
         logger.warn({ event: failed.event, reason }, failed.msg);
       }
@@ -214,7 +213,7 @@ export function createCivicDataRefresh(deps: CivicDataRefreshDeps) {
       staging = await fs.mkdtemp(path.join(deps.dataDir, STAGING_PREFIX));
       outcome = await refreshCivicData(staging);
     } catch (error) {
-      const reason = reasonOf(error);
+      const reason = redactedReason(error);
       failures.push(reason);
       logger.warn(
         { event: 'civic_data.refresh_failed', reason, congressInService: civic.meta.congress },

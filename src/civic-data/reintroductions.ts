@@ -11,7 +11,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { billChamber, parseBillId } from '../campaign/bills';
 import { BioguideId } from './members-import';
-import { redactSecrets } from '../platform/logger';
+import { redactedReason } from '../platform/logger';
 import { billKey, LatestAction, latestActionOf, type BillRef } from './bill-status';
 import { CongressGovBill, congressGovPages, fetchCongressGov, Pagination } from './congress-gov';
 import { readDataFile, writeDataFile } from './data-files';
@@ -275,7 +275,7 @@ export async function searchReintroductionsInto(
     await writeReintroductions(dataDir, { searchedAt: at, candidates });
     return { searched: due.length, candidates: candidates.length };
   } catch (error) {
-    const reason = redactSecrets(error instanceof Error ? error.message : String(error));
+    const reason = redactedReason(error);
     await writeReintroductions(dataDir, { ...previous, searchedAt: at, problem: `search failed: ${reason}` });
     throw error;
   }

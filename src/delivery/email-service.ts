@@ -18,7 +18,7 @@ import {
   type LetterRow,
 } from '../letters/letter-store';
 import { normaliseEmail } from '../letters/letter-service';
-import type { Storage } from '../storage/database';
+import { inWriteTransaction, type Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
 import type { ConfirmationPurpose, Database } from '../storage/schema';
 import { countHit } from '../storage/window-counter';
@@ -39,7 +39,7 @@ import {
   useConfirmation,
 } from './confirmations';
 import { newDeliveryId, type CwcDelivery } from './cwc/cwc-delivery';
-import { enqueueMessages, findOutboxByBatch, inWriteTransaction, type EnqueueInput } from './outbox';
+import { enqueueMessages, findOutboxByBatch, wakeWorker, type EnqueueInput } from './outbox';
 import { receiptOf } from './receipts';
 
 /** The link was right but is older than 24 hours; the batch page offers a new one. */
@@ -122,13 +122,7 @@ export function createEmailService(deps: EmailServiceDeps) {
     return tokenHash(appSecret, token);
   }
 
-  function notify(): void {
-    try {
-      deps.onEnqueued?.();
-    } catch {
-      // A wake-up is only an optimisation; the worker polls anyway.
-    }
-  }
+  const notify = () => wakeWorker(deps.onEnqueued);
 
   /**
    * Sends (queues) the double opt-in email for a batch, all in one transaction: a new one-time token is

@@ -12,7 +12,7 @@
  */
 import type { Clock } from '../platform/clock';
 import { newId } from '../platform/ids';
-import type { Storage } from '../storage/database';
+import { inWriteTransaction, type Storage } from '../storage/database';
 import type { OutboxKind } from '../storage/schema';
 import { actionFor } from '../tracking/actions';
 import type { RecordAction } from '../tracking/record-action';
@@ -23,7 +23,6 @@ import {
   enqueueMessage,
   claimDueMessages,
   DEFAULT_BACKOFF,
-  inWriteTransaction,
   markFailed,
   markRetry,
   markSent,

@@ -8,10 +8,10 @@
  * attempts). Every state change after the claim is guarded by `lease_owner = <this worker>`, so a stale
  * worker whose lease was taken over cannot overwrite the new owner's outcome.
  */
-import { sql, type Transaction, type UpdateObject } from 'kysely';
+import { sql, type UpdateObject } from 'kysely';
 import { newId } from '../platform/ids';
 import { requeueFailedLetters } from '../letters/letter-store';
-import type { Storage } from '../storage/database';
+import { inWriteTransaction, type Storage } from '../storage/database';
 import type { Database, Db, OutboxKind, OutboxTable } from '../storage/schema';
 
 export type OutboxRow = OutboxTable;
@@ -23,20 +23,13 @@ export function shortReason(reason: string): string {
   return reason.replace(/[^\x20-\x7E]/g, ' ').slice(0, MAX_REASON);
 }
 
-/**
- * Runs `fn` in one write transaction. On SQLite the transaction first takes the write lock with a no-op
- * write (waiting up to busy_timeout): a transaction that reads before it writes could otherwise fail with
- * SQLITE_BUSY when another process (a second worker) committed in between. `fn` gets a real Kysely
- * transaction, so callees that check `isTransaction` (tracking's withTransaction) nest correctly.
- */
-export async function inWriteTransaction<T>(
-  storage: Storage,
-  fn: (db: Transaction<Database>) => Promise<T>,
-): Promise<T> {
-  return storage.db.transaction().execute(async (trx) => {
-    if (storage.kind === 'sqlite') await sql`update outbox set id = id where 0 = 1`.execute(trx);
-    return fn(trx);
-  });
+/** Wakes the outbox worker after an enqueue. Only an optimisation: the worker polls anyway. */
+export function wakeWorker(wake: (() => void) | undefined): void {
+  try {
+    wake?.();
+  } catch {
+    // The next poll sends what the wake-up would have.
+  }
 }
 
 export interface EnqueueInput {

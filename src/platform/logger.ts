@@ -43,6 +43,11 @@ export function redactSecrets(text: string): string {
     .replace(/(:\/\/[^/\s:@]*:)[^@\s/]+@/g, '$1[redacted]@');
 }
 
+/** A failure's message, as kept for an operator to read: secrets blanked (`redactSecrets`). */
+export function redactedReason(error: unknown): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error));
+}
+
 const PATH_FIELDS = ['path', 'url', 'originalUrl'] as const;
 /** Fields that carry an error's text (a refresh's reason): whatever they quote loses its secrets. */
 const MESSAGE_FIELDS = ['reason', 'error'] as const;

@@ -16,12 +16,12 @@
 import { z } from 'zod';
 import { findBatch, type LetterRow } from '../letters/letter-store';
 import { actionsOfLetters } from '../tracking/actions';
-import { enqueueMessage, inWriteTransaction } from '../delivery/outbox';
+import { enqueueMessage, wakeWorker } from '../delivery/outbox';
 import { DAY_MS, type Clock } from '../platform/clock';
 import { ConflictError, fieldErrorsFromZod, NotFoundError, ValidationError } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { CATALOGUE_LANGUAGES } from '../platform/messages';
-import type { Storage } from '../storage/database';
+import { inWriteTransaction, type Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
 import type { Database } from '../storage/schema';
 import {
@@ -90,13 +90,7 @@ function plusDays(iso: string, days: number): string {
 export function createReplyService(deps: ReplyServiceDeps) {
   const { storage, clock, appSecret, settings } = deps;
 
-  function notify(): void {
-    try {
-      deps.onEnqueued?.();
-    } catch {
-      // Only a wake-up; the worker polls anyway.
-    }
-  }
+  const notify = () => wakeWorker(deps.onEnqueued);
 
   /** When an open question closes: at the reminder's date if none is sent, after it if one is. */
   function closesAt(q: ReplyQuestionRow): string {

@@ -1,17 +1,17 @@
 /**
  * storage/database: opens the embedded SQLite file (default) or PostgreSQL (DATABASE_URL) behind one
- * Kysely instance, and runs migrations. The settings of each dialect live here. Elsewhere the dialect
- * (`kind`) shows in three places, each saying why where it is: the outbox's write transaction and claim,
- * the rate limiter's store (memory with SQLite), and the error handler's list of codes that mean the
- * database is unavailable.
+ * Kysely instance, runs migrations, and opens transactions (a write transaction; one that joins the
+ * caller's). The settings of each dialect live here. Elsewhere the dialect (`kind`) shows in three places,
+ * each saying why where it is: the outbox's claim, the rate limiter's store (memory with SQLite), and the
+ * error handler's list of codes that mean the database is unavailable.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { Pool } from 'pg';
 import { migrateToLatest } from './migrations';
-import type { Database } from './schema';
+import type { Database, Db } from './schema';
 
 export type DatabaseSettings =
   | { kind: 'sqlite'; path: string }
@@ -89,4 +89,26 @@ function dialectFor(settings: DatabaseSettings): SqliteDialect | PostgresDialect
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return new PostgresDialect({ pool });
+}
+
+/**
+ * Runs `fn` in one write transaction. On SQLite the transaction first takes the write lock with a no-op
+ * write (waiting up to busy_timeout): a transaction that reads before it writes could otherwise fail with
+ * SQLITE_BUSY when another process (a second worker) committed in between. `fn` gets a real Kysely
+ * transaction, so callees that check `isTransaction` (withTransaction) nest correctly.
+ */
+export async function inWriteTransaction<T>(
+  storage: Storage,
+  fn: (db: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return storage.db.transaction().execute(async (trx) => {
+    if (storage.kind === 'sqlite') await sql`update outbox set id = id where 0 = 1`.execute(trx);
+    return fn(trx);
+  });
+}
+
+/** Runs fn in a transaction, or inside the caller's transaction when db already is one. */
+export async function withTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db as Transaction<Database>);
+  return db.transaction().execute(fn);
 }

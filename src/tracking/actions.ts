@@ -20,10 +20,10 @@
  *    `congress_action|<n>:<kind>` the rest; `district` keys carry the Congress (`119:TX-9`), because a
  *    district number names a different place after redistricting.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { newId } from '../platform/ids';
 import type { LetterRow } from '../letters/letter-store';
-import type { ActionKind, ActionsTable, CountersTable, Database, Db } from '../storage/schema';
+import type { ActionKind, ActionsTable, CountersTable, Db } from '../storage/schema';
 import type { ActionInput, RecordAction } from './record-action';
 import { compareText } from './stats';
 
@@ -226,10 +226,4 @@ export async function actionsOfLetters(db: Db, letterIds: readonly string[], kin
     .where('letter_id', 'in', letterIds);
   if (kinds) query = query.where('action', 'in', kinds);
   return query.execute();
-}
-
-/** Runs fn in a transaction, or inside the caller's transaction when db already is one. */
-export async function withTransaction<T>(db: Db, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (db.isTransaction) return fn(db as Transaction<Database>);
-  return db.transaction().execute(fn);
 }

@@ -28,10 +28,10 @@ import {
   dedupeKey,
   insertActions,
   recordActions,
-  withTransaction,
   type CountedAction,
 } from './actions';
 import type { ActionInput } from './record-action';
+import { withTransaction } from '../storage/database';
 
 export interface CountCaps {
   /** Letters counted per mailbox per day. */

@@ -8,7 +8,8 @@
 import { sql } from 'kysely';
 import { markLettersVerified, type LetterRow } from '../letters/letter-store';
 import type { Db } from '../storage/schema';
-import { actionFor, incrementCounters, recordAction, recordActions, withTransaction } from './actions';
+import { actionFor, incrementCounters, recordAction, recordActions } from './actions';
+import { withTransaction } from '../storage/database';
 import { applyCountCaps, holdCounts, type CountCaps } from './count-review';
 
 /**

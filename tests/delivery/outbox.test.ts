@@ -13,14 +13,13 @@ import {
   claimDueMessages,
   DEFAULT_BACKOFF,
   enqueueMessage,
-  inWriteTransaction,
   markSent,
   requeueFailed,
 } from '../../src/delivery/outbox';
 import { createOutboxWorker } from '../../src/delivery/outbox-worker';
 import { ManualClock } from '../helpers/clock';
 import { newId } from '../../src/platform/ids';
-import { openStorage, type Storage } from '../../src/storage/database';
+import { inWriteTransaction, openStorage, type Storage } from '../../src/storage/database';
 import type { RecordAction } from '../../src/tracking/record-action';
 import { describeEachStorage, describePostgres } from '../helpers/postgres';
 import {

@@ -1,12 +1,6 @@
 import { sql } from 'kysely';
-import {
-  actionsOfLetters,
-  counterKeysFor,
-  recordAction,
-  recordActions,
-  withTransaction,
-} from '../../src/tracking/actions';
-import type { Storage } from '../../src/storage/database';
+import { actionsOfLetters, counterKeysFor, recordAction, recordActions } from '../../src/tracking/actions';
+import { withTransaction, type Storage } from '../../src/storage/database';
 import { action, AT, openTarget, type Target } from './helpers';
 import { describeEachStorage } from '../helpers/postgres';
 

@@ -17,7 +17,7 @@ import {
   setBatchStatus,
   type LetterRow,
 } from '../letters/letter-store';
-import { normaliseEmail } from '../letters/letter-service';
+import { normaliseEmail } from '../letters/mail-domain';
 import { inWriteTransaction, type Storage } from '../storage/database';
 import type { Transaction } from 'kysely';
 import type { ConfirmationPurpose, Database } from '../storage/schema';

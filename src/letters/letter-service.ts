@@ -29,7 +29,7 @@ import { chooseMailingOffices } from '../delivery/mailing-office';
 import { actionFor, recordActions } from '../tracking/actions';
 import { reportSend } from '../tracking/verification';
 import { isKnownReferralCode } from '../campaign/share';
-import type { MailDomainCheck } from './mail-domain';
+import { normaliseEmail, type MailDomainCheck } from './mail-domain';
 import {
   findBatchOrNotFound,
   findLetter,
@@ -68,26 +68,6 @@ export interface DraftInput {
   letters: Array<{ bioguide: string; body?: unknown }>;
   shareWithCampaign?: boolean;
   ref?: string | null;
-}
-
-/** Domains of Gmail, which ignores dots in the local part and delivers googlemail.com to gmail.com. */
-const GMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com']);
-
-/**
- * One mailbox, one key, folded as the providers deliver: lower case, trimmed, "+tag" removed, and for
- * Gmail the dots of the local part and googlemail.com too (a.b.c@googlemail.com is abc@gmail.com). The
- * same person counts once and gets at most 3 confirmation emails a day, however they spell the address.
- */
-export function normaliseEmail(email: string): string {
-  const trimmed = email.trim().toLowerCase();
-  const at = trimmed.lastIndexOf('@');
-  let local = (at < 0 ? trimmed : trimmed.slice(0, at)).split('+')[0]!;
-  let domain = at < 0 ? '' : trimmed.slice(at + 1).replace(/\.$/, '');
-  if (GMAIL_DOMAINS.has(domain)) {
-    local = local.replaceAll('.', '');
-    domain = 'gmail.com';
-  }
-  return `${local}@${domain}`;
 }
 
 /** `value` parsed by `schema`, or undefined with its problems added to `errors` (a field's first stands). */

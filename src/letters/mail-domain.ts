@@ -4,7 +4,8 @@
  * (mailchecker's maintained list) and domains without mail exchangers: no MX and no address record
  * (RFC 5321's implicit MX), a null MX (RFC 7505) or a name that does not exist. A domain's answer is
  * cached for a day. When DNS cannot answer (offline, a resolver that times out) the address is
- * accepted and the log says once that the check was skipped: a DNS outage must not stop letters.
+ * accepted and the log says once that the check was skipped: a DNS outage must not stop letters. Also:
+ * one key per mailbox however it is spelled (`normaliseEmail`).
  */
 import dns from 'node:dns';
 import { LRUCache } from 'lru-cache';
@@ -87,4 +88,24 @@ export function createMailDomainCheck(options: MailDomainCheckOptions) {
       return verdict;
     },
   };
+}
+
+/** Domains of Gmail, which ignores dots in the local part and delivers googlemail.com to gmail.com. */
+const GMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * One mailbox, one key, folded as the providers deliver: lower case, trimmed, "+tag" removed, and for
+ * Gmail the dots of the local part and googlemail.com too (a.b.c@googlemail.com is abc@gmail.com). The
+ * same person counts once and gets at most 3 confirmation emails a day, however they spell the address.
+ */
+export function normaliseEmail(email: string): string {
+  const trimmed = email.trim().toLowerCase();
+  const at = trimmed.lastIndexOf('@');
+  let local = (at < 0 ? trimmed : trimmed.slice(0, at)).split('+')[0]!;
+  let domain = at < 0 ? '' : trimmed.slice(at + 1).replace(/\.$/, '');
+  if (GMAIL_DOMAINS.has(domain)) {
+    local = local.replaceAll('.', '');
+    domain = 'gmail.com';
+  }
+  return `${local}@${domain}`;
 }

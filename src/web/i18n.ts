@@ -56,6 +56,9 @@ const translatorsFor = (i18n: I18n, html = false): Translators =>
 
 const dirOf = (lang: string) => (isRightToLeft(lang) ? 'rtl' : 'ltr');
 
+/** The language switcher's entries: each language with the direction its name is written in. */
+const SWITCHER_LANGUAGES = LANGUAGES.map((l) => ({ ...l, dir: dirOf(l.code) }));
+
 /** `en` for `en-US`, and only languages the interface has; anything else is the default. */
 function supportedLanguage(lng: string | undefined): LanguageCode {
   const base = baseLanguage(lng);
@@ -114,9 +117,8 @@ export function createI18nMiddleware(
     // Links on a page that answers a POST would drop what the person posted: offer them on GETs only.
     if (req.method === 'GET' || req.method === 'HEAD') {
       const urls = urlsWithLanguages(req.originalUrl);
-      res.locals.languages = LANGUAGES.map((l, i) => ({
+      res.locals.languages = SWITCHER_LANGUAGES.map((l, i) => ({
         ...l,
-        dir: dirOf(l.code),
         current: l.code === lang,
         url: urls[i],
       }));

